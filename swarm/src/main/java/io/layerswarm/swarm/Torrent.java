@@ -1,0 +1,42 @@
+package io.layerswarm.swarm;
+
+import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+
+/** One torrent in a {@link SwarmEngine}: a seed, or a download that becomes a seed. Thread-safe. */
+public interface Torrent {
+  InfoHash infoHash();
+
+  Metainfo metainfo();
+
+  /**
+   * Completes with the final file once every piece is verified and the file has been renamed into
+   * place; completes exceptionally if the torrent is removed or storage fails first.
+   */
+  CompletableFuture<Path> completion();
+
+  /** Bytes of verified pieces held. */
+  long verifiedBytes();
+
+  boolean isComplete();
+
+  int connectedPeers();
+
+  long uploadedBytes();
+
+  long downloadedBytes();
+
+  /**
+   * A stream of the blob's bytes in order, from {@code offset}, that blocks until the next piece is
+   * verified. Only verified bytes are returned. Closing it does not stop the torrent.
+   */
+  InputStream openStream(long offset);
+
+  /** Connect to these peers directly, in addition to those the trackers return. */
+  void addPeers(Collection<InetSocketAddress> peers);
+}
