@@ -11,6 +11,18 @@ import java.util.List;
  * Implementations: {@link HttpUpstreamRegistry} and {@link InMemoryUpstreamRegistry}.
  */
 public interface UpstreamRegistry {
+  /**
+   * The manifest media types asked for when the caller forwards no {@code Accept} values: OCI
+   * manifest and index, Docker schema2 manifest and manifest list. Without them distribution 2.8
+   * converts to schema1.
+   */
+  List<String> DEFAULT_ACCEPT =
+      List.of(
+          "application/vnd.oci.image.manifest.v1+json",
+          "application/vnd.oci.image.index.v1+json",
+          "application/vnd.docker.distribution.manifest.v2+json",
+          "application/vnd.docker.distribution.manifest.list.v2+json");
+
   /** Base URI, for example {@code http://127.0.0.1:5000}. */
   URI baseUri();
 

@@ -1,0 +1,133 @@
+package io.layerswarm.registry.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.Manifest;
+import io.layerswarm.registry.RepositoryName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code GET /v2/<repo>/manifests/<reference>}. The bytes are kept exactly as sent. A manifest
+ * fetched by digest must hash to it; one fetched by tag takes its digest from {@code
+ * Docker-Content-Digest}, which must match the bytes too, or from the bytes' sha256 when the header
+ * is missing. Signed schema1 manifests are the exception: their digest covers the payload without
+ * the signatures, so only the header is used for them.
+ */
+final class ManifestPuller implements RegistryEndpoint<Manifest> {
+  /** Distribution refuses to store manifests larger than 4 MiB; we refuse to read them. */
+  static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+  static final String SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RepositoryName repo;
+  private final String reference;
+  private final Optional<Digest> referenceDigest;
+  private final List<String> accept;
+
+  ManifestPuller(RepositoryName repo, String reference, List<String> accept) {
+    this.repo = repo;
+    this.reference = reference;
+    this.referenceDigest = ManifestReference.parse(reference);
+    this.accept = List.copyOf(accept);
+  }
+
+  @Override
+  public String method() {
+    return "GET";
+  }
+
+  @Override
+  public String path() {
+    return "/v2/" + repo + "/manifests/" + reference;
+  }
+
+  @Override
+  public List<String> accept() {
+    return accept;
+  }
+
+  @Override
+  public Optional<RepositoryName> repository() {
+    return Optional.of(repo);
+  }
+
+  @Override
+  public Manifest handleResponse(HttpResponse<InputStream> response) throws RegistryException {
+    byte[] bytes;
+    try (InputStream in = response.body()) {
+      bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+    } catch (IOException e) {
+      throw new RegistryUnavailableException(
+          actionDescription() + " failed while reading the body: " + e, 0, null, e);
+    }
+    if (bytes.length > MAX_MANIFEST_BYTES) {
+      throw new UnexpectedResponseException(
+          actionDescription() + " failed: the manifest is larger than " + MAX_MANIFEST_BYTES
+              + " bytes", response.statusCode(), null);
+    }
+    String mediaType =
+        response.headers().firstValue("Content-Type").orElseGet(() -> mediaTypeField(bytes));
+    Digest computed = Digest.sha256(bytes);
+    Optional<Digest> header = headerDigest(response);
+    boolean schema1Signed = SCHEMA1_SIGNED.equals(mediaType);
+    Digest digest;
+    if (referenceDigest.isPresent()) {
+      digest = referenceDigest.get();
+      if (!schema1Signed) {
+        requireMatch(digest, computed, response.statusCode());
+      }
+    } else if (header.isPresent()) {
+      digest = header.get();
+      if (!schema1Signed) {
+        requireMatch(digest, computed, response.statusCode());
+      }
+    } else {
+      digest = computed;
+    }
+    return new Manifest(bytes, mediaType, digest);
+  }
+
+  private void requireMatch(Digest expected, Digest computed, int status)
+      throws UnexpectedResponseException {
+    if (!expected.equals(computed)) {
+      throw new UnexpectedResponseException(
+          actionDescription() + " failed: the manifest bytes hash to " + computed + ", not "
+              + expected,
+          status,
+          null,
+          new DigestMismatchException(expected, computed.hex()));
+    }
+  }
+
+  static Optional<Digest> headerDigest(HttpResponse<?> response) {
+    try {
+      return response.headers().firstValue("Docker-Content-Digest").map(Digest::parse);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // another algorithm: we compute sha256 ourselves
+    }
+  }
+
+  private static String mediaTypeField(byte[] bytes) {
+    try {
+      String field = JSON.readTree(bytes).path("mediaType").asText("");
+      return field.isEmpty() ? "application/octet-stream" : field;
+    } catch (IOException e) {
+      return "application/octet-stream";
+    }
+  }
+
+  @Override
+  public RegistryException notFound(String message, String upstreamErrorCode) {
+    return new ManifestUnknownException(message, 404, upstreamErrorCode);
+  }
+
+  @Override
+  public String actionDescription() {
+    return "pull manifest " + ManifestReference.display(repo, reference);
+  }
+}
