@@ -1,0 +1,62 @@
+package io.layerswarm.tracker.announce;
+
+import io.layerswarm.tracker.peerstore.AnnounceEvent;
+import io.layerswarm.tracker.peerstore.Peer;
+import io.layerswarm.tracker.peerstore.PeerAddress;
+import io.layerswarm.tracker.peerstore.PeerStore;
+import io.layerswarm.tracker.peerstore.SwarmCounts;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * {@code GET /announce} (BEP 3) without the HTTP: the query in, the bencoded reply out.
+ *
+ * <p>A bad query is answered with a {@code failure reason} naming the parameter, and stores
+ * nothing. A good one is recorded in the store with an expiry of now + peer TTL (or removes the
+ * peer on {@code stopped}), then answered with the swarm's counts and a selection of other peers
+ * (none after {@code stopped}).
+ *
+ * <p>Thread-safe; called on event-loop threads, so it does no I/O beyond the store's.
+ */
+public final class AnnounceEndpoint {
+  private final PeerStore store;
+  private final InstantSource clock;
+  private final AnnouncePolicy policy;
+
+  public AnnounceEndpoint(PeerStore store, InstantSource clock, AnnouncePolicy policy) {
+    this.store = store;
+    this.clock = clock;
+    this.policy = policy;
+  }
+
+  /**
+   * @param rawQuery the request target after {@code ?}, still percent-encoded
+   * @param remote the connection's source address, used when there is no {@code ip} parameter
+   */
+  public TrackerReply announce(String rawQuery, InetAddress remote) {
+    Parsed<AnnounceRequest> parsed = AnnounceRequest.parse(rawQuery);
+    if (parsed instanceof Parsed.Invalid<AnnounceRequest> invalid) {
+      return ReplyEncoder.failure(invalid.message());
+    }
+    AnnounceRequest request = ((Parsed.Valid<AnnounceRequest>) parsed).value();
+    PeerAddress address;
+    try {
+      address = request.address(remote);
+    } catch (IllegalArgumentException e) {
+      return ReplyEncoder.failure("ip: " + e.getMessage());
+    }
+    Peer peer = new Peer(request.peerId(), address, request.complete(), request.topology());
+
+    Instant now = clock.instant();
+    store.announce(request.infoHash(), peer, request.event(), now.plus(policy.peerTtl()));
+    SwarmCounts counts = store.counts(request.infoHash(), now);
+    List<Peer> peers = request.event() == AnnounceEvent.STOPPED
+        ? List.of()
+        : store.select(request.infoHash(), peer, request.effectiveNumwant(
+            policy.defaultNumwant(), policy.maxNumwant()), now);
+    return ReplyEncoder.announce(policy.interval(), policy.minInterval(), counts, peers,
+        request.compact(), request.noPeerId());
+  }
+}

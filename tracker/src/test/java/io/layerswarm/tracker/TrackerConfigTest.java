@@ -1,0 +1,75 @@
+package io.layerswarm.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrackerConfigTest {
+  private static final InetSocketAddress LISTEN = new InetSocketAddress("127.0.0.1", 0);
+
+  private static TrackerConfig config(Duration interval, Duration min, Duration ttl, int numwant,
+      int max, List<URI> seeders) {
+    return new TrackerConfig(LISTEN, interval, min, ttl, numwant, max, seeders);
+  }
+
+  @Test
+  void defaultsAreThirtySecondsFiveSecondsThreeIntervalsFiftyAndTwoHundred() {
+    TrackerConfig config = TrackerConfig.defaults(LISTEN);
+
+    assertThat(config.announceInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.minAnnounceInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.peerTtl()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.defaultNumwant()).isEqualTo(50);
+    assertThat(config.maxNumwant()).isEqualTo(200);
+    assertThat(config.seeders()).isEmpty();
+  }
+
+  @Test
+  void changingTheIntervalMovesThePeerTtlAlong() {
+    TrackerConfig config = TrackerConfig.defaults(LISTEN).withAnnounceInterval(Duration.ofSeconds(2));
+
+    assertThat(config.peerTtl()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(config.minAnnounceInterval()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void everyInvalidValueIsReportedByItsKey() {
+    Duration s30 = Duration.ofSeconds(30);
+    Duration s5 = Duration.ofSeconds(5);
+    Duration s90 = Duration.ofSeconds(90);
+    assertThatThrownBy(() -> new TrackerConfig(null, s30, s5, s90, 50, 200, List.of()))
+        .hasMessage("tracker.listen must be set");
+    assertThatThrownBy(() -> config(Duration.ZERO, s5, s90, 50, 200, List.of()))
+        .hasMessage("tracker.announce-interval must be > 0, got PT0S");
+    assertThatThrownBy(() -> config(Duration.ofMillis(1500), s5, s90, 50, 200, List.of()))
+        .hasMessage("tracker.announce-interval must be whole seconds, got PT1.5S");
+    assertThatThrownBy(() -> config(s30, Duration.ofSeconds(-1), s90, 50, 200, List.of()))
+        .hasMessageStartingWith("tracker.min-announce-interval must be > 0");
+    assertThatThrownBy(() -> config(s30, Duration.ofSeconds(31), s90, 50, 200, List.of()))
+        .hasMessage("tracker.min-announce-interval must be <= tracker.announce-interval");
+    assertThatThrownBy(() -> config(s30, s5, s30, 50, 200, List.of()))
+        .hasMessageStartingWith("tracker.peer-ttl must be > tracker.announce-interval");
+    assertThatThrownBy(() -> config(s30, s5, s90, 50, 0, List.of()))
+        .hasMessage("tracker.max-numwant must be 1..10000, got 0");
+    assertThatThrownBy(() -> config(s30, s5, s90, 201, 200, List.of()))
+        .hasMessage("tracker.default-numwant must be 0..tracker.max-numwant, got 201");
+    assertThatThrownBy(() -> config(s30, s5, s90, 50, 200, null))
+        .hasMessageStartingWith("tracker.seeders must be set");
+    assertThatThrownBy(() -> config(s30, s5, s90, 50, 200, List.of(URI.create("seeder:8080"))))
+        .hasMessageStartingWith("tracker.seeders entries must be absolute http(s) URIs");
+  }
+
+  @Test
+  void seedersAreCopied() {
+    List<URI> seeders = new java.util.ArrayList<>(List.of(URI.create("http://seeder-1:8081")));
+    TrackerConfig config = TrackerConfig.defaults(LISTEN).withSeeders(seeders);
+    seeders.clear();
+
+    assertThat(config.seeders()).containsExactly(URI.create("http://seeder-1:8081"));
+  }
+}
