@@ -1,0 +1,140 @@
+package io.layerswarm.agent;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Agent settings. Immutable; {@link #defaults} is the one place defaults live, and the constructor
+ * rejects bad values with a message naming the key ({@code agent.<component>}).
+ *
+ * @param listen registry API address for the local container runtimes (default 127.0.0.1:5050)
+ * @param peerListen BitTorrent peer address; port 0 picks a free port (default all interfaces,
+ *     port 0)
+ * @param dataDir holds {@code blobs/} (the blob store), {@code partial/} (swarm downloads not yet
+ *     verified) and {@code torrents/} (metainfo of cached blobs, for seeding after a restart)
+ * @param trackers tracker base URLs such as {@code http://127.0.0.1:6969}, tried in order; the
+ *     announce URL is {@code <base>/announce} and metainfo is under {@code <base>/metainfo/}. Empty
+ *     means blobs always come from the origin.
+ * @param swarmDeadline without metainfo or newly verified bytes for this long, a download falls
+ *     back to the origin (default 60 s)
+ * @param uploadBytesPerSecond peer upload cap in bytes per second, 0 for none
+ * @param downloadBytesPerSecond peer download cap in bytes per second, 0 for none
+ * @param adminSocket Unix socket for the admin gRPC API (not served yet)
+ */
+public record AgentConfig(
+    InetSocketAddress listen,
+    InetSocketAddress peerListen,
+    Path dataDir,
+    List<URI> trackers,
+    Duration swarmDeadline,
+    long uploadBytesPerSecond,
+    long downloadBytesPerSecond,
+    Optional<Path> adminSocket) {
+
+  public static final InetSocketAddress DEFAULT_LISTEN = new InetSocketAddress("127.0.0.1", 5050);
+  public static final Duration DEFAULT_SWARM_DEADLINE = Duration.ofSeconds(60);
+
+  public AgentConfig {
+    require(listen, "agent.listen");
+    if (listen.isUnresolved()) {
+      throw new IllegalArgumentException("agent.listen does not resolve: " + listen);
+    }
+    require(peerListen, "agent.peerListen");
+    if (peerListen.isUnresolved()) {
+      throw new IllegalArgumentException("agent.peerListen does not resolve: " + peerListen);
+    }
+    require(dataDir, "agent.dataDir");
+    require(trackers, "agent.trackers");
+    List<URI> normalized = new ArrayList<>(trackers.size());
+    for (int i = 0; i < trackers.size(); i++) {
+      normalized.add(trackerBase(trackers.get(i), "agent.trackers[" + i + "]"));
+    }
+    trackers = List.copyOf(normalized);
+    require(swarmDeadline, "agent.swarmDeadline");
+    if (swarmDeadline.isNegative() || swarmDeadline.isZero()) {
+      throw new IllegalArgumentException("agent.swarmDeadline must be positive: " + swarmDeadline);
+    }
+    if (uploadBytesPerSecond < 0) {
+      throw new IllegalArgumentException("agent.uploadBytesPerSecond must be >= 0 (0 = no limit): "
+          + uploadBytesPerSecond);
+    }
+    if (downloadBytesPerSecond < 0) {
+      throw new IllegalArgumentException(
+          "agent.downloadBytesPerSecond must be >= 0 (0 = no limit): " + downloadBytesPerSecond);
+    }
+    require(adminSocket, "agent.adminSocket");
+  }
+
+  /**
+   * Listen on 127.0.0.1:5050, peers on a free port of all interfaces, 60 s swarm deadline, no rate
+   * limits, no admin socket.
+   */
+  public static AgentConfig defaults(Path dataDir, List<URI> trackers) {
+    return new AgentConfig(DEFAULT_LISTEN, new InetSocketAddress(0), dataDir, trackers,
+        DEFAULT_SWARM_DEADLINE, 0, 0, Optional.empty());
+  }
+
+  public AgentConfig withListen(InetSocketAddress value) {
+    return new AgentConfig(value, peerListen, dataDir, trackers, swarmDeadline,
+        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket);
+  }
+
+  public AgentConfig withPeerListen(InetSocketAddress value) {
+    return new AgentConfig(listen, value, dataDir, trackers, swarmDeadline,
+        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket);
+  }
+
+  public AgentConfig withSwarmDeadline(Duration value) {
+    return new AgentConfig(listen, peerListen, dataDir, trackers, value,
+        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket);
+  }
+
+  public AgentConfig withRateLimits(long uploadPerSecond, long downloadPerSecond) {
+    return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
+        uploadPerSecond, downloadPerSecond, adminSocket);
+  }
+
+  public AgentConfig withAdminSocket(Optional<Path> value) {
+    return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
+        uploadBytesPerSecond, downloadBytesPerSecond, value);
+  }
+
+  /** {@code <tracker>/announce} for each tracker, in order. */
+  public List<URI> announceUrls() {
+    List<URI> result = new ArrayList<>(trackers.size());
+    for (URI tracker : trackers) {
+      result.add(URI.create(tracker + "/announce"));
+    }
+    return List.copyOf(result);
+  }
+
+  private static void require(Object value, String key) {
+    if (value == null) {
+      throw new IllegalArgumentException(key + " is required");
+    }
+  }
+
+  /** An http(s) URL with a host and no query or fragment, without a trailing slash. */
+  private static URI trackerBase(URI uri, String key) {
+    require(uri, key);
+    String scheme = uri.getScheme();
+    if (!uri.isAbsolute() || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException(key + " must be an http(s) URL with a host: " + uri);
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException(key + " must be a base URL without query or fragment: "
+          + uri);
+    }
+    String text = uri.toString();
+    while (text.endsWith("/")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    return URI.create(text);
+  }
+}

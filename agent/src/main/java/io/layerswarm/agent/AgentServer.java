@@ -1,0 +1,249 @@
+package io.layerswarm.agent;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.layerswarm.agent.http.RegistryChannelInitializer;
+import io.layerswarm.agent.mirror.BlobFetcher;
+import io.layerswarm.agent.mirror.CacheSeeder;
+import io.layerswarm.agent.mirror.EngineSwarm;
+import io.layerswarm.agent.mirror.PullThroughMirror;
+import io.layerswarm.agent.mirror.Swarm;
+import io.layerswarm.agent.mirror.TrackerMetainfoSource;
+import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.registry.store.BlobStore;
+import io.layerswarm.registry.store.FileBlobStore;
+import io.layerswarm.swarm.EngineConfig;
+import io.layerswarm.swarm.SwarmEngine;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.layerswarm.registry.Digest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-host agent: a registry mirror on {@link AgentConfig#listen()} for the local container
+ * runtimes, whose blobs come from the swarm (origin as fallback) and stay seeded. Start with
+ * {@link #start}; {@link #close} stops everything it started. Thread-safe.
+ */
+public final class AgentServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
+
+  /** Sent on every upstream and tracker request, so origin logs tell agents apart. */
+  public static final String USER_AGENT = "layerswarm-agent/0.1.0";
+
+  /** Threads for upstream calls and file system lookups; more requests queue, then get 503. */
+  private static final int BLOCKING_THREADS = 8;
+  /** Threads for origin copies and store adoption. */
+  private static final int TRANSFER_THREADS = 4;
+  private static final int QUEUE_LENGTH = 1024;
+  private static final int HTTP_THREADS = 2;
+  private static final Duration CLOSE_QUIET_PERIOD = Duration.ZERO;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final List<AutoCloseable> resources;
+  private final Channel serverChannel;
+  private final SwarmEngine engine;
+  private final BlobStore store;
+  private final BlobFetcher fetcher;
+  private boolean closed;
+
+  private AgentServer(List<AutoCloseable> resources, Channel serverChannel, SwarmEngine engine,
+      BlobStore store, BlobFetcher fetcher) {
+    this.resources = resources;
+    this.serverChannel = serverChannel;
+    this.engine = engine;
+    this.store = store;
+    this.fetcher = fetcher;
+  }
+
+  /**
+   * Opens the store under {@code dataDir}, starts the swarm engine, seeds the cached blobs that
+   * have saved metainfo, and binds the registry API.
+   *
+   * @throws IOException if the data directory, the peer port or the API port cannot be used
+   */
+  public static AgentServer start(AgentConfig config, Upstreams upstreams) throws IOException {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      Path partial = config.dataDir().resolve("partial");
+      Path torrents = config.dataDir().resolve("torrents");
+      Files.createDirectories(torrents);
+      clearPartial(partial);
+
+      // <data>/blobs/sha256/<hex>, with its temp files in <data>/tmp: the same file system as
+      // <data>/partial, so adopting a finished swarm download is a rename.
+      BlobStore store = new FileBlobStore(config.dataDir());
+      SwarmEngine engine = SwarmEngine.start(new EngineConfig(config.peerListen(), null,
+          config.uploadBytesPerSecond(), config.downloadBytesPerSecond(), 50, 1000,
+          Duration.ofSeconds(30), Map.of()));
+      started.add(engine);
+
+      ThreadPoolExecutor blocking = pool("agent-blocking-%d", BLOCKING_THREADS);
+      started.add(blocking::shutdownNow);
+      ThreadPoolExecutor transfers = pool("agent-transfer-%d", TRANSFER_THREADS);
+      started.add(transfers::shutdownNow);
+      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+          new ThreadFactoryBuilder().setNameFormat("agent-timer").setDaemon(true).build());
+      started.add(timer::shutdownNow);
+
+      List<java.net.URI> announce = config.announceUrls();
+      Swarm swarm = new EngineSwarm(engine);
+      CacheSeeder seeder = new CacheSeeder(store, swarm, torrents, announce);
+      int seeded = seeder.reseedCached();
+      HttpClient http = HttpClient.newBuilder()
+          .connectTimeout(min(config.swarmDeadline(), Duration.ofSeconds(5)))
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+      TrackerMetainfoSource metainfo = new TrackerMetainfoSource(http, config.trackers(),
+          config.swarmDeadline(), USER_AGENT);
+      BlobFetcher fetcher = new BlobFetcher(store, metainfo, swarm, seeder, transfers,
+          Clock.systemUTC(), partial, announce, config.swarmDeadline());
+      long tick = tickPeriod(config.swarmDeadline()).toMillis();
+      timer.scheduleAtFixedRate(() -> {
+        try {
+          fetcher.tick();
+        } catch (RuntimeException e) {
+          log.error("checking swarm deadlines failed", e);
+        }
+      }, tick, tick, TimeUnit.MILLISECONDS);
+
+      PullThroughMirror mirror = new PullThroughMirror(upstreams, store, fetcher, blocking,
+          PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES);
+      EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+      started.add(() -> shutdown(acceptor));
+      EventLoopGroup workers =
+          new MultiThreadIoEventLoopGroup(HTTP_THREADS, NioIoHandler.newFactory());
+      started.add(() -> shutdown(workers));
+      Channel server;
+      try {
+        server = new ServerBootstrap()
+            .group(acceptor, workers)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(new RegistryChannelInitializer(mirror))
+            .bind(config.listen())
+            .sync()
+            .channel();
+      } catch (Exception e) {
+        throw new IOException("agent.listen: cannot bind " + config.listen() + ": " + e, e);
+      }
+      started.add(() -> server.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
+
+      log.info("agent serving the registry API on {}, peers on {}, {} tracker(s), seeding {}"
+              + " cached blob(s), upstreams {}", server.localAddress(), engine.listenAddress(),
+          config.trackers().size(), seeded, upstreams);
+      config.adminSocket().ifPresent(socket ->
+          log.info("admin socket {} is configured but not served yet", socket));
+      return new AgentServer(started, server, engine, store, fetcher);
+    } catch (IOException | RuntimeException | Error e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  /** The bound registry API address (the real port when the config asked for port 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  public SwarmEngine engine() {
+    return engine;
+  }
+
+  /**
+   * A snapshot of the cache and the transfers. Lists the store's directory, so call it off event
+   * loops.
+   *
+   * @throws UncheckedIOException when the store cannot be listed
+   */
+  public AgentStats stats() {
+    try {
+      List<Digest> cached = store.list();
+      long bytes = 0;
+      for (Digest digest : cached) {
+        bytes += store.size(digest).orElse(0); // deleted meanwhile: counts as 0
+      }
+      return new AgentStats(bytes, cached.size(), fetcher.transfers(), fetcher.bytesFromSwarm(),
+          fetcher.bytesFromOrigin());
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing the agent's blob store failed", e);
+    }
+  }
+
+  /** Stops serving, abandons transfers in progress and stops the swarm engine. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeAll(resources);
+  }
+
+  /** Closes in reverse order of starting, logging failures. */
+  private static void closeAll(List<AutoCloseable> started) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        log.warn("stopping the agent: {}", e.toString());
+      }
+    }
+  }
+
+  private static void shutdown(EventLoopGroup group) {
+    group.shutdownGracefully(CLOSE_QUIET_PERIOD.toMillis(), CLOSE_TIMEOUT.toMillis(),
+        TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT.toMillis());
+  }
+
+  private static ThreadPoolExecutor pool(String nameFormat, int threads) {
+    return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(QUEUE_LENGTH),
+        new ThreadFactoryBuilder().setNameFormat(nameFormat).setDaemon(true).build());
+  }
+
+  /** Swarm downloads left from a previous run are not verified; start them afresh. */
+  private static void clearPartial(Path partial) throws IOException {
+    Files.createDirectories(partial);
+    try (DirectoryStream<Path> stale = Files.newDirectoryStream(partial)) {
+      for (Path file : stale) {
+        if (Files.isRegularFile(file)) {
+          Files.delete(file);
+        }
+      }
+    }
+  }
+
+  /** How often deadlines are checked: a quarter of the deadline, within [50 ms, 1 s]. */
+  static Duration tickPeriod(Duration deadline) {
+    Duration quarter = deadline.dividedBy(4);
+    if (quarter.compareTo(Duration.ofMillis(50)) < 0) {
+      return Duration.ofMillis(50);
+    }
+    return min(quarter, Duration.ofSeconds(1));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,43 @@
+package io.layerswarm.agent.http;
+
+import io.layerswarm.agent.mirror.RegistryMirror;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+
+/**
+ * Builds the registry API pipeline of one client connection: HTTP codec, a guard that answers
+ * oversized or malformed requests, keep-alive, a small aggregator (pull requests have no body;
+ * blob bodies only ever go out, as file regions, so nothing large is aggregated), and the registry
+ * handler.
+ */
+public final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** Longest request line; dockerd and containerd URIs are well under 1 KiB. */
+  public static final int MAX_INITIAL_LINE_LENGTH = 8 * 1024;
+  /** Largest header block; bearer tokens can be several KiB. */
+  public static final int MAX_HEADER_SIZE = 32 * 1024;
+  /** Largest request body; pull requests have none. */
+  public static final int MAX_REQUEST_BODY = 8 * 1024;
+
+  private final RegistryMirror mirror;
+
+  public RegistryChannelInitializer(RegistryMirror mirror) {
+    this.mirror = mirror;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel channel) {
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+        .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
+        .setMaxHeaderSize(MAX_HEADER_SIZE)));
+    pipeline.addLast("size-guard", new RequestSizeGuard(MAX_INITIAL_LINE_LENGTH, MAX_HEADER_SIZE));
+    pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
+    pipeline.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY));
+    pipeline.addLast("registry", new RegistryRequestHandler(mirror));
+  }
+}

@@ -1,0 +1,54 @@
+package io.layerswarm.agent.http;
+
+import io.layerswarm.registry.server.ErrorBody;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/** Builds the agent's small, complete responses. Stateless. */
+final class Responses {
+  static final String API_VERSION_HEADER = "Docker-Distribution-Api-Version";
+  static final String API_VERSION = "registry/2.0";
+  static final String DIGEST_HEADER = "Docker-Content-Digest";
+
+  private Responses() {}
+
+  /**
+   * A complete response. For HEAD pass {@code head}: Content-Length still states the body's size,
+   * but no body is sent (RFC 9110 9.3.2).
+   */
+  static FullHttpResponse full(HttpResponseStatus status, String contentType, byte[] body,
+      boolean head) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return withApiVersion(response);
+  }
+
+  /** An OCI error body, {@code {"errors":[{"code":...,"message":...}]}}. */
+  static FullHttpResponse error(HttpError error, boolean head) {
+    return full(error.status(), ErrorBody.CONTENT_TYPE, ErrorBody.json(error.code(), error.message()),
+        head);
+  }
+
+  /** A plain-text answer for requests that never reached the registry API (malformed HTTP). */
+  static FullHttpResponse text(HttpResponseStatus status, String message) {
+    FullHttpResponse response = full(status, "text/plain; charset=utf-8",
+        (message + "\n").getBytes(StandardCharsets.UTF_8), false);
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return response;
+  }
+
+  static <T extends HttpResponse> T withApiVersion(T response) {
+    response.headers().set(API_VERSION_HEADER, API_VERSION);
+    return response;
+  }
+}

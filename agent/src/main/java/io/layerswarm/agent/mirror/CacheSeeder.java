@@ -1,0 +1,111 @@
+package io.layerswarm.agent.mirror;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.store.BlobStore;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import io.layerswarm.swarm.metainfo.MetainfoException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps cached blobs in the swarm. The metainfo of each blob that came from the swarm is saved as
+ * {@code <torrentDir>/<hex>.torrent}; on start every cached blob with a saved metainfo is seeded
+ * again from its file in the store. Thread-safe (stateless apart from the files).
+ */
+public final class CacheSeeder {
+  private static final Logger log = LoggerFactory.getLogger(CacheSeeder.class);
+
+  private final BlobStore store;
+  private final Swarm swarm;
+  private final Path torrentDir;
+  private final List<URI> announce;
+
+  /** @param announce the announce URLs of this agent's trackers, written into every metainfo */
+  public CacheSeeder(BlobStore store, Swarm swarm, Path torrentDir, List<URI> announce) {
+    this.store = store;
+    this.swarm = swarm;
+    this.torrentDir = torrentDir;
+    this.announce = List.copyOf(announce);
+  }
+
+  /** Where the metainfo of {@code digest} is saved. */
+  Path torrentFile(Digest digest) {
+    return torrentDir.resolve(digest.hex() + ".torrent");
+  }
+
+  /**
+   * Seeds every cached blob that has a saved metainfo which matches it; skips (and logs) the rest.
+   * Blocking: call at start, off any event loop.
+   *
+   * @return how many blobs are seeded
+   */
+  public int reseedCached() throws IOException {
+    int seeded = 0;
+    for (Digest digest : store.list()) {
+      Path torrent = torrentFile(digest);
+      if (!Files.isRegularFile(torrent)) {
+        continue;
+      }
+      try {
+        Metainfo meta = Metainfo.parse(Files.readAllBytes(torrent));
+        OptionalLong size = store.size(digest);
+        Optional<Path> file = store.path(digest);
+        if (!meta.name().equals(digest.hex()) || size.isEmpty() || file.isEmpty()
+            || meta.length() != size.getAsLong()) {
+          log.warn("not seeding {}: saved metainfo {} does not describe the cached blob",
+              digest, torrent);
+          continue;
+        }
+        swarm.seed(meta.withAnnounce(announce), file.get());
+        seeded++;
+      } catch (MetainfoException | IOException | RuntimeException e) {
+        log.warn("not seeding {}: reading metainfo {} failed: {}", digest, torrent, e.toString());
+      }
+    }
+    return seeded;
+  }
+
+  /**
+   * After a swarm download was adopted into the store: saves the metainfo, stops the torrent that
+   * downloaded into the partial file, and seeds from the stored file instead.
+   */
+  void seedAdopted(Digest digest, Metainfo meta) throws IOException {
+    Path file = store.path(digest).orElseThrow(() -> new NoSuchFileException(
+        "blob " + digest + " is not in the store"));
+    save(digest, meta);
+    swarm.remove(meta.infoHash());
+    swarm.seed(meta, file);
+  }
+
+  /** Deletes the saved metainfo of a blob that left the store. */
+  void forget(Digest digest) throws IOException {
+    Files.deleteIfExists(torrentFile(digest));
+  }
+
+  private void save(Digest digest, Metainfo meta) throws IOException {
+    Files.createDirectories(torrentDir);
+    Path target = torrentFile(digest);
+    Path temp = Files.createTempFile(torrentDir, digest.hex(), ".tmp");
+    try {
+      Files.write(temp, meta.encode());
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.layerswarm.agent.mirror;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the agent gets a blob's torrent metainfo. {@link TrackerMetainfoSource} asks the trackers.
+ * The result is parsed but not yet checked against the digest; the caller does that.
+ */
+public interface MetainfoSource {
+  /**
+   * Fails with {@link MetainfoUnavailableException} when no source has it. Cancelling the future
+   * abandons the lookup.
+   *
+   * @param registryHost the upstream registry host the blob comes from ({@code host[:port]})
+   * @param repo the repository the client pulls, because registries scope blobs by repository
+   */
+  CompletableFuture<Metainfo> fetch(String registryHost, RepositoryName repo, Digest digest);
+}

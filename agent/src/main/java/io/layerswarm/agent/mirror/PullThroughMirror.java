@@ -1,0 +1,144 @@
+package io.layerswarm.agent.mirror;
+
+import io.layerswarm.agent.mirror.UpstreamErrors.Subject;
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.Manifest;
+import io.layerswarm.registry.client.RegistryException;
+import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
+import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.registry.server.Route.BlobRoute;
+import io.layerswarm.registry.server.Route.ManifestRoute;
+import io.layerswarm.registry.store.BlobStore;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The agent's mirror: manifests pass through to the upstream (digest-addressed ones are cached in
+ * memory), blobs are served from the local store and fetched into it by the {@link BlobFetcher}
+ * when missing. The upstream is the one the route's namespace names, else the default one.
+ * Thread-safe; blocking work runs on the executor given to the constructor.
+ */
+public final class PullThroughMirror implements RegistryMirror {
+  /** Default bound on the memory used by cached manifests. */
+  public static final long DEFAULT_MANIFEST_CACHE_BYTES = 64L * 1024 * 1024;
+
+  private final Upstreams upstreams;
+  private final BlobStore store;
+  private final BlobFetcher fetcher;
+  private final Executor blocking;
+  private final ManifestFetcher manifests;
+
+  /**
+   * @param blocking a bounded executor for upstream calls and file system lookups
+   * @param manifestCacheBytes bound on the summed size of manifests cached by digest
+   */
+  public PullThroughMirror(Upstreams upstreams, BlobStore store, BlobFetcher fetcher,
+      Executor blocking, long manifestCacheBytes) {
+    this.upstreams = upstreams;
+    this.store = store;
+    this.fetcher = fetcher;
+    this.blocking = blocking;
+    this.manifests = new ManifestFetcher(blocking, manifestCacheBytes);
+  }
+
+  @Override
+  public CompletableFuture<Manifest> getManifest(ManifestRoute route, List<String> accept) {
+    UpstreamChoice upstream;
+    Optional<Digest> digest;
+    try {
+      upstream = UpstreamChoice.of(upstreams, route.namespace());
+      digest = route.digest();
+    } catch (UnknownRegistryException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return manifests.get(upstream, route.name(), route.reference(), digest, accept);
+  }
+
+  @Override
+  public CompletableFuture<ManifestHead> headManifest(ManifestRoute route, List<String> accept) {
+    UpstreamChoice upstream;
+    Optional<Digest> digest;
+    try {
+      upstream = UpstreamChoice.of(upstreams, route.namespace());
+      digest = route.digest();
+    } catch (UnknownRegistryException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return manifests.head(upstream, route.name(), route.reference(), digest, accept);
+  }
+
+  @Override
+  public CompletableFuture<BlobInfo> statBlob(BlobRoute route) {
+    UpstreamChoice upstream;
+    try {
+      upstream = UpstreamChoice.of(upstreams, route.namespace());
+    } catch (UnknownRegistryException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Digest digest = route.digest();
+    return Futures.supply(() -> {
+      OptionalLong local = store.size(digest);
+      if (local.isPresent()) {
+        return new BlobInfo(digest, local.getAsLong());
+      }
+      try {
+        return new BlobInfo(digest, upstream.registry().blobSize(route.name(), digest));
+      } catch (RegistryException e) {
+        throw UpstreamErrors.translate(e, Subject.BLOB,
+            "checking blob " + digest + " of " + route.name(), upstream.describe());
+      }
+    }, blocking, "check blob " + digest);
+  }
+
+  @Override
+  public CompletableFuture<OpenBlob> openBlob(BlobRoute route) {
+    UpstreamChoice upstream;
+    try {
+      upstream = UpstreamChoice.of(upstreams, route.namespace());
+    } catch (UnknownRegistryException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Digest digest = route.digest();
+    // One task on the blocking executor looks in the store and, on a miss, joins or starts the
+    // fetch; nothing here runs on the caller's thread.
+    return Futures.supply(() -> {
+      Optional<OpenBlob> local = openLocal(digest);
+      if (local.isPresent()) {
+        return CompletableFuture.completedFuture(local.get());
+      }
+      return fetcher.fetch(upstream, route.name(), digest)
+          .thenCompose(fetched -> Futures.supply(() -> openLocal(digest).orElseThrow(() ->
+              new MirrorStorageException("blob " + digest + " left the store right after it"
+                  + " was fetched")), blocking, "open blob " + digest));
+    }, blocking, "look up blob " + digest).thenCompose(opened -> opened);
+  }
+
+  /** The stored blob opened for reading, or empty when the store does not have it. */
+  private Optional<OpenBlob> openLocal(Digest digest) throws MirrorStorageException {
+    Optional<Path> path = store.path(digest);
+    if (path.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      FileChannel channel = FileChannel.open(path.get(), StandardOpenOption.READ);
+      try {
+        return Optional.of(new OpenBlob(digest, channel, channel.size()));
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // deleted since the lookup
+    } catch (IOException e) {
+      throw new MirrorStorageException("opening stored blob " + digest + " failed: " + e, e);
+    }
+  }
+}

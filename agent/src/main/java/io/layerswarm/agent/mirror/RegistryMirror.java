@@ -1,0 +1,36 @@
+package io.layerswarm.agent.mirror;
+
+import io.layerswarm.registry.Manifest;
+import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
+import io.layerswarm.registry.server.Route.BlobRoute;
+import io.layerswarm.registry.server.Route.ManifestRoute;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The seam between the agent's HTTP edge and its mirror logic: answers the pull side of the
+ * registry API. Every method returns at once and never blocks the caller (a Netty event loop);
+ * the work runs on the mirror's own executors. Futures fail with a {@link MirrorException}
+ * subclass, which the edge maps to an HTTP status and OCI error body.
+ */
+public interface RegistryMirror {
+  /**
+   * The manifest's exact bytes, media type and digest.
+   *
+   * @param accept every Accept header value of the client's request, in order, one per line
+   */
+  CompletableFuture<Manifest> getManifest(ManifestRoute route, List<String> accept);
+
+  /** Media type, digest and size of a manifest, without its bytes. */
+  CompletableFuture<ManifestHead> headManifest(ManifestRoute route, List<String> accept);
+
+  /** Size of a blob: local when cached, else asked of the upstream (no download). */
+  CompletableFuture<BlobInfo> statBlob(BlobRoute route);
+
+  /**
+   * The blob, opened for reading from the local store; fetched (swarm first, origin as fallback)
+   * and verified against its digest first if it is not cached. The caller owns the result and must
+   * close it.
+   */
+  CompletableFuture<OpenBlob> openBlob(BlobRoute route);
+}

@@ -1,0 +1,22 @@
+package io.layerswarm.agent.mirror;
+
+import io.layerswarm.swarm.Torrent;
+import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The part of the BitTorrent engine the mirror uses. The seam lets the fetch logic be tested
+ * without peers; {@link EngineSwarm} is the real one.
+ */
+public interface Swarm {
+  /** See {@link io.layerswarm.swarm.SwarmEngine#download}. */
+  Torrent download(Metainfo metainfo, Path partFile, Path finalFile) throws IOException;
+
+  /** See {@link io.layerswarm.swarm.SwarmEngine#seed}. */
+  Torrent seed(Metainfo metainfo, Path file) throws IOException;
+
+  /** Stops the torrent if present; its files stay. */
+  void remove(InfoHash infoHash);
+}

@@ -1,0 +1,87 @@
+package io.layerswarm.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+  private static final Path DATA = Path.of("/var/lib/layerswarm-agent");
+
+  @Test
+  void defaultsListenOnLoopback5050WithASixtySecondSwarmDeadline() {
+    AgentConfig config = AgentConfig.defaults(DATA, List.of(URI.create("http://127.0.0.1:6969")));
+    assertThat(config.listen()).isEqualTo(new InetSocketAddress("127.0.0.1", 5050));
+    assertThat(config.peerListen().getPort()).isZero();
+    assertThat(config.swarmDeadline()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.uploadBytesPerSecond()).isZero();
+    assertThat(config.downloadBytesPerSecond()).isZero();
+    assertThat(config.adminSocket()).isEmpty();
+  }
+
+  @Test
+  void announceUrlsAppendAnnounceToEachTrackerInOrder() {
+    AgentConfig config = AgentConfig.defaults(DATA, List.of(
+        URI.create("http://t1:6969/"), URI.create("https://t2/cluster-key")));
+    assertThat(config.trackers()).containsExactly(
+        URI.create("http://t1:6969"), URI.create("https://t2/cluster-key"));
+    assertThat(config.announceUrls()).containsExactly(
+        URI.create("http://t1:6969/announce"), URI.create("https://t2/cluster-key/announce"));
+  }
+
+  @Test
+  void aTrackerThatIsNotAnHttpUrlIsRejectedByItsKey() {
+    assertThatThrownBy(() -> AgentConfig.defaults(DATA, List.of(
+        URI.create("http://ok:1"), URI.create("udp://tracker:6969"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("agent.trackers[1]");
+    assertThatThrownBy(() -> AgentConfig.defaults(DATA, List.of(URI.create("/relative"))))
+        .hasMessageContaining("agent.trackers[0]");
+    assertThatThrownBy(() -> AgentConfig.defaults(DATA, List.of(URI.create("http://t/?x=1"))))
+        .hasMessageContaining("agent.trackers[0]");
+    assertThatThrownBy(() -> AgentConfig.defaults(DATA, Arrays.asList((URI) null)))
+        .hasMessageContaining("agent.trackers[0] is required");
+  }
+
+  @Test
+  void missingOrNegativeValuesAreRejectedByTheirKeys() {
+    AgentConfig config = AgentConfig.defaults(DATA, List.of());
+    assertThatThrownBy(() -> config.withListen(null)).hasMessageContaining("agent.listen");
+    assertThatThrownBy(() -> config.withPeerListen(null)).hasMessageContaining("agent.peerListen");
+    assertThatThrownBy(() -> AgentConfig.defaults(null, List.of()))
+        .hasMessageContaining("agent.dataDir");
+    assertThatThrownBy(() -> AgentConfig.defaults(DATA, null))
+        .hasMessageContaining("agent.trackers");
+    assertThatThrownBy(() -> config.withSwarmDeadline(Duration.ZERO))
+        .hasMessageContaining("agent.swarmDeadline");
+    assertThatThrownBy(() -> config.withRateLimits(-1, 0))
+        .hasMessageContaining("agent.uploadBytesPerSecond");
+    assertThatThrownBy(() -> config.withRateLimits(0, -1))
+        .hasMessageContaining("agent.downloadBytesPerSecond");
+    assertThatThrownBy(() -> config.withAdminSocket(null)).hasMessageContaining("agent.adminSocket");
+    assertThatThrownBy(() -> config.withListen(InetSocketAddress.createUnresolved("nowhere.invalid", 1)))
+        .hasMessageContaining("agent.listen");
+  }
+
+  @Test
+  void noTrackersIsAllowedAndMeansOriginOnly() {
+    assertThat(AgentConfig.defaults(DATA, List.of()).announceUrls()).isEmpty();
+  }
+
+  @Test
+  void withersChangeOneKeyAndKeepTheRest() {
+    AgentConfig config = AgentConfig.defaults(DATA, List.of())
+        .withSwarmDeadline(Duration.ofSeconds(2))
+        .withAdminSocket(Optional.of(Path.of("/run/agent.sock")));
+    assertThat(config.swarmDeadline()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.adminSocket()).contains(Path.of("/run/agent.sock"));
+    assertThat(config.dataDir()).isEqualTo(DATA);
+  }
+}

@@ -1,0 +1,366 @@
+package io.layerswarm.agent.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.layerswarm.agent.mirror.TransferProgress.Phase;
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
+import io.layerswarm.registry.store.FileBlobStore;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fetch decisions with a fake swarm, a hand-driven metainfo source and a clock the test
+ * advances; blocking work runs on the calling thread, so every step is deterministic.
+ */
+class BlobFetcherTest {
+  private static final RepositoryName REPO = new RepositoryName("test/app");
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final List<URI> OUR_ANNOUNCE = List.of(URI.create("http://tracker:6969/announce"));
+  private static final int PIECE = 16 * 1024;
+
+  @TempDir Path dir;
+  private FileBlobStore store;
+  private InMemoryUpstreamRegistry origin;
+  private UpstreamChoice upstream;
+  private FakeSwarm swarm;
+  private ManualClock clock;
+  private HandDrivenMetainfo metainfo;
+  private BlobFetcher fetcher;
+  private CacheSeeder seeder;
+
+  private static final class ManualClock implements InstantSource {
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+  }
+
+  private static final class HandDrivenMetainfo implements MetainfoSource {
+    final List<CompletableFuture<Metainfo>> calls = new CopyOnWriteArrayList<>();
+    final List<String> asked = new CopyOnWriteArrayList<>();
+
+    @Override
+    public CompletableFuture<Metainfo> fetch(String registryHost, RepositoryName repo,
+        Digest digest) {
+      asked.add(registryHost + " " + repo + " " + digest);
+      CompletableFuture<Metainfo> call = new CompletableFuture<>();
+      calls.add(call);
+      return call;
+    }
+
+    CompletableFuture<Metainfo> only() {
+      assertThat(calls).hasSize(1);
+      return calls.get(0);
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws IOException {
+    store = new FileBlobStore(dir.resolve("store"));
+    origin = new InMemoryUpstreamRegistry(URI.create("http://origin.test:5000"));
+    upstream = new UpstreamChoice("origin.test:5000", origin);
+    swarm = new FakeSwarm();
+    clock = new ManualClock();
+    metainfo = new HandDrivenMetainfo();
+    seeder = new CacheSeeder(store, swarm, dir.resolve("torrents"), OUR_ANNOUNCE);
+    fetcher = new BlobFetcher(store, metainfo, swarm, seeder, Runnable::run, clock,
+        dir.resolve("partial"), OUR_ANNOUNCE, DEADLINE);
+  }
+
+  private static byte[] randomBytes(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  /** Metainfo as a seeder would make it: named by the digest hex, announcing its own tracker. */
+  private Metainfo seederMetainfo(byte[] content, String name) throws IOException {
+    Path file = Files.write(Files.createTempFile(dir, "seed", ".blob"), content);
+    return Metainfo.create(file, name, List.of(URI.create("http://seeders-tracker/announce")),
+        PIECE);
+  }
+
+  private static void await(CompletableFuture<Void> fetch) throws Exception {
+    fetch.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void withoutMetainfoWithinTheDeadlineTheBlobComesFromTheOrigin() throws Exception {
+    byte[] content = randomBytes(100_000, 1);
+    Digest digest = origin.putBlob(REPO, content);
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    assertThat(metainfo.asked).containsExactly("origin.test:5000 test/app " + digest);
+    assertThat(fetcher.transfers()).extracting(TransferProgress::phase)
+        .containsExactly(Phase.METAINFO);
+    clock.advance(DEADLINE.minusSeconds(1));
+    fetcher.tick();
+    assertThat(fetch).isNotDone();
+
+    clock.advance(Duration.ofSeconds(1));
+    fetcher.tick();
+
+    await(fetch);
+    assertThat(store.contains(digest)).isTrue();
+    assertThat(metainfo.only()).isCancelled();
+    assertThat(fetcher.bytesFromOrigin()).isEqualTo(content.length);
+    assertThat(fetcher.transfers()).isEmpty();
+  }
+
+  @Test
+  void whenTheTrackersHaveNoMetainfoTheOriginIsUsedAtOnce() throws Exception {
+    Digest digest = origin.putBlob(REPO, randomBytes(5000, 2));
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().completeExceptionally(new MetainfoUnavailableException("tracker: HTTP 404"));
+
+    await(fetch);
+    assertThat(store.contains(digest)).isTrue();
+    assertThat(origin.blobRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentFetchesOfOneDigestShareOneTransfer() throws Exception {
+    Digest digest = origin.putBlob(REPO, randomBytes(5000, 3));
+
+    List<CompletableFuture<Void>> fetches = List.of(
+        fetcher.fetch(upstream, REPO, digest),
+        fetcher.fetch(upstream, REPO, digest),
+        fetcher.fetch(upstream, REPO, digest));
+    assertThat(fetcher.transfers()).hasSize(1);
+    metainfo.only().completeExceptionally(new MetainfoUnavailableException("none"));
+
+    for (CompletableFuture<Void> fetch : fetches) {
+      await(fetch);
+    }
+    assertThat(origin.blobRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void oneCallerGivingUpDoesNotStopTheSharedTransfer() throws Exception {
+    Digest digest = origin.putBlob(REPO, randomBytes(5000, 4));
+    CompletableFuture<Void> impatient = fetcher.fetch(upstream, REPO, digest);
+    CompletableFuture<Void> patient = fetcher.fetch(upstream, REPO, digest);
+
+    impatient.cancel(true);
+    metainfo.only().completeExceptionally(new MetainfoUnavailableException("none"));
+
+    await(patient);
+    assertThat(store.contains(digest)).isTrue();
+  }
+
+  @Test
+  void aFinishedSwarmDownloadIsAdoptedSavedAndSeededFromTheStore() throws Exception {
+    byte[] content = randomBytes(100_000, 5);
+    Digest digest = Digest.sha256(content);
+    Metainfo meta = seederMetainfo(content, digest.hex());
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(meta);
+    FakeSwarm.Download download = swarm.onlyDownload();
+    assertThat(download.metainfo().announce()).isEqualTo(OUR_ANNOUNCE);
+    assertThat(download.metainfo().infoHash()).isEqualTo(meta.infoHash());
+    assertThat(download.partFile()).isEqualTo(dir.resolve("partial").resolve(digest.hex()
+        + ".part"));
+    assertThat(fetcher.transfers()).singleElement().satisfies(t -> {
+      assertThat(t.phase()).isEqualTo(Phase.SWARM);
+      assertThat(t.totalBytes()).hasValue(content.length);
+    });
+    download.torrent().finish(content);
+
+    await(fetch);
+    assertThat(store.contains(digest)).isTrue();
+    assertThat(Files.exists(download.finalFile())).isFalse();
+    assertThat(swarm.removed).containsExactly(meta.infoHash());
+    assertThat(swarm.seeds).singleElement().satisfies(seed -> {
+      assertThat(seed.file()).isEqualTo(store.path(digest).orElseThrow());
+      assertThat(seed.metainfo().infoHash()).isEqualTo(meta.infoHash());
+    });
+    Metainfo saved = Metainfo.parse(Files.readAllBytes(seeder.torrentFile(digest)));
+    assertThat(saved.infoHash()).isEqualTo(meta.infoHash());
+    assertThat(saved.announce()).isEqualTo(OUR_ANNOUNCE);
+    assertThat(origin.blobRequests()).isZero();
+    assertThat(fetcher.bytesFromSwarm()).isEqualTo(content.length);
+  }
+
+  @Test
+  void aStalledSwarmDownloadFallsBackToTheOrigin() throws Exception {
+    byte[] content = randomBytes(100_000, 6);
+    Digest digest = origin.putBlob(REPO, content);
+    Metainfo meta = seederMetainfo(content, digest.hex());
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    clock.advance(Duration.ofSeconds(30));
+    metainfo.only().complete(meta);
+
+    clock.advance(DEADLINE.minusSeconds(1));
+    fetcher.tick();
+    assertThat(fetch).isNotDone();
+    clock.advance(Duration.ofSeconds(1));
+    fetcher.tick();
+
+    await(fetch);
+    assertThat(swarm.removed).containsExactly(meta.infoHash());
+    assertThat(origin.blobRequests()).isEqualTo(1);
+    assertThat(store.contains(digest)).isTrue();
+    assertThat(swarm.seeds).isEmpty();
+  }
+
+  @Test
+  void newlyVerifiedPiecesKeepTheSwarmDownloadGoing() throws Exception {
+    byte[] content = randomBytes(100_000, 7);
+    Digest digest = origin.putBlob(REPO, content);
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
+
+    for (int step = 1; step <= 5; step++) {
+      clock.advance(Duration.ofSeconds(50));
+      torrent.verifiedBytes = step * PIECE;
+      fetcher.tick();
+    }
+    assertThat(fetch).isNotDone();
+    assertThat(swarm.removed).isEmpty();
+    torrent.finish(content);
+
+    await(fetch);
+    assertThat(origin.blobRequests()).isZero();
+  }
+
+  @Test
+  void metainfoNamingAnotherBlobIsRejectedAndTheOriginUsed() throws Exception {
+    byte[] content = randomBytes(20_000, 8);
+    Digest digest = origin.putBlob(REPO, content);
+    Digest other = Digest.sha256(new byte[] {1});
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(seederMetainfo(content, other.hex()));
+
+    await(fetch);
+    assertThat(swarm.downloads).isEmpty();
+    assertThat(origin.blobRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void aSwarmDownloadWithTheWrongContentIsDeletedAndTheFetchFails() throws Exception {
+    byte[] wanted = randomBytes(30_000, 9);
+    byte[] impostor = randomBytes(30_000, 10);
+    Digest digest = Digest.sha256(wanted);
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(seederMetainfo(impostor, digest.hex()));
+    FakeSwarm.Download download = swarm.onlyDownload();
+    download.torrent().finish(impostor);
+
+    assertThatThrownBy(() -> fetch.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(BlobVerificationException.class)
+        .hasMessageContaining(digest.toString());
+    assertThat(store.contains(digest)).isFalse();
+    assertThat(Files.exists(download.finalFile())).isFalse();
+    assertThat(swarm.removed).containsExactly(download.metainfo().infoHash());
+    assertThat(swarm.seeds).isEmpty();
+    assertThat(fetcher.transfers()).isEmpty();
+  }
+
+  @Test
+  void aCorruptBlobFromTheOriginIsNotStored() throws Exception {
+    Digest claimed = Digest.sha256(new byte[] {42});
+    origin.putCorruptBlob(REPO, claimed, new byte[] {43});
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, claimed);
+    metainfo.only().completeExceptionally(new MetainfoUnavailableException("none"));
+
+    assertThatThrownBy(() -> fetch.get(10, TimeUnit.SECONDS))
+        .cause().isInstanceOf(BlobVerificationException.class);
+    assertThat(store.contains(claimed)).isFalse();
+  }
+
+  @Test
+  void aBlobMissingAtTheOriginFailsWithBlobNotFound() {
+    Digest missing = Digest.sha256(new byte[] {7});
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, missing);
+    metainfo.only().completeExceptionally(new MetainfoUnavailableException("none"));
+
+    assertThatThrownBy(() -> fetch.get(10, TimeUnit.SECONDS))
+        .cause().isInstanceOf(BlobNotFoundException.class)
+        .hasMessageContaining("origin.test:5000");
+  }
+
+  @Test
+  void aBlobAlreadyStoredIsNotFetchedAgain() throws Exception {
+    byte[] content = randomBytes(1000, 11);
+    Digest digest = Digest.sha256(content);
+    try (var writer = store.create(digest)) {
+      writer.write(content);
+      writer.commit();
+    }
+
+    await(fetcher.fetch(upstream, REPO, digest));
+
+    assertThat(metainfo.calls).isEmpty();
+  }
+
+  @Test
+  void withoutTrackersTheSwarmIsNeverAsked() throws Exception {
+    Digest digest = origin.putBlob(REPO, randomBytes(1000, 12));
+    BlobFetcher originOnly = new BlobFetcher(store, metainfo, swarm, seeder, Runnable::run, clock,
+        dir.resolve("partial"), List.of(), DEADLINE);
+
+    await(originOnly.fetch(upstream, REPO, digest));
+
+    assertThat(metainfo.calls).isEmpty();
+    assertThat(store.contains(digest)).isTrue();
+  }
+
+  @Test
+  void restartSeedsOnlyCachedBlobsWhoseSavedMetainfoMatches() throws Exception {
+    byte[] first = randomBytes(20_000, 13);
+    byte[] second = randomBytes(20_000, 14);
+    Digest firstDigest = Digest.sha256(first);
+    Digest secondDigest = Digest.sha256(second);
+    for (byte[] content : List.of(first, second)) {
+      try (var writer = store.create(Digest.sha256(content))) {
+        writer.write(content);
+        writer.commit();
+      }
+    }
+    Files.createDirectories(dir.resolve("torrents"));
+    Files.write(seeder.torrentFile(firstDigest), seederMetainfo(first, firstDigest.hex()).encode());
+    // Metainfo saved for the second blob but describing another one: not seeded.
+    Files.write(seeder.torrentFile(secondDigest),
+        seederMetainfo(first, firstDigest.hex()).encode());
+
+    int seeded = seeder.reseedCached();
+
+    assertThat(seeded).isEqualTo(1);
+    assertThat(swarm.seeds).singleElement().satisfies(seed -> {
+      assertThat(seed.file()).isEqualTo(store.path(firstDigest).orElseThrow());
+      assertThat(seed.metainfo().announce()).isEqualTo(OUR_ANNOUNCE);
+    });
+  }
+}
