@@ -1,0 +1,152 @@
+package io.layerswarm.seeder;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers control requests (aggregated {@link FullHttpRequest}s): health and metainfo. Requests on
+ * one connection are answered one at a time and in order; while a metainfo lookup runs, reading from
+ * the connection is paused. The lookup blocks, so it runs on the {@code lookups} executor, never on
+ * the event loop. All other state is owned by the channel's event loop.
+ */
+final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ControlRequestHandler.class);
+  /** Pipelined requests held while one is answered; a client that sends more is cut off. */
+  private static final int MAX_QUEUED = 16;
+
+  /** The blocking lookup behind {@code GET /metainfo/...}; {@link SeederService#metainfo}. */
+  @FunctionalInterface
+  interface Lookup {
+    Metainfo metainfo(Digest digest, String registry, RepositoryName repo) throws SeederException;
+  }
+
+  private final Lookup lookup;
+  private final Executor lookups;
+  private final ArrayDeque<ControlRoute> queued = new ArrayDeque<>();
+  private boolean answering;
+
+  ControlRequestHandler(Lookup lookup, Executor lookups) {
+    this.lookup = lookup;
+    this.lookups = lookups;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest request)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    ControlRoute route;
+    try {
+      if (request.decoderResult().isFailure()) {
+        FullHttpResponse response =
+            ControlResponses.error(HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST",
+                "malformed HTTP request: " + request.decoderResult().cause(), null);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      route = ControlRoute.parse(request.method().name(), request.uri());
+    } finally {
+      request.release();
+    }
+    if (queued.size() >= MAX_QUEUED) {
+      log.warn("closing {}: more than {} pipelined requests", ctx.channel().remoteAddress(),
+          MAX_QUEUED);
+      ctx.close();
+      return;
+    }
+    queued.add(route);
+    if (!answering) {
+      answerNext(ctx);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    queued.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("closing control connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  private void answerNext(ChannelHandlerContext ctx) {
+    ControlRoute route = queued.poll();
+    if (route == null || !ctx.channel().isActive()) {
+      answering = false;
+      ctx.channel().config().setAutoRead(true);
+      return;
+    }
+    answering = true;
+    if (route instanceof ControlRoute.MetainfoLookup request) {
+      ctx.channel().config().setAutoRead(false);
+      try {
+        lookups.execute(() -> {
+          FullHttpResponse response = look(request);
+          ctx.executor().execute(() -> send(ctx, response));
+        });
+      } catch (RejectedExecutionException e) {
+        log.warn("rejecting metainfo request for {}: lookup executor is full", request.digest());
+        send(ctx, ControlResponses.busy());
+      }
+      return;
+    }
+    send(ctx, immediate(route));
+  }
+
+  private void send(ChannelHandlerContext ctx, FullHttpResponse response) {
+    ctx.writeAndFlush(response).addListener(written -> answerNext(ctx));
+  }
+
+  private static FullHttpResponse immediate(ControlRoute route) {
+    if (route instanceof ControlRoute.Health) {
+      return ControlResponses.ok("text/plain; charset=utf-8",
+          "ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    if (route instanceof ControlRoute.BadParameter bad) {
+      return ControlResponses.badParameter(bad);
+    }
+    if (route instanceof ControlRoute.MethodNotAllowed notAllowed) {
+      return ControlResponses.methodNotAllowed(notAllowed);
+    }
+    if (route instanceof ControlRoute.NotFound notFound) {
+      return ControlResponses.notFound(notFound.path());
+    }
+    throw new IllegalStateException("not an immediate route: " + route);
+  }
+
+  /** Runs on the lookup executor. */
+  private FullHttpResponse look(ControlRoute.MetainfoLookup request) {
+    try {
+      Metainfo metainfo = lookup.metainfo(request.digest(), request.registry(), request.repo());
+      return ControlResponses.ok(ControlResponses.BITTORRENT, metainfo.encode());
+    } catch (SeederException e) {
+      // The service logged it where it happened, with the digest in context.
+      log.debug("metainfo of {} for {}/{} failed: {}", request.digest(), request.registry(),
+          request.repo(), e.getMessage());
+      return ControlResponses.failure(e);
+    } catch (RuntimeException e) {
+      log.error("metainfo of {} for {}/{} failed unexpectedly", request.digest(),
+          request.registry(), request.repo(), e);
+      return ControlResponses.failure(e);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.layerswarm.seeder;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.RegistryHost;
+import io.layerswarm.registry.RepositoryName;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+
+/**
+ * What a control-endpoint request asks for. {@link #parse} is a pure function of the method and the
+ * request target, so the grammar is tested without a channel.
+ */
+sealed interface ControlRoute {
+  String METAINFO_PREFIX = "/metainfo/";
+  String HEALTH_PATH = "/healthz";
+
+  /** {@code GET /healthz}. */
+  record Health() implements ControlRoute {}
+
+  /** {@code GET /metainfo/sha256:<hex>?registry=<host[:port]>&repo=<name>}. */
+  record MetainfoLookup(Digest digest, String registry, RepositoryName repo)
+      implements ControlRoute {}
+
+  /** A known path with a bad or missing parameter; {@code code} is the error code to report. */
+  record BadParameter(String parameter, String code, String message) implements ControlRoute {}
+
+  /** A known path with another method than GET. */
+  record MethodNotAllowed(String method, String path) implements ControlRoute {}
+
+  /** No such path. */
+  record NotFound(String path) implements ControlRoute {}
+
+  static ControlRoute parse(String method, String target) {
+    QueryStringDecoder decoded = new QueryStringDecoder(target);
+    String path = decoded.path();
+    boolean health = path.equals(HEALTH_PATH);
+    boolean metainfo = path.startsWith(METAINFO_PREFIX);
+    if (!health && !metainfo) {
+      return new NotFound(path);
+    }
+    if (!"GET".equals(method)) {
+      return new MethodNotAllowed(method, path);
+    }
+    if (health) {
+      return new Health();
+    }
+
+    String digestText = path.substring(METAINFO_PREFIX.length());
+    Digest digest;
+    try {
+      digest = Digest.parse(digestText);
+    } catch (IllegalArgumentException e) {
+      return new BadParameter("digest", "DIGEST_INVALID",
+          "digest in the path must be sha256:<64 lowercase hex>: " + e.getMessage());
+    }
+    String registry = first(decoded, "registry");
+    if (registry == null || registry.isEmpty()) {
+      return new BadParameter("registry", "REGISTRY_INVALID",
+          "query parameter registry is required: the upstream registry host[:port] to fetch "
+              + digest + " from");
+    }
+    try {
+      RegistryHost.of(registry);
+    } catch (IllegalArgumentException e) {
+      return new BadParameter("registry", "REGISTRY_INVALID",
+          "query parameter registry is not a registry host: " + e.getMessage());
+    }
+    String repo = first(decoded, "repo");
+    if (repo == null || repo.isEmpty()) {
+      return new BadParameter("repo", "NAME_INVALID",
+          "query parameter repo is required: the repository that holds " + digest);
+    }
+    try {
+      return new MetainfoLookup(digest, registry, new RepositoryName(repo));
+    } catch (IllegalArgumentException e) {
+      return new BadParameter("repo", "NAME_INVALID",
+          "query parameter repo is not a repository name: " + e.getMessage());
+    }
+  }
+
+  private static String first(QueryStringDecoder decoded, String name) {
+    List<String> values = decoded.parameters().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+}

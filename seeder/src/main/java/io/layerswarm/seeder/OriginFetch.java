@@ -1,0 +1,135 @@
+package io.layerswarm.seeder;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.registry.client.BlobStream;
+import io.layerswarm.registry.client.BlobUnknownException;
+import io.layerswarm.registry.client.DigestMismatchException;
+import io.layerswarm.registry.client.RegistryException;
+import io.layerswarm.registry.client.UpstreamRegistry;
+import io.layerswarm.registry.store.BlobStore;
+import io.layerswarm.registry.store.BlobWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies one blob from an upstream registry into the blob store. The store verifies the sha256 on
+ * commit (and the upstream stream verifies it while it is read), so a blob is either stored whole and
+ * verified or not at all. Runs on the calling thread; a stall longer than the origin timeout aborts
+ * the copy.
+ */
+final class OriginFetch {
+  private static final Logger log = LoggerFactory.getLogger(OriginFetch.class);
+  private static final int BUFFER_BYTES = 64 * 1024;
+
+  private final BlobStore blobs;
+  private final Duration stallTimeout;
+  private final LongAdder originBytes = new LongAdder();
+
+  OriginFetch(BlobStore blobs, Duration stallTimeout) {
+    this.blobs = blobs;
+    this.stallTimeout = stallTimeout;
+  }
+
+  /** Bytes received from origins so far, including those of failed fetches. */
+  long originBytes() {
+    return originBytes.sum();
+  }
+
+  /** Fetches {@code digest} from {@code repo} on {@code upstream} (configured as {@code registry}). */
+  void fetch(UpstreamRegistry upstream, String registry, RepositoryName repo, Digest digest)
+      throws SeederException {
+    String action = "fetch " + digest + " from " + registry + "/" + repo;
+    BlobStream stream;
+    try {
+      stream = upstream.openBlob(repo, digest, 0);
+    } catch (RegistryException e) {
+      if (e instanceof BlobUnknownException || e.httpStatus() == 404) {
+        throw new UpstreamBlobUnknownException(action + ": the upstream has no such blob", e);
+      }
+      throw new OriginFetchException(action + " failed: " + e.getMessage(), e);
+    }
+    log.info("fetching {} ({} bytes) from {}/{}", digest, stream.size(), registry, repo);
+
+    BlobWriter writer;
+    try {
+      writer = blobs.create(digest);
+    } catch (IOException e) {
+      closeQuietly(stream);
+      throw new SeedingException(action + ": cannot create the blob in the store: " + e, e);
+    }
+    boolean committed = false;
+    try (StallWatchdog watchdog = StallWatchdog.start(stallTimeout, stream.body())) {
+      long copied = copy(stream.body(), writer, watchdog, action);
+      if (stream.size() >= 0 && copied != stream.size()) {
+        throw new OriginFetchException(
+            action + ": the origin sent " + copied + " bytes but declared " + stream.size(), null);
+      }
+      try {
+        writer.commit();
+        committed = true;
+      } catch (DigestMismatchException e) {
+        throw new OriginDigestMismatchException(action + ": " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new SeedingException(action + ": cannot commit the blob to the store: " + e, e);
+      }
+      log.info("stored {} ({} bytes) from {}/{}", digest, copied, registry, repo);
+    } finally {
+      if (!committed) {
+        abortQuietly(writer, digest);
+      }
+      closeQuietly(stream);
+    }
+  }
+
+  private long copy(InputStream in, BlobWriter writer, StallWatchdog watchdog, String action)
+      throws SeederException {
+    byte[] buffer = new byte[BUFFER_BYTES];
+    long copied = 0;
+    while (true) {
+      int n;
+      try {
+        n = in.read(buffer);
+      } catch (DigestMismatchException e) {
+        throw new OriginDigestMismatchException(action + ": " + e.getMessage(), e);
+      } catch (IOException e) {
+        if (watchdog.fired()) {
+          throw new OriginFetchException(
+              action + ": no bytes arrived for " + stallTimeout + " (seeder.origin-timeout)", e);
+        }
+        throw new OriginFetchException(action + ": reading the blob body failed: " + e, e);
+      }
+      if (n < 0) {
+        return copied;
+      }
+      watchdog.progressed(n);
+      originBytes.add(n);
+      copied += n;
+      try {
+        writer.write(buffer, 0, n);
+      } catch (IOException e) {
+        throw new SeedingException(action + ": writing to the blob store failed: " + e, e);
+      }
+    }
+  }
+
+  private static void abortQuietly(BlobWriter writer, Digest digest) {
+    try {
+      writer.abort();
+    } catch (RuntimeException e) {
+      log.warn("could not discard the partial blob of {}", digest, e);
+    }
+  }
+
+  private static void closeQuietly(BlobStream stream) {
+    try {
+      stream.close();
+    } catch (IOException | RuntimeException e) {
+      // Already done with it (or failed); nothing left to release that close could report.
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.layerswarm.seeder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControlRequestHandlerTest {
+  private static final String HEX = "c".repeat(64);
+  private static final String METAINFO_URI =
+      "/metainfo/sha256:" + HEX + "?registry=registry.test&repo=library/app";
+
+  /** Lookups run when the test says so. */
+  private final ArrayDeque<Runnable> lookups = new ArrayDeque<>();
+  private final Executor manual = lookups::add;
+  private EmbeddedChannel channel;
+
+  @TempDir Path temp;
+
+  @AfterEach
+  void nothingLeftOver() {
+    if (channel != null) {
+      assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+  }
+
+  private void open(ControlRequestHandler.Lookup lookup, Executor executor) {
+    channel = new EmbeddedChannel(new ControlRequestHandler(lookup, executor));
+  }
+
+  private void request(HttpMethod method, String uri) {
+    channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri));
+  }
+
+  private void runLookups() {
+    while (!lookups.isEmpty()) {
+      lookups.poll().run();
+    }
+    channel.runPendingTasks();
+  }
+
+  private FullHttpResponse response() {
+    FullHttpResponse response = channel.readOutbound();
+    assertThat(response).as("a response was written").isNotNull();
+    return response;
+  }
+
+  private static String bodyOf(FullHttpResponse response) {
+    try {
+      return response.content().toString(StandardCharsets.UTF_8);
+    } finally {
+      response.release();
+    }
+  }
+
+  private Metainfo metainfo() throws Exception {
+    Path blob = Files.write(temp.resolve("blob"), new byte[] {1, 2, 3});
+    return Metainfo.create(blob, Digest.sha256(new byte[] {1, 2, 3}).hex(),
+        List.of(URI.create("http://127.0.0.1:1/announce")), 256 * 1024);
+  }
+
+  @Test
+  void metainfoIsLookedUpOffTheEventLoopAndWrittenAsTorrentBytes() throws Exception {
+    Metainfo metainfo = metainfo();
+    open((digest, registry, repo) -> metainfo, manual);
+
+    request(HttpMethod.GET, METAINFO_URI);
+    assertThat(channel.<Object>readOutbound()).isNull();
+    assertThat(channel.config().isAutoRead()).isFalse();
+    runLookups();
+
+    FullHttpResponse response = response();
+    assertThat(response.status().code()).isEqualTo(200);
+    assertThat(response.headers().get("content-type")).isEqualTo("application/x-bittorrent");
+    assertThat(response.headers().getInt("content-length")).isEqualTo(metainfo.encode().length);
+    byte[] body = new byte[response.content().readableBytes()];
+    response.content().readBytes(body);
+    response.release();
+    assertThat(body).isEqualTo(metainfo.encode());
+    assertThat(channel.config().isAutoRead()).isTrue();
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    Metainfo metainfo = metainfo();
+    open((digest, registry, repo) -> metainfo, manual);
+
+    request(HttpMethod.GET, METAINFO_URI);
+    request(HttpMethod.GET, "/healthz");
+    assertThat(channel.<Object>readOutbound()).isNull();
+    runLookups();
+
+    FullHttpResponse first = response();
+    assertThat(first.headers().get("content-type")).isEqualTo("application/x-bittorrent");
+    first.release();
+    assertThat(bodyOf(response())).isEqualTo("ok\n");
+  }
+
+  @Test
+  void failuresAreMappedToStatusesAtTheEdge() {
+    List<SeederException> failures = List.of(
+        new UnknownUpstreamException("registry.test"),
+        new UpstreamBlobUnknownException("fetch: no such blob", null),
+        new OriginDigestMismatchException("fetch: hashed to something else", null),
+        new OriginFetchException("fetch: HTTP 503", null),
+        new SeedingException("seed: disk full", null));
+    List<Integer> statuses = List.of(404, 404, 502, 502, 500);
+    List<String> codes =
+        List.of("NAME_UNKNOWN", "BLOB_UNKNOWN", "DIGEST_MISMATCH", "ORIGIN_UNAVAILABLE",
+            "SEEDER_ERROR");
+    ArrayDeque<SeederException> pending = new ArrayDeque<>(failures);
+    open((digest, registry, repo) -> { throw pending.poll(); }, manual);
+
+    for (int i = 0; i < failures.size(); i++) {
+      request(HttpMethod.GET, METAINFO_URI);
+      runLookups();
+      FullHttpResponse response = response();
+      assertThat(response.status().code()).isEqualTo(statuses.get(i));
+      assertThat(response.headers().get("content-type")).isEqualTo("application/json");
+      assertThat(bodyOf(response))
+          .contains("\"code\":\"" + codes.get(i) + "\"")
+          .contains(failures.get(i).getMessage());
+    }
+  }
+
+  @Test
+  void unexpectedLookupFailureIsInternalServerError() {
+    open((digest, registry, repo) -> { throw new IllegalStateException("bug"); }, manual);
+
+    request(HttpMethod.GET, METAINFO_URI);
+    runLookups();
+
+    FullHttpResponse response = response();
+    assertThat(response.status().code()).isEqualTo(500);
+    response.release();
+  }
+
+  @Test
+  void fullLookupExecutorIsServiceUnavailableWithRetryAfter() {
+    open((digest, registry, repo) -> { throw new AssertionError("not called"); },
+        task -> { throw new RejectedExecutionException("full"); });
+
+    request(HttpMethod.GET, METAINFO_URI);
+
+    FullHttpResponse response = response();
+    assertThat(response.status().code()).isEqualTo(503);
+    assertThat(response.headers().get("retry-after")).isEqualTo("1");
+    response.release();
+    assertThat(channel.config().isAutoRead()).isTrue();
+  }
+
+  @Test
+  void badParametersAreAnsweredWithoutALookup() {
+    open((digest, registry, repo) -> { throw new AssertionError("not called"); }, manual);
+
+    request(HttpMethod.GET, "/metainfo/sha256:" + HEX + "?registry=registry.test");
+
+    FullHttpResponse response = response();
+    assertThat(response.status().code()).isEqualTo(400);
+    assertThat(bodyOf(response)).contains("\"parameter\":\"repo\"");
+    assertThat(lookups).isEmpty();
+  }
+
+  @Test
+  void errorMessagesAreEscapedAsJsonStrings() {
+    open((digest, registry, repo) -> {
+      throw new OriginFetchException("quote \" backslash \\ newline \n tab \t bell \u0007", null);
+    }, manual);
+
+    request(HttpMethod.GET, METAINFO_URI);
+    runLookups();
+
+    assertThat(bodyOf(response()))
+        .contains("quote \\\" backslash \\\\ newline \\n tab \\t bell \\u0007");
+  }
+}

@@ -1,0 +1,93 @@
+package io.layerswarm.seeder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.RepositoryName;
+import org.junit.jupiter.api.Test;
+
+class ControlRouteTest {
+  private static final String HEX = "a".repeat(64);
+
+  @Test
+  void metainfoRequestYieldsDigestRegistryAndRepository() {
+    ControlRoute route =
+        ControlRoute.parse("GET",
+            "/metainfo/sha256:" + HEX + "?registry=127.0.0.1:5000&repo=library/app");
+
+    assertThat(route).isEqualTo(new ControlRoute.MetainfoLookup(
+        new Digest("sha256", HEX), "127.0.0.1:5000", new RepositoryName("library/app")));
+  }
+
+  @Test
+  void percentEncodedDigestAndRepositoryAreDecoded() {
+    ControlRoute route =
+        ControlRoute.parse("GET",
+            "/metainfo/sha256%3A" + HEX + "?registry=ghcr.io&repo=org%2Fapp");
+
+    assertThat(route).isEqualTo(new ControlRoute.MetainfoLookup(
+        new Digest("sha256", HEX), "ghcr.io", new RepositoryName("org/app")));
+  }
+
+  @Test
+  void badDigestNamesTheDigestParameter() {
+    assertThat(ControlRoute.parse("GET", "/metainfo/sha256:XYZ?registry=r&repo=a"))
+        .isInstanceOfSatisfying(ControlRoute.BadParameter.class, bad -> {
+          assertThat(bad.parameter()).isEqualTo("digest");
+          assertThat(bad.code()).isEqualTo("DIGEST_INVALID");
+        });
+    assertThat(ControlRoute.parse("GET", "/metainfo/md5:" + HEX + "?registry=r&repo=a"))
+        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+            bad -> assertThat(bad.parameter()).isEqualTo("digest"));
+    assertThat(ControlRoute.parse("GET", "/metainfo/?registry=r&repo=a"))
+        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+            bad -> assertThat(bad.parameter()).isEqualTo("digest"));
+  }
+
+  @Test
+  void missingOrMalformedRegistryNamesTheRegistryParameter() {
+    assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?repo=a"))
+        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+            bad -> assertThat(bad.parameter()).isEqualTo("registry"));
+    assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?registry=&repo=a"))
+        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+            bad -> assertThat(bad.parameter()).isEqualTo("registry"));
+    assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?registry=a/b&repo=a"))
+        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+            bad -> assertThat(bad.parameter()).isEqualTo("registry"));
+  }
+
+  @Test
+  void missingOrInvalidRepositoryNamesTheRepoParameter() {
+    assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?registry=r"))
+        .isInstanceOfSatisfying(ControlRoute.BadParameter.class, bad -> {
+          assertThat(bad.parameter()).isEqualTo("repo");
+          assertThat(bad.code()).isEqualTo("NAME_INVALID");
+        });
+    assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?registry=r&repo=Upper/Case"))
+        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+            bad -> assertThat(bad.parameter()).isEqualTo("repo"));
+  }
+
+  @Test
+  void healthIsAnsweredOnlyOnItsExactPath() {
+    assertThat(ControlRoute.parse("GET", "/healthz")).isEqualTo(new ControlRoute.Health());
+    assertThat(ControlRoute.parse("GET", "/healthz?verbose=1")).isEqualTo(new ControlRoute.Health());
+    assertThat(ControlRoute.parse("GET", "/healthz/x")).isInstanceOf(ControlRoute.NotFound.class);
+  }
+
+  @Test
+  void otherPathsAreNotFound() {
+    assertThat(ControlRoute.parse("GET", "/")).isEqualTo(new ControlRoute.NotFound("/"));
+    assertThat(ControlRoute.parse("GET", "/metainfo")).isInstanceOf(ControlRoute.NotFound.class);
+    assertThat(ControlRoute.parse("POST", "/v2/")).isInstanceOf(ControlRoute.NotFound.class);
+  }
+
+  @Test
+  void otherMethodsOnKnownPathsAreNotAllowed() {
+    assertThat(ControlRoute.parse("POST", "/metainfo/sha256:" + HEX))
+        .isEqualTo(new ControlRoute.MethodNotAllowed("POST", "/metainfo/sha256:" + HEX));
+    assertThat(ControlRoute.parse("HEAD", "/healthz"))
+        .isInstanceOf(ControlRoute.MethodNotAllowed.class);
+  }
+}
