@@ -1,37 +1,163 @@
 package io.layerswarm.swarm;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.layerswarm.swarm.metainfo.InfoHash;
 import io.layerswarm.swarm.metainfo.Metainfo;
 import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.swarm.peer.HandshakeHandler;
+import io.layerswarm.swarm.peer.PeerChannelInitializer;
+import io.layerswarm.swarm.peer.Swarm;
+import io.layerswarm.swarm.storage.PieceStorage;
+import io.layerswarm.swarm.tracker.Announcer;
+import io.layerswarm.swarm.tracker.HttpTrackerClient;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.traffic.GlobalTrafficShapingHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A BitTorrent v1 engine: one listening port, many torrents. Torrents announce to the trackers in
  * their metainfo (started, periodic, completed, stopped).
+ *
+ * <p>Threads: Netty event loops (epoll where available, else NIO) run the connections, and each
+ * torrent is owned by one of them; a small pool does file writes and SHA-1 checks; tracker
+ * announces are asynchronous HTTP. All public methods are thread-safe and do not block, except
+ * {@link #start}, {@link #seed}, {@link #download} (which open files) and {@link #close}.
  */
 public final class SwarmEngine implements AutoCloseable {
-  private SwarmEngine() {}
+  private static final Logger log = LoggerFactory.getLogger(SwarmEngine.class);
+  private static final Duration TRACKER_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+  private static final int DISK_THREADS = 2;
+
+  private final EngineConfig config;
+  private final PeerId peerId;
+  private final EventLoopGroup group;
+  private final Class<? extends Channel> socketChannel;
+  private final ExecutorService disk;
+  private final HttpTrackerClient trackerClient;
+  private final GlobalTrafficShapingHandler shaper;
+  private final InstantSource clock;
+  private final Map<InfoHash, TorrentSession> torrents = new ConcurrentHashMap<>();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicLong peerSequence = new AtomicLong();
+  private final Channel server;
+  private final InetSocketAddress listenAddress;
+  private volatile boolean closed;
+
+  private SwarmEngine(EngineConfig config) throws IOException {
+    this.config = config;
+    this.peerId = PeerId.random();
+    this.clock = InstantSource.system();
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> serverChannel =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    this.socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.group = new MultiThreadIoEventLoopGroup(threads,
+        new DefaultThreadFactory("swarm-io", true), io);
+    this.disk = Executors.newFixedThreadPool(DISK_THREADS, new ThreadFactoryBuilder()
+        .setNameFormat("swarm-disk-%d").setDaemon(true).build());
+    this.trackerClient = new HttpTrackerClient(HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build(), TRACKER_TIMEOUT, "layerswarm-swarm/0.1");
+    long up = config.uploadBytesPerSecond();
+    long down = config.downloadBytesPerSecond();
+    this.shaper = up == 0 && down == 0 ? null
+        : new GlobalTrafficShapingHandler(group, up, down, 100);
+
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(serverChannel)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new PeerChannelInitializer(shaper,
+            () -> HandshakeHandler.incoming(peerId, this::swarm),
+            ch -> {
+              if (closed || !reserveConnection()) {
+                return false;
+              }
+              ch.closeFuture().addListener(f -> connections.decrementAndGet());
+              return true;
+            }));
+    try {
+      ChannelFuture bind = bootstrap.bind(config.listen()).awaitUninterruptibly();
+      if (!bind.isSuccess()) {
+        throw new IOException("cannot listen on " + config.listen(), bind.cause());
+      }
+      this.server = bind.channel();
+    } catch (IOException | RuntimeException e) {
+      shutdownThreads();
+      throw e;
+    }
+    this.listenAddress = (InetSocketAddress) server.localAddress();
+    log.info("swarm engine {} listening on {} ({})", peerId, listenAddress,
+        epoll ? "epoll" : "nio");
+  }
 
   /** Binds the listening port and starts the event loops. */
   public static SwarmEngine start(EngineConfig config) throws IOException {
-    throw new UnsupportedOperationException("TODO");
+    return new SwarmEngine(config);
   }
 
   public InetSocketAddress listenAddress() {
-    throw new UnsupportedOperationException("TODO");
+    return listenAddress;
   }
 
   public PeerId peerId() {
-    throw new UnsupportedOperationException("TODO");
+    return peerId;
   }
 
-  /** Seeds a complete file. The caller vouches for its content (it was verified by digest). */
+  EngineConfig config() {
+    return config;
+  }
+
+  /**
+   * Seeds a complete file. The caller vouches for its content (it was verified by digest). Returns
+   * the existing torrent if one with this info hash is already present.
+   */
   public Torrent seed(Metainfo metainfo, Path file) throws IOException {
-    throw new UnsupportedOperationException("TODO");
+    return add(metainfo, () -> PieceStorage.seed(metainfo, file, disk));
   }
 
   /**
@@ -40,24 +166,155 @@ public final class SwarmEngine implements AutoCloseable {
    * hash is already present.
    */
   public Torrent download(Metainfo metainfo, Path partFile, Path finalFile) throws IOException {
-    throw new UnsupportedOperationException("TODO");
+    return add(metainfo, () -> PieceStorage.download(metainfo, partFile, finalFile, disk));
+  }
+
+  private interface StorageOpener {
+    PieceStorage open() throws IOException;
+  }
+
+  private Torrent add(Metainfo metainfo, StorageOpener opener) throws IOException {
+    synchronized (torrents) {
+      if (closed) {
+        throw new IOException("swarm engine is closed");
+      }
+      TorrentSession existing = torrents.get(metainfo.infoHash());
+      if (existing != null) {
+        return existing;
+      }
+      PieceStorage storage = opener.open();
+      EventLoop loop = group.next();
+      TorrentSession session = new TorrentSession(this, metainfo, storage, loop, clock);
+      torrents.put(metainfo.infoHash(), session);
+      Announcer announcer = new Announcer(metainfo.announce(), trackerClient, loop,
+          event -> session.announceRequest(event, config, listenAddress.getPort()),
+          session::trackerPeers, config.announceInterval());
+      session.start(announcer);
+      return session;
+    }
   }
 
   public Optional<Torrent> torrent(InfoHash infoHash) {
-    throw new UnsupportedOperationException("TODO");
+    return Optional.ofNullable(torrents.get(infoHash));
   }
 
   public Collection<Torrent> torrents() {
-    throw new UnsupportedOperationException("TODO");
+    return List.copyOf(torrents.values());
   }
 
   /** Stops the torrent (announces "stopped") and closes its connections; files stay. */
   public void remove(InfoHash infoHash) {
-    throw new UnsupportedOperationException("TODO");
+    TorrentSession session;
+    synchronized (torrents) {
+      session = torrents.remove(infoHash);
+    }
+    if (session != null) {
+      session.stop();
+    }
   }
 
+  /** Stops every torrent (waiting briefly for "stopped" announces) and the event loops. */
   @Override
   public void close() {
-    throw new UnsupportedOperationException("TODO");
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    synchronized (torrents) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (TorrentSession session : torrents.values()) {
+        stops.add(session.stop());
+      }
+      torrents.clear();
+    }
+    try {
+      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+          .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.debug("stopped announces did not finish within {}", CLOSE_TIMEOUT);
+    } catch (Exception e) {
+      log.debug("stopping torrents failed", e);
+    }
+    server.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis());
+    shutdownThreads();
+  }
+
+  private void shutdownThreads() {
+    if (shaper != null) {
+      shaper.release();
+    }
+    group.shutdownGracefully(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(CLOSE_TIMEOUT.toMillis() * 2);
+    disk.shutdown();
+    try {
+      disk.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- for torrents ----
+
+  private Optional<Swarm> swarm(InfoHash infoHash) {
+    return Optional.ofNullable(torrents.get(infoHash));
+  }
+
+  long nextPeerSequence() {
+    return peerSequence.incrementAndGet();
+  }
+
+  private boolean reserveConnection() {
+    while (true) {
+      int n = connections.get();
+      if (n >= config.maxConnections()) {
+        return false;
+      }
+      if (connections.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Dials {@code address} for {@code session} on the session's event loop, or returns empty if
+   * the engine-wide connection cap is reached.
+   */
+  Optional<ChannelFuture> connect(InetSocketAddress address, TorrentSession session) {
+    if (closed || !reserveConnection()) {
+      return Optional.empty();
+    }
+    ChannelFuture connect = new Bootstrap()
+        .group(sessionLoop(session))
+        .channel(socketChannel)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+        .handler(new PeerChannelInitializer(shaper,
+            () -> HandshakeHandler.outgoing(peerId, session, session.infoHash()),
+            ch -> true))
+        .connect(address);
+    connect.channel().closeFuture().addListener(f -> connections.decrementAndGet());
+    return Optional.of(connect);
+  }
+
+  private EventLoop sessionLoop(TorrentSession session) {
+    return session.loop();
+  }
+
+  /** Whether {@code address} is this engine's own listening socket. */
+  boolean isSelf(InetSocketAddress address) {
+    if (address.getPort() != listenAddress.getPort() || address.isUnresolved()) {
+      return false;
+    }
+    InetAddress ip = address.getAddress();
+    if (ip.isLoopbackAddress() || ip.isAnyLocalAddress()
+        || ip.equals(listenAddress.getAddress())
+        || (config.announceHost() != null && config.announceHost().equals(ip.getHostAddress()))) {
+      return true;
+    }
+    try {
+      return NetworkInterface.getByInetAddress(ip) != null;
+    } catch (SocketException e) {
+      return false;
+    }
   }
 }

@@ -1,0 +1,91 @@
+package io.layerswarm.swarm.peer;
+
+import io.layerswarm.swarm.wire.PeerMessage;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link PeerLink} over a Netty channel. Messages queued on the torrent's event loop are handed
+ * to the channel's event loop in one task per flush, so a burst of requests costs one hop.
+ */
+final class ChannelPeerLink implements PeerLink {
+  private static final Logger log = LoggerFactory.getLogger(ChannelPeerLink.class);
+
+  private final Channel channel;
+  private final Swarm swarm;
+  private List<Object> pending = new ArrayList<>();
+
+  ChannelPeerLink(Channel channel, Swarm swarm) {
+    this.channel = channel;
+    this.swarm = swarm;
+  }
+
+  @Override
+  public void send(PeerMessage message) {
+    pending.add(message);
+  }
+
+  @Override
+  public void send(PeerMessage.FileBlock block, Consumer<Boolean> written) {
+    ChannelPromise promise = channel.newPromise();
+    promise.addListener(f -> swarm.execute(() -> written.accept(f.isSuccess())));
+    pending.add(new Pending(block, promise));
+  }
+
+  @Override
+  public void flush() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<Object> batch = pending;
+    pending = new ArrayList<>();
+    if (channel.eventLoop().inEventLoop()) {
+      write(batch);
+    } else {
+      channel.eventLoop().execute(() -> write(batch));
+    }
+  }
+
+  private void write(List<Object> batch) {
+    if (!channel.isActive()) {
+      for (Object o : batch) {
+        if (o instanceof Pending p) {
+          ReferenceCountUtil.release(p.message);
+          p.promise.tryFailure(new IllegalStateException("connection closed"));
+        } else {
+          ReferenceCountUtil.release(o);
+        }
+      }
+      return;
+    }
+    for (Object o : batch) {
+      if (o instanceof Pending p) {
+        channel.write(p.message, p.promise);
+      } else {
+        channel.write(o, channel.voidPromise());
+      }
+    }
+    channel.flush();
+  }
+
+  @Override
+  public void close(String reason) {
+    log.debug("closing {}: {}", channel.remoteAddress(), reason);
+    flush();
+    channel.close();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) channel.remoteAddress();
+  }
+
+  private record Pending(PeerMessage.FileBlock message, ChannelPromise promise) {}
+}

@@ -1,0 +1,109 @@
+package io.layerswarm.swarm.peer;
+
+import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.swarm.wire.Handshake;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the BEP 3 handshake. On an outgoing connection it sends ours first and expects the same
+ * info hash back; on an incoming one it routes the remote handshake's info hash to a torrent and
+ * answers, or closes the connection for an unknown info hash. A connection to ourselves, or one
+ * that does not finish in time, is closed. Then it replaces itself with a {@link
+ * PeerChannelHandler}. Runs on the channel's event loop.
+ */
+public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final PeerId localId;
+  private final Swarm outgoingSwarm;
+  private final InfoHash outgoingInfoHash;
+  private final Function<InfoHash, Optional<Swarm>> directory;
+  private ScheduledFuture<?> timeout;
+
+  private HandshakeHandler(PeerId localId, Swarm outgoingSwarm, InfoHash outgoingInfoHash,
+      Function<InfoHash, Optional<Swarm>> directory) {
+    this.localId = localId;
+    this.outgoingSwarm = outgoingSwarm;
+    this.outgoingInfoHash = outgoingInfoHash;
+    this.directory = directory;
+  }
+
+  /** For a connection we open to a peer of {@code swarm}, the torrent {@code infoHash}. */
+  public static HandshakeHandler outgoing(PeerId localId, Swarm swarm, InfoHash infoHash) {
+    return new HandshakeHandler(localId, swarm, infoHash,
+        h -> h.equals(infoHash) ? Optional.of(swarm) : Optional.empty());
+  }
+
+  /** For a connection a peer opened to us: {@code directory} finds the torrent by info hash. */
+  public static HandshakeHandler incoming(PeerId localId,
+      Function<InfoHash, Optional<Swarm>> directory) {
+    return new HandshakeHandler(localId, null, null, directory);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    timeout = ctx.executor().schedule(() -> {
+      log.debug("handshake with {} timed out", ctx.channel().remoteAddress());
+      ctx.close();
+    }, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    if (outgoingSwarm != null) {
+      ctx.writeAndFlush(new Handshake(outgoingInfoHash, localId, true));
+    }
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Handshake handshake)) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
+    Optional<Swarm> swarm = directory.apply(handshake.infoHash());
+    if (swarm.isEmpty()) {
+      log.debug("closing {}: unknown info hash {}", ctx.channel().remoteAddress(),
+          handshake.infoHash());
+      ctx.close();
+      return;
+    }
+    if (handshake.peerId().equals(localId)) {
+      log.debug("closing {}: connected to ourselves", ctx.channel().remoteAddress());
+      ctx.close();
+      return;
+    }
+    if (outgoingSwarm == null) {
+      ctx.writeAndFlush(new Handshake(handshake.infoHash(), localId, true));
+    }
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    // BEP 6: the fast extension applies only when both sides set the bit; we always do.
+    ctx.pipeline().replace(this, "peer",
+        new PeerChannelHandler(swarm.get(), handshake, outgoingSwarm != null));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,483 @@
+package io.layerswarm.swarm.peer;
+
+import io.layerswarm.swarm.metainfo.BlockRef;
+import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.swarm.metainfo.PieceIndex;
+import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.swarm.sched.PiecePicker;
+import io.layerswarm.swarm.wire.PeerMessage;
+import io.netty.channel.FileRegion;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The protocol state of one peer connection (BEP 3 with the BEP 6 fast extension): the four
+ * choke/interest flags, the peer's pieces, our requests to it and its requests to us.
+ *
+ * <p>Owned by the torrent's event loop: every method must be called there. Sending goes through a
+ * {@link PeerLink}, so this class has no Netty channel and can be driven directly in tests.
+ */
+public final class Peer {
+  /** The largest block we serve; BEP 3 notes clients drop peers asking for more than 16 KiB. */
+  static final int MAX_REQUEST_LENGTH = 128 * 1024;
+  /** Requests of a peer we hold before refusing more. */
+  static final int MAX_UPLOAD_QUEUE = 2048;
+  /** Bytes of uploads written to the socket but not yet sent, per peer. */
+  static final long MAX_UPLOAD_IN_FLIGHT = 2 * 1024 * 1024;
+  /** A peer that owes us blocks and sends nothing for this long is dropped. */
+  static final Duration SNUB_TIMEOUT = Duration.ofSeconds(60);
+
+  private final long id;
+  private final PeerId remoteId;
+  private final boolean outgoing;
+  private final boolean fast;
+  private final PeerLink link;
+  private final Swarm swarm;
+  private final TorrentGeometry geometry;
+  private final PiecePicker<Peer> picker;
+  private final int requestDepth;
+
+  private boolean amChoking = true;
+  private boolean amInterested;
+  private boolean peerChoking = true;
+  private boolean peerInterested;
+  private Instant chokeStateSince;
+  private final BitSet has;
+  private boolean sawPieceInfo;
+  private final BitSet allowedFast;
+  private final LinkedHashSet<BlockRef> outstanding = new LinkedHashSet<>();
+  private final ArrayDeque<BlockRef> uploads = new ArrayDeque<>();
+  private long uploadInFlight;
+  private Instant lastBlockAt;
+  private long downloadedBytes;
+  private long uploadedBytes;
+  private boolean closed;
+  private boolean closing;
+
+  /**
+   * @param id a sequence number unique within the engine (the choker's tie-breaker)
+   * @param fast whether both sides set the fast extension bit
+   * @param requestDepth how many of our requests may be outstanding at this peer
+   */
+  public Peer(long id, PeerId remoteId, boolean outgoing, boolean fast, int requestDepth,
+      PeerLink link, Swarm swarm) {
+    this.id = id;
+    this.remoteId = remoteId;
+    this.outgoing = outgoing;
+    this.fast = fast;
+    this.requestDepth = requestDepth;
+    this.link = link;
+    this.swarm = swarm;
+    this.geometry = swarm.geometry();
+    this.picker = swarm.picker();
+    this.has = new BitSet(geometry.pieceCount());
+    this.allowedFast = new BitSet();
+    this.chokeStateSince = swarm.clock().instant();
+    this.lastBlockAt = chokeStateSince;
+  }
+
+  /** Sends what we have: a bitfield, or with the fast extension have-all/have-none (BEP 6). */
+  public void start() {
+    BitSet verified = swarm.storage().verified();
+    int n = geometry.pieceCount();
+    if (fast && verified.cardinality() == n) {
+      link.send(new PeerMessage.HaveAll());
+    } else if (fast && verified.isEmpty()) {
+      link.send(new PeerMessage.HaveNone());
+    } else if (!verified.isEmpty()) {
+      link.send(PeerMessage.Bitfield.of(verified, n));
+    }
+    link.flush();
+  }
+
+  /** Handles one message from the peer; takes ownership of reference-counted ones. */
+  public void handle(PeerMessage message) {
+    if (closed) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    if (message.needsFastExtension() && !fast) {
+      close("fast extension message without the fast extension: " + message);
+      return;
+    }
+    try {
+      dispatch(message);
+    } finally {
+      if (!closed) {
+        link.flush();
+      }
+    }
+  }
+
+  private void dispatch(PeerMessage message) {
+    if (message instanceof PeerMessage.Piece piece) {
+      onPiece(piece);
+    } else if (message instanceof PeerMessage.Request request) {
+      onRequest(request.block());
+    } else if (message instanceof PeerMessage.Have have) {
+      onHave(have.piece());
+    } else if (message instanceof PeerMessage.Cancel cancel) {
+      if (uploads.remove(cancel.block()) && fast) {
+        // BEP 6: a cancelled request is answered with a reject if the piece is not sent.
+        link.send(new PeerMessage.RejectRequest(cancel.block()));
+      }
+    } else if (message instanceof PeerMessage.Unchoke) {
+      peerChoking = false;
+      refill();
+    } else if (message instanceof PeerMessage.Choke) {
+      onChoke();
+    } else if (message instanceof PeerMessage.Interested) {
+      if (!peerInterested) {
+        peerInterested = true;
+        swarm.interestChanged(this);
+      }
+    } else if (message instanceof PeerMessage.NotInterested) {
+      if (peerInterested) {
+        peerInterested = false;
+        swarm.interestChanged(this);
+      }
+    } else if (message instanceof PeerMessage.Bitfield bitfield) {
+      Optional<BitSet> pieces = bitfield.toBitSet(geometry.pieceCount());
+      if (pieces.isEmpty()) {
+        close("bitfield of the wrong length or with spare bits set");
+        return;
+      }
+      onPieceInfo(pieces.get());
+    } else if (message instanceof PeerMessage.HaveAll) {
+      BitSet all = new BitSet();
+      all.set(0, geometry.pieceCount());
+      onPieceInfo(all);
+    } else if (message instanceof PeerMessage.HaveNone) {
+      onPieceInfo(new BitSet());
+    } else if (message instanceof PeerMessage.RejectRequest reject) {
+      // A reject can also answer a request we cancelled meanwhile; that is not an error.
+      if (outstanding.remove(reject.block())) {
+        picker.abandoned(this, reject.block());
+        refill();
+      }
+    } else if (message instanceof PeerMessage.AllowedFast allowed) {
+      if (allowed.piece().value() < geometry.pieceCount()) {
+        allowedFast.set(allowed.piece().value());
+        refill();
+      }
+    }
+    // Keep-alive, suggest-piece, port and unknown ids need no action (BEP 3, BEP 6).
+  }
+
+  private void onPieceInfo(BitSet pieces) {
+    if (sawPieceInfo) {
+      // BEP 3: the bitfield is only ever sent as the first message.
+      close("second bitfield");
+      return;
+    }
+    sawPieceInfo = true;
+    if (pieces.isEmpty()) {
+      updateInterest();
+      return;
+    }
+    has.or(pieces);
+    picker.addAvailability(pieces);
+    if (isSeed() && swarm.isComplete()) {
+      close("both are seeds");
+      return;
+    }
+    updateInterest();
+  }
+
+  private void onHave(PieceIndex piece) {
+    int i = piece.value();
+    if (i >= geometry.pieceCount()) {
+      close("have for piece " + i + " of " + geometry.pieceCount());
+      return;
+    }
+    sawPieceInfo = true;
+    if (has.get(i)) {
+      return;
+    }
+    has.set(i);
+    picker.addAvailability(piece);
+    if (isSeed() && swarm.isComplete()) {
+      close("both are seeds");
+      return;
+    }
+    if (!amInterested) {
+      updateInterest();
+    }
+  }
+
+  private void onChoke() {
+    peerChoking = true;
+    if (!fast) {
+      // BEP 3: a choke discards every pending request. With BEP 6 each gets an explicit reject.
+      for (BlockRef block : outstanding) {
+        picker.abandoned(this, block);
+      }
+      outstanding.clear();
+    }
+  }
+
+  private void onPiece(PeerMessage.Piece piece) {
+    int length = piece.data().readableBytes();
+    BlockRef block;
+    try {
+      block = piece.block();
+    } catch (IllegalArgumentException e) {
+      piece.release();
+      close("empty piece message");
+      return;
+    }
+    downloadedBytes += length;
+    swarm.downloaded(this, length);
+    lastBlockAt = swarm.clock().instant();
+    if (!outstanding.remove(block)) {
+      // Late (cancelled or timed out) or never requested: drop the data.
+      piece.release();
+      return;
+    }
+    PiecePicker.Received<Peer> received = picker.received(this, block);
+    if (received.wanted()) {
+      swarm.blockArrived(this, block, piece.data(), received);
+    } else {
+      piece.release();
+    }
+    refill();
+  }
+
+  private void onRequest(BlockRef block) {
+    if (!geometry.contains(block) || block.length() > MAX_REQUEST_LENGTH) {
+      close("invalid request " + block);
+      return;
+    }
+    if (amChoking || !swarm.storage().isVerified(block.piece())
+        || uploads.size() >= MAX_UPLOAD_QUEUE) {
+      // BEP 6: with the fast extension, every refused request gets a reject; BEP 3 drops them.
+      if (fast) {
+        link.send(new PeerMessage.RejectRequest(block));
+      }
+      return;
+    }
+    uploads.add(block);
+    serveUploads();
+  }
+
+  private void serveUploads() {
+    while (!closed && !uploads.isEmpty() && uploadInFlight < MAX_UPLOAD_IN_FLIGHT) {
+      BlockRef block = uploads.poll();
+      FileRegion region;
+      try {
+        region = swarm.storage().region(block);
+      } catch (IllegalStateException e) {
+        continue; // The torrent was removed under us.
+      }
+      int length = block.length();
+      uploadInFlight += length;
+      link.send(new PeerMessage.FileBlock(block, region), ok -> {
+        uploadInFlight -= length;
+        if (ok) {
+          uploadedBytes += length;
+          swarm.uploaded(this, length);
+        }
+        if (!closed && !uploads.isEmpty()) {
+          serveUploads();
+          link.flush();
+        }
+      });
+    }
+  }
+
+  /** Tops up our requests to {@link #requestDepth} if the peer lets us download. */
+  public void refill() {
+    if (closed || !amInterested || !swarm.mayRequest()) {
+      return;
+    }
+    BitSet allowed = null;
+    if (peerChoking) {
+      if (!fast || allowedFast.isEmpty()) {
+        return;
+      }
+      allowed = allowedFast;
+    }
+    int room = requestDepth - outstanding.size();
+    // Refill in batches, not per block, to keep the picker off the hot path.
+    if (room <= 0 || (room < Math.min(16, requestDepth / 4) && !outstanding.isEmpty())) {
+      return;
+    }
+    List<BlockRef> blocks = picker.pick(this, has, room, allowed);
+    if (outstanding.isEmpty()) {
+      lastBlockAt = swarm.clock().instant();
+    }
+    for (BlockRef block : blocks) {
+      outstanding.add(block);
+      link.send(new PeerMessage.Request(block));
+    }
+  }
+
+  /** Sends interested or not-interested if our interest in the peer's pieces changed. */
+  public void updateInterest() {
+    boolean want = !swarm.isComplete() && picker.isInteresting(has);
+    if (want != amInterested) {
+      amInterested = want;
+      link.send(want ? new PeerMessage.Interested() : new PeerMessage.NotInterested());
+    }
+    if (want) {
+      refill();
+    }
+  }
+
+  /** Chokes or unchokes the peer, as the choker decided. */
+  public void setChoking(boolean choke) {
+    if (closed || choke == amChoking) {
+      return;
+    }
+    amChoking = choke;
+    chokeStateSince = swarm.clock().instant();
+    if (choke) {
+      link.send(new PeerMessage.Choke());
+      for (BlockRef block : uploads) {
+        if (fast) {
+          link.send(new PeerMessage.RejectRequest(block));
+        }
+      }
+      uploads.clear();
+    } else {
+      link.send(new PeerMessage.Unchoke());
+    }
+  }
+
+  /** We verified a piece: tell the peer unless it has it, and re-check our interest. */
+  public void pieceVerified(PieceIndex piece) {
+    if (closed) {
+      return;
+    }
+    if (!has.get(piece.value())) {
+      link.send(new PeerMessage.Have(piece));
+    }
+    if (isSeed() && swarm.isComplete()) {
+      close("both are seeds");
+      return;
+    }
+    if (amInterested) {
+      updateInterest();
+    }
+  }
+
+  /** An endgame duplicate arrived elsewhere: withdraw our request for it. */
+  public void cancel(BlockRef block) {
+    if (!closed && outstanding.remove(block)) {
+      link.send(new PeerMessage.Cancel(block));
+    }
+  }
+
+  /** Sends what was queued by calls from outside {@link #handle}. */
+  public void flush() {
+    if (!closed) {
+      link.flush();
+    }
+  }
+
+  /** Periodic check: drops a peer that owes us blocks but sends nothing. */
+  public void tick() {
+    if (!closed && !outstanding.isEmpty()
+        && swarm.clock().instant().isAfter(lastBlockAt.plus(SNUB_TIMEOUT))) {
+      close("no block for " + SNUB_TIMEOUT.toSeconds() + " s");
+      return;
+    }
+    refill();
+    link.flush();
+  }
+
+  /** Closes the connection. */
+  public void close(String reason) {
+    if (!closed && !closing) {
+      closing = true;
+      link.close(reason);
+    }
+  }
+
+  /** The connection closed: gives back requests and availability. Idempotent. */
+  public void closed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    picker.peerGone(this);
+    picker.removeAvailability(has);
+    outstanding.clear();
+    uploads.clear();
+    swarm.peerClosed(this);
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public PeerId remoteId() {
+    return remoteId;
+  }
+
+  public InetSocketAddress remoteAddress() {
+    return link.remoteAddress();
+  }
+
+  public boolean isOutgoing() {
+    return outgoing;
+  }
+
+  public boolean isFast() {
+    return fast;
+  }
+
+  public boolean isSeed() {
+    return has.cardinality() == geometry.pieceCount();
+  }
+
+  public boolean isInterested() {
+    return peerInterested;
+  }
+
+  public boolean amChoking() {
+    return amChoking;
+  }
+
+  public boolean amInterested() {
+    return amInterested;
+  }
+
+  public boolean peerChoking() {
+    return peerChoking;
+  }
+
+  public Instant chokeStateSince() {
+    return chokeStateSince;
+  }
+
+  /** Our requests the peer has not answered yet; a copy. */
+  public List<BlockRef> outstanding() {
+    return new ArrayList<>(outstanding);
+  }
+
+  public long downloadedBytes() {
+    return downloadedBytes;
+  }
+
+  public long uploadedBytes() {
+    return uploadedBytes;
+  }
+
+  @Override
+  public String toString() {
+    return "Peer[" + id + " " + link.remoteAddress() + (outgoing ? " out" : " in") + "]";
+  }
+}

@@ -1,0 +1,56 @@
+package io.layerswarm.swarm.peer;
+
+import io.layerswarm.swarm.metainfo.BlockRef;
+import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.swarm.sched.PiecePicker;
+import io.layerswarm.swarm.storage.PieceStorage;
+import io.layerswarm.swarm.wire.Handshake;
+import io.netty.buffer.ByteBuf;
+import java.time.InstantSource;
+
+/**
+ * A torrent as its peers see it. Every method except {@link #execute} and {@link #attach}'s caller
+ * hop is called on the torrent's event loop, which owns the picker and all peers.
+ */
+public interface Swarm {
+  /** Runs {@code task} on the torrent's event loop (now, if already on it). */
+  void execute(Runnable task);
+
+  PeerId localPeerId();
+
+  TorrentGeometry geometry();
+
+  PiecePicker<Peer> picker();
+
+  PieceStorage storage();
+
+  InstantSource clock();
+
+  /** Whether every piece is verified (we are a seed). */
+  boolean isComplete();
+
+  /** Whether peers may send more requests now; false while the disk falls behind. */
+  boolean mayRequest();
+
+  /**
+   * A connection finished its handshake. Returns the new peer, or null to refuse it (the caller
+   * closes the link).
+   */
+  Peer attach(PeerLink link, Handshake handshake, boolean outgoing);
+
+  /** A wanted block arrived from {@code from}; takes ownership of {@code data}. */
+  void blockArrived(Peer from, BlockRef block, ByteBuf data, PiecePicker.Received<Peer> received);
+
+  /** The peer's interest in our pieces changed, so the choker should run. */
+  void interestChanged(Peer peer);
+
+  /** Payload bytes received from a peer. */
+  void downloaded(Peer peer, int bytes);
+
+  /** Payload bytes sent to a peer. */
+  void uploaded(Peer peer, int bytes);
+
+  /** The peer's connection closed; it has already given back its requests. */
+  void peerClosed(Peer peer);
+}

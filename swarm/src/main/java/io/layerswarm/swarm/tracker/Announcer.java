@@ -1,0 +1,180 @@
+package io.layerswarm.swarm.tracker;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one torrent announced: "started" at {@link #start}, regular re-announces at the tracker's
+ * interval (never below its min interval), "completed" once, and "stopped" at {@link #stop}. The
+ * announce URLs are tried in order on failure, starting from the one that answered last; when all
+ * fail, it retries with a growing backoff. Torrents have independent announcers, so announces run
+ * concurrently.
+ *
+ * <p>Owned by the torrent's event loop ({@code loop}): every method must be called there, and
+ * every callback runs there.
+ */
+public final class Announcer {
+  private static final Logger log = LoggerFactory.getLogger(Announcer.class);
+  static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+
+  private final List<URI> trackers;
+  private final HttpTrackerClient client;
+  private final ScheduledExecutorService loop;
+  private final Function<AnnounceEvent, AnnounceRequest> request;
+  private final Consumer<List<InetSocketAddress>> peers;
+  private final Duration defaultInterval;
+  private int current;
+  private Optional<String> trackerId = Optional.empty();
+  private ScheduledFuture<?> next;
+  private Duration backoff = FIRST_RETRY;
+  private boolean inFlight;
+  private AnnounceEvent pendingEvent = AnnounceEvent.NONE;
+  private boolean stopped;
+  private boolean announcedStart;
+
+  /**
+   * @param request builds the request for an event from the torrent's current counters
+   * @param peers receives the peers of each successful announce
+   * @param defaultInterval the re-announce interval when the tracker gives none
+   */
+  public Announcer(List<URI> trackers, HttpTrackerClient client, ScheduledExecutorService loop,
+      Function<AnnounceEvent, AnnounceRequest> request, Consumer<List<InetSocketAddress>> peers,
+      Duration defaultInterval) {
+    this.trackers = List.copyOf(trackers);
+    this.client = client;
+    this.loop = loop;
+    this.request = request;
+    this.peers = peers;
+    this.defaultInterval = defaultInterval;
+  }
+
+  /** Announces "started" now. */
+  public void start() {
+    announce(AnnounceEvent.STARTED);
+  }
+
+  /** Announces "completed" now (once). */
+  public void completed() {
+    announce(AnnounceEvent.COMPLETED);
+  }
+
+  /** Asks the trackers for more peers now, as a regular announce. */
+  public void announceNow() {
+    announce(AnnounceEvent.NONE);
+  }
+
+  /**
+   * Stops re-announcing and sends "stopped" to the tracker that answered last, if "started" got
+   * through. The future completes when the tracker answered or failed; it never fails.
+   */
+  public CompletableFuture<Void> stop() {
+    if (stopped) {
+      return CompletableFuture.completedFuture(null);
+    }
+    stopped = true;
+    cancelNext();
+    if (trackers.isEmpty() || !announcedStart) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return client.announce(trackers.get(current), withTrackerId(AnnounceEvent.STOPPED))
+        .handle((r, e) -> null);
+  }
+
+  private void announce(AnnounceEvent event) {
+    if (stopped || trackers.isEmpty()) {
+      return;
+    }
+    // An event outranks a regular announce; "started" is kept until it gets through.
+    if (event != AnnounceEvent.NONE && pendingEvent != AnnounceEvent.STARTED) {
+      pendingEvent = event;
+    }
+    if (inFlight) {
+      return; // The answer to the announce in flight schedules the next one.
+    }
+    cancelNext();
+    inFlight = true;
+    attempt(pendingEvent, current, 0);
+  }
+
+  private void attempt(AnnounceEvent event, int index, int tried) {
+    URI tracker = trackers.get(index);
+    client.announce(tracker, withTrackerId(event)).whenCompleteAsync((response, error) -> {
+      if (stopped) {
+        inFlight = false;
+        return;
+      }
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        log.debug("announce {} to {} failed: {}", event, tracker, cause.getMessage());
+        if (tried + 1 < trackers.size()) {
+          attempt(event, (index + 1) % trackers.size(), tried + 1);
+          return;
+        }
+        inFlight = false;
+        schedule(backoff);
+        backoff = min(backoff.multipliedBy(2), defaultInterval);
+        return;
+      }
+      inFlight = false;
+      current = index;
+      backoff = FIRST_RETRY;
+      response.trackerId().ifPresent(id -> trackerId = Optional.of(id));
+      response.warning().ifPresent(w -> log.info("tracker {} warns: {}", tracker, w));
+      if (event == AnnounceEvent.STARTED) {
+        announcedStart = true;
+      }
+      if (pendingEvent == event) {
+        pendingEvent = AnnounceEvent.NONE;
+      }
+      Duration interval = response.interval().orElse(defaultInterval);
+      if (response.minInterval().isPresent()
+          && interval.compareTo(response.minInterval().get()) < 0) {
+        interval = response.minInterval().get();
+      }
+      if (pendingEvent != AnnounceEvent.NONE) {
+        interval = Duration.ZERO; // An event arrived while this announce was in flight.
+      }
+      schedule(interval);
+      peers.accept(response.peers());
+    }, loop);
+  }
+
+  private AnnounceRequest withTrackerId(AnnounceEvent event) {
+    AnnounceRequest r = request.apply(event);
+    if (trackerId.isEmpty()) {
+      return r;
+    }
+    return new AnnounceRequest(r.infoHash(), r.peerId(), r.port(), r.uploaded(), r.downloaded(),
+        r.left(), r.event(), r.numWant(), r.ip(), trackerId, r.extra());
+  }
+
+  private void schedule(Duration delay) {
+    cancelNext();
+    next = loop.schedule(() -> announce(AnnounceEvent.NONE), delay.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelNext() {
+    if (next != null) {
+      next.cancel(false);
+      next = null;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}
