@@ -1,0 +1,40 @@
+package io.layerswarm.cli;
+
+import io.layerswarm.cli.config.Settings;
+import io.layerswarm.cli.daemon.AgentCommand;
+import io.layerswarm.cli.daemon.AllInOneCommand;
+import io.layerswarm.cli.daemon.SeederCommand;
+import io.layerswarm.cli.daemon.TrackerCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/layerswarm}. */
+@Command(
+    name = "layerswarm",
+    mixinStandardHelpOptions = true,
+    version = "layerswarm " + Settings.VERSION,
+    description = "Peer-to-peer distribution of container image layers.",
+    subcommands = {
+      TrackerCommand.class,
+      SeederCommand.class,
+      AgentCommand.class,
+      AllInOneCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  /** Exit code for a config that can't be used. */
+  public static final int EXIT_CONFIG = 78;
+  /** Exit code when a daemon failed to start or died. */
+  public static final int EXIT_FAILURE = 1;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command");
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+}

@@ -1,0 +1,51 @@
+package io.layerswarm.cli.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The YAML config file as written by the admin: every daemon reads its own section plus {@code
+ * upstreams}. Values stay strings here; {@link Settings} parses them and names the key on error.
+ * Absent keys are null and take their defaults in {@link Settings}.
+ */
+public record ConfigFile(
+    List<Upstream> upstreams, Tracker tracker, Seeder seeder, Agent agent) {
+
+  public static ConfigFile empty() {
+    return new ConfigFile(null, null, null, null);
+  }
+
+  /** One upstream registry. {@code host} is the name clients use for it, e.g. docker.io. */
+  public record Upstream(
+      String host,
+      String url,
+      @JsonProperty("default") Boolean isDefault,
+      String username,
+      String password) {}
+
+  public record Tracker(
+      String listen,
+      String announceInterval,
+      String minAnnounceInterval,
+      String peerTtl,
+      Integer defaultNumwant,
+      Integer maxNumwant,
+      List<String> seeders) {}
+
+  public record Seeder(
+      String listen,
+      String peerListen,
+      String dataDir,
+      List<String> trackers,
+      String uploadRate,
+      String originTimeout) {}
+
+  public record Agent(
+      String listen,
+      String peerListen,
+      String dataDir,
+      List<String> trackers,
+      String swarmDeadline,
+      String uploadRate,
+      String downloadRate) {}
+}

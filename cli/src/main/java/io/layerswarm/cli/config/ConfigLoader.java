@@ -1,0 +1,111 @@
+package io.layerswarm.cli.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Reads a {@link ConfigFile} strictly: unknown keys and wrong types stop the daemon. */
+public final class ConfigLoader {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private ConfigLoader() {}
+
+  /**
+   * Reads {@code file} (if any), then applies {@code overrides}: dotted keys such as {@code
+   * agent.listen} mapped to a string, a list or a map. Flags override the file this way, so they
+   * go through the same validation.
+   */
+  public static ConfigFile load(Optional<Path> file, Map<String, Object> overrides)
+      throws ConfigException {
+    String text = "";
+    String source = "command line";
+    if (file.isPresent()) {
+      source = file.get().toString();
+      try {
+        text = Files.readString(file.get());
+      } catch (NoSuchFileException e) {
+        throw new ConfigException(source + ": config file not found");
+      } catch (IOException e) {
+        throw new ConfigException(source + ": cannot read config file: " + e.getMessage(), e);
+      }
+    }
+    return parse(text, source, overrides);
+  }
+
+  static ConfigFile parse(String text, String source, Map<String, Object> overrides)
+      throws ConfigException {
+    try {
+      JsonNode tree = text.isBlank() ? null : YAML.readTree(text);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        tree = YAML.createObjectNode();
+      }
+      if (!tree.isObject()) {
+        throw new ConfigException(source + ": the top level must be a map of sections");
+      }
+      for (Map.Entry<String, Object> override : overrides.entrySet()) {
+        set((ObjectNode) tree, override.getKey(), YAML.valueToTree(override.getValue()));
+      }
+      ConfigFile parsed = YAML.treeToValue(tree, ConfigFile.class);
+      return parsed == null ? ConfigFile.empty() : parsed;
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(
+          source + ": unknown key '" + keyPath(e) + "'" + location(e) + "; known keys here: "
+              + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                  .collect(Collectors.joining(", ")));
+    } catch (JsonMappingException e) {
+      throw new ConfigException(
+          source + ": key '" + keyPath(e) + "' has the wrong type" + location(e) + ": "
+              + e.getOriginalMessage().lines().findFirst().orElse(""));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          source + ": not valid YAML" + location(e) + ": " + e.getOriginalMessage());
+    }
+  }
+
+  private static void set(ObjectNode root, String dottedKey, JsonNode value) {
+    String[] parts = dottedKey.split("\\.");
+    ObjectNode node = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonNode child = node.get(parts[i]);
+      node = child instanceof ObjectNode object ? object : node.putObject(parts[i]);
+    }
+    node.set(parts[parts.length - 1], value);
+  }
+
+  private static String keyPath(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  private static String location(JsonProcessingException e) {
+    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+  }
+}

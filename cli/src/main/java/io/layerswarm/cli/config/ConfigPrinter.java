@@ -1,0 +1,34 @@
+package io.layerswarm.cli.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.util.List;
+
+/** Writes the effective config as YAML, with passwords masked. */
+public final class ConfigPrinter {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+          .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+  private ConfigPrinter() {}
+
+  public static String yaml(ConfigFile file) {
+    List<ConfigFile.Upstream> masked = file.upstreams() == null ? null
+        : file.upstreams().stream()
+            .map(u -> new ConfigFile.Upstream(u.host(), u.url(), u.isDefault(), u.username(),
+                u.password() == null ? null : "********"))
+            .toList();
+    try {
+      return YAML.writeValueAsString(
+          new ConfigFile(masked, file.tracker(), file.seeder(), file.agent()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("config records always serialize", e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.layerswarm.cli.daemon;
+
+import io.layerswarm.agent.AgentServer;
+import io.layerswarm.cli.config.Settings;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Run the host agent: a registry mirror on localhost that pulls blobs from the swarm.")
+public final class AgentCommand implements Callable<Integer> {
+  static final String USER_AGENT = "layerswarm-agent/" + Settings.VERSION;
+
+  @Mixin DaemonOptions options;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "agent.listen")
+  String listen;
+
+  @Option(names = "--peer-listen", paramLabel = "HOST:PORT", description = "agent.peer-listen")
+  String peerListen;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "agent.data-dir")
+  String data;
+
+  @Option(names = "--tracker", paramLabel = "URL", description = "agent.trackers (repeatable)")
+  List<String> trackers;
+
+  @Override
+  public Integer call() {
+    options.put("agent.listen", listen);
+    options.put("agent.peer-listen", peerListen);
+    options.put("agent.data-dir", data);
+    options.put("agent.trackers", trackers);
+    return DaemonRunner.run("agent", options, (settings, parts) -> {
+      AgentServer agent = parts.add(
+          AgentServer.start(settings.agent(), settings.upstreams(USER_AGENT)));
+      return "registry http://" + hostPort(agent.address())
+          + " peers " + agent.engine().listenAddress();
+    });
+  }
+
+  static String hostPort(java.net.InetSocketAddress address) {
+    String host = address.getAddress() == null
+        ? address.getHostString() : address.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+}

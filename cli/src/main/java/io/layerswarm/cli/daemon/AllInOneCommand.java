@@ -1,0 +1,73 @@
+package io.layerswarm.cli.daemon;
+
+import io.layerswarm.agent.AgentServer;
+import io.layerswarm.seeder.SeederException;
+import io.layerswarm.seeder.SeederServer;
+import io.layerswarm.seeder.UnknownUpstreamException;
+import io.layerswarm.seeder.UpstreamBlobUnknownException;
+import io.layerswarm.tracker.MetainfoSource;
+import io.layerswarm.tracker.MetainfoUnavailableException;
+import io.layerswarm.tracker.TrackerServer;
+import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "all-in-one", mixinStandardHelpOptions = true,
+    description = "Run tracker, seeder and agent in one process, for a single-host trial.")
+public final class AllInOneCommand implements Callable<Integer> {
+  @Mixin DaemonOptions options;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "agent.listen")
+  String listen;
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Data root: the seeder uses DIR/seeder, the agent DIR/agent.")
+  Path data;
+
+  @Option(names = "--tracker-listen", paramLabel = "HOST:PORT", description = "tracker.listen")
+  String trackerListen;
+
+  @Option(names = "--seeder-listen", paramLabel = "HOST:PORT", description = "seeder.listen")
+  String seederListen;
+
+  @Override
+  public Integer call() {
+    options.put("agent.listen", listen);
+    options.put("tracker.listen", trackerListen);
+    options.put("seeder.listen", seederListen);
+    if (data != null) {
+      options.put("seeder.data-dir", data.resolve("seeder").toString());
+      options.put("agent.data-dir", data.resolve("agent").toString());
+    }
+    // One host: peers talk over loopback unless the config says otherwise.
+    options.overrides.putIfAbsent("seeder.peer-listen", "127.0.0.1:0");
+    options.overrides.putIfAbsent("agent.peer-listen", "127.0.0.1:0");
+    return DaemonRunner.run("all-in-one", options, (settings, parts) -> {
+      SeederServer seeder = parts.add(
+          SeederServer.start(settings.seeder(), settings.upstreams(SeederCommand.USER_AGENT)));
+      TrackerServer tracker = parts.add(TrackerServer.start(settings.tracker(),
+          new InMemoryPeerStore(), inProcess(seeder), InstantSource.system()));
+      AgentServer agent = parts.add(
+          AgentServer.start(settings.agent(), settings.upstreams(AgentCommand.USER_AGENT)));
+      return "registry http://" + AgentCommand.hostPort(agent.address())
+          + " tracker " + tracker.announceUri() + " seeder " + seeder.baseUri();
+    });
+  }
+
+  /** The tracker asks the seeder in this process directly instead of over HTTP. */
+  private static MetainfoSource inProcess(SeederServer seeder) {
+    return (digest, registry, repo) -> {
+      try {
+        return seeder.service().metainfo(digest, registry, repo).encode();
+      } catch (UnknownUpstreamException | UpstreamBlobUnknownException e) {
+        throw MetainfoUnavailableException.notFound(e.getMessage());
+      } catch (SeederException e) {
+        throw MetainfoUnavailableException.unavailable(e.getMessage(), e);
+      }
+    };
+  }
+}

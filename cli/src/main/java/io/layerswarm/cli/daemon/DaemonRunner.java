@@ -1,0 +1,89 @@
+package io.layerswarm.cli.daemon;
+
+import io.layerswarm.cli.Main;
+import io.layerswarm.cli.config.ConfigException;
+import io.layerswarm.cli.config.ConfigPrinter;
+import io.layerswarm.cli.config.Settings;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a daemon's parts in order, prints one "ready" line on stdout (scripts wait for it), and
+ * stops the parts in reverse order on SIGTERM or Ctrl-C.
+ */
+final class DaemonRunner {
+  private static final Logger log = LoggerFactory.getLogger(DaemonRunner.class);
+
+  interface Body {
+    /** Starts parts with {@code parts.start(...)} and returns the ready line. */
+    String start(Settings settings, Parts parts) throws Exception;
+  }
+
+  /** The started parts, closed in reverse order. */
+  static final class Parts {
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    <T extends AutoCloseable> T add(T part) {
+      started.push(part);
+      return part;
+    }
+
+    void closeAll() {
+      while (!started.isEmpty()) {
+        AutoCloseable part = started.pop();
+        try {
+          part.close();
+        } catch (Exception e) {
+          log.warn("stopping {} failed: {}", part, e.toString());
+        }
+      }
+    }
+  }
+
+  private DaemonRunner() {}
+
+  static int run(String name, DaemonOptions options, Body body) {
+    Settings settings;
+    try {
+      settings = options.load();
+      if (options.printConfig) {
+        System.out.print(ConfigPrinter.yaml(settings.file()));
+        return 0;
+      }
+    } catch (ConfigException e) {
+      System.err.println("layerswarm " + name + ": config error: " + e.getMessage());
+      return Main.EXIT_CONFIG;
+    }
+    Parts parts = new Parts();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      log.info("{} stopping", name);
+      parts.closeAll();
+      stopped.countDown();
+    }, name + "-shutdown");
+    try {
+      String ready = body.start(settings, parts);
+      Runtime.getRuntime().addShutdownHook(hook);
+      System.out.println("layerswarm " + name + " ready: " + ready);
+      System.out.flush();
+    } catch (ConfigException e) {
+      parts.closeAll();
+      System.err.println("layerswarm " + name + ": config error: " + e.getMessage());
+      return Main.EXIT_CONFIG;
+    } catch (Exception e) {
+      parts.closeAll();
+      log.error("{} failed to start", name, e);
+      System.err.println("layerswarm " + name + ": failed to start: " + e);
+      return Main.EXIT_FAILURE;
+    }
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

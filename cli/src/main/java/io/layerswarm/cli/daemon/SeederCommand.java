@@ -1,0 +1,42 @@
+package io.layerswarm.cli.daemon;
+
+import io.layerswarm.cli.config.Settings;
+import io.layerswarm.seeder.SeederServer;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "seeder", mixinStandardHelpOptions = true,
+    description = "Run a seeder: pull blobs from the origin, make torrents, seed them.")
+public final class SeederCommand implements Callable<Integer> {
+  static final String USER_AGENT = "layerswarm-seeder/" + Settings.VERSION;
+
+  @Mixin DaemonOptions options;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "seeder.listen")
+  String listen;
+
+  @Option(names = "--peer-listen", paramLabel = "HOST:PORT", description = "seeder.peer-listen")
+  String peerListen;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "seeder.data-dir")
+  String data;
+
+  @Option(names = "--tracker", paramLabel = "URL", description = "seeder.trackers (repeatable)")
+  List<String> trackers;
+
+  @Override
+  public Integer call() {
+    options.put("seeder.listen", listen);
+    options.put("seeder.peer-listen", peerListen);
+    options.put("seeder.data-dir", data);
+    options.put("seeder.trackers", trackers);
+    return DaemonRunner.run("seeder", options, (settings, parts) -> {
+      SeederServer seeder = parts.add(
+          SeederServer.start(settings.seeder(), settings.upstreams(USER_AGENT)));
+      return "control " + seeder.baseUri() + " peers " + seeder.engine().listenAddress();
+    });
+  }
+}

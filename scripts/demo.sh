@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The main job: a real end-to-end pull through the swarm on loopback.
+# Installs docker-registry and skopeo, builds LayerSwarm, starts an origin registry, pushes a
+# generated multi-layer image, starts tracker, seeder and two agents, pulls the image through each
+# agent with skopeo, prints a summary and stops everything it started.
+# Options are passed to the demo: --size-mib N --layers N --keep (see --help).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+echo "demo: building (mvn package)..." >&2
+mvn -B -q -ntp -Dmaven.test.skip=true package
+exec java -cp "integration-tests/target/classes:$(cat integration-tests/target/classpath.txt)" \
+  io.layerswarm.testbed.Demo --dist cli/target/layerswarm "$@"
