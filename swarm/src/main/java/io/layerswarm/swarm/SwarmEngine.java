@@ -40,9 +40,12 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -82,6 +85,7 @@ public final class SwarmEngine implements AutoCloseable {
   private final AtomicLong peerSequence = new AtomicLong();
   private final Channel server;
   private final InetSocketAddress listenAddress;
+  private final Set<InetAddress> localAddresses = localAddresses();
   private volatile boolean closed;
 
   private SwarmEngine(EngineConfig config) throws IOException {
@@ -188,7 +192,7 @@ public final class SwarmEngine implements AutoCloseable {
       torrents.put(metainfo.infoHash(), session);
       Announcer announcer = new Announcer(metainfo.announce(), trackerClient, loop,
           event -> session.announceRequest(event, config, listenAddress.getPort()),
-          session::trackerPeers, config.announceInterval());
+          session::trackerPeers, config.announceInterval(), clock);
       session.start(announcer);
       return session;
     }
@@ -213,7 +217,10 @@ public final class SwarmEngine implements AutoCloseable {
     }
   }
 
-  /** Stops every torrent (waiting briefly for "stopped" announces) and the event loops. */
+  /**
+   * Stops every torrent (waiting up to 3 s for "stopped" announces) and the event loops. Blocks:
+   * do not call it from one of the engine's event loops.
+   */
   @Override
   public void close() {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
@@ -284,7 +291,7 @@ public final class SwarmEngine implements AutoCloseable {
       return Optional.empty();
     }
     ChannelFuture connect = new Bootstrap()
-        .group(sessionLoop(session))
+        .group(session.loop())
         .channel(socketChannel)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
@@ -296,25 +303,27 @@ public final class SwarmEngine implements AutoCloseable {
     return Optional.of(connect);
   }
 
-  private EventLoop sessionLoop(TorrentSession session) {
-    return session.loop();
-  }
-
-  /** Whether {@code address} is this engine's own listening socket. */
+  /** Whether {@code address} is this engine's own listening socket. Any thread; no I/O. */
   boolean isSelf(InetSocketAddress address) {
     if (address.getPort() != listenAddress.getPort() || address.isUnresolved()) {
       return false;
     }
     InetAddress ip = address.getAddress();
-    if (ip.isLoopbackAddress() || ip.isAnyLocalAddress()
-        || ip.equals(listenAddress.getAddress())
-        || (config.announceHost() != null && config.announceHost().equals(ip.getHostAddress()))) {
-      return true;
-    }
+    return ip.isLoopbackAddress() || ip.isAnyLocalAddress()
+        || ip.equals(listenAddress.getAddress()) || localAddresses.contains(ip)
+        || (config.announceHost() != null && config.announceHost().equals(ip.getHostAddress()));
+  }
+
+  /** The addresses of this host's interfaces, read once so that dialing never blocks on it. */
+  private static Set<InetAddress> localAddresses() {
+    Set<InetAddress> addresses = new HashSet<>();
     try {
-      return NetworkInterface.getByInetAddress(ip) != null;
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        addresses.addAll(Collections.list(nic.getInetAddresses()));
+      }
     } catch (SocketException e) {
-      return false;
+      log.debug("cannot list network interfaces", e);
     }
+    return Set.copyOf(addresses);
   }
 }

@@ -9,7 +9,6 @@ import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +41,7 @@ class TrackerEndToEndTest {
   private final BlockingQueue<Map<String, String>> announces = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> seederStarted = new CompletableFuture<>();
   private final List<SwarmEngine> engines = new ArrayList<>();
+  private volatile long minIntervalSeconds = 30;
 
   @BeforeEach
   void startTracker() throws Exception {
@@ -63,7 +63,9 @@ class TrackerEndToEndTest {
       }
       Map<String, Object> response = new HashMap<>();
       response.put("interval", 60L);
-      response.put("min interval", 30L);
+      if (minIntervalSeconds > 0) {
+        response.put("min interval", minIntervalSeconds);
+      }
       response.put("peers", compact.toByteArray());
       byte[] body = Bencode.encode(response);
       exchange.sendResponseHeaders(200, body.length);
@@ -159,6 +161,25 @@ class TrackerEndToEndTest {
     }
     assertThat(stopped).isNotNull();
     assertThat(stopped.get("port")).isEqualTo(Integer.toString(leecher.listenAddress().getPort()));
-    assertThat(ByteBuffer.wrap(new byte[0])).isNotNull();
+  }
+
+  @Test
+  void aLeecherThatStartedBeforeTheSeedAsksTheTrackerAgainSoon() throws Exception {
+    minIntervalSeconds = 0;
+    byte[] data = new byte[300_001];
+    new Random(10).nextBytes(data);
+    Path source = Files.write(dir.resolve("source"), data);
+    URI announce = URI.create("http://127.0.0.1:" + tracker.getAddress().getPort() + "/announce");
+    Metainfo metainfo = Metainfo.create(source, "blob", List.of(announce), 16 * 1024);
+    SwarmEngine leecher = engine();
+    SwarmEngine seeder = engine();
+
+    Torrent torrent = leecher.download(metainfo, dir.resolve("p"), dir.resolve("f"));
+    assertThat(announces.poll(30, TimeUnit.SECONDS)).containsEntry("event", "started");
+    seeder.seed(metainfo, source);
+
+    // The tracker said to come back in 60 s; the hungry leecher asks again within seconds.
+    torrent.completion().get(30, TimeUnit.SECONDS);
+    assertThat(Files.readAllBytes(dir.resolve("f"))).isEqualTo(data);
   }
 }

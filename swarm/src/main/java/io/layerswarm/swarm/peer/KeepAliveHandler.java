@@ -13,8 +13,8 @@ import io.netty.handler.timeout.IdleStateEvent;
  * (BEP 3: keep-alives are "generally sent once every two minutes"). Stateless and sharable.
  */
 @Sharable
-public final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
-  public static final KeepAliveHandler INSTANCE = new KeepAliveHandler();
+final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
+  static final KeepAliveHandler INSTANCE = new KeepAliveHandler();
 
   private KeepAliveHandler() {}
 

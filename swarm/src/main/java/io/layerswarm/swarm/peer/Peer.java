@@ -17,6 +17,8 @@ import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The protocol state of one peer connection (BEP 3 with the BEP 6 fast extension): the four
@@ -26,6 +28,7 @@ import java.util.Optional;
  * {@link PeerLink}, so this class has no Netty channel and can be driven directly in tests.
  */
 public final class Peer {
+  private static final Logger log = LoggerFactory.getLogger(Peer.class);
   /** The largest block we serve; BEP 3 notes clients drop peers asking for more than 16 KiB. */
   static final int MAX_REQUEST_LENGTH = 128 * 1024;
   /** Requests of a peer we hold before refusing more. */
@@ -34,6 +37,18 @@ public final class Peer {
   static final long MAX_UPLOAD_IN_FLIGHT = 2 * 1024 * 1024;
   /** A peer that owes us blocks and sends nothing for this long is dropped. */
   static final Duration SNUB_TIMEOUT = Duration.ofSeconds(60);
+  /** Pipeline depth before the peer's rate is known: 1 MiB, enough for a fast start on a LAN. */
+  static final int INITIAL_REQUEST_DEPTH = 64;
+  /**
+   * Smallest pipeline depth: 256 KiB, more than a datacenter link's bandwidth-delay product, so
+   * a fast peer is never held back while its rate is measured.
+   */
+  static final int MIN_REQUEST_DEPTH = 16;
+  /**
+   * Keep about this much of a peer's data requested. Deeper queues only park blocks at a slow
+   * peer (often the seed everyone asks) that other peers could have delivered.
+   */
+  static final double QUEUE_SECONDS = 0.5;
 
   private final long id;
   private final PeerId remoteId;
@@ -43,7 +58,13 @@ public final class Peer {
   private final Swarm swarm;
   private final TorrentGeometry geometry;
   private final PiecePicker<Peer> picker;
-  private final int requestDepth;
+  private final int maxRequestDepth;
+  /** Current pipeline depth, adapted to the peer's measured rate at each tick. */
+  private int requestDepth;
+  private long bytesSinceTick;
+  private Instant lastTick;
+  /** Payload bytes per second received from this peer, smoothed. */
+  private double downloadRate;
 
   private boolean amChoking = true;
   private boolean amInterested;
@@ -51,7 +72,6 @@ public final class Peer {
   private boolean peerInterested;
   private Instant chokeStateSince;
   private final BitSet has;
-  private boolean sawPieceInfo;
   private final BitSet allowedFast;
   private final LinkedHashSet<BlockRef> outstanding = new LinkedHashSet<>();
   private final ArrayDeque<BlockRef> uploads = new ArrayDeque<>();
@@ -65,15 +85,17 @@ public final class Peer {
   /**
    * @param id a sequence number unique within the engine (the choker's tie-breaker)
    * @param fast whether both sides set the fast extension bit
-   * @param requestDepth how many of our requests may be outstanding at this peer
+   * @param maxRequestDepth how many of our requests may be outstanding at this peer at most; the
+   *     actual depth follows the peer's rate (see {@link #tick})
    */
-  public Peer(long id, PeerId remoteId, boolean outgoing, boolean fast, int requestDepth,
+  public Peer(long id, PeerId remoteId, boolean outgoing, boolean fast, int maxRequestDepth,
       PeerLink link, Swarm swarm) {
     this.id = id;
     this.remoteId = remoteId;
     this.outgoing = outgoing;
     this.fast = fast;
-    this.requestDepth = requestDepth;
+    this.maxRequestDepth = maxRequestDepth;
+    this.requestDepth = Math.min(INITIAL_REQUEST_DEPTH, maxRequestDepth);
     this.link = link;
     this.swarm = swarm;
     this.geometry = swarm.geometry();
@@ -82,6 +104,7 @@ public final class Peer {
     this.allowedFast = new BitSet();
     this.chokeStateSince = swarm.clock().instant();
     this.lastBlockAt = chokeStateSince;
+    this.lastTick = chokeStateSince;
   }
 
   /** Sends what we have: a bitfield, or with the fast extension have-all/have-none (BEP 6). */
@@ -100,6 +123,9 @@ public final class Peer {
 
   /** Handles one message from the peer; takes ownership of reference-counted ones. */
   public void handle(PeerMessage message) {
+    if (log.isTraceEnabled()) {
+      log.trace("{} <- {}", this, message);
+    }
     if (closed) {
       ReferenceCountUtil.release(message);
       return;
@@ -173,18 +199,16 @@ public final class Peer {
   }
 
   private void onPieceInfo(BitSet pieces) {
-    if (sawPieceInfo) {
-      // BEP 3: the bitfield is only ever sent as the first message.
-      close("second bitfield");
-      return;
-    }
-    sawPieceInfo = true;
-    if (pieces.isEmpty()) {
+    // BEP 3 sends the bitfield only as the first message, but aria2 sends another one later as
+    // an update. Peers never lose pieces, so a later one only adds what is new.
+    BitSet added = (BitSet) pieces.clone();
+    added.andNot(has);
+    if (added.isEmpty()) {
       updateInterest();
       return;
     }
-    has.or(pieces);
-    picker.addAvailability(pieces);
+    has.or(added);
+    picker.addAvailability(added);
     if (isSeed() && swarm.isComplete()) {
       close("both are seeds");
       return;
@@ -198,7 +222,6 @@ public final class Peer {
       close("have for piece " + i + " of " + geometry.pieceCount());
       return;
     }
-    sawPieceInfo = true;
     if (has.get(i)) {
       return;
     }
@@ -235,6 +258,7 @@ public final class Peer {
       return;
     }
     downloadedBytes += length;
+    bytesSinceTick += length;
     swarm.downloaded(this, length);
     lastBlockAt = swarm.clock().instant();
     if (!outstanding.remove(block)) {
@@ -293,7 +317,7 @@ public final class Peer {
     }
   }
 
-  /** Tops up our requests to {@link #requestDepth} if the peer lets us download. */
+  /** Tops up our requests to the current pipeline depth if the peer lets us download. */
   public void refill() {
     if (closed || !amInterested || !swarm.mayRequest()) {
       return;
@@ -383,15 +407,37 @@ public final class Peer {
     }
   }
 
-  /** Periodic check: drops a peer that owes us blocks but sends nothing. */
+  /**
+   * Periodic work, about once a second: adapts the pipeline depth to the rate the peer delivered,
+   * drops a peer that owes us blocks but sends nothing, and tops up requests.
+   */
   public void tick() {
-    if (!closed && !outstanding.isEmpty()
-        && swarm.clock().instant().isAfter(lastBlockAt.plus(SNUB_TIMEOUT))) {
+    Instant now = swarm.clock().instant();
+    double seconds = Duration.between(lastTick, now).toNanos() / 1e9;
+    if (seconds > 0) {
+      downloadRate = downloadRate / 2 + bytesSinceTick / seconds / 2;
+      bytesSinceTick = 0;
+      lastTick = now;
+      int byRate = (int) (downloadRate * QUEUE_SECONDS / TorrentGeometry.BLOCK_SIZE);
+      requestDepth = Math.max(Math.min(MIN_REQUEST_DEPTH, maxRequestDepth),
+          Math.min(maxRequestDepth, byRate));
+    }
+    if (!closed && !outstanding.isEmpty() && now.isAfter(lastBlockAt.plus(SNUB_TIMEOUT))) {
       close("no block for " + SNUB_TIMEOUT.toSeconds() + " s");
       return;
     }
     refill();
     link.flush();
+  }
+
+  /** The current pipeline depth, in blocks. */
+  public int requestDepth() {
+    return requestDepth;
+  }
+
+  /** Smoothed payload bytes per second received from this peer. */
+  public double downloadRate() {
+    return downloadRate;
   }
 
   /** Closes the connection. */

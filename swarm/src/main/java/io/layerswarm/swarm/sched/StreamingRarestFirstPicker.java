@@ -19,8 +19,9 @@ import java.util.random.RandomGenerator;
  * Picks in this order:
  *
  * <ol>
- *   <li>the streaming window: the next {@code windowPieces} missing pieces from the reader's
- *       position, in order, so a reader of {@code openStream} waits as little as possible
+ *   <li>while someone reads a stream, the streaming window: the next {@code windowPieces}
+ *       missing pieces from the reader's position, in order, so the reader waits as little as
+ *       possible
  *       (pieces another peer started are left to it here);
  *   <li>pieces this peer already started (finish pieces before starting new ones);
  *   <li>new pieces, rarest first (BEP 3 "rarest first"), ties broken from a random start so peers
@@ -120,8 +121,10 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     int n = geometry.pieceCount();
 
     // 1. The streaming window: the next windowPieces missing pieces from the reader, in order.
+    // Without a reader there is no window, so leechers spread out and trade (rarest first).
+    int window = readerPosition < 0 ? 0 : windowPieces;
     int i = have.nextClearBit(readerPosition < 0 ? 0 : geometry.pieceAt(readerPosition));
-    for (int seen = 0; seen < windowPieces && i < n && out.size() < max;
+    for (int seen = 0; seen < window && i < n && out.size() < max;
         seen++, i = have.nextClearBit(i + 1)) {
       Progress<P> p = active.get(i);
       boolean mine = p == null || (!p.hashing && (p.owner == null || p.owner.equals(peer)));
@@ -394,7 +397,7 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     boolean parole;
     boolean hashing;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Progress(int piece, int blocks) {
       this.piece = piece;
       this.blocks = blocks;

@@ -3,6 +3,8 @@ package io.layerswarm.swarm.tracker;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class Announcer {
   private static final Logger log = LoggerFactory.getLogger(Announcer.class);
   static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+  /** Least time between announces made because the torrent has no peers. */
+  static final Duration HUNGRY_INTERVAL = Duration.ofSeconds(5);
 
   private final List<URI> trackers;
   private final HttpTrackerClient client;
@@ -43,15 +47,22 @@ public final class Announcer {
   private AnnounceEvent pendingEvent = AnnounceEvent.NONE;
   private boolean stopped;
   private boolean announcedStart;
+  /** "completed" happened before "started" got through; send it right after. */
+  private boolean completedAfterStart;
+  private final InstantSource clock;
+  private Instant lastAttempt = Instant.MIN;
+  private Duration minInterval = HUNGRY_INTERVAL;
 
   /**
    * @param request builds the request for an event from the torrent's current counters
    * @param peers receives the peers of each successful announce
    * @param defaultInterval the re-announce interval when the tracker gives none
+   * @param clock spaces out {@link #requestPeers} announces
    */
   public Announcer(List<URI> trackers, HttpTrackerClient client, ScheduledExecutorService loop,
       Function<AnnounceEvent, AnnounceRequest> request, Consumer<List<InetSocketAddress>> peers,
-      Duration defaultInterval) {
+      Duration defaultInterval, InstantSource clock) {
+    this.clock = clock;
     this.trackers = List.copyOf(trackers);
     this.client = client;
     this.loop = loop;
@@ -70,9 +81,14 @@ public final class Announcer {
     announce(AnnounceEvent.COMPLETED);
   }
 
-  /** Asks the trackers for more peers now, as a regular announce. */
-  public void announceNow() {
-    announce(AnnounceEvent.NONE);
+  /**
+   * Asks the trackers for peers now, as a regular announce, because the torrent has none; at most
+   * once per the tracker's min interval (at least {@link #HUNGRY_INTERVAL}).
+   */
+  public void requestPeers() {
+    if (!inFlight && !clock.instant().isBefore(lastAttempt.plus(minInterval))) {
+      announce(AnnounceEvent.NONE);
+    }
   }
 
   /**
@@ -97,7 +113,9 @@ public final class Announcer {
       return;
     }
     // An event outranks a regular announce; "started" is kept until it gets through.
-    if (event != AnnounceEvent.NONE && pendingEvent != AnnounceEvent.STARTED) {
+    if (event == AnnounceEvent.COMPLETED && pendingEvent == AnnounceEvent.STARTED) {
+      completedAfterStart = true;
+    } else if (event != AnnounceEvent.NONE && pendingEvent != AnnounceEvent.STARTED) {
       pendingEvent = event;
     }
     if (inFlight) {
@@ -110,6 +128,7 @@ public final class Announcer {
 
   private void attempt(AnnounceEvent event, int index, int tried) {
     URI tracker = trackers.get(index);
+    lastAttempt = clock.instant();
     client.announce(tracker, withTrackerId(event)).whenCompleteAsync((response, error) -> {
       if (stopped) {
         inFlight = false;
@@ -139,6 +158,12 @@ public final class Announcer {
       if (pendingEvent == event) {
         pendingEvent = AnnounceEvent.NONE;
       }
+      if (event == AnnounceEvent.STARTED && completedAfterStart) {
+        completedAfterStart = false;
+        pendingEvent = AnnounceEvent.COMPLETED;
+      }
+      minInterval = response.minInterval().filter(m -> m.compareTo(HUNGRY_INTERVAL) > 0)
+          .orElse(HUNGRY_INTERVAL);
       Duration interval = response.interval().orElse(defaultInterval);
       if (response.minInterval().isPresent()
           && interval.compareTo(response.minInterval().get()) < 0) {

@@ -8,11 +8,15 @@ import io.layerswarm.swarm.metainfo.Metainfo;
 import io.layerswarm.swarm.metainfo.PieceLength;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +27,37 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoopbackBench {
   private LoopbackBench() {}
+
+  private static Map<Long, Long> threadCpu() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> cpu = new TreeMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      cpu.put(id, threads.getThreadCpuTime(id));
+    }
+    return cpu;
+  }
+
+  /**
+   * CPU seconds per Java thread group (event loops, disk pool) during the download, to see where
+   * time goes. JIT and GC threads are not Java threads; they make up most of the rest.
+   */
+  private static void printThreadCpu(Map<Long, Long> before) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Double> byGroup = new TreeMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      ThreadInfo info = threads.getThreadInfo(id);
+      long nanos = threads.getThreadCpuTime(id) - before.getOrDefault(id, 0L);
+      if (info != null && nanos > 0) {
+        String group = info.getThreadName().replaceAll("[-0-9]+$", "");
+        byGroup.merge(group, nanos / 1e9, Double::sum);
+      }
+    }
+    byGroup.forEach((group, seconds) -> {
+      if (seconds > 0.05) {
+        System.out.printf("  %-24s %.2f CPU s%n", group, seconds);
+      }
+    });
+  }
 
   public static void main(String[] args) throws Exception {
     int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
@@ -53,6 +88,7 @@ public final class LoopbackBench {
     try (SwarmEngine seeder = SwarmEngine.start(EngineConfig.defaults(loopback));
         SwarmEngine leecher = SwarmEngine.start(EngineConfig.defaults(loopback))) {
       seeder.seed(metainfo, source);
+      Map<Long, Long> before = threadCpu();
       long cpu0 = os.getProcessCpuTime();
       long start = System.nanoTime();
       Torrent torrent = leecher.download(metainfo, dir.resolve("target.part"),
@@ -63,6 +99,7 @@ public final class LoopbackBench {
       double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
       System.out.printf("downloaded %d MiB in %.2f s: %.1f MB/s, %.2f CPU s (%.2f CPU s/GiB)%n",
           mib, seconds, size / seconds / 1e6, cpu, cpu * 1024.0 / mib);
+      printThreadCpu(before);
     }
     System.out.println("identical: " + (Files.mismatch(source, dir.resolve("target")) == -1));
     Files.deleteIfExists(dir.resolve("target"));

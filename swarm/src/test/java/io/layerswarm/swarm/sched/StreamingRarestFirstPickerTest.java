@@ -72,8 +72,16 @@ class StreamingRarestFirstPickerTest {
   }
 
   @Test
+  void withoutAReaderThereIsNoWindow() {
+    var picker = picker("000000", "555551", 1, 2);
+
+    assertThat(pieces(picker.pick("a", bits("111111"), 1, null))).containsExactly(5);
+  }
+
+  @Test
   void theWindowSkipsPiecesWeAlreadyHave() {
     var picker = picker("011000", "111111", 1, 2);
+    picker.setReaderPosition(0);
 
     assertThat(pieces(picker.pick("a", bits("111111"), 2, null))).containsExactly(0, 3);
   }
@@ -204,6 +212,7 @@ class StreamingRarestFirstPickerTest {
     TorrentGeometry geometry = new TorrentGeometry(3L * BLOCK + 100, 2 * BLOCK);
     var picker = new StreamingRarestFirstPicker<String>(geometry, new BitSet(), 2,
         Duration.ofSeconds(10), clock, new SplittableRandom(1));
+    picker.setReaderPosition(0);
 
     assertThat(picker.pick("a", bits("11"), 10, null)).containsExactly(
         BlockRef.of(0, 0, BLOCK), BlockRef.of(0, BLOCK, BLOCK),

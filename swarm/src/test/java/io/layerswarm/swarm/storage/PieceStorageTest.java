@@ -78,6 +78,19 @@ class PieceStorageTest {
   }
 
   @Test
+  void blocksWrittenOutOfOrderAreReadBackToVerify() throws Exception {
+    PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
+        disk);
+    storage.write(BlockRef.of(0, 16 * 1024, 16 * 1024),
+        Unpooled.wrappedBuffer(Arrays.copyOfRange(data, 16 * 1024, PIECE)));
+    storage.write(BlockRef.of(0, 0, 16 * 1024),
+        Unpooled.wrappedBuffer(Arrays.copyOfRange(data, 0, 16 * 1024)));
+
+    assertThat(storage.verify(new PieceIndex(0)).get(5, TimeUnit.SECONDS)).isTrue();
+    storage.close();
+  }
+
+  @Test
   void finishingRenamesThePartFileIntoPlace() throws Exception {
     Path part = dir.resolve("partial/x.part");
     Path target = dir.resolve("blobs/x");

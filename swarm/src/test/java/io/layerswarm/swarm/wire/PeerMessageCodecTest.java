@@ -59,7 +59,7 @@ class PeerMessageCodecTest {
     ByteBuf encoded = out.readOutbound();
     in.writeInbound(encoded);
 
-    assertThat((Object) in.readInbound()).isEqualTo(message);
+    assertThat(in.<PeerMessage>readInbound()).isEqualTo(message);
     assertFalse(out.finishAndReleaseAll());
     assertFalse(in.finishAndReleaseAll());
   }
@@ -151,8 +151,8 @@ class PeerMessageCodecTest {
 
     in.writeInbound(hex("00000003 14 6162 00000001 01"));
 
-    assertThat((Object) in.readInbound()).isEqualTo(new PeerMessage.Unknown(0x14, 2));
-    assertThat((Object) in.readInbound()).isEqualTo(new PeerMessage.Unchoke());
+    assertThat(in.<PeerMessage>readInbound()).isEqualTo(new PeerMessage.Unknown(0x14, 2));
+    assertThat(in.<PeerMessage>readInbound()).isEqualTo(new PeerMessage.Unchoke());
     assertFalse(in.finishAndReleaseAll());
   }
 
@@ -187,8 +187,8 @@ class PeerMessageCodecTest {
     EmbeddedChannel in = new EmbeddedChannel(new HandshakeDecoder(), new PeerMessageDecoder());
     in.writeInbound(Unpooled.wrappedBuffer(handshake, hex("00000001 02")));
 
-    assertThat((Object) in.readInbound()).isEqualTo(new Handshake(infoHash, peerId, true));
-    assertThat((Object) in.readInbound()).isEqualTo(new PeerMessage.Interested());
+    assertThat(in.<Object>readInbound()).isEqualTo(new Handshake(infoHash, peerId, true));
+    assertThat(in.<PeerMessage>readInbound()).isEqualTo(new PeerMessage.Interested());
     assertThat(in.pipeline().get(HandshakeDecoder.class)).isNull();
     assertFalse(out.finishAndReleaseAll());
     assertFalse(in.finishAndReleaseAll());

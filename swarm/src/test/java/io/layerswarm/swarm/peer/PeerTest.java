@@ -1,0 +1,317 @@
+package io.layerswarm.swarm.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import io.layerswarm.swarm.metainfo.BlockRef;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.swarm.metainfo.PieceIndex;
+import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.swarm.sched.PiecePicker;
+import io.layerswarm.swarm.sched.StreamingRarestFirstPicker;
+import io.layerswarm.swarm.storage.PieceStorage;
+import io.layerswarm.swarm.wire.Handshake;
+import io.layerswarm.swarm.wire.PeerMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-connection state machine, driven directly without Netty. */
+class PeerTest {
+  private static final int PIECES = 4;
+
+  @TempDir Path dir;
+  private FakeLink link;
+  private FakeSwarm swarm;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Path file = Files.write(dir.resolve("source"), new byte[PIECES * 32 * 1024]);
+    Metainfo metainfo = Metainfo.create(file, "x", List.of(), 32 * 1024);
+    swarm = new FakeSwarm(metainfo, PieceStorage.download(metainfo, dir.resolve("p"),
+        dir.resolve("f"), MoreExecutors.directExecutor()));
+    link = new FakeLink();
+  }
+
+  @AfterEach
+  void tearDown() {
+    swarm.storage.close();
+  }
+
+  private Peer peer(boolean fast) {
+    Peer peer = new Peer(1, PeerId.random(), true, fast, 128, link, swarm);
+    peer.start();
+    return peer;
+  }
+
+  private static PeerMessage.Bitfield all() {
+    BitSet set = new BitSet();
+    set.set(0, PIECES);
+    return PeerMessage.Bitfield.of(set, PIECES);
+  }
+
+  @Test
+  void aLeecherWithNothingSaysHaveNoneWithTheFastExtensionAndNothingWithout() {
+    peer(true);
+    assertThat(link.sent).containsExactly(new PeerMessage.HaveNone());
+    link.sent.clear();
+    peer(false);
+    assertThat(link.sent).isEmpty();
+  }
+
+  @Test
+  void afterABitfieldAndAnUnchokeEveryBlockIsRequested() {
+    Peer peer = peer(false);
+    peer.handle(all());
+    assertThat(link.sent).containsExactly(new PeerMessage.Interested());
+
+    peer.handle(new PeerMessage.Unchoke());
+
+    assertThat(link.sent.stream().filter(m -> m instanceof PeerMessage.Request)).hasSize(8);
+    assertThat(peer.outstanding()).hasSize(8);
+  }
+
+  @Test
+  void aChokeWithoutTheFastExtensionGivesEveryRequestBack() {
+    Peer peer = peer(false);
+    peer.handle(all());
+    peer.handle(new PeerMessage.Unchoke());
+
+    peer.handle(new PeerMessage.Choke());
+
+    assertThat(peer.outstanding()).isEmpty();
+    BitSet has = new BitSet();
+    has.set(0, PIECES);
+    Peer other = new Peer(2, PeerId.random(), true, false, 128, new FakeLink(), swarm);
+    assertThat(swarm.picker.isEndgame()).isFalse();
+    assertThat(swarm.picker.pick(other, has, 100, null)).hasSize(8);
+  }
+
+  @Test
+  void aChokeWithTheFastExtensionKeepsRequestsUntilTheyAreRejected() {
+    Peer peer = peer(true);
+    peer.handle(new PeerMessage.HaveAll());
+    peer.handle(new PeerMessage.Unchoke());
+    BlockRef first = peer.outstanding().get(0);
+
+    peer.handle(new PeerMessage.Choke());
+    assertThat(peer.outstanding()).hasSize(8);
+    peer.handle(new PeerMessage.RejectRequest(first));
+
+    assertThat(peer.outstanding()).hasSize(7).doesNotContain(first);
+  }
+
+  @Test
+  void aWantedBlockGoesToTheSwarmAndAnUnrequestedOneIsDropped() {
+    Peer peer = peer(false);
+    peer.handle(all());
+    peer.handle(new PeerMessage.Unchoke());
+    ByteBuf unrequested = Unpooled.wrappedBuffer(new byte[10]);
+    ByteBuf wanted = Unpooled.wrappedBuffer(new byte[16 * 1024]);
+
+    peer.handle(new PeerMessage.Piece(new PieceIndex(0), 5, unrequested));
+    peer.handle(new PeerMessage.Piece(new PieceIndex(0), 0, wanted));
+
+    assertThat(unrequested.refCnt()).isZero();
+    assertThat(swarm.arrived).containsExactly(BlockRef.of(0, 0, 16 * 1024));
+    wanted.release();
+  }
+
+  @Test
+  void requestsWhileChokingAreRejectedWithTheFastExtension() {
+    Peer peer = peer(true);
+    link.sent.clear();
+    BlockRef block = BlockRef.of(0, 0, 16 * 1024);
+
+    peer.handle(new PeerMessage.Request(block));
+
+    assertThat(link.sent).containsExactly(new PeerMessage.RejectRequest(block));
+  }
+
+  @Test
+  void aBitfieldOfTheWrongLengthClosesTheConnection() {
+    Peer peer = peer(false);
+
+    peer.handle(new PeerMessage.Bitfield(new byte[3]));
+
+    assertThat(link.closed).contains("bitfield");
+  }
+
+  @Test
+  void aLaterBitfieldAddsPiecesAsAria2SendsIt() {
+    Peer peer = peer(false);
+    BitSet first = new BitSet();
+    first.set(1);
+    peer.handle(PeerMessage.Bitfield.of(first, PIECES));
+    peer.handle(new PeerMessage.Have(new PieceIndex(2)));
+
+    peer.handle(all());
+
+    assertThat(link.closed).isNull();
+    assertThat(peer.isSeed()).isTrue();
+  }
+
+  @Test
+  void aFastExtensionMessageWithoutTheExtensionClosesTheConnection() {
+    Peer peer = peer(false);
+
+    peer.handle(new PeerMessage.HaveAll());
+
+    assertThat(link.closed).contains("fast extension");
+  }
+
+  @Test
+  void aHaveForAPieceOutOfRangeClosesTheConnection() {
+    Peer peer = peer(false);
+
+    peer.handle(new PeerMessage.Have(new PieceIndex(PIECES)));
+
+    assertThat(link.closed).contains("have for piece");
+  }
+
+  @Test
+  void aRequestBeyondThePieceClosesTheConnection() {
+    Peer peer = peer(true);
+
+    peer.handle(new PeerMessage.Request(BlockRef.of(0, 32 * 1024 - 1, 2)));
+
+    assertThat(link.closed).contains("invalid request");
+  }
+
+  @Test
+  void interestChangesReachTheSwarm() {
+    Peer peer = peer(false);
+
+    peer.handle(new PeerMessage.Interested());
+    peer.handle(new PeerMessage.Interested());
+    peer.handle(new PeerMessage.NotInterested());
+
+    assertThat(swarm.interestChanges).isEqualTo(2);
+    assertThat(peer.isInterested()).isFalse();
+  }
+
+  private static final class FakeLink implements PeerLink {
+    final List<PeerMessage> sent = new ArrayList<>();
+    String closed;
+
+    @Override
+    public void send(PeerMessage message) {
+      sent.add(message);
+    }
+
+    @Override
+    public void send(PeerMessage.FileBlock block, Consumer<Boolean> written) {
+      sent.add(block);
+      block.release();
+      written.accept(true);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close(String reason) {
+      closed = reason;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+      return new InetSocketAddress("127.0.0.1", 1);
+    }
+  }
+
+  private static final class FakeSwarm implements Swarm {
+    final TorrentGeometry geometry;
+    final PieceStorage storage;
+    final StreamingRarestFirstPicker<Peer> picker;
+    final List<BlockRef> arrived = new ArrayList<>();
+    int interestChanges;
+
+    FakeSwarm(Metainfo metainfo, PieceStorage storage) {
+      this.geometry = metainfo.geometry();
+      this.storage = storage;
+      this.picker = new StreamingRarestFirstPicker<>(geometry, new BitSet(), 2,
+          Duration.ofSeconds(10), clock(), new SplittableRandom(1));
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      task.run();
+    }
+
+    @Override
+    public PeerId localPeerId() {
+      return PeerId.random();
+    }
+
+    @Override
+    public TorrentGeometry geometry() {
+      return geometry;
+    }
+
+    @Override
+    public PiecePicker<Peer> picker() {
+      return picker;
+    }
+
+    @Override
+    public PieceStorage storage() {
+      return storage;
+    }
+
+    @Override
+    public InstantSource clock() {
+      return InstantSource.fixed(Instant.parse("2024-01-01T00:00:00Z"));
+    }
+
+    @Override
+    public boolean isComplete() {
+      return false;
+    }
+
+    @Override
+    public boolean mayRequest() {
+      return true;
+    }
+
+    @Override
+    public Peer attach(PeerLink link, Handshake handshake, boolean outgoing) {
+      return null;
+    }
+
+    @Override
+    public void blockArrived(Peer from, BlockRef block, ByteBuf data,
+        PiecePicker.Received<Peer> received) {
+      arrived.add(block);
+    }
+
+    @Override
+    public void interestChanged(Peer peer) {
+      interestChanges++;
+    }
+
+    @Override
+    public void downloaded(Peer peer, int bytes) {}
+
+    @Override
+    public void uploaded(Peer peer, int bytes) {}
+
+    @Override
+    public void peerClosed(Peer peer) {}
+  }
+}
