@@ -3,36 +3,29 @@ package io.layerswarm.tracker;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.TrackerReply;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 
 /**
- * {@code GET /announce}: hands the raw query and the peer's source address to the
- * {@link AnnounceEndpoint}. Runs on the event loop: the decision only touches the peer store. The
- * reply is HTTP 200 even for a failure, as BEP 3 clients expect.
+ * {@code GET /announce} (or {@code /<passkey>/announce}): hands the raw query and the peer's
+ * source address to the {@link AnnounceEndpoint} on the store pool.
  */
 @ChannelHandler.Sharable
-final class AnnounceHandler extends RouteHandler {
+final class AnnounceHandler extends TrackerProtocolHandler {
   private final AnnounceEndpoint endpoint;
-  private final TrackerMetrics metrics;
 
-  AnnounceHandler(AnnounceEndpoint endpoint, TrackerMetrics metrics) {
+  AnnounceHandler(AnnounceEndpoint endpoint, PasskeyGate gate, StoreExecutor executor,
+      TrackerMetrics metrics) {
+    super("/announce", gate, executor, metrics);
     this.endpoint = endpoint;
-    this.metrics = metrics;
   }
 
   @Override
-  boolean matches(String path) {
-    return "/announce".equals(path);
+  TrackerReply answer(String rawQuery, InetAddress remote) {
+    return endpoint.announce(rawQuery, remote);
   }
 
   @Override
-  void handle(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget target) {
-    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    TrackerReply reply = endpoint.announce(target.rawQuery(), remote.getAddress());
-    metrics.announced(reply.failure());
-    ctx.writeAndFlush(HttpResponses.bytes(HttpResponseStatus.OK, "text/plain", reply.body()));
+  void count(TrackerMetrics metrics, TrackerReply reply) {
+    metrics.announced(reply);
   }
 }

@@ -3,30 +3,29 @@ package io.layerswarm.tracker;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
 import io.layerswarm.tracker.announce.TrackerReply;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
 
-/** {@code GET /scrape} (BEP 48), answered on the event loop from the peer store's counts. */
+/**
+ * {@code GET /scrape} (or {@code /<passkey>/scrape}, BEP 48), answered from the peer store's
+ * counts on the store pool.
+ */
 @ChannelHandler.Sharable
-final class ScrapeHandler extends RouteHandler {
+final class ScrapeHandler extends TrackerProtocolHandler {
   private final ScrapeEndpoint endpoint;
-  private final TrackerMetrics metrics;
 
-  ScrapeHandler(ScrapeEndpoint endpoint, TrackerMetrics metrics) {
+  ScrapeHandler(ScrapeEndpoint endpoint, PasskeyGate gate, StoreExecutor executor,
+      TrackerMetrics metrics) {
+    super("/scrape", gate, executor, metrics);
     this.endpoint = endpoint;
-    this.metrics = metrics;
   }
 
   @Override
-  boolean matches(String path) {
-    return "/scrape".equals(path);
+  TrackerReply answer(String rawQuery, InetAddress remote) {
+    return endpoint.scrape(rawQuery);
   }
 
   @Override
-  void handle(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget target) {
-    TrackerReply reply = endpoint.scrape(target.rawQuery());
-    metrics.scraped(reply.failure());
-    ctx.writeAndFlush(HttpResponses.bytes(HttpResponseStatus.OK, "text/plain", reply.body()));
+  void count(TrackerMetrics metrics, TrackerReply reply) {
+    metrics.scraped(reply);
   }
 }

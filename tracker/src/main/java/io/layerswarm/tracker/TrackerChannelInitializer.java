@@ -34,14 +34,15 @@ final class TrackerChannelInitializer extends ChannelInitializer<SocketChannel> 
   private final AnnounceHandler announce;
   private final ScrapeHandler scrape;
   private final MetainfoHandler metainfo;
-  private final HealthHandler health = new HealthHandler();
+  private final HealthHandler health;
   private final MetricsHandler metrics;
   private final DecodeFailureHandler decodeFailure = new DecodeFailureHandler();
   private final NotFoundHandler notFound = new NotFoundHandler();
   private final UnhandledErrorHandler unhandledError = new UnhandledErrorHandler();
 
-  TrackerChannelInitializer(AnnounceHandler announce, ScrapeHandler scrape,
+  TrackerChannelInitializer(HealthHandler health, AnnounceHandler announce, ScrapeHandler scrape,
       MetainfoHandler metainfo, MetricsHandler metrics) {
+    this.health = health;
     this.announce = announce;
     this.scrape = scrape;
     this.metainfo = metainfo;

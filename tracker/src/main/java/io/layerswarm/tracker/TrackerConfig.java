@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The tracker service's settings. Defaults live in {@link #defaults}; every check names the
@@ -19,6 +20,11 @@ import java.util.List;
  * @param maxNumwant the most peers one announce returns ({@code tracker.max-numwant})
  * @param seeders base URIs of the seeders' HTTP endpoints, asked in order for metainfo
  *     ({@code tracker.seeders})
+ * @param redis the Redis that tracker replicas share their swarms in
+ *     ({@code tracker.redis}, e.g. {@code redis://127.0.0.1:6379/0}); empty keeps peers in this
+ *     process's memory (see {@link PeerStores#open})
+ * @param passkey the cluster passkey ({@code tracker.passkey}); when present, announces and
+ *     scrapes must use {@code /<passkey>/announce} and {@code /<passkey>/scrape}
  */
 public record TrackerConfig(
     InetSocketAddress listen,
@@ -27,7 +33,9 @@ public record TrackerConfig(
     Duration peerTtl,
     int defaultNumwant,
     int maxNumwant,
-    List<URI> seeders) {
+    List<URI> seeders,
+    Optional<URI> redis,
+    Optional<Passkey> passkey) {
 
   public static final Duration DEFAULT_ANNOUNCE_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
@@ -66,18 +74,46 @@ public record TrackerConfig(
       requireHttpUri("tracker.seeders", seeder);
     }
     seeders = List.copyOf(seeders);
+    if (redis == null || passkey == null) {
+      throw new IllegalArgumentException(
+          "tracker.redis and tracker.passkey must not be null; use Optional.empty()");
+    }
+    redis.ifPresent(TrackerConfig::requireRedisUri);
   }
 
-  /** Interval 30 s, min interval 5 s, peer TTL 3 x interval, numwant 50 (max 200), no seeders. */
+  /** Without Redis and without a passkey: a single replica that anyone may announce to. */
+  public TrackerConfig(InetSocketAddress listen, Duration announceInterval,
+      Duration minAnnounceInterval, Duration peerTtl, int defaultNumwant, int maxNumwant,
+      List<URI> seeders) {
+    this(listen, announceInterval, minAnnounceInterval, peerTtl, defaultNumwant, maxNumwant,
+        seeders, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Interval 30 s, min interval 5 s, peer TTL 3 x interval, numwant 50 (max 200), no seeders,
+   * peers in memory, no passkey.
+   */
   public static TrackerConfig defaults(InetSocketAddress listen) {
     return new TrackerConfig(listen, DEFAULT_ANNOUNCE_INTERVAL, DEFAULT_MIN_ANNOUNCE_INTERVAL,
         DEFAULT_ANNOUNCE_INTERVAL.multipliedBy(3), DEFAULT_NUMWANT, DEFAULT_MAX_NUMWANT,
-        List.of());
+        List.of(), Optional.empty(), Optional.empty());
   }
 
   public TrackerConfig withSeeders(List<URI> seeders) {
     return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders);
+        defaultNumwant, maxNumwant, seeders, redis, passkey);
+  }
+
+  /** Keeps peers in the Redis at {@code redis}, shared with other replicas that use it. */
+  public TrackerConfig withRedis(URI redis) {
+    return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
+        defaultNumwant, maxNumwant, seeders, Optional.of(redis), passkey);
+  }
+
+  /** Requires {@code passkey} in the path of every announce and scrape. */
+  public TrackerConfig withPasskey(Passkey passkey) {
+    return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
+        defaultNumwant, maxNumwant, seeders, redis, Optional.of(passkey));
   }
 
   /** Sets the interval, and the peer TTL to 3 x the interval. */
@@ -85,7 +121,17 @@ public record TrackerConfig(
     requireWholeSeconds("tracker.announce-interval", interval);
     Duration min = minAnnounceInterval.compareTo(interval) > 0 ? interval : minAnnounceInterval;
     return new TrackerConfig(listen, interval, min, interval.multipliedBy(3), defaultNumwant,
-        maxNumwant, seeders);
+        maxNumwant, seeders, redis, passkey);
+  }
+
+  /** Like the record's, but a password in {@code redis} shows as {@code ***}. */
+  @Override
+  public String toString() {
+    return "TrackerConfig[listen=" + listen + ", announceInterval=" + announceInterval
+        + ", minAnnounceInterval=" + minAnnounceInterval + ", peerTtl=" + peerTtl
+        + ", defaultNumwant=" + defaultNumwant + ", maxNumwant=" + maxNumwant
+        + ", seeders=" + seeders + ", redis=" + redis.map(TrackerConfig::redacted)
+        + ", passkey=" + passkey + "]";
   }
 
   /** Intervals go to clients as whole seconds (BEP 3), so anything below 1 s would read as 0. */
@@ -99,6 +145,33 @@ public record TrackerConfig(
     if (value.getNano() != 0) {
       throw new IllegalArgumentException(key + " must be whole seconds, got " + value);
     }
+  }
+
+  /** {@code redis://} or {@code rediss://}, a host, and at most a database number as the path. */
+  private static void requireRedisUri(URI uri) {
+    if (uri == null || !uri.isAbsolute() || uri.getHost() == null
+        || !("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))) {
+      throw new IllegalArgumentException(
+          "tracker.redis must be redis://host[:port][/database] (or rediss://), got "
+              + redacted(uri));
+    }
+    String path = uri.getPath();
+    if (path != null && !path.isEmpty() && !path.equals("/") && !path.matches("/[0-9]{1,5}")) {
+      throw new IllegalArgumentException(
+          "tracker.redis path must be a database number like /0, got " + redacted(uri));
+    }
+    if (uri.getRawFragment() != null) {
+      throw new IllegalArgumentException("tracker.redis must have no fragment, got "
+          + redacted(uri));
+    }
+  }
+
+  /** A Redis URI without its user info, which may hold a password. */
+  static String redacted(URI uri) {
+    if (uri == null || uri.getRawUserInfo() == null) {
+      return String.valueOf(uri);
+    }
+    return uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
   }
 
   static void requireHttpUri(String key, URI uri) {

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -30,12 +31,20 @@ import org.slf4j.LoggerFactory;
  * IPv6 peers, BEP 48 scrape) that also serves torrent metainfo by blob digest, taken from the
  * seeders through a {@link MetainfoSource}.
  *
- * <p>Endpoints: {@code GET /announce}, {@code /scrape}, {@code /metainfo/sha256:<hex>?registry=
- * <host[:port]>&repo=<name>}, {@code /healthz}, {@code /metrics}; everything else is 404.
+ * <p>Endpoints: {@code GET /announce}, {@code /scrape} (both under {@code /<passkey>/} when the
+ * config has a cluster passkey), {@code /metainfo/sha256:<hex>?registry=<host[:port]>&repo=
+ * <name>}, {@code /healthz} (503 while the peer store is unavailable), {@code /metrics};
+ * everything else is 404.
  *
- * <p>Threads: {@value #IO_THREADS} Netty event loops answer HTTP, decide announces and run the
- * periodic expiry sweep of the peer store; metainfo fetches, which block, run on a separate
- * bounded pool. All time decisions use the injected clock.
+ * <p>Threads: {@value #IO_THREADS} Netty event loops parse HTTP and write responses, and never
+ * call the peer store. Every store call (announce, scrape, health check, metrics, and the
+ * periodic expiry sweep) runs on a bounded store pool ({@value StoreExecutor#DEFAULT_THREADS}
+ * threads, {@value StoreExecutor#DEFAULT_QUEUE} waiting; beyond that announces get the failure
+ * reason "tracker busy, retry"), so a slow or unreachable Redis never holds an event loop.
+ * Metainfo fetches run on their own bounded pool. All time decisions use the injected clock.
+ *
+ * <p>Replicas: several servers whose stores share one Redis (see {@link PeerStores#open}) hand
+ * out each other's peers; clients list every replica's URL and move on when one fails.
  */
 public final class TrackerServer implements AutoCloseable {
   static final int IO_THREADS = 2;
@@ -46,25 +55,31 @@ public final class TrackerServer implements AutoCloseable {
   private final Channel serverChannel;
   private final EventLoopGroup group;
   private final MetainfoFetcher fetcher;
+  private final StoreExecutor storeExecutor;
   private final TrackerMetrics metrics;
   private final ScheduledFuture<?> sweep;
   private final InetSocketAddress address;
+  private final Optional<Passkey> passkey;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrackerServer(Channel serverChannel, EventLoopGroup group, MetainfoFetcher fetcher,
-      TrackerMetrics metrics, ScheduledFuture<?> sweep) {
+      StoreExecutor storeExecutor, TrackerMetrics metrics, ScheduledFuture<?> sweep,
+      Optional<Passkey> passkey) {
     this.serverChannel = serverChannel;
     this.group = group;
     this.fetcher = fetcher;
+    this.storeExecutor = storeExecutor;
     this.metrics = metrics;
     this.sweep = sweep;
+    this.passkey = passkey;
     this.address = (InetSocketAddress) serverChannel.localAddress();
   }
 
   /**
    * Binds {@code config.listen()} and starts serving; returns once the port is bound.
    *
-   * @param store the peer store, e.g. {@link io.layerswarm.tracker.peerstore.InMemoryPeerStore}
+   * @param store the peer store, usually from {@link PeerStores#open}; the caller closes it after
+   *     this server
    * @param metainfo where {@code /metainfo} gets torrents, e.g. {@link HttpMetainfoSource}
    * @param clock decides peer expiry ({@code InstantSource.system()} in production)
    * @throws TrackerException if the address cannot be bound
@@ -82,6 +97,9 @@ public final class TrackerServer implements AutoCloseable {
     TrackerMetrics metrics = new TrackerMetrics(store, clock);
     MetainfoFetcher fetcher = new MetainfoFetcher(
         metainfo, MetainfoFetcher.DEFAULT_THREADS, MetainfoFetcher.DEFAULT_QUEUE);
+    StoreExecutor storeExecutor = new StoreExecutor(
+        StoreExecutor.DEFAULT_THREADS, StoreExecutor.DEFAULT_QUEUE);
+    PasskeyGate gate = new PasskeyGate(config.passkey());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(
         IO_THREADS, new DefaultThreadFactory("tracker-io"), NioIoHandler.newFactory());
 
@@ -91,15 +109,18 @@ public final class TrackerServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new TrackerChannelInitializer(
-            new AnnounceHandler(new AnnounceEndpoint(store, clock, policy), metrics),
-            new ScrapeHandler(new ScrapeEndpoint(store, clock), metrics),
-            new MetainfoHandler(fetcher, metrics),
-            new MetricsHandler(metrics)));
+            new HealthHandler(store, storeExecutor),
+            new AnnounceHandler(
+                new AnnounceEndpoint(store, clock, policy), gate, storeExecutor, metrics),
+            new ScrapeHandler(new ScrapeEndpoint(store, clock), gate, storeExecutor, metrics),
+            new MetainfoHandler(fetcher, metrics, gate),
+            new MetricsHandler(metrics, storeExecutor)));
 
     ChannelFuture bind = bootstrap.bind(config.listen());
     if (!bind.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !bind.isSuccess()) {
       bind.channel().close();
       fetcher.close();
+      storeExecutor.close();
       group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
           .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS);
       metrics.close();
@@ -108,21 +129,28 @@ public final class TrackerServer implements AutoCloseable {
     }
 
     // The sweep only frees memory: reads already ignore expired peers. Once per interval is
-    // enough for that.
+    // enough for that. The timer fires on an event loop; the sweep itself runs on the store
+    // pool, and a tick is skipped while the previous sweep still runs.
     long every = config.announceInterval().toSeconds();
+    AtomicBoolean sweeping = new AtomicBoolean();
     ScheduledFuture<?> sweep = group.next().scheduleAtFixedRate(() -> {
-      try {
-        int removed = store.sweep(clock.instant());
-        if (removed > 0) {
+      if (!sweeping.compareAndSet(false, true)) {
+        return;
+      }
+      storeExecutor.submit(() -> store.sweep(clock.instant())).whenComplete((removed, error) -> {
+        sweeping.set(false);
+        if (error != null) {
+          log.warn("peer store sweep failed: {}", error.toString());
+        } else if (removed > 0) {
           log.debug("expired {} peers", removed);
         }
-      } catch (RuntimeException e) {
-        log.warn("peer store sweep failed", e);
-      }
+      });
     }, every, every, TimeUnit.SECONDS);
 
-    TrackerServer server = new TrackerServer(bind.channel(), group, fetcher, metrics, sweep);
-    log.info("tracker listening on {}", server.announceUri());
+    TrackerServer server = new TrackerServer(bind.channel(), group, fetcher, storeExecutor,
+        metrics, sweep, config.passkey());
+    log.info("tracker listening on {} with peer store {}{}", server.address(), store,
+        config.passkey().isPresent() ? ", passkey required" : "");
     return server;
   }
 
@@ -132,20 +160,22 @@ public final class TrackerServer implements AutoCloseable {
   }
 
   /**
-   * {@code http://host:port/announce} for this server. For a wildcard bind ({@code 0.0.0.0}) the
-   * host is the loopback address; clients on other hosts need the advertised name instead.
+   * {@code http://host:port/announce} for this server, or {@code http://host:port/<passkey>/
+   * announce} when it requires a passkey (so the URI holds the secret: don't log it). For a
+   * wildcard bind ({@code 0.0.0.0}) the host is the loopback address; clients on other hosts
+   * need the advertised name instead.
    */
   public URI announceUri() {
     InetAddress ip = address.getAddress();
     InetAddress host = ip.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : ip;
     return URI.create("http://" + InetAddresses.toUriString(host) + ":" + address.getPort()
-        + "/announce");
+        + passkey.map(key -> "/" + key.value()).orElse("") + "/announce");
   }
 
   /**
    * Stops accepting, fails waiting metainfo requests with 502, closes the connections and stops
-   * the threads. Bounded: returns within about {@value #CLOSE_TIMEOUT_SECONDS} seconds plus the
-   * fetcher's short wait. Idempotent.
+   * the threads. Does not close the peer store. Bounded: returns within about
+   * {@value #CLOSE_TIMEOUT_SECONDS} seconds plus the pools' short waits. Idempotent.
    */
   @Override
   public void close() {
@@ -154,6 +184,7 @@ public final class TrackerServer implements AutoCloseable {
     }
     sweep.cancel(false);
     serverChannel.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    storeExecutor.close();
     fetcher.close();
     // A short quiet period lets the 502s written by fetcher.close() go out.
     group.shutdownGracefully(100, CLOSE_TIMEOUT_SECONDS * 1000, TimeUnit.MILLISECONDS)

@@ -4,11 +4,14 @@ import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.Peer;
 import io.layerswarm.tracker.peerstore.PeerAddress;
 import io.layerswarm.tracker.peerstore.PeerStore;
+import io.layerswarm.tracker.peerstore.PeerStoreUnavailableException;
 import io.layerswarm.tracker.peerstore.SwarmCounts;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /announce} (BEP 3) without the HTTP: the query in, the bencoded reply out.
@@ -16,11 +19,16 @@ import java.util.List;
  * <p>A bad query is answered with a {@code failure reason} naming the parameter, and stores
  * nothing. A good one is recorded in the store with an expiry of now + peer TTL (or removes the
  * peer on {@code stopped}), then answered with the swarm's counts and a selection of other peers
- * (none after {@code stopped}).
+ * (none after {@code stopped}). When the store is unavailable the reply is the failure reason
+ * {@value #STORE_UNAVAILABLE}, so the client retries or moves on to its next tracker.
  *
- * <p>Thread-safe; called on event-loop threads, so it does no I/O beyond the store's.
+ * <p>Thread-safe. It blocks as long as the store does, so the tracker calls it from its store
+ * pool, never on an event loop.
  */
 public final class AnnounceEndpoint {
+  /** The failure reason when the peer store cannot be reached. */
+  public static final String STORE_UNAVAILABLE = "peer store unavailable, retry";
+  private static final Logger log = LoggerFactory.getLogger(AnnounceEndpoint.class);
   private final PeerStore store;
   private final InstantSource clock;
   private final AnnouncePolicy policy;
@@ -50,12 +58,20 @@ public final class AnnounceEndpoint {
     Peer peer = new Peer(request.peerId(), address, request.complete(), request.topology());
 
     Instant now = clock.instant();
-    store.announce(request.infoHash(), peer, request.event(), now.plus(policy.peerTtl()));
-    SwarmCounts counts = store.counts(request.infoHash(), now);
-    List<Peer> peers = request.event() == AnnounceEvent.STOPPED
-        ? List.of()
-        : store.select(request.infoHash(), peer, request.effectiveNumwant(
-            policy.defaultNumwant(), policy.maxNumwant()), now);
+    SwarmCounts counts;
+    List<Peer> peers;
+    try {
+      store.announce(request.infoHash(), peer, request.event(), now,
+          now.plus(policy.peerTtl()));
+      counts = store.counts(request.infoHash(), now);
+      peers = request.event() == AnnounceEvent.STOPPED
+          ? List.of()
+          : store.select(request.infoHash(), peer, request.effectiveNumwant(
+              policy.defaultNumwant(), policy.maxNumwant()), now);
+    } catch (PeerStoreUnavailableException e) {
+      log.debug("announce of {} to swarm {} failed", peer.address(), request.infoHash(), e);
+      return ReplyEncoder.unavailable(STORE_UNAVAILABLE);
+    }
     return ReplyEncoder.announce(policy.interval(), policy.minInterval(), counts, peers,
         request.compact(), request.noPeerId());
   }

@@ -20,7 +20,12 @@ final class ReplyEncoder {
 
   /** BEP 3: a dictionary with only {@code failure reason}. */
   static TrackerReply failure(String reason) {
-    return new TrackerReply(Bencode.encode(Map.of("failure reason", reason)), true);
+    return new TrackerReply(Bencode.encode(Map.of("failure reason", reason)), true, false);
+  }
+
+  /** BEP 3 {@code failure reason}, for a failure that is the tracker's and not the client's. */
+  static TrackerReply unavailable(String reason) {
+    return new TrackerReply(Bencode.encode(Map.of("failure reason", reason)), true, true);
   }
 
   /**
@@ -59,7 +64,7 @@ final class ReplyEncoder {
       }
       reply.put("peers", list);
     }
-    return new TrackerReply(Bencode.encode(reply), false);
+    return new TrackerReply(Bencode.encode(reply), false, false);
   }
 
   /**
@@ -85,6 +90,6 @@ final class ReplyEncoder {
     }
     out.write('e');
     out.write('e');
-    return new TrackerReply(out.toByteArray(), false);
+    return new TrackerReply(out.toByteArray(), false, false);
   }
 }

@@ -2,17 +2,23 @@ package io.layerswarm.tracker.announce;
 
 import io.layerswarm.swarm.metainfo.InfoHash;
 import io.layerswarm.tracker.peerstore.PeerStore;
+import io.layerswarm.tracker.peerstore.PeerStoreUnavailableException;
 import io.layerswarm.tracker.peerstore.SwarmCounts;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /scrape} (BEP 48) without the HTTP. Every requested info hash gets an entry; an
- * unknown swarm has zero counts. Thread-safe; reads the store only.
+ * unknown swarm has zero counts. When the store is unavailable the reply is the failure reason
+ * {@value AnnounceEndpoint#STORE_UNAVAILABLE}. Thread-safe; reads the store only, and blocks as
+ * long as the store does (the tracker calls it from its store pool).
  */
 public final class ScrapeEndpoint {
+  private static final Logger log = LoggerFactory.getLogger(ScrapeEndpoint.class);
   private final PeerStore store;
   private final InstantSource clock;
 
@@ -30,8 +36,13 @@ public final class ScrapeEndpoint {
     ScrapeRequest request = ((Parsed.Valid<ScrapeRequest>) parsed).value();
     Instant now = clock.instant();
     Map<InfoHash, SwarmCounts> files = new LinkedHashMap<>();
-    for (InfoHash infoHash : request.infoHashes()) {
-      files.put(infoHash, store.counts(infoHash, now));
+    try {
+      for (InfoHash infoHash : request.infoHashes()) {
+        files.put(infoHash, store.counts(infoHash, now));
+      }
+    } catch (PeerStoreUnavailableException e) {
+      log.debug("scrape failed", e);
+      return ReplyEncoder.unavailable(AnnounceEndpoint.STORE_UNAVAILABLE);
     }
     return ReplyEncoder.scrape(files);
   }

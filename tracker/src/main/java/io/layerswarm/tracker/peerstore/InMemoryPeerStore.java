@@ -39,7 +39,8 @@ public final class InMemoryPeerStore implements PeerStore {
   }
 
   @Override
-  public void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant expiresAt) {
+  public void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now,
+      Instant expiresAt) {
     // compute() serialises all writers of one swarm, and lets an emptied swarm be dropped
     // atomically with respect to a concurrent upsert.
     swarms.compute(infoHash, (hash, swarm) -> {

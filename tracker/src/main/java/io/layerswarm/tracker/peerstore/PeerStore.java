@@ -6,37 +6,55 @@ import java.util.List;
 
 /**
  * The tracker's memory of who is in which swarm (the seam Kraken calls {@code peerstore}).
+ * {@link InMemoryPeerStore} serves one tracker replica; {@link RedisPeerStore} lets several
+ * replicas share their swarms.
  *
- * <p>Time is always passed in: the store never reads a clock, so expiry is decided by the caller's
- * {@link java.time.InstantSource}. A peer is live while {@code now} is before its {@code expiresAt};
- * an expired peer is never handed out or counted, even before {@link #sweep} removes it.
+ * <p>Time is always passed in: the store never reads a clock (nor asks its backend for the time),
+ * so expiry is decided by the caller's {@link java.time.InstantSource}. A peer is live while
+ * {@code now} is before its {@code expiresAt}; an expired peer is never handed out or counted,
+ * even before {@link #sweep} removes it.
  *
- * <p>Implementations are thread-safe. They are called on Netty event-loop threads, so an
- * operation must not block for long: the in-memory store takes one short per-swarm lock. (A
- * networked store, such as the planned Redis one, will need the server to move store calls off
- * the event loop.)
+ * <p>Implementations are thread-safe. A call may block for up to the store's own timeout (a
+ * network round trip for Redis), so the tracker never calls a store on a Netty event loop: it
+ * calls from its bounded store pool. A store that cannot answer throws
+ * {@link PeerStoreUnavailableException}; the in-memory store never does.
+ *
+ * <p>Whoever opens a store closes it, after the servers that use it.
  */
-public interface PeerStore {
+public interface PeerStore extends AutoCloseable {
   /**
    * Records one announce. {@link AnnounceEvent#STOPPED} removes the peer; any other event inserts
    * or replaces it (matched by peer id; an entry of another id at the same ip:port is replaced
    * too, since only one process can listen there) and sets its expiry to {@code expiresAt}.
    * {@link AnnounceEvent#COMPLETED} from a peer not already known as a seed counts one download.
+   *
+   * @param now the caller's current time; a store may trim the swarm's expired peers with it
+   * @param expiresAt when the peer stops being live unless it announces again
    */
-  void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant expiresAt);
+  void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now,
+      Instant expiresAt) throws PeerStoreUnavailableException;
 
   /**
    * Picks up to {@code numwant} live peers of the swarm for {@code asker}, never the asker itself
-   * (by peer id, nor by ip:port). The policy is {@link PeerSelector}'s.
+   * (by peer id, nor by ip:port). The policy is {@link PeerSelector}'s; a store may apply it to a
+   * uniform random sample of a very large swarm instead of to every member.
    */
-  List<Peer> select(InfoHash infoHash, Peer asker, int numwant, Instant now);
+  List<Peer> select(InfoHash infoHash, Peer asker, int numwant, Instant now)
+      throws PeerStoreUnavailableException;
 
   /** Live seeds and leechers of one swarm, and its download count; zeros for an unknown swarm. */
-  SwarmCounts counts(InfoHash infoHash, Instant now);
+  SwarmCounts counts(InfoHash infoHash, Instant now) throws PeerStoreUnavailableException;
 
   /** Removes every peer that expired at {@code now}, and swarms left empty. Returns peers removed. */
-  int sweep(Instant now);
+  int sweep(Instant now) throws PeerStoreUnavailableException;
 
   /** Totals of live swarms and peers. May walk the whole store: for metrics, not per request. */
-  StoreStats stats(Instant now);
+  StoreStats stats(Instant now) throws PeerStoreUnavailableException;
+
+  /** Returns if the store can serve requests now (for {@code /healthz}); cheap. */
+  default void check() throws PeerStoreUnavailableException {}
+
+  /** Releases connections and threads. Idempotent; bounded. */
+  @Override
+  default void close() {}
 }

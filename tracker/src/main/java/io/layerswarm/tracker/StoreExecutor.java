@@ -1,0 +1,66 @@
+package io.layerswarm.tracker;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The bounded pool that every peer-store call runs on, so that a slow store (a Redis round trip,
+ * or a Redis timeout) never holds a Netty event loop. At most {@code threads} calls run and
+ * {@code queue} more wait; past that a call fails at once with
+ * {@link RejectedExecutionException}, which the endpoints answer as "busy".
+ */
+final class StoreExecutor implements AutoCloseable {
+  static final int DEFAULT_THREADS = 8;
+  static final int DEFAULT_QUEUE = 512;
+  private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+  private final ThreadPoolExecutor executor;
+
+  StoreExecutor(int threads, int queue) {
+    AtomicInteger ids = new AtomicInteger();
+    this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queue), runnable -> {
+          Thread thread = new Thread(runnable, "tracker-store-" + ids.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    executor.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * Runs {@code call} on the pool. The future completes on a pool thread with the result or
+   * the exception thrown, or at once with {@link RejectedExecutionException} when the pool is
+   * full or closed. Never blocks.
+   */
+  <T> CompletableFuture<T> submit(Callable<T> call) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      executor.execute(() -> {
+        try {
+          result.complete(call.call());
+        } catch (Exception | Error e) {
+          result.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
+  /** Interrupts running calls and drops waiting ones; waits at most 2 s. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,54 @@
+-- KEYS[1] the swarm's base key. ARGV[1] now ms, ARGV[2] the most candidates to return.
+-- Returns {id, record, id, record, ...}: every live peer when there are at most that many, else
+-- a uniform random sample of live seeds and live leechers, half each when both have enough.
+local k = swarm_keys(KEYS[1])
+local now = tonumber(ARGV[1])
+local above_now = '(' .. ARGV[1]
+local cap = tonumber(ARGV[2])
+
+local seeds = redis.call('ZCOUNT', k.seeds, above_now, '+inf')
+local leechers = redis.call('ZCOUNT', k.leechers, above_now, '+inf')
+local want_seeds = math.min(seeds, math.max(math.ceil(cap / 2), cap - leechers))
+local want_leechers = math.min(leechers, cap - want_seeds)
+
+local function pick(set, live, want)
+  if want <= 0 then
+    return {}
+  end
+  if want >= live then
+    return redis.call('ZRANGEBYSCORE', set, above_now, '+inf')
+  end
+  -- ZRANDMEMBER ignores scores. Drawing 'want' more than the expired entries guarantees at
+  -- least 'want' live ones among the distinct members drawn.
+  local total = redis.call('ZCARD', set)
+  local sample = redis.call('ZRANDMEMBER', set, math.min(total, want + total - live), 'WITHSCORES')
+  local ids = {}
+  for i = 1, #sample, 2 do
+    if #ids >= want then
+      break
+    end
+    if tonumber(sample[i + 1]) > now then
+      ids[#ids + 1] = sample[i]
+    end
+  end
+  return ids
+end
+
+local out = {}
+for _, ids in ipairs({pick(k.seeds, seeds, want_seeds), pick(k.leechers, leechers, want_leechers)}) do
+  -- HMGET in chunks: unpack() of a very long list would overflow the Lua stack.
+  for first = 1, #ids, 500 do
+    local chunk = {}
+    for i = first, math.min(first + 499, #ids) do
+      chunk[#chunk + 1] = ids[i]
+    end
+    local records = redis.call('HMGET', k.peers, unpack(chunk))
+    for i, id in ipairs(chunk) do
+      if records[i] then
+        out[#out + 1] = id
+        out[#out + 1] = records[i]
+      end
+    end
+  end
+end
+return out

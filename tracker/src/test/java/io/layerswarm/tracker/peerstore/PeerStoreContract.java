@@ -1,0 +1,359 @@
+package io.layerswarm.tracker.peerstore;
+
+import static io.layerswarm.tracker.testing.Peers.names;
+import static io.layerswarm.tracker.testing.Peers.peer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.tracker.testing.FakeClock;
+import io.layerswarm.tracker.testing.Peers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link PeerStore} must do, run against each implementation by a subclass that
+ * opens a fresh, empty store per test. Time is a {@link FakeClock}: nothing sleeps.
+ */
+abstract class PeerStoreContract {
+  static final Duration TTL = Duration.ofSeconds(90);
+  static final InfoHash SWARM = InfoHash.fromHex("aa".repeat(20));
+  static final InfoHash OTHER = InfoHash.fromHex("bb".repeat(20));
+  static final int LARGE_SWARM = 2000;
+
+  final FakeClock clock = new FakeClock();
+  PeerStore store;
+
+  /** A new store with no swarms in it. */
+  abstract PeerStore openStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = openStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  void announce(InfoHash swarm, Peer peer, AnnounceEvent event) throws Exception {
+    store.announce(swarm, peer, event, now(), now().plus(TTL));
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** Peer number {@code i} of a large swarm: its own id and its own address. */
+  static Peer numbered(int i, boolean seed, Topology topology) {
+    byte[] id = String.format("-XX0000-%012d", i).getBytes(StandardCharsets.US_ASCII);
+    return new Peer(new PeerId(id), new PeerAddress(
+        Peers.ip("10." + (i / 250) + "." + (i % 250) + ".1"), 6881), seed, topology);
+  }
+
+  @Test
+  void anAnnouncedPeerIsHandedToOthersAndCounted() throws Exception {
+    announce(SWARM, peer("S seed"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L leech"), AnnounceEvent.STARTED);
+
+    assertThat(names(store.select(SWARM, peer("L me"), 10, now())).split(" "))
+        .containsExactlyInAnyOrder("seed", "leech");
+    assertThat(store.counts(SWARM, now())).isEqualTo(new SwarmCounts(1, 1, 0));
+    assertThat(store.counts(OTHER, now())).isEqualTo(SwarmCounts.EMPTY);
+  }
+
+  @Test
+  void aPeerComesBackWithItsAddressRoleAndTopology() throws Exception {
+    Peer v6 = new Peer(Peers.id("six"), new PeerAddress(Peers.ip("2001:db8::7"), 51413), true,
+        Topology.of("eu-1", "r-07"));
+    Peer zoneOnly = new Peer(Peers.id("zone"), new PeerAddress(Peers.ip("10.2.3.4"), 6881),
+        false, Topology.of("eu-1", null));
+    Peer plain = peer("L plain");
+    announce(SWARM, v6, AnnounceEvent.COMPLETED);
+    announce(SWARM, zoneOnly, AnnounceEvent.STARTED);
+    announce(SWARM, plain, AnnounceEvent.STARTED);
+
+    assertThat(store.select(SWARM, peer("L me"), 10, now()))
+        .containsExactlyInAnyOrder(v6, zoneOnly, plain);
+  }
+
+  @Test
+  void aPeerThatStopsAnnouncingIsNeitherHandedOutNorCountedOnceItsTtlPassed() throws Exception {
+    announce(SWARM, peer("L quiet"), AnnounceEvent.STARTED);
+    clock.advance(TTL.minusSeconds(1));
+    announce(SWARM, peer("L chatty"), AnnounceEvent.NONE);
+    assertThat(store.counts(SWARM, now()).incomplete()).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(names(store.select(SWARM, peer("L me"), 10, now()))).isEqualTo("chatty");
+    assertThat(store.counts(SWARM, now()).incomplete()).isEqualTo(1);
+    assertThat(store.stats(now())).isEqualTo(new StoreStats(1, 1));
+  }
+
+  @Test
+  void expiryIsDecidedByTheCallersClockAlone() throws Exception {
+    clock.advance(Duration.ofDays(365 * 80)); // far from the real time, either way
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+
+    assertThat(store.counts(SWARM, now()).incomplete()).isEqualTo(1);
+    assertThat(store.counts(SWARM, now().plus(TTL).minusMillis(1)).incomplete()).isEqualTo(1);
+    assertThat(store.counts(SWARM, now().plus(TTL)).incomplete()).isZero();
+    assertThat(store.select(SWARM, peer("L me"), 10, now().plus(TTL))).isEmpty();
+  }
+
+  @Test
+  void reannouncingExtendsAPeersLife() throws Exception {
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    clock.advance(Duration.ofSeconds(60));
+    announce(SWARM, peer("L a"), AnnounceEvent.NONE);
+    clock.advance(Duration.ofSeconds(60));
+
+    assertThat(store.counts(SWARM, now()).incomplete()).isEqualTo(1);
+  }
+
+  @Test
+  void sweepRemovesExpiredPeersAndDropsEmptySwarms() throws Exception {
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    announce(OTHER, peer("L b"), AnnounceEvent.STARTED);
+    clock.advance(Duration.ofSeconds(30));
+    announce(OTHER, peer("L c"), AnnounceEvent.STARTED);
+    clock.advance(TTL.minusSeconds(30));
+
+    assertThat(store.sweep(now())).isEqualTo(2);
+    assertThat(store.sweep(now())).isZero();
+    assertThat(store.stats(now())).isEqualTo(new StoreStats(1, 1));
+    assertThat(names(store.select(OTHER, peer("L me"), 10, now()))).isEqualTo("c");
+  }
+
+  @Test
+  void aSwarmThatLostEveryPeerStartsItsDownloadCountAfresh() throws Exception {
+    announce(SWARM, peer("S a"), AnnounceEvent.COMPLETED);
+    clock.advance(TTL);
+    store.sweep(now());
+
+    announce(SWARM, peer("L b"), AnnounceEvent.STARTED);
+
+    assertThat(store.counts(SWARM, now())).isEqualTo(new SwarmCounts(0, 1, 0));
+  }
+
+  @Test
+  void stoppedRemovesThePeerAtOnce() throws Exception {
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L b"), AnnounceEvent.STARTED);
+
+    announce(SWARM, peer("L a"), AnnounceEvent.STOPPED);
+
+    assertThat(names(store.select(SWARM, peer("L me"), 10, now()))).isEqualTo("b");
+    assertThat(store.counts(SWARM, now())).isEqualTo(new SwarmCounts(0, 1, 0));
+  }
+
+  @Test
+  void stoppedForAnUnknownSwarmChangesNothing() throws Exception {
+    announce(SWARM, peer("L a"), AnnounceEvent.STOPPED);
+
+    assertThat(store.stats(now())).isEqualTo(new StoreStats(0, 0));
+    assertThat(store.counts(SWARM, now())).isEqualTo(SwarmCounts.EMPTY);
+  }
+
+  @Test
+  void aCompletedEventCountsOneDownloadAndMakesTheLeecherASeed() throws Exception {
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+
+    announce(SWARM, peer("S a"), AnnounceEvent.COMPLETED);
+    announce(SWARM, peer("S a"), AnnounceEvent.COMPLETED); // a repeat is not a second download
+
+    assertThat(store.counts(SWARM, now())).isEqualTo(new SwarmCounts(1, 0, 1));
+  }
+
+  @Test
+  void aNewPeerIdAtAKnownAddressReplacesTheOldEntry() throws Exception {
+    Peer before = peer("L a");
+    Peer restarted = new Peer(Peers.id("a-restarted"), before.address(), false, Topology.UNKNOWN);
+    announce(SWARM, before, AnnounceEvent.STARTED);
+
+    announce(SWARM, restarted, AnnounceEvent.STARTED);
+
+    assertThat(names(store.select(SWARM, peer("L me"), 10, now()))).isEqualTo("a-restarted");
+    assertThat(store.counts(SWARM, now()).incomplete()).isEqualTo(1);
+  }
+
+  @Test
+  void aPeerThatMovesToAnotherPortIsListedOnce() throws Exception {
+    Peer before = peer("L a");
+    Peer moved = new Peer(before.id(), new PeerAddress(Peers.ip("10.0.0.1"), 7), false,
+        Topology.UNKNOWN);
+    announce(SWARM, before, AnnounceEvent.STARTED);
+
+    announce(SWARM, moved, AnnounceEvent.NONE);
+
+    assertThat(store.select(SWARM, peer("L me"), 10, now())).containsExactly(moved);
+    // The old address is free again: another peer may take it without evicting "a".
+    Peer successor = new Peer(Peers.id("b"), before.address(), false, Topology.UNKNOWN);
+    announce(SWARM, successor, AnnounceEvent.STARTED);
+    assertThat(store.counts(SWARM, now()).incomplete()).isEqualTo(2);
+  }
+
+  @Test
+  void selectionExcludesTheAsker() throws Exception {
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L b"), AnnounceEvent.STARTED);
+
+    assertThat(names(store.select(SWARM, peer("L a"), 10, now()))).isEqualTo("b");
+  }
+
+  @Test
+  void nearerPeersComeFirst() throws Exception {
+    announce(SWARM, peer("L far eu-2/r1"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L zone eu-1/r2"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L rack eu-1/r1"), AnnounceEvent.STARTED);
+
+    assertThat(names(store.select(SWARM, peer("L me eu-1/r1"), 2, now())))
+        .isEqualTo("rack zone");
+  }
+
+  @Test
+  void swarmsAreSeparate() throws Exception {
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    announce(OTHER, peer("S b"), AnnounceEvent.COMPLETED);
+
+    assertThat(names(store.select(SWARM, peer("L me"), 10, now()))).isEqualTo("a");
+    assertThat(store.counts(OTHER, now())).isEqualTo(new SwarmCounts(1, 0, 1));
+    assertThat(store.stats(now())).isEqualTo(new StoreStats(2, 2));
+  }
+
+  @Test
+  void numwantZeroReturnsNoPeers() throws Exception {
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+
+    assertThat(store.select(SWARM, peer("L me"), 0, now())).isEmpty();
+    assertThat(store.select(OTHER, peer("L me"), 10, now())).isEmpty();
+  }
+
+  @Test
+  void inASwarmOfTwoThousandEveryPeerIsHandedOutAndNoneFarMoreThanItsShare() throws Exception {
+    for (int i = 0; i < LARGE_SWARM; i++) {
+      announce(SWARM, numbered(i, false, Topology.UNKNOWN), AnnounceEvent.STARTED);
+    }
+    Map<PeerId, Integer> handedOut = new HashMap<>();
+    int rounds = 1000;
+    int numwant = 50;
+
+    for (int round = 0; round < rounds; round++) {
+      List<Peer> answer = store.select(SWARM, numbered(LARGE_SWARM + 1, false, Topology.UNKNOWN),
+          numwant, now());
+      assertThat(answer).hasSize(numwant);
+      assertThat(new HashSet<>(answer)).hasSize(numwant);
+      answer.forEach(p -> handedOut.merge(p.id(), 1, Integer::sum));
+    }
+
+    // Each peer is expected 1000 * 50 / 2000 = 25 times. For a fair selector, missing one peer
+    // entirely (p about 1e-11 per peer) or handing one out 3x its share is practically
+    // impossible; an unfair one (always the same candidates) fails both.
+    int expected = rounds * numwant / LARGE_SWARM;
+    assertThat(handedOut).hasSize(LARGE_SWARM);
+    assertThat(handedOut.values().stream().mapToInt(Integer::intValue).max().orElseThrow())
+        .isLessThan(3 * expected);
+  }
+
+  @Test
+  void inASwarmOfTwoThousandLeechersEveryLeecherIsGivenASeed() throws Exception {
+    for (int i = 0; i < LARGE_SWARM; i++) {
+      announce(SWARM, numbered(i, i % 100 == 0, Topology.UNKNOWN), AnnounceEvent.STARTED);
+    }
+    assertThat(store.counts(SWARM, now())).isEqualTo(new SwarmCounts(20, 1980, 0));
+
+    for (int round = 0; round < 200; round++) {
+      List<Peer> answer = store.select(SWARM, numbered(round * 7 + 1, false, Topology.UNKNOWN),
+          50, now());
+      assertThat(answer).hasSize(50).anyMatch(Peer::complete);
+    }
+  }
+
+  @Test
+  void aSeedInASwarmOfTwoThousandIsGivenLeechers() throws Exception {
+    for (int i = 0; i < LARGE_SWARM; i++) {
+      announce(SWARM, numbered(i, i % 2 == 0, Topology.UNKNOWN), AnnounceEvent.STARTED);
+    }
+
+    List<Peer> answer = store.select(SWARM, numbered(0, true, Topology.UNKNOWN), 50, now());
+
+    assertThat(answer).hasSize(50).noneMatch(Peer::complete);
+  }
+
+  @Test
+  void aHugeSwarmWithManyExpiredPeersHandsOutOnlyLiveOnes() throws Exception {
+    for (int i = 0; i < LARGE_SWARM / 2; i++) {
+      announce(SWARM, numbered(i, false, Topology.UNKNOWN), AnnounceEvent.STARTED);
+    }
+    clock.advance(TTL.minusSeconds(30));
+    Set<PeerId> live = new HashSet<>();
+    for (int i = LARGE_SWARM / 2; i < LARGE_SWARM; i++) {
+      Peer p = numbered(i, false, Topology.UNKNOWN);
+      live.add(p.id());
+      announce(SWARM, p, AnnounceEvent.STARTED);
+    }
+    clock.advance(Duration.ofSeconds(30)); // the first half just expired; nothing swept
+
+    for (int round = 0; round < 20; round++) {
+      List<Peer> answer = store.select(SWARM, numbered(LARGE_SWARM + 1, false, Topology.UNKNOWN),
+          200, now());
+      assertThat(answer).hasSize(200).allMatch(p -> live.contains(p.id()));
+    }
+    assertThat(store.counts(SWARM, now()).incomplete()).isEqualTo(LARGE_SWARM / 2);
+  }
+
+  @Test
+  void selectingFromTwoThousandPeersStaysCheap() throws Exception {
+    for (int i = 0; i < LARGE_SWARM; i++) {
+      announce(SWARM, numbered(i, i % 10 == 0, Topology.of("z" + (i % 3), "r" + (i % 40))),
+          AnnounceEvent.STARTED);
+    }
+    Peer asker = numbered(LARGE_SWARM + 1, false, Topology.of("z1", "r1"));
+    for (int i = 0; i < 50; i++) { // warm up the JIT (and Redis' script cache)
+      store.select(SWARM, asker, 50, now());
+    }
+
+    int rounds = 200;
+    long[] nanos = new long[rounds];
+    for (int i = 0; i < rounds; i++) {
+      long start = System.nanoTime();
+      store.select(SWARM, asker, 50, now());
+      store.counts(SWARM, now());
+      nanos[i] = System.nanoTime() - start;
+    }
+
+    // Generous bounds for a shared 2-core machine: a regression to per-peer round trips, or to
+    // sorting the whole swarm on every announce, shows up as 10-100x.
+    Arrays.sort(nanos);
+    long medianMicros = nanos[rounds / 2] / 1_000;
+    long p95Micros = nanos[rounds * 95 / 100] / 1_000;
+    System.out.printf("%s: select+counts of 50 from %d peers: median %d us, p95 %d us%n",
+        getClass().getSimpleName(), LARGE_SWARM, medianMicros, p95Micros);
+    assertThat(medianMicros).isLessThan(20_000);
+    assertThat(p95Micros).isLessThan(100_000);
+  }
+
+  /** All peers of a large swarm, for subclasses that look inside. */
+  static List<Peer> numberedPeers(int count) {
+    List<Peer> peers = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      peers.add(numbered(i, false, Topology.UNKNOWN));
+    }
+    return peers;
+  }
+}

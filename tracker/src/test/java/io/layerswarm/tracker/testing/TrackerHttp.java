@@ -1,0 +1,89 @@
+package io.layerswarm.tracker.testing;
+
+import static io.layerswarm.tracker.testing.Urls.percentEncode;
+
+import io.layerswarm.swarm.bencode.Bencode;
+import io.layerswarm.swarm.bencode.BencodeException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** An HTTP/1.1 client for a tracker under test, with BitTorrent helpers. 10 s timeouts. */
+public final class TrackerHttp {
+  public static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(TIMEOUT)
+      .build();
+
+  public static URI base(InetSocketAddress address) {
+    return URI.create("http://127.0.0.1:" + address.getPort());
+  }
+
+  public HttpResponse<byte[]> get(URI base, String pathAndQuery)
+      throws IOException, InterruptedException {
+    return http.send(request(base, pathAndQuery), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  public CompletableFuture<HttpResponse<byte[]>> getAsync(URI base, String pathAndQuery) {
+    return http.sendAsync(request(base, pathAndQuery), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** {@code <prefix>/announce?...} for peer {@code name} (id from {@link Peers#id}). */
+  public static String announcePath(String prefix, byte[] infoHash, String name, int port,
+      long left, String extra) {
+    return prefix + "/announce?info_hash=" + percentEncode(infoHash)
+        + "&peer_id=" + percentEncode(Peers.id(name).bytes())
+        + "&port=" + port + "&uploaded=0&downloaded=0&left=" + left + extra;
+  }
+
+  /** GETs the path, expects HTTP 200, and decodes the bencoded dictionary. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> bencoded(URI base, String pathAndQuery)
+      throws IOException, InterruptedException, BencodeException {
+    HttpResponse<byte[]> response = get(base, pathAndQuery);
+    if (response.statusCode() != 200) {
+      throw new AssertionError("GET " + pathAndQuery + ": HTTP " + response.statusCode());
+    }
+    return (Map<String, Object>) Bencode.decode(response.body());
+  }
+
+  /** The {@code failure reason} of a reply, or null. */
+  public static String failureReason(Map<String, Object> reply) {
+    Object reason = reply.get("failure reason");
+    return reason == null ? null : new String((byte[]) reason, StandardCharsets.UTF_8);
+  }
+
+  /** A BEP 23 compact peer list as "ip:port" strings. */
+  public static List<String> compactPeers(Map<String, Object> reply) {
+    byte[] peers = (byte[]) reply.get("peers");
+    if (peers.length % 6 != 0) {
+      throw new AssertionError("compact peers of " + peers.length + " bytes");
+    }
+    List<String> out = new ArrayList<>();
+    ByteBuffer buf = ByteBuffer.wrap(peers);
+    while (buf.hasRemaining()) {
+      out.add((buf.get() & 0xff) + "." + (buf.get() & 0xff) + "." + (buf.get() & 0xff) + "."
+          + (buf.get() & 0xff) + ":" + (buf.getShort() & 0xffff));
+    }
+    return out;
+  }
+
+  public static String text(HttpResponse<byte[]> response) {
+    return new String(response.body(), StandardCharsets.UTF_8);
+  }
+
+  private static HttpRequest request(URI base, String pathAndQuery) {
+    return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(TIMEOUT).build();
+  }
+}
