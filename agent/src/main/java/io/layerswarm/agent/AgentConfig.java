@@ -24,7 +24,8 @@ import java.util.Optional;
  *     back to the origin (default 60 s)
  * @param uploadBytesPerSecond peer upload cap in bytes per second, 0 for none
  * @param downloadBytesPerSecond peer download cap in bytes per second, 0 for none
- * @param adminSocket Unix socket for the admin gRPC API (not served yet)
+ * @param adminSocket Unix socket for the admin gRPC API (mode 0660, parent created if missing);
+ *     empty for none
  */
 public record AgentConfig(
     InetSocketAddress listen,

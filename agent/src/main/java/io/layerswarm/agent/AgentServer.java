@@ -1,6 +1,9 @@
 package io.layerswarm.agent;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.layerswarm.agent.admin.AdminServer;
+import io.layerswarm.agent.admin.AgentSnapshot;
+import io.layerswarm.agent.admin.AgentView;
 import io.layerswarm.agent.http.RegistryChannelInitializer;
 import io.layerswarm.agent.mirror.BlobFetcher;
 import io.layerswarm.agent.mirror.CacheSeeder;
@@ -13,6 +16,7 @@ import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.registry.store.FileBlobStore;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
+import io.layerswarm.swarm.Torrent;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -29,7 +33,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -49,8 +56,10 @@ import org.slf4j.LoggerFactory;
 public final class AgentServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
 
+  /** Reported by the admin API. */
+  public static final String VERSION = "0.1.0";
   /** Sent on every upstream and tracker request, so origin logs tell agents apart. */
-  public static final String USER_AGENT = "layerswarm-agent/0.1.0";
+  public static final String USER_AGENT = "layerswarm-agent/" + VERSION;
 
   /** Threads for upstream calls and file system lookups; more requests queue, then get 503. */
   private static final int BLOCKING_THREADS = 8;
@@ -66,22 +75,30 @@ public final class AgentServer implements AutoCloseable {
   private final SwarmEngine engine;
   private final BlobStore store;
   private final BlobFetcher fetcher;
+  private final PeerTraffic traffic;
+  private final InstantSource clock;
+  private final Instant startedAt;
   private boolean closed;
 
   private AgentServer(List<AutoCloseable> resources, Channel serverChannel, SwarmEngine engine,
-      BlobStore store, BlobFetcher fetcher) {
+      BlobStore store, BlobFetcher fetcher, PeerTraffic traffic, InstantSource clock) {
     this.resources = resources;
     this.serverChannel = serverChannel;
     this.engine = engine;
     this.store = store;
     this.fetcher = fetcher;
+    this.traffic = traffic;
+    this.clock = clock;
+    this.startedAt = clock.instant();
   }
 
   /**
    * Opens the store under {@code dataDir}, starts the swarm engine, seeds the cached blobs that
-   * have saved metainfo, and binds the registry API.
+   * have saved metainfo, binds the registry API, and serves the admin API on {@link
+   * AgentConfig#adminSocket()} if one is configured.
    *
-   * @throws IOException if the data directory, the peer port or the API port cannot be used
+   * @throws IOException if the data directory, the peer port, the API port or the admin socket
+   *     cannot be used
    */
   public static AgentServer start(AgentConfig config, Upstreams upstreams) throws IOException {
     List<AutoCloseable> started = new ArrayList<>();
@@ -119,6 +136,7 @@ public final class AgentServer implements AutoCloseable {
           config.swarmDeadline(), USER_AGENT);
       BlobFetcher fetcher = new BlobFetcher(store, metainfo, swarm, seeder, transfers,
           Clock.systemUTC(), partial, announce, config.swarmDeadline());
+      PeerTraffic traffic = new PeerTraffic();
       long tick = tickPeriod(config.swarmDeadline()).toMillis();
       timer.scheduleAtFixedRate(() -> {
         try {
@@ -126,6 +144,7 @@ public final class AgentServer implements AutoCloseable {
         } catch (RuntimeException e) {
           log.error("checking swarm deadlines failed", e);
         }
+        traffic.sample(engine.torrents());
       }, tick, tick, TimeUnit.MILLISECONDS);
 
       PullThroughMirror mirror = new PullThroughMirror(upstreams, store, fetcher, blocking,
@@ -152,9 +171,13 @@ public final class AgentServer implements AutoCloseable {
       log.info("agent serving the registry API on {}, peers on {}, {} tracker(s), seeding {}"
               + " cached blob(s), upstreams {}", server.localAddress(), engine.listenAddress(),
           config.trackers().size(), seeded, upstreams);
-      config.adminSocket().ifPresent(socket ->
-          log.info("admin socket {} is configured but not served yet", socket));
-      return new AgentServer(started, server, engine, store, fetcher);
+      AgentServer agent = new AgentServer(started, server, engine, store, fetcher, traffic,
+          InstantSource.system());
+      if (config.adminSocket().isPresent()) {
+        // Added to the same list, so it closes first and a failure here closes everything.
+        started.add(AdminServer.start(config.adminSocket().get(), agent.adminView()));
+      }
+      return agent;
     } catch (IOException | RuntimeException | Error e) {
       closeAll(started);
       throw e;
@@ -190,7 +213,30 @@ public final class AgentServer implements AutoCloseable {
     }
   }
 
-  /** Stops serving, abandons transfers in progress and stops the swarm engine. Idempotent. */
+  /** What the admin API reports; {@link #stats} lists the store, on the admin executor. */
+  private AgentView adminView() {
+    return new AgentView() {
+      @Override
+      public AgentSnapshot snapshot() {
+        AgentStats stats = stats();
+        PeerTraffic.Totals moved = traffic.sample(engine.torrents());
+        return new AgentSnapshot(VERSION, Duration.between(startedAt, clock.instant()),
+            stats.cacheBytes(), stats.cachedBlobs(), stats.transfers(), stats.bytesFromSwarm(),
+            stats.bytesFromOrigin(), moved.uploadedBytes(), moved.downloadedBytes(), address(),
+            engine.listenAddress());
+      }
+
+      @Override
+      public Collection<Torrent> torrents() {
+        return engine.torrents();
+      }
+    };
+  }
+
+  /**
+   * Stops the admin API and serving, abandons transfers in progress and stops the swarm engine.
+   * Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

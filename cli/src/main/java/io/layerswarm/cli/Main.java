@@ -1,10 +1,13 @@
 package io.layerswarm.cli;
 
+import io.layerswarm.cli.admin.StatusCommand;
+import io.layerswarm.cli.admin.TorrentsCommand;
 import io.layerswarm.cli.config.Settings;
 import io.layerswarm.cli.daemon.AgentCommand;
 import io.layerswarm.cli.daemon.AllInOneCommand;
 import io.layerswarm.cli.daemon.SeederCommand;
 import io.layerswarm.cli.daemon.TrackerCommand;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +22,9 @@ import picocli.CommandLine.Command;
       SeederCommand.class,
       AgentCommand.class,
       AllInOneCommand.class,
+      StatusCommand.class,
+      TorrentsCommand.class,
+      AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -34,7 +40,19 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command");
   }
 
+  /**
+   * The command tree. {@code generate-completion} prints a bash/zsh completion script
+   * ({@code source <(layerswarm generate-completion)}); it is hidden from help, as packagers
+   * rather than users call it.
+   */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage()
+        .hidden(true);
+    return commandLine;
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 }

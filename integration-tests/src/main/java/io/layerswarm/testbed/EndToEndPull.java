@@ -126,6 +126,7 @@ public final class EndToEndPull implements AutoCloseable {
             say.printf("starting agent %d on %s...%n", i, listen);
             daemon("agent" + i, List.of("agent", "--listen", listen, "--peer-listen", "127.0.0.1:0",
                     "--data", work.resolve("agent" + i).toString(), "--tracker", tracker,
+                    "--admin-socket", work.resolve("agent" + i + ".sock").toString(),
                     "--upstream", origin.baseUri().toString()));
             agents.add(listen);
         }

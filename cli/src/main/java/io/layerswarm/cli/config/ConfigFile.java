@@ -47,5 +47,6 @@ public record ConfigFile(
       List<String> trackers,
       String swarmDeadline,
       String uploadRate,
-      String downloadRate) {}
+      String downloadRate,
+      String adminSocket) {}
 }

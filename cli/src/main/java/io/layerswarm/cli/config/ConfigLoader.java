@@ -31,10 +31,11 @@ public final class ConfigLoader {
   /**
    * Reads {@code file} (if any), then applies {@code overrides}: dotted keys such as {@code
    * agent.listen} mapped to a string, a list or a map. Flags override the file this way, so they
-   * go through the same validation.
+   * go through the same validation. {@code defaults} (dotted keys too) fill keys that neither the
+   * file nor an override sets: a command's own defaults, such as paths derived from a flag.
    */
-  public static ConfigFile load(Optional<Path> file, Map<String, Object> overrides)
-      throws ConfigException {
+  public static ConfigFile load(Optional<Path> file, Map<String, Object> defaults,
+      Map<String, Object> overrides) throws ConfigException {
     String text = "";
     String source = "command line";
     if (file.isPresent()) {
@@ -47,11 +48,16 @@ public final class ConfigLoader {
         throw new ConfigException(source + ": cannot read config file: " + e.getMessage(), e);
       }
     }
-    return parse(text, source, overrides);
+    return parse(text, source, defaults, overrides);
   }
 
   static ConfigFile parse(String text, String source, Map<String, Object> overrides)
       throws ConfigException {
+    return parse(text, source, Map.of(), overrides);
+  }
+
+  static ConfigFile parse(String text, String source, Map<String, Object> defaults,
+      Map<String, Object> overrides) throws ConfigException {
     try {
       JsonNode tree = text.isBlank() ? null : YAML.readTree(text);
       if (tree == null || tree.isMissingNode() || tree.isNull()) {
@@ -61,7 +67,10 @@ public final class ConfigLoader {
         throw new ConfigException(source + ": the top level must be a map of sections");
       }
       for (Map.Entry<String, Object> override : overrides.entrySet()) {
-        set((ObjectNode) tree, override.getKey(), YAML.valueToTree(override.getValue()));
+        set((ObjectNode) tree, override.getKey(), YAML.valueToTree(override.getValue()), true);
+      }
+      for (Map.Entry<String, Object> fallback : defaults.entrySet()) {
+        set((ObjectNode) tree, fallback.getKey(), YAML.valueToTree(fallback.getValue()), false);
       }
       ConfigFile parsed = YAML.treeToValue(tree, ConfigFile.class);
       return parsed == null ? ConfigFile.empty() : parsed;
@@ -80,14 +89,20 @@ public final class ConfigLoader {
     }
   }
 
-  private static void set(ObjectNode root, String dottedKey, JsonNode value) {
+  private static void set(ObjectNode root, String dottedKey, JsonNode value, boolean replace) {
     String[] parts = dottedKey.split("\\.");
     ObjectNode node = root;
     for (int i = 0; i < parts.length - 1; i++) {
       JsonNode child = node.get(parts[i]);
+      if (!replace && child != null && !child.isNull() && !(child instanceof ObjectNode)) {
+        return; // the section has a value of the wrong type; let parsing report it
+      }
       node = child instanceof ObjectNode object ? object : node.putObject(parts[i]);
     }
-    node.set(parts[parts.length - 1], value);
+    String last = parts[parts.length - 1];
+    if (replace || node.get(last) == null || node.get(last).isNull()) {
+      node.set(last, value);
+    }
   }
 
   private static String keyPath(JsonMappingException e) {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Turns a {@link ConfigFile} into the daemons' config records. Defaults live here and only here;
@@ -25,6 +24,8 @@ public final class Settings {
   static final String DEFAULT_TRACKER_LISTEN = "127.0.0.1:6969";
   static final String DEFAULT_SEEDER_LISTEN = "127.0.0.1:6970";
   static final String DEFAULT_AGENT_LISTEN = "127.0.0.1:5050";
+  /** Also the admin commands' default {@code --socket}. */
+  public static final String DEFAULT_ADMIN_SOCKET = "/run/layerswarm/agent.sock";
 
   private final ConfigFile file;
   private final String source;
@@ -50,7 +51,7 @@ public final class Settings {
     ConfigFile.Seeder s = f.seeder() == null
         ? new ConfigFile.Seeder(null, null, null, null, null, null) : f.seeder();
     ConfigFile.Agent a = f.agent() == null
-        ? new ConfigFile.Agent(null, null, null, null, null, null, null) : f.agent();
+        ? new ConfigFile.Agent(null, null, null, null, null, null, null, null) : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
     return new ConfigFile(
         f.upstreams() == null ? List.of() : f.upstreams(),
@@ -76,7 +77,8 @@ public final class Settings {
             or(a.trackers(), trackers),
             or(a.swarmDeadline(), "60s"),
             or(a.uploadRate(), "0"),
-            or(a.downloadRate(), "0")));
+            or(a.downloadRate(), "0"),
+            or(a.adminSocket(), DEFAULT_ADMIN_SOCKET)));
   }
 
   public TrackerConfig tracker() throws ConfigException {
@@ -112,7 +114,7 @@ public final class Settings {
         Values.duration("agent.swarm-deadline", a.swarmDeadline()),
         Values.bytes("agent.upload-rate", a.uploadRate()),
         Values.bytes("agent.download-rate", a.downloadRate()),
-        Optional.empty()));
+        Values.optionalPath("agent.admin-socket", a.adminSocket())));
   }
 
   /** The configured upstream registries; exactly one may be the default (the first if none is). */

@@ -3,8 +3,11 @@ package io.layerswarm.cli.config;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -97,6 +100,18 @@ final class Values {
           key + ": '" + value + "' must be an http:// or https:// URL with a host");
     }
     return uri;
+  }
+
+  /** A file system path; the empty string means none (the feature is off). */
+  static Optional<Path> optionalPath(String key, String value) throws ConfigException {
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Path.of(value));
+    } catch (InvalidPathException e) {
+      throw new ConfigException(key + ": '" + value + "' is not a path: " + e.getReason());
+    }
   }
 
   static int intInRange(String key, int value, int min, int max) throws ConfigException {

@@ -27,12 +27,17 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--tracker", paramLabel = "URL", description = "agent.trackers (repeatable)")
   List<String> trackers;
 
+  @Option(names = "--admin-socket", paramLabel = "PATH",
+      description = "agent.admin-socket: Unix socket of the admin API; \"\" turns it off.")
+  String adminSocket;
+
   @Override
   public Integer call() {
     options.put("agent.listen", listen);
     options.put("agent.peer-listen", peerListen);
     options.put("agent.data-dir", data);
     options.put("agent.trackers", trackers);
+    options.put("agent.admin-socket", adminSocket);
     return DaemonRunner.run("agent", options, (settings, parts) -> {
       AgentServer agent = parts.add(
           AgentServer.start(settings.agent(), settings.upstreams(USER_AGENT)));

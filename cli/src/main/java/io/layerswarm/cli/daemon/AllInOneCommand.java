@@ -25,8 +25,13 @@ public final class AllInOneCommand implements Callable<Integer> {
   String listen;
 
   @Option(names = "--data", paramLabel = "DIR",
-      description = "Data root: the seeder uses DIR/seeder, the agent DIR/agent.")
+      description = "Data root: the seeder uses DIR/seeder, the agent DIR/agent, and the admin"
+          + " socket is DIR/agent.sock unless agent.admin-socket is set.")
   Path data;
+
+  @Option(names = "--admin-socket", paramLabel = "PATH",
+      description = "agent.admin-socket: Unix socket of the admin API; \"\" turns it off.")
+  String adminSocket;
 
   @Option(names = "--tracker-listen", paramLabel = "HOST:PORT", description = "tracker.listen")
   String trackerListen;
@@ -39,13 +44,17 @@ public final class AllInOneCommand implements Callable<Integer> {
     options.put("agent.listen", listen);
     options.put("tracker.listen", trackerListen);
     options.put("seeder.listen", seederListen);
+    options.put("agent.admin-socket", adminSocket);
     if (data != null) {
       options.put("seeder.data-dir", data.resolve("seeder").toString());
       options.put("agent.data-dir", data.resolve("agent").toString());
+      // A trial run with its own data dir should not need /run/layerswarm or clash with an agent
+      // already serving there.
+      options.defaults.put("agent.admin-socket", data.resolve("agent.sock").toString());
     }
     // One host: peers talk over loopback unless the config says otherwise.
-    options.overrides.putIfAbsent("seeder.peer-listen", "127.0.0.1:0");
-    options.overrides.putIfAbsent("agent.peer-listen", "127.0.0.1:0");
+    options.defaults.put("seeder.peer-listen", "127.0.0.1:0");
+    options.defaults.put("agent.peer-listen", "127.0.0.1:0");
     return DaemonRunner.run("all-in-one", options, (settings, parts) -> {
       SeederServer seeder = parts.add(
           SeederServer.start(settings.seeder(), settings.upstreams(SeederCommand.USER_AGENT)));

@@ -36,6 +36,9 @@ public final class DaemonOptions {
   /** Overrides from flags, in the order they win: specific flags after --set. */
   final Map<String, Object> overrides = new LinkedHashMap<>();
 
+  /** A command's own defaults: used for keys that no file, --set or flag gives. */
+  final Map<String, Object> defaults = new LinkedHashMap<>();
+
   Settings load() throws ConfigException {
     Map<String, Object> all = new LinkedHashMap<>();
     for (String set : sets) {
@@ -56,7 +59,7 @@ public final class DaemonOptions {
       }
       all.put("upstreams", List.of(entry));
     }
-    ConfigFile file = ConfigLoader.load(Optional.ofNullable(config), all);
+    ConfigFile file = ConfigLoader.load(Optional.ofNullable(config), defaults, all);
     return Settings.of(file, config == null ? "command line" : config.toString());
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.agent.AgentConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,10 +109,35 @@ class SettingsTest {
   }
 
   @Test
+  void theAdminSocketDefaultsToRunLayerswarmAndAnEmptyStringTurnsItOff() throws Exception {
+    assertThat(settings(GOOD, Map.of()).agent().adminSocket())
+        .contains(Path.of("/run/layerswarm/agent.sock"));
+    assertThat(settings(GOOD, Map.of("agent.admin-socket", "/tmp/a.sock")).agent().adminSocket())
+        .contains(Path.of("/tmp/a.sock"));
+    assertThat(settings(GOOD, Map.of("agent.admin-socket", "")).agent().adminSocket()).isEmpty();
+  }
+
+  @Test
+  void aCommandsDefaultsFillOnlyKeysThatNeitherTheFileNorAFlagSets() throws Exception {
+    Map<String, Object> defaults = Map.of(
+        "agent.admin-socket", "/data/agent.sock",
+        "agent.peer-listen", "127.0.0.1:0",
+        "seeder.peer-listen", "127.0.0.1:0");
+    String file = GOOD + "  peer-listen: 0.0.0.0:7000\n";
+    ConfigFile parsed = ConfigLoader.parse(file, "agent.yaml", defaults,
+        Map.of("seeder.peer-listen", "127.0.0.1:7001"));
+    Settings s = Settings.of(parsed, "agent.yaml");
+
+    assertThat(s.agent().adminSocket()).contains(Path.of("/data/agent.sock"));
+    assertThat(s.agent().peerListen().getPort()).as("the file wins").isEqualTo(7000);
+    assertThat(s.seeder().peerListen().getPort()).as("a flag wins").isEqualTo(7001);
+  }
+
+  @Test
   void printedConfigMasksPasswords() throws Exception {
     Settings s = settings("upstreams:\n  - url: http://127.0.0.1:5000\n    username: u\n    password: hunter2\n",
         Map.of());
     assertThat(ConfigPrinter.yaml(s.file())).doesNotContain("hunter2").contains("********")
-        .contains("swarm-deadline: 60s");
+        .contains("swarm-deadline: 60s").contains("admin-socket: /run/layerswarm/agent.sock");
   }
 }

@@ -1,0 +1,280 @@
+package io.layerswarm.agent.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.layerswarm.agent.AgentConfig;
+import io.layerswarm.agent.AgentServer;
+import io.layerswarm.agent.mirror.TransferProgress;
+import io.layerswarm.agent.mirror.TransferProgress.Phase;
+import io.layerswarm.proto.admin.AgentAdminGrpc;
+import io.layerswarm.proto.admin.AgentStatus;
+import io.layerswarm.proto.admin.StatusRequest;
+import io.layerswarm.proto.admin.TorrentInfo;
+import io.layerswarm.proto.admin.TorrentsRequest;
+import io.layerswarm.proto.admin.Transfer;
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
+import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.swarm.Torrent;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdminServerTest {
+  private static final InetSocketAddress LISTEN = new InetSocketAddress("127.0.0.1", 5050);
+  private static final InetSocketAddress PEERS = new InetSocketAddress("0.0.0.0", 6882);
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  /** A view with fixed answers; {@code failure} makes snapshots fail as a broken store would. */
+  private static final class FixedView implements AgentView {
+    AgentSnapshot snapshot;
+    List<Torrent> torrents = List.of();
+    RuntimeException failure;
+
+    @Override
+    public AgentSnapshot snapshot() {
+      if (failure != null) {
+        throw failure;
+      }
+      return snapshot;
+    }
+
+    @Override
+    public Collection<Torrent> torrents() {
+      return torrents;
+    }
+  }
+
+  private static AgentSnapshot snapshot(List<TransferProgress> transfers) {
+    return new AgentSnapshot("0.1.0", Duration.ofSeconds(90), 3L << 20, 2, transfers, 5000, 700,
+        30_000, 20_000, LISTEN, PEERS);
+  }
+
+  private AdminServer start(Path socket, AgentView view) throws IOException {
+    AdminServer server = AdminServer.start(socket, view);
+    open.add(server);
+    return server;
+  }
+
+  private AgentAdminGrpc.AgentAdminBlockingStub client(Path socket) {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+        .channelType(EpollDomainSocketChannel.class)
+        .withOption(ChannelOption.SO_KEEPALIVE, null)
+        .eventLoopGroup(group)
+        .usePlaintext()
+        .build();
+    open.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000));
+    open.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
+    return AgentAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void statusReportsTheSnapshotWithTheTotalsAndEachTransfersPeers() throws IOException {
+    Metainfo downloading = StaticTorrent.metainfo(dir, new byte[40_000]);
+    Metainfo seeding = StaticTorrent.metainfo(dir, new byte[10_000]);
+    Digest downloadingDigest = new Digest("sha256", downloading.name());
+    Digest waiting = Digest.sha256(new byte[] {1});
+    FixedView view = new FixedView();
+    view.snapshot = snapshot(List.of(
+        new TransferProgress(waiting, Phase.METAINFO, 0, OptionalLong.empty()),
+        new TransferProgress(downloadingDigest, Phase.SWARM, 16_384, OptionalLong.of(40_000))));
+    view.torrents = List.of(
+        new StaticTorrent(downloading, 16_384, 3, 0, 20_000),
+        new StaticTorrent(seeding, 10_000, 2, 30_000, 0));
+    Path socket = dir.resolve("agent.sock");
+    start(socket, view);
+
+    AgentStatus status = client(socket).status(StatusRequest.getDefaultInstance());
+
+    assertThat(status.getVersion()).isEqualTo("0.1.0");
+    assertThat(status.getUptimeMillis()).isEqualTo(90_000);
+    assertThat(status.getCacheBytes()).isEqualTo(3L << 20);
+    assertThat(status.getCachedBlobs()).isEqualTo(2);
+    assertThat(status.getSwarmBytes()).isEqualTo(5000);
+    assertThat(status.getOriginFallbackBytes()).isEqualTo(700);
+    assertThat(status.getUploadedBytes()).isEqualTo(30_000);
+    assertThat(status.getDownloadedBytes()).isEqualTo(20_000);
+    assertThat(status.getPeerConnections()).isEqualTo(5);
+    assertThat(status.getTorrents()).isEqualTo(2);
+    assertThat(status.getListen()).isEqualTo("127.0.0.1:5050");
+    assertThat(status.getPeerPort()).isEqualTo(6882);
+    List<Transfer> byDigest = status.getTransfersList().stream()
+        .sorted(java.util.Comparator.comparing(Transfer::getDigest)).toList();
+    assertThat(status.getTransfersList()).isEqualTo(byDigest);
+    Transfer swarm = status.getTransfersList().stream()
+        .filter(t -> t.getDigest().equals(downloadingDigest.toString())).findFirst().orElseThrow();
+    assertThat(swarm.getState()).isEqualTo("swarm");
+    assertThat(swarm.hasSize()).isTrue();
+    assertThat(swarm.getSize()).isEqualTo(40_000);
+    assertThat(swarm.getVerifiedBytes()).isEqualTo(16_384);
+    assertThat(swarm.getPeers()).isEqualTo(3);
+    Transfer metainfo = status.getTransfersList().stream()
+        .filter(t -> t.getDigest().equals(waiting.toString())).findFirst().orElseThrow();
+    assertThat(metainfo.getState()).isEqualTo("metainfo");
+    assertThat(metainfo.hasSize()).as("size unknown before the metainfo").isFalse();
+    assertThat(metainfo.getPeers()).isZero();
+  }
+
+  @Test
+  void torrentsListsEveryTorrentWithItsDigestSortedByDigest() throws IOException {
+    Metainfo a = StaticTorrent.metainfo(dir, new byte[40_000]);
+    Metainfo b = StaticTorrent.metainfo(dir, new byte[10_000]);
+    FixedView view = new FixedView();
+    view.torrents = List.of(new StaticTorrent(a, 16_384, 3, 1, 2),
+        new StaticTorrent(b, 10_000, 0, 4, 5));
+    Path socket = dir.resolve("agent.sock");
+    start(socket, view);
+
+    List<TorrentInfo> torrents =
+        client(socket).torrents(TorrentsRequest.getDefaultInstance()).getTorrentsList();
+
+    assertThat(torrents).extracting(TorrentInfo::getDigest)
+        .containsExactlyInAnyOrder("sha256:" + a.name(), "sha256:" + b.name()).isSorted();
+    TorrentInfo partial = torrents.stream()
+        .filter(t -> t.getDigest().equals("sha256:" + a.name())).findFirst().orElseThrow();
+    assertThat(partial.getInfoHash()).isEqualTo(a.infoHash().hex());
+    assertThat(partial.getSize()).isEqualTo(40_000);
+    assertThat(partial.getVerifiedBytes()).isEqualTo(16_384);
+    assertThat(partial.getPeers()).isEqualTo(3);
+    assertThat(partial.getUploadedBytes()).isEqualTo(1);
+    assertThat(partial.getDownloadedBytes()).isEqualTo(2);
+    assertThat(partial.getComplete()).isFalse();
+    assertThat(torrents).filteredOn(TorrentInfo::getComplete).extracting(TorrentInfo::getDigest)
+        .containsExactly("sha256:" + b.name());
+  }
+
+  @Test
+  void aStoreThatCannotBeListedIsAnInternalErrorThatSaysSo() throws IOException {
+    FixedView view = new FixedView();
+    view.failure = new UncheckedIOException("listing the agent's blob store failed",
+        new IOException("Permission denied"));
+    Path socket = dir.resolve("agent.sock");
+    start(socket, view);
+
+    assertThatThrownBy(() -> client(socket).status(StatusRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INTERNAL))
+        .hasMessageContaining("blob store").hasMessageContaining("Permission denied");
+  }
+
+  @Test
+  void theSocketIsMode0660InACreatedDirectoryAndIsRemovedOnClose() throws IOException {
+    Path socket = dir.resolve("run/layerswarm/agent.sock");
+    FixedView view = new FixedView();
+    view.snapshot = snapshot(List.of());
+    AdminServer server = start(socket, view);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+        .isEqualTo("rw-rw----");
+    assertThat(client(socket).status(StatusRequest.getDefaultInstance()).getVersion())
+        .isEqualTo("0.1.0");
+    server.close();
+    assertThat(socket).doesNotExist();
+  }
+
+  @Test
+  void aStaleSocketLeftByADeadAgentIsReplaced() throws IOException {
+    Path socket = dir.resolve("agent.sock");
+    try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      dead.bind(UnixDomainSocketAddress.of(socket));
+    }
+    assertThat(socket).exists();
+    FixedView view = new FixedView();
+    view.snapshot = snapshot(List.of());
+    start(socket, view);
+
+    assertThat(client(socket).status(StatusRequest.getDefaultInstance()).getCacheBytes())
+        .isEqualTo(3L << 20);
+  }
+
+  @Test
+  void aSocketSomeoneListensOnIsNotTakenOver() throws IOException {
+    Path socket = dir.resolve("agent.sock");
+    try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      live.bind(UnixDomainSocketAddress.of(socket));
+      assertThatThrownBy(() -> start(socket, new FixedView()))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("agent.admin-socket").hasMessageContaining("in use");
+      assertThat(socket).exists();
+    }
+  }
+
+  @Test
+  void aFileThatIsNotASocketIsLeftAlone() throws IOException {
+    Path socket = Files.writeString(dir.resolve("agent.sock"), "precious");
+
+    assertThatThrownBy(() -> start(socket, new FixedView()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("agent.admin-socket").hasMessageContaining("not a socket");
+    assertThat(socket).hasContent("precious");
+  }
+
+  @Test
+  void aPathLongerThanUnixSocketsAllowIsRejectedNamingTheKey() {
+    Path socket = dir.resolve("x".repeat(120) + ".sock");
+
+    assertThatThrownBy(() -> start(socket, new FixedView()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("agent.admin-socket").hasMessageContaining("at most 107");
+  }
+
+  @Test
+  void theAgentServesItsAdminApiOnTheConfiguredSocketUntilClosed() throws IOException {
+    Path socket = dir.resolve("agent.sock");
+    AgentConfig config = AgentConfig.defaults(dir.resolve("data"),
+            List.of(URI.create("http://127.0.0.1:9")))
+        .withListen(new InetSocketAddress("127.0.0.1", 0))
+        .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+        .withAdminSocket(Optional.of(socket));
+    AgentServer agent = AgentServer.start(config,
+        Upstreams.single(new InMemoryUpstreamRegistry(URI.create("http://origin.test:5000"))));
+    open.add(agent);
+
+    AgentStatus status = client(socket).status(StatusRequest.getDefaultInstance());
+
+    assertThat(status.getVersion()).isEqualTo(AgentServer.VERSION);
+    assertThat(status.getListen()).isEqualTo("127.0.0.1:" + agent.address().getPort());
+    assertThat(status.getPeerPort()).isEqualTo(agent.engine().listenAddress().getPort());
+    assertThat(status.getCachedBlobs()).isZero();
+    agent.close();
+    assertThat(socket).doesNotExist();
+  }
+}

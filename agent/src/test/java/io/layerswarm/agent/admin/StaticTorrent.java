@@ -1,0 +1,58 @@
+package io.layerswarm.agent.admin;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.swarm.Torrent;
+import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** A torrent whose counters the test sets; its metainfo is real, named by the content's digest. */
+record StaticTorrent(Metainfo metainfo, long verifiedBytes, int connectedPeers,
+    long uploadedBytes, long downloadedBytes) implements Torrent {
+
+  /** Metainfo for {@code content}, written to {@code dir}. */
+  static Metainfo metainfo(Path dir, byte[] content) {
+    try {
+      Digest digest = Digest.sha256(content);
+      Path file = Files.write(dir.resolve(digest.hex()), content);
+      return Metainfo.create(file, digest.hex(), List.of(URI.create("http://tracker/announce")),
+          16 * 1024);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public InfoHash infoHash() {
+    return metainfo.infoHash();
+  }
+
+  @Override
+  public boolean isComplete() {
+    return verifiedBytes == metainfo.length();
+  }
+
+  @Override
+  public CompletableFuture<Path> completion() {
+    return new CompletableFuture<>();
+  }
+
+  @Override
+  public InputStream openStream(long offset) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void addPeers(Collection<InetSocketAddress> peers) {
+    throw new UnsupportedOperationException();
+  }
+}

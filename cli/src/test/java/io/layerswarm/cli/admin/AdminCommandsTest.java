@@ -1,0 +1,215 @@
+package io.layerswarm.cli.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.layerswarm.agent.AgentConfig;
+import io.layerswarm.agent.AgentServer;
+import io.layerswarm.cli.Main;
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
+import io.layerswarm.registry.client.Upstreams;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin commands through picocli, in-process, against a real agent serving its admin API on a
+ * temporary Unix socket. The agent's tracker refuses connections, so its one blob comes from the
+ * in-memory origin.
+ */
+class AdminCommandsTest {
+  private static final RepositoryName REPO = new RepositoryName("test/app");
+  private static final int BLOB_BYTES = 3 << 20;
+
+  @TempDir Path dir;
+  private Path socket;
+  private AgentServer agent;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  @BeforeEach
+  void startAgentAndPullOneBlob() throws Exception {
+    InMemoryUpstreamRegistry origin =
+        new InMemoryUpstreamRegistry(URI.create("http://origin.test:5000"));
+    URI closedTracker;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedTracker = URI.create("http://127.0.0.1:" + free.getLocalPort());
+    }
+    socket = dir.resolve("agent.sock");
+    agent = AgentServer.start(AgentConfig.defaults(dir.resolve("data"), List.of(closedTracker))
+            .withListen(new InetSocketAddress("127.0.0.1", 0))
+            .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+            .withSwarmDeadline(Duration.ofSeconds(2))
+            .withAdminSocket(Optional.of(socket)),
+        Upstreams.single(origin));
+
+    byte[] content = new byte[BLOB_BYTES];
+    new Random(1).nextBytes(content);
+    Digest digest = origin.putBlob(REPO, content);
+    HttpResponse<byte[]> pulled = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + agent.address().getPort() + "/v2/" + REPO + "/blobs/" + digest))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(pulled.statusCode()).isEqualTo(200);
+  }
+
+  @AfterEach
+  void stopAgent() {
+    if (agent != null) {
+      agent.close();
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    picocli.CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int exitCode = commandLine.execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  @Test
+  void statusPrintsTheRunningAgentAsAlignedTables() {
+    Run run = run("status", "--socket", socket.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out())
+        .matches(Pattern.compile("(?s)agent      " + Pattern.quote(AgentServer.VERSION)
+            + ", up \\d+s\n.*"))
+        .contains("socket     " + socket + "\n")
+        .contains("registry   127.0.0.1:" + agent.address().getPort() + "\n")
+        .contains("peer port  " + agent.engine().listenAddress().getPort() + "\n")
+        .contains("cache        3.0 MiB  1 blob\n")
+        .contains("from origin  3.0 MiB  swarm fallback\n")
+        .endsWith("\nno transfers in progress\n");
+  }
+
+  @Test
+  void statusJsonHasTheDocumentedKeysAndTheAgentsNumbers() throws Exception {
+    Run run = run("status", "--socket", socket.toString(), "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(run.out());
+    List<String> keys = new ArrayList<>();
+    json.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).containsExactly("version", "uptime_millis", "listen", "peer_port",
+        "cache_bytes", "cached_blobs", "torrents", "peer_connections", "uploaded_bytes",
+        "downloaded_bytes", "swarm_bytes", "origin_fallback_bytes", "rates", "transfers");
+    assertThat(json.get("version").asText()).isEqualTo(AgentServer.VERSION);
+    assertThat(json.get("cached_blobs").asLong()).isEqualTo(1);
+    assertThat(json.get("cache_bytes").asLong()).isEqualTo(BLOB_BYTES);
+    assertThat(json.get("origin_fallback_bytes").asLong()).isEqualTo(BLOB_BYTES);
+    assertThat(json.get("listen").asText())
+        .isEqualTo("127.0.0.1:" + agent.address().getPort());
+    assertThat(json.get("rates").isNull()).isTrue();
+    assertThat(json.get("transfers").isArray()).isTrue();
+    assertThat(json.get("transfers")).isEmpty();
+  }
+
+  @Test
+  void torrentsListsWhatTheEngineHolds() throws Exception {
+    Run table = run("torrents", "--socket", socket.toString());
+    Run json = run("torrents", "--socket", socket.toString(), "--json");
+
+    // The blob came from the origin without metainfo, so the engine holds no torrent for it.
+    assertThat(table.exitCode()).as(table.err()).isZero();
+    assertThat(table.out()).isEqualTo("no torrents\n");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    assertThat(new ObjectMapper().readTree(json.out()).get("torrents")).isEmpty();
+  }
+
+  @Test
+  void noSocketFileExitsWith3AndAsksWhetherTheAgentIsRunning() {
+    Path missing = dir.resolve("nothing-here.sock");
+
+    Run run = run("status", "--socket", missing.toString());
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("layerswarm status: cannot reach the agent at " + missing)
+        .contains("no such socket").contains("Is the agent running?").contains("--socket");
+  }
+
+  @Test
+  void aSocketNobodyListensOnExitsWith3() throws IOException {
+    Path stale = dir.resolve("stale.sock");
+    try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      dead.bind(UnixDomainSocketAddress.of(stale));
+    }
+
+    Run run = run("torrents", "--socket", stale.toString(), "--json");
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("cannot reach the agent at " + stale)
+        .contains("Is the agent running?");
+  }
+
+  @Test
+  void aRateOutsideOneMillisecondToAMinuteIsAUsageError() {
+    Run run = run("status", "--socket", socket.toString(), "--rate=0s");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--rate").contains("'0s'");
+  }
+
+  @Test
+  void statusWithRateTakesTwoSnapshotsAndShowsARateColumn() {
+    StatusCommand status = new StatusCommand();
+    List<Duration> pauses = new ArrayList<>();
+    // Instead of sleeping, wait until the agent's uptime clock has moved on, so rates exist.
+    status.pause = d -> {
+      pauses.add(d);
+      long start = System.nanoTime();
+      while (System.nanoTime() - start < 2_000_000) {
+        Thread.onSpinWait();
+      }
+    };
+    StringWriter out = new StringWriter();
+    picocli.CommandLine commandLine = new picocli.CommandLine(status);
+    commandLine.setOut(new PrintWriter(out, true));
+
+    int exitCode = commandLine.execute("--socket", socket.toString(), "--rate=250ms");
+
+    assertThat(exitCode).isZero();
+    assertThat(pauses).containsExactly(Duration.ofMillis(250));
+    assertThat(out.toString()).contains("from origin  3.0 MiB  0 B/s  swarm fallback\n");
+  }
+
+  @Test
+  void generateCompletionIsHiddenFromHelpButPrintsABashScript() {
+    Run help = run("--help");
+    Run completion = run("generate-completion");
+
+    assertThat(help.out()).contains("status").contains("torrents")
+        .doesNotContain("generate-completion");
+    assertThat(completion.exitCode()).isZero();
+    assertThat(completion.out()).contains("complete -F").contains("status").contains("--socket");
+  }
+}
