@@ -92,6 +92,7 @@ public final class EndToEndPull implements AutoCloseable {
 
     private final Options options;
     private final List<AutoCloseable> started = new ArrayList<>();
+    private Path socketDir;
 
     public EndToEndPull(Options options) {
         this.options = options;
@@ -126,7 +127,7 @@ public final class EndToEndPull implements AutoCloseable {
             say.printf("starting agent %d on %s...%n", i, listen);
             daemon("agent" + i, List.of("agent", "--listen", listen, "--peer-listen", "127.0.0.1:0",
                     "--data", work.resolve("agent" + i).toString(), "--tracker", tracker,
-                    "--admin-socket", work.resolve("agent" + i + ".sock").toString(),
+                    "--admin-socket", socketDir().resolve("agent" + i + ".sock").toString(),
                     "--upstream", origin.baseUri().toString()));
             agents.add(listen);
         }
@@ -190,6 +191,16 @@ public final class EndToEndPull implements AutoCloseable {
                 .readyWhenOutputMatches(READY)
                 .readyTimeout(Duration.ofSeconds(60))
                 .start());
+    }
+
+    /** Unix socket paths are limited to 107 bytes, so sockets go to a short temp dir, not the work dir. */
+    public Path socketDir() throws IOException {
+        if (socketDir == null) {
+            socketDir = Files.createTempDirectory(Path.of("/tmp"), "ls-sock");
+            Path dir = socketDir;
+            track(() -> FileTrees.deleteRecursively(dir));
+        }
+        return socketDir;
     }
 
     private <T extends AutoCloseable> T track(T resource) {

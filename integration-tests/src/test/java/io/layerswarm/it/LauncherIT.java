@@ -32,6 +32,7 @@ class LauncherIT {
     private static OriginRegistry origin;
     private static DaemonProcess allInOne;
     private static int agentPort;
+    private static Path socket;
 
     @BeforeAll
     static void startAllInOne() throws Exception {
@@ -39,12 +40,15 @@ class LauncherIT {
         origin = OriginRegistry.start(work.resolve("origin"));
         int[] ports = FreePorts.pick(3);
         agentPort = ports[0];
+        // Unix socket paths are limited to 107 bytes: keep it short, whatever the checkout path.
+        socket = Files.createTempDirectory(Path.of("/tmp"), "ls-sock").resolve("agent.sock");
         allInOne = DaemonProcess.builder("all-in-one", command("all-in-one",
                         "--upstream", origin.baseUri().toString(),
                         "--listen", "127.0.0.1:" + ports[0],
                         "--tracker-listen", "127.0.0.1:" + ports[1],
                         "--seeder-listen", "127.0.0.1:" + ports[2],
-                        "--data", work.resolve("data").toString()))
+                        "--data", work.resolve("data").toString(),
+                        "--admin-socket", socket.toString()))
                 .logFile(work.resolve("all-in-one.log"))
                 .readyWhenOutputMatches(Pattern.compile("layerswarm all-in-one ready: "))
                 .readyTimeout(Duration.ofSeconds(60))
@@ -103,6 +107,24 @@ class LauncherIT {
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("listen: 127.0.0.1:5999").contains("swarm-deadline: 60s")
                 .contains("url: http://127.0.0.1:5000");
+    }
+
+    @Test
+    void statusReachesTheRunningAgentOverItsUnixSocket() throws Exception {
+        Run table = run("status", "--socket", socket.toString());
+        assertThat(table.exitCode()).as(table.output()).isZero();
+        assertThat(table.output()).contains("registry").contains(String.valueOf(agentPort));
+        Run json = run("status", "--socket", socket.toString(), "--json");
+        assertThat(json.exitCode()).as(json.output()).isZero();
+        assertThat(json.output().trim()).startsWith("{").contains("\"cache_bytes\"");
+    }
+
+    @Test
+    void statusWithoutAnAgentExitsWith3AndSaysWhichSocket() throws Exception {
+        Path none = socket.resolveSibling("nobody.sock");
+        Run run = run("status", "--socket", none.toString());
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.output()).contains(none.toString());
     }
 
     @ParameterizedTest
