@@ -30,7 +30,9 @@ public record ConfigFile(
       String peerTtl,
       Integer defaultNumwant,
       Integer maxNumwant,
-      List<String> seeders) {}
+      List<String> seeders,
+      String redis,
+      String passkey) {}
 
   public record Seeder(
       String listen,

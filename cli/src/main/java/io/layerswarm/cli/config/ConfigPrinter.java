@@ -24,9 +24,15 @@ public final class ConfigPrinter {
             .map(u -> new ConfigFile.Upstream(u.host(), u.url(), u.isDefault(), u.username(),
                 u.password() == null ? null : "********"))
             .toList();
+    ConfigFile.Tracker t = file.tracker();
+    ConfigFile.Tracker tracker = t == null ? null
+        : new ConfigFile.Tracker(t.listen(), t.announceInterval(), t.minAnnounceInterval(),
+            t.peerTtl(), t.defaultNumwant(), t.maxNumwant(), t.seeders(),
+            t.redis() == null ? null : t.redis().replaceAll("//[^@/]*@", "//********@"),
+            t.passkey() == null ? null : "********");
     try {
       return YAML.writeValueAsString(
-          new ConfigFile(masked, file.tracker(), file.seeder(), file.agent()));
+          new ConfigFile(masked, tracker, file.seeder(), file.agent()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("config records always serialize", e);
     }

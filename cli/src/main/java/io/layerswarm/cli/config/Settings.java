@@ -7,6 +7,7 @@ import io.layerswarm.registry.client.HttpUpstreamRegistry;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.seeder.SeederConfig;
+import io.layerswarm.tracker.Passkey;
 import io.layerswarm.tracker.TrackerConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns a {@link ConfigFile} into the daemons' config records. Defaults live here and only here;
@@ -47,7 +49,7 @@ public final class Settings {
   /** The file with every absent key set to its default. */
   static ConfigFile effective(ConfigFile f) {
     ConfigFile.Tracker t = f.tracker() == null
-        ? new ConfigFile.Tracker(null, null, null, null, null, null, null) : f.tracker();
+        ? new ConfigFile.Tracker(null, null, null, null, null, null, null, null, null) : f.tracker();
     ConfigFile.Seeder s = f.seeder() == null
         ? new ConfigFile.Seeder(null, null, null, null, null, null) : f.seeder();
     ConfigFile.Agent a = f.agent() == null
@@ -62,7 +64,9 @@ public final class Settings {
             or(t.peerTtl(), "90s"),
             or(t.defaultNumwant(), 50),
             or(t.maxNumwant(), 200),
-            or(t.seeders(), List.of("http://" + or(s.listen(), DEFAULT_SEEDER_LISTEN)))),
+            or(t.seeders(), List.of("http://" + or(s.listen(), DEFAULT_SEEDER_LISTEN))),
+            t.redis(),
+            t.passkey()),
         new ConfigFile.Seeder(
             or(s.listen(), DEFAULT_SEEDER_LISTEN),
             or(s.peerListen(), "0.0.0.0:6881"),
@@ -90,7 +94,21 @@ public final class Settings {
         Values.duration("tracker.peer-ttl", t.peerTtl()),
         Values.intInRange("tracker.default-numwant", t.defaultNumwant(), 1, 1000),
         Values.intInRange("tracker.max-numwant", t.maxNumwant(), 1, 1000),
-        urls("tracker.seeders", t.seeders(), "")));
+        urls("tracker.seeders", t.seeders(), ""),
+        blank(t.redis()) ? Optional.empty() : Optional.of(redisUri(t.redis())),
+        blank(t.passkey()) ? Optional.empty() : Optional.of(Passkey.of(t.passkey()))));
+  }
+
+  private static URI redisUri(String value) throws ConfigException {
+    try {
+      return new URI(value);
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException("tracker.redis: '" + value + "' is not a URI such as redis://127.0.0.1:6379/0");
+    }
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 
   public SeederConfig seeder() throws ConfigException {

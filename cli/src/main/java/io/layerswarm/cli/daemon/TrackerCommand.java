@@ -3,7 +3,8 @@ package io.layerswarm.cli.daemon;
 import io.layerswarm.tracker.HttpMetainfoSource;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
-import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
+import io.layerswarm.tracker.peerstore.PeerStore;
+import io.layerswarm.tracker.PeerStores;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -23,16 +24,24 @@ public final class TrackerCommand implements Callable<Integer> {
   @Option(names = "--seeder", paramLabel = "URL", description = "tracker.seeders (repeatable)")
   List<String> seeders;
 
+  @Option(names = "--redis", paramLabel = "URI",
+      description = "tracker.redis: share peers with other tracker replicas, e.g. redis://127.0.0.1:6379/0")
+  String redis;
+
   @Override
   public Integer call() {
     options.put("tracker.listen", listen);
     options.put("tracker.seeders", seeders);
+    options.put("tracker.redis", redis);
     return DaemonRunner.run("tracker", options, (settings, parts) -> {
       TrackerConfig config = settings.tracker();
-      TrackerServer tracker = parts.add(TrackerServer.start(config, new InMemoryPeerStore(),
+      PeerStore store = parts.add(PeerStores.open(config));
+      TrackerServer tracker = parts.add(TrackerServer.start(config, store,
           new HttpMetainfoSource(config.seeders(), Duration.ofMinutes(10)),
           InstantSource.system()));
-      return "announce " + tracker.announceUri();
+      // The announce URI may hold the passkey: name only the address.
+      return "listening on " + AgentCommand.hostPort(tracker.address())
+          + (config.redis().isPresent() ? " (peers in Redis)" : "");
     });
   }
 }
