@@ -184,6 +184,15 @@ public final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as a crash would: no shutdown hook runs. Waits up to 10 s for the process to go. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        if (!process.isAlive()) {
+            ProcessReaper.unregister(process);
+        }
+    }
+
     @Override
     public void close() {
         try {
