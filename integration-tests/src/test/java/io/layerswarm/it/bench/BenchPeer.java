@@ -1,0 +1,260 @@
+package io.layerswarm.it.bench;
+
+import io.layerswarm.it.interop.Blobs;
+import io.layerswarm.it.interop.BtCorePeer;
+import io.layerswarm.swarm.EngineConfig;
+import io.layerswarm.swarm.SwarmEngine;
+import io.layerswarm.swarm.Torrent;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import io.layerswarm.swarm.metainfo.PieceLength;
+import io.layerswarm.testbed.FreePorts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * The JVM side of {@code bench/engine-bench}: prepares the blobs and torrents, and runs one seeder or
+ * one leecher of our engine or of bt-core 1.10 as its own process, so that the driver can measure its
+ * CPU time and RSS with {@code /usr/bin/time}. Not a test.
+ *
+ * <pre>
+ * prepare --dir D --count N --size BYTES --announce URL [--seed S]
+ *     D/data/&lt;sha256 hex&gt; (random), D/torrents/&lt;hex&gt;.torrent, D/whitelist.txt (info hashes),
+ *     D/manifest.tsv (hex, size, info hash)
+ * seed  --engine layerswarm|bt --dir D [--port P] [--timeout SEC]
+ *     seeds every D/torrents/*.torrent from D/data until SIGTERM or the timeout
+ * leech --engine layerswarm|bt --dir D --out O [--port P] [--timeout SEC]
+ *     downloads every torrent at once into O and exits 0 when all are complete
+ * </pre>
+ *
+ * Output is the same line protocol as {@code interop/lt_peer.py}: {@code READY}, {@code SEEDING},
+ * {@code TTFB ms=} (our engine: first byte of {@code openStream(0)} of the first torrent, from the
+ * {@code download} call), {@code COMPLETE elapsed_ms= at_ms= bytes=}. Exit codes: 0 done, 1 bad
+ * arguments, 2 timeout, 3 failure.
+ */
+public final class BenchPeer {
+
+    private static final PrintStream OUT = System.out;
+
+    private BenchPeer() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        if (argv.length == 0) {
+            usage("no command");
+        }
+        Map<String, String> args = options(argv);
+        int rc;
+        try {
+            rc = switch (argv[0]) {
+                case "prepare" -> prepare(args);
+                case "seed" -> seed(args);
+                case "leech" -> leech(args);
+                default -> {
+                    usage("unknown command " + argv[0]);
+                    yield 1;
+                }
+            };
+        } catch (TimeoutException e) {
+            OUT.println("TIMEOUT " + e);
+            rc = 2;
+        } catch (Exception e) {
+            OUT.println("FATAL " + e);
+            e.printStackTrace(OUT);
+            rc = 3;
+        }
+        OUT.flush();
+        // Do not wait for non-daemon threads of the engines: the result is already printed and on disk.
+        Runtime.getRuntime().halt(rc);
+    }
+
+    private static int prepare(Map<String, String> args) throws IOException {
+        Path dir = Path.of(required(args, "dir"));
+        int count = Integer.parseInt(required(args, "count"));
+        long size = Long.parseLong(required(args, "size"));
+        URI announce = URI.create(required(args, "announce"));
+        long seed = Long.parseLong(args.getOrDefault("seed", "1"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path torrents = Files.createDirectories(dir.resolve("torrents"));
+        StringBuilder whitelist = new StringBuilder();
+        StringBuilder manifest = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            Path blob = Blobs.random(data, size, seed * 1_000 + i);
+            String name = blob.getFileName().toString();
+            Metainfo m = Metainfo.create(blob, name, List.of(announce), PieceLength.forSize(size));
+            Files.write(torrents.resolve(name + ".torrent"), m.encode());
+            whitelist.append(m.infoHash().hex()).append('\n');
+            manifest.append(name).append('\t').append(size).append('\t').append(m.infoHash().hex())
+                    .append('\t').append(m.pieceLength()).append('\n');
+        }
+        Files.writeString(dir.resolve("whitelist.txt"), whitelist, StandardCharsets.US_ASCII);
+        Files.writeString(dir.resolve("manifest.tsv"), manifest, StandardCharsets.US_ASCII);
+        OUT.println("PREPARED count=" + count + " size=" + size);
+        return 0;
+    }
+
+    private static int seed(Map<String, String> args) throws Exception {
+        Path dir = Path.of(required(args, "dir"));
+        long timeoutMillis = (long) (Double.parseDouble(args.getOrDefault("timeout", "600")) * 1000);
+        List<Path> torrentFiles = torrentFiles(dir);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "bench-peer-stop"));
+        switch (engine(args)) {
+            case "layerswarm" -> {
+                SwarmEngine engine = SwarmEngine.start(config(args));
+                OUT.println("READY port=" + engine.listenAddress().getPort() + " torrents=" + torrentFiles.size());
+                for (Path t : torrentFiles) {
+                    Metainfo m = Metainfo.parse(Files.readAllBytes(t));
+                    engine.seed(m, dir.resolve("data").resolve(m.name()));
+                }
+                OUT.println("SEEDING");
+            }
+            case "bt" -> {
+                List<BtCorePeer> peers = new ArrayList<>();
+                int[] ports = FreePorts.pick(torrentFiles.size());
+                for (int i = 0; i < torrentFiles.size(); i++) {
+                    peers.add(BtCorePeer.start(torrentFiles.get(i), dir.resolve("data"), ports[i], true));
+                }
+                OUT.println("READY port=" + ports[0] + " torrents=" + torrentFiles.size());
+                long deadline = System.currentTimeMillis() + timeoutMillis;
+                for (BtCorePeer p : peers) {
+                    p.awaitComplete(Duration.ofMillis(Math.max(1, deadline - System.currentTimeMillis())));
+                }
+                OUT.println("SEEDING");
+            }
+            default -> throw new IllegalArgumentException("engine " + engine(args));
+        }
+        OUT.flush();
+        // Seeds until the driver stops us (SIGTERM runs the hook) or the time is up.
+        return stop.await(timeoutMillis, TimeUnit.MILLISECONDS) ? 0 : 2;
+    }
+
+    private static int leech(Map<String, String> args) throws Exception {
+        Path dir = Path.of(required(args, "dir"));
+        Path out = Files.createDirectories(Path.of(required(args, "out")));
+        long timeoutMillis = (long) (Double.parseDouble(args.getOrDefault("timeout", "600")) * 1000);
+        List<Path> torrentFiles = torrentFiles(dir);
+        long total = 0;
+        switch (engine(args)) {
+            case "layerswarm" -> {
+                SwarmEngine engine = SwarmEngine.start(config(args));
+                OUT.println("READY port=" + engine.listenAddress().getPort() + " torrents=" + torrentFiles.size());
+                List<CompletableFuture<Path>> done = new ArrayList<>();
+                long started = System.nanoTime();
+                Torrent first = null;
+                for (Path t : torrentFiles) {
+                    Metainfo m = Metainfo.parse(Files.readAllBytes(t));
+                    total += m.length();
+                    Torrent torrent = engine.download(m, out.resolve("partial").resolve(m.name() + ".part"),
+                            out.resolve(m.name()));
+                    if (first == null) {
+                        first = torrent;
+                        timeToFirstByte(torrent, started);
+                    }
+                    done.add(torrent.completion());
+                }
+                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
+                        .get(timeoutMillis, TimeUnit.MILLISECONDS);
+                complete(started, total);
+            }
+            case "bt" -> {
+                List<BtCorePeer> peers = new ArrayList<>();
+                int[] ports = FreePorts.pick(torrentFiles.size());
+                long started = System.nanoTime();
+                for (int i = 0; i < torrentFiles.size(); i++) {
+                    total += Metainfo.parse(Files.readAllBytes(torrentFiles.get(i))).length();
+                    peers.add(BtCorePeer.start(torrentFiles.get(i), out, ports[i], false));
+                }
+                OUT.println("READY port=" + ports[0] + " torrents=" + torrentFiles.size());
+                CompletableFuture.allOf(peers.stream().map(BtCorePeer::completion).toArray(CompletableFuture[]::new))
+                        .get(timeoutMillis, TimeUnit.MILLISECONDS);
+                // No close: stopping bt can take seconds, and main() halts the JVM right away.
+                complete(started, total);
+            }
+            default -> throw new IllegalArgumentException("engine " + engine(args));
+        }
+        return 0;
+    }
+
+    /** Reads the first byte of the in-order stream on a daemon thread and prints how long it took. */
+    private static void timeToFirstByte(Torrent torrent, long startedNanos) {
+        Thread t = new Thread(() -> {
+            try (InputStream in = torrent.openStream(0)) {
+                int b = in.read();
+                double ms = (System.nanoTime() - startedNanos) / 1e6;
+                OUT.printf("TTFB ms=%.1f eof=%b%n", ms, b < 0);
+                OUT.flush();
+            } catch (IOException | RuntimeException e) {
+                OUT.println("TTFB failed: " + e);
+            }
+        }, "bench-ttfb");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void complete(long startedNanos, long total) {
+        OUT.printf("COMPLETE elapsed_ms=%d at_ms=%d bytes=%d%n", (System.nanoTime() - startedNanos) / 1_000_000,
+                System.currentTimeMillis(), total);
+        OUT.flush();
+    }
+
+    private static EngineConfig config(Map<String, String> args) {
+        int port = Integer.parseInt(args.getOrDefault("port", "0"));
+        return EngineConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    private static List<Path> torrentFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("torrents"))) {
+            List<Path> files = s.filter(p -> p.toString().endsWith(".torrent")).sorted().toList();
+            if (files.isEmpty()) {
+                throw new IOException("no .torrent files in " + dir.resolve("torrents"));
+            }
+            return files;
+        }
+    }
+
+    private static String engine(Map<String, String> args) {
+        return required(args, "engine");
+    }
+
+    private static Map<String, String> options(String[] argv) {
+        Map<String, String> args = new HashMap<>();
+        for (int i = 1; i < argv.length; i++) {
+            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
+                usage("expected --key value at " + argv[i]);
+            }
+            args.put(argv[i].substring(2), argv[++i]);
+        }
+        return args;
+    }
+
+    private static String required(Map<String, String> args, String key) {
+        String v = args.get(key);
+        if (v == null) {
+            usage("missing --" + key);
+        }
+        return v;
+    }
+
+    private static void usage(String problem) {
+        System.err.println("BenchPeer: " + problem + "\nusage: BenchPeer prepare|seed|leech --key value ..."
+                + " (see the class javadoc)");
+        Runtime.getRuntime().halt(1);
+    }
+}
