@@ -9,14 +9,19 @@ import java.util.concurrent.Executor;
 
 /** Builds the pipeline of a control-endpoint connection. */
 final class ControlChannelInitializer extends ChannelInitializer<Channel> {
-  /** Control requests are GETs; anything bigger is refused by the aggregator with 413. */
-  static final int MAX_REQUEST_BYTES = 8 * 1024;
-
   private final ControlRequestHandler.Lookup lookup;
+  private final ControlRequestHandler.NotificationSink notifications;
+  private final ControlRequestHandler.MetricsSource metrics;
   private final Executor lookups;
 
-  ControlChannelInitializer(ControlRequestHandler.Lookup lookup, Executor lookups) {
+  ControlChannelInitializer(
+      ControlRequestHandler.Lookup lookup,
+      ControlRequestHandler.NotificationSink notifications,
+      ControlRequestHandler.MetricsSource metrics,
+      Executor lookups) {
     this.lookup = lookup;
+    this.notifications = notifications;
+    this.metrics = metrics;
     this.lookups = lookups;
   }
 
@@ -25,7 +30,9 @@ final class ControlChannelInitializer extends ChannelInitializer<Channel> {
     channel.pipeline()
         .addLast("http", new HttpServerCodec())
         .addLast("keep-alive", new HttpServerKeepAliveHandler())
-        .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-        .addLast("control", new ControlRequestHandler(lookup, lookups));
+        // Per-route body caps first: only POST /notifications may send the aggregator 1 MiB.
+        .addLast("body-limit", new BodyLimitHandler())
+        .addLast("aggregate", new HttpObjectAggregator(BodyLimitHandler.maxBytes()))
+        .addLast("control", new ControlRequestHandler(lookup, notifications, metrics, lookups));
   }
 }

@@ -2,7 +2,9 @@ package io.layerswarm.seeder;
 
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.registry.notify.NotificationFormatException;
 import io.layerswarm.swarm.metainfo.Metainfo;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers control requests (aggregated {@link FullHttpRequest}s): health and metainfo. Requests on
- * one connection are answered one at a time and in order; while a metainfo lookup runs, reading from
- * the connection is paused. The lookup blocks, so it runs on the {@code lookups} executor, never on
- * the event loop. All other state is owned by the channel's event loop.
+ * Answers control requests (aggregated {@link FullHttpRequest}s): health, metainfo, metrics and
+ * registry notifications. Requests on one connection are answered one at a time and in order; while
+ * a metainfo lookup or a metrics scrape runs, reading from the connection is paused. Those block, so
+ * they run on the {@code lookups} executor, never on the event loop. A notification is parsed and
+ * queued on the event loop (bounded by the body cap, no I/O) and answered at once. All other state
+ * is owned by the channel's event loop.
  */
 final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ControlRequestHandler.class);
@@ -34,13 +39,43 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     Metainfo metainfo(Digest digest, String registry, RepositoryName repo) throws SeederException;
   }
 
+  /** Takes a notification body behind {@code POST /notifications}; must not block. */
+  @FunctionalInterface
+  interface NotificationSink {
+    /**
+     * @return a JSON summary for the response body
+     * @throws NotificationFormatException when the body is not an event envelope
+     */
+    String accept(byte[] body) throws NotificationFormatException;
+  }
+
+  /** The Prometheus text behind {@code GET /metrics}; may block. */
+  @FunctionalInterface
+  interface MetricsSource {
+    String scrape();
+  }
+
+  /** A request to answer, with its body for the routes that take one. */
+  private record Pending(ControlRoute route, byte[] body) {}
+
   private final Lookup lookup;
+  private final NotificationSink notifications;
+  private final MetricsSource metrics;
   private final Executor lookups;
-  private final ArrayDeque<ControlRoute> queued = new ArrayDeque<>();
+  private final ArrayDeque<Pending> queued = new ArrayDeque<>();
   private boolean answering;
 
+  /** Without notifications (answered 404) and with empty metrics, for tests of the lookup path. */
   ControlRequestHandler(Lookup lookup, Executor lookups) {
+    this(lookup, null, () -> "", lookups);
+  }
+
+  /** @param notifications null: {@code POST /notifications} is answered 404 */
+  ControlRequestHandler(Lookup lookup, NotificationSink notifications, MetricsSource metrics,
+      Executor lookups) {
     this.lookup = lookup;
+    this.notifications = notifications;
+    this.metrics = metrics;
     this.lookups = lookups;
   }
 
@@ -51,6 +86,7 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ControlRoute route;
+    byte[] body = null;
     try {
       if (request.decoderResult().isFailure()) {
         FullHttpResponse response =
@@ -61,6 +97,9 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       route = ControlRoute.parse(request.method().name(), request.uri());
+      if (route instanceof ControlRoute.Notifications) {
+        body = ByteBufUtil.getBytes(request.content());
+      }
     } finally {
       request.release();
     }
@@ -70,7 +109,7 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    queued.add(route);
+    queued.add(new Pending(route, body));
     if (!answering) {
       answerNext(ctx);
     }
@@ -89,13 +128,30 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void answerNext(ChannelHandlerContext ctx) {
-    ControlRoute route = queued.poll();
-    if (route == null || !ctx.channel().isActive()) {
+    Pending pending = queued.poll();
+    if (pending == null || !ctx.channel().isActive()) {
       answering = false;
       ctx.channel().config().setAutoRead(true);
       return;
     }
     answering = true;
+    ControlRoute route = pending.route();
+    if (route instanceof ControlRoute.Metrics) {
+      ctx.channel().config().setAutoRead(false);
+      try {
+        lookups.execute(() -> {
+          FullHttpResponse response = scrape();
+          ctx.executor().execute(() -> send(ctx, response));
+        });
+      } catch (RejectedExecutionException e) {
+        send(ctx, ControlResponses.busy());
+      }
+      return;
+    }
+    if (route instanceof ControlRoute.Notifications) {
+      send(ctx, notify(pending.body()));
+      return;
+    }
     if (route instanceof ControlRoute.MetainfoLookup request) {
       ctx.channel().config().setAutoRead(false);
       try {
@@ -131,6 +187,35 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       return ControlResponses.notFound(notFound.path());
     }
     throw new IllegalStateException("not an immediate route: " + route);
+  }
+
+  /** Runs on the event loop: parsing and queueing only. */
+  private FullHttpResponse notify(byte[] body) {
+    if (notifications == null) {
+      return ControlResponses.notFound(ControlRoute.NOTIFICATIONS_PATH);
+    }
+    try {
+      String summary = notifications.accept(body);
+      return ControlResponses.ok("application/json", summary.getBytes(StandardCharsets.UTF_8));
+    } catch (NotificationFormatException e) {
+      log.info("rejecting a registry notification: {}", e.getMessage());
+      return ControlResponses.error(HttpResponseStatus.BAD_REQUEST, "NOTIFICATION_INVALID",
+          e.getMessage(), null);
+    } catch (RuntimeException e) {
+      log.error("handling a registry notification failed unexpectedly", e);
+      return ControlResponses.failure(e);
+    }
+  }
+
+  /** Runs on the lookup executor. */
+  private FullHttpResponse scrape() {
+    try {
+      return ControlResponses.ok("text/plain; version=0.0.4; charset=utf-8",
+          metrics.scrape().getBytes(StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      log.error("scraping the metrics failed", e);
+      return ControlResponses.failure(e);
+    }
   }
 
   /** Runs on the lookup executor. */

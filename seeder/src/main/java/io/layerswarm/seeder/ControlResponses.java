@@ -39,16 +39,25 @@ final class ControlResponses {
   static FullHttpResponse methodNotAllowed(ControlRoute.MethodNotAllowed route) {
     FullHttpResponse response =
         error(HttpResponseStatus.METHOD_NOT_ALLOWED, "UNSUPPORTED",
-            route.method() + " is not supported on " + route.path() + "; use GET", null);
-    response.headers().set(HttpHeaderNames.ALLOW, "GET");
+            route.method() + " is not supported on " + route.path() + "; use " + route.allow(),
+            null);
+    response.headers().set(HttpHeaderNames.ALLOW, route.allow());
     return response;
   }
 
   static FullHttpResponse busy() {
     FullHttpResponse response =
         error(HttpResponseStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
-            "the seeder is handling too many metainfo requests; retry shortly", null);
+            "the seeder is handling too many requests; retry shortly", null);
     response.headers().setInt(HttpHeaderNames.RETRY_AFTER, 1);
+    return response;
+  }
+
+  static FullHttpResponse tooLarge(String path, long limit) {
+    FullHttpResponse response =
+        error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "SIZE_INVALID",
+            "the body of a request to " + path + " may have at most " + limit + " bytes", null);
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return response;
   }
 

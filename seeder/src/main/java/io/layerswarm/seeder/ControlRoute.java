@@ -13,9 +13,20 @@ import java.util.List;
 sealed interface ControlRoute {
   String METAINFO_PREFIX = "/metainfo/";
   String HEALTH_PATH = "/healthz";
+  String METRICS_PATH = "/metrics";
+  String NOTIFICATIONS_PATH = "/notifications";
 
   /** {@code GET /healthz}. */
   record Health() implements ControlRoute {}
+
+  /** {@code GET /metrics}: Prometheus text. */
+  record Metrics() implements ControlRoute {}
+
+  /**
+   * {@code POST /notifications}: a registry's event envelope in the body (the handler keeps the
+   * body; the route is about the request line only).
+   */
+  record Notifications() implements ControlRoute {}
 
   /** {@code GET /metainfo/sha256:<hex>?registry=<host[:port]>&repo=<name>}. */
   record MetainfoLookup(Digest digest, String registry, RepositoryName repo)
@@ -24,8 +35,13 @@ sealed interface ControlRoute {
   /** A known path with a bad or missing parameter; {@code code} is the error code to report. */
   record BadParameter(String parameter, String code, String message) implements ControlRoute {}
 
-  /** A known path with another method than GET. */
-  record MethodNotAllowed(String method, String path) implements ControlRoute {}
+  /** A known path with another method than the one it takes, {@code allow}. */
+  record MethodNotAllowed(String method, String path, String allow) implements ControlRoute {
+    /** On a GET-only path. */
+    MethodNotAllowed(String method, String path) {
+      this(method, path, "GET");
+    }
+  }
 
   /** No such path. */
   record NotFound(String path) implements ControlRoute {}
@@ -33,9 +49,13 @@ sealed interface ControlRoute {
   static ControlRoute parse(String method, String target) {
     QueryStringDecoder decoded = new QueryStringDecoder(target);
     String path = decoded.path();
+    if (path.equals(NOTIFICATIONS_PATH)) {
+      return "POST".equals(method) ? new Notifications() : new MethodNotAllowed(method, path, "POST");
+    }
     boolean health = path.equals(HEALTH_PATH);
+    boolean metrics = path.equals(METRICS_PATH);
     boolean metainfo = path.startsWith(METAINFO_PREFIX);
-    if (!health && !metainfo) {
+    if (!health && !metrics && !metainfo) {
       return new NotFound(path);
     }
     if (!"GET".equals(method)) {
@@ -43,6 +63,9 @@ sealed interface ControlRoute {
     }
     if (health) {
       return new Health();
+    }
+    if (metrics) {
+      return new Metrics();
     }
 
     String digestText = path.substring(METAINFO_PREFIX.length());

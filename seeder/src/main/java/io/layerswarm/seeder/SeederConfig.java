@@ -4,11 +4,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Seeder settings. Defaults live in {@link #defaults}; the compact constructor validates and names
- * the configuration key of the first bad value.
+ * Seeder settings. Defaults live in {@link #defaults} and in the short constructor; the compact
+ * constructor validates and names the configuration key of the first bad value.
  *
  * @param listen address of the HTTP control endpoint ({@code seeder.listen}); port 0 picks a free
  *     port
@@ -16,11 +19,29 @@ import java.util.List;
  *     picks a free port
  * @param dataDir root of the blob and metainfo files ({@code seeder.data-dir})
  * @param trackerAnnounce http(s) announce URLs written into every metainfo the seeder creates
- *     ({@code seeder.tracker-announce}), at least one
+ *     ({@code seeder.trackers}), at least one
  * @param uploadBytesPerSecond peer upload cap in bytes per second, 0 for none ({@code
- *     seeder.upload-bytes-per-second})
+ *     seeder.upload-rate}); the engine's traffic shaper applies it to every peer connection
  * @param originTimeout how long an origin blob download may go without receiving a byte before it
  *     is abandoned ({@code seeder.origin-timeout})
+ * @param adminListen address of the admin gRPC API ({@code seeder.admin-listen}); empty: no admin
+ *     API. Port 0 picks a free port
+ * @param adminToken bearer token every admin call must carry ({@code seeder.admin-token}); empty:
+ *     no authentication (bind the admin API to loopback then)
+ * @param diskHighWatermark bytes of held blobs above which the least recently used idle ones are
+ *     evicted ({@code seeder.disk-high-watermark}); 0 = off
+ * @param diskLowWatermark the level a watermark eviction goes down to ({@code
+ *     seeder.disk-low-watermark}); at most the high watermark. 0 with a high watermark set means 90%
+ *     of it
+ * @param timeToIdle blobs neither requested nor uploaded for this long are evicted ({@code
+ *     seeder.time-to-idle}); zero = off
+ * @param ringMembers the control URLs of every seeder in the cluster, this one included ({@code
+ *     seeder.ring}), the same list the trackers' {@code tracker.seeders} has; empty: a ring of this
+ *     seeder alone. Preheats fetch each blob on its owners in this ring
+ * @param advertiseUrl this seeder's control URL as the ring names it ({@code seeder.advertise-url});
+ *     empty: {@code http://<listen address>:<port>}, which must then be a specific address
+ * @param ringReplicas owners per digest R ({@code seeder.ring-replicas}), at least 1; the same
+ *     value as the trackers'
  */
 public record SeederConfig(
     InetSocketAddress listen,
@@ -28,10 +49,22 @@ public record SeederConfig(
     Path dataDir,
     List<URI> trackerAnnounce,
     long uploadBytesPerSecond,
-    Duration originTimeout) {
+    Duration originTimeout,
+    Optional<InetSocketAddress> adminListen,
+    Optional<String> adminToken,
+    long diskHighWatermark,
+    long diskLowWatermark,
+    Duration timeToIdle,
+    List<URI> ringMembers,
+    Optional<URI> advertiseUrl,
+    int ringReplicas) {
 
   /** Default for {@code seeder.origin-timeout}. */
   public static final Duration DEFAULT_ORIGIN_TIMEOUT = Duration.ofSeconds(30);
+  /** Default for {@code seeder.ring-replicas}. */
+  public static final int DEFAULT_RING_REPLICAS = 2;
+  /** The low watermark, in percent of the high one, when only the high one is set. */
+  public static final int DEFAULT_LOW_WATERMARK_PERCENT = 90;
 
   public SeederConfig {
     if (listen == null) {
@@ -44,29 +77,103 @@ public record SeederConfig(
       throw new IllegalArgumentException("seeder.data-dir is required");
     }
     if (trackerAnnounce == null || trackerAnnounce.isEmpty()) {
-      throw new IllegalArgumentException("seeder.tracker-announce needs at least one announce URL");
+      throw new IllegalArgumentException("seeder.trackers needs at least one announce URL");
     }
     for (URI uri : trackerAnnounce) {
-      if (uri == null
-          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          || uri.getHost() == null) {
+      if (!isHttpUrl(uri)) {
         throw new IllegalArgumentException(
-            "seeder.tracker-announce entries must be absolute http(s) URLs: " + uri);
+            "seeder.trackers entries must be absolute http(s) URLs: " + uri);
       }
     }
     trackerAnnounce = List.copyOf(trackerAnnounce);
     if (uploadBytesPerSecond < 0) {
       throw new IllegalArgumentException(
-          "seeder.upload-bytes-per-second must be >= 0 (0 = unlimited): " + uploadBytesPerSecond);
+          "seeder.upload-rate must be >= 0 (0 = unlimited): " + uploadBytesPerSecond);
     }
     if (originTimeout == null || originTimeout.isNegative() || originTimeout.isZero()) {
       throw new IllegalArgumentException("seeder.origin-timeout must be positive: " + originTimeout);
     }
+    adminListen = adminListen == null ? Optional.empty() : adminListen;
+    adminToken = adminToken == null ? Optional.empty() : adminToken.filter(t -> !t.isEmpty());
+    if (adminToken.isPresent() && !adminToken.get().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new IllegalArgumentException(
+          "seeder.admin-token must be printable ASCII without spaces (it goes into a header)");
+    }
+    if (adminToken.isPresent() && adminListen.isEmpty()) {
+      throw new IllegalArgumentException(
+          "seeder.admin-token is set but seeder.admin-listen is not: there is no admin API to"
+              + " protect");
+    }
+    if (diskHighWatermark < 0) {
+      throw new IllegalArgumentException(
+          "seeder.disk-high-watermark must be >= 0 (0 = off): " + diskHighWatermark);
+    }
+    if (diskLowWatermark < 0) {
+      throw new IllegalArgumentException(
+          "seeder.disk-low-watermark must be >= 0: " + diskLowWatermark);
+    }
+    if (diskHighWatermark == 0 && diskLowWatermark > 0) {
+      throw new IllegalArgumentException(
+          "seeder.disk-low-watermark is set but seeder.disk-high-watermark is 0 (off)");
+    }
+    if (diskLowWatermark > diskHighWatermark) {
+      throw new IllegalArgumentException("seeder.disk-low-watermark (" + diskLowWatermark
+          + ") must not be above seeder.disk-high-watermark (" + diskHighWatermark + ")");
+    }
+    if (diskHighWatermark > 0 && diskLowWatermark == 0) {
+      diskLowWatermark = diskHighWatermark / 100 * DEFAULT_LOW_WATERMARK_PERCENT
+          + diskHighWatermark % 100 * DEFAULT_LOW_WATERMARK_PERCENT / 100;
+    }
+    if (timeToIdle == null || timeToIdle.isNegative()) {
+      throw new IllegalArgumentException(
+          "seeder.time-to-idle must be >= 0 (0 = off): " + timeToIdle);
+    }
+    ringMembers = ringMembers == null ? List.of() : List.copyOf(ringMembers);
+    Set<String> seen = new HashSet<>();
+    for (URI member : ringMembers) {
+      if (!isHttpUrl(member)) {
+        throw new IllegalArgumentException(
+            "seeder.ring entries must be absolute http(s) control URLs: " + member);
+      }
+      if (!seen.add(normalized(member))) {
+        throw new IllegalArgumentException("seeder.ring lists " + member + " twice");
+      }
+    }
+    advertiseUrl = advertiseUrl == null ? Optional.empty() : advertiseUrl;
+    if (advertiseUrl.isPresent() && !isHttpUrl(advertiseUrl.get())) {
+      throw new IllegalArgumentException(
+          "seeder.advertise-url must be an absolute http(s) URL: " + advertiseUrl.get());
+    }
+    if (advertiseUrl.isPresent() && !ringMembers.isEmpty()
+        && !seen.contains(normalized(advertiseUrl.get()))) {
+      throw new IllegalArgumentException("seeder.advertise-url " + advertiseUrl.get()
+          + " is not one of seeder.ring " + ringMembers);
+    }
+    if (ringReplicas < 1) {
+      throw new IllegalArgumentException("seeder.ring-replicas must be >= 1: " + ringReplicas);
+    }
+  }
+
+  /**
+   * The settings of the first seeder version: no admin API, no eviction, a ring of this seeder
+   * alone.
+   */
+  public SeederConfig(
+      InetSocketAddress listen,
+      InetSocketAddress peerListen,
+      Path dataDir,
+      List<URI> trackerAnnounce,
+      long uploadBytesPerSecond,
+      Duration originTimeout) {
+    this(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond, originTimeout,
+        Optional.empty(), Optional.empty(), 0, 0, Duration.ZERO, List.of(), Optional.empty(),
+        DEFAULT_RING_REPLICAS);
   }
 
   /**
    * Loopback defaults, as for tests and a single-host trial: control endpoint and peer port on
-   * 127.0.0.1 with free ports, no upload cap, {@link #DEFAULT_ORIGIN_TIMEOUT}.
+   * 127.0.0.1 with free ports, no upload cap, {@link #DEFAULT_ORIGIN_TIMEOUT}, no admin API, no
+   * eviction, a ring of this seeder alone.
    */
   public static SeederConfig defaults(Path dataDir, List<URI> trackerAnnounce) {
     return new SeederConfig(
@@ -76,5 +183,56 @@ public record SeederConfig(
         trackerAnnounce,
         0,
         DEFAULT_ORIGIN_TIMEOUT);
+  }
+
+  /** A copy with the admin API on {@code address} and the optional token. */
+  public SeederConfig withAdmin(InetSocketAddress address, Optional<String> token) {
+    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
+        originTimeout, Optional.of(address), token, diskHighWatermark, diskLowWatermark,
+        timeToIdle, ringMembers, advertiseUrl, ringReplicas);
+  }
+
+  /** A copy with these eviction settings. */
+  public SeederConfig withEviction(long highWatermark, long lowWatermark, Duration idle) {
+    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
+        originTimeout, adminListen, adminToken, highWatermark, lowWatermark, idle, ringMembers,
+        advertiseUrl, ringReplicas);
+  }
+
+  /** A copy with this upload cap. */
+  public SeederConfig withUploadRate(long bytesPerSecond) {
+    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, bytesPerSecond,
+        originTimeout, adminListen, adminToken, diskHighWatermark, diskLowWatermark, timeToIdle,
+        ringMembers, advertiseUrl, ringReplicas);
+  }
+
+  /** A copy with this ring. */
+  public SeederConfig withRing(List<URI> members, Optional<URI> advertise, int replicas) {
+    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
+        originTimeout, adminListen, adminToken, diskHighWatermark, diskLowWatermark, timeToIdle,
+        members, advertise, replicas);
+  }
+
+  private static boolean isHttpUrl(URI uri) {
+    return uri != null
+        && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+        && uri.getHost() != null;
+  }
+
+  /** As the ring compares members: case-insensitive scheme and host, no trailing slash. */
+  private static String normalized(URI uri) {
+    return io.layerswarm.seeder.ring.SeederRing.memberId(uri).toString();
+  }
+
+  @Override
+  public String toString() {
+    // The token stays out of logs.
+    return "SeederConfig[listen=" + listen + ", peerListen=" + peerListen + ", dataDir=" + dataDir
+        + ", trackerAnnounce=" + trackerAnnounce + ", uploadBytesPerSecond=" + uploadBytesPerSecond
+        + ", originTimeout=" + originTimeout + ", adminListen=" + adminListen + ", adminToken="
+        + adminToken.map(t -> "***").orElse("none") + ", diskHighWatermark=" + diskHighWatermark
+        + ", diskLowWatermark=" + diskLowWatermark + ", timeToIdle=" + timeToIdle
+        + ", ringMembers=" + ringMembers + ", advertiseUrl=" + advertiseUrl + ", ringReplicas="
+        + ringReplicas + "]";
   }
 }

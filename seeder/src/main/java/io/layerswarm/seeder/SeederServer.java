@@ -1,7 +1,25 @@
 package io.layerswarm.seeder;
 
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.RegistryHost;
+import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.FileBlobStore;
+import io.layerswarm.seeder.admin.SeederAdminServer;
+import io.layerswarm.seeder.admin.SeederAdminService;
+import io.layerswarm.seeder.evict.AccessLog;
+import io.layerswarm.seeder.evict.EvictionSettings;
+import io.layerswarm.seeder.evict.Evictor;
+import io.layerswarm.seeder.preheat.BlobWarmer;
+import io.layerswarm.seeder.preheat.HttpRemoteSeeder;
+import io.layerswarm.seeder.preheat.NotificationQueue;
+import io.layerswarm.seeder.preheat.PreheatEvent;
+import io.layerswarm.seeder.preheat.PreheatException;
+import io.layerswarm.seeder.preheat.PreheatService;
+import io.layerswarm.seeder.preheat.RingWarmer;
+import io.layerswarm.seeder.ring.HealthChecker;
+import io.layerswarm.seeder.ring.HttpHealthProbe;
+import io.layerswarm.seeder.ring.SeederRing;
 import io.layerswarm.seeder.store.FileMetainfoStore;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
@@ -18,10 +36,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,8 +57,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A running seeder: the swarm engine on the peer port, the {@link SeederService} over the data
  * directory ({@code <data-dir>/blobs/sha256/<hex>}, {@code <data-dir>/tmp/} and {@code
- * <data-dir>/metainfo/<hex>.torrent}), and the HTTP control
- * endpoint ({@code GET /metainfo/sha256:<hex>?registry=&repo=}, {@code GET /healthz}).
+ * <data-dir>/metainfo/<hex>.torrent}), the HTTP control endpoint ({@code GET
+ * /metainfo/sha256:<hex>?registry=&repo=}, {@code GET /healthz}, {@code GET /metrics}, {@code POST
+ * /notifications}), the evictor, the seeder ring with its health checks, preheats, and the admin
+ * gRPC API when {@code seeder.admin-listen} is set.
  *
  * <p>{@link #start} reindexes the data directory before it accepts requests, so every blob held is
  * seeded again without a download.
@@ -47,38 +76,57 @@ public final class SeederServer implements AutoCloseable {
     return "layerswarm-seeder/" + (version == null ? "dev" : version);
   }
 
-  /** Threads that run blocking metainfo lookups (origin fetches, hashing). */
+  /** Threads that run blocking metainfo lookups (origin fetches, hashing) and metrics scrapes. */
   static final int LOOKUP_THREADS = 8;
   /** Lookups waiting for a thread; beyond this the endpoint answers 503. */
   static final int LOOKUP_QUEUE = 64;
+  /** Blobs preheated at once, over all preheats. */
+  static final int PREHEAT_THREADS = 4;
+  /** Notified images waiting to be preheated; beyond this new ones are dropped. */
+  static final int NOTIFICATION_QUEUE = 256;
+  /** How long a health probe of another seeder may take. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+  /** How long another seeder may take to fetch a blob a preheat asked it for. */
+  static final Duration REMOTE_WARM_TIMEOUT = Duration.ofMinutes(30);
 
+  /** Everything started so far, closed in reverse order. */
+  private final List<AutoCloseable> parts;
   private final SwarmEngine engine;
   private final SeederService service;
-  private final ExecutorService lookups;
-  private final EventLoopGroup eventLoops;
-  private final Channel serverChannel;
+  private final Evictor evictor;
+  private final HealthChecker ring;
+  private final URI self;
+  private final PreheatService preheat;
+  private final Optional<SeederAdminServer> admin;
   private final InetSocketAddress address;
 
-  private SeederServer(
-      SwarmEngine engine,
-      SeederService service,
-      ExecutorService lookups,
-      EventLoopGroup eventLoops,
-      Channel serverChannel) {
+  private SeederServer(List<AutoCloseable> parts, SwarmEngine engine, SeederService service,
+      Evictor evictor, HealthChecker ring, URI self, PreheatService preheat,
+      Optional<SeederAdminServer> admin, InetSocketAddress address) {
+    this.parts = parts;
     this.engine = engine;
     this.service = service;
-    this.lookups = lookups;
-    this.eventLoops = eventLoops;
-    this.serverChannel = serverChannel;
-    this.address = (InetSocketAddress) serverChannel.localAddress();
+    this.evictor = evictor;
+    this.ring = ring;
+    this.self = self;
+    this.preheat = preheat;
+    this.admin = admin;
+    this.address = address;
   }
 
   /**
-   * Opens the data directory, starts the engine, reindexes, and binds the control endpoint.
+   * Opens the data directory, starts the engine, reindexes, and binds the control endpoint (and
+   * the admin API when configured).
    *
    * @param upstreams the registries the seeder may fetch from; others are refused
    */
   public static SeederServer start(SeederConfig config, Upstreams upstreams)
+      throws SeederException {
+    return start(config, upstreams, InstantSource.system());
+  }
+
+  /** As {@link #start(SeederConfig, Upstreams)}, with the clock of eviction and health. */
+  static SeederServer start(SeederConfig config, Upstreams upstreams, InstantSource clock)
       throws SeederException {
     Path dataDir = config.dataDir();
     FileBlobStore blobs;
@@ -98,48 +146,192 @@ public final class SeederServer implements AutoCloseable {
       throw new SeederException(
           "start the swarm engine on seeder.peer-listen " + config.peerListen() + ": " + e, e);
     }
-    ExecutorService lookups = null;
-    EventLoopGroup eventLoops = null;
+    List<AutoCloseable> parts = new ArrayList<>();
+    parts.add(engine);
     try {
+      SeederMetrics metrics = new SeederMetrics();
+      parts.add(metrics);
+      AccessLog access = new AccessLog();
       SeederService service =
           new SeederService(
               upstreams, blobs, metainfos, engine, config.trackerAnnounce(),
-              config.originTimeout());
+              config.originTimeout(), clock, access, metrics);
       service.reindex();
+      metrics.bind(service::originBytes, engine, new SeederMetrics.StoreStats() {
+        @Override
+        public long blobs() throws IOException {
+          return blobs.list().size();
+        }
 
-      ThreadPoolExecutor lookupPool =
+        @Override
+        public long bytes() throws IOException {
+          return blobs.totalBytes();
+        }
+      });
+
+      ScheduledExecutorService maintenance = maintenanceScheduler();
+      parts.add(maintenance::shutdownNow);
+      Evictor evictor = new Evictor(service, evictionSettings(config), access, clock,
+          metrics::evicted);
+      parts.add(evictor);
+      evictor.start(maintenance, Evictor.DEFAULT_INTERVAL);
+      service.afterFetch(evictor::requestSweep);
+
+      ThreadPoolExecutor lookups =
           new ThreadPoolExecutor(
               LOOKUP_THREADS, LOOKUP_THREADS, 60, TimeUnit.SECONDS,
               new ArrayBlockingQueue<>(LOOKUP_QUEUE),
               new DefaultThreadFactory("seeder-lookup", true),
               new ThreadPoolExecutor.AbortPolicy());
-      lookupPool.allowCoreThreadTimeOut(true);
-      lookups = lookupPool;
-      eventLoops =
+      lookups.allowCoreThreadTimeOut(true);
+      parts.add(() -> shutdownExecutor(lookups, "metainfo lookups"));
+      ExecutorService preheatBlobs = Executors.newFixedThreadPool(PREHEAT_THREADS,
+          new DefaultThreadFactory("seeder-preheat", true));
+      parts.add(() -> shutdownExecutor(preheatBlobs, "preheats"));
+      ExecutorService notified = Executors.newSingleThreadExecutor(
+          new DefaultThreadFactory("seeder-notified", true));
+      parts.add(() -> shutdownExecutor(notified, "notified preheats"));
+      // Preheats need the ring, and the ring needs this seeder's URL, known once bound; the
+      // notification endpoint answers 500 until then (a few milliseconds at start; the registry
+      // retries).
+      Deferred<ControlRequestHandler.NotificationSink> sink = new Deferred<>();
+
+      EventLoopGroup eventLoops =
           new MultiThreadIoEventLoopGroup(
               1, new DefaultThreadFactory("seeder-http", true), NioIoHandler.newFactory());
+      parts.add(() -> eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+          .awaitUninterruptibly(5, TimeUnit.SECONDS));
       ChannelFuture bound =
           new ServerBootstrap()
               .group(eventLoops)
               .channel(NioServerSocketChannel.class)
-              .childHandler(new ControlChannelInitializer(service::metainfo, lookups))
+              .childHandler(new ControlChannelInitializer(service::metainfo,
+                  body -> sink.get().accept(body), metrics::scrape, lookups))
               .bind(config.listen())
               .awaitUninterruptibly();
       if (!bound.isSuccess()) {
         Throwable cause = bound.cause();
         throw new SeederException("bind seeder.listen " + config.listen() + ": " + cause, cause);
       }
-      SeederServer server = new SeederServer(engine, service, lookups, eventLoops, bound.channel());
-      log.info("seeder control endpoint on {}, peers on {}, data in {}", server.address(),
-          engine.listenAddress(), dataDir);
+      Channel serverChannel = bound.channel();
+      parts.add(() -> serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
+      InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
+
+      URI self = selfId(config, address);
+      SeederRing seederRing = SeederRing.of(
+          config.ringMembers().isEmpty() ? List.of(self) : config.ringMembers(),
+          config.ringReplicas());
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(PROBE_TIMEOUT).build();
+      HealthChecker health =
+          new HealthChecker(seederRing, new HttpHealthProbe(http, PROBE_TIMEOUT), clock);
+      parts.add(health);
+      BlobWarmer local = localWarmer(service);
+      BlobWarmer warmer = local;
+      if (seederRing.members().size() > 1) {
+        health.start(maintenance, HealthChecker.DEFAULT_INTERVAL);
+        warmer = new RingWarmer(health, self, local, new HttpRemoteSeeder(http, REMOTE_WARM_TIMEOUT));
+      }
+      PreheatService preheat = new PreheatService(upstreams, warmer, preheatBlobs, event -> {
+        if (event.state() == PreheatEvent.State.DONE) {
+          metrics.preheated("done");
+        } else if (event.state() == PreheatEvent.State.ERROR) {
+          metrics.preheated("failed");
+        }
+      });
+      NotificationQueue queue = new NotificationQueue(preheat, upstreams, notified,
+          NOTIFICATION_QUEUE, metrics::notificationEvent);
+      sink.set(NotificationSinks.of(queue, metrics));
+
+      Optional<SeederAdminServer> admin = Optional.empty();
+      if (config.adminListen().isPresent()) {
+        try {
+          SeederAdminServer adminServer = SeederAdminServer.start(config.adminListen().get(),
+              config.adminToken(),
+              new SeederAdminService(preheat, new ServiceCatalog(service, evictor), health, self));
+          parts.add(adminServer);
+          admin = Optional.of(adminServer);
+        } catch (IOException e) {
+          throw new SeederException(e.getMessage(), e);
+        }
+      }
+      SeederServer server = new SeederServer(parts, engine, service, evictor, health, self,
+          preheat, admin, address);
+      log.info("seeder {} control endpoint on {}, peers on {}, data in {}, ring of {} (R={}){}",
+          self, address, engine.listenAddress(), dataDir, seederRing.members().size(),
+          seederRing.replicas(), admin.map(a -> ", admin API on " + a.address()).orElse(""));
       return server;
     } catch (SeederException | RuntimeException | Error e) {
-      shutdown(engine, lookups, eventLoops);
+      closeAll(parts);
       throw e;
     }
   }
 
-  private static EngineConfig engineConfig(SeederConfig config) {
+  /** Holds a value set once after construction; reading it before fails. */
+  private static final class Deferred<T> {
+    private volatile T value;
+
+    void set(T value) {
+      this.value = value;
+    }
+
+    T get() {
+      T current = value;
+      if (current == null) {
+        throw new IllegalStateException("the seeder is still starting");
+      }
+      return current;
+    }
+  }
+
+  private static BlobWarmer localWarmer(SeederService service) {
+    return (Digest digest, RegistryHost registry, RepositoryName repo) -> {
+      try {
+        service.metainfo(digest, registry.value(), repo);
+        return "held by this seeder";
+      } catch (SeederException e) {
+        throw new PreheatException(e.getMessage(), e);
+      }
+    };
+  }
+
+  private static EvictionSettings evictionSettings(SeederConfig config) {
+    return new EvictionSettings(config.diskHighWatermark(), config.diskLowWatermark(),
+        config.timeToIdle(), EvictionSettings.DEFAULT_GRACE);
+  }
+
+  private static ScheduledExecutorService maintenanceScheduler() {
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("seeder-maintenance", true));
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
+  }
+
+  /**
+   * This seeder's id in the ring: {@code seeder.advertise-url}, else {@code http://<bound
+   * address>}, which must then be a specific address when the ring has other members.
+   */
+  private static URI selfId(SeederConfig config, InetSocketAddress bound) throws SeederException {
+    if (config.advertiseUrl().isPresent()) {
+      return SeederRing.memberId(config.advertiseUrl().get());
+    }
+    InetAddress host = bound.getAddress();
+    boolean wildcard = host == null || host.isAnyLocalAddress();
+    if (wildcard && !config.ringMembers().isEmpty()) {
+      throw new SeederException("seeder.advertise-url is required: seeder.listen " + config.listen()
+          + " is a wildcard address, so this seeder cannot tell which of seeder.ring "
+          + config.ringMembers() + " it is");
+    }
+    URI self = SeederRing.memberId(baseUri(bound));
+    if (!config.ringMembers().isEmpty()
+        && !SeederRing.of(config.ringMembers(), config.ringReplicas()).contains(self)) {
+      throw new SeederException("this seeder's control URL " + self + " is not one of seeder.ring "
+          + config.ringMembers() + "; set seeder.advertise-url to its entry");
+    }
+    return self;
+  }
+
+  static EngineConfig engineConfig(SeederConfig config) {
     EngineConfig defaults = EngineConfig.defaults(config.peerListen());
     return new EngineConfig(
         config.peerListen(),
@@ -162,6 +354,10 @@ public final class SeederServer implements AutoCloseable {
    * loopback address.
    */
   public URI baseUri() {
+    return baseUri(address);
+  }
+
+  private static URI baseUri(InetSocketAddress address) {
     InetAddress host = address.getAddress();
     if (host == null || host.isAnyLocalAddress()) {
       host = InetAddress.getLoopbackAddress();
@@ -186,36 +382,58 @@ public final class SeederServer implements AutoCloseable {
     return engine;
   }
 
+  /** The seeder ring with the members' health (a ring of this seeder alone when none is set). */
+  public HealthChecker ring() {
+    return ring;
+  }
+
+  /** This seeder's id in the ring. */
+  public URI self() {
+    return self;
+  }
+
+  public PreheatService preheat() {
+    return preheat;
+  }
+
+  /** The bound admin API address, when {@code seeder.admin-listen} is set. */
+  public Optional<InetSocketAddress> adminAddress() {
+    return admin.map(SeederAdminServer::address);
+  }
+
+  Evictor evictor() {
+    return evictor;
+  }
+
   /**
-   * Stops accepting requests, abandons lookups still running (their clients get no answer), and
-   * stops the engine. Files stay.
+   * Stops the admin API and the control endpoint, abandons lookups and preheats still running
+   * (their clients get no answer), and stops the engine. Files stay.
    */
   @Override
   public void close() {
-    serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    shutdown(engine, lookups, eventLoops);
+    closeAll(parts);
     log.info("seeder on {} stopped", address);
   }
 
-  private static void shutdown(
-      SwarmEngine engine, ExecutorService lookups, EventLoopGroup eventLoops) {
-    if (eventLoops != null) {
-      eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    }
-    if (lookups != null) {
-      lookups.shutdownNow();
+  private static void closeAll(List<AutoCloseable> parts) {
+    for (int i = parts.size() - 1; i >= 0; i--) {
       try {
-        if (!lookups.awaitTermination(5, TimeUnit.SECONDS)) {
-          log.warn("metainfo lookups still running after 5 s; closing the engine anyway");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        parts.get(i).close();
+      } catch (Exception e) {
+        log.warn("stopping a seeder part failed", e);
       }
     }
+    parts.clear();
+  }
+
+  private static void shutdownExecutor(ExecutorService executor, String what) {
+    executor.shutdownNow();
     try {
-      engine.close();
-    } catch (RuntimeException e) {
-      log.warn("closing the swarm engine failed", e);
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("{} still running after 5 s; going on", what);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -5,8 +5,14 @@ import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.BlobStore;
+import io.layerswarm.seeder.evict.AccessLog;
+import io.layerswarm.seeder.evict.EvictOutcome;
+import io.layerswarm.seeder.evict.EvictionTarget;
+import io.layerswarm.seeder.evict.HeldBlob;
 import io.layerswarm.seeder.store.MetainfoStore;
 import io.layerswarm.swarm.SwarmEngine;
+import io.layerswarm.swarm.Torrent;
+import io.layerswarm.swarm.metainfo.InfoHash;
 import io.layerswarm.swarm.metainfo.Metainfo;
 import io.layerswarm.swarm.metainfo.MetainfoException;
 import io.layerswarm.swarm.metainfo.PieceLength;
@@ -15,10 +21,14 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,9 +49,15 @@ import org.slf4j.MDC;
  * leader does not take the leader's failure as its own; it tries again itself. Failures are not
  * remembered, so the next call tries again.
  *
+ * <p>Every {@link #metainfo} call is a use of the blob in the {@link AccessLog} (for time-to-idle).
+ * As the {@link EvictionTarget}, the service evicts under the same single-flight: an eviction takes
+ * the digest's flight, so it never runs during a fetch, and a request that arrives during an
+ * eviction waits for it and then fetches the blob again. An evicted blob is therefore never "not
+ * found"; it costs one more origin fetch.
+ *
  * <p>Thread-safe; {@link #metainfo} blocks and must not be called on an event loop.
  */
-public final class SeederService {
+public final class SeederService implements EvictionTarget {
   private static final Logger log = LoggerFactory.getLogger(SeederService.class);
   /** How often a caller starts over after waiting on work for another registry or repository. */
   private static final int MAX_ATTEMPTS = 3;
@@ -52,6 +68,11 @@ public final class SeederService {
   private final SwarmEngine engine;
   private final List<URI> trackerAnnounce;
   private final OriginFetch originFetch;
+  private final InstantSource clock;
+  private final AccessLog access;
+  private final SeederMetrics metrics;
+  /** Called after each successful origin fetch (the evictor's on-demand sweep). */
+  private volatile Runnable afterFetch = () -> {};
   /** Digests seeded by this service. Written only by the single-flight leader of the digest. */
   private final ConcurrentHashMap<Digest, Metainfo> seeded = new ConcurrentHashMap<>();
 
@@ -71,12 +92,38 @@ public final class SeederService {
       SwarmEngine engine,
       List<URI> trackerAnnounce,
       Duration originTimeout) {
+    this(upstreams, blobs, metainfos, engine, trackerAnnounce, originTimeout,
+        InstantSource.system(), new AccessLog(), new SeederMetrics());
+  }
+
+  /**
+   * @param clock the time of uses in {@code access}
+   * @param access where every request and seeding start is recorded as a use
+   */
+  SeederService(
+      Upstreams upstreams,
+      BlobStore blobs,
+      MetainfoStore metainfos,
+      SwarmEngine engine,
+      List<URI> trackerAnnounce,
+      Duration originTimeout,
+      InstantSource clock,
+      AccessLog access,
+      SeederMetrics metrics) {
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.metainfos = Objects.requireNonNull(metainfos, "metainfos");
     this.engine = Objects.requireNonNull(engine, "engine");
     this.trackerAnnounce = List.copyOf(trackerAnnounce);
     this.originFetch = new OriginFetch(blobs, originTimeout);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.access = Objects.requireNonNull(access, "access");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** Runs {@code hook} after every successful origin fetch, on the fetching thread. */
+  void afterFetch(Runnable hook) {
+    this.afterFetch = Objects.requireNonNull(hook, "hook");
   }
 
   /**
@@ -96,19 +143,49 @@ public final class SeederService {
     Objects.requireNonNull(digest, "digest");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(repo, "repo");
+    // A use before anything else: an eviction that decided before this point sees the new
+    // generation and backs off (see evict).
+    access.touch(digest, clock.instant());
+    try {
+      Metainfo metainfo = find(digest, registry, repo);
+      access.touch(digest, clock.instant()); // a fetch may have taken a while
+      return metainfo;
+    } catch (SeederException | RuntimeException e) {
+      metrics.error();
+      if (!blobs.contains(digest)) {
+        // Not held: keep no entry, or requests for digests that never resolve would pile up. A
+        // concurrent successful fetch loses nothing by it: unknown blobs count as used at the
+        // evictor's next sweep, and an eviction decided meanwhile sees the generation change.
+        access.forget(digest);
+      }
+      throw e;
+    }
+  }
+
+  private Metainfo find(Digest digest, String registry, RepositoryName repo)
+      throws SeederException {
     Metainfo known = seeded.get(digest);
     if (known != null && engine.torrent(known.infoHash()).isPresent()) {
+      metrics.hit();
       return known;
     }
     Source source = new Source(registry, repo);
-    for (int attempt = 1; ; attempt++) {
-      Flight mine = new Flight(source, new CompletableFuture<>());
+    int attempt = 0;
+    while (true) {
+      Flight mine = new Flight(source, new CompletableFuture<>(), false);
       Flight leader = inFlight.putIfAbsent(digest, mine);
       if (leader == null) {
         return lead(digest, mine, () -> obtain(digest, registry, repo));
       }
+      if (leader.eviction()) {
+        awaitEviction(leader, digest); // then start over: the blob is fetched again if it went
+        continue;
+      }
+      attempt++;
       try {
-        return await(leader, digest);
+        Metainfo shared = await(leader, digest);
+        metrics.coalesced();
+        return shared;
       } catch (SeederException e) {
         // Registries scope blobs by repository, and the leader may have named another registry or
         // repository: its failure (404, unknown registry) need not be ours, so try our own.
@@ -145,6 +222,7 @@ public final class SeederService {
     for (Digest digest : held) {
       try {
         seedHeldOnce(digest);
+        access.touch(digest, clock.instant()); // idle time counts from now, not from the last run
         seededCount++;
       } catch (SeederException | RuntimeException e) {
         failed++;
@@ -174,18 +252,41 @@ public final class SeederService {
   /** Where a request asked the blob to come from. */
   private record Source(String registry, RepositoryName repo) {}
 
-  /** Work in progress on one digest; {@code source} is null for work on held blobs only. */
-  private record Flight(Source source, CompletableFuture<Metainfo> result) {}
+  /**
+   * Work in progress on one digest; {@code source} is null for work on held blobs only and for
+   * evictions. An eviction's result completes with null when it is over.
+   */
+  private record Flight(Source source, CompletableFuture<Metainfo> result, boolean eviction) {}
 
   /** Seeds a held blob, or waits for whoever is already working on the digest. */
   private void seedHeldOnce(Digest digest) throws SeederException {
-    Flight mine = new Flight(null, new CompletableFuture<>());
-    Flight leader = inFlight.putIfAbsent(digest, mine);
-    if (leader != null) {
-      await(leader, digest);
-      return;
+    while (true) {
+      Flight mine = new Flight(null, new CompletableFuture<>(), false);
+      Flight leader = inFlight.putIfAbsent(digest, mine);
+      if (leader == null) {
+        lead(digest, mine, () -> seedHeld(digest));
+        return;
+      }
+      if (!leader.eviction()) {
+        await(leader, digest);
+        return;
+      }
+      awaitEviction(leader, digest);
+      if (!blobs.contains(digest)) {
+        return; // evicted meanwhile: nothing to seed
+      }
     }
-    lead(digest, mine, () -> seedHeld(digest));
+  }
+
+  private static void awaitEviction(Flight eviction, Digest digest) throws SeederException {
+    try {
+      eviction.result().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SeederException("interrupted while waiting for the eviction of " + digest, e);
+    } catch (ExecutionException e) {
+      // Evictions complete normally; nothing of theirs is ours to report.
+    }
   }
 
   /**
@@ -247,17 +348,25 @@ public final class SeederService {
   private Metainfo obtain(Digest digest, String registry, RepositoryName repo)
       throws SeederException {
     if (seeded.containsKey(digest) || blobs.contains(digest)) {
+      metrics.hit();
       return seedHeld(digest);
     }
     Optional<UpstreamRegistry> upstream = upstreams.forHost(registry);
     if (upstream.isEmpty()) {
       throw new UnknownUpstreamException(registry);
     }
+    metrics.miss();
     originFetch.fetch(upstream.get(), registry, repo, digest);
     Path file = blobFile(digest);
     Metainfo metainfo = create(digest, file);
     store(digest, metainfo);
-    return seed(digest, metainfo, file);
+    Metainfo seededNow = seed(digest, metainfo, file);
+    try {
+      afterFetch.run();
+    } catch (RuntimeException e) {
+      log.warn("after-fetch hook failed for {}", digest, e);
+    }
+    return seededNow;
   }
 
   /** Seeds a blob the store holds, with its stored metainfo or with new metainfo. */
@@ -336,6 +445,116 @@ public final class SeederService {
     }
     seeded.put(digest, metainfo);
     return metainfo;
+  }
+
+  // ---- eviction ----
+
+  /** Every held blob with its torrent's upload counter and peers, for the evictor. */
+  @Override
+  public List<HeldBlob> held() throws IOException {
+    List<HeldBlob> held = new ArrayList<>();
+    for (Digest digest : blobs.list()) {
+      OptionalLong size = blobs.size(digest);
+      if (size.isEmpty()) {
+        continue; // evicted or deleted meanwhile
+      }
+      Optional<Torrent> torrent = torrentOf(digest);
+      held.add(new HeldBlob(digest, size.getAsLong(),
+          torrent.map(t -> OptionalLong.of(t.uploadedBytes())).orElse(OptionalLong.empty()),
+          torrent.map(Torrent::connectedPeers).orElse(0),
+          inFlight.containsKey(digest)));
+    }
+    return held;
+  }
+
+  /**
+   * The held blobs as the admin API lists them, sorted by digest. Blocks on file I/O.
+   */
+  public List<BlobStatus> blobs() throws IOException {
+    List<BlobStatus> all = new ArrayList<>();
+    for (HeldBlob blob : held()) {
+      Optional<Torrent> torrent = torrentOf(blob.digest());
+      all.add(new BlobStatus(blob.digest(), blob.sizeBytes(),
+          Optional.ofNullable(seeded.get(blob.digest())).map(Metainfo::infoHash),
+          torrent.isPresent(), blob.peers(), blob.uploadedBytes().orElse(0),
+          access.lastAccess(blob.digest())));
+    }
+    return all;
+  }
+
+  /**
+   * A held blob for the admin API.
+   *
+   * @param infoHash empty when this seeder has not seeded it (for example it failed to reindex)
+   * @param lastAccess empty when it was not used since the seeder started
+   */
+  public record BlobStatus(Digest digest, long sizeBytes, Optional<InfoHash> infoHash,
+      boolean seeding, int peers, long uploadedBytes, Optional<Instant> lastAccess) {}
+
+  private Optional<Torrent> torrentOf(Digest digest) {
+    Metainfo metainfo = seeded.get(digest);
+    return metainfo == null ? Optional.empty() : engine.torrent(metainfo.infoHash());
+  }
+
+  /**
+   * Evicts under the digest's single flight: refused while a fetch or seeding of it runs
+   * ({@link EvictOutcome#FETCHING}), while a peer is connected to its torrent ({@link
+   * EvictOutcome#UPLOADING}), and when it was requested after the evictor decided ({@link
+   * EvictOutcome#IN_USE}). The order matters: the blob leaves {@code seeded} first, then the use
+   * generation is compared. {@link #metainfo} records its use first, then reads {@code seeded}; so
+   * either the eviction sees the use and backs off, or the request misses {@code seeded}, finds the
+   * eviction's flight, waits, and fetches the blob again. It never gets metainfo of a blob that is
+   * about to vanish.
+   */
+  @Override
+  public Result evict(Digest digest, long expectedGeneration) throws IOException {
+    Flight mine = new Flight(null, new CompletableFuture<>(), true);
+    if (inFlight.putIfAbsent(digest, mine) != null) {
+      return new Result(EvictOutcome.FETCHING, 0);
+    }
+    MDC.put("digest", digest.toString());
+    try {
+      OptionalLong size = blobs.size(digest);
+      if (size.isEmpty()) {
+        return new Result(EvictOutcome.NOT_HELD, 0);
+      }
+      Metainfo metainfo = seeded.remove(digest);
+      if (expectedGeneration != ANY_GENERATION && access.generation(digest) != expectedGeneration) {
+        restore(digest, metainfo);
+        return new Result(EvictOutcome.IN_USE, 0);
+      }
+      Optional<InfoHash> infoHash = Optional.ofNullable(metainfo).map(Metainfo::infoHash)
+          .or(() -> storedInfoHash(digest));
+      Optional<Torrent> torrent = infoHash.flatMap(engine::torrent);
+      if (torrent.isPresent() && torrent.get().connectedPeers() > 0) {
+        restore(digest, metainfo);
+        return new Result(EvictOutcome.UPLOADING, 0);
+      }
+      infoHash.ifPresent(engine::remove);
+      // Readers that have the file open keep reading; the engine closed its own handle.
+      blobs.delete(digest);
+      metainfos.delete(digest);
+      access.forget(digest);
+      return new Result(EvictOutcome.EVICTED, size.getAsLong());
+    } finally {
+      inFlight.remove(digest, mine);
+      mine.result().complete(null);
+      MDC.remove("digest");
+    }
+  }
+
+  private void restore(Digest digest, Metainfo metainfo) {
+    if (metainfo != null) {
+      seeded.put(digest, metainfo);
+    }
+  }
+
+  private Optional<InfoHash> storedInfoHash(Digest digest) {
+    try {
+      return metainfos.get(digest).map(Metainfo::infoHash);
+    } catch (IOException | MetainfoException e) {
+      return Optional.empty(); // damaged: the engine cannot be seeding it either
+    }
   }
 
   private Path blobFile(Digest digest) throws SeedingException {

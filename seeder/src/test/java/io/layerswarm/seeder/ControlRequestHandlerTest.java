@@ -3,10 +3,13 @@ package io.layerswarm.seeder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.notify.NotificationFormatException;
 import io.layerswarm.swarm.metainfo.Metainfo;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -188,5 +192,78 @@ class ControlRequestHandlerTest {
 
     assertThat(bodyOf(response()))
         .contains("quote \\\" backslash \\\\ newline \\n tab \\t bell \\u0007");
+  }
+
+  private final List<String> notified = new ArrayList<>();
+
+  private void openWithNotifications() {
+    channel = new EmbeddedChannel(new ControlRequestHandler(
+        (digest, registry, repo) -> { throw new AssertionError("not called"); },
+        body -> {
+          String text = new String(body, StandardCharsets.UTF_8);
+          if (!text.startsWith("{")) {
+            throw new NotificationFormatException("read notification: not JSON");
+          }
+          notified.add(text);
+          return "{\"queued\":1}";
+        },
+        () -> "seeder_blobs 3.0\n",
+        manual));
+  }
+
+  private void post(String uri, String body) {
+    ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+    channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
+        content));
+  }
+
+  @Test
+  void aNotificationIsHandedOverWithItsBodyAndAnsweredAtOnce() {
+    openWithNotifications();
+
+    post("/notifications", "{\"events\":[]}");
+
+    FullHttpResponse response = response();
+    assertThat(response.status().code()).isEqualTo(200);
+    assertThat(bodyOf(response)).isEqualTo("{\"queued\":1}");
+    assertThat(notified).containsExactly("{\"events\":[]}");
+    assertThat(lookups).isEmpty();
+  }
+
+  @Test
+  void aMalformedNotificationIsBadRequestAndNothingIsQueued() {
+    openWithNotifications();
+
+    post("/notifications", "events: []");
+
+    FullHttpResponse response = response();
+    assertThat(response.status().code()).isEqualTo(400);
+    assertThat(bodyOf(response)).contains("NOTIFICATION_INVALID").contains("not JSON");
+    assertThat(notified).isEmpty();
+  }
+
+  @Test
+  void withoutANotificationSinkTheEndpointIsNotFound() {
+    open((digest, registry, repo) -> { throw new AssertionError("not called"); }, manual);
+
+    post("/notifications", "{}");
+
+    FullHttpResponse response = response();
+    assertThat(response.status().code()).isEqualTo(404);
+    response.release();
+  }
+
+  @Test
+  void metricsAreScrapedOffTheEventLoop() {
+    openWithNotifications();
+
+    request(HttpMethod.GET, "/metrics");
+    assertThat(channel.<Object>readOutbound()).isNull();
+    runLookups();
+
+    FullHttpResponse response = response();
+    assertThat(response.status().code()).isEqualTo(200);
+    assertThat(response.headers().get("content-type")).startsWith("text/plain; version=0.0.4");
+    assertThat(bodyOf(response)).isEqualTo("seeder_blobs 3.0\n");
   }
 }

@@ -90,4 +90,18 @@ class ControlRouteTest {
     assertThat(ControlRoute.parse("HEAD", "/healthz"))
         .isInstanceOf(ControlRoute.MethodNotAllowed.class);
   }
+
+  @Test
+  void notificationsTakeOnlyPost() {
+    assertThat(ControlRoute.parse("POST", "/notifications")).isEqualTo(new ControlRoute.Notifications());
+    assertThat(ControlRoute.parse("GET", "/notifications"))
+        .isEqualTo(new ControlRoute.MethodNotAllowed("GET", "/notifications", "POST"));
+  }
+
+  @Test
+  void metricsTakeOnlyGet() {
+    assertThat(ControlRoute.parse("GET", "/metrics")).isEqualTo(new ControlRoute.Metrics());
+    assertThat(ControlRoute.parse("POST", "/metrics"))
+        .isEqualTo(new ControlRoute.MethodNotAllowed("POST", "/metrics", "GET"));
+  }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SeederConfigTest {
@@ -45,17 +46,17 @@ class SeederConfigTest {
   @Test
   void announceListMustHoldHttpUrls() {
     assertThatThrownBy(() -> SeederConfig.defaults(Path.of("d"), List.of()))
-        .hasMessageContaining("seeder.tracker-announce");
+        .hasMessageContaining("seeder.trackers");
     assertThatThrownBy(
             () -> SeederConfig.defaults(Path.of("d"), List.of(URI.create("udp://tracker:6969"))))
-        .hasMessageContaining("seeder.tracker-announce")
+        .hasMessageContaining("seeder.trackers")
         .hasMessageContaining("udp://tracker:6969");
   }
 
   @Test
   void negativeUploadRateAndNonPositiveTimeoutAreRejectedNamingTheKey() {
     assertThatThrownBy(() -> new SeederConfig(ANY, ANY, Path.of("d"), ANNOUNCE, -1, Duration.ofSeconds(1)))
-        .hasMessageContaining("seeder.upload-bytes-per-second");
+        .hasMessageContaining("seeder.upload-rate");
     assertThatThrownBy(() -> new SeederConfig(ANY, ANY, Path.of("d"), ANNOUNCE, 0, Duration.ZERO))
         .hasMessageContaining("seeder.origin-timeout");
     assertThatThrownBy(() -> new SeederConfig(ANY, ANY, Path.of("d"), ANNOUNCE, 0, null))
@@ -69,5 +70,82 @@ class SeederConfigTest {
     mutable.clear();
 
     assertThat(config.trackerAnnounce()).isEqualTo(ANNOUNCE);
+  }
+
+  @Test
+  void defaultsHaveNoAdminApiNoEvictionAndARingOfOne() {
+    SeederConfig config = SeederConfig.defaults(Path.of("d"), ANNOUNCE);
+
+    assertThat(config.adminListen()).isEmpty();
+    assertThat(config.adminToken()).isEmpty();
+    assertThat(config.diskHighWatermark()).isZero();
+    assertThat(config.diskLowWatermark()).isZero();
+    assertThat(config.timeToIdle()).isZero();
+    assertThat(config.ringMembers()).isEmpty();
+    assertThat(config.advertiseUrl()).isEmpty();
+    assertThat(config.ringReplicas()).isEqualTo(SeederConfig.DEFAULT_RING_REPLICAS);
+  }
+
+  @Test
+  void aHighWatermarkAloneGetsALowWatermarkOfNinetyPercent() {
+    SeederConfig config = SeederConfig.defaults(Path.of("d"), ANNOUNCE)
+        .withEviction(1_000_000_000L, 0, Duration.ofHours(6));
+
+    assertThat(config.diskLowWatermark()).isEqualTo(900_000_000L);
+    assertThat(config.timeToIdle()).isEqualTo(Duration.ofHours(6));
+  }
+
+  @Test
+  void badEvictionSettingsAreRejectedNamingTheKey() {
+    SeederConfig base = SeederConfig.defaults(Path.of("d"), ANNOUNCE);
+
+    assertThatThrownBy(() -> base.withEviction(-1, 0, Duration.ZERO))
+        .hasMessageContaining("seeder.disk-high-watermark");
+    assertThatThrownBy(() -> base.withEviction(100, 200, Duration.ZERO))
+        .hasMessageContaining("seeder.disk-low-watermark");
+    assertThatThrownBy(() -> base.withEviction(0, 200, Duration.ZERO))
+        .hasMessageContaining("seeder.disk-low-watermark");
+    assertThatThrownBy(() -> base.withEviction(0, 0, Duration.ofSeconds(-1)))
+        .hasMessageContaining("seeder.time-to-idle");
+  }
+
+  @Test
+  void anAdminTokenNeedsAnAdminAddressAndMustFitInAHeader() {
+    SeederConfig base = SeederConfig.defaults(Path.of("d"), ANNOUNCE);
+
+    assertThat(base.withAdmin(ANY, Optional.of("s3cret")).adminToken()).contains("s3cret");
+    assertThat(base.withAdmin(ANY, Optional.of("")).adminToken()).isEmpty();
+    assertThatThrownBy(() -> base.withAdmin(ANY, Optional.of("two words")))
+        .hasMessageContaining("seeder.admin-token");
+    assertThatThrownBy(() -> new SeederConfig(ANY, ANY, Path.of("d"), ANNOUNCE, 0,
+        Duration.ofSeconds(1), Optional.empty(), Optional.of("t"), 0, 0, Duration.ZERO, List.of(),
+        Optional.empty(), 2))
+        .hasMessageContaining("seeder.admin-listen");
+  }
+
+  @Test
+  void theTokenStaysOutOfToString() {
+    SeederConfig config = SeederConfig.defaults(Path.of("d"), ANNOUNCE)
+        .withAdmin(ANY, Optional.of("s3cret"));
+
+    assertThat(config.toString()).doesNotContain("s3cret").contains("adminToken=***");
+  }
+
+  @Test
+  void ringMembersMustBeDistinctHttpUrlsAndIncludeTheAdvertisedOne() {
+    SeederConfig base = SeederConfig.defaults(Path.of("d"), ANNOUNCE);
+    URI a = URI.create("http://10.0.0.1:6970");
+    URI b = URI.create("http://10.0.0.2:6970");
+
+    assertThat(base.withRing(List.of(a, b), Optional.of(URI.create("http://10.0.0.1:6970/")), 2)
+        .ringMembers()).containsExactly(a, b);
+    assertThatThrownBy(() -> base.withRing(List.of(a, URI.create("HTTP://10.0.0.1:6970/")),
+        Optional.empty(), 2)).hasMessageContaining("seeder.ring").hasMessageContaining("twice");
+    assertThatThrownBy(() -> base.withRing(List.of(URI.create("ftp://10.0.0.1:6970")), Optional.empty(), 2))
+        .hasMessageContaining("seeder.ring");
+    assertThatThrownBy(() -> base.withRing(List.of(a), Optional.of(b), 2))
+        .hasMessageContaining("seeder.advertise-url");
+    assertThatThrownBy(() -> base.withRing(List.of(a), Optional.empty(), 0))
+        .hasMessageContaining("seeder.ring-replicas");
   }
 }
