@@ -88,10 +88,10 @@ public final class SwarmEngine implements AutoCloseable {
   private final Set<InetAddress> localAddresses = localAddresses();
   private volatile boolean closed;
 
-  private SwarmEngine(EngineConfig config) throws IOException {
+  private SwarmEngine(EngineConfig config, InstantSource clock) throws IOException {
     this.config = config;
     this.peerId = PeerId.random();
-    this.clock = InstantSource.system();
+    this.clock = clock;
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> serverChannel =
@@ -141,7 +141,17 @@ public final class SwarmEngine implements AutoCloseable {
 
   /** Binds the listening port and starts the event loops. */
   public static SwarmEngine start(EngineConfig config) throws IOException {
-    return new SwarmEngine(config);
+    return new SwarmEngine(config, InstantSource.system());
+  }
+
+  /**
+   * As {@link #start(EngineConfig)}, with the clock that every timeout, choke turn and rate of the
+   * torrents reads (request and snub timeouts, announce spacing). Tests pass a manual clock and
+   * call {@link TorrentSession#tick} themselves, so that a 60 s timeout takes no real time. Netty's
+   * own timers (handshake, idle) still run on real time.
+   */
+  static SwarmEngine start(EngineConfig config, InstantSource clock) throws IOException {
+    return new SwarmEngine(config, clock);
   }
 
   public InetSocketAddress listenAddress() {

@@ -171,7 +171,11 @@ final class TorrentSession implements Torrent, Swarm {
     return done;
   }
 
-  private void tick() {
+  /**
+   * Periodic work, every {@link #TICK}: peers' timeouts and pipelines, the choker, dialing. Loop
+   * only; tests with a manual clock call it directly.
+   */
+  void tick() {
     if (stopped) {
       return;
     }
@@ -254,6 +258,11 @@ final class TorrentSession implements Torrent, Swarm {
       trackerCandidates.addAll(addresses);
       connectMore();
     }
+  }
+
+  /** Peer ids of the open connections. Loop only (tests read it through a task). */
+  Set<PeerId> connectedPeerIds() {
+    return Set.copyOf(byPeerId.keySet());
   }
 
   /** Peer ids banned for sending corrupt data. Loop only (tests read it through a task). */

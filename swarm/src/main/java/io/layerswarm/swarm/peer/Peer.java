@@ -49,6 +49,12 @@ public final class Peer {
    * peer (often the seed everyone asks) that other peers could have delivered.
    */
   static final double QUEUE_SECONDS = 0.5;
+  /**
+   * Withdrawn requests remembered per peer, so that their blocks, which may already be on the
+   * way, are recognised as late rather than unrequested: twice the engine's deepest pipeline (256
+   * blocks). A block that turns up after 512 newer withdrawals counts as never requested.
+   */
+  static final int WITHDRAWN_MEMORY = 512;
 
   private final long id;
   private final PeerId remoteId;
@@ -74,6 +80,12 @@ public final class Peer {
   private final BitSet has;
   private final BitSet allowedFast;
   private final LinkedHashSet<BlockRef> outstanding = new LinkedHashSet<>();
+  /**
+   * Requests we withdrew (cancelled, discarded by a choke, rejected), oldest first, at most
+   * {@link #WITHDRAWN_MEMORY}. Their blocks may still arrive and are dropped quietly; a block that
+   * is neither outstanding nor here was never requested, and closes the connection.
+   */
+  private final LinkedHashSet<BlockRef> withdrawn = new LinkedHashSet<>();
   private final ArrayDeque<BlockRef> uploads = new ArrayDeque<>();
   private long uploadInFlight;
   private Instant lastBlockAt;
@@ -126,7 +138,9 @@ public final class Peer {
     if (log.isTraceEnabled()) {
       log.trace("{} <- {}", this, message);
     }
-    if (closed) {
+    if (closed || closing) {
+      // Once we decided to hang up (a protocol violation, a ban), nothing more the peer sent
+      // before the close took effect may change our state.
       ReferenceCountUtil.release(message);
       return;
     }
@@ -186,6 +200,7 @@ public final class Peer {
     } else if (message instanceof PeerMessage.RejectRequest reject) {
       // A reject can also answer a request we cancelled meanwhile; that is not an error.
       if (outstanding.remove(reject.block())) {
+        withdraw(reject.block());
         picker.abandoned(this, reject.block());
         refill();
       }
@@ -242,6 +257,7 @@ public final class Peer {
       // BEP 3: a choke discards every pending request. With BEP 6 each gets an explicit reject.
       for (BlockRef block : outstanding) {
         picker.abandoned(this, block);
+        withdraw(block);
       }
       outstanding.clear();
     }
@@ -257,12 +273,21 @@ public final class Peer {
       close("empty piece message");
       return;
     }
+    boolean requested = outstanding.remove(block);
+    if (!requested && !withdrawn.remove(block)) {
+      // Never requested (or not with this offset and length): BEP 3 peers send only what was
+      // asked for. Dropping it and carrying on would also let a peer that ignores our requests
+      // dodge the snub timeout by sending junk, as every block counts as a sign of life.
+      piece.release();
+      close("piece for a block never requested: " + block);
+      return;
+    }
     downloadedBytes += length;
     bytesSinceTick += length;
     swarm.downloaded(this, length);
     lastBlockAt = swarm.clock().instant();
-    if (!outstanding.remove(block)) {
-      // Late (cancelled or timed out) or never requested: drop the data.
+    if (!requested) {
+      // Late: the request was withdrawn after the peer had sent the block.
       piece.release();
       return;
     }
@@ -396,7 +421,16 @@ public final class Peer {
   /** An endgame duplicate arrived elsewhere: withdraw our request for it. */
   public void cancel(BlockRef block) {
     if (!closed && outstanding.remove(block)) {
+      withdraw(block);
       link.send(new PeerMessage.Cancel(block));
+    }
+  }
+
+  /** Remembers a withdrawn request whose block may still arrive (see {@link #withdrawn}). */
+  private void withdraw(BlockRef block) {
+    withdrawn.add(block);
+    if (withdrawn.size() > WITHDRAWN_MEMORY) {
+      withdrawn.remove(withdrawn.iterator().next());
     }
   }
 
@@ -457,6 +491,7 @@ public final class Peer {
     picker.peerGone(this);
     picker.removeAvailability(has);
     outstanding.clear();
+    withdrawn.clear();
     uploads.clear();
     swarm.peerClosed(this);
   }

@@ -24,16 +24,18 @@ import java.util.random.RandomGenerator;
  *       possible
  *       (pieces another peer started are left to it here);
  *   <li>pieces this peer already started (finish pieces before starting new ones);
+ *   <li>blocks whose request to another peer timed out, so that a stuck peer delays its blocks by
+ *       the request timeout at most, not until the endgame;
  *   <li>new pieces, rarest first (BEP 3 "rarest first"), ties broken from a random start so peers
  *       spread out;
  *   <li>free blocks of pieces other peers started;
  *   <li>endgame: once no block is free, blocks already requested from others (at most two
- *       requesters a block), and blocks whose request timed out.
+ *       requesters a block).
  * </ol>
  *
- * <p>A piece belongs to the peer that first requested it, and other peers only join it at steps 4
- * and 5. So most pieces come from one peer, and a failed hash check names its sender. A piece that
- * failed goes on parole: only one peer may fetch it.
+ * <p>A piece belongs to the peer that first requested it, and other peers only join it at steps 3,
+ * 5 and 6. So most pieces come from one peer, and a failed hash check names its sender. A piece
+ * that failed goes on parole: only one peer may fetch it.
  *
  * <p>Owned by the torrent's event loop: not thread-safe. Times come from the injected clock.
  */
@@ -129,7 +131,7 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
       Progress<P> p = active.get(i);
       boolean mine = p == null || (!p.hashing && (p.owner == null || p.owner.equals(peer)));
       if (mine && mayPick(i, peerHas, allowed)) {
-        take(i, peer, out, max, now, false);
+        take(i, peer, out, max, now, Take.FREE);
       }
     }
     // 2. Pieces this peer owns or nobody owns.
@@ -140,38 +142,51 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
         }
         if (!p.hashing && (p.owner == null || p.owner.equals(peer))
             && mayPick(p.piece, peerHas, allowed)) {
-          take(p.piece, peer, out, max, now, false);
+          take(p.piece, peer, out, max, now, Take.FREE);
         }
       }
     }
-    // 3. New pieces, rarest first.
+    // 3. Blocks whose request timed out at another peer. Before new pieces: that peer may be
+    // stuck (it is dropped only after the snub timeout), and a reader may be waiting for exactly
+    // this piece; left for last they would wait for the endgame. The first copy to arrive wins
+    // and the other requester gets a cancel.
+    if (out.size() < max) {
+      takeRequested(peer, peerHas, allowed, out, max, now, Take.TIMED_OUT);
+    }
+    // 4. New pieces, rarest first.
     if (out.size() < max) {
       pickNewPieces(peer, peerHas, allowed, out, max, now);
     }
-    // 4. Join pieces other peers own (not those on parole).
+    // 5. Join pieces other peers own (not those on parole).
     if (out.size() < max) {
       for (Progress<P> p : active.values()) {
         if (out.size() >= max) {
           break;
         }
         if (!p.hashing && !p.parole && mayPick(p.piece, peerHas, allowed)) {
-          take(p.piece, peer, out, max, now, false);
+          take(p.piece, peer, out, max, now, Take.FREE);
         }
       }
     }
-    // 5. Endgame and timed-out requests: ask for blocks already requested from someone else.
+    // 6. Endgame: ask for blocks already requested from someone else.
     if (out.size() < max) {
-      for (Progress<P> p : active.values()) {
-        if (out.size() >= max) {
-          break;
-        }
-        if (!p.hashing && mayPick(p.piece, peerHas, allowed)
-            && (!p.parole || p.owner == null || p.owner.equals(peer))) {
-          take(p.piece, peer, out, max, now, true);
-        }
-      }
+      takeRequested(peer, peerHas, allowed, out, max, now, Take.DUPLICATE);
     }
     return out;
+  }
+
+  /** Steps 3 and 6: blocks requested from others, of pieces this peer may share. */
+  private void takeRequested(P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out, int max,
+      long now, Take how) {
+    for (Progress<P> p : active.values()) {
+      if (out.size() >= max) {
+        break;
+      }
+      if (!p.hashing && mayPick(p.piece, peerHas, allowed)
+          && (!p.parole || p.owner == null || p.owner.equals(peer))) {
+        take(p.piece, peer, out, max, now, how);
+      }
+    }
   }
 
   private boolean mayPick(int piece, BitSet peerHas, BitSet allowed) {
@@ -198,20 +213,30 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     for (int k = 0; k < count && out.size() < max; k++) {
       int rotated = (int) (keys[k] & 0xffffffffL);
       int piece = (rotated + rotation) % n;
-      take(piece, peer, out, max, now, false);
+      take(piece, peer, out, max, now, Take.FREE);
     }
   }
 
-  /** Requests blocks of {@code piece}: free ones, or with {@code duplicate} requested ones. */
-  private void take(int piece, P peer, List<BlockRef> out, int max, long now, boolean duplicate) {
+  /** Which blocks of a piece {@link #take} may request. */
+  private enum Take {
+    /** Blocks nobody requested. */
+    FREE,
+    /** Blocks requested from others whose request timed out. */
+    TIMED_OUT,
+    /** Blocks requested from others that timed out, or in endgame any with a requester slot. */
+    DUPLICATE
+  }
+
+  /** Requests the blocks of {@code piece} that {@code how} allows. */
+  private void take(int piece, P peer, List<BlockRef> out, int max, long now, Take how) {
     Progress<P> p = active.get(piece);
     if (p == null) {
       p = new Progress<>(piece, geometry.blockCount(piece));
       active.put(piece, p);
     }
-    boolean endgame = isEndgame();
+    boolean endgame = how == Take.DUPLICATE && isEndgame();
     for (int b = 0; b < p.blocks && out.size() < max; b++) {
-      if (!duplicate) {
+      if (how == Take.FREE) {
         if (p.state[b] != FREE) {
           continue;
         }
@@ -221,6 +246,8 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
         if (p.state[b] != REQUESTED || p.requesters(b).contains(peer)) {
           continue;
         }
+        // requestedAt is reset when a requester joins, so a block that timed out is asked of one
+        // more peer per timeout, not of every peer at once.
         boolean timedOut = now - p.requestedAt[b] >= requestTimeoutMillis;
         if (!timedOut && !(endgame && p.requesters(b).size() < ENDGAME_REQUESTERS)) {
           continue;

@@ -117,19 +117,79 @@ class PeerTest {
   }
 
   @Test
-  void aWantedBlockGoesToTheSwarmAndAnUnrequestedOneIsDropped() {
+  void aWantedBlockGoesToTheSwarm() {
+    Peer peer = peer(false);
+    peer.handle(all());
+    peer.handle(new PeerMessage.Unchoke());
+    ByteBuf wanted = Unpooled.wrappedBuffer(new byte[16 * 1024]);
+
+    peer.handle(new PeerMessage.Piece(new PieceIndex(0), 0, wanted));
+
+    assertThat(swarm.arrived).containsExactly(BlockRef.of(0, 0, 16 * 1024));
+    assertThat(link.closed).isNull();
+    wanted.release();
+  }
+
+  @Test
+  void aBlockNeverRequestedClosesTheConnectionAndIsNotCounted() {
     Peer peer = peer(false);
     peer.handle(all());
     peer.handle(new PeerMessage.Unchoke());
     ByteBuf unrequested = Unpooled.wrappedBuffer(new byte[10]);
-    ByteBuf wanted = Unpooled.wrappedBuffer(new byte[16 * 1024]);
 
     peer.handle(new PeerMessage.Piece(new PieceIndex(0), 5, unrequested));
-    peer.handle(new PeerMessage.Piece(new PieceIndex(0), 0, wanted));
 
     assertThat(unrequested.refCnt()).isZero();
-    assertThat(swarm.arrived).containsExactly(BlockRef.of(0, 0, 16 * 1024));
-    wanted.release();
+    assertThat(link.closed).contains("never requested");
+    assertThat(peer.downloadedBytes()).isZero();
+    assertThat(swarm.arrived).isEmpty();
+  }
+
+  @Test
+  void aBlockThatArrivesAfterItsCancelIsDroppedQuietly() {
+    Peer peer = peer(false);
+    peer.handle(all());
+    peer.handle(new PeerMessage.Unchoke());
+    BlockRef block = peer.outstanding().get(0);
+    peer.cancel(block);
+    ByteBuf late = Unpooled.wrappedBuffer(new byte[block.length()]);
+
+    peer.handle(new PeerMessage.Piece(block.piece(), block.offset(), late));
+
+    assertThat(late.refCnt()).isZero();
+    assertThat(link.closed).isNull();
+    assertThat(swarm.arrived).isEmpty();
+    ByteBuf again = Unpooled.wrappedBuffer(new byte[block.length()]);
+    peer.handle(new PeerMessage.Piece(block.piece(), block.offset(), again));
+    assertThat(link.closed).as("a second copy was never requested").contains("never requested");
+  }
+
+  @Test
+  void blocksThatWereInFlightWhenThePeerChokedAreDroppedQuietly() {
+    Peer peer = peer(false);
+    peer.handle(all());
+    peer.handle(new PeerMessage.Unchoke());
+    BlockRef block = peer.outstanding().get(0);
+    peer.handle(new PeerMessage.Choke());
+    ByteBuf late = Unpooled.wrappedBuffer(new byte[block.length()]);
+
+    peer.handle(new PeerMessage.Piece(block.piece(), block.offset(), late));
+
+    assertThat(late.refCnt()).isZero();
+    assertThat(link.closed).isNull();
+  }
+
+  @Test
+  void nothingThePeerSendsAfterAViolationIsActedOn() {
+    Peer peer = peer(false);
+    peer.handle(new PeerMessage.Bitfield(new byte[3]));
+    link.sent.clear();
+
+    peer.handle(all());
+    peer.handle(new PeerMessage.Unchoke());
+
+    assertThat(link.sent).as("no interest, no requests").isEmpty();
+    assertThat(peer.isSeed()).isFalse();
   }
 
   @Test

@@ -150,6 +150,32 @@ class StreamingRarestFirstPickerTest {
   }
 
   @Test
+  void aTimedOutRequestIsGivenToAnotherPeerBeforeItStartsNewPieces() {
+    var picker = picker("0000", "1111", 2, 0);
+    List<BlockRef> stuck = picker.pick("silent", bits("1000"), 2, null);
+
+    clock.advance(Duration.ofSeconds(11));
+
+    assertThat(picker.pick("seed", bits("1111"), 2, null))
+        .as("piece 0 waits on a silent peer; pieces 1 to 3 are free but can wait")
+        .isEqualTo(stuck);
+    assertThat(picker.isEndgame()).isFalse();
+    PiecePicker.Received<String> moved = picker.received("seed", stuck.get(0));
+    assertThat(moved.wanted()).isTrue();
+    assertThat(moved.cancel()).containsExactly("silent");
+  }
+
+  @Test
+  void aRequestThatHasNotTimedOutStaysWithItsPeer() {
+    var picker = picker("0000", "1111", 2, 0);
+    List<BlockRef> slow = picker.pick("slow", bits("1000"), 2, null);
+
+    clock.advance(Duration.ofSeconds(9));
+
+    assertThat(picker.pick("seed", bits("1111"), 2, null)).doesNotContainAnyElementsOf(slow);
+  }
+
+  @Test
   void aBlockNobodyRequestedIsNotWanted() {
     var picker = picker("00", "11", 1, 0);
     List<BlockRef> a = picker.pick("a", bits("10"), 1, null);
