@@ -26,6 +26,14 @@ import java.util.Optional;
  * @param downloadBytesPerSecond peer download cap in bytes per second, 0 for none
  * @param adminSocket Unix socket for the admin gRPC API (mode 0660, parent created if missing);
  *     empty for none
+ * @param cacheMaxBytes budget for cached blobs in bytes (blobs being fetched count too), 0 for no
+ *     budget (default)
+ * @param cacheHighWatermarkPercent when the cache holds more than this share of {@code
+ *     cacheMaxBytes}, least recently used blobs are evicted (1 to 100, default 90)
+ * @param cacheLowWatermarkPercent eviction stops at or below this share (0 to the high watermark,
+ *     default 75)
+ * @param cacheTimeToIdle a blob nobody read and no peer downloaded for this long is evicted; zero
+ *     for never (default)
  */
 public record AgentConfig(
     InetSocketAddress listen,
@@ -35,10 +43,16 @@ public record AgentConfig(
     Duration swarmDeadline,
     long uploadBytesPerSecond,
     long downloadBytesPerSecond,
-    Optional<Path> adminSocket) {
+    Optional<Path> adminSocket,
+    long cacheMaxBytes,
+    int cacheHighWatermarkPercent,
+    int cacheLowWatermarkPercent,
+    Duration cacheTimeToIdle) {
 
   public static final InetSocketAddress DEFAULT_LISTEN = new InetSocketAddress("127.0.0.1", 5050);
   public static final Duration DEFAULT_SWARM_DEADLINE = Duration.ofSeconds(60);
+  public static final int DEFAULT_CACHE_HIGH_WATERMARK_PERCENT = 90;
+  public static final int DEFAULT_CACHE_LOW_WATERMARK_PERCENT = 75;
 
   public AgentConfig {
     require(listen, "agent.listen");
@@ -69,11 +83,38 @@ public record AgentConfig(
           "agent.downloadBytesPerSecond must be >= 0 (0 = no limit): " + downloadBytesPerSecond);
     }
     require(adminSocket, "agent.adminSocket");
+    if (cacheMaxBytes < 0) {
+      throw new IllegalArgumentException("agent.cacheMaxBytes must be >= 0 (0 = no budget): "
+          + cacheMaxBytes);
+    }
+    if (cacheHighWatermarkPercent < 1 || cacheHighWatermarkPercent > 100) {
+      throw new IllegalArgumentException("agent.cacheHighWatermarkPercent must be 1..100: "
+          + cacheHighWatermarkPercent);
+    }
+    if (cacheLowWatermarkPercent < 0 || cacheLowWatermarkPercent > cacheHighWatermarkPercent) {
+      throw new IllegalArgumentException("agent.cacheLowWatermarkPercent must be 0.."
+          + cacheHighWatermarkPercent + " (at most agent.cacheHighWatermarkPercent): "
+          + cacheLowWatermarkPercent);
+    }
+    require(cacheTimeToIdle, "agent.cacheTimeToIdle");
+    if (cacheTimeToIdle.isNegative()) {
+      throw new IllegalArgumentException("agent.cacheTimeToIdle must be >= 0 (0 = never): "
+          + cacheTimeToIdle);
+    }
+  }
+
+  /** The settings without the cache keys: no cache budget, watermarks 90/75 %, no time to idle. */
+  public AgentConfig(InetSocketAddress listen, InetSocketAddress peerListen, Path dataDir,
+      List<URI> trackers, Duration swarmDeadline, long uploadBytesPerSecond,
+      long downloadBytesPerSecond, Optional<Path> adminSocket) {
+    this(listen, peerListen, dataDir, trackers, swarmDeadline, uploadBytesPerSecond,
+        downloadBytesPerSecond, adminSocket, 0, DEFAULT_CACHE_HIGH_WATERMARK_PERCENT,
+        DEFAULT_CACHE_LOW_WATERMARK_PERCENT, Duration.ZERO);
   }
 
   /**
    * Listen on 127.0.0.1:5050, peers on a free port of all interfaces, 60 s swarm deadline, no rate
-   * limits, no admin socket.
+   * limits, no admin socket, no cache budget (watermarks 90/75 %), no time to idle.
    */
   public static AgentConfig defaults(Path dataDir, List<URI> trackers) {
     return new AgentConfig(DEFAULT_LISTEN, new InetSocketAddress(0), dataDir, trackers,
@@ -82,27 +123,40 @@ public record AgentConfig(
 
   public AgentConfig withListen(InetSocketAddress value) {
     return new AgentConfig(value, peerListen, dataDir, trackers, swarmDeadline,
-        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket);
+        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
   }
 
   public AgentConfig withPeerListen(InetSocketAddress value) {
     return new AgentConfig(listen, value, dataDir, trackers, swarmDeadline,
-        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket);
+        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
   }
 
   public AgentConfig withSwarmDeadline(Duration value) {
     return new AgentConfig(listen, peerListen, dataDir, trackers, value,
-        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket);
+        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
   }
 
   public AgentConfig withRateLimits(long uploadPerSecond, long downloadPerSecond) {
     return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
-        uploadPerSecond, downloadPerSecond, adminSocket);
+        uploadPerSecond, downloadPerSecond, adminSocket,
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
   }
 
   public AgentConfig withAdminSocket(Optional<Path> value) {
     return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
-        uploadBytesPerSecond, downloadBytesPerSecond, value);
+        uploadBytesPerSecond, downloadBytesPerSecond, value,
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
+  }
+
+  /** The cache keys: budget in bytes (0 = none), watermarks in percent, time to idle (0 = off). */
+  public AgentConfig withCache(long maxBytes, int highWatermarkPercent, int lowWatermarkPercent,
+      Duration timeToIdle) {
+    return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
+        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket, maxBytes, highWatermarkPercent,
+        lowWatermarkPercent, timeToIdle);
   }
 
   /** {@code <tracker>/announce} for each tracker, in order. */

@@ -4,8 +4,13 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.layerswarm.agent.admin.AdminServer;
 import io.layerswarm.agent.admin.AgentSnapshot;
 import io.layerswarm.agent.admin.AgentView;
+import io.layerswarm.agent.admin.Drain;
+import io.layerswarm.agent.admin.Evictor;
+import io.layerswarm.agent.cache.BlobLeases;
+import io.layerswarm.agent.cache.CachePolicy;
 import io.layerswarm.agent.http.RegistryChannelInitializer;
 import io.layerswarm.agent.mirror.BlobFetcher;
+import io.layerswarm.agent.mirror.CacheJanitor;
 import io.layerswarm.agent.mirror.CacheSeeder;
 import io.layerswarm.agent.mirror.EngineSwarm;
 import io.layerswarm.agent.mirror.PullThroughMirror;
@@ -39,12 +44,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +77,10 @@ public final class AgentServer implements AutoCloseable {
   private static final int TRANSFER_THREADS = 4;
   private static final int QUEUE_LENGTH = 1024;
   private static final int HTTP_THREADS = 2;
+  /** Responses streaming blobs that are still arriving, at once; more get 503. */
+  private static final int STREAM_THREADS = 128;
+  /** How often the cache janitor runs at most apart (also after each new blob). */
+  private static final Duration JANITOR_PERIOD = Duration.ofSeconds(30);
   private static final Duration CLOSE_QUIET_PERIOD = Duration.ZERO;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -78,6 +92,9 @@ public final class AgentServer implements AutoCloseable {
   private final PeerTraffic traffic;
   private final InstantSource clock;
   private final Instant startedAt;
+  /** Admin: drain and evict (set once in {@link #start}, before the agent is returned). */
+  private Drain drain;
+  private Evictor evictor;
   private boolean closed;
 
   private AgentServer(List<AutoCloseable> resources, Channel serverChannel, SwarmEngine engine,
@@ -147,19 +164,34 @@ public final class AgentServer implements AutoCloseable {
         traffic.sample(engine.torrents());
       }, tick, tick, TimeUnit.MILLISECONDS);
 
+      BlobLeases leases = new BlobLeases();
+      CachePolicy cachePolicy = new CachePolicy(config.cacheMaxBytes(),
+          config.cacheHighWatermarkPercent(), config.cacheLowWatermarkPercent(),
+          config.cacheTimeToIdle());
+      if (cachePolicy.maxBytes() > 0 || !cachePolicy.timeToIdle().isZero()) {
+        scheduleJanitor(timer, fetcher, new CacheJanitor(store, swarm, engine::torrents, seeder,
+            leases, fetcher, cachePolicy, InstantSource.system()));
+      }
       PullThroughMirror mirror = new PullThroughMirror(upstreams, store, fetcher, blocking,
-          PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES);
+          PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES, leases, InstantSource.system());
+      ThreadPoolExecutor streams = new ThreadPoolExecutor(0, STREAM_THREADS, 30, TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          new ThreadFactoryBuilder().setNameFormat("agent-stream-%d").setDaemon(true).build());
+      started.add(streams::shutdownNow);
       EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
       started.add(() -> shutdown(acceptor));
       EventLoopGroup workers =
           new MultiThreadIoEventLoopGroup(HTTP_THREADS, NioIoHandler.newFactory());
       started.add(() -> shutdown(workers));
+      // Admin drain: counts responses in progress and refuses new requests while draining.
+      Drain drain = new Drain(engine::torrents);
+      started.add(drain);
       Channel server;
       try {
         server = new ServerBootstrap()
             .group(acceptor, workers)
             .channel(NioServerSocketChannel.class)
-            .childHandler(new RegistryChannelInitializer(mirror))
+            .childHandler(drain.wrap(new RegistryChannelInitializer(mirror, streams)))
             .bind(config.listen())
             .sync()
             .channel();
@@ -173,6 +205,8 @@ public final class AgentServer implements AutoCloseable {
           config.trackers().size(), seeded, upstreams);
       AgentServer agent = new AgentServer(started, server, engine, store, fetcher, traffic,
           InstantSource.system());
+      agent.drain = drain;
+      agent.evictor = new Evictor(store, torrents, engine, fetcher::transfers, drain::readers);
       if (config.adminSocket().isPresent()) {
         // Added to the same list, so it closes first and a failure here closes everything.
         started.add(AdminServer.start(config.adminSocket().get(), agent.adminView()));
@@ -191,6 +225,14 @@ public final class AgentServer implements AutoCloseable {
 
   public SwarmEngine engine() {
     return engine;
+  }
+
+  /**
+   * Completes shortly after a drain requested on the admin API finished; the launcher exits the
+   * process then. Never completes otherwise.
+   */
+  public CompletableFuture<Drain.Outcome> drained() {
+    return drain.finished();
   }
 
   /**
@@ -229,6 +271,16 @@ public final class AgentServer implements AutoCloseable {
       @Override
       public Collection<Torrent> torrents() {
         return engine.torrents();
+      }
+
+      @Override
+      public Optional<Evictor> evictor() {
+        return Optional.of(evictor);
+      }
+
+      @Override
+      public Optional<Drain> drain() {
+        return Optional.of(drain);
       }
     };
   }
@@ -278,6 +330,41 @@ public final class AgentServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Runs the cache janitor on the timer: every {@link #JANITOR_PERIOD} (a quarter of the time to
+   * idle if that is shorter, at least 1 s), and soon after each blob the fetcher stores; runs that
+   * are asked for while one is pending coalesce.
+   */
+  private static void scheduleJanitor(ScheduledExecutorService timer, BlobFetcher fetcher,
+      CacheJanitor janitor) {
+    AtomicBoolean pending = new AtomicBoolean();
+    Runnable run = () -> {
+      pending.set(false);
+      try {
+        janitor.run();
+      } catch (IOException | RuntimeException e) {
+        log.warn("cache janitor: {}", e.toString());
+      }
+    };
+    Duration period = JANITOR_PERIOD;
+    Duration tti = janitor.policy().timeToIdle();
+    if (!tti.isZero() && tti.dividedBy(4).compareTo(period) < 0) {
+      period = tti.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0
+          ? Duration.ofSeconds(1) : tti.dividedBy(4);
+    }
+    timer.scheduleWithFixedDelay(run, period.toMillis(), period.toMillis(),
+        TimeUnit.MILLISECONDS);
+    fetcher.onStored(digest -> {
+      if (pending.compareAndSet(false, true)) {
+        try {
+          timer.execute(run);
+        } catch (RejectedExecutionException e) {
+          pending.set(false); // shutting down
+        }
+      }
+    });
   }
 
   /** How often deadlines are checked: a quarter of the deadline, within [50 ms, 1 s]. */

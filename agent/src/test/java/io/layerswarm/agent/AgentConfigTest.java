@@ -84,4 +84,58 @@ class AgentConfigTest {
     assertThat(config.adminSocket()).contains(Path.of("/run/agent.sock"));
     assertThat(config.dataDir()).isEqualTo(DATA);
   }
+
+  @Test
+  void theCacheHasNoBudgetAndNoTimeToIdleByDefaultWithWatermarksNinetyAndSeventyFive() {
+    AgentConfig config = AgentConfig.defaults(DATA, List.of());
+    assertThat(config.cacheMaxBytes()).isZero();
+    assertThat(config.cacheHighWatermarkPercent()).isEqualTo(90);
+    assertThat(config.cacheLowWatermarkPercent()).isEqualTo(75);
+    assertThat(config.cacheTimeToIdle()).isZero();
+  }
+
+  @Test
+  void theConstructorWithoutCacheKeysKeepsTheCacheDefaults() {
+    AgentConfig config = new AgentConfig(AgentConfig.DEFAULT_LISTEN, new InetSocketAddress(0),
+        DATA, List.of(), Duration.ofSeconds(5), 1, 2, Optional.empty());
+    assertThat(config.cacheMaxBytes()).isZero();
+    assertThat(config.cacheHighWatermarkPercent()).isEqualTo(90);
+    assertThat(config.cacheLowWatermarkPercent()).isEqualTo(75);
+    assertThat(config.cacheTimeToIdle()).isZero();
+    assertThat(config.withSwarmDeadline(Duration.ofSeconds(9)).uploadBytesPerSecond()).isEqualTo(1);
+  }
+
+  @Test
+  void cacheKeysAreValidatedByTheirNames() {
+    AgentConfig config = AgentConfig.defaults(DATA, List.of());
+    assertThatThrownBy(() -> config.withCache(-1, 90, 75, Duration.ZERO))
+        .hasMessageContaining("agent.cacheMaxBytes");
+    assertThatThrownBy(() -> config.withCache(1, 0, 0, Duration.ZERO))
+        .hasMessageContaining("agent.cacheHighWatermarkPercent");
+    assertThatThrownBy(() -> config.withCache(1, 101, 75, Duration.ZERO))
+        .hasMessageContaining("agent.cacheHighWatermarkPercent");
+    assertThatThrownBy(() -> config.withCache(1, 80, 81, Duration.ZERO))
+        .hasMessageContaining("agent.cacheLowWatermarkPercent");
+    assertThatThrownBy(() -> config.withCache(1, 80, -1, Duration.ZERO))
+        .hasMessageContaining("agent.cacheLowWatermarkPercent");
+    assertThatThrownBy(() -> config.withCache(1, 90, 75, Duration.ofSeconds(-1)))
+        .hasMessageContaining("agent.cacheTimeToIdle");
+    assertThatThrownBy(() -> config.withCache(1, 90, 75, null))
+        .hasMessageContaining("agent.cacheTimeToIdle");
+  }
+
+  @Test
+  void theCacheKeysSurviveTheOtherWithers() {
+    AgentConfig config = AgentConfig.defaults(DATA, List.of())
+        .withCache(10L << 30, 95, 80, Duration.ofDays(7))
+        .withListen(new InetSocketAddress("127.0.0.1", 0))
+        .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+        .withSwarmDeadline(Duration.ofSeconds(2))
+        .withRateLimits(1, 1)
+        .withAdminSocket(Optional.empty());
+    assertThat(config.cacheMaxBytes()).isEqualTo(10L << 30);
+    assertThat(config.cacheHighWatermarkPercent()).isEqualTo(95);
+    assertThat(config.cacheLowWatermarkPercent()).isEqualTo(80);
+    assertThat(config.cacheTimeToIdle()).isEqualTo(Duration.ofDays(7));
+  }
 }

@@ -1,26 +1,37 @@
 package io.layerswarm.agent.admin;
 
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.layerswarm.agent.mirror.TransferProgress;
 import io.layerswarm.proto.admin.AgentAdminGrpc;
+import io.layerswarm.proto.admin.AgentDrainProgress;
+import io.layerswarm.proto.admin.AgentDrainRequest;
+import io.layerswarm.proto.admin.AgentEvictRequest;
+import io.layerswarm.proto.admin.AgentEvictResponse;
 import io.layerswarm.proto.admin.AgentStatus;
 import io.layerswarm.proto.admin.StatusRequest;
 import io.layerswarm.proto.admin.TorrentInfo;
 import io.layerswarm.proto.admin.TorrentList;
+import io.layerswarm.proto.admin.TorrentPeers;
+import io.layerswarm.proto.admin.TorrentPeersRequest;
 import io.layerswarm.proto.admin.TorrentsRequest;
 import io.layerswarm.proto.admin.Transfer;
 import io.layerswarm.registry.Digest;
 import io.layerswarm.swarm.Torrent;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +55,9 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
   public void status(StatusRequest request, StreamObserver<AgentStatus> response) {
     AgentStatus status;
     try {
-      status = status(agent.snapshot(), agent.torrents());
+      status = status(agent.snapshot(), agent.torrents()).toBuilder()
+          .setDraining(agent.drain().map(Drain::draining).orElse(false))
+          .build();
     } catch (UncheckedIOException e) {
       log.warn("admin status: {}", e.toString());
       response.onError(Status.INTERNAL
@@ -72,6 +85,140 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
     }
     response.onNext(list);
     response.onCompleted();
+  }
+
+  @Override
+  public void peers(TorrentPeersRequest request, StreamObserver<TorrentPeers> response) {
+    Optional<Digest> digest = digest(request.getDigest(), response);
+    if (digest.isEmpty()) {
+      return;
+    }
+    Optional<TorrentPeers> peers;
+    try {
+      peers = peers(digest.get(), agent.torrents());
+    } catch (RuntimeException e) {
+      log.error("admin peers failed", e);
+      response.onError(Status.INTERNAL.withDescription("listing peers failed: " + e)
+          .asRuntimeException());
+      return;
+    }
+    if (peers.isEmpty()) {
+      response.onError(Status.NOT_FOUND.withDescription("the agent holds no torrent for "
+          + digest.get()).asRuntimeException());
+      return;
+    }
+    response.onNext(peers.get());
+    response.onCompleted();
+  }
+
+  @Override
+  public void evict(AgentEvictRequest request, StreamObserver<AgentEvictResponse> response) {
+    Optional<Evictor> evictor = agent.evictor();
+    if (evictor.isEmpty()) {
+      response.onError(Status.UNIMPLEMENTED.withDescription("this agent cannot evict")
+          .asRuntimeException());
+      return;
+    }
+    Optional<Digest> digest = digest(request.getDigest(), response);
+    if (digest.isEmpty()) {
+      return;
+    }
+    Evictor.Evicted evicted;
+    try {
+      evicted = evictor.get().evict(digest.get());
+    } catch (NoSuchElementException e) {
+      response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (Evictor.BlobInUseException e) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage())
+          .asRuntimeException());
+      return;
+    } catch (IOException | RuntimeException e) {
+      log.error("admin evict {} failed", digest.get(), e);
+      response.onError(Status.INTERNAL.withDescription("evicting " + digest.get() + " failed: "
+          + e).asRuntimeException());
+      return;
+    }
+    response.onNext(AgentEvictResponse.newBuilder()
+        .setDigest(evicted.digest().toString())
+        .setTorrentRemoved(evicted.torrentRemoved())
+        .setBlobDeleted(evicted.blobDeleted())
+        .setBlobBytes(evicted.blobBytes())
+        .setMetainfoDeleted(evicted.metainfoDeleted())
+        .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void drain(AgentDrainRequest request, StreamObserver<AgentDrainProgress> response) {
+    Optional<Drain> drain = agent.drain();
+    if (drain.isEmpty()) {
+      response.onError(Status.UNIMPLEMENTED.withDescription("this agent cannot drain")
+          .asRuntimeException());
+      return;
+    }
+    Duration grace = request.hasGraceMillis()
+        ? Duration.ofMillis(request.getGraceMillis()) : Drain.DEFAULT_GRACE;
+    Duration timeout = request.hasTimeoutMillis()
+        ? Duration.ofMillis(request.getTimeoutMillis()) : Drain.DEFAULT_TIMEOUT;
+    try {
+      drain.get().start(grace, timeout);
+    } catch (IllegalArgumentException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage())
+          .asRuntimeException());
+      return;
+    }
+    ServerCallStreamObserver<AgentDrainProgress> call =
+        (ServerCallStreamObserver<AgentDrainProgress>) response;
+    Consumer<AgentDrainProgress> listener = progress -> {
+      if (call.isCancelled()) {
+        throw new IllegalStateException("the client went away");
+      }
+      call.onNext(progress);
+      if (progress.getState() != AgentDrainProgress.State.DRAINING) {
+        call.onCompleted();
+      }
+    };
+    // The drain goes on without this caller.
+    call.setOnCancelHandler(() -> drain.get().unsubscribe(listener));
+    try {
+      drain.get().subscribe(listener);
+    } catch (IllegalStateException e) {
+      response.onError(Status.UNAVAILABLE.withDescription("the agent is stopping")
+          .asRuntimeException());
+    }
+  }
+
+  /** The torrent of {@code digest} with its peer count; empty if the engine holds none. */
+  static Optional<TorrentPeers> peers(Digest digest, Collection<Torrent> torrents) {
+    // One info hash per blob (decision 2); should there be more, the most complete one answers.
+    return torrents.stream()
+        .filter(t -> t.metainfo().name().equals(digest.hex()))
+        .max(Comparator.comparingLong(Torrent::verifiedBytes)
+            .thenComparing(t -> t.infoHash().hex(), Comparator.reverseOrder()))
+        .map(t -> TorrentPeers.newBuilder()
+            .setDigest(digest.toString())
+            .setInfoHash(t.infoHash().hex())
+            .setSize(t.metainfo().length())
+            .setVerifiedBytes(t.verifiedBytes())
+            .setComplete(t.isComplete())
+            .setConnectedPeers(t.connectedPeers())
+            .setUploadedBytes(t.uploadedBytes())
+            .setDownloadedBytes(t.downloadedBytes())
+            // The engine's public Torrent API gives only the number of peer connections.
+            .setPeerDetails(false)
+            .build());
+  }
+
+  /** Parses {@code sha256:<hex>}, or answers INVALID_ARGUMENT and returns empty. */
+  private static Optional<Digest> digest(String value, StreamObserver<?> response) {
+    try {
+      return Optional.of(Digest.parse(value));
+    } catch (IllegalArgumentException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("'" + value + "' is not a blob"
+          + " digest: " + e.getMessage()).asRuntimeException());
+      return Optional.empty();
+    }
   }
 
   /** The status message: transfers sorted by digest, with the peers of their torrents. */

@@ -2,6 +2,7 @@ package io.layerswarm.agent.admin;
 
 import io.layerswarm.swarm.Torrent;
 import java.util.Collection;
+import java.util.Optional;
 
 /**
  * The agent as its admin API sees it. The agent implements it; this package does not depend on
@@ -19,4 +20,14 @@ public interface AgentView {
 
   /** The torrents the swarm engine holds now. Does not block. */
   Collection<Torrent> torrents();
+
+  /** Removes blobs on request; empty when this agent cannot (the Evict call is unimplemented). */
+  default Optional<Evictor> evictor() {
+    return Optional.empty();
+  }
+
+  /** Takes the agent out of service; empty when this agent cannot (Drain is unimplemented). */
+  default Optional<Drain> drain() {
+    return Optional.empty();
+  }
 }

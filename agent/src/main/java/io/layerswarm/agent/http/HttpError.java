@@ -1,6 +1,7 @@
 package io.layerswarm.agent.http;
 
 import io.layerswarm.agent.mirror.BlobNotFoundException;
+import io.layerswarm.agent.mirror.BlobReadException;
 import io.layerswarm.agent.mirror.BlobVerificationException;
 import io.layerswarm.agent.mirror.ManifestNotFoundException;
 import io.layerswarm.agent.mirror.MirrorException;
@@ -46,7 +47,8 @@ record HttpError(HttpResponseStatus status, ErrorCode code, String message) {
       return of(ErrorCode.TOOMANYREQUESTS, t);
     }
     if (t instanceof BlobVerificationException) {
-      // Nothing was sent yet: a gateway error makes the client retry, and it never sees bad bytes.
+      // Nothing was sent yet (a stream that fails later is aborted instead): a gateway error makes
+      // the client retry, and it never sees bad bytes.
       return new HttpError(HttpResponseStatus.BAD_GATEWAY, ErrorCode.UNAVAILABLE, t.getMessage());
     }
     if (t instanceof MirrorException) {
@@ -67,11 +69,18 @@ record HttpError(HttpResponseStatus status, ErrorCode code, String message) {
     return new HttpError(HttpResponseStatus.valueOf(code.httpStatus()), code, t.getMessage());
   }
 
+  /**
+   * The failure that means something: without future wrappers, and for a stream that failed
+   * before its first byte, the mirror's reason.
+   */
   static Throwable unwrap(Throwable t) {
     Throwable cause = t;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException)
         && cause.getCause() != null) {
       cause = cause.getCause();
+    }
+    if (cause instanceof BlobReadException read) {
+      return read.reason();
     }
     return cause;
   }

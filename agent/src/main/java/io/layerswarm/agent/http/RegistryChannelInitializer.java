@@ -8,12 +8,15 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Builds the registry API pipeline of one client connection: HTTP codec, a guard that answers
- * oversized or malformed requests, keep-alive, a small aggregator (pull requests have no body;
- * blob bodies only ever go out, as file regions, so nothing large is aggregated), and the registry
- * handler.
+ * oversized or malformed requests, keep-alive, the chunked writer (it sends blobs that are still
+ * arriving, chunk by chunk while the channel is writable), a small aggregator (pull requests have
+ * no body; blob bodies only ever go out, as file regions or chunks, so nothing large is
+ * aggregated), and the registry handler.
  */
 public final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** Longest request line; dockerd and containerd URIs are well under 1 KiB. */
@@ -24,9 +27,15 @@ public final class RegistryChannelInitializer extends ChannelInitializer<SocketC
   public static final int MAX_REQUEST_BODY = 8 * 1024;
 
   private final RegistryMirror mirror;
+  private final ExecutorService pumps;
 
-  public RegistryChannelInitializer(RegistryMirror mirror) {
+  /**
+   * @param pumps runs the blocking reads of blobs streamed while they arrive, one task per such
+   *     response; a bounded pool (a refused task gets 503)
+   */
+  public RegistryChannelInitializer(RegistryMirror mirror, ExecutorService pumps) {
     this.mirror = mirror;
+    this.pumps = pumps;
   }
 
   @Override
@@ -37,7 +46,8 @@ public final class RegistryChannelInitializer extends ChannelInitializer<SocketC
         .setMaxHeaderSize(MAX_HEADER_SIZE)));
     pipeline.addLast("size-guard", new RequestSizeGuard(MAX_INITIAL_LINE_LENGTH, MAX_HEADER_SIZE));
     pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
+    pipeline.addLast("chunked-writer", new ChunkedWriteHandler());
     pipeline.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY));
-    pipeline.addLast("registry", new RegistryRequestHandler(mirror));
+    pipeline.addLast("registry", new RegistryRequestHandler(mirror, pumps));
   }
 }

@@ -1,14 +1,19 @@
 package io.layerswarm.agent.http;
 
+import io.layerswarm.agent.mirror.BlobBody;
+import io.layerswarm.agent.mirror.LiveBlob;
+import io.layerswarm.agent.mirror.MirrorException;
 import io.layerswarm.agent.mirror.OpenBlob;
 import io.layerswarm.agent.mirror.RegistryMirror;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
+import io.layerswarm.registry.server.ErrorCode;
 import io.layerswarm.registry.server.RegistryApiException;
 import io.layerswarm.registry.server.Route;
 import io.layerswarm.registry.server.RouteParser;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -18,12 +23,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * futures complete on other threads; their results are handed back to this channel's event loop,
  * which alone touches the handler's state. One request per connection is answered at a time:
  * reading pauses (autoRead off) until the answer is written, and pipelined requests wait in order.
+ *
+ * <p>Blob GETs: a cached blob goes out zero-copy; a blob still arriving is streamed ({@link
+ * StreamingBody}, read on a pump thread) and its head goes out with the first verified bytes. If
+ * the blob fails before its first byte the answer is an error status; if it fails later (for
+ * example its digest check) the connection is closed before the body is complete, so the client
+ * sees a short read and retries, and never a complete wrong blob.
  */
 final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(RegistryRequestHandler.class);
@@ -41,11 +56,14 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
   private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
 
   private final RegistryMirror mirror;
+  private final ExecutorService pumps;
   private final Queue<FullHttpRequest> pipelined = new ArrayDeque<>();
   private boolean busy;
 
-  RegistryRequestHandler(RegistryMirror mirror) {
+  /** @param pumps runs the blocking reads of blobs streamed while they arrive */
+  RegistryRequestHandler(RegistryMirror mirror, ExecutorService pumps) {
     this.mirror = mirror;
+    this.pumps = pumps;
   }
 
   @Override
@@ -95,15 +113,18 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
             ? failure(request, error, true) : BlobResponder.head(found)));
       } else {
         Optional<String> range = Optional.ofNullable(request.headers().get(HttpHeaderNames.RANGE));
-        CompletableFuture<OpenBlob> opened = mirror.openBlob(blob);
+        long started = System.nanoTime();
+        CompletableFuture<BlobBody> opened = mirror.openBlob(blob);
         onLoop(ctx, opened, (found, error) -> {
           if (error != null) {
             respond(ctx, failure(request, error, false));
           } else if (!ctx.channel().isActive()) {
-            BlobResponder.closeQuietly(found);
+            found.discard();
             next(ctx);
-          } else {
-            BlobResponder.write(ctx, found, range).addListener(f -> written(ctx, (ChannelFuture) f));
+          } else if (found instanceof OpenBlob stored) {
+            BlobResponder.write(ctx, stored, range).addListener(f -> written(ctx, (ChannelFuture) f));
+          } else if (found instanceof LiveBlob live) {
+            stream(ctx, request, live, range, started);
           }
         });
       }
@@ -111,6 +132,67 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
       respond(ctx, Responses.error(HttpError.of(new IllegalStateException(
           "unhandled route " + route)), head));
     }
+  }
+
+  /**
+   * Answers a GET with a blob that is still arriving: starts the pump, and writes the head once
+   * the first bytes are ready (or an error answer if the blob failed before any byte).
+   */
+  private void stream(ChannelHandlerContext ctx, FullHttpRequest request, LiveBlob live,
+      Optional<String> range, long startedNanos) {
+    ByteRange.Request wanted = ByteRange.parse(range, live.size());
+    if (wanted instanceof ByteRange.Unsatisfiable) {
+      live.discard();
+      respond(ctx, BlobResponder.rangeNotSatisfiable(live.digest(), live.size(), range));
+      return;
+    }
+    ChunkedWriteHandler writer = ctx.pipeline().get(ChunkedWriteHandler.class);
+    if (writer == null) {
+      throw new IllegalStateException("the pipeline has no chunked writer to stream with");
+    }
+    StreamingBody body;
+    try {
+      body = BlobResponder.startStream(live, wanted, pumps, ctx.alloc(), writer::resumeTransfer);
+    } catch (RejectedExecutionException e) {
+      respond(ctx, Responses.error(new HttpError(
+          HttpResponseStatus.valueOf(ErrorCode.UNAVAILABLE.httpStatus()), ErrorCode.UNAVAILABLE,
+          "agent is busy: no thread free to stream blob " + live.digest()), false));
+      return;
+    }
+    // A client that goes away before the first byte must stop the pump too.
+    ChannelFutureListener onClose = f -> body.close();
+    ctx.channel().closeFuture().addListener(onClose);
+    onLoop(ctx, body.ready(), (ok, error) -> {
+      if (error != null || !ctx.channel().isActive()) {
+        body.close();
+        ctx.channel().closeFuture().removeListener(onClose);
+        if (ctx.channel().isActive()) {
+          respond(ctx, failure(request, error, false));
+        } else {
+          next(ctx);
+        }
+        return;
+      }
+      if (log.isDebugEnabled()) {
+        log.debug("{} {}: first bytes of {} ready to send after {} ms", request.method(),
+            request.uri(), live.digest(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+      }
+      BlobResponder.writeStream(ctx, live.digest(), live.size(), wanted, body).addListener(f -> {
+        ctx.channel().closeFuture().removeListener(onClose);
+        if (!f.isSuccess()) {
+          Throwable why = HttpError.unwrap(f.cause());
+          if (why instanceof MirrorException) {
+            log.warn("{} {}: aborted the response, the client will retry: {}", request.method(),
+                request.uri(), why.getMessage());
+          } else {
+            log.debug("{} {}: response cut short: {}", request.method(), request.uri(),
+                why.toString());
+          }
+        }
+        written(ctx, (ChannelFuture) f);
+      });
+    });
   }
 
   private static FullHttpResponse manifest(Manifest manifest) {
@@ -152,8 +234,8 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
         action.accept(value, error);
       } catch (RuntimeException e) {
         log.error("answering on {} failed; closing it", ctx.channel(), e);
-        if (value instanceof OpenBlob blob) {
-          BlobResponder.closeQuietly(blob);
+        if (value instanceof BlobBody body) {
+          body.discard();
         }
         ctx.close();
       }

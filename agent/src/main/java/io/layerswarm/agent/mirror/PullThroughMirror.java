@@ -1,5 +1,6 @@
 package io.layerswarm.agent.mirror;
 
+import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.mirror.UpstreamErrors.Subject;
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.Manifest;
@@ -11,22 +12,28 @@ import io.layerswarm.registry.server.Route.ManifestRoute;
 import io.layerswarm.registry.store.BlobStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's mirror: manifests pass through to the upstream (digest-addressed ones are cached in
- * memory), blobs are served from the local store and fetched into it by the {@link BlobFetcher}
- * when missing. The upstream is the one the route's namespace names, else the default one.
+ * memory), blobs are served from the local store, or, when missing, streamed from the {@link
+ * BlobFetcher}'s transfer that brings them into the store. The upstream is the one the route's namespace names, else the default one.
  * Thread-safe; blocking work runs on the executor given to the constructor.
  */
 public final class PullThroughMirror implements RegistryMirror {
+  private static final Logger log = LoggerFactory.getLogger(PullThroughMirror.class);
   /** Default bound on the memory used by cached manifests. */
   public static final long DEFAULT_MANIFEST_CACHE_BYTES = 64L * 1024 * 1024;
 
@@ -35,18 +42,36 @@ public final class PullThroughMirror implements RegistryMirror {
   private final BlobFetcher fetcher;
   private final Executor blocking;
   private final ManifestFetcher manifests;
+  private final BlobLeases leases;
+  private final InstantSource clock;
 
   /**
+   * A mirror whose blob reads are not tracked for the cache janitor, with the system clock.
+   *
    * @param blocking a bounded executor for upstream calls and file system lookups
    * @param manifestCacheBytes bound on the summed size of manifests cached by digest
    */
   public PullThroughMirror(Upstreams upstreams, BlobStore store, BlobFetcher fetcher,
       Executor blocking, long manifestCacheBytes) {
+    this(upstreams, store, fetcher, blocking, manifestCacheBytes, new BlobLeases(),
+        InstantSource.system());
+  }
+
+  /**
+   * @param blocking a bounded executor for upstream calls and file system lookups
+   * @param manifestCacheBytes bound on the summed size of manifests cached by digest
+   * @param leases where blob reads are registered while they last, for the cache janitor
+   * @param clock the time a cache hit records as the blob's last access
+   */
+  public PullThroughMirror(Upstreams upstreams, BlobStore store, BlobFetcher fetcher,
+      Executor blocking, long manifestCacheBytes, BlobLeases leases, InstantSource clock) {
     this.upstreams = upstreams;
     this.store = store;
     this.fetcher = fetcher;
     this.blocking = blocking;
     this.manifests = new ManifestFetcher(blocking, manifestCacheBytes);
+    this.leases = leases;
+    this.clock = clock;
   }
 
   @Override
@@ -99,7 +124,7 @@ public final class PullThroughMirror implements RegistryMirror {
   }
 
   @Override
-  public CompletableFuture<OpenBlob> openBlob(BlobRoute route) {
+  public CompletableFuture<BlobBody> openBlob(BlobRoute route) {
     UpstreamChoice upstream;
     try {
       upstream = UpstreamChoice.of(upstreams, route.namespace());
@@ -108,21 +133,41 @@ public final class PullThroughMirror implements RegistryMirror {
     }
     Digest digest = route.digest();
     // One task on the blocking executor looks in the store and, on a miss, joins or starts the
-    // fetch; nothing here runs on the caller's thread.
+    // fetch; nothing here runs on the caller's thread. The lease keeps the janitor away from the
+    // blob from the lookup until the response is done with it.
     return Futures.supply(() -> {
-      Optional<OpenBlob> local = openLocal(digest);
-      if (local.isPresent()) {
-        return CompletableFuture.completedFuture(local.get());
+      BlobLeases.Lease lease = leases.acquire(digest);
+      try {
+        Optional<OpenBlob> local = openLocal(digest, lease);
+        if (local.isPresent()) {
+          return CompletableFuture.<BlobBody>completedFuture(local.get());
+        }
+        CompletableFuture<BlobBody> body = fetcher.open(upstream, route.name(), digest, lease)
+            .thenCompose(live -> live.isPresent()
+                ? CompletableFuture.<BlobBody>completedFuture(live.get())
+                : Futures.<BlobBody>supply(() -> openLocal(digest, lease).orElseThrow(() ->
+                    new MirrorStorageException("blob " + digest + " left the store right after"
+                        + " it was fetched")), blocking, "open blob " + digest));
+        body.whenComplete((opened, failure) -> {
+          if (failure != null) {
+            lease.close();
+          }
+        });
+        return body;
+      } catch (Throwable t) {
+        lease.close();
+        throw t;
       }
-      return fetcher.fetch(upstream, route.name(), digest)
-          .thenCompose(fetched -> Futures.supply(() -> openLocal(digest).orElseThrow(() ->
-              new MirrorStorageException("blob " + digest + " left the store right after it"
-                  + " was fetched")), blocking, "open blob " + digest));
     }, blocking, "look up blob " + digest).thenCompose(opened -> opened);
   }
 
-  /** The stored blob opened for reading, or empty when the store does not have it. */
-  private Optional<OpenBlob> openLocal(Digest digest) throws MirrorStorageException {
+  /**
+   * The stored blob opened for reading, or empty when the store does not have it. A hit counts
+   * as an access: the file's modification time becomes now, which the cache janitor reads (also
+   * after a restart).
+   */
+  private Optional<OpenBlob> openLocal(Digest digest, BlobLeases.Lease lease)
+      throws MirrorStorageException {
     Optional<Path> path = store.path(digest);
     if (path.isEmpty()) {
       return Optional.empty();
@@ -130,7 +175,8 @@ public final class PullThroughMirror implements RegistryMirror {
     try {
       FileChannel channel = FileChannel.open(path.get(), StandardOpenOption.READ);
       try {
-        return Optional.of(new OpenBlob(digest, channel, channel.size()));
+        touch(path.get());
+        return Optional.of(new OpenBlob(digest, channel, channel.size(), lease));
       } catch (IOException | RuntimeException e) {
         channel.close();
         throw e;
@@ -139,6 +185,15 @@ public final class PullThroughMirror implements RegistryMirror {
       return Optional.empty(); // deleted since the lookup
     } catch (IOException e) {
       throw new MirrorStorageException("opening stored blob " + digest + " failed: " + e, e);
+    }
+  }
+
+  private void touch(Path file) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.from(clock.instant()));
+    } catch (IOException e) {
+      // Only the eviction order suffers.
+      log.debug("could not record an access to {}: {}", file, e.toString());
     }
   }
 }

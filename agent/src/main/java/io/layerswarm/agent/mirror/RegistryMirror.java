@@ -28,9 +28,10 @@ public interface RegistryMirror {
   CompletableFuture<BlobInfo> statBlob(BlobRoute route);
 
   /**
-   * The blob, opened for reading from the local store; fetched (swarm first, origin as fallback)
-   * and verified against its digest first if it is not cached. The caller owns the result and must
-   * close it.
+   * The blob: opened from the local store when cached ({@link OpenBlob}); otherwise its fetch
+   * (swarm first, origin as fallback) is joined or started and the answer is a {@link LiveBlob}
+   * to stream while it arrives, as soon as its size is known. The caller owns the result and must
+   * send or {@link BlobBody#discard discard} it.
    */
-  CompletableFuture<OpenBlob> openBlob(BlobRoute route);
+  CompletableFuture<BlobBody> openBlob(BlobRoute route);
 }

@@ -17,9 +17,14 @@ import io.layerswarm.agent.AgentServer;
 import io.layerswarm.agent.mirror.TransferProgress;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.proto.admin.AgentAdminGrpc;
+import io.layerswarm.proto.admin.AgentDrainProgress;
+import io.layerswarm.proto.admin.AgentDrainRequest;
+import io.layerswarm.proto.admin.AgentEvictRequest;
 import io.layerswarm.proto.admin.AgentStatus;
 import io.layerswarm.proto.admin.StatusRequest;
 import io.layerswarm.proto.admin.TorrentInfo;
+import io.layerswarm.proto.admin.TorrentPeers;
+import io.layerswarm.proto.admin.TorrentPeersRequest;
 import io.layerswarm.proto.admin.TorrentsRequest;
 import io.layerswarm.proto.admin.Transfer;
 import io.layerswarm.registry.Digest;
@@ -40,6 +45,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -67,6 +73,12 @@ class AdminServerTest {
     AgentSnapshot snapshot;
     List<Torrent> torrents = List.of();
     RuntimeException failure;
+    Drain drain;
+
+    @Override
+    public Optional<Drain> drain() {
+      return Optional.ofNullable(drain);
+    }
 
     @Override
     public AgentSnapshot snapshot() {
@@ -276,5 +288,100 @@ class AdminServerTest {
     assertThat(status.getCachedBlobs()).isZero();
     agent.close();
     assertThat(socket).doesNotExist();
+  }
+
+  @Test
+  void peersReportsTheTorrentOfTheDigestWithItsPeerCountAndNoPerPeerDetails() throws IOException {
+    Metainfo meta = StaticTorrent.metainfo(dir, new byte[40_000]);
+    FixedView view = new FixedView();
+    view.torrents = List.of(new StaticTorrent(meta, 16_384, 3, 100, 200));
+    Path socket = dir.resolve("agent.sock");
+    start(socket, view);
+
+    TorrentPeers peers = client(socket).peers(
+        TorrentPeersRequest.newBuilder().setDigest("sha256:" + meta.name()).build());
+
+    assertThat(peers.getDigest()).isEqualTo("sha256:" + meta.name());
+    assertThat(peers.getInfoHash()).isEqualTo(meta.infoHash().hex());
+    assertThat(peers.getSize()).isEqualTo(40_000);
+    assertThat(peers.getVerifiedBytes()).isEqualTo(16_384);
+    assertThat(peers.getComplete()).isFalse();
+    assertThat(peers.getConnectedPeers()).isEqualTo(3);
+    assertThat(peers.getUploadedBytes()).isEqualTo(100);
+    assertThat(peers.getDownloadedBytes()).isEqualTo(200);
+    assertThat(peers.getPeerDetails()).isFalse();
+    assertThat(peers.getPeersList()).isEmpty();
+  }
+
+  @Test
+  void peersOfAnUnknownDigestIsNotFoundAndOfAMalformedOneAnInvalidArgument() throws IOException {
+    Path socket = dir.resolve("agent.sock");
+    start(socket, new FixedView());
+    String unknown = Digest.sha256(new byte[] {9}).toString();
+
+    assertThatThrownBy(() -> client(socket).peers(
+            TorrentPeersRequest.newBuilder().setDigest(unknown).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND))
+        .hasMessageContaining(unknown);
+    assertThatThrownBy(() -> client(socket).peers(
+            TorrentPeersRequest.newBuilder().setDigest("sha256:xyz").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void anAgentWithoutEvictorOrDrainSaysUnimplemented() throws IOException {
+    Path socket = dir.resolve("agent.sock");
+    start(socket, new FixedView());
+    String digest = Digest.sha256(new byte[] {9}).toString();
+
+    assertThatThrownBy(() -> client(socket).evict(
+            AgentEvictRequest.newBuilder().setDigest(digest).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
+    assertThatThrownBy(() -> client(socket).drain(AgentDrainRequest.getDefaultInstance()).next())
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
+  }
+
+  @Test
+  void drainStreamsProgressUntilTheFinalStateAndStatusSaysDraining() throws IOException {
+    FixedView view = new FixedView();
+    view.snapshot = snapshot(List.of());
+    view.drain = new Drain(() -> view.torrents, System::nanoTime, Duration.ofMillis(20));
+    open.add(view.drain);
+    Path socket = dir.resolve("agent.sock");
+    start(socket, view);
+    assertThat(client(socket).status(StatusRequest.getDefaultInstance()).getDraining()).isFalse();
+
+    Iterator<AgentDrainProgress> stream = client(socket).drain(AgentDrainRequest.newBuilder()
+        .setGraceMillis(100).setTimeoutMillis(5000).build());
+    List<AgentDrainProgress> messages = new ArrayList<>();
+    stream.forEachRemaining(messages::add);
+
+    assertThat(messages.get(0).getState()).isEqualTo(AgentDrainProgress.State.DRAINING);
+    assertThat(messages.get(0).getGraceMillis()).isEqualTo(100);
+    assertThat(messages.get(0).getTimeoutMillis()).isEqualTo(5000);
+    assertThat(messages.get(messages.size() - 1).getState())
+        .isEqualTo(AgentDrainProgress.State.DRAINED);
+    assertThat(messages).filteredOn(m -> m.getState() != AgentDrainProgress.State.DRAINING)
+        .hasSize(1);
+    assertThat(client(socket).status(StatusRequest.getDefaultInstance()).getDraining()).isTrue();
+  }
+
+  @Test
+  void drainSettingsOutOfRangeAreAnInvalidArgumentAndStartNothing() throws IOException {
+    FixedView view = new FixedView();
+    view.drain = new Drain(List::of, System::nanoTime, null);
+    Path socket = dir.resolve("agent.sock");
+    start(socket, view);
+
+    assertThatThrownBy(() -> client(socket).drain(AgentDrainRequest.newBuilder()
+            .setTimeoutMillis(0).build()).next())
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT))
+        .hasMessageContaining("timeout");
+    assertThat(view.drain.draining()).isFalse();
   }
 }

@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.registry.Manifest;
+import io.layerswarm.registry.client.BlobStream;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
+import io.layerswarm.registry.client.RegistryException;
+import io.layerswarm.registry.client.UnexpectedResponseException;
+import io.layerswarm.registry.client.UpstreamRegistry;
+import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
 import io.layerswarm.registry.store.FileBlobStore;
 import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
@@ -22,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -362,5 +369,107 @@ class BlobFetcherTest {
       assertThat(seed.file()).isEqualTo(store.path(firstDigest).orElseThrow());
       assertThat(seed.metainfo().announce()).isEqualTo(OUR_ANNOUNCE);
     });
+  }
+
+  @Test
+  void afterTheSwarmsCopyFailedVerificationTheOriginServesTheBlobUntilTheRefusalEnds()
+      throws Exception {
+    byte[] wanted = randomBytes(30_000, 20);
+    Digest digest = origin.putBlob(REPO, wanted);
+    CompletableFuture<Void> first = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(seederMetainfo(randomBytes(30_000, 21), digest.hex()));
+    swarm.onlyDownload().torrent().finish(randomBytes(30_000, 21));
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+        .cause().isInstanceOf(BlobVerificationException.class);
+
+    await(fetcher.fetch(upstream, REPO, digest));
+
+    assertThat(metainfo.calls).as("the retry did not ask the trackers").hasSize(1);
+    assertThat(origin.blobRequests()).isEqualTo(1);
+    assertThat(store.contains(digest)).isTrue();
+    assertThat(fetcher.swarmRefused(digest)).isTrue();
+    clock.advance(BlobFetcher.SWARM_REFUSAL);
+    fetcher.tick();
+    assertThat(fetcher.swarmRefused(digest)).isFalse();
+  }
+
+  @Test
+  void aStalledDownloadKeepsItsVerifiedPrefixAndAsksTheOriginOnlyForTheRest() throws Exception {
+    byte[] content = randomBytes(10 * PIECE + 99, 22);
+    Digest digest = origin.putBlob(REPO, content);
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
+    torrent.provide(content);
+    torrent.verifyUpTo(4 * PIECE);
+    fetcher.tick();
+    clock.advance(DEADLINE);
+
+    fetcher.tick();
+
+    await(fetch);
+    assertThat(store.contains(digest)).isTrue();
+    assertThat(origin.blobBytesServed()).isEqualTo(content.length - 4 * PIECE);
+    assertThat(fetcher.bytesFromOrigin()).isEqualTo(content.length - 4 * PIECE);
+    try (Stream<Path> left = Files.list(dir.resolve("partial"))) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void anOriginThatIgnoresRangeIsReadFromTheStartSkippingWhatTheSwarmGave() throws Exception {
+    byte[] content = randomBytes(6 * PIECE, 23);
+    Digest digest = origin.putBlob(REPO, content);
+    UpstreamRegistry noRanges = new UpstreamRegistry() {
+      @Override
+      public URI baseUri() {
+        return origin.baseUri();
+      }
+
+      @Override
+      public void ping() {}
+
+      @Override
+      public Manifest getManifest(RepositoryName repo, String reference, List<String> accept)
+          throws RegistryException {
+        return origin.getManifest(repo, reference, accept);
+      }
+
+      @Override
+      public ManifestHead headManifest(RepositoryName repo, String reference,
+          List<String> accept) throws RegistryException {
+        return origin.headManifest(repo, reference, accept);
+      }
+
+      @Override
+      public long blobSize(RepositoryName repo, Digest blob) throws RegistryException {
+        return origin.blobSize(repo, blob);
+      }
+
+      @Override
+      public BlobStream openBlob(RepositoryName repo, Digest blob, long offset)
+          throws RegistryException {
+        if (offset > 0) {
+          throw new UnexpectedResponseException("asked for bytes from " + offset
+              + " and got HTTP 200 (the upstream ignored Range)", 200, null);
+        }
+        return origin.openBlob(repo, blob, 0);
+      }
+    };
+    CompletableFuture<Void> fetch = fetcher.fetch(new UpstreamChoice("origin.test:5000",
+        noRanges), REPO, digest);
+    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
+    torrent.provide(content);
+    torrent.verifyUpTo(2 * PIECE);
+    fetcher.tick();
+    clock.advance(DEADLINE);
+
+    fetcher.tick();
+
+    await(fetch);
+    assertThat(store.contains(digest)).isTrue();
+    assertThat(Files.readAllBytes(store.path(digest).orElseThrow())).isEqualTo(content);
+    assertThat(origin.blobBytesServed()).isEqualTo(content.length);
   }
 }

@@ -5,19 +5,28 @@ import io.layerswarm.swarm.metainfo.InfoHash;
 import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** A swarm whose downloads the test finishes by hand. Records what the fetcher asked of it. */
+/**
+ * A swarm whose downloads the test drives by hand: it provides the bytes, marks how many are
+ * verified, and finishes. Records what the fetcher asked of it.
+ */
 final class FakeSwarm implements Swarm {
   record Download(Metainfo metainfo, Path partFile, Path finalFile, FakeTorrent torrent) {}
 
-  record Seed(Metainfo metainfo, Path file) {}
+  record Seed(Metainfo metainfo, Path file, FakeTorrent torrent) {}
 
   final List<Download> downloads = new CopyOnWriteArrayList<>();
   final List<Seed> seeds = new CopyOnWriteArrayList<>();
@@ -32,8 +41,8 @@ final class FakeSwarm implements Swarm {
 
   @Override
   public Torrent seed(Metainfo metainfo, Path file) {
-    seeds.add(new Seed(metainfo, file));
     FakeTorrent torrent = new FakeTorrent(metainfo, file);
+    seeds.add(new Seed(metainfo, file, torrent));
     torrent.completion.complete(file);
     return torrent;
   }
@@ -43,10 +52,30 @@ final class FakeSwarm implements Swarm {
     removed.add(infoHash);
     for (Download download : downloads) {
       if (download.metainfo().infoHash().equals(infoHash)) {
-        download.torrent().completion.completeExceptionally(
-            new IOException("torrent " + infoHash + " removed"));
+        download.torrent().remove();
       }
     }
+    for (Seed seed : seeds) {
+      if (seed.metainfo().infoHash().equals(infoHash)) {
+        seed.torrent().remove();
+      }
+    }
+  }
+
+  /** Torrents not removed, as an engine would list them. */
+  Collection<Torrent> torrents() {
+    List<Torrent> result = new ArrayList<>();
+    for (Download download : downloads) {
+      if (!download.torrent().removed()) {
+        result.add(download.torrent());
+      }
+    }
+    for (Seed seed : seeds) {
+      if (!seed.torrent().removed()) {
+        result.add(seed.torrent());
+      }
+    }
+    return result;
   }
 
   Download onlyDownload() {
@@ -61,17 +90,73 @@ final class FakeSwarm implements Swarm {
     private final Path finalFile;
     final CompletableFuture<Path> completion = new CompletableFuture<>();
     volatile long verifiedBytes;
+    volatile long uploadedBytes;
+    volatile int connectedPeers;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private byte[] content;
+    private boolean removed;
 
     FakeTorrent(Metainfo metainfo, Path finalFile) {
       this.metainfo = metainfo;
       this.finalFile = finalFile;
     }
 
+    /** The bytes this download will have; streams read verified ones from here. */
+    void provide(byte[] bytes) {
+      lock.lock();
+      try {
+        content = bytes.clone();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Marks the first {@code bytes} verified, waking streams. */
+    void verifyUpTo(long bytes) {
+      lock.lock();
+      try {
+        verifiedBytes = bytes;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
     /** Writes {@code content} as the finished download and completes. */
-    void finish(byte[] content) throws IOException {
-      Files.write(finalFile, content);
-      verifiedBytes = content.length;
+    void finish(byte[] bytes) throws IOException {
+      Files.write(finalFile, bytes);
+      lock.lock();
+      try {
+        if (content == null) {
+          content = bytes.clone();
+        }
+        verifiedBytes = bytes.length;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
       completion.complete(finalFile);
+    }
+
+    void remove() {
+      lock.lock();
+      try {
+        removed = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      completion.completeExceptionally(new IOException("torrent " + infoHash() + " removed"));
+    }
+
+    boolean removed() {
+      lock.lock();
+      try {
+        return removed;
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override
@@ -101,12 +186,12 @@ final class FakeSwarm implements Swarm {
 
     @Override
     public int connectedPeers() {
-      return 0;
+      return connectedPeers;
     }
 
     @Override
     public long uploadedBytes() {
-      return 0;
+      return uploadedBytes;
     }
 
     @Override
@@ -114,9 +199,60 @@ final class FakeSwarm implements Swarm {
       return verifiedBytes;
     }
 
+    /** Like the engine's: verified bytes in order, blocking for more, failing once removed. */
     @Override
     public InputStream openStream(long offset) {
-      throw new UnsupportedOperationException("not used by the fetcher yet");
+      if (offset < 0 || offset > metainfo.length()) {
+        throw new IllegalArgumentException("offset " + offset);
+      }
+      return new InputStream() {
+        private long position = offset;
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          int n = read(one, 0, 1);
+          return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          Objects.checkFromIndexSize(off, len, b.length);
+          if (position >= metainfo.length()) {
+            return -1;
+          }
+          lock.lock();
+          try {
+            while (content == null || verifiedBytes <= position) {
+              if (removed) {
+                throw new IOException("torrent " + infoHash() + " was removed");
+              }
+              if (!changed.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("test never verified byte " + position);
+              }
+            }
+            int n = (int) Math.min(len, verifiedBytes - position);
+            System.arraycopy(content, (int) position, b, off, n);
+            position += n;
+            return n;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted at " + position);
+          } finally {
+            lock.unlock();
+          }
+        }
+
+        @Override
+        public int available() {
+          lock.lock();
+          try {
+            return content == null ? 0 : (int) Math.max(0, verifiedBytes - position);
+          } finally {
+            lock.unlock();
+          }
+        }
+      };
     }
 
     @Override

@@ -1,0 +1,150 @@
+package io.layerswarm.agent.admin;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.server.ErrorBody;
+import io.layerswarm.registry.server.ErrorCode;
+import io.layerswarm.registry.server.Route;
+import io.layerswarm.registry.server.RouteParser;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedInput;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.Optional;
+
+/**
+ * Sits in front of the registry handler of one connection. It counts each request's response as
+ * in progress from the request until the last part of the response is written (or the connection
+ * closes), noting the blob a GET reads, for {@link Drain}. While draining it answers new requests
+ * itself with 503 and {@code Retry-After} and never passes them on. Requests on one connection
+ * are answered in order, so a refusal of a pipelined request waits for the answers before it.
+ * Runs on the channel's event loop only.
+ */
+final class DrainGate extends ChannelDuplexHandler {
+  static final String MESSAGE = "this LayerSwarm agent is draining and stops soon; retry later,"
+      + " or pull from another mirror or the origin";
+  private static final String API_VERSION_HEADER = "Docker-Distribution-Api-Version";
+
+  /** A request waiting for its answer: passed on (refusal null) or refused by the gate. */
+  private record Pending(Optional<Digest> blob, FullHttpResponse refusal) {}
+
+  private final Drain drain;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private boolean inactive;
+
+  DrainGate(Drain drain) {
+    this.drain = drain;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof HttpRequest request)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (drain.draining()) {
+      boolean head = HttpMethod.HEAD.equals(request.method());
+      ReferenceCountUtil.release(msg);
+      drain.refused();
+      FullHttpResponse refusal = refusal(head);
+      if (pending.isEmpty()) {
+        ctx.writeAndFlush(refusal);
+      } else {
+        pending.add(new Pending(Optional.empty(), refusal));
+      }
+      return;
+    }
+    Optional<Digest> blob = blobRead(request);
+    pending.add(new Pending(blob, null));
+    drain.responseStarted(blob);
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    // The last part of an answer: a full response, the empty last content after a file region,
+    // or a chunked body (its promise completes when all of it is written).
+    boolean last = msg instanceof LastHttpContent || msg instanceof ChunkedInput<?>;
+    if (!last || pending.isEmpty() || pending.peek().refusal() != null) {
+      ctx.write(msg, promise);
+      return;
+    }
+    Pending answered = pending.poll();
+    ChannelPromise done = promise.unvoid();
+    done.addListener(f -> drain.responseEnded(answered.blob()));
+    ctx.write(msg, done);
+    // Refusals queued behind this answer go out now, in order.
+    boolean wrote = false;
+    while (!pending.isEmpty() && pending.peek().refusal() != null) {
+      ctx.write(pending.poll().refusal());
+      wrote = true;
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    releaseAll();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseAll();
+  }
+
+  /** Answers that will never be written: no longer in progress. */
+  private void releaseAll() {
+    if (inactive) {
+      return;
+    }
+    inactive = true;
+    Pending p;
+    while ((p = pending.poll()) != null) {
+      if (p.refusal() != null) {
+        p.refusal().release();
+      } else {
+        drain.responseEnded(p.blob());
+      }
+    }
+  }
+
+  /** The digest of a blob GET, the only request that reads a cached blob. */
+  private static Optional<Digest> blobRead(HttpRequest request) {
+    if (!HttpMethod.GET.equals(request.method())) {
+      return Optional.empty();
+    }
+    try {
+      return RouteParser.parse(request.method().name(), request.uri()) instanceof Route.BlobRoute b
+          ? Optional.of(b.digest()) : Optional.empty();
+    } catch (RuntimeException | io.layerswarm.registry.server.RegistryApiException e) {
+      return Optional.empty(); // the registry handler answers it with the error
+    }
+  }
+
+  /** 503 with an OCI error body; for HEAD the same headers without the body. */
+  static FullHttpResponse refusal(boolean head) {
+    byte[] body = ErrorBody.json(ErrorCode.UNAVAILABLE, MESSAGE);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.SERVICE_UNAVAILABLE,
+        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .setInt(HttpHeaderNames.RETRY_AFTER, Drain.RETRY_AFTER_SECONDS)
+        .set(API_VERSION_HEADER, "registry/2.0");
+    return response;
+  }
+}

@@ -1,0 +1,178 @@
+package io.layerswarm.agent.mirror;
+
+import io.layerswarm.agent.cache.BlobLeases;
+import io.layerswarm.agent.cache.CacheEntry;
+import io.layerswarm.agent.cache.CachePolicy;
+import io.layerswarm.agent.cache.CachePolicy.Eviction;
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.store.BlobStore;
+import io.layerswarm.swarm.Torrent;
+import io.layerswarm.swarm.metainfo.InfoHash;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the {@link CachePolicy} to the agent's store: the I/O shell around the pure decision.
+ * Each {@link #run} lists the cached blobs (size, last access = file modification time), pins the
+ * ones in use, asks the policy, and evicts: the torrent leaves the engine (so the blob is no longer
+ * seeded), then the blob and its saved metainfo are deleted.
+ *
+ * <p>In use, never evicted: a blob a response is reading ({@link BlobLeases}), a blob still being
+ * fetched (its expected size counts against the budget, so room is made for it), and a blob peers
+ * are downloading from: its torrent uploaded bytes since the previous run (or, on first sight,
+ * has peers connected). Upload activity also counts as an access, so the file's modification time
+ * moves forward.
+ *
+ * <p>Threads: call {@link #run} from one thread (the agent's timer); it does blocking file I/O.
+ */
+public final class CacheJanitor {
+  private static final Logger log = LoggerFactory.getLogger(CacheJanitor.class);
+
+  private final BlobStore store;
+  private final Swarm swarm;
+  private final Supplier<Collection<Torrent>> torrents;
+  private final CacheSeeder seeder;
+  private final BlobLeases leases;
+  private final BlobFetcher fetcher;
+  private final CachePolicy policy;
+  private final InstantSource clock;
+  /** Uploaded bytes of each torrent at the previous run, by identity (a seed replaces a download). */
+  private Map<Torrent, Long> lastUploaded = new IdentityHashMap<>();
+
+  /**
+   * @param torrents the engine's torrents now
+   * @param clock the time the policy judges idleness by, and upload activity records
+   */
+  public CacheJanitor(BlobStore store, Swarm swarm, Supplier<Collection<Torrent>> torrents,
+      CacheSeeder seeder, BlobLeases leases, BlobFetcher fetcher, CachePolicy policy,
+      InstantSource clock) {
+    this.store = store;
+    this.swarm = swarm;
+    this.torrents = torrents;
+    this.seeder = seeder;
+    this.leases = leases;
+    this.fetcher = fetcher;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  public CachePolicy policy() {
+    return policy;
+  }
+
+  /**
+   * One pass: pins, decides, evicts.
+   *
+   * @return what was evicted
+   * @throws IOException when the store cannot be listed
+   */
+  public synchronized List<Eviction> run() throws IOException {
+    Instant now = clock.instant();
+    Map<String, Torrent> torrentByHex = new HashMap<>();
+    Set<String> uploading = new HashSet<>();
+    Map<Torrent, Long> uploadedNow = new IdentityHashMap<>();
+    for (Torrent torrent : torrents.get()) {
+      String hex = torrent.metainfo().name();
+      torrentByHex.put(hex, torrent);
+      long uploaded = torrent.uploadedBytes();
+      uploadedNow.put(torrent, uploaded);
+      Long before = lastUploaded.get(torrent);
+      if (before == null ? torrent.connectedPeers() > 0 : uploaded > before) {
+        uploading.add(hex);
+      }
+    }
+    lastUploaded = uploadedNow;
+
+    Map<Digest, Long> fetching = new HashMap<>();
+    for (TransferProgress transfer : fetcher.transfers()) {
+      fetching.put(transfer.digest(), transfer.totalBytes().orElse(0));
+    }
+
+    List<CacheEntry> entries = new ArrayList<>();
+    for (Digest digest : store.list()) {
+      Optional<Path> file = store.path(digest);
+      OptionalLong size = store.size(digest);
+      if (file.isEmpty() || size.isEmpty()) {
+        continue; // deleted meanwhile
+      }
+      boolean active = uploading.contains(digest.hex());
+      Instant lastAccess;
+      try {
+        if (active) {
+          Files.setLastModifiedTime(file.get(), FileTime.from(now));
+          lastAccess = now;
+        } else {
+          lastAccess = Files.getLastModifiedTime(file.get()).toInstant();
+        }
+      } catch (NoSuchFileException e) {
+        continue;
+      }
+      boolean pinned = active || leases.isLeased(digest) || fetching.containsKey(digest);
+      entries.add(new CacheEntry(digest, size.getAsLong(), lastAccess, pinned));
+      fetching.remove(digest);
+    }
+    for (Map.Entry<Digest, Long> transfer : fetching.entrySet()) {
+      entries.add(new CacheEntry(transfer.getKey(), transfer.getValue(), now, true));
+    }
+
+    List<Eviction> decided = policy.evictions(entries, now);
+    List<Eviction> evicted = new ArrayList<>(decided.size());
+    for (Eviction eviction : decided) {
+      Digest digest = eviction.digest();
+      if (leases.isLeased(digest)) {
+        continue; // a response started reading it since the listing
+      }
+      Torrent torrent = torrentByHex.get(digest.hex());
+      if (torrent != null) {
+        InfoHash infoHash = torrent.infoHash();
+        swarm.remove(infoHash);
+      }
+      try {
+        store.delete(digest);
+        seeder.forget(digest);
+      } catch (IOException e) {
+        log.warn("evicting {} failed: {}", digest, e.toString());
+        continue;
+      }
+      evicted.add(eviction);
+      log.info("evicted {} ({} bytes, {})", digest, eviction.sizeBytes(),
+          eviction.reason() == CachePolicy.Reason.IDLE
+              ? "idle for " + policy.timeToIdle() + " or more"
+              : "cache over " + policy.highWatermarkPercent() + "% of " + policy.maxBytes()
+                  + " bytes");
+    }
+    if (policy.maxBytes() > 0) {
+      long total = 0;
+      for (CacheEntry entry : entries) {
+        total += entry.sizeBytes();
+      }
+      for (Eviction eviction : evicted) {
+        total -= eviction.sizeBytes();
+      }
+      if (total > policy.highWatermarkBytes()) {
+        log.warn("cache holds {} bytes, over its high watermark of {} bytes, but the rest is in"
+            + " use (read, seeded to active peers, or being fetched)", total,
+            policy.highWatermarkBytes());
+      }
+    }
+    return evicted;
+  }
+}

@@ -1,0 +1,35 @@
+package io.layerswarm.agent.mirror;
+
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.swarm.metainfo.Metainfo;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A metainfo source the test answers by hand; it records every lookup. */
+final class ScriptedMetainfo implements MetainfoSource {
+  final List<CompletableFuture<Metainfo>> calls = new CopyOnWriteArrayList<>();
+  private final BlockingQueue<CompletableFuture<Metainfo>> unclaimed = new LinkedBlockingQueue<>();
+
+  @Override
+  public CompletableFuture<Metainfo> fetch(String registryHost, RepositoryName repo,
+      Digest digest) {
+    CompletableFuture<Metainfo> call = new CompletableFuture<>();
+    calls.add(call);
+    unclaimed.add(call);
+    return call;
+  }
+
+  /** The next lookup no test step took yet, waiting (bounded) for a request to make it. */
+  CompletableFuture<Metainfo> nextCall() throws InterruptedException {
+    CompletableFuture<Metainfo> call = unclaimed.poll(30, TimeUnit.SECONDS);
+    if (call == null) {
+      throw new AssertionError("no metainfo lookup arrived");
+    }
+    return call;
+  }
+}
