@@ -142,6 +142,7 @@ public final class PullThroughMirror implements RegistryMirror {
         if (local.isPresent()) {
           return CompletableFuture.<BlobBody>completedFuture(local.get());
         }
+        checkAccess(upstream, route, digest);
         CompletableFuture<BlobBody> body = fetcher.open(upstream, route.name(), digest, lease)
             .thenCompose(live -> live.isPresent()
                 ? CompletableFuture.<BlobBody>completedFuture(live.get())
@@ -159,6 +160,27 @@ public final class PullThroughMirror implements RegistryMirror {
         throw t;
       }
     }, blocking, "look up blob " + digest).thenCompose(opened -> opened);
+  }
+
+  /**
+   * Asks the upstream, with this agent's own credentials, whether the blob may be read, before
+   * the swarm is asked for it: the seeder fetched it with the seeder's credentials, so without
+   * this check an agent with no or wrong credentials could read a private blob from the swarm.
+   * Only a definite answer (401, 403, 404) stops the request; an unreachable upstream does not,
+   * so the swarm still serves while the origin is down.
+   */
+  private static void checkAccess(UpstreamChoice upstream, BlobRoute route, Digest digest)
+      throws MirrorException {
+    try {
+      upstream.registry().blobSize(route.name(), digest);
+    } catch (RegistryException e) {
+      int status = e.httpStatus();
+      if (status == 401 || status == 403 || status == 404) {
+        throw UpstreamErrors.translate(e, Subject.BLOB,
+            "checking access to blob " + digest + " of " + route.name(), upstream.describe());
+      }
+      log.debug("access check of {} got {}; going on with the swarm", digest, e.toString());
+    }
   }
 
   /**

@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -155,7 +154,6 @@ class AuthUpstreamClientIT {
      * from the swarm (for example a HEAD of the blob at the upstream with its own credentials, whose
      * 401/403/404 it passes on).
      */
-    @Disabled("agent bug: private blobs are served from the swarm to an agent without valid upstream credentials")
     @Test
     void anAgentWithAWrongPasswordGetsNoPrivateBlobFromTheSwarmEither() throws Exception {
         withWrongPasswordAgent("bad-swarm", "http://127.0.0.1:" + ports[1], (port, data) -> {
