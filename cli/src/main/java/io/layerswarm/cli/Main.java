@@ -1,7 +1,17 @@
 package io.layerswarm.cli;
 
+import io.layerswarm.cli.admin.DrainCommand;
+import io.layerswarm.cli.admin.EvictCommand;
+import io.layerswarm.cli.admin.PeersCommand;
+import io.layerswarm.cli.admin.PreheatCommand;
+import io.layerswarm.cli.admin.RingCommand;
+import io.layerswarm.cli.admin.SeederBlobsCommand;
+import io.layerswarm.cli.admin.SeederEvictCommand;
 import io.layerswarm.cli.admin.StatusCommand;
+import io.layerswarm.cli.admin.SwarmPeersCommand;
+import io.layerswarm.cli.admin.SwarmsCommand;
 import io.layerswarm.cli.admin.TorrentsCommand;
+import io.layerswarm.cli.admin.TrackerHealthCommand;
 import io.layerswarm.cli.config.Settings;
 import io.layerswarm.cli.daemon.AgentCommand;
 import io.layerswarm.cli.daemon.AllInOneCommand;
@@ -24,6 +34,17 @@ import picocli.CommandLine.Command;
       AllInOneCommand.class,
       StatusCommand.class,
       TorrentsCommand.class,
+      PeersCommand.class,
+      EvictCommand.class,
+      DrainCommand.class,
+      // Service commands: a seeder's or tracker's admin API over TCP (--server HOST:PORT).
+      PreheatCommand.class,
+      RingCommand.class,
+      SeederBlobsCommand.class,
+      SeederEvictCommand.class,
+      SwarmsCommand.class,
+      SwarmPeersCommand.class,
+      TrackerHealthCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })

@@ -25,6 +25,10 @@ import java.util.Optional;
  *     process's memory (see {@link PeerStores#open})
  * @param passkey the cluster passkey ({@code tracker.passkey}); when present, announces and
  *     scrapes must use {@code /<passkey>/announce} and {@code /<passkey>/scrape}
+ * @param adminListen address of the admin gRPC API ({@code tracker.admin-listen}); empty: no
+ *     admin API. Port 0 picks a free port
+ * @param adminToken bearer token every admin call must carry ({@code tracker.admin-token});
+ *     empty: no authentication (bind the admin API to loopback then). Printable ASCII, no spaces
  */
 public record TrackerConfig(
     InetSocketAddress listen,
@@ -35,7 +39,9 @@ public record TrackerConfig(
     int maxNumwant,
     List<URI> seeders,
     Optional<URI> redis,
-    Optional<Passkey> passkey) {
+    Optional<Passkey> passkey,
+    Optional<InetSocketAddress> adminListen,
+    Optional<String> adminToken) {
 
   public static final Duration DEFAULT_ANNOUNCE_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
@@ -79,6 +85,24 @@ public record TrackerConfig(
           "tracker.redis and tracker.passkey must not be null; use Optional.empty()");
     }
     redis.ifPresent(TrackerConfig::requireRedisUri);
+    adminListen = adminListen == null ? Optional.empty() : adminListen;
+    adminToken = adminToken == null ? Optional.empty() : adminToken.filter(t -> !t.isEmpty());
+    if (adminToken.isPresent() && !adminToken.get().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new IllegalArgumentException(
+          "tracker.admin-token must be printable ASCII without spaces (it goes into a header)");
+    }
+    if (adminToken.isPresent() && adminListen.isEmpty()) {
+      throw new IllegalArgumentException("tracker.admin-token is set but tracker.admin-listen is"
+          + " not: there is no admin API to protect");
+    }
+  }
+
+  /** Without an admin API. */
+  public TrackerConfig(InetSocketAddress listen, Duration announceInterval,
+      Duration minAnnounceInterval, Duration peerTtl, int defaultNumwant, int maxNumwant,
+      List<URI> seeders, Optional<URI> redis, Optional<Passkey> passkey) {
+    this(listen, announceInterval, minAnnounceInterval, peerTtl, defaultNumwant, maxNumwant,
+        seeders, redis, passkey, Optional.empty(), Optional.empty());
   }
 
   /** Without Redis and without a passkey: a single replica that anyone may announce to. */
@@ -101,19 +125,21 @@ public record TrackerConfig(
 
   public TrackerConfig withSeeders(List<URI> seeders) {
     return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, redis, passkey);
+        defaultNumwant, maxNumwant, seeders, redis, passkey, adminListen, adminToken);
   }
 
   /** Keeps peers in the Redis at {@code redis}, shared with other replicas that use it. */
   public TrackerConfig withRedis(URI redis) {
     return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, Optional.of(redis), passkey);
+        defaultNumwant, maxNumwant, seeders, Optional.of(redis), passkey, adminListen,
+        adminToken);
   }
 
   /** Requires {@code passkey} in the path of every announce and scrape. */
   public TrackerConfig withPasskey(Passkey passkey) {
     return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, redis, Optional.of(passkey));
+        defaultNumwant, maxNumwant, seeders, redis, Optional.of(passkey), adminListen,
+        adminToken);
   }
 
   /** Sets the interval, and the peer TTL to 3 x the interval. */
@@ -121,17 +147,27 @@ public record TrackerConfig(
     requireWholeSeconds("tracker.announce-interval", interval);
     Duration min = minAnnounceInterval.compareTo(interval) > 0 ? interval : minAnnounceInterval;
     return new TrackerConfig(listen, interval, min, interval.multipliedBy(3), defaultNumwant,
-        maxNumwant, seeders, redis, passkey);
+        maxNumwant, seeders, redis, passkey, adminListen, adminToken);
   }
 
-  /** Like the record's, but a password in {@code redis} shows as {@code ***}. */
+  /**
+   * Serves the admin gRPC API on {@code address}, with every call needing {@code token} when
+   * present.
+   */
+  public TrackerConfig withAdmin(InetSocketAddress address, Optional<String> token) {
+    return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
+        defaultNumwant, maxNumwant, seeders, redis, passkey, Optional.of(address), token);
+  }
+
+  /** Like the record's, but a password in {@code redis} and the admin token show as {@code ***}. */
   @Override
   public String toString() {
     return "TrackerConfig[listen=" + listen + ", announceInterval=" + announceInterval
         + ", minAnnounceInterval=" + minAnnounceInterval + ", peerTtl=" + peerTtl
         + ", defaultNumwant=" + defaultNumwant + ", maxNumwant=" + maxNumwant
         + ", seeders=" + seeders + ", redis=" + redis.map(TrackerConfig::redacted)
-        + ", passkey=" + passkey + "]";
+        + ", passkey=" + passkey + ", adminListen=" + adminListen + ", adminToken="
+        + adminToken.map(t -> "***").orElse("none") + "]";
   }
 
   /** Intervals go to clients as whole seconds (BEP 3), so anything below 1 s would read as 0. */

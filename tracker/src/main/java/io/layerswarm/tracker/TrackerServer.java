@@ -1,6 +1,9 @@
 package io.layerswarm.tracker;
 
 import com.google.common.net.InetAddresses;
+import io.layerswarm.tracker.admin.DigestIndex;
+import io.layerswarm.tracker.admin.TrackerAdminServer;
+import io.layerswarm.tracker.admin.TrackerAdminService;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.AnnouncePolicy;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
@@ -15,6 +18,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -61,6 +65,8 @@ public final class TrackerServer implements AutoCloseable {
   private final InetSocketAddress address;
   private final Optional<Passkey> passkey;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The admin gRPC API, when {@code tracker.admin-listen} is set; set once by start. */
+  private volatile Optional<TrackerAdminServer> admin = Optional.empty();
 
   private TrackerServer(Channel serverChannel, EventLoopGroup group, MetainfoFetcher fetcher,
       StoreExecutor storeExecutor, TrackerMetrics metrics, ScheduledFuture<?> sweep,
@@ -95,8 +101,16 @@ public final class TrackerServer implements AutoCloseable {
         config.minAnnounceInterval(), config.peerTtl(), config.defaultNumwant(),
         config.maxNumwant());
     TrackerMetrics metrics = new TrackerMetrics(store, clock);
+    // With the admin API, remember which swarm each served digest is (digests in its answers).
+    DigestIndex digests = new DigestIndex();
+    MetainfoSource served = config.adminListen().isEmpty() ? metainfo
+        : (digest, registry, repo) -> {
+          byte[] torrent = metainfo.metainfo(digest, registry, repo);
+          digests.record(digest, torrent);
+          return torrent;
+        };
     MetainfoFetcher fetcher = new MetainfoFetcher(
-        metainfo, MetainfoFetcher.DEFAULT_THREADS, MetainfoFetcher.DEFAULT_QUEUE);
+        served, MetainfoFetcher.DEFAULT_THREADS, MetainfoFetcher.DEFAULT_QUEUE);
     StoreExecutor storeExecutor = new StoreExecutor(
         StoreExecutor.DEFAULT_THREADS, StoreExecutor.DEFAULT_QUEUE);
     PasskeyGate gate = new PasskeyGate(config.passkey());
@@ -149,9 +163,28 @@ public final class TrackerServer implements AutoCloseable {
 
     TrackerServer server = new TrackerServer(bind.channel(), group, fetcher, storeExecutor,
         metrics, sweep, config.passkey());
+    if (config.adminListen().isPresent()) {
+      try {
+        server.admin = Optional.of(TrackerAdminServer.start(config.adminListen().get(),
+            config.adminToken(), new TrackerAdminService(store, storeExecutor::submit, clock,
+                digests, hostPort(server.address()), config.passkey().isPresent())));
+      } catch (IOException e) {
+        server.close();
+        throw new TrackerException(e.getMessage(), e);
+      }
+    }
     log.info("tracker listening on {} with peer store {}{}", server.address(), store,
         config.passkey().isPresent() ? ", passkey required" : "");
     return server;
+  }
+
+  /** The bound admin API address, when {@code tracker.admin-listen} is set. */
+  public Optional<InetSocketAddress> adminAddress() {
+    return admin.map(TrackerAdminServer::address);
+  }
+
+  private static String hostPort(InetSocketAddress address) {
+    return InetAddresses.toUriString(address.getAddress()) + ":" + address.getPort();
   }
 
   /** The bound address; with port 0 in the config, the port actually chosen. */
@@ -182,6 +215,7 @@ public final class TrackerServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    admin.ifPresent(TrackerAdminServer::close);
     sweep.cancel(false);
     serverChannel.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     storeExecutor.close();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.seeder.ring.SeederRing;
 import io.layerswarm.tracker.testing.FakeSeeder;
+import io.layerswarm.tracker.testing.SettableSeeder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -49,29 +51,42 @@ class HttpMetainfoSourceTest {
         .isEqualTo("http://s:1/prefix/metainfo/sha256:" + DIGEST.hex() + "?registry=r&repo=library%2Fapp");
   }
 
+  /** {@code seeders} sorted by their ring rank for {@link #DIGEST} (the first owner first). */
+  private static List<URI> rank(URI... seeders) {
+    return SeederRing.of(List.of(seeders), SeederRing.DEFAULT_REPLICAS).rank(DIGEST);
+  }
+
   @Test
   void a404IsNotFoundAndNoOtherSeederIsAsked() throws Exception {
-    try (FakeSeeder missing = FakeSeeder.answering(404, new byte[0]);
-        FakeSeeder other = FakeSeeder.answering(200, TORRENT)) {
-      HttpMetainfoSource source = new HttpMetainfoSource(List.of(missing.uri(), other.uri()));
+    try (SettableSeeder x = new SettableSeeder(); SettableSeeder y = new SettableSeeder()) {
+      List<URI> order = rank(x.uri(), y.uri());
+      SettableSeeder first = order.get(0).equals(x.uri()) ? x : y;
+      SettableSeeder other = first == x ? y : x;
+      first.metainfo(404, new byte[0]);
+      other.metainfo(200, TORRENT);
+      HttpMetainfoSource source = new HttpMetainfoSource(List.of(other.uri(), first.uri()));
 
       assertThatThrownBy(() -> source.metainfo(DIGEST, "r", REPO))
           .isInstanceOfSatisfying(MetainfoUnavailableException.class,
               e -> assertThat(e.notFound()).isTrue())
           .hasMessageContaining(DIGEST.toString());
-      assertThat(other.requests()).isEmpty();
+      assertThat(other.metainfoRequests()).isEmpty();
     }
   }
 
   @Test
   void aFailingOrDeadSeederIsSkippedForTheNext() throws Exception {
-    try (FakeSeeder broken = FakeSeeder.answering(500, new byte[0]);
-        FakeSeeder good = FakeSeeder.answering(200, TORRENT)) {
-      HttpMetainfoSource source =
-          new HttpMetainfoSource(List.of(deadSeeder(), broken.uri(), good.uri()));
+    try (SettableSeeder x = new SettableSeeder(); SettableSeeder y = new SettableSeeder()) {
+      URI dead = deadSeeder();
+      List<URI> order = rank(dead, x.uri(), y.uri()).stream().filter(u -> !u.equals(dead)).toList();
+      SettableSeeder broken = order.get(0).equals(x.uri()) ? x : y;
+      SettableSeeder good = broken == x ? y : x;
+      broken.metainfo(500, new byte[0]);
+      good.metainfo(200, TORRENT);
+      HttpMetainfoSource source = new HttpMetainfoSource(List.of(dead, broken.uri(), good.uri()));
 
       assertThat(source.metainfo(DIGEST, "r", REPO)).isEqualTo(TORRENT);
-      assertThat(broken.requests()).hasSize(1);
+      assertThat(broken.metainfoRequests()).hasSize(1);
     }
   }
 

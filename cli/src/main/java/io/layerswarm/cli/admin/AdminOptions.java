@@ -13,16 +13,20 @@ import picocli.CommandLine.Option;
 
 /**
  * Options and the run loop every admin command shares: which socket, JSON or table, and exit
- * codes (0 ok, 1 error, 3 agent unreachable).
+ * codes (0 ok, 1 error, 2 bad usage (picocli), 3 agent unreachable, 4 unknown digest).
  */
 final class AdminOptions {
   static final int EXIT_OK = 0;
   static final int EXIT_ERROR = 1;
+  static final int EXIT_USAGE = 2;
   static final int EXIT_UNREACHABLE = 3;
+  static final int EXIT_NOT_FOUND = 4;
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON_LINE = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   @Option(names = "--socket", paramLabel = "PATH", defaultValue = Settings.DEFAULT_ADMIN_SOCKET,
       description = "The agent's admin socket (its agent.admin-socket). Default: ${DEFAULT-VALUE}.")
@@ -43,6 +47,9 @@ final class AdminOptions {
     } catch (AgentUnreachableException e) {
       error(spec, e);
       return EXIT_UNREACHABLE;
+    } catch (AgentNotFoundException e) {
+      error(spec, e);
+      return EXIT_NOT_FOUND;
     } catch (AdminException e) {
       error(spec, e);
       return EXIT_ERROR;
@@ -60,6 +67,15 @@ final class AdminOptions {
   static String json(Object report) {
     try {
       return JSON.writeValueAsString(report) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("report records always serialize", e);
+    }
+  }
+
+  /** One JSON object on one line (JSON Lines), for commands that print a stream of reports. */
+  static String jsonLine(Object report) {
+    try {
+      return JSON_LINE.writeValueAsString(report) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("report records always serialize", e);
     }

@@ -2,6 +2,8 @@ package io.layerswarm.cli.admin;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -12,10 +14,17 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.layerswarm.proto.admin.AgentAdminGrpc;
+import io.layerswarm.proto.admin.AgentDrainProgress;
+import io.layerswarm.proto.admin.AgentDrainRequest;
+import io.layerswarm.proto.admin.AgentEvictRequest;
+import io.layerswarm.proto.admin.AgentEvictResponse;
 import io.layerswarm.proto.admin.AgentStatus;
 import io.layerswarm.proto.admin.StatusRequest;
 import io.layerswarm.proto.admin.TorrentList;
+import io.layerswarm.proto.admin.TorrentPeers;
+import io.layerswarm.proto.admin.TorrentPeersRequest;
 import io.layerswarm.proto.admin.TorrentsRequest;
+import io.layerswarm.registry.Digest;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -25,7 +34,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +47,9 @@ import java.util.function.Supplier;
  */
 final class AgentClient implements AutoCloseable {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
+  /** The agent sends drain progress every second; this long without any means it is gone. */
+  private static final Duration DRAIN_SILENCE = Duration.ofSeconds(30);
+  private static final Object END_OF_STREAM = new Object();
 
   private final Path socket;
   private final EventLoopGroup group;
@@ -98,6 +114,89 @@ final class AgentClient implements AutoCloseable {
     return call("Torrents", () -> deadlined().torrents(TorrentsRequest.getDefaultInstance()));
   }
 
+  TorrentPeers peers(Digest digest) throws AdminException {
+    return call("Peers", () -> deadlined().peers(
+        TorrentPeersRequest.newBuilder().setDigest(digest.toString()).build()));
+  }
+
+  AgentEvictResponse evict(Digest digest) throws AdminException {
+    return call("Evict", () -> deadlined().evict(
+        AgentEvictRequest.newBuilder().setDigest(digest.toString()).build()));
+  }
+
+  /**
+   * Starts or joins the agent's drain and hands each progress message to {@code progress}: all of
+   * them up to the final one, or with {@code follow} false only the first. Leaving the stream
+   * early does not stop the drain.
+   *
+   * @return the last message handed over
+   */
+  AgentDrainProgress drain(AgentDrainRequest request, boolean follow,
+      Consumer<AgentDrainProgress> progress) throws AdminException {
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    AtomicReference<ClientCallStreamObserver<AgentDrainRequest>> call = new AtomicReference<>();
+    AgentAdminGrpc.newStub(channel).drain(request,
+        new ClientResponseObserver<AgentDrainRequest, AgentDrainProgress>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<AgentDrainRequest> stream) {
+            call.set(stream);
+          }
+
+          @Override
+          public void onNext(AgentDrainProgress value) {
+            events.add(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            events.add(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            events.add(END_OF_STREAM);
+          }
+        });
+    AgentDrainProgress last = null;
+    try {
+      while (true) {
+        Object event;
+        try {
+          event = events.poll(DRAIN_SILENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AdminException("interrupted while waiting for the drain", e);
+        }
+        if (event == null) {
+          throw AgentUnreachableException.notAnswering(socket, "Drain sent no progress for "
+              + DRAIN_SILENCE.toSeconds() + " s", null);
+        }
+        if (event instanceof AgentDrainProgress p) {
+          last = p;
+          progress.accept(p);
+          if (!follow || p.getState() != AgentDrainProgress.State.DRAINING) {
+            return p;
+          }
+        } else if (event instanceof Throwable t) {
+          final Throwable failure = t;
+          return call("Drain", () -> {
+            throw failure instanceof StatusRuntimeException e ? e
+                : io.grpc.Status.fromThrowable(failure).asRuntimeException();
+          });
+        } else {
+          throw new AdminException("the agent at " + socket + " ended the drain stream without a"
+              + " final state" + (last == null ? "" : "; last state " + last.getState()));
+        }
+      }
+    } finally {
+      ClientCallStreamObserver<AgentDrainRequest> stream = call.get();
+      if (stream != null) {
+        // Leaving early (or after the final message): the drain goes on in the agent.
+        stream.cancel("the admin command is done", null);
+      }
+    }
+  }
+
   private AgentAdminGrpc.AgentAdminBlockingStub deadlined() {
     return stub.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -113,6 +212,13 @@ final class AgentClient implements AutoCloseable {
         case DEADLINE_EXCEEDED:
           throw AgentUnreachableException.notAnswering(socket,
               rpc + " got no answer within " + DEADLINE.toSeconds() + " s", e);
+        case NOT_FOUND:
+          throw new AgentNotFoundException(status.getDescription() == null
+              ? rpc + ": not found" : status.getDescription(), e);
+        case FAILED_PRECONDITION:
+        case INVALID_ARGUMENT:
+          throw new AdminException(rpc + " refused: " + (status.getDescription() == null
+              ? status.getCode().toString() : status.getDescription()), e);
         case UNIMPLEMENTED:
           throw new AdminException("the agent at " + socket + " does not know " + rpc
               + "; is it an older version?", e);

@@ -20,6 +20,7 @@ import java.util.Optional;
 record StatusReport(
     String version,
     long uptimeMillis,
+    boolean draining,
     String listen,
     int peerPort,
     long cacheBytes,
@@ -74,7 +75,8 @@ record StatusReport(
             rates == null ? null : perSecond(
                 t.getVerifiedBytes() - verifiedBefore.getOrDefault(t.getDigest(), 0L), interval)))
         .toList();
-    return new StatusReport(now.getVersion(), now.getUptimeMillis(), now.getListen(),
+    return new StatusReport(now.getVersion(), now.getUptimeMillis(), now.getDraining(),
+        now.getListen(),
         now.getPeerPort(), now.getCacheBytes(), now.getCachedBlobs(), now.getTorrents(),
         now.getPeerConnections(), now.getUploadedBytes(), now.getDownloadedBytes(),
         now.getSwarmBytes(), now.getOriginFallbackBytes(), rates, transfers);
@@ -84,7 +86,8 @@ record StatusReport(
   String table(Path socket) {
     boolean sampled = rates != null;
     String identity = TableFormatter.of(Column.left(""), Column.left(""))
-        .row("agent", version + ", up " + Units.duration(Duration.ofMillis(uptimeMillis)))
+        .row("agent", version + ", up " + Units.duration(Duration.ofMillis(uptimeMillis))
+            + (draining ? ", DRAINING: refuses new requests and exits soon" : ""))
         .row("socket", socket.toString())
         .row("registry", listen)
         .row("peer port", String.valueOf(peerPort))

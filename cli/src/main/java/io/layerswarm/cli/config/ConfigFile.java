@@ -32,7 +32,8 @@ public record ConfigFile(
       Integer maxNumwant,
       List<String> seeders,
       String redis,
-      String passkey) {}
+      String passkey,
+      Integer ringReplicas) {}
 
   public record Seeder(
       String listen,
@@ -40,7 +41,15 @@ public record ConfigFile(
       String dataDir,
       List<String> trackers,
       String uploadRate,
-      String originTimeout) {}
+      String originTimeout,
+      String adminListen,
+      String adminToken,
+      String diskHighWatermark,
+      String diskLowWatermark,
+      String timeToIdle,
+      List<String> ring,
+      String advertiseUrl,
+      Integer ringReplicas) {}
 
   public record Agent(
       String listen,

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.util.List;
 
-/** Writes the effective config as YAML, with passwords masked. */
+/** Writes the effective config as YAML, with passwords, the passkey and tokens masked. */
 public final class ConfigPrinter {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -29,10 +29,17 @@ public final class ConfigPrinter {
         : new ConfigFile.Tracker(t.listen(), t.announceInterval(), t.minAnnounceInterval(),
             t.peerTtl(), t.defaultNumwant(), t.maxNumwant(), t.seeders(),
             t.redis() == null ? null : t.redis().replaceAll("//[^@/]*@", "//********@"),
-            t.passkey() == null ? null : "********");
+            t.passkey() == null ? null : "********", t.ringReplicas());
+    ConfigFile.Seeder s = file.seeder();
+    ConfigFile.Seeder seeder = s == null ? null
+        : new ConfigFile.Seeder(s.listen(), s.peerListen(), s.dataDir(), s.trackers(),
+            s.uploadRate(), s.originTimeout(), s.adminListen(),
+            s.adminToken() == null || s.adminToken().isEmpty() ? s.adminToken() : "********",
+            s.diskHighWatermark(), s.diskLowWatermark(), s.timeToIdle(), s.ring(),
+            s.advertiseUrl(), s.ringReplicas());
     try {
       return YAML.writeValueAsString(
-          new ConfigFile(masked, tracker, file.seeder(), file.agent()));
+          new ConfigFile(masked, tracker, seeder, file.agent()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("config records always serialize", e);
     }

@@ -7,15 +7,20 @@ import io.layerswarm.registry.client.HttpUpstreamRegistry;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.seeder.SeederConfig;
+import io.layerswarm.seeder.ring.SeederRing;
 import io.layerswarm.tracker.Passkey;
 import io.layerswarm.tracker.TrackerConfig;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns a {@link ConfigFile} into the daemons' config records. Defaults live here and only here;
@@ -26,20 +31,75 @@ public final class Settings {
   static final String DEFAULT_TRACKER_LISTEN = "127.0.0.1:6969";
   static final String DEFAULT_SEEDER_LISTEN = "127.0.0.1:6970";
   static final String DEFAULT_AGENT_LISTEN = "127.0.0.1:5050";
+  /** Owners per digest, for {@code seeder.ring-replicas} and {@code tracker.ring-replicas}. */
+  static final int DEFAULT_RING_REPLICAS = SeederConfig.DEFAULT_RING_REPLICAS;
+  static final int MAX_RING_REPLICAS = 64;
   /** Also the admin commands' default {@code --socket}. */
   public static final String DEFAULT_ADMIN_SOCKET = "/run/layerswarm/agent.sock";
 
   private final ConfigFile file;
   private final String source;
+  /** Why the tracker and seeder sections of this file disagree about the ring, if they do. */
+  private final Optional<String> ringMismatch;
 
-  private Settings(ConfigFile file, String source) {
+  private Settings(ConfigFile file, String source, Optional<String> ringMismatch) {
     this.file = file;
     this.source = source;
+    this.ringMismatch = ringMismatch;
   }
 
   /** @param source the config file name or "command line", for error messages */
   public static Settings of(ConfigFile file, String source) {
-    return new Settings(effective(file), source);
+    return new Settings(effective(file), source, ringMismatch(file));
+  }
+
+  /**
+   * Trackers and seeders must hash digests over the same members with the same R, or the tracker
+   * asks seeders that do not hold the blob (and they fetch it from the origin once more). Only
+   * keys the file sets in both sections can be compared: a tracker host's file may have no seeder
+   * section at all.
+   */
+  private static Optional<String> ringMismatch(ConfigFile f) {
+    ConfigFile.Tracker t = f.tracker();
+    ConfigFile.Seeder s = f.seeder();
+    if (t == null || s == null) {
+      return Optional.empty();
+    }
+    if (t.ringReplicas() != null && s.ringReplicas() != null
+        && !t.ringReplicas().equals(s.ringReplicas())) {
+      return Optional.of("tracker.ring-replicas (" + t.ringReplicas()
+          + ") must equal seeder.ring-replicas (" + s.ringReplicas()
+          + "): trackers and seeders must agree on the owners of each blob");
+    }
+    if (t.seeders() != null && s.ring() != null && !s.ring().isEmpty()) {
+      Set<String> trackerSide = memberIds(t.seeders());
+      Set<String> seederSide = memberIds(s.ring());
+      if (trackerSide != null && seederSide != null && !trackerSide.equals(seederSide)) {
+        return Optional.of("tracker.seeders " + t.seeders() + " and seeder.ring " + s.ring()
+            + " must list the same seeders: trackers and seeders must agree on the owners of"
+            + " each blob");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The ring's member ids, or null when an entry is not a URL (its own key reports that). */
+  private static Set<String> memberIds(List<String> urls) {
+    Set<String> ids = new TreeSet<>();
+    for (String url : urls) {
+      try {
+        ids.add(SeederRing.memberId(new URI(url)).toString());
+      } catch (URISyntaxException | IllegalArgumentException | NullPointerException e) {
+        return null;
+      }
+    }
+    return ids;
+  }
+
+  private void requireRingAgreement() throws ConfigException {
+    if (ringMismatch.isPresent()) {
+      throw new ConfigException(source + ": " + ringMismatch.get());
+    }
   }
 
   public ConfigFile file() {
@@ -49,12 +109,20 @@ public final class Settings {
   /** The file with every absent key set to its default. */
   static ConfigFile effective(ConfigFile f) {
     ConfigFile.Tracker t = f.tracker() == null
-        ? new ConfigFile.Tracker(null, null, null, null, null, null, null, null, null) : f.tracker();
+        ? new ConfigFile.Tracker(null, null, null, null, null, null, null, null, null, null)
+        : f.tracker();
     ConfigFile.Seeder s = f.seeder() == null
-        ? new ConfigFile.Seeder(null, null, null, null, null, null) : f.seeder();
+        ? new ConfigFile.Seeder(null, null, null, null, null, null, null, null, null, null, null,
+            null, null, null)
+        : f.seeder();
     ConfigFile.Agent a = f.agent() == null
         ? new ConfigFile.Agent(null, null, null, null, null, null, null, null) : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
+    // One file for the whole cluster: the tracker asks the seeders of the ring, with their R.
+    List<String> seeders = s.ring() != null && !s.ring().isEmpty()
+        ? s.ring() : List.of("http://" + or(s.listen(), DEFAULT_SEEDER_LISTEN));
+    int replicas = or(t.ringReplicas(), or(s.ringReplicas(), DEFAULT_RING_REPLICAS));
+    int seederReplicas = or(s.ringReplicas(), or(t.ringReplicas(), DEFAULT_RING_REPLICAS));
     return new ConfigFile(
         f.upstreams() == null ? List.of() : f.upstreams(),
         new ConfigFile.Tracker(
@@ -64,16 +132,25 @@ public final class Settings {
             or(t.peerTtl(), "90s"),
             or(t.defaultNumwant(), 50),
             or(t.maxNumwant(), 200),
-            or(t.seeders(), List.of("http://" + or(s.listen(), DEFAULT_SEEDER_LISTEN))),
+            or(t.seeders(), seeders),
             t.redis(),
-            t.passkey()),
+            t.passkey(),
+            replicas),
         new ConfigFile.Seeder(
             or(s.listen(), DEFAULT_SEEDER_LISTEN),
             or(s.peerListen(), "0.0.0.0:6881"),
             or(s.dataDir(), "/var/lib/layerswarm/seeder"),
             or(s.trackers(), trackers),
             or(s.uploadRate(), "0"),
-            or(s.originTimeout(), "30s")),
+            or(s.originTimeout(), "30s"),
+            or(s.adminListen(), ""),
+            s.adminToken(),
+            or(s.diskHighWatermark(), "0"),
+            or(s.diskLowWatermark(), "0"),
+            or(s.timeToIdle(), "0s"),
+            or(s.ring(), List.of()),
+            or(s.advertiseUrl(), ""),
+            seederReplicas),
         new ConfigFile.Agent(
             or(a.listen(), DEFAULT_AGENT_LISTEN),
             or(a.peerListen(), "0.0.0.0:6882"),
@@ -87,6 +164,7 @@ public final class Settings {
 
   public TrackerConfig tracker() throws ConfigException {
     ConfigFile.Tracker t = file.tracker();
+    requireRingAgreement();
     return wrap(() -> new TrackerConfig(
         Values.address("tracker.listen", t.listen()),
         Values.duration("tracker.announce-interval", t.announceInterval()),
@@ -111,15 +189,51 @@ public final class Settings {
     return value == null || value.isBlank();
   }
 
+  /**
+   * R for the tracker's seeder ring ({@code tracker.ring-replicas}): the owners it asks first for
+   * each digest. Must equal the seeders' {@code seeder.ring-replicas}.
+   */
+  public int trackerRingReplicas() throws ConfigException {
+    requireRingAgreement();
+    ConfigFile.Tracker t = file.tracker();
+    return wrap(() -> {
+      int replicas = Values.intInRange("tracker.ring-replicas", t.ringReplicas(), 1,
+          MAX_RING_REPLICAS);
+      try {
+        SeederRing.of(urls("tracker.seeders", t.seeders(), ""), replicas);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("tracker.seeders: " + e.getMessage());
+      }
+      return replicas;
+    });
+  }
+
   public SeederConfig seeder() throws ConfigException {
     ConfigFile.Seeder s = file.seeder();
+    requireRingAgreement();
     return wrap(() -> new SeederConfig(
         Values.address("seeder.listen", s.listen()),
         Values.address("seeder.peer-listen", s.peerListen()),
         Path.of(s.dataDir()),
         urls("seeder.trackers", s.trackers(), "/announce"),
         Values.bytes("seeder.upload-rate", s.uploadRate()),
-        Values.duration("seeder.origin-timeout", s.originTimeout())));
+        Values.duration("seeder.origin-timeout", s.originTimeout()),
+        blank(s.adminListen()) ? Optional.empty()
+            : Optional.of(Values.address("seeder.admin-listen", s.adminListen().trim())),
+        blank(s.adminToken()) ? Optional.empty() : Optional.of(s.adminToken()),
+        Values.bytes("seeder.disk-high-watermark", s.diskHighWatermark()),
+        Values.bytes("seeder.disk-low-watermark", s.diskLowWatermark()),
+        durationOrZero("seeder.time-to-idle", s.timeToIdle()),
+        s.ring().isEmpty() ? List.of() : urls("seeder.ring", s.ring(), ""),
+        blank(s.advertiseUrl()) ? Optional.empty()
+            : Optional.of(Values.httpUrl("seeder.advertise-url", s.advertiseUrl().trim())),
+        Values.intInRange("seeder.ring-replicas", s.ringReplicas(), 1, MAX_RING_REPLICAS)));
+  }
+
+  /** A duration where a bare {@code 0} (off) is accepted too. */
+  private static Duration durationOrZero(String key, String value)
+      throws ConfigException {
+    return value.trim().equals("0") ? Duration.ZERO : Values.duration(key, value);
   }
 
   public AgentConfig agent() throws ConfigException {

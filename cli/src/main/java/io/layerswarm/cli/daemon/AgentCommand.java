@@ -41,8 +41,20 @@ public final class AgentCommand implements Callable<Integer> {
     return DaemonRunner.run("agent", options, (settings, parts) -> {
       AgentServer agent = parts.add(
           AgentServer.start(settings.agent(), settings.upstreams(USER_AGENT)));
+      exitWhenDrained(agent);
       return "registry http://" + hostPort(agent.address())
           + " peers " + agent.engine().listenAddress();
+    });
+  }
+
+  /**
+   * After `layerswarm drain` finished, the process exits with status 0 (the shutdown hook stops
+   * the parts), so systemd's Restart=on-failure leaves it stopped.
+   */
+  static void exitWhenDrained(AgentServer agent) {
+    agent.drained().thenRun(() -> {
+      Thread exit = new Thread(() -> System.exit(0), "agent-drained-exit");
+      exit.start();
     });
   }
 

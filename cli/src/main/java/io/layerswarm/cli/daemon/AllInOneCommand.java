@@ -62,6 +62,8 @@ public final class AllInOneCommand implements Callable<Integer> {
           new InMemoryPeerStore(), inProcess(seeder), InstantSource.system()));
       AgentServer agent = parts.add(
           AgentServer.start(settings.agent(), settings.upstreams(AgentCommand.USER_AGENT)));
+      // A drained all-in-one exits too: tracker and seeder serve only this agent.
+      AgentCommand.exitWhenDrained(agent);
       return "registry http://" + AgentCommand.hostPort(agent.address())
           + " tracker " + tracker.announceUri() + " seeder " + seeder.baseUri();
     });

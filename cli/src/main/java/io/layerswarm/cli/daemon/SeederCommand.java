@@ -27,16 +27,31 @@ public final class SeederCommand implements Callable<Integer> {
   @Option(names = "--tracker", paramLabel = "URL", description = "seeder.trackers (repeatable)")
   List<String> trackers;
 
+  @Option(names = "--admin-listen", paramLabel = "HOST:PORT", description = "seeder.admin-listen")
+  String adminListen;
+
+  @Option(names = "--ring", paramLabel = "URL",
+      description = "seeder.ring: every seeder's control URL, this one included (repeatable)")
+  List<String> ring;
+
+  @Option(names = "--advertise-url", paramLabel = "URL", description = "seeder.advertise-url")
+  String advertiseUrl;
+
   @Override
   public Integer call() {
     options.put("seeder.listen", listen);
     options.put("seeder.peer-listen", peerListen);
     options.put("seeder.data-dir", data);
     options.put("seeder.trackers", trackers);
+    options.put("seeder.admin-listen", adminListen);
+    options.put("seeder.ring", ring);
+    options.put("seeder.advertise-url", advertiseUrl);
     return DaemonRunner.run("seeder", options, (settings, parts) -> {
       SeederServer seeder = parts.add(
           SeederServer.start(settings.seeder(), settings.upstreams(USER_AGENT)));
-      return "control " + seeder.baseUri() + " peers " + seeder.engine().listenAddress();
+      // The admin address, when there is one, goes last (it may have been bound to port 0).
+      return "control " + seeder.baseUri() + " peers " + seeder.engine().listenAddress()
+          + seeder.adminAddress().map(a -> " admin " + AgentCommand.hostPort(a)).orElse("");
     });
   }
 }

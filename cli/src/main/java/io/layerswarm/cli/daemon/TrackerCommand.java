@@ -1,11 +1,11 @@
 package io.layerswarm.cli.daemon;
 
 import io.layerswarm.tracker.HttpMetainfoSource;
+import io.layerswarm.tracker.SeederCluster;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
 import io.layerswarm.tracker.peerstore.PeerStore;
 import io.layerswarm.tracker.PeerStores;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,10 +35,12 @@ public final class TrackerCommand implements Callable<Integer> {
     options.put("tracker.redis", redis);
     return DaemonRunner.run("tracker", options, (settings, parts) -> {
       TrackerConfig config = settings.tracker();
+      int replicas = settings.trackerRingReplicas();
       PeerStore store = parts.add(PeerStores.open(config));
+      // Asks the live owners of each digest first (tracker.seeders as a ring, R replicas).
+      SeederCluster seeders = parts.add(SeederCluster.start(config.seeders(), replicas));
       TrackerServer tracker = parts.add(TrackerServer.start(config, store,
-          new HttpMetainfoSource(config.seeders(), Duration.ofMinutes(10)),
-          InstantSource.system()));
+          seeders.metainfoSource(HttpMetainfoSource.DEFAULT_TIMEOUT), InstantSource.system()));
       // The announce URI may hold the passkey: name only the address.
       return "listening on " + AgentCommand.hostPort(tracker.address())
           + (config.redis().isPresent() ? " (peers in Redis)" : "");

@@ -48,6 +48,7 @@ class AdminCommandsTest {
   @TempDir Path dir;
   private Path socket;
   private AgentServer agent;
+  private Digest pulled;
 
   private record Run(int exitCode, String out, String err) {}
 
@@ -70,6 +71,7 @@ class AdminCommandsTest {
     byte[] content = new byte[BLOB_BYTES];
     new Random(1).nextBytes(content);
     Digest digest = origin.putBlob(REPO, content);
+    pulled = digest;
     HttpResponse<byte[]> pulled = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
             "http://127.0.0.1:" + agent.address().getPort() + "/v2/" + REPO + "/blobs/" + digest))
         .build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -118,7 +120,7 @@ class AdminCommandsTest {
     JsonNode json = new ObjectMapper().readTree(run.out());
     List<String> keys = new ArrayList<>();
     json.fieldNames().forEachRemaining(keys::add);
-    assertThat(keys).containsExactly("version", "uptime_millis", "listen", "peer_port",
+    assertThat(keys).containsExactly("version", "uptime_millis", "draining", "listen", "peer_port",
         "cache_bytes", "cached_blobs", "torrents", "peer_connections", "uploaded_bytes",
         "downloaded_bytes", "swarm_bytes", "origin_fallback_bytes", "rates", "transfers");
     assertThat(json.get("version").asText()).isEqualTo(AgentServer.VERSION);
@@ -207,9 +209,127 @@ class AdminCommandsTest {
     Run help = run("--help");
     Run completion = run("generate-completion");
 
-    assertThat(help.out()).contains("status").contains("torrents")
+    assertThat(help.out()).contains("status").contains("torrents").contains("peers")
+        .contains("evict").contains("drain")
         .doesNotContain("generate-completion");
     assertThat(completion.exitCode()).isZero();
     assertThat(completion.out()).contains("complete -F").contains("status").contains("--socket");
+  }
+
+  @Test
+  void peersOfATorrentTheAgentSeedsShowsItsCountAndSaysDetailsAreUnavailable() throws Exception {
+    byte[] content = new byte[100_000];
+    new Random(2).nextBytes(content);
+    Digest digest = Digest.sha256(content);
+    Path file = java.nio.file.Files.write(dir.resolve(digest.hex()), content);
+    io.layerswarm.swarm.metainfo.Metainfo meta = io.layerswarm.swarm.metainfo.Metainfo.create(
+        file, digest.hex(), List.of(URI.create("http://127.0.0.1:9/announce")), 16 * 1024);
+    agent.engine().seed(meta, file);
+
+    Run table = run("peers", "--socket", socket.toString(), digest.toString());
+    Run json = run("peers", "--socket", socket.toString(), "--json", digest.hex());
+
+    assertThat(table.exitCode()).as(table.err()).isZero();
+    assertThat(table.out()).startsWith("digest      " + digest + "\n")
+        .contains("info hash   " + meta.infoHash().hex() + "\n")
+        .contains("progress    100.0%, seeding\n")
+        .contains("peers       0 connected\n")
+        .endsWith(PeersReport.NO_DETAILS);
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    JsonNode node = new ObjectMapper().readTree(json.out());
+    assertThat(node.get("digest").asText()).isEqualTo(digest.toString());
+    assertThat(node.get("size_bytes").asLong()).isEqualTo(100_000);
+    assertThat(node.get("peer_details").asBoolean()).isFalse();
+    assertThat(node.get("peers")).isEmpty();
+  }
+
+  @Test
+  void peersOfABlobWithoutTorrentExitsWith4() {
+    // The pulled blob came from the origin: cached, but no torrent.
+    Run run = run("peers", "--socket", socket.toString(), pulled.toString());
+
+    assertThat(run.exitCode()).isEqualTo(4);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("layerswarm peers: the agent holds no torrent for " + pulled
+        + "\n");
+  }
+
+  @Test
+  void aMalformedDigestIsAUsageErrorBeforeAnyCall() {
+    Run peers = run("peers", "--socket", dir.resolve("none.sock").toString(), "sha256:abc");
+    Run evict = run("evict", "--socket", socket.toString(), "latest");
+
+    assertThat(peers.exitCode()).isEqualTo(2);
+    assertThat(peers.err()).contains("'sha256:abc' is not a blob digest");
+    assertThat(evict.exitCode()).isEqualTo(2);
+    assertThat(evict.err()).contains("'latest' is not a blob digest");
+  }
+
+  @Test
+  void evictDeletesTheCachedBlobThenTheDigestIsUnknown() throws Exception {
+    Run first = run("evict", "--socket", socket.toString(), pulled.toString());
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).isEqualTo("evicted   " + pulled + "\n"
+        + "torrent   none\n"
+        + "blob      deleted, 3.0 MiB freed\n"
+        + "metainfo  none saved\n");
+    assertThat(agent.stats().cachedBlobs()).isZero();
+
+    Run second = run("evict", "--socket", socket.toString(), "--json", pulled.toString());
+    assertThat(second.exitCode()).isEqualTo(4);
+    assertThat(second.out()).isEmpty();
+    assertThat(second.err()).contains("no blob, torrent or metainfo for " + pulled);
+  }
+
+  @Test
+  void drainRefusesNewRequestsWith503FollowsTheDrainToItsEndAndTheAgentSaysItIsDone()
+      throws Exception {
+    Run run = run("drain", "--socket", socket.toString(), "--grace=0s", "--timeout=20s");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).startsWith("draining: new registry requests get 503 with Retry-After")
+        .contains("the agent exits after 0s without uploads or client responses, at most after"
+            + " 20s\n")
+        .containsPattern("\ndrained after \\d+(ms|s): the agent exits now \\(0 B uploaded to"
+            + " peers and 0 requests refused during the drain\\)\n$");
+    assertThat(agent.drained().get(5, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(io.layerswarm.agent.admin.Drain.Outcome.DRAINED);
+
+    HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + agent.address().getPort() + "/v2/" + REPO
+                + "/blobs/" + pulled)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.headers().firstValue("Retry-After")).contains("10");
+    assertThat(refused.body()).contains("UNAVAILABLE").contains("draining");
+
+    Run status = run("status", "--socket", socket.toString());
+    assertThat(status.out()).contains(", DRAINING: refuses new requests and exits soon\n");
+  }
+
+  @Test
+  void drainNoWaitPrintsTheFirstStateAsAJsonLineAndLeavesTheDrainRunning() throws Exception {
+    Run run = run("drain", "--socket", socket.toString(), "--no-wait", "--json", "--grace=1h");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out().lines()).hasSize(1);
+    JsonNode first = new ObjectMapper().readTree(run.out());
+    assertThat(first.get("state").asText()).isEqualTo("draining");
+    assertThat(first.get("grace_millis").asLong()).isEqualTo(3_600_000);
+    assertThat(agent.drained()).isNotDone();
+    assertThat(run("status", "--socket", socket.toString(), "--json").out())
+        .contains("\"draining\" : true");
+  }
+
+  @Test
+  void drainDurationsOutOfRangeAreUsageErrors() {
+    Run grace = run("drain", "--socket", socket.toString(), "--grace=2h");
+    Run timeout = run("drain", "--socket", socket.toString(), "--timeout=soon");
+
+    assertThat(grace.exitCode()).isEqualTo(2);
+    assertThat(grace.err()).contains("--grace: '2h' is not a duration from 0s to 1h 0m");
+    assertThat(timeout.exitCode()).isEqualTo(2);
+    assertThat(timeout.err()).contains("--timeout: 'soon'");
+    assertThat(agent.drained()).isNotDone();
   }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.agent.AgentConfig;
+import io.layerswarm.seeder.SeederConfig;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -139,5 +142,147 @@ class SettingsTest {
         Map.of());
     assertThat(ConfigPrinter.yaml(s.file())).doesNotContain("hunter2").contains("********")
         .contains("swarm-deadline: 60s").contains("admin-socket: /run/layerswarm/agent.sock");
+  }
+
+  private static final String CLUSTER = """
+      upstreams:
+        - url: http://127.0.0.1:5000
+      seeder:
+        listen: 127.0.0.1:7001
+        admin-listen: 127.0.0.1:7101
+        admin-token: s3cret-token
+        disk-high-watermark: 10GiB
+        disk-low-watermark: 8GiB
+        time-to-idle: 6h
+        ring: [http://127.0.0.1:7001, http://127.0.0.1:7002/]
+        advertise-url: http://127.0.0.1:7001
+        ring-replicas: 2
+      """;
+
+  @Test
+  void theSeedersClusterKeysReachItsConfig() throws Exception {
+    SeederConfig seeder = settings(CLUSTER, Map.of()).seeder();
+    assertThat(seeder.adminListen()).contains(new InetSocketAddress("127.0.0.1", 7101));
+    assertThat(seeder.adminToken()).contains("s3cret-token");
+    assertThat(seeder.diskHighWatermark()).isEqualTo(10L << 30);
+    assertThat(seeder.diskLowWatermark()).isEqualTo(8L << 30);
+    assertThat(seeder.timeToIdle()).isEqualTo(Duration.ofHours(6));
+    assertThat(seeder.ringMembers()).extracting(Object::toString)
+        .containsExactly("http://127.0.0.1:7001", "http://127.0.0.1:7002");
+    assertThat(seeder.advertiseUrl()).contains(URI.create("http://127.0.0.1:7001"));
+    assertThat(seeder.ringReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void withoutClusterKeysASeederHasNoAdminApiNoEvictionAndARingOfItself() throws Exception {
+    Settings s = settings(GOOD, Map.of());
+    SeederConfig seeder = s.seeder();
+    assertThat(seeder.adminListen()).isEmpty();
+    assertThat(seeder.adminToken()).isEmpty();
+    assertThat(seeder.diskHighWatermark()).isZero();
+    assertThat(seeder.diskLowWatermark()).isZero();
+    assertThat(seeder.timeToIdle()).isZero();
+    assertThat(seeder.ringMembers()).isEmpty();
+    assertThat(seeder.advertiseUrl()).isEmpty();
+    assertThat(seeder.ringReplicas()).isEqualTo(2);
+    assertThat(s.trackerRingReplicas()).isEqualTo(2);
+    assertThat(s.tracker().seeders()).extracting(Object::toString)
+        .containsExactly("http://127.0.0.1:6970");
+  }
+
+  @Test
+  void aHighWatermarkAloneGetsALowOneOf90PercentAndABareZeroTurnsTimeToIdleOff() throws Exception {
+    SeederConfig seeder = settings(GOOD + "seeder:\n  disk-high-watermark: 1000MB\n"
+        + "  time-to-idle: 0\n", Map.of()).seeder();
+    assertThat(seeder.diskHighWatermark()).isEqualTo(1_000_000_000L);
+    assertThat(seeder.diskLowWatermark()).isEqualTo(900_000_000L);
+    assertThat(seeder.timeToIdle()).isZero();
+  }
+
+  @Test
+  void theTrackerAsksTheSeederRingWithTheSeedersReplicasWhenItsOwnKeysAreNotSet() throws Exception {
+    Settings s = settings(CLUSTER.replace("ring-replicas: 2", "ring-replicas: 3"), Map.of());
+    assertThat(s.tracker().seeders()).extracting(Object::toString)
+        .containsExactly("http://127.0.0.1:7001", "http://127.0.0.1:7002");
+    assertThat(s.trackerRingReplicas()).isEqualTo(3);
+    assertThat(s.seeder().ringReplicas()).isEqualTo(3);
+  }
+
+  @Test
+  void trackerRingReplicasComesFromTheFileOrASetFlag() throws Exception {
+    assertThat(settings("tracker:\n  ring-replicas: 3\n", Map.of()).trackerRingReplicas())
+        .isEqualTo(3);
+    assertThat(settings("", Map.of("tracker.ring-replicas", "1")).trackerRingReplicas())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void trackerAndSeederMustAgreeOnTheReplicas() {
+    String yaml = CLUSTER + "tracker:\n  ring-replicas: 3\n";
+    assertThatThrownBy(() -> settings(yaml, Map.of()).trackerRingReplicas())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.yaml")
+        .hasMessageContaining("tracker.ring-replicas (3)")
+        .hasMessageContaining("seeder.ring-replicas (2)");
+    assertThatThrownBy(() -> settings(yaml, Map.of()).seeder())
+        .hasMessageContaining("tracker.ring-replicas");
+  }
+
+  @Test
+  void trackerAndSeederMustListTheSameSeedersWrittenAnyWay() throws Exception {
+    Settings same = settings(CLUSTER
+        + "tracker:\n  seeders: [http://127.0.0.1:7002/, http://127.0.0.1:7001]\n", Map.of());
+    assertThat(same.trackerRingReplicas()).isEqualTo(2);
+    assertThat(same.tracker().seeders()).hasSize(2);
+
+    Settings other = settings(CLUSTER + "tracker:\n  seeders: [http://127.0.0.1:7001]\n",
+        Map.of());
+    assertThatThrownBy(other::tracker)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tracker.seeders")
+        .hasMessageContaining("seeder.ring")
+        .hasMessageContaining("same seeders");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "seeder:\\n  admin-listen: 127.0.0.1:99999|seeder.admin-listen|out of range",
+      "seeder:\\n  admin-token: abc|seeder.admin-token|seeder.admin-listen",
+      "seeder:\\n  disk-high-watermark: lots|seeder.disk-high-watermark|not a byte amount",
+      "seeder:\\n  disk-high-watermark: 1GiB\\n  disk-low-watermark: 2GiB|seeder.disk-low-watermark|must not be above",
+      "seeder:\\n  time-to-idle: -1s|seeder.time-to-idle|not a duration",
+      "seeder:\\n  ring: [http://127.0.0.1:1, ftp://x]|seeder.ring[1]|http",
+      "seeder:\\n  ring: [http://127.0.0.1:1, http://127.0.0.1:1/]|seeder.ring|twice",
+      "seeder:\\n  ring: [http://127.0.0.1:1]\\n  advertise-url: http://127.0.0.1:2|seeder.advertise-url|not one of seeder.ring",
+      "seeder:\\n  advertise-url: nope|seeder.advertise-url|http",
+      "seeder:\\n  ring-replicas: 0|seeder.ring-replicas|out of range",
+      "seeder:\\n  ring-replicas: two|seeder.ring-replicas|wrong type",
+  })
+  void aBadSeederClusterValueStopsWithTheKeyNamed(String yaml, String key, String why) {
+    String text = yaml.replace("\\n", "\n");
+    assertThatThrownBy(() -> settings(text, Map.of()).seeder())
+        .isInstanceOf(ConfigException.class).hasMessageContaining(key).hasMessageContaining(why);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "tracker:\\n  ring-replicas: 0|tracker.ring-replicas|out of range",
+      "tracker:\\n  ring-replicas: 65|tracker.ring-replicas|out of range",
+      "tracker:\\n  seeders: [http://127.0.0.1:1, http://127.0.0.1:1/]|tracker.seeders|twice",
+  })
+  void aBadTrackerRingValueStopsWithTheKeyNamed(String yaml, String key, String why) {
+    String text = yaml.replace("\\n", "\n");
+    assertThatThrownBy(() -> settings(text, Map.of()).trackerRingReplicas())
+        .isInstanceOf(ConfigException.class).hasMessageContaining(key).hasMessageContaining(why);
+  }
+
+  @Test
+  void printedConfigMasksTheAdminTokenAndShowsTheRingKeys() throws Exception {
+    String printed = ConfigPrinter.yaml(settings(CLUSTER, Map.of()).file());
+    assertThat(printed).doesNotContain("s3cret-token").containsPattern("admin-token: '?\\*{8}'?\n")
+        .contains("ring-replicas: 2").contains("time-to-idle: 6h")
+        .contains("admin-listen: 127.0.0.1:7101");
+    assertThat(ConfigPrinter.yaml(settings(GOOD, Map.of()).file()))
+        .contains("time-to-idle: 0s").doesNotContain("admin-token");
   }
 }

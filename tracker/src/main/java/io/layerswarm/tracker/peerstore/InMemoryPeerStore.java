@@ -99,6 +99,29 @@ public final class InMemoryPeerStore implements PeerStore {
     return new StoreStats(liveSwarms, livePeers);
   }
 
+  @Override
+  public List<SwarmSummary> swarms(Instant now) {
+    List<SwarmSummary> live = new ArrayList<>();
+    swarms.forEach((infoHash, swarm) -> {
+      SwarmCounts counts = swarm.counts(now);
+      if (counts.complete() + counts.incomplete() > 0) {
+        live.add(new SwarmSummary(infoHash, counts));
+      }
+    });
+    return live;
+  }
+
+  @Override
+  public List<PeerEntry> peers(InfoHash infoHash, Instant now, int limit) {
+    Swarm swarm = swarms.get(infoHash);
+    if (swarm == null || limit <= 0) {
+      return List.of();
+    }
+    List<PeerEntry> entries = swarm.entries(now);
+    entries.sort(PeerEntry.ORDER);
+    return entries.size() <= limit ? entries : List.copyOf(entries.subList(0, limit));
+  }
+
   /** One swarm's peers. All methods lock {@code this}; callers never hold it across calls. */
   private static final class Swarm {
     private final Map<PeerId, Entry> byId = new HashMap<>();
@@ -133,6 +156,16 @@ public final class InMemoryPeerStore implements PeerStore {
       for (Entry entry : byId.values()) {
         if (entry.isLive(now)) {
           live.add(entry.peer);
+        }
+      }
+      return live;
+    }
+
+    synchronized List<PeerEntry> entries(Instant now) {
+      List<PeerEntry> live = new ArrayList<>(byId.size());
+      for (Entry entry : byId.values()) {
+        if (entry.isLive(now)) {
+          live.add(new PeerEntry(entry.peer, entry.expiresAt));
         }
       }
       return live;

@@ -51,6 +51,29 @@ public interface PeerStore extends AutoCloseable {
   /** Totals of live swarms and peers. May walk the whole store: for metrics, not per request. */
   StoreStats stats(Instant now) throws PeerStoreUnavailableException;
 
+  /**
+   * Every swarm with at least one live peer, with its counts, in no particular order. Walks the
+   * whole store: for the admin API, not per request.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}, for stores written before this
+   * method; both stores here implement it.
+   */
+  default List<SwarmSummary> swarms(Instant now) throws PeerStoreUnavailableException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list swarms");
+  }
+
+  /**
+   * Up to {@code limit} live peers of one swarm with their expiry, in {@link PeerEntry#ORDER}
+   * (seeds first); when the swarm has more, which leechers (or seeds) are left out is the
+   * store's choice. Empty for an unknown swarm or a limit of 0 or less. For the admin API.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}, as for {@link #swarms}.
+   */
+  default List<PeerEntry> peers(InfoHash infoHash, Instant now, int limit)
+      throws PeerStoreUnavailableException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list peers");
+  }
+
   /** Returns if the store can serve requests now (for {@code /healthz}); cheap. */
   default void check() throws PeerStoreUnavailableException {}
 

@@ -98,6 +98,10 @@ public final class RedisPeerStore implements PeerStore {
   private static final RedisScript COUNTS = RedisScript.load("counts");
   private static final RedisScript SWEEP = RedisScript.load("sweep");
   private static final RedisScript STATS = RedisScript.load("stats");
+  private static final RedisScript SWARMS = RedisScript.load("swarms");
+  private static final RedisScript PEERS = RedisScript.load("peers");
+  /** Swarms counted per {@link #swarms} script call, so no single call holds Redis for long. */
+  private static final int LIST_PAGE = 200;
 
   private final String where;
   private final Options options;
@@ -250,6 +254,67 @@ public final class RedisPeerStore implements PeerStore {
         ScriptOutputType.MULTI, new String[] {INDEX_KEY}, KEY_PREFIX,
         Long.toString(now.toEpochMilli())));
     return new StoreStats(toInt(stats.get(0)), toInt(stats.get(1)));
+  }
+
+  /**
+   * Reads the swarm index ({@code ZRANGEBYSCORE}, swarms whose latest expiry is after now), then
+   * counts those swarms in pages of {@value #LIST_PAGE}, one read-only script each. A swarm that
+   * changes in between shows as it was when its page ran.
+   */
+  @Override
+  public List<SwarmSummary> swarms(Instant now) throws PeerStoreUnavailableException {
+    String nowMillis = Long.toString(now.toEpochMilli());
+    List<String> hexes = call("list swarms",
+        () -> redis.zrangebyscore(INDEX_KEY, "(" + nowMillis, "+inf"));
+    List<SwarmSummary> live = new ArrayList<>(hexes.size());
+    for (int from = 0; from < hexes.size(); from += LIST_PAGE) {
+      List<String> args = new ArrayList<>(LIST_PAGE + 2);
+      args.add(KEY_PREFIX);
+      args.add(nowMillis);
+      args.addAll(hexes.subList(from, Math.min(from + LIST_PAGE, hexes.size())));
+      List<Object> page = call("count listed swarms", () -> SWARMS.run(redis,
+          ScriptOutputType.MULTI, new String[0], args.toArray(String[]::new)));
+      for (int i = 0; i + 3 < page.size(); i += 4) {
+        String hex = (String) page.get(i);
+        try {
+          live.add(new SwarmSummary(InfoHash.fromHex(hex), new SwarmCounts(
+              toInt(page.get(i + 1)), toInt(page.get(i + 2)), (Long) page.get(i + 3))));
+        } catch (IllegalArgumentException e) {
+          log.warn("skipping swarm '{}' in the index of {}: {}", hex, where, e.getMessage());
+        }
+      }
+    }
+    return live;
+  }
+
+  @Override
+  public List<PeerEntry> peers(InfoHash infoHash, Instant now, int limit)
+      throws PeerStoreUnavailableException {
+    if (limit <= 0) {
+      return List.of();
+    }
+    String hex = infoHash.hex();
+    List<Object> flat = call("list peers of swarm " + hex, () -> PEERS.run(redis,
+        ScriptOutputType.MULTI, new String[] {KEY_PREFIX + hex},
+        Long.toString(now.toEpochMilli()), Integer.toString(limit)));
+    List<PeerEntry> peers = new ArrayList<>(flat.size() / 3);
+    for (int i = 0; i + 2 < flat.size(); i += 3) {
+      String id = (String) flat.get(i);
+      String record = (String) flat.get(i + 1);
+      try {
+        long expires = (long) Double.parseDouble((String) flat.get(i + 2));
+        peers.add(new PeerEntry(PeerRecord.decode(id, record), Instant.ofEpochMilli(expires)));
+      } catch (IllegalArgumentException e) {
+        log.warn("skipping peer {} of swarm {} in {}: {}", id, hex, where, e.getMessage());
+      }
+    }
+    peers.sort(PeerEntry.ORDER);
+    return peers;
+  }
+
+  /** Where the store is, {@code redis://host:port/db}, without any password. */
+  public String location() {
+    return where;
   }
 
   /** {@code PING}. */

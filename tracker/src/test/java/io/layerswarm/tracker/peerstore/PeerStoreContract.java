@@ -348,6 +348,90 @@ abstract class PeerStoreContract {
     assertThat(p95Micros).isLessThan(100_000);
   }
 
+  @Test
+  void swarmsListsEveryLiveSwarmWithItsCounts() throws Exception {
+    assertThat(store.swarms(now())).isEmpty();
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("S b"), AnnounceEvent.COMPLETED);
+    announce(SWARM, peer("L c"), AnnounceEvent.STARTED);
+    announce(OTHER, peer("S d"), AnnounceEvent.STARTED);
+
+    assertThat(store.swarms(now())).containsExactlyInAnyOrder(
+        new SwarmSummary(SWARM, new SwarmCounts(1, 2, 1)),
+        new SwarmSummary(OTHER, new SwarmCounts(1, 0, 0)));
+  }
+
+  @Test
+  void swarmsLeavesOutSwarmsWhosePeersExpiredOrStoppedBeforeAnySweep() throws Exception {
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    announce(OTHER, peer("L b"), AnnounceEvent.STARTED);
+    InfoHash third = InfoHash.fromHex("cc".repeat(20));
+    announce(third, peer("L c"), AnnounceEvent.STARTED);
+    announce(third, peer("L c"), AnnounceEvent.STOPPED);
+    clock.advance(Duration.ofSeconds(30));
+    announce(OTHER, peer("S e"), AnnounceEvent.STARTED);
+    clock.advance(TTL.minusSeconds(30));
+
+    assertThat(store.swarms(now())).containsExactly(
+        new SwarmSummary(OTHER, new SwarmCounts(1, 0, 0)));
+  }
+
+  @Test
+  void peersListsLivePeersWithTheirExpirySeedsFirstThenByAddress() throws Exception {
+    Peer v6 = new Peer(Peers.id("six"), new PeerAddress(Peers.ip("2001:db8::7"), 51413), false,
+        Topology.of("eu-1", "r-07"));
+    Peer low = new Peer(Peers.id("low"), new PeerAddress(Peers.ip("10.0.0.2"), 7000), false,
+        Topology.of("eu-1", null));
+    Peer high = new Peer(Peers.id("high"), new PeerAddress(Peers.ip("10.0.0.10"), 6000), false,
+        Topology.UNKNOWN);
+    Peer seed = new Peer(Peers.id("seed"), new PeerAddress(Peers.ip("192.168.1.1"), 6881), true,
+        Topology.UNKNOWN);
+    Instant first = now();
+    announce(SWARM, v6, AnnounceEvent.STARTED);
+    announce(SWARM, high, AnnounceEvent.STARTED);
+    announce(SWARM, low, AnnounceEvent.STARTED);
+    clock.advance(Duration.ofSeconds(10));
+    announce(SWARM, seed, AnnounceEvent.COMPLETED);
+    announce(OTHER, peer("L elsewhere"), AnnounceEvent.STARTED);
+
+    assertThat(store.peers(SWARM, now(), 100)).containsExactly(
+        new PeerEntry(seed, now().plus(TTL)),
+        new PeerEntry(low, first.plus(TTL)),
+        new PeerEntry(high, first.plus(TTL)),
+        new PeerEntry(v6, first.plus(TTL)));
+    assertThat(store.peers(InfoHash.fromHex("cc".repeat(20)), now(), 100)).isEmpty();
+  }
+
+  @Test
+  void peersLeavesOutExpiredAndStoppedPeers() throws Exception {
+    announce(SWARM, peer("L old"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L gone"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L gone"), AnnounceEvent.STOPPED);
+    clock.advance(Duration.ofSeconds(30));
+    announce(SWARM, peer("L new"), AnnounceEvent.STARTED);
+    clock.advance(TTL.minusSeconds(30));
+
+    assertThat(store.peers(SWARM, now(), 100)).extracting(PeerEntry::peer)
+        .containsExactly(peer("L new"));
+  }
+
+  @Test
+  void peersReturnsAtMostTheLimitSeedsFirst() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      announce(SWARM, numbered(i, i % 3 == 0, Topology.UNKNOWN), AnnounceEvent.STARTED);
+    }
+
+    List<PeerEntry> some = store.peers(SWARM, now(), 15);
+
+    assertThat(some).hasSize(15);
+    assertThat(some.subList(0, 10)).allMatch(e -> e.peer().complete());
+    assertThat(some.subList(10, 15)).noneMatch(e -> e.peer().complete());
+    assertThat(some).isSortedAccordingTo(PeerEntry.ORDER);
+    assertThat(store.peers(SWARM, now(), 5)).hasSize(5).allMatch(e -> e.peer().complete());
+    assertThat(store.peers(SWARM, now(), 1000)).hasSize(30);
+    assertThat(store.peers(SWARM, now(), 0)).isEmpty();
+  }
+
   /** All peers of a large swarm, for subclasses that look inside. */
   static List<Peer> numberedPeers(int count) {
     List<Peer> peers = new ArrayList<>(count);
