@@ -121,6 +121,7 @@ public final class ConfigLoader {
   }
 
   private static String location(JsonProcessingException e) {
-    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    return e.getLocation() == null || e.getLocation().getLineNr() < 1
+        ? "" : " (line " + e.getLocation().getLineNr() + ")";
   }
 }
