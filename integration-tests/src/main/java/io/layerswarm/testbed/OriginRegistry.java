@@ -194,6 +194,7 @@ public final class OriginRegistry implements AutoCloseable {
         private URI proxyRemote;
         private String service = "registry-origin";
         private Duration startupTimeout = Duration.ofSeconds(15);
+        private URI notificationsUrl;
 
         private Builder(Path dir) {
             this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
@@ -227,6 +228,26 @@ public final class OriginRegistry implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Registry webhooks: the registry POSTs its event envelopes (pushes, pulls) to {@code url}, e.g. a
+         * seeder's {@code http://127.0.0.1:<port>/notifications}, as endpoint {@code layerswarm} with timeout
+         * 5 s, threshold 3 and backoff 1 s. Delivery is asynchronous and retried while the endpoint fails.
+         */
+        public Builder notifications(URI url) {
+            this.notificationsUrl = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        static String notificationsConfig(URI url) {
+            return "notifications:\n"
+                    + "  endpoints:\n"
+                    + "    - name: layerswarm\n"
+                    + "      url: " + yamlQuote(url.toString()) + "\n"
+                    + "      timeout: 5s\n"
+                    + "      threshold: 3\n"
+                    + "      backoff: 1s\n";
+        }
+
         public OriginRegistry start() throws IOException, InterruptedException {
             if (!Files.isExecutable(binary)) {
                 throw new IOException("docker-registry not found at " + binary
@@ -242,7 +263,8 @@ public final class OriginRegistry implements AutoCloseable {
             int attempts = port != null ? 1 : PORT_ATTEMPTS;
             for (int attempt = 1; attempt <= attempts; attempt++) {
                 int p = port != null ? port : FreePorts.pick();
-                Files.writeString(configFile, config(dataDir, p, service, secret, proxyRemote));
+                Files.writeString(configFile, config(dataDir, p, service, secret, proxyRemote)
+                        + (notificationsUrl == null ? "" : notificationsConfig(notificationsUrl)));
                 URI base = URI.create("http://127.0.0.1:" + p);
                 try {
                     DaemonProcess process = DaemonProcess.builder("docker-registry:" + p,

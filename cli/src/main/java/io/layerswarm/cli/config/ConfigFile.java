@@ -21,7 +21,9 @@ public record ConfigFile(
       String url,
       @JsonProperty("default") Boolean isDefault,
       String username,
-      String password) {}
+      String password,
+      String dockerConfig,
+      String caFile) {}
 
   public record Tracker(
       String listen,
@@ -33,7 +35,9 @@ public record ConfigFile(
       List<String> seeders,
       String redis,
       String passkey,
-      Integer ringReplicas) {}
+      Integer ringReplicas,
+      String adminListen,
+      String adminToken) {}
 
   public record Seeder(
       String listen,
@@ -59,5 +63,9 @@ public record ConfigFile(
       String swarmDeadline,
       String uploadRate,
       String downloadRate,
-      String adminSocket) {}
+      String adminSocket,
+      String cacheMaxBytes,
+      Integer cacheHighWatermark,
+      Integer cacheLowWatermark,
+      String cacheTimeToIdle) {}
 }

@@ -22,14 +22,15 @@ public final class ConfigPrinter {
     List<ConfigFile.Upstream> masked = file.upstreams() == null ? null
         : file.upstreams().stream()
             .map(u -> new ConfigFile.Upstream(u.host(), u.url(), u.isDefault(), u.username(),
-                u.password() == null ? null : "********"))
+                u.password() == null ? null : "********", u.dockerConfig(), u.caFile()))
             .toList();
     ConfigFile.Tracker t = file.tracker();
     ConfigFile.Tracker tracker = t == null ? null
         : new ConfigFile.Tracker(t.listen(), t.announceInterval(), t.minAnnounceInterval(),
             t.peerTtl(), t.defaultNumwant(), t.maxNumwant(), t.seeders(),
             t.redis() == null ? null : t.redis().replaceAll("//[^@/]*@", "//********@"),
-            t.passkey() == null ? null : "********", t.ringReplicas());
+            t.passkey() == null ? null : "********", t.ringReplicas(), t.adminListen(),
+            t.adminToken() == null || t.adminToken().isEmpty() ? t.adminToken() : "********");
     ConfigFile.Seeder s = file.seeder();
     ConfigFile.Seeder seeder = s == null ? null
         : new ConfigFile.Seeder(s.listen(), s.peerListen(), s.dataDir(), s.trackers(),

@@ -3,6 +3,8 @@ package io.layerswarm.cli.config;
 import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.client.Credentials;
+import io.layerswarm.registry.client.DockerConfigCredentials;
+import io.layerswarm.registry.client.TrustedCertificates;
 import io.layerswarm.registry.client.HttpUpstreamRegistry;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
@@ -10,6 +12,7 @@ import io.layerswarm.seeder.SeederConfig;
 import io.layerswarm.seeder.ring.SeederRing;
 import io.layerswarm.tracker.Passkey;
 import io.layerswarm.tracker.TrackerConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -109,14 +112,16 @@ public final class Settings {
   /** The file with every absent key set to its default. */
   static ConfigFile effective(ConfigFile f) {
     ConfigFile.Tracker t = f.tracker() == null
-        ? new ConfigFile.Tracker(null, null, null, null, null, null, null, null, null, null)
+        ? new ConfigFile.Tracker(null, null, null, null, null, null, null, null, null, null, null,
+            null)
         : f.tracker();
     ConfigFile.Seeder s = f.seeder() == null
         ? new ConfigFile.Seeder(null, null, null, null, null, null, null, null, null, null, null,
             null, null, null)
         : f.seeder();
     ConfigFile.Agent a = f.agent() == null
-        ? new ConfigFile.Agent(null, null, null, null, null, null, null, null) : f.agent();
+        ? new ConfigFile.Agent(null, null, null, null, null, null, null, null, null, null, null, null)
+        : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
     // One file for the whole cluster: the tracker asks the seeders of the ring, with their R.
     List<String> seeders = s.ring() != null && !s.ring().isEmpty()
@@ -135,7 +140,9 @@ public final class Settings {
             or(t.seeders(), seeders),
             t.redis(),
             t.passkey(),
-            replicas),
+            replicas,
+            or(t.adminListen(), ""),
+            t.adminToken()),
         new ConfigFile.Seeder(
             or(s.listen(), DEFAULT_SEEDER_LISTEN),
             or(s.peerListen(), "0.0.0.0:6881"),
@@ -159,7 +166,11 @@ public final class Settings {
             or(a.swarmDeadline(), "60s"),
             or(a.uploadRate(), "0"),
             or(a.downloadRate(), "0"),
-            or(a.adminSocket(), DEFAULT_ADMIN_SOCKET)));
+            or(a.adminSocket(), DEFAULT_ADMIN_SOCKET),
+            or(a.cacheMaxBytes(), "0"),
+            or(a.cacheHighWatermark(), 90),
+            or(a.cacheLowWatermark(), 75),
+            or(a.cacheTimeToIdle(), "0s")));
   }
 
   public TrackerConfig tracker() throws ConfigException {
@@ -174,7 +185,10 @@ public final class Settings {
         Values.intInRange("tracker.max-numwant", t.maxNumwant(), 1, 1000),
         urls("tracker.seeders", t.seeders(), ""),
         blank(t.redis()) ? Optional.empty() : Optional.of(redisUri(t.redis())),
-        blank(t.passkey()) ? Optional.empty() : Optional.of(Passkey.of(t.passkey()))));
+        blank(t.passkey()) ? Optional.empty() : Optional.of(Passkey.of(t.passkey())),
+        blank(t.adminListen()) ? Optional.empty()
+            : Optional.of(Values.address("tracker.admin-listen", t.adminListen().trim())),
+        blank(t.adminToken()) ? Optional.empty() : Optional.of(t.adminToken())));
   }
 
   private static URI redisUri(String value) throws ConfigException {
@@ -246,7 +260,12 @@ public final class Settings {
         Values.duration("agent.swarm-deadline", a.swarmDeadline()),
         Values.bytes("agent.upload-rate", a.uploadRate()),
         Values.bytes("agent.download-rate", a.downloadRate()),
-        Values.optionalPath("agent.admin-socket", a.adminSocket())));
+        Values.optionalPath("agent.admin-socket", a.adminSocket()),
+        Values.bytes("agent.cache-max-bytes", a.cacheMaxBytes()),
+        Values.intInRange("agent.cache-high-watermark", a.cacheHighWatermark(), 1, 100),
+        Values.intInRange("agent.cache-low-watermark", a.cacheLowWatermark(), 0,
+            a.cacheHighWatermark()),
+        Values.duration("agent.cache-time-to-idle", a.cacheTimeToIdle())));
   }
 
   /** The configured upstream registries; exactly one may be the default (the first if none is). */
@@ -281,9 +300,32 @@ public final class Settings {
       }
       Credentials credentials =
           u.username() == null ? null : new Credentials(u.username(), u.password());
-      byHost.put(host, credentials == null
-          ? new HttpUpstreamRegistry(url, userAgent)
-          : new HttpUpstreamRegistry(url, userAgent, credentials));
+      if (credentials == null && u.dockerConfig() != null) {
+        if (u.username() != null) {
+          throw new ConfigException(source + ": " + key
+              + ": give either username/password or docker-config, not both");
+        }
+        String registryName = u.host() == null ? host : u.host();
+        try {
+          credentials = DockerConfigCredentials.forHost(Path.of(u.dockerConfig()), registryName)
+              .orElseThrow(() -> new ConfigException(source + ": " + key + ".docker-config: "
+                  + u.dockerConfig() + " has no credentials for " + registryName));
+        } catch (IOException e) {
+          throw new ConfigException(source + ": " + key + ".docker-config: " + e.getMessage(), e);
+        }
+      }
+      HttpUpstreamRegistry.Builder client = HttpUpstreamRegistry.builder(url).userAgent(userAgent);
+      if (credentials != null) {
+        client.credentials(credentials);
+      }
+      if (u.caFile() != null) {
+        try {
+          client.sslContext(TrustedCertificates.fromPem(Path.of(u.caFile())));
+        } catch (IOException e) {
+          throw new ConfigException(source + ": " + key + ".ca-file: " + e.getMessage(), e);
+        }
+      }
+      byHost.put(host, client.build());
       if (Boolean.TRUE.equals(u.isDefault())) {
         if (defaultHost != null) {
           throw new ConfigException(

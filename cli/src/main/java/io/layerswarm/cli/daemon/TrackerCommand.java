@@ -28,11 +28,16 @@ public final class TrackerCommand implements Callable<Integer> {
       description = "tracker.redis: share peers with other tracker replicas, e.g. redis://127.0.0.1:6379/0")
   String redis;
 
+  @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
+      description = "tracker.admin-listen: serve the gRPC admin API (swarms, peers, health) here")
+  String adminListen;
+
   @Override
   public Integer call() {
     options.put("tracker.listen", listen);
     options.put("tracker.seeders", seeders);
     options.put("tracker.redis", redis);
+    options.put("tracker.admin-listen", adminListen);
     return DaemonRunner.run("tracker", options, (settings, parts) -> {
       TrackerConfig config = settings.tracker();
       int replicas = settings.trackerRingReplicas();
@@ -43,7 +48,8 @@ public final class TrackerCommand implements Callable<Integer> {
           seeders.metainfoSource(HttpMetainfoSource.DEFAULT_TIMEOUT), InstantSource.system()));
       // The announce URI may hold the passkey: name only the address.
       return "listening on " + AgentCommand.hostPort(tracker.address())
-          + (config.redis().isPresent() ? " (peers in Redis)" : "");
+          + (config.redis().isPresent() ? " (peers in Redis)" : "")
+          + tracker.adminAddress().map(a -> " admin " + AgentCommand.hostPort(a)).orElse("");
     });
   }
 }

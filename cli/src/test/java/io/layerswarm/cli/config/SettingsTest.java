@@ -285,4 +285,39 @@ class SettingsTest {
     assertThat(ConfigPrinter.yaml(settings(GOOD, Map.of()).file()))
         .contains("time-to-idle: 0s").doesNotContain("admin-token");
   }
+
+  @Test
+  void agentCacheKeysReachTheAgentConfig() throws Exception {
+    AgentConfig agent = settings(GOOD + "  cache-max-bytes: 10GiB\n  cache-high-watermark: 80\n"
+        + "  cache-low-watermark: 60\n  cache-time-to-idle: 2d\n", Map.of()).agent();
+    assertThat(agent.cacheMaxBytes()).isEqualTo(10L << 30);
+    assertThat(agent.cacheHighWatermarkPercent()).isEqualTo(80);
+    assertThat(agent.cacheLowWatermarkPercent()).isEqualTo(60);
+    assertThat(agent.cacheTimeToIdle()).isEqualTo(Duration.ofDays(2));
+  }
+
+  @Test
+  void aLowWatermarkAboveTheHighOneNamesTheKey() {
+    assertThatThrownBy(() -> settings(GOOD + "  cache-high-watermark: 50\n  cache-low-watermark: 70\n",
+        Map.of()).agent())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("agent.cache-low-watermark");
+  }
+
+  @Test
+  void trackerAdminKeysReachTheTrackerConfigAndTheTokenIsMaskedWhenPrinted() throws Exception {
+    Settings s = settings("tracker:\n  admin-listen: 127.0.0.1:7001\n  admin-token: t0ps3cret\n",
+        Map.of());
+    assertThat(s.tracker().adminListen()).isPresent();
+    assertThat(s.tracker().adminToken()).contains("t0ps3cret");
+    assertThat(ConfigPrinter.yaml(s.file())).doesNotContain("t0ps3cret");
+  }
+
+  @Test
+  void aDockerConfigWithoutCredentialsForTheHostNamesTheKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("config.json"), "{\"auths\":{}}");
+    assertThatThrownBy(() -> settings("upstreams:\n  - url: http://127.0.0.1:5000\n    docker-config: "
+        + config + "\n", Map.of()).upstreams("test"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("upstreams[0].docker-config");
+  }
 }
