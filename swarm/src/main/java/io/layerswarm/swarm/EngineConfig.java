@@ -16,6 +16,9 @@ import java.util.Map;
  * @param maxConnections cap on peer connections for the whole engine
  * @param announceInterval default re-announce interval when the tracker gives none
  * @param announceParams extra announce query parameters (for example zone, rack)
+ * @param pieceMemoryBytes memory for pieces being downloaded, for all torrents together: blocks
+ *     are assembled in memory and each piece is hashed and written whole. Each torrent may hold
+ *     one piece beyond it. About 0.1 s of download is enough; {@link #DEFAULT_PIECE_MEMORY}
  */
 public record EngineConfig(
     InetSocketAddress listen,
@@ -25,7 +28,11 @@ public record EngineConfig(
     int maxConnectionsPerTorrent,
     int maxConnections,
     Duration announceInterval,
-    Map<String, String> announceParams) {
+    Map<String, String> announceParams,
+    long pieceMemoryBytes) {
+
+  /** 32 MiB: 64 pieces of 512 KiB, a quarter of a second at 1 Gbit/s. */
+  public static final long DEFAULT_PIECE_MEMORY = 32L * 1024 * 1024;
 
   public EngineConfig {
     if (listen == null) {
@@ -37,7 +44,25 @@ public record EngineConfig(
     if (maxConnectionsPerTorrent < 1 || maxConnections < 1) {
       throw new IllegalArgumentException("connection caps must be >= 1");
     }
+    if (pieceMemoryBytes < 0) {
+      throw new IllegalArgumentException("piece memory must be >= 0");
+    }
     announceParams = Map.copyOf(announceParams);
+  }
+
+  /** As the canonical constructor, with {@link #DEFAULT_PIECE_MEMORY}. */
+  public EngineConfig(InetSocketAddress listen, String announceHost, long uploadBytesPerSecond,
+      long downloadBytesPerSecond, int maxConnectionsPerTorrent, int maxConnections,
+      Duration announceInterval, Map<String, String> announceParams) {
+    this(listen, announceHost, uploadBytesPerSecond, downloadBytesPerSecond,
+        maxConnectionsPerTorrent, maxConnections, announceInterval, announceParams,
+        DEFAULT_PIECE_MEMORY);
+  }
+
+  /** This configuration with {@code bytes} of piece memory. */
+  public EngineConfig withPieceMemory(long bytes) {
+    return new EngineConfig(listen, announceHost, uploadBytesPerSecond, downloadBytesPerSecond,
+        maxConnectionsPerTorrent, maxConnections, announceInterval, announceParams, bytes);
   }
 
   /** Loopback defaults for tests: free port, no limits. */

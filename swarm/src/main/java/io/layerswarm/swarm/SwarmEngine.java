@@ -7,11 +7,15 @@ import io.layerswarm.swarm.metainfo.PeerId;
 import io.layerswarm.swarm.peer.HandshakeHandler;
 import io.layerswarm.swarm.peer.PeerChannelInitializer;
 import io.layerswarm.swarm.peer.Swarm;
+import io.layerswarm.swarm.storage.DiskExecutor;
+import io.layerswarm.swarm.storage.PieceMemory;
 import io.layerswarm.swarm.storage.PieceStorage;
 import io.layerswarm.swarm.tracker.Announcer;
 import io.layerswarm.swarm.tracker.HttpTrackerClient;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -34,7 +38,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -48,8 +51,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * their metainfo (started, periodic, completed, stopped).
  *
  * <p>Threads: Netty event loops (epoll where available, else NIO) run the connections, and each
- * torrent is owned by one of them; a small pool does file writes and SHA-1 checks; tracker
- * announces are asynchronous HTTP. All public methods are thread-safe and do not block, except
+ * torrent is owned by one of them; two disk threads do SHA-1 checks and file writes; tracker
+ * announces are asynchronous HTTP on the same event loops. All public methods are thread-safe and do not block, except
  * {@link #start}, {@link #seed}, {@link #download} (which open files) and {@link #close}.
  */
 public final class SwarmEngine implements AutoCloseable {
@@ -72,11 +73,31 @@ public final class SwarmEngine implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
   private static final int DISK_THREADS = 2;
 
+  static {
+    // Netty 4.2 registers its allocator's JFR events on the first chunk it allocates, which
+    // initialises all of JFR even when nothing records (about 0.1 s of CPU and as much again of
+    // JIT work, in every process). Off unless asked for; only effective if no Netty class has
+    // read it yet.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
+  }
+  /**
+   * Network buffers of every engine in the JVM. Blocks are copied out of them into piece memory
+   * as soon as they are decoded, so they live for one read: a small pool serves them. Direct only
+   * (the transports read into direct memory); one arena per core at most, 1 MiB chunks (8 KiB
+   * pages, order 7) instead of Netty's default 4 MiB, and small per-thread caches for the event
+   * loops only. Its size follows the traffic of a few reads per connection, not the download.
+   */
+  static final ByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true, 0,
+      Math.min(2, Runtime.getRuntime().availableProcessors()), 8192, 7, 64, 16, false);
+
   private final EngineConfig config;
   private final PeerId peerId;
   private final EventLoopGroup group;
   private final Class<? extends Channel> socketChannel;
-  private final ExecutorService disk;
+  private final DiskExecutor disk;
+  private final PieceMemory pieceMemory;
   private final HttpTrackerClient trackerClient;
   private final GlobalTrafficShapingHandler shaper;
   private final InstantSource clock;
@@ -100,12 +121,11 @@ public final class SwarmEngine implements AutoCloseable {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     this.group = new MultiThreadIoEventLoopGroup(threads,
         new DefaultThreadFactory("swarm-io", true), io);
-    this.disk = Executors.newFixedThreadPool(DISK_THREADS, new ThreadFactoryBuilder()
+    this.disk = new DiskExecutor(DISK_THREADS, new ThreadFactoryBuilder()
         .setNameFormat("swarm-disk-%d").setDaemon(true).build());
-    this.trackerClient = new HttpTrackerClient(HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build(), TRACKER_TIMEOUT, "layerswarm-swarm/0.1");
+    this.pieceMemory = new PieceMemory(config.pieceMemoryBytes());
+    this.trackerClient = new HttpTrackerClient(group, socketChannel, TRACKER_TIMEOUT,
+        "layerswarm-swarm/0.1");
     long up = config.uploadBytesPerSecond();
     long down = config.downloadBytesPerSecond();
     this.shaper = up == 0 && down == 0 ? null
@@ -114,6 +134,8 @@ public final class SwarmEngine implements AutoCloseable {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(serverChannel)
+        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new PeerChannelInitializer(shaper,
             () -> HandshakeHandler.incoming(peerId, this::swarm),
@@ -198,7 +220,8 @@ public final class SwarmEngine implements AutoCloseable {
       }
       PieceStorage storage = opener.open();
       EventLoop loop = group.next();
-      TorrentSession session = new TorrentSession(this, metainfo, storage, loop, clock);
+      TorrentSession session = new TorrentSession(this, metainfo, storage, pieceMemory, loop,
+          clock);
       torrents.put(metainfo.infoHash(), session);
       Announcer announcer = new Announcer(metainfo.announce(), trackerClient, loop,
           event -> session.announceRequest(event, config, listenAddress.getPort()),
@@ -303,6 +326,7 @@ public final class SwarmEngine implements AutoCloseable {
     ChannelFuture connect = new Bootstrap()
         .group(session.loop())
         .channel(socketChannel)
+        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
         .handler(new PeerChannelInitializer(shaper,

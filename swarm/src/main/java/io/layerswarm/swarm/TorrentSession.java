@@ -11,9 +11,11 @@ import io.layerswarm.swarm.peer.PeerLink;
 import io.layerswarm.swarm.peer.Swarm;
 import io.layerswarm.swarm.sched.ChokeCandidate;
 import io.layerswarm.swarm.sched.Choker;
+import io.layerswarm.swarm.sched.PieceBudget;
 import io.layerswarm.swarm.sched.PiecePicker;
 import io.layerswarm.swarm.sched.RoundRobinChoker;
 import io.layerswarm.swarm.sched.StreamingRarestFirstPicker;
+import io.layerswarm.swarm.storage.PieceMemory;
 import io.layerswarm.swarm.storage.PieceStorage;
 import io.layerswarm.swarm.tracker.AnnounceEvent;
 import io.layerswarm.swarm.tracker.AnnounceRequest;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,8 +71,6 @@ final class TorrentSession implements Torrent, Swarm {
   static final Duration CHOKE_TURN = Duration.ofSeconds(20);
   /** Failed hash checks that a peer alone is blamed for before it is banned. */
   static final int STRIKES_TO_BAN = 3;
-  /** Bytes received but not yet written; above this no new requests go out. */
-  static final long MAX_PENDING_DISK_BYTES = 64L * 1024 * 1024;
   static final Duration TICK = Duration.ofSeconds(1);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
   /** The streaming window: at least this many bytes ahead of the reader, in whole pieces. */
@@ -79,6 +80,7 @@ final class TorrentSession implements Torrent, Swarm {
   private final Metainfo metainfo;
   private final TorrentGeometry geometry;
   private final PieceStorage storage;
+  private final PieceMemory memory;
   private final EventLoop loop;
   private final InstantSource clock;
   private final StreamingRarestFirstPicker<Peer> picker;
@@ -98,24 +100,47 @@ final class TorrentSession implements Torrent, Swarm {
   private final Set<PeerId> bannedIds = new HashSet<>();
   private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
   private final Map<PeerId, Integer> strikes = new HashMap<>();
-  private long pendingDiskBytes;
+  /** Pieces in progress that hold a reservation of {@link #memory}. */
+  private final BitSet reservedPieces = new BitSet();
+  private int reservedCount;
+  /** The arrays pieces in progress are assembled in, once their first block arrived; by index. */
+  private final byte[][] pieceArrays;
+  /**
+   * Tops up every peer's requests when memory is given back (by any torrent, on any thread):
+   * always as a new task, never in the middle of the work that gave memory back.
+   */
+  private final Runnable wakeUp;
   private boolean stopped;
   private boolean finishing;
   private ScheduledFuture<?> ticker;
   private Announcer announcer;
 
-  TorrentSession(SwarmEngine engine, Metainfo metainfo, PieceStorage storage, EventLoop loop,
-      InstantSource clock) {
+  TorrentSession(SwarmEngine engine, Metainfo metainfo, PieceStorage storage, PieceMemory memory,
+      EventLoop loop, InstantSource clock) {
     this.engine = engine;
     this.metainfo = metainfo;
     this.geometry = metainfo.geometry();
     this.storage = storage;
+    this.memory = memory;
+    this.pieceArrays = new byte[geometry.pieceCount()][];
     this.loop = loop;
     this.clock = clock;
     int window = (int) Math.max(4, WINDOW_BYTES / metainfo.pieceLength());
     this.picker = new StreamingRarestFirstPicker<>(geometry, storage.verified(), window,
         REQUEST_TIMEOUT, clock, new SplittableRandom());
+    picker.setBudget(new PieceBudget() {
+      @Override
+      public boolean tryStart(int piece) {
+        return reserve(piece);
+      }
+
+      @Override
+      public void dropped(int piece) {
+        release(piece, true);
+      }
+    });
     this.choker = new RoundRobinChoker<>(UPLOAD_SLOTS, CHOKE_TURN, clock);
+    this.wakeUp = () -> loop.execute(this::refillAll);
   }
 
   EventLoop loop() {
@@ -160,6 +185,10 @@ final class TorrentSession implements Torrent, Swarm {
       }
       for (Peer peer : new ArrayList<>(peers.values())) {
         peer.close("torrent removed");
+      }
+      // Arrays of pieces still being hashed or written are left to the garbage collector.
+      for (int i = reservedPieces.nextSetBit(0); i >= 0; i = reservedPieces.nextSetBit(i + 1)) {
+        release(i, false);
       }
       storage.close();
       completion.completeExceptionally(
@@ -308,7 +337,7 @@ final class TorrentSession implements Torrent, Swarm {
 
   @Override
   public boolean mayRequest() {
-    return !stopped && pendingDiskBytes < MAX_PENDING_DISK_BYTES;
+    return !stopped;
   }
 
   @Override
@@ -345,6 +374,39 @@ final class TorrentSession implements Torrent, Swarm {
     return peer;
   }
 
+  /**
+   * The picker wants to start {@code piece}: reserve memory for it. A torrent may always hold one
+   * piece, and the piece a reader waits for; beyond that the engine-wide budget decides, and a
+   * torrent that was refused is woken up when memory is given back.
+   */
+  private boolean reserve(int piece) {
+    boolean first = reservedCount == 0 || piece == picker.urgentPiece();
+    if (reservedPieces.get(piece)) {
+      return true; // Still held, e.g. by a piece that failed its hash check.
+    }
+    if (!memory.tryReserve(geometry.pieceLength(), first, wakeUp)) {
+      return false;
+    }
+    reservedPieces.set(piece);
+    reservedCount++;
+    return true;
+  }
+
+  /**
+   * Gives back the memory of {@code piece}, and its array for reuse if {@code recycle} (not if a
+   * disk task may still read it).
+   */
+  private void release(int piece, boolean recycle) {
+    if (!reservedPieces.get(piece)) {
+      return;
+    }
+    reservedPieces.clear(piece);
+    reservedCount--;
+    byte[] array = pieceArrays[piece];
+    pieceArrays[piece] = null;
+    memory.release(geometry.pieceLength(), array, recycle);
+  }
+
   @Override
   public void blockArrived(Peer from, BlockRef block, ByteBuf data,
       PiecePicker.Received<Peer> received) {
@@ -352,31 +414,34 @@ final class TorrentSession implements Torrent, Swarm {
       other.cancel(block);
       other.flush();
     }
-    int length = block.length();
-    pendingDiskBytes += length;
-    storage.write(block, data).whenComplete((v, e) -> execute(() -> written(length, e)));
+    int piece = block.piece().value();
+    byte[] array;
+    try {
+      array = pieceArrays[piece];
+      if (array == null) {
+        if (!reservedPieces.get(piece)) {
+          // Started before this session held memory for it (cannot happen with the budget set
+          // in the constructor, but the data is here: keep it).
+          memory.tryReserve(geometry.pieceLength(), true, wakeUp);
+          reservedPieces.set(piece);
+          reservedCount++;
+        }
+        array = memory.array(geometry.pieceLength());
+        pieceArrays[piece] = array;
+      }
+      data.getBytes(data.readerIndex(), array, block.offset(), block.length());
+    } finally {
+      data.release();
+    }
     if (received.pieceComplete()) {
-      PieceIndex piece = block.piece();
-      storage.verify(piece).whenComplete((ok, e) -> execute(() -> verified(piece, ok, e)));
+      PieceIndex index = block.piece();
+      boolean urgent = piece == picker.urgentPiece();
+      storage.writePiece(index, array, urgent)
+          .whenComplete((ok, e) -> execute(() -> pieceWritten(index, ok, e)));
     }
   }
 
-  private void written(int length, Throwable error) {
-    boolean wasBlocked = pendingDiskBytes >= MAX_PENDING_DISK_BYTES;
-    pendingDiskBytes -= length;
-    if (stopped) {
-      return;
-    }
-    if (error != null) {
-      fail(error);
-      return;
-    }
-    if (wasBlocked && mayRequest()) {
-      refillAll();
-    }
-  }
-
-  private void verified(PieceIndex piece, Boolean ok, Throwable error) {
+  private void pieceWritten(PieceIndex piece, Boolean ok, Throwable error) {
     if (stopped) {
       return;
     }
@@ -385,6 +450,7 @@ final class TorrentSession implements Torrent, Swarm {
       return;
     }
     if (ok) {
+      release(piece.value(), true);
       picker.pieceVerified(piece);
       picker.setReaderPosition(storage.readerPosition());
       for (Peer peer : new ArrayList<>(peers.values())) {
@@ -396,6 +462,7 @@ final class TorrentSession implements Torrent, Swarm {
       }
       return;
     }
+    // The piece keeps its memory: it is fetched again (on parole) into the same array.
     Set<Peer> senders = picker.pieceFailed(piece);
     log.info("piece {} of {} failed its hash check; sent by {}", piece, metainfo.infoHash(),
         senders);
@@ -459,8 +526,8 @@ final class TorrentSession implements Torrent, Swarm {
     }
     List<ChokeCandidate<Peer>> candidates = new ArrayList<>(peers.size());
     for (Peer peer : peers.values()) {
-      candidates.add(new ChokeCandidate<>(peer, peer.id(), peer.isInterested(), !peer.amChoking(),
-          peer.chokeStateSince()));
+      candidates.add(new ChokeCandidate<>(peer, peer.id(), peer.wantsOurPieces(),
+          !peer.amChoking(), peer.chokeStateSince()));
     }
     Set<Peer> unchoke = choker.unchoke(candidates);
     for (Peer peer : new ArrayList<>(peers.values())) {

@@ -158,6 +158,29 @@ class WireLevelTest {
   }
 
   @Test
+  void aSeedUnchokesANewPeerAtOnceAndChokesItWhenItSaysItIsNotInterested() throws Exception {
+    try (RawPeer peer = new RawPeer(seeder.listenAddress())) {
+      peer.handshake(metainfo.infoHash(), true);
+      peer.readHandshake();
+      assertThat(peer.readMessage()).containsExactly(0x0E); // have all
+      assertThat(peer.readMessage()).as("unchoke, without waiting for interested")
+          .containsExactly(1);
+      peer.out.writeInt(13);
+      peer.out.writeByte(6);
+      peer.out.writeInt(0);
+      peer.out.writeInt(0);
+      peer.out.writeInt(100);
+      peer.out.flush();
+      assertThat(peer.readMessage()[0]).isEqualTo((byte) 7);
+
+      peer.out.write(new byte[] {0, 0, 0, 1, 3}); // not interested
+      peer.out.flush();
+
+      assertThat(peer.readMessage()).containsExactly(0); // choke
+    }
+  }
+
+  @Test
   void anOversizedMessageClosesOnlyThatConnection() throws Exception {
     try (RawPeer bad = new RawPeer(seeder.listenAddress());
         RawPeer good = new RawPeer(seeder.listenAddress())) {

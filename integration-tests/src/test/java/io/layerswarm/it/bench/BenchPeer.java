@@ -39,14 +39,20 @@ import java.util.stream.Stream;
  *     D/manifest.tsv (hex, size, info hash)
  * seed  --engine layerswarm|bt --dir D [--port P] [--timeout SEC]
  *     seeds every D/torrents/*.torrent from D/data until SIGTERM or the timeout
- * leech --engine layerswarm|bt --dir D --out O [--port P] [--timeout SEC]
- *     downloads every torrent at once into O and exits 0 when all are complete
+ * leech --engine layerswarm|bt --dir D --out O [--port P] [--timeout SEC] [--rounds N]
+ *     downloads every torrent at once into O and exits 0 when all are complete; with our engine
+ *     and N &gt; 1, then removes the torrents and downloads them again, N - 1 more times, in the
+ *     same process (into O/round-K, deleted afterwards): a warm engine, as in a long-running agent
  * </pre>
  *
  * Output is the same line protocol as {@code interop/lt_peer.py}: {@code READY}, {@code SEEDING},
- * {@code TTFB ms=} (our engine: first byte of {@code openStream(0)} of the first torrent, from the
- * {@code download} call), {@code COMPLETE elapsed_ms= at_ms= bytes=}. Exit codes: 0 done, 1 bad
- * arguments, 2 timeout, 3 failure.
+ * {@code COMPLETE elapsed_ms= at_ms= bytes=}. Our engine adds {@code TTFB ms=} (first byte of
+ * {@code openStream(0)} of the first torrent, from its {@code download} call), {@code TTFB_ALL n=
+ * median_ms= max_ms=} (the same for every torrent, each from its own {@code download} call),
+ * {@code cpu_ms=} and {@code hwm_kb=} on the COMPLETE line (the process's user + system CPU and
+ * peak RSS so far, from /proc), and for each further round {@code WARM round= elapsed_ms= cpu_ms=
+ * hwm_kb= ttfb_ms= ttfb_median_ms= ttfb_max_ms=}, its CPU being that round's alone. Exit codes: 0
+ * done, 1 bad arguments, 2 timeout, 3 failure.
  */
 public final class BenchPeer {
 
@@ -80,8 +86,26 @@ public final class BenchPeer {
             rc = 3;
         }
         OUT.flush();
+        stopFlightRecordings();
         // Do not wait for non-daemon threads of the engines: the result is already printed and on disk.
         Runtime.getRuntime().halt(rc);
+    }
+
+    /**
+     * halt() skips the shutdown hook that writes a recording started with
+     * {@code -XX:StartFlightRecording=...,filename=F}: stop them here, which writes F.
+     */
+    private static void stopFlightRecordings() {
+        if (!jdk.jfr.FlightRecorder.isInitialized()) {
+            return;
+        }
+        for (jdk.jfr.Recording r : jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()) {
+            try {
+                r.stop();
+            } catch (RuntimeException e) {
+                System.err.println("cannot stop recording " + r.getName() + ": " + e);
+            }
+        }
     }
 
     private static int prepare(Map<String, String> args) throws IOException {
@@ -153,25 +177,64 @@ public final class BenchPeer {
         long total = 0;
         switch (engine(args)) {
             case "layerswarm" -> {
+                int rounds = Integer.parseInt(args.getOrDefault("rounds", "1"));
                 SwarmEngine engine = SwarmEngine.start(config(args));
                 OUT.println("READY port=" + engine.listenAddress().getPort() + " torrents=" + torrentFiles.size());
-                List<CompletableFuture<Path>> done = new ArrayList<>();
-                long started = System.nanoTime();
-                Torrent first = null;
+                List<Metainfo> metainfos = new ArrayList<>();
                 for (Path t : torrentFiles) {
                     Metainfo m = Metainfo.parse(Files.readAllBytes(t));
+                    metainfos.add(m);
                     total += m.length();
-                    Torrent torrent = engine.download(m, out.resolve("partial").resolve(m.name() + ".part"),
-                            out.resolve(m.name()));
-                    if (first == null) {
-                        first = torrent;
-                        timeToFirstByte(torrent, started);
-                    }
-                    done.add(torrent.completion());
                 }
-                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
-                        .get(timeoutMillis, TimeUnit.MILLISECONDS);
-                complete(started, total);
+                for (int round = 1; round <= rounds; round++) {
+                    Path dest = round == 1 ? out : out.resolve("round-" + round);
+                    long cpuBefore = round == 1 ? 0 : processCpuMillis();
+                    Map<String, Long> threadsBefore = round == 1 ? Map.of() : threadCpuMillis();
+                    long started = System.nanoTime();
+                    List<CompletableFuture<Path>> done = new ArrayList<>();
+                    List<CompletableFuture<Double>> ttfb = new ArrayList<>();
+                    for (Metainfo m : metainfos) {
+                        long added = System.nanoTime();
+                        Torrent torrent = engine.download(m, dest.resolve("partial").resolve(m.name() + ".part"),
+                                dest.resolve(m.name()));
+                        ttfb.add(timeToFirstByte(torrent, added));
+                        done.add(torrent.completion());
+                    }
+                    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
+                            .get(timeoutMillis, TimeUnit.MILLISECONDS);
+                    long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+                    long cpuMs = processCpuMillis() - cpuBefore;
+                    String byThread = threadCpuDelta(threadsBefore, threadCpuMillis());
+                    List<Double> firstBytes = new ArrayList<>();
+                    for (CompletableFuture<Double> f : ttfb) {
+                        firstBytes.add(f.getNow(Double.NaN));
+                    }
+                    if (round == 1) {
+                        OUT.printf("TTFB ms=%.1f%n", firstBytes.get(0));
+                        OUT.printf("TTFB_ALL n=%d median_ms=%.1f max_ms=%.1f%n", firstBytes.size(),
+                                median(firstBytes), max(firstBytes));
+                        OUT.printf("COMPLETE elapsed_ms=%d at_ms=%d bytes=%d cpu_ms=%d hwm_kb=%d%n", elapsedMs,
+                                System.currentTimeMillis(), total, cpuMs, peakRssKb());
+                        OUT.println("CPU_BY_THREAD round=1 " + byThread);
+                    } else {
+                        OUT.printf("WARM round=%d elapsed_ms=%d bytes=%d cpu_ms=%d hwm_kb=%d ttfb_ms=%.1f"
+                                + " ttfb_median_ms=%.1f ttfb_max_ms=%.1f%n", round, elapsedMs, total, cpuMs,
+                                peakRssKb(), firstBytes.get(0), median(firstBytes), max(firstBytes));
+                        OUT.println("CPU_BY_THREAD round=" + round + " " + byThread);
+                    }
+                    OUT.flush();
+                    if (round < rounds) {
+                        for (Metainfo m : metainfos) {
+                            engine.remove(m.infoHash());
+                        }
+                        if (round > 1) {
+                            deleteTree(dest);
+                        }
+                    } else if (round > 1) {
+                        deleteTree(dest);
+                    }
+                }
+                return 0;
             }
             case "bt" -> {
                 List<BtCorePeer> peers = new ArrayList<>();
@@ -192,20 +255,111 @@ public final class BenchPeer {
         return 0;
     }
 
-    /** Reads the first byte of the in-order stream on a daemon thread and prints how long it took. */
-    private static void timeToFirstByte(Torrent torrent, long startedNanos) {
+    /**
+     * Reads the first byte of the in-order stream on a daemon thread; completes with the
+     * milliseconds from {@code startedNanos} (NaN if the read failed). The stream is closed after
+     * that byte, so the torrent goes on rarest first, as before a reader came.
+     */
+    private static CompletableFuture<Double> timeToFirstByte(Torrent torrent, long startedNanos) {
+        CompletableFuture<Double> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try (InputStream in = torrent.openStream(0)) {
-                int b = in.read();
-                double ms = (System.nanoTime() - startedNanos) / 1e6;
-                OUT.printf("TTFB ms=%.1f eof=%b%n", ms, b < 0);
-                OUT.flush();
+                in.read();
+                result.complete((System.nanoTime() - startedNanos) / 1e6);
             } catch (IOException | RuntimeException e) {
                 OUT.println("TTFB failed: " + e);
+                result.complete(Double.NaN);
             }
         }, "bench-ttfb");
         t.setDaemon(true);
         t.start();
+        return result;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    /** User + system CPU of this process so far, from /proc/self/stat (10 ms resolution). */
+    private static long processCpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // After the command: state is field 3, utime 14 and stime 15 (1-based, man proc).
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 10; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * CPU milliseconds of this process's threads so far, by group: the engine's event loops
+     * ("io") and disk threads ("disk"), the JIT compilers, GC and other VM threads, the rest.
+     * Threads that ended are not counted.
+     */
+    private static Map<String, Long> threadCpuMillis() {
+        Map<String, Long> byGroup = new java.util.TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+                    String group = name.startsWith("swarm-io") ? "io"
+                            : name.startsWith("swarm-disk") ? "disk"
+                            : name.contains("CompilerThre") ? "jit"
+                            : name.startsWith("VM Thread") || name.startsWith("GC") ? "gc+vm"
+                            : name.equals("java") || name.equals("main") ? "main"
+                            : "other";
+                    byGroup.merge(group, ms, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended meanwhile.
+                }
+            }
+        } catch (IOException e) {
+            // Not Linux.
+        }
+        return byGroup;
+    }
+
+    private static String threadCpuDelta(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder sb = new StringBuilder();
+        after.forEach((group, ms) -> sb.append(sb.length() == 0 ? "" : " ").append(group).append("_ms=")
+                .append(ms - before.getOrDefault(group, 0L)));
+        return sb.toString();
+    }
+
+    /** Peak resident set size of this process so far (VmHWM), as /usr/bin/time reports it. */
+    private static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: unknown.
+        }
+        return -1;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static void complete(long startedNanos, long total) {

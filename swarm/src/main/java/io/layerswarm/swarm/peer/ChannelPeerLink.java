@@ -1,6 +1,8 @@
 package io.layerswarm.swarm.peer;
 
 import io.layerswarm.swarm.wire.PeerMessage;
+import io.layerswarm.swarm.wire.PeerMessageEncoder;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PeerLink} over a Netty channel. Messages queued on the torrent's event loop are handed
- * to the channel's event loop in one task per flush, so a burst of requests costs one hop.
+ * to the channel's event loop in one task per flush, so a burst of requests costs one hop, and
+ * consecutive requests are encoded into one buffer rather than one each.
  */
 final class ChannelPeerLink implements PeerLink {
   private static final Logger log = LoggerFactory.getLogger(ChannelPeerLink.class);
@@ -65,12 +68,28 @@ final class ChannelPeerLink implements PeerLink {
       }
       return;
     }
+    ByteBuf requests = null;
     for (Object o : batch) {
+      if (o instanceof PeerMessage.Request r) {
+        if (requests == null) {
+          requests = channel.alloc().buffer(PeerMessageEncoder.BLOCK_MESSAGE_LENGTH
+              * Math.min(batch.size(), 256));
+        }
+        PeerMessageEncoder.writeRequest(requests, r.block());
+        continue;
+      }
+      if (requests != null) {
+        channel.write(requests, channel.voidPromise());
+        requests = null;
+      }
       if (o instanceof Pending p) {
         channel.write(p.message, p.promise);
       } else {
         channel.write(o, channel.voidPromise());
       }
+    }
+    if (requests != null) {
+      channel.write(requests, channel.voidPromise());
     }
     channel.flush();
   }

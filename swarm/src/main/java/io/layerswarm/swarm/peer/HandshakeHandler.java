@@ -3,6 +3,7 @@ package io.layerswarm.swarm.peer;
 import io.layerswarm.swarm.metainfo.InfoHash;
 import io.layerswarm.swarm.metainfo.PeerId;
 import io.layerswarm.swarm.wire.Handshake;
+import io.layerswarm.swarm.wire.HandshakeEncoder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -87,6 +88,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     if (timeout != null) {
       timeout.cancel(false);
+    }
+    // Both handshakes went through the encoder (writes from the event loop pass the pipeline at
+    // once): it need not look at every later message.
+    if (ctx.pipeline().get(HandshakeEncoder.class) != null) {
+      ctx.pipeline().remove(HandshakeEncoder.class);
     }
     // BEP 6: the fast extension applies only when both sides set the bit; we always do.
     ctx.pipeline().replace(this, "peer",

@@ -1,6 +1,5 @@
 package io.layerswarm.swarm.peer;
 
-import io.layerswarm.swarm.wire.PeerMessage;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,9 +7,9 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * Turns idle events into BEP 3 liveness: sends a keep-alive when we have written nothing for a
- * while, and closes a connection that has been silent for longer than peers' keep-alive period
- * (BEP 3: keep-alives are "generally sent once every two minutes"). Stateless and sharable.
+ * Closes a connection that has been silent for longer than peers' keep-alive period (BEP 3:
+ * keep-alives are "generally sent once every two minutes"). Our own keep-alives are sent by
+ * {@link Peer#tick}. Stateless and sharable.
  */
 @Sharable
 final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
@@ -21,9 +20,7 @@ final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent idle) {
-      if (idle.state() == IdleState.WRITER_IDLE) {
-        ctx.writeAndFlush(new PeerMessage.KeepAlive(), ctx.voidPromise());
-      } else if (idle.state() == IdleState.READER_IDLE) {
+      if (idle.state() == IdleState.READER_IDLE) {
         ctx.close();
       }
       return;

@@ -35,6 +35,11 @@ public final class Peer {
   static final int MAX_UPLOAD_QUEUE = 2048;
   /** Bytes of uploads written to the socket but not yet sent, per peer. */
   static final long MAX_UPLOAD_IN_FLIGHT = 2 * 1024 * 1024;
+  /**
+   * Send a keep-alive after this long without sending anything (BEP 3: peers drop connections
+   * silent for two minutes).
+   */
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
   /** A peer that owes us blocks and sends nothing for this long is dropped. */
   static final Duration SNUB_TIMEOUT = Duration.ofSeconds(60);
   /** Pipeline depth before the peer's rate is known: 1 MiB, enough for a fast start on a LAN. */
@@ -76,6 +81,8 @@ public final class Peer {
   private boolean amInterested;
   private boolean peerChoking = true;
   private boolean peerInterested;
+  /** Whether the peer has said interested or not interested yet. */
+  private boolean interestDeclared;
   private Instant chokeStateSince;
   private final BitSet has;
   private final BitSet allowedFast;
@@ -89,6 +96,9 @@ public final class Peer {
   private final ArrayDeque<BlockRef> uploads = new ArrayDeque<>();
   private long uploadInFlight;
   private Instant lastBlockAt;
+  /** Whether anything was sent since the last tick, and when we last knew we had sent. */
+  private boolean sent;
+  private Instant lastSentAt;
   private long downloadedBytes;
   private long uploadedBytes;
   private boolean closed;
@@ -117,20 +127,34 @@ public final class Peer {
     this.chokeStateSince = swarm.clock().instant();
     this.lastBlockAt = chokeStateSince;
     this.lastTick = chokeStateSince;
+    this.lastSentAt = chokeStateSince;
   }
 
-  /** Sends what we have: a bitfield, or with the fast extension have-all/have-none (BEP 6). */
+  private void send(PeerMessage message) {
+    sent = true;
+    link.send(message);
+  }
+
+  /**
+   * Sends what we have: a bitfield, or with the fast extension have-all/have-none (BEP 6). A seed
+   * then lets the choker run at once, as it counts a new peer as interested (see {@link
+   * #wantsOurPieces}): the unchoke goes out with the have-all, and the peer can request in its
+   * first answer rather than after another round trip of interested and unchoke.
+   */
   public void start() {
     BitSet verified = swarm.storage().verified();
     int n = geometry.pieceCount();
     if (fast && verified.cardinality() == n) {
-      link.send(new PeerMessage.HaveAll());
+      send(new PeerMessage.HaveAll());
     } else if (fast && verified.isEmpty()) {
-      link.send(new PeerMessage.HaveNone());
+      send(new PeerMessage.HaveNone());
     } else if (!verified.isEmpty()) {
-      link.send(PeerMessage.Bitfield.of(verified, n));
+      send(PeerMessage.Bitfield.of(verified, n));
     }
     link.flush();
+    if (swarm.isComplete()) {
+      swarm.interestChanged(this);
+    }
   }
 
   /** Handles one message from the peer; takes ownership of reference-counted ones. */
@@ -167,7 +191,7 @@ public final class Peer {
     } else if (message instanceof PeerMessage.Cancel cancel) {
       if (uploads.remove(cancel.block()) && fast) {
         // BEP 6: a cancelled request is answered with a reject if the piece is not sent.
-        link.send(new PeerMessage.RejectRequest(cancel.block()));
+        send(new PeerMessage.RejectRequest(cancel.block()));
       }
     } else if (message instanceof PeerMessage.Unchoke) {
       peerChoking = false;
@@ -175,12 +199,15 @@ public final class Peer {
     } else if (message instanceof PeerMessage.Choke) {
       onChoke();
     } else if (message instanceof PeerMessage.Interested) {
+      interestDeclared = true;
       if (!peerInterested) {
         peerInterested = true;
         swarm.interestChanged(this);
       }
     } else if (message instanceof PeerMessage.NotInterested) {
-      if (peerInterested) {
+      boolean wasAssumed = !interestDeclared && swarm.isComplete();
+      interestDeclared = true;
+      if (peerInterested || wasAssumed) {
         peerInterested = false;
         swarm.interestChanged(this);
       }
@@ -309,7 +336,7 @@ public final class Peer {
         || uploads.size() >= MAX_UPLOAD_QUEUE) {
       // BEP 6: with the fast extension, every refused request gets a reject; BEP 3 drops them.
       if (fast) {
-        link.send(new PeerMessage.RejectRequest(block));
+        send(new PeerMessage.RejectRequest(block));
       }
       return;
     }
@@ -328,6 +355,7 @@ public final class Peer {
       }
       int length = block.length();
       uploadInFlight += length;
+      sent = true;
       link.send(new PeerMessage.FileBlock(block, region), ok -> {
         uploadInFlight -= length;
         if (ok) {
@@ -365,7 +393,7 @@ public final class Peer {
     }
     for (BlockRef block : blocks) {
       outstanding.add(block);
-      link.send(new PeerMessage.Request(block));
+      send(new PeerMessage.Request(block));
     }
   }
 
@@ -374,7 +402,7 @@ public final class Peer {
     boolean want = !swarm.isComplete() && picker.isInteresting(has);
     if (want != amInterested) {
       amInterested = want;
-      link.send(want ? new PeerMessage.Interested() : new PeerMessage.NotInterested());
+      send(want ? new PeerMessage.Interested() : new PeerMessage.NotInterested());
     }
     if (want) {
       refill();
@@ -389,15 +417,15 @@ public final class Peer {
     amChoking = choke;
     chokeStateSince = swarm.clock().instant();
     if (choke) {
-      link.send(new PeerMessage.Choke());
+      send(new PeerMessage.Choke());
       for (BlockRef block : uploads) {
         if (fast) {
-          link.send(new PeerMessage.RejectRequest(block));
+          send(new PeerMessage.RejectRequest(block));
         }
       }
       uploads.clear();
     } else {
-      link.send(new PeerMessage.Unchoke());
+      send(new PeerMessage.Unchoke());
     }
   }
 
@@ -407,7 +435,7 @@ public final class Peer {
       return;
     }
     if (!has.get(piece.value())) {
-      link.send(new PeerMessage.Have(piece));
+      send(new PeerMessage.Have(piece));
     }
     if (isSeed() && swarm.isComplete()) {
       close("both are seeds");
@@ -422,7 +450,7 @@ public final class Peer {
   public void cancel(BlockRef block) {
     if (!closed && outstanding.remove(block)) {
       withdraw(block);
-      link.send(new PeerMessage.Cancel(block));
+      send(new PeerMessage.Cancel(block));
     }
   }
 
@@ -443,10 +471,17 @@ public final class Peer {
 
   /**
    * Periodic work, about once a second: adapts the pipeline depth to the rate the peer delivered,
-   * drops a peer that owes us blocks but sends nothing, and tops up requests.
+   * drops a peer that owes us blocks but sends nothing, tops up requests, and sends a keep-alive
+   * if we have been silent for {@link #KEEP_ALIVE}.
    */
   public void tick() {
     Instant now = swarm.clock().instant();
+    if (sent) {
+      sent = false;
+      lastSentAt = now;
+    } else if (!closed && !now.isBefore(lastSentAt.plus(KEEP_ALIVE))) {
+      send(new PeerMessage.KeepAlive());
+    }
     double seconds = Duration.between(lastTick, now).toNanos() / 1e9;
     if (seconds > 0) {
       downloadRate = downloadRate / 2 + bytesSinceTick / seconds / 2;
@@ -526,6 +561,14 @@ public final class Peer {
 
   public boolean isInterested() {
     return peerInterested;
+  }
+
+  /**
+   * Whether the choker should count the peer as interested: it said so, or we are a seed and it
+   * has not said either way yet (anyone who connects to a seed wants its data).
+   */
+  public boolean wantsOurPieces() {
+    return peerInterested || (!interestDeclared && swarm.isComplete());
   }
 
   public boolean amChoking() {

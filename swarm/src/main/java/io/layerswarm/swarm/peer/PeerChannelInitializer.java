@@ -21,10 +21,12 @@ import java.util.function.Supplier;
  * [traffic shaper] idle  handshake-decoder  message-decoder  handshake-encoder  message-encoder
  *                  keep-alive  handshake  (replaced by "peer" after the handshake)
  * </pre>
+ *
+ * The handshake decoder and encoder leave once the handshakes are exchanged. The idle handler
+ * watches reads only: watching writes would cost a promise and a listener per message sent, so
+ * {@link Peer#tick} sends the keep-alives instead.
  */
 public final class PeerChannelInitializer extends ChannelInitializer<Channel> {
-  /** Send a keep-alive after this long without writing. */
-  static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
   /** Close after this long without reading (peers send keep-alives every two minutes). */
   static final Duration READ_IDLE = Duration.ofSeconds(180);
 
@@ -55,8 +57,7 @@ public final class PeerChannelInitializer extends ChannelInitializer<Channel> {
     if (shaper != null) {
       p.addLast("shaper", shaper);
     }
-    p.addLast("idle", new IdleStateHandler(READ_IDLE.toSeconds(), KEEP_ALIVE.toSeconds(), 0,
-        TimeUnit.SECONDS));
+    p.addLast("idle", new IdleStateHandler(READ_IDLE.toSeconds(), 0, 0, TimeUnit.SECONDS));
     p.addLast("handshake-decoder", new HandshakeDecoder());
     p.addLast("message-decoder", new PeerMessageDecoder());
     p.addLast("handshake-encoder", HandshakeEncoder.INSTANCE);

@@ -6,7 +6,6 @@ import io.layerswarm.swarm.metainfo.TorrentGeometry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,10 +18,14 @@ import java.util.random.RandomGenerator;
  * Picks in this order:
  *
  * <ol>
- *   <li>while someone reads a stream, the streaming window: the next {@code windowPieces}
- *       missing pieces from the reader's position, in order, so the reader waits as little as
- *       possible
- *       (pieces another peer started are left to it here);
+ *   <li>while someone reads a stream, the piece the reader waits for (the first missing piece
+ *       at or after its position): all of its free blocks, whoever started it, and its blocks
+ *       that another peer was asked for more than {@link #URGENT_TIMEOUT} ago (at most two
+ *       requesters a block, the first copy wins), so that a slow or stuck peer does not hold up
+ *       the reader;
+ *   <li>while someone reads a stream, the rest of the streaming window: the next {@code
+ *       windowPieces} missing pieces from the reader's position, in order (pieces another peer
+ *       started are left to it here);
  *   <li>pieces this peer already started (finish pieces before starting new ones);
  *   <li>blocks whose request to another peer timed out, so that a stuck peer delays its blocks by
  *       the request timeout at most, not until the endgame;
@@ -33,9 +36,12 @@ import java.util.random.RandomGenerator;
  *       requesters a block).
  * </ol>
  *
- * <p>A piece belongs to the peer that first requested it, and other peers only join it at steps 3,
- * 5 and 6. So most pieces come from one peer, and a failed hash check names its sender. A piece
- * that failed goes on parole: only one peer may fetch it.
+ * <p>A piece belongs to the peer that first requested it, and other peers only join it at steps 1,
+ * 4, 6 and 7. So most pieces come from one peer, and a failed hash check names its sender. A piece
+ * that failed goes on parole: only one peer may fetch it (also at step 1).
+ *
+ * <p>A {@link PieceBudget} may bound how many pieces are in progress at once: a new piece is only
+ * started if the budget allows it (the owner holds memory for each piece in progress).
  *
  * <p>Owned by the torrent's event loop: not thread-safe. Times come from the injected clock.
  */
@@ -45,16 +51,26 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   private static final byte RECEIVED = 2;
   /** In endgame, a block is asked of at most this many peers at once. */
   private static final int ENDGAME_REQUESTERS = 2;
+  /**
+   * A block of the piece a reader waits for that another peer has not delivered within this is
+   * asked of a second peer (at most the request timeout). Shorter would fetch most of the pieces
+   * a streaming reader follows twice.
+   */
+  static final Duration URGENT_TIMEOUT = Duration.ofMillis(250);
 
   private final TorrentGeometry geometry;
   private final InstantSource clock;
   private final long requestTimeoutMillis;
+  private final long urgentTimeoutMillis;
   private final int windowPieces;
   private final RandomGenerator random;
   private final BitSet have;
   private final int[] availability;
   /** Pieces with at least one requested or received block, or on parole; by index. */
   private final Map<Integer, Progress<P>> active = new TreeMap<>();
+  /** The same, as an array for lookups without boxing. */
+  private final Progress<P>[] progress;
+  private PieceBudget budget = PieceBudget.UNBOUNDED;
   private long readerPosition = -1;
   /** Blocks of missing pieces that are neither requested nor received. */
   private long freeBlocks;
@@ -72,15 +88,36 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     this.geometry = geometry;
     this.clock = clock;
     this.requestTimeoutMillis = requestTimeout.toMillis();
+    this.urgentTimeoutMillis = Math.min(requestTimeoutMillis, URGENT_TIMEOUT.toMillis());
     this.windowPieces = windowPieces;
     this.random = random;
     int n = geometry.pieceCount();
     this.have = (BitSet) have.clone();
     this.have.clear(n, Math.max(n, this.have.length()));
     this.availability = new int[n];
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Progress<P>[] byIndex = new Progress[n];
+    this.progress = byIndex;
     for (int i = this.have.nextClearBit(0); i < n; i = this.have.nextClearBit(i + 1)) {
       freeBlocks += geometry.blockCount(i);
     }
+  }
+
+  /** Bounds the pieces in progress from now on; see {@link PieceBudget}. */
+  public void setBudget(PieceBudget budget) {
+    this.budget = budget;
+  }
+
+  /**
+   * The piece a stream reader waits for: the first missing piece at or after the reader's
+   * position, or -1 if nobody reads or everything from there on is verified.
+   */
+  public int urgentPiece() {
+    if (readerPosition < 0) {
+      return -1;
+    }
+    int i = have.nextClearBit(geometry.pieceAt(readerPosition));
+    return i < geometry.pieceCount() ? i : -1;
   }
 
   @Override
@@ -122,19 +159,35 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     long now = clock.millis();
     int n = geometry.pieceCount();
 
-    // 1. The streaming window: the next windowPieces missing pieces from the reader, in order.
-    // Without a reader there is no window, so leechers spread out and trade (rarest first).
-    int window = readerPosition < 0 ? 0 : windowPieces;
-    int i = have.nextClearBit(readerPosition < 0 ? 0 : geometry.pieceAt(readerPosition));
-    for (int seen = 0; seen < window && i < n && out.size() < max;
+    // 1. The piece the reader waits for: every free block, whoever owns the piece, then blocks
+    // another peer was asked for a while ago (the first copy wins). A reader should not wait for
+    // one slow peer.
+    int urgent = urgentPiece();
+    if (urgent >= 0 && mayPick(urgent, peerHas, allowed)) {
+      Progress<P> p = progress[urgent];
+      if (p == null) {
+        take(urgent, peer, out, max, now, Take.FREE);
+      } else if (!p.hashing && !p.parole) {
+        take(urgent, peer, out, max, now, Take.FREE);
+        take(urgent, peer, out, max, now, Take.URGENT);
+      } else if (!p.hashing && (p.owner == null || p.owner.equals(peer))) {
+        take(urgent, peer, out, max, now, Take.FREE); // On parole: one peer only.
+      }
+    }
+    // 2. The rest of the streaming window: the next windowPieces missing pieces from the reader,
+    // in order. Without a reader there is no window, so leechers spread out and trade (rarest
+    // first).
+    int window = urgent < 0 ? 0 : windowPieces;
+    int i = urgent;
+    for (int seen = 0; seen < window && i >= 0 && i < n && out.size() < max;
         seen++, i = have.nextClearBit(i + 1)) {
-      Progress<P> p = active.get(i);
+      Progress<P> p = progress[i];
       boolean mine = p == null || (!p.hashing && (p.owner == null || p.owner.equals(peer)));
-      if (mine && mayPick(i, peerHas, allowed)) {
+      if (i != urgent && mine && mayPick(i, peerHas, allowed)) {
         take(i, peer, out, max, now, Take.FREE);
       }
     }
-    // 2. Pieces this peer owns or nobody owns.
+    // 3. Pieces this peer owns or nobody owns.
     if (out.size() < max) {
       for (Progress<P> p : active.values()) {
         if (out.size() >= max) {
@@ -146,18 +199,18 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
         }
       }
     }
-    // 3. Blocks whose request timed out at another peer. Before new pieces: that peer may be
+    // 4. Blocks whose request timed out at another peer. Before new pieces: that peer may be
     // stuck (it is dropped only after the snub timeout), and a reader may be waiting for exactly
     // this piece; left for last they would wait for the endgame. The first copy to arrive wins
     // and the other requester gets a cancel.
     if (out.size() < max) {
       takeRequested(peer, peerHas, allowed, out, max, now, Take.TIMED_OUT);
     }
-    // 4. New pieces, rarest first.
+    // 5. New pieces, rarest first.
     if (out.size() < max) {
       pickNewPieces(peer, peerHas, allowed, out, max, now);
     }
-    // 5. Join pieces other peers own (not those on parole).
+    // 6. Join pieces other peers own (not those on parole).
     if (out.size() < max) {
       for (Progress<P> p : active.values()) {
         if (out.size() >= max) {
@@ -168,14 +221,14 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
         }
       }
     }
-    // 6. Endgame: ask for blocks already requested from someone else.
+    // 7. Endgame: ask for blocks already requested from someone else.
     if (out.size() < max) {
       takeRequested(peer, peerHas, allowed, out, max, now, Take.DUPLICATE);
     }
     return out;
   }
 
-  /** Steps 3 and 6: blocks requested from others, of pieces this peer may share. */
+  /** Steps 4 and 7: blocks requested from others, of pieces this peer may share. */
   private void takeRequested(P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out, int max,
       long now, Take how) {
     for (Progress<P> p : active.values()) {
@@ -193,27 +246,39 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     return !have.get(piece) && peerHas.get(piece) && (allowed == null || allowed.get(piece));
   }
 
+  /**
+   * New pieces in order of availability (rarest first), and within the same availability from a
+   * random start, so peers spread out. One pass per availability level instead of a sort: with
+   * one seed, or a swarm where most pieces are equally common, that is one or two passes.
+   */
   private void pickNewPieces(P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out, int max,
       long now) {
     int n = geometry.pieceCount();
-    int count = 0;
-    long[] keys = new long[Math.min(n, 1024)];
-    int rotation = n == 0 ? 0 : random.nextInt(n);
-    for (int i = have.nextClearBit(0); i < n; i = have.nextClearBit(i + 1)) {
-      if (!active.containsKey(i) && mayPick(i, peerHas, allowed)) {
-        if (count == keys.length) {
-          keys = Arrays.copyOf(keys, Math.min(n, keys.length * 2));
-        }
-        // Sort key: availability, then a rotated index (random tie-break), then the index itself.
-        int rotated = Math.floorMod(i - rotation, n);
-        keys[count++] = ((long) availability[i] << 32) | rotated;
-      }
+    if (n == 0) {
+      return;
     }
-    Arrays.sort(keys, 0, count);
-    for (int k = 0; k < count && out.size() < max; k++) {
-      int rotated = (int) (keys[k] & 0xffffffffL);
-      int piece = (rotated + rotation) % n;
-      take(piece, peer, out, max, now, Take.FREE);
+    int rotation = random.nextInt(n);
+    int level = -1;
+    while (out.size() < max) {
+      // The lowest availability above the previous level among the candidates.
+      int next = Integer.MAX_VALUE;
+      for (int i = have.nextClearBit(0); i < n; i = have.nextClearBit(i + 1)) {
+        int a = availability[i];
+        if (a > level && a < next && progress[i] == null && mayPick(i, peerHas, allowed)) {
+          next = a;
+        }
+      }
+      if (next == Integer.MAX_VALUE) {
+        return;
+      }
+      level = next;
+      for (int k = 0; k < n && out.size() < max; k++) {
+        int i = rotation + k < n ? rotation + k : rotation + k - n;
+        if (availability[i] == level && progress[i] == null && mayPick(i, peerHas, allowed)
+            && !take(i, peer, out, max, now, Take.FREE)) {
+          return; // The budget allows no new piece.
+        }
+      }
     }
   }
 
@@ -224,15 +289,27 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     /** Blocks requested from others whose request timed out. */
     TIMED_OUT,
     /** Blocks requested from others that timed out, or in endgame any with a requester slot. */
-    DUPLICATE
+    DUPLICATE,
+    /**
+     * Blocks of the piece a reader waits for, requested from one other peer more than {@link
+     * #URGENT_TIMEOUT} ago.
+     */
+    URGENT
   }
 
-  /** Requests the blocks of {@code piece} that {@code how} allows. */
-  private void take(int piece, P peer, List<BlockRef> out, int max, long now, Take how) {
-    Progress<P> p = active.get(piece);
+  /**
+   * Requests the blocks of {@code piece} that {@code how} allows. Returns false if the piece is
+   * new and the budget did not allow starting it.
+   */
+  private boolean take(int piece, P peer, List<BlockRef> out, int max, long now, Take how) {
+    Progress<P> p = progress[piece];
     if (p == null) {
+      if (how != Take.FREE || !budget.tryStart(piece)) {
+        return false;
+      }
       p = new Progress<>(piece, geometry.blockCount(piece));
       active.put(piece, p);
+      progress[piece] = p;
     }
     boolean endgame = how == Take.DUPLICATE && isEndgame();
     for (int b = 0; b < p.blocks && out.size() < max; b++) {
@@ -246,11 +323,18 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
         if (p.state[b] != REQUESTED || p.requesters(b).contains(peer)) {
           continue;
         }
-        // requestedAt is reset when a requester joins, so a block that timed out is asked of one
-        // more peer per timeout, not of every peer at once.
-        boolean timedOut = now - p.requestedAt[b] >= requestTimeoutMillis;
-        if (!timedOut && !(endgame && p.requesters(b).size() < ENDGAME_REQUESTERS)) {
-          continue;
+        if (how == Take.URGENT) {
+          if (p.requesters(b).size() >= ENDGAME_REQUESTERS
+              || now - p.requestedAt[b] < urgentTimeoutMillis) {
+            continue;
+          }
+        } else {
+          // requestedAt is reset when a requester joins, so a block that timed out is asked of
+          // one more peer per timeout, not of every peer at once.
+          boolean timedOut = now - p.requestedAt[b] >= requestTimeoutMillis;
+          if (!timedOut && !(endgame && p.requesters(b).size() < ENDGAME_REQUESTERS)) {
+            continue;
+          }
         }
       }
       p.requesters(b).add(peer);
@@ -260,12 +344,13 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
       }
       out.add(geometry.block(piece, b));
     }
+    return true;
   }
 
   @Override
   public Received<P> received(P peer, BlockRef block) {
     int piece = block.piece().value();
-    Progress<P> p = active.get(piece);
+    Progress<P> p = progressOf(piece);
     if (p == null || p.hashing || block.offset() % TorrentGeometry.BLOCK_SIZE != 0) {
       return Received.unwanted();
     }
@@ -274,7 +359,7 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
         || p.state[b] != REQUESTED || !p.requesters(b).remove(peer)) {
       return Received.unwanted();
     }
-    List<P> cancel = new ArrayList<>(p.requesters(b));
+    List<P> cancel = p.requesters(b).isEmpty() ? List.of() : new ArrayList<>(p.requesters(b));
     p.requesters[b] = null;
     p.state[b] = RECEIVED;
     p.received++;
@@ -289,7 +374,7 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   @Override
   public void abandoned(P peer, BlockRef block) {
     int piece = block.piece().value();
-    Progress<P> p = active.get(piece);
+    Progress<P> p = progressOf(piece);
     if (p == null || block.offset() % TorrentGeometry.BLOCK_SIZE != 0) {
       return;
     }
@@ -336,11 +421,13 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
       }
     }
     active.remove(p.piece);
+    progress[p.piece] = null;
+    budget.dropped(p.piece);
   }
 
   @Override
   public Set<P> pieceFailed(PieceIndex piece) {
-    Progress<P> p = active.get(piece.value());
+    Progress<P> p = progressOf(piece.value());
     if (p == null) {
       return Set.of();
     }
@@ -367,6 +454,7 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
       return;
     }
     Progress<P> p = active.remove(i);
+    progress[i] = null;
     if (p == null) {
       freeBlocks -= geometry.blockCount(i);
     } else {
@@ -405,9 +493,13 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     return (BitSet) have.clone();
   }
 
+  private Progress<P> progressOf(int piece) {
+    return piece >= 0 && piece < progress.length ? progress[piece] : null;
+  }
+
   /** Test view: the peer a piece belongs to, or null. */
   P owner(int piece) {
-    Progress<P> p = active.get(piece);
+    Progress<P> p = progressOf(piece);
     return p == null ? null : p.owner;
   }
 

@@ -5,7 +5,6 @@ import io.layerswarm.swarm.metainfo.BlockRef;
 import io.layerswarm.swarm.metainfo.Metainfo;
 import io.layerswarm.swarm.metainfo.PieceIndex;
 import io.layerswarm.swarm.metainfo.TorrentGeometry;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.FileRegion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,44 +19,38 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bytes of one single-file torrent on disk.
  *
- * <p>A download writes blocks with positional writes into a part file, verifies each complete
- * piece against its SHA-1 (BEP 3), and when every piece is verified renames the part file to the
+ * <p>A download assembles each piece in memory (see {@link PieceMemory}), and hands the whole
+ * piece to {@link #writePiece}, which checks its SHA-1 (BEP 3) from memory and, if it matches,
+ * writes it into the part file with one positional write and marks it verified. So nothing is read
+ * back, unverified data never reaches the file, and the disk sees one write per piece rather than
+ * one per 16 KiB block. When every piece is verified, {@link #finish} renames the part file to the
  * final file (atomically where the file system allows). A seed starts with every piece verified.
  * Uploads read verified pieces zero-copy with {@link #region}.
  *
- * <p>Threads: {@link #write}, {@link #verify} and {@link #finish} run their file I/O in order on a
- * sequential view of the given disk executor, never on the caller's thread, and complete their
- * futures there. The verified set is guarded by a lock, so {@link #isVerified}, {@link #region}
- * and the streams of {@link #openStream} may be used from any thread.
+ * <p>Threads: {@link #writePiece} and {@link #finish} run their work one at a time, in order, on
+ * the given disk executor (one lane of a {@link DiskExecutor}, where urgent pieces go first),
+ * never on the caller's thread, and complete their futures there. The verified set is guarded by
+ * a lock, so {@link #isVerified}, {@link #region} and the streams of {@link #openStream} may be
+ * used from any thread.
  */
 public final class PieceStorage implements AutoCloseable {
-  private static final int HASH_BUFFER = 1024 * 1024;
-  private static final ThreadLocal<ByteBuffer> HASH_BUFFERS =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocate(HASH_BUFFER));
-  /** Largest coalesced write. */
+  /** Largest single write; pieces are copied to a direct buffer of this size to be written. */
   private static final int STAGING_BUFFER = 1024 * 1024;
   private static final ThreadLocal<ByteBuffer> STAGING_BUFFERS =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(STAGING_BUFFER));
+  private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(PieceStorage::sha1);
 
   private final Metainfo metainfo;
   private final TorrentGeometry geometry;
@@ -74,10 +67,6 @@ public final class PieceStorage implements AutoCloseable {
   private boolean closed;
   private IOException failure;
   private final Set<PieceStream> streams = ConcurrentHashMap.newKeySet();
-  private final Queue<PendingWrite> writes = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  /** Running hashes of pieces being written; owned by the disk executor. */
-  private final Map<Integer, PieceHasher> hashers = new HashMap<>();
   /** Held while the part file is renamed and while a stream opens its own channel. */
   private final Object renameLock = new Object();
   private boolean renamed;
@@ -89,7 +78,9 @@ public final class PieceStorage implements AutoCloseable {
     this.channel = channel;
     this.partFile = partFile;
     this.finalFile = finalFile;
-    this.disk = MoreExecutors.newSequentialExecutor(disk);
+    // One torrent's disk work runs in order on one thread (see DiskExecutor).
+    this.disk = disk instanceof DiskExecutor engineDisk ? engineDisk.lane()
+        : MoreExecutors.newSequentialExecutor(disk);
     this.verified = new BitSet(geometry.pieceCount());
     if (seeding) {
       verified.set(0, geometry.pieceCount());
@@ -133,148 +124,58 @@ public final class PieceStorage implements AutoCloseable {
   }
 
   /**
-   * Writes {@code data} (exactly {@code block.length()} bytes) at the block's position and
-   * releases it. Takes ownership of one reference to {@code data}, even when it fails.
+   * Checks the SHA-1 of piece {@code piece}, whose bytes are the first {@code
+   * geometry().pieceSize(piece)} of {@code data}, and if it matches writes them at the piece's
+   * position and marks the piece verified. Completes with whether it matched, after the write.
+   * The caller must not change {@code data} until then.
    *
-   * <p>Blocks queue up and the disk thread writes each run of contiguous blocks with one
-   * positional write (16 KiB writes cost more than twice as much as 1 MiB ones). Blocks that
-   * arrive in order from the start of their piece are hashed on the way, so {@link #verify}
-   * need not read them back.
+   * @param urgent whether a reader is waiting for this piece: on a {@link DiskExecutor} it goes
+   *     before other pieces
    */
-  public CompletableFuture<Void> write(BlockRef block, ByteBuf data) {
-    Objects.requireNonNull(block, "block");
-    if (!geometry.contains(block) || data.readableBytes() != block.length()) {
-      data.release();
-      return CompletableFuture.failedFuture(new StorageException("block " + block
-          + " does not fit torrent " + metainfo.infoHash()));
-    }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    long position = geometry.pieceOffset(block.piece().value()) + block.offset();
-    writes.add(new PendingWrite(block, position, data, done));
-    if (drainScheduled.compareAndSet(false, true)) {
-      try {
-        disk.execute(this::drainWrites);
-      } catch (RuntimeException e) {
-        drainScheduled.set(false);
-        failPending(e);
-      }
-    }
-    return done;
-  }
-
-  /** Disk thread: writes every queued block, coalescing contiguous runs. */
-  private void drainWrites() {
-    // Cleared before polling: a block queued after the poll schedules a new drain, which runs
-    // before any verify submitted after that block.
-    drainScheduled.set(false);
-    List<PendingWrite> batch = new ArrayList<>();
-    for (PendingWrite w; (w = writes.poll()) != null; ) {
-      batch.add(w);
-    }
-    ByteBuffer staging = STAGING_BUFFERS.get();
-    int i = 0;
-    while (i < batch.size()) {
-      staging.clear();
-      long start = batch.get(i).position;
-      long next = start;
-      int j = i;
-      while (j < batch.size() && batch.get(j).position == next
-          && batch.get(j).block.length() <= staging.remaining()) {
-        PendingWrite w = batch.get(j);
-        hashInOrder(w);
-        ByteBuf data = w.data;
-        staging.put(data.nioBuffer(data.readerIndex(), data.readableBytes()));
-        next += w.block.length();
-        j++;
-      }
-      try {
-        if (j == i) {
-          throw new StorageException("block " + batch.get(i).block + " exceeds the staging buffer");
-        }
-        staging.flip();
-        while (staging.hasRemaining()) {
-          channel.write(staging, start + staging.position());
-        }
-        for (int k = i; k < j; k++) {
-          batch.get(k).done.complete(null);
-        }
-      } catch (IOException | RuntimeException e) {
-        for (int k = i; k < Math.max(j, i + 1); k++) {
-          PendingWrite w = batch.get(k);
-          w.done.completeExceptionally(new StorageException("cannot write " + w.block + " of "
-              + metainfo.infoHash() + " to " + partFile, e));
-        }
-        j = Math.max(j, i + 1);
-      } finally {
-        for (int k = i; k < j; k++) {
-          batch.get(k).data.release();
-        }
-      }
-      i = j;
-    }
-  }
-
-  /** Disk thread: feeds a block to its piece's running SHA-1 if it continues the piece in order. */
-  private void hashInOrder(PendingWrite w) {
-    int piece = w.block.piece().value();
-    PieceHasher hasher = hashers.computeIfAbsent(piece, k -> new PieceHasher());
-    if (!hasher.broken && w.block.offset() == hasher.next) {
-      hasher.sha1.update(w.data.nioBuffer(w.data.readerIndex(), w.data.readableBytes()));
-      hasher.next += w.block.length();
-    } else {
-      hasher.broken = true; // Out of order: verify reads the piece back instead.
-    }
-  }
-
-  private void failPending(Throwable cause) {
-    for (PendingWrite w; (w = writes.poll()) != null; ) {
-      w.data.release();
-      w.done.completeExceptionally(cause);
-    }
-  }
-
-  /**
-   * Checks the SHA-1 of piece {@code piece} (after every write submitted before this call) and,
-   * if it matches, marks it verified. Completes with whether it matched.
-   */
-  public CompletableFuture<Boolean> verify(PieceIndex piece) {
+  public CompletableFuture<Boolean> writePiece(PieceIndex piece, byte[] data, boolean urgent) {
     int index = piece.value();
+    if (index >= geometry.pieceCount() || data.length < geometry.pieceSize(index)) {
+      return CompletableFuture.failedFuture(new StorageException("piece " + piece + " of "
+          + data.length + " bytes does not fit torrent " + metainfo.infoHash()));
+    }
     CompletableFuture<Boolean> done = new CompletableFuture<>();
-    disk.execute(() -> {
-      try {
-        PieceHasher hasher = hashers.remove(index);
-        byte[] digest = hasher != null && !hasher.broken && hasher.next == geometry.pieceSize(index)
-            ? hasher.sha1.digest() : hash(index);
-        boolean ok = Arrays.equals(digest, metainfo.pieceHash(index));
-        if (ok) {
-          markVerified(index);
-        }
-        done.complete(ok);
-      } catch (IOException | RuntimeException e) {
-        done.completeExceptionally(new StorageException("cannot verify piece " + index + " of "
-            + metainfo.infoHash(), e));
-      }
-    });
+    try {
+      DiskExecutor.execute(disk, () -> hashAndWrite(index, data, done), urgent);
+    } catch (RuntimeException e) {
+      done.completeExceptionally(new StorageException("cannot queue piece " + index + " of "
+          + metainfo.infoHash(), e));
+    }
     return done;
   }
 
-  private byte[] hash(int index) throws IOException {
-    MessageDigest sha1 = sha1();
-    ByteBuffer buffer = HASH_BUFFERS.get();
-    long position = geometry.pieceOffset(index);
-    long end = position + geometry.pieceSize(index);
-    while (position < end) {
-      buffer.clear();
-      buffer.limit((int) Math.min(buffer.capacity(), end - position));
-      int read = channel.read(buffer, position);
-      if (read < 0) {
-        break; // A sparse hole at the end: the hash will not match.
+  /** Disk thread: the work of {@link #writePiece}. */
+  private void hashAndWrite(int index, byte[] data, CompletableFuture<Boolean> done) {
+    try {
+      int size = geometry.pieceSize(index);
+      MessageDigest sha1 = SHA1.get();
+      sha1.reset();
+      sha1.update(data, 0, size);
+      if (!MessageDigest.isEqual(sha1.digest(), metainfo.pieceHash(index))) {
+        done.complete(false);
+        return;
       }
-      position += read;
-      buffer.flip();
-      sha1.update(buffer);
+      long position = geometry.pieceOffset(index);
+      ByteBuffer staging = STAGING_BUFFERS.get();
+      for (int off = 0; off < size; ) {
+        int n = Math.min(staging.capacity(), size - off);
+        staging.clear();
+        staging.put(data, off, n).flip();
+        while (staging.hasRemaining()) {
+          channel.write(staging, position + off + staging.position());
+        }
+        off += n;
+      }
+      markVerified(index);
+      done.complete(true);
+    } catch (IOException | RuntimeException e) {
+      done.completeExceptionally(new StorageException("cannot write piece " + index + " of "
+          + metainfo.infoHash() + " to " + partFile, e));
     }
-    return sha1.digest();
   }
 
   private void markVerified(int index) {
@@ -432,7 +333,7 @@ public final class PieceStorage implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    // Close on the disk executor, after the writes already queued.
+    // Close on the disk executor, after the pieces already queued.
     disk.execute(() -> {
       try {
         channel.close();
@@ -455,16 +356,6 @@ public final class PieceStorage implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-1", e);
     }
-  }
-
-  private record PendingWrite(BlockRef block, long position, ByteBuf data,
-      CompletableFuture<Void> done) {}
-
-  /** The SHA-1 of a piece's bytes written so far, while they arrive in order. */
-  private static final class PieceHasher {
-    final MessageDigest sha1 = PieceStorage.sha1();
-    long next;
-    boolean broken;
   }
 
   /**

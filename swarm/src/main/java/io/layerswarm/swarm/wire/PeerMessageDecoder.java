@@ -15,8 +15,11 @@ import java.util.List;
  * wrong size for its id, or an index that does not fit a signed int throws a {@link
  * io.netty.handler.codec.DecoderException}, which closes that connection only.
  *
- * <p>{@link PeerMessage.Piece} data is a retained slice of the read buffer (no copy); the receiver
- * releases it. Runs on the channel's event loop.
+ * <p>{@link PeerMessage.Piece} data is a retained slice of the read buffers (no copy); the receiver
+ * releases it, best at once (the engine copies blocks into piece memory as soon as they arrive).
+ * Reads are gathered without copying (a composite of the read buffers, whose fully read parts are
+ * released after every read), because most reads end in the middle of a 16 KiB block: merging
+ * them would copy every byte once more. Runs on the channel's event loop.
  */
 public final class PeerMessageDecoder extends ByteToMessageDecoder {
   /** Default limit: a 128 KiB block plus header, and bitfields for up to 2 million pieces. */
@@ -35,6 +38,8 @@ public final class PeerMessageDecoder extends ByteToMessageDecoder {
       throw new IllegalArgumentException("max message length too small: " + maxMessageLength);
     }
     this.maxMessageLength = maxMessageLength;
+    setCumulator(COMPOSITE_CUMULATOR);
+    setDiscardAfterReads(1);
   }
 
   @Override

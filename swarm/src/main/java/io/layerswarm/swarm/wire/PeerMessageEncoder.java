@@ -76,7 +76,22 @@ public final class PeerMessageEncoder extends MessageToMessageEncoder<PeerMessag
   }
 
   private static ByteBuf block(ChannelHandlerContext ctx, byte id, BlockRef block) {
-    return ctx.alloc().buffer(17).writeInt(13).writeByte(id)
+    return writeBlock(ctx.alloc().buffer(BLOCK_MESSAGE_LENGTH), id, block);
+  }
+
+  /** Bytes of a request, cancel or reject message on the wire. */
+  public static final int BLOCK_MESSAGE_LENGTH = 17;
+
+  /**
+   * Appends a request message for {@code block} to {@code out}, as {@link #encode} would, so that
+   * a batch of requests can go out as one buffer.
+   */
+  public static ByteBuf writeRequest(ByteBuf out, BlockRef block) {
+    return writeBlock(out, PeerMessage.REQUEST, block);
+  }
+
+  private static ByteBuf writeBlock(ByteBuf out, byte id, BlockRef block) {
+    return out.writeInt(13).writeByte(id)
         .writeInt(block.piece().value()).writeInt(block.offset()).writeInt(block.length());
   }
 

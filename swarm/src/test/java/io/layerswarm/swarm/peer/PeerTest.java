@@ -75,6 +75,30 @@ class PeerTest {
   }
 
   @Test
+  void aKeepAliveGoesOutAfterAMinuteWithoutSendingAnything() {
+    Peer peer = peer(true);
+    peer.handle(new PeerMessage.HaveNone());
+    peer.tick(); // HaveNone was sent since the last tick.
+    link.sent.clear();
+
+    swarm.now = swarm.now.plusSeconds(59);
+    peer.tick();
+    assertThat(link.sent).isEmpty();
+    swarm.now = swarm.now.plusSeconds(1);
+    peer.tick();
+    assertThat(link.sent).containsExactly(new PeerMessage.KeepAlive());
+
+    link.sent.clear();
+    swarm.now = swarm.now.plusSeconds(30);
+    peer.tick();
+    peer.setChoking(false);
+    swarm.now = swarm.now.plusSeconds(59);
+    peer.tick();
+    assertThat(link.sent).as("the unchoke counts as a sign of life")
+        .containsExactly(new PeerMessage.Unchoke());
+  }
+
+  @Test
   void afterABitfieldAndAnUnchokeEveryBlockIsRequested() {
     Peer peer = peer(false);
     peer.handle(all());
@@ -334,9 +358,11 @@ class PeerTest {
       return storage;
     }
 
+    Instant now = Instant.parse("2024-01-01T00:00:00Z");
+
     @Override
     public InstantSource clock() {
-      return InstantSource.fixed(Instant.parse("2024-01-01T00:00:00Z"));
+      return () -> now;
     }
 
     @Override

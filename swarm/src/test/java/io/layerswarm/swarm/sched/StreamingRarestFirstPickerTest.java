@@ -87,6 +87,83 @@ class StreamingRarestFirstPickerTest {
   }
 
   @Test
+  void thePieceTheReaderWaitsForComesFirstWithAllItsBlocksWhoeverStartedIt() {
+    var picker = picker("0000", "1111", 4, 2);
+    picker.setReaderPosition(2L * 4 * BLOCK);
+    // "a" has only piece 2 and room for two blocks: it starts the piece the reader waits for.
+    assertThat(pieces(picker.pick("a", bits("0010"), 2, null))).containsExactly(2, 2);
+    assertThat(picker.owner(2)).isEqualTo("a");
+
+    List<BlockRef> b = picker.pick("b", bits("1111"), 6, null);
+
+    assertThat(pieces(b)).as("the rest of piece 2 before the window's next piece")
+        .containsExactly(2, 2, 3, 3, 3, 3);
+    assertThat(b.get(0).offset()).isEqualTo(2 * BLOCK);
+  }
+
+  @Test
+  void blocksOfTheReadersPieceThatAnotherPeerSitsOnAreAskedOfASecondPeer() {
+    var picker = picker("000", "111", 2, 3);
+    picker.setReaderPosition(0);
+    List<BlockRef> slow = picker.pick("slow", bits("100"), 10, null);
+    assertThat(pieces(slow)).containsExactly(0, 0);
+
+    assertThat(pieces(picker.pick("b", bits("111"), 2, null)))
+        .as("just asked: not yet").containsExactly(1, 1);
+    clock.advance(StreamingRarestFirstPicker.URGENT_TIMEOUT);
+
+    assertThat(picker.pick("b", bits("111"), 10, null)).startsWith(slow.get(0), slow.get(1));
+    PiecePicker.Received<String> first = picker.received("b", slow.get(0));
+    assertThat(first.wanted()).isTrue();
+    assertThat(first.cancel()).containsExactly("slow");
+    assertThat(picker.pick("c", bits("111"), 10, null))
+        .as("at most two requesters per block").doesNotContain(slow.get(1));
+  }
+
+  @Test
+  void withoutAReaderNoPieceIsAskedOfTwoPeersBeforeTheRequestTimeout() {
+    var picker = picker("000", "111", 2, 2);
+    List<BlockRef> a = picker.pick("a", bits("111"), 2, null);
+
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(picker.pick("b", bits("111"), 2, null)).doesNotContainAnyElementsOf(a);
+  }
+
+  @Test
+  void newPiecesAreStartedOnlyWhileTheBudgetAllowsAndGivenBackWhenDropped() {
+    var picker = picker("000000", "111111", 2, 0);
+    List<Integer> started = new java.util.ArrayList<>();
+    List<Integer> dropped = new java.util.ArrayList<>();
+    picker.setBudget(new PieceBudget() {
+      @Override
+      public boolean tryStart(int piece) {
+        if (started.size() - dropped.size() >= 2) {
+          return false;
+        }
+        started.add(piece);
+        return true;
+      }
+
+      @Override
+      public void dropped(int piece) {
+        dropped.add(piece);
+      }
+    });
+
+    List<BlockRef> a = picker.pick("a", bits("111111"), 12, null);
+
+    assertThat(a).hasSize(4);
+    assertThat(pieces(a).stream().distinct()).containsExactlyElementsOf(started);
+    assertThat(picker.pick("b", bits("111111"), 12, null)).as("budget used up").isEmpty();
+    picker.received("a", a.get(0));
+    picker.peerGone("a");
+    assertThat(dropped).as("the piece with data stays; the other one is given back")
+        .containsExactly(pieces(a).get(2));
+    assertThat(pieces(picker.pick("b", bits("111111"), 12, null))).hasSize(3);
+  }
+
+  @Test
   void aPeerFinishesItsOwnPieceBeforeStartingAnother() {
     var picker = picker("0000", "1111", 4, 0);
 

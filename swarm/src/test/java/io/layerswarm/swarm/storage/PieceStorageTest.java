@@ -7,17 +7,19 @@ import com.google.common.util.concurrent.MoreExecutors;
 import io.layerswarm.swarm.metainfo.BlockRef;
 import io.layerswarm.swarm.metainfo.Metainfo;
 import io.layerswarm.swarm.metainfo.PieceIndex;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.FileRegion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,45 +51,80 @@ class PieceStorageTest {
     disk.shutdownNow();
   }
 
-  private void writePiece(PieceStorage storage, int piece, byte[] content) throws Exception {
+  /** Piece {@code piece} of {@code content} at the start of an array of the nominal length. */
+  private byte[] piece(byte[] content, int piece) {
+    byte[] array = new byte[PIECE];
     int start = piece * PIECE;
-    int size = metainfo.pieceSize(piece);
-    for (int off = 0; off < size; off += 16 * 1024) {
-      int len = Math.min(16 * 1024, size - off);
-      storage.write(BlockRef.of(piece, off, len),
-          Unpooled.wrappedBuffer(Arrays.copyOfRange(content, start + off, start + off + len)))
-          .get(5, TimeUnit.SECONDS);
-    }
+    System.arraycopy(content, start, array, 0, metainfo.pieceSize(piece));
+    return array;
+  }
+
+  private boolean write(PieceStorage storage, int piece, byte[] content) throws Exception {
+    return storage.writePiece(new PieceIndex(piece), piece(content, piece), false)
+        .get(5, TimeUnit.SECONDS);
   }
 
   @Test
-  void aPieceWithTheRightBytesVerifiesAndOneWithWrongBytesDoesNot() throws Exception {
-    PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
-        disk);
-    writePiece(storage, 0, data);
+  void aPieceWithTheRightBytesIsWrittenAndVerifiedAndOneWithWrongBytesIsNeither()
+      throws Exception {
+    Path part = dir.resolve("p");
+    PieceStorage storage = PieceStorage.download(metainfo, part, dir.resolve("f"), disk);
     byte[] wrong = data.clone();
     wrong[PIECE + 5] ^= 1;
-    writePiece(storage, 1, wrong);
 
-    assertThat(storage.verify(new PieceIndex(0)).get(5, TimeUnit.SECONDS)).isTrue();
-    assertThat(storage.verify(new PieceIndex(1)).get(5, TimeUnit.SECONDS)).isFalse();
+    assertThat(write(storage, 0, data)).isTrue();
+    assertThat(write(storage, 1, wrong)).isFalse();
+
     assertThat(storage.verifiedBytes()).isEqualTo(PIECE);
+    assertThat(storage.isVerified(new PieceIndex(0))).isTrue();
     assertThat(storage.isVerified(new PieceIndex(1))).isFalse();
     assertThat(storage.isComplete()).isFalse();
+    // Only verified bytes reach the file.
+    assertThat(Files.readAllBytes(part)).isEqualTo(Arrays.copyOf(data, PIECE));
     storage.close();
   }
 
   @Test
-  void blocksWrittenOutOfOrderAreReadBackToVerify() throws Exception {
+  void aPieceThatDoesNotFitTheTorrentIsRefused() throws Exception {
     PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
         disk);
-    storage.write(BlockRef.of(0, 16 * 1024, 16 * 1024),
-        Unpooled.wrappedBuffer(Arrays.copyOfRange(data, 16 * 1024, PIECE)));
-    storage.write(BlockRef.of(0, 0, 16 * 1024),
-        Unpooled.wrappedBuffer(Arrays.copyOfRange(data, 0, 16 * 1024)));
 
-    assertThat(storage.verify(new PieceIndex(0)).get(5, TimeUnit.SECONDS)).isTrue();
+    assertThatThrownBy(() -> storage.writePiece(new PieceIndex(3), new byte[PIECE], false).get())
+        .hasCauseInstanceOf(StorageException.class);
+    assertThatThrownBy(() -> storage.writePiece(new PieceIndex(0), new byte[100], false).get())
+        .hasCauseInstanceOf(StorageException.class);
     storage.close();
+  }
+
+  @Test
+  void onADiskExecutorAPieceAReaderWaitsForGoesBeforeQueuedOnes() throws Exception {
+    DiskExecutor one = new DiskExecutor(1, Executors.defaultThreadFactory());
+    try {
+      PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
+          one);
+      CountDownLatch busy = new CountDownLatch(1);
+      one.execute(() -> {
+        try {
+          busy.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      List<Integer> order = new CopyOnWriteArrayList<>();
+      List<CompletableFuture<Boolean>> writes = new ArrayList<>();
+      for (int i : new int[] {0, 1, 2}) {
+        writes.add(storage.writePiece(new PieceIndex(i), piece(data, i), i == 2)
+            .whenComplete((ok, e) -> order.add(i)));
+      }
+      busy.countDown();
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+
+      assertThat(order).containsExactly(2, 0, 1);
+      assertThat(storage.isComplete()).isTrue();
+      storage.close();
+    } finally {
+      one.shutdown();
+    }
   }
 
   @Test
@@ -96,8 +133,7 @@ class PieceStorageTest {
     Path target = dir.resolve("blobs/x");
     PieceStorage storage = PieceStorage.download(metainfo, part, target, disk);
     for (int i = 0; i < metainfo.pieceCount(); i++) {
-      writePiece(storage, i, data);
-      assertThat(storage.verify(new PieceIndex(i)).get(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(write(storage, i, data)).isTrue();
     }
 
     assertThat(storage.finish().get(5, TimeUnit.SECONDS)).isEqualTo(target);
@@ -132,18 +168,6 @@ class PieceStorageTest {
   }
 
   @Test
-  void aBlockThatDoesNotFitTheTorrentIsRejectedAndReleased() throws Exception {
-    PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
-        disk);
-    var buf = Unpooled.wrappedBuffer(new byte[2000]);
-
-    assertThatThrownBy(() -> storage.write(BlockRef.of(2, 0, 2000), buf).get())
-        .hasCauseInstanceOf(StorageException.class);
-    assertThat(buf.refCnt()).isZero();
-    storage.close();
-  }
-
-  @Test
   void seedingAFileOfTheWrongSizeIsRefused() throws Exception {
     Path shorter = Files.write(dir.resolve("short"), new byte[10]);
 
@@ -167,8 +191,7 @@ class PieceStorageTest {
     });
     assertThat(storage.readerPosition()).isEqualTo(PIECE - 10);
 
-    writePiece(storage, 0, data);
-    assertThat(storage.verify(new PieceIndex(0)).get()).isTrue();
+    assertThat(write(storage, 0, data)).isTrue();
 
     // Only the 10 verified bytes come back, although 100 were asked for.
     assertThat(firstRead.get(10, TimeUnit.SECONDS))

@@ -1,0 +1,150 @@
+package io.layerswarm.swarm.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.layerswarm.swarm.bencode.Bencode;
+import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.swarm.metainfo.PeerId;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The announce client against a real HTTP server on loopback. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HttpTrackerClientWireTest {
+  private static final AnnounceRequest REQUEST = new AnnounceRequest(
+      InfoHash.fromHex("123456789abcdef123456789abcdef123456789a"), PeerId.random(), 6881, 0, 0,
+      100, AnnounceEvent.STARTED, 50, Optional.empty(), Optional.empty(), Map.of());
+
+  private EventLoopGroup group;
+  private HttpServer server;
+  private HttpTrackerClient client;
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.start();
+    client = new HttpTrackerClient(group, NioSocketChannel.class, Duration.ofSeconds(2),
+        "test-agent/1");
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  private URI serve(String path, int status, byte[] body) {
+    server.createContext(path, exchange -> {
+      requests.add(exchange.getRequestURI().getRawQuery() + " UA="
+          + exchange.getRequestHeaders().getFirst("User-Agent") + " Host="
+          + exchange.getRequestHeaders().getFirst("Host"));
+      exchange.sendResponseHeaders(status, body.length == 0 ? -1 : 0); // 0: chunked
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+  }
+
+  @Test
+  void anAnnounceSendsTheQueryAndParsesTheAnswer() throws Exception {
+    byte[] peers = HexFormat.of().parseHex("7f0000011ae1");
+    URI tracker = serve("/announce", 200, Bencode.encode(Map.of("interval", 30L, "peers", peers)));
+
+    AnnounceResponse response = client.announce(tracker, REQUEST).get(5, TimeUnit.SECONDS);
+
+    assertThat(response.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 6881));
+    assertThat(response.interval()).contains(Duration.ofSeconds(30));
+    assertThat(requests).hasSize(1);
+    assertThat(requests.get(0)).contains("info_hash=%124Vx%9A").contains("event=started")
+        .contains("UA=test-agent/1").contains("Host=127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  @Test
+  void aNameIsLookedUpOffTheEventLoop() throws Exception {
+    serve("/announce", 200, Bencode.encode(Map.of("interval", 30L, "peers", new byte[0])));
+    URI tracker = URI.create("http://localhost:" + server.getAddress().getPort() + "/announce");
+
+    assertThat(client.announce(tracker, REQUEST).get(5, TimeUnit.SECONDS).peers()).isEmpty();
+  }
+
+  @Test
+  void aStatusOtherThan200AndAFailureReasonAreTrackerExceptions() {
+    URI broken = serve("/broken", 500, new byte[0]);
+    URI refusing = serve("/refusing", 200, Bencode.encode(Map.of("failure reason", "no")));
+
+    assertThatThrownBy(() -> client.announce(broken, REQUEST).get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TrackerException.class)
+        .hasMessageContaining("HTTP 500");
+    assertThatThrownBy(() -> client.announce(refusing, REQUEST).get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(TrackerException.class).hasMessageContaining("refused: no");
+  }
+
+  @Test
+  void aResponseOverTheLimitIsRefused() {
+    URI huge = serve("/huge", 200, new byte[HttpTrackerClient.MAX_RESPONSE_BYTES + 1]);
+
+    assertThatThrownBy(() -> client.announce(huge, REQUEST).get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(TrackerException.class).hasMessageContaining("exceeds");
+  }
+
+  @Test
+  void aTrackerThatNeverAnswersTimesOutAndOneThatIsDownFailsAtOnce() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread accept = new Thread(() -> {
+        try (Socket s = silent.accept()) {
+          s.getInputStream().readAllBytes(); // Reads the request, never answers.
+        } catch (IOException e) {
+          // Closed by the test.
+        }
+      });
+      accept.setDaemon(true);
+      accept.start();
+      URI mute = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/announce");
+      long start = System.nanoTime();
+
+      assertThatThrownBy(() -> client.announce(mute, REQUEST).join())
+          .isInstanceOf(CompletionException.class).hasCauseInstanceOf(TrackerException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1500),
+          Duration.ofSeconds(10));
+    }
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    URI down = URI.create("http://127.0.0.1:" + closedPort + "/announce");
+    assertThatThrownBy(() -> client.announce(down, REQUEST).get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(TrackerException.class).hasMessageContaining("failed");
+  }
+
+  @Test
+  void anUnsupportedSchemeFails() {
+    assertThatThrownBy(() -> client.announce(URI.create("udp://127.0.0.1:1/announce"), REQUEST)
+        .get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TrackerException.class);
+  }
+}
