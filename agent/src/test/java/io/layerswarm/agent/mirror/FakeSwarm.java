@@ -78,7 +78,16 @@ final class FakeSwarm implements Swarm {
     return result;
   }
 
+  /**
+   * The one download, waiting (at most 10 s) for it to be registered: the fetcher starts it on
+   * its own thread after the metainfo arrives.
+   */
   Download onlyDownload() {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (downloads.isEmpty() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
     if (downloads.size() != 1) {
       throw new AssertionError("expected one download, got " + downloads);
     }
