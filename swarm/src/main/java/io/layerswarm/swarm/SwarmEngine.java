@@ -52,6 +52,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -159,6 +160,35 @@ public final class SwarmEngine implements AutoCloseable {
     this.listenAddress = (InetSocketAddress) server.localAddress();
     log.info("swarm engine {} listening on {} ({})", peerId, listenAddress,
         epoll ? "epoll" : "nio");
+    checkListeningSocket();
+  }
+
+  /**
+   * Connects once to our own listening socket, in the background, and sends a handshake for a
+   * torrent nobody has (the other end closes it): warns if peers could not connect, and loads the
+   * classes of the connection path (connect, accept, pipeline, handshake) before the first
+   * download needs them, which otherwise adds about 0.1 s to its first byte.
+   */
+  private void checkListeningSocket() {
+    InetAddress ip = listenAddress.getAddress().isAnyLocalAddress()
+        ? InetAddress.getLoopbackAddress() : listenAddress.getAddress();
+    InetSocketAddress self = new InetSocketAddress(ip, listenAddress.getPort());
+    byte[] nobody = new byte[InfoHash.LENGTH];
+    ThreadLocalRandom.current().nextBytes(nobody);
+    new Bootstrap()
+        .group(group)
+        .channel(socketChannel)
+        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+        .handler(new PeerChannelInitializer(null,
+            () -> HandshakeHandler.probe(peerId, new InfoHash(nobody)), ch -> true))
+        .connect(self)
+        .addListener((ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            log.warn("swarm engine cannot connect to its own listening socket {}: {}", self,
+                f.cause().toString());
+          }
+        });
   }
 
   /** Binds the listening port and starts the event loops. */

@@ -27,29 +27,37 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final PeerId localId;
-  private final Swarm outgoingSwarm;
+  private final boolean outgoing;
   private final InfoHash outgoingInfoHash;
   private final Function<InfoHash, Optional<Swarm>> directory;
   private ScheduledFuture<?> timeout;
 
-  private HandshakeHandler(PeerId localId, Swarm outgoingSwarm, InfoHash outgoingInfoHash,
+  private HandshakeHandler(PeerId localId, boolean outgoing, InfoHash outgoingInfoHash,
       Function<InfoHash, Optional<Swarm>> directory) {
     this.localId = localId;
-    this.outgoingSwarm = outgoingSwarm;
+    this.outgoing = outgoing;
     this.outgoingInfoHash = outgoingInfoHash;
     this.directory = directory;
   }
 
   /** For a connection we open to a peer of {@code swarm}, the torrent {@code infoHash}. */
   public static HandshakeHandler outgoing(PeerId localId, Swarm swarm, InfoHash infoHash) {
-    return new HandshakeHandler(localId, swarm, infoHash,
+    return new HandshakeHandler(localId, true, infoHash,
         h -> h.equals(infoHash) ? Optional.of(swarm) : Optional.empty());
+  }
+
+  /**
+   * For a connection that only sends our handshake for {@code infoHash} and accepts no torrent
+   * in return: the engine's start-up check of its own listening socket.
+   */
+  public static HandshakeHandler probe(PeerId localId, InfoHash infoHash) {
+    return new HandshakeHandler(localId, true, infoHash, h -> Optional.empty());
   }
 
   /** For a connection a peer opened to us: {@code directory} finds the torrent by info hash. */
   public static HandshakeHandler incoming(PeerId localId,
       Function<InfoHash, Optional<Swarm>> directory) {
-    return new HandshakeHandler(localId, null, null, directory);
+    return new HandshakeHandler(localId, false, null, directory);
   }
 
   @Override
@@ -58,7 +66,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
       log.debug("handshake with {} timed out", ctx.channel().remoteAddress());
       ctx.close();
     }, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    if (outgoingSwarm != null) {
+    if (outgoing) {
       ctx.writeAndFlush(new Handshake(outgoingInfoHash, localId, true));
     }
     ctx.fireChannelActive();
@@ -83,7 +91,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    if (outgoingSwarm == null) {
+    if (!outgoing) {
       ctx.writeAndFlush(new Handshake(handshake.infoHash(), localId, true));
     }
     if (timeout != null) {
@@ -96,7 +104,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     // BEP 6: the fast extension applies only when both sides set the bit; we always do.
     ctx.pipeline().replace(this, "peer",
-        new PeerChannelHandler(swarm.get(), handshake, outgoingSwarm != null));
+        new PeerChannelHandler(swarm.get(), handshake, outgoing));
   }
 
   @Override

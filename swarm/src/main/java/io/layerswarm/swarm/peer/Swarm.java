@@ -30,7 +30,10 @@ public interface Swarm {
   /** Whether every piece is verified (we are a seed). */
   boolean isComplete();
 
-  /** Whether peers may send more requests now; false while the disk falls behind. */
+  /**
+   * Whether peers may send requests now; false once the torrent stopped. (Memory for pieces is
+   * bounded by the picker's budget, which also holds requests back while the disk falls behind.)
+   */
   boolean mayRequest();
 
   /**
