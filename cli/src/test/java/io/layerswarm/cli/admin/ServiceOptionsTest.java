@@ -15,7 +15,7 @@ import io.layerswarm.cli.admin.ServiceOptions.Target;
 import io.layerswarm.proto.admin.SeederAdminGrpc;
 import io.layerswarm.proto.admin.SeederBlobList;
 import io.layerswarm.proto.admin.SeederBlobsRequest;
-import io.layerswarm.seeder.admin.BearerTokenInterceptor;
+import io.layerswarm.admin.BearerTokenInterceptor;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -145,7 +145,7 @@ class ServiceOptionsTest {
     };
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
             TlsServerCredentials.newBuilder().keyManager(keys.getKeyManagers()).build())
-        .addService(ServerInterceptors.intercept(empty, new BearerTokenInterceptor("t0k")))
+        .addService(ServerInterceptors.intercept(empty, new BearerTokenInterceptor("t0k", "seeder")))
         .build().start();
     try {
       String address = "127.0.0.1:" + server.getPort();

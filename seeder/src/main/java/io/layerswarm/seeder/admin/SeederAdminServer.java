@@ -1,5 +1,7 @@
 package io.layerswarm.seeder.admin;
 
+import io.layerswarm.admin.BearerTokenInterceptor;
+
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -47,7 +49,7 @@ public final class SeederAdminServer implements AutoCloseable {
     Server server = NettyServerBuilder.forAddress(listen)
         .executor(executor)
         .addService(token.isPresent()
-            ? ServerInterceptors.intercept(service, new BearerTokenInterceptor(token.get()))
+            ? ServerInterceptors.intercept(service, new BearerTokenInterceptor(token.get(), "seeder"))
             : service.bindService())
         .build();
     try {

@@ -1,5 +1,7 @@
 package io.layerswarm.tracker.admin;
 
+import io.layerswarm.admin.BearerTokenInterceptor;
+
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -48,7 +50,7 @@ public final class TrackerAdminServer implements AutoCloseable {
     Server server = NettyServerBuilder.forAddress(listen)
         .executor(executor)
         .addService(token.isPresent()
-            ? ServerInterceptors.intercept(service, new AdminTokenInterceptor(token.get()))
+            ? ServerInterceptors.intercept(service, new BearerTokenInterceptor(token.get(), "tracker"))
             : service.bindService())
         .build();
     try {

@@ -104,7 +104,7 @@ class TrackerAdminServerTest {
       public void applyRequestMetadata(RequestInfo info, Executor executor,
           MetadataApplier applier) {
         Metadata headers = new Metadata();
-        headers.put(AdminTokenInterceptor.AUTHORIZATION, "Bearer " + token);
+        headers.put(io.layerswarm.admin.BearerTokenInterceptor.AUTHORIZATION, "Bearer " + token);
         applier.apply(headers);
       }
     };

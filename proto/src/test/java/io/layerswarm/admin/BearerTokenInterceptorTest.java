@@ -1,22 +1,22 @@
-package io.layerswarm.tracker.admin;
+package io.layerswarm.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class AdminTokenInterceptorTest {
-  private final AdminTokenInterceptor interceptor = new AdminTokenInterceptor("s3cret");
+class BearerTokenInterceptorTest {
+  private final BearerTokenInterceptor interceptor = new BearerTokenInterceptor("s3cret", "seeder");
 
   @Test
-  void acceptsTheTokenWithAnyCaseOfTheScheme() {
+  void theExactTokenAfterABearerSchemeInAnyCaseIsAuthorized() {
     assertThat(interceptor.authorized("Bearer s3cret")).isTrue();
     assertThat(interceptor.authorized("bearer s3cret")).isTrue();
     assertThat(interceptor.authorized("BEARER  s3cret ")).isTrue();
   }
 
   @Test
-  void refusesAnythingElse() {
+  void anythingElseIsNot() {
     assertThat(interceptor.authorized(null)).isFalse();
     assertThat(interceptor.authorized("")).isFalse();
     assertThat(interceptor.authorized("Bearer ")).isFalse();
@@ -28,7 +28,7 @@ class AdminTokenInterceptorTest {
 
   @Test
   void anEmptyTokenIsAConfigurationError() {
-    assertThatThrownBy(() -> new AdminTokenInterceptor(""))
-        .hasMessageContaining("tracker.admin-token");
+    assertThatThrownBy(() -> new BearerTokenInterceptor("", "seeder"))
+        .hasMessageContaining("seeder.admin-token");
   }
 }

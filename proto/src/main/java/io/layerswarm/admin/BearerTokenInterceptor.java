@@ -1,4 +1,4 @@
-package io.layerswarm.tracker.admin;
+package io.layerswarm.admin;
 
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -12,21 +12,23 @@ import java.util.Locale;
 
 /**
  * Admits a call only with the metadata {@code authorization: Bearer <token>} (RFC 6750 section
- * 2.1; the scheme is case-insensitive). The comparison is over SHA-256 hashes of the two tokens
- * with {@link MessageDigest#isEqual}, so its time depends neither on where they differ nor on the
- * configured token's length. Other calls end with {@code UNAUTHENTICATED} before the service
- * sees them. Thread-safe.
+ * 2.1; the scheme is case-insensitive). The comparison is over SHA-256 hashes of the two tokens with
+ * {@link MessageDigest#isEqual}, so its time depends neither on where they differ nor on the
+ * configured token's length. Other calls end with {@code UNAUTHENTICATED}. Thread-safe.
  */
-public final class AdminTokenInterceptor implements ServerInterceptor {
-  static final Metadata.Key<String> AUTHORIZATION =
+public final class BearerTokenInterceptor implements ServerInterceptor {
+  public static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String SCHEME = "bearer ";
 
   private final byte[] expectedHash;
+  private final String role;
 
-  public AdminTokenInterceptor(String token) {
+  /** @param role "seeder" or "tracker": names the config key in messages */
+  public BearerTokenInterceptor(String token, String role) {
+    this.role = role;
     if (token == null || token.isEmpty()) {
-      throw new IllegalArgumentException("tracker.admin-token is empty");
+      throw new IllegalArgumentException(role + ".admin-token is empty");
     }
     this.expectedHash = sha256(token);
   }
@@ -38,7 +40,7 @@ public final class AdminTokenInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     call.close(Status.UNAUTHENTICATED.withDescription(
-        "this tracker's admin API needs \"authorization: Bearer <tracker.admin-token>\""),
+        "this " + role + "'s admin API needs \"authorization: Bearer <" + role + ".admin-token>\""),
         new Metadata());
     return new ServerCall.Listener<>() {};
   }
