@@ -178,7 +178,10 @@ final class ServiceChannels implements AutoCloseable {
     } else if (tls && looksLikeTls(why, cause)) {
       message.append("With --tls the server must speak TLS; the seeder and tracker serve"
           + " plaintext today (drop --tls, or go through a TLS proxy, and check --ca)");
-    } else if (!tls && why.contains("Network closed for unknown reason")) {
+    } else if (!tls && (why.contains("Network closed for unknown reason")
+        || why.contains("Connection reset"))) {
+      // A TLS server drops a plaintext HTTP/2 preface either by closing or by resetting,
+      // depending on timing.
       message.append("The server closed the connection: if it speaks TLS, pass --tls;"
           + " otherwise check that " + target + " is the " + role.name + "'s "
           + role.listenKey());
