@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** One torrent in a {@link SwarmEngine}: a seed, or a download that becomes a seed. Thread-safe. */
@@ -30,6 +31,13 @@ public interface Torrent {
   long uploadedBytes();
 
   long downloadedBytes();
+
+  /**
+   * The open peer connections, oldest first, read on the torrent's event loop: completes once the
+   * loop gets to it (at once unless it is busy), with an empty list once the torrent is removed or
+   * the engine closed. Never blocks; callers off the loop wait with a timeout.
+   */
+  CompletableFuture<List<PeerSnapshot>> peers();
 
   /**
    * A stream of the blob's bytes in order, from {@code offset}, that blocks until the next piece is

@@ -2,6 +2,7 @@ package io.layerswarm.swarm;
 
 import io.layerswarm.swarm.metainfo.BlockRef;
 import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.swarm.metainfo.LogKeys;
 import io.layerswarm.swarm.metainfo.Metainfo;
 import io.layerswarm.swarm.metainfo.PeerId;
 import io.layerswarm.swarm.metainfo.PieceIndex;
@@ -44,11 +45,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One torrent of a {@link SwarmEngine}: its storage, picker, choker, peers and announcer.
@@ -263,6 +267,32 @@ final class TorrentSession implements Torrent, Swarm {
   }
 
   @Override
+  public CompletableFuture<List<PeerSnapshot>> peers() {
+    CompletableFuture<List<PeerSnapshot>> result = new CompletableFuture<>();
+    try {
+      execute(() -> result.complete(stopped ? List.of() : snapshotPeers()));
+    } catch (RejectedExecutionException e) {
+      result.complete(List.of()); // The engine closed: its loops are gone, and so are the peers.
+    }
+    return result;
+  }
+
+  /** Loop only. */
+  private List<PeerSnapshot> snapshotPeers() {
+    List<PeerSnapshot> snapshots = new ArrayList<>(peers.size());
+    for (Peer peer : peers.values()) {
+      if (peer.remoteAddress() == null) {
+        continue; // Closed before its address was ever read; it is about to go.
+      }
+      snapshots.add(new PeerSnapshot(peer.remoteAddress(), peer.remoteId(), peer.isOutgoing(),
+          peer.progress(), peer.downloadedBytes(), peer.uploadedBytes(),
+          Math.round(peer.downloadRate()), Math.round(peer.uploadRate()), peer.amChoking(),
+          peer.amInterested(), peer.peerChoking(), peer.isInterested()));
+    }
+    return List.copyOf(snapshots);
+  }
+
+  @Override
   public InputStream openStream(long offset) {
     InputStream stream = storage.openStream(offset);
     execute(() -> {
@@ -464,8 +494,13 @@ final class TorrentSession implements Torrent, Swarm {
     }
     // The piece keeps its memory: it is fetched again (on parole) into the same array.
     Set<Peer> senders = picker.pieceFailed(piece);
-    log.info("piece {} of {} failed its hash check; sent by {}", piece, metainfo.infoHash(),
-        senders);
+    if (senders.size() == 1) {
+      LogKeys.peer(logAt(Level.INFO), senders.iterator().next().remoteAddress())
+          .log("piece {} failed its hash check", piece);
+    } else {
+      logAt(Level.INFO).log("piece {} failed its hash check; sent by {}", piece,
+          senders.stream().map(p -> LogKeys.hostPort(p.remoteAddress())).toList());
+    }
     // Blame only a peer that sent the whole piece; mixed pieces go on parole to find out.
     if (senders.size() == 1) {
       strike(senders.iterator().next());
@@ -476,8 +511,8 @@ final class TorrentSession implements Torrent, Swarm {
   private void strike(Peer peer) {
     int count = strikes.merge(peer.remoteId(), 1, Integer::sum);
     if (count >= STRIKES_TO_BAN && !bannedIds.contains(peer.remoteId())) {
-      log.warn("banning peer {} at {} of {}: {} pieces failed their hash check",
-          peer.remoteId(), peer.remoteAddress(), metainfo.infoHash(), count);
+      LogKeys.peer(logAt(Level.WARN), peer.remoteAddress())
+          .log("banning peer {}: {} pieces failed their hash check", peer.remoteId(), count);
       bannedIds.add(peer.remoteId());
       if (peer.isOutgoing()) {
         bannedAddresses.add(peer.remoteAddress());
@@ -499,7 +534,7 @@ final class TorrentSession implements Torrent, Swarm {
       }
       boolean wasDownload = !completion.isDone() && downloaded.get() > 0;
       completion.complete(path);
-      log.info("torrent {} complete: {}", metainfo.infoHash(), path);
+      logAt(Level.INFO).log("torrent complete: {}", path);
       if (wasDownload && announcer != null) {
         announcer.completed();
       }
@@ -509,7 +544,7 @@ final class TorrentSession implements Torrent, Swarm {
   private void fail(Throwable error) {
     IOException cause = error instanceof IOException io ? io
         : new IOException("storage of " + metainfo.infoHash() + " failed", error);
-    log.warn("torrent {} failed: {}", metainfo.infoHash(), cause.toString());
+    logAt(Level.WARN).log("torrent failed: {}", cause.toString());
     storage.fail(cause);
     completion.completeExceptionally(cause);
     stop();
@@ -606,7 +641,8 @@ final class TorrentSession implements Torrent, Swarm {
           dialed.add(dialedAddress);
           f.channel().closeFuture().addListener(c -> execute(() -> dialed.remove(dialedAddress)));
         } else {
-          log.debug("cannot connect to {}: {}", dialedAddress, f.cause().toString());
+          LogKeys.peer(logAt(Level.DEBUG), dialedAddress)
+              .log("cannot connect: {}", f.cause().toString());
         }
       }));
     }
@@ -620,6 +656,11 @@ final class TorrentSession implements Torrent, Swarm {
     InetSocketAddress a = it.next();
     it.remove();
     return a;
+  }
+
+  /** A log event with this torrent's keys (see {@link LogKeys}). */
+  private LoggingEventBuilder logAt(Level level) {
+    return LogKeys.torrent(log.atLevel(level), metainfo);
   }
 
   @Override

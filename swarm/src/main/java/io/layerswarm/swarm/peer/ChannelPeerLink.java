@@ -1,5 +1,6 @@
 package io.layerswarm.swarm.peer;
 
+import io.layerswarm.swarm.metainfo.LogKeys;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.layerswarm.swarm.wire.PeerMessageEncoder;
 import io.netty.buffer.ByteBuf;
@@ -23,11 +24,14 @@ final class ChannelPeerLink implements PeerLink {
 
   private final Channel channel;
   private final Swarm swarm;
+  /** Read while the channel is open: logs and snapshots still name the peer after it closed. */
+  private final InetSocketAddress remoteAddress;
   private List<Object> pending = new ArrayList<>();
 
   ChannelPeerLink(Channel channel, Swarm swarm) {
     this.channel = channel;
     this.swarm = swarm;
+    this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
   }
 
   @Override
@@ -96,14 +100,15 @@ final class ChannelPeerLink implements PeerLink {
 
   @Override
   public void close(String reason) {
-    log.debug("closing {}: {}", channel.remoteAddress(), reason);
+    LogKeys.peer(LogKeys.torrent(log.atDebug(), swarm.metainfo()), remoteAddress)
+        .log("closing the connection: {}", reason);
     flush();
     channel.close();
   }
 
   @Override
   public InetSocketAddress remoteAddress() {
-    return (InetSocketAddress) channel.remoteAddress();
+    return remoteAddress;
   }
 
   private record Pending(PeerMessage.FileBlock message, ChannelPromise promise) {}

@@ -1,6 +1,7 @@
 package io.layerswarm.swarm.peer;
 
 import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.swarm.metainfo.LogKeys;
 import io.layerswarm.swarm.metainfo.PeerId;
 import io.layerswarm.swarm.wire.Handshake;
 import io.layerswarm.swarm.wire.HandshakeEncoder;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Runs the BEP 3 handshake. On an outgoing connection it sends ours first and expects the same
@@ -63,7 +65,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     timeout = ctx.executor().schedule(() -> {
-      log.debug("handshake with {} timed out", ctx.channel().remoteAddress());
+      logAt(ctx).log("handshake timed out");
       ctx.close();
     }, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     if (outgoing) {
@@ -81,13 +83,13 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     Optional<Swarm> swarm = directory.apply(handshake.infoHash());
     if (swarm.isEmpty()) {
-      log.debug("closing {}: unknown info hash {}", ctx.channel().remoteAddress(),
-          handshake.infoHash());
+      LogKeys.peer(LogKeys.torrent(log.atDebug(), handshake.infoHash()),
+          ctx.channel().remoteAddress()).log("closing the connection: unknown torrent");
       ctx.close();
       return;
     }
     if (handshake.peerId().equals(localId)) {
-      log.debug("closing {}: connected to ourselves", ctx.channel().remoteAddress());
+      logAt(ctx).log("closing the connection: connected to ourselves");
       ctx.close();
       return;
     }
@@ -117,7 +119,16 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    logAt(ctx).log("handshake failed: {}", cause.toString());
     ctx.close();
+  }
+
+  /** A debug event with the peer, and the torrent if we dialed for one. */
+  private LoggingEventBuilder logAt(ChannelHandlerContext ctx) {
+    LoggingEventBuilder event = log.atDebug();
+    if (outgoingInfoHash != null) {
+      LogKeys.torrent(event, outgoingInfoHash);
+    }
+    return LogKeys.peer(event, ctx.channel().remoteAddress());
   }
 }

@@ -1,6 +1,7 @@
 package io.layerswarm.swarm.peer;
 
 import io.layerswarm.swarm.metainfo.BlockRef;
+import io.layerswarm.swarm.metainfo.LogKeys;
 import io.layerswarm.swarm.metainfo.PeerId;
 import io.layerswarm.swarm.metainfo.PieceIndex;
 import io.layerswarm.swarm.metainfo.TorrentGeometry;
@@ -76,6 +77,9 @@ public final class Peer {
   private Instant lastTick;
   /** Payload bytes per second received from this peer, smoothed. */
   private double downloadRate;
+  private long uploadedSinceTick;
+  /** Payload bytes per second sent to this peer, smoothed like {@link #downloadRate}. */
+  private double uploadRate;
 
   private boolean amChoking = true;
   private boolean amInterested;
@@ -160,7 +164,8 @@ public final class Peer {
   /** Handles one message from the peer; takes ownership of reference-counted ones. */
   public void handle(PeerMessage message) {
     if (log.isTraceEnabled()) {
-      log.trace("{} <- {}", this, message);
+      LogKeys.peer(LogKeys.torrent(log.atTrace(), swarm.metainfo()), link.remoteAddress())
+          .log("<- {}", message);
     }
     if (closed || closing) {
       // Once we decided to hang up (a protocol violation, a ban), nothing more the peer sent
@@ -360,6 +365,7 @@ public final class Peer {
         uploadInFlight -= length;
         if (ok) {
           uploadedBytes += length;
+          uploadedSinceTick += length;
           swarm.uploaded(this, length);
         }
         if (!closed && !uploads.isEmpty()) {
@@ -485,7 +491,9 @@ public final class Peer {
     double seconds = Duration.between(lastTick, now).toNanos() / 1e9;
     if (seconds > 0) {
       downloadRate = downloadRate / 2 + bytesSinceTick / seconds / 2;
+      uploadRate = uploadRate / 2 + uploadedSinceTick / seconds / 2;
       bytesSinceTick = 0;
+      uploadedSinceTick = 0;
       lastTick = now;
       int byRate = (int) (downloadRate * QUEUE_SECONDS / TorrentGeometry.BLOCK_SIZE);
       requestDepth = Math.max(Math.min(MIN_REQUEST_DEPTH, maxRequestDepth),
@@ -507,6 +515,11 @@ public final class Peer {
   /** Smoothed payload bytes per second received from this peer. */
   public double downloadRate() {
     return downloadRate;
+  }
+
+  /** Smoothed payload bytes per second sent to this peer. */
+  public double uploadRate() {
+    return uploadRate;
   }
 
   /** Closes the connection. */
@@ -557,6 +570,12 @@ public final class Peer {
 
   public boolean isSeed() {
     return has.cardinality() == geometry.pieceCount();
+  }
+
+  /** Share of the torrent's pieces the peer has, 0..1, from its bitfield and haves. */
+  public double progress() {
+    int pieces = geometry.pieceCount();
+    return pieces == 0 ? 1.0 : (double) has.cardinality() / pieces;
   }
 
   public boolean isInterested() {

@@ -1,5 +1,6 @@
 package io.layerswarm.swarm.peer;
 
+import io.layerswarm.swarm.metainfo.LogKeys;
 import io.layerswarm.swarm.wire.Handshake;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.netty.channel.ChannelHandlerContext;
@@ -72,7 +73,8 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // Malformed or oversized input closes this connection only.
-    log.debug("peer {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    LogKeys.peer(LogKeys.torrent(log.atDebug(), swarm.metainfo()), ctx.channel().remoteAddress())
+        .log("connection failed: {}", cause.toString());
     ctx.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.layerswarm.swarm.peer;
 
 import io.layerswarm.swarm.metainfo.BlockRef;
+import io.layerswarm.swarm.metainfo.Metainfo;
 import io.layerswarm.swarm.metainfo.PeerId;
 import io.layerswarm.swarm.metainfo.TorrentGeometry;
 import io.layerswarm.swarm.sched.PiecePicker;
@@ -18,6 +19,9 @@ public interface Swarm {
   void execute(Runnable task);
 
   PeerId localPeerId();
+
+  /** The torrent's metainfo; peers name the torrent in their log events by it. */
+  Metainfo metainfo();
 
   TorrentGeometry geometry();
 

@@ -1,5 +1,6 @@
 package io.layerswarm.swarm.tracker;
 
+import io.layerswarm.swarm.metainfo.LogKeys;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -129,7 +130,8 @@ public final class Announcer {
   private void attempt(AnnounceEvent event, int index, int tried) {
     URI tracker = trackers.get(index);
     lastAttempt = clock.instant();
-    client.announce(tracker, withTrackerId(event)).whenCompleteAsync((response, error) -> {
+    AnnounceRequest announce = withTrackerId(event);
+    client.announce(tracker, announce).whenCompleteAsync((response, error) -> {
       if (stopped) {
         inFlight = false;
         return;
@@ -137,7 +139,8 @@ public final class Announcer {
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
             ? error.getCause() : error;
-        log.debug("announce {} to {} failed: {}", event, tracker, cause.getMessage());
+        LogKeys.torrent(log.atDebug(), announce.infoHash())
+            .log("announce {} to {} failed: {}", event, tracker, cause.getMessage());
         if (tried + 1 < trackers.size()) {
           attempt(event, (index + 1) % trackers.size(), tried + 1);
           return;
@@ -151,7 +154,8 @@ public final class Announcer {
       current = index;
       backoff = FIRST_RETRY;
       response.trackerId().ifPresent(id -> trackerId = Optional.of(id));
-      response.warning().ifPresent(w -> log.info("tracker {} warns: {}", tracker, w));
+      response.warning().ifPresent(w -> LogKeys.torrent(log.atInfo(), announce.infoHash())
+          .log("tracker {} warns: {}", tracker, w));
       if (event == AnnounceEvent.STARTED) {
         announcedStart = true;
       }

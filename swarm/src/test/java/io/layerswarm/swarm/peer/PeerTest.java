@@ -251,6 +251,20 @@ class PeerTest {
   }
 
   @Test
+  void progressIsTheShareOfPiecesFromTheBitfieldAndLaterHaves() {
+    Peer peer = peer(false);
+    assertThat(peer.progress()).as("nothing said yet").isZero();
+    BitSet first = new BitSet();
+    first.set(1);
+    peer.handle(PeerMessage.Bitfield.of(first, PIECES));
+    assertThat(peer.progress()).isEqualTo(0.25);
+
+    peer.handle(new PeerMessage.Have(new PieceIndex(2)));
+
+    assertThat(peer.progress()).isEqualTo(0.5);
+  }
+
+  @Test
   void aFastExtensionMessageWithoutTheExtensionClosesTheConnection() {
     Peer peer = peer(false);
 
@@ -320,6 +334,7 @@ class PeerTest {
   }
 
   private static final class FakeSwarm implements Swarm {
+    final Metainfo metainfo;
     final TorrentGeometry geometry;
     final PieceStorage storage;
     final StreamingRarestFirstPicker<Peer> picker;
@@ -327,6 +342,7 @@ class PeerTest {
     int interestChanges;
 
     FakeSwarm(Metainfo metainfo, PieceStorage storage) {
+      this.metainfo = metainfo;
       this.geometry = metainfo.geometry();
       this.storage = storage;
       this.picker = new StreamingRarestFirstPicker<>(geometry, new BitSet(), 2,
@@ -341,6 +357,11 @@ class PeerTest {
     @Override
     public PeerId localPeerId() {
       return PeerId.random();
+    }
+
+    @Override
+    public Metainfo metainfo() {
+      return metainfo;
     }
 
     @Override

@@ -1,0 +1,41 @@
+package io.layerswarm.swarm;
+
+import io.layerswarm.swarm.metainfo.PeerId;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * One peer connection of a torrent as {@link Torrent#peers()} found it. Immutable. Byte counts are
+ * payload (piece data) of this connection only; rates are smoothed over the torrent's ticks
+ * (about one second each), so they are 0 during a connection's first second.
+ *
+ * @param address the connection's remote end
+ * @param peerId the id from the peer's handshake (BEP 3)
+ * @param outgoing whether we opened the connection
+ * @param progress share of the torrent's pieces the peer has, 0..1, from its bitfield and haves
+ *     (0 until it sent them)
+ * @param downloadedBytes received from the peer
+ * @param uploadedBytes sent to the peer
+ * @param downloadBytesPerSecond received from the peer, recently
+ * @param uploadBytesPerSecond sent to the peer, recently
+ * @param amChoking whether we refuse the peer's requests
+ * @param amInterested whether we want pieces the peer has
+ * @param peerChoking whether the peer refuses our requests
+ * @param peerInterested whether the peer said it wants pieces we have
+ */
+public record PeerSnapshot(InetSocketAddress address, PeerId peerId, boolean outgoing,
+    double progress, long downloadedBytes, long uploadedBytes, long downloadBytesPerSecond,
+    long uploadBytesPerSecond, boolean amChoking, boolean amInterested, boolean peerChoking,
+    boolean peerInterested) {
+  public PeerSnapshot {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(peerId, "peerId");
+    if (!(progress >= 0 && progress <= 1)) {
+      throw new IllegalArgumentException("progress must be in 0..1: " + progress);
+    }
+    if (downloadedBytes < 0 || uploadedBytes < 0 || downloadBytesPerSecond < 0
+        || uploadBytesPerSecond < 0) {
+      throw new IllegalArgumentException("byte counts and rates must be >= 0");
+    }
+  }
+}
