@@ -160,7 +160,8 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
           ctx.executor().execute(() -> send(ctx, response));
         });
       } catch (RejectedExecutionException e) {
-        log.warn("rejecting metainfo request for {}: lookup executor is full", request.digest());
+        log.atWarn().addKeyValue("digest", request.digest())
+            .log("rejecting a metainfo request: the lookup executor is full");
         send(ctx, ControlResponses.busy());
       }
       return;
@@ -224,13 +225,14 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       Metainfo metainfo = lookup.metainfo(request.digest(), request.registry(), request.repo());
       return ControlResponses.ok(ControlResponses.BITTORRENT, metainfo.encode());
     } catch (SeederException e) {
-      // The service logged it where it happened, with the digest in context.
-      log.debug("metainfo of {} for {}/{} failed: {}", request.digest(), request.registry(),
-          request.repo(), e.getMessage());
+      // The service logged it where it happened, with the digest as a key.
+      log.atDebug().addKeyValue("digest", request.digest())
+          .log("metainfo for {}/{} failed: {}", request.registry(), request.repo(),
+              e.getMessage());
       return ControlResponses.failure(e);
     } catch (RuntimeException e) {
-      log.error("metainfo of {} for {}/{} failed unexpectedly", request.digest(),
-          request.registry(), request.repo(), e);
+      log.atError().addKeyValue("digest", request.digest()).setCause(e)
+          .log("metainfo for {}/{} failed unexpectedly", request.registry(), request.repo());
       return ControlResponses.failure(e);
     }
   }

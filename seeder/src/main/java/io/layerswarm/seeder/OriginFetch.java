@@ -53,7 +53,8 @@ final class OriginFetch {
       }
       throw new OriginFetchException(action + " failed: " + e.getMessage(), e);
     }
-    log.info("fetching {} ({} bytes) from {}/{}", digest, stream.size(), registry, repo);
+    log.atInfo().addKeyValue("digest", digest)
+        .log("fetching {} bytes from {}/{}", stream.size(), registry, repo);
 
     BlobWriter writer;
     try {
@@ -77,7 +78,8 @@ final class OriginFetch {
       } catch (IOException e) {
         throw new SeedingException(action + ": cannot commit the blob to the store: " + e, e);
       }
-      log.info("stored {} ({} bytes) from {}/{}", digest, copied, registry, repo);
+      log.atInfo().addKeyValue("digest", digest)
+          .log("stored {} bytes from {}/{}", copied, registry, repo);
     } finally {
       if (!committed) {
         abortQuietly(writer, digest);
@@ -121,7 +123,8 @@ final class OriginFetch {
     try {
       writer.abort();
     } catch (RuntimeException e) {
-      log.warn("could not discard the partial blob of {}", digest, e);
+      log.atWarn().addKeyValue("digest", digest).setCause(e)
+          .log("could not discard the partial blob");
     }
   }
 

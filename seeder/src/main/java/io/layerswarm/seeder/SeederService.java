@@ -33,9 +33,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Makes sure a blob is held, verified and seeded, and gives its torrent metainfo.
@@ -61,6 +62,11 @@ public final class SeederService implements EvictionTarget {
   private static final Logger log = LoggerFactory.getLogger(SeederService.class);
   /** How often a caller starts over after waiting on work for another registry or repository. */
   private static final int MAX_ATTEMPTS = 3;
+  /**
+   * How long a new seed waits for the tracker to accept its "started" announce before its metainfo
+   * goes out: otherwise the first agent's announce can find no peer and wait for a re-announce.
+   */
+  static final Duration FIRST_ANNOUNCE_WAIT = Duration.ofSeconds(2);
 
   private final Upstreams upstreams;
   private final BlobStore blobs;
@@ -149,6 +155,7 @@ public final class SeederService implements EvictionTarget {
     try {
       Metainfo metainfo = find(digest, registry, repo);
       access.touch(digest, clock.instant()); // a fetch may have taken a while
+      engine.torrent(metainfo.infoHash()).ifPresent(t -> awaitFirstAnnounce(digest, t));
       return metainfo;
     } catch (SeederException | RuntimeException e) {
       metrics.error();
@@ -226,14 +233,16 @@ public final class SeederService implements EvictionTarget {
         seededCount++;
       } catch (SeederException | RuntimeException e) {
         failed++;
-        log.warn("reindex: skipping {}: {}", digest, e.getMessage(), e);
+        log.atWarn().addKeyValue("digest", digest).setCause(e)
+            .log("reindex: skipping the blob: {}", e.getMessage());
       }
     }
     int orphans = 0;
     for (Digest digest : described) {
       if (!held.contains(digest)) {
         orphans++;
-        log.warn("reindex: ignoring metainfo of {}: the blob is not in the store", digest);
+        log.atWarn().addKeyValue("digest", digest)
+            .log("reindex: ignoring the metainfo: the blob is not in the store");
       }
     }
     log.info("reindex: seeding {} blobs, {} failed, {} metainfo without blob", seededCount, failed,
@@ -295,26 +304,23 @@ public final class SeederService implements EvictionTarget {
    * who starts over after a failure never finds the finished flight again.
    */
   private Metainfo lead(Digest digest, Flight mine, Work work) throws SeederException {
-    MDC.put("digest", digest.toString());
     try {
       Metainfo result = work.run();
       inFlight.remove(digest, mine);
       mine.result().complete(result);
       return result;
     } catch (UnknownUpstreamException | UpstreamBlobUnknownException e) {
-      log.info("{}", e.getMessage());
+      log.atInfo().addKeyValue("digest", digest).log("{}", e.getMessage());
       fail(digest, mine, e);
       throw e;
     } catch (SeederException e) {
-      log.warn("{}", e.getMessage(), e);
+      log.atWarn().addKeyValue("digest", digest).setCause(e).log("{}", e.getMessage());
       fail(digest, mine, e);
       throw e;
     } catch (RuntimeException | Error e) {
-      log.error("work on {} failed unexpectedly", digest, e);
+      log.atError().addKeyValue("digest", digest).setCause(e).log("work failed unexpectedly");
       fail(digest, mine, e);
       throw e;
-    } finally {
-      MDC.remove("digest");
     }
   }
 
@@ -364,7 +370,7 @@ public final class SeederService implements EvictionTarget {
     try {
       afterFetch.run();
     } catch (RuntimeException e) {
-      log.warn("after-fetch hook failed for {}", digest, e);
+      log.atWarn().addKeyValue("digest", digest).setCause(e).log("after-fetch hook failed");
     }
     return seededNow;
   }
@@ -386,8 +392,8 @@ public final class SeederService implements EvictionTarget {
     try {
       stored = metainfos.get(digest);
     } catch (IOException | MetainfoException e) {
-      log.warn("making the metainfo of {} again: the stored one is unreadable: {}", digest,
-          e.getMessage());
+      log.atWarn().addKeyValue("digest", digest)
+          .log("making the metainfo again: the stored one is unreadable: {}", e.getMessage());
       stored = Optional.empty();
       unreadable = true;
     }
@@ -403,10 +409,11 @@ public final class SeederService implements EvictionTarget {
         store(digest, updated);
         return updated;
       }
-      log.warn("making the metainfo of {} again: the stored one describes {} ({} bytes), the blob"
-          + " has {} bytes", digest, metainfo.name(), metainfo.length(), size);
+      log.atWarn().addKeyValue("digest", digest).log("making the metainfo again: the stored one"
+          + " describes {} ({} bytes), the blob has {} bytes", metainfo.name(), metainfo.length(),
+          size);
     } else if (!unreadable) {
-      log.info("making the metainfo of {}: the blob has none", digest);
+      log.atInfo().addKeyValue("digest", digest).log("making the metainfo: the blob has none");
     }
     Metainfo created = create(digest, file);
     store(digest, created);
@@ -418,8 +425,9 @@ public final class SeederService implements EvictionTarget {
     try {
       Metainfo metainfo =
           Metainfo.create(file, digest.hex(), trackerAnnounce, PieceLength.forSize(size));
-      log.info("made the metainfo of {}: info hash {}, {} pieces of {} bytes", digest,
-          metainfo.infoHash(), metainfo.pieceCount(), metainfo.pieceLength());
+      log.atInfo().addKeyValue("digest", digest).addKeyValue("torrent", metainfo.infoHash().hex())
+          .log("made the metainfo: {} pieces of {} bytes", metainfo.pieceCount(),
+              metainfo.pieceLength());
       return metainfo;
     } catch (IOException e) {
       throw new SeedingException("make the metainfo of " + digest + " from " + file + ": " + e, e);
@@ -441,10 +449,26 @@ public final class SeederService implements EvictionTarget {
       } catch (IOException e) {
         throw new SeedingException("seed " + digest + " from " + file + ": " + e, e);
       }
-      log.info("seeding {} as info hash {}", digest, metainfo.infoHash());
+      log.atInfo().addKeyValue("digest", digest).addKeyValue("torrent", metainfo.infoHash().hex())
+          .log("seeding");
     }
     seeded.put(digest, metainfo);
     return metainfo;
+  }
+
+  /** Bounded: with the trackers down or slow the metainfo still goes out; agents re-announce. */
+  private static void awaitFirstAnnounce(Digest digest, Torrent torrent) {
+    try {
+      if (!torrent.announced().get(FIRST_ANNOUNCE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.atDebug().addKeyValue("digest", digest).log("no tracker accepted this seed's first"
+            + " announce; agents will find it when an announce gets through");
+      }
+    } catch (TimeoutException | ExecutionException e) {
+      log.atInfo().addKeyValue("digest", digest).log("answering the metainfo request before the"
+          + " tracker accepted this seed's first announce");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- eviction ----
@@ -512,7 +536,6 @@ public final class SeederService implements EvictionTarget {
     if (inFlight.putIfAbsent(digest, mine) != null) {
       return new Result(EvictOutcome.FETCHING, 0);
     }
-    MDC.put("digest", digest.toString());
     try {
       OptionalLong size = blobs.size(digest);
       if (size.isEmpty()) {
@@ -539,7 +562,6 @@ public final class SeederService implements EvictionTarget {
     } finally {
       inFlight.remove(digest, mine);
       mine.result().complete(null);
-      MDC.remove("digest");
     }
   }
 

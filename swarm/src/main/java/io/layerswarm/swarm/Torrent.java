@@ -45,6 +45,16 @@ public interface Torrent {
    */
   InputStream openStream(long offset);
 
+  /**
+   * The outcome of the first "started" announce: true once a tracker accepted it, so it lists this
+   * peer to others; false if every tracker failed it (the torrent keeps retrying), without
+   * trackers, or once removed. Never fails. A seed that hands out metainfo waits for it, so the
+   * first leecher's announce finds the seed.
+   */
+  default CompletableFuture<Boolean> announced() {
+    return CompletableFuture.completedFuture(false);
+  }
+
   /** Connect to these peers directly, in addition to those the trackers return. */
   void addPeers(Collection<InetSocketAddress> peers);
 }

@@ -118,6 +118,7 @@ final class TorrentSession implements Torrent, Swarm {
   private boolean finishing;
   private ScheduledFuture<?> ticker;
   private Announcer announcer;
+  private final CompletableFuture<Boolean> announced = new CompletableFuture<>();
 
   TorrentSession(SwarmEngine engine, Metainfo metainfo, PieceStorage storage, PieceMemory memory,
       EventLoop loop, InstantSource clock) {
@@ -161,8 +162,14 @@ final class TorrentSession implements Torrent, Swarm {
         // A seed, or an empty file: complete now (a download still needs its rename).
         finish();
       }
+      announcer.started().whenComplete((accepted, e) -> announced.complete(e == null && accepted));
       announcer.start();
     });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> announced() {
+    return announced;
   }
 
   /** The announce parameters for {@code event}, from the current counters. Loop only. */
@@ -184,6 +191,7 @@ final class TorrentSession implements Torrent, Swarm {
         return;
       }
       stopped = true;
+      announced.complete(false);
       if (ticker != null) {
         ticker.cancel(false);
       }

@@ -164,6 +164,27 @@ class TrackerEndToEndTest {
   }
 
   @Test
+  void announcedSaysWhetherTheTrackerListedTheSeed() throws Exception {
+    byte[] data = new byte[100_000];
+    new Random(11).nextBytes(data);
+    Path source = Files.write(dir.resolve("source"), data);
+    Path other = Files.write(dir.resolve("other"), new byte[50_000]);
+    URI announce = URI.create("http://127.0.0.1:" + tracker.getAddress().getPort() + "/announce");
+    URI dead = URI.create("http://127.0.0.1:1/announce");
+    Metainfo listed = Metainfo.create(source, "blob", List.of(dead, announce), 16 * 1024);
+    Metainfo unlisted = Metainfo.create(other, "other", List.of(dead), 16 * 1024);
+    SwarmEngine seeder = engine();
+
+    Torrent good = seeder.seed(listed, source);
+    assertThat(good.announced().get(30, TimeUnit.SECONDS)).isTrue();
+    // By the time it completes, the tracker has the seed in its swarm.
+    assertThat(swarms.get(listed.infoHash())).containsKey(seeder.listenAddress().getPort());
+
+    Torrent bad = seeder.seed(unlisted, other);
+    assertThat(bad.announced().get(30, TimeUnit.SECONDS)).as("refused by every tracker").isFalse();
+  }
+
+  @Test
   void aLeecherThatStartedBeforeTheSeedAsksTheTrackerAgainSoon() throws Exception {
     minIntervalSeconds = 0;
     byte[] data = new byte[300_001];

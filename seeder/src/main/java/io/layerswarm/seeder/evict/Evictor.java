@@ -156,12 +156,13 @@ public final class Evictor implements AutoCloseable {
         evicted.add(done);
         heldBytes -= result.bytesFreed();
         uploadedAtLastSweep.remove(choice.digest());
-        log.info("evicted {} ({} bytes, {})", choice.digest(), result.bytesFreed(),
-            choice.reason().label());
+        log.atInfo().addKeyValue("digest", choice.digest())
+            .log("evicted ({} bytes, {})", result.bytesFreed(), choice.reason().label());
         listener.evicted(done);
       } else {
         refused++;
-        log.debug("not evicting {}: {}", choice.digest(), result.outcome().reason());
+        log.atDebug().addKeyValue("digest", choice.digest())
+            .log("not evicting: {}", result.outcome().reason());
       }
     }
     return new Sweep(evicted, refused, heldBytes);
@@ -175,7 +176,8 @@ public final class Evictor implements AutoCloseable {
     EvictionTarget.Result result = target.evict(digest, EvictionTarget.ANY_GENERATION);
     if (result.outcome() == EvictOutcome.EVICTED) {
       uploadedAtLastSweep.remove(digest);
-      log.info("evicted {} ({} bytes) on request", digest, result.bytesFreed());
+      log.atInfo().addKeyValue("digest", digest)
+          .log("evicted ({} bytes) on request", result.bytesFreed());
       listener.evicted(new Eviction(digest, result.bytesFreed(), Eviction.Reason.REQUEST));
     }
     return result;

@@ -48,6 +48,7 @@ public final class Announcer {
   private AnnounceEvent pendingEvent = AnnounceEvent.NONE;
   private boolean stopped;
   private boolean announcedStart;
+  private final CompletableFuture<Boolean> started = new CompletableFuture<>();
   /** "completed" happened before "started" got through; send it right after. */
   private boolean completedAfterStart;
   private final InstantSource clock;
@@ -74,7 +75,19 @@ public final class Announcer {
 
   /** Announces "started" now. */
   public void start() {
+    if (trackers.isEmpty()) {
+      started.complete(false);
+    }
     announce(AnnounceEvent.STARTED);
+  }
+
+  /**
+   * The outcome of the first "started" round: true once a tracker accepted it (so it lists this
+   * peer); false if every tracker failed it (retries go on), without trackers, or when stopped
+   * first. Never fails; completes on the loop.
+   */
+  public CompletableFuture<Boolean> started() {
+    return started;
   }
 
   /** Announces "completed" now (once). */
@@ -101,6 +114,7 @@ public final class Announcer {
       return CompletableFuture.completedFuture(null);
     }
     stopped = true;
+    started.complete(false);
     cancelNext();
     if (trackers.isEmpty() || !announcedStart) {
       return CompletableFuture.completedFuture(null);
@@ -146,6 +160,9 @@ public final class Announcer {
           return;
         }
         inFlight = false;
+        if (event == AnnounceEvent.STARTED) {
+          started.complete(false);
+        }
         schedule(backoff);
         backoff = min(backoff.multipliedBy(2), defaultInterval);
         return;
@@ -158,6 +175,7 @@ public final class Announcer {
           .log("tracker {} warns: {}", tracker, w));
       if (event == AnnounceEvent.STARTED) {
         announcedStart = true;
+        started.complete(true);
       }
       if (pendingEvent == event) {
         pendingEvent = AnnounceEvent.NONE;
