@@ -34,6 +34,9 @@ import java.util.Optional;
  *     default 75)
  * @param cacheTimeToIdle a blob nobody read and no peer downloaded for this long is evicted; zero
  *     for never (default)
+ * @param metricsListen a second address that serves only {@code GET /metrics}, for Prometheus to
+ *     scrape a host whose {@code listen} is loopback; empty for none (default: {@code /metrics}
+ *     is on {@code listen} only)
  */
 public record AgentConfig(
     InetSocketAddress listen,
@@ -47,7 +50,8 @@ public record AgentConfig(
     long cacheMaxBytes,
     int cacheHighWatermarkPercent,
     int cacheLowWatermarkPercent,
-    Duration cacheTimeToIdle) {
+    Duration cacheTimeToIdle,
+    Optional<InetSocketAddress> metricsListen) {
 
   public static final InetSocketAddress DEFAULT_LISTEN = new InetSocketAddress("127.0.0.1", 5050);
   public static final Duration DEFAULT_SWARM_DEADLINE = Duration.ofSeconds(60);
@@ -101,20 +105,36 @@ public record AgentConfig(
       throw new IllegalArgumentException("agent.cacheTimeToIdle must be >= 0 (0 = never): "
           + cacheTimeToIdle);
     }
+    require(metricsListen, "agent.metricsListen");
+    if (metricsListen.isPresent()) {
+      InetSocketAddress metrics = metricsListen.get();
+      if (metrics.isUnresolved()) {
+        throw new IllegalArgumentException("agent.metricsListen does not resolve: " + metrics);
+      }
+      // Port 0 picks a free port for each, so only a fixed port can clash.
+      if (metrics.getPort() != 0 && metrics.equals(listen)) {
+        throw new IllegalArgumentException("agent.metricsListen must differ from agent.listen ("
+            + listen + "), which serves /metrics already");
+      }
+    }
   }
 
-  /** The settings without the cache keys: no cache budget, watermarks 90/75 %, no time to idle. */
+  /**
+   * The settings without the cache keys and {@code metricsListen}: no cache budget, watermarks
+   * 90/75 %, no time to idle, {@code /metrics} on {@code listen} only.
+   */
   public AgentConfig(InetSocketAddress listen, InetSocketAddress peerListen, Path dataDir,
       List<URI> trackers, Duration swarmDeadline, long uploadBytesPerSecond,
       long downloadBytesPerSecond, Optional<Path> adminSocket) {
     this(listen, peerListen, dataDir, trackers, swarmDeadline, uploadBytesPerSecond,
         downloadBytesPerSecond, adminSocket, 0, DEFAULT_CACHE_HIGH_WATERMARK_PERCENT,
-        DEFAULT_CACHE_LOW_WATERMARK_PERCENT, Duration.ZERO);
+        DEFAULT_CACHE_LOW_WATERMARK_PERCENT, Duration.ZERO, Optional.empty());
   }
 
   /**
    * Listen on 127.0.0.1:5050, peers on a free port of all interfaces, 60 s swarm deadline, no rate
-   * limits, no admin socket, no cache budget (watermarks 90/75 %), no time to idle.
+   * limits, no admin socket, no cache budget (watermarks 90/75 %), no time to idle, no separate
+   * metrics address.
    */
   public static AgentConfig defaults(Path dataDir, List<URI> trackers) {
     return new AgentConfig(DEFAULT_LISTEN, new InetSocketAddress(0), dataDir, trackers,
@@ -124,31 +144,36 @@ public record AgentConfig(
   public AgentConfig withListen(InetSocketAddress value) {
     return new AgentConfig(value, peerListen, dataDir, trackers, swarmDeadline,
         uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+        metricsListen);
   }
 
   public AgentConfig withPeerListen(InetSocketAddress value) {
     return new AgentConfig(listen, value, dataDir, trackers, swarmDeadline,
         uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+        metricsListen);
   }
 
   public AgentConfig withSwarmDeadline(Duration value) {
     return new AgentConfig(listen, peerListen, dataDir, trackers, value,
         uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+        metricsListen);
   }
 
   public AgentConfig withRateLimits(long uploadPerSecond, long downloadPerSecond) {
     return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
         uploadPerSecond, downloadPerSecond, adminSocket,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+        metricsListen);
   }
 
   public AgentConfig withAdminSocket(Optional<Path> value) {
     return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
         uploadBytesPerSecond, downloadBytesPerSecond, value,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle);
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+        metricsListen);
   }
 
   /** The cache keys: budget in bytes (0 = none), watermarks in percent, time to idle (0 = off). */
@@ -156,7 +181,15 @@ public record AgentConfig(
       Duration timeToIdle) {
     return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
         uploadBytesPerSecond, downloadBytesPerSecond, adminSocket, maxBytes, highWatermarkPercent,
-        lowWatermarkPercent, timeToIdle);
+        lowWatermarkPercent, timeToIdle, metricsListen);
+  }
+
+  /** A second address serving only {@code /metrics}; empty for none. */
+  public AgentConfig withMetricsListen(Optional<InetSocketAddress> value) {
+    return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
+        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
+        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+        value);
   }
 
   /** {@code <tracker>/announce} for each tracker, in order. */

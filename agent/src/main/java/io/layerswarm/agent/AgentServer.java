@@ -8,7 +8,10 @@ import io.layerswarm.agent.admin.Drain;
 import io.layerswarm.agent.admin.Evictor;
 import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.cache.CachePolicy;
+import io.layerswarm.agent.cache.CachePolicy.Eviction;
+import io.layerswarm.agent.http.MetricsChannelInitializer;
 import io.layerswarm.agent.http.RegistryChannelInitializer;
+import io.layerswarm.agent.metrics.AgentMetrics;
 import io.layerswarm.agent.mirror.BlobFetcher;
 import io.layerswarm.agent.mirror.CacheJanitor;
 import io.layerswarm.agent.mirror.CacheSeeder;
@@ -55,6 +58,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,11 +85,17 @@ public final class AgentServer implements AutoCloseable {
   private static final int STREAM_THREADS = 128;
   /** How often the cache janitor runs at most apart (also after each new blob). */
   private static final Duration JANITOR_PERIOD = Duration.ofSeconds(30);
+  /**
+   * How often the cache gauges list the store at most apart (also after each new blob and each
+   * janitor eviction; admin evictions show at the next listing).
+   */
+  private static final Duration CACHE_USAGE_PERIOD = Duration.ofSeconds(10);
   private static final Duration CLOSE_QUIET_PERIOD = Duration.ZERO;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final List<AutoCloseable> resources;
   private final Channel serverChannel;
+  private final Optional<Channel> metricsChannel;
   private final SwarmEngine engine;
   private final BlobStore store;
   private final BlobFetcher fetcher;
@@ -97,10 +107,12 @@ public final class AgentServer implements AutoCloseable {
   private Evictor evictor;
   private boolean closed;
 
-  private AgentServer(List<AutoCloseable> resources, Channel serverChannel, SwarmEngine engine,
-      BlobStore store, BlobFetcher fetcher, PeerTraffic traffic, InstantSource clock) {
+  private AgentServer(List<AutoCloseable> resources, Channel serverChannel,
+      Optional<Channel> metricsChannel, SwarmEngine engine, BlobStore store, BlobFetcher fetcher,
+      PeerTraffic traffic, InstantSource clock) {
     this.resources = resources;
     this.serverChannel = serverChannel;
+    this.metricsChannel = metricsChannel;
     this.engine = engine;
     this.store = store;
     this.fetcher = fetcher;
@@ -111,11 +123,12 @@ public final class AgentServer implements AutoCloseable {
 
   /**
    * Opens the store under {@code dataDir}, starts the swarm engine, seeds the cached blobs that
-   * have saved metainfo, binds the registry API, and serves the admin API on {@link
-   * AgentConfig#adminSocket()} if one is configured.
+   * have saved metainfo, binds the registry API (with {@code /metrics}), serves {@code /metrics}
+   * alone on {@link AgentConfig#metricsListen()} and the admin API on {@link
+   * AgentConfig#adminSocket()} if those are configured.
    *
-   * @throws IOException if the data directory, the peer port, the API port or the admin socket
-   *     cannot be used
+   * @throws IOException if the data directory, the peer port, the API port, the metrics port or
+   *     the admin socket cannot be used
    */
   public static AgentServer start(AgentConfig config, Upstreams upstreams) throws IOException {
     List<AutoCloseable> started = new ArrayList<>();
@@ -154,6 +167,8 @@ public final class AgentServer implements AutoCloseable {
       BlobFetcher fetcher = new BlobFetcher(store, metainfo, swarm, seeder, transfers,
           Clock.systemUTC(), partial, announce, config.swarmDeadline());
       PeerTraffic traffic = new PeerTraffic();
+      AgentMetrics metrics = new AgentMetrics();
+      started.add(metrics);
       long tick = tickPeriod(config.swarmDeadline()).toMillis();
       timer.scheduleAtFixedRate(() -> {
         try {
@@ -161,8 +176,14 @@ public final class AgentServer implements AutoCloseable {
         } catch (RuntimeException e) {
           log.error("checking swarm deadlines failed", e);
         }
-        traffic.sample(engine.torrents());
+        // Caught too: an exception would cancel this task, deadlines included.
+        try {
+          metrics.sampled(sample(engine.torrents(), traffic, fetcher));
+        } catch (RuntimeException e) {
+          log.error("sampling the swarm for /metrics failed", e);
+        }
       }, tick, tick, TimeUnit.MILLISECONDS);
+      Runnable measureCache = scheduleCacheUsage(timer, fetcher, store, metrics);
 
       BlobLeases leases = new BlobLeases();
       CachePolicy cachePolicy = new CachePolicy(config.cacheMaxBytes(),
@@ -170,7 +191,12 @@ public final class AgentServer implements AutoCloseable {
           config.cacheTimeToIdle());
       if (cachePolicy.maxBytes() > 0 || !cachePolicy.timeToIdle().isZero()) {
         scheduleJanitor(timer, fetcher, new CacheJanitor(store, swarm, engine::torrents, seeder,
-            leases, fetcher, cachePolicy, InstantSource.system()));
+            leases, fetcher, cachePolicy, InstantSource.system()), evicted -> {
+              metrics.evicted(evicted);
+              if (!evicted.isEmpty()) {
+                measureCache.run();
+              }
+            });
       }
       PullThroughMirror mirror = new PullThroughMirror(upstreams, store, fetcher, blocking,
           PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES, leases, InstantSource.system());
@@ -186,12 +212,14 @@ public final class AgentServer implements AutoCloseable {
       // Admin drain: counts responses in progress and refuses new requests while draining.
       Drain drain = new Drain(engine::torrents);
       started.add(drain);
+      metrics.bindFetcher(fetcher);
+      metrics.bindDrain(drain::draining);
       Channel server;
       try {
         server = new ServerBootstrap()
             .group(acceptor, workers)
             .channel(NioServerSocketChannel.class)
-            .childHandler(drain.wrap(new RegistryChannelInitializer(mirror, streams)))
+            .childHandler(drain.wrap(new RegistryChannelInitializer(mirror, streams, metrics)))
             .bind(config.listen())
             .sync()
             .channel();
@@ -199,14 +227,37 @@ public final class AgentServer implements AutoCloseable {
         throw new IOException("agent.listen: cannot bind " + config.listen() + ": " + e, e);
       }
       started.add(() -> server.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
+      Optional<Channel> metricsServer = Optional.empty();
+      if (config.metricsListen().isPresent()) {
+        InetSocketAddress address = config.metricsListen().get();
+        Channel channel;
+        try {
+          channel = new ServerBootstrap()
+              .group(acceptor, workers)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(new MetricsChannelInitializer(metrics))
+              .bind(address)
+              .sync()
+              .channel();
+        } catch (Exception e) {
+          throw new IOException("agent.metrics-listen: cannot bind " + address + ": " + e, e);
+        }
+        started.add(() -> channel.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
+        metricsServer = Optional.of(channel);
+        log.info("agent serving /metrics alone on {}", channel.localAddress());
+      }
 
       log.info("agent serving the registry API on {}, peers on {}, {} tracker(s), seeding {}"
               + " cached blob(s), upstreams {}", server.localAddress(), engine.listenAddress(),
           config.trackers().size(), seeded, upstreams);
-      AgentServer agent = new AgentServer(started, server, engine, store, fetcher, traffic,
-          InstantSource.system());
+      AgentServer agent = new AgentServer(started, server, metricsServer, engine, store, fetcher,
+          traffic, InstantSource.system());
       agent.drain = drain;
-      agent.evictor = new Evictor(store, torrents, engine, fetcher::transfers, drain::readers);
+      agent.evictor = new Evictor(store, torrents, engine, fetcher::transfers, drain::readers,
+          evicted -> {
+            metrics.evictedOnRequest(evicted.blobBytes());
+            measureCache.run();
+          });
       if (config.adminSocket().isPresent()) {
         // Added to the same list, so it closes first and a failure here closes everything.
         started.add(AdminServer.start(config.adminSocket().get(), agent.adminView()));
@@ -221,6 +272,11 @@ public final class AgentServer implements AutoCloseable {
   /** The bound registry API address (the real port when the config asked for port 0). */
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** The bound {@code agent.metrics-listen} address, if one is configured. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return metricsChannel.map(channel -> (InetSocketAddress) channel.localAddress());
   }
 
   public SwarmEngine engine() {
@@ -243,16 +299,37 @@ public final class AgentServer implements AutoCloseable {
    */
   public AgentStats stats() {
     try {
+      CacheUsage usage = CacheUsage.of(store);
+      return new AgentStats(usage.bytes(), usage.blobs(), fetcher.transfers(),
+          fetcher.bytesFromSwarm(), fetcher.bytesFromOrigin());
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing the agent's blob store failed", e);
+    }
+  }
+
+  /** Verified blobs in the store and their bytes. */
+  private record CacheUsage(long bytes, long blobs) {
+    /** Lists the store: blocking file I/O. */
+    static CacheUsage of(BlobStore store) throws IOException {
       List<Digest> cached = store.list();
       long bytes = 0;
       for (Digest digest : cached) {
         bytes += store.size(digest).orElse(0); // deleted meanwhile: counts as 0
       }
-      return new AgentStats(bytes, cached.size(), fetcher.transfers(), fetcher.bytesFromSwarm(),
-          fetcher.bytesFromOrigin());
-    } catch (IOException e) {
-      throw new UncheckedIOException("listing the agent's blob store failed", e);
+      return new CacheUsage(bytes, cached.size());
     }
+  }
+
+  /** What {@code /metrics} shows of the engine and the transfers; read on the timer. */
+  private static AgentMetrics.Sample sample(Collection<Torrent> torrents, PeerTraffic traffic,
+      BlobFetcher fetcher) {
+    int peers = 0;
+    for (Torrent torrent : torrents) {
+      peers += torrent.connectedPeers();
+    }
+    PeerTraffic.Totals moved = traffic.sample(torrents);
+    return new AgentMetrics.Sample(torrents.size(), peers, moved.uploadedBytes(),
+        moved.downloadedBytes(), fetcher.transfers());
   }
 
   /** What the admin API reports; {@link #stats} lists the store, on the admin executor. */
@@ -338,12 +415,12 @@ public final class AgentServer implements AutoCloseable {
    * are asked for while one is pending coalesce.
    */
   private static void scheduleJanitor(ScheduledExecutorService timer, BlobFetcher fetcher,
-      CacheJanitor janitor) {
+      CacheJanitor janitor, Consumer<List<Eviction>> onEvicted) {
     AtomicBoolean pending = new AtomicBoolean();
     Runnable run = () -> {
       pending.set(false);
       try {
-        janitor.run();
+        onEvicted.accept(janitor.run());
       } catch (IOException | RuntimeException e) {
         log.warn("cache janitor: {}", e.toString());
       }
@@ -365,6 +442,40 @@ public final class AgentServer implements AutoCloseable {
         }
       }
     });
+  }
+
+  /**
+   * Keeps the cache gauges of {@code /metrics} current without listing the store on an event
+   * loop: lists it on the timer every {@link #CACHE_USAGE_PERIOD}, and soon after each blob the
+   * fetcher stores. Runs asked for while one is pending coalesce.
+   *
+   * @return asks for a listing soon (from any thread)
+   */
+  private static Runnable scheduleCacheUsage(ScheduledExecutorService timer, BlobFetcher fetcher,
+      BlobStore store, AgentMetrics metrics) {
+    AtomicBoolean pending = new AtomicBoolean();
+    Runnable measure = () -> {
+      pending.set(false);
+      try {
+        CacheUsage usage = CacheUsage.of(store);
+        metrics.cacheMeasured(usage.bytes(), usage.blobs());
+      } catch (IOException | RuntimeException e) {
+        log.warn("listing the blob store for /metrics: {}", e.toString());
+      }
+    };
+    timer.scheduleWithFixedDelay(measure, 0, CACHE_USAGE_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
+    Runnable soon = () -> {
+      if (pending.compareAndSet(false, true)) {
+        try {
+          timer.execute(measure);
+        } catch (RejectedExecutionException e) {
+          pending.set(false); // shutting down
+        }
+      }
+    };
+    fetcher.onStored(digest -> soon.run());
+    return soon;
   }
 
   /** How often deadlines are checked: a quarter of the deadline, within [50 ms, 1 s]. */

@@ -125,6 +125,35 @@ class AgentConfigTest {
   }
 
   @Test
+  void aSeparateMetricsAddressIsOffByDefaultAndSurvivesTheOtherWithers() {
+    InetSocketAddress metrics = new InetSocketAddress("0.0.0.0", 9102);
+    AgentConfig config = AgentConfig.defaults(DATA, List.of());
+    assertThat(config.metricsListen()).isEmpty();
+
+    AgentConfig set = config.withMetricsListen(Optional.of(metrics))
+        .withCache(1, 90, 75, Duration.ZERO)
+        .withListen(new InetSocketAddress("127.0.0.1", 0))
+        .withRateLimits(1, 1);
+
+    assertThat(set.metricsListen()).contains(metrics);
+  }
+
+  @Test
+  void aMetricsAddressThatIsMissingUnresolvedOrTheRegistryAddressIsRejectedByItsKey() {
+    AgentConfig config = AgentConfig.defaults(DATA, List.of());
+    assertThatThrownBy(() -> config.withMetricsListen(null))
+        .hasMessageContaining("agent.metricsListen");
+    assertThatThrownBy(() -> config.withMetricsListen(Optional.of(
+        InetSocketAddress.createUnresolved("nowhere.invalid", 9102))))
+        .hasMessageContaining("agent.metricsListen").hasMessageContaining("resolve");
+    assertThatThrownBy(() -> config.withMetricsListen(Optional.of(AgentConfig.DEFAULT_LISTEN)))
+        .hasMessageContaining("agent.metricsListen").hasMessageContaining("agent.listen");
+    AgentConfig bothFree = config.withListen(new InetSocketAddress("127.0.0.1", 0))
+        .withMetricsListen(Optional.of(new InetSocketAddress("127.0.0.1", 0)));
+    assertThat(bothFree.metricsListen()).isPresent();
+  }
+
+  @Test
   void theCacheKeysSurviveTheOtherWithers() {
     AgentConfig config = AgentConfig.defaults(DATA, List.of())
         .withCache(10L << 30, 95, 80, Duration.ofDays(7))

@@ -2,6 +2,7 @@ package io.layerswarm.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.agent.metrics.PrometheusText;
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +93,30 @@ class AgentServerTest {
     }
   }
 
+  /** GET /metrics, checked to be Prometheus text. */
+  static PrometheusText scrape(InetSocketAddress address) throws IOException {
+    RawHttp.Response response = RawHttp.get(address, "/metrics");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("Content-Type"))
+        .isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+    return PrometheusText.parse(response.text());
+  }
+
+  /**
+   * Scrapes until the cache gauges show {@code blobs} (at most 10 s): the timer lists the store
+   * soon after a blob is stored, on its own thread.
+   */
+  static PrometheusText scrapeOnceCached(InetSocketAddress address, long blobs)
+      throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    PrometheusText text = scrape(address);
+    while (text.value("agent_cached_blobs") != blobs && System.nanoTime() < deadline) {
+      Thread.yield();
+      text = scrape(address);
+    }
+    return text;
+  }
+
   @Test
   void theBaseEndpointAnswersEmptyJsonWithTheApiVersionHeader() throws IOException {
     RawHttp.Response get = RawHttp.get(address, "/v2/");
@@ -121,6 +147,107 @@ class AgentServerTest {
     assertThat(stats.cachedBlobs()).isEqualTo(1);
     assertThat(stats.cacheBytes()).isEqualTo(content.length);
     assertThat(stats.transfers()).isEmpty();
+  }
+
+  @Test
+  void metricsCountABlobFetchedFromTheOriginThenServedFromTheCache() throws IOException {
+    byte[] content = randomBytes(1024 * 1024 + 5, 12);
+    Digest digest = origin.putBlob(REPO, content);
+    assertThat(RawHttp.get(address, blobPath(digest)).status()).isEqualTo(200);
+    assertThat(RawHttp.get(address, blobPath(digest)).status()).isEqualTo(200);
+    assertThat(RawHttp.get(address, blobPath(Digest.sha256(new byte[] {1}))).status())
+        .isEqualTo(404);
+
+    PrometheusText text = scrapeOnceCached(address, 1);
+
+    assertThat(text.value("agent_blob_requests_total", "result", "miss")).isEqualTo(1);
+    assertThat(text.value("agent_blob_requests_total", "result", "hit")).isEqualTo(1);
+    assertThat(text.value("agent_blob_requests_total", "result", "not_found")).isEqualTo(1);
+    assertThat(text.value("agent_origin_fallback_bytes_total")).isEqualTo(content.length);
+    assertThat(text.value("agent_swarm_bytes_total")).isZero();
+    assertThat(text.value("agent_blob_fetches_total", "result", "origin")).isEqualTo(1);
+    assertThat(text.value("agent_blob_fetches_total", "result", "swarm")).isZero();
+    assertThat(text.value("agent_cached_blobs")).isEqualTo(1);
+    assertThat(text.value("agent_cache_bytes")).isEqualTo(content.length);
+    assertThat(text.value("agent_draining")).isZero();
+    assertThat(text.value("agent_transfers", "phase", "origin")).isZero();
+  }
+
+  @Test
+  void metricsCountManifestAnswers() throws IOException {
+    byte[] bytes = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
+    origin.putManifest(REPO, "1.0", new Manifest(bytes, OCI_MANIFEST, Digest.sha256(bytes)));
+    RawHttp.get(address, "/v2/" + REPO + "/manifests/1.0", "Accept: " + OCI_MANIFEST);
+    RawHttp.send(address, "HEAD", "/v2/" + REPO + "/manifests/1.0");
+    RawHttp.get(address, "/v2/" + REPO + "/manifests/nope");
+
+    PrometheusText text = scrape(address);
+
+    assertThat(text.value("agent_manifest_requests_total", "result", "ok")).isEqualTo(2);
+    assertThat(text.value("agent_manifest_requests_total", "result", "not_found")).isEqualTo(1);
+    assertThat(text.value("agent_manifest_requests_total", "result", "error")).isZero();
+  }
+
+  @Test
+  void headOfMetricsHasTheHeadersWithoutTheBody() throws IOException {
+    RawHttp.Response head = RawHttp.send(address, "HEAD", "/metrics");
+
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(Long.parseLong(head.header("Content-Length"))).isPositive();
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  void aScrapePipelinedAfterABlobIsAnsweredAfterTheBlob() throws Exception {
+    byte[] content = randomBytes(300_000, 13);
+    Digest digest = origin.putBlob(REPO, content);
+    String request = "GET " + blobPath(digest) + " HTTP/1.1\r\nHost: a\r\n\r\n"
+        + "GET /metrics HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+
+    byte[] raw;
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(address, 10_000);
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      raw = socket.getInputStream().readAllBytes();
+    }
+
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    int scrape = text.indexOf("# TYPE agent_");
+    assertThat(text).startsWith("HTTP/1.1 200 OK");
+    assertThat(text.indexOf("HTTP/1.1 200 OK", 1)).as("the scrape's head")
+        .isGreaterThan(content.length);
+    assertThat(scrape).isGreaterThan(content.length);
+  }
+
+  @Test
+  void aSeparateMetricsAddressServesOnlyMetrics() throws IOException {
+    agent.close();
+    agent = AgentServer.start(config()
+        .withMetricsListen(Optional.of(new InetSocketAddress("127.0.0.1", 0))),
+        Upstreams.single(origin));
+    InetSocketAddress metrics = agent.metricsAddress().orElseThrow();
+    byte[] content = randomBytes(2000, 14);
+    Digest digest = origin.putBlob(REPO, content);
+    assertThat(RawHttp.get(agent.address(), blobPath(digest)).status()).isEqualTo(200);
+
+    PrometheusText text = scrape(metrics);
+    RawHttp.Response registry = RawHttp.get(metrics, "/v2/");
+    RawHttp.Response blob = RawHttp.get(metrics, blobPath(digest));
+
+    assertThat(metrics.getPort()).isNotEqualTo(agent.address().getPort());
+    assertThat(text.value("agent_origin_fallback_bytes_total")).isEqualTo(content.length);
+    assertThat(registry.status()).isEqualTo(404);
+    assertThat(blob.status()).isEqualTo(404);
+    assertThat(blob.text()).contains("serves only /metrics");
+    assertThat(scrape(agent.address()).value("agent_origin_fallback_bytes_total"))
+        .as("the registry address keeps its /metrics").isEqualTo(content.length);
+  }
+
+  @Test
+  void withoutAMetricsAddressThereIsNone() {
+    assertThat(agent.metricsAddress()).isEmpty();
   }
 
   @Test
@@ -202,6 +329,11 @@ class AgentServerTest {
     assertThat(response.text()).contains("UNAVAILABLE").contains(claimed.toString());
     assertThat(storedBlobFiles()).isZero();
     assertThat(agent.stats().cachedBlobs()).isZero();
+    PrometheusText text = scrape(address);
+    assertThat(text.value("agent_verification_failures_total", "source", "origin")).isEqualTo(1);
+    assertThat(text.value("agent_verification_failures_total", "source", "swarm")).isZero();
+    assertThat(text.value("agent_blob_fetches_total", "result", "failed")).isEqualTo(1);
+    assertThat(text.value("agent_blob_requests_total", "result", "error")).isEqualTo(1);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.layerswarm.agent.metrics.PrometheusText;
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
@@ -135,5 +136,22 @@ class AgentSwarmPathTest {
         .resolve(digest.hex() + ".torrent"))).isTrue();
     assertThat(agent.engine().torrent(metainfo.infoHash())).hasValueSatisfying(torrent ->
         assertThat(torrent.isComplete()).isTrue());
+  }
+
+  @Test
+  void metricsShowTheBlobsBytesFromTheSwarmAndNoneFromTheOrigin() throws IOException {
+    assertThat(RawHttp.get(agent.address(), "/v2/" + REPO + "/blobs/" + digest).status())
+        .isEqualTo(200);
+
+    PrometheusText text = AgentServerTest.scrapeOnceCached(agent.address(), 1);
+
+    assertThat(text.value("agent_swarm_bytes_total"))
+        .isEqualTo(agent.stats().bytesFromSwarm()).isGreaterThanOrEqualTo(content.length);
+    assertThat(text.value("agent_origin_fallback_bytes_total")).isZero();
+    assertThat(text.value("agent_blob_fetches_total", "result", "swarm")).isEqualTo(1);
+    assertThat(text.value("agent_blob_fetches_total", "result", "origin")).isZero();
+    assertThat(text.value("agent_blob_requests_total", "result", "miss")).isEqualTo(1);
+    assertThat(text.value("agent_verification_failures_total", "source", "swarm")).isZero();
+    assertThat(text.value("agent_cache_bytes")).isEqualTo(content.length);
   }
 }

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.testbed.EndToEndPull;
 import io.layerswarm.testbed.TestbedDirs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +42,38 @@ class EndToEndPullIT {
             assertThat(summary.originBlobGetsByDigest().values()).as("origin GETs per blob").containsOnly(1L);
             assertThat(summary.originBlobBytes()).isEqualTo(summary.imageBlobBytes());
             assertThat(summary.originBlobBytesBy().keySet()).allMatch(ua -> ua.startsWith("layerswarm-seeder/"));
+
+            for (EndToEndPull.Pull pull : summary.pulls()) {
+                String metrics = scrape(pull.agentAddress());
+                assertThat(sample(metrics, "agent_origin_fallback_bytes_total"))
+                        .as("agent %d: bytes from the origin", pull.agent()).isZero();
+                assertThat(sample(metrics, "agent_blob_fetches_total{result=\"swarm\"}"))
+                        .as("agent %d: blobs from the swarm", pull.agent())
+                        .isEqualTo(summary.imageBlobDigests().size());
+                // At least every blob byte; endgame requests may bring a block twice.
+                assertThat(sample(metrics, "agent_swarm_bytes_total"))
+                        .as("agent %d: bytes from the swarm", pull.agent())
+                        .isGreaterThanOrEqualTo(summary.imageBlobBytes());
+            }
         }
+    }
+
+    /** The agent's {@code /metrics} on its registry address. */
+    private static String scrape(String agentAddress) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://" + agentAddress + "/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .contains("text/plain; version=0.0.4; charset=utf-8");
+        return response.body();
+    }
+
+    /** The value of one series, written exactly as the agent writes it. */
+    private static double sample(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError("no " + series + " in:\n" + metrics));
     }
 }

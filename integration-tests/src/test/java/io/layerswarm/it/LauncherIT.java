@@ -87,6 +87,7 @@ class LauncherIT {
         "agent:\\n  swarm-deadline: soon|agent.swarm-deadline",
         "agent:\\n  listen: 127.0.0.1:99999|agent.listen",
         "agent:\\n  upload-rate: [1, 2]|agent.upload-rate",
+        "agent:\\n  metrics-listen: 9102|agent.metrics-listen",
         "upstreams:\\n  - url: ftp://origin|upstreams[0].url",
     })
     void aBadConfigStopsTheDaemonWithExitCode78AndAMessageNamingTheFileAndTheKey(String yaml, String key)

@@ -1,5 +1,6 @@
 package io.layerswarm.seeder;
 
+import io.layerswarm.admin.AdminTls;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -42,6 +43,8 @@ import java.util.Set;
  *     empty: {@code http://<listen address>:<port>}, which must then be a specific address
  * @param ringReplicas owners per digest R ({@code seeder.ring-replicas}), at least 1; the same
  *     value as the trackers'
+ * @param adminTls the certificate chain and key the admin API serves TLS with ({@code
+ *     seeder.admin-tls-cert}, {@code seeder.admin-tls-key}); empty: plaintext
  */
 public record SeederConfig(
     InetSocketAddress listen,
@@ -57,7 +60,8 @@ public record SeederConfig(
     Duration timeToIdle,
     List<URI> ringMembers,
     Optional<URI> advertiseUrl,
-    int ringReplicas) {
+    int ringReplicas,
+    Optional<AdminTls> adminTls) {
 
   /** Default for {@code seeder.origin-timeout}. */
   public static final Duration DEFAULT_ORIGIN_TIMEOUT = Duration.ofSeconds(30);
@@ -152,6 +156,11 @@ public record SeederConfig(
     if (ringReplicas < 1) {
       throw new IllegalArgumentException("seeder.ring-replicas must be >= 1: " + ringReplicas);
     }
+    adminTls = adminTls == null ? Optional.empty() : adminTls;
+    if (adminTls.isPresent() && adminListen.isEmpty()) {
+      throw new IllegalArgumentException("seeder.admin-tls-cert and seeder.admin-tls-key are set"
+          + " but seeder.admin-listen is not: there is no admin API to serve over TLS");
+    }
   }
 
   /**
@@ -167,7 +176,7 @@ public record SeederConfig(
       Duration originTimeout) {
     this(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond, originTimeout,
         Optional.empty(), Optional.empty(), 0, 0, Duration.ZERO, List.of(), Optional.empty(),
-        DEFAULT_RING_REPLICAS);
+        DEFAULT_RING_REPLICAS, Optional.empty());
   }
 
   /**
@@ -189,28 +198,35 @@ public record SeederConfig(
   public SeederConfig withAdmin(InetSocketAddress address, Optional<String> token) {
     return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
         originTimeout, Optional.of(address), token, diskHighWatermark, diskLowWatermark,
-        timeToIdle, ringMembers, advertiseUrl, ringReplicas);
+        timeToIdle, ringMembers, advertiseUrl, ringReplicas, adminTls);
+  }
+
+  /** A copy serving the admin API over TLS with {@code tls}; needs {@link #withAdmin} first. */
+  public SeederConfig withAdminTls(AdminTls tls) {
+    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
+        originTimeout, adminListen, adminToken, diskHighWatermark, diskLowWatermark, timeToIdle,
+        ringMembers, advertiseUrl, ringReplicas, Optional.of(tls));
   }
 
   /** A copy with these eviction settings. */
   public SeederConfig withEviction(long highWatermark, long lowWatermark, Duration idle) {
     return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
         originTimeout, adminListen, adminToken, highWatermark, lowWatermark, idle, ringMembers,
-        advertiseUrl, ringReplicas);
+        advertiseUrl, ringReplicas, adminTls);
   }
 
   /** A copy with this upload cap. */
   public SeederConfig withUploadRate(long bytesPerSecond) {
     return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, bytesPerSecond,
         originTimeout, adminListen, adminToken, diskHighWatermark, diskLowWatermark, timeToIdle,
-        ringMembers, advertiseUrl, ringReplicas);
+        ringMembers, advertiseUrl, ringReplicas, adminTls);
   }
 
   /** A copy with this ring. */
   public SeederConfig withRing(List<URI> members, Optional<URI> advertise, int replicas) {
     return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
         originTimeout, adminListen, adminToken, diskHighWatermark, diskLowWatermark, timeToIdle,
-        members, advertise, replicas);
+        members, advertise, replicas, adminTls);
   }
 
   private static boolean isHttpUrl(URI uri) {
@@ -233,6 +249,6 @@ public record SeederConfig(
         + adminToken.map(t -> "***").orElse("none") + ", diskHighWatermark=" + diskHighWatermark
         + ", diskLowWatermark=" + diskLowWatermark + ", timeToIdle=" + timeToIdle
         + ", ringMembers=" + ringMembers + ", advertiseUrl=" + advertiseUrl + ", ringReplicas="
-        + ringReplicas + "]";
+        + ringReplicas + ", adminTls=" + adminTls + "]";
   }
 }

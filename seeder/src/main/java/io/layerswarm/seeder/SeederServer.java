@@ -247,7 +247,7 @@ public final class SeederServer implements AutoCloseable {
       if (config.adminListen().isPresent()) {
         try {
           SeederAdminServer adminServer = SeederAdminServer.start(config.adminListen().get(),
-              config.adminToken(),
+              config.adminToken(), config.adminTls(),
               new SeederAdminService(preheat, new ServiceCatalog(service, evictor), health, self));
           parts.add(adminServer);
           admin = Optional.of(adminServer);

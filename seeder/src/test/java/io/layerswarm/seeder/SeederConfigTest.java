@@ -119,7 +119,7 @@ class SeederConfigTest {
         .hasMessageContaining("seeder.admin-token");
     assertThatThrownBy(() -> new SeederConfig(ANY, ANY, Path.of("d"), ANNOUNCE, 0,
         Duration.ofSeconds(1), Optional.empty(), Optional.of("t"), 0, 0, Duration.ZERO, List.of(),
-        Optional.empty(), 2))
+        Optional.empty(), 2, Optional.empty()))
         .hasMessageContaining("seeder.admin-listen");
   }
 

@@ -1,5 +1,6 @@
 package io.layerswarm.tracker;
 
+import io.layerswarm.admin.AdminTls;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.Optional;
  *     admin API. Port 0 picks a free port
  * @param adminToken bearer token every admin call must carry ({@code tracker.admin-token});
  *     empty: no authentication (bind the admin API to loopback then). Printable ASCII, no spaces
+ * @param adminTls the certificate chain and key the admin API serves TLS with ({@code
+ *     tracker.admin-tls-cert}, {@code tracker.admin-tls-key}); empty: plaintext
  */
 public record TrackerConfig(
     InetSocketAddress listen,
@@ -41,7 +44,8 @@ public record TrackerConfig(
     Optional<URI> redis,
     Optional<Passkey> passkey,
     Optional<InetSocketAddress> adminListen,
-    Optional<String> adminToken) {
+    Optional<String> adminToken,
+    Optional<AdminTls> adminTls) {
 
   public static final Duration DEFAULT_ANNOUNCE_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
@@ -95,6 +99,11 @@ public record TrackerConfig(
       throw new IllegalArgumentException("tracker.admin-token is set but tracker.admin-listen is"
           + " not: there is no admin API to protect");
     }
+    adminTls = adminTls == null ? Optional.empty() : adminTls;
+    if (adminTls.isPresent() && adminListen.isEmpty()) {
+      throw new IllegalArgumentException("tracker.admin-tls-cert and tracker.admin-tls-key are"
+          + " set but tracker.admin-listen is not: there is no admin API to serve over TLS");
+    }
   }
 
   /** Without an admin API. */
@@ -102,7 +111,7 @@ public record TrackerConfig(
       Duration minAnnounceInterval, Duration peerTtl, int defaultNumwant, int maxNumwant,
       List<URI> seeders, Optional<URI> redis, Optional<Passkey> passkey) {
     this(listen, announceInterval, minAnnounceInterval, peerTtl, defaultNumwant, maxNumwant,
-        seeders, redis, passkey, Optional.empty(), Optional.empty());
+        seeders, redis, passkey, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** Without Redis and without a passkey: a single replica that anyone may announce to. */
@@ -125,21 +134,21 @@ public record TrackerConfig(
 
   public TrackerConfig withSeeders(List<URI> seeders) {
     return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, redis, passkey, adminListen, adminToken);
+        defaultNumwant, maxNumwant, seeders, redis, passkey, adminListen, adminToken, adminTls);
   }
 
   /** Keeps peers in the Redis at {@code redis}, shared with other replicas that use it. */
   public TrackerConfig withRedis(URI redis) {
     return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
         defaultNumwant, maxNumwant, seeders, Optional.of(redis), passkey, adminListen,
-        adminToken);
+        adminToken, adminTls);
   }
 
   /** Requires {@code passkey} in the path of every announce and scrape. */
   public TrackerConfig withPasskey(Passkey passkey) {
     return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
         defaultNumwant, maxNumwant, seeders, redis, Optional.of(passkey), adminListen,
-        adminToken);
+        adminToken, adminTls);
   }
 
   /** Sets the interval, and the peer TTL to 3 x the interval. */
@@ -147,7 +156,7 @@ public record TrackerConfig(
     requireWholeSeconds("tracker.announce-interval", interval);
     Duration min = minAnnounceInterval.compareTo(interval) > 0 ? interval : minAnnounceInterval;
     return new TrackerConfig(listen, interval, min, interval.multipliedBy(3), defaultNumwant,
-        maxNumwant, seeders, redis, passkey, adminListen, adminToken);
+        maxNumwant, seeders, redis, passkey, adminListen, adminToken, adminTls);
   }
 
   /**
@@ -156,7 +165,15 @@ public record TrackerConfig(
    */
   public TrackerConfig withAdmin(InetSocketAddress address, Optional<String> token) {
     return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, redis, passkey, Optional.of(address), token);
+        defaultNumwant, maxNumwant, seeders, redis, passkey, Optional.of(address), token,
+        adminTls);
+  }
+
+  /** Serves the admin gRPC API over TLS with {@code tls}; needs {@link #withAdmin} first. */
+  public TrackerConfig withAdminTls(AdminTls tls) {
+    return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
+        defaultNumwant, maxNumwant, seeders, redis, passkey, adminListen, adminToken,
+        Optional.of(tls));
   }
 
   /** Like the record's, but a password in {@code redis} and the admin token show as {@code ***}. */
@@ -167,7 +184,7 @@ public record TrackerConfig(
         + ", defaultNumwant=" + defaultNumwant + ", maxNumwant=" + maxNumwant
         + ", seeders=" + seeders + ", redis=" + redis.map(TrackerConfig::redacted)
         + ", passkey=" + passkey + ", adminListen=" + adminListen + ", adminToken="
-        + adminToken.map(t -> "***").orElse("none") + "]";
+        + adminToken.map(t -> "***").orElse("none") + ", adminTls=" + adminTls + "]";
   }
 
   /** Intervals go to clients as whole seconds (BEP 3), so anything below 1 s would read as 0. */

@@ -166,8 +166,9 @@ public final class TrackerServer implements AutoCloseable {
     if (config.adminListen().isPresent()) {
       try {
         server.admin = Optional.of(TrackerAdminServer.start(config.adminListen().get(),
-            config.adminToken(), new TrackerAdminService(store, storeExecutor::submit, clock,
-                digests, hostPort(server.address()), config.passkey().isPresent())));
+            config.adminToken(), config.adminTls(), new TrackerAdminService(store,
+                storeExecutor::submit, clock, digests, hostPort(server.address()),
+                config.passkey().isPresent())));
       } catch (IOException e) {
         server.close();
         throw new TrackerException(e.getMessage(), e);

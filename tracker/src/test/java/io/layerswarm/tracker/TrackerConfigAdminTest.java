@@ -52,7 +52,7 @@ class TrackerConfigAdminTest {
         .hasMessageContaining("tracker.admin-token");
     assertThatThrownBy(() -> new TrackerConfig(LISTEN, Duration.ofSeconds(30),
         Duration.ofSeconds(5), Duration.ofSeconds(90), 50, 200, List.of(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.of("t0k")))
+        Optional.empty(), Optional.empty(), Optional.of("t0k"), Optional.empty()))
         .hasMessageContaining("tracker.admin-token").hasMessageContaining("tracker.admin-listen");
   }
 }

@@ -13,12 +13,15 @@ import io.layerswarm.proto.admin.AgentStatus;
 import io.layerswarm.proto.admin.StatusRequest;
 import io.layerswarm.proto.admin.TorrentInfo;
 import io.layerswarm.proto.admin.TorrentList;
+import io.layerswarm.proto.admin.TorrentPeer;
 import io.layerswarm.proto.admin.TorrentPeers;
 import io.layerswarm.proto.admin.TorrentPeersRequest;
 import io.layerswarm.proto.admin.TorrentsRequest;
 import io.layerswarm.proto.admin.Transfer;
 import io.layerswarm.registry.Digest;
+import io.layerswarm.swarm.PeerSnapshot;
 import io.layerswarm.swarm.Torrent;
+import io.layerswarm.swarm.metainfo.PeerId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -31,17 +34,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code AgentAdmin} gRPC service over an {@link AgentView}. The mapping to messages is pure
- * ({@link #status}, {@link #torrents}); the RPC methods add error translation, the one place
- * failures become gRPC statuses. Runs on the admin server's executor.
+ * ({@link #status}, {@link #torrents}, {@link #peers(Digest, Torrent, List)}); the RPC methods add
+ * error translation, the one place failures become gRPC statuses. Runs on the admin server's
+ * executor, where Peers waits briefly for a torrent's event loop.
  */
 final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
   private static final Logger log = LoggerFactory.getLogger(AgentAdminService.class);
+  /** How long Peers waits for the torrent's event loop to list its connections. */
+  static final Duration PEERS_TIMEOUT = Duration.ofSeconds(2);
+  private static final String HEX = "0123456789ABCDEF";
   private static final Comparator<TorrentInfo> BY_DIGEST =
       Comparator.comparing(TorrentInfo::getDigest).thenComparing(TorrentInfo::getInfoHash);
 
@@ -93,21 +103,34 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
     if (digest.isEmpty()) {
       return;
     }
-    Optional<TorrentPeers> peers;
+    TorrentPeers peers;
     try {
-      peers = peers(digest.get(), agent.torrents());
-    } catch (RuntimeException e) {
-      log.error("admin peers failed", e);
+      Optional<Torrent> torrent = torrentOf(digest.get(), agent.torrents());
+      if (torrent.isEmpty()) {
+        response.onError(Status.NOT_FOUND.withDescription("the agent holds no torrent for "
+            + digest.get()).asRuntimeException());
+        return;
+      }
+      List<PeerSnapshot> snapshots = torrent.get().peers()
+          .get(PEERS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      peers = peers(digest.get(), torrent.get(), snapshots);
+    } catch (TimeoutException e) {
+      // Not UNAVAILABLE: the agent answers, one of its event loops is stuck.
+      response.onError(Status.INTERNAL.withDescription("the swarm engine did not list the"
+          + " peers of " + digest.get() + " within " + PEERS_TIMEOUT.toSeconds() + " s")
+          .asRuntimeException());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
+      return;
+    } catch (ExecutionException | RuntimeException e) {
+      log.atError().addKeyValue("digest", digest.get()).setCause(e).log("admin peers failed");
       response.onError(Status.INTERNAL.withDescription("listing peers failed: " + e)
           .asRuntimeException());
       return;
     }
-    if (peers.isEmpty()) {
-      response.onError(Status.NOT_FOUND.withDescription("the agent holds no torrent for "
-          + digest.get()).asRuntimeException());
-      return;
-    }
-    response.onNext(peers.get());
+    response.onNext(peers);
     response.onCompleted();
   }
 
@@ -134,7 +157,7 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
           .asRuntimeException());
       return;
     } catch (IOException | RuntimeException e) {
-      log.error("admin evict {} failed", digest.get(), e);
+      log.atError().addKeyValue("digest", digest.get()).setCause(e).log("admin evict failed");
       response.onError(Status.INTERNAL.withDescription("evicting " + digest.get() + " failed: "
           + e).asRuntimeException());
       return;
@@ -189,25 +212,56 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
     }
   }
 
-  /** The torrent of {@code digest} with its peer count; empty if the engine holds none. */
-  static Optional<TorrentPeers> peers(Digest digest, Collection<Torrent> torrents) {
+  /** The torrent of {@code digest}; empty if the engine holds none. */
+  static Optional<Torrent> torrentOf(Digest digest, Collection<Torrent> torrents) {
     // One info hash per blob (decision 2); should there be more, the most complete one answers.
     return torrents.stream()
         .filter(t -> t.metainfo().name().equals(digest.hex()))
         .max(Comparator.comparingLong(Torrent::verifiedBytes)
-            .thenComparing(t -> t.infoHash().hex(), Comparator.reverseOrder()))
-        .map(t -> TorrentPeers.newBuilder()
-            .setDigest(digest.toString())
-            .setInfoHash(t.infoHash().hex())
-            .setSize(t.metainfo().length())
-            .setVerifiedBytes(t.verifiedBytes())
-            .setComplete(t.isComplete())
-            .setConnectedPeers(t.connectedPeers())
-            .setUploadedBytes(t.uploadedBytes())
-            .setDownloadedBytes(t.downloadedBytes())
-            // The engine's public Torrent API gives only the number of peer connections.
-            .setPeerDetails(false)
-            .build());
+            .thenComparing(t -> t.infoHash().hex(), Comparator.reverseOrder()));
+  }
+
+  /** The Peers answer: the torrent's counters and one entry per connection in {@code peers}. */
+  static TorrentPeers peers(Digest digest, Torrent torrent, List<PeerSnapshot> peers) {
+    TorrentPeers.Builder message = TorrentPeers.newBuilder()
+        .setDigest(digest.toString())
+        .setInfoHash(torrent.infoHash().hex())
+        .setSize(torrent.metainfo().length())
+        .setVerifiedBytes(torrent.verifiedBytes())
+        .setComplete(torrent.isComplete())
+        // From the list rather than the live counter, so that the two agree.
+        .setConnectedPeers(peers.size())
+        .setUploadedBytes(torrent.uploadedBytes())
+        .setDownloadedBytes(torrent.downloadedBytes())
+        .setPeerDetails(true);
+    for (PeerSnapshot peer : peers) {
+      message.addPeers(TorrentPeer.newBuilder()
+          .setAddress(hostPort(peer.address()))
+          .setClientId(clientId(peer.peerId()))
+          .setProgress(peer.progress())
+          .setDownloadBytesPerSecond(peer.downloadBytesPerSecond())
+          .setUploadBytesPerSecond(peer.uploadBytesPerSecond())
+          .setDownloadedBytes(peer.downloadedBytes())
+          .setUploadedBytes(peer.uploadedBytes())
+          .setOutgoing(peer.outgoing()));
+    }
+    return message.build();
+  }
+
+  /**
+   * A peer id as text: printable ASCII kept, the rest (and space and %) as %XX, so that an
+   * Azureus-style id reads as -LS0100-... and any id can be told apart.
+   */
+  static String clientId(PeerId id) {
+    StringBuilder text = new StringBuilder();
+    for (byte b : id.bytes()) {
+      if (b > ' ' && b < 0x7f && b != '%') {
+        text.append((char) b);
+      } else {
+        text.append('%').append(HEX.charAt((b >> 4) & 0xf)).append(HEX.charAt(b & 0xf));
+      }
+    }
+    return text.toString();
   }
 
   /** Parses {@code sha256:<hex>}, or answers INVALID_ARGUMENT and returns empty. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class Evictor {
   private final SwarmEngine engine;
   private final Supplier<List<TransferProgress>> transfers;
   private final ToIntFunction<Digest> readers;
+  private final Consumer<Evicted> onEvicted;
 
   /**
    * @param torrentDir where the agent saves the metainfo of cached blobs as {@code <hex>.torrent}
@@ -55,6 +57,14 @@ public final class Evictor {
    */
   public Evictor(BlobStore store, Path torrentDir, SwarmEngine engine,
       Supplier<List<TransferProgress>> transfers, ToIntFunction<Digest> readers) {
+    this(store, torrentDir, engine, transfers, readers, evicted -> { });
+  }
+
+  /** @param onEvicted told of each eviction that removed something (for the metrics) */
+  public Evictor(BlobStore store, Path torrentDir, SwarmEngine engine,
+      Supplier<List<TransferProgress>> transfers, ToIntFunction<Digest> readers,
+      Consumer<Evicted> onEvicted) {
+    this.onEvicted = Objects.requireNonNull(onEvicted, "onEvicted");
     this.store = Objects.requireNonNull(store, "store");
     this.torrentDir = Objects.requireNonNull(torrentDir, "torrentDir");
     this.engine = Objects.requireNonNull(engine, "engine");
@@ -98,9 +108,11 @@ public final class Evictor {
     boolean metainfoDeleted = Files.deleteIfExists(metainfo);
     Evicted evicted = new Evicted(digest, !torrents.isEmpty(), blobDeleted,
         blobDeleted ? size.orElse(0) : 0, metainfoDeleted);
-    log.info("evicted {} on admin request: torrent removed {}, blob deleted {} ({} bytes),"
-            + " metainfo deleted {}", digest, evicted.torrentRemoved(), blobDeleted,
-        evicted.blobBytes(), metainfoDeleted);
+    log.atInfo().addKeyValue("digest", digest)
+        .log("evicted on admin request: torrent removed {}, blob deleted {} ({} bytes),"
+            + " metainfo deleted {}", evicted.torrentRemoved(), blobDeleted, evicted.blobBytes(),
+            metainfoDeleted);
+    onEvicted.accept(evicted);
     return evicted;
   }
 }

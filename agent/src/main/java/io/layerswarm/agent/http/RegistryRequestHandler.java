@@ -1,5 +1,8 @@
 package io.layerswarm.agent.http;
 
+import io.layerswarm.agent.metrics.AgentMetrics;
+import io.layerswarm.agent.metrics.AgentMetrics.BlobResult;
+import io.layerswarm.agent.metrics.AgentMetrics.ManifestResult;
 import io.layerswarm.agent.mirror.BlobBody;
 import io.layerswarm.agent.mirror.LiveBlob;
 import io.layerswarm.agent.mirror.MirrorException;
@@ -57,13 +60,18 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
 
   private final RegistryMirror mirror;
   private final ExecutorService pumps;
+  private final AgentMetrics metrics;
   private final Queue<FullHttpRequest> pipelined = new ArrayDeque<>();
   private boolean busy;
 
-  /** @param pumps runs the blocking reads of blobs streamed while they arrive */
-  RegistryRequestHandler(RegistryMirror mirror, ExecutorService pumps) {
+  /**
+   * @param pumps runs the blocking reads of blobs streamed while they arrive
+   * @param metrics counts manifest and blob answers
+   */
+  RegistryRequestHandler(RegistryMirror mirror, ExecutorService pumps, AgentMetrics metrics) {
     this.mirror = mirror;
     this.pumps = pumps;
+    this.metrics = metrics;
   }
 
   @Override
@@ -99,13 +107,15 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
     } else if (route instanceof Route.ManifestRoute manifest) {
       List<String> accept = request.headers().getAll(HttpHeaderNames.ACCEPT);
       if (head) {
-        onLoop(ctx, mirror.headManifest(manifest, accept),
-            (found, error) -> respond(ctx, error != null
-                ? failure(request, error, true) : manifestHead(found)));
+        onLoop(ctx, mirror.headManifest(manifest, accept), (found, error) -> {
+          metrics.manifestRequest(manifestResult(error));
+          respond(ctx, error != null ? failure(request, error, true) : manifestHead(found));
+        });
       } else {
-        onLoop(ctx, mirror.getManifest(manifest, accept),
-            (found, error) -> respond(ctx, error != null
-                ? failure(request, error, false) : manifest(found)));
+        onLoop(ctx, mirror.getManifest(manifest, accept), (found, error) -> {
+          metrics.manifestRequest(manifestResult(error));
+          respond(ctx, error != null ? failure(request, error, false) : manifest(found));
+        });
       }
     } else if (route instanceof Route.BlobRoute blob) {
       if (head) {
@@ -117,11 +127,13 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
         CompletableFuture<BlobBody> opened = mirror.openBlob(blob);
         onLoop(ctx, opened, (found, error) -> {
           if (error != null) {
+            metrics.blobRequest(isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
             respond(ctx, failure(request, error, false));
           } else if (!ctx.channel().isActive()) {
             found.discard();
             next(ctx);
           } else if (found instanceof OpenBlob stored) {
+            metrics.blobRequest(BlobResult.HIT);
             BlobResponder.write(ctx, stored, range).addListener(f -> written(ctx, (ChannelFuture) f));
           } else if (found instanceof LiveBlob live) {
             stream(ctx, request, live, range, started);
@@ -143,6 +155,7 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
     ByteRange.Request wanted = ByteRange.parse(range, live.size());
     if (wanted instanceof ByteRange.Unsatisfiable) {
       live.discard();
+      metrics.blobRequest(BlobResult.MISS);
       respond(ctx, BlobResponder.rangeNotSatisfiable(live.digest(), live.size(), range));
       return;
     }
@@ -154,6 +167,7 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
     try {
       body = BlobResponder.startStream(live, wanted, pumps, ctx.alloc(), writer::resumeTransfer);
     } catch (RejectedExecutionException e) {
+      metrics.blobRequest(BlobResult.ERROR);
       respond(ctx, Responses.error(new HttpError(
           HttpResponseStatus.valueOf(ErrorCode.UNAVAILABLE.httpStatus()), ErrorCode.UNAVAILABLE,
           "agent is busy: no thread free to stream blob " + live.digest()), false));
@@ -167,12 +181,14 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
         body.close();
         ctx.channel().closeFuture().removeListener(onClose);
         if (ctx.channel().isActive()) {
+          metrics.blobRequest(isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
           respond(ctx, failure(request, error, false));
         } else {
           next(ctx);
         }
         return;
       }
+      metrics.blobRequest(BlobResult.MISS);
       if (log.isDebugEnabled()) {
         log.debug("{} {}: first bytes of {} ready to send after {} ms", request.method(),
             request.uri(), live.digest(),
@@ -210,6 +226,15 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
         .set(HttpHeaderNames.CONTENT_LENGTH, head.size())
         .set(Responses.DIGEST_HEADER, head.digest().toString());
     return response;
+  }
+
+  private static ManifestResult manifestResult(Throwable error) {
+    return error == null ? ManifestResult.OK
+        : isNotFound(error) ? ManifestResult.NOT_FOUND : ManifestResult.ERROR;
+  }
+
+  private static boolean isNotFound(Throwable error) {
+    return HttpError.of(error).status().equals(HttpResponseStatus.NOT_FOUND);
   }
 
   private static FullHttpResponse failure(FullHttpRequest request, Throwable error, boolean head) {

@@ -101,6 +101,11 @@ public final class BlobFetcher {
   private final List<Consumer<Digest>> storedListeners = new CopyOnWriteArrayList<>();
   private final AtomicLong bytesFromSwarm = new AtomicLong();
   private final AtomicLong bytesFromOrigin = new AtomicLong();
+  private final AtomicLong blobsFromSwarm = new AtomicLong();
+  private final AtomicLong blobsFromOrigin = new AtomicLong();
+  private final AtomicLong failedFetches = new AtomicLong();
+  private final AtomicLong swarmVerificationFailures = new AtomicLong();
+  private final AtomicLong originVerificationFailures = new AtomicLong();
 
   /**
    * @param transfers runs origin copies and store adoption (blocking work)
@@ -217,6 +222,31 @@ public final class BlobFetcher {
     return bytesFromOrigin.get();
   }
 
+  /** Blobs stored from a swarm download alone, since start. */
+  public long blobsFromSwarm() {
+    return blobsFromSwarm.get();
+  }
+
+  /** Blobs stored from an origin copy (perhaps after a verified prefix from the swarm). */
+  public long blobsFromOrigin() {
+    return blobsFromOrigin.get();
+  }
+
+  /** Transfers that ended without a stored blob, since start. */
+  public long failedFetches() {
+    return failedFetches.get();
+  }
+
+  /** Swarm downloads whose sha256 did not match the digest, since start. */
+  public long swarmVerificationFailures() {
+    return swarmVerificationFailures.get();
+  }
+
+  /** Origin copies that failed verification (digest or size), since start. */
+  public long originVerificationFailures() {
+    return originVerificationFailures.get();
+  }
+
   /** True while new transfers of {@code digest} skip the swarm (its copy failed verification). */
   boolean swarmRefused(Digest digest) {
     Instant until = swarmRefusedUntil.get(digest);
@@ -263,10 +293,12 @@ public final class BlobFetcher {
         try {
           listener.accept(transfer.digest);
         } catch (RuntimeException e) {
-          log.warn("{}: a listener for stored blobs failed: {}", transfer.digest, e.toString());
+          log.atWarn().addKeyValue("digest", transfer.digest)
+              .log("a listener for stored blobs failed: {}", e.toString());
         }
       }
     } else {
+      failedFetches.incrementAndGet();
       transfer.done.completeExceptionally(failure);
       transfer.sized.completeExceptionally(failure);
     }
@@ -385,8 +417,8 @@ public final class BlobFetcher {
         phase = Phase.SWARM;
         started = torrent;
       }
-      log.info("{}: downloading {} bytes from the swarm (torrent {})", digest, meta.length(),
-          meta.infoHash());
+      log.atInfo().addKeyValue("digest", digest).addKeyValue("torrent", meta.infoHash().hex())
+          .log("downloading {} bytes from the swarm", meta.length());
       sized.complete(meta.length());
       started.completion().whenComplete(this::onSwarmDone);
     }
@@ -411,13 +443,14 @@ public final class BlobFetcher {
       try {
         store.adopt(digest, file);
       } catch (DigestMismatchException e) {
+        swarmVerificationFailures.incrementAndGet();
         swarm.remove(meta.infoHash());
         deleteQuietly(file);
         deleteQuietly(partFile);
         refuseSwarm(digest);
-        log.warn("{}: download from the swarm (torrent {}) failed verification, deleted it; the"
-            + " origin serves this blob for the next {}: {}", digest, meta.infoHash(),
-            SWARM_REFUSAL, e.getMessage());
+        log.atWarn().addKeyValue("digest", digest).addKeyValue("torrent", meta.infoHash().hex())
+            .log("download from the swarm failed verification, deleted it; the origin serves"
+                + " this blob for the next {}: {}", SWARM_REFUSAL, e.getMessage());
         finish(this, new BlobVerificationException("blob " + digest + " from the swarm failed"
             + " verification: " + e.getMessage(), e));
         return;
@@ -428,19 +461,23 @@ public final class BlobFetcher {
         finish(this, new MirrorStorageException("storing blob " + digest + " failed: " + e, e));
         return;
       }
-      log.info("{}: {} bytes from the swarm verified and cached", digest, meta.length());
+      blobsFromSwarm.incrementAndGet();
+      log.atInfo().addKeyValue("digest", digest)
+          .log("{} bytes from the swarm verified and cached", meta.length());
       try {
         seeder.seedAdopted(digest, meta);
       } catch (IOException | RuntimeException e) {
-        log.warn("{}: cached, but seeding it failed: {}", digest, e.toString());
+        log.atWarn().addKeyValue("digest", digest)
+            .log("cached, but seeding it failed: {}", e.toString());
       }
       finish(this, null);
     }
 
     /** Gives up on the swarm (caller holds the monitor) and copies from the origin instead. */
     private void toOrigin(String reason) {
-      log.warn("{}: fetching from origin {} (repo {}) instead of the swarm: {}", digest,
-          upstream.describe(), repo, reason);
+      log.atWarn().addKeyValue("digest", digest).log(
+          "fetching from origin {} (repo {}) instead of the swarm: {}", upstream.describe(), repo,
+          reason);
       phase = Phase.ORIGIN;
       if (metainfoCall != null) {
         metainfoCall.cancel(true);
@@ -479,10 +516,15 @@ public final class BlobFetcher {
               + " failed: " + e, e);
         }
         adoptOriginCopy(prefix);
-        log.info("{}: {} bytes from origin {}{} verified and cached", digest, copied.get(),
-            upstream.describe(), prefix > 0 ? " after " + prefix + " bytes from the swarm" : "");
+        blobsFromOrigin.incrementAndGet();
+        log.atInfo().addKeyValue("digest", digest).log("{} bytes from origin {}{} verified and"
+            + " cached", copied.get(), upstream.describe(),
+            prefix > 0 ? " after " + prefix + " bytes from the swarm" : "");
         finish(this, null);
       } catch (MirrorException e) {
+        if (e instanceof BlobVerificationException) {
+          originVerificationFailures.incrementAndGet();
+        }
         deleteQuietly(originFile);
         finish(this, e);
       } catch (RuntimeException e) {
@@ -504,7 +546,8 @@ public final class BlobFetcher {
       try {
         in = abandoned.openStream(0);
       } catch (RuntimeException e) {
-        log.debug("{}: cannot read the abandoned swarm download: {}", digest, e.toString());
+        log.atDebug().addKeyValue("digest", digest)
+            .log("cannot read the abandoned swarm download: {}", e.toString());
         return 0;
       }
       long written = 0;
@@ -519,7 +562,8 @@ public final class BlobFetcher {
             }
             n = in.read(buffer, 0, Math.min(buffer.length, available));
           } catch (IOException | RuntimeException e) {
-            log.debug("{}: verified swarm prefix ends at {}: {}", digest, written, e.toString());
+            log.atDebug().addKeyValue("digest", digest)
+                .log("verified swarm prefix ends at {}: {}", written, e.toString());
             break;
           }
           if (n <= 0) {
@@ -552,8 +596,9 @@ public final class BlobFetcher {
           throw UpstreamErrors.translate(e, Subject.BLOB, action, upstream.describe());
         }
         // The upstream ignores Range: take the whole blob and skip what the swarm gave.
-        log.info("{}: origin {} ignores Range; fetching from 0 and skipping {} bytes", digest,
-            upstream.describe(), prefix);
+        log.atInfo().addKeyValue("digest", digest).log(
+            "origin {} ignores Range; fetching from 0 and skipping {} bytes", upstream.describe(),
+            prefix);
         try {
           in = upstream.registry().openBlob(repo, digest, 0);
         } catch (RegistryException again) {

@@ -149,12 +149,12 @@ public final class CacheJanitor {
         store.delete(digest);
         seeder.forget(digest);
       } catch (IOException e) {
-        log.warn("evicting {} failed: {}", digest, e.toString());
+        log.atWarn().addKeyValue("digest", digest).log("evicting failed: {}", e.toString());
         continue;
       }
       evicted.add(eviction);
-      log.info("evicted {} ({} bytes, {})", digest, eviction.sizeBytes(),
-          eviction.reason() == CachePolicy.Reason.IDLE
+      log.atInfo().addKeyValue("digest", digest).log("evicted ({} bytes, {})",
+          eviction.sizeBytes(), eviction.reason() == CachePolicy.Reason.IDLE
               ? "idle for " + policy.timeToIdle() + " or more"
               : "cache over " + policy.highWatermarkPercent() + "% of " + policy.maxBytes()
                   + " bytes");

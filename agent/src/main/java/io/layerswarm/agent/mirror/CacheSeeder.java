@@ -62,14 +62,15 @@ public final class CacheSeeder {
         Optional<Path> file = store.path(digest);
         if (!meta.name().equals(digest.hex()) || size.isEmpty() || file.isEmpty()
             || meta.length() != size.getAsLong()) {
-          log.warn("not seeding {}: saved metainfo {} does not describe the cached blob",
-              digest, torrent);
+          log.atWarn().addKeyValue("digest", digest)
+              .log("not seeding: saved metainfo {} does not describe the cached blob", torrent);
           continue;
         }
         swarm.seed(meta.withAnnounce(announce), file.get());
         seeded++;
       } catch (MetainfoException | IOException | RuntimeException e) {
-        log.warn("not seeding {}: reading metainfo {} failed: {}", digest, torrent, e.toString());
+        log.atWarn().addKeyValue("digest", digest)
+            .log("not seeding: reading metainfo {} failed: {}", torrent, e.toString());
       }
     }
     return seeded;

@@ -99,7 +99,8 @@ final class LiveReader extends InputStream {
           + transfer.digest() + " gave up at offset " + position + " after " + changes
           + " changes of source; last: " + why));
     }
-    log.info("{}: stream at offset {} leaves {}: {}", transfer.digest(), position, from, why);
+    log.atInfo().addKeyValue("digest", transfer.digest())
+        .log("stream at offset {} leaves {}: {}", position, from, why);
   }
 
   private void closeSource() {

@@ -179,7 +179,8 @@ public final class PullThroughMirror implements RegistryMirror {
         throw UpstreamErrors.translate(e, Subject.BLOB,
             "checking access to blob " + digest + " of " + route.name(), upstream.describe());
       }
-      log.debug("access check of {} got {}; going on with the swarm", digest, e.toString());
+      log.atDebug().addKeyValue("digest", digest)
+          .log("access check got {}; going on with the swarm", e.toString());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.layerswarm.agent.admin;
 
 import io.layerswarm.registry.Digest;
+import io.layerswarm.swarm.PeerSnapshot;
 import io.layerswarm.swarm.Torrent;
 import io.layerswarm.swarm.metainfo.InfoHash;
 import io.layerswarm.swarm.metainfo.Metainfo;
@@ -15,9 +16,22 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A torrent whose counters the test sets; its metainfo is real, named by the content's digest. */
+/**
+ * A torrent whose counters and peers the test sets; its metainfo is real, named by the content's
+ * digest.
+ */
 record StaticTorrent(Metainfo metainfo, long verifiedBytes, int connectedPeers,
-    long uploadedBytes, long downloadedBytes) implements Torrent {
+    long uploadedBytes, long downloadedBytes, List<PeerSnapshot> peerList) implements Torrent {
+
+  StaticTorrent {
+    peerList = List.copyOf(peerList);
+  }
+
+  /** With {@code connectedPeers} counted but no peer listed. */
+  StaticTorrent(Metainfo metainfo, long verifiedBytes, int connectedPeers, long uploadedBytes,
+      long downloadedBytes) {
+    this(metainfo, verifiedBytes, connectedPeers, uploadedBytes, downloadedBytes, List.of());
+  }
 
   /** Metainfo for {@code content}, written to {@code dir}. */
   static Metainfo metainfo(Path dir, byte[] content) {
@@ -44,6 +58,11 @@ record StaticTorrent(Metainfo metainfo, long verifiedBytes, int connectedPeers,
   @Override
   public CompletableFuture<Path> completion() {
     return new CompletableFuture<>();
+  }
+
+  @Override
+  public CompletableFuture<List<PeerSnapshot>> peers() {
+    return CompletableFuture.completedFuture(peerList);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.layerswarm.agent.mirror;
 
+import io.layerswarm.swarm.PeerSnapshot;
 import io.layerswarm.swarm.Torrent;
 import io.layerswarm.swarm.metainfo.InfoHash;
 import io.layerswarm.swarm.metainfo.Metainfo;
@@ -101,6 +102,7 @@ final class FakeSwarm implements Swarm {
     volatile long verifiedBytes;
     volatile long uploadedBytes;
     volatile int connectedPeers;
+    volatile List<PeerSnapshot> peers = List.of();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private byte[] content;
@@ -206,6 +208,11 @@ final class FakeSwarm implements Swarm {
     @Override
     public long downloadedBytes() {
       return verifiedBytes;
+    }
+
+    @Override
+    public CompletableFuture<List<PeerSnapshot>> peers() {
+      return CompletableFuture.completedFuture(removed() ? List.of() : peers);
     }
 
     /** Like the engine's: verified bytes in order, blocking for more, failing once removed. */

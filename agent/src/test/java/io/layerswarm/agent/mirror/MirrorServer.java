@@ -2,6 +2,7 @@ package io.layerswarm.agent.mirror;
 
 import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.http.RegistryChannelInitializer;
+import io.layerswarm.agent.metrics.AgentMetrics;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.FileBlobStore;
@@ -40,6 +41,7 @@ final class MirrorServer implements AutoCloseable {
   final CacheSeeder seeder;
   final BlobFetcher fetcher;
   final PullThroughMirror mirror;
+  final AgentMetrics metrics = new AgentMetrics();
   final Path partial;
   private final ExecutorService transfers = Executors.newFixedThreadPool(4);
   private final ExecutorService blocking = Executors.newFixedThreadPool(4);
@@ -57,10 +59,11 @@ final class MirrorServer implements AutoCloseable {
         DEADLINE);
     mirror = new PullThroughMirror(Upstreams.single(origin), store, fetcher, blocking,
         PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES, leases, clock);
+    metrics.bindFetcher(fetcher);
     server = new ServerBootstrap()
         .group(loops)
         .channel(NioServerSocketChannel.class)
-        .childHandler(new RegistryChannelInitializer(mirror, pumps))
+        .childHandler(new RegistryChannelInitializer(mirror, pumps, metrics))
         .bind(new InetSocketAddress("127.0.0.1", 0))
         .sync()
         .channel();
@@ -77,5 +80,6 @@ final class MirrorServer implements AutoCloseable {
     pumps.shutdownNow();
     blocking.shutdownNow();
     transfers.shutdownNow();
+    metrics.close();
   }
 }

@@ -3,6 +3,7 @@ package io.layerswarm.agent.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.agent.HttpStream;
+import io.layerswarm.agent.metrics.PrometheusText;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.RepositoryName;
@@ -156,6 +157,12 @@ class StreamingMirrorTest {
     assertThat(agent.metainfo.calls).as("the retry skips the swarm").hasSize(1);
     assertThat(agent.origin.blobRequests()).isEqualTo(1);
     assertThat(agent.store.contains(digest)).isTrue();
+    PrometheusText metrics = PrometheusText.parse(agent.metrics.scrape());
+    assertThat(metrics.value("agent_verification_failures_total", "source", "swarm"))
+        .isEqualTo(1);
+    assertThat(metrics.value("agent_blob_fetches_total", "result", "failed")).isEqualTo(1);
+    assertThat(metrics.value("agent_blob_fetches_total", "result", "origin")).isEqualTo(1);
+    assertThat(metrics.value("agent_origin_fallback_bytes_total")).isEqualTo(wanted.length);
   }
 
   @Test

@@ -176,8 +176,9 @@ final class ServiceChannels implements AutoCloseable {
       message.append("The server's certificate is not trusted or does not name " + target.host()
           + ": pass the CA that signed it with --ca FILE");
     } else if (tls && looksLikeTls(why, cause)) {
-      message.append("With --tls the server must speak TLS; the seeder and tracker serve"
-          + " plaintext today (drop --tls, or go through a TLS proxy, and check --ca)");
+      message.append("With --tls the server must speak TLS, and this one looks plaintext: set "
+          + role.name + ".admin-tls-cert and " + role.name + ".admin-tls-key on the "
+          + role.name + ", or drop --tls (and --ca)");
     } else if (!tls && (why.contains("Network closed for unknown reason")
         || why.contains("Connection reset"))) {
       // A TLS server drops a plaintext HTTP/2 preface either by closing or by resetting,

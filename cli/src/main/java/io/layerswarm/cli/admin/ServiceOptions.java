@@ -55,8 +55,8 @@ final class ServiceOptions {
   Path tokenFile;
 
   @Option(names = "--tls", description = "Connect with TLS, checking the server's certificate"
-      + " against the system's CAs (or --ca). The seeder and tracker serve plaintext today: use"
-      + " this through a TLS-terminating proxy.")
+      + " against the system's CAs (or --ca): for a seeder or tracker with admin-tls-cert and"
+      + " admin-tls-key set, or behind a TLS-terminating proxy.")
   boolean tls;
 
   @Option(names = "--ca", paramLabel = "FILE",

@@ -37,7 +37,9 @@ public record ConfigFile(
       String passkey,
       Integer ringReplicas,
       String adminListen,
-      String adminToken) {}
+      String adminToken,
+      String adminTlsCert,
+      String adminTlsKey) {}
 
   public record Seeder(
       String listen,
@@ -53,7 +55,9 @@ public record ConfigFile(
       String timeToIdle,
       List<String> ring,
       String advertiseUrl,
-      Integer ringReplicas) {}
+      Integer ringReplicas,
+      String adminTlsCert,
+      String adminTlsKey) {}
 
   public record Agent(
       String listen,
@@ -67,5 +71,6 @@ public record ConfigFile(
       String cacheMaxBytes,
       Integer cacheHighWatermark,
       Integer cacheLowWatermark,
-      String cacheTimeToIdle) {}
+      String cacheTimeToIdle,
+      String metricsListen) {}
 }

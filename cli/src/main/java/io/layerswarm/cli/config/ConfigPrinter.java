@@ -30,14 +30,15 @@ public final class ConfigPrinter {
             t.peerTtl(), t.defaultNumwant(), t.maxNumwant(), t.seeders(),
             t.redis() == null ? null : t.redis().replaceAll("//[^@/]*@", "//********@"),
             t.passkey() == null ? null : "********", t.ringReplicas(), t.adminListen(),
-            t.adminToken() == null || t.adminToken().isEmpty() ? t.adminToken() : "********");
+            t.adminToken() == null || t.adminToken().isEmpty() ? t.adminToken() : "********",
+            t.adminTlsCert(), t.adminTlsKey());
     ConfigFile.Seeder s = file.seeder();
     ConfigFile.Seeder seeder = s == null ? null
         : new ConfigFile.Seeder(s.listen(), s.peerListen(), s.dataDir(), s.trackers(),
             s.uploadRate(), s.originTimeout(), s.adminListen(),
             s.adminToken() == null || s.adminToken().isEmpty() ? s.adminToken() : "********",
             s.diskHighWatermark(), s.diskLowWatermark(), s.timeToIdle(), s.ring(),
-            s.advertiseUrl(), s.ringReplicas());
+            s.advertiseUrl(), s.ringReplicas(), s.adminTlsCert(), s.adminTlsKey());
     try {
       return YAML.writeValueAsString(
           new ConfigFile(masked, tracker, seeder, file.agent()));

@@ -1,5 +1,6 @@
 package io.layerswarm.cli.config;
 
+import io.layerswarm.admin.AdminTls;
 import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.client.Credentials;
@@ -113,14 +114,15 @@ public final class Settings {
   static ConfigFile effective(ConfigFile f) {
     ConfigFile.Tracker t = f.tracker() == null
         ? new ConfigFile.Tracker(null, null, null, null, null, null, null, null, null, null, null,
-            null)
+            null, null, null)
         : f.tracker();
     ConfigFile.Seeder s = f.seeder() == null
         ? new ConfigFile.Seeder(null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null)
+            null, null, null, null, null)
         : f.seeder();
     ConfigFile.Agent a = f.agent() == null
-        ? new ConfigFile.Agent(null, null, null, null, null, null, null, null, null, null, null, null)
+        ? new ConfigFile.Agent(null, null, null, null, null, null, null, null, null, null, null, null,
+            null)
         : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
     // One file for the whole cluster: the tracker asks the seeders of the ring, with their R.
@@ -142,7 +144,9 @@ public final class Settings {
             t.passkey(),
             replicas,
             or(t.adminListen(), ""),
-            t.adminToken()),
+            t.adminToken(),
+            or(t.adminTlsCert(), ""),
+            or(t.adminTlsKey(), "")),
         new ConfigFile.Seeder(
             or(s.listen(), DEFAULT_SEEDER_LISTEN),
             or(s.peerListen(), "0.0.0.0:6881"),
@@ -157,7 +161,9 @@ public final class Settings {
             or(s.timeToIdle(), "0s"),
             or(s.ring(), List.of()),
             or(s.advertiseUrl(), ""),
-            seederReplicas),
+            seederReplicas,
+            or(s.adminTlsCert(), ""),
+            or(s.adminTlsKey(), "")),
         new ConfigFile.Agent(
             or(a.listen(), DEFAULT_AGENT_LISTEN),
             or(a.peerListen(), "0.0.0.0:6882"),
@@ -170,7 +176,8 @@ public final class Settings {
             or(a.cacheMaxBytes(), "0"),
             or(a.cacheHighWatermark(), 90),
             or(a.cacheLowWatermark(), 75),
-            or(a.cacheTimeToIdle(), "0s")));
+            or(a.cacheTimeToIdle(), "0s"),
+            or(a.metricsListen(), "")));
   }
 
   public TrackerConfig tracker() throws ConfigException {
@@ -188,7 +195,34 @@ public final class Settings {
         blank(t.passkey()) ? Optional.empty() : Optional.of(Passkey.of(t.passkey())),
         blank(t.adminListen()) ? Optional.empty()
             : Optional.of(Values.address("tracker.admin-listen", t.adminListen().trim())),
-        blank(t.adminToken()) ? Optional.empty() : Optional.of(t.adminToken())));
+        blank(t.adminToken()) ? Optional.empty() : Optional.of(t.adminToken()),
+        adminTls("tracker", t.adminTlsCert(), t.adminTlsKey())));
+  }
+
+  /**
+   * {@code <role>.admin-tls-cert} and {@code <role>.admin-tls-key}: both or neither. The files are
+   * read and checked here, so a bad one stops the daemon before it binds anything.
+   */
+  private static Optional<AdminTls> adminTls(String role, String cert, String key)
+      throws ConfigException {
+    String certKey = role + ".admin-tls-cert";
+    String keyKey = role + ".admin-tls-key";
+    if (blank(cert) && blank(key)) {
+      return Optional.empty();
+    }
+    if (blank(cert) || blank(key)) {
+      String set = blank(cert) ? keyKey : certKey;
+      String missing = blank(cert) ? certKey : keyKey;
+      throw new ConfigException(set + " is set but " + missing + " is not: TLS needs both the"
+          + " certificate chain and its private key");
+    }
+    Path certFile = Values.optionalPath(certKey, cert.trim()).orElseThrow();
+    Path keyFile = Values.optionalPath(keyKey, key.trim()).orElseThrow();
+    try {
+      return Optional.of(AdminTls.load(role, certFile, keyFile));
+    } catch (IOException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
   }
 
   private static URI redisUri(String value) throws ConfigException {
@@ -241,7 +275,8 @@ public final class Settings {
         s.ring().isEmpty() ? List.of() : urls("seeder.ring", s.ring(), ""),
         blank(s.advertiseUrl()) ? Optional.empty()
             : Optional.of(Values.httpUrl("seeder.advertise-url", s.advertiseUrl().trim())),
-        Values.intInRange("seeder.ring-replicas", s.ringReplicas(), 1, MAX_RING_REPLICAS)));
+        Values.intInRange("seeder.ring-replicas", s.ringReplicas(), 1, MAX_RING_REPLICAS),
+        adminTls("seeder", s.adminTlsCert(), s.adminTlsKey())));
   }
 
   /** A duration where a bare {@code 0} (off) is accepted too. */
@@ -265,7 +300,9 @@ public final class Settings {
         Values.intInRange("agent.cache-high-watermark", a.cacheHighWatermark(), 1, 100),
         Values.intInRange("agent.cache-low-watermark", a.cacheLowWatermark(), 0,
             a.cacheHighWatermark()),
-        Values.duration("agent.cache-time-to-idle", a.cacheTimeToIdle())));
+        Values.duration("agent.cache-time-to-idle", a.cacheTimeToIdle()),
+        blank(a.metricsListen()) ? Optional.empty()
+            : Optional.of(Values.address("agent.metrics-listen", a.metricsListen().trim()))));
   }
 
   /** The configured upstream registries; exactly one may be the default (the first if none is). */

@@ -43,7 +43,9 @@ public final class AgentCommand implements Callable<Integer> {
           AgentServer.start(settings.agent(), settings.upstreams(USER_AGENT)));
       exitWhenDrained(agent);
       return "registry http://" + hostPort(agent.address())
-          + " peers " + agent.engine().listenAddress();
+          + " peers " + agent.engine().listenAddress()
+          + agent.metricsAddress().map(a -> " metrics http://" + hostPort(a) + "/metrics")
+              .orElse("");
     });
   }
 

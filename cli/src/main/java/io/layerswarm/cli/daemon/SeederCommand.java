@@ -30,6 +30,14 @@ public final class SeederCommand implements Callable<Integer> {
   @Option(names = "--admin-listen", paramLabel = "HOST:PORT", description = "seeder.admin-listen")
   String adminListen;
 
+  @Option(names = "--admin-tls-cert", paramLabel = "FILE",
+      description = "seeder.admin-tls-cert: PEM certificate chain; serve the admin API over TLS")
+  String adminTlsCert;
+
+  @Option(names = "--admin-tls-key", paramLabel = "FILE",
+      description = "seeder.admin-tls-key: PKCS#8 PEM private key of --admin-tls-cert")
+  String adminTlsKey;
+
   @Option(names = "--ring", paramLabel = "URL",
       description = "seeder.ring: every seeder's control URL, this one included (repeatable)")
   List<String> ring;
@@ -44,6 +52,8 @@ public final class SeederCommand implements Callable<Integer> {
     options.put("seeder.data-dir", data);
     options.put("seeder.trackers", trackers);
     options.put("seeder.admin-listen", adminListen);
+    options.put("seeder.admin-tls-cert", adminTlsCert);
+    options.put("seeder.admin-tls-key", adminTlsKey);
     options.put("seeder.ring", ring);
     options.put("seeder.advertise-url", advertiseUrl);
     return DaemonRunner.run("seeder", options, (settings, parts) -> {

@@ -32,12 +32,22 @@ public final class TrackerCommand implements Callable<Integer> {
       description = "tracker.admin-listen: serve the gRPC admin API (swarms, peers, health) here")
   String adminListen;
 
+  @Option(names = "--admin-tls-cert", paramLabel = "FILE",
+      description = "tracker.admin-tls-cert: PEM certificate chain; serve the admin API over TLS")
+  String adminTlsCert;
+
+  @Option(names = "--admin-tls-key", paramLabel = "FILE",
+      description = "tracker.admin-tls-key: PKCS#8 PEM private key of --admin-tls-cert")
+  String adminTlsKey;
+
   @Override
   public Integer call() {
     options.put("tracker.listen", listen);
     options.put("tracker.seeders", seeders);
     options.put("tracker.redis", redis);
     options.put("tracker.admin-listen", adminListen);
+    options.put("tracker.admin-tls-cert", adminTlsCert);
+    options.put("tracker.admin-tls-key", adminTlsKey);
     return DaemonRunner.run("tracker", options, (settings, parts) -> {
       TrackerConfig config = settings.tracker();
       int replicas = settings.trackerRingReplicas();

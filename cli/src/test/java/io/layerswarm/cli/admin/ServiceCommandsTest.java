@@ -260,7 +260,8 @@ class ServiceCommandsTest {
     Run run = run("seeder-blobs", "--server", server, "--token", TOKEN, "--tls");
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
-    assertThat(run.err()).contains("--tls").contains("plaintext");
+    assertThat(run.err()).contains("--tls").contains("plaintext")
+        .contains("seeder.admin-tls-cert and seeder.admin-tls-key");
   }
 
   @Test

@@ -297,6 +297,36 @@ class SettingsTest {
   }
 
   @Test
+  void aMetricsAddressIsOffByDefaultAndReachesTheAgentConfigWhenSet() throws Exception {
+    assertThat(settings(GOOD, Map.of()).agent().metricsListen()).isEmpty();
+    assertThat(settings(GOOD, Map.of()).file().agent().metricsListen()).isEmpty();
+
+    AgentConfig agent = settings(GOOD + "  metrics-listen: 0.0.0.0:9102\n", Map.of()).agent();
+
+    assertThat(agent.metricsListen()).hasValueSatisfying(address -> {
+      assertThat(address.getPort()).isEqualTo(9102);
+      assertThat(address.getAddress().isAnyLocalAddress()).isTrue();
+    });
+    assertThat(settings(GOOD, Map.of("agent.metrics-listen", "127.0.0.1:9103")).agent()
+        .metricsListen()).hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(9103));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "metrics-listen: 9102|'9102' is not host:port",
+      "metrics-listen: 127.0.0.1:70000|out of range",
+      "metrics-listen: 127.0.0.1:5051|must differ from agent.listen",
+      "metrics-listen: [9102]|wrong type",
+  })
+  void aBadMetricsAddressStopsWithTheFileAndTheKeyNamed(String line, String why) {
+    assertThatThrownBy(() -> settings(GOOD + "  " + line + "\n", Map.of()).agent())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.yaml")
+        .hasMessageContaining("agent.metrics")
+        .hasMessageContaining(why);
+  }
+
+  @Test
   void aLowWatermarkAboveTheHighOneNamesTheKey() {
     assertThatThrownBy(() -> settings(GOOD + "  cache-high-watermark: 50\n  cache-low-watermark: 70\n",
         Map.of()).agent())

@@ -1,93 +1,48 @@
 package io.layerswarm.seeder.admin;
 
-import io.layerswarm.admin.BearerTokenInterceptor;
+import io.layerswarm.admin.AdminGrpcServer;
+import io.layerswarm.admin.AdminTls;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.grpc.BindableService;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Serves the seeder's admin gRPC API on TCP ({@code seeder.admin-listen}), with the bearer token
- * check ({@code seeder.admin-token}) in front of every call when a token is configured. Thread-safe.
+ * Serves the seeder's admin gRPC API on TCP ({@code seeder.admin-listen}): over TLS with {@code
+ * seeder.admin-tls-cert} and {@code seeder.admin-tls-key}, with the bearer token check ({@code
+ * seeder.admin-token}) in front of every call when a token is configured. Thread-safe.
  */
 public final class SeederAdminServer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(SeederAdminServer.class);
   /** Admin calls block (a preheat until its last blob); this many run at once, others queue. */
   static final int THREADS = 8;
-  private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
 
-  private final Server server;
-  private final ExecutorService executor;
-  private final InetSocketAddress address;
+  private final AdminGrpcServer server;
 
-  private SeederAdminServer(Server server, ExecutorService executor, InetSocketAddress address) {
+  private SeederAdminServer(AdminGrpcServer server) {
     this.server = server;
-    this.executor = executor;
-    this.address = address;
   }
 
   /**
    * Binds and starts.
    *
-   * @throws IOException naming {@code seeder.admin-listen} when the address cannot be bound
+   * @throws IOException naming {@code seeder.admin-listen} when the address cannot be bound, or
+   *     the TLS keys when TLS cannot be set up
    */
   public static SeederAdminServer start(InetSocketAddress listen, Optional<String> token,
-      BindableService service) throws IOException {
-    ExecutorService executor = Executors.newFixedThreadPool(THREADS,
-        new ThreadFactoryBuilder().setNameFormat("seeder-admin-%d").setDaemon(true).build());
-    Server server = NettyServerBuilder.forAddress(listen)
-        .executor(executor)
-        .addService(token.isPresent()
-            ? ServerInterceptors.intercept(service, new BearerTokenInterceptor(token.get(), "seeder"))
-            : service.bindService())
-        .build();
-    try {
-      server.start();
-    } catch (IOException | RuntimeException e) {
-      server.shutdownNow();
-      executor.shutdownNow();
-      throw new IOException("seeder.admin-listen: cannot bind " + listen + ": " + e.getMessage(),
-          e);
-    }
-    InetSocketAddress bound = listen;
-    for (SocketAddress socket : server.getListenSockets()) {
-      if (socket instanceof InetSocketAddress inet) {
-        bound = inet;
-        break;
-      }
-    }
-    log.info("seeder admin API on {}{}", bound, token.isPresent() ? " (bearer token)" : "");
-    return new SeederAdminServer(server, executor, bound);
+      Optional<AdminTls> tls, BindableService service) throws IOException {
+    return new SeederAdminServer(
+        AdminGrpcServer.start("seeder", listen, token, tls, THREADS, service));
   }
 
   /** The bound address, with the real port when configured with port 0. */
   public InetSocketAddress address() {
-    return address;
+    return server.address();
   }
 
   /** Stops serving; calls in flight get up to 2 s. Idempotent. */
   @Override
   public void close() {
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-    executor.shutdownNow();
+    server.close();
   }
 }

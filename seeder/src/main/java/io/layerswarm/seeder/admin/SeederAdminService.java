@@ -157,7 +157,8 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
     try {
       result = catalog.evict(digest);
     } catch (IOException | RuntimeException e) {
-      log.warn("evicting {} for the admin API failed", digest, e);
+      log.atWarn().addKeyValue("digest", digest).setCause(e)
+          .log("evicting for the admin API failed");
       responses.onError(Status.INTERNAL.withDescription("evict " + digest + ": " + e)
           .asException());
       return;

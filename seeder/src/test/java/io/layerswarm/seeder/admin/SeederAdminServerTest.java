@@ -100,7 +100,7 @@ class SeederAdminServerTest {
     HealthChecker ring = new HealthChecker(SeederRing.of(List.of(SELF, PEER), 2),
         member -> CompletableFuture.completedFuture(null), () -> Instant.ofEpochMilli(7));
     server = SeederAdminServer.start(new InetSocketAddress("127.0.0.1", 0), Optional.of(TOKEN),
-        new SeederAdminService(preheat, catalog, ring, SELF));
+        Optional.empty(), new SeederAdminService(preheat, catalog, ring, SELF));
     channel = NettyChannelBuilder.forAddress(server.address()).usePlaintext().build();
   }
 

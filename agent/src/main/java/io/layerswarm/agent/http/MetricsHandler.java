@@ -1,0 +1,142 @@
+package io.layerswarm.agent.http;
+
+import io.layerswarm.agent.metrics.AgentMetrics;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedInput;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * Answers {@code GET} and {@code HEAD /metrics} with the agent's meters as Prometheus text
+ * (exposition format 0.0.4) and passes every other request on. It sits in front of the drain
+ * gate: a draining agent still answers scrapes, and a scrape is neither refused nor counted as a
+ * client response that keeps the drain from finishing.
+ *
+ * <p>Answers leave in request order (HTTP/1.1 pipelining): a scrape that arrives while requests
+ * passed on before it are still being answered waits for the last part of the answer before it.
+ * Runs on the channel's event loop only.
+ */
+final class MetricsHandler extends ChannelDuplexHandler {
+  static final String PATH = "/metrics";
+  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** An answer owed on this connection: by the handlers after this one, or a scrape's. */
+  private record Owed(FullHttpResponse scrape) {}
+
+  private static final Owed PASSED_ON = new Owed(null);
+
+  private final AgentMetrics metrics;
+  private final ArrayDeque<Owed> owed = new ArrayDeque<>();
+
+  MetricsHandler(AgentMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof HttpRequest request)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (!PATH.equals(path(request.uri()))) {
+      owed.add(PASSED_ON);
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    HttpMethod method = request.method();
+    ReferenceCountUtil.release(msg);
+    FullHttpResponse answer = answer(method);
+    if (owed.isEmpty()) {
+      ctx.writeAndFlush(answer);
+    } else {
+      owed.add(new Owed(answer));
+    }
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    // The last part of an answer from behind: a full response, the empty last content after a
+    // file region, or a chunked body (the writer sends it whole before what is written next).
+    boolean last = msg instanceof LastHttpContent || msg instanceof ChunkedInput<?>;
+    ctx.write(msg, promise);
+    if (!last || owed.isEmpty() || owed.peek().scrape() != null) {
+      return;
+    }
+    owed.poll();
+    boolean wrote = false;
+    while (!owed.isEmpty() && owed.peek().scrape() != null) {
+      ctx.write(owed.poll().scrape());
+      wrote = true;
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    releaseAll();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseAll();
+  }
+
+  /** Scrapes that will never be written. */
+  private void releaseAll() {
+    Owed next;
+    while ((next = owed.poll()) != null) {
+      if (next.scrape() != null) {
+        next.scrape().release();
+      }
+    }
+  }
+
+  /** The meters for GET; for HEAD the same headers without the body (RFC 9110 9.3.2). */
+  private FullHttpResponse answer(HttpMethod method) {
+    boolean head = HttpMethod.HEAD.equals(method);
+    if (!head && !HttpMethod.GET.equals(method)) {
+      FullHttpResponse refusal = text(HttpResponseStatus.METHOD_NOT_ALLOWED,
+          PATH + " answers GET and HEAD only", false);
+      refusal.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      return refusal;
+    }
+    return full(HttpResponseStatus.OK, CONTENT_TYPE,
+        metrics.scrape().getBytes(StandardCharsets.UTF_8), head);
+  }
+
+  static FullHttpResponse text(HttpResponseStatus status, String message, boolean head) {
+    return full(status, "text/plain; charset=utf-8",
+        (message + "\n").getBytes(StandardCharsets.UTF_8), head);
+  }
+
+  private static FullHttpResponse full(HttpResponseStatus status, String contentType,
+      byte[] body, boolean head) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return response;
+  }
+
+  /** The request target without its query, as the registry routes compare it. */
+  private static String path(String uri) {
+    int q = uri.indexOf('?');
+    return q < 0 ? uri : uri.substring(0, q);
+  }
+}

@@ -1,0 +1,249 @@
+package io.layerswarm.agent.metrics;
+
+import io.layerswarm.agent.cache.CachePolicy;
+import io.layerswarm.agent.mirror.BlobFetcher;
+import io.layerswarm.agent.mirror.TransferProgress;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The agent's meters, as Prometheus text on {@code GET /metrics}: requests answered, where blobs
+ * came from (the swarm, or the origin as a fallback), peer traffic, the cache and the transfers.
+ * The names are listed in {@code docs/metrics.md}.
+ *
+ * <p>{@link #scrape} runs on a Netty event loop, so no meter reads anything that can block: the
+ * counters are atomics, and what needs the blob store or the engine's torrents is handed in by
+ * the agent's timer ({@link #sampled}, {@link #cacheMeasured}). Every labelled series exists from
+ * the start, at 0, so that rates and alerts need no "absent" case. Thread-safe.
+ */
+public final class AgentMetrics implements AutoCloseable {
+  /** How a blob GET was answered. */
+  public enum BlobResult {
+    /** from the local store */
+    HIT,
+    /** streamed while a transfer (swarm, or origin fallback) brought it into the store */
+    MISS,
+    /** the upstream does not have it (404) */
+    NOT_FOUND,
+    /** any other error answer, a transfer that failed before the first byte included */
+    ERROR;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** How a manifest GET or HEAD was answered. */
+  public enum ManifestResult {
+    OK,
+    /** the upstream does not have it (404) */
+    NOT_FOUND,
+    /** any other error answer */
+    ERROR;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * What the agent's timer saw of the swarm engine and the transfers.
+   *
+   * @param torrents torrents the engine holds (downloads and seeds)
+   * @param peerConnections peer connections over all torrents
+   * @param uploadedBytes peer wire payload sent since start
+   * @param downloadedBytes peer wire payload received since start
+   * @param transfers blob transfers in progress
+   */
+  public record Sample(int torrents, int peerConnections, long uploadedBytes,
+      long downloadedBytes, List<TransferProgress> transfers) {
+    public Sample {
+      transfers = List.copyOf(transfers);
+    }
+  }
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<BlobResult, Counter> blobRequests = new EnumMap<>(BlobResult.class);
+  private final Map<ManifestResult, Counter> manifestRequests =
+      new EnumMap<>(ManifestResult.class);
+  private final Map<CachePolicy.Reason, Counter> evictions =
+      new EnumMap<>(CachePolicy.Reason.class);
+  private final Map<CachePolicy.Reason, Counter> evictedBytes =
+      new EnumMap<>(CachePolicy.Reason.class);
+  private final Counter requestEvictions;
+  private final Counter requestEvictedBytes;
+  private final Map<TransferProgress.Phase, AtomicInteger> transfers =
+      new EnumMap<>(TransferProgress.Phase.class);
+  private final AtomicLong torrents = new AtomicLong();
+  private final AtomicLong peerConnections = new AtomicLong();
+  private final AtomicLong uploadedBytes = new AtomicLong();
+  private final AtomicLong downloadedBytes = new AtomicLong();
+  private final AtomicLong cacheBytes = new AtomicLong();
+  private final AtomicLong cachedBlobs = new AtomicLong();
+  /**
+   * Held here because Micrometer keeps only a weak reference to a function meter's state object:
+   * without this, the fetcher's counters could read 0 after a collection.
+   */
+  private BlobFetcher fetcher;
+
+  public AgentMetrics() {
+    for (BlobResult result : BlobResult.values()) {
+      blobRequests.put(result, Counter.builder("agent.blob.requests")
+          .description("Blob GETs by result: hit (from the cache), miss (streamed while it was"
+              + " fetched), not_found, error")
+          .tag("result", result.label()).register(registry));
+    }
+    for (ManifestResult result : ManifestResult.values()) {
+      manifestRequests.put(result, Counter.builder("agent.manifest.requests")
+          .description("Manifest GETs and HEADs by result")
+          .tag("result", result.label()).register(registry));
+    }
+    for (CachePolicy.Reason reason : CachePolicy.Reason.values()) {
+      evictions.put(reason, evictionCounter(label(reason)));
+      evictedBytes.put(reason, evictedBytesCounter(label(reason)));
+    }
+    requestEvictions = evictionCounter("request");
+    requestEvictedBytes = evictedBytesCounter("request");
+    for (TransferProgress.Phase phase : TransferProgress.Phase.values()) {
+      AtomicInteger count = new AtomicInteger();
+      transfers.put(phase, count);
+      Gauge.builder("agent.transfers", count, AtomicInteger::get)
+          .description("Blob transfers in progress, by phase")
+          .tag("phase", phase.name().toLowerCase(Locale.ROOT)).register(registry);
+    }
+    Gauge.builder("agent.torrents", torrents, AtomicLong::get)
+        .description("Torrents the swarm engine holds (downloads and seeds)").register(registry);
+    Gauge.builder("agent.peer.connections", peerConnections, AtomicLong::get)
+        .description("Peer connections over all torrents").register(registry);
+    FunctionCounter.builder("agent.peer.uploaded.bytes", uploadedBytes, AtomicLong::get)
+        .description("Peer wire payload sent to other peers").baseUnit("bytes")
+        .register(registry);
+    FunctionCounter.builder("agent.peer.downloaded.bytes", downloadedBytes, AtomicLong::get)
+        .description("Peer wire payload received from other peers").baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("agent.cache.bytes", cacheBytes, AtomicLong::get)
+        .description("Bytes of verified blobs in the cache").baseUnit("bytes").register(registry);
+    Gauge.builder("agent.cached.blobs", cachedBlobs, AtomicLong::get)
+        .description("Verified blobs in the cache").register(registry);
+  }
+
+  /** Meters read from the fetcher's counters at scrape time (atomics). Call once. */
+  public void bindFetcher(BlobFetcher fetcher) {
+    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    FunctionCounter.builder("agent.swarm.bytes", fetcher, BlobFetcher::bytesFromSwarm)
+        .description("Bytes peers delivered to this agent's blob downloads").baseUnit("bytes")
+        .register(registry);
+    FunctionCounter.builder("agent.origin.fallback.bytes", fetcher,
+            BlobFetcher::bytesFromOrigin)
+        .description("Bytes copied from the origin registry because the swarm failed")
+        .baseUnit("bytes").register(registry);
+    fetches(fetcher, "swarm", BlobFetcher::blobsFromSwarm);
+    fetches(fetcher, "origin", BlobFetcher::blobsFromOrigin);
+    fetches(fetcher, "failed", BlobFetcher::failedFetches);
+    verificationFailures(fetcher, "swarm", BlobFetcher::swarmVerificationFailures);
+    verificationFailures(fetcher, "origin", BlobFetcher::originVerificationFailures);
+  }
+
+  /** {@code agent_draining}, read at scrape time; {@code draining} must not block. Call once. */
+  public void bindDrain(BooleanSupplier draining) {
+    Objects.requireNonNull(draining, "draining");
+    Gauge.builder("agent.draining", () -> draining.getAsBoolean() ? 1 : 0)
+        .description("1 while the agent drains (new registry requests get 503), else 0")
+        .register(registry);
+  }
+
+  public void blobRequest(BlobResult result) {
+    blobRequests.get(result).increment();
+  }
+
+  public void manifestRequest(ManifestResult result) {
+    manifestRequests.get(result).increment();
+  }
+
+  /** What the agent's timer saw; called from the timer thread only. */
+  public void sampled(Sample sample) {
+    torrents.set(sample.torrents());
+    peerConnections.set(sample.peerConnections());
+    uploadedBytes.set(sample.uploadedBytes());
+    downloadedBytes.set(sample.downloadedBytes());
+    Map<TransferProgress.Phase, Integer> byPhase = new EnumMap<>(TransferProgress.Phase.class);
+    for (TransferProgress transfer : sample.transfers()) {
+      byPhase.merge(transfer.phase(), 1, Integer::sum);
+    }
+    transfers.forEach((phase, count) -> count.set(byPhase.getOrDefault(phase, 0)));
+  }
+
+  /** The cache as the latest listing of the blob store found it. */
+  public void cacheMeasured(long bytes, long blobs) {
+    cacheBytes.set(bytes);
+    cachedBlobs.set(blobs);
+  }
+
+  /** A blob an admin evicted ({@code layerswarm evict}); 0 bytes if only its torrent went. */
+  public void evictedOnRequest(long bytes) {
+    requestEvictions.increment();
+    requestEvictedBytes.increment(bytes);
+  }
+
+  private Counter evictionCounter(String reason) {
+    return Counter.builder("agent.cache.evictions")
+        .description("Blobs evicted, by reason: idle, budget (the cache janitor), request (admin)")
+        .tag("reason", reason).register(registry);
+  }
+
+  private Counter evictedBytesCounter(String reason) {
+    return Counter.builder("agent.cache.evicted.bytes")
+        .description("Bytes evicted, by reason: idle, budget (the cache janitor), request (admin)")
+        .baseUnit("bytes").tag("reason", reason).register(registry);
+  }
+
+  /** Blobs the cache janitor removed. */
+  public void evicted(List<CachePolicy.Eviction> evicted) {
+    for (CachePolicy.Eviction eviction : evicted) {
+      evictions.get(eviction.reason()).increment();
+      evictedBytes.get(eviction.reason()).increment(eviction.sizeBytes());
+    }
+  }
+
+  /** Prometheus text, exposition format 0.0.4. Reads only memory: safe on an event loop. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    registry.close();
+  }
+
+  private void fetches(BlobFetcher fetcher, String result,
+      ToDoubleFunction<BlobFetcher> count) {
+    FunctionCounter.builder("agent.blob.fetches", fetcher, count)
+        .description("Blobs brought into the cache by where they came from (swarm; origin, as a"
+            + " fallback), or failed")
+        .tag("result", result).register(registry);
+  }
+
+  private void verificationFailures(BlobFetcher fetcher, String source,
+      ToDoubleFunction<BlobFetcher> count) {
+    FunctionCounter.builder("agent.verification.failures", fetcher, count)
+        .description("Blobs whose sha256 or size did not match their digest, by source")
+        .tag("source", source).register(registry);
+  }
+
+  private static String label(CachePolicy.Reason reason) {
+    return reason == CachePolicy.Reason.IDLE ? "idle" : "budget";
+  }
+}
