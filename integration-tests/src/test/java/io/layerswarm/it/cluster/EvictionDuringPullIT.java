@@ -165,7 +165,8 @@ class EvictionDuringPullIT {
                 triggerSweep(sweepTriggers, seeder, origin);
             } // else the periodic sweep (every 30 s) does it
         }
-        seederProcess.awaitOutput(Pattern.compile("evicted " + Pattern.quote(layer) + " \\(\\d+ bytes, idle\\)"),
+        seederProcess.awaitOutput(Pattern.compile(
+                "digest=\"" + Pattern.quote(layer) + "\".* - evicted \\(\\d+ bytes, idle\\)"),
                 Duration.ofSeconds(10));
         assertThat(ClusterBed.heldBlobs(work.resolve("seeder"))).doesNotContain(layer);
         double idleEvictions = ClusterBed.metric(ClusterBed.get(metrics), "seeder_evictions_total",
