@@ -24,8 +24,8 @@ import java.util.random.RandomGenerator;
  *       requesters a block, the first copy wins), so that a slow or stuck peer does not hold up
  *       the reader;
  *   <li>while someone reads a stream, the rest of the streaming window: the next {@code
- *       windowPieces} missing pieces from the reader's position, in order (pieces another peer
- *       started are left to it here);
+ *       windowPieces} missing pieces from the reader's position, rarest first, ties from a random
+ *       start (pieces another peer started are left to it here);
  *   <li>pieces this peer already started (finish pieces before starting new ones);
  *   <li>blocks whose request to another peer timed out, so that a stuck peer delays its blocks by
  *       the request timeout at most, not until the endgame;
@@ -71,13 +71,15 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   /** The same, as an array for lookups without boxing. */
   private final Progress<P>[] progress;
   private PieceBudget budget = PieceBudget.UNBOUNDED;
+  /** Step 2's candidates, reused: picks run often, on one loop. */
+  private final int[] windowScratch;
   private long readerPosition = -1;
   /** Blocks of missing pieces that are neither requested nor received. */
   private long freeBlocks;
 
   /**
    * @param have pieces already verified
-   * @param windowPieces length of the in-order streaming window, in pieces ({@code >= 0})
+   * @param windowPieces length of the streaming window, in pieces ({@code >= 0})
    * @param requestTimeout after this long another peer may be asked for a requested block
    */
   public StreamingRarestFirstPicker(TorrentGeometry geometry, BitSet have, int windowPieces,
@@ -90,6 +92,7 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     this.requestTimeoutMillis = requestTimeout.toMillis();
     this.urgentTimeoutMillis = Math.min(requestTimeoutMillis, URGENT_TIMEOUT.toMillis());
     this.windowPieces = windowPieces;
+    this.windowScratch = new int[Math.max(0, Math.min(windowPieces, geometry.pieceCount()))];
     this.random = random;
     int n = geometry.pieceCount();
     this.have = (BitSet) have.clone();
@@ -174,18 +177,10 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
         take(urgent, peer, out, max, now, Take.FREE); // On parole: one peer only.
       }
     }
-    // 2. The rest of the streaming window: the next windowPieces missing pieces from the reader,
-    // in order. Without a reader there is no window, so leechers spread out and trade (rarest
-    // first).
-    int window = urgent < 0 ? 0 : windowPieces;
-    int i = urgent;
-    for (int seen = 0; seen < window && i >= 0 && i < n && out.size() < max;
-        seen++, i = have.nextClearBit(i + 1)) {
-      Progress<P> p = progress[i];
-      boolean mine = p == null || (!p.hashing && (p.owner == null || p.owner.equals(peer)));
-      if (i != urgent && mine && mayPick(i, peerHas, allowed)) {
-        take(i, peer, out, max, now, Take.FREE);
-      }
+    // 2. The rest of the streaming window: the next windowPieces missing pieces after the
+    // reader's. Without a reader there is no window, so leechers spread out and trade.
+    if (urgent >= 0 && windowPieces > 1 && out.size() < max) {
+      pickWindow(urgent, peer, peerHas, allowed, out, max, now);
     }
     // 3. Pieces this peer owns or nobody owns.
     if (out.size() < max) {
@@ -226,6 +221,53 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
       takeRequested(peer, peerHas, allowed, out, max, now, Take.DUPLICATE);
     }
     return out;
+  }
+
+  /**
+   * Step 2: the window after the urgent piece, rarest first and, at equal availability, from a
+   * random start rather than in order. Hosts that stream the same blob at the same time then ask
+   * the seed for different pieces and trade them, instead of all asking it for the same next
+   * piece (which made a seed send each piece to every host). The reader still gets its next piece
+   * first (step 1), and the whole window before anything past it.
+   */
+  private void pickWindow(int urgent, P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out,
+      int max, long now) {
+    int n = geometry.pieceCount();
+    int[] window = windowScratch;
+    int size = 0;
+    int seen = 1; // the urgent piece
+    for (int i = have.nextClearBit(urgent + 1); i < n && seen < windowPieces;
+        i = have.nextClearBit(i + 1), seen++) {
+      Progress<P> p = progress[i];
+      boolean mine = p == null || (!p.hashing && (p.owner == null || p.owner.equals(peer)));
+      if (mine && mayPick(i, peerHas, allowed)) {
+        window[size++] = i;
+      }
+    }
+    if (size == 0) {
+      return;
+    }
+    int rotation = random.nextInt(size);
+    int level = -1;
+    while (out.size() < max) {
+      int next = Integer.MAX_VALUE;
+      for (int k = 0; k < size; k++) {
+        int a = availability[window[k]];
+        if (a > level && a < next) {
+          next = a;
+        }
+      }
+      if (next == Integer.MAX_VALUE) {
+        return;
+      }
+      level = next;
+      for (int k = 0; k < size && out.size() < max; k++) {
+        int i = window[rotation + k < size ? rotation + k : rotation + k - size];
+        if (availability[i] == level) {
+          take(i, peer, out, max, now, Take.FREE);
+        }
+      }
+    }
   }
 
   /** Steps 4 and 7: blocks requested from others, of pieces this peer may share. */
