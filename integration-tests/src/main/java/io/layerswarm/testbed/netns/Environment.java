@@ -24,7 +24,7 @@ final class Environment {
         env.put("skopeo", first("/usr/bin/skopeo", "--version"));
         env.put("docker_registry", first("/usr/bin/docker-registry", "--version"));
         env.put("agent_java_opts", o.javaOpts());
-        env.put("dist", o.dist().toString());
+        env.put("dist", shown(o.dist()));
         String launcher = all("cat", o.dist().resolve("bin/layerswarm").toString());
         env.put("launcher_jvm_flags", launcher == null ? "?" : launcher.lines().filter(l -> l.contains("exec "))
                 .findFirst().orElse("?").replaceAll(".*\\$\\{JAVA_OPTS:-\\}", "").replace("\\", "").strip());
@@ -42,6 +42,23 @@ final class Environment {
                 : "yes: " + dirty.lines().count() + " changed file(s) in daemon modules");
         env.put("namespace_prefix", o.nsPrefix());
         return env;
+    }
+
+    /**
+     * The path as a committed report may show it: relative to the working directory (the repo, when
+     * run by bench/swarm-bench) or to the home directory, never this machine's absolute path.
+     */
+    static String shown(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath();
+        if (abs.startsWith(cwd)) {
+            return cwd.relativize(abs).toString();
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        if (abs.startsWith(home)) {
+            return "~/" + home.relativize(abs);
+        }
+        return "<elsewhere>/" + abs.getFileName();
     }
 
     private static double memoryGib() {
