@@ -19,8 +19,7 @@ import java.util.random.RandomGenerator;
  *
  * <ol>
  *   <li>while someone reads a stream, the piece the reader waits for (the first missing piece
- *       at or after its position): all of its free blocks, whoever started it (unless this peer
- *       is a seed and another peer started it), and its blocks
+ *       at or after its position): all of its free blocks, whoever started it, and its blocks
  *       that another peer was asked for more than {@link #URGENT_TIMEOUT} ago (at most two
  *       requesters a block, the first copy wins), so that a slow or stuck peer does not hold up
  *       the reader;
@@ -171,10 +170,7 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
       Progress<P> p = progress[urgent];
       if (p == null) {
         take(urgent, peer, out, max, now, Take.FREE);
-      } else if (!p.hashing && !p.parole
-          && (p.owner == null || p.owner.equals(peer) || peerHas.cardinality() < n)) {
-        // A seed does not join a piece another peer fetches: with many hosts streaming at once
-        // the seed's upload is the bottleneck (docs/decisions.md, entry 10).
+      } else if (!p.hashing && !p.parole) {
         take(urgent, peer, out, max, now, Take.FREE);
         take(urgent, peer, out, max, now, Take.URGENT);
       } else if (!p.hashing && (p.owner == null || p.owner.equals(peer))) {

@@ -127,7 +127,7 @@ class StreamingRarestFirstPickerTest {
     assertThat(pieces(picker.pick("a", bits("0010"), 2, null))).containsExactly(2, 2);
     assertThat(picker.owner(2)).isEqualTo("a");
 
-    List<BlockRef> b = picker.pick("b", bits("0011"), 6, null);
+    List<BlockRef> b = picker.pick("b", bits("1111"), 6, null);
 
     assertThat(pieces(b)).as("the rest of piece 2 before the window's next piece")
         .containsExactly(2, 2, 3, 3, 3, 3);
@@ -141,33 +141,16 @@ class StreamingRarestFirstPickerTest {
     List<BlockRef> slow = picker.pick("slow", bits("100"), 10, null);
     assertThat(pieces(slow)).containsExactly(0, 0);
 
-    assertThat(pieces(picker.pick("b", bits("110"), 2, null)))
+    assertThat(pieces(picker.pick("b", bits("111"), 2, null)))
         .as("just asked: not yet").doesNotContain(0);
     clock.advance(StreamingRarestFirstPicker.URGENT_TIMEOUT);
 
-    assertThat(picker.pick("b", bits("110"), 10, null)).startsWith(slow.get(0), slow.get(1));
+    assertThat(picker.pick("b", bits("111"), 10, null)).startsWith(slow.get(0), slow.get(1));
     PiecePicker.Received<String> first = picker.received("b", slow.get(0));
     assertThat(first.wanted()).isTrue();
     assertThat(first.cancel()).containsExactly("slow");
-    assertThat(picker.pick("c", bits("110"), 10, null))
+    assertThat(picker.pick("c", bits("111"), 10, null))
         .as("at most two requesters per block").doesNotContain(slow.get(1));
-  }
-
-  @Test
-  void aSeedStartsTheReadersPieceButDoesNotJoinOneAnotherPeerStarted() {
-    var picker = picker("000", "111", 2, 3);
-    picker.setReaderPosition(0);
-    assertThat(pieces(picker.pick("leecher", bits("100"), 1, null))).containsExactly(0);
-    clock.advance(StreamingRarestFirstPicker.URGENT_TIMEOUT);
-
-    List<Integer> picked = pieces(picker.pick("seed", bits("111"), 10, null));
-    // Piece 0 only after every piece nobody started (its free block, then the endgame copy).
-    assertThat(picked.subList(0, 4)).containsOnly(1, 2);
-    assertThat(picked.subList(4, picked.size())).containsOnly(0);
-
-    var fresh = picker("000", "111", 2, 3);
-    fresh.setReaderPosition(0);
-    assertThat(pieces(fresh.pick("seed", bits("111"), 2, null))).containsExactly(0, 0);
   }
 
   @Test
