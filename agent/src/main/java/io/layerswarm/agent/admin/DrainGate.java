@@ -1,5 +1,6 @@
 package io.layerswarm.agent.admin;
 
+import io.layerswarm.agent.http.OwedAnswers;
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.server.ErrorBody;
 import io.layerswarm.registry.server.ErrorCode;
@@ -16,10 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.stream.ChunkedInput;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
 import java.util.Optional;
 
 /**
@@ -35,12 +33,9 @@ final class DrainGate extends ChannelDuplexHandler {
       + " or pull from another mirror or the origin";
   private static final String API_VERSION_HEADER = "Docker-Distribution-Api-Version";
 
-  /** A request waiting for its answer: passed on (refusal null) or refused by the gate. */
-  private record Pending(Optional<Digest> blob, FullHttpResponse refusal) {}
-
   private final Drain drain;
-  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-  private boolean inactive;
+  /** Requests passed on, by the blob they read, and refusals waiting for their turn. */
+  private final OwedAnswers<Optional<Digest>> owed = new OwedAnswers<>();
 
   DrainGate(Drain drain) {
     this.drain = drain;
@@ -56,42 +51,18 @@ final class DrainGate extends ChannelDuplexHandler {
       boolean head = HttpMethod.HEAD.equals(request.method());
       ReferenceCountUtil.release(msg);
       drain.refused();
-      FullHttpResponse refusal = refusal(head);
-      if (pending.isEmpty()) {
-        ctx.writeAndFlush(refusal);
-      } else {
-        pending.add(new Pending(Optional.empty(), refusal));
-      }
+      owed.answer(ctx, refusal(head));
       return;
     }
     Optional<Digest> blob = blobRead(request);
-    pending.add(new Pending(blob, null));
+    owed.passedOn(blob);
     drain.responseStarted(blob);
     ctx.fireChannelRead(msg);
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    // The last part of an answer: a full response, the empty last content after a file region,
-    // or a chunked body (its promise completes when all of it is written).
-    boolean last = msg instanceof LastHttpContent || msg instanceof ChunkedInput<?>;
-    if (!last || pending.isEmpty() || pending.peek().refusal() != null) {
-      ctx.write(msg, promise);
-      return;
-    }
-    Pending answered = pending.poll();
-    ChannelPromise done = promise.unvoid();
-    done.addListener(f -> drain.responseEnded(answered.blob()));
-    ctx.write(msg, done);
-    // Refusals queued behind this answer go out now, in order.
-    boolean wrote = false;
-    while (!pending.isEmpty() && pending.peek().refusal() != null) {
-      ctx.write(pending.poll().refusal());
-      wrote = true;
-    }
-    if (wrote) {
-      ctx.flush();
-    }
+    owed.write(ctx, msg, promise, drain::responseEnded);
   }
 
   @Override
@@ -107,18 +78,7 @@ final class DrainGate extends ChannelDuplexHandler {
 
   /** Answers that will never be written: no longer in progress. */
   private void releaseAll() {
-    if (inactive) {
-      return;
-    }
-    inactive = true;
-    Pending p;
-    while ((p = pending.poll()) != null) {
-      if (p.refusal() != null) {
-        p.refusal().release();
-      } else {
-        drain.responseEnded(p.blob());
-      }
-    }
+    owed.abandonAll(drain::responseEnded);
   }
 
   /** The digest of a blob GET, the only request that reads a cached blob. */

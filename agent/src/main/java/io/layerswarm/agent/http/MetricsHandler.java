@@ -12,11 +12,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.stream.ChunkedInput;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 
 /**
  * Answers {@code GET} and {@code HEAD /metrics} with the agent's meters as Prometheus text
@@ -32,13 +29,8 @@ final class MetricsHandler extends ChannelDuplexHandler {
   static final String PATH = "/metrics";
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  /** An answer owed on this connection: by the handlers after this one, or a scrape's. */
-  private record Owed(FullHttpResponse scrape) {}
-
-  private static final Owed PASSED_ON = new Owed(null);
-
   private final AgentMetrics metrics;
-  private final ArrayDeque<Owed> owed = new ArrayDeque<>();
+  private final OwedAnswers<Void> owed = new OwedAnswers<>();
 
   MetricsHandler(AgentMetrics metrics) {
     this.metrics = metrics;
@@ -51,38 +43,18 @@ final class MetricsHandler extends ChannelDuplexHandler {
       return;
     }
     if (!PATH.equals(path(request.uri()))) {
-      owed.add(PASSED_ON);
+      owed.passedOn(null);
       ctx.fireChannelRead(msg);
       return;
     }
     HttpMethod method = request.method();
     ReferenceCountUtil.release(msg);
-    FullHttpResponse answer = answer(method);
-    if (owed.isEmpty()) {
-      ctx.writeAndFlush(answer);
-    } else {
-      owed.add(new Owed(answer));
-    }
+    owed.answer(ctx, answer(method));
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    // The last part of an answer from behind: a full response, the empty last content after a
-    // file region, or a chunked body (the writer sends it whole before what is written next).
-    boolean last = msg instanceof LastHttpContent || msg instanceof ChunkedInput<?>;
-    ctx.write(msg, promise);
-    if (!last || owed.isEmpty() || owed.peek().scrape() != null) {
-      return;
-    }
-    owed.poll();
-    boolean wrote = false;
-    while (!owed.isEmpty() && owed.peek().scrape() != null) {
-      ctx.write(owed.poll().scrape());
-      wrote = true;
-    }
-    if (wrote) {
-      ctx.flush();
-    }
+    owed.write(ctx, msg, promise, null);
   }
 
   @Override
@@ -98,12 +70,7 @@ final class MetricsHandler extends ChannelDuplexHandler {
 
   /** Scrapes that will never be written. */
   private void releaseAll() {
-    Owed next;
-    while ((next = owed.poll()) != null) {
-      if (next.scrape() != null) {
-        next.scrape().release();
-      }
-    }
+    owed.abandonAll(null);
   }
 
   /** The meters for GET; for HEAD the same headers without the body (RFC 9110 9.3.2). */
