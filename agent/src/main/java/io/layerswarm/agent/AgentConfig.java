@@ -13,8 +13,8 @@ import java.util.Optional;
  * rejects bad values with a message naming the key ({@code agent.<component>}).
  *
  * @param listen registry API address for the local container runtimes (default 127.0.0.1:5050)
- * @param peerListen BitTorrent peer address; port 0 picks a free port (default all interfaces,
- *     port 0)
+ * @param peerListen BitTorrent peer address; port 0 picks a free port (default all interfaces, port
+ *     0)
  * @param dataDir holds {@code blobs/} (the blob store), {@code partial/} (swarm downloads not yet
  *     verified) and {@code torrents/} (metainfo of cached blobs, for seeding after a restart)
  * @param trackers tracker base URLs such as {@code http://127.0.0.1:6969}, tried in order; the
@@ -35,8 +35,8 @@ import java.util.Optional;
  * @param cacheTimeToIdle a blob nobody read and no peer downloaded for this long is evicted; zero
  *     for never (default)
  * @param metricsListen a second address that serves only {@code GET /metrics}, for Prometheus to
- *     scrape a host whose {@code listen} is loopback; empty for none (default: {@code /metrics}
- *     is on {@code listen} only)
+ *     scrape a host whose {@code listen} is loopback; empty for none (default: {@code /metrics} is
+ *     on {@code listen} only)
  */
 public record AgentConfig(
     InetSocketAddress listen,
@@ -79,8 +79,8 @@ public record AgentConfig(
       throw new IllegalArgumentException("agent.swarmDeadline must be positive: " + swarmDeadline);
     }
     if (uploadBytesPerSecond < 0) {
-      throw new IllegalArgumentException("agent.uploadBytesPerSecond must be >= 0 (0 = no limit): "
-          + uploadBytesPerSecond);
+      throw new IllegalArgumentException(
+          "agent.uploadBytesPerSecond must be >= 0 (0 = no limit): " + uploadBytesPerSecond);
     }
     if (downloadBytesPerSecond < 0) {
       throw new IllegalArgumentException(
@@ -88,22 +88,24 @@ public record AgentConfig(
     }
     require(adminSocket, "agent.adminSocket");
     if (cacheMaxBytes < 0) {
-      throw new IllegalArgumentException("agent.cacheMaxBytes must be >= 0 (0 = no budget): "
-          + cacheMaxBytes);
+      throw new IllegalArgumentException(
+          "agent.cacheMaxBytes must be >= 0 (0 = no budget): " + cacheMaxBytes);
     }
     if (cacheHighWatermarkPercent < 1 || cacheHighWatermarkPercent > 100) {
-      throw new IllegalArgumentException("agent.cacheHighWatermarkPercent must be 1..100: "
-          + cacheHighWatermarkPercent);
+      throw new IllegalArgumentException(
+          "agent.cacheHighWatermarkPercent must be 1..100: " + cacheHighWatermarkPercent);
     }
     if (cacheLowWatermarkPercent < 0 || cacheLowWatermarkPercent > cacheHighWatermarkPercent) {
-      throw new IllegalArgumentException("agent.cacheLowWatermarkPercent must be 0.."
-          + cacheHighWatermarkPercent + " (at most agent.cacheHighWatermarkPercent): "
-          + cacheLowWatermarkPercent);
+      throw new IllegalArgumentException(
+          "agent.cacheLowWatermarkPercent must be 0.."
+              + cacheHighWatermarkPercent
+              + " (at most agent.cacheHighWatermarkPercent): "
+              + cacheLowWatermarkPercent);
     }
     require(cacheTimeToIdle, "agent.cacheTimeToIdle");
     if (cacheTimeToIdle.isNegative()) {
-      throw new IllegalArgumentException("agent.cacheTimeToIdle must be >= 0 (0 = never): "
-          + cacheTimeToIdle);
+      throw new IllegalArgumentException(
+          "agent.cacheTimeToIdle must be >= 0 (0 = never): " + cacheTimeToIdle);
     }
     require(metricsListen, "agent.metricsListen");
     if (metricsListen.isPresent()) {
@@ -113,8 +115,10 @@ public record AgentConfig(
       }
       // Port 0 picks a free port for each, so only a fixed port can clash.
       if (metrics.getPort() != 0 && metrics.equals(listen)) {
-        throw new IllegalArgumentException("agent.metricsListen must differ from agent.listen ("
-            + listen + "), which serves /metrics already");
+        throw new IllegalArgumentException(
+            "agent.metricsListen must differ from agent.listen ("
+                + listen
+                + "), which serves /metrics already");
       }
     }
   }
@@ -123,12 +127,29 @@ public record AgentConfig(
    * The settings without the cache keys and {@code metricsListen}: no cache budget, watermarks
    * 90/75 %, no time to idle, {@code /metrics} on {@code listen} only.
    */
-  public AgentConfig(InetSocketAddress listen, InetSocketAddress peerListen, Path dataDir,
-      List<URI> trackers, Duration swarmDeadline, long uploadBytesPerSecond,
-      long downloadBytesPerSecond, Optional<Path> adminSocket) {
-    this(listen, peerListen, dataDir, trackers, swarmDeadline, uploadBytesPerSecond,
-        downloadBytesPerSecond, adminSocket, 0, DEFAULT_CACHE_HIGH_WATERMARK_PERCENT,
-        DEFAULT_CACHE_LOW_WATERMARK_PERCENT, Duration.ZERO, Optional.empty());
+  public AgentConfig(
+      InetSocketAddress listen,
+      InetSocketAddress peerListen,
+      Path dataDir,
+      List<URI> trackers,
+      Duration swarmDeadline,
+      long uploadBytesPerSecond,
+      long downloadBytesPerSecond,
+      Optional<Path> adminSocket) {
+    this(
+        listen,
+        peerListen,
+        dataDir,
+        trackers,
+        swarmDeadline,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        adminSocket,
+        0,
+        DEFAULT_CACHE_HIGH_WATERMARK_PERCENT,
+        DEFAULT_CACHE_LOW_WATERMARK_PERCENT,
+        Duration.ZERO,
+        Optional.empty());
   }
 
   /**
@@ -137,58 +158,136 @@ public record AgentConfig(
    * metrics address.
    */
   public static AgentConfig defaults(Path dataDir, List<URI> trackers) {
-    return new AgentConfig(DEFAULT_LISTEN, new InetSocketAddress(0), dataDir, trackers,
-        DEFAULT_SWARM_DEADLINE, 0, 0, Optional.empty());
+    return new AgentConfig(
+        DEFAULT_LISTEN,
+        new InetSocketAddress(0),
+        dataDir,
+        trackers,
+        DEFAULT_SWARM_DEADLINE,
+        0,
+        0,
+        Optional.empty());
   }
 
   public AgentConfig withListen(InetSocketAddress value) {
-    return new AgentConfig(value, peerListen, dataDir, trackers, swarmDeadline,
-        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+    return new AgentConfig(
+        value,
+        peerListen,
+        dataDir,
+        trackers,
+        swarmDeadline,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        adminSocket,
+        cacheMaxBytes,
+        cacheHighWatermarkPercent,
+        cacheLowWatermarkPercent,
+        cacheTimeToIdle,
         metricsListen);
   }
 
   public AgentConfig withPeerListen(InetSocketAddress value) {
-    return new AgentConfig(listen, value, dataDir, trackers, swarmDeadline,
-        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+    return new AgentConfig(
+        listen,
+        value,
+        dataDir,
+        trackers,
+        swarmDeadline,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        adminSocket,
+        cacheMaxBytes,
+        cacheHighWatermarkPercent,
+        cacheLowWatermarkPercent,
+        cacheTimeToIdle,
         metricsListen);
   }
 
   public AgentConfig withSwarmDeadline(Duration value) {
-    return new AgentConfig(listen, peerListen, dataDir, trackers, value,
-        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+    return new AgentConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackers,
+        value,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        adminSocket,
+        cacheMaxBytes,
+        cacheHighWatermarkPercent,
+        cacheLowWatermarkPercent,
+        cacheTimeToIdle,
         metricsListen);
   }
 
   public AgentConfig withRateLimits(long uploadPerSecond, long downloadPerSecond) {
-    return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
-        uploadPerSecond, downloadPerSecond, adminSocket,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+    return new AgentConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackers,
+        swarmDeadline,
+        uploadPerSecond,
+        downloadPerSecond,
+        adminSocket,
+        cacheMaxBytes,
+        cacheHighWatermarkPercent,
+        cacheLowWatermarkPercent,
+        cacheTimeToIdle,
         metricsListen);
   }
 
   public AgentConfig withAdminSocket(Optional<Path> value) {
-    return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
-        uploadBytesPerSecond, downloadBytesPerSecond, value,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+    return new AgentConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackers,
+        swarmDeadline,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        value,
+        cacheMaxBytes,
+        cacheHighWatermarkPercent,
+        cacheLowWatermarkPercent,
+        cacheTimeToIdle,
         metricsListen);
   }
 
   /** The cache keys: budget in bytes (0 = none), watermarks in percent, time to idle (0 = off). */
-  public AgentConfig withCache(long maxBytes, int highWatermarkPercent, int lowWatermarkPercent,
-      Duration timeToIdle) {
-    return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
-        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket, maxBytes, highWatermarkPercent,
-        lowWatermarkPercent, timeToIdle, metricsListen);
+  public AgentConfig withCache(
+      long maxBytes, int highWatermarkPercent, int lowWatermarkPercent, Duration timeToIdle) {
+    return new AgentConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackers,
+        swarmDeadline,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        adminSocket,
+        maxBytes,
+        highWatermarkPercent,
+        lowWatermarkPercent,
+        timeToIdle,
+        metricsListen);
   }
 
   /** A second address serving only {@code /metrics}; empty for none. */
   public AgentConfig withMetricsListen(Optional<InetSocketAddress> value) {
-    return new AgentConfig(listen, peerListen, dataDir, trackers, swarmDeadline,
-        uploadBytesPerSecond, downloadBytesPerSecond, adminSocket,
-        cacheMaxBytes, cacheHighWatermarkPercent, cacheLowWatermarkPercent, cacheTimeToIdle,
+    return new AgentConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackers,
+        swarmDeadline,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        adminSocket,
+        cacheMaxBytes,
+        cacheHighWatermarkPercent,
+        cacheLowWatermarkPercent,
+        cacheTimeToIdle,
         value);
   }
 
@@ -211,13 +310,14 @@ public record AgentConfig(
   private static URI trackerBase(URI uri, String key) {
     require(uri, key);
     String scheme = uri.getScheme();
-    if (!uri.isAbsolute() || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+    if (!uri.isAbsolute()
+        || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
         || uri.getHost() == null) {
       throw new IllegalArgumentException(key + " must be an http(s) URL with a host: " + uri);
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException(key + " must be a base URL without query or fragment: "
-          + uri);
+      throw new IllegalArgumentException(
+          key + " must be a base URL without query or fragment: " + uri);
     }
     String text = uri.toString();
     while (text.endsWith("/")) {

@@ -19,6 +19,7 @@ import io.layerswarm.agent.mirror.EngineSwarm;
 import io.layerswarm.agent.mirror.PullThroughMirror;
 import io.layerswarm.agent.mirror.Swarm;
 import io.layerswarm.agent.mirror.TrackerMetainfoSource;
+import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.registry.store.FileBlobStore;
@@ -31,7 +32,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.layerswarm.registry.Digest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -50,7 +50,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,32 +63,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-host agent: a registry mirror on {@link AgentConfig#listen()} for the local container
- * runtimes, whose blobs come from the swarm (origin as fallback) and stay seeded. Start with
- * {@link #start}; {@link #close} stops everything it started. Thread-safe.
+ * runtimes, whose blobs come from the swarm (origin as fallback) and stay seeded. Start with {@link
+ * #start}; {@link #close} stops everything it started. Thread-safe.
  */
 public final class AgentServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
 
   /** Reported by the admin API. */
   public static final String VERSION = "0.1.0";
+
   /** Sent on every upstream and tracker request, so origin logs tell agents apart. */
   public static final String USER_AGENT = "layerswarm-agent/" + VERSION;
 
   /** Threads for upstream calls and file system lookups; more requests queue, then get 503. */
   private static final int BLOCKING_THREADS = 8;
+
   /** Threads for origin copies and store adoption. */
   private static final int TRANSFER_THREADS = 4;
+
   private static final int QUEUE_LENGTH = 1024;
   private static final int HTTP_THREADS = 2;
+
   /** Responses streaming blobs that are still arriving, at once; more get 503. */
   private static final int STREAM_THREADS = 128;
+
   /** How often the cache janitor runs at most apart (also after each new blob). */
   private static final Duration JANITOR_PERIOD = Duration.ofSeconds(30);
+
   /**
    * How often the cache gauges list the store at most apart (also after each new blob and each
    * janitor eviction; admin evictions show at the next listing).
    */
   private static final Duration CACHE_USAGE_PERIOD = Duration.ofSeconds(10);
+
   private static final Duration CLOSE_QUIET_PERIOD = Duration.ZERO;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -102,14 +108,22 @@ public final class AgentServer implements AutoCloseable {
   private final PeerTraffic traffic;
   private final InstantSource clock;
   private final Instant startedAt;
+
   /** Admin: drain and evict (set once in {@link #start}, before the agent is returned). */
   private Drain drain;
+
   private Evictor evictor;
   private boolean closed;
 
-  private AgentServer(List<AutoCloseable> resources, Channel serverChannel,
-      Optional<Channel> metricsChannel, SwarmEngine engine, BlobStore store, BlobFetcher fetcher,
-      PeerTraffic traffic, InstantSource clock) {
+  private AgentServer(
+      List<AutoCloseable> resources,
+      Channel serverChannel,
+      Optional<Channel> metricsChannel,
+      SwarmEngine engine,
+      BlobStore store,
+      BlobFetcher fetcher,
+      PeerTraffic traffic,
+      InstantSource clock) {
     this.resources = resources;
     this.serverChannel = serverChannel;
     this.metricsChannel = metricsChannel;
@@ -127,8 +141,8 @@ public final class AgentServer implements AutoCloseable {
    * alone on {@link AgentConfig#metricsListen()} and the admin API on {@link
    * AgentConfig#adminSocket()} if those are configured.
    *
-   * @throws IOException if the data directory, the peer port, the API port, the metrics port or
-   *     the admin socket cannot be used
+   * @throws IOException if the data directory, the peer port, the API port, the metrics port or the
+   *     admin socket cannot be used
    */
   public static AgentServer start(AgentConfig config, Upstreams upstreams) throws IOException {
     List<AutoCloseable> started = new ArrayList<>();
@@ -141,68 +155,117 @@ public final class AgentServer implements AutoCloseable {
       // <data>/blobs/sha256/<hex>, with its temp files in <data>/tmp: the same file system as
       // <data>/partial, so adopting a finished swarm download is a rename.
       BlobStore store = new FileBlobStore(config.dataDir());
-      SwarmEngine engine = SwarmEngine.start(new EngineConfig(config.peerListen(), null,
-          config.uploadBytesPerSecond(), config.downloadBytesPerSecond(), 50, 1000,
-          Duration.ofSeconds(30), Map.of()));
+      SwarmEngine engine =
+          SwarmEngine.start(
+              new EngineConfig(
+                  config.peerListen(),
+                  null,
+                  config.uploadBytesPerSecond(),
+                  config.downloadBytesPerSecond(),
+                  50,
+                  1000,
+                  Duration.ofSeconds(30),
+                  Map.of()));
       started.add(engine);
 
       ThreadPoolExecutor blocking = pool("agent-blocking-%d", BLOCKING_THREADS);
       started.add(blocking::shutdownNow);
       ThreadPoolExecutor transfers = pool("agent-transfer-%d", TRANSFER_THREADS);
       started.add(transfers::shutdownNow);
-      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-          new ThreadFactoryBuilder().setNameFormat("agent-timer").setDaemon(true).build());
+      ScheduledExecutorService timer =
+          Executors.newSingleThreadScheduledExecutor(
+              new ThreadFactoryBuilder().setNameFormat("agent-timer").setDaemon(true).build());
       started.add(timer::shutdownNow);
 
       List<java.net.URI> announce = config.announceUrls();
       Swarm swarm = new EngineSwarm(engine);
       CacheSeeder seeder = new CacheSeeder(store, swarm, torrents, announce);
       int seeded = seeder.reseedCached();
-      HttpClient http = HttpClient.newBuilder()
-          .connectTimeout(min(config.swarmDeadline(), Duration.ofSeconds(5)))
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
-      TrackerMetainfoSource metainfo = new TrackerMetainfoSource(http, config.trackers(),
-          config.swarmDeadline(), USER_AGENT);
-      BlobFetcher fetcher = new BlobFetcher(store, metainfo, swarm, seeder, transfers,
-          Clock.systemUTC(), partial, announce, config.swarmDeadline());
+      HttpClient http =
+          HttpClient.newBuilder()
+              .connectTimeout(min(config.swarmDeadline(), Duration.ofSeconds(5)))
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .build();
+      TrackerMetainfoSource metainfo =
+          new TrackerMetainfoSource(http, config.trackers(), config.swarmDeadline(), USER_AGENT);
+      BlobFetcher fetcher =
+          new BlobFetcher(
+              store,
+              metainfo,
+              swarm,
+              seeder,
+              transfers,
+              Clock.systemUTC(),
+              partial,
+              announce,
+              config.swarmDeadline());
       PeerTraffic traffic = new PeerTraffic();
       AgentMetrics metrics = new AgentMetrics();
       started.add(metrics);
       long tick = tickPeriod(config.swarmDeadline()).toMillis();
-      timer.scheduleAtFixedRate(() -> {
-        try {
-          fetcher.tick();
-        } catch (RuntimeException e) {
-          log.error("checking swarm deadlines failed", e);
-        }
-        // Caught too: an exception would cancel this task, deadlines included.
-        try {
-          metrics.sampled(sample(engine.torrents(), traffic, fetcher));
-        } catch (RuntimeException e) {
-          log.error("sampling the swarm for /metrics failed", e);
-        }
-      }, tick, tick, TimeUnit.MILLISECONDS);
+      timer.scheduleAtFixedRate(
+          () -> {
+            try {
+              fetcher.tick();
+            } catch (RuntimeException e) {
+              log.error("checking swarm deadlines failed", e);
+            }
+            // Caught too: an exception would cancel this task, deadlines included.
+            try {
+              metrics.sampled(sample(engine.torrents(), traffic, fetcher));
+            } catch (RuntimeException e) {
+              log.error("sampling the swarm for /metrics failed", e);
+            }
+          },
+          tick,
+          tick,
+          TimeUnit.MILLISECONDS);
       Runnable measureCache = scheduleCacheUsage(timer, fetcher, store, metrics);
 
       BlobLeases leases = new BlobLeases();
-      CachePolicy cachePolicy = new CachePolicy(config.cacheMaxBytes(),
-          config.cacheHighWatermarkPercent(), config.cacheLowWatermarkPercent(),
-          config.cacheTimeToIdle());
+      CachePolicy cachePolicy =
+          new CachePolicy(
+              config.cacheMaxBytes(),
+              config.cacheHighWatermarkPercent(),
+              config.cacheLowWatermarkPercent(),
+              config.cacheTimeToIdle());
       if (cachePolicy.maxBytes() > 0 || !cachePolicy.timeToIdle().isZero()) {
-        scheduleJanitor(timer, fetcher, new CacheJanitor(store, swarm, engine::torrents, seeder,
-            leases, fetcher, cachePolicy, InstantSource.system()), evicted -> {
+        scheduleJanitor(
+            timer,
+            fetcher,
+            new CacheJanitor(
+                store,
+                swarm,
+                engine::torrents,
+                seeder,
+                leases,
+                fetcher,
+                cachePolicy,
+                InstantSource.system()),
+            evicted -> {
               metrics.evicted(evicted);
               if (!evicted.isEmpty()) {
                 measureCache.run();
               }
             });
       }
-      PullThroughMirror mirror = new PullThroughMirror(upstreams, store, fetcher, blocking,
-          PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES, leases, InstantSource.system());
-      ThreadPoolExecutor streams = new ThreadPoolExecutor(0, STREAM_THREADS, 30, TimeUnit.SECONDS,
-          new SynchronousQueue<>(),
-          new ThreadFactoryBuilder().setNameFormat("agent-stream-%d").setDaemon(true).build());
+      PullThroughMirror mirror =
+          new PullThroughMirror(
+              upstreams,
+              store,
+              fetcher,
+              blocking,
+              PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES,
+              leases,
+              InstantSource.system());
+      ThreadPoolExecutor streams =
+          new ThreadPoolExecutor(
+              0,
+              STREAM_THREADS,
+              30,
+              TimeUnit.SECONDS,
+              new SynchronousQueue<>(),
+              new ThreadFactoryBuilder().setNameFormat("agent-stream-%d").setDaemon(true).build());
       started.add(streams::shutdownNow);
       EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
       started.add(() -> shutdown(acceptor));
@@ -216,13 +279,14 @@ public final class AgentServer implements AutoCloseable {
       metrics.bindDrain(drain::draining);
       Channel server;
       try {
-        server = new ServerBootstrap()
-            .group(acceptor, workers)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(drain.wrap(new RegistryChannelInitializer(mirror, streams, metrics)))
-            .bind(config.listen())
-            .sync()
-            .channel();
+        server =
+            new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(drain.wrap(new RegistryChannelInitializer(mirror, streams, metrics)))
+                .bind(config.listen())
+                .sync()
+                .channel();
       } catch (Exception e) {
         throw new IOException("agent.listen: cannot bind " + config.listen() + ": " + e, e);
       }
@@ -232,13 +296,14 @@ public final class AgentServer implements AutoCloseable {
         InetSocketAddress address = config.metricsListen().get();
         Channel channel;
         try {
-          channel = new ServerBootstrap()
-              .group(acceptor, workers)
-              .channel(NioServerSocketChannel.class)
-              .childHandler(new MetricsChannelInitializer(metrics))
-              .bind(address)
-              .sync()
-              .channel();
+          channel =
+              new ServerBootstrap()
+                  .group(acceptor, workers)
+                  .channel(NioServerSocketChannel.class)
+                  .childHandler(new MetricsChannelInitializer(metrics))
+                  .bind(address)
+                  .sync()
+                  .channel();
         } catch (Exception e) {
           throw new IOException("agent.metrics-listen: cannot bind " + address + ": " + e, e);
         }
@@ -247,17 +312,36 @@ public final class AgentServer implements AutoCloseable {
         log.info("agent serving /metrics alone on {}", channel.localAddress());
       }
 
-      log.info("agent serving the registry API on {}, peers on {}, {} tracker(s), seeding {}"
-              + " cached blob(s), upstreams {}", server.localAddress(), engine.listenAddress(),
-          config.trackers().size(), seeded, upstreams);
-      AgentServer agent = new AgentServer(started, server, metricsServer, engine, store, fetcher,
-          traffic, InstantSource.system());
+      log.info(
+          "agent serving the registry API on {}, peers on {}, {} tracker(s), seeding {}"
+              + " cached blob(s), upstreams {}",
+          server.localAddress(),
+          engine.listenAddress(),
+          config.trackers().size(),
+          seeded,
+          upstreams);
+      AgentServer agent =
+          new AgentServer(
+              started,
+              server,
+              metricsServer,
+              engine,
+              store,
+              fetcher,
+              traffic,
+              InstantSource.system());
       agent.drain = drain;
-      agent.evictor = new Evictor(store, torrents, engine, fetcher::transfers, drain::readers,
-          evicted -> {
-            metrics.evictedOnRequest(evicted.blobBytes());
-            measureCache.run();
-          });
+      agent.evictor =
+          new Evictor(
+              store,
+              torrents,
+              engine,
+              fetcher::transfers,
+              drain::readers,
+              evicted -> {
+                metrics.evictedOnRequest(evicted.blobBytes());
+                measureCache.run();
+              });
       if (config.adminSocket().isPresent()) {
         // Added to the same list, so it closes first and a failure here closes everything.
         started.add(AdminServer.start(config.adminSocket().get(), agent.adminView()));
@@ -300,8 +384,12 @@ public final class AgentServer implements AutoCloseable {
   public AgentStats stats() {
     try {
       CacheUsage usage = CacheUsage.of(store);
-      return new AgentStats(usage.bytes(), usage.blobs(), fetcher.transfers(),
-          fetcher.bytesFromSwarm(), fetcher.bytesFromOrigin());
+      return new AgentStats(
+          usage.bytes(),
+          usage.blobs(),
+          fetcher.transfers(),
+          fetcher.bytesFromSwarm(),
+          fetcher.bytesFromOrigin());
     } catch (IOException e) {
       throw new UncheckedIOException("listing the agent's blob store failed", e);
     }
@@ -321,15 +409,19 @@ public final class AgentServer implements AutoCloseable {
   }
 
   /** What {@code /metrics} shows of the engine and the transfers; read on the timer. */
-  private static AgentMetrics.Sample sample(Collection<Torrent> torrents, PeerTraffic traffic,
-      BlobFetcher fetcher) {
+  private static AgentMetrics.Sample sample(
+      Collection<Torrent> torrents, PeerTraffic traffic, BlobFetcher fetcher) {
     int peers = 0;
     for (Torrent torrent : torrents) {
       peers += torrent.connectedPeers();
     }
     PeerTraffic.Totals moved = traffic.sample(torrents);
-    return new AgentMetrics.Sample(torrents.size(), peers, moved.uploadedBytes(),
-        moved.downloadedBytes(), fetcher.transfers());
+    return new AgentMetrics.Sample(
+        torrents.size(),
+        peers,
+        moved.uploadedBytes(),
+        moved.downloadedBytes(),
+        fetcher.transfers());
   }
 
   /** What the admin API reports; {@link #stats} lists the store, on the admin executor. */
@@ -339,9 +431,17 @@ public final class AgentServer implements AutoCloseable {
       public AgentSnapshot snapshot() {
         AgentStats stats = stats();
         PeerTraffic.Totals moved = traffic.sample(engine.torrents());
-        return new AgentSnapshot(VERSION, Duration.between(startedAt, clock.instant()),
-            stats.cacheBytes(), stats.cachedBlobs(), stats.transfers(), stats.bytesFromSwarm(),
-            stats.bytesFromOrigin(), moved.uploadedBytes(), moved.downloadedBytes(), address(),
+        return new AgentSnapshot(
+            VERSION,
+            Duration.between(startedAt, clock.instant()),
+            stats.cacheBytes(),
+            stats.cachedBlobs(),
+            stats.transfers(),
+            stats.bytesFromSwarm(),
+            stats.bytesFromOrigin(),
+            moved.uploadedBytes(),
+            moved.downloadedBytes(),
+            address(),
             engine.listenAddress());
       }
 
@@ -387,12 +487,18 @@ public final class AgentServer implements AutoCloseable {
   }
 
   private static void shutdown(EventLoopGroup group) {
-    group.shutdownGracefully(CLOSE_QUIET_PERIOD.toMillis(), CLOSE_TIMEOUT.toMillis(),
-        TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT.toMillis());
+    group
+        .shutdownGracefully(
+            CLOSE_QUIET_PERIOD.toMillis(), CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(CLOSE_TIMEOUT.toMillis());
   }
 
   private static ThreadPoolExecutor pool(String nameFormat, int threads) {
-    return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        30,
+        TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(QUEUE_LENGTH),
         new ThreadFactoryBuilder().setNameFormat(nameFormat).setDaemon(true).build());
   }
@@ -414,66 +520,73 @@ public final class AgentServer implements AutoCloseable {
    * idle if that is shorter, at least 1 s), and soon after each blob the fetcher stores; runs that
    * are asked for while one is pending coalesce.
    */
-  private static void scheduleJanitor(ScheduledExecutorService timer, BlobFetcher fetcher,
-      CacheJanitor janitor, Consumer<List<Eviction>> onEvicted) {
+  private static void scheduleJanitor(
+      ScheduledExecutorService timer,
+      BlobFetcher fetcher,
+      CacheJanitor janitor,
+      Consumer<List<Eviction>> onEvicted) {
     AtomicBoolean pending = new AtomicBoolean();
-    Runnable run = () -> {
-      pending.set(false);
-      try {
-        onEvicted.accept(janitor.run());
-      } catch (IOException | RuntimeException e) {
-        log.warn("cache janitor: {}", e.toString());
-      }
-    };
+    Runnable run =
+        () -> {
+          pending.set(false);
+          try {
+            onEvicted.accept(janitor.run());
+          } catch (IOException | RuntimeException e) {
+            log.warn("cache janitor: {}", e.toString());
+          }
+        };
     Duration period = JANITOR_PERIOD;
     Duration tti = janitor.policy().timeToIdle();
     if (!tti.isZero() && tti.dividedBy(4).compareTo(period) < 0) {
-      period = tti.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0
-          ? Duration.ofSeconds(1) : tti.dividedBy(4);
+      period =
+          tti.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0
+              ? Duration.ofSeconds(1)
+              : tti.dividedBy(4);
     }
-    timer.scheduleWithFixedDelay(run, period.toMillis(), period.toMillis(),
-        TimeUnit.MILLISECONDS);
-    fetcher.onStored(digest -> {
-      if (pending.compareAndSet(false, true)) {
-        try {
-          timer.execute(run);
-        } catch (RejectedExecutionException e) {
-          pending.set(false); // shutting down
-        }
-      }
-    });
+    timer.scheduleWithFixedDelay(run, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    fetcher.onStored(
+        digest -> {
+          if (pending.compareAndSet(false, true)) {
+            try {
+              timer.execute(run);
+            } catch (RejectedExecutionException e) {
+              pending.set(false); // shutting down
+            }
+          }
+        });
   }
 
   /**
-   * Keeps the cache gauges of {@code /metrics} current without listing the store on an event
-   * loop: lists it on the timer every {@link #CACHE_USAGE_PERIOD}, and soon after each blob the
-   * fetcher stores. Runs asked for while one is pending coalesce.
+   * Keeps the cache gauges of {@code /metrics} current without listing the store on an event loop:
+   * lists it on the timer every {@link #CACHE_USAGE_PERIOD}, and soon after each blob the fetcher
+   * stores. Runs asked for while one is pending coalesce.
    *
    * @return asks for a listing soon (from any thread)
    */
-  private static Runnable scheduleCacheUsage(ScheduledExecutorService timer, BlobFetcher fetcher,
-      BlobStore store, AgentMetrics metrics) {
+  private static Runnable scheduleCacheUsage(
+      ScheduledExecutorService timer, BlobFetcher fetcher, BlobStore store, AgentMetrics metrics) {
     AtomicBoolean pending = new AtomicBoolean();
-    Runnable measure = () -> {
-      pending.set(false);
-      try {
-        CacheUsage usage = CacheUsage.of(store);
-        metrics.cacheMeasured(usage.bytes(), usage.blobs());
-      } catch (IOException | RuntimeException e) {
-        log.warn("listing the blob store for /metrics: {}", e.toString());
-      }
-    };
-    timer.scheduleWithFixedDelay(measure, 0, CACHE_USAGE_PERIOD.toMillis(),
-        TimeUnit.MILLISECONDS);
-    Runnable soon = () -> {
-      if (pending.compareAndSet(false, true)) {
-        try {
-          timer.execute(measure);
-        } catch (RejectedExecutionException e) {
-          pending.set(false); // shutting down
-        }
-      }
-    };
+    Runnable measure =
+        () -> {
+          pending.set(false);
+          try {
+            CacheUsage usage = CacheUsage.of(store);
+            metrics.cacheMeasured(usage.bytes(), usage.blobs());
+          } catch (IOException | RuntimeException e) {
+            log.warn("listing the blob store for /metrics: {}", e.toString());
+          }
+        };
+    timer.scheduleWithFixedDelay(measure, 0, CACHE_USAGE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    Runnable soon =
+        () -> {
+          if (pending.compareAndSet(false, true)) {
+            try {
+              timer.execute(measure);
+            } catch (RejectedExecutionException e) {
+              pending.set(false); // shutting down
+            }
+          }
+        };
     fetcher.onStored(digest -> soon.run());
     return soon;
   }

@@ -13,8 +13,12 @@ import java.util.List;
  * @param bytesFromOrigin bytes copied from upstream registries because the swarm failed, since
  *     start
  */
-public record AgentStats(long cacheBytes, long cachedBlobs, List<TransferProgress> transfers,
-    long bytesFromSwarm, long bytesFromOrigin) {
+public record AgentStats(
+    long cacheBytes,
+    long cachedBlobs,
+    List<TransferProgress> transfers,
+    long bytesFromSwarm,
+    long bytesFromOrigin) {
   public AgentStats {
     transfers = List.copyOf(transfers);
   }

@@ -38,10 +38,12 @@ class AgentCacheTest {
 
   private AgentServer start(long maxBytes) throws IOException {
     origin = new InMemoryUpstreamRegistry(URI.create("http://origin.test:5000"));
-    return AgentServer.start(AgentConfig.defaults(data, List.of())
-        .withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
-        .withCache(maxBytes, 90, 75, Duration.ZERO), Upstreams.single(origin));
+    return AgentServer.start(
+        AgentConfig.defaults(data, List.of())
+            .withListen(new InetSocketAddress("127.0.0.1", 0))
+            .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+            .withCache(maxBytes, 90, 75, Duration.ZERO),
+        Upstreams.single(origin));
   }
 
   private Digest blob(int size, long seed) {

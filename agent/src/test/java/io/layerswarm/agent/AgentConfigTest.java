@@ -28,18 +28,22 @@ class AgentConfigTest {
 
   @Test
   void announceUrlsAppendAnnounceToEachTrackerInOrder() {
-    AgentConfig config = AgentConfig.defaults(DATA, List.of(
-        URI.create("http://t1:6969/"), URI.create("https://t2/cluster-key")));
-    assertThat(config.trackers()).containsExactly(
-        URI.create("http://t1:6969"), URI.create("https://t2/cluster-key"));
-    assertThat(config.announceUrls()).containsExactly(
-        URI.create("http://t1:6969/announce"), URI.create("https://t2/cluster-key/announce"));
+    AgentConfig config =
+        AgentConfig.defaults(
+            DATA, List.of(URI.create("http://t1:6969/"), URI.create("https://t2/cluster-key")));
+    assertThat(config.trackers())
+        .containsExactly(URI.create("http://t1:6969"), URI.create("https://t2/cluster-key"));
+    assertThat(config.announceUrls())
+        .containsExactly(
+            URI.create("http://t1:6969/announce"), URI.create("https://t2/cluster-key/announce"));
   }
 
   @Test
   void aTrackerThatIsNotAnHttpUrlIsRejectedByItsKey() {
-    assertThatThrownBy(() -> AgentConfig.defaults(DATA, List.of(
-        URI.create("http://ok:1"), URI.create("udp://tracker:6969"))))
+    assertThatThrownBy(
+            () ->
+                AgentConfig.defaults(
+                    DATA, List.of(URI.create("http://ok:1"), URI.create("udp://tracker:6969"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("agent.trackers[1]");
     assertThatThrownBy(() -> AgentConfig.defaults(DATA, List.of(URI.create("/relative"))))
@@ -65,8 +69,10 @@ class AgentConfigTest {
         .hasMessageContaining("agent.uploadBytesPerSecond");
     assertThatThrownBy(() -> config.withRateLimits(0, -1))
         .hasMessageContaining("agent.downloadBytesPerSecond");
-    assertThatThrownBy(() -> config.withAdminSocket(null)).hasMessageContaining("agent.adminSocket");
-    assertThatThrownBy(() -> config.withListen(InetSocketAddress.createUnresolved("nowhere.invalid", 1)))
+    assertThatThrownBy(() -> config.withAdminSocket(null))
+        .hasMessageContaining("agent.adminSocket");
+    assertThatThrownBy(
+            () -> config.withListen(InetSocketAddress.createUnresolved("nowhere.invalid", 1)))
         .hasMessageContaining("agent.listen");
   }
 
@@ -77,9 +83,10 @@ class AgentConfigTest {
 
   @Test
   void withersChangeOneKeyAndKeepTheRest() {
-    AgentConfig config = AgentConfig.defaults(DATA, List.of())
-        .withSwarmDeadline(Duration.ofSeconds(2))
-        .withAdminSocket(Optional.of(Path.of("/run/agent.sock")));
+    AgentConfig config =
+        AgentConfig.defaults(DATA, List.of())
+            .withSwarmDeadline(Duration.ofSeconds(2))
+            .withAdminSocket(Optional.of(Path.of("/run/agent.sock")));
     assertThat(config.swarmDeadline()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.adminSocket()).contains(Path.of("/run/agent.sock"));
     assertThat(config.dataDir()).isEqualTo(DATA);
@@ -96,8 +103,16 @@ class AgentConfigTest {
 
   @Test
   void theConstructorWithoutCacheKeysKeepsTheCacheDefaults() {
-    AgentConfig config = new AgentConfig(AgentConfig.DEFAULT_LISTEN, new InetSocketAddress(0),
-        DATA, List.of(), Duration.ofSeconds(5), 1, 2, Optional.empty());
+    AgentConfig config =
+        new AgentConfig(
+            AgentConfig.DEFAULT_LISTEN,
+            new InetSocketAddress(0),
+            DATA,
+            List.of(),
+            Duration.ofSeconds(5),
+            1,
+            2,
+            Optional.empty());
     assertThat(config.cacheMaxBytes()).isZero();
     assertThat(config.cacheHighWatermarkPercent()).isEqualTo(90);
     assertThat(config.cacheLowWatermarkPercent()).isEqualTo(75);
@@ -130,10 +145,12 @@ class AgentConfigTest {
     AgentConfig config = AgentConfig.defaults(DATA, List.of());
     assertThat(config.metricsListen()).isEmpty();
 
-    AgentConfig set = config.withMetricsListen(Optional.of(metrics))
-        .withCache(1, 90, 75, Duration.ZERO)
-        .withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withRateLimits(1, 1);
+    AgentConfig set =
+        config
+            .withMetricsListen(Optional.of(metrics))
+            .withCache(1, 90, 75, Duration.ZERO)
+            .withListen(new InetSocketAddress("127.0.0.1", 0))
+            .withRateLimits(1, 1);
 
     assertThat(set.metricsListen()).contains(metrics);
   }
@@ -143,25 +160,32 @@ class AgentConfigTest {
     AgentConfig config = AgentConfig.defaults(DATA, List.of());
     assertThatThrownBy(() -> config.withMetricsListen(null))
         .hasMessageContaining("agent.metricsListen");
-    assertThatThrownBy(() -> config.withMetricsListen(Optional.of(
-        InetSocketAddress.createUnresolved("nowhere.invalid", 9102))))
-        .hasMessageContaining("agent.metricsListen").hasMessageContaining("resolve");
+    assertThatThrownBy(
+            () ->
+                config.withMetricsListen(
+                    Optional.of(InetSocketAddress.createUnresolved("nowhere.invalid", 9102))))
+        .hasMessageContaining("agent.metricsListen")
+        .hasMessageContaining("resolve");
     assertThatThrownBy(() -> config.withMetricsListen(Optional.of(AgentConfig.DEFAULT_LISTEN)))
-        .hasMessageContaining("agent.metricsListen").hasMessageContaining("agent.listen");
-    AgentConfig bothFree = config.withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withMetricsListen(Optional.of(new InetSocketAddress("127.0.0.1", 0)));
+        .hasMessageContaining("agent.metricsListen")
+        .hasMessageContaining("agent.listen");
+    AgentConfig bothFree =
+        config
+            .withListen(new InetSocketAddress("127.0.0.1", 0))
+            .withMetricsListen(Optional.of(new InetSocketAddress("127.0.0.1", 0)));
     assertThat(bothFree.metricsListen()).isPresent();
   }
 
   @Test
   void theCacheKeysSurviveTheOtherWithers() {
-    AgentConfig config = AgentConfig.defaults(DATA, List.of())
-        .withCache(10L << 30, 95, 80, Duration.ofDays(7))
-        .withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
-        .withSwarmDeadline(Duration.ofSeconds(2))
-        .withRateLimits(1, 1)
-        .withAdminSocket(Optional.empty());
+    AgentConfig config =
+        AgentConfig.defaults(DATA, List.of())
+            .withCache(10L << 30, 95, 80, Duration.ofDays(7))
+            .withListen(new InetSocketAddress("127.0.0.1", 0))
+            .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+            .withSwarmDeadline(Duration.ofSeconds(2))
+            .withRateLimits(1, 1)
+            .withAdminSocket(Optional.empty());
     assertThat(config.cacheMaxBytes()).isEqualTo(10L << 30);
     assertThat(config.cacheHighWatermarkPercent()).isEqualTo(95);
     assertThat(config.cacheLowWatermarkPercent()).isEqualTo(80);

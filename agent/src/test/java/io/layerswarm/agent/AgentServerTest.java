@@ -106,8 +106,7 @@ class AgentServerTest {
    * Scrapes until the cache gauges show {@code blobs} (at most 10 s): the timer lists the store
    * soon after a blob is stored, on its own thread.
    */
-  static PrometheusText scrapeOnceCached(InetSocketAddress address, long blobs)
-      throws IOException {
+  static PrometheusText scrapeOnceCached(InetSocketAddress address, long blobs) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     PrometheusText text = scrape(address);
     while (text.value("agent_cached_blobs") != blobs && System.nanoTime() < deadline) {
@@ -202,8 +201,11 @@ class AgentServerTest {
   void aScrapePipelinedAfterABlobIsAnsweredAfterTheBlob() throws Exception {
     byte[] content = randomBytes(300_000, 13);
     Digest digest = origin.putBlob(REPO, content);
-    String request = "GET " + blobPath(digest) + " HTTP/1.1\r\nHost: a\r\n\r\n"
-        + "GET /metrics HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    String request =
+        "GET "
+            + blobPath(digest)
+            + " HTTP/1.1\r\nHost: a\r\n\r\n"
+            + "GET /metrics HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
 
     byte[] raw;
     try (java.net.Socket socket = new java.net.Socket()) {
@@ -216,7 +218,8 @@ class AgentServerTest {
     String text = new String(raw, StandardCharsets.ISO_8859_1);
     int scrape = text.indexOf("# TYPE agent_");
     assertThat(text).startsWith("HTTP/1.1 200 OK");
-    assertThat(text.indexOf("HTTP/1.1 200 OK", 1)).as("the scrape's head")
+    assertThat(text.indexOf("HTTP/1.1 200 OK", 1))
+        .as("the scrape's head")
         .isGreaterThan(content.length);
     assertThat(scrape).isGreaterThan(content.length);
   }
@@ -224,9 +227,10 @@ class AgentServerTest {
   @Test
   void aSeparateMetricsAddressServesOnlyMetrics() throws IOException {
     agent.close();
-    agent = AgentServer.start(config()
-        .withMetricsListen(Optional.of(new InetSocketAddress("127.0.0.1", 0))),
-        Upstreams.single(origin));
+    agent =
+        AgentServer.start(
+            config().withMetricsListen(Optional.of(new InetSocketAddress("127.0.0.1", 0))),
+            Upstreams.single(origin));
     InetSocketAddress metrics = agent.metricsAddress().orElseThrow();
     byte[] content = randomBytes(2000, 14);
     Digest digest = origin.putBlob(REPO, content);
@@ -242,7 +246,8 @@ class AgentServerTest {
     assertThat(blob.status()).isEqualTo(404);
     assertThat(blob.text()).contains("serves only /metrics");
     assertThat(scrape(agent.address()).value("agent_origin_fallback_bytes_total"))
-        .as("the registry address keeps its /metrics").isEqualTo(content.length);
+        .as("the registry address keeps its /metrics")
+        .isEqualTo(content.length);
   }
 
   @Test
@@ -271,8 +276,8 @@ class AgentServerTest {
     assertThat(RawHttp.get(address, blobPath(digest)).status()).isEqualTo(200);
     agent.close();
 
-    InMemoryUpstreamRegistry emptyOrigin = new InMemoryUpstreamRegistry(
-        URI.create("http://" + ORIGIN_HOST));
+    InMemoryUpstreamRegistry emptyOrigin =
+        new InMemoryUpstreamRegistry(URI.create("http://" + ORIGIN_HOST));
     agent = AgentServer.start(config(), Upstreams.single(emptyOrigin));
     RawHttp.Response response = RawHttp.get(agent.address(), blobPath(digest));
 
@@ -287,8 +292,8 @@ class AgentServerTest {
     Digest digest = origin.putBlob(REPO, content);
 
     RawHttp.Response containerd = RawHttp.get(address, blobPath(digest) + "?ns=" + ORIGIN_HOST);
-    RawHttp.Response podman = RawHttp.get(address,
-        "/v2/" + ORIGIN_HOST + "/" + REPO + "/blobs/" + digest);
+    RawHttp.Response podman =
+        RawHttp.get(address, "/v2/" + ORIGIN_HOST + "/" + REPO + "/blobs/" + digest);
 
     assertThat(containerd.status()).isEqualTo(200);
     assertThat(containerd.body()).isEqualTo(content);
@@ -366,8 +371,8 @@ class AgentServerTest {
     byte[] content = randomBytes(2048, 12);
     Digest digest = origin.putBlob(REPO, content);
     assertThat(RawHttp.get(address, blobPath(digest)).status()).isEqualTo(200);
-    InMemoryUpstreamRegistry emptyOrigin = new InMemoryUpstreamRegistry(
-        URI.create("http://" + ORIGIN_HOST));
+    InMemoryUpstreamRegistry emptyOrigin =
+        new InMemoryUpstreamRegistry(URI.create("http://" + ORIGIN_HOST));
     agent.close();
     agent = AgentServer.start(config(), Upstreams.single(emptyOrigin));
 
@@ -411,15 +416,17 @@ class AgentServerTest {
 
   @Test
   void manifestsPassThroughByTagAndByDigestWithTheirExactBytes() throws IOException {
-    byte[] bytes = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}"
+            .getBytes(StandardCharsets.UTF_8);
     Manifest manifest = new Manifest(bytes, OCI_MANIFEST, Digest.sha256(bytes));
     origin.putManifest(REPO, "1.0", manifest);
 
-    RawHttp.Response byTag = RawHttp.get(address, "/v2/" + REPO + "/manifests/1.0",
-        "Accept: " + OCI_MANIFEST);
-    RawHttp.Response byDigest = RawHttp.get(address, "/v2/" + REPO + "/manifests/"
-        + manifest.digest() + "?ns=" + ORIGIN_HOST);
+    RawHttp.Response byTag =
+        RawHttp.get(address, "/v2/" + REPO + "/manifests/1.0", "Accept: " + OCI_MANIFEST);
+    RawHttp.Response byDigest =
+        RawHttp.get(
+            address, "/v2/" + REPO + "/manifests/" + manifest.digest() + "?ns=" + ORIGIN_HOST);
     RawHttp.Response head = RawHttp.send(address, "HEAD", "/v2/" + REPO + "/manifests/1.0");
 
     for (RawHttp.Response response : List.of(byTag, byDigest)) {
@@ -445,21 +452,24 @@ class AgentServerTest {
   @Test
   void badNamesDigestsAndTraversalGet400WithAnOciBodyAndTouchNothing() throws IOException {
     Digest digest = origin.putBlob(REPO, randomBytes(100, 9));
-    List<String> paths = List.of(
-        "/v2/Test/App/manifests/latest",
-        "/v2/test/app/blobs/sha256:abc",
-        "/v2/test/app/blobs/md5:d41d8cd98f00b204e9800998ecf8427e",
-        "/v2/../x/manifests/a",
-        "/v2/test/../app/blobs/" + digest,
-        "/v2/%2e%2e/x/manifests/a",
-        "/v2/test%2fapp/blobs/" + digest,
-        "/v2/test/app/manifests/bad%20tag");
+    List<String> paths =
+        List.of(
+            "/v2/Test/App/manifests/latest",
+            "/v2/test/app/blobs/sha256:abc",
+            "/v2/test/app/blobs/md5:d41d8cd98f00b204e9800998ecf8427e",
+            "/v2/../x/manifests/a",
+            "/v2/test/../app/blobs/" + digest,
+            "/v2/%2e%2e/x/manifests/a",
+            "/v2/test%2fapp/blobs/" + digest,
+            "/v2/test/app/manifests/bad%20tag");
 
     for (String path : paths) {
       RawHttp.Response response = RawHttp.get(address, path);
       assertThat(response.status()).as(path).isEqualTo(400);
       assertThat(response.header("Content-Type")).as(path).startsWith("application/json");
-      assertThat(response.text()).as(path).startsWith("{\"errors\":[{\"code\":\"")
+      assertThat(response.text())
+          .as(path)
+          .startsWith("{\"errors\":[{\"code\":\"")
           .containsAnyOf("NAME_INVALID", "DIGEST_INVALID", "MANIFEST_INVALID");
     }
     assertThat(storedBlobFiles()).isZero();
@@ -469,8 +479,8 @@ class AgentServerTest {
   @Test
   void pushMethodsGet405Unsupported() throws IOException {
     for (String method : List.of("PUT", "POST", "DELETE", "PATCH")) {
-      RawHttp.Response response = RawHttp.send(address, method, "/v2/test/app/blobs/uploads/",
-          "Content-Length: 0");
+      RawHttp.Response response =
+          RawHttp.send(address, method, "/v2/test/app/blobs/uploads/", "Content-Length: 0");
       assertThat(response.status()).as(method).isEqualTo(405);
       assertThat(response.text()).as(method).contains("UNSUPPORTED");
     }
@@ -478,8 +488,8 @@ class AgentServerTest {
 
   @Test
   void anOversizedRequestLineGets414() throws IOException {
-    RawHttp.Response response = RawHttp.get(address, "/v2/" + "a".repeat(20_000)
-        + "/manifests/latest");
+    RawHttp.Response response =
+        RawHttp.get(address, "/v2/" + "a".repeat(20_000) + "/manifests/latest");
 
     assertThat(response.status()).isEqualTo(414);
   }
@@ -493,8 +503,10 @@ class AgentServerTest {
 
     List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      calls.add(client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
-          .build(), HttpResponse.BodyHandlers.ofByteArray()));
+      calls.add(
+          client.sendAsync(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).build(),
+              HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     for (CompletableFuture<HttpResponse<byte[]>> call : calls) {
@@ -510,9 +522,14 @@ class AgentServerTest {
   void oneConnectionServesSeveralRequestsInTurn() throws Exception {
     byte[] content = randomBytes(70_000, 11);
     Digest digest = origin.putBlob(REPO, content);
-    String request = "GET /v2/ HTTP/1.1\r\nHost: a\r\n\r\n"
-        + "GET " + blobPath(digest) + " HTTP/1.1\r\nHost: a\r\n\r\n"
-        + "HEAD " + blobPath(digest) + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    String request =
+        "GET /v2/ HTTP/1.1\r\nHost: a\r\n\r\n"
+            + "GET "
+            + blobPath(digest)
+            + " HTTP/1.1\r\nHost: a\r\n\r\n"
+            + "HEAD "
+            + blobPath(digest)
+            + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
 
     byte[] raw;
     try (java.net.Socket socket = new java.net.Socket()) {

@@ -27,12 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent with a real swarm on loopback: a seeding engine and a fake tracker. Measures the
- * time from a blob GET to its first body byte (logged, never asserted), and checks that a
- * restarted agent seeds and announces its cache without downloading it again.
+ * The agent with a real swarm on loopback: a seeding engine and a fake tracker. Measures the time
+ * from a blob GET to its first body byte (logged, never asserted), and checks that a restarted
+ * agent seeds and announces its cache without downloading it again.
  */
 class AgentStreamingTest {
-  private static final Logger measurements = LoggerFactory.getLogger("io.layerswarm.agent.Measurements");
+  private static final Logger measurements =
+      LoggerFactory.getLogger("io.layerswarm.agent.Measurements");
   private static final RepositoryName REPO = new RepositoryName("test/app");
   private static final int PIECE = 256 * 1024;
 
@@ -49,10 +50,12 @@ class AgentStreamingTest {
   }
 
   private AgentServer startAgent() throws IOException {
-    return AgentServer.start(AgentConfig.defaults(dir.resolve("agent"), List.of(bed.trackerBase))
-        .withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
-        .withSwarmDeadline(Duration.ofSeconds(30)), Upstreams.single(origin));
+    return AgentServer.start(
+        AgentConfig.defaults(dir.resolve("agent"), List.of(bed.trackerBase))
+            .withListen(new InetSocketAddress("127.0.0.1", 0))
+            .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+            .withSwarmDeadline(Duration.ofSeconds(30)),
+        Upstreams.single(origin));
   }
 
   @AfterEach
@@ -83,8 +86,8 @@ class AgentStreamingTest {
     for (int i = 0; i < 5; i++) {
       Digest digest = seeded(32 * 1024 * 1024, 100 + i);
       long sent = System.nanoTime();
-      try (HttpStream client = HttpStream.get(agent.address(), "/v2/" + REPO + "/blobs/"
-          + digest)) {
+      try (HttpStream client =
+          HttpStream.get(agent.address(), "/v2/" + REPO + "/blobs/" + digest)) {
         client.readHead();
         byte[] first = client.readBody(1);
         millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
@@ -97,8 +100,10 @@ class AgentStreamingTest {
         assertThat(sha256(sha)).isEqualTo(digest.toString());
       }
     }
-    measurements.info("time to first byte of a 32 MiB blob from a seeder, ms: {} (the first"
-        + " includes JIT warm-up)", millis);
+    measurements.info(
+        "time to first byte of a 32 MiB blob from a seeder, ms: {} (the first"
+            + " includes JIT warm-up)",
+        millis);
     assertThat(origin.blobRequests()).isZero();
   }
 
@@ -106,8 +111,7 @@ class AgentStreamingTest {
   void aRestartedAgentSeedsAndAnnouncesItsCacheWithoutDownloadingItAgain() throws Exception {
     Digest digest = seeded(3 * 1024 * 1024 + 5, 7);
     Metainfo metainfo;
-    try (HttpStream client = HttpStream.get(agent.address(), "/v2/" + REPO + "/blobs/"
-        + digest)) {
+    try (HttpStream client = HttpStream.get(agent.address(), "/v2/" + REPO + "/blobs/" + digest)) {
       client.readHead();
       client.drainRest(MessageDigest.getInstance("SHA-256"));
       assertThat(client.complete()).isTrue();
@@ -124,10 +128,12 @@ class AgentStreamingTest {
     }
 
     assertThat(bed.announcedPorts).as("the restarted agent announces its cache").contains(port);
-    assertThat(agent.engine().torrent(metainfo.infoHash())).hasValueSatisfying(torrent -> {
-      assertThat(torrent.isComplete()).isTrue();
-      assertThat(torrent.downloadedBytes()).isZero();
-    });
+    assertThat(agent.engine().torrent(metainfo.infoHash()))
+        .hasValueSatisfying(
+            torrent -> {
+              assertThat(torrent.isComplete()).isTrue();
+              assertThat(torrent.downloadedBytes()).isZero();
+            });
     RawHttp.Response again = RawHttp.get(agent.address(), "/v2/" + REPO + "/blobs/" + digest);
     assertThat(again.status()).isEqualTo(200);
     assertThat(Digest.sha256(again.body())).isEqualTo(digest);

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole swarm path on loopback: a fake tracker serves the metainfo and points every announce
- * at a second engine that seeds the blob; the origin has the blob too but must not be used.
+ * The whole swarm path on loopback: a fake tracker serves the metainfo and points every announce at
+ * a second engine that seeds the blob; the origin has the blob too but must not be used.
  */
 class AgentSwarmPathTest {
   private static final RepositoryName REPO = new RepositoryName("test/app");
@@ -61,18 +61,22 @@ class AgentSwarmPathTest {
     tracker = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     URI trackerBase = URI.create("http://127.0.0.1:" + tracker.getAddress().getPort());
     Path seeded = Files.write(dir.resolve("seeded.blob"), content);
-    metainfo = Metainfo.create(seeded, digest.hex(),
-        List.of(URI.create(trackerBase + "/announce")), 256 * 1024);
+    metainfo =
+        Metainfo.create(
+            seeded, digest.hex(), List.of(URI.create(trackerBase + "/announce")), 256 * 1024);
     seeder = SwarmEngine.start(EngineConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
     tracker.createContext("/metainfo/", this::metainfo);
     tracker.createContext("/announce", this::announce);
     tracker.start();
     seeder.seed(metainfo, seeded);
 
-    agent = AgentServer.start(AgentConfig.defaults(dir.resolve("agent"), List.of(trackerBase))
-        .withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
-        .withSwarmDeadline(Duration.ofSeconds(20)), Upstreams.single(origin));
+    agent =
+        AgentServer.start(
+            AgentConfig.defaults(dir.resolve("agent"), List.of(trackerBase))
+                .withListen(new InetSocketAddress("127.0.0.1", 0))
+                .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+                .withSwarmDeadline(Duration.ofSeconds(20)),
+            Upstreams.single(origin));
   }
 
   @AfterEach
@@ -87,8 +91,8 @@ class AgentSwarmPathTest {
   }
 
   private void metainfo(HttpExchange exchange) throws IOException {
-    metainfoQueries.add(exchange.getRequestURI().getRawPath() + "?"
-        + exchange.getRequestURI().getRawQuery());
+    metainfoQueries.add(
+        exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery());
     boolean known = exchange.getRequestURI().getPath().equals("/metainfo/" + digest);
     byte[] body = known ? metainfo.encode() : new byte[0];
     exchange.sendResponseHeaders(known ? 200 : 404, body.length == 0 ? -1 : body.length);
@@ -126,16 +130,18 @@ class AgentSwarmPathTest {
     assertThat(response.body()).isEqualTo(content);
     assertThat(response.header("Docker-Content-Digest")).isEqualTo(digest.toString());
     assertThat(origin.blobBytesServed()).isZero();
-    assertThat(metainfoQueries).containsExactly("/metainfo/" + digest
-        + "?registry=origin.test%3A5000&repo=test%2Fapp");
+    assertThat(metainfoQueries)
+        .containsExactly("/metainfo/" + digest + "?registry=origin.test%3A5000&repo=test%2Fapp");
     AgentStats stats = agent.stats();
     assertThat(stats.bytesFromSwarm()).isGreaterThanOrEqualTo(content.length);
     assertThat(stats.bytesFromOrigin()).isZero();
     assertThat(stats.cachedBlobs()).isEqualTo(1);
-    assertThat(Files.exists(dir.resolve("agent").resolve("torrents")
-        .resolve(digest.hex() + ".torrent"))).isTrue();
-    assertThat(agent.engine().torrent(metainfo.infoHash())).hasValueSatisfying(torrent ->
-        assertThat(torrent.isComplete()).isTrue());
+    assertThat(
+            Files.exists(
+                dir.resolve("agent").resolve("torrents").resolve(digest.hex() + ".torrent")))
+        .isTrue();
+    assertThat(agent.engine().torrent(metainfo.infoHash()))
+        .hasValueSatisfying(torrent -> assertThat(torrent.isComplete()).isTrue());
   }
 
   @Test
@@ -146,7 +152,8 @@ class AgentSwarmPathTest {
     PrometheusText text = AgentServerTest.scrapeOnceCached(agent.address(), 1);
 
     assertThat(text.value("agent_swarm_bytes_total"))
-        .isEqualTo(agent.stats().bytesFromSwarm()).isGreaterThanOrEqualTo(content.length);
+        .isEqualTo(agent.stats().bytesFromSwarm())
+        .isGreaterThanOrEqualTo(content.length);
     assertThat(text.value("agent_origin_fallback_bytes_total")).isZero();
     assertThat(text.value("agent_blob_fetches_total", "result", "swarm")).isEqualTo(1);
     assertThat(text.value("agent_blob_fetches_total", "result", "origin")).isZero();

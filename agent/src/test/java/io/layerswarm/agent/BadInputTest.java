@@ -33,9 +33,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Hostile requests against a running agent (origin in memory, trackers refusing): malformed
- * paths, names, references, digests and Range headers, fixed ones and seeded random ones. Each
- * gets an answer below 500, nothing new is stored, and the agent keeps serving.
+ * Hostile requests against a running agent (origin in memory, trackers refusing): malformed paths,
+ * names, references, digests and Range headers, fixed ones and seeded random ones. Each gets an
+ * answer below 500, nothing new is stored, and the agent keeps serving.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
@@ -57,10 +57,13 @@ class BadInputTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedTracker = URI.create("http://127.0.0.1:" + socket.getLocalPort());
     }
-    agent = AgentServer.start(AgentConfig.defaults(data, List.of(closedTracker))
-        .withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
-        .withSwarmDeadline(Duration.ofSeconds(2)), Upstreams.single(origin));
+    agent =
+        AgentServer.start(
+            AgentConfig.defaults(data, List.of(closedTracker))
+                .withListen(new InetSocketAddress("127.0.0.1", 0))
+                .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+                .withSwarmDeadline(Duration.ofSeconds(2)),
+            Upstreams.single(origin));
     cachedContent = new byte[10_000];
     new Random(1).nextBytes(cachedContent);
     cached = origin.putBlob(REPO, cachedContent);
@@ -88,7 +91,8 @@ class BadInputTest {
   /** Every file under the data directory that holds state (blobs, metainfo, partial, tmp). */
   private List<String> storedFiles() throws IOException {
     try (Stream<Path> files = Files.walk(data)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .map(p -> data.relativize(p).toString())
           .sorted()
           .toList();
@@ -103,13 +107,14 @@ class BadInputTest {
   }
 
   private RawHttp.Response get(String target, String... headerLines) throws IOException {
-    StringBuilder request = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\n")
-        .append("Host: agent\r\n");
+    StringBuilder request =
+        new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\n").append("Host: agent\r\n");
     for (String line : headerLines) {
       request.append(line).append("\r\n");
     }
     request.append("Connection: close\r\n\r\n");
-    return check("GET " + printable(target) + " " + Arrays.toString(headerLines),
+    return check(
+        "GET " + printable(target) + " " + Arrays.toString(headerLines),
         request.toString().getBytes(StandardCharsets.ISO_8859_1));
   }
 
@@ -181,9 +186,11 @@ class BadInputTest {
 
   @Test
   void aNulByteInTheRequestLineIsRejected() throws IOException {
-    byte[] request = ("GET /v2/test/app\u0000/blobs/sha256:" + HEX
-        + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] request =
+        ("GET /v2/test/app\u0000/blobs/sha256:"
+                + HEX
+                + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
 
     RawHttp.Response response = check("raw NUL", request);
 
@@ -193,8 +200,12 @@ class BadInputTest {
   @Test
   void controlAndHighBytesInTheRequestLineAreRejected() throws IOException {
     for (char c : new char[] {'\u0001', '\u001b', '\u007f', '\u00ff', '\u0085'}) {
-      byte[] request = ("GET /v2/te" + c + "st/app/manifests/latest HTTP/1.1\r\nHost: a\r\n"
-          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      byte[] request =
+          ("GET /v2/te"
+                  + c
+                  + "st/app/manifests/latest HTTP/1.1\r\nHost: a\r\n"
+                  + "Connection: close\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1);
       assertThat(check("byte " + (int) c, request).status()).isBetween(400, 499);
     }
   }
@@ -212,11 +223,27 @@ class BadInputTest {
   }
 
   static Stream<String> oddRanges() {
-    return Stream.of("bytes=5-2", "bytes=-0", "bytes=a-b", "bytes=0-1,5-6", "bytes=-",
-        "bytes=99999999999999999999999-", "bytes=-99999999999999999999999",
-        "bytes=9223372036854775807-", "bytes=-9223372036854775807", "bytes=0-9223372036854775807",
-        "bytes=10000-", "bytes=9999-", "bytes= 1-2", "BYTES=1-2", "items=0-1", "bytes=--1",
-        "bytes=\u00e4-1", "bytes=0-0", "", "bytes=0x10-0x20");
+    return Stream.of(
+        "bytes=5-2",
+        "bytes=-0",
+        "bytes=a-b",
+        "bytes=0-1,5-6",
+        "bytes=-",
+        "bytes=99999999999999999999999-",
+        "bytes=-99999999999999999999999",
+        "bytes=9223372036854775807-",
+        "bytes=-9223372036854775807",
+        "bytes=0-9223372036854775807",
+        "bytes=10000-",
+        "bytes=9999-",
+        "bytes= 1-2",
+        "BYTES=1-2",
+        "items=0-1",
+        "bytes=--1",
+        "bytes=\u00e4-1",
+        "bytes=0-0",
+        "",
+        "bytes=0x10-0x20");
   }
 
   @ParameterizedTest
@@ -239,19 +266,67 @@ class BadInputTest {
 
   @Test
   void severalRangeHeadersAreAnsweredToo() throws IOException {
-    RawHttp.Response response = get("/v2/" + REPO + "/blobs/" + cached, "Range: bytes=0-1",
-        "Range: bytes=5-9");
+    RawHttp.Response response =
+        get("/v2/" + REPO + "/blobs/" + cached, "Range: bytes=0-1", "Range: bytes=5-9");
 
     assertThat(response.status()).isIn(200, 206, 416);
   }
 
-  private static final String[] SEGMENTS = {"test", "app", "blobs", "manifests", "..", ".",
-      "%2e%2e", "%2E", "%2f", "%2F", "%252e", "%00", "%0a", "%ff", "\u00e4", "", "A", "-", "_",
-      "__", "a..b", "sha256:" + HEX, "sha256:" + HEX.substring(3), "sha256:", "md5:abc", "latest",
-      "v1.0", "tag:x", ";", "\\", "%5c", "x".repeat(129), "y".repeat(256), "*", "~", "%20", "'",
-      "\"", "<script>", "${jndi:ldap://x}", "%u002e"};
-  private static final String[] QUERIES = {"", "?ns=" + ORIGIN_HOST, "?ns=..", "?ns=%00",
-      "?ns=", "?ns=a:b:c", "?ns=" + ORIGIN_HOST + "&ns=x", "?%", "?ns=%zz", "?n\u00e4=1"};
+  private static final String[] SEGMENTS = {
+    "test",
+    "app",
+    "blobs",
+    "manifests",
+    "..",
+    ".",
+    "%2e%2e",
+    "%2E",
+    "%2f",
+    "%2F",
+    "%252e",
+    "%00",
+    "%0a",
+    "%ff",
+    "\u00e4",
+    "",
+    "A",
+    "-",
+    "_",
+    "__",
+    "a..b",
+    "sha256:" + HEX,
+    "sha256:" + HEX.substring(3),
+    "sha256:",
+    "md5:abc",
+    "latest",
+    "v1.0",
+    "tag:x",
+    ";",
+    "\\",
+    "%5c",
+    "x".repeat(129),
+    "y".repeat(256),
+    "*",
+    "~",
+    "%20",
+    "'",
+    "\"",
+    "<script>",
+    "${jndi:ldap://x}",
+    "%u002e"
+  };
+  private static final String[] QUERIES = {
+    "",
+    "?ns=" + ORIGIN_HOST,
+    "?ns=..",
+    "?ns=%00",
+    "?ns=",
+    "?ns=a:b:c",
+    "?ns=" + ORIGIN_HOST + "&ns=x",
+    "?%",
+    "?ns=%zz",
+    "?n\u00e4=1"
+  };
 
   /** Random paths built from hostile pieces; a seed per repetition reproduces a failure. */
   @RepeatedTest(150)
@@ -265,22 +340,34 @@ class BadInputTest {
     }
     if (random.nextBoolean()) {
       // Keep the shape of a real route so the name and digest checks are reached.
-      parts = new ArrayList<>(List.of(SEGMENTS[random.nextInt(SEGMENTS.length)],
-          random.nextBoolean() ? "blobs" : "manifests",
-          random.nextBoolean() ? "sha256:" + randomHex(random) : SEGMENTS[random.nextInt(
-              SEGMENTS.length)]));
+      parts =
+          new ArrayList<>(
+              List.of(
+                  SEGMENTS[random.nextInt(SEGMENTS.length)],
+                  random.nextBoolean() ? "blobs" : "manifests",
+                  random.nextBoolean()
+                      ? "sha256:" + randomHex(random)
+                      : SEGMENTS[random.nextInt(SEGMENTS.length)]));
     }
     target.append(String.join(random.nextInt(8) == 0 ? "//" : "/", parts));
     target.append(QUERIES[random.nextInt(QUERIES.length)]);
     String method = random.nextInt(4) == 0 ? "HEAD" : "GET";
-    String range = random.nextInt(3) == 0 ? "Range: bytes=" + random.nextInt(20_000) + "-"
-        + (random.nextBoolean() ? "" : String.valueOf(random.nextInt(20_000))) + "\r\n" : "";
-    byte[] request = (method + " " + target + " HTTP/1.1\r\nHost: a\r\n" + range
-        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    String range =
+        random.nextInt(3) == 0
+            ? "Range: bytes="
+                + random.nextInt(20_000)
+                + "-"
+                + (random.nextBoolean() ? "" : String.valueOf(random.nextInt(20_000)))
+                + "\r\n"
+            : "";
+    byte[] request =
+        (method + " " + target + " HTTP/1.1\r\nHost: a\r\n" + range + "Connection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
 
     RawHttp.Response response = RawHttp.exchange(agent.address(), request, method.equals("HEAD"));
 
-    assertThat(response.status()).as(method + " " + printable(target.toString()))
+    assertThat(response.status())
+        .as(method + " " + printable(target.toString()))
         .isBetween(200, 499);
     assertThat(storedFiles()).as(printable(target.toString())).isEqualTo(storedBefore);
   }

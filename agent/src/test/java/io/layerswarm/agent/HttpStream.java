@@ -39,8 +39,8 @@ public final class HttpStream implements Closeable {
     try {
       socket.connect(address, TIMEOUT_MILLIS);
       socket.setSoTimeout(TIMEOUT_MILLIS);
-      StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n")
-          .append("Host: agent\r\n");
+      StringBuilder request =
+          new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n").append("Host: agent\r\n");
       for (String line : headerLines) {
         request.append(line).append("\r\n");
       }
@@ -71,7 +71,8 @@ public final class HttpStream implements Closeable {
     status = Integer.parseInt(lines[0].split(" ", 3)[1]);
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.putIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+      headers.putIfAbsent(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
           lines[i].substring(colon + 1).trim());
     }
     return this;

@@ -15,8 +15,8 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -34,10 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opt-in measurements: stream a large blob from an in-process seeder through the agent to a
- * client that pauses mid-way. One test runs the agent in this JVM (with seeder and client) and
- * logs heap and direct memory; the other runs the agent in its own JVM and logs that process's
- * resident set. Run with a small heap to show nothing buffers the blob:
+ * Opt-in measurements: stream a large blob from an in-process seeder through the agent to a client
+ * that pauses mid-way. One test runs the agent in this JVM (with seeder and client) and logs heap
+ * and direct memory; the other runs the agent in its own JVM and logs that process's resident set.
+ * Run with a small heap to show nothing buffers the blob:
  *
  * <pre>
  * mvn -o -pl agent test -Dtest=LargeBlobStreamingTest \
@@ -83,18 +83,20 @@ class LargeBlobStreamingTest {
 
     MemorySampler sampler = new MemorySampler();
     try (SwarmBed bed = new SwarmBed();
-        AgentServer agent = AgentServer.start(AgentConfig.defaults(dir.resolve("agent"),
-                List.of(bed.trackerBase))
-            .withListen(new InetSocketAddress("127.0.0.1", 0))
-            .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
-            .withSwarmDeadline(Duration.ofSeconds(60)), Upstreams.single(origin))) {
+        AgentServer agent =
+            AgentServer.start(
+                AgentConfig.defaults(dir.resolve("agent"), List.of(bed.trackerBase))
+                    .withListen(new InetSocketAddress("127.0.0.1", 0))
+                    .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+                    .withSwarmDeadline(Duration.ofSeconds(60)),
+                Upstreams.single(origin))) {
       bed.seed(file, digest, PIECE);
       sampler.start();
       long sent = System.nanoTime();
       long firstByteMillis;
       MessageDigest received = MessageDigest.getInstance("SHA-256");
-      try (HttpStream client = HttpStream.get(agent.address(), "/v2/" + REPO + "/blobs/"
-          + digest)) {
+      try (HttpStream client =
+          HttpStream.get(agent.address(), "/v2/" + REPO + "/blobs/" + digest)) {
         client.readHead();
         received.update(client.readBody(1));
         firstByteMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
@@ -107,19 +109,26 @@ class LargeBlobStreamingTest {
       long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
       sampler.stop();
       assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(digest.hex());
-      measurements.info("streamed {} MiB in {} ms (first byte after {} ms); peak heap used {} MiB,"
+      measurements.info(
+          "streamed {} MiB in {} ms (first byte after {} ms); peak heap used {} MiB,"
               + " peak JDK direct buffers {} MiB, peak Netty direct (no-cleaner, -1 if unused) {} MiB, VmHWM {} MiB,"
               + " VmRSS {} MiB (one JVM: seeder + agent + client), max heap {} MiB",
-          size >> 20, totalMillis, firstByteMillis, sampler.heap.get() >> 20,
-          sampler.direct.get() >> 20, sampler.nettyDirect.get() >> 20, procStatus("VmHWM") >> 10,
-          procStatus("VmRSS") >> 10, Runtime.getRuntime().maxMemory() >> 20);
+          size >> 20,
+          totalMillis,
+          firstByteMillis,
+          sampler.heap.get() >> 20,
+          sampler.direct.get() >> 20,
+          sampler.nettyDirect.get() >> 20,
+          procStatus("VmHWM") >> 10,
+          procStatus("VmRSS") >> 10,
+          Runtime.getRuntime().maxMemory() >> 20);
     }
   }
 
   /**
    * The same through an agent in its own JVM (flags from {@code layerswarm.agentJvmOpts}, comma
-   * separated, by default those of the packaged launcher and systemd unit), sampling that
-   * process's resident set.
+   * separated, by default those of the packaged launcher and systemd unit), sampling that process's
+   * resident set.
    */
   @Test
   void aLargeBlobStreamsThroughAnAgentInItsOwnJvmInBoundedMemory() throws Exception {
@@ -128,37 +137,48 @@ class LargeBlobStreamingTest {
     long size = Files.size(file);
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(List.of(System.getProperty("layerswarm.agentJvmOpts",
-        "-XX:+UseSerialGC,-Xmx512m").trim().split("[\\s,]+")));
+    command.addAll(
+        List.of(
+            System.getProperty("layerswarm.agentJvmOpts", "-XX:+UseSerialGC,-Xmx512m")
+                .trim()
+                .split("[\\s,]+")));
     try (SwarmBed bed = new SwarmBed()) {
       bed.seed(file, digest, PIECE);
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-          StandaloneAgent.class.getName(), dir.resolve("agent").toString(),
-          bed.trackerBase.toString(), "http://127.0.0.1:9"));
-      Process process = new ProcessBuilder(command)
-          .redirectError(dir.resolve("agent.log").toFile())
-          .start();
+      command.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              StandaloneAgent.class.getName(),
+              dir.resolve("agent").toString(),
+              bed.trackerBase.toString(),
+              "http://127.0.0.1:9"));
+      Process process =
+          new ProcessBuilder(command).redirectError(dir.resolve("agent.log").toFile()).start();
       try {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8));
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
-        assertThat(ready).as("agent JVM: " + Files.readString(dir.resolve("agent.log")))
+        assertThat(ready)
+            .as("agent JVM: " + Files.readString(dir.resolve("agent.log")))
             .startsWith("READY ");
-        InetSocketAddress address = new InetSocketAddress("127.0.0.1",
-            Integer.parseInt(ready.substring(6).trim()));
+        InetSocketAddress address =
+            new InetSocketAddress("127.0.0.1", Integer.parseInt(ready.substring(6).trim()));
         long idleRss = procStatus(process.pid(), "VmRSS");
         AtomicLong peakRss = new AtomicLong();
         AtomicBoolean sampling = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> {
-          while (sampling.get()) {
-            try {
-              peakRss.accumulateAndGet(procStatus(process.pid(), "VmRSS"), Math::max);
-              Thread.sleep(20);
-            } catch (IOException | InterruptedException e) {
-              return;
-            }
-          }
-        });
+        Thread sampler =
+            new Thread(
+                () -> {
+                  while (sampling.get()) {
+                    try {
+                      peakRss.accumulateAndGet(procStatus(process.pid(), "VmRSS"), Math::max);
+                      Thread.sleep(20);
+                    } catch (IOException | InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
         sampler.setDaemon(true);
         sampler.start();
         long sent = System.nanoTime();
@@ -178,10 +198,16 @@ class LargeBlobStreamingTest {
         sampling.set(false);
         sampler.join(5000);
         assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(digest.hex());
-        measurements.info("agent JVM ({}): streamed {} MiB in {} ms (first byte after {} ms);"
-                + " RSS idle {} MiB, peak sampled {} MiB, VmHWM {} MiB", String.join(" ",
-                command.subList(1, command.indexOf("-cp"))), size >> 20, totalMillis,
-            firstByteMillis, idleRss >> 10, peakRss.get() >> 10, hwm >> 10);
+        measurements.info(
+            "agent JVM ({}): streamed {} MiB in {} ms (first byte after {} ms);"
+                + " RSS idle {} MiB, peak sampled {} MiB, VmHWM {} MiB",
+            String.join(" ", command.subList(1, command.indexOf("-cp"))),
+            size >> 20,
+            totalMillis,
+            firstByteMillis,
+            idleRss >> 10,
+            peakRss.get() >> 10,
+            hwm >> 10);
       } finally {
         process.getOutputStream().close();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -227,18 +253,16 @@ class LargeBlobStreamingTest {
 
     private void run() {
       while (running) {
-        heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-            Math::max);
+        heap.accumulateAndGet(
+            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
         long jdkDirect = 0;
-        for (BufferPoolMXBean pool
-            : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
           if (pool.getName().equals("direct")) {
             jdkDirect = pool.getMemoryUsed();
           }
         }
         direct.accumulateAndGet(jdkDirect, Math::max);
-        nettyDirect.accumulateAndGet(PlatformDependent.usedDirectMemory(),
-            Math::max);
+        nettyDirect.accumulateAndGet(PlatformDependent.usedDirectMemory(), Math::max);
         try {
           Thread.sleep(20);
         } catch (InterruptedException e) {

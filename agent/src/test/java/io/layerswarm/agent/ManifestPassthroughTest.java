@@ -27,13 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** Manifests through the agent to a real HTTP upstream, which records what it was sent. */
 class ManifestPassthroughTest {
   /** What dockerd 20.10 sends: six Accept header lines. */
-  private static final List<String> DOCKERD_ACCEPT = List.of(
-      "application/vnd.docker.distribution.manifest.v2+json",
-      "application/vnd.docker.distribution.manifest.list.v2+json",
-      "application/vnd.oci.image.index.v1+json",
-      "application/vnd.oci.image.manifest.v1+json",
-      "application/vnd.docker.distribution.manifest.v1+prettyjws",
-      "application/json");
+  private static final List<String> DOCKERD_ACCEPT =
+      List.of(
+          "application/vnd.docker.distribution.manifest.v2+json",
+          "application/vnd.docker.distribution.manifest.list.v2+json",
+          "application/vnd.oci.image.index.v1+json",
+          "application/vnd.oci.image.manifest.v1+json",
+          "application/vnd.docker.distribution.manifest.v1+prettyjws",
+          "application/json");
+
   private static final String SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json";
   private static final byte[] MANIFEST =
       "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\"}"
@@ -51,17 +53,20 @@ class ManifestPassthroughTest {
     upstream.createContext("/v2/", this::answer);
     upstream.start();
     URI base = URI.create("http://127.0.0.1:" + upstream.getAddress().getPort());
-    HttpUpstreamRegistry registry = HttpUpstreamRegistry.builder(base)
-        .userAgent(AgentServer.USER_AGENT)
-        .retries(1, Duration.ZERO)
-        .build();
+    HttpUpstreamRegistry registry =
+        HttpUpstreamRegistry.builder(base)
+            .userAgent(AgentServer.USER_AGENT)
+            .retries(1, Duration.ZERO)
+            .build();
     agent = startAgent(Upstreams.single(registry));
   }
 
   private AgentServer startAgent(Upstreams upstreams) throws IOException {
-    return AgentServer.start(AgentConfig.defaults(data, List.of())
-        .withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withPeerListen(new InetSocketAddress("127.0.0.1", 0)), upstreams);
+    return AgentServer.start(
+        AgentConfig.defaults(data, List.of())
+            .withListen(new InetSocketAddress("127.0.0.1", 0))
+            .withPeerListen(new InetSocketAddress("127.0.0.1", 0)),
+        upstreams);
   }
 
   @AfterEach
@@ -80,10 +85,12 @@ class ManifestPassthroughTest {
       reply(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
       return;
     }
-    acceptSeen.put(tag, List.copyOf(exchange.getRequestHeaders().getOrDefault("Accept",
-        List.of())));
+    acceptSeen.put(
+        tag, List.copyOf(exchange.getRequestHeaders().getOrDefault("Accept", List.of())));
     if (tag.equals("1.0") || tag.equals(Digest.sha256(MANIFEST).toString())) {
-      exchange.getResponseHeaders().set("Docker-Content-Digest", Digest.sha256(MANIFEST).toString());
+      exchange
+          .getResponseHeaders()
+          .set("Docker-Content-Digest", Digest.sha256(MANIFEST).toString());
       reply(exchange, 200, SCHEMA2, MANIFEST);
     } else if (tag.equals("secret")) {
       reply(exchange, 401, "application/json", error("UNAUTHORIZED", "authentication required"));
@@ -150,8 +157,8 @@ class ManifestPassthroughTest {
 
     RawHttp.Response first = getManifest(digest);
     RawHttp.Response second = getManifest(digest);
-    RawHttp.Response head = RawHttp.send(agent.address(), "HEAD",
-        "/v2/test/app/manifests/" + digest);
+    RawHttp.Response head =
+        RawHttp.send(agent.address(), "HEAD", "/v2/test/app/manifests/" + digest);
 
     for (RawHttp.Response response : List.of(first, second)) {
       assertThat(response.status()).isEqualTo(200);
@@ -177,7 +184,8 @@ class ManifestPassthroughTest {
     assertThat(throttled.status()).isEqualTo(429);
     assertThat(throttled.text()).contains("\"TOOMANYREQUESTS\"");
     assertThat(broken.status()).isEqualTo(503);
-    assertThat(broken.text()).contains("\"UNAVAILABLE\"")
+    assertThat(broken.text())
+        .contains("\"UNAVAILABLE\"")
         .contains("127.0.0.1:" + upstream.getAddress().getPort());
   }
 
@@ -188,10 +196,12 @@ class ManifestPassthroughTest {
       closedPort = socket.getLocalPort();
     }
     agent.close();
-    agent = startAgent(Upstreams.single(HttpUpstreamRegistry
-        .builder(URI.create("http://127.0.0.1:" + closedPort))
-        .retries(1, Duration.ZERO)
-        .build()));
+    agent =
+        startAgent(
+            Upstreams.single(
+                HttpUpstreamRegistry.builder(URI.create("http://127.0.0.1:" + closedPort))
+                    .retries(1, Duration.ZERO)
+                    .build()));
 
     RawHttp.Response response = getManifest("1.0");
 

@@ -35,7 +35,8 @@ class PeerTrafficTest {
     Torrent seed = torrent(0, 0);
 
     assertThat(traffic.sample(List.of(seed, other))).isEqualTo(new PeerTraffic.Totals(26, 130));
-    assertThat(traffic.sample(List.of(other))).as("counted once, not per sample")
+    assertThat(traffic.sample(List.of(other)))
+        .as("counted once, not per sample")
         .isEqualTo(new PeerTraffic.Totals(26, 130));
   }
 

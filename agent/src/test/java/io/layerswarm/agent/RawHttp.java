@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 over a plain socket, so tests control every byte of the request (repeated header
- * lines, unnormalized paths) and see every byte of the answer. One request per connection.
+ * HTTP/1.1 over a plain socket, so tests control every byte of the request (repeated header lines,
+ * unnormalized paths) and see every byte of the answer. One request per connection.
  */
 final class RawHttp {
   private static final int TIMEOUT_MILLIS = 20_000;
@@ -36,18 +36,25 @@ final class RawHttp {
   }
 
   /** Sends {@code method path} with the given header lines (each {@code "Name: value"}). */
-  static Response send(InetSocketAddress address, String method, String path,
-      String... headerLines) throws IOException {
-    StringBuilder request = new StringBuilder()
-        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(address.getHostString()).append(':').append(address.getPort())
-        .append("\r\n");
+  static Response send(InetSocketAddress address, String method, String path, String... headerLines)
+      throws IOException {
+    StringBuilder request =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(address.getHostString())
+            .append(':')
+            .append(address.getPort())
+            .append("\r\n");
     for (String line : headerLines) {
       request.append(line).append("\r\n");
     }
     request.append("Connection: close\r\n\r\n");
-    return exchange(address, request.toString().getBytes(StandardCharsets.ISO_8859_1),
-        method.equals("HEAD"));
+    return exchange(
+        address, request.toString().getBytes(StandardCharsets.ISO_8859_1), method.equals("HEAD"));
   }
 
   static Response get(InetSocketAddress address, String path, String... headerLines)
@@ -74,16 +81,21 @@ final class RawHttp {
   private static Response parse(byte[] raw, boolean head) throws IOException {
     int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     if (end < 0) {
-      throw new IOException("no complete response head in " + raw.length + " bytes: "
-          + new String(raw, StandardCharsets.ISO_8859_1));
+      throw new IOException(
+          "no complete response head in "
+              + raw.length
+              + " bytes: "
+              + new String(raw, StandardCharsets.ISO_8859_1));
     }
     String[] lines = new String(raw, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
     int status = Integer.parseInt(lines[0].split(" ", 3)[1]);
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-          k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+      headers
+          .computeIfAbsent(
+              lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .add(lines[i].substring(colon + 1).trim());
     }
     byte[] body = Arrays.copyOfRange(raw, end + 4, raw.length);
     if (head) {
@@ -93,8 +105,8 @@ final class RawHttp {
     } else if (headers.containsKey("content-length")) {
       long length = Long.parseLong(headers.get("content-length").get(0));
       if (length != body.length) {
-        throw new IOException("Content-Length " + length + " but " + body.length
-            + " body bytes arrived");
+        throw new IOException(
+            "Content-Length " + length + " but " + body.length + " body bytes arrived");
       }
     }
     return new Response(status, headers, body);

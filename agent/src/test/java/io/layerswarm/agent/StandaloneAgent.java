@@ -17,13 +17,15 @@ public final class StandaloneAgent {
   private StandaloneAgent() {}
 
   public static void main(String[] args) throws Exception {
-    Upstreams upstreams = Upstreams.single(HttpUpstreamRegistry.builder(URI.create(args[2]))
-        .build());
-    try (AgentServer agent = AgentServer.start(AgentConfig.defaults(Path.of(args[0]),
-            List.of(URI.create(args[1])))
-        .withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
-        .withSwarmDeadline(Duration.ofSeconds(60)), upstreams)) {
+    Upstreams upstreams =
+        Upstreams.single(HttpUpstreamRegistry.builder(URI.create(args[2])).build());
+    try (AgentServer agent =
+        AgentServer.start(
+            AgentConfig.defaults(Path.of(args[0]), List.of(URI.create(args[1])))
+                .withListen(new InetSocketAddress("127.0.0.1", 0))
+                .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+                .withSwarmDeadline(Duration.ofSeconds(60)),
+            upstreams)) {
       System.out.println("READY " + agent.address().getPort());
       System.out.flush();
       while (System.in.read() >= 0) {

@@ -49,8 +49,9 @@ final class SwarmBed implements AutoCloseable {
 
   /** Seeds {@code file} (the blob {@code digest}) with metainfo naming this tracker. */
   Metainfo seed(Path file, Digest digest, int pieceLength) throws IOException {
-    Metainfo metainfo = Metainfo.create(file, digest.hex(),
-        List.of(URI.create(trackerBase + "/announce")), pieceLength);
+    Metainfo metainfo =
+        Metainfo.create(
+            file, digest.hex(), List.of(URI.create(trackerBase + "/announce")), pieceLength);
     byDigest.put(digest.toString(), metainfo);
     seeder.seed(metainfo, file);
     return metainfo;

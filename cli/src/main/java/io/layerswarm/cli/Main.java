@@ -51,6 +51,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   /** Exit code for a config that can't be used. */
   public static final int EXIT_CONFIG = 78;
+
   /** Exit code when a daemon failed to start or died. */
   public static final int EXIT_FAILURE = 1;
 
@@ -62,13 +63,17 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The command tree. {@code generate-completion} prints a bash/zsh completion script
-   * ({@code source <(layerswarm generate-completion)}); it is hidden from help, as packagers
-   * rather than users call it.
+   * The command tree. {@code generate-completion} prints a bash/zsh completion script ({@code
+   * source <(layerswarm generate-completion)}); it is hidden from help, as packagers rather than
+   * users call it.
    */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
-    commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage()
+    commandLine
+        .getSubcommands()
+        .get("generate-completion")
+        .getCommandSpec()
+        .usageMessage()
         .hidden(true);
     return commandLine;
   }

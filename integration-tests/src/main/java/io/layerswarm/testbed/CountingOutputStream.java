@@ -7,25 +7,25 @@ import java.io.OutputStream;
 /** Counts bytes on their way through; close() is passed on. */
 final class CountingOutputStream extends FilterOutputStream {
 
-    private long count;
+  private long count;
 
-    CountingOutputStream(OutputStream out) {
-        super(out);
-    }
+  CountingOutputStream(OutputStream out) {
+    super(out);
+  }
 
-    long count() {
-        return count;
-    }
+  long count() {
+    return count;
+  }
 
-    @Override
-    public void write(int b) throws IOException {
-        out.write(b);
-        count++;
-    }
+  @Override
+  public void write(int b) throws IOException {
+    out.write(b);
+    count++;
+  }
 
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len); // FilterOutputStream would write byte by byte
-        count += len;
-    }
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    out.write(b, off, len); // FilterOutputStream would write byte by byte
+    count += len;
+  }
 }

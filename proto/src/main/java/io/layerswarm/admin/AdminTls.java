@@ -33,8 +33,9 @@ import javax.net.ssl.KeyManagerFactory;
  * certificates and the key are. {@link #toString} names the files, never the key.
  */
 public final class AdminTls {
-  private static final Pattern PKCS8 = Pattern.compile(
-      "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+  private static final Pattern PKCS8 =
+      Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+
   /** The key types Netty's TLS accepts. */
   private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC");
 
@@ -43,7 +44,10 @@ public final class AdminTls {
   private final List<X509Certificate> chain;
   private final PrivateKey privateKey;
 
-  private AdminTls(Path certificateChainFile, Path privateKeyFile, List<X509Certificate> chain,
+  private AdminTls(
+      Path certificateChainFile,
+      Path privateKeyFile,
+      List<X509Certificate> chain,
       PrivateKey privateKey) {
     this.certificateChainFile = certificateChainFile;
     this.privateKeyFile = privateKeyFile;
@@ -64,12 +68,20 @@ public final class AdminTls {
       throws IOException {
     String certKey = role + ".admin-tls-cert";
     String keyKey = role + ".admin-tls-key";
-    List<X509Certificate> chain = certificates(certKey, certificateChain,
-        read(certKey, certificateChain));
+    List<X509Certificate> chain =
+        certificates(certKey, certificateChain, read(certKey, certificateChain));
     PrivateKey key = privateKey(keyKey, privateKey, read(keyKey, privateKey));
     if (!matches(key, chain.get(0))) {
-      throw new IOException(keyKey + ": the key in " + privateKey + " is not the one of the"
-          + " certificate in " + certificateChain + " (" + certKey + ")");
+      throw new IOException(
+          keyKey
+              + ": the key in "
+              + privateKey
+              + " is not the one of the"
+              + " certificate in "
+              + certificateChain
+              + " ("
+              + certKey
+              + ")");
     }
     return new AdminTls(certificateChain, privateKey, chain, key);
   }
@@ -94,8 +106,7 @@ public final class AdminTls {
     // The store only lives in memory; the password is there because PKCS12 entries need one.
     char[] password = "in-memory".toCharArray();
     store.setKeyEntry("admin", privateKey, password, chain.toArray(new X509Certificate[0]));
-    KeyManagerFactory keys = KeyManagerFactory.getInstance(
-        KeyManagerFactory.getDefaultAlgorithm());
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(store, password);
     return TlsServerCredentials.newBuilder().keyManager(keys.getKeyManagers()).build();
   }
@@ -116,17 +127,18 @@ public final class AdminTls {
       throws IOException {
     List<X509Certificate> chain = new ArrayList<>();
     try {
-      for (var certificate : CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem))) {
+      for (var certificate :
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(new ByteArrayInputStream(pem))) {
         chain.add((X509Certificate) certificate);
       }
     } catch (CertificateException e) {
-      throw new IOException(key + ": " + file + " is not a PEM certificate chain: "
-          + e.getMessage(), e);
+      throw new IOException(
+          key + ": " + file + " is not a PEM certificate chain: " + e.getMessage(), e);
     }
     if (chain.isEmpty()) {
-      throw new IOException(key + ": " + file + " holds no PEM certificate"
-          + " (-----BEGIN CERTIFICATE-----)");
+      throw new IOException(
+          key + ": " + file + " holds no PEM certificate" + " (-----BEGIN CERTIFICATE-----)");
     }
     return chain;
   }
@@ -137,11 +149,19 @@ public final class AdminTls {
     if (!block.find()) {
       // PKCS#1 ("RSA PRIVATE KEY"), SEC1 ("EC PRIVATE KEY") and encrypted keys are common; say how
       // to convert rather than only that the file is wrong.
-      String hint = text.contains("-----BEGIN ")
-          ? "; convert it with: openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key-pkcs8.pem"
-          : "";
-      throw new IOException(key + ": " + file + " holds no unencrypted PKCS#8 PEM private key"
-          + " (-----BEGIN PRIVATE KEY-----)" + hint);
+      String hint =
+          text.contains("-----BEGIN ")
+              ? "; convert it with: openssl pkcs8 -topk8 -nocrypt -in "
+                  + file
+                  + " -out key-pkcs8.pem"
+              : "";
+      throw new IOException(
+          key
+              + ": "
+              + file
+              + " holds no unencrypted PKCS#8 PEM private key"
+              + " (-----BEGIN PRIVATE KEY-----)"
+              + hint);
     }
     PKCS8EncodedKeySpec spec;
     try {
@@ -182,7 +202,8 @@ public final class AdminTls {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AdminTls other && chain.equals(other.chain)
+    return o instanceof AdminTls other
+        && chain.equals(other.chain)
         && privateKey.equals(other.privateKey);
   }
 
@@ -193,7 +214,12 @@ public final class AdminTls {
 
   @Override
   public String toString() {
-    return "AdminTls[cert=" + certificateChainFile + ", key=" + privateKeyFile + ", subject="
-        + subject() + "]";
+    return "AdminTls[cert="
+        + certificateChainFile
+        + ", key="
+        + privateKeyFile
+        + ", subject="
+        + subject()
+        + "]";
   }
 }

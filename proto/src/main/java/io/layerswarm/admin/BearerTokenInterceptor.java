@@ -11,8 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 
 /**
- * Admits a call only with the metadata {@code authorization: Bearer <token>} (RFC 6750 section
- * 2.1; the scheme is case-insensitive). The comparison is over SHA-256 hashes of the two tokens with
+ * Admits a call only with the metadata {@code authorization: Bearer <token>} (RFC 6750 section 2.1;
+ * the scheme is case-insensitive). The comparison is over SHA-256 hashes of the two tokens with
  * {@link MessageDigest#isEqual}, so its time depends neither on where they differ nor on the
  * configured token's length. Other calls end with {@code UNAUTHENTICATED}. Thread-safe.
  */
@@ -24,7 +24,9 @@ public final class BearerTokenInterceptor implements ServerInterceptor {
   private final byte[] expectedHash;
   private final String role;
 
-  /** @param role "seeder" or "tracker": names the config key in messages */
+  /**
+   * @param role "seeder" or "tracker": names the config key in messages
+   */
   public BearerTokenInterceptor(String token, String role) {
     this.role = role;
     if (token == null || token.isEmpty()) {
@@ -39,14 +41,20 @@ public final class BearerTokenInterceptor implements ServerInterceptor {
     if (authorized(headers.get(AUTHORIZATION))) {
       return next.startCall(call, headers);
     }
-    call.close(Status.UNAUTHENTICATED.withDescription(
-        "this " + role + "'s admin API needs \"authorization: Bearer <" + role + ".admin-token>\""),
+    call.close(
+        Status.UNAUTHENTICATED.withDescription(
+            "this "
+                + role
+                + "'s admin API needs \"authorization: Bearer <"
+                + role
+                + ".admin-token>\""),
         new Metadata());
     return new ServerCall.Listener<>() {};
   }
 
   boolean authorized(String header) {
-    if (header == null || header.length() <= SCHEME.length()
+    if (header == null
+        || header.length() <= SCHEME.length()
         || !header.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
       return false;
     }

@@ -54,27 +54,28 @@ class AdminGrpcServerTest {
   }
 
   private AdminGrpcServer start(Optional<AdminTls> tls) throws IOException {
-    AdminGrpcServer server = AdminGrpcServer.start("tracker", LOOPBACK, Optional.of(TOKEN), tls,
-        1, new Healthy());
+    AdminGrpcServer server =
+        AdminGrpcServer.start("tracker", LOOPBACK, Optional.of(TOKEN), tls, 1, new Healthy());
     open.add(server);
     return server;
   }
 
-  private TrackerAdminGrpc.TrackerAdminBlockingStub client(AdminGrpcServer server,
-      ChannelCredentials credentials, Optional<String> token) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1",
-        server.address().getPort(), credentials).build();
+  private TrackerAdminGrpc.TrackerAdminBlockingStub client(
+      AdminGrpcServer server, ChannelCredentials credentials, Optional<String> token) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort(), credentials)
+            .build();
     open.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-    TrackerAdminGrpc.TrackerAdminBlockingStub stub = TrackerAdminGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(20, TimeUnit.SECONDS);
+    TrackerAdminGrpc.TrackerAdminBlockingStub stub =
+        TrackerAdminGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
     return token.map(t -> stub.withCallCredentials(bearer(t))).orElse(stub);
   }
 
   private static CallCredentials bearer(String token) {
     return new CallCredentials() {
       @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor,
-          MetadataApplier applier) {
+      public void applyRequestMetadata(
+          RequestInfo info, Executor executor, MetadataApplier applier) {
         Metadata headers = new Metadata();
         headers.put(BearerTokenInterceptor.AUTHORIZATION, "Bearer " + token);
         applier.apply(headers);
@@ -85,31 +86,40 @@ class AdminGrpcServerTest {
   @Test
   void overTlsAClientThatTrustsTheCaIsServedAndStillNeedsTheToken() throws Exception {
     SelfSigned pair = SelfSigned.create(dir, "server");
-    AdminGrpcServer server = start(Optional.of(
-        AdminTls.load("tracker", pair.certificate(), pair.privateKey())));
-    ChannelCredentials trusting = TlsChannelCredentials.newBuilder()
-        .trustManager(pair.certificate().toFile()).build();
+    AdminGrpcServer server =
+        start(Optional.of(AdminTls.load("tracker", pair.certificate(), pair.privateKey())));
+    ChannelCredentials trusting =
+        TlsChannelCredentials.newBuilder().trustManager(pair.certificate().toFile()).build();
 
-    assertThat(client(server, trusting, Optional.of(TOKEN))
-        .health(TrackerHealthRequest.getDefaultInstance()).getUp()).isTrue();
-    assertThatThrownBy(() -> client(server, trusting, Optional.empty())
-        .health(TrackerHealthRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    assertThat(
+            client(server, trusting, Optional.of(TOKEN))
+                .health(TrackerHealthRequest.getDefaultInstance())
+                .getUp())
+        .isTrue();
+    assertThatThrownBy(
+            () ->
+                client(server, trusting, Optional.empty())
+                    .health(TrackerHealthRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
   }
 
   @Test
   void aTlsServerServesNeitherPlaintextClientsNorClientsThatDoNotTrustIt() throws Exception {
     SelfSigned pair = SelfSigned.create(dir, "server");
-    AdminGrpcServer server = start(Optional.of(
-        AdminTls.load("tracker", pair.certificate(), pair.privateKey())));
+    AdminGrpcServer server =
+        start(Optional.of(AdminTls.load("tracker", pair.certificate(), pair.privateKey())));
 
-    for (ChannelCredentials credentials : List.of(InsecureChannelCredentials.create(),
-        TlsChannelCredentials.create())) {
-      assertThatThrownBy(() -> client(server, credentials, Optional.of(TOKEN))
-          .health(TrackerHealthRequest.getDefaultInstance()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    for (ChannelCredentials credentials :
+        List.of(InsecureChannelCredentials.create(), TlsChannelCredentials.create())) {
+      assertThatThrownBy(
+              () ->
+                  client(server, credentials, Optional.of(TOKEN))
+                      .health(TrackerHealthRequest.getDefaultInstance()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
   }
 
@@ -117,16 +127,26 @@ class AdminGrpcServerTest {
   void withoutTlsItServesPlaintext() throws Exception {
     AdminGrpcServer server = start(Optional.empty());
 
-    assertThat(client(server, InsecureChannelCredentials.create(), Optional.of(TOKEN))
-        .health(TrackerHealthRequest.getDefaultInstance()).getUp()).isTrue();
+    assertThat(
+            client(server, InsecureChannelCredentials.create(), Optional.of(TOKEN))
+                .health(TrackerHealthRequest.getDefaultInstance())
+                .getUp())
+        .isTrue();
   }
 
   @Test
   void anAddressInUseNamesTheListenKey() throws Exception {
     AdminGrpcServer first = start(Optional.empty());
 
-    assertThatThrownBy(() -> AdminGrpcServer.start("seeder", first.address(), Optional.empty(),
-        Optional.empty(), 1, new Healthy()))
+    assertThatThrownBy(
+            () ->
+                AdminGrpcServer.start(
+                    "seeder",
+                    first.address(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    1,
+                    new Healthy()))
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith("seeder.admin-listen: cannot bind " + first.address());
   }
@@ -138,10 +158,15 @@ class AdminGrpcServerTest {
 
     assertThat(AdminGrpcServer.exposure("tracker", loopback, false, false)).isEmpty();
     assertThat(AdminGrpcServer.exposure("tracker", everywhere, true, true)).isEmpty();
-    assertThat(AdminGrpcServer.exposure("tracker", everywhere, false, true)).get()
-        .asString().contains("without tracker.admin-token");
-    assertThat(AdminGrpcServer.exposure("seeder", everywhere, true, false)).get()
-        .asString().contains("clear text").contains("seeder.admin-tls-cert")
+    assertThat(AdminGrpcServer.exposure("tracker", everywhere, false, true))
+        .get()
+        .asString()
+        .contains("without tracker.admin-token");
+    assertThat(AdminGrpcServer.exposure("seeder", everywhere, true, false))
+        .get()
+        .asString()
+        .contains("clear text")
+        .contains("seeder.admin-tls-cert")
         .contains("seeder.admin-tls-key");
   }
 }

@@ -24,8 +24,10 @@ class AdminTlsTest {
     assertThat(tls.subject()).isEqualTo("CN=127.0.0.1");
     assertThat(tls.certificateChainFile()).isEqualTo(pair.certificate());
     assertThat(tls).isEqualTo(AdminTls.load("tracker", pair.certificate(), pair.privateKey()));
-    assertThat(tls.toString()).contains(pair.certificate().toString())
-        .contains(pair.privateKey().toString()).doesNotContain("PRIVATE KEY");
+    assertThat(tls.toString())
+        .contains(pair.certificate().toString())
+        .contains(pair.privateKey().toString())
+        .doesNotContain("PRIVATE KEY");
   }
 
   @Test
@@ -49,8 +51,9 @@ class AdminTlsTest {
   @Test
   void aKeyThatIsNotPkcs8NamesTheKeyKeyAndSaysHowToConvertIt() throws Exception {
     SelfSigned pair = SelfSigned.create(dir, "server");
-    Path pkcs1 = Files.writeString(dir.resolve("rsa.pem"),
-        SelfSigned.pem("RSA PRIVATE KEY", new byte[] {1, 2, 3}));
+    Path pkcs1 =
+        Files.writeString(
+            dir.resolve("rsa.pem"), SelfSigned.pem("RSA PRIVATE KEY", new byte[] {1, 2, 3}));
 
     assertThatThrownBy(() -> AdminTls.load("tracker", pair.certificate(), pair.certificate()))
         .isInstanceOf(IOException.class)
@@ -64,8 +67,9 @@ class AdminTlsTest {
   @Test
   void aPkcs8BlockThatIsNoRsaOrEcKeyIsRefused() throws Exception {
     SelfSigned pair = SelfSigned.create(dir, "server");
-    Path junk = Files.writeString(dir.resolve("junk.pem"),
-        SelfSigned.pem("PRIVATE KEY", new byte[] {48, 3, 2, 1, 0}));
+    Path junk =
+        Files.writeString(
+            dir.resolve("junk.pem"), SelfSigned.pem("PRIVATE KEY", new byte[] {48, 3, 2, 1, 0}));
 
     assertThatThrownBy(() -> AdminTls.load("seeder", pair.certificate(), junk))
         .hasMessage("seeder.admin-tls-key: " + junk + " is not an RSA or EC private key");

@@ -10,6 +10,8 @@ final class Abbreviation {
     if (value == null) {
       return "null";
     }
-    return value.length() <= MAX ? value : value.substring(0, MAX) + "...(" + value.length() + " chars)";
+    return value.length() <= MAX
+        ? value
+        : value.substring(0, MAX) + "...(" + value.length() + " chars)";
   }
 }

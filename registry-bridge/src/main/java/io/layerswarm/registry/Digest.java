@@ -3,8 +3,8 @@ package io.layerswarm.registry;
 import java.util.regex.Pattern;
 
 /**
- * A content digest, {@code algorithm:hex} (OCI image spec, "Digests"). Only sha256 is accepted:
- * it is what registries use for blobs and manifests, and what we verify.
+ * A content digest, {@code algorithm:hex} (OCI image spec, "Digests"). Only sha256 is accepted: it
+ * is what registries use for blobs and manifests, and what we verify.
  */
 public record Digest(String algorithm, String hex) {
   private static final Pattern SHA256_HEX = Pattern.compile("[a-f0-9]{64}");

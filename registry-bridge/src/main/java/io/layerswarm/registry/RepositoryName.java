@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  */
 public record RepositoryName(String value) {
   private static final Pattern GRAMMAR =
-      Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
+      Pattern.compile(
+          "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
   private static final int MAX_LENGTH = 255;
 
   public RepositoryName {

@@ -3,7 +3,8 @@ package io.layerswarm.registry;
 import java.util.regex.Pattern;
 
 /**
- * A manifest tag as the OCI distribution spec defines it: {@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}.
+ * A manifest tag as the OCI distribution spec defines it: {@code
+ * [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}.
  */
 public record Tag(String value) {
   private static final Pattern GRAMMAR = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");

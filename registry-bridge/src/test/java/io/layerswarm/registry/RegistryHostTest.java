@@ -27,8 +27,20 @@ class RegistryHostTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a b", "host:", "host:99999", "-host.com", "host-.com", "a/b", "a..b",
-      "http://x", "host:port", "under_score.com"})
+  @ValueSource(
+      strings = {
+        "",
+        "a b",
+        "host:",
+        "host:99999",
+        "-host.com",
+        "host-.com",
+        "a/b",
+        "a..b",
+        "http://x",
+        "host:port",
+        "under_score.com"
+      })
   void malformedHostsAreRejectedNamingTheValue(String input) {
     assertThatThrownBy(() -> RegistryHost.of(input)).isInstanceOf(IllegalArgumentException.class);
     assertThat(RegistryHost.isValid(input)).isFalse();
@@ -36,7 +48,9 @@ class RegistryHostTest {
 
   @Test
   void theHostOfABaseUriIncludesAnExplicitPort() {
-    assertThat(RegistryHost.of(URI.create("http://127.0.0.1:5000"))).isEqualTo(RegistryHost.of("127.0.0.1:5000"));
-    assertThat(RegistryHost.of(URI.create("https://registry-1.docker.io/"))).isEqualTo(RegistryHost.DOCKER_HUB);
+    assertThat(RegistryHost.of(URI.create("http://127.0.0.1:5000")))
+        .isEqualTo(RegistryHost.of("127.0.0.1:5000"));
+    assertThat(RegistryHost.of(URI.create("https://registry-1.docker.io/")))
+        .isEqualTo(RegistryHost.DOCKER_HUB);
   }
 }

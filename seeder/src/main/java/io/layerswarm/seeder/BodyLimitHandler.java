@@ -13,13 +13,14 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Caps request bodies per route before they are aggregated: {@code POST /notifications} may carry
  * up to {@link #NOTIFICATION_BYTES} (a registry's event envelope), every other request up to {@link
- * #CONTROL_BYTES}. A request over its cap, by {@code Content-Length} or by the bytes that arrive, is
- * answered 413 and the connection is closed; the rest of it is discarded. Owned by the channel's
+ * #CONTROL_BYTES}. A request over its cap, by {@code Content-Length} or by the bytes that arrive,
+ * is answered 413 and the connection is closed; the rest of it is discarded. Owned by the channel's
  * event loop.
  */
 final class BodyLimitHandler extends ChannelInboundHandlerAdapter {
   /** Requests other than notifications are GETs; their bodies, if any, are small. */
   static final int CONTROL_BYTES = 8 * 1024;
+
   /** Distribution sends envelopes of a few events; 1 MiB leaves room for thousands. */
   static final int NOTIFICATION_BYTES = 1024 * 1024;
 
@@ -41,8 +42,10 @@ final class BodyLimitHandler extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof HttpRequest request) {
       path = new QueryStringDecoder(request.uri()).path();
-      limit = HttpMethod.POST.equals(request.method())
-          && ControlRoute.NOTIFICATIONS_PATH.equals(path) ? NOTIFICATION_BYTES : CONTROL_BYTES;
+      limit =
+          HttpMethod.POST.equals(request.method()) && ControlRoute.NOTIFICATIONS_PATH.equals(path)
+              ? NOTIFICATION_BYTES
+              : CONTROL_BYTES;
       received = 0;
       if (HttpUtil.getContentLength(request, -1L) > limit) {
         reject(ctx, msg);

@@ -27,7 +27,8 @@ final class ControlChannelInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel channel) {
-    channel.pipeline()
+    channel
+        .pipeline()
         .addLast("http", new HttpServerCodec())
         .addLast("keep-alive", new HttpServerKeepAliveHandler())
         // Per-route body caps first: only POST /notifications may send the aggregator 1 MiB.

@@ -23,13 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers control requests (aggregated {@link FullHttpRequest}s): health, metainfo, metrics and
  * registry notifications. Requests on one connection are answered one at a time and in order; while
- * a metainfo lookup or a metrics scrape runs, reading from the connection is paused. Those block, so
- * they run on the {@code lookups} executor, never on the event loop. A notification is parsed and
- * queued on the event loop (bounded by the body cap, no I/O) and answered at once. All other state
- * is owned by the channel's event loop.
+ * a metainfo lookup or a metrics scrape runs, reading from the connection is paused. Those block,
+ * so they run on the {@code lookups} executor, never on the event loop. A notification is parsed
+ * and queued on the event loop (bounded by the body cap, no I/O) and answered at once. All other
+ * state is owned by the channel's event loop.
  */
 final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ControlRequestHandler.class);
+
   /** Pipelined requests held while one is answered; a client that sends more is cut off. */
   private static final int MAX_QUEUED = 16;
 
@@ -70,9 +71,11 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     this(lookup, null, () -> "", lookups);
   }
 
-  /** @param notifications null: {@code POST /notifications} is answered 404 */
-  ControlRequestHandler(Lookup lookup, NotificationSink notifications, MetricsSource metrics,
-      Executor lookups) {
+  /**
+   * @param notifications null: {@code POST /notifications} is answered 404
+   */
+  ControlRequestHandler(
+      Lookup lookup, NotificationSink notifications, MetricsSource metrics, Executor lookups) {
     this.lookup = lookup;
     this.notifications = notifications;
     this.metrics = metrics;
@@ -90,8 +93,11 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     try {
       if (request.decoderResult().isFailure()) {
         FullHttpResponse response =
-            ControlResponses.error(HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST",
-                "malformed HTTP request: " + request.decoderResult().cause(), null);
+            ControlResponses.error(
+                HttpResponseStatus.BAD_REQUEST,
+                "BAD_REQUEST",
+                "malformed HTTP request: " + request.decoderResult().cause(),
+                null);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         return;
@@ -104,8 +110,8 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       request.release();
     }
     if (queued.size() >= MAX_QUEUED) {
-      log.warn("closing {}: more than {} pipelined requests", ctx.channel().remoteAddress(),
-          MAX_QUEUED);
+      log.warn(
+          "closing {}: more than {} pipelined requests", ctx.channel().remoteAddress(), MAX_QUEUED);
       ctx.close();
       return;
     }
@@ -139,10 +145,11 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     if (route instanceof ControlRoute.Metrics) {
       ctx.channel().config().setAutoRead(false);
       try {
-        lookups.execute(() -> {
-          FullHttpResponse response = scrape();
-          ctx.executor().execute(() -> send(ctx, response));
-        });
+        lookups.execute(
+            () -> {
+              FullHttpResponse response = scrape();
+              ctx.executor().execute(() -> send(ctx, response));
+            });
       } catch (RejectedExecutionException e) {
         send(ctx, ControlResponses.busy());
       }
@@ -155,12 +162,14 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     if (route instanceof ControlRoute.MetainfoLookup request) {
       ctx.channel().config().setAutoRead(false);
       try {
-        lookups.execute(() -> {
-          FullHttpResponse response = look(request);
-          ctx.executor().execute(() -> send(ctx, response));
-        });
+        lookups.execute(
+            () -> {
+              FullHttpResponse response = look(request);
+              ctx.executor().execute(() -> send(ctx, response));
+            });
       } catch (RejectedExecutionException e) {
-        log.atWarn().addKeyValue("digest", request.digest())
+        log.atWarn()
+            .addKeyValue("digest", request.digest())
             .log("rejecting a metainfo request: the lookup executor is full");
         send(ctx, ControlResponses.busy());
       }
@@ -175,8 +184,8 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
 
   private static FullHttpResponse immediate(ControlRoute route) {
     if (route instanceof ControlRoute.Health) {
-      return ControlResponses.ok("text/plain; charset=utf-8",
-          "ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return ControlResponses.ok(
+          "text/plain; charset=utf-8", "ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     if (route instanceof ControlRoute.BadParameter bad) {
       return ControlResponses.badParameter(bad);
@@ -200,8 +209,8 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       return ControlResponses.ok("application/json", summary.getBytes(StandardCharsets.UTF_8));
     } catch (NotificationFormatException e) {
       log.info("rejecting a registry notification: {}", e.getMessage());
-      return ControlResponses.error(HttpResponseStatus.BAD_REQUEST, "NOTIFICATION_INVALID",
-          e.getMessage(), null);
+      return ControlResponses.error(
+          HttpResponseStatus.BAD_REQUEST, "NOTIFICATION_INVALID", e.getMessage(), null);
     } catch (RuntimeException e) {
       log.error("handling a registry notification failed unexpectedly", e);
       return ControlResponses.failure(e);
@@ -211,7 +220,8 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   /** Runs on the lookup executor. */
   private FullHttpResponse scrape() {
     try {
-      return ControlResponses.ok("text/plain; version=0.0.4; charset=utf-8",
+      return ControlResponses.ok(
+          "text/plain; version=0.0.4; charset=utf-8",
           metrics.scrape().getBytes(StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       log.error("scraping the metrics failed", e);
@@ -226,12 +236,14 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       return ControlResponses.ok(ControlResponses.BITTORRENT, metainfo.encode());
     } catch (SeederException e) {
       // The service logged it where it happened, with the digest as a key.
-      log.atDebug().addKeyValue("digest", request.digest())
-          .log("metainfo for {}/{} failed: {}", request.registry(), request.repo(),
-              e.getMessage());
+      log.atDebug()
+          .addKeyValue("digest", request.digest())
+          .log("metainfo for {}/{} failed: {}", request.registry(), request.repo(), e.getMessage());
       return ControlResponses.failure(e);
     } catch (RuntimeException e) {
-      log.atError().addKeyValue("digest", request.digest()).setCause(e)
+      log.atError()
+          .addKeyValue("digest", request.digest())
+          .setCause(e)
           .log("metainfo for {}/{} failed unexpectedly", request.registry(), request.repo());
       return ControlResponses.failure(e);
     }

@@ -38,7 +38,9 @@ final class ControlResponses {
 
   static FullHttpResponse methodNotAllowed(ControlRoute.MethodNotAllowed route) {
     FullHttpResponse response =
-        error(HttpResponseStatus.METHOD_NOT_ALLOWED, "UNSUPPORTED",
+        error(
+            HttpResponseStatus.METHOD_NOT_ALLOWED,
+            "UNSUPPORTED",
             route.method() + " is not supported on " + route.path() + "; use " + route.allow(),
             null);
     response.headers().set(HttpHeaderNames.ALLOW, route.allow());
@@ -47,16 +49,22 @@ final class ControlResponses {
 
   static FullHttpResponse busy() {
     FullHttpResponse response =
-        error(HttpResponseStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
-            "the seeder is handling too many requests; retry shortly", null);
+        error(
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "UNAVAILABLE",
+            "the seeder is handling too many requests; retry shortly",
+            null);
     response.headers().setInt(HttpHeaderNames.RETRY_AFTER, 1);
     return response;
   }
 
   static FullHttpResponse tooLarge(String path, long limit) {
     FullHttpResponse response =
-        error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "SIZE_INVALID",
-            "the body of a request to " + path + " may have at most " + limit + " bytes", null);
+        error(
+            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            "SIZE_INVALID",
+            "the body of a request to " + path + " may have at most " + limit + " bytes",
+            null);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return response;
   }
@@ -78,8 +86,11 @@ final class ControlResponses {
     if (failure instanceof SeederException e) {
       return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "SEEDER_ERROR", e.getMessage(), null);
     }
-    return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "SEEDER_ERROR",
-        "internal error: " + failure, null);
+    return error(
+        HttpResponseStatus.INTERNAL_SERVER_ERROR,
+        "SEEDER_ERROR",
+        "internal error: " + failure,
+        null);
   }
 
   static FullHttpResponse error(

@@ -50,7 +50,9 @@ sealed interface ControlRoute {
     QueryStringDecoder decoded = new QueryStringDecoder(target);
     String path = decoded.path();
     if (path.equals(NOTIFICATIONS_PATH)) {
-      return "POST".equals(method) ? new Notifications() : new MethodNotAllowed(method, path, "POST");
+      return "POST".equals(method)
+          ? new Notifications()
+          : new MethodNotAllowed(method, path, "POST");
     }
     boolean health = path.equals(HEALTH_PATH);
     boolean metrics = path.equals(METRICS_PATH);
@@ -73,30 +75,41 @@ sealed interface ControlRoute {
     try {
       digest = Digest.parse(digestText);
     } catch (IllegalArgumentException e) {
-      return new BadParameter("digest", "DIGEST_INVALID",
+      return new BadParameter(
+          "digest",
+          "DIGEST_INVALID",
           "digest in the path must be sha256:<64 lowercase hex>: " + e.getMessage());
     }
     String registry = first(decoded, "registry");
     if (registry == null || registry.isEmpty()) {
-      return new BadParameter("registry", "REGISTRY_INVALID",
+      return new BadParameter(
+          "registry",
+          "REGISTRY_INVALID",
           "query parameter registry is required: the upstream registry host[:port] to fetch "
-              + digest + " from");
+              + digest
+              + " from");
     }
     try {
       RegistryHost.of(registry);
     } catch (IllegalArgumentException e) {
-      return new BadParameter("registry", "REGISTRY_INVALID",
+      return new BadParameter(
+          "registry",
+          "REGISTRY_INVALID",
           "query parameter registry is not a registry host: " + e.getMessage());
     }
     String repo = first(decoded, "repo");
     if (repo == null || repo.isEmpty()) {
-      return new BadParameter("repo", "NAME_INVALID",
+      return new BadParameter(
+          "repo",
+          "NAME_INVALID",
           "query parameter repo is required: the repository that holds " + digest);
     }
     try {
       return new MetainfoLookup(digest, registry, new RepositoryName(repo));
     } catch (IllegalArgumentException e) {
-      return new BadParameter("repo", "NAME_INVALID",
+      return new BadParameter(
+          "repo",
+          "NAME_INVALID",
           "query parameter repo is not a repository name: " + e.getMessage());
     }
   }

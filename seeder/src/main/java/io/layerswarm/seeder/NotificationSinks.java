@@ -23,8 +23,15 @@ final class NotificationSinks {
       }
       NotificationQueue.Accepted accepted = queue.accept(envelope);
       metrics.notificationRequest("ok");
-      return "{\"queued\":" + accepted.queued() + ",\"coalesced\":" + accepted.coalesced()
-          + ",\"dropped\":" + accepted.dropped() + ",\"ignored\":" + accepted.ignored() + "}";
+      return "{\"queued\":"
+          + accepted.queued()
+          + ",\"coalesced\":"
+          + accepted.coalesced()
+          + ",\"dropped\":"
+          + accepted.dropped()
+          + ",\"ignored\":"
+          + accepted.ignored()
+          + "}";
     };
   }
 }

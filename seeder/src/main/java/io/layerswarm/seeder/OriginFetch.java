@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies one blob from an upstream registry into the blob store. The store verifies the sha256 on
- * commit (and the upstream stream verifies it while it is read), so a blob is either stored whole and
- * verified or not at all. Runs on the calling thread; a stall longer than the origin timeout aborts
- * the copy.
+ * commit (and the upstream stream verifies it while it is read), so a blob is either stored whole
+ * and verified or not at all. Runs on the calling thread; a stall longer than the origin timeout
+ * aborts the copy.
  */
 final class OriginFetch {
   private static final Logger log = LoggerFactory.getLogger(OriginFetch.class);
@@ -40,7 +40,9 @@ final class OriginFetch {
     return originBytes.sum();
   }
 
-  /** Fetches {@code digest} from {@code repo} on {@code upstream} (configured as {@code registry}). */
+  /**
+   * Fetches {@code digest} from {@code repo} on {@code upstream} (configured as {@code registry}).
+   */
   void fetch(UpstreamRegistry upstream, String registry, RepositoryName repo, Digest digest)
       throws SeederException {
     String action = "fetch " + digest + " from " + registry + "/" + repo;
@@ -53,7 +55,8 @@ final class OriginFetch {
       }
       throw new OriginFetchException(action + " failed: " + e.getMessage(), e);
     }
-    log.atInfo().addKeyValue("digest", digest)
+    log.atInfo()
+        .addKeyValue("digest", digest)
         .log("fetching {} bytes from {}/{}", stream.size(), registry, repo);
 
     BlobWriter writer;
@@ -78,7 +81,8 @@ final class OriginFetch {
       } catch (IOException e) {
         throw new SeedingException(action + ": cannot commit the blob to the store: " + e, e);
       }
-      log.atInfo().addKeyValue("digest", digest)
+      log.atInfo()
+          .addKeyValue("digest", digest)
           .log("stored {} bytes from {}/{}", copied, registry, repo);
     } finally {
       if (!committed) {
@@ -123,7 +127,9 @@ final class OriginFetch {
     try {
       writer.abort();
     } catch (RuntimeException e) {
-      log.atWarn().addKeyValue("digest", digest).setCause(e)
+      log.atWarn()
+          .addKeyValue("digest", digest)
+          .setCause(e)
           .log("could not discard the partial blob");
     }
   }

@@ -32,15 +32,16 @@ import java.util.Set;
  * @param diskHighWatermark bytes of held blobs above which the least recently used idle ones are
  *     evicted ({@code seeder.disk-high-watermark}); 0 = off
  * @param diskLowWatermark the level a watermark eviction goes down to ({@code
- *     seeder.disk-low-watermark}); at most the high watermark. 0 with a high watermark set means 90%
- *     of it
+ *     seeder.disk-low-watermark}); at most the high watermark. 0 with a high watermark set means
+ *     90% of it
  * @param timeToIdle blobs neither requested nor uploaded for this long are evicted ({@code
  *     seeder.time-to-idle}); zero = off
  * @param ringMembers the control URLs of every seeder in the cluster, this one included ({@code
  *     seeder.ring}), the same list the trackers' {@code tracker.seeders} has; empty: a ring of this
  *     seeder alone. Preheats fetch each blob on its owners in this ring
- * @param advertiseUrl this seeder's control URL as the ring names it ({@code seeder.advertise-url});
- *     empty: {@code http://<listen address>:<port>}, which must then be a specific address
+ * @param advertiseUrl this seeder's control URL as the ring names it ({@code
+ *     seeder.advertise-url}); empty: {@code http://<listen address>:<port>}, which must then be a
+ *     specific address
  * @param ringReplicas owners per digest R ({@code seeder.ring-replicas}), at least 1; the same
  *     value as the trackers'
  * @param adminTls the certificate chain and key the admin API serves TLS with ({@code
@@ -65,8 +66,10 @@ public record SeederConfig(
 
   /** Default for {@code seeder.origin-timeout}. */
   public static final Duration DEFAULT_ORIGIN_TIMEOUT = Duration.ofSeconds(30);
+
   /** Default for {@code seeder.ring-replicas}. */
   public static final int DEFAULT_RING_REPLICAS = 2;
+
   /** The low watermark, in percent of the high one, when only the high one is set. */
   public static final int DEFAULT_LOW_WATERMARK_PERCENT = 90;
 
@@ -95,7 +98,8 @@ public record SeederConfig(
           "seeder.upload-rate must be >= 0 (0 = unlimited): " + uploadBytesPerSecond);
     }
     if (originTimeout == null || originTimeout.isNegative() || originTimeout.isZero()) {
-      throw new IllegalArgumentException("seeder.origin-timeout must be positive: " + originTimeout);
+      throw new IllegalArgumentException(
+          "seeder.origin-timeout must be positive: " + originTimeout);
     }
     adminListen = adminListen == null ? Optional.empty() : adminListen;
     adminToken = adminToken == null ? Optional.empty() : adminToken.filter(t -> !t.isEmpty());
@@ -121,12 +125,17 @@ public record SeederConfig(
           "seeder.disk-low-watermark is set but seeder.disk-high-watermark is 0 (off)");
     }
     if (diskLowWatermark > diskHighWatermark) {
-      throw new IllegalArgumentException("seeder.disk-low-watermark (" + diskLowWatermark
-          + ") must not be above seeder.disk-high-watermark (" + diskHighWatermark + ")");
+      throw new IllegalArgumentException(
+          "seeder.disk-low-watermark ("
+              + diskLowWatermark
+              + ") must not be above seeder.disk-high-watermark ("
+              + diskHighWatermark
+              + ")");
     }
     if (diskHighWatermark > 0 && diskLowWatermark == 0) {
-      diskLowWatermark = diskHighWatermark / 100 * DEFAULT_LOW_WATERMARK_PERCENT
-          + diskHighWatermark % 100 * DEFAULT_LOW_WATERMARK_PERCENT / 100;
+      diskLowWatermark =
+          diskHighWatermark / 100 * DEFAULT_LOW_WATERMARK_PERCENT
+              + diskHighWatermark % 100 * DEFAULT_LOW_WATERMARK_PERCENT / 100;
     }
     if (timeToIdle == null || timeToIdle.isNegative()) {
       throw new IllegalArgumentException(
@@ -148,18 +157,23 @@ public record SeederConfig(
       throw new IllegalArgumentException(
           "seeder.advertise-url must be an absolute http(s) URL: " + advertiseUrl.get());
     }
-    if (advertiseUrl.isPresent() && !ringMembers.isEmpty()
+    if (advertiseUrl.isPresent()
+        && !ringMembers.isEmpty()
         && !seen.contains(normalized(advertiseUrl.get()))) {
-      throw new IllegalArgumentException("seeder.advertise-url " + advertiseUrl.get()
-          + " is not one of seeder.ring " + ringMembers);
+      throw new IllegalArgumentException(
+          "seeder.advertise-url "
+              + advertiseUrl.get()
+              + " is not one of seeder.ring "
+              + ringMembers);
     }
     if (ringReplicas < 1) {
       throw new IllegalArgumentException("seeder.ring-replicas must be >= 1: " + ringReplicas);
     }
     adminTls = adminTls == null ? Optional.empty() : adminTls;
     if (adminTls.isPresent() && adminListen.isEmpty()) {
-      throw new IllegalArgumentException("seeder.admin-tls-cert and seeder.admin-tls-key are set"
-          + " but seeder.admin-listen is not: there is no admin API to serve over TLS");
+      throw new IllegalArgumentException(
+          "seeder.admin-tls-cert and seeder.admin-tls-key are set"
+              + " but seeder.admin-listen is not: there is no admin API to serve over TLS");
     }
   }
 
@@ -174,9 +188,22 @@ public record SeederConfig(
       List<URI> trackerAnnounce,
       long uploadBytesPerSecond,
       Duration originTimeout) {
-    this(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond, originTimeout,
-        Optional.empty(), Optional.empty(), 0, 0, Duration.ZERO, List.of(), Optional.empty(),
-        DEFAULT_RING_REPLICAS, Optional.empty());
+    this(
+        listen,
+        peerListen,
+        dataDir,
+        trackerAnnounce,
+        uploadBytesPerSecond,
+        originTimeout,
+        Optional.empty(),
+        Optional.empty(),
+        0,
+        0,
+        Duration.ZERO,
+        List.of(),
+        Optional.empty(),
+        DEFAULT_RING_REPLICAS,
+        Optional.empty());
   }
 
   /**
@@ -196,37 +223,102 @@ public record SeederConfig(
 
   /** A copy with the admin API on {@code address} and the optional token. */
   public SeederConfig withAdmin(InetSocketAddress address, Optional<String> token) {
-    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
-        originTimeout, Optional.of(address), token, diskHighWatermark, diskLowWatermark,
-        timeToIdle, ringMembers, advertiseUrl, ringReplicas, adminTls);
+    return new SeederConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackerAnnounce,
+        uploadBytesPerSecond,
+        originTimeout,
+        Optional.of(address),
+        token,
+        diskHighWatermark,
+        diskLowWatermark,
+        timeToIdle,
+        ringMembers,
+        advertiseUrl,
+        ringReplicas,
+        adminTls);
   }
 
   /** A copy serving the admin API over TLS with {@code tls}; needs {@link #withAdmin} first. */
   public SeederConfig withAdminTls(AdminTls tls) {
-    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
-        originTimeout, adminListen, adminToken, diskHighWatermark, diskLowWatermark, timeToIdle,
-        ringMembers, advertiseUrl, ringReplicas, Optional.of(tls));
+    return new SeederConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackerAnnounce,
+        uploadBytesPerSecond,
+        originTimeout,
+        adminListen,
+        adminToken,
+        diskHighWatermark,
+        diskLowWatermark,
+        timeToIdle,
+        ringMembers,
+        advertiseUrl,
+        ringReplicas,
+        Optional.of(tls));
   }
 
   /** A copy with these eviction settings. */
   public SeederConfig withEviction(long highWatermark, long lowWatermark, Duration idle) {
-    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
-        originTimeout, adminListen, adminToken, highWatermark, lowWatermark, idle, ringMembers,
-        advertiseUrl, ringReplicas, adminTls);
+    return new SeederConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackerAnnounce,
+        uploadBytesPerSecond,
+        originTimeout,
+        adminListen,
+        adminToken,
+        highWatermark,
+        lowWatermark,
+        idle,
+        ringMembers,
+        advertiseUrl,
+        ringReplicas,
+        adminTls);
   }
 
   /** A copy with this upload cap. */
   public SeederConfig withUploadRate(long bytesPerSecond) {
-    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, bytesPerSecond,
-        originTimeout, adminListen, adminToken, diskHighWatermark, diskLowWatermark, timeToIdle,
-        ringMembers, advertiseUrl, ringReplicas, adminTls);
+    return new SeederConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackerAnnounce,
+        bytesPerSecond,
+        originTimeout,
+        adminListen,
+        adminToken,
+        diskHighWatermark,
+        diskLowWatermark,
+        timeToIdle,
+        ringMembers,
+        advertiseUrl,
+        ringReplicas,
+        adminTls);
   }
 
   /** A copy with this ring. */
   public SeederConfig withRing(List<URI> members, Optional<URI> advertise, int replicas) {
-    return new SeederConfig(listen, peerListen, dataDir, trackerAnnounce, uploadBytesPerSecond,
-        originTimeout, adminListen, adminToken, diskHighWatermark, diskLowWatermark, timeToIdle,
-        members, advertise, replicas, adminTls);
+    return new SeederConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackerAnnounce,
+        uploadBytesPerSecond,
+        originTimeout,
+        adminListen,
+        adminToken,
+        diskHighWatermark,
+        diskLowWatermark,
+        timeToIdle,
+        members,
+        advertise,
+        replicas,
+        adminTls);
   }
 
   private static boolean isHttpUrl(URI uri) {
@@ -243,12 +335,36 @@ public record SeederConfig(
   @Override
   public String toString() {
     // The token stays out of logs.
-    return "SeederConfig[listen=" + listen + ", peerListen=" + peerListen + ", dataDir=" + dataDir
-        + ", trackerAnnounce=" + trackerAnnounce + ", uploadBytesPerSecond=" + uploadBytesPerSecond
-        + ", originTimeout=" + originTimeout + ", adminListen=" + adminListen + ", adminToken="
-        + adminToken.map(t -> "***").orElse("none") + ", diskHighWatermark=" + diskHighWatermark
-        + ", diskLowWatermark=" + diskLowWatermark + ", timeToIdle=" + timeToIdle
-        + ", ringMembers=" + ringMembers + ", advertiseUrl=" + advertiseUrl + ", ringReplicas="
-        + ringReplicas + ", adminTls=" + adminTls + "]";
+    return "SeederConfig[listen="
+        + listen
+        + ", peerListen="
+        + peerListen
+        + ", dataDir="
+        + dataDir
+        + ", trackerAnnounce="
+        + trackerAnnounce
+        + ", uploadBytesPerSecond="
+        + uploadBytesPerSecond
+        + ", originTimeout="
+        + originTimeout
+        + ", adminListen="
+        + adminListen
+        + ", adminToken="
+        + adminToken.map(t -> "***").orElse("none")
+        + ", diskHighWatermark="
+        + diskHighWatermark
+        + ", diskLowWatermark="
+        + diskLowWatermark
+        + ", timeToIdle="
+        + timeToIdle
+        + ", ringMembers="
+        + ringMembers
+        + ", advertiseUrl="
+        + advertiseUrl
+        + ", ringReplicas="
+        + ringReplicas
+        + ", adminTls="
+        + adminTls
+        + "]";
   }
 }

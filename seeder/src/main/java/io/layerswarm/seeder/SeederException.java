@@ -1,9 +1,9 @@
 package io.layerswarm.seeder;
 
 /**
- * Root of the seeder's errors. Messages name the action and the digest (and registry and
- * repository where there is one). The HTTP control endpoint maps the subclasses to statuses; nothing
- * else in the module knows about HTTP.
+ * Root of the seeder's errors. Messages name the action and the digest (and registry and repository
+ * where there is one). The HTTP control endpoint maps the subclasses to statuses; nothing else in
+ * the module knows about HTTP.
  */
 public class SeederException extends Exception {
   private static final long serialVersionUID = 1L;

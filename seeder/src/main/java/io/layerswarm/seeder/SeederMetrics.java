@@ -17,18 +17,18 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>{@code seeder_origin_bytes_total}: blob bytes received from origin registries
- *   <li>{@code seeder_cache_lookups_total{result}}: metainfo requests by {@code hit} (held),
- *       {@code miss} (fetched from the origin), {@code coalesced} (waited for another request's
- *       fetch), {@code error}
+ *   <li>{@code seeder_cache_lookups_total{result}}: metainfo requests by {@code hit} (held), {@code
+ *       miss} (fetched from the origin), {@code coalesced} (waited for another request's fetch),
+ *       {@code error}
  *   <li>{@code seeder_evictions_total{reason}}, {@code seeder_evicted_bytes_total{reason}}: by
  *       {@code idle}, {@code disk}, {@code request}
  *   <li>{@code seeder_blobs}, {@code seeder_stored_bytes}: the blob store, read at scrape time
  *   <li>{@code seeder_torrents}, {@code seeder_peers}, {@code seeder_uploaded_bytes}: the torrents
  *       seeded now (a torrent's upload count leaves the sum when it is evicted)
  *   <li>{@code seeder_preheat_blobs_total{result}}: blobs preheated, {@code done} or {@code failed}
- *   <li>{@code seeder_notification_events_total{result}}: registry events by {@code queued},
- *       {@code coalesced}, {@code dropped} (queue full), {@code ignored} (not a manifest push);
- *       {@code seeder_notification_requests_total{result}}: {@code ok}, {@code invalid}
+ *   <li>{@code seeder_notification_events_total{result}}: registry events by {@code queued}, {@code
+ *       coalesced}, {@code dropped} (queue full), {@code ignored} (not a manifest push); {@code
+ *       seeder_notification_requests_total{result}}: {@code ok}, {@code invalid}
  * </ul>
  *
  * Thread-safe.
@@ -50,9 +50,10 @@ final class SeederMetrics implements AutoCloseable {
   private final AtomicLong blobs = new AtomicLong();
   private final AtomicLong storedBytes = new AtomicLong();
   private volatile StoreStats store;
+
   /**
-   * Held here because Micrometer keeps only a weak reference to a function meter's state: a
-   * method reference nobody else holds would be collected, and the counter would read 0.
+   * Held here because Micrometer keeps only a weak reference to a function meter's state: a method
+   * reference nobody else holds would be collected, and the counter would read 0.
    */
   private volatile LongSupplier originBytes;
 
@@ -77,9 +78,12 @@ final class SeederMetrics implements AutoCloseable {
       notificationRequestCounter(result);
     }
     Gauge.builder("seeder.blobs", blobs, AtomicLong::get)
-        .description("Blobs held in the store").register(registry);
+        .description("Blobs held in the store")
+        .register(registry);
     Gauge.builder("seeder.stored.bytes", storedBytes, AtomicLong::get)
-        .description("Bytes of the blobs held in the store").baseUnit("bytes").register(registry);
+        .description("Bytes of the blobs held in the store")
+        .baseUnit("bytes")
+        .register(registry);
   }
 
   /** Meters that read the service, the engine and the store at scrape time. */
@@ -87,16 +91,24 @@ final class SeederMetrics implements AutoCloseable {
     this.store = store;
     this.originBytes = originBytes;
     FunctionCounter.builder("seeder.origin.bytes", originBytes, LongSupplier::getAsLong)
-        .description("Blob bytes received from origin registries").baseUnit("bytes")
+        .description("Blob bytes received from origin registries")
+        .baseUnit("bytes")
         .register(registry);
     Gauge.builder("seeder.torrents", engine, e -> e.torrents().size())
-        .description("Torrents seeded").register(registry);
-    Gauge.builder("seeder.peers", engine,
+        .description("Torrents seeded")
+        .register(registry);
+    Gauge.builder(
+            "seeder.peers",
+            engine,
             e -> e.torrents().stream().mapToLong(Torrent::connectedPeers).sum())
-        .description("Peers connected over all torrents").register(registry);
-    Gauge.builder("seeder.uploaded.bytes", engine,
+        .description("Peers connected over all torrents")
+        .register(registry);
+    Gauge.builder(
+            "seeder.uploaded.bytes",
+            engine,
             e -> e.torrents().stream().mapToLong(Torrent::uploadedBytes).sum())
-        .description("Bytes uploaded by the torrents seeded now").baseUnit("bytes")
+        .description("Bytes uploaded by the torrents seeded now")
+        .baseUnit("bytes")
         .register(registry);
   }
 
@@ -122,45 +134,61 @@ final class SeederMetrics implements AutoCloseable {
     evictedBytesCounter(reason).increment(eviction.sizeBytes());
   }
 
-  /** @param result done or failed */
+  /**
+   * @param result done or failed
+   */
   void preheated(String result) {
     preheatCounter(result).increment();
   }
 
-  /** @param result queued, coalesced, dropped or ignored */
+  /**
+   * @param result queued, coalesced, dropped or ignored
+   */
   void notificationEvent(String result) {
     notificationEventCounter(result).increment();
   }
 
-  /** @param result ok or invalid */
+  /**
+   * @param result ok or invalid
+   */
   void notificationRequest(String result) {
     notificationRequestCounter(result).increment();
   }
 
   private Counter evictionCounter(String reason) {
-    return Counter.builder("seeder.evictions").description("Blobs evicted, by reason")
-        .tag("reason", reason).register(registry);
+    return Counter.builder("seeder.evictions")
+        .description("Blobs evicted, by reason")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   private Counter evictedBytesCounter(String reason) {
-    return Counter.builder("seeder.evicted.bytes").description("Bytes evicted, by reason")
-        .baseUnit("bytes").tag("reason", reason).register(registry);
+    return Counter.builder("seeder.evicted.bytes")
+        .description("Bytes evicted, by reason")
+        .baseUnit("bytes")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   private Counter preheatCounter(String result) {
-    return Counter.builder("seeder.preheat.blobs").description("Blobs preheated, by result")
-        .tag("result", result).register(registry);
+    return Counter.builder("seeder.preheat.blobs")
+        .description("Blobs preheated, by result")
+        .tag("result", result)
+        .register(registry);
   }
 
   private Counter notificationEventCounter(String result) {
-    return Counter.builder("seeder.notification.events").description("Registry events, by result")
-        .tag("result", result).register(registry);
+    return Counter.builder("seeder.notification.events")
+        .description("Registry events, by result")
+        .tag("result", result)
+        .register(registry);
   }
 
   private Counter notificationRequestCounter(String result) {
     return Counter.builder("seeder.notification.requests")
         .description("POST /notifications requests, by result")
-        .tag("result", result).register(registry);
+        .tag("result", result)
+        .register(registry);
   }
 
   /** The Prometheus text. Reads the store first, so it blocks: not for an event loop. */
@@ -184,8 +212,9 @@ final class SeederMetrics implements AutoCloseable {
 
   private Counter lookups(String result) {
     return Counter.builder("seeder.cache.lookups")
-        .description("Metainfo requests by result: hit (held), miss (fetched from the origin),"
-            + " coalesced (waited for another request's fetch), error")
+        .description(
+            "Metainfo requests by result: hit (held), miss (fetched from the origin),"
+                + " coalesced (waited for another request's fetch), error")
         .tag("result", result)
         .register(registry);
   }

@@ -67,6 +67,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SeederServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SeederServer.class);
+
   /**
    * The User-Agent the launcher should give the seeder's upstream clients ({@code
    * HttpUpstreamRegistry}), so that origin access logs tell seeders from agents.
@@ -78,19 +79,25 @@ public final class SeederServer implements AutoCloseable {
 
   /** Threads that run blocking metainfo lookups (origin fetches, hashing) and metrics scrapes. */
   static final int LOOKUP_THREADS = 8;
+
   /** Lookups waiting for a thread; beyond this the endpoint answers 503. */
   static final int LOOKUP_QUEUE = 64;
+
   /** Blobs preheated at once, over all preheats. */
   static final int PREHEAT_THREADS = 4;
+
   /** Notified images waiting to be preheated; beyond this new ones are dropped. */
   static final int NOTIFICATION_QUEUE = 256;
+
   /** How long a health probe of another seeder may take. */
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
   /** How long another seeder may take to fetch a blob a preheat asked it for. */
   static final Duration REMOTE_WARM_TIMEOUT = Duration.ofMinutes(30);
 
   /** Everything started so far, closed in reverse order. */
   private final List<AutoCloseable> parts;
+
   private final SwarmEngine engine;
   private final SeederService service;
   private final Evictor evictor;
@@ -100,9 +107,16 @@ public final class SeederServer implements AutoCloseable {
   private final Optional<SeederAdminServer> admin;
   private final InetSocketAddress address;
 
-  private SeederServer(List<AutoCloseable> parts, SwarmEngine engine, SeederService service,
-      Evictor evictor, HealthChecker ring, URI self, PreheatService preheat,
-      Optional<SeederAdminServer> admin, InetSocketAddress address) {
+  private SeederServer(
+      List<AutoCloseable> parts,
+      SwarmEngine engine,
+      SeederService service,
+      Evictor evictor,
+      HealthChecker ring,
+      URI self,
+      PreheatService preheat,
+      Optional<SeederAdminServer> admin,
+      InetSocketAddress address) {
     this.parts = parts;
     this.engine = engine;
     this.service = service;
@@ -115,8 +129,8 @@ public final class SeederServer implements AutoCloseable {
   }
 
   /**
-   * Opens the data directory, starts the engine, reindexes, and binds the control endpoint (and
-   * the admin API when configured).
+   * Opens the data directory, starts the engine, reindexes, and binds the control endpoint (and the
+   * admin API when configured).
    *
    * @param upstreams the registries the seeder may fetch from; others are refused
    */
@@ -154,42 +168,56 @@ public final class SeederServer implements AutoCloseable {
       AccessLog access = new AccessLog();
       SeederService service =
           new SeederService(
-              upstreams, blobs, metainfos, engine, config.trackerAnnounce(),
-              config.originTimeout(), clock, access, metrics);
+              upstreams,
+              blobs,
+              metainfos,
+              engine,
+              config.trackerAnnounce(),
+              config.originTimeout(),
+              clock,
+              access,
+              metrics);
       service.reindex();
-      metrics.bind(service::originBytes, engine, new SeederMetrics.StoreStats() {
-        @Override
-        public long blobs() throws IOException {
-          return blobs.list().size();
-        }
+      metrics.bind(
+          service::originBytes,
+          engine,
+          new SeederMetrics.StoreStats() {
+            @Override
+            public long blobs() throws IOException {
+              return blobs.list().size();
+            }
 
-        @Override
-        public long bytes() throws IOException {
-          return blobs.totalBytes();
-        }
-      });
+            @Override
+            public long bytes() throws IOException {
+              return blobs.totalBytes();
+            }
+          });
 
       ScheduledExecutorService maintenance = maintenanceScheduler();
       parts.add(maintenance::shutdownNow);
-      Evictor evictor = new Evictor(service, evictionSettings(config), access, clock,
-          metrics::evicted);
+      Evictor evictor =
+          new Evictor(service, evictionSettings(config), access, clock, metrics::evicted);
       parts.add(evictor);
       evictor.start(maintenance, Evictor.DEFAULT_INTERVAL);
       service.afterFetch(evictor::requestSweep);
 
       ThreadPoolExecutor lookups =
           new ThreadPoolExecutor(
-              LOOKUP_THREADS, LOOKUP_THREADS, 60, TimeUnit.SECONDS,
+              LOOKUP_THREADS,
+              LOOKUP_THREADS,
+              60,
+              TimeUnit.SECONDS,
               new ArrayBlockingQueue<>(LOOKUP_QUEUE),
               new DefaultThreadFactory("seeder-lookup", true),
               new ThreadPoolExecutor.AbortPolicy());
       lookups.allowCoreThreadTimeOut(true);
       parts.add(() -> shutdownExecutor(lookups, "metainfo lookups"));
-      ExecutorService preheatBlobs = Executors.newFixedThreadPool(PREHEAT_THREADS,
-          new DefaultThreadFactory("seeder-preheat", true));
+      ExecutorService preheatBlobs =
+          Executors.newFixedThreadPool(
+              PREHEAT_THREADS, new DefaultThreadFactory("seeder-preheat", true));
       parts.add(() -> shutdownExecutor(preheatBlobs, "preheats"));
-      ExecutorService notified = Executors.newSingleThreadExecutor(
-          new DefaultThreadFactory("seeder-notified", true));
+      ExecutorService notified =
+          Executors.newSingleThreadExecutor(new DefaultThreadFactory("seeder-notified", true));
       parts.add(() -> shutdownExecutor(notified, "notified preheats"));
       // Preheats need the ring, and the ring needs this seeder's URL, known once bound; the
       // notification endpoint answers 500 until then (a few milliseconds at start; the registry
@@ -199,14 +227,18 @@ public final class SeederServer implements AutoCloseable {
       EventLoopGroup eventLoops =
           new MultiThreadIoEventLoopGroup(
               1, new DefaultThreadFactory("seeder-http", true), NioIoHandler.newFactory());
-      parts.add(() -> eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS)
-          .awaitUninterruptibly(5, TimeUnit.SECONDS));
+      parts.add(
+          () ->
+              eventLoops
+                  .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                  .awaitUninterruptibly(5, TimeUnit.SECONDS));
       ChannelFuture bound =
           new ServerBootstrap()
               .group(eventLoops)
               .channel(NioServerSocketChannel.class)
-              .childHandler(new ControlChannelInitializer(service::metainfo,
-                  body -> sink.get().accept(body), metrics::scrape, lookups))
+              .childHandler(
+                  new ControlChannelInitializer(
+                      service::metainfo, body -> sink.get().accept(body), metrics::scrape, lookups))
               .bind(config.listen())
               .awaitUninterruptibly();
       if (!bound.isSuccess()) {
@@ -218,11 +250,15 @@ public final class SeederServer implements AutoCloseable {
       InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
 
       URI self = selfId(config, address);
-      SeederRing seederRing = SeederRing.of(
-          config.ringMembers().isEmpty() ? List.of(self) : config.ringMembers(),
-          config.ringReplicas());
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(PROBE_TIMEOUT).build();
+      SeederRing seederRing =
+          SeederRing.of(
+              config.ringMembers().isEmpty() ? List.of(self) : config.ringMembers(),
+              config.ringReplicas());
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(PROBE_TIMEOUT)
+              .build();
       HealthChecker health =
           new HealthChecker(seederRing, new HttpHealthProbe(http, PROBE_TIMEOUT), clock);
       parts.add(health);
@@ -230,36 +266,53 @@ public final class SeederServer implements AutoCloseable {
       BlobWarmer warmer = local;
       if (seederRing.members().size() > 1) {
         health.start(maintenance, HealthChecker.DEFAULT_INTERVAL);
-        warmer = new RingWarmer(health, self, local, new HttpRemoteSeeder(http, REMOTE_WARM_TIMEOUT));
+        warmer =
+            new RingWarmer(health, self, local, new HttpRemoteSeeder(http, REMOTE_WARM_TIMEOUT));
       }
-      PreheatService preheat = new PreheatService(upstreams, warmer, preheatBlobs, event -> {
-        if (event.state() == PreheatEvent.State.DONE) {
-          metrics.preheated("done");
-        } else if (event.state() == PreheatEvent.State.ERROR) {
-          metrics.preheated("failed");
-        }
-      });
-      NotificationQueue queue = new NotificationQueue(preheat, upstreams, notified,
-          NOTIFICATION_QUEUE, metrics::notificationEvent);
+      PreheatService preheat =
+          new PreheatService(
+              upstreams,
+              warmer,
+              preheatBlobs,
+              event -> {
+                if (event.state() == PreheatEvent.State.DONE) {
+                  metrics.preheated("done");
+                } else if (event.state() == PreheatEvent.State.ERROR) {
+                  metrics.preheated("failed");
+                }
+              });
+      NotificationQueue queue =
+          new NotificationQueue(
+              preheat, upstreams, notified, NOTIFICATION_QUEUE, metrics::notificationEvent);
       sink.set(NotificationSinks.of(queue, metrics));
 
       Optional<SeederAdminServer> admin = Optional.empty();
       if (config.adminListen().isPresent()) {
         try {
-          SeederAdminServer adminServer = SeederAdminServer.start(config.adminListen().get(),
-              config.adminToken(), config.adminTls(),
-              new SeederAdminService(preheat, new ServiceCatalog(service, evictor), health, self));
+          SeederAdminServer adminServer =
+              SeederAdminServer.start(
+                  config.adminListen().get(),
+                  config.adminToken(),
+                  config.adminTls(),
+                  new SeederAdminService(
+                      preheat, new ServiceCatalog(service, evictor), health, self));
           parts.add(adminServer);
           admin = Optional.of(adminServer);
         } catch (IOException e) {
           throw new SeederException(e.getMessage(), e);
         }
       }
-      SeederServer server = new SeederServer(parts, engine, service, evictor, health, self,
-          preheat, admin, address);
-      log.info("seeder {} control endpoint on {}, peers on {}, data in {}, ring of {} (R={}){}",
-          self, address, engine.listenAddress(), dataDir, seederRing.members().size(),
-          seederRing.replicas(), admin.map(a -> ", admin API on " + a.address()).orElse(""));
+      SeederServer server =
+          new SeederServer(parts, engine, service, evictor, health, self, preheat, admin, address);
+      log.info(
+          "seeder {} control endpoint on {}, peers on {}, data in {}, ring of {} (R={}){}",
+          self,
+          address,
+          engine.listenAddress(),
+          dataDir,
+          seederRing.members().size(),
+          seederRing.replicas(),
+          admin.map(a -> ", admin API on " + a.address()).orElse(""));
       return server;
     } catch (SeederException | RuntimeException | Error e) {
       closeAll(parts);
@@ -296,8 +349,11 @@ public final class SeederServer implements AutoCloseable {
   }
 
   private static EvictionSettings evictionSettings(SeederConfig config) {
-    return new EvictionSettings(config.diskHighWatermark(), config.diskLowWatermark(),
-        config.timeToIdle(), EvictionSettings.DEFAULT_GRACE);
+    return new EvictionSettings(
+        config.diskHighWatermark(),
+        config.diskLowWatermark(),
+        config.timeToIdle(),
+        EvictionSettings.DEFAULT_GRACE);
   }
 
   private static ScheduledExecutorService maintenanceScheduler() {
@@ -318,15 +374,22 @@ public final class SeederServer implements AutoCloseable {
     InetAddress host = bound.getAddress();
     boolean wildcard = host == null || host.isAnyLocalAddress();
     if (wildcard && !config.ringMembers().isEmpty()) {
-      throw new SeederException("seeder.advertise-url is required: seeder.listen " + config.listen()
-          + " is a wildcard address, so this seeder cannot tell which of seeder.ring "
-          + config.ringMembers() + " it is");
+      throw new SeederException(
+          "seeder.advertise-url is required: seeder.listen "
+              + config.listen()
+              + " is a wildcard address, so this seeder cannot tell which of seeder.ring "
+              + config.ringMembers()
+              + " it is");
     }
     URI self = SeederRing.memberId(baseUri(bound));
     if (!config.ringMembers().isEmpty()
         && !SeederRing.of(config.ringMembers(), config.ringReplicas()).contains(self)) {
-      throw new SeederException("this seeder's control URL " + self + " is not one of seeder.ring "
-          + config.ringMembers() + "; set seeder.advertise-url to its entry");
+      throw new SeederException(
+          "this seeder's control URL "
+              + self
+              + " is not one of seeder.ring "
+              + config.ringMembers()
+              + "; set seeder.advertise-url to its entry");
     }
     return self;
   }

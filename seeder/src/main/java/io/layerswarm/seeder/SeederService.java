@@ -60,8 +60,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SeederService implements EvictionTarget {
   private static final Logger log = LoggerFactory.getLogger(SeederService.class);
+
   /** How often a caller starts over after waiting on work for another registry or repository. */
   private static final int MAX_ATTEMPTS = 3;
+
   /**
    * How long a new seed waits for the tracker to accept its "started" announce before its metainfo
    * goes out: otherwise the first agent's announce can find no peer and wait for a re-announce.
@@ -77,8 +79,10 @@ public final class SeederService implements EvictionTarget {
   private final InstantSource clock;
   private final AccessLog access;
   private final SeederMetrics metrics;
+
   /** Called after each successful origin fetch (the evictor's on-demand sweep). */
   private volatile Runnable afterFetch = () -> {};
+
   /** Digests seeded by this service. Written only by the single-flight leader of the digest. */
   private final ConcurrentHashMap<Digest, Metainfo> seeded = new ConcurrentHashMap<>();
 
@@ -98,8 +102,16 @@ public final class SeederService implements EvictionTarget {
       SwarmEngine engine,
       List<URI> trackerAnnounce,
       Duration originTimeout) {
-    this(upstreams, blobs, metainfos, engine, trackerAnnounce, originTimeout,
-        InstantSource.system(), new AccessLog(), new SeederMetrics());
+    this(
+        upstreams,
+        blobs,
+        metainfos,
+        engine,
+        trackerAnnounce,
+        originTimeout,
+        InstantSource.system(),
+        new AccessLog(),
+        new SeederMetrics());
   }
 
   /**
@@ -233,7 +245,9 @@ public final class SeederService implements EvictionTarget {
         seededCount++;
       } catch (SeederException | RuntimeException e) {
         failed++;
-        log.atWarn().addKeyValue("digest", digest).setCause(e)
+        log.atWarn()
+            .addKeyValue("digest", digest)
+            .setCause(e)
             .log("reindex: skipping the blob: {}", e.getMessage());
       }
     }
@@ -241,11 +255,15 @@ public final class SeederService implements EvictionTarget {
     for (Digest digest : described) {
       if (!held.contains(digest)) {
         orphans++;
-        log.atWarn().addKeyValue("digest", digest)
+        log.atWarn()
+            .addKeyValue("digest", digest)
             .log("reindex: ignoring the metainfo: the blob is not in the store");
       }
     }
-    log.info("reindex: seeding {} blobs, {} failed, {} metainfo without blob", seededCount, failed,
+    log.info(
+        "reindex: seeding {} blobs, {} failed, {} metainfo without blob",
+        seededCount,
+        failed,
         orphans);
     return new Reindex(seededCount, failed, orphans);
   }
@@ -392,7 +410,8 @@ public final class SeederService implements EvictionTarget {
     try {
       stored = metainfos.get(digest);
     } catch (IOException | MetainfoException e) {
-      log.atWarn().addKeyValue("digest", digest)
+      log.atWarn()
+          .addKeyValue("digest", digest)
           .log("making the metainfo again: the stored one is unreadable: {}", e.getMessage());
       stored = Optional.empty();
       unreadable = true;
@@ -409,9 +428,14 @@ public final class SeederService implements EvictionTarget {
         store(digest, updated);
         return updated;
       }
-      log.atWarn().addKeyValue("digest", digest).log("making the metainfo again: the stored one"
-          + " describes {} ({} bytes), the blob has {} bytes", metainfo.name(), metainfo.length(),
-          size);
+      log.atWarn()
+          .addKeyValue("digest", digest)
+          .log(
+              "making the metainfo again: the stored one"
+                  + " describes {} ({} bytes), the blob has {} bytes",
+              metainfo.name(),
+              metainfo.length(),
+              size);
     } else if (!unreadable) {
       log.atInfo().addKeyValue("digest", digest).log("making the metainfo: the blob has none");
     }
@@ -425,8 +449,12 @@ public final class SeederService implements EvictionTarget {
     try {
       Metainfo metainfo =
           Metainfo.create(file, digest.hex(), trackerAnnounce, PieceLength.forSize(size));
-      log.atInfo().addKeyValue("digest", digest).addKeyValue("torrent", metainfo.infoHash().hex())
-          .log("made the metainfo: {} pieces of {} bytes", metainfo.pieceCount(),
+      log.atInfo()
+          .addKeyValue("digest", digest)
+          .addKeyValue("torrent", metainfo.infoHash().hex())
+          .log(
+              "made the metainfo: {} pieces of {} bytes",
+              metainfo.pieceCount(),
               metainfo.pieceLength());
       return metainfo;
     } catch (IOException e) {
@@ -449,7 +477,9 @@ public final class SeederService implements EvictionTarget {
       } catch (IOException e) {
         throw new SeedingException("seed " + digest + " from " + file + ": " + e, e);
       }
-      log.atInfo().addKeyValue("digest", digest).addKeyValue("torrent", metainfo.infoHash().hex())
+      log.atInfo()
+          .addKeyValue("digest", digest)
+          .addKeyValue("torrent", metainfo.infoHash().hex())
           .log("seeding");
     }
     seeded.put(digest, metainfo);
@@ -460,12 +490,18 @@ public final class SeederService implements EvictionTarget {
   private static void awaitFirstAnnounce(Digest digest, Torrent torrent) {
     try {
       if (!torrent.announced().get(FIRST_ANNOUNCE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.atDebug().addKeyValue("digest", digest).log("no tracker accepted this seed's first"
-            + " announce; agents will find it when an announce gets through");
+        log.atDebug()
+            .addKeyValue("digest", digest)
+            .log(
+                "no tracker accepted this seed's first"
+                    + " announce; agents will find it when an announce gets through");
       }
     } catch (TimeoutException | ExecutionException e) {
-      log.atInfo().addKeyValue("digest", digest).log("answering the metainfo request before the"
-          + " tracker accepted this seed's first announce");
+      log.atInfo()
+          .addKeyValue("digest", digest)
+          .log(
+              "answering the metainfo request before the"
+                  + " tracker accepted this seed's first announce");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -483,25 +519,31 @@ public final class SeederService implements EvictionTarget {
         continue; // evicted or deleted meanwhile
       }
       Optional<Torrent> torrent = torrentOf(digest);
-      held.add(new HeldBlob(digest, size.getAsLong(),
-          torrent.map(t -> OptionalLong.of(t.uploadedBytes())).orElse(OptionalLong.empty()),
-          torrent.map(Torrent::connectedPeers).orElse(0),
-          inFlight.containsKey(digest)));
+      held.add(
+          new HeldBlob(
+              digest,
+              size.getAsLong(),
+              torrent.map(t -> OptionalLong.of(t.uploadedBytes())).orElse(OptionalLong.empty()),
+              torrent.map(Torrent::connectedPeers).orElse(0),
+              inFlight.containsKey(digest)));
     }
     return held;
   }
 
-  /**
-   * The held blobs as the admin API lists them, sorted by digest. Blocks on file I/O.
-   */
+  /** The held blobs as the admin API lists them, sorted by digest. Blocks on file I/O. */
   public List<BlobStatus> blobs() throws IOException {
     List<BlobStatus> all = new ArrayList<>();
     for (HeldBlob blob : held()) {
       Optional<Torrent> torrent = torrentOf(blob.digest());
-      all.add(new BlobStatus(blob.digest(), blob.sizeBytes(),
-          Optional.ofNullable(seeded.get(blob.digest())).map(Metainfo::infoHash),
-          torrent.isPresent(), blob.peers(), blob.uploadedBytes().orElse(0),
-          access.lastAccess(blob.digest())));
+      all.add(
+          new BlobStatus(
+              blob.digest(),
+              blob.sizeBytes(),
+              Optional.ofNullable(seeded.get(blob.digest())).map(Metainfo::infoHash),
+              torrent.isPresent(),
+              blob.peers(),
+              blob.uploadedBytes().orElse(0),
+              access.lastAccess(blob.digest())));
     }
     return all;
   }
@@ -512,8 +554,14 @@ public final class SeederService implements EvictionTarget {
    * @param infoHash empty when this seeder has not seeded it (for example it failed to reindex)
    * @param lastAccess empty when it was not used since the seeder started
    */
-  public record BlobStatus(Digest digest, long sizeBytes, Optional<InfoHash> infoHash,
-      boolean seeding, int peers, long uploadedBytes, Optional<Instant> lastAccess) {}
+  public record BlobStatus(
+      Digest digest,
+      long sizeBytes,
+      Optional<InfoHash> infoHash,
+      boolean seeding,
+      int peers,
+      long uploadedBytes,
+      Optional<Instant> lastAccess) {}
 
   private Optional<Torrent> torrentOf(Digest digest) {
     Metainfo metainfo = seeded.get(digest);
@@ -521,8 +569,8 @@ public final class SeederService implements EvictionTarget {
   }
 
   /**
-   * Evicts under the digest's single flight: refused while a fetch or seeding of it runs
-   * ({@link EvictOutcome#FETCHING}), while a peer is connected to its torrent ({@link
+   * Evicts under the digest's single flight: refused while a fetch or seeding of it runs ({@link
+   * EvictOutcome#FETCHING}), while a peer is connected to its torrent ({@link
    * EvictOutcome#UPLOADING}), and when it was requested after the evictor decided ({@link
    * EvictOutcome#IN_USE}). The order matters: the blob leaves {@code seeded} first, then the use
    * generation is compared. {@link #metainfo} records its use first, then reads {@code seeded}; so
@@ -546,8 +594,8 @@ public final class SeederService implements EvictionTarget {
         restore(digest, metainfo);
         return new Result(EvictOutcome.IN_USE, 0);
       }
-      Optional<InfoHash> infoHash = Optional.ofNullable(metainfo).map(Metainfo::infoHash)
-          .or(() -> storedInfoHash(digest));
+      Optional<InfoHash> infoHash =
+          Optional.ofNullable(metainfo).map(Metainfo::infoHash).or(() -> storedInfoHash(digest));
       Optional<Torrent> torrent = infoHash.flatMap(engine::torrent);
       if (torrent.isPresent() && torrent.get().connectedPeers() > 0) {
         restore(digest, metainfo);
@@ -583,8 +631,11 @@ public final class SeederService implements EvictionTarget {
     Optional<Path> file = blobs.path(digest);
     if (file.isEmpty()) {
       throw new SeedingException(
-          "seed " + digest + ": the blob store has no file for it (the seeder needs a file-backed"
-              + " store)", null);
+          "seed "
+              + digest
+              + ": the blob store has no file for it (the seeder needs a file-backed"
+              + " store)",
+          null);
     }
     return file.get();
   }

@@ -1,8 +1,8 @@
 package io.layerswarm.seeder;
 
 /**
- * A local failure while storing, hashing or seeding a blob (disk, metainfo file, swarm engine);
- * not the origin's fault.
+ * A local failure while storing, hashing or seeding a blob (disk, metainfo file, swarm engine); not
+ * the origin's fault.
  */
 public final class SeedingException extends SeederException {
   private static final long serialVersionUID = 1L;

@@ -24,8 +24,15 @@ final class ServiceCatalog implements BlobCatalog {
   public List<Entry> blobs() throws IOException {
     List<Entry> entries = new ArrayList<>();
     for (SeederService.BlobStatus blob : service.blobs()) {
-      entries.add(new Entry(blob.digest(), blob.sizeBytes(), blob.infoHash().map(InfoHash::hex),
-          blob.seeding(), blob.peers(), blob.uploadedBytes(), blob.lastAccess()));
+      entries.add(
+          new Entry(
+              blob.digest(),
+              blob.sizeBytes(),
+              blob.infoHash().map(InfoHash::hex),
+              blob.seeding(),
+              blob.peers(),
+              blob.uploadedBytes(),
+              blob.lastAccess()));
     }
     return entries;
   }

@@ -32,7 +32,8 @@ final class StallWatchdog implements AutoCloseable {
 
   /** Watches with a timer on the JDK's shared delay scheduler. */
   static StallWatchdog start(Duration period, Closeable onStall) {
-    return start(CompletableFuture.delayedExecutor(period.toNanos(), TimeUnit.NANOSECONDS), onStall);
+    return start(
+        CompletableFuture.delayedExecutor(period.toNanos(), TimeUnit.NANOSECONDS), onStall);
   }
 
   /** Watches with {@code timer}, an executor that runs each task one period after it is given. */

@@ -14,14 +14,18 @@ import org.junit.jupiter.api.Test;
 /** The whole control pipeline, fed raw HTTP bytes. */
 class BodyLimitHandlerTest {
   private final List<byte[]> notified = new ArrayList<>();
-  private final EmbeddedChannel channel = new EmbeddedChannel(new ControlChannelInitializer(
-      (digest, registry, repo) -> { throw new AssertionError("not called"); },
-      body -> {
-        notified.add(body);
-        return "{}";
-      },
-      () -> "",
-      Runnable::run));
+  private final EmbeddedChannel channel =
+      new EmbeddedChannel(
+          new ControlChannelInitializer(
+              (digest, registry, repo) -> {
+                throw new AssertionError("not called");
+              },
+              body -> {
+                notified.add(body);
+                return "{}";
+              },
+              () -> "",
+              Runnable::run));
 
   @AfterEach
   void nothingLeftOver() {
@@ -79,12 +83,14 @@ class BodyLimitHandlerTest {
 
   @Test
   void aChunkedNotificationIsRefusedOnceItsBytesPassTheCap() {
-    send("POST /notifications HTTP/1.1\r\nHost: seeder\r\nTransfer-Encoding: chunked\r\n\r\n",
+    send(
+        "POST /notifications HTTP/1.1\r\nHost: seeder\r\nTransfer-Encoding: chunked\r\n\r\n",
         new byte[0]);
     byte[] chunk = new byte[64 * 1024];
     for (int i = 0; i < 17 && channel.isOpen(); i++) {
-      writeIfOpen(Unpooled.copiedBuffer(Integer.toHexString(chunk.length) + "\r\n",
-          StandardCharsets.US_ASCII));
+      writeIfOpen(
+          Unpooled.copiedBuffer(
+              Integer.toHexString(chunk.length) + "\r\n", StandardCharsets.US_ASCII));
       writeIfOpen(Unpooled.wrappedBuffer(chunk));
       writeIfOpen(Unpooled.copiedBuffer("\r\n", StandardCharsets.US_ASCII));
     }
@@ -98,7 +104,8 @@ class BodyLimitHandlerTest {
   void otherRoutesKeepTheSmallCap() {
     byte[] body = new byte[BodyLimitHandler.CONTROL_BYTES + 1];
 
-    send("GET /healthz HTTP/1.1\r\nHost: seeder\r\nContent-Length: " + body.length + "\r\n\r\n",
+    send(
+        "GET /healthz HTTP/1.1\r\nHost: seeder\r\nContent-Length: " + body.length + "\r\n\r\n",
         body);
 
     assertThat(responses()).startsWith("HTTP/1.1 413");

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.notify.NotificationFormatException;
 import io.layerswarm.swarm.metainfo.Metainfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
@@ -32,6 +32,7 @@ class ControlRequestHandlerTest {
 
   /** Lookups run when the test says so. */
   private final ArrayDeque<Runnable> lookups = new ArrayDeque<>();
+
   private final Executor manual = lookups::add;
   private EmbeddedChannel channel;
 
@@ -75,8 +76,11 @@ class ControlRequestHandlerTest {
 
   private Metainfo metainfo() throws Exception {
     Path blob = Files.write(temp.resolve("blob"), new byte[] {1, 2, 3});
-    return Metainfo.create(blob, Digest.sha256(new byte[] {1, 2, 3}).hex(),
-        List.of(URI.create("http://127.0.0.1:1/announce")), 256 * 1024);
+    return Metainfo.create(
+        blob,
+        Digest.sha256(new byte[] {1, 2, 3}).hex(),
+        List.of(URI.create("http://127.0.0.1:1/announce")),
+        256 * 1024);
   }
 
   @Test
@@ -118,18 +122,27 @@ class ControlRequestHandlerTest {
 
   @Test
   void failuresAreMappedToStatusesAtTheEdge() {
-    List<SeederException> failures = List.of(
-        new UnknownUpstreamException("registry.test"),
-        new UpstreamBlobUnknownException("fetch: no such blob", null),
-        new OriginDigestMismatchException("fetch: hashed to something else", null),
-        new OriginFetchException("fetch: HTTP 503", null),
-        new SeedingException("seed: disk full", null));
+    List<SeederException> failures =
+        List.of(
+            new UnknownUpstreamException("registry.test"),
+            new UpstreamBlobUnknownException("fetch: no such blob", null),
+            new OriginDigestMismatchException("fetch: hashed to something else", null),
+            new OriginFetchException("fetch: HTTP 503", null),
+            new SeedingException("seed: disk full", null));
     List<Integer> statuses = List.of(404, 404, 502, 502, 500);
     List<String> codes =
-        List.of("NAME_UNKNOWN", "BLOB_UNKNOWN", "DIGEST_MISMATCH", "ORIGIN_UNAVAILABLE",
+        List.of(
+            "NAME_UNKNOWN",
+            "BLOB_UNKNOWN",
+            "DIGEST_MISMATCH",
+            "ORIGIN_UNAVAILABLE",
             "SEEDER_ERROR");
     ArrayDeque<SeederException> pending = new ArrayDeque<>(failures);
-    open((digest, registry, repo) -> { throw pending.poll(); }, manual);
+    open(
+        (digest, registry, repo) -> {
+          throw pending.poll();
+        },
+        manual);
 
     for (int i = 0; i < failures.size(); i++) {
       request(HttpMethod.GET, METAINFO_URI);
@@ -145,7 +158,11 @@ class ControlRequestHandlerTest {
 
   @Test
   void unexpectedLookupFailureIsInternalServerError() {
-    open((digest, registry, repo) -> { throw new IllegalStateException("bug"); }, manual);
+    open(
+        (digest, registry, repo) -> {
+          throw new IllegalStateException("bug");
+        },
+        manual);
 
     request(HttpMethod.GET, METAINFO_URI);
     runLookups();
@@ -157,8 +174,13 @@ class ControlRequestHandlerTest {
 
   @Test
   void fullLookupExecutorIsServiceUnavailableWithRetryAfter() {
-    open((digest, registry, repo) -> { throw new AssertionError("not called"); },
-        task -> { throw new RejectedExecutionException("full"); });
+    open(
+        (digest, registry, repo) -> {
+          throw new AssertionError("not called");
+        },
+        task -> {
+          throw new RejectedExecutionException("full");
+        });
 
     request(HttpMethod.GET, METAINFO_URI);
 
@@ -171,7 +193,11 @@ class ControlRequestHandlerTest {
 
   @Test
   void badParametersAreAnsweredWithoutALookup() {
-    open((digest, registry, repo) -> { throw new AssertionError("not called"); }, manual);
+    open(
+        (digest, registry, repo) -> {
+          throw new AssertionError("not called");
+        },
+        manual);
 
     request(HttpMethod.GET, "/metainfo/sha256:" + HEX + "?registry=registry.test");
 
@@ -183,9 +209,12 @@ class ControlRequestHandlerTest {
 
   @Test
   void errorMessagesAreEscapedAsJsonStrings() {
-    open((digest, registry, repo) -> {
-      throw new OriginFetchException("quote \" backslash \\ newline \n tab \t bell \u0007", null);
-    }, manual);
+    open(
+        (digest, registry, repo) -> {
+          throw new OriginFetchException(
+              "quote \" backslash \\ newline \n tab \t bell \u0007", null);
+        },
+        manual);
 
     request(HttpMethod.GET, METAINFO_URI);
     runLookups();
@@ -197,24 +226,28 @@ class ControlRequestHandlerTest {
   private final List<String> notified = new ArrayList<>();
 
   private void openWithNotifications() {
-    channel = new EmbeddedChannel(new ControlRequestHandler(
-        (digest, registry, repo) -> { throw new AssertionError("not called"); },
-        body -> {
-          String text = new String(body, StandardCharsets.UTF_8);
-          if (!text.startsWith("{")) {
-            throw new NotificationFormatException("read notification: not JSON");
-          }
-          notified.add(text);
-          return "{\"queued\":1}";
-        },
-        () -> "seeder_blobs 3.0\n",
-        manual));
+    channel =
+        new EmbeddedChannel(
+            new ControlRequestHandler(
+                (digest, registry, repo) -> {
+                  throw new AssertionError("not called");
+                },
+                body -> {
+                  String text = new String(body, StandardCharsets.UTF_8);
+                  if (!text.startsWith("{")) {
+                    throw new NotificationFormatException("read notification: not JSON");
+                  }
+                  notified.add(text);
+                  return "{\"queued\":1}";
+                },
+                () -> "seeder_blobs 3.0\n",
+                manual));
   }
 
   private void post(String uri, String body) {
     ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
-    channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
-        content));
+    channel.writeInbound(
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri, content));
   }
 
   @Test
@@ -244,7 +277,11 @@ class ControlRequestHandlerTest {
 
   @Test
   void withoutANotificationSinkTheEndpointIsNotFound() {
-    open((digest, registry, repo) -> { throw new AssertionError("not called"); }, manual);
+    open(
+        (digest, registry, repo) -> {
+          throw new AssertionError("not called");
+        },
+        manual);
 
     post("/notifications", "{}");
 

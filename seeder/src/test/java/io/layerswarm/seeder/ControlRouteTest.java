@@ -12,67 +12,80 @@ class ControlRouteTest {
   @Test
   void metainfoRequestYieldsDigestRegistryAndRepository() {
     ControlRoute route =
-        ControlRoute.parse("GET",
-            "/metainfo/sha256:" + HEX + "?registry=127.0.0.1:5000&repo=library/app");
+        ControlRoute.parse(
+            "GET", "/metainfo/sha256:" + HEX + "?registry=127.0.0.1:5000&repo=library/app");
 
-    assertThat(route).isEqualTo(new ControlRoute.MetainfoLookup(
-        new Digest("sha256", HEX), "127.0.0.1:5000", new RepositoryName("library/app")));
+    assertThat(route)
+        .isEqualTo(
+            new ControlRoute.MetainfoLookup(
+                new Digest("sha256", HEX), "127.0.0.1:5000", new RepositoryName("library/app")));
   }
 
   @Test
   void percentEncodedDigestAndRepositoryAreDecoded() {
     ControlRoute route =
-        ControlRoute.parse("GET",
-            "/metainfo/sha256%3A" + HEX + "?registry=ghcr.io&repo=org%2Fapp");
+        ControlRoute.parse("GET", "/metainfo/sha256%3A" + HEX + "?registry=ghcr.io&repo=org%2Fapp");
 
-    assertThat(route).isEqualTo(new ControlRoute.MetainfoLookup(
-        new Digest("sha256", HEX), "ghcr.io", new RepositoryName("org/app")));
+    assertThat(route)
+        .isEqualTo(
+            new ControlRoute.MetainfoLookup(
+                new Digest("sha256", HEX), "ghcr.io", new RepositoryName("org/app")));
   }
 
   @Test
   void badDigestNamesTheDigestParameter() {
     assertThat(ControlRoute.parse("GET", "/metainfo/sha256:XYZ?registry=r&repo=a"))
-        .isInstanceOfSatisfying(ControlRoute.BadParameter.class, bad -> {
-          assertThat(bad.parameter()).isEqualTo("digest");
-          assertThat(bad.code()).isEqualTo("DIGEST_INVALID");
-        });
+        .isInstanceOfSatisfying(
+            ControlRoute.BadParameter.class,
+            bad -> {
+              assertThat(bad.parameter()).isEqualTo("digest");
+              assertThat(bad.code()).isEqualTo("DIGEST_INVALID");
+            });
     assertThat(ControlRoute.parse("GET", "/metainfo/md5:" + HEX + "?registry=r&repo=a"))
-        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+        .isInstanceOfSatisfying(
+            ControlRoute.BadParameter.class,
             bad -> assertThat(bad.parameter()).isEqualTo("digest"));
     assertThat(ControlRoute.parse("GET", "/metainfo/?registry=r&repo=a"))
-        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+        .isInstanceOfSatisfying(
+            ControlRoute.BadParameter.class,
             bad -> assertThat(bad.parameter()).isEqualTo("digest"));
   }
 
   @Test
   void missingOrMalformedRegistryNamesTheRegistryParameter() {
     assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?repo=a"))
-        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+        .isInstanceOfSatisfying(
+            ControlRoute.BadParameter.class,
             bad -> assertThat(bad.parameter()).isEqualTo("registry"));
     assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?registry=&repo=a"))
-        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+        .isInstanceOfSatisfying(
+            ControlRoute.BadParameter.class,
             bad -> assertThat(bad.parameter()).isEqualTo("registry"));
     assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?registry=a/b&repo=a"))
-        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
+        .isInstanceOfSatisfying(
+            ControlRoute.BadParameter.class,
             bad -> assertThat(bad.parameter()).isEqualTo("registry"));
   }
 
   @Test
   void missingOrInvalidRepositoryNamesTheRepoParameter() {
     assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?registry=r"))
-        .isInstanceOfSatisfying(ControlRoute.BadParameter.class, bad -> {
-          assertThat(bad.parameter()).isEqualTo("repo");
-          assertThat(bad.code()).isEqualTo("NAME_INVALID");
-        });
+        .isInstanceOfSatisfying(
+            ControlRoute.BadParameter.class,
+            bad -> {
+              assertThat(bad.parameter()).isEqualTo("repo");
+              assertThat(bad.code()).isEqualTo("NAME_INVALID");
+            });
     assertThat(ControlRoute.parse("GET", "/metainfo/sha256:" + HEX + "?registry=r&repo=Upper/Case"))
-        .isInstanceOfSatisfying(ControlRoute.BadParameter.class,
-            bad -> assertThat(bad.parameter()).isEqualTo("repo"));
+        .isInstanceOfSatisfying(
+            ControlRoute.BadParameter.class, bad -> assertThat(bad.parameter()).isEqualTo("repo"));
   }
 
   @Test
   void healthIsAnsweredOnlyOnItsExactPath() {
     assertThat(ControlRoute.parse("GET", "/healthz")).isEqualTo(new ControlRoute.Health());
-    assertThat(ControlRoute.parse("GET", "/healthz?verbose=1")).isEqualTo(new ControlRoute.Health());
+    assertThat(ControlRoute.parse("GET", "/healthz?verbose=1"))
+        .isEqualTo(new ControlRoute.Health());
     assertThat(ControlRoute.parse("GET", "/healthz/x")).isInstanceOf(ControlRoute.NotFound.class);
   }
 
@@ -93,7 +106,8 @@ class ControlRouteTest {
 
   @Test
   void notificationsTakeOnlyPost() {
-    assertThat(ControlRoute.parse("POST", "/notifications")).isEqualTo(new ControlRoute.Notifications());
+    assertThat(ControlRoute.parse("POST", "/notifications"))
+        .isEqualTo(new ControlRoute.Notifications());
     assertThat(ControlRoute.parse("GET", "/notifications"))
         .isEqualTo(new ControlRoute.MethodNotAllowed("GET", "/notifications", "POST"));
   }

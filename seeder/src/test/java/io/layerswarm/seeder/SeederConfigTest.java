@@ -37,9 +37,11 @@ class SeederConfigTest {
 
   @Test
   void missingAddressesAreRejectedNamingTheKey() {
-    assertThatThrownBy(() -> new SeederConfig(null, ANY, Path.of("d"), ANNOUNCE, 0, Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> new SeederConfig(null, ANY, Path.of("d"), ANNOUNCE, 0, Duration.ofSeconds(1)))
         .hasMessageContaining("seeder.listen");
-    assertThatThrownBy(() -> new SeederConfig(ANY, null, Path.of("d"), ANNOUNCE, 0, Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> new SeederConfig(ANY, null, Path.of("d"), ANNOUNCE, 0, Duration.ofSeconds(1)))
         .hasMessageContaining("seeder.peer-listen");
   }
 
@@ -55,7 +57,8 @@ class SeederConfigTest {
 
   @Test
   void negativeUploadRateAndNonPositiveTimeoutAreRejectedNamingTheKey() {
-    assertThatThrownBy(() -> new SeederConfig(ANY, ANY, Path.of("d"), ANNOUNCE, -1, Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> new SeederConfig(ANY, ANY, Path.of("d"), ANNOUNCE, -1, Duration.ofSeconds(1)))
         .hasMessageContaining("seeder.upload-rate");
     assertThatThrownBy(() -> new SeederConfig(ANY, ANY, Path.of("d"), ANNOUNCE, 0, Duration.ZERO))
         .hasMessageContaining("seeder.origin-timeout");
@@ -88,8 +91,9 @@ class SeederConfigTest {
 
   @Test
   void aHighWatermarkAloneGetsALowWatermarkOfNinetyPercent() {
-    SeederConfig config = SeederConfig.defaults(Path.of("d"), ANNOUNCE)
-        .withEviction(1_000_000_000L, 0, Duration.ofHours(6));
+    SeederConfig config =
+        SeederConfig.defaults(Path.of("d"), ANNOUNCE)
+            .withEviction(1_000_000_000L, 0, Duration.ofHours(6));
 
     assertThat(config.diskLowWatermark()).isEqualTo(900_000_000L);
     assertThat(config.timeToIdle()).isEqualTo(Duration.ofHours(6));
@@ -117,16 +121,31 @@ class SeederConfigTest {
     assertThat(base.withAdmin(ANY, Optional.of("")).adminToken()).isEmpty();
     assertThatThrownBy(() -> base.withAdmin(ANY, Optional.of("two words")))
         .hasMessageContaining("seeder.admin-token");
-    assertThatThrownBy(() -> new SeederConfig(ANY, ANY, Path.of("d"), ANNOUNCE, 0,
-        Duration.ofSeconds(1), Optional.empty(), Optional.of("t"), 0, 0, Duration.ZERO, List.of(),
-        Optional.empty(), 2, Optional.empty()))
+    assertThatThrownBy(
+            () ->
+                new SeederConfig(
+                    ANY,
+                    ANY,
+                    Path.of("d"),
+                    ANNOUNCE,
+                    0,
+                    Duration.ofSeconds(1),
+                    Optional.empty(),
+                    Optional.of("t"),
+                    0,
+                    0,
+                    Duration.ZERO,
+                    List.of(),
+                    Optional.empty(),
+                    2,
+                    Optional.empty()))
         .hasMessageContaining("seeder.admin-listen");
   }
 
   @Test
   void theTokenStaysOutOfToString() {
-    SeederConfig config = SeederConfig.defaults(Path.of("d"), ANNOUNCE)
-        .withAdmin(ANY, Optional.of("s3cret"));
+    SeederConfig config =
+        SeederConfig.defaults(Path.of("d"), ANNOUNCE).withAdmin(ANY, Optional.of("s3cret"));
 
     assertThat(config.toString()).doesNotContain("s3cret").contains("adminToken=***");
   }
@@ -137,11 +156,17 @@ class SeederConfigTest {
     URI a = URI.create("http://10.0.0.1:6970");
     URI b = URI.create("http://10.0.0.2:6970");
 
-    assertThat(base.withRing(List.of(a, b), Optional.of(URI.create("http://10.0.0.1:6970/")), 2)
-        .ringMembers()).containsExactly(a, b);
-    assertThatThrownBy(() -> base.withRing(List.of(a, URI.create("HTTP://10.0.0.1:6970/")),
-        Optional.empty(), 2)).hasMessageContaining("seeder.ring").hasMessageContaining("twice");
-    assertThatThrownBy(() -> base.withRing(List.of(URI.create("ftp://10.0.0.1:6970")), Optional.empty(), 2))
+    assertThat(
+            base.withRing(List.of(a, b), Optional.of(URI.create("http://10.0.0.1:6970/")), 2)
+                .ringMembers())
+        .containsExactly(a, b);
+    assertThatThrownBy(
+            () ->
+                base.withRing(List.of(a, URI.create("HTTP://10.0.0.1:6970/")), Optional.empty(), 2))
+        .hasMessageContaining("seeder.ring")
+        .hasMessageContaining("twice");
+    assertThatThrownBy(
+            () -> base.withRing(List.of(URI.create("ftp://10.0.0.1:6970")), Optional.empty(), 2))
         .hasMessageContaining("seeder.ring");
     assertThatThrownBy(() -> base.withRing(List.of(a), Optional.of(b), 2))
         .hasMessageContaining("seeder.advertise-url");

@@ -56,6 +56,7 @@ class SeederEvictionTest {
   private static final RepositoryName REPO = new RepositoryName("library/app");
   private static final List<URI> ANNOUNCE = List.of(URI.create("http://127.0.0.1:1/announce"));
   private static final Duration IDLE = Duration.ofHours(6);
+
   /** Slow enough that a 1 MiB download lasts seconds: time to sweep while it runs. */
   private static final long UPLOAD_RATE = 256 * 1024;
 
@@ -83,9 +84,17 @@ class SeederEvictionTest {
 
   private SwarmEngine engine(long uploadRate) throws IOException {
     EngineConfig defaults = EngineConfig.defaults(new InetSocketAddress("127.0.0.1", 0));
-    SwarmEngine engine = SwarmEngine.start(new EngineConfig(defaults.listen(),
-        defaults.announceHost(), uploadRate, 0, defaults.maxConnectionsPerTorrent(),
-        defaults.maxConnections(), defaults.announceInterval(), defaults.announceParams()));
+    SwarmEngine engine =
+        SwarmEngine.start(
+            new EngineConfig(
+                defaults.listen(),
+                defaults.announceHost(),
+                uploadRate,
+                0,
+                defaults.maxConnectionsPerTorrent(),
+                defaults.maxConnections(),
+                defaults.announceInterval(),
+                defaults.announceParams()));
     engines.add(engine);
     return engine;
   }
@@ -102,10 +111,24 @@ class SeederEvictionTest {
       this.blobs = blobs;
       metainfos = FileMetainfoStore.open(dataDir.resolve("metainfo"));
       engine = engine(uploadRate);
-      service = new SeederService(Upstreams.single(origin), blobs, metainfos, engine, ANNOUNCE,
-          Duration.ofSeconds(10), now::get, access, metrics);
-      evictor = new Evictor(service, new EvictionSettings(0, 0, IDLE, Duration.ZERO), access,
-          now::get, evictions::add);
+      service =
+          new SeederService(
+              Upstreams.single(origin),
+              blobs,
+              metainfos,
+              engine,
+              ANNOUNCE,
+              Duration.ofSeconds(10),
+              now::get,
+              access,
+              metrics);
+      evictor =
+          new Evictor(
+              service,
+              new EvictionSettings(0, 0, IDLE, Duration.ZERO),
+              access,
+              now::get,
+              evictions::add);
     }
 
     Seeder() throws IOException {
@@ -122,10 +145,10 @@ class SeederEvictionTest {
   }
 
   /**
-   * The seed article's failure: a cache expired images under running pulls, which then failed
-   * with "not found". Here the blob is idle by the clock while a peer downloads it from this
-   * seeder: sweeps keep it, the download completes, and it is evicted only once the upload has
-   * ended and a full time-to-idle has passed since.
+   * The seed article's failure: a cache expired images under running pulls, which then failed with
+   * "not found". Here the blob is idle by the clock while a peer downloads it from this seeder:
+   * sweeps keep it, the download completes, and it is evicted only once the upload has ended and a
+   * full time-to-idle has passed since.
    */
   @Test
   void aBlobExpiredByTheClockIsNotEvictedWhileAPeerDownloadsItAndGoesAfterTheUploadEnds()
@@ -139,8 +162,8 @@ class SeederEvictionTest {
     SwarmEngine leecher = engine(0);
     Path leecherDir = Files.createDirectories(dataDir.resolve("leecher"));
     Path finalFile = leecherDir.resolve(digest.hex());
-    Torrent download = leecher.download(metainfo, leecherDir.resolve(digest.hex() + ".part"),
-        finalFile);
+    Torrent download =
+        leecher.download(metainfo, leecherDir.resolve(digest.hex() + ".part"), finalFile);
     download.addPeers(List.of(seeder.engine.listenAddress()));
     Await.until(() -> seeding.connectedPeers() > 0, "the leecher connects to the seeder");
 
@@ -153,22 +176,28 @@ class SeederEvictionTest {
 
     assertThat(download.completion().get(60, TimeUnit.SECONDS)).isEqualTo(finalFile);
     assertThat(Files.readAllBytes(finalFile)).isEqualTo(content);
-    Await.until(() -> seeding.connectedPeers() == 0, "the complete leecher disconnects (two seeds)");
+    Await.until(
+        () -> seeding.connectedPeers() == 0, "the complete leecher disconnects (two seeds)");
 
     // The upload moved the counter since the last sweep: a use, so the idle time starts again.
     assertThat(seeder.evictor.sweep().evicted()).isEmpty();
     advance(IDLE.minusMinutes(1));
     assertThat(seeder.evictor.sweep().evicted()).isEmpty();
     advance(Duration.ofMinutes(1));
-    assertThat(seeder.evictor.sweep().evicted()).extracting(Eviction::digest).containsExactly(digest);
+    assertThat(seeder.evictor.sweep().evicted())
+        .extracting(Eviction::digest)
+        .containsExactly(digest);
 
     assertThat(seeder.holds()).isFalse();
     assertThat(seeder.metainfos.get(digest)).isEmpty();
     assertThat(seeder.engine.torrent(metainfo.infoHash())).isEmpty();
-    assertThat(evictions).singleElement().satisfies(e -> {
-      assertThat(e.reason()).isEqualTo(Eviction.Reason.IDLE);
-      assertThat(e.sizeBytes()).isEqualTo(content.length);
-    });
+    assertThat(evictions)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo(Eviction.Reason.IDLE);
+              assertThat(e.sizeBytes()).isEqualTo(content.length);
+            });
   }
 
   @Test
@@ -204,7 +233,8 @@ class SeederEvictionTest {
     Seeder seeder = new Seeder(gated, new FileBlobStore(dataDir), 0);
     ExecutorService threads = Executors.newSingleThreadExecutor();
     try {
-      Future<Metainfo> fetch = threads.submit(() -> seeder.service.metainfo(digest, REGISTRY, REPO));
+      Future<Metainfo> fetch =
+          threads.submit(() -> seeder.service.metainfo(digest, REGISTRY, REPO));
       assertThat(gated.entered.await(30, TimeUnit.SECONDS)).isTrue();
 
       assertThat(seeder.service.evict(digest, EvictionTarget.ANY_GENERATION).outcome())
@@ -237,18 +267,19 @@ class SeederEvictionTest {
   void aRequestDuringAnEvictionWaitsForItAndFetchesTheBlobAgain() throws Exception {
     CountDownLatch deleting = new CountDownLatch(1);
     CountDownLatch mayDelete = new CountDownLatch(1);
-    BlobStore slowDelete = new DelegatingBlobStore(new FileBlobStore(dataDir)) {
-      @Override
-      public boolean delete(Digest blob) throws IOException {
-        deleting.countDown();
-        try {
-          mayDelete.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return super.delete(blob);
-      }
-    };
+    BlobStore slowDelete =
+        new DelegatingBlobStore(new FileBlobStore(dataDir)) {
+          @Override
+          public boolean delete(Digest blob) throws IOException {
+            deleting.countDown();
+            try {
+              mayDelete.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return super.delete(blob);
+          }
+        };
     Seeder seeder = new Seeder(upstream, slowDelete, 0);
     seeder.service.metainfo(digest, REGISTRY, REPO);
     ExecutorService threads = Executors.newSingleThreadExecutor();
@@ -258,16 +289,19 @@ class SeederEvictionTest {
       assertThat(deleting.await(30, TimeUnit.SECONDS)).isTrue();
       AtomicReference<Metainfo> answer = new AtomicReference<>();
       AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread request = new Thread(() -> {
-        try {
-          answer.set(seeder.service.metainfo(digest, REGISTRY, REPO));
-        } catch (Throwable t) {
-          failure.set(t);
-        }
-      }, "request-during-eviction");
+      Thread request =
+          new Thread(
+              () -> {
+                try {
+                  answer.set(seeder.service.metainfo(digest, REGISTRY, REPO));
+                } catch (Throwable t) {
+                  failure.set(t);
+                }
+              },
+              "request-during-eviction");
       request.start();
-      Await.until(() -> request.getState() == Thread.State.WAITING,
-          "the request waits for the eviction");
+      Await.until(
+          () -> request.getState() == Thread.State.WAITING, "the request waits for the eviction");
 
       mayDelete.countDown();
 
@@ -292,7 +326,8 @@ class SeederEvictionTest {
     seeder.service.metainfo(digest, REGISTRY, REPO);
 
     String text = seeder.metrics.scrape();
-    assertThat(text).contains("seeder_cache_lookups_total{result=\"miss\"} 1.0")
+    assertThat(text)
+        .contains("seeder_cache_lookups_total{result=\"miss\"} 1.0")
         .contains("seeder_cache_lookups_total{result=\"hit\"} 2.0");
   }
 

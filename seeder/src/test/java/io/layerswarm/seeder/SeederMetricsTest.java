@@ -15,19 +15,22 @@ class SeederMetricsTest {
   void theOriginByteCounterSurvivesGarbageCollection() throws Exception {
     AtomicLong bytes = new AtomicLong(4242);
     try (SeederMetrics metrics = new SeederMetrics();
-        SwarmEngine engine = SwarmEngine.start(
-            EngineConfig.defaults(new InetSocketAddress("127.0.0.1", 0)))) {
-      metrics.bind(bytes::get, engine, new SeederMetrics.StoreStats() {
-        @Override
-        public long blobs() {
-          return 3;
-        }
+        SwarmEngine engine =
+            SwarmEngine.start(EngineConfig.defaults(new InetSocketAddress("127.0.0.1", 0)))) {
+      metrics.bind(
+          bytes::get,
+          engine,
+          new SeederMetrics.StoreStats() {
+            @Override
+            public long blobs() {
+              return 3;
+            }
 
-        @Override
-        public long bytes() {
-          return 9000;
-        }
-      });
+            @Override
+            public long bytes() {
+              return 9000;
+            }
+          });
       for (int i = 0; i < 3; i++) {
         System.gc(); // Micrometer holds function meters' state weakly
       }

@@ -3,12 +3,6 @@ package io.layerswarm.seeder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.registry.Digest;
-import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
-import io.layerswarm.registry.client.Upstreams;
-import io.layerswarm.registry.Manifest;
-import io.layerswarm.registry.image.MediaTypes;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -16,10 +10,14 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.layerswarm.proto.admin.SeederAdminGrpc;
 import io.layerswarm.proto.admin.SeederBlobList;
 import io.layerswarm.proto.admin.SeederBlobsRequest;
-import java.net.InetSocketAddress;
-import java.util.Optional;
-import java.util.concurrent.Executor;
+import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.Manifest;
+import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
+import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.registry.image.MediaTypes;
 import io.layerswarm.swarm.metainfo.Metainfo;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +54,8 @@ class SeederServerTest {
     upstream = new InMemoryUpstreamRegistry(URI.create("http://" + REGISTRY));
     content = SeederServiceTest.randomBytes(300 * 1024, 7);
     digest = upstream.putBlob(REPO, content);
-    server = SeederServer.start(SeederConfig.defaults(dataDir, ANNOUNCE), Upstreams.single(upstream));
+    server =
+        SeederServer.start(SeederConfig.defaults(dataDir, ANNOUNCE), Upstreams.single(upstream));
   }
 
   @AfterEach
@@ -69,8 +70,8 @@ class SeederServerTest {
   }
 
   private HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
-    return http.send(request.timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private String metainfoPath(Digest blob, String registry, String repo) {
@@ -93,8 +94,7 @@ class SeederServerTest {
     HttpResponse<byte[]> response = get(metainfoPath(digest, REGISTRY, REPO.value()));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type"))
-        .hasValue("application/x-bittorrent");
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/x-bittorrent");
     Metainfo metainfo = Metainfo.parse(response.body());
     assertThat(metainfo.name()).isEqualTo(digest.hex());
     assertThat(metainfo.length()).isEqualTo(content.length);
@@ -149,7 +149,8 @@ class SeederServerTest {
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(body(response))
         .contains("\"code\":\"NAME_UNKNOWN\"")
-        .contains("unknown upstream registry elsewhere.example; configure it under seeder.upstreams");
+        .contains(
+            "unknown upstream registry elsewhere.example; configure it under seeder.upstreams");
     assertThat(upstream.blobRequests()).isZero();
   }
 
@@ -171,7 +172,9 @@ class SeederServerTest {
     HttpResponse<byte[]> response = get(metainfoPath(claimed, REGISTRY, REPO.value()));
 
     assertThat(response.statusCode()).isEqualTo(502);
-    assertThat(body(response)).contains("\"code\":\"DIGEST_MISMATCH\"").contains(claimed.toString());
+    assertThat(body(response))
+        .contains("\"code\":\"DIGEST_MISMATCH\"")
+        .contains(claimed.toString());
   }
 
   @Test
@@ -188,8 +191,9 @@ class SeederServerTest {
   @Test
   void otherMethodsAreNotAllowed() throws Exception {
     HttpResponse<byte[]> response =
-        send(HttpRequest.newBuilder(server.baseUri().resolve("/healthz"))
-            .POST(HttpRequest.BodyPublishers.ofString("x")));
+        send(
+            HttpRequest.newBuilder(server.baseUri().resolve("/healthz"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")));
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.headers().firstValue("allow")).hasValue("GET");
@@ -201,7 +205,8 @@ class SeederServerTest {
     server.close();
     server = null;
 
-    server = SeederServer.start(SeederConfig.defaults(dataDir, ANNOUNCE), Upstreams.single(upstream));
+    server =
+        SeederServer.start(SeederConfig.defaults(dataDir, ANNOUNCE), Upstreams.single(upstream));
     assertThat(server.engine().torrents()).hasSize(1);
     HttpResponse<byte[]> after = get(metainfoPath(digest, REGISTRY, REPO.value()));
 
@@ -214,30 +219,43 @@ class SeederServerTest {
   private Digest pushImage() {
     byte[] config = "{\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
     Digest configDigest = upstream.putBlob(REPO, config);
-    byte[] json = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\","
-        + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"size\":"
-        + config.length + ",\"digest\":\"" + configDigest + "\"},\"layers\":[{\"mediaType\":"
-        + "\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"size\":" + content.length
-        + ",\"digest\":\"" + digest + "\"}]}").getBytes(StandardCharsets.UTF_8);
+    byte[] json =
+        ("{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.DOCKER_MANIFEST
+                + "\","
+                + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"size\":"
+                + config.length
+                + ",\"digest\":\""
+                + configDigest
+                + "\"},\"layers\":[{\"mediaType\":"
+                + "\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"size\":"
+                + content.length
+                + ",\"digest\":\""
+                + digest
+                + "\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
     Manifest manifest = new Manifest(json, MediaTypes.DOCKER_MANIFEST, Digest.sha256(json));
     upstream.putManifest(REPO, "1.0", manifest);
     return manifest.digest();
   }
 
   private HttpResponse<byte[]> postNotification(String json) throws Exception {
-    return send(HttpRequest.newBuilder(server.baseUri().resolve("/notifications"))
-        .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        HttpRequest.newBuilder(server.baseUri().resolve("/notifications"))
+            .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   @Test
   void aManifestPushNotificationPreheatsTheImageInTheBackground() throws Exception {
     Digest manifest = pushImage();
-    String envelope = ("{'events':[{'action':'push','target':{'mediaType':'%s','size':1,"
-        + "'digest':'%s','repository':'%s','url':'http://%s/v2/%s/manifests/%s','tag':'1.0'},"
-        + "'request':{'host':'%s','method':'PUT'}}]}")
-        .formatted(MediaTypes.DOCKER_MANIFEST, manifest, REPO, REGISTRY, REPO, manifest, REGISTRY)
-        .replace('\'', '"');
+    String envelope =
+        ("{'events':[{'action':'push','target':{'mediaType':'%s','size':1,"
+                + "'digest':'%s','repository':'%s','url':'http://%s/v2/%s/manifests/%s','tag':'1.0'},"
+                + "'request':{'host':'%s','method':'PUT'}}]}")
+            .formatted(
+                MediaTypes.DOCKER_MANIFEST, manifest, REPO, REGISTRY, REPO, manifest, REGISTRY)
+            .replace('\'', '"');
 
     HttpResponse<byte[]> response = postNotification(envelope);
 
@@ -246,8 +264,11 @@ class SeederServerTest {
     Await.until(() -> heldCount() == 2, "the config and the layer are held");
     assertThat(server.service().held()).anyMatch(b -> b.digest().equals(digest));
     assertThat(upstream.blobRequests()).isEqualTo(2);
-    Await.until(() -> body(getUnchecked("/metrics"))
-        .contains("seeder_preheat_blobs_total{result=\"done\"} 2.0"), "both blobs count as done");
+    Await.until(
+        () ->
+            body(getUnchecked("/metrics"))
+                .contains("seeder_preheat_blobs_total{result=\"done\"} 2.0"),
+        "both blobs count as done");
   }
 
   private int heldCount() {
@@ -296,8 +317,8 @@ class SeederServerTest {
     HttpResponse<byte[]> response = get("/metrics");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("text/plain"));
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
     assertThat(body(response))
         .contains("seeder_origin_bytes_total " + (double) content.length)
         .contains("seeder_cache_lookups_total{result=\"miss\"} 1.0")
@@ -312,7 +333,8 @@ class SeederServerTest {
   void theUploadRateIsTheEnginesUploadCap() {
     SeederConfig config = SeederConfig.defaults(dataDir, ANNOUNCE).withUploadRate(10 * 1024 * 1024);
 
-    assertThat(SeederServer.engineConfig(config).uploadBytesPerSecond()).isEqualTo(10 * 1024 * 1024);
+    assertThat(SeederServer.engineConfig(config).uploadBytesPerSecond())
+        .isEqualTo(10 * 1024 * 1024);
     assertThat(SeederServer.engineConfig(config).downloadBytesPerSecond()).isZero();
   }
 
@@ -329,9 +351,12 @@ class SeederServerTest {
   void aRingThatDoesNotListThisSeederIsAConfigurationError() {
     server.close();
     server = null;
-    SeederConfig config = SeederConfig.defaults(dataDir, ANNOUNCE).withRing(
-        List.of(URI.create("http://10.0.0.1:6970"), URI.create("http://10.0.0.2:6970")),
-        Optional.empty(), 2);
+    SeederConfig config =
+        SeederConfig.defaults(dataDir, ANNOUNCE)
+            .withRing(
+                List.of(URI.create("http://10.0.0.1:6970"), URI.create("http://10.0.0.2:6970")),
+                Optional.empty(),
+                2);
 
     assertThatThrownBy(() -> SeederServer.start(config, Upstreams.single(upstream)))
         .isInstanceOf(SeederException.class)
@@ -342,32 +367,40 @@ class SeederServerTest {
   @Test
   void theAdminApiServesWithTheConfiguredToken() throws Exception {
     server.close();
-    server = SeederServer.start(SeederConfig.defaults(dataDir, ANNOUNCE)
-            .withAdmin(new InetSocketAddress("127.0.0.1", 0), Optional.of("t0ken")),
-        Upstreams.single(upstream));
+    server =
+        SeederServer.start(
+            SeederConfig.defaults(dataDir, ANNOUNCE)
+                .withAdmin(new InetSocketAddress("127.0.0.1", 0), Optional.of("t0ken")),
+            Upstreams.single(upstream));
     get(metainfoPath(digest, REGISTRY, REPO.value()));
-    ManagedChannel channel = NettyChannelBuilder.forAddress(server.adminAddress().orElseThrow())
-        .usePlaintext().build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(server.adminAddress().orElseThrow()).usePlaintext().build();
     try {
-      SeederBlobList blobs = SeederAdminGrpc.newBlockingStub(channel)
-          .withCallCredentials(new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor,
-                MetadataApplier applier) {
-              Metadata headers = new Metadata();
-              headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-                  "Bearer t0ken");
-              applier.apply(headers);
-            }
-          })
-          .withDeadlineAfter(30, TimeUnit.SECONDS)
-          .listBlobs(SeederBlobsRequest.getDefaultInstance());
+      SeederBlobList blobs =
+          SeederAdminGrpc.newBlockingStub(channel)
+              .withCallCredentials(
+                  new CallCredentials() {
+                    @Override
+                    public void applyRequestMetadata(
+                        RequestInfo info, Executor executor, MetadataApplier applier) {
+                      Metadata headers = new Metadata();
+                      headers.put(
+                          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                          "Bearer t0ken");
+                      applier.apply(headers);
+                    }
+                  })
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .listBlobs(SeederBlobsRequest.getDefaultInstance());
 
-      assertThat(blobs.getBlobsList()).singleElement().satisfies(blob -> {
-        assertThat(blob.getDigest()).isEqualTo(digest.toString());
-        assertThat(blob.getSeeding()).isTrue();
-        assertThat(blob.getLastAccessMillis()).isPositive();
-      });
+      assertThat(blobs.getBlobsList())
+          .singleElement()
+          .satisfies(
+              blob -> {
+                assertThat(blob.getDigest()).isEqualTo(digest.toString());
+                assertThat(blob.getSeeding()).isTrue();
+                assertThat(blob.getLastAccessMillis()).isPositive();
+              });
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -380,12 +413,19 @@ class SeederServerTest {
 
     remote.warm(server.baseUri(), digest, io.layerswarm.registry.RegistryHost.of(REGISTRY), REPO);
 
-    assertThat(server.service().held()).singleElement()
+    assertThat(server.service().held())
+        .singleElement()
         .satisfies(blob -> assertThat(blob.digest()).isEqualTo(digest));
-    assertThatThrownBy(() -> remote.warm(server.baseUri(), Digest.sha256(new byte[] {9}),
-        io.layerswarm.registry.RegistryHost.of(REGISTRY), REPO))
+    assertThatThrownBy(
+            () ->
+                remote.warm(
+                    server.baseUri(),
+                    Digest.sha256(new byte[] {9}),
+                    io.layerswarm.registry.RegistryHost.of(REGISTRY),
+                    REPO))
         .isInstanceOf(io.layerswarm.seeder.preheat.PreheatException.class)
-        .hasMessageContaining("HTTP 404").hasMessageContaining("BLOB_UNKNOWN");
+        .hasMessageContaining("HTTP 404")
+        .hasMessageContaining("BLOB_UNKNOWN");
   }
 
   @Test
@@ -393,8 +433,10 @@ class SeederServerTest {
     io.layerswarm.seeder.ring.HttpHealthProbe probe =
         new io.layerswarm.seeder.ring.HttpHealthProbe(http, Duration.ofSeconds(5));
     URI down;
-    try (SeederServer other = SeederServer.start(
-        SeederConfig.defaults(dataDir.resolve("other"), ANNOUNCE), Upstreams.single(upstream))) {
+    try (SeederServer other =
+        SeederServer.start(
+            SeederConfig.defaults(dataDir.resolve("other"), ANNOUNCE),
+            Upstreams.single(upstream))) {
       down = other.baseUri(); // closed while this test's server stays bound: no port reuse
     }
 

@@ -152,10 +152,12 @@ class SeederServiceTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Metainfo>> results = new ArrayList<>();
       for (int i = 0; i < callers; i++) {
-        results.add(threads.submit(() -> {
-          start.await();
-          return seeder.service.metainfo(digest, REGISTRY, REPO);
-        }));
+        results.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return seeder.service.metainfo(digest, REGISTRY, REPO);
+                }));
       }
       start.countDown();
 
@@ -183,13 +185,16 @@ class SeederServiceTest {
       assertThat(gated.entered.await(30, TimeUnit.SECONDS)).isTrue();
       Metainfo[] result = new Metainfo[1];
       Throwable[] failure = new Throwable[1];
-      Thread waiter = new Thread(() -> {
-        try {
-          result[0] = seeder.service.metainfo(digest, REGISTRY, REPO);
-        } catch (Throwable t) {
-          failure[0] = t;
-        }
-      }, "waiter");
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  result[0] = seeder.service.metainfo(digest, REGISTRY, REPO);
+                } catch (Throwable t) {
+                  failure[0] = t;
+                }
+              },
+              "waiter");
       waiter.start();
       awaitParked(waiter);
       gated.release();
@@ -271,8 +276,9 @@ class SeederServiceTest {
 
     assertThatThrownBy(() -> seeder.service.metainfo(digest, "elsewhere.example:5000", REPO))
         .isInstanceOf(UnknownUpstreamException.class)
-        .hasMessage("unknown upstream registry elsewhere.example:5000; configure it under"
-            + " seeder.upstreams");
+        .hasMessage(
+            "unknown upstream registry elsewhere.example:5000; configure it under"
+                + " seeder.upstreams");
 
     assertThat(upstream.blobRequests()).isZero();
     assertNothingStored(seeder);
@@ -391,7 +397,8 @@ class SeederServiceTest {
     for (int i = 0; i < pieces; i++) {
       int from = i * pieceLength;
       int to = Math.min(content.length, from + pieceLength);
-      byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(Arrays.copyOfRange(content, from, to));
+      byte[] sha1 =
+          MessageDigest.getInstance("SHA-1").digest(Arrays.copyOfRange(content, from, to));
       assertThat(metainfo.pieceHash(i)).as("hash of piece %d", i).isEqualTo(sha1);
     }
   }

@@ -16,9 +16,9 @@ import java.util.Map;
  * @param maxConnections cap on peer connections for the whole engine
  * @param announceInterval default re-announce interval when the tracker gives none
  * @param announceParams extra announce query parameters (for example zone, rack)
- * @param pieceMemoryBytes memory for pieces being downloaded, for all torrents together: blocks
- *     are assembled in memory and each piece is hashed and written whole. Each torrent may hold
- *     one piece beyond it. About 0.1 s of download is enough; {@link #DEFAULT_PIECE_MEMORY}
+ * @param pieceMemoryBytes memory for pieces being downloaded, for all torrents together: blocks are
+ *     assembled in memory and each piece is hashed and written whole. Each torrent may hold one
+ *     piece beyond it. About 0.1 s of download is enough; {@link #DEFAULT_PIECE_MEMORY}
  */
 public record EngineConfig(
     InetSocketAddress listen,
@@ -51,18 +51,39 @@ public record EngineConfig(
   }
 
   /** As the canonical constructor, with {@link #DEFAULT_PIECE_MEMORY}. */
-  public EngineConfig(InetSocketAddress listen, String announceHost, long uploadBytesPerSecond,
-      long downloadBytesPerSecond, int maxConnectionsPerTorrent, int maxConnections,
-      Duration announceInterval, Map<String, String> announceParams) {
-    this(listen, announceHost, uploadBytesPerSecond, downloadBytesPerSecond,
-        maxConnectionsPerTorrent, maxConnections, announceInterval, announceParams,
+  public EngineConfig(
+      InetSocketAddress listen,
+      String announceHost,
+      long uploadBytesPerSecond,
+      long downloadBytesPerSecond,
+      int maxConnectionsPerTorrent,
+      int maxConnections,
+      Duration announceInterval,
+      Map<String, String> announceParams) {
+    this(
+        listen,
+        announceHost,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        maxConnectionsPerTorrent,
+        maxConnections,
+        announceInterval,
+        announceParams,
         DEFAULT_PIECE_MEMORY);
   }
 
   /** This configuration with {@code bytes} of piece memory. */
   public EngineConfig withPieceMemory(long bytes) {
-    return new EngineConfig(listen, announceHost, uploadBytesPerSecond, downloadBytesPerSecond,
-        maxConnectionsPerTorrent, maxConnections, announceInterval, announceParams, bytes);
+    return new EngineConfig(
+        listen,
+        announceHost,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        maxConnectionsPerTorrent,
+        maxConnections,
+        announceInterval,
+        announceParams,
+        bytes);
   }
 
   /** Loopback defaults for tests: free port, no limits. */

@@ -6,14 +6,14 @@ import java.util.Objects;
 
 /**
  * One peer connection of a torrent as {@link Torrent#peers()} found it. Immutable. Byte counts are
- * payload (piece data) of this connection only; rates are smoothed over the torrent's ticks
- * (about one second each), so they are 0 during a connection's first second.
+ * payload (piece data) of this connection only; rates are smoothed over the torrent's ticks (about
+ * one second each), so they are 0 during a connection's first second.
  *
  * @param address the connection's remote end
  * @param peerId the id from the peer's handshake (BEP 3)
  * @param outgoing whether we opened the connection
- * @param progress share of the torrent's pieces the peer has, 0..1, from its bitfield and haves
- *     (0 until it sent them)
+ * @param progress share of the torrent's pieces the peer has, 0..1, from its bitfield and haves (0
+ *     until it sent them)
  * @param downloadedBytes received from the peer
  * @param uploadedBytes sent to the peer
  * @param downloadBytesPerSecond received from the peer, recently
@@ -23,9 +23,18 @@ import java.util.Objects;
  * @param peerChoking whether the peer refuses our requests
  * @param peerInterested whether the peer said it wants pieces we have
  */
-public record PeerSnapshot(InetSocketAddress address, PeerId peerId, boolean outgoing,
-    double progress, long downloadedBytes, long uploadedBytes, long downloadBytesPerSecond,
-    long uploadBytesPerSecond, boolean amChoking, boolean amInterested, boolean peerChoking,
+public record PeerSnapshot(
+    InetSocketAddress address,
+    PeerId peerId,
+    boolean outgoing,
+    double progress,
+    long downloadedBytes,
+    long uploadedBytes,
+    long downloadBytesPerSecond,
+    long uploadBytesPerSecond,
+    boolean amChoking,
+    boolean amInterested,
+    boolean peerChoking,
     boolean peerInterested) {
   public PeerSnapshot {
     Objects.requireNonNull(address, "address");
@@ -33,7 +42,9 @@ public record PeerSnapshot(InetSocketAddress address, PeerId peerId, boolean out
     if (!(progress >= 0 && progress <= 1)) {
       throw new IllegalArgumentException("progress must be in 0..1: " + progress);
     }
-    if (downloadedBytes < 0 || uploadedBytes < 0 || downloadBytesPerSecond < 0
+    if (downloadedBytes < 0
+        || uploadedBytes < 0
+        || downloadBytesPerSecond < 0
         || uploadBytesPerSecond < 0) {
       throw new IllegalArgumentException("byte counts and rates must be >= 0");
     }

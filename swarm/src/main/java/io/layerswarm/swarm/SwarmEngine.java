@@ -51,8 +51,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,8 +65,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: Netty event loops (epoll where available, else NIO) run the connections, and each
  * torrent is owned by one of them; two disk threads do SHA-1 checks and file writes; tracker
- * announces are asynchronous HTTP on the same event loops. All public methods are thread-safe and do not block, except
- * {@link #start}, {@link #seed}, {@link #download} (which open files) and {@link #close}.
+ * announces are asynchronous HTTP on the same event loops. All public methods are thread-safe and
+ * do not block, except {@link #start}, {@link #seed}, {@link #download} (which open files) and
+ * {@link #close}.
  */
 public final class SwarmEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SwarmEngine.class);
@@ -83,15 +84,17 @@ public final class SwarmEngine implements AutoCloseable {
       System.setProperty("io.netty.jfr.enabled", "false");
     }
   }
+
   /**
-   * Network buffers of every engine in the JVM. Blocks are copied out of them into piece memory
-   * as soon as they are decoded, so they live for one read: a small pool serves them. Direct only
-   * (the transports read into direct memory); one arena per core at most, 1 MiB chunks (8 KiB
-   * pages, order 7) instead of Netty's default 4 MiB, and small per-thread caches for the event
-   * loops only. Its size follows the traffic of a few reads per connection, not the download.
+   * Network buffers of every engine in the JVM. Blocks are copied out of them into piece memory as
+   * soon as they are decoded, so they live for one read: a small pool serves them. Direct only (the
+   * transports read into direct memory); one arena per core at most, 1 MiB chunks (8 KiB pages,
+   * order 7) instead of Netty's default 4 MiB, and small per-thread caches for the event loops
+   * only. Its size follows the traffic of a few reads per connection, not the download.
    */
-  static final ByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true, 0,
-      Math.min(2, Runtime.getRuntime().availableProcessors()), 8192, 7, 64, 16, false);
+  static final ByteBufAllocator ALLOCATOR =
+      new PooledByteBufAllocator(
+          true, 0, Math.min(2, Runtime.getRuntime().availableProcessors()), 8192, 7, 64, 16, false);
 
   private final EngineConfig config;
   private final PeerId peerId;
@@ -120,33 +123,38 @@ public final class SwarmEngine implements AutoCloseable {
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     this.socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    this.group = new MultiThreadIoEventLoopGroup(threads,
-        new DefaultThreadFactory("swarm-io", true), io);
-    this.disk = new DiskExecutor(DISK_THREADS, new ThreadFactoryBuilder()
-        .setNameFormat("swarm-disk-%d").setDaemon(true).build());
+    this.group =
+        new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("swarm-io", true), io);
+    this.disk =
+        new DiskExecutor(
+            DISK_THREADS,
+            new ThreadFactoryBuilder().setNameFormat("swarm-disk-%d").setDaemon(true).build());
     this.pieceMemory = new PieceMemory(config.pieceMemoryBytes());
-    this.trackerClient = new HttpTrackerClient(group, socketChannel, TRACKER_TIMEOUT,
-        "layerswarm-swarm/0.1");
+    this.trackerClient =
+        new HttpTrackerClient(group, socketChannel, TRACKER_TIMEOUT, "layerswarm-swarm/0.1");
     long up = config.uploadBytesPerSecond();
     long down = config.downloadBytesPerSecond();
-    this.shaper = up == 0 && down == 0 ? null
-        : new GlobalTrafficShapingHandler(group, up, down, 100);
+    this.shaper =
+        up == 0 && down == 0 ? null : new GlobalTrafficShapingHandler(group, up, down, 100);
 
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .channel(serverChannel)
-        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
-        .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new PeerChannelInitializer(shaper,
-            () -> HandshakeHandler.incoming(peerId, this::swarm),
-            ch -> {
-              if (closed || !reserveConnection()) {
-                return false;
-              }
-              ch.closeFuture().addListener(f -> connections.decrementAndGet());
-              return true;
-            }));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(serverChannel)
+            .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+            .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new PeerChannelInitializer(
+                    shaper,
+                    () -> HandshakeHandler.incoming(peerId, this::swarm),
+                    ch -> {
+                      if (closed || !reserveConnection()) {
+                        return false;
+                      }
+                      ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                      return true;
+                    }));
     try {
       ChannelFuture bind = bootstrap.bind(config.listen()).awaitUninterruptibly();
       if (!bind.isSuccess()) {
@@ -158,20 +166,22 @@ public final class SwarmEngine implements AutoCloseable {
       throw e;
     }
     this.listenAddress = (InetSocketAddress) server.localAddress();
-    log.info("swarm engine {} listening on {} ({})", peerId, listenAddress,
-        epoll ? "epoll" : "nio");
+    log.info(
+        "swarm engine {} listening on {} ({})", peerId, listenAddress, epoll ? "epoll" : "nio");
     checkListeningSocket();
   }
 
   /**
    * Connects once to our own listening socket, in the background, and sends a handshake for a
    * torrent nobody has (the other end closes it): warns if peers could not connect, and loads the
-   * classes of the connection path (connect, accept, pipeline, handshake) before the first
-   * download needs them, which otherwise adds about 0.1 s to its first byte.
+   * classes of the connection path (connect, accept, pipeline, handshake) before the first download
+   * needs them, which otherwise adds about 0.1 s to its first byte.
    */
   private void checkListeningSocket() {
-    InetAddress ip = listenAddress.getAddress().isAnyLocalAddress()
-        ? InetAddress.getLoopbackAddress() : listenAddress.getAddress();
+    InetAddress ip =
+        listenAddress.getAddress().isAnyLocalAddress()
+            ? InetAddress.getLoopbackAddress()
+            : listenAddress.getAddress();
     InetSocketAddress self = new InetSocketAddress(ip, listenAddress.getPort());
     byte[] nobody = new byte[InfoHash.LENGTH];
     ThreadLocalRandom.current().nextBytes(nobody);
@@ -180,15 +190,19 @@ public final class SwarmEngine implements AutoCloseable {
         .channel(socketChannel)
         .option(ChannelOption.ALLOCATOR, ALLOCATOR)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-        .handler(new PeerChannelInitializer(null,
-            () -> HandshakeHandler.probe(peerId, new InfoHash(nobody)), ch -> true))
+        .handler(
+            new PeerChannelInitializer(
+                null, () -> HandshakeHandler.probe(peerId, new InfoHash(nobody)), ch -> true))
         .connect(self)
-        .addListener((ChannelFuture f) -> {
-          if (!f.isSuccess()) {
-            log.warn("swarm engine cannot connect to its own listening socket {}: {}", self,
-                f.cause().toString());
-          }
-        });
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                log.warn(
+                    "swarm engine cannot connect to its own listening socket {}: {}",
+                    self,
+                    f.cause().toString());
+              }
+            });
   }
 
   /** Binds the listening port and starts the event loops. */
@@ -250,12 +264,18 @@ public final class SwarmEngine implements AutoCloseable {
       }
       PieceStorage storage = opener.open();
       EventLoop loop = group.next();
-      TorrentSession session = new TorrentSession(this, metainfo, storage, pieceMemory, loop,
-          clock);
+      TorrentSession session =
+          new TorrentSession(this, metainfo, storage, pieceMemory, loop, clock);
       torrents.put(metainfo.infoHash(), session);
-      Announcer announcer = new Announcer(metainfo.announce(), trackerClient, loop,
-          event -> session.announceRequest(event, config, listenAddress.getPort()),
-          session::trackerPeers, config.announceInterval(), clock);
+      Announcer announcer =
+          new Announcer(
+              metainfo.announce(),
+              trackerClient,
+              loop,
+              event -> session.announceRequest(event, config, listenAddress.getPort()),
+              session::trackerPeers,
+              config.announceInterval(),
+              clock);
       session.start(announcer);
       return session;
     }
@@ -281,8 +301,8 @@ public final class SwarmEngine implements AutoCloseable {
   }
 
   /**
-   * Stops every torrent (waiting up to 3 s for "stopped" announces) and the event loops. Blocks:
-   * do not call it from one of the engine's event loops.
+   * Stops every torrent (waiting up to 3 s for "stopped" announces) and the event loops. Blocks: do
+   * not call it from one of the engine's event loops.
    */
   @Override
   public void close() {
@@ -313,7 +333,8 @@ public final class SwarmEngine implements AutoCloseable {
     if (shaper != null) {
       shaper.release();
     }
-    group.shutdownGracefully(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+    group
+        .shutdownGracefully(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(CLOSE_TIMEOUT.toMillis() * 2);
     disk.shutdown();
     try {
@@ -346,23 +367,26 @@ public final class SwarmEngine implements AutoCloseable {
   }
 
   /**
-   * Dials {@code address} for {@code session} on the session's event loop, or returns empty if
-   * the engine-wide connection cap is reached.
+   * Dials {@code address} for {@code session} on the session's event loop, or returns empty if the
+   * engine-wide connection cap is reached.
    */
   Optional<ChannelFuture> connect(InetSocketAddress address, TorrentSession session) {
     if (closed || !reserveConnection()) {
       return Optional.empty();
     }
-    ChannelFuture connect = new Bootstrap()
-        .group(session.loop())
-        .channel(socketChannel)
-        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-        .handler(new PeerChannelInitializer(shaper,
-            () -> HandshakeHandler.outgoing(peerId, session, session.infoHash()),
-            ch -> true))
-        .connect(address);
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(session.loop())
+            .channel(socketChannel)
+            .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .handler(
+                new PeerChannelInitializer(
+                    shaper,
+                    () -> HandshakeHandler.outgoing(peerId, session, session.infoHash()),
+                    ch -> true))
+            .connect(address);
     connect.channel().closeFuture().addListener(f -> connections.decrementAndGet());
     return Optional.of(connect);
   }
@@ -373,8 +397,10 @@ public final class SwarmEngine implements AutoCloseable {
       return false;
     }
     InetAddress ip = address.getAddress();
-    return ip.isLoopbackAddress() || ip.isAnyLocalAddress()
-        || ip.equals(listenAddress.getAddress()) || localAddresses.contains(ip)
+    return ip.isLoopbackAddress()
+        || ip.isAnyLocalAddress()
+        || ip.equals(listenAddress.getAddress())
+        || localAddresses.contains(ip)
         || (config.announceHost() != null && config.announceHost().equals(ip.getHostAddress()));
   }
 

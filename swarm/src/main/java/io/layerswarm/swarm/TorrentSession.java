@@ -65,18 +65,23 @@ final class TorrentSession implements Torrent, Swarm {
   private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
 
   /**
-   * Most outstanding 16 KiB requests per peer: 4 MiB, half a second of a 10 Gbit/s peer. The
-   * depth adapts to each peer's rate below that.
+   * Most outstanding 16 KiB requests per peer: 4 MiB, half a second of a 10 Gbit/s peer. The depth
+   * adapts to each peer's rate below that.
    */
   static final int REQUEST_DEPTH = 256;
+
   /** Peers unchoked at once per torrent. */
   static final int UPLOAD_SLOTS = 16;
+
   /** How long an unchoked peer keeps its slot while others wait. */
   static final Duration CHOKE_TURN = Duration.ofSeconds(20);
+
   /** Failed hash checks that a peer alone is blamed for before it is banned. */
   static final int STRIKES_TO_BAN = 3;
+
   static final Duration TICK = Duration.ofSeconds(1);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
   /** The streaming window: at least this many bytes ahead of the reader, in whole pieces. */
   static final long WINDOW_BYTES = 16L * 1024 * 1024;
 
@@ -104,24 +109,34 @@ final class TorrentSession implements Torrent, Swarm {
   private final Set<PeerId> bannedIds = new HashSet<>();
   private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
   private final Map<PeerId, Integer> strikes = new HashMap<>();
+
   /** Pieces in progress that hold a reservation of {@link #memory}. */
   private final BitSet reservedPieces = new BitSet();
+
   private int reservedCount;
+
   /** The arrays pieces in progress are assembled in, once their first block arrived; by index. */
   private final byte[][] pieceArrays;
+
   /**
-   * Tops up every peer's requests when memory is given back (by any torrent, on any thread):
-   * always as a new task, never in the middle of the work that gave memory back.
+   * Tops up every peer's requests when memory is given back (by any torrent, on any thread): always
+   * as a new task, never in the middle of the work that gave memory back.
    */
   private final Runnable wakeUp;
+
   private boolean stopped;
   private boolean finishing;
   private ScheduledFuture<?> ticker;
   private Announcer announcer;
   private final CompletableFuture<Boolean> announced = new CompletableFuture<>();
 
-  TorrentSession(SwarmEngine engine, Metainfo metainfo, PieceStorage storage, PieceMemory memory,
-      EventLoop loop, InstantSource clock) {
+  TorrentSession(
+      SwarmEngine engine,
+      Metainfo metainfo,
+      PieceStorage storage,
+      PieceMemory memory,
+      EventLoop loop,
+      InstantSource clock) {
     this.engine = engine;
     this.metainfo = metainfo;
     this.geometry = metainfo.geometry();
@@ -131,19 +146,21 @@ final class TorrentSession implements Torrent, Swarm {
     this.loop = loop;
     this.clock = clock;
     int window = (int) Math.max(4, WINDOW_BYTES / metainfo.pieceLength());
-    this.picker = new StreamingRarestFirstPicker<>(geometry, storage.verified(), window,
-        REQUEST_TIMEOUT, clock, new SplittableRandom());
-    picker.setBudget(new PieceBudget() {
-      @Override
-      public boolean tryStart(int piece) {
-        return reserve(piece);
-      }
+    this.picker =
+        new StreamingRarestFirstPicker<>(
+            geometry, storage.verified(), window, REQUEST_TIMEOUT, clock, new SplittableRandom());
+    picker.setBudget(
+        new PieceBudget() {
+          @Override
+          public boolean tryStart(int piece) {
+            return reserve(piece);
+          }
 
-      @Override
-      public void dropped(int piece) {
-        release(piece, true);
-      }
-    });
+          @Override
+          public void dropped(int piece) {
+            release(piece, true);
+          }
+        });
     this.choker = new RoundRobinChoker<>(UPLOAD_SLOTS, CHOKE_TURN, clock);
     this.wakeUp = () -> loop.execute(this::refillAll);
   }
@@ -154,17 +171,21 @@ final class TorrentSession implements Torrent, Swarm {
 
   /** Starts ticking and announcing. Any thread. */
   void start(Announcer announcer) {
-    execute(() -> {
-      this.announcer = announcer;
-      ticker = loop.scheduleAtFixedRate(this::tick, TICK.toMillis(), TICK.toMillis(),
-          TimeUnit.MILLISECONDS);
-      if (storage.isComplete()) {
-        // A seed, or an empty file: complete now (a download still needs its rename).
-        finish();
-      }
-      announcer.started().whenComplete((accepted, e) -> announced.complete(e == null && accepted));
-      announcer.start();
-    });
+    execute(
+        () -> {
+          this.announcer = announcer;
+          ticker =
+              loop.scheduleAtFixedRate(
+                  this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+          if (storage.isComplete()) {
+            // A seed, or an empty file: complete now (a download still needs its rename).
+            finish();
+          }
+          announcer
+              .started()
+              .whenComplete((accepted, e) -> announced.complete(e == null && accepted));
+          announcer.start();
+        });
   }
 
   @Override
@@ -174,9 +195,18 @@ final class TorrentSession implements Torrent, Swarm {
 
   /** The announce parameters for {@code event}, from the current counters. Loop only. */
   AnnounceRequest announceRequest(AnnounceEvent event, EngineConfig config, int port) {
-    return new AnnounceRequest(metainfo.infoHash(), engine.peerId(), port, uploaded.get(),
-        downloaded.get(), Math.max(0, metainfo.length() - storage.verifiedBytes()), event, 50,
-        Optional.ofNullable(config.announceHost()), Optional.empty(), config.announceParams());
+    return new AnnounceRequest(
+        metainfo.infoHash(),
+        engine.peerId(),
+        port,
+        uploaded.get(),
+        downloaded.get(),
+        Math.max(0, metainfo.length() - storage.verifiedBytes()),
+        event,
+        50,
+        Optional.ofNullable(config.announceHost()),
+        Optional.empty(),
+        config.announceParams());
   }
 
   /**
@@ -185,30 +215,31 @@ final class TorrentSession implements Torrent, Swarm {
    */
   CompletableFuture<Void> stop() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    execute(() -> {
-      if (stopped) {
-        done.complete(null);
-        return;
-      }
-      stopped = true;
-      announced.complete(false);
-      if (ticker != null) {
-        ticker.cancel(false);
-      }
-      for (Peer peer : new ArrayList<>(peers.values())) {
-        peer.close("torrent removed");
-      }
-      // Arrays of pieces still being hashed or written are left to the garbage collector.
-      for (int i = reservedPieces.nextSetBit(0); i >= 0; i = reservedPieces.nextSetBit(i + 1)) {
-        release(i, false);
-      }
-      storage.close();
-      completion.completeExceptionally(
-          new IOException("torrent " + metainfo.infoHash() + " was removed"));
-      CompletableFuture<Void> stoppedAnnounce = announcer == null
-          ? CompletableFuture.completedFuture(null) : announcer.stop();
-      stoppedAnnounce.whenComplete((v, e) -> done.complete(null));
-    });
+    execute(
+        () -> {
+          if (stopped) {
+            done.complete(null);
+            return;
+          }
+          stopped = true;
+          announced.complete(false);
+          if (ticker != null) {
+            ticker.cancel(false);
+          }
+          for (Peer peer : new ArrayList<>(peers.values())) {
+            peer.close("torrent removed");
+          }
+          // Arrays of pieces still being hashed or written are left to the garbage collector.
+          for (int i = reservedPieces.nextSetBit(0); i >= 0; i = reservedPieces.nextSetBit(i + 1)) {
+            release(i, false);
+          }
+          storage.close();
+          completion.completeExceptionally(
+              new IOException("torrent " + metainfo.infoHash() + " was removed"));
+          CompletableFuture<Void> stoppedAnnounce =
+              announcer == null ? CompletableFuture.completedFuture(null) : announcer.stop();
+          stoppedAnnounce.whenComplete((v, e) -> done.complete(null));
+        });
     return done;
   }
 
@@ -292,10 +323,20 @@ final class TorrentSession implements Torrent, Swarm {
       if (peer.remoteAddress() == null) {
         continue; // Closed before its address was ever read; it is about to go.
       }
-      snapshots.add(new PeerSnapshot(peer.remoteAddress(), peer.remoteId(), peer.isOutgoing(),
-          peer.progress(), peer.downloadedBytes(), peer.uploadedBytes(),
-          Math.round(peer.downloadRate()), Math.round(peer.uploadRate()), peer.amChoking(),
-          peer.amInterested(), peer.peerChoking(), peer.isInterested()));
+      snapshots.add(
+          new PeerSnapshot(
+              peer.remoteAddress(),
+              peer.remoteId(),
+              peer.isOutgoing(),
+              peer.progress(),
+              peer.downloadedBytes(),
+              peer.uploadedBytes(),
+              Math.round(peer.downloadRate()),
+              Math.round(peer.uploadRate()),
+              peer.amChoking(),
+              peer.amInterested(),
+              peer.peerChoking(),
+              peer.isInterested()));
     }
     return List.copyOf(snapshots);
   }
@@ -303,20 +344,22 @@ final class TorrentSession implements Torrent, Swarm {
   @Override
   public InputStream openStream(long offset) {
     InputStream stream = storage.openStream(offset);
-    execute(() -> {
-      picker.setReaderPosition(storage.readerPosition());
-      refillAll();
-    });
+    execute(
+        () -> {
+          picker.setReaderPosition(storage.readerPosition());
+          refillAll();
+        });
     return stream;
   }
 
   @Override
   public void addPeers(Collection<InetSocketAddress> addresses) {
     List<InetSocketAddress> copy = List.copyOf(addresses);
-    execute(() -> {
-      explicitCandidates.addAll(copy);
-      connectMore();
-    });
+    execute(
+        () -> {
+          explicitCandidates.addAll(copy);
+          connectMore();
+        });
   }
 
   /** Peers from a tracker; ignored once complete (leechers dial seeds, not the other way). */
@@ -404,8 +447,15 @@ final class TorrentSession implements Torrent, Swarm {
     if (peers.size() >= engine.config().maxConnectionsPerTorrent()) {
       return null;
     }
-    Peer peer = new Peer(engine.nextPeerSequence(), id, outgoing, handshake.fastExtension(),
-        REQUEST_DEPTH, link, this);
+    Peer peer =
+        new Peer(
+            engine.nextPeerSequence(),
+            id,
+            outgoing,
+            handshake.fastExtension(),
+            REQUEST_DEPTH,
+            link,
+            this);
     peers.put(peer.id(), peer);
     byPeerId.put(id, peer);
     connected = peers.size();
@@ -446,8 +496,8 @@ final class TorrentSession implements Torrent, Swarm {
   }
 
   @Override
-  public void blockArrived(Peer from, BlockRef block, ByteBuf data,
-      PiecePicker.Received<Peer> received) {
+  public void blockArrived(
+      Peer from, BlockRef block, ByteBuf data, PiecePicker.Received<Peer> received) {
     for (Peer other : received.cancel()) {
       other.cancel(block);
       other.flush();
@@ -474,7 +524,8 @@ final class TorrentSession implements Torrent, Swarm {
     if (received.pieceComplete()) {
       PieceIndex index = block.piece();
       boolean urgent = piece == picker.urgentPiece();
-      storage.writePiece(index, array, urgent)
+      storage
+          .writePiece(index, array, urgent)
           .whenComplete((ok, e) -> execute(() -> pieceWritten(index, ok, e)));
     }
   }
@@ -506,8 +557,11 @@ final class TorrentSession implements Torrent, Swarm {
       LogKeys.peer(logAt(Level.INFO), senders.iterator().next().remoteAddress())
           .log("piece {} failed its hash check", piece);
     } else {
-      logAt(Level.INFO).log("piece {} failed its hash check; sent by {}", piece,
-          senders.stream().map(p -> LogKeys.hostPort(p.remoteAddress())).toList());
+      logAt(Level.INFO)
+          .log(
+              "piece {} failed its hash check; sent by {}",
+              piece,
+              senders.stream().map(p -> LogKeys.hostPort(p.remoteAddress())).toList());
     }
     // Blame only a peer that sent the whole piece; mixed pieces go on parole to find out.
     if (senders.size() == 1) {
@@ -535,23 +589,30 @@ final class TorrentSession implements Torrent, Swarm {
     }
     finishing = true;
     trackerCandidates.clear();
-    storage.finish().whenComplete((path, e) -> execute(() -> {
-      if (e != null) {
-        fail(e);
-        return;
-      }
-      boolean wasDownload = !completion.isDone() && downloaded.get() > 0;
-      completion.complete(path);
-      logAt(Level.INFO).log("torrent complete: {}", path);
-      if (wasDownload && announcer != null) {
-        announcer.completed();
-      }
-    }));
+    storage
+        .finish()
+        .whenComplete(
+            (path, e) ->
+                execute(
+                    () -> {
+                      if (e != null) {
+                        fail(e);
+                        return;
+                      }
+                      boolean wasDownload = !completion.isDone() && downloaded.get() > 0;
+                      completion.complete(path);
+                      logAt(Level.INFO).log("torrent complete: {}", path);
+                      if (wasDownload && announcer != null) {
+                        announcer.completed();
+                      }
+                    }));
   }
 
   private void fail(Throwable error) {
-    IOException cause = error instanceof IOException io ? io
-        : new IOException("storage of " + metainfo.infoHash() + " failed", error);
+    IOException cause =
+        error instanceof IOException io
+            ? io
+            : new IOException("storage of " + metainfo.infoHash() + " failed", error);
     logAt(Level.WARN).log("torrent failed: {}", cause.toString());
     storage.fail(cause);
     completion.completeExceptionally(cause);
@@ -569,8 +630,9 @@ final class TorrentSession implements Torrent, Swarm {
     }
     List<ChokeCandidate<Peer>> candidates = new ArrayList<>(peers.size());
     for (Peer peer : peers.values()) {
-      candidates.add(new ChokeCandidate<>(peer, peer.id(), peer.wantsOurPieces(),
-          !peer.amChoking(), peer.chokeStateSince()));
+      candidates.add(
+          new ChokeCandidate<>(
+              peer, peer.id(), peer.wantsOurPieces(), !peer.amChoking(), peer.chokeStateSince()));
     }
     Set<Peer> unchoke = choker.unchoke(candidates);
     for (Peer peer : new ArrayList<>(peers.values())) {
@@ -633,8 +695,10 @@ final class TorrentSession implements Torrent, Swarm {
       if (address == null) {
         return;
       }
-      if (dialing.contains(address) || dialed.contains(address)
-          || bannedAddresses.contains(address) || engine.isSelf(address)) {
+      if (dialing.contains(address)
+          || dialed.contains(address)
+          || bannedAddresses.contains(address)
+          || engine.isSelf(address)) {
         continue;
       }
       Optional<ChannelFuture> connect = engine.connect(address, this);
@@ -643,16 +707,23 @@ final class TorrentSession implements Torrent, Swarm {
       }
       InetSocketAddress dialedAddress = address;
       dialing.add(dialedAddress);
-      connect.get().addListener((ChannelFuture f) -> execute(() -> {
-        dialing.remove(dialedAddress);
-        if (f.isSuccess()) {
-          dialed.add(dialedAddress);
-          f.channel().closeFuture().addListener(c -> execute(() -> dialed.remove(dialedAddress)));
-        } else {
-          LogKeys.peer(logAt(Level.DEBUG), dialedAddress)
-              .log("cannot connect: {}", f.cause().toString());
-        }
-      }));
+      connect
+          .get()
+          .addListener(
+              (ChannelFuture f) ->
+                  execute(
+                      () -> {
+                        dialing.remove(dialedAddress);
+                        if (f.isSuccess()) {
+                          dialed.add(dialedAddress);
+                          f.channel()
+                              .closeFuture()
+                              .addListener(c -> execute(() -> dialed.remove(dialedAddress)));
+                        } else {
+                          LogKeys.peer(logAt(Level.DEBUG), dialedAddress)
+                              .log("cannot connect: {}", f.cause().toString());
+                        }
+                      }));
     }
   }
 

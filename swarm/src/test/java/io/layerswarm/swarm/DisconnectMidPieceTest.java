@@ -83,38 +83,43 @@ class DisconnectMidPieceTest {
    */
   private void hangUpInTheMiddleOfABlock(boolean fast, boolean reset) throws Exception {
     CompletableFuture<BlockRef> cut = new CompletableFuture<>();
-    peer = new FakePeer(metainfo, data, c -> {
-      if (!c.answerHandshake(fast)) {
-        return;
-      }
-      if (fast) {
-        c.send(FakePeer.HAVE_ALL, new byte[0]);
-      } else {
-        c.sendBitfield(metainfo.pieceCount());
-      }
-      c.send(FakePeer.UNCHOKE, new byte[0]);
-      Map<Integer, Integer> blocksSent = new HashMap<>();
-      boolean aWholePieceSent = false;
-      for (FakePeer.Message m; (m = c.read()) != null; ) {
-        if (m.id() != FakePeer.REQUEST) {
-          continue;
-        }
-        BlockRef block = m.block();
-        int piece = block.piece().value();
-        int before = blocksSent.getOrDefault(piece, 0);
-        if (aWholePieceSent && block.offset() > 0
-            && before * TorrentGeometry.BLOCK_SIZE == block.offset()) {
-          // A piece we started: announce the whole block, send half of it, and hang up.
-          c.sendBlock(block, block.length() / 2);
-          cut.complete(block);
-          c.hangUp(reset);
-          return;
-        }
-        c.sendBlock(block);
-        blocksSent.merge(piece, 1, Integer::sum);
-        aWholePieceSent |= blocksSent.get(piece) == c.geometry().blockCount(piece);
-      }
-    });
+    peer =
+        new FakePeer(
+            metainfo,
+            data,
+            c -> {
+              if (!c.answerHandshake(fast)) {
+                return;
+              }
+              if (fast) {
+                c.send(FakePeer.HAVE_ALL, new byte[0]);
+              } else {
+                c.sendBitfield(metainfo.pieceCount());
+              }
+              c.send(FakePeer.UNCHOKE, new byte[0]);
+              Map<Integer, Integer> blocksSent = new HashMap<>();
+              boolean aWholePieceSent = false;
+              for (FakePeer.Message m; (m = c.read()) != null; ) {
+                if (m.id() != FakePeer.REQUEST) {
+                  continue;
+                }
+                BlockRef block = m.block();
+                int piece = block.piece().value();
+                int before = blocksSent.getOrDefault(piece, 0);
+                if (aWholePieceSent
+                    && block.offset() > 0
+                    && before * TorrentGeometry.BLOCK_SIZE == block.offset()) {
+                  // A piece we started: announce the whole block, send half of it, and hang up.
+                  c.sendBlock(block, block.length() / 2);
+                  cut.complete(block);
+                  c.hangUp(reset);
+                  return;
+                }
+                c.sendBlock(block);
+                blocksSent.merge(piece, 1, Integer::sum);
+                aWholePieceSent |= blocksSent.get(piece) == c.geometry().blockCount(piece);
+              }
+            });
     Torrent torrent = leecher.download(metainfo, dir.resolve("part"), dir.resolve("final"));
     TorrentSession session = (TorrentSession) torrent;
     torrent.addPeers(List.of(peer.address()));
@@ -124,18 +129,22 @@ class DisconnectMidPieceTest {
     BitSet whole = wholePieces(connection.sent);
     assertThat(whole.cardinality()).isPositive();
     assertThat(connection.sent).anyMatch(b -> b.piece().equals(partial.piece()));
-    LoopProbe.awaitOnLoop(session, "the leecher forgets the peer", WAIT,
-        () -> session.connectedPeerIds().isEmpty());
+    LoopProbe.awaitOnLoop(
+        session, "the leecher forgets the peer", WAIT, () -> session.connectedPeerIds().isEmpty());
     assertThat(torrent.connectedPeers()).isZero();
     if (!reset) {
       // Everything before the FIN arrived, so exactly the pieces sent whole pass their check.
-      LoopProbe.awaitOnLoop(session, "the whole pieces are verified", WAIT,
+      LoopProbe.awaitOnLoop(
+          session,
+          "the whole pieces are verified",
+          WAIT,
           () -> session.storage().verified().equals(whole));
     }
     BitSet verifiedButNotSentWhole = session.storage().verified();
     verifiedButNotSentWhole.andNot(whole);
-    assertThat(verifiedButNotSentWhole.isEmpty()).as("verified without a whole piece to hash: %s",
-        verifiedButNotSentWhole).isTrue();
+    assertThat(verifiedButNotSentWhole.isEmpty())
+        .as("verified without a whole piece to hash: %s", verifiedButNotSentWhole)
+        .isTrue();
     assertThat(session.storage().isVerified(partial.piece())).isFalse();
 
     torrent.addPeers(List.of(seeder.listenAddress()));
@@ -156,11 +165,12 @@ class DisconnectMidPieceTest {
       count.merge(b.piece().value(), 1, Integer::sum);
     }
     BitSet whole = new BitSet();
-    count.forEach((piece, n) -> {
-      if (n == geometry.blockCount(piece)) {
-        whole.set(piece);
-      }
-    });
+    count.forEach(
+        (piece, n) -> {
+          if (n == geometry.blockCount(piece)) {
+            whole.set(piece);
+          }
+        });
     return whole;
   }
 }

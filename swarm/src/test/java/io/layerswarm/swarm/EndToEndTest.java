@@ -87,8 +87,9 @@ class EndToEndTest {
       downloads.add(t);
     }
 
-    CompletableFuture.allOf(downloads.stream().map(Torrent::completion)
-        .toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+    CompletableFuture.allOf(
+            downloads.stream().map(Torrent::completion).toArray(CompletableFuture[]::new))
+        .get(90, TimeUnit.SECONDS);
 
     for (int i = 0; i < 10; i++) {
       assertThat(Files.mismatch(sources.get(i), dir.resolve("final/" + i))).isEqualTo(-1);
@@ -101,13 +102,15 @@ class EndToEndTest {
     Path source = randomFile("source", 2 * 1024 * 1024 + 4321, 5);
     Metainfo metainfo = Metainfo.create(source, "blob", List.of(), 32 * 1024);
     Torrent torrent = leecher.download(metainfo, dir.resolve("p"), dir.resolve("f"));
-    CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
-      try (InputStream in = torrent.openStream(0)) {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<byte[]> read =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (InputStream in = torrent.openStream(0)) {
+                return in.readAllBytes();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     seeder.seed(metainfo, source);
     torrent.addPeers(List.of(seeder.listenAddress()));
 
@@ -134,20 +137,24 @@ class EndToEndTest {
     Metainfo metainfo = Metainfo.create(source, "blob", List.of(), 16 * 1024);
     Torrent torrent = leecher.download(metainfo, dir.resolve("a.part"), dir.resolve("a"));
     InputStream stream = torrent.openStream(0);
-    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-      try {
-        return stream.read();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Integer> read =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return stream.read();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
 
     leecher.remove(metainfo.infoHash());
 
     assertThatThrownBy(() -> torrent.completion().get(10, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).hasMessageContaining("removed");
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("removed");
     assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).hasMessageContaining("removed");
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("removed");
     assertThat(leecher.torrent(metainfo.infoHash())).isEmpty();
     assertThat(dir.resolve("a.part")).exists();
   }

@@ -55,12 +55,16 @@ final class FakePeer implements AutoCloseable {
   }
 
   final PeerId peerId = PeerId.random();
+
   /** Connections the engine opened to this peer. */
   final AtomicInteger connections = new AtomicInteger();
+
   /** Completes when the engine sends its first request. */
   final CompletableFuture<Void> firstRequest = new CompletableFuture<>();
+
   /** Completes when the engine says it is interested. */
   final CompletableFuture<Void> interested = new CompletableFuture<>();
+
   /** Completes with the first connection once its socket is closed. */
   final CompletableFuture<Connection> finished = new CompletableFuture<>();
 
@@ -70,7 +74,9 @@ final class FakePeer implements AutoCloseable {
   private final ServerSocket server;
   private volatile Socket current;
 
-  /** @param content the file's bytes, for correct blocks */
+  /**
+   * @param content the file's bytes, for correct blocks
+   */
   FakePeer(Metainfo metainfo, byte[] content, Script script) throws IOException {
     this.metainfo = metainfo;
     this.content = content.clone();
@@ -125,13 +131,18 @@ final class FakePeer implements AutoCloseable {
     final Socket socket;
     final DataInputStream in;
     final DataOutputStream out;
+
     /** Every request the engine sent, in order. */
     final List<BlockRef> requests = new CopyOnWriteArrayList<>();
+
     final List<BlockRef> cancels = new CopyOnWriteArrayList<>();
+
     /** Blocks this fake sent in full. */
     final List<BlockRef> sent = new CopyOnWriteArrayList<>();
+
     /** Whether the engine closed the connection (end of stream or reset). */
     volatile boolean closedByEngine;
+
     /** Why the script stopped, if it failed (for example a read timeout). */
     volatile IOException failure;
 
@@ -196,8 +207,8 @@ final class FakePeer implements AutoCloseable {
     }
 
     /**
-     * Sends a piece message whose header announces all of {@code block} but carries only its
-     * first {@code bytes} bytes of correct data.
+     * Sends a piece message whose header announces all of {@code block} but carries only its first
+     * {@code bytes} bytes of correct data.
      */
     void sendBlock(BlockRef block, int bytes) throws IOException {
       int start = (int) (geometry().pieceOffset(block.piece().value()) + block.offset());
@@ -252,9 +263,9 @@ final class FakePeer implements AutoCloseable {
     }
 
     /**
-     * Hangs up. With {@code reset}, at once with a TCP reset (SO_LINGER 0), which may discard
-     * what is still in flight; otherwise with a FIN after everything sent, then reads until the
-     * engine closes too.
+     * Hangs up. With {@code reset}, at once with a TCP reset (SO_LINGER 0), which may discard what
+     * is still in flight; otherwise with a FIN after everything sent, then reads until the engine
+     * closes too.
      */
     void hangUp(boolean reset) throws IOException {
       if (reset) {

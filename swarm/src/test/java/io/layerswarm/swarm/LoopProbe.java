@@ -20,30 +20,34 @@ final class LoopProbe {
   /** Runs {@code read} on the torrent's loop and returns its result. */
   static <T> T onLoop(TorrentSession session, Supplier<T> read) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
-    session.execute(() -> {
-      try {
-        result.complete(read.get());
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    });
+    session.execute(
+        () -> {
+          try {
+            result.complete(read.get());
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          }
+        });
     return result.get(30, TimeUnit.SECONDS);
   }
 
   /** Runs one periodic tick of the torrent now (after the test moved its clock); waits for it. */
   static void tick(TorrentSession session) throws Exception {
-    onLoop(session, () -> {
-      session.tick();
-      return null;
-    });
+    onLoop(
+        session,
+        () -> {
+          session.tick();
+          return null;
+        });
   }
 
   /**
    * Waits until {@code condition}, checked on the torrent's loop, holds; fails after {@code
    * timeout} with {@code what} in the message.
    */
-  static void awaitOnLoop(TorrentSession session, String what, Duration timeout,
-      BooleanSupplier condition) throws Exception {
+  static void awaitOnLoop(
+      TorrentSession session, String what, Duration timeout, BooleanSupplier condition)
+      throws Exception {
     CompletableFuture<Void> done = new CompletableFuture<>();
     session.execute(() -> check(session, condition, done));
     try {
@@ -54,8 +58,8 @@ final class LoopProbe {
     }
   }
 
-  private static void check(TorrentSession session, BooleanSupplier condition,
-      CompletableFuture<Void> done) {
+  private static void check(
+      TorrentSession session, BooleanSupplier condition, CompletableFuture<Void> done) {
     if (done.isDone()) {
       return;
     }
@@ -63,8 +67,9 @@ final class LoopProbe {
       if (condition.getAsBoolean()) {
         done.complete(null);
       } else {
-        session.loop().schedule(() -> check(session, condition, done), RECHECK_MILLIS,
-            TimeUnit.MILLISECONDS);
+        session
+            .loop()
+            .schedule(() -> check(session, condition, done), RECHECK_MILLIS, TimeUnit.MILLISECONDS);
       }
     } catch (Throwable t) {
       done.completeExceptionally(t);

@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * leecher must close that one connection and finish the download from the seed.
  *
  * <p>The bad peer otherwise behaves like a quiet leecher (it has at most some pieces, so the
- * leecher keeps it after completing): only the broken message can explain its disconnection.
- * {@link WireLevelTest} covers the same checks on a seeding engine.
+ * leecher keeps it after completing): only the broken message can explain its disconnection. {@link
+ * WireLevelTest} covers the same checks on a seeding engine.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MalformedMessageTest {
@@ -50,31 +50,49 @@ class MalformedMessageTest {
 
   static Stream<Arguments> misbehaviours() {
     return Stream.of(
-        Arguments.of("a bitfield with a spare bit set", (Misbehaviour) c -> {
-          int pieces = c.geometry().pieceCount();
-          byte[] bits = new byte[(pieces + 7) / 8];
-          bits[bits.length - 1] = 1; // The last bit of the last byte is past the last piece.
-          c.send(FakePeer.BITFIELD, bits);
-        }),
-        Arguments.of("a bitfield one byte too long", (Misbehaviour) c ->
-            c.send(FakePeer.BITFIELD, new byte[(c.geometry().pieceCount() + 7) / 8 + 1])),
-        Arguments.of("a have for a piece past the last", (Misbehaviour) c ->
-            c.send(FakePeer.HAVE, ints(c.geometry().pieceCount()))),
-        Arguments.of("a request that runs past the end of its piece", (Misbehaviour) c ->
-            c.send(FakePeer.REQUEST, ints(0, PIECE_LENGTH - 100, TorrentGeometry.BLOCK_SIZE))),
-        Arguments.of("a piece for a block never requested", (Misbehaviour) c -> {
-          // It has every piece but the last, so the leecher can never have asked it for that.
-          int last = c.geometry().pieceCount() - 1;
-          c.sendBitfield(last);
-          c.send(FakePeer.UNCHOKE, new byte[0]);
-          c.sendBlock(c.geometry().block(last, 0));
-        }),
-        Arguments.of("a have with a five-byte payload", (Misbehaviour) c ->
-            c.sendRaw(new byte[] {0, 0, 0, 6, FakePeer.HAVE, 0, 0, 0, 0, 0})),
-        Arguments.of("an unchoke with a payload", (Misbehaviour) c ->
-            c.sendRaw(new byte[] {0, 0, 0, 2, FakePeer.UNCHOKE, 0})),
-        Arguments.of("a have-all without the fast extension", (Misbehaviour) c ->
-            c.send(FakePeer.HAVE_ALL, new byte[0])));
+        Arguments.of(
+            "a bitfield with a spare bit set",
+            (Misbehaviour)
+                c -> {
+                  int pieces = c.geometry().pieceCount();
+                  byte[] bits = new byte[(pieces + 7) / 8];
+                  bits[bits.length - 1] =
+                      1; // The last bit of the last byte is past the last piece.
+                  c.send(FakePeer.BITFIELD, bits);
+                }),
+        Arguments.of(
+            "a bitfield one byte too long",
+            (Misbehaviour)
+                c -> c.send(FakePeer.BITFIELD, new byte[(c.geometry().pieceCount() + 7) / 8 + 1])),
+        Arguments.of(
+            "a have for a piece past the last",
+            (Misbehaviour) c -> c.send(FakePeer.HAVE, ints(c.geometry().pieceCount()))),
+        Arguments.of(
+            "a request that runs past the end of its piece",
+            (Misbehaviour)
+                c ->
+                    c.send(
+                        FakePeer.REQUEST, ints(0, PIECE_LENGTH - 100, TorrentGeometry.BLOCK_SIZE))),
+        Arguments.of(
+            "a piece for a block never requested",
+            (Misbehaviour)
+                c -> {
+                  // It has every piece but the last, so the leecher can never have asked it for
+                  // that.
+                  int last = c.geometry().pieceCount() - 1;
+                  c.sendBitfield(last);
+                  c.send(FakePeer.UNCHOKE, new byte[0]);
+                  c.sendBlock(c.geometry().block(last, 0));
+                }),
+        Arguments.of(
+            "a have with a five-byte payload",
+            (Misbehaviour) c -> c.sendRaw(new byte[] {0, 0, 0, 6, FakePeer.HAVE, 0, 0, 0, 0, 0})),
+        Arguments.of(
+            "an unchoke with a payload",
+            (Misbehaviour) c -> c.sendRaw(new byte[] {0, 0, 0, 2, FakePeer.UNCHOKE, 0})),
+        Arguments.of(
+            "a have-all without the fast extension",
+            (Misbehaviour) c -> c.send(FakePeer.HAVE_ALL, new byte[0])));
   }
 
   private static byte[] ints(int... values) {
@@ -111,14 +129,18 @@ class MalformedMessageTest {
 
   @ParameterizedTest(name = "{0} closes only that connection")
   @MethodSource("misbehaviours")
-  void aBrokenMessageClosesOnlyItsConnectionAndTheSeedStillDeliversTheFile(String what,
-      Misbehaviour misbehaviour) throws Exception {
-    bad = new FakePeer(metainfo, data, c -> {
-      if (c.answerHandshake(false)) {
-        misbehaviour.send(c);
-        c.readUntilClosed();
-      }
-    });
+  void aBrokenMessageClosesOnlyItsConnectionAndTheSeedStillDeliversTheFile(
+      String what, Misbehaviour misbehaviour) throws Exception {
+    bad =
+        new FakePeer(
+            metainfo,
+            data,
+            c -> {
+              if (c.answerHandshake(false)) {
+                misbehaviour.send(c);
+                c.readUntilClosed();
+              }
+            });
     Torrent torrent = leecher.download(metainfo, dir.resolve("part"), dir.resolve("final"));
     TorrentSession session = (TorrentSession) torrent;
 
@@ -130,7 +152,10 @@ class MalformedMessageTest {
     torrent.completion().get(60, TimeUnit.SECONDS);
     assertThat(Files.readAllBytes(dir.resolve("final"))).isEqualTo(data);
     assertThat(bad.connections.get()).isEqualTo(1);
-    LoopProbe.awaitOnLoop(session, "the leecher forgets the bad peer", WAIT,
+    LoopProbe.awaitOnLoop(
+        session,
+        "the leecher forgets the bad peer",
+        WAIT,
         () -> !session.connectedPeerIds().contains(bad.peerId));
   }
 }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NeverUnchokesTest {
   private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
   private static final Duration WAIT = Duration.ofSeconds(30);
+
   /** The pipeline depth of a new peer (Peer.INITIAL_REQUEST_DEPTH). */
   private static final int INITIAL_REQUESTS = 64;
 
@@ -67,23 +68,29 @@ class NeverUnchokesTest {
 
   /** A seed that never unchokes us; it records what we send until we hang up. */
   private FakePeer chokingSeed() throws IOException {
-    return new FakePeer(metainfo, data, c -> {
-      if (c.answerHandshake(false)) {
-        c.sendBitfield(metainfo.pieceCount());
-        c.readUntilClosed();
-      }
-    });
+    return new FakePeer(
+        metainfo,
+        data,
+        c -> {
+          if (c.answerHandshake(false)) {
+            c.sendBitfield(metainfo.pieceCount());
+            c.readUntilClosed();
+          }
+        });
   }
 
   /** A seed that unchokes us and then ignores every request. */
   private FakePeer silentSeed() throws IOException {
-    return new FakePeer(metainfo, data, c -> {
-      if (c.answerHandshake(false)) {
-        c.sendBitfield(metainfo.pieceCount());
-        c.send(FakePeer.UNCHOKE, new byte[0]);
-        c.readUntilClosed();
-      }
-    });
+    return new FakePeer(
+        metainfo,
+        data,
+        c -> {
+          if (c.answerHandshake(false)) {
+            c.sendBitfield(metainfo.pieceCount());
+            c.send(FakePeer.UNCHOKE, new byte[0]);
+            c.readUntilClosed();
+          }
+        });
   }
 
   private void startSeeder() throws IOException {
@@ -177,8 +184,8 @@ class NeverUnchokesTest {
     List<BlockRef> requests = connection.requests;
     assertThat(requests).hasSizeBetween(1, INITIAL_REQUESTS);
     assertThat(new HashSet<>(requests)).as("no block asked twice").hasSameSizeAs(requests);
-    LoopProbe.awaitOnLoop(session, "the leecher forgets the peer", WAIT,
-        () -> session.connectedPeerIds().isEmpty());
+    LoopProbe.awaitOnLoop(
+        session, "the leecher forgets the peer", WAIT, () -> session.connectedPeerIds().isEmpty());
     assertThat(torrent.completion()).isNotDone();
     assertThat(torrent.verifiedBytes()).isZero();
     assertThat(peer.connections.get()).as("not dialed again").isEqualTo(1);

@@ -43,8 +43,11 @@ class PeerSnapshotTest {
     new Random(8).nextBytes(data);
     Path source = Files.write(dir.resolve("source"), data);
     metainfo = Metainfo.create(source, "blob", List.of(), 64 * 1024);
-    seeder = SwarmEngine.start(new EngineConfig(LOOPBACK, null, UPLOAD_CAP, 0, 50, 1000,
-        Duration.ofSeconds(30), Map.of()), clock);
+    seeder =
+        SwarmEngine.start(
+            new EngineConfig(
+                LOOPBACK, null, UPLOAD_CAP, 0, 50, 1000, Duration.ofSeconds(30), Map.of()),
+            clock);
     leecher = SwarmEngine.start(EngineConfig.defaults(LOOPBACK), clock);
     seeding = (TorrentSession) seeder.seed(metainfo, source);
     downloading = (TorrentSession) leecher.download(metainfo, dir.resolve("p"), dir.resolve("f"));
@@ -63,10 +66,12 @@ class PeerSnapshotTest {
 
   @Test
   void bothEndsReportTheConnectionWithItsDirectionStatesPayloadAndRates() throws Exception {
-    awaitOnLoop(downloading, "the leecher has a verified piece", WAIT,
+    awaitOnLoop(
+        downloading,
+        "the leecher has a verified piece",
+        WAIT,
         () -> downloading.verifiedBytes() > 0);
-    awaitOnLoop(seeding, "the seed counted its upload", WAIT,
-        () -> seeding.uploadedBytes() > 0);
+    awaitOnLoop(seeding, "the seed counted its upload", WAIT, () -> seeding.uploadedBytes() > 0);
     clock.advance(Duration.ofSeconds(1));
     LoopProbe.tick(downloading);
     LoopProbe.tick(seeding);
@@ -75,36 +80,42 @@ class PeerSnapshotTest {
     List<PeerSnapshot> fromSeed = seeding.peers().get(10, TimeUnit.SECONDS);
 
     assertThat(downloading.isComplete()).as("still downloading").isFalse();
-    assertThat(fromLeecher).singleElement().satisfies(seed -> {
-      assertThat(seed.address().getPort()).isEqualTo(seeder.listenAddress().getPort());
-      assertThat(seed.peerId()).isEqualTo(seeder.peerId());
-      assertThat(seed.outgoing()).isTrue();
-      assertThat(seed.progress()).isEqualTo(1.0);
-      assertThat(seed.downloadedBytes()).isPositive();
-      assertThat(seed.downloadBytesPerSecond()).isPositive();
-      assertThat(seed.uploadedBytes()).isZero();
-      assertThat(seed.uploadBytesPerSecond()).isZero();
-      assertThat(seed.amInterested()).isTrue();
-      assertThat(seed.peerChoking()).isFalse();
-      assertThat(seed.peerInterested()).isFalse();
-    });
-    assertThat(fromSeed).singleElement().satisfies(leech -> {
-      assertThat(leech.peerId()).isEqualTo(leecher.peerId());
-      assertThat(leech.outgoing()).isFalse();
-      assertThat(leech.progress()).isLessThan(1.0);
-      assertThat(leech.uploadedBytes()).isPositive();
-      assertThat(leech.uploadBytesPerSecond()).isPositive();
-      assertThat(leech.downloadedBytes()).isZero();
-      assertThat(leech.amChoking()).isFalse();
-      assertThat(leech.amInterested()).isFalse();
-      assertThat(leech.peerInterested()).isTrue();
-    });
+    assertThat(fromLeecher)
+        .singleElement()
+        .satisfies(
+            seed -> {
+              assertThat(seed.address().getPort()).isEqualTo(seeder.listenAddress().getPort());
+              assertThat(seed.peerId()).isEqualTo(seeder.peerId());
+              assertThat(seed.outgoing()).isTrue();
+              assertThat(seed.progress()).isEqualTo(1.0);
+              assertThat(seed.downloadedBytes()).isPositive();
+              assertThat(seed.downloadBytesPerSecond()).isPositive();
+              assertThat(seed.uploadedBytes()).isZero();
+              assertThat(seed.uploadBytesPerSecond()).isZero();
+              assertThat(seed.amInterested()).isTrue();
+              assertThat(seed.peerChoking()).isFalse();
+              assertThat(seed.peerInterested()).isFalse();
+            });
+    assertThat(fromSeed)
+        .singleElement()
+        .satisfies(
+            leech -> {
+              assertThat(leech.peerId()).isEqualTo(leecher.peerId());
+              assertThat(leech.outgoing()).isFalse();
+              assertThat(leech.progress()).isLessThan(1.0);
+              assertThat(leech.uploadedBytes()).isPositive();
+              assertThat(leech.uploadBytesPerSecond()).isPositive();
+              assertThat(leech.downloadedBytes()).isZero();
+              assertThat(leech.amChoking()).isFalse();
+              assertThat(leech.amInterested()).isFalse();
+              assertThat(leech.peerInterested()).isTrue();
+            });
   }
 
   @Test
   void aRemovedTorrentAndAClosedEngineReportNoPeers() throws Exception {
-    awaitOnLoop(downloading, "the leecher is connected", WAIT,
-        () -> downloading.connectedPeers() == 1);
+    awaitOnLoop(
+        downloading, "the leecher is connected", WAIT, () -> downloading.connectedPeers() == 1);
     assertThat(downloading.peers().get(10, TimeUnit.SECONDS)).hasSize(1);
 
     leecher.remove(metainfo.infoHash());

@@ -28,8 +28,8 @@ class RateLimitTest {
     new Random(4).nextBytes(data);
     Path source = Files.write(dir.resolve("source"), data);
     Metainfo metainfo = Metainfo.create(source, "blob", List.of(), 64 * 1024);
-    EngineConfig limited = new EngineConfig(LOOPBACK, null, cap, 0, 50, 1000,
-        Duration.ofSeconds(30), Map.of());
+    EngineConfig limited =
+        new EngineConfig(LOOPBACK, null, cap, 0, 50, 1000, Duration.ofSeconds(30), Map.of());
     try (SwarmEngine seeder = SwarmEngine.start(limited);
         SwarmEngine leecher = SwarmEngine.start(EngineConfig.defaults(LOOPBACK))) {
       seeder.seed(metainfo, source);

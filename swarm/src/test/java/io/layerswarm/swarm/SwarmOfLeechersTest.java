@@ -37,8 +37,10 @@ class SwarmOfLeechersTest {
     new Random(8).nextBytes(data);
     Path source = Files.write(dir.resolve("source"), data);
     Metainfo metainfo = Metainfo.create(source, "blob", List.of(), 64 * 1024);
-    SwarmEngine seeder = SwarmEngine.start(new EngineConfig(LOOPBACK, null, 2 * 1024 * 1024, 0,
-        50, 1000, Duration.ofSeconds(30), Map.of()));
+    SwarmEngine seeder =
+        SwarmEngine.start(
+            new EngineConfig(
+                LOOPBACK, null, 2 * 1024 * 1024, 0, 50, 1000, Duration.ofSeconds(30), Map.of()));
     engines.add(seeder);
     seeder.seed(metainfo, source);
     List<SwarmEngine> leechers = new ArrayList<>();
@@ -57,8 +59,9 @@ class SwarmOfLeechersTest {
       t.addPeers(everyone);
       torrents.add(t);
     }
-    CompletableFuture.allOf(torrents.stream().map(Torrent::completion)
-        .toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+    CompletableFuture.allOf(
+            torrents.stream().map(Torrent::completion).toArray(CompletableFuture[]::new))
+        .get(90, TimeUnit.SECONDS);
 
     for (int i = 0; i < leechers.size(); i++) {
       assertThat(Files.readAllBytes(dir.resolve("f" + i))).isEqualTo(data);

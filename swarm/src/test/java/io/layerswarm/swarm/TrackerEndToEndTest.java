@@ -46,35 +46,39 @@ class TrackerEndToEndTest {
   @BeforeEach
   void startTracker() throws Exception {
     tracker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    tracker.createContext("/announce", exchange -> {
-      Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
-      announces.add(query);
-      InfoHash infoHash = new InfoHash(query.get("info_hash").getBytes(StandardCharsets.ISO_8859_1));
-      int port = Integer.parseInt(query.get("port"));
-      Map<Integer, Boolean> peers = swarms.computeIfAbsent(infoHash, k -> new ConcurrentHashMap<>());
-      if ("stopped".equals(query.get("event"))) {
-        peers.remove(port);
-      } else {
-        peers.put(port, "0".equals(query.get("left")));
-      }
-      ByteArrayOutputStream compact = new ByteArrayOutputStream();
-      for (int p : peers.keySet()) {
-        compact.writeBytes(new byte[] {127, 0, 0, 1, (byte) (p >> 8), (byte) p});
-      }
-      Map<String, Object> response = new HashMap<>();
-      response.put("interval", 60L);
-      if (minIntervalSeconds > 0) {
-        response.put("min interval", minIntervalSeconds);
-      }
-      response.put("peers", compact.toByteArray());
-      byte[] body = Bencode.encode(response);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-      if ("0".equals(query.get("left")) && "started".equals(query.get("event"))) {
-        seederStarted.complete(null);
-      }
-    });
+    tracker.createContext(
+        "/announce",
+        exchange -> {
+          Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
+          announces.add(query);
+          InfoHash infoHash =
+              new InfoHash(query.get("info_hash").getBytes(StandardCharsets.ISO_8859_1));
+          int port = Integer.parseInt(query.get("port"));
+          Map<Integer, Boolean> peers =
+              swarms.computeIfAbsent(infoHash, k -> new ConcurrentHashMap<>());
+          if ("stopped".equals(query.get("event"))) {
+            peers.remove(port);
+          } else {
+            peers.put(port, "0".equals(query.get("left")));
+          }
+          ByteArrayOutputStream compact = new ByteArrayOutputStream();
+          for (int p : peers.keySet()) {
+            compact.writeBytes(new byte[] {127, 0, 0, 1, (byte) (p >> 8), (byte) p});
+          }
+          Map<String, Object> response = new HashMap<>();
+          response.put("interval", 60L);
+          if (minIntervalSeconds > 0) {
+            response.put("min interval", minIntervalSeconds);
+          }
+          response.put("peers", compact.toByteArray());
+          byte[] body = Bencode.encode(response);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+          if ("0".equals(query.get("left")) && "started".equals(query.get("event"))) {
+            seederStarted.complete(null);
+          }
+        });
     tracker.start();
   }
 
@@ -107,8 +111,16 @@ class TrackerEndToEndTest {
   }
 
   private SwarmEngine engine() throws Exception {
-    EngineConfig config = new EngineConfig(LOOPBACK, null, 0, 0, 50, 1000,
-        Duration.ofSeconds(30), Map.of("zone", "z1", "rack", "r 7"));
+    EngineConfig config =
+        new EngineConfig(
+            LOOPBACK,
+            null,
+            0,
+            0,
+            50,
+            1000,
+            Duration.ofSeconds(30),
+            Map.of("zone", "z1", "rack", "r 7"));
     SwarmEngine engine = SwarmEngine.start(config);
     engines.add(engine);
     return engine;
@@ -147,10 +159,15 @@ class TrackerEndToEndTest {
         .isEqualTo(metainfo.infoHash().bytes());
     assertThat(first.get("peer_id").getBytes(StandardCharsets.ISO_8859_1))
         .isEqualTo(seeder.peerId().bytes());
-    assertThat(first).containsEntry("event", "started").containsEntry("compact", "1")
-        .containsEntry("left", "0").containsEntry("zone", "z1").containsEntry("rack", "r 7")
+    assertThat(first)
+        .containsEntry("event", "started")
+        .containsEntry("compact", "1")
+        .containsEntry("left", "0")
+        .containsEntry("zone", "z1")
+        .containsEntry("rack", "r 7")
         .containsKeys("port", "uploaded", "downloaded", "numwant");
-    assertThat(completed).containsEntry("left", "0")
+    assertThat(completed)
+        .containsEntry("left", "0")
         .containsEntry("port", Integer.toString(leecher.listenAddress().getPort()));
     assertThat(Long.parseLong(completed.get("downloaded"))).isGreaterThanOrEqualTo(data.length);
 

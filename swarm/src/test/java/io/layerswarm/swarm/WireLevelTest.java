@@ -163,7 +163,8 @@ class WireLevelTest {
       peer.handshake(metainfo.infoHash(), true);
       peer.readHandshake();
       assertThat(peer.readMessage()).containsExactly(0x0E); // have all
-      assertThat(peer.readMessage()).as("unchoke, without waiting for interested")
+      assertThat(peer.readMessage())
+          .as("unchoke, without waiting for interested")
           .containsExactly(1);
       peer.out.writeInt(13);
       peer.out.writeByte(6);
@@ -220,8 +221,9 @@ class WireLevelTest {
 
   @Test
   void theConnectionCapPerTorrentRefusesExtraPeers() throws Exception {
-    try (SwarmEngine capped = SwarmEngine.start(new EngineConfig(LOOPBACK, null, 0, 0, 1, 10,
-        Duration.ofSeconds(30), Map.of()))) {
+    try (SwarmEngine capped =
+        SwarmEngine.start(
+            new EngineConfig(LOOPBACK, null, 0, 0, 1, 10, Duration.ofSeconds(30), Map.of()))) {
       capped.seed(metainfo, dir.resolve("source"));
       try (RawPeer first = new RawPeer(capped.listenAddress());
           RawPeer second = new RawPeer(capped.listenAddress())) {
@@ -231,8 +233,7 @@ class WireLevelTest {
         second.handshake(metainfo.infoHash(), true);
 
         assertThat(second.closedByRemote()).isTrue();
-        assertThat(capped.torrent(metainfo.infoHash()).orElseThrow().connectedPeers())
-            .isEqualTo(1);
+        assertThat(capped.torrent(metainfo.infoHash()).orElseThrow().connectedPeers()).isEqualTo(1);
       }
     }
   }

@@ -6,15 +6,15 @@ import io.netty.channel.ChannelHandler;
 import java.net.InetAddress;
 
 /**
- * {@code GET /announce} (or {@code /<passkey>/announce}): hands the raw query and the peer's
- * source address to the {@link AnnounceEndpoint} on the store pool.
+ * {@code GET /announce} (or {@code /<passkey>/announce}): hands the raw query and the peer's source
+ * address to the {@link AnnounceEndpoint} on the store pool.
  */
 @ChannelHandler.Sharable
 final class AnnounceHandler extends TrackerProtocolHandler {
   private final AnnounceEndpoint endpoint;
 
-  AnnounceHandler(AnnounceEndpoint endpoint, PasskeyGate gate, StoreExecutor executor,
-      TrackerMetrics metrics) {
+  AnnounceHandler(
+      AnnounceEndpoint endpoint, PasskeyGate gate, StoreExecutor executor, TrackerMetrics metrics) {
     super("/announce", gate, executor, metrics);
     this.endpoint = endpoint;
   }

@@ -11,9 +11,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code GET /healthz}: 200 {@code ok} when the peer store answers its {@linkplain
- * PeerStore#check() check}; else 503 with the reason as text, e.g. {@code peer store
- * unavailable: ping in redis://10.0.0.5:6379/0 failed: Connection refused}. The check runs on
- * the store pool, like every store call.
+ * PeerStore#check() check}; else 503 with the reason as text, e.g. {@code peer store unavailable:
+ * ping in redis://10.0.0.5:6379/0 failed: Connection refused}. The check runs on the store pool,
+ * like every store call.
  */
 @ChannelHandler.Sharable
 final class HealthHandler extends RouteHandler {
@@ -32,17 +32,24 @@ final class HealthHandler extends RouteHandler {
 
   @Override
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget target) {
-    executor.submit(() -> {
-      store.check();
-      return Boolean.TRUE;
-    }).whenComplete((ok, error) -> ctx.writeAndFlush(error == null
-        ? HttpResponses.text(HttpResponseStatus.OK, "ok")
-        : HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, reason(error))));
+    executor
+        .submit(
+            () -> {
+              store.check();
+              return Boolean.TRUE;
+            })
+        .whenComplete(
+            (ok, error) ->
+                ctx.writeAndFlush(
+                    error == null
+                        ? HttpResponses.text(HttpResponseStatus.OK, "ok")
+                        : HttpResponses.text(
+                            HttpResponseStatus.SERVICE_UNAVAILABLE, reason(error))));
   }
 
   private static String reason(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof PeerStoreUnavailableException) {
       return "peer store unavailable: " + cause.getMessage();
     }

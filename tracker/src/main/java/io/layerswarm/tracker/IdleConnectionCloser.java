@@ -8,10 +8,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * Closes a keep-alive connection that has been idle (an {@link IdleStateEvent} from the
- * {@code IdleStateHandler}) while no request is being answered. A request that waits for a seeder
- * (metainfo can take minutes) keeps its connection open however long it is silent.
- * One instance per channel; runs on its event loop.
+ * Closes a keep-alive connection that has been idle (an {@link IdleStateEvent} from the {@code
+ * IdleStateHandler}) while no request is being answered. A request that waits for a seeder
+ * (metainfo can take minutes) keeps its connection open however long it is silent. One instance per
+ * channel; runs on its event loop.
  */
 final class IdleConnectionCloser extends ChannelDuplexHandler {
   private int inFlight;

@@ -31,19 +31,25 @@ final class MetainfoFetcher implements AutoCloseable {
   MetainfoFetcher(MetainfoSource source, int threads, int queue) {
     this.source = source;
     AtomicInteger ids = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(queue), runnable -> {
-          Thread thread = new Thread(runnable, "tracker-metainfo-" + ids.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(queue),
+            runnable -> {
+              Thread thread = new Thread(runnable, "tracker-metainfo-" + ids.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.allowCoreThreadTimeOut(true);
   }
 
   /**
-   * The metainfo for {@code request}; the future fails with {@link MetainfoUnavailableException}
-   * or {@link RejectedExecutionException}. Each caller gets its own future, so cancelling one
-   * does not affect the shared fetch. Never blocks.
+   * The metainfo for {@code request}; the future fails with {@link MetainfoUnavailableException} or
+   * {@link RejectedExecutionException}. Each caller gets its own future, so cancelling one does not
+   * affect the shared fetch. Never blocks.
    */
   CompletableFuture<byte[]> fetch(MetainfoRequest request) {
     CompletableFuture<byte[]> mine = new CompletableFuture<>();
@@ -69,8 +75,8 @@ final class MetainfoFetcher implements AutoCloseable {
   }
 
   /** Leaves the single flight before completing, so a request after completion fetches anew. */
-  private void finish(MetainfoRequest request, CompletableFuture<byte[]> result, byte[] bytes,
-      Throwable error) {
+  private void finish(
+      MetainfoRequest request, CompletableFuture<byte[]> result, byte[] bytes, Throwable error) {
     inFlight.remove(request, result);
     if (error == null) {
       result.complete(bytes);
@@ -88,7 +94,12 @@ final class MetainfoFetcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    inFlight.forEach((request, pending) -> finish(request, pending, null,
-        MetainfoUnavailableException.unavailable("the tracker is closing", null)));
+    inFlight.forEach(
+        (request, pending) ->
+            finish(
+                request,
+                pending,
+                null,
+                MetainfoUnavailableException.unavailable("the tracker is closing", null)));
   }
 }

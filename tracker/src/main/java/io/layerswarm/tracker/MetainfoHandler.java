@@ -15,11 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /metainfo/sha256:<hex>?registry=<host[:port]>&repo=<name>}. Validates on the event
  * loop, fetches through the {@link MetainfoFetcher} (never blocking the loop), and writes the
- * answer when the fetch completes:
- * 200 {@code application/x-bittorrent}; 400 JSON naming the bad parameter; 404 when the blob does
- * not exist; 502 when no seeder answered; 503 when too many fetches are running. Open to
- * everyone; with a cluster passkey, {@code /<passkey>/metainfo/...} works too, so an agent whose
- * tracker base URL carries the passkey reaches it.
+ * answer when the fetch completes: 200 {@code application/x-bittorrent}; 400 JSON naming the bad
+ * parameter; 404 when the blob does not exist; 502 when no seeder answered; 503 when too many
+ * fetches are running. Open to everyone; with a cluster passkey, {@code /<passkey>/metainfo/...}
+ * works too, so an agent whose tracker base URL carries the passkey reaches it.
  */
 @ChannelHandler.Sharable
 final class MetainfoHandler extends RouteHandler {
@@ -42,20 +41,28 @@ final class MetainfoHandler extends RouteHandler {
 
   @Override
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget target) {
-    Parsed<MetainfoRequest> parsed = MetainfoRequest.parse(
-        gate.stripPasskey(target.path()), target.rawQuery());
+    Parsed<MetainfoRequest> parsed =
+        MetainfoRequest.parse(gate.stripPasskey(target.path()), target.rawQuery());
     if (parsed instanceof Parsed.Invalid<MetainfoRequest> invalid) {
       metrics.metainfo("invalid");
-      ctx.writeAndFlush(HttpResponses.jsonError(HttpResponseStatus.BAD_REQUEST,
-          "invalid_parameter", invalid.parameter(), invalid.message()));
+      ctx.writeAndFlush(
+          HttpResponses.jsonError(
+              HttpResponseStatus.BAD_REQUEST,
+              "invalid_parameter",
+              invalid.parameter(),
+              invalid.message()));
       return;
     }
     MetainfoRequest key = ((Parsed.Valid<MetainfoRequest>) parsed).value();
-    fetcher.fetch(key).whenComplete((bytes, error) -> {
-      // Runs on a fetcher thread (or here, if already done); writeAndFlush hands the write to
-      // the channel's event loop. If the client has gone, the write fails and is released.
-      ctx.writeAndFlush(error == null ? found(bytes) : failed(key, error));
-    });
+    fetcher
+        .fetch(key)
+        .whenComplete(
+            (bytes, error) -> {
+              // Runs on a fetcher thread (or here, if already done); writeAndFlush hands the write
+              // to
+              // the channel's event loop. If the client has gone, the write fails and is released.
+              ctx.writeAndFlush(error == null ? found(bytes) : failed(key, error));
+            });
   }
 
   private FullHttpResponse found(byte[] bytes) {
@@ -64,29 +71,36 @@ final class MetainfoHandler extends RouteHandler {
   }
 
   private FullHttpResponse failed(MetainfoRequest key, Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof MetainfoUnavailableException e && e.notFound()) {
       metrics.metainfo("not_found");
-      return HttpResponses.jsonError(HttpResponseStatus.NOT_FOUND, "not_found", null,
-          e.getMessage());
+      return HttpResponses.jsonError(
+          HttpResponseStatus.NOT_FOUND, "not_found", null, e.getMessage());
     }
     if (cause instanceof MetainfoUnavailableException e) {
       metrics.metainfo("unavailable");
-      return HttpResponses.jsonError(HttpResponseStatus.BAD_GATEWAY, "unavailable", null,
-          e.getMessage());
+      return HttpResponses.jsonError(
+          HttpResponseStatus.BAD_GATEWAY, "unavailable", null, e.getMessage());
     }
     if (cause instanceof RejectedExecutionException) {
       metrics.metainfo("busy");
-      FullHttpResponse response = HttpResponses.jsonError(HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "busy", null, "too many metainfo fetches are running; retry later");
+      FullHttpResponse response =
+          HttpResponses.jsonError(
+              HttpResponseStatus.SERVICE_UNAVAILABLE,
+              "busy",
+              null,
+              "too many metainfo fetches are running; retry later");
       response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
       return response;
     }
-    log.error("get metainfo of {} in {}/{} failed", key.digest(), key.registry(), key.repo(),
-        cause);
+    log.error(
+        "get metainfo of {} in {}/{} failed", key.digest(), key.registry(), key.repo(), cause);
     metrics.metainfo("error");
-    return HttpResponses.jsonError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
-        null, "get metainfo of " + key.digest() + " failed");
+    return HttpResponses.jsonError(
+        HttpResponseStatus.INTERNAL_SERVER_ERROR,
+        "internal_error",
+        null,
+        "get metainfo of " + key.digest() + " failed");
   }
 }

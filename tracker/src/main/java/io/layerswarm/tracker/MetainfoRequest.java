@@ -15,12 +15,16 @@ import java.util.regex.Pattern;
  */
 record MetainfoRequest(Digest digest, String registry, RepositoryName repo) {
   static final String PATH_PREFIX = "/metainfo/";
-  /** A DNS name or IPv4 literal, or a bracketed IPv6 literal, with an optional port. */
-  private static final Pattern REGISTRY = Pattern.compile(
-      "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
-          + "[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+])(?::([0-9]{1,5}))?");
 
-  /** @param path the decoded path, starting with {@link #PATH_PREFIX} */
+  /** A DNS name or IPv4 literal, or a bracketed IPv6 literal, with an optional port. */
+  private static final Pattern REGISTRY =
+      Pattern.compile(
+          "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+              + "[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+])(?::([0-9]{1,5}))?");
+
+  /**
+   * @param path the decoded path, starting with {@link #PATH_PREFIX}
+   */
   static Parsed<MetainfoRequest> parse(String path, String rawQuery) {
     Digest digest;
     try {
@@ -40,9 +44,11 @@ record MetainfoRequest(Digest digest, String registry, RepositoryName repo) {
     }
     String host = ((Parsed.Valid<String>) registry).value();
     var matcher = REGISTRY.matcher(host);
-    if (host.length() > 255 || !matcher.matches()
+    if (host.length() > 255
+        || !matcher.matches()
         || (matcher.group(1) != null && !validPort(matcher.group(1)))) {
-      return Parsed.invalid("registry",
+      return Parsed.invalid(
+          "registry",
           "registry must be a host name or address with an optional port, got '" + host + "'");
     }
     Parsed<String> repo = single(query, "repo");
@@ -50,8 +56,9 @@ record MetainfoRequest(Digest digest, String registry, RepositoryName repo) {
       return Parsed.invalid(invalid.parameter(), invalid.message());
     }
     try {
-      return Parsed.valid(new MetainfoRequest(
-          digest, host, new RepositoryName(((Parsed.Valid<String>) repo).value())));
+      return Parsed.valid(
+          new MetainfoRequest(
+              digest, host, new RepositoryName(((Parsed.Valid<String>) repo).value())));
     } catch (IllegalArgumentException e) {
       return Parsed.invalid("repo", "repo: " + e.getMessage());
     }

@@ -17,8 +17,8 @@ public interface MetainfoSource {
    * {@code registry} ({@code host[:port]}, as the agent names its upstream).
    *
    * @throws MetainfoUnavailableException {@linkplain MetainfoUnavailableException#notFound() not
-   *     found}, or no answer. An implementation interrupted while waiting (the tracker is
-   *     closing) throws it as unavailable and keeps the thread's interrupt status set.
+   *     found}, or no answer. An implementation interrupted while waiting (the tracker is closing)
+   *     throws it as unavailable and keeps the thread's interrupt status set.
    */
   byte[] metainfo(Digest digest, String registry, RepositoryName repo)
       throws MetainfoUnavailableException;

@@ -1,8 +1,8 @@
 package io.layerswarm.tracker;
 
 /**
- * No metainfo could be had for a digest. {@link #notFound()} tells the two cases apart: the
- * seeder said the blob does not exist (HTTP 404 at the edge), or no seeder could answer (502).
+ * No metainfo could be had for a digest. {@link #notFound()} tells the two cases apart: the seeder
+ * said the blob does not exist (HTTP 404 at the edge), or no seeder could answer (502).
  */
 public final class MetainfoUnavailableException extends TrackerException {
   private static final long serialVersionUID = 1L;

@@ -32,18 +32,26 @@ final class MetricsHandler extends RouteHandler {
 
   @Override
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget target) {
-    executor.submit(metrics::prometheusText).whenComplete((text, error) -> {
-      if (error == null) {
-        ctx.writeAndFlush(HttpResponses.bytes(HttpResponseStatus.OK, CONTENT_TYPE,
-            text.getBytes(StandardCharsets.UTF_8)));
-      } else if (error instanceof RejectedExecutionException) {
-        ctx.writeAndFlush(HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
-            "busy: too many requests are waiting for the peer store"));
-      } else {
-        log.error("rendering /metrics failed", error);
-        ctx.writeAndFlush(HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-            "internal error"));
-      }
-    });
+    executor
+        .submit(metrics::prometheusText)
+        .whenComplete(
+            (text, error) -> {
+              if (error == null) {
+                ctx.writeAndFlush(
+                    HttpResponses.bytes(
+                        HttpResponseStatus.OK,
+                        CONTENT_TYPE,
+                        text.getBytes(StandardCharsets.UTF_8)));
+              } else if (error instanceof RejectedExecutionException) {
+                ctx.writeAndFlush(
+                    HttpResponses.text(
+                        HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "busy: too many requests are waiting for the peer store"));
+              } else {
+                log.error("rendering /metrics failed", error);
+                ctx.writeAndFlush(
+                    HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
+              }
+            });
   }
 }

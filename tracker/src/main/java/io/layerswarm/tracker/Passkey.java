@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * The cluster passkey ({@code tracker.passkey}): a shared secret that announces and scrapes must
- * carry as the first path segment, {@code /<passkey>/announce}, so hosts outside the cluster
- * cannot join or list the swarms. 16..128 characters of {@code A-Z a-z 0-9 . _ ~ -} (URL-safe,
- * so it never needs escaping).
+ * carry as the first path segment, {@code /<passkey>/announce}, so hosts outside the cluster cannot
+ * join or list the swarms. 16..128 characters of {@code A-Z a-z 0-9 . _ ~ -} (URL-safe, so it never
+ * needs escaping).
  *
  * <p>{@link #matches} compares in constant time: both sides are hashed with SHA-256 first, so the
  * time depends neither on where they differ nor on the secret's length. {@link #toString} never
@@ -25,7 +25,9 @@ public final class Passkey {
     this.hash = sha256(value);
   }
 
-  /** @throws IllegalArgumentException naming {@code tracker.passkey} if the format is wrong */
+  /**
+   * @throws IllegalArgumentException naming {@code tracker.passkey} if the format is wrong
+   */
   public static Passkey of(String value) {
     if (value == null || !FORMAT.matcher(value).matches()) {
       throw new IllegalArgumentException(

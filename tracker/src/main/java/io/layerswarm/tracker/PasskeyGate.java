@@ -4,9 +4,9 @@ import java.util.Optional;
 
 /**
  * Decides whether a request path reaches an endpoint when a cluster passkey may be configured.
- * Without a passkey only the plain path ({@code /announce}) is served. With one, only
- * {@code /<passkey>/announce} is: the plain path is refused with a failure reason, and so is a
- * wrong passkey. Pure; thread-safe.
+ * Without a passkey only the plain path ({@code /announce}) is served. With one, only {@code
+ * /<passkey>/announce} is: the plain path is refused with a failure reason, and so is a wrong
+ * passkey. Pure; thread-safe.
  */
 final class PasskeyGate {
   /** What a path means for one endpoint. */
@@ -30,7 +30,9 @@ final class PasskeyGate {
     this.passkey = passkey;
   }
 
-  /** @param endpoint the plain path, e.g. {@code /announce} */
+  /**
+   * @param endpoint the plain path, e.g. {@code /announce}
+   */
   Verdict check(String path, String endpoint) {
     if (path.equals(endpoint)) {
       return passkey.isPresent() ? Verdict.MISSING : Verdict.ALLOWED;
@@ -46,9 +48,9 @@ final class PasskeyGate {
   }
 
   /**
-   * For endpoints that stay open to everyone (metainfo): {@code path} without a leading
-   * {@code /<passkey>} segment when that segment is the passkey, else {@code path} itself. Lets
-   * clients that put the passkey into their tracker base URL reach them too.
+   * For endpoints that stay open to everyone (metainfo): {@code path} without a leading {@code
+   * /<passkey>} segment when that segment is the passkey, else {@code path} itself. Lets clients
+   * that put the passkey into their tracker base URL reach them too.
    */
   String stripPasskey(String path) {
     if (passkey.isEmpty() || path.length() < 2) {

@@ -11,12 +11,12 @@ public final class PeerStores {
   private PeerStores() {}
 
   /**
-   * A {@link RedisPeerStore} connected to {@code config.redis()} when it is set (so replicas
-   * share swarms), else a new {@link InMemoryPeerStore}. The caller closes the store after the
-   * {@link TrackerServer} that uses it.
+   * A {@link RedisPeerStore} connected to {@code config.redis()} when it is set (so replicas share
+   * swarms), else a new {@link InMemoryPeerStore}. The caller closes the store after the {@link
+   * TrackerServer} that uses it.
    *
-   * @throws TrackerException if Redis cannot be reached now (the message names the Redis, never
-   *     its password)
+   * @throws TrackerException if Redis cannot be reached now (the message names the Redis, never its
+   *     password)
    */
   public static PeerStore open(TrackerConfig config) throws TrackerException {
     if (config.redis().isEmpty()) {
@@ -28,8 +28,12 @@ public final class PeerStores {
     } catch (PeerStoreUnavailableException e) {
       throw new TrackerException("open the peer store (tracker.redis): " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw new TrackerException("open the peer store (tracker.redis "
-          + TrackerConfig.redacted(redis) + "): " + e.getMessage(), e);
+      throw new TrackerException(
+          "open the peer store (tracker.redis "
+              + TrackerConfig.redacted(redis)
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 }

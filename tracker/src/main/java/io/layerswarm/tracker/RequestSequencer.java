@@ -9,9 +9,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * Keeps HTTP/1.1 pipelining in order: passes on one request at a time, and the next only after
- * the previous response is written in full. Needed because a metainfo response is written later,
- * from another thread, while a pipelined announce behind it would be answered at once.
+ * Keeps HTTP/1.1 pipelining in order: passes on one request at a time, and the next only after the
+ * previous response is written in full. Needed because a metainfo response is written later, from
+ * another thread, while a pipelined announce behind it would be answered at once.
  *
  * <p>Requests that arrive meanwhile wait here, at most {@value #MAX_QUEUED}; reading is paused
  * while any wait (backpressure by {@code autoRead}). A client that pipelines more is disconnected.

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One endpoint: takes the requests whose path it {@linkplain #matches matches} and passes every
  * other message on. Only GET is served; another method on a matching path gets 405, and an
- * unexpected exception from {@link #handle} a 500 and a closed connection. The request
- * is released after {@link #handle} returns, so an asynchronous handler copies what it needs.
+ * unexpected exception from {@link #handle} a 500 and a closed connection. The request is released
+ * after {@link #handle} returns, so an asynchronous handler copies what it needs.
  */
 abstract class RouteHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RouteHandler.class);
@@ -37,8 +37,9 @@ abstract class RouteHandler extends ChannelInboundHandlerAdapter {
     }
     try {
       if (!HttpMethod.GET.equals(request.method())) {
-        FullHttpResponse response = HttpResponses.text(
-            HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET is allowed on " + target.path());
+        FullHttpResponse response =
+            HttpResponses.text(
+                HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET is allowed on " + target.path());
         response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name());
         ctx.writeAndFlush(response);
         return;
@@ -46,8 +47,9 @@ abstract class RouteHandler extends ChannelInboundHandlerAdapter {
       handle(ctx, request, target);
     } catch (RuntimeException e) {
       log.error("{} {} failed", request.method(), target.path(), e);
-      ctx.writeAndFlush(HttpResponses.closing(HttpResponses.text(
-          HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error")));
+      ctx.writeAndFlush(
+          HttpResponses.closing(
+              HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error")));
     } finally {
       request.release();
     }

@@ -6,15 +6,15 @@ import io.netty.channel.ChannelHandler;
 import java.net.InetAddress;
 
 /**
- * {@code GET /scrape} (or {@code /<passkey>/scrape}, BEP 48), answered from the peer store's
- * counts on the store pool.
+ * {@code GET /scrape} (or {@code /<passkey>/scrape}, BEP 48), answered from the peer store's counts
+ * on the store pool.
  */
 @ChannelHandler.Sharable
 final class ScrapeHandler extends TrackerProtocolHandler {
   private final ScrapeEndpoint endpoint;
 
-  ScrapeHandler(ScrapeEndpoint endpoint, PasskeyGate gate, StoreExecutor executor,
-      TrackerMetrics metrics) {
+  ScrapeHandler(
+      ScrapeEndpoint endpoint, PasskeyGate gate, StoreExecutor executor, TrackerMetrics metrics) {
     super("/scrape", gate, executor, metrics);
     this.endpoint = endpoint;
   }

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SeederCluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SeederCluster.class);
+
   /** Between probe rounds; as the seeders probe each other. */
   public static final Duration DEFAULT_PROBE_INTERVAL = HealthChecker.DEFAULT_INTERVAL;
+
   /** One probe, connect included. */
   public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -47,10 +49,17 @@ public final class SeederCluster implements AutoCloseable {
 
   /** Probes over HTTP every {@link #DEFAULT_PROBE_INTERVAL}, on the system clock. */
   public static SeederCluster start(List<URI> seeders, int replicas) {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(DEFAULT_PROBE_TIMEOUT).build();
-    return start(seeders, replicas, new HttpHealthProbe(http, DEFAULT_PROBE_TIMEOUT),
-        InstantSource.system(), DEFAULT_PROBE_INTERVAL);
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(DEFAULT_PROBE_TIMEOUT)
+            .build();
+    return start(
+        seeders,
+        replicas,
+        new HttpHealthProbe(http, DEFAULT_PROBE_TIMEOUT),
+        InstantSource.system(),
+        DEFAULT_PROBE_INTERVAL);
   }
 
   /**
@@ -61,8 +70,8 @@ public final class SeederCluster implements AutoCloseable {
    *     #health()}{@code .checkNow()})
    * @throws IllegalArgumentException for an empty list, a duplicate or bad URL, or R < 1
    */
-  public static SeederCluster start(List<URI> seeders, int replicas, HealthProbe probe,
-      InstantSource clock, Duration interval) {
+  public static SeederCluster start(
+      List<URI> seeders, int replicas, HealthProbe probe, InstantSource clock, Duration interval) {
     if (seeders == null || seeders.isEmpty()) {
       throw new IllegalArgumentException("tracker.seeders needs at least one seeder URL");
     }
@@ -73,22 +82,28 @@ public final class SeederCluster implements AutoCloseable {
     try {
       ring = SeederRing.of(seeders, replicas);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("tracker.seeders / tracker.ring-replicas: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "tracker.seeders / tracker.ring-replicas: " + e.getMessage(), e);
     }
     HealthChecker health = new HealthChecker(ring, probe, clock);
     ScheduledExecutorService scheduler = null;
     if (ring.members().size() > 1 && !interval.isZero()) {
-      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread thread = new Thread(r, "tracker-seeder-health");
-        thread.setDaemon(true);
-        return thread;
-      });
+      ScheduledThreadPoolExecutor executor =
+          new ScheduledThreadPoolExecutor(
+              1,
+              r -> {
+                Thread thread = new Thread(r, "tracker-seeder-health");
+                thread.setDaemon(true);
+                return thread;
+              });
       executor.setRemoveOnCancelPolicy(true);
       scheduler = executor;
       health.start(scheduler, interval);
     }
-    log.info("seeder ring of {} (R={}){}", ring.members(), ring.replicas(),
+    log.info(
+        "seeder ring of {} (R={}){}",
+        ring.members(),
+        ring.replicas(),
         scheduler == null ? "" : ", probing /healthz every " + interval.toMillis() + " ms");
     return new SeederCluster(health, scheduler);
   }

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bounded pool that every peer-store call runs on, so that a slow store (a Redis round trip,
- * or a Redis timeout) never holds a Netty event loop. At most {@code threads} calls run and
- * {@code queue} more wait; past that a call fails at once with
- * {@link RejectedExecutionException}, which the endpoints answer as "busy".
+ * The bounded pool that every peer-store call runs on, so that a slow store (a Redis round trip, or
+ * a Redis timeout) never holds a Netty event loop. At most {@code threads} calls run and {@code
+ * queue} more wait; past that a call fails at once with {@link RejectedExecutionException}, which
+ * the endpoints answer as "busy".
  */
 final class StoreExecutor implements AutoCloseable {
   static final int DEFAULT_THREADS = 8;
@@ -23,30 +23,37 @@ final class StoreExecutor implements AutoCloseable {
 
   StoreExecutor(int threads, int queue) {
     AtomicInteger ids = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(queue), runnable -> {
-          Thread thread = new Thread(runnable, "tracker-store-" + ids.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(queue),
+            runnable -> {
+              Thread thread = new Thread(runnable, "tracker-store-" + ids.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.allowCoreThreadTimeOut(true);
   }
 
   /**
-   * Runs {@code call} on the pool. The future completes on a pool thread with the result or
-   * the exception thrown, or at once with {@link RejectedExecutionException} when the pool is
-   * full or closed. Never blocks.
+   * Runs {@code call} on the pool. The future completes on a pool thread with the result or the
+   * exception thrown, or at once with {@link RejectedExecutionException} when the pool is full or
+   * closed. Never blocks.
    */
   <T> CompletableFuture<T> submit(Callable<T> call) {
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
-      executor.execute(() -> {
-        try {
-          result.complete(call.call());
-        } catch (Exception | Error e) {
-          result.completeExceptionally(e);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              result.complete(call.call());
+            } catch (Exception | Error e) {
+              result.completeExceptionally(e);
+            }
+          });
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(e);
     }

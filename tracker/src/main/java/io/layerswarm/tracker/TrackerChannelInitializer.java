@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds each connection's pipeline, the only place that does. Inbound order:
+ *
  * <ol>
  *   <li>idle detection, then HTTP/1.1 decoding with bounded request line and headers;
  *   <li>keep-alive (Connection headers, close after the last response when asked);
@@ -24,10 +25,13 @@ import java.util.concurrent.TimeUnit;
 final class TrackerChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** The longest request line (method, target, version); longer gets 414. */
   static final int MAX_REQUEST_LINE = 4 * 1024;
+
   /** The most header bytes; more gets 431. */
   static final int MAX_HEADER_BYTES = 8 * 1024;
+
   /** The largest request body accepted; requests are GETs, larger gets 413. */
   static final int MAX_CONTENT_BYTES = 8 * 1024;
+
   /** A keep-alive connection with no traffic and no request in progress for this long closes. */
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
 
@@ -40,8 +44,12 @@ final class TrackerChannelInitializer extends ChannelInitializer<SocketChannel> 
   private final NotFoundHandler notFound = new NotFoundHandler();
   private final UnhandledErrorHandler unhandledError = new UnhandledErrorHandler();
 
-  TrackerChannelInitializer(HealthHandler health, AnnounceHandler announce, ScrapeHandler scrape,
-      MetainfoHandler metainfo, MetricsHandler metrics) {
+  TrackerChannelInitializer(
+      HealthHandler health,
+      AnnounceHandler announce,
+      ScrapeHandler scrape,
+      MetainfoHandler metainfo,
+      MetricsHandler metrics) {
     this.health = health;
     this.announce = announce;
     this.scrape = scrape;
@@ -52,11 +60,14 @@ final class TrackerChannelInitializer extends ChannelInitializer<SocketChannel> 
   @Override
   protected void initChannel(SocketChannel channel) {
     ChannelPipeline pipeline = channel.pipeline();
-    pipeline.addLast("idle", new IdleStateHandler(
-        0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-    pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-        .setMaxInitialLineLength(MAX_REQUEST_LINE)
-        .setMaxHeaderSize(MAX_HEADER_BYTES)));
+    pipeline.addLast(
+        "idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    pipeline.addLast(
+        "http",
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)));
     pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
     pipeline.addLast("aggregate", new HttpObjectAggregator(MAX_CONTENT_BYTES));
     pipeline.addLast("idle-close", new IdleConnectionCloser());

@@ -8,28 +8,28 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The tracker service's settings. Defaults live in {@link #defaults}; every check names the
- * config key it is about.
+ * The tracker service's settings. Defaults live in {@link #defaults}; every check names the config
+ * key it is about.
  *
  * @param listen where the HTTP server binds ({@code tracker.listen}); port 0 picks a free port
  * @param announceInterval sent to clients as {@code interval} ({@code tracker.announce-interval})
  * @param minAnnounceInterval sent as {@code min interval} ({@code tracker.min-announce-interval})
  * @param peerTtl how long a peer stays listed after its last announce ({@code tracker.peer-ttl});
  *     longer than the interval, so one late announce does not drop a peer
- * @param defaultNumwant peers returned when a client sends no {@code numwant}
- *     ({@code tracker.default-numwant})
+ * @param defaultNumwant peers returned when a client sends no {@code numwant} ({@code
+ *     tracker.default-numwant})
  * @param maxNumwant the most peers one announce returns ({@code tracker.max-numwant})
- * @param seeders base URIs of the seeders' HTTP endpoints, asked in order for metainfo
- *     ({@code tracker.seeders})
- * @param redis the Redis that tracker replicas share their swarms in
- *     ({@code tracker.redis}, e.g. {@code redis://127.0.0.1:6379/0}); empty keeps peers in this
- *     process's memory (see {@link PeerStores#open})
- * @param passkey the cluster passkey ({@code tracker.passkey}); when present, announces and
- *     scrapes must use {@code /<passkey>/announce} and {@code /<passkey>/scrape}
- * @param adminListen address of the admin gRPC API ({@code tracker.admin-listen}); empty: no
- *     admin API. Port 0 picks a free port
- * @param adminToken bearer token every admin call must carry ({@code tracker.admin-token});
- *     empty: no authentication (bind the admin API to loopback then). Printable ASCII, no spaces
+ * @param seeders base URIs of the seeders' HTTP endpoints, asked in order for metainfo ({@code
+ *     tracker.seeders})
+ * @param redis the Redis that tracker replicas share their swarms in ({@code tracker.redis}, e.g.
+ *     {@code redis://127.0.0.1:6379/0}); empty keeps peers in this process's memory (see {@link
+ *     PeerStores#open})
+ * @param passkey the cluster passkey ({@code tracker.passkey}); when present, announces and scrapes
+ *     must use {@code /<passkey>/announce} and {@code /<passkey>/scrape}
+ * @param adminListen address of the admin gRPC API ({@code tracker.admin-listen}); empty: no admin
+ *     API. Port 0 picks a free port
+ * @param adminToken bearer token every admin call must carry ({@code tracker.admin-token}); empty:
+ *     no authentication (bind the admin API to loopback then). Printable ASCII, no spaces
  * @param adminTls the certificate chain and key the admin API serves TLS with ({@code
  *     tracker.admin-tls-cert}, {@code tracker.admin-tls-key}); empty: plaintext
  */
@@ -51,6 +51,7 @@ public record TrackerConfig(
   public static final Duration DEFAULT_MIN_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
   public static final int DEFAULT_NUMWANT = 50;
   public static final int DEFAULT_MAX_NUMWANT = 200;
+
   /** The hard ceiling for {@code tracker.max-numwant}: a reply must stay small. */
   public static final int NUMWANT_CEILING = 10_000;
 
@@ -96,67 +97,149 @@ public record TrackerConfig(
           "tracker.admin-token must be printable ASCII without spaces (it goes into a header)");
     }
     if (adminToken.isPresent() && adminListen.isEmpty()) {
-      throw new IllegalArgumentException("tracker.admin-token is set but tracker.admin-listen is"
-          + " not: there is no admin API to protect");
+      throw new IllegalArgumentException(
+          "tracker.admin-token is set but tracker.admin-listen is"
+              + " not: there is no admin API to protect");
     }
     adminTls = adminTls == null ? Optional.empty() : adminTls;
     if (adminTls.isPresent() && adminListen.isEmpty()) {
-      throw new IllegalArgumentException("tracker.admin-tls-cert and tracker.admin-tls-key are"
-          + " set but tracker.admin-listen is not: there is no admin API to serve over TLS");
+      throw new IllegalArgumentException(
+          "tracker.admin-tls-cert and tracker.admin-tls-key are"
+              + " set but tracker.admin-listen is not: there is no admin API to serve over TLS");
     }
   }
 
   /** Without an admin API. */
-  public TrackerConfig(InetSocketAddress listen, Duration announceInterval,
-      Duration minAnnounceInterval, Duration peerTtl, int defaultNumwant, int maxNumwant,
-      List<URI> seeders, Optional<URI> redis, Optional<Passkey> passkey) {
-    this(listen, announceInterval, minAnnounceInterval, peerTtl, defaultNumwant, maxNumwant,
-        seeders, redis, passkey, Optional.empty(), Optional.empty(), Optional.empty());
+  public TrackerConfig(
+      InetSocketAddress listen,
+      Duration announceInterval,
+      Duration minAnnounceInterval,
+      Duration peerTtl,
+      int defaultNumwant,
+      int maxNumwant,
+      List<URI> seeders,
+      Optional<URI> redis,
+      Optional<Passkey> passkey) {
+    this(
+        listen,
+        announceInterval,
+        minAnnounceInterval,
+        peerTtl,
+        defaultNumwant,
+        maxNumwant,
+        seeders,
+        redis,
+        passkey,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** Without Redis and without a passkey: a single replica that anyone may announce to. */
-  public TrackerConfig(InetSocketAddress listen, Duration announceInterval,
-      Duration minAnnounceInterval, Duration peerTtl, int defaultNumwant, int maxNumwant,
+  public TrackerConfig(
+      InetSocketAddress listen,
+      Duration announceInterval,
+      Duration minAnnounceInterval,
+      Duration peerTtl,
+      int defaultNumwant,
+      int maxNumwant,
       List<URI> seeders) {
-    this(listen, announceInterval, minAnnounceInterval, peerTtl, defaultNumwant, maxNumwant,
-        seeders, Optional.empty(), Optional.empty());
+    this(
+        listen,
+        announceInterval,
+        minAnnounceInterval,
+        peerTtl,
+        defaultNumwant,
+        maxNumwant,
+        seeders,
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**
-   * Interval 30 s, min interval 5 s, peer TTL 3 x interval, numwant 50 (max 200), no seeders,
-   * peers in memory, no passkey.
+   * Interval 30 s, min interval 5 s, peer TTL 3 x interval, numwant 50 (max 200), no seeders, peers
+   * in memory, no passkey.
    */
   public static TrackerConfig defaults(InetSocketAddress listen) {
-    return new TrackerConfig(listen, DEFAULT_ANNOUNCE_INTERVAL, DEFAULT_MIN_ANNOUNCE_INTERVAL,
-        DEFAULT_ANNOUNCE_INTERVAL.multipliedBy(3), DEFAULT_NUMWANT, DEFAULT_MAX_NUMWANT,
-        List.of(), Optional.empty(), Optional.empty());
+    return new TrackerConfig(
+        listen,
+        DEFAULT_ANNOUNCE_INTERVAL,
+        DEFAULT_MIN_ANNOUNCE_INTERVAL,
+        DEFAULT_ANNOUNCE_INTERVAL.multipliedBy(3),
+        DEFAULT_NUMWANT,
+        DEFAULT_MAX_NUMWANT,
+        List.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   public TrackerConfig withSeeders(List<URI> seeders) {
-    return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, redis, passkey, adminListen, adminToken, adminTls);
+    return new TrackerConfig(
+        listen,
+        announceInterval,
+        minAnnounceInterval,
+        peerTtl,
+        defaultNumwant,
+        maxNumwant,
+        seeders,
+        redis,
+        passkey,
+        adminListen,
+        adminToken,
+        adminTls);
   }
 
   /** Keeps peers in the Redis at {@code redis}, shared with other replicas that use it. */
   public TrackerConfig withRedis(URI redis) {
-    return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, Optional.of(redis), passkey, adminListen,
-        adminToken, adminTls);
+    return new TrackerConfig(
+        listen,
+        announceInterval,
+        minAnnounceInterval,
+        peerTtl,
+        defaultNumwant,
+        maxNumwant,
+        seeders,
+        Optional.of(redis),
+        passkey,
+        adminListen,
+        adminToken,
+        adminTls);
   }
 
   /** Requires {@code passkey} in the path of every announce and scrape. */
   public TrackerConfig withPasskey(Passkey passkey) {
-    return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, redis, Optional.of(passkey), adminListen,
-        adminToken, adminTls);
+    return new TrackerConfig(
+        listen,
+        announceInterval,
+        minAnnounceInterval,
+        peerTtl,
+        defaultNumwant,
+        maxNumwant,
+        seeders,
+        redis,
+        Optional.of(passkey),
+        adminListen,
+        adminToken,
+        adminTls);
   }
 
   /** Sets the interval, and the peer TTL to 3 x the interval. */
   public TrackerConfig withAnnounceInterval(Duration interval) {
     requireWholeSeconds("tracker.announce-interval", interval);
     Duration min = minAnnounceInterval.compareTo(interval) > 0 ? interval : minAnnounceInterval;
-    return new TrackerConfig(listen, interval, min, interval.multipliedBy(3), defaultNumwant,
-        maxNumwant, seeders, redis, passkey, adminListen, adminToken, adminTls);
+    return new TrackerConfig(
+        listen,
+        interval,
+        min,
+        interval.multipliedBy(3),
+        defaultNumwant,
+        maxNumwant,
+        seeders,
+        redis,
+        passkey,
+        adminListen,
+        adminToken,
+        adminTls);
   }
 
   /**
@@ -164,27 +247,66 @@ public record TrackerConfig(
    * present.
    */
   public TrackerConfig withAdmin(InetSocketAddress address, Optional<String> token) {
-    return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, redis, passkey, Optional.of(address), token,
+    return new TrackerConfig(
+        listen,
+        announceInterval,
+        minAnnounceInterval,
+        peerTtl,
+        defaultNumwant,
+        maxNumwant,
+        seeders,
+        redis,
+        passkey,
+        Optional.of(address),
+        token,
         adminTls);
   }
 
   /** Serves the admin gRPC API over TLS with {@code tls}; needs {@link #withAdmin} first. */
   public TrackerConfig withAdminTls(AdminTls tls) {
-    return new TrackerConfig(listen, announceInterval, minAnnounceInterval, peerTtl,
-        defaultNumwant, maxNumwant, seeders, redis, passkey, adminListen, adminToken,
+    return new TrackerConfig(
+        listen,
+        announceInterval,
+        minAnnounceInterval,
+        peerTtl,
+        defaultNumwant,
+        maxNumwant,
+        seeders,
+        redis,
+        passkey,
+        adminListen,
+        adminToken,
         Optional.of(tls));
   }
 
   /** Like the record's, but a password in {@code redis} and the admin token show as {@code ***}. */
   @Override
   public String toString() {
-    return "TrackerConfig[listen=" + listen + ", announceInterval=" + announceInterval
-        + ", minAnnounceInterval=" + minAnnounceInterval + ", peerTtl=" + peerTtl
-        + ", defaultNumwant=" + defaultNumwant + ", maxNumwant=" + maxNumwant
-        + ", seeders=" + seeders + ", redis=" + redis.map(TrackerConfig::redacted)
-        + ", passkey=" + passkey + ", adminListen=" + adminListen + ", adminToken="
-        + adminToken.map(t -> "***").orElse("none") + ", adminTls=" + adminTls + "]";
+    return "TrackerConfig[listen="
+        + listen
+        + ", announceInterval="
+        + announceInterval
+        + ", minAnnounceInterval="
+        + minAnnounceInterval
+        + ", peerTtl="
+        + peerTtl
+        + ", defaultNumwant="
+        + defaultNumwant
+        + ", maxNumwant="
+        + maxNumwant
+        + ", seeders="
+        + seeders
+        + ", redis="
+        + redis.map(TrackerConfig::redacted)
+        + ", passkey="
+        + passkey
+        + ", adminListen="
+        + adminListen
+        + ", adminToken="
+        + adminToken.map(t -> "***").orElse("none")
+        + ", adminTls="
+        + adminTls
+        + "]";
   }
 
   /** Intervals go to clients as whole seconds (BEP 3), so anything below 1 s would read as 0. */
@@ -202,7 +324,9 @@ public record TrackerConfig(
 
   /** {@code redis://} or {@code rediss://}, a host, and at most a database number as the path. */
   private static void requireRedisUri(URI uri) {
-    if (uri == null || !uri.isAbsolute() || uri.getHost() == null
+    if (uri == null
+        || !uri.isAbsolute()
+        || uri.getHost() == null
         || !("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))) {
       throw new IllegalArgumentException(
           "tracker.redis must be redis://host[:port][/database] (or rediss://), got "
@@ -214,8 +338,8 @@ public record TrackerConfig(
           "tracker.redis path must be a database number like /0, got " + redacted(uri));
     }
     if (uri.getRawFragment() != null) {
-      throw new IllegalArgumentException("tracker.redis must have no fragment, got "
-          + redacted(uri));
+      throw new IllegalArgumentException(
+          "tracker.redis must have no fragment, got " + redacted(uri));
     }
   }
 
@@ -228,14 +352,16 @@ public record TrackerConfig(
   }
 
   static void requireHttpUri(String key, URI uri) {
-    if (uri == null || !uri.isAbsolute() || uri.getHost() == null
+    if (uri == null
+        || !uri.isAbsolute()
+        || uri.getHost() == null
         || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-      throw new IllegalArgumentException(key + " entries must be absolute http(s) URIs, got "
-          + uri);
+      throw new IllegalArgumentException(
+          key + " entries must be absolute http(s) URIs, got " + uri);
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException(key + " entries must have no query or fragment, got "
-          + uri);
+      throw new IllegalArgumentException(
+          key + " entries must have no query or fragment, got " + uri);
     }
   }
 }

@@ -12,19 +12,19 @@ import java.time.InstantSource;
 import java.util.Optional;
 
 /**
- * The tracker's meters, exposed as Prometheus text on {@code /metrics}:
- * {@code tracker_announces_total{result}} and {@code tracker_scrapes_total{result}} (result
- * {@code ok}; {@code failure}, a bad or refused request; {@code unavailable}, the peer store was
- * down or the tracker too busy), {@code tracker_metainfo_requests_total{result}}, and the gauges
- * {@code tracker_swarms} and {@code tracker_peers} (live ones, read from the store once per
- * scrape; NaN while the store is unavailable) and {@code tracker_peer_store_up} (1 or 0). With a
- * shared Redis store, the swarm and peer gauges count the whole cluster's.
+ * The tracker's meters, exposed as Prometheus text on {@code /metrics}: {@code
+ * tracker_announces_total{result}} and {@code tracker_scrapes_total{result}} (result {@code ok};
+ * {@code failure}, a bad or refused request; {@code unavailable}, the peer store was down or the
+ * tracker too busy), {@code tracker_metainfo_requests_total{result}}, and the gauges {@code
+ * tracker_swarms} and {@code tracker_peers} (live ones, read from the store once per scrape; NaN
+ * while the store is unavailable) and {@code tracker_peer_store_up} (1 or 0). With a shared Redis
+ * store, the swarm and peer gauges count the whole cluster's.
  *
  * <p>Thread-safe. {@link #prometheusText} reads the store, so it runs on the store pool.
  */
 final class TrackerMetrics implements AutoCloseable {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(
-      PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final PeerStore store;
   private final InstantSource clock;
   private final Counter announcesOk;
@@ -33,6 +33,7 @@ final class TrackerMetrics implements AutoCloseable {
   private final Counter scrapesOk;
   private final Counter scrapesFailed;
   private final Counter scrapesUnavailable;
+
   /** The store's totals as of the latest scrape; empty when the store did not answer. */
   private volatile Optional<StoreStats> stats = Optional.empty();
 
@@ -57,16 +58,18 @@ final class TrackerMetrics implements AutoCloseable {
   }
 
   void announced(TrackerReply reply) {
-    (reply.unavailable() ? announcesUnavailable
-        : reply.failure() ? announcesFailed : announcesOk).increment();
+    (reply.unavailable() ? announcesUnavailable : reply.failure() ? announcesFailed : announcesOk)
+        .increment();
   }
 
   void scraped(TrackerReply reply) {
-    (reply.unavailable() ? scrapesUnavailable
-        : reply.failure() ? scrapesFailed : scrapesOk).increment();
+    (reply.unavailable() ? scrapesUnavailable : reply.failure() ? scrapesFailed : scrapesOk)
+        .increment();
   }
 
-  /** @param result ok, invalid, not_found, unavailable, busy or error */
+  /**
+   * @param result ok, invalid, not_found, unavailable, busy or error
+   */
   void metainfo(String result) {
     Counter.builder("tracker.metainfo.requests")
         .description("GET /metainfo requests by result")
@@ -92,16 +95,18 @@ final class TrackerMetrics implements AutoCloseable {
 
   private Counter announces(String result) {
     return Counter.builder("tracker.announces")
-        .description("Announces by result (failure: a bad or refused request; unavailable: the"
-            + " peer store was down or the tracker busy)")
+        .description(
+            "Announces by result (failure: a bad or refused request; unavailable: the"
+                + " peer store was down or the tracker busy)")
         .tag("result", result)
         .register(registry);
   }
 
   private Counter scrapes(String result) {
     return Counter.builder("tracker.scrapes")
-        .description("Scrapes by result (failure: a bad or refused request; unavailable: the"
-            + " peer store was down or the tracker busy)")
+        .description(
+            "Scrapes by result (failure: a bad or refused request; unavailable: the"
+                + " peer store was down or the tracker busy)")
         .tag("result", result)
         .register(registry);
   }

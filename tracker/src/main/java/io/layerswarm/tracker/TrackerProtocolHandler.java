@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shell of a BitTorrent tracker endpoint ({@code /announce}, {@code /scrape}): checks the
- * passkey on the event loop, computes the bencoded reply on the {@link StoreExecutor} (it reads
- * the peer store, which may block), and writes it with HTTP 200, as BEP 3 clients expect even
- * for a failure. A full store pool is answered with the failure reason {@value #BUSY}; a
- * refused passkey stores nothing.
+ * passkey on the event loop, computes the bencoded reply on the {@link StoreExecutor} (it reads the
+ * peer store, which may block), and writes it with HTTP 200, as BEP 3 clients expect even for a
+ * failure. A full store pool is answered with the failure reason {@value #BUSY}; a refused passkey
+ * stores nothing.
  */
 abstract class TrackerProtocolHandler extends RouteHandler {
   static final String BUSY = "tracker busy, retry";
@@ -27,8 +27,8 @@ abstract class TrackerProtocolHandler extends RouteHandler {
   private final StoreExecutor executor;
   private final TrackerMetrics metrics;
 
-  TrackerProtocolHandler(String endpointPath, PasskeyGate gate, StoreExecutor executor,
-      TrackerMetrics metrics) {
+  TrackerProtocolHandler(
+      String endpointPath, PasskeyGate gate, StoreExecutor executor, TrackerMetrics metrics) {
     this.endpointPath = endpointPath;
     this.gate = gate;
     this.executor = executor;
@@ -57,26 +57,33 @@ abstract class TrackerProtocolHandler extends RouteHandler {
         reply(ctx, TrackerReply.failure(PasskeyGate.WRONG_REASON));
         return;
       }
-      default -> { }
+      default -> {}
     }
     // The request is released when this returns: take only immutable values along.
     String query = target.rawQuery();
     InetAddress remote = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-    executor.submit(() -> answer(query, remote)).whenComplete((reply, error) -> {
-      if (error == null) {
-        reply(ctx, reply);
-        return;
-      }
-      Throwable cause = error instanceof CompletionException && error.getCause() != null
-          ? error.getCause() : error;
-      if (cause instanceof RejectedExecutionException) {
-        reply(ctx, TrackerReply.unavailable(BUSY));
-        return;
-      }
-      log.error("GET {} failed", endpointPath, cause);
-      ctx.writeAndFlush(HttpResponses.closing(HttpResponses.text(
-          HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error")));
-    });
+    executor
+        .submit(() -> answer(query, remote))
+        .whenComplete(
+            (reply, error) -> {
+              if (error == null) {
+                reply(ctx, reply);
+                return;
+              }
+              Throwable cause =
+                  error instanceof CompletionException && error.getCause() != null
+                      ? error.getCause()
+                      : error;
+              if (cause instanceof RejectedExecutionException) {
+                reply(ctx, TrackerReply.unavailable(BUSY));
+                return;
+              }
+              log.error("GET {} failed", endpointPath, cause);
+              ctx.writeAndFlush(
+                  HttpResponses.closing(
+                      HttpResponses.text(
+                          HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error")));
+            });
   }
 
   /** Any thread: Netty hands the write to the channel's event loop. */

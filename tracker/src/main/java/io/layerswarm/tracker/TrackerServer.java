@@ -31,24 +31,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tracker service: a BitTorrent HTTP tracker (BEP 3 announce with BEP 23 compact and BEP 7
- * IPv6 peers, BEP 48 scrape) that also serves torrent metainfo by blob digest, taken from the
- * seeders through a {@link MetainfoSource}.
+ * The tracker service: a BitTorrent HTTP tracker (BEP 3 announce with BEP 23 compact and BEP 7 IPv6
+ * peers, BEP 48 scrape) that also serves torrent metainfo by blob digest, taken from the seeders
+ * through a {@link MetainfoSource}.
  *
  * <p>Endpoints: {@code GET /announce}, {@code /scrape} (both under {@code /<passkey>/} when the
  * config has a cluster passkey), {@code /metainfo/sha256:<hex>?registry=<host[:port]>&repo=
- * <name>}, {@code /healthz} (503 while the peer store is unavailable), {@code /metrics};
- * everything else is 404.
+ * <name>}, {@code /healthz} (503 while the peer store is unavailable), {@code /metrics}; everything
+ * else is 404.
  *
- * <p>Threads: {@value #IO_THREADS} Netty event loops parse HTTP and write responses, and never
- * call the peer store. Every store call (announce, scrape, health check, metrics, and the
- * periodic expiry sweep) runs on a bounded store pool ({@value StoreExecutor#DEFAULT_THREADS}
- * threads, {@value StoreExecutor#DEFAULT_QUEUE} waiting; beyond that announces get the failure
- * reason "tracker busy, retry"), so a slow or unreachable Redis never holds an event loop.
- * Metainfo fetches run on their own bounded pool. All time decisions use the injected clock.
+ * <p>Threads: {@value #IO_THREADS} Netty event loops parse HTTP and write responses, and never call
+ * the peer store. Every store call (announce, scrape, health check, metrics, and the periodic
+ * expiry sweep) runs on a bounded store pool ({@value StoreExecutor#DEFAULT_THREADS} threads,
+ * {@value StoreExecutor#DEFAULT_QUEUE} waiting; beyond that announces get the failure reason
+ * "tracker busy, retry"), so a slow or unreachable Redis never holds an event loop. Metainfo
+ * fetches run on their own bounded pool. All time decisions use the injected clock.
  *
- * <p>Replicas: several servers whose stores share one Redis (see {@link PeerStores#open}) hand
- * out each other's peers; clients list every replica's URL and move on when one fails.
+ * <p>Replicas: several servers whose stores share one Redis (see {@link PeerStores#open}) hand out
+ * each other's peers; clients list every replica's URL and move on when one fails.
  */
 public final class TrackerServer implements AutoCloseable {
   static final int IO_THREADS = 2;
@@ -65,11 +65,17 @@ public final class TrackerServer implements AutoCloseable {
   private final InetSocketAddress address;
   private final Optional<Passkey> passkey;
   private final AtomicBoolean closed = new AtomicBoolean();
+
   /** The admin gRPC API, when {@code tracker.admin-listen} is set; set once by start. */
   private volatile Optional<TrackerAdminServer> admin = Optional.empty();
 
-  private TrackerServer(Channel serverChannel, EventLoopGroup group, MetainfoFetcher fetcher,
-      StoreExecutor storeExecutor, TrackerMetrics metrics, ScheduledFuture<?> sweep,
+  private TrackerServer(
+      Channel serverChannel,
+      EventLoopGroup group,
+      MetainfoFetcher fetcher,
+      StoreExecutor storeExecutor,
+      TrackerMetrics metrics,
+      ScheduledFuture<?> sweep,
       Optional<Passkey> passkey) {
     this.serverChannel = serverChannel;
     this.group = group;
@@ -90,56 +96,71 @@ public final class TrackerServer implements AutoCloseable {
    * @param clock decides peer expiry ({@code InstantSource.system()} in production)
    * @throws TrackerException if the address cannot be bound
    */
-  public static TrackerServer start(TrackerConfig config, PeerStore store,
-      MetainfoSource metainfo, InstantSource clock) throws TrackerException {
+  public static TrackerServer start(
+      TrackerConfig config, PeerStore store, MetainfoSource metainfo, InstantSource clock)
+      throws TrackerException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(metainfo, "metainfo");
     Objects.requireNonNull(clock, "clock");
 
-    AnnouncePolicy policy = new AnnouncePolicy(config.announceInterval(),
-        config.minAnnounceInterval(), config.peerTtl(), config.defaultNumwant(),
-        config.maxNumwant());
+    AnnouncePolicy policy =
+        new AnnouncePolicy(
+            config.announceInterval(),
+            config.minAnnounceInterval(),
+            config.peerTtl(),
+            config.defaultNumwant(),
+            config.maxNumwant());
     TrackerMetrics metrics = new TrackerMetrics(store, clock);
     // With the admin API, remember which swarm each served digest is (digests in its answers).
     DigestIndex digests = new DigestIndex();
-    MetainfoSource served = config.adminListen().isEmpty() ? metainfo
-        : (digest, registry, repo) -> {
-          byte[] torrent = metainfo.metainfo(digest, registry, repo);
-          digests.record(digest, torrent);
-          return torrent;
-        };
-    MetainfoFetcher fetcher = new MetainfoFetcher(
-        served, MetainfoFetcher.DEFAULT_THREADS, MetainfoFetcher.DEFAULT_QUEUE);
-    StoreExecutor storeExecutor = new StoreExecutor(
-        StoreExecutor.DEFAULT_THREADS, StoreExecutor.DEFAULT_QUEUE);
+    MetainfoSource served =
+        config.adminListen().isEmpty()
+            ? metainfo
+            : (digest, registry, repo) -> {
+              byte[] torrent = metainfo.metainfo(digest, registry, repo);
+              digests.record(digest, torrent);
+              return torrent;
+            };
+    MetainfoFetcher fetcher =
+        new MetainfoFetcher(served, MetainfoFetcher.DEFAULT_THREADS, MetainfoFetcher.DEFAULT_QUEUE);
+    StoreExecutor storeExecutor =
+        new StoreExecutor(StoreExecutor.DEFAULT_THREADS, StoreExecutor.DEFAULT_QUEUE);
     PasskeyGate gate = new PasskeyGate(config.passkey());
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(
-        IO_THREADS, new DefaultThreadFactory("tracker-io"), NioIoHandler.newFactory());
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            IO_THREADS, new DefaultThreadFactory("tracker-io"), NioIoHandler.newFactory());
 
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new TrackerChannelInitializer(
-            new HealthHandler(store, storeExecutor),
-            new AnnounceHandler(
-                new AnnounceEndpoint(store, clock, policy), gate, storeExecutor, metrics),
-            new ScrapeHandler(new ScrapeEndpoint(store, clock), gate, storeExecutor, metrics),
-            new MetainfoHandler(fetcher, metrics, gate),
-            new MetricsHandler(metrics, storeExecutor)));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new TrackerChannelInitializer(
+                    new HealthHandler(store, storeExecutor),
+                    new AnnounceHandler(
+                        new AnnounceEndpoint(store, clock, policy), gate, storeExecutor, metrics),
+                    new ScrapeHandler(
+                        new ScrapeEndpoint(store, clock), gate, storeExecutor, metrics),
+                    new MetainfoHandler(fetcher, metrics, gate),
+                    new MetricsHandler(metrics, storeExecutor)));
 
     ChannelFuture bind = bootstrap.bind(config.listen());
     if (!bind.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !bind.isSuccess()) {
       bind.channel().close();
       fetcher.close();
       storeExecutor.close();
-      group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+      group
+          .shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
           .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS);
       metrics.close();
-      throw new TrackerException("start tracker on " + config.listen()
-          + (bind.cause() == null ? ": bind timed out" : ": " + bind.cause()), bind.cause());
+      throw new TrackerException(
+          "start tracker on "
+              + config.listen()
+              + (bind.cause() == null ? ": bind timed out" : ": " + bind.cause()),
+          bind.cause());
     }
 
     // The sweep only frees memory: reads already ignore expired peers. Once per interval is
@@ -147,34 +168,57 @@ public final class TrackerServer implements AutoCloseable {
     // pool, and a tick is skipped while the previous sweep still runs.
     long every = config.announceInterval().toSeconds();
     AtomicBoolean sweeping = new AtomicBoolean();
-    ScheduledFuture<?> sweep = group.next().scheduleAtFixedRate(() -> {
-      if (!sweeping.compareAndSet(false, true)) {
-        return;
-      }
-      storeExecutor.submit(() -> store.sweep(clock.instant())).whenComplete((removed, error) -> {
-        sweeping.set(false);
-        if (error != null) {
-          log.warn("peer store sweep failed: {}", error.toString());
-        } else if (removed > 0) {
-          log.debug("expired {} peers", removed);
-        }
-      });
-    }, every, every, TimeUnit.SECONDS);
+    ScheduledFuture<?> sweep =
+        group
+            .next()
+            .scheduleAtFixedRate(
+                () -> {
+                  if (!sweeping.compareAndSet(false, true)) {
+                    return;
+                  }
+                  storeExecutor
+                      .submit(() -> store.sweep(clock.instant()))
+                      .whenComplete(
+                          (removed, error) -> {
+                            sweeping.set(false);
+                            if (error != null) {
+                              log.warn("peer store sweep failed: {}", error.toString());
+                            } else if (removed > 0) {
+                              log.debug("expired {} peers", removed);
+                            }
+                          });
+                },
+                every,
+                every,
+                TimeUnit.SECONDS);
 
-    TrackerServer server = new TrackerServer(bind.channel(), group, fetcher, storeExecutor,
-        metrics, sweep, config.passkey());
+    TrackerServer server =
+        new TrackerServer(
+            bind.channel(), group, fetcher, storeExecutor, metrics, sweep, config.passkey());
     if (config.adminListen().isPresent()) {
       try {
-        server.admin = Optional.of(TrackerAdminServer.start(config.adminListen().get(),
-            config.adminToken(), config.adminTls(), new TrackerAdminService(store,
-                storeExecutor::submit, clock, digests, hostPort(server.address()),
-                config.passkey().isPresent())));
+        server.admin =
+            Optional.of(
+                TrackerAdminServer.start(
+                    config.adminListen().get(),
+                    config.adminToken(),
+                    config.adminTls(),
+                    new TrackerAdminService(
+                        store,
+                        storeExecutor::submit,
+                        clock,
+                        digests,
+                        hostPort(server.address()),
+                        config.passkey().isPresent())));
       } catch (IOException e) {
         server.close();
         throw new TrackerException(e.getMessage(), e);
       }
     }
-    log.info("tracker listening on {} with peer store {}{}", server.address(), store,
+    log.info(
+        "tracker listening on {} with peer store {}{}",
+        server.address(),
+        store,
         config.passkey().isPresent() ? ", passkey required" : "");
     return server;
   }
@@ -196,20 +240,25 @@ public final class TrackerServer implements AutoCloseable {
   /**
    * {@code http://host:port/announce} for this server, or {@code http://host:port/<passkey>/
    * announce} when it requires a passkey (so the URI holds the secret: don't log it). For a
-   * wildcard bind ({@code 0.0.0.0}) the host is the loopback address; clients on other hosts
-   * need the advertised name instead.
+   * wildcard bind ({@code 0.0.0.0}) the host is the loopback address; clients on other hosts need
+   * the advertised name instead.
    */
   public URI announceUri() {
     InetAddress ip = address.getAddress();
     InetAddress host = ip.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : ip;
-    return URI.create("http://" + InetAddresses.toUriString(host) + ":" + address.getPort()
-        + passkey.map(key -> "/" + key.value()).orElse("") + "/announce");
+    return URI.create(
+        "http://"
+            + InetAddresses.toUriString(host)
+            + ":"
+            + address.getPort()
+            + passkey.map(key -> "/" + key.value()).orElse("")
+            + "/announce");
   }
 
   /**
-   * Stops accepting, fails waiting metainfo requests with 502, closes the connections and stops
-   * the threads. Does not close the peer store. Bounded: returns within about
-   * {@value #CLOSE_TIMEOUT_SECONDS} seconds plus the pools' short waits. Idempotent.
+   * Stops accepting, fails waiting metainfo requests with 502, closes the connections and stops the
+   * threads. Does not close the peer store. Bounded: returns within about {@value
+   * #CLOSE_TIMEOUT_SECONDS} seconds plus the pools' short waits. Idempotent.
    */
   @Override
   public void close() {
@@ -222,7 +271,8 @@ public final class TrackerServer implements AutoCloseable {
     storeExecutor.close();
     fetcher.close();
     // A short quiet period lets the 502s written by fetcher.close() go out.
-    group.shutdownGracefully(100, CLOSE_TIMEOUT_SECONDS * 1000, TimeUnit.MILLISECONDS)
+    group
+        .shutdownGracefully(100, CLOSE_TIMEOUT_SECONDS * 1000, TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS);
     metrics.close();
     log.info("tracker on {} closed", address);

@@ -20,8 +20,10 @@ final class UnhandledErrorHandler extends ChannelInboundHandlerAdapter {
     if (cause instanceof IOException) {
       log.debug("connection from {} failed", ctx.channel().remoteAddress(), cause);
     } else {
-      log.warn("unhandled error on the connection from {}; closing it",
-          ctx.channel().remoteAddress(), cause);
+      log.warn(
+          "unhandled error on the connection from {}; closing it",
+          ctx.channel().remoteAddress(),
+          cause);
     }
     ctx.close();
   }

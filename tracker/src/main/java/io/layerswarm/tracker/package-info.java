@@ -1,13 +1,14 @@
 /**
- * The tracker service. Public: {@link io.layerswarm.tracker.TrackerServer},
- * {@link io.layerswarm.tracker.TrackerConfig} with its {@link io.layerswarm.tracker.Passkey},
- * {@link io.layerswarm.tracker.PeerStores}, the {@link io.layerswarm.tracker.MetainfoSource}
- * seam with {@link io.layerswarm.tracker.HttpMetainfoSource} and the seeder ring's health in
- * {@link io.layerswarm.tracker.SeederCluster}, and the exceptions rooted at
- * {@link io.layerswarm.tracker.TrackerException}. Everything else here is the Netty shell,
+ * The tracker service. Public: {@link io.layerswarm.tracker.TrackerServer}, {@link
+ * io.layerswarm.tracker.TrackerConfig} with its {@link io.layerswarm.tracker.Passkey}, {@link
+ * io.layerswarm.tracker.PeerStores}, the {@link io.layerswarm.tracker.MetainfoSource} seam with
+ * {@link io.layerswarm.tracker.HttpMetainfoSource} and the seeder ring's health in {@link
+ * io.layerswarm.tracker.SeederCluster}, and the exceptions rooted at {@link
+ * io.layerswarm.tracker.TrackerException}. Everything else here is the Netty shell,
  * package-private: one handler per concern, one initializer that builds the pipeline.
  *
  * <p>Wiring, as the launcher does it:
+ *
  * <pre>{@code
  * TrackerConfig config = TrackerConfig.defaults(new InetSocketAddress(8080))
  *     .withSeeders(seeders)

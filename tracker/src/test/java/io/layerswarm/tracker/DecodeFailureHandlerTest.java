@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 class DecodeFailureHandlerTest {
   private static EmbeddedChannel channel() {
     return new EmbeddedChannel(
-        new HttpServerCodec(new HttpDecoderConfig()
-            .setMaxInitialLineLength(TrackerChannelInitializer.MAX_REQUEST_LINE)
-            .setMaxHeaderSize(TrackerChannelInitializer.MAX_HEADER_BYTES)),
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(TrackerChannelInitializer.MAX_REQUEST_LINE)
+                .setMaxHeaderSize(TrackerChannelInitializer.MAX_HEADER_BYTES)),
         new HttpObjectAggregator(TrackerChannelInitializer.MAX_CONTENT_BYTES),
         new DecodeFailureHandler());
   }
@@ -37,8 +38,8 @@ class DecodeFailureHandlerTest {
   void aRequestLineOverTheLimitGets414AndTheConnectionCloses() {
     EmbeddedChannel channel = channel();
 
-    String response = exchange(channel,
-        "GET /announce?x=" + "a".repeat(5000) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+    String response =
+        exchange(channel, "GET /announce?x=" + "a".repeat(5000) + " HTTP/1.1\r\nHost: t\r\n\r\n");
 
     assertThat(response).startsWith("HTTP/1.1 414 ").containsIgnoringCase("connection: close");
     assertThat(channel.finishAndReleaseAll()).isFalse();
@@ -48,8 +49,9 @@ class DecodeFailureHandlerTest {
   void headersOverTheLimitGet431() {
     EmbeddedChannel channel = channel();
 
-    String response = exchange(channel,
-        "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n");
+    String response =
+        exchange(
+            channel, "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n");
 
     assertThat(response).startsWith("HTTP/1.1 431 ");
     assertThat(channel.finishAndReleaseAll()).isFalse();
@@ -59,8 +61,9 @@ class DecodeFailureHandlerTest {
   void aValidRequestPassesThrough() {
     EmbeddedChannel channel = channel();
 
-    channel.writeInbound(Unpooled.copiedBuffer(
-        "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", StandardCharsets.ISO_8859_1));
+    channel.writeInbound(
+        Unpooled.copiedBuffer(
+            "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", StandardCharsets.ISO_8859_1));
 
     FullHttpRequest request = channel.readInbound();
     assertThat(request.uri()).isEqualTo("/healthz");

@@ -35,11 +35,14 @@ class HttpMetainfoSourceTest {
       HttpMetainfoSource source = new HttpMetainfoSource(List.of(seeder.uri()));
 
       assertThat(source.metainfo(DIGEST, "registry.example.com:5000", REPO)).isEqualTo(TORRENT);
-      assertThat(seeder.requests()).singleElement().satisfies(uri -> {
-        assertThat(uri.getRawPath()).isEqualTo("/metainfo/sha256:" + DIGEST.hex());
-        assertThat(uri.getRawQuery())
-            .isEqualTo("registry=registry.example.com%3A5000&repo=library%2Fapp");
-      });
+      assertThat(seeder.requests())
+          .singleElement()
+          .satisfies(
+              uri -> {
+                assertThat(uri.getRawPath()).isEqualTo("/metainfo/sha256:" + DIGEST.hex());
+                assertThat(uri.getRawQuery())
+                    .isEqualTo("registry=registry.example.com%3A5000&repo=library%2Fapp");
+              });
     }
   }
 
@@ -48,7 +51,8 @@ class HttpMetainfoSourceTest {
     URI uri = HttpMetainfoSource.requestUri(URI.create("http://s:1/prefix/"), DIGEST, "r", REPO);
 
     assertThat(uri.toString())
-        .isEqualTo("http://s:1/prefix/metainfo/sha256:" + DIGEST.hex() + "?registry=r&repo=library%2Fapp");
+        .isEqualTo(
+            "http://s:1/prefix/metainfo/sha256:" + DIGEST.hex() + "?registry=r&repo=library%2Fapp");
   }
 
   /** {@code seeders} sorted by their ring rank for {@link #DIGEST} (the first owner first). */
@@ -58,7 +62,8 @@ class HttpMetainfoSourceTest {
 
   @Test
   void a404IsNotFoundAndNoOtherSeederIsAsked() throws Exception {
-    try (SettableSeeder x = new SettableSeeder(); SettableSeeder y = new SettableSeeder()) {
+    try (SettableSeeder x = new SettableSeeder();
+        SettableSeeder y = new SettableSeeder()) {
       List<URI> order = rank(x.uri(), y.uri());
       SettableSeeder first = order.get(0).equals(x.uri()) ? x : y;
       SettableSeeder other = first == x ? y : x;
@@ -67,8 +72,8 @@ class HttpMetainfoSourceTest {
       HttpMetainfoSource source = new HttpMetainfoSource(List.of(other.uri(), first.uri()));
 
       assertThatThrownBy(() -> source.metainfo(DIGEST, "r", REPO))
-          .isInstanceOfSatisfying(MetainfoUnavailableException.class,
-              e -> assertThat(e.notFound()).isTrue())
+          .isInstanceOfSatisfying(
+              MetainfoUnavailableException.class, e -> assertThat(e.notFound()).isTrue())
           .hasMessageContaining(DIGEST.toString());
       assertThat(other.metainfoRequests()).isEmpty();
     }
@@ -76,7 +81,8 @@ class HttpMetainfoSourceTest {
 
   @Test
   void aFailingOrDeadSeederIsSkippedForTheNext() throws Exception {
-    try (SettableSeeder x = new SettableSeeder(); SettableSeeder y = new SettableSeeder()) {
+    try (SettableSeeder x = new SettableSeeder();
+        SettableSeeder y = new SettableSeeder()) {
       URI dead = deadSeeder();
       List<URI> order = rank(dead, x.uri(), y.uri()).stream().filter(u -> !u.equals(dead)).toList();
       SettableSeeder broken = order.get(0).equals(x.uri()) ? x : y;
@@ -97,8 +103,8 @@ class HttpMetainfoSourceTest {
       HttpMetainfoSource source = new HttpMetainfoSource(List.of(dead, broken.uri()));
 
       assertThatThrownBy(() -> source.metainfo(DIGEST, "r", REPO))
-          .isInstanceOfSatisfying(MetainfoUnavailableException.class,
-              e -> assertThat(e.notFound()).isFalse())
+          .isInstanceOfSatisfying(
+              MetainfoUnavailableException.class, e -> assertThat(e.notFound()).isFalse())
           .hasMessageContaining(dead.toString())
           .hasMessageContaining(broken.uri() + " answered HTTP 503");
     }
@@ -107,11 +113,12 @@ class HttpMetainfoSourceTest {
   @Test
   void aSeederSlowerThanTheTimeoutCountsAsFailed() throws Exception {
     try (FakeSeeder slow = FakeSeeder.holding(TORRENT)) {
-      HttpMetainfoSource source = new HttpMetainfoSource(List.of(slow.uri()), Duration.ofMillis(300));
+      HttpMetainfoSource source =
+          new HttpMetainfoSource(List.of(slow.uri()), Duration.ofMillis(300));
 
       assertThatThrownBy(() -> source.metainfo(DIGEST, "r", REPO))
-          .isInstanceOfSatisfying(MetainfoUnavailableException.class,
-              e -> assertThat(e.notFound()).isFalse());
+          .isInstanceOfSatisfying(
+              MetainfoUnavailableException.class, e -> assertThat(e.notFound()).isFalse());
     }
   }
 

@@ -17,8 +17,8 @@ class MetainfoFetcherTest {
   private static final MetainfoRequest B = request("b");
 
   private static MetainfoRequest request(String hexChar) {
-    return new MetainfoRequest(new Digest("sha256", hexChar.repeat(64)), "r",
-        new RepositoryName("app"));
+    return new MetainfoRequest(
+        new Digest("sha256", hexChar.repeat(64)), "r", new RepositoryName("app"));
   }
 
   /** A source that blocks every call until released (at most 10 s), counting calls. */
@@ -89,8 +89,9 @@ class MetainfoFetcherTest {
     GatedSource source = new GatedSource();
     source.gate.countDown();
     try (MetainfoFetcher fetcher = new MetainfoFetcher(source, 1, 1)) {
-      assertThat(failure(fetcher.fetch(B))).isInstanceOfSatisfying(
-          MetainfoUnavailableException.class, e -> assertThat(e.notFound()).isTrue());
+      assertThat(failure(fetcher.fetch(B)))
+          .isInstanceOfSatisfying(
+              MetainfoUnavailableException.class, e -> assertThat(e.notFound()).isTrue());
     }
   }
 
@@ -119,7 +120,8 @@ class MetainfoFetcherTest {
 
     fetcher.close();
 
-    assertThat(failure(waiting)).isInstanceOfSatisfying(MetainfoUnavailableException.class,
-        e -> assertThat(e.notFound()).isFalse());
+    assertThat(failure(waiting))
+        .isInstanceOfSatisfying(
+            MetainfoUnavailableException.class, e -> assertThat(e.notFound()).isFalse());
   }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.tracker.announce.Parsed;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class MetainfoRequestTest {
   private static final String HEX = "a".repeat(64);
@@ -20,10 +20,16 @@ class MetainfoRequestTest {
   @Test
   void aValidRequestNamesDigestRegistryAndRepository() {
     Parsed<MetainfoRequest> parsed =
-        parse("/metainfo/sha256:" + HEX + "?registry=registry.example.com%3A5000&repo=library%2Fapp");
+        parse(
+            "/metainfo/sha256:" + HEX + "?registry=registry.example.com%3A5000&repo=library%2Fapp");
 
-    assertThat(parsed).isEqualTo(Parsed.valid(new MetainfoRequest(
-        new Digest("sha256", HEX), "registry.example.com:5000", new RepositoryName("library/app"))));
+    assertThat(parsed)
+        .isEqualTo(
+            Parsed.valid(
+                new MetainfoRequest(
+                    new Digest("sha256", HEX),
+                    "registry.example.com:5000",
+                    new RepositoryName("library/app"))));
   }
 
   @Test
@@ -33,25 +39,28 @@ class MetainfoRequestTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "/metainfo/sha256:abc?registry=r&repo=a|digest",
-      "/metainfo/md5:" + "a" + "?registry=r&repo=a|digest",
-      "/metainfo/sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?registry=r&repo=a|digest",
-      "/metainfo/?registry=r&repo=a|digest",
-      "/metainfo/sha256:HEX?repo=a|registry",
-      "/metainfo/sha256:HEX?registry=&repo=a|registry",
-      "/metainfo/sha256:HEX?registry=bad_host&repo=a|registry",
-      "/metainfo/sha256:HEX?registry=host:70000&repo=a|registry",
-      "/metainfo/sha256:HEX?registry=a&registry=b&repo=a|registry",
-      "/metainfo/sha256:HEX?registry=r|repo",
-      "/metainfo/sha256:HEX?registry=r&repo=Library/App|repo",
-      "/metainfo/sha256:HEX?registry=r&repo=a%ZZ|query",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/metainfo/sha256:abc?registry=r&repo=a|digest",
+        "/metainfo/md5:" + "a" + "?registry=r&repo=a|digest",
+        "/metainfo/sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?registry=r&repo=a|digest",
+        "/metainfo/?registry=r&repo=a|digest",
+        "/metainfo/sha256:HEX?repo=a|registry",
+        "/metainfo/sha256:HEX?registry=&repo=a|registry",
+        "/metainfo/sha256:HEX?registry=bad_host&repo=a|registry",
+        "/metainfo/sha256:HEX?registry=host:70000&repo=a|registry",
+        "/metainfo/sha256:HEX?registry=a&registry=b&repo=a|registry",
+        "/metainfo/sha256:HEX?registry=r|repo",
+        "/metainfo/sha256:HEX?registry=r&repo=Library/App|repo",
+        "/metainfo/sha256:HEX?registry=r&repo=a%ZZ|query",
+      })
   void badInputIsRejectedNamingTheParameter(String target, String parameter) {
     Parsed<MetainfoRequest> parsed = parse(target.replace("HEX", HEX));
 
-    assertThat(parsed).isInstanceOfSatisfying(Parsed.Invalid.class,
-        invalid -> assertThat(invalid.parameter()).isEqualTo(parameter));
+    assertThat(parsed)
+        .isInstanceOfSatisfying(
+            Parsed.Invalid.class, invalid -> assertThat(invalid.parameter()).isEqualTo(parameter));
   }
 
   @Test

@@ -29,18 +29,25 @@ class PasskeyGateTest {
 
   @Test
   void pathsOfAnotherShapeAreNotTheEndpoint() {
-    for (String path : new String[] {"//announce", "/a/b/announce", "/" + KEY + "/announcex",
-        "/" + KEY + "announce", "/" + KEY + "/announce/", "/" + KEY}) {
+    for (String path :
+        new String[] {
+          "//announce",
+          "/a/b/announce",
+          "/" + KEY + "/announcex",
+          "/" + KEY + "announce",
+          "/" + KEY + "/announce/",
+          "/" + KEY
+        }) {
       assertThat(closed.check(path, "/announce")).as(path).isEqualTo(Verdict.NOT_THIS_ENDPOINT);
     }
   }
 
   @Test
   void onlyTheRightPasskeyIsStrippedForOpenEndpoints() {
-    assertThat(closed.stripPasskey("/" + KEY + "/metainfo/sha256:ab")).isEqualTo(
-        "/metainfo/sha256:ab");
-    assertThat(closed.stripPasskey("/guess/metainfo/sha256:ab")).isEqualTo(
-        "/guess/metainfo/sha256:ab");
+    assertThat(closed.stripPasskey("/" + KEY + "/metainfo/sha256:ab"))
+        .isEqualTo("/metainfo/sha256:ab");
+    assertThat(closed.stripPasskey("/guess/metainfo/sha256:ab"))
+        .isEqualTo("/guess/metainfo/sha256:ab");
     assertThat(closed.stripPasskey("/metainfo/sha256:ab")).isEqualTo("/metainfo/sha256:ab");
     assertThat(open.stripPasskey("/" + KEY + "/metainfo/x")).isEqualTo("/" + KEY + "/metainfo/x");
   }

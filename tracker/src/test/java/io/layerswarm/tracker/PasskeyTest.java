@@ -27,17 +27,20 @@ class PasskeyTest {
   @Test
   void aBadPasskeyIsReportedByItsKeyWithoutEchoingIt() {
     assertThatThrownBy(() -> Passkey.of("short"))
-        .hasMessage("tracker.passkey must be 16..128 characters of A-Z a-z 0-9 . _ ~ -, got 5"
-            + " characters");
+        .hasMessage(
+            "tracker.passkey must be 16..128 characters of A-Z a-z 0-9 . _ ~ -, got 5"
+                + " characters");
     assertThatThrownBy(() -> Passkey.of("has/slash/0123456789"))
-        .hasMessageStartingWith("tracker.passkey must be").hasMessageNotContaining("slash");
+        .hasMessageStartingWith("tracker.passkey must be")
+        .hasMessageNotContaining("slash");
     assertThatThrownBy(() -> Passkey.of("x".repeat(129))).hasMessageStartingWith("tracker.passkey");
     assertThatThrownBy(() -> Passkey.of(null)).hasMessageStartingWith("tracker.passkey");
   }
 
   @Test
   void passkeysAreEqualByValue() {
-    assertThat(Passkey.of(SECRET)).isEqualTo(Passkey.of(SECRET))
+    assertThat(Passkey.of(SECRET))
+        .isEqualTo(Passkey.of(SECRET))
         .hasSameHashCodeAs(Passkey.of(SECRET))
         .isNotEqualTo(Passkey.of(SECRET + "1"));
   }

@@ -39,13 +39,15 @@ class PeerStoresTest {
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
-    TrackerConfig config = DEFAULTS.withRedis(
-        URI.create("redis://:hunter2@127.0.0.1:" + port + "/0"));
+    TrackerConfig config =
+        DEFAULTS.withRedis(URI.create("redis://:hunter2@127.0.0.1:" + port + "/0"));
 
     assertThatThrownBy(() -> PeerStores.open(config))
         .isInstanceOf(TrackerException.class)
-        .hasMessageStartingWith("open the peer store (tracker.redis): connect to redis://127.0.0.1:"
-            + port + "/0 failed")
+        .hasMessageStartingWith(
+            "open the peer store (tracker.redis): connect to redis://127.0.0.1:"
+                + port
+                + "/0 failed")
         .hasMessageNotContaining("hunter2");
   }
 }

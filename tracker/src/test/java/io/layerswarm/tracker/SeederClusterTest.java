@@ -76,8 +76,13 @@ class SeederClusterTest {
   /** Probes only when the test calls checkNow. */
   private SeederCluster cluster(List<SettableSeeder> seeders, int replicas) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    SeederCluster cluster = SeederCluster.start(uris(seeders), replicas,
-        new HttpHealthProbe(http, Duration.ofSeconds(2)), clock, Duration.ZERO);
+    SeederCluster cluster =
+        SeederCluster.start(
+            uris(seeders),
+            replicas,
+            new HttpHealthProbe(http, Duration.ofSeconds(2)),
+            clock,
+            Duration.ZERO);
     open.add(cluster);
     return cluster;
   }
@@ -87,7 +92,9 @@ class SeederClusterTest {
   }
 
   private static MemberHealth healthOf(SeederCluster cluster, SettableSeeder seeder) {
-    return cluster.members().stream().filter(m -> m.id().equals(seeder.uri())).findFirst()
+    return cluster.members().stream()
+        .filter(m -> m.id().equals(seeder.uri()))
+        .findFirst()
         .orElseThrow();
   }
 
@@ -105,8 +112,7 @@ class SeederClusterTest {
     List<SettableSeeder> rank = ranked(seeders(3), DIGEST);
     HttpMetainfoSource source = cluster(rank, 2).metainfoSource(TIMEOUT);
 
-    assertThat(source.metainfo(DIGEST, "registry.example:5000", REPO))
-        .isEqualTo(body(rank.get(0)));
+    assertThat(source.metainfo(DIGEST, "registry.example:5000", REPO)).isEqualTo(body(rank.get(0)));
     assertThat(rank.get(0).metainfoRequests()).hasSize(1);
     awaitRequests(rank.get(1), 1);
     assertThat(rank.get(1).metainfoRequests().get(0).getRawQuery())
@@ -166,8 +172,7 @@ class SeederClusterTest {
     for (int i = 0; i < 12; i++) {
       Digest digest = Digest.sha256(("blob-" + i).getBytes(StandardCharsets.UTF_8));
       SettableSeeder owner = ranked(seeders, digest).get(0);
-      assertThat(source.metainfo(digest, "r", REPO)).as("digest %s", digest)
-          .isEqualTo(body(owner));
+      assertThat(source.metainfo(digest, "r", REPO)).as("digest %s", digest).isEqualTo(body(owner));
       asked.add(owner.uri());
     }
     assertThat(asked).as("12 digests over 3 seeders land on more than one").hasSizeGreaterThan(1);
@@ -192,8 +197,8 @@ class SeederClusterTest {
     HttpMetainfoSource source = cluster(rank, 2).metainfoSource(TIMEOUT);
 
     assertThatThrownBy(() -> source.metainfo(DIGEST, "r", REPO))
-        .isInstanceOfSatisfying(MetainfoUnavailableException.class,
-            e -> assertThat(e.notFound()).isTrue())
+        .isInstanceOfSatisfying(
+            MetainfoUnavailableException.class, e -> assertThat(e.notFound()).isTrue())
         .hasMessageContaining(rank.get(0).uri() + " answered 404");
     assertThat(rank.get(1).metainfoRequests()).isEmpty();
     assertThat(rank.get(2).metainfoRequests()).isEmpty();
@@ -233,13 +238,15 @@ class SeederClusterTest {
         .containsExactly(rank.get(1).uri(), rank.get(2).uri(), rank.get(0).uri());
 
     rank.get(1).metainfo(500, new byte[0]);
-    assertThat(source.metainfo(DIGEST, "r", REPO)).as("the live non-owner")
+    assertThat(source.metainfo(DIGEST, "r", REPO))
+        .as("the live non-owner")
         .isEqualTo(body(rank.get(2)));
     assertThat(rank.get(0).metainfoRequests()).isEmpty();
 
     rank.get(2).metainfo(503, new byte[0]);
     assertThat(source.metainfo(DIGEST, "r", REPO))
-        .as("the dead owner, when every live member failed").isEqualTo(body(rank.get(0)));
+        .as("the dead owner, when every live member failed")
+        .isEqualTo(body(rank.get(0)));
     assertThat(rank.get(1).metainfoRequests()).hasSize(2);
     assertThat(rank.get(2).metainfoRequests()).hasSize(2);
     assertThat(rank.get(0).metainfoRequests()).hasSize(1);
@@ -289,8 +296,13 @@ class SeederClusterTest {
   void periodicProbesMarkADeadSeederWithoutAnyRequest() throws Exception {
     List<SettableSeeder> rank = ranked(seeders(2), DIGEST);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    SeederCluster cluster = SeederCluster.start(uris(rank), 2,
-        new HttpHealthProbe(http, Duration.ofSeconds(2)), clock, Duration.ofMillis(50));
+    SeederCluster cluster =
+        SeederCluster.start(
+            uris(rank),
+            2,
+            new HttpHealthProbe(http, Duration.ofSeconds(2)),
+            clock,
+            Duration.ofMillis(50));
     open.add(cluster);
     rank.get(0).stop();
 
@@ -306,8 +318,9 @@ class SeederClusterTest {
   void theListConstructorUsesTheRingOrderToo() throws Exception {
     List<SettableSeeder> rank = ranked(seeders(3), DIGEST);
     // Configured in reverse rank order; the owner is still asked first.
-    HttpMetainfoSource source = new HttpMetainfoSource(
-        List.of(rank.get(2).uri(), rank.get(1).uri(), rank.get(0).uri()), TIMEOUT);
+    HttpMetainfoSource source =
+        new HttpMetainfoSource(
+            List.of(rank.get(2).uri(), rank.get(1).uri(), rank.get(0).uri()), TIMEOUT);
 
     assertThat(source.metainfo(DIGEST, "r", REPO)).isEqualTo(body(rank.get(0)));
     awaitRequests(rank.get(1), 1); // the second owner (R = 2), warmed
@@ -320,11 +333,16 @@ class SeederClusterTest {
     URI a = URI.create("http://127.0.0.1:1");
     assertThatThrownBy(() -> SeederCluster.start(List.of(), 2, probe, clock, Duration.ZERO))
         .hasMessageContaining("tracker.seeders");
-    assertThatThrownBy(() -> SeederCluster.start(List.of(a, URI.create("http://127.0.0.1:1/")), 2,
-        probe, clock, Duration.ZERO)).hasMessageContaining("twice");
+    assertThatThrownBy(
+            () ->
+                SeederCluster.start(
+                    List.of(a, URI.create("http://127.0.0.1:1/")), 2, probe, clock, Duration.ZERO))
+        .hasMessageContaining("twice");
     assertThatThrownBy(() -> SeederCluster.start(List.of(a), 0, probe, clock, Duration.ZERO))
         .hasMessageContaining("tracker.ring-replicas");
-    assertThatThrownBy(() -> SeederCluster.start(List.of(URI.create("ftp://x")), 1, probe, clock,
-        Duration.ZERO)).hasMessageContaining("tracker.seeders");
+    assertThatThrownBy(
+            () ->
+                SeederCluster.start(List.of(URI.create("ftp://x")), 1, probe, clock, Duration.ZERO))
+        .hasMessageContaining("tracker.seeders");
   }
 }

@@ -14,10 +14,13 @@ class StoreExecutorTest {
   void aCallsResultOrExceptionCompletesItsFuture() throws Exception {
     try (StoreExecutor executor = new StoreExecutor(1, 1)) {
       assertThat(executor.submit(() -> 42).get(10, TimeUnit.SECONDS)).isEqualTo(42);
-      CompletableFuture<Object> failed = executor.submit(() -> {
-        throw new java.io.IOException("store down");
-      });
-      assertThat(failed).failsWithin(10, TimeUnit.SECONDS)
+      CompletableFuture<Object> failed =
+          executor.submit(
+              () -> {
+                throw new java.io.IOException("store down");
+              });
+      assertThat(failed)
+          .failsWithin(10, TimeUnit.SECONDS)
           .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(java.io.IOException.class);
     }
@@ -28,17 +31,20 @@ class StoreExecutorTest {
     CountDownLatch gate = new CountDownLatch(1);
     CountDownLatch running = new CountDownLatch(1);
     try (StoreExecutor executor = new StoreExecutor(1, 1)) {
-      CompletableFuture<Boolean> busy = executor.submit(() -> {
-        running.countDown();
-        return gate.await(10, TimeUnit.SECONDS);
-      });
+      CompletableFuture<Boolean> busy =
+          executor.submit(
+              () -> {
+                running.countDown();
+                return gate.await(10, TimeUnit.SECONDS);
+              });
       assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
       CompletableFuture<Integer> queued = executor.submit(() -> 1);
 
       CompletableFuture<Integer> rejected = executor.submit(() -> 2);
 
       assertThat(rejected).isCompletedExceptionally();
-      assertThat(rejected).failsWithin(0, TimeUnit.SECONDS)
+      assertThat(rejected)
+          .failsWithin(0, TimeUnit.SECONDS)
           .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(RejectedExecutionException.class);
       gate.countDown();

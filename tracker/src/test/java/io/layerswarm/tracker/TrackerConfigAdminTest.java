@@ -18,16 +18,28 @@ class TrackerConfigAdminTest {
   void noAdminApiByDefaultAndFromTheOlderConstructors() {
     assertThat(TrackerConfig.defaults(LISTEN).adminListen()).isEmpty();
     assertThat(TrackerConfig.defaults(LISTEN).adminToken()).isEmpty();
-    TrackerConfig nine = new TrackerConfig(LISTEN, Duration.ofSeconds(30), Duration.ofSeconds(5),
-        Duration.ofSeconds(90), 50, 200, List.of(), Optional.empty(), Optional.empty());
+    TrackerConfig nine =
+        new TrackerConfig(
+            LISTEN,
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(90),
+            50,
+            200,
+            List.of(),
+            Optional.empty(),
+            Optional.empty());
     assertThat(nine.adminListen()).isEmpty();
     assertThat(nine).isEqualTo(TrackerConfig.defaults(LISTEN));
   }
 
   @Test
   void withAdminSetsBothAndTheOtherWithersKeepThem() {
-    TrackerConfig config = TrackerConfig.defaults(LISTEN).withAdmin(ADMIN, Optional.of("t0k"))
-        .withAnnounceInterval(Duration.ofSeconds(10)).withSeeders(List.of());
+    TrackerConfig config =
+        TrackerConfig.defaults(LISTEN)
+            .withAdmin(ADMIN, Optional.of("t0k"))
+            .withAnnounceInterval(Duration.ofSeconds(10))
+            .withSeeders(List.of());
 
     assertThat(config.adminListen()).contains(ADMIN);
     assertThat(config.adminToken()).contains("t0k");
@@ -50,9 +62,22 @@ class TrackerConfigAdminTest {
   void aTokenWithSpacesOrWithoutAnAdminApiIsRefusedNamingTheKey() {
     assertThatThrownBy(() -> TrackerConfig.defaults(LISTEN).withAdmin(ADMIN, Optional.of("a b")))
         .hasMessageContaining("tracker.admin-token");
-    assertThatThrownBy(() -> new TrackerConfig(LISTEN, Duration.ofSeconds(30),
-        Duration.ofSeconds(5), Duration.ofSeconds(90), 50, 200, List.of(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.of("t0k"), Optional.empty()))
-        .hasMessageContaining("tracker.admin-token").hasMessageContaining("tracker.admin-listen");
+    assertThatThrownBy(
+            () ->
+                new TrackerConfig(
+                    LISTEN,
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(90),
+                    50,
+                    200,
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of("t0k"),
+                    Optional.empty()))
+        .hasMessageContaining("tracker.admin-token")
+        .hasMessageContaining("tracker.admin-listen");
   }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class TrackerConfigTest {
   private static final InetSocketAddress LISTEN = new InetSocketAddress("127.0.0.1", 0);
 
-  private static TrackerConfig config(Duration interval, Duration min, Duration ttl, int numwant,
-      int max, List<URI> seeders) {
+  private static TrackerConfig config(
+      Duration interval, Duration min, Duration ttl, int numwant, int max, List<URI> seeders) {
     return new TrackerConfig(LISTEN, interval, min, ttl, numwant, max, seeders);
   }
 
@@ -32,7 +32,8 @@ class TrackerConfigTest {
 
   @Test
   void changingTheIntervalMovesThePeerTtlAlong() {
-    TrackerConfig config = TrackerConfig.defaults(LISTEN).withAnnounceInterval(Duration.ofSeconds(2));
+    TrackerConfig config =
+        TrackerConfig.defaults(LISTEN).withAnnounceInterval(Duration.ofSeconds(2));
 
     assertThat(config.peerTtl()).isEqualTo(Duration.ofSeconds(6));
     assertThat(config.minAnnounceInterval()).isEqualTo(Duration.ofSeconds(2));
@@ -80,8 +81,15 @@ class TrackerConfigTest {
 
     assertThat(config.redis()).isEmpty();
     assertThat(config.passkey()).isEmpty();
-    assertThat(config(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(90), 50,
-        200, List.of())).isEqualTo(config);
+    assertThat(
+            config(
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(90),
+                50,
+                200,
+                List.of()))
+        .isEqualTo(config);
   }
 
   @Test
@@ -89,9 +97,12 @@ class TrackerConfigTest {
     URI redis = URI.create("redis://10.0.0.5:6379/0");
     Passkey passkey = Passkey.of("0123456789abcdef");
 
-    TrackerConfig config = TrackerConfig.defaults(LISTEN).withRedis(redis).withPasskey(passkey)
-        .withSeeders(List.of(URI.create("http://seeder:6970")))
-        .withAnnounceInterval(Duration.ofSeconds(10));
+    TrackerConfig config =
+        TrackerConfig.defaults(LISTEN)
+            .withRedis(redis)
+            .withPasskey(passkey)
+            .withSeeders(List.of(URI.create("http://seeder:6970")))
+            .withAnnounceInterval(Duration.ofSeconds(10));
 
     assertThat(config.redis()).contains(redis);
     assertThat(config.passkey()).contains(passkey);
@@ -101,26 +112,41 @@ class TrackerConfigTest {
   void aBadRedisUriIsReportedByItsKeyWithoutItsPassword() {
     TrackerConfig base = TrackerConfig.defaults(LISTEN);
     assertThatThrownBy(() -> base.withRedis(URI.create("http://127.0.0.1:6379")))
-        .hasMessage("tracker.redis must be redis://host[:port][/database] (or rediss://), got"
-            + " http://127.0.0.1:6379");
+        .hasMessage(
+            "tracker.redis must be redis://host[:port][/database] (or rediss://), got"
+                + " http://127.0.0.1:6379");
     assertThatThrownBy(() -> base.withRedis(URI.create("redis://:hunter2@127.0.0.1:6379/db")))
-        .hasMessage("tracker.redis path must be a database number like /0, got"
-            + " redis://***@127.0.0.1:6379/db");
+        .hasMessage(
+            "tracker.redis path must be a database number like /0, got"
+                + " redis://***@127.0.0.1:6379/db");
     assertThatThrownBy(() -> base.withRedis(URI.create("localhost:6379")))
         .hasMessageStartingWith("tracker.redis must be");
-    assertThatThrownBy(() -> new TrackerConfig(LISTEN, Duration.ofSeconds(30),
-        Duration.ofSeconds(5), Duration.ofSeconds(90), 50, 200, List.of(), null, Optional.empty()))
+    assertThatThrownBy(
+            () ->
+                new TrackerConfig(
+                    LISTEN,
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(90),
+                    50,
+                    200,
+                    List.of(),
+                    null,
+                    Optional.empty()))
         .hasMessageStartingWith("tracker.redis and tracker.passkey must not be null");
     assertThat(base.withRedis(URI.create("rediss://cache.internal")).redis()).isPresent();
   }
 
   @Test
   void toStringHidesSecrets() {
-    TrackerConfig config = TrackerConfig.defaults(LISTEN)
-        .withRedis(URI.create("redis://:hunter2@10.0.0.5:6379/0"))
-        .withPasskey(Passkey.of("0123456789abcdef-secret"));
+    TrackerConfig config =
+        TrackerConfig.defaults(LISTEN)
+            .withRedis(URI.create("redis://:hunter2@10.0.0.5:6379/0"))
+            .withPasskey(Passkey.of("0123456789abcdef-secret"));
 
-    assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("secret")
+    assertThat(config.toString())
+        .doesNotContain("hunter2")
+        .doesNotContain("secret")
         .contains("redis://***@10.0.0.5:6379/0");
   }
 }

@@ -34,13 +34,18 @@ class TrackerPasskeyTest {
 
   @BeforeEach
   void start() throws TrackerException {
-    server = TrackerServer.start(TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
-        .withPasskey(Passkey.of(KEY)), store, (digest, registry, repo) -> {
-          if (digest.equals(KNOWN)) {
-            return TORRENT;
-          }
-          throw MetainfoUnavailableException.notFound("no blob " + digest);
-        }, clock);
+    server =
+        TrackerServer.start(
+            TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
+                .withPasskey(Passkey.of(KEY)),
+            store,
+            (digest, registry, repo) -> {
+              if (digest.equals(KNOWN)) {
+                return TORRENT;
+              }
+              throw MetainfoUnavailableException.notFound("no blob " + digest);
+            },
+            clock);
     base = TrackerHttp.base(server.address());
   }
 
@@ -53,7 +58,8 @@ class TrackerPasskeyTest {
   void anAnnounceWithThePasskeyIsServed() throws Exception {
     http.bencoded(base, announcePath("/" + KEY, HASH, "alice", 7001, 0, ""));
 
-    Map<String, Object> bob = http.bencoded(base, announcePath("/" + KEY, HASH, "bob", 7002, 9, ""));
+    Map<String, Object> bob =
+        http.bencoded(base, announcePath("/" + KEY, HASH, "bob", 7002, 9, ""));
 
     assertThat(compactPeers(bob)).containsExactly("127.0.0.1:7001");
   }
@@ -69,8 +75,9 @@ class TrackerPasskeyTest {
 
   @Test
   void aWrongPasskeyIsRefusedAndStoresNothing() throws Exception {
-    Map<String, Object> reply = http.bencoded(base,
-        announcePath("/cluster-passkey-0123456788", HASH, "alice", 7001, 0, ""));
+    Map<String, Object> reply =
+        http.bencoded(
+            base, announcePath("/cluster-passkey-0123456788", HASH, "alice", 7001, 0, ""));
 
     assertThat(failureReason(reply)).isEqualTo("invalid passkey");
     assertThat(store.stats(clock.instant())).isEqualTo(new StoreStats(0, 0));
@@ -86,8 +93,10 @@ class TrackerPasskeyTest {
     Map<String, Object> keyed = http.bencoded(base, "/" + KEY + query);
 
     assertThat(failureReason(plain)).isEqualTo("this tracker requires a passkey");
-    assertThat((Map<String, Object>) ((Map<String, Object>) keyed.get("files"))
-        .get("passkey-protected-01")).containsEntry("complete", 1L);
+    assertThat(
+            (Map<String, Object>)
+                ((Map<String, Object>) keyed.get("files")).get("passkey-protected-01"))
+        .containsEntry("complete", 1L);
   }
 
   @Test
@@ -110,7 +119,8 @@ class TrackerPasskeyTest {
 
   @Test
   void theAnnounceUriCarriesThePasskey() {
-    assertThat(server.announceUri()).isEqualTo(URI.create(
-        "http://127.0.0.1:" + server.address().getPort() + "/" + KEY + "/announce"));
+    assertThat(server.announceUri())
+        .isEqualTo(
+            URI.create("http://127.0.0.1:" + server.address().getPort() + "/" + KEY + "/announce"));
   }
 }

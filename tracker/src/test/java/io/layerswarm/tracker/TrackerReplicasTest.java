@@ -30,9 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tracker replicas: in-process {@link TrackerServer}s whose peer stores share one real
- * redis-server (a child process), opened the way the launcher does, with
- * {@link PeerStores#open}.
+ * Tracker replicas: in-process {@link TrackerServer}s whose peer stores share one real redis-server
+ * (a child process), opened the way the launcher does, with {@link PeerStores#open}.
  */
 class TrackerReplicasTest {
   private static final byte[] HASH = "replicated-swarm-001".getBytes(StandardCharsets.US_ASCII);
@@ -84,19 +83,24 @@ class TrackerReplicasTest {
 
   /** Starts a replica on 127.0.0.1:0 whose store is in {@code redisUri}; returns its base URI. */
   private URI replica(URI redisUri) throws TrackerException {
-    TrackerConfig config = TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
-        .withRedis(redisUri);
+    TrackerConfig config =
+        TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0)).withRedis(redisUri);
     PeerStore store = PeerStores.open(config);
     opened.add(store);
-    TrackerServer server = TrackerServer.start(config, store, (digest, registry, repo) -> {
-      throw MetainfoUnavailableException.notFound("no blob " + digest);
-    }, clock);
+    TrackerServer server =
+        TrackerServer.start(
+            config,
+            store,
+            (digest, registry, repo) -> {
+              throw MetainfoUnavailableException.notFound("no blob " + digest);
+            },
+            clock);
     opened.add(server);
     return TrackerHttp.base(server.address());
   }
 
-  private Map<String, Object> announce(URI replica, String peer, int port, long left,
-      String extra) throws Exception {
+  private Map<String, Object> announce(URI replica, String peer, int port, long left, String extra)
+      throws Exception {
     return http.bencoded(replica, announcePath("", HASH, peer, port, left, extra));
   }
 
@@ -119,10 +123,12 @@ class TrackerReplicasTest {
     announce(b, "bob", 7002, 5, "&event=started");
 
     for (URI replica : List.of(a, b)) {
-      Map<String, Object> files = (Map<String, Object>) http.bencoded(replica,
-          "/scrape?info_hash=" + percentEncode(HASH)).get("files");
+      Map<String, Object> files =
+          (Map<String, Object>)
+              http.bencoded(replica, "/scrape?info_hash=" + percentEncode(HASH)).get("files");
       assertThat((Map<String, Object>) files.get("replicated-swarm-001"))
-          .containsEntry("complete", 1L).containsEntry("incomplete", 1L)
+          .containsEntry("complete", 1L)
+          .containsEntry("incomplete", 1L)
           .containsEntry("downloaded", 1L);
     }
   }
@@ -157,7 +163,9 @@ class TrackerReplicasTest {
 
     for (URI replica : List.of(a, b)) {
       String metrics = text(http.get(replica, "/metrics"));
-      assertThat(metrics).contains("tracker_peers 2.0").contains("tracker_swarms 1.0")
+      assertThat(metrics)
+          .contains("tracker_peers 2.0")
+          .contains("tracker_swarms 1.0")
           .contains("tracker_peer_store_up 1.0")
           .contains("tracker_announces_total{result=\"ok\"} 1.0");
     }
@@ -178,16 +186,19 @@ class TrackerReplicasTest {
     for (URI replica : List.of(c, d)) {
       Map<String, Object> reply = announce(replica, "bob", 7002, 1000, "");
       assertThat(reply).containsOnlyKeys("failure reason");
-      assertThat(failureReason(reply)).isEqualTo(AnnounceEndpoint.STORE_UNAVAILABLE)
+      assertThat(failureReason(reply))
+          .isEqualTo(AnnounceEndpoint.STORE_UNAVAILABLE)
           .isEqualTo("peer store unavailable, retry");
       assertThat(failureReason(http.bencoded(replica, "/scrape?info_hash=" + percentEncode(HASH))))
           .isEqualTo("peer store unavailable, retry");
       HttpResponse<byte[]> health = http.get(replica, "/healthz");
       assertThat(health.statusCode()).isEqualTo(503);
-      assertThat(text(health)).startsWith("peer store unavailable: ping in redis://127.0.0.1:"
-          + own.port() + "/0 failed");
+      assertThat(text(health))
+          .startsWith(
+              "peer store unavailable: ping in redis://127.0.0.1:" + own.port() + "/0 failed");
       String metrics = text(http.get(replica, "/metrics"));
-      assertThat(metrics).contains("tracker_peer_store_up 0.0")
+      assertThat(metrics)
+          .contains("tracker_peer_store_up 0.0")
           .contains("tracker_peers NaN")
           .contains("tracker_announces_total{result=\"unavailable\"} 1.0");
     }
@@ -199,8 +210,7 @@ class TrackerReplicasTest {
     }
     // Redis came back empty (nothing persisted): peers return with their next announce.
     announce(c, "alice", 7001, 0, "");
-    assertThat(compactPeers(announce(d, "bob", 7002, 1000, ""))).containsExactly(
-        "127.0.0.1:7001");
+    assertThat(compactPeers(announce(d, "bob", 7002, 1000, ""))).containsExactly("127.0.0.1:7001");
   }
 
   /** Lettuce reconnects in the background (backoff capped at 1 s); bounded wait for it. */

@@ -52,14 +52,14 @@ class TrackerServerStoreTest {
 
     private void failIfDown(String action) throws PeerStoreUnavailableException {
       if (down) {
-        throw new PeerStoreUnavailableException(action + " in test-store failed: it is down",
-            null);
+        throw new PeerStoreUnavailableException(action + " in test-store failed: it is down", null);
       }
     }
 
     @Override
-    public void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now,
-        Instant expiresAt) throws PeerStoreUnavailableException {
+    public void announce(
+        InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
+        throws PeerStoreUnavailableException {
       failIfDown("announce");
       if (holdAnnounces) {
         waiting.countDown();
@@ -80,8 +80,7 @@ class TrackerServerStoreTest {
     }
 
     @Override
-    public SwarmCounts counts(InfoHash infoHash, Instant now)
-        throws PeerStoreUnavailableException {
+    public SwarmCounts counts(InfoHash infoHash, Instant now) throws PeerStoreUnavailableException {
       failIfDown("counts");
       return delegate.counts(infoHash, now);
     }
@@ -107,13 +106,17 @@ class TrackerServerStoreTest {
   private final ScriptedStore store = new ScriptedStore();
 
   private void start() throws TrackerException {
-    server = TrackerServer.start(TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0)),
-        store, (digest, registry, repo) -> {
-          if (digest.equals(KNOWN)) {
-            return TORRENT;
-          }
-          throw MetainfoUnavailableException.notFound("no blob " + digest);
-        }, clock);
+    server =
+        TrackerServer.start(
+            TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0)),
+            store,
+            (digest, registry, repo) -> {
+              if (digest.equals(KNOWN)) {
+                return TORRENT;
+              }
+              throw MetainfoUnavailableException.notFound("no blob " + digest);
+            },
+            clock);
     base = TrackerHttp.base(server.address());
   }
 
@@ -148,8 +151,8 @@ class TrackerServerStoreTest {
     store.gate.countDown();
     assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     @SuppressWarnings("unchecked")
-    Map<String, Object> bob = (Map<String, Object>) Bencode.decode(
-        second.get(10, TimeUnit.SECONDS).body());
+    Map<String, Object> bob =
+        (Map<String, Object>) Bencode.decode(second.get(10, TimeUnit.SECONDS).body());
     assertThat(bob).containsKey("peers");
   }
 

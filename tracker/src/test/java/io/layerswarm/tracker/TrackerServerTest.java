@@ -33,24 +33,43 @@ import org.junit.jupiter.api.Test;
 
 class TrackerServerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
   /** Bytes that are invalid UTF-8 and need escaping: the decoding must be byte by byte. */
   private static final byte[] HASH = {
-      (byte) 0xff, 0x00, (byte) 0x80, '%', '&', '+', '=', ' ', 'a', 'b',
-      (byte) 0xc3, 0x28, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08};
+    (byte) 0xff,
+    0x00,
+    (byte) 0x80,
+    '%',
+    '&',
+    '+',
+    '=',
+    ' ',
+    'a',
+    'b',
+    (byte) 0xc3,
+    0x28,
+    0x01,
+    0x02,
+    0x03,
+    0x04,
+    0x05,
+    0x06,
+    0x07,
+    0x08
+  };
+
   private static final Digest KNOWN = new Digest("sha256", "1".repeat(64));
   private static final Digest MISSING = new Digest("sha256", "2".repeat(64));
   private static final Digest BROKEN = new Digest("sha256", "3".repeat(64));
   private static final Digest SLOW = new Digest("sha256", "4".repeat(64));
-  private static final byte[] TORRENT = "d8:announce3:url4:infod4:name1:xee".getBytes(
-      StandardCharsets.US_ASCII);
+  private static final byte[] TORRENT =
+      "d8:announce3:url4:infod4:name1:xee".getBytes(StandardCharsets.US_ASCII);
 
   private final FakeClock clock = new FakeClock();
   private final InMemoryPeerStore store = new InMemoryPeerStore(new Random(5));
   private final FakeSource source = new FakeSource();
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(TIMEOUT)
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
   private TrackerServer server;
 
   /** Metainfo by digest: KNOWN exists, MISSING is not found, BROKEN fails, SLOW waits. */
@@ -90,8 +109,9 @@ class TrackerServerTest {
 
   @BeforeEach
   void start() throws TrackerException {
-    server = TrackerServer.start(
-        TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), store, source, clock);
+    server =
+        TrackerServer.start(
+            TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), store, source, clock);
   }
 
   @AfterEach
@@ -105,20 +125,28 @@ class TrackerServerTest {
   }
 
   private HttpResponse<byte[]> get(String pathAndQuery) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT).build(),
+    return http.send(
+        HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private CompletableFuture<HttpResponse<byte[]>> getAsync(String pathAndQuery) {
-    return http.sendAsync(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT).build(),
+    return http.sendAsync(
+        HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  private static String announceQuery(byte[] infoHash, String peer, int port, long left,
-      String extra) {
-    return "/announce?info_hash=" + percentEncode(infoHash)
-        + "&peer_id=" + percentEncode(Peers.id(peer).bytes())
-        + "&port=" + port + "&uploaded=0&downloaded=0&left=" + left + extra;
+  private static String announceQuery(
+      byte[] infoHash, String peer, int port, long left, String extra) {
+    return "/announce?info_hash="
+        + percentEncode(infoHash)
+        + "&peer_id="
+        + percentEncode(Peers.id(peer).bytes())
+        + "&port="
+        + port
+        + "&uploaded=0&downloaded=0&left="
+        + left
+        + extra;
   }
 
   @SuppressWarnings("unchecked")
@@ -135,8 +163,16 @@ class TrackerServerTest {
     List<String> out = new ArrayList<>();
     ByteBuffer buf = ByteBuffer.wrap(peers);
     while (buf.hasRemaining()) {
-      out.add((buf.get() & 0xff) + "." + (buf.get() & 0xff) + "." + (buf.get() & 0xff) + "."
-          + (buf.get() & 0xff) + ":" + (buf.getShort() & 0xffff));
+      out.add(
+          (buf.get() & 0xff)
+              + "."
+              + (buf.get() & 0xff)
+              + "."
+              + (buf.get() & 0xff)
+              + "."
+              + (buf.get() & 0xff)
+              + ":"
+              + (buf.getShort() & 0xffff));
     }
     return out;
   }
@@ -155,8 +191,11 @@ class TrackerServerTest {
 
     assertThat(compactPeers((byte[]) second.get("peers"))).containsExactly("127.0.0.1:7001");
     assertThat(compactPeers((byte[]) firstAgain.get("peers"))).containsExactly("127.0.0.1:7002");
-    assertThat(second).containsEntry("interval", 30L).containsEntry("min interval", 5L)
-        .containsEntry("complete", 1L).containsEntry("incomplete", 1L);
+    assertThat(second)
+        .containsEntry("interval", 30L)
+        .containsEntry("min interval", 5L)
+        .containsEntry("complete", 1L)
+        .containsEntry("incomplete", 1L);
   }
 
   @Test
@@ -206,8 +245,8 @@ class TrackerServerTest {
 
   @Test
   void aMissingPortIsNamedInTheFailureReason() throws Exception {
-    HttpResponse<byte[]> response = get(announceQuery(HASH, "alice", 7001, 0, "")
-        .replace("&port=7001", ""));
+    HttpResponse<byte[]> response =
+        get(announceQuery(HASH, "alice", 7001, 0, "").replace("&port=7001", ""));
 
     @SuppressWarnings("unchecked")
     Map<String, Object> body = (Map<String, Object>) Bencode.decode(response.body());
@@ -222,11 +261,14 @@ class TrackerServerTest {
     Map<String, Object> bob = announce("bob", 7002, 10, "&compact=0");
 
     List<Map<String, Object>> peers = (List<Map<String, Object>>) bob.get("peers");
-    assertThat(peers).singleElement().satisfies(peer -> {
-      assertThat(text(peer.get("ip"))).isEqualTo("127.0.0.1");
-      assertThat(peer).containsEntry("port", 7001L);
-      assertThat((byte[]) peer.get("peer id")).isEqualTo(Peers.id("alice").bytes());
-    });
+    assertThat(peers)
+        .singleElement()
+        .satisfies(
+            peer -> {
+              assertThat(text(peer.get("ip"))).isEqualTo("127.0.0.1");
+              assertThat(peer).containsEntry("port", 7001L);
+              assertThat((byte[]) peer.get("peer id")).isEqualTo(Peers.id("alice").bytes());
+            });
   }
 
   @Test
@@ -242,7 +284,8 @@ class TrackerServerTest {
     Map<String, Object> files =
         (Map<String, Object>) ((Map<String, Object>) Bencode.decode(response.body())).get("files");
     assertThat((Map<String, Object>) files.get("scrape-me-0123456789"))
-        .containsEntry("complete", 1L).containsEntry("incomplete", 1L)
+        .containsEntry("complete", 1L)
+        .containsEntry("incomplete", 1L)
         .containsEntry("downloaded", 1L);
   }
 
@@ -352,9 +395,13 @@ class TrackerServerTest {
   @Test
   void anUnknownPathIs404AndAnotherMethodIs405() throws Exception {
     assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
-    HttpResponse<byte[]> post = http.send(HttpRequest.newBuilder(uri("/announce"))
-            .timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> post =
+        http.send(
+            HttpRequest.newBuilder(uri("/announce"))
+                .timeout(TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(post.headers().firstValue("allow")).contains("GET");
   }

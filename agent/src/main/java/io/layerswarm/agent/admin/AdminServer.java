@@ -40,10 +40,13 @@ public final class AdminServer implements AutoCloseable {
 
   /** sun_path is 108 bytes including the terminating NUL (unix(7)). */
   static final int MAX_PATH_BYTES = 107;
+
   private static final Set<PosixFilePermission> SOCKET_MODE =
       PosixFilePermissions.fromString("rw-rw----");
+
   /** Admin calls list the blob store; two threads keep a burst of them off everything else. */
   private static final int THREADS = 2;
+
   private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
   private static final String KEY = "agent.admin-socket";
 
@@ -54,7 +57,11 @@ public final class AdminServer implements AutoCloseable {
   private final ExecutorService executor;
   private boolean closed;
 
-  private AdminServer(Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers,
+  private AdminServer(
+      Path socket,
+      Server server,
+      EventLoopGroup boss,
+      EventLoopGroup workers,
       ExecutorService executor) {
     this.socket = socket;
     this.server = server;
@@ -73,39 +80,63 @@ public final class AdminServer implements AutoCloseable {
   public static AdminServer start(Path socket, AgentView agent) throws IOException {
     int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
     if (length > MAX_PATH_BYTES) {
-      throw new IOException(KEY + ": " + socket + " is " + length + " bytes; Unix socket paths"
-          + " allow at most " + MAX_PATH_BYTES + ". Choose a shorter path");
+      throw new IOException(
+          KEY
+              + ": "
+              + socket
+              + " is "
+              + length
+              + " bytes; Unix socket paths"
+              + " allow at most "
+              + MAX_PATH_BYTES
+              + ". Choose a shorter path");
     }
     if (!Epoll.isAvailable()) {
-      throw new IOException(KEY + ": serving " + socket + " needs Linux epoll: "
-          + Epoll.unavailabilityCause());
+      throw new IOException(
+          KEY + ": serving " + socket + " needs Linux epoll: " + Epoll.unavailabilityCause());
     }
     Path parent = socket.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new IOException(KEY + ": cannot create the directory " + parent + " for " + socket
-          + ": " + e + ". Set " + KEY + " (--admin-socket) to another path, or to \"\" to disable"
-          + " the admin API", e);
+      throw new IOException(
+          KEY
+              + ": cannot create the directory "
+              + parent
+              + " for "
+              + socket
+              + ": "
+              + e
+              + ". Set "
+              + KEY
+              + " (--admin-socket) to another path, or to \"\" to disable"
+              + " the admin API",
+          e);
     }
     removeStale(socket);
 
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
-        new DefaultThreadFactory("agent-admin-accept", true), EpollIoHandler.newFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1,
-        new DefaultThreadFactory("agent-admin-io", true), EpollIoHandler.newFactory());
-    ExecutorService executor = Executors.newFixedThreadPool(THREADS,
-        new ThreadFactoryBuilder().setNameFormat("agent-admin-%d").setDaemon(true).build());
-    Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-        .channelType(EpollServerDomainSocketChannel.class)
-        // gRPC sets SO_KEEPALIVE on every connection; Unix sockets have no such option and Netty
-        // warns about it per connection. A null value removes the option.
-        .withChildOption(ChannelOption.SO_KEEPALIVE, null)
-        .bossEventLoopGroup(boss)
-        .workerEventLoopGroup(workers)
-        .executor(executor)
-        .addService(new AgentAdminService(agent))
-        .build();
+    EventLoopGroup boss =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("agent-admin-accept", true), EpollIoHandler.newFactory());
+    EventLoopGroup workers =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("agent-admin-io", true), EpollIoHandler.newFactory());
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            THREADS,
+            new ThreadFactoryBuilder().setNameFormat("agent-admin-%d").setDaemon(true).build());
+    Server server =
+        NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+            .channelType(EpollServerDomainSocketChannel.class)
+            // gRPC sets SO_KEEPALIVE on every connection; Unix sockets have no such option and
+            // Netty
+            // warns about it per connection. A null value removes the option.
+            .withChildOption(ChannelOption.SO_KEEPALIVE, null)
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(workers)
+            .executor(executor)
+            .addService(new AgentAdminService(agent))
+            .build();
     AdminServer admin = new AdminServer(socket, server, boss, workers, executor);
     try {
       server.start();
@@ -146,7 +177,8 @@ public final class AdminServer implements AutoCloseable {
     executor.shutdownNow();
     boss.shutdownGracefully(0, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
-    workers.shutdownGracefully(0, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+    workers
+        .shutdownGracefully(0, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
     // Netty leaves the socket file behind; a later start would only find it stale.
     try {
@@ -163,8 +195,8 @@ public final class AdminServer implements AutoCloseable {
   private static void removeStale(Path socket) throws IOException {
     BasicFileAttributes attributes;
     try {
-      attributes = Files.readAttributes(socket, BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS);
+      attributes =
+          Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (java.nio.file.NoSuchFileException e) {
       return;
     }
@@ -181,7 +213,11 @@ public final class AdminServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IOException(KEY + ": cannot check whether " + socket + " is in use: " + e, e);
     }
-    throw new IOException(KEY + ": " + socket + " is in use by a running process (another"
-        + " agent?); stop it or choose another path");
+    throw new IOException(
+        KEY
+            + ": "
+            + socket
+            + " is in use by a running process (another"
+            + " agent?); stop it or choose another path");
   }
 }

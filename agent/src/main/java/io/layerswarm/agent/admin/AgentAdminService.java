@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
   private static final Logger log = LoggerFactory.getLogger(AgentAdminService.class);
+
   /** How long Peers waits for the torrent's event loop to list its connections. */
   static final Duration PEERS_TIMEOUT = Duration.ofSeconds(2);
+
   private static final String HEX = "0123456789ABCDEF";
   private static final Comparator<TorrentInfo> BY_DIGEST =
       Comparator.comparing(TorrentInfo::getDigest).thenComparing(TorrentInfo::getInfoHash);
@@ -65,13 +67,16 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
   public void status(StatusRequest request, StreamObserver<AgentStatus> response) {
     AgentStatus status;
     try {
-      status = status(agent.snapshot(), agent.torrents()).toBuilder()
-          .setDraining(agent.drain().map(Drain::draining).orElse(false))
-          .build();
+      status =
+          status(agent.snapshot(), agent.torrents()).toBuilder()
+              .setDraining(agent.drain().map(Drain::draining).orElse(false))
+              .build();
     } catch (UncheckedIOException e) {
       log.warn("admin status: {}", e.toString());
-      response.onError(Status.INTERNAL
-          .withDescription(e.getMessage() + ": " + e.getCause().getMessage()).asRuntimeException());
+      response.onError(
+          Status.INTERNAL
+              .withDescription(e.getMessage() + ": " + e.getCause().getMessage())
+              .asRuntimeException());
       return;
     } catch (RuntimeException e) {
       log.error("admin status failed", e);
@@ -107,18 +112,27 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
     try {
       Optional<Torrent> torrent = torrentOf(digest.get(), agent.torrents());
       if (torrent.isEmpty()) {
-        response.onError(Status.NOT_FOUND.withDescription("the agent holds no torrent for "
-            + digest.get()).asRuntimeException());
+        response.onError(
+            Status.NOT_FOUND
+                .withDescription("the agent holds no torrent for " + digest.get())
+                .asRuntimeException());
         return;
       }
-      List<PeerSnapshot> snapshots = torrent.get().peers()
-          .get(PEERS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      List<PeerSnapshot> snapshots =
+          torrent.get().peers().get(PEERS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       peers = peers(digest.get(), torrent.get(), snapshots);
     } catch (TimeoutException e) {
       // Not UNAVAILABLE: the agent answers, one of its event loops is stuck.
-      response.onError(Status.INTERNAL.withDescription("the swarm engine did not list the"
-          + " peers of " + digest.get() + " within " + PEERS_TIMEOUT.toSeconds() + " s")
-          .asRuntimeException());
+      response.onError(
+          Status.INTERNAL
+              .withDescription(
+                  "the swarm engine did not list the"
+                      + " peers of "
+                      + digest.get()
+                      + " within "
+                      + PEERS_TIMEOUT.toSeconds()
+                      + " s")
+              .asRuntimeException());
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -126,8 +140,8 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
       return;
     } catch (ExecutionException | RuntimeException e) {
       log.atError().addKeyValue("digest", digest.get()).setCause(e).log("admin peers failed");
-      response.onError(Status.INTERNAL.withDescription("listing peers failed: " + e)
-          .asRuntimeException());
+      response.onError(
+          Status.INTERNAL.withDescription("listing peers failed: " + e).asRuntimeException());
       return;
     }
     response.onNext(peers);
@@ -138,8 +152,8 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
   public void evict(AgentEvictRequest request, StreamObserver<AgentEvictResponse> response) {
     Optional<Evictor> evictor = agent.evictor();
     if (evictor.isEmpty()) {
-      response.onError(Status.UNIMPLEMENTED.withDescription("this agent cannot evict")
-          .asRuntimeException());
+      response.onError(
+          Status.UNIMPLEMENTED.withDescription("this agent cannot evict").asRuntimeException());
       return;
     }
     Optional<Digest> digest = digest(request.getDigest(), response);
@@ -153,22 +167,25 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
       response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
       return;
     } catch (Evictor.BlobInUseException e) {
-      response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage())
-          .asRuntimeException());
+      response.onError(
+          Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
       return;
     } catch (IOException | RuntimeException e) {
       log.atError().addKeyValue("digest", digest.get()).setCause(e).log("admin evict failed");
-      response.onError(Status.INTERNAL.withDescription("evicting " + digest.get() + " failed: "
-          + e).asRuntimeException());
+      response.onError(
+          Status.INTERNAL
+              .withDescription("evicting " + digest.get() + " failed: " + e)
+              .asRuntimeException());
       return;
     }
-    response.onNext(AgentEvictResponse.newBuilder()
-        .setDigest(evicted.digest().toString())
-        .setTorrentRemoved(evicted.torrentRemoved())
-        .setBlobDeleted(evicted.blobDeleted())
-        .setBlobBytes(evicted.blobBytes())
-        .setMetainfoDeleted(evicted.metainfoDeleted())
-        .build());
+    response.onNext(
+        AgentEvictResponse.newBuilder()
+            .setDigest(evicted.digest().toString())
+            .setTorrentRemoved(evicted.torrentRemoved())
+            .setBlobDeleted(evicted.blobDeleted())
+            .setBlobBytes(evicted.blobBytes())
+            .setMetainfoDeleted(evicted.metainfoDeleted())
+            .build());
     response.onCompleted();
   }
 
@@ -176,39 +193,44 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
   public void drain(AgentDrainRequest request, StreamObserver<AgentDrainProgress> response) {
     Optional<Drain> drain = agent.drain();
     if (drain.isEmpty()) {
-      response.onError(Status.UNIMPLEMENTED.withDescription("this agent cannot drain")
-          .asRuntimeException());
+      response.onError(
+          Status.UNIMPLEMENTED.withDescription("this agent cannot drain").asRuntimeException());
       return;
     }
-    Duration grace = request.hasGraceMillis()
-        ? Duration.ofMillis(request.getGraceMillis()) : Drain.DEFAULT_GRACE;
-    Duration timeout = request.hasTimeoutMillis()
-        ? Duration.ofMillis(request.getTimeoutMillis()) : Drain.DEFAULT_TIMEOUT;
+    Duration grace =
+        request.hasGraceMillis()
+            ? Duration.ofMillis(request.getGraceMillis())
+            : Drain.DEFAULT_GRACE;
+    Duration timeout =
+        request.hasTimeoutMillis()
+            ? Duration.ofMillis(request.getTimeoutMillis())
+            : Drain.DEFAULT_TIMEOUT;
     try {
       drain.get().start(grace, timeout);
     } catch (IllegalArgumentException e) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage())
-          .asRuntimeException());
+      response.onError(
+          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
     ServerCallStreamObserver<AgentDrainProgress> call =
         (ServerCallStreamObserver<AgentDrainProgress>) response;
-    Consumer<AgentDrainProgress> listener = progress -> {
-      if (call.isCancelled()) {
-        throw new IllegalStateException("the client went away");
-      }
-      call.onNext(progress);
-      if (progress.getState() != AgentDrainProgress.State.DRAINING) {
-        call.onCompleted();
-      }
-    };
+    Consumer<AgentDrainProgress> listener =
+        progress -> {
+          if (call.isCancelled()) {
+            throw new IllegalStateException("the client went away");
+          }
+          call.onNext(progress);
+          if (progress.getState() != AgentDrainProgress.State.DRAINING) {
+            call.onCompleted();
+          }
+        };
     // The drain goes on without this caller.
     call.setOnCancelHandler(() -> drain.get().unsubscribe(listener));
     try {
       drain.get().subscribe(listener);
     } catch (IllegalStateException e) {
-      response.onError(Status.UNAVAILABLE.withDescription("the agent is stopping")
-          .asRuntimeException());
+      response.onError(
+          Status.UNAVAILABLE.withDescription("the agent is stopping").asRuntimeException());
     }
   }
 
@@ -217,33 +239,36 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
     // One info hash per blob (decision 2); should there be more, the most complete one answers.
     return torrents.stream()
         .filter(t -> t.metainfo().name().equals(digest.hex()))
-        .max(Comparator.comparingLong(Torrent::verifiedBytes)
-            .thenComparing(t -> t.infoHash().hex(), Comparator.reverseOrder()));
+        .max(
+            Comparator.comparingLong(Torrent::verifiedBytes)
+                .thenComparing(t -> t.infoHash().hex(), Comparator.reverseOrder()));
   }
 
   /** The Peers answer: the torrent's counters and one entry per connection in {@code peers}. */
   static TorrentPeers peers(Digest digest, Torrent torrent, List<PeerSnapshot> peers) {
-    TorrentPeers.Builder message = TorrentPeers.newBuilder()
-        .setDigest(digest.toString())
-        .setInfoHash(torrent.infoHash().hex())
-        .setSize(torrent.metainfo().length())
-        .setVerifiedBytes(torrent.verifiedBytes())
-        .setComplete(torrent.isComplete())
-        // From the list rather than the live counter, so that the two agree.
-        .setConnectedPeers(peers.size())
-        .setUploadedBytes(torrent.uploadedBytes())
-        .setDownloadedBytes(torrent.downloadedBytes())
-        .setPeerDetails(true);
+    TorrentPeers.Builder message =
+        TorrentPeers.newBuilder()
+            .setDigest(digest.toString())
+            .setInfoHash(torrent.infoHash().hex())
+            .setSize(torrent.metainfo().length())
+            .setVerifiedBytes(torrent.verifiedBytes())
+            .setComplete(torrent.isComplete())
+            // From the list rather than the live counter, so that the two agree.
+            .setConnectedPeers(peers.size())
+            .setUploadedBytes(torrent.uploadedBytes())
+            .setDownloadedBytes(torrent.downloadedBytes())
+            .setPeerDetails(true);
     for (PeerSnapshot peer : peers) {
-      message.addPeers(TorrentPeer.newBuilder()
-          .setAddress(hostPort(peer.address()))
-          .setClientId(clientId(peer.peerId()))
-          .setProgress(peer.progress())
-          .setDownloadBytesPerSecond(peer.downloadBytesPerSecond())
-          .setUploadBytesPerSecond(peer.uploadBytesPerSecond())
-          .setDownloadedBytes(peer.downloadedBytes())
-          .setUploadedBytes(peer.uploadedBytes())
-          .setOutgoing(peer.outgoing()));
+      message.addPeers(
+          TorrentPeer.newBuilder()
+              .setAddress(hostPort(peer.address()))
+              .setClientId(clientId(peer.peerId()))
+              .setProgress(peer.progress())
+              .setDownloadBytesPerSecond(peer.downloadBytesPerSecond())
+              .setUploadBytesPerSecond(peer.uploadBytesPerSecond())
+              .setDownloadedBytes(peer.downloadedBytes())
+              .setUploadedBytes(peer.uploadedBytes())
+              .setOutgoing(peer.outgoing()));
     }
     return message.build();
   }
@@ -269,8 +294,10 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
     try {
       return Optional.of(Digest.parse(value));
     } catch (IllegalArgumentException e) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("'" + value + "' is not a blob"
-          + " digest: " + e.getMessage()).asRuntimeException());
+      response.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("'" + value + "' is not a blob" + " digest: " + e.getMessage())
+              .asRuntimeException());
       return Optional.empty();
     }
   }
@@ -283,19 +310,20 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
       byName.put(torrent.metainfo().name(), torrent);
       peers += torrent.connectedPeers();
     }
-    AgentStatus.Builder status = AgentStatus.newBuilder()
-        .setVersion(snapshot.version())
-        .setUptimeMillis(snapshot.uptime().toMillis())
-        .setCacheBytes(snapshot.cacheBytes())
-        .setCachedBlobs(Math.toIntExact(snapshot.cachedBlobs()))
-        .setUploadedBytes(snapshot.uploadedBytes())
-        .setDownloadedBytes(snapshot.downloadedBytes())
-        .setSwarmBytes(snapshot.bytesFromSwarm())
-        .setOriginFallbackBytes(snapshot.bytesFromOrigin())
-        .setListen(hostPort(snapshot.listen()))
-        .setPeerPort(snapshot.peerListen().getPort())
-        .setPeerConnections(peers)
-        .setTorrents(torrents.size());
+    AgentStatus.Builder status =
+        AgentStatus.newBuilder()
+            .setVersion(snapshot.version())
+            .setUptimeMillis(snapshot.uptime().toMillis())
+            .setCacheBytes(snapshot.cacheBytes())
+            .setCachedBlobs(Math.toIntExact(snapshot.cachedBlobs()))
+            .setUploadedBytes(snapshot.uploadedBytes())
+            .setDownloadedBytes(snapshot.downloadedBytes())
+            .setSwarmBytes(snapshot.bytesFromSwarm())
+            .setOriginFallbackBytes(snapshot.bytesFromOrigin())
+            .setListen(hostPort(snapshot.listen()))
+            .setPeerPort(snapshot.peerListen().getPort())
+            .setPeerConnections(peers)
+            .setTorrents(torrents.size());
     snapshot.transfers().stream()
         .sorted(Comparator.comparing(t -> t.digest().toString()))
         .forEach(t -> status.addTransfers(transfer(t, byName.get(t.digest().hex()))));
@@ -304,17 +332,18 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
 
   /** The torrent list, sorted by digest. */
   static TorrentList torrents(Collection<Torrent> torrents) {
-    List<TorrentInfo> infos = torrents.stream().map(AgentAdminService::torrent)
-        .sorted(BY_DIGEST).toList();
+    List<TorrentInfo> infos =
+        torrents.stream().map(AgentAdminService::torrent).sorted(BY_DIGEST).toList();
     return TorrentList.newBuilder().addAllTorrents(infos).build();
   }
 
   private static Transfer transfer(TransferProgress progress, Torrent torrent) {
-    Transfer.Builder transfer = Transfer.newBuilder()
-        .setDigest(progress.digest().toString())
-        .setVerifiedBytes(progress.verifiedBytes())
-        .setPeers(torrent == null ? 0 : torrent.connectedPeers())
-        .setState(progress.phase().name().toLowerCase(Locale.ROOT));
+    Transfer.Builder transfer =
+        Transfer.newBuilder()
+            .setDigest(progress.digest().toString())
+            .setVerifiedBytes(progress.verifiedBytes())
+            .setPeers(torrent == null ? 0 : torrent.connectedPeers())
+            .setState(progress.phase().name().toLowerCase(Locale.ROOT));
     progress.totalBytes().ifPresent(transfer::setSize);
     return transfer.build();
   }
@@ -342,8 +371,10 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
   }
 
   private static String hostPort(InetSocketAddress address) {
-    String host = address.getAddress() == null
-        ? address.getHostString() : address.getAddress().getHostAddress();
+    String host =
+        address.getAddress() == null
+            ? address.getHostString()
+            : address.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 }

@@ -21,9 +21,17 @@ import java.util.Objects;
  * @param listen the bound registry API address
  * @param peerListen the bound BitTorrent address
  */
-public record AgentSnapshot(String version, Duration uptime, long cacheBytes, long cachedBlobs,
-    List<TransferProgress> transfers, long bytesFromSwarm, long bytesFromOrigin,
-    long uploadedBytes, long downloadedBytes, InetSocketAddress listen,
+public record AgentSnapshot(
+    String version,
+    Duration uptime,
+    long cacheBytes,
+    long cachedBlobs,
+    List<TransferProgress> transfers,
+    long bytesFromSwarm,
+    long bytesFromOrigin,
+    long uploadedBytes,
+    long downloadedBytes,
+    InetSocketAddress listen,
     InetSocketAddress peerListen) {
   public AgentSnapshot {
     Objects.requireNonNull(version, "version");

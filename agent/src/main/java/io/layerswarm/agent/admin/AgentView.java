@@ -5,8 +5,8 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * The agent as its admin API sees it. The agent implements it; this package does not depend on
- * the agent's top-level package, so the agent can start the admin server without a package cycle.
+ * The agent as its admin API sees it. The agent implements it; this package does not depend on the
+ * agent's top-level package, so the agent can start the admin server without a package cycle.
  * Implementations are thread-safe; calls run on the admin server's executor, never on an event
  * loop.
  */

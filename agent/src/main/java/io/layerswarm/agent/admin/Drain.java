@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>every new registry API request is answered 503, OCI code {@code UNAVAILABLE}, with {@code
  *       Retry-After}, so the client retries or falls back to its next mirror or the origin;
  *   <li>responses in progress finish, and the torrents keep seeding;
- *   <li>once a second it samples the torrents' upload counters; when no response is in progress
- *       and nothing was uploaded for the grace period, the drain is {@link Outcome#DRAINED}; when
- *       the timeout passes first, {@link Outcome#TIMED_OUT}.
+ *   <li>once a second it samples the torrents' upload counters; when no response is in progress and
+ *       nothing was uploaded for the grace period, the drain is {@link Outcome#DRAINED}; when the
+ *       timeout passes first, {@link Outcome#TIMED_OUT}.
  * </ul>
  *
  * <p>Listeners get a progress message at once, then one per sample, and a final one. {@link
@@ -59,9 +59,12 @@ public final class Drain implements AutoCloseable {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration MAX_GRACE = Duration.ofHours(1);
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
   /** The {@code Retry-After} of refused requests: about a restart of the agent. */
   public static final int RETRY_AFTER_SECONDS = 10;
+
   static final Duration SAMPLE_PERIOD = Duration.ofSeconds(1);
+
   /** Between the final message and {@link #finished}: time for the admin API to send it. */
   static final Duration FINISH_DELAY = Duration.ofMillis(300);
 
@@ -75,6 +78,7 @@ public final class Drain implements AutoCloseable {
 
   private final Supplier<Collection<Torrent>> torrents;
   private final LongSupplier nanoTime;
+
   /** Null in tests that call {@link #sample} themselves. */
   private final Duration samplePeriod;
 
@@ -105,7 +109,9 @@ public final class Drain implements AutoCloseable {
     this(torrents, System::nanoTime, SAMPLE_PERIOD);
   }
 
-  /** @param samplePeriod null: no timer; the caller calls {@link #sample} (tests) */
+  /**
+   * @param samplePeriod null: no timer; the caller calls {@link #sample} (tests)
+   */
   Drain(Supplier<Collection<Torrent>> torrents, LongSupplier nanoTime, Duration samplePeriod) {
     this.torrents = Objects.requireNonNull(torrents, "torrents");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
@@ -158,8 +164,7 @@ public final class Drain implements AutoCloseable {
   }
 
   /**
-   * Starts draining, or does nothing when a drain is in progress or over (the first settings
-   * stay).
+   * Starts draining, or does nothing when a drain is in progress or over (the first settings stay).
    *
    * @param grace quiet time that ends the drain, 0 to {@link #MAX_GRACE}
    * @param timeout longest drain, above 0 and up to {@link #MAX_TIMEOUT}
@@ -168,12 +173,16 @@ public final class Drain implements AutoCloseable {
    */
   public boolean start(Duration grace, Duration timeout) {
     if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
-      throw new IllegalArgumentException("grace must be from 0 to " + MAX_GRACE.toMinutes()
-          + " min: " + grace.toMillis() + " ms");
+      throw new IllegalArgumentException(
+          "grace must be from 0 to " + MAX_GRACE.toMinutes() + " min: " + grace.toMillis() + " ms");
     }
     if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-      throw new IllegalArgumentException("timeout must be from 1 ms to " + MAX_TIMEOUT.toHours()
-          + " h: " + timeout.toMillis() + " ms");
+      throw new IllegalArgumentException(
+          "timeout must be from 1 ms to "
+              + MAX_TIMEOUT.toHours()
+              + " h: "
+              + timeout.toMillis()
+              + " ms");
     }
     synchronized (this) {
       if (draining || closed) {
@@ -192,22 +201,26 @@ public final class Drain implements AutoCloseable {
       last = progress(State.DRAINING, now, 0, peers);
       draining = true;
       if (samplePeriod != null) {
-        timer = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
-            .setNameFormat("agent-drain").setDaemon(true).build());
+        timer =
+            Executors.newSingleThreadScheduledExecutor(
+                new ThreadFactoryBuilder().setNameFormat("agent-drain").setDaemon(true).build());
         events = timer;
         long period = samplePeriod.toNanos();
         timer.scheduleAtFixedRate(this::sampleSafely, period, period, TimeUnit.NANOSECONDS);
       }
     }
-    log.info("draining: refusing new registry requests (503, Retry-After {}), exiting after {} ms"
-        + " without uploads or responses, at most after {} ms", RETRY_AFTER_SECONDS,
-        grace.toMillis(), timeout.toMillis());
+    log.info(
+        "draining: refusing new registry requests (503, Retry-After {}), exiting after {} ms"
+            + " without uploads or responses, at most after {} ms",
+        RETRY_AFTER_SECONDS,
+        grace.toMillis(),
+        timeout.toMillis());
     return true;
   }
 
   /**
-   * Sends {@code listener} the current progress, then each sample's, up to and including the
-   * final one, on the drain's thread. A listener that throws is dropped.
+   * Sends {@code listener} the current progress, then each sample's, up to and including the final
+   * one, on the drain's thread. A listener that throws is dropped.
    *
    * @throws IllegalStateException if the drain has not started
    */
@@ -219,16 +232,17 @@ public final class Drain implements AutoCloseable {
       }
       executor = events;
     }
-    Runnable first = () -> {
-      synchronized (this) {
-        if (!deliver(listener, last)) {
-          return;
-        }
-        if (last.getState() == State.DRAINING && !closed) {
-          listeners.add(listener);
-        }
-      }
-    };
+    Runnable first =
+        () -> {
+          synchronized (this) {
+            if (!deliver(listener, last)) {
+              return;
+            }
+            if (last.getState() == State.DRAINING && !closed) {
+              listeners.add(listener);
+            }
+          }
+        };
     try {
       executor.execute(first);
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -297,22 +311,29 @@ public final class Drain implements AutoCloseable {
   }
 
   private void finish(Outcome outcome) {
-    log.info("drain {} after {} ms: {} client responses in progress, {} bytes uploaded to peers"
-            + " during the drain, {} requests refused", outcome == Outcome.DRAINED
-            ? "done" : "timed out", last.getElapsedMillis(), last.getClientResponses(),
-        last.getUploadedBytes(), last.getRefusedRequests());
+    log.info(
+        "drain {} after {} ms: {} client responses in progress, {} bytes uploaded to peers"
+            + " during the drain, {} requests refused",
+        outcome == Outcome.DRAINED ? "done" : "timed out",
+        last.getElapsedMillis(),
+        last.getClientResponses(),
+        last.getUploadedBytes(),
+        last.getRefusedRequests());
     if (timer == null) {
       finished.complete(outcome);
       return;
     }
-    timer.schedule(() -> {
-      finished.complete(outcome);
-      timer.shutdown();
-    }, FINISH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    timer.schedule(
+        () -> {
+          finished.complete(outcome);
+          timer.shutdown();
+        },
+        FINISH_DELAY.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
-  private static boolean deliver(Consumer<AgentDrainProgress> listener,
-      AgentDrainProgress progress) {
+  private static boolean deliver(
+      Consumer<AgentDrainProgress> listener, AgentDrainProgress progress) {
     try {
       listener.accept(progress);
       return true;

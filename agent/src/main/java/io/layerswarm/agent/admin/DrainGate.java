@@ -21,19 +21,21 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 
 /**
- * Sits in front of the registry handler of one connection. It counts each request's response as
- * in progress from the request until the last part of the response is written (or the connection
+ * Sits in front of the registry handler of one connection. It counts each request's response as in
+ * progress from the request until the last part of the response is written (or the connection
  * closes), noting the blob a GET reads, for {@link Drain}. While draining it answers new requests
- * itself with 503 and {@code Retry-After} and never passes them on. Requests on one connection
- * are answered in order, so a refusal of a pipelined request waits for the answers before it.
- * Runs on the channel's event loop only.
+ * itself with 503 and {@code Retry-After} and never passes them on. Requests on one connection are
+ * answered in order, so a refusal of a pipelined request waits for the answers before it. Runs on
+ * the channel's event loop only.
  */
 final class DrainGate extends ChannelDuplexHandler {
-  static final String MESSAGE = "this LayerSwarm agent is draining and stops soon; retry later,"
-      + " or pull from another mirror or the origin";
+  static final String MESSAGE =
+      "this LayerSwarm agent is draining and stops soon; retry later,"
+          + " or pull from another mirror or the origin";
   private static final String API_VERSION_HEADER = "Docker-Distribution-Api-Version";
 
   private final Drain drain;
+
   /** Requests passed on, by the blob they read, and refusals waiting for their turn. */
   private final OwedAnswers<Optional<Digest>> owed = new OwedAnswers<>();
 
@@ -88,7 +90,8 @@ final class DrainGate extends ChannelDuplexHandler {
     }
     try {
       return RouteParser.parse(request.method().name(), request.uri()) instanceof Route.BlobRoute b
-          ? Optional.of(b.digest()) : Optional.empty();
+          ? Optional.of(b.digest())
+          : Optional.empty();
     } catch (RuntimeException | io.layerswarm.registry.server.RegistryApiException e) {
       return Optional.empty(); // the registry handler answers it with the error
     }
@@ -97,10 +100,13 @@ final class DrainGate extends ChannelDuplexHandler {
   /** 503 with an OCI error body; for HEAD the same headers without the body. */
   static FullHttpResponse refusal(boolean head) {
     byte[] body = ErrorBody.json(ErrorCode.UNAVAILABLE, MESSAGE);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.SERVICE_UNAVAILABLE,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
-    response.headers()
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
         .setInt(HttpHeaderNames.RETRY_AFTER, Drain.RETRY_AFTER_SECONDS)

@@ -39,8 +39,12 @@ public final class Evictor {
    *
    * @param blobBytes size of the deleted blob, 0 if it was not cached
    */
-  public record Evicted(Digest digest, boolean torrentRemoved, boolean blobDeleted,
-      long blobBytes, boolean metainfoDeleted) {}
+  public record Evicted(
+      Digest digest,
+      boolean torrentRemoved,
+      boolean blobDeleted,
+      long blobBytes,
+      boolean metainfoDeleted) {}
 
   private final BlobStore store;
   private final Path torrentDir;
@@ -55,14 +59,24 @@ public final class Evictor {
    * @param transfers the downloads in progress
    * @param readers how many client responses read a blob now ({@link Drain#readers})
    */
-  public Evictor(BlobStore store, Path torrentDir, SwarmEngine engine,
-      Supplier<List<TransferProgress>> transfers, ToIntFunction<Digest> readers) {
-    this(store, torrentDir, engine, transfers, readers, evicted -> { });
+  public Evictor(
+      BlobStore store,
+      Path torrentDir,
+      SwarmEngine engine,
+      Supplier<List<TransferProgress>> transfers,
+      ToIntFunction<Digest> readers) {
+    this(store, torrentDir, engine, transfers, readers, evicted -> {});
   }
 
-  /** @param onEvicted told of each eviction that removed something (for the metrics) */
-  public Evictor(BlobStore store, Path torrentDir, SwarmEngine engine,
-      Supplier<List<TransferProgress>> transfers, ToIntFunction<Digest> readers,
+  /**
+   * @param onEvicted told of each eviction that removed something (for the metrics)
+   */
+  public Evictor(
+      BlobStore store,
+      Path torrentDir,
+      SwarmEngine engine,
+      Supplier<List<TransferProgress>> transfers,
+      ToIntFunction<Digest> readers,
       Consumer<Evicted> onEvicted) {
     this.onEvicted = Objects.requireNonNull(onEvicted, "onEvicted");
     this.store = Objects.requireNonNull(store, "store");
@@ -84,18 +98,25 @@ public final class Evictor {
     Objects.requireNonNull(digest, "digest");
     for (TransferProgress transfer : transfers.get()) {
       if (transfer.digest().equals(digest)) {
-        throw new BlobInUseException(digest + " is being downloaded ("
-            + transfer.phase().name().toLowerCase(java.util.Locale.ROOT) + "); evict it when the"
-            + " download is over");
+        throw new BlobInUseException(
+            digest
+                + " is being downloaded ("
+                + transfer.phase().name().toLowerCase(java.util.Locale.ROOT)
+                + "); evict it when the"
+                + " download is over");
       }
     }
     int reading = readers.applyAsInt(digest);
     if (reading > 0) {
-      throw new BlobInUseException(digest + " is being read by " + reading
-          + (reading == 1 ? " client" : " clients") + "; evict it when the pull is over");
+      throw new BlobInUseException(
+          digest
+              + " is being read by "
+              + reading
+              + (reading == 1 ? " client" : " clients")
+              + "; evict it when the pull is over");
     }
-    List<Torrent> torrents = engine.torrents().stream()
-        .filter(t -> t.metainfo().name().equals(digest.hex())).toList();
+    List<Torrent> torrents =
+        engine.torrents().stream().filter(t -> t.metainfo().name().equals(digest.hex())).toList();
     Path metainfo = torrentDir.resolve(digest.hex() + ".torrent");
     OptionalLong size = store.size(digest);
     if (torrents.isEmpty() && size.isEmpty() && !Files.exists(metainfo)) {
@@ -106,11 +127,21 @@ public final class Evictor {
     }
     boolean blobDeleted = store.delete(digest);
     boolean metainfoDeleted = Files.deleteIfExists(metainfo);
-    Evicted evicted = new Evicted(digest, !torrents.isEmpty(), blobDeleted,
-        blobDeleted ? size.orElse(0) : 0, metainfoDeleted);
-    log.atInfo().addKeyValue("digest", digest)
-        .log("evicted on admin request: torrent removed {}, blob deleted {} ({} bytes),"
-            + " metainfo deleted {}", evicted.torrentRemoved(), blobDeleted, evicted.blobBytes(),
+    Evicted evicted =
+        new Evicted(
+            digest,
+            !torrents.isEmpty(),
+            blobDeleted,
+            blobDeleted ? size.orElse(0) : 0,
+            metainfoDeleted);
+    log.atInfo()
+        .addKeyValue("digest", digest)
+        .log(
+            "evicted on admin request: torrent removed {}, blob deleted {} ({} bytes),"
+                + " metainfo deleted {}",
+            evicted.torrentRemoved(),
+            blobDeleted,
+            evicted.blobBytes(),
             metainfoDeleted);
     onEvicted.accept(evicted);
     return evicted;

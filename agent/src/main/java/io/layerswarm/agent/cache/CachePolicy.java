@@ -17,9 +17,9 @@ import java.util.List;
  *   <li><b>Time to idle:</b> an entry not accessed for {@code timeToIdle} or longer goes (when
  *       {@code timeToIdle} is positive).
  *   <li><b>Budget:</b> when the bytes of all entries (pinned ones and downloads in progress
- *       included) exceed the high watermark, the least recently accessed entries go until the
- *       total is at or below the low watermark, or nothing unpinned is left. Watermarks are
- *       percentages of {@code maxBytes}; {@code maxBytes} 0 means no budget.
+ *       included) exceed the high watermark, the least recently accessed entries go until the total
+ *       is at or below the low watermark, or nothing unpinned is left. Watermarks are percentages
+ *       of {@code maxBytes}; {@code maxBytes} 0 means no budget.
  * </ol>
  *
  * @param maxBytes the cache budget in bytes, 0 for none
@@ -27,8 +27,8 @@ import java.util.List;
  * @param lowWatermarkPercent eviction stops at or below this share (0 to the high watermark)
  * @param timeToIdle entries idle this long are evicted; zero turns the rule off
  */
-public record CachePolicy(long maxBytes, int highWatermarkPercent, int lowWatermarkPercent,
-    Duration timeToIdle) {
+public record CachePolicy(
+    long maxBytes, int highWatermarkPercent, int lowWatermarkPercent, Duration timeToIdle) {
 
   /** Why an entry is evicted. */
   public enum Reason {
@@ -43,20 +43,23 @@ public record CachePolicy(long maxBytes, int highWatermarkPercent, int lowWaterm
 
   public CachePolicy {
     if (maxBytes < 0) {
-      throw new IllegalArgumentException("cache max bytes must be >= 0 (0 = unlimited): "
-          + maxBytes);
+      throw new IllegalArgumentException(
+          "cache max bytes must be >= 0 (0 = unlimited): " + maxBytes);
     }
     if (highWatermarkPercent < 1 || highWatermarkPercent > 100) {
-      throw new IllegalArgumentException("cache high watermark must be 1..100 percent: "
-          + highWatermarkPercent);
+      throw new IllegalArgumentException(
+          "cache high watermark must be 1..100 percent: " + highWatermarkPercent);
     }
     if (lowWatermarkPercent < 0 || lowWatermarkPercent > highWatermarkPercent) {
-      throw new IllegalArgumentException("cache low watermark must be 0.." + highWatermarkPercent
-          + " percent (at most the high watermark): " + lowWatermarkPercent);
+      throw new IllegalArgumentException(
+          "cache low watermark must be 0.."
+              + highWatermarkPercent
+              + " percent (at most the high watermark): "
+              + lowWatermarkPercent);
     }
     if (timeToIdle == null || timeToIdle.isNegative()) {
-      throw new IllegalArgumentException("cache time to idle must be >= 0 (0 = off): "
-          + timeToIdle);
+      throw new IllegalArgumentException(
+          "cache time to idle must be >= 0 (0 = off): " + timeToIdle);
     }
   }
 
@@ -95,8 +98,8 @@ public record CachePolicy(long maxBytes, int highWatermarkPercent, int lowWaterm
       return result;
     }
     long low = lowWatermarkBytes();
-    kept.sort(Comparator.comparing(CacheEntry::lastAccess)
-        .thenComparing(e -> e.digest().toString()));
+    kept.sort(
+        Comparator.comparing(CacheEntry::lastAccess).thenComparing(e -> e.digest().toString()));
     for (CacheEntry entry : kept) {
       if (total <= low) {
         break;

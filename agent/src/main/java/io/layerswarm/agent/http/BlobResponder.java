@@ -27,9 +27,9 @@ import java.util.concurrent.ExecutorService;
 /**
  * Writes blob answers. A stored blob goes out as one {@link DefaultFileRegion} (zero-copy, never
  * through heap buffers); the region owns the file channel and closes it when written or dropped. A
- * blob still arriving goes out as a {@link StreamingBody} through the chunked writer, with the
- * same headers (its Content-Length is the blob's size from the metainfo or the origin). Call on
- * the channel's event loop.
+ * blob still arriving goes out as a {@link StreamingBody} through the chunked writer, with the same
+ * headers (its Content-Length is the blob's size from the metainfo or the origin). Call on the
+ * channel's event loop.
  */
 final class BlobResponder {
   private static final String OCTET_STREAM = "application/octet-stream";
@@ -38,16 +38,16 @@ final class BlobResponder {
 
   /** {@code HEAD}: the headers a GET would have, no body. */
   static FullHttpResponse head(BlobInfo blob) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
     blobHeaders(response.headers(), blob.digest().toString(), blob.size());
     return Responses.withApiVersion(response);
   }
 
   /**
    * {@code GET} of a stored blob: the whole blob (200), one range of it (206), or 416 when the
-   * range starts past the end. Takes ownership of {@code blob}; its lease ends with the last
-   * write.
+   * range starts past the end. Takes ownership of {@code blob}; its lease ends with the last write.
    *
    * @return the future of the last write
    */
@@ -77,16 +77,20 @@ final class BlobResponder {
 
   /**
    * Starts reading the bytes a {@code GET} of a live blob asks for. The caller writes them with
-   * {@link #writeStream} once {@link StreamingBody#ready()} completes, or closes the body.
-   * Takes ownership of {@code live}.
+   * {@link #writeStream} once {@link StreamingBody#ready()} completes, or closes the body. Takes
+   * ownership of {@code live}.
    *
    * @param request what the Range header asks of the blob; not {@link ByteRange.Unsatisfiable}
    * @param onReady called (on the pump's thread) whenever a chunk, the end or a failure is ready
-   * @throws java.util.concurrent.RejectedExecutionException when no pump thread is free (the
-   *     live blob is then discarded)
+   * @throws java.util.concurrent.RejectedExecutionException when no pump thread is free (the live
+   *     blob is then discarded)
    */
-  static StreamingBody startStream(LiveBlob live, ByteRange.Request request,
-      ExecutorService pumps, ByteBufAllocator alloc, Runnable onReady) {
+  static StreamingBody startStream(
+      LiveBlob live,
+      ByteRange.Request request,
+      ExecutorService pumps,
+      ByteBufAllocator alloc,
+      Runnable onReady) {
     long first = 0;
     long length = live.size();
     if (request instanceof ByteRange.Partial partial) {
@@ -114,18 +118,31 @@ final class BlobResponder {
    * @return the future of the body's write: it fails, and the caller must close the connection,
    *     when the blob fails (for example its digest check) before the body is complete
    */
-  static ChannelFuture writeStream(ChannelHandlerContext ctx, Digest digest, long size,
-      ByteRange.Request request, StreamingBody body) {
+  static ChannelFuture writeStream(
+      ChannelHandlerContext ctx,
+      Digest digest,
+      long size,
+      ByteRange.Request request,
+      StreamingBody body) {
     ctx.write(responseHead(digest, size, request));
     return ctx.writeAndFlush(new HttpChunkedInput(body));
   }
 
   /** 416 with {@code Content-Range: bytes *}{@code /size} (RFC 9110 15.5.17). */
   static FullHttpResponse rangeNotSatisfiable(Digest digest, long size, Optional<String> range) {
-    FullHttpResponse response = Responses.error(new HttpError(
-        HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, ErrorCode.RANGE_INVALID,
-        "range " + printable(range.orElse("")) + " is outside blob " + digest + " of " + size
-            + " bytes"), false);
+    FullHttpResponse response =
+        Responses.error(
+            new HttpError(
+                HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                ErrorCode.RANGE_INVALID,
+                "range "
+                    + printable(range.orElse(""))
+                    + " is outside blob "
+                    + digest
+                    + " of "
+                    + size
+                    + " bytes"),
+            false);
     response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
     return response;
   }
@@ -145,7 +162,8 @@ final class BlobResponder {
   }
 
   private static void blobHeaders(HttpHeaders headers, String digest, long contentLength) {
-    headers.set(HttpHeaderNames.CONTENT_TYPE, OCTET_STREAM)
+    headers
+        .set(HttpHeaderNames.CONTENT_TYPE, OCTET_STREAM)
         .set(HttpHeaderNames.CONTENT_LENGTH, contentLength)
         .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES)
         .set(Responses.DIGEST_HEADER, digest);

@@ -25,8 +25,8 @@ record HttpError(HttpResponseStatus status, ErrorCode code, String message) {
   static HttpError of(Throwable failure) {
     Throwable t = unwrap(failure);
     if (t instanceof RegistryApiException e) {
-      return new HttpError(HttpResponseStatus.valueOf(e.code().httpStatus()), e.code(),
-          e.getMessage());
+      return new HttpError(
+          HttpResponseStatus.valueOf(e.code().httpStatus()), e.code(), e.getMessage());
     }
     if (t instanceof UnknownRegistryException) {
       return of(ErrorCode.NAME_UNKNOWN, t);
@@ -55,7 +55,9 @@ record HttpError(HttpResponseStatus status, ErrorCode code, String message) {
       // Upstream unavailable, agent busy, local storage failure: all "try again later".
       return of(ErrorCode.UNAVAILABLE, t);
     }
-    return new HttpError(HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.UNAVAILABLE,
+    return new HttpError(
+        HttpResponseStatus.INTERNAL_SERVER_ERROR,
+        ErrorCode.UNAVAILABLE,
         "internal error in the agent: " + t);
   }
 
@@ -70,8 +72,8 @@ record HttpError(HttpResponseStatus status, ErrorCode code, String message) {
   }
 
   /**
-   * The failure that means something: without future wrappers, and for a stream that failed
-   * before its first byte, the mirror's reason.
+   * The failure that means something: without future wrappers, and for a stream that failed before
+   * its first byte, the mirror's reason.
    */
   static Throwable unwrap(Throwable t) {
     Throwable cause = t;

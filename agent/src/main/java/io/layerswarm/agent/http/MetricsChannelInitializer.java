@@ -11,8 +11,8 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 
 /**
  * Builds the pipeline of a connection to {@code agent.metrics-listen}: the registry API's HTTP
- * limits, then {@code /metrics} and a 404 for everything else. No drain gate: scrapes go on
- * while the agent drains.
+ * limits, then {@code /metrics} and a 404 for everything else. No drain gate: scrapes go on while
+ * the agent drains.
  */
 public final class MetricsChannelInitializer extends ChannelInitializer<Channel> {
   private final AgentMetrics metrics;
@@ -24,15 +24,20 @@ public final class MetricsChannelInitializer extends ChannelInitializer<Channel>
   @Override
   protected void initChannel(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
-    pipeline.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
-        .setMaxInitialLineLength(RegistryChannelInitializer.MAX_INITIAL_LINE_LENGTH)
-        .setMaxHeaderSize(RegistryChannelInitializer.MAX_HEADER_SIZE)));
-    pipeline.addLast("size-guard", new RequestSizeGuard(
-        RegistryChannelInitializer.MAX_INITIAL_LINE_LENGTH,
-        RegistryChannelInitializer.MAX_HEADER_SIZE));
+    pipeline.addLast(
+        "codec",
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(RegistryChannelInitializer.MAX_INITIAL_LINE_LENGTH)
+                .setMaxHeaderSize(RegistryChannelInitializer.MAX_HEADER_SIZE)));
+    pipeline.addLast(
+        "size-guard",
+        new RequestSizeGuard(
+            RegistryChannelInitializer.MAX_INITIAL_LINE_LENGTH,
+            RegistryChannelInitializer.MAX_HEADER_SIZE));
     pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
-    pipeline.addLast("aggregator",
-        new HttpObjectAggregator(RegistryChannelInitializer.MAX_REQUEST_BODY));
+    pipeline.addLast(
+        "aggregator", new HttpObjectAggregator(RegistryChannelInitializer.MAX_REQUEST_BODY));
     pipeline.addLast("metrics", new MetricsHandler(metrics));
     pipeline.addLast("not-found", new NotFoundHandler());
   }

@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Answers {@code GET} and {@code HEAD /metrics} with the agent's meters as Prometheus text
- * (exposition format 0.0.4) and passes every other request on. It sits in front of the drain
- * gate: a draining agent still answers scrapes, and a scrape is neither refused nor counted as a
- * client response that keeps the drain from finishing.
+ * (exposition format 0.0.4) and passes every other request on. It sits in front of the drain gate:
+ * a draining agent still answers scrapes, and a scrape is neither refused nor counted as a client
+ * response that keeps the drain from finishing.
  *
  * <p>Answers leave in request order (HTTP/1.1 pipelining): a scrape that arrives while requests
  * passed on before it are still being answered waits for the last part of the answer before it.
@@ -77,25 +77,35 @@ final class MetricsHandler extends ChannelDuplexHandler {
   private FullHttpResponse answer(HttpMethod method) {
     boolean head = HttpMethod.HEAD.equals(method);
     if (!head && !HttpMethod.GET.equals(method)) {
-      FullHttpResponse refusal = text(HttpResponseStatus.METHOD_NOT_ALLOWED,
-          PATH + " answers GET and HEAD only", false);
+      FullHttpResponse refusal =
+          text(HttpResponseStatus.METHOD_NOT_ALLOWED, PATH + " answers GET and HEAD only", false);
       refusal.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
       return refusal;
     }
-    return full(HttpResponseStatus.OK, CONTENT_TYPE,
-        metrics.scrape().getBytes(StandardCharsets.UTF_8), head);
+    return full(
+        HttpResponseStatus.OK,
+        CONTENT_TYPE,
+        metrics.scrape().getBytes(StandardCharsets.UTF_8),
+        head);
   }
 
   static FullHttpResponse text(HttpResponseStatus status, String message, boolean head) {
-    return full(status, "text/plain; charset=utf-8",
-        (message + "\n").getBytes(StandardCharsets.UTF_8), head);
+    return full(
+        status,
+        "text/plain; charset=utf-8",
+        (message + "\n").getBytes(StandardCharsets.UTF_8),
+        head);
   }
 
-  private static FullHttpResponse full(HttpResponseStatus status, String contentType,
-      byte[] body, boolean head) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
-    response.headers()
+  private static FullHttpResponse full(
+      HttpResponseStatus status, String contentType, byte[] body, boolean head) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     return response;

@@ -13,8 +13,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 final class NotFoundHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    ctx.writeAndFlush(MetricsHandler.text(HttpResponseStatus.NOT_FOUND,
-        "this address serves only " + MetricsHandler.PATH,
-        HttpMethod.HEAD.equals(request.method())));
+    ctx.writeAndFlush(
+        MetricsHandler.text(
+            HttpResponseStatus.NOT_FOUND,
+            "this address serves only " + MetricsHandler.PATH,
+            HttpMethod.HEAD.equals(request.method())));
   }
 }

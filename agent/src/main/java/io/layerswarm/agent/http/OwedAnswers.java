@@ -40,8 +40,8 @@ public final class OwedAnswers<T> {
    * answer, {@code ended} (if not null) gets its tag once it is written, and the answers made here
    * that waited for it go out.
    */
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise,
-      Consumer<T> ended) {
+  public void write(
+      ChannelHandlerContext ctx, Object msg, ChannelPromise promise, Consumer<T> ended) {
     // The last part of an answer: a full response, the empty last content after a file region,
     // or a chunked body (the writer sends it whole before what is written next).
     boolean last = msg instanceof LastHttpContent || msg instanceof ChunkedInput<?>;

@@ -24,8 +24,10 @@ import java.util.concurrent.ExecutorService;
 public final class RegistryChannelInitializer extends ChannelInitializer<Channel> {
   /** Longest request line; dockerd and containerd URIs are well under 1 KiB. */
   public static final int MAX_INITIAL_LINE_LENGTH = 8 * 1024;
+
   /** Largest header block; bearer tokens can be several KiB. */
   public static final int MAX_HEADER_SIZE = 32 * 1024;
+
   /** Largest request body; pull requests have none. */
   public static final int MAX_REQUEST_BODY = 8 * 1024;
 
@@ -38,8 +40,8 @@ public final class RegistryChannelInitializer extends ChannelInitializer<Channel
    *     response; a bounded pool (a refused task gets 503)
    * @param metrics served on {@code /metrics}, and counts the registry answers
    */
-  public RegistryChannelInitializer(RegistryMirror mirror, ExecutorService pumps,
-      AgentMetrics metrics) {
+  public RegistryChannelInitializer(
+      RegistryMirror mirror, ExecutorService pumps, AgentMetrics metrics) {
     this.mirror = mirror;
     this.pumps = pumps;
     this.metrics = metrics;
@@ -48,9 +50,12 @@ public final class RegistryChannelInitializer extends ChannelInitializer<Channel
   @Override
   protected void initChannel(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
-    pipeline.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
-        .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
-        .setMaxHeaderSize(MAX_HEADER_SIZE)));
+    pipeline.addLast(
+        "codec",
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
+                .setMaxHeaderSize(MAX_HEADER_SIZE)));
     pipeline.addLast("size-guard", new RequestSizeGuard(MAX_INITIAL_LINE_LENGTH, MAX_HEADER_SIZE));
     pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
     pipeline.addLast("chunked-writer", new ChunkedWriteHandler());

@@ -107,51 +107,72 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
     } else if (route instanceof Route.ManifestRoute manifest) {
       List<String> accept = request.headers().getAll(HttpHeaderNames.ACCEPT);
       if (head) {
-        onLoop(ctx, mirror.headManifest(manifest, accept), (found, error) -> {
-          metrics.manifestRequest(manifestResult(error));
-          respond(ctx, error != null ? failure(request, error, true) : manifestHead(found));
-        });
+        onLoop(
+            ctx,
+            mirror.headManifest(manifest, accept),
+            (found, error) -> {
+              metrics.manifestRequest(manifestResult(error));
+              respond(ctx, error != null ? failure(request, error, true) : manifestHead(found));
+            });
       } else {
-        onLoop(ctx, mirror.getManifest(manifest, accept), (found, error) -> {
-          metrics.manifestRequest(manifestResult(error));
-          respond(ctx, error != null ? failure(request, error, false) : manifest(found));
-        });
+        onLoop(
+            ctx,
+            mirror.getManifest(manifest, accept),
+            (found, error) -> {
+              metrics.manifestRequest(manifestResult(error));
+              respond(ctx, error != null ? failure(request, error, false) : manifest(found));
+            });
       }
     } else if (route instanceof Route.BlobRoute blob) {
       if (head) {
-        onLoop(ctx, mirror.statBlob(blob), (found, error) -> respond(ctx, error != null
-            ? failure(request, error, true) : BlobResponder.head(found)));
+        onLoop(
+            ctx,
+            mirror.statBlob(blob),
+            (found, error) ->
+                respond(
+                    ctx,
+                    error != null ? failure(request, error, true) : BlobResponder.head(found)));
       } else {
         Optional<String> range = Optional.ofNullable(request.headers().get(HttpHeaderNames.RANGE));
         long started = System.nanoTime();
         CompletableFuture<BlobBody> opened = mirror.openBlob(blob);
-        onLoop(ctx, opened, (found, error) -> {
-          if (error != null) {
-            metrics.blobRequest(isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
-            respond(ctx, failure(request, error, false));
-          } else if (!ctx.channel().isActive()) {
-            found.discard();
-            next(ctx);
-          } else if (found instanceof OpenBlob stored) {
-            metrics.blobRequest(BlobResult.HIT);
-            BlobResponder.write(ctx, stored, range).addListener(f -> written(ctx, (ChannelFuture) f));
-          } else if (found instanceof LiveBlob live) {
-            stream(ctx, request, live, range, started);
-          }
-        });
+        onLoop(
+            ctx,
+            opened,
+            (found, error) -> {
+              if (error != null) {
+                metrics.blobRequest(isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
+                respond(ctx, failure(request, error, false));
+              } else if (!ctx.channel().isActive()) {
+                found.discard();
+                next(ctx);
+              } else if (found instanceof OpenBlob stored) {
+                metrics.blobRequest(BlobResult.HIT);
+                BlobResponder.write(ctx, stored, range)
+                    .addListener(f -> written(ctx, (ChannelFuture) f));
+              } else if (found instanceof LiveBlob live) {
+                stream(ctx, request, live, range, started);
+              }
+            });
       }
     } else {
-      respond(ctx, Responses.error(HttpError.of(new IllegalStateException(
-          "unhandled route " + route)), head));
+      respond(
+          ctx,
+          Responses.error(
+              HttpError.of(new IllegalStateException("unhandled route " + route)), head));
     }
   }
 
   /**
-   * Answers a GET with a blob that is still arriving: starts the pump, and writes the head once
-   * the first bytes are ready (or an error answer if the blob failed before any byte).
+   * Answers a GET with a blob that is still arriving: starts the pump, and writes the head once the
+   * first bytes are ready (or an error answer if the blob failed before any byte).
    */
-  private void stream(ChannelHandlerContext ctx, FullHttpRequest request, LiveBlob live,
-      Optional<String> range, long startedNanos) {
+  private void stream(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      LiveBlob live,
+      Optional<String> range,
+      long startedNanos) {
     ByteRange.Request wanted = ByteRange.parse(range, live.size());
     if (wanted instanceof ByteRange.Unsatisfiable) {
       live.discard();
@@ -168,60 +189,82 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
       body = BlobResponder.startStream(live, wanted, pumps, ctx.alloc(), writer::resumeTransfer);
     } catch (RejectedExecutionException e) {
       metrics.blobRequest(BlobResult.ERROR);
-      respond(ctx, Responses.error(new HttpError(
-          HttpResponseStatus.valueOf(ErrorCode.UNAVAILABLE.httpStatus()), ErrorCode.UNAVAILABLE,
-          "agent is busy: no thread free to stream blob " + live.digest()), false));
+      respond(
+          ctx,
+          Responses.error(
+              new HttpError(
+                  HttpResponseStatus.valueOf(ErrorCode.UNAVAILABLE.httpStatus()),
+                  ErrorCode.UNAVAILABLE,
+                  "agent is busy: no thread free to stream blob " + live.digest()),
+              false));
       return;
     }
     // A client that goes away before the first byte must stop the pump too.
     ChannelFutureListener onClose = f -> body.close();
     ctx.channel().closeFuture().addListener(onClose);
-    onLoop(ctx, body.ready(), (ok, error) -> {
-      if (error != null || !ctx.channel().isActive()) {
-        body.close();
-        ctx.channel().closeFuture().removeListener(onClose);
-        if (ctx.channel().isActive()) {
-          metrics.blobRequest(isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
-          respond(ctx, failure(request, error, false));
-        } else {
-          next(ctx);
-        }
-        return;
-      }
-      metrics.blobRequest(BlobResult.MISS);
-      if (log.isDebugEnabled()) {
-        log.debug("{} {}: first bytes of {} ready to send after {} ms", request.method(),
-            request.uri(), live.digest(),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
-      }
-      BlobResponder.writeStream(ctx, live.digest(), live.size(), wanted, body).addListener(f -> {
-        ctx.channel().closeFuture().removeListener(onClose);
-        if (!f.isSuccess()) {
-          Throwable why = HttpError.unwrap(f.cause());
-          if (why instanceof MirrorException) {
-            log.warn("{} {}: aborted the response, the client will retry: {}", request.method(),
-                request.uri(), why.getMessage());
-          } else {
-            log.debug("{} {}: response cut short: {}", request.method(), request.uri(),
-                why.toString());
+    onLoop(
+        ctx,
+        body.ready(),
+        (ok, error) -> {
+          if (error != null || !ctx.channel().isActive()) {
+            body.close();
+            ctx.channel().closeFuture().removeListener(onClose);
+            if (ctx.channel().isActive()) {
+              metrics.blobRequest(isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
+              respond(ctx, failure(request, error, false));
+            } else {
+              next(ctx);
+            }
+            return;
           }
-        }
-        written(ctx, (ChannelFuture) f);
-      });
-    });
+          metrics.blobRequest(BlobResult.MISS);
+          if (log.isDebugEnabled()) {
+            log.debug(
+                "{} {}: first bytes of {} ready to send after {} ms",
+                request.method(),
+                request.uri(),
+                live.digest(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+          }
+          BlobResponder.writeStream(ctx, live.digest(), live.size(), wanted, body)
+              .addListener(
+                  f -> {
+                    ctx.channel().closeFuture().removeListener(onClose);
+                    if (!f.isSuccess()) {
+                      Throwable why = HttpError.unwrap(f.cause());
+                      if (why instanceof MirrorException) {
+                        log.warn(
+                            "{} {}: aborted the response, the client will retry: {}",
+                            request.method(),
+                            request.uri(),
+                            why.getMessage());
+                      } else {
+                        log.debug(
+                            "{} {}: response cut short: {}",
+                            request.method(),
+                            request.uri(),
+                            why.toString());
+                      }
+                    }
+                    written(ctx, (ChannelFuture) f);
+                  });
+        });
   }
 
   private static FullHttpResponse manifest(Manifest manifest) {
-    FullHttpResponse response = Responses.full(HttpResponseStatus.OK, manifest.mediaType(),
-        manifest.bytes(), false);
+    FullHttpResponse response =
+        Responses.full(HttpResponseStatus.OK, manifest.mediaType(), manifest.bytes(), false);
     response.headers().set(Responses.DIGEST_HEADER, manifest.digest().toString());
     return response;
   }
 
   private static FullHttpResponse manifestHead(ManifestHead head) {
-    FullHttpResponse response = Responses.withApiVersion(new DefaultFullHttpResponse(
-        HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER));
-    response.headers()
+    FullHttpResponse response =
+        Responses.withApiVersion(
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, head.mediaType())
         .set(HttpHeaderNames.CONTENT_LENGTH, head.size())
         .set(Responses.DIGEST_HEADER, head.digest().toString());
@@ -229,7 +272,8 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
   }
 
   private static ManifestResult manifestResult(Throwable error) {
-    return error == null ? ManifestResult.OK
+    return error == null
+        ? ManifestResult.OK
         : isNotFound(error) ? ManifestResult.NOT_FOUND : ManifestResult.ERROR;
   }
 
@@ -242,7 +286,11 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
     if (HttpError.isInternal(error)) {
       log.error("{} {} failed", request.method(), request.uri(), HttpError.unwrap(error));
     } else {
-      log.debug("{} {} -> {} {}", request.method(), request.uri(), answer.status().code(),
+      log.debug(
+          "{} {} -> {} {}",
+          request.method(),
+          request.uri(),
+          answer.status().code(),
           answer.message());
     }
     return Responses.error(answer, head);
@@ -252,19 +300,21 @@ final class RegistryRequestHandler extends SimpleChannelInboundHandler<FullHttpR
    * Runs {@code action} on this channel's event loop when {@code future} completes. If the action
    * itself fails, the connection is closed rather than left waiting for an answer.
    */
-  private static <T> void onLoop(ChannelHandlerContext ctx, CompletableFuture<T> future,
-      BiConsumer<T, Throwable> action) {
-    future.whenCompleteAsync((value, error) -> {
-      try {
-        action.accept(value, error);
-      } catch (RuntimeException e) {
-        log.error("answering on {} failed; closing it", ctx.channel(), e);
-        if (value instanceof BlobBody body) {
-          body.discard();
-        }
-        ctx.close();
-      }
-    }, ctx.executor());
+  private static <T> void onLoop(
+      ChannelHandlerContext ctx, CompletableFuture<T> future, BiConsumer<T, Throwable> action) {
+    future.whenCompleteAsync(
+        (value, error) -> {
+          try {
+            action.accept(value, error);
+          } catch (RuntimeException e) {
+            log.error("answering on {} failed; closing it", ctx.channel(), e);
+            if (value instanceof BlobBody body) {
+              body.discard();
+            }
+            ctx.close();
+          }
+        },
+        ctx.executor());
   }
 
   private void respond(ChannelHandlerContext ctx, FullHttpResponse response) {

@@ -23,11 +23,15 @@ final class Responses {
    * A complete response. For HEAD pass {@code head}: Content-Length still states the body's size,
    * but no body is sent (RFC 9110 9.3.2).
    */
-  static FullHttpResponse full(HttpResponseStatus status, String contentType, byte[] body,
-      boolean head) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
-    response.headers()
+  static FullHttpResponse full(
+      HttpResponseStatus status, String contentType, byte[] body, boolean head) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     return withApiVersion(response);
@@ -35,14 +39,21 @@ final class Responses {
 
   /** An OCI error body, {@code {"errors":[{"code":...,"message":...}]}}. */
   static FullHttpResponse error(HttpError error, boolean head) {
-    return full(error.status(), ErrorBody.CONTENT_TYPE, ErrorBody.json(error.code(), error.message()),
+    return full(
+        error.status(),
+        ErrorBody.CONTENT_TYPE,
+        ErrorBody.json(error.code(), error.message()),
         head);
   }
 
   /** A plain-text answer for requests that never reached the registry API (malformed HTTP). */
   static FullHttpResponse text(HttpResponseStatus status, String message) {
-    FullHttpResponse response = full(status, "text/plain; charset=utf-8",
-        (message + "\n").getBytes(StandardCharsets.UTF_8), false);
+    FullHttpResponse response =
+        full(
+            status,
+            "text/plain; charset=utf-8",
+            (message + "\n").getBytes(StandardCharsets.UTF_8),
+            false);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return response;
   }

@@ -35,9 +35,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class StreamingBody implements ChunkedInput<ByteBuf> {
   static final int CHUNK_BYTES = 64 * 1024;
   static final int QUEUE_CHUNKS = 8;
+
   /** A client that takes nothing for this long gets its response aborted. */
   static final long CLIENT_STALL_LIMIT_MILLIS = TimeUnit.MINUTES.toMillis(10);
+
   private static final long OFFER_SLICE_MILLIS = 200;
+
   /** A blocking input never returns 0 bytes for a non-empty read; this bounds a broken one. */
   private static final int MAX_EMPTY_READS = 1000;
 
@@ -51,8 +54,10 @@ final class StreamingBody implements ChunkedInput<ByteBuf> {
   private volatile boolean pumped;
   private volatile boolean closed;
   private volatile long produced;
+
   /** Whoever sets this first closes the input: the pump when it runs, else {@link #close}. */
   private final AtomicBoolean inputClaimed = new AtomicBoolean();
+
   private Future<?> pump;
   private long handedOut;
 
@@ -85,8 +90,8 @@ final class StreamingBody implements ChunkedInput<ByteBuf> {
 
   /**
    * Completes when the first chunk is ready, so the response head can go out with bytes right
-   * behind it; fails when the input failed before any byte (then nothing was sent, and the
-   * failure can still become an error status).
+   * behind it; fails when the input failed before any byte (then nothing was sent, and the failure
+   * can still become an error status).
    */
   CompletableFuture<Void> ready() {
     return ready;
@@ -118,8 +123,8 @@ final class StreamingBody implements ChunkedInput<ByteBuf> {
         }
         if (n == 0) {
           if (++emptyReads > MAX_EMPTY_READS) {
-            throw new IOException("the body's input returned nothing " + MAX_EMPTY_READS
-                + " times at byte " + done);
+            throw new IOException(
+                "the body's input returned nothing " + MAX_EMPTY_READS + " times at byte " + done);
           }
           continue;
         }
@@ -160,8 +165,10 @@ final class StreamingBody implements ChunkedInput<ByteBuf> {
       waited += OFFER_SLICE_MILLIS;
       if (waited >= CLIENT_STALL_LIMIT_MILLIS) {
         chunk.release();
-        throw new IOException("the client took nothing for "
-            + TimeUnit.MILLISECONDS.toMinutes(CLIENT_STALL_LIMIT_MILLIS) + " minutes");
+        throw new IOException(
+            "the client took nothing for "
+                + TimeUnit.MILLISECONDS.toMinutes(CLIENT_STALL_LIMIT_MILLIS)
+                + " minutes");
       }
     }
     if (closed) {

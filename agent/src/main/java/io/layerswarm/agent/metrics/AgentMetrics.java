@@ -24,9 +24,9 @@ import java.util.function.ToDoubleFunction;
  * The names are listed in {@code docs/metrics.md}.
  *
  * <p>{@link #scrape} runs on a Netty event loop, so no meter reads anything that can block: the
- * counters are atomics, and what needs the blob store or the engine's torrents is handed in by
- * the agent's timer ({@link #sampled}, {@link #cacheMeasured}). Every labelled series exists from
- * the start, at 0, so that rates and alerts need no "absent" case. Thread-safe.
+ * counters are atomics, and what needs the blob store or the engine's torrents is handed in by the
+ * agent's timer ({@link #sampled}, {@link #cacheMeasured}). Every labelled series exists from the
+ * start, at 0, so that rates and alerts need no "absent" case. Thread-safe.
  */
 public final class AgentMetrics implements AutoCloseable {
   /** How a blob GET was answered. */
@@ -67,8 +67,12 @@ public final class AgentMetrics implements AutoCloseable {
    * @param downloadedBytes peer wire payload received since start
    * @param transfers blob transfers in progress
    */
-  public record Sample(int torrents, int peerConnections, long uploadedBytes,
-      long downloadedBytes, List<TransferProgress> transfers) {
+  public record Sample(
+      int torrents,
+      int peerConnections,
+      long uploadedBytes,
+      long downloadedBytes,
+      List<TransferProgress> transfers) {
     public Sample {
       transfers = List.copyOf(transfers);
     }
@@ -77,8 +81,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<BlobResult, Counter> blobRequests = new EnumMap<>(BlobResult.class);
-  private final Map<ManifestResult, Counter> manifestRequests =
-      new EnumMap<>(ManifestResult.class);
+  private final Map<ManifestResult, Counter> manifestRequests = new EnumMap<>(ManifestResult.class);
   private final Map<CachePolicy.Reason, Counter> evictions =
       new EnumMap<>(CachePolicy.Reason.class);
   private final Map<CachePolicy.Reason, Counter> evictedBytes =
@@ -93,6 +96,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final AtomicLong downloadedBytes = new AtomicLong();
   private final AtomicLong cacheBytes = new AtomicLong();
   private final AtomicLong cachedBlobs = new AtomicLong();
+
   /**
    * Held here because Micrometer keeps only a weak reference to a function meter's state object:
    * without this, the fetcher's counters could read 0 after a collection.
@@ -101,15 +105,22 @@ public final class AgentMetrics implements AutoCloseable {
 
   public AgentMetrics() {
     for (BlobResult result : BlobResult.values()) {
-      blobRequests.put(result, Counter.builder("agent.blob.requests")
-          .description("Blob GETs by result: hit (from the cache), miss (streamed while it was"
-              + " fetched), not_found, error")
-          .tag("result", result.label()).register(registry));
+      blobRequests.put(
+          result,
+          Counter.builder("agent.blob.requests")
+              .description(
+                  "Blob GETs by result: hit (from the cache), miss (streamed while it was"
+                      + " fetched), not_found, error")
+              .tag("result", result.label())
+              .register(registry));
     }
     for (ManifestResult result : ManifestResult.values()) {
-      manifestRequests.put(result, Counter.builder("agent.manifest.requests")
-          .description("Manifest GETs and HEADs by result")
-          .tag("result", result.label()).register(registry));
+      manifestRequests.put(
+          result,
+          Counter.builder("agent.manifest.requests")
+              .description("Manifest GETs and HEADs by result")
+              .tag("result", result.label())
+              .register(registry));
     }
     for (CachePolicy.Reason reason : CachePolicy.Reason.values()) {
       evictions.put(reason, evictionCounter(label(reason)));
@@ -122,34 +133,43 @@ public final class AgentMetrics implements AutoCloseable {
       transfers.put(phase, count);
       Gauge.builder("agent.transfers", count, AtomicInteger::get)
           .description("Blob transfers in progress, by phase")
-          .tag("phase", phase.name().toLowerCase(Locale.ROOT)).register(registry);
+          .tag("phase", phase.name().toLowerCase(Locale.ROOT))
+          .register(registry);
     }
     Gauge.builder("agent.torrents", torrents, AtomicLong::get)
-        .description("Torrents the swarm engine holds (downloads and seeds)").register(registry);
+        .description("Torrents the swarm engine holds (downloads and seeds)")
+        .register(registry);
     Gauge.builder("agent.peer.connections", peerConnections, AtomicLong::get)
-        .description("Peer connections over all torrents").register(registry);
+        .description("Peer connections over all torrents")
+        .register(registry);
     FunctionCounter.builder("agent.peer.uploaded.bytes", uploadedBytes, AtomicLong::get)
-        .description("Peer wire payload sent to other peers").baseUnit("bytes")
+        .description("Peer wire payload sent to other peers")
+        .baseUnit("bytes")
         .register(registry);
     FunctionCounter.builder("agent.peer.downloaded.bytes", downloadedBytes, AtomicLong::get)
-        .description("Peer wire payload received from other peers").baseUnit("bytes")
+        .description("Peer wire payload received from other peers")
+        .baseUnit("bytes")
         .register(registry);
     Gauge.builder("agent.cache.bytes", cacheBytes, AtomicLong::get)
-        .description("Bytes of verified blobs in the cache").baseUnit("bytes").register(registry);
+        .description("Bytes of verified blobs in the cache")
+        .baseUnit("bytes")
+        .register(registry);
     Gauge.builder("agent.cached.blobs", cachedBlobs, AtomicLong::get)
-        .description("Verified blobs in the cache").register(registry);
+        .description("Verified blobs in the cache")
+        .register(registry);
   }
 
   /** Meters read from the fetcher's counters at scrape time (atomics). Call once. */
   public void bindFetcher(BlobFetcher fetcher) {
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     FunctionCounter.builder("agent.swarm.bytes", fetcher, BlobFetcher::bytesFromSwarm)
-        .description("Bytes peers delivered to this agent's blob downloads").baseUnit("bytes")
+        .description("Bytes peers delivered to this agent's blob downloads")
+        .baseUnit("bytes")
         .register(registry);
-    FunctionCounter.builder("agent.origin.fallback.bytes", fetcher,
-            BlobFetcher::bytesFromOrigin)
+    FunctionCounter.builder("agent.origin.fallback.bytes", fetcher, BlobFetcher::bytesFromOrigin)
         .description("Bytes copied from the origin registry because the swarm failed")
-        .baseUnit("bytes").register(registry);
+        .baseUnit("bytes")
+        .register(registry);
     fetches(fetcher, "swarm", BlobFetcher::blobsFromSwarm);
     fetches(fetcher, "origin", BlobFetcher::blobsFromOrigin);
     fetches(fetcher, "failed", BlobFetcher::failedFetches);
@@ -201,13 +221,16 @@ public final class AgentMetrics implements AutoCloseable {
   private Counter evictionCounter(String reason) {
     return Counter.builder("agent.cache.evictions")
         .description("Blobs evicted, by reason: idle, budget (the cache janitor), request (admin)")
-        .tag("reason", reason).register(registry);
+        .tag("reason", reason)
+        .register(registry);
   }
 
   private Counter evictedBytesCounter(String reason) {
     return Counter.builder("agent.cache.evicted.bytes")
         .description("Bytes evicted, by reason: idle, budget (the cache janitor), request (admin)")
-        .baseUnit("bytes").tag("reason", reason).register(registry);
+        .baseUnit("bytes")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   /** Blobs the cache janitor removed. */
@@ -228,19 +251,21 @@ public final class AgentMetrics implements AutoCloseable {
     registry.close();
   }
 
-  private void fetches(BlobFetcher fetcher, String result,
-      ToDoubleFunction<BlobFetcher> count) {
+  private void fetches(BlobFetcher fetcher, String result, ToDoubleFunction<BlobFetcher> count) {
     FunctionCounter.builder("agent.blob.fetches", fetcher, count)
-        .description("Blobs brought into the cache by where they came from (swarm; origin, as a"
-            + " fallback), or failed")
-        .tag("result", result).register(registry);
+        .description(
+            "Blobs brought into the cache by where they came from (swarm; origin, as a"
+                + " fallback), or failed")
+        .tag("result", result)
+        .register(registry);
   }
 
-  private void verificationFailures(BlobFetcher fetcher, String source,
-      ToDoubleFunction<BlobFetcher> count) {
+  private void verificationFailures(
+      BlobFetcher fetcher, String source, ToDoubleFunction<BlobFetcher> count) {
     FunctionCounter.builder("agent.verification.failures", fetcher, count)
         .description("Blobs whose sha256 or size did not match their digest, by source")
-        .tag("source", source).register(registry);
+        .tag("source", source)
+        .register(registry);
   }
 
   private static String label(CachePolicy.Reason reason) {

@@ -72,18 +72,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlobFetcher {
   private static final Logger log = LoggerFactory.getLogger(BlobFetcher.class);
+
   /** Upper bound on a blob size a metainfo may claim. */
   static final long MAX_BLOB_BYTES = 1L << 40;
-  /** After the swarm's copy of a blob failed verification, new transfers use the origin this long. */
+
+  /**
+   * After the swarm's copy of a blob failed verification, new transfers use the origin this long.
+   */
   static final Duration SWARM_REFUSAL = Duration.ofMinutes(10);
+
   private static final int MAX_REFUSALS = 4096;
   private static final int COPY_BUFFER_BYTES = 64 * 1024;
+
   /**
    * The longest a stream waits without the transfer moving on (no new bytes, no verdict) before it
-   * gives up and aborts its response. The transfer's own limits (swarm deadline, upstream
-   * timeouts) normally end a stall long before.
+   * gives up and aborts its response. The transfer's own limits (swarm deadline, upstream timeouts)
+   * normally end a stall long before.
    */
   static final Duration STREAM_STALL_LIMIT = Duration.ofMinutes(10);
+
   /** How often a waiting stream looks again, so closing and failures are noticed. */
   private static final long WAIT_SLICE_MILLIS = 200;
 
@@ -113,9 +120,16 @@ public final class BlobFetcher {
    * @param announce this agent's tracker announce URLs; empty means the swarm is never tried
    * @param swarmDeadline the longest a transfer may go without metainfo or newly verified bytes
    */
-  public BlobFetcher(BlobStore store, MetainfoSource metainfoSource, Swarm swarm,
-      CacheSeeder seeder, Executor transfers, InstantSource clock, Path partialDir,
-      List<URI> announce, Duration swarmDeadline) {
+  public BlobFetcher(
+      BlobStore store,
+      MetainfoSource metainfoSource,
+      Swarm swarm,
+      CacheSeeder seeder,
+      Executor transfers,
+      InstantSource clock,
+      Path partialDir,
+      List<URI> announce,
+      Duration swarmDeadline) {
     this.store = store;
     this.metainfoSource = metainfoSource;
     this.swarm = swarm;
@@ -128,8 +142,8 @@ public final class BlobFetcher {
   }
 
   /**
-   * Calls {@code listener} with the digest each time a transfer has put a blob into the store
-   * (on the transfer's thread; keep it short).
+   * Calls {@code listener} with the digest each time a transfer has put a blob into the store (on
+   * the transfer's thread; keep it short).
    */
   public void onStored(Consumer<Digest> listener) {
     storedListeners.add(listener);
@@ -148,26 +162,28 @@ public final class BlobFetcher {
    * Joins or starts the transfer of {@code digest} and completes as soon as a response can start:
    * with a {@link LiveBlob} (holding {@code lease}) once the blob's size is known, or empty when
    * the blob is in the store already (the caller keeps {@code lease} and opens it there). Fails
-   * like {@link #fetch} when the transfer fails before the size is known; then the caller keeps
-   * the lease too.
+   * like {@link #fetch} when the transfer fails before the size is known; then the caller keeps the
+   * lease too.
    */
-  CompletableFuture<Optional<LiveBlob>> open(UpstreamChoice upstream, RepositoryName repo,
-      Digest digest, BlobLeases.Lease lease) {
+  CompletableFuture<Optional<LiveBlob>> open(
+      UpstreamChoice upstream, RepositoryName repo, Digest digest, BlobLeases.Lease lease) {
     Transfer transfer = transferFor(upstream, repo, digest);
     CompletableFuture<Optional<LiveBlob>> result = new CompletableFuture<>();
-    transfer.done.whenComplete((ok, failure) -> {
-      if (failure != null) {
-        result.completeExceptionally(Futures.unwrap(failure));
-      } else {
-        result.complete(Optional.empty());
-      }
-    });
-    transfer.sized.thenAccept(size -> {
-      // A transfer that already finished is read from the store instead (zero-copy).
-      if (!transfer.done.isDone() && size > 0) {
-        result.complete(Optional.of(new LiveBlob(transfer, size, lease)));
-      }
-    });
+    transfer.done.whenComplete(
+        (ok, failure) -> {
+          if (failure != null) {
+            result.completeExceptionally(Futures.unwrap(failure));
+          } else {
+            result.complete(Optional.empty());
+          }
+        });
+    transfer.sized.thenAccept(
+        size -> {
+          // A transfer that already finished is read from the store instead (zero-copy).
+          if (!transfer.done.isDone() && size > 0) {
+            result.complete(Optional.of(new LiveBlob(transfer, size, lease)));
+          }
+        });
     return result;
   }
 
@@ -273,12 +289,17 @@ public final class BlobFetcher {
    */
   static void checkDescribes(Metainfo meta, Digest digest) throws MetainfoUnavailableException {
     if (!digest.hex().equals(meta.name())) {
-      throw new MetainfoUnavailableException("metainfo for " + digest + " names another blob: "
-          + meta.name());
+      throw new MetainfoUnavailableException(
+          "metainfo for " + digest + " names another blob: " + meta.name());
     }
     if (meta.length() <= 0 || meta.length() > MAX_BLOB_BYTES) {
-      throw new MetainfoUnavailableException("metainfo for " + digest + " has an implausible"
-          + " length of " + meta.length() + " bytes");
+      throw new MetainfoUnavailableException(
+          "metainfo for "
+              + digest
+              + " has an implausible"
+              + " length of "
+              + meta.length()
+              + " bytes");
     }
   }
 
@@ -293,7 +314,8 @@ public final class BlobFetcher {
         try {
           listener.accept(transfer.digest);
         } catch (RuntimeException e) {
-          log.atWarn().addKeyValue("digest", transfer.digest)
+          log.atWarn()
+              .addKeyValue("digest", transfer.digest)
               .log("a listener for stored blobs failed: {}", e.toString());
         }
       }
@@ -309,7 +331,8 @@ public final class BlobFetcher {
     try {
       transfers.execute(task);
     } catch (RejectedExecutionException e) {
-      finish(transfer, new MirrorBusyException("agent is busy, cannot fetch " + transfer.digest, e));
+      finish(
+          transfer, new MirrorBusyException("agent is busy, cannot fetch " + transfer.digest, e));
     }
   }
 
@@ -335,15 +358,19 @@ public final class BlobFetcher {
     final RepositoryName repo;
     final Digest digest;
     final CompletableFuture<Void> done = new CompletableFuture<>();
+
     /** The blob's size, once the metainfo or the origin told it. */
     final CompletableFuture<Long> sized = new CompletableFuture<>();
+
     final Path partFile;
     final Path doneFile;
     final Path originFile;
     final AtomicLong copied = new AtomicLong();
     volatile long originSize = -1;
+
     /** Bytes at the start of {@link #originFile} that are written (verified prefix + origin). */
     volatile long committed;
+
     /** Readers wait on this for {@link #committed} to grow or the transfer to end. */
     private final Object progressSignal = new Object();
 
@@ -417,7 +444,9 @@ public final class BlobFetcher {
         phase = Phase.SWARM;
         started = torrent;
       }
-      log.atInfo().addKeyValue("digest", digest).addKeyValue("torrent", meta.infoHash().hex())
+      log.atInfo()
+          .addKeyValue("digest", digest)
+          .addKeyValue("torrent", meta.infoHash().hex())
           .log("downloading {} bytes from the swarm", meta.length());
       sized.complete(meta.length());
       started.completion().whenComplete(this::onSwarmDone);
@@ -448,11 +477,19 @@ public final class BlobFetcher {
         deleteQuietly(file);
         deleteQuietly(partFile);
         refuseSwarm(digest);
-        log.atWarn().addKeyValue("digest", digest).addKeyValue("torrent", meta.infoHash().hex())
-            .log("download from the swarm failed verification, deleted it; the origin serves"
-                + " this blob for the next {}: {}", SWARM_REFUSAL, e.getMessage());
-        finish(this, new BlobVerificationException("blob " + digest + " from the swarm failed"
-            + " verification: " + e.getMessage(), e));
+        log.atWarn()
+            .addKeyValue("digest", digest)
+            .addKeyValue("torrent", meta.infoHash().hex())
+            .log(
+                "download from the swarm failed verification, deleted it; the origin serves"
+                    + " this blob for the next {}: {}",
+                SWARM_REFUSAL,
+                e.getMessage());
+        finish(
+            this,
+            new BlobVerificationException(
+                "blob " + digest + " from the swarm failed" + " verification: " + e.getMessage(),
+                e));
         return;
       } catch (IOException | RuntimeException e) {
         swarm.remove(meta.infoHash());
@@ -462,12 +499,14 @@ public final class BlobFetcher {
         return;
       }
       blobsFromSwarm.incrementAndGet();
-      log.atInfo().addKeyValue("digest", digest)
+      log.atInfo()
+          .addKeyValue("digest", digest)
           .log("{} bytes from the swarm verified and cached", meta.length());
       try {
         seeder.seedAdopted(digest, meta);
       } catch (IOException | RuntimeException e) {
-        log.atWarn().addKeyValue("digest", digest)
+        log.atWarn()
+            .addKeyValue("digest", digest)
             .log("cached, but seeding it failed: {}", e.toString());
       }
       finish(this, null);
@@ -475,9 +514,13 @@ public final class BlobFetcher {
 
     /** Gives up on the swarm (caller holds the monitor) and copies from the origin instead. */
     private void toOrigin(String reason) {
-      log.atWarn().addKeyValue("digest", digest).log(
-          "fetching from origin {} (repo {}) instead of the swarm: {}", upstream.describe(), repo,
-          reason);
+      log.atWarn()
+          .addKeyValue("digest", digest)
+          .log(
+              "fetching from origin {} (repo {}) instead of the swarm: {}",
+              upstream.describe(),
+              repo,
+              reason);
       phase = Phase.ORIGIN;
       if (metainfoCall != null) {
         metainfoCall.cancel(true);
@@ -488,8 +531,8 @@ public final class BlobFetcher {
     }
 
     /**
-     * On the transfer executor: keeps the verified start of an abandoned swarm download, copies
-     * the rest from the origin (Range from there), and has the store adopt the result.
+     * On the transfer executor: keeps the verified start of an abandoned swarm download, copies the
+     * rest from the origin (Range from there), and has the store adopt the result.
      */
     private void runOrigin(Torrent abandoned) {
       long prefix = 0;
@@ -499,8 +542,12 @@ public final class BlobFetcher {
         } catch (IOException e) {
           throw new MirrorStorageException("creating " + partialDir + " failed: " + e, e);
         }
-        try (FileChannel out = FileChannel.open(originFile, StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out =
+            FileChannel.open(
+                originFile,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
           if (abandoned != null) {
             swarm.remove(abandoned.infoHash());
             bytesFromSwarm.addAndGet(abandoned.downloadedBytes());
@@ -512,14 +559,18 @@ public final class BlobFetcher {
           // Durable before it enters the store: after a crash a stored blob is never partial.
           out.force(true);
         } catch (IOException e) {
-          throw new MirrorStorageException("writing blob " + digest + " to " + originFile
-              + " failed: " + e, e);
+          throw new MirrorStorageException(
+              "writing blob " + digest + " to " + originFile + " failed: " + e, e);
         }
         adoptOriginCopy(prefix);
         blobsFromOrigin.incrementAndGet();
-        log.atInfo().addKeyValue("digest", digest).log("{} bytes from origin {}{} verified and"
-            + " cached", copied.get(), upstream.describe(),
-            prefix > 0 ? " after " + prefix + " bytes from the swarm" : "");
+        log.atInfo()
+            .addKeyValue("digest", digest)
+            .log(
+                "{} bytes from origin {}{} verified and" + " cached",
+                copied.get(),
+                upstream.describe(),
+                prefix > 0 ? " after " + prefix + " bytes from the swarm" : "");
         finish(this, null);
       } catch (MirrorException e) {
         if (e instanceof BlobVerificationException) {
@@ -529,15 +580,17 @@ public final class BlobFetcher {
         finish(this, e);
       } catch (RuntimeException e) {
         deleteQuietly(originFile);
-        finish(this, new UpstreamUnavailableException("fetching " + digest + " from origin "
-            + upstream.describe() + " failed: " + e, e));
+        finish(
+            this,
+            new UpstreamUnavailableException(
+                "fetching " + digest + " from origin " + upstream.describe() + " failed: " + e, e));
       }
     }
 
     /**
-     * Copies the verified pieces at the start of an abandoned download into {@code out}. Only
-     * bytes the engine has verified are read (the stream never blocks: it reads what {@code
-     * available()} reports). A failure to read just ends the prefix early.
+     * Copies the verified pieces at the start of an abandoned download into {@code out}. Only bytes
+     * the engine has verified are read (the stream never blocks: it reads what {@code available()}
+     * reports). A failure to read just ends the prefix early.
      *
      * @return the bytes copied
      */
@@ -546,7 +599,8 @@ public final class BlobFetcher {
       try {
         in = abandoned.openStream(0);
       } catch (RuntimeException e) {
-        log.atDebug().addKeyValue("digest", digest)
+        log.atDebug()
+            .addKeyValue("digest", digest)
             .log("cannot read the abandoned swarm download: {}", e.toString());
         return 0;
       }
@@ -562,7 +616,8 @@ public final class BlobFetcher {
             }
             n = in.read(buffer, 0, Math.min(buffer.length, available));
           } catch (IOException | RuntimeException e) {
-            log.atDebug().addKeyValue("digest", digest)
+            log.atDebug()
+                .addKeyValue("digest", digest)
                 .log("verified swarm prefix ends at {}: {}", written, e.toString());
             break;
           }
@@ -585,8 +640,8 @@ public final class BlobFetcher {
 
     /** On the transfer executor: upstream -> {@link #originFile} from {@code prefix}. */
     private void copyFromOrigin(FileChannel out, long prefix) throws MirrorException, IOException {
-      String action = "fetching blob " + digest + " of " + repo
-          + (prefix > 0 ? " from offset " + prefix : "");
+      String action =
+          "fetching blob " + digest + " of " + repo + (prefix > 0 ? " from offset " + prefix : "");
       long skip = 0;
       BlobStream in;
       try {
@@ -596,9 +651,12 @@ public final class BlobFetcher {
           throw UpstreamErrors.translate(e, Subject.BLOB, action, upstream.describe());
         }
         // The upstream ignores Range: take the whole blob and skip what the swarm gave.
-        log.atInfo().addKeyValue("digest", digest).log(
-            "origin {} ignores Range; fetching from 0 and skipping {} bytes", upstream.describe(),
-            prefix);
+        log.atInfo()
+            .addKeyValue("digest", digest)
+            .log(
+                "origin {} ignores Range; fetching from 0 and skipping {} bytes",
+                upstream.describe(),
+                prefix);
         try {
           in = upstream.registry().openBlob(repo, digest, 0);
         } catch (RegistryException again) {
@@ -611,20 +669,34 @@ public final class BlobFetcher {
         originSize = size;
         if (prefix > size) {
           refuseSwarm(digest);
-          throw new BlobVerificationException("blob " + digest + ": the swarm delivered " + prefix
-              + " bytes but origin " + upstream.describe() + " says it has " + size);
+          throw new BlobVerificationException(
+              "blob "
+                  + digest
+                  + ": the swarm delivered "
+                  + prefix
+                  + " bytes but origin "
+                  + upstream.describe()
+                  + " says it has "
+                  + size);
         }
         sized.complete(size);
         wakeReaders();
         copy(body.body(), out, prefix, skip, size, action);
       } catch (DigestMismatchException e) {
-        throw new BlobVerificationException("blob " + digest + " from origin "
-            + upstream.describe() + " failed verification: " + e.getMessage(), e);
+        throw new BlobVerificationException(
+            "blob "
+                + digest
+                + " from origin "
+                + upstream.describe()
+                + " failed verification: "
+                + e.getMessage(),
+            e);
       }
     }
 
-    private void copy(InputStream in, FileChannel out, long position, long skip, long size,
-        String action) throws IOException, MirrorException {
+    private void copy(
+        InputStream in, FileChannel out, long position, long skip, long size, String action)
+        throws IOException, MirrorException {
       byte[] buffer = new byte[COPY_BUFFER_BYTES];
       long toSkip = skip;
       while (true) {
@@ -634,8 +706,15 @@ public final class BlobFetcher {
         } catch (DigestMismatchException e) {
           throw e;
         } catch (IOException e) {
-          throw new UpstreamUnavailableException(action + " from origin " + upstream.describe()
-              + " failed after " + copied.get() + " bytes: " + e, e);
+          throw new UpstreamUnavailableException(
+              action
+                  + " from origin "
+                  + upstream.describe()
+                  + " failed after "
+                  + copied.get()
+                  + " bytes: "
+                  + e,
+              e);
         }
         if (n < 0) {
           break;
@@ -657,8 +736,14 @@ public final class BlobFetcher {
         }
       }
       if (position != size) {
-        throw new UpstreamUnavailableException(action + " from origin " + upstream.describe()
-            + " ended at byte " + position + " of " + size);
+        throw new UpstreamUnavailableException(
+            action
+                + " from origin "
+                + upstream.describe()
+                + " ended at byte "
+                + position
+                + " of "
+                + size);
       }
     }
 
@@ -673,9 +758,15 @@ public final class BlobFetcher {
         if (prefix > 0) {
           refuseSwarm(digest); // the swarm's pieces may be the bad part
         }
-        throw new BlobVerificationException("blob " + digest + " from origin "
-            + upstream.describe() + (prefix > 0 ? " (first " + prefix + " bytes from the swarm)"
-            : "") + " failed verification: " + e.getMessage(), e);
+        throw new BlobVerificationException(
+            "blob "
+                + digest
+                + " from origin "
+                + upstream.describe()
+                + (prefix > 0 ? " (first " + prefix + " bytes from the swarm)" : "")
+                + " failed verification: "
+                + e.getMessage(),
+            e);
       } catch (IOException e) {
         throw new MirrorStorageException("storing blob " + digest + " failed: " + e, e);
       }
@@ -707,10 +798,17 @@ public final class BlobFetcher {
       synchronized (this) {
         if (phase == Phase.METAINFO && deadline != null && deadline.expired(now, 0)) {
           toOrigin("no metainfo within " + swarmDeadline);
-        } else if (phase == Phase.SWARM && torrent == current
-            && deadline.expired(now, verified)) {
-          toOrigin("no progress in the swarm for " + deadline.idle(now) + " (" + verified + " of "
-              + meta.length() + " bytes verified, " + peers + " peers)");
+        } else if (phase == Phase.SWARM && torrent == current && deadline.expired(now, verified)) {
+          toOrigin(
+              "no progress in the swarm for "
+                  + deadline.idle(now)
+                  + " ("
+                  + verified
+                  + " of "
+                  + meta.length()
+                  + " bytes verified, "
+                  + peers
+                  + " peers)");
         }
       }
     }
@@ -725,17 +823,17 @@ public final class BlobFetcher {
         currentMeta = meta;
       }
       if (now == Phase.SWARM && current != null) {
-        return new TransferProgress(digest, now, current.verifiedBytes(),
-            OptionalLong.of(currentMeta.length()));
+        return new TransferProgress(
+            digest, now, current.verifiedBytes(), OptionalLong.of(currentMeta.length()));
       }
       long size = originSize;
       if (now == Phase.ORIGIN || (now == Phase.VERIFYING && size >= 0)) {
-        return new TransferProgress(digest, now, committed,
-            size < 0 ? OptionalLong.empty() : OptionalLong.of(size));
+        return new TransferProgress(
+            digest, now, committed, size < 0 ? OptionalLong.empty() : OptionalLong.of(size));
       }
       if (now == Phase.VERIFYING && currentMeta != null) {
-        return new TransferProgress(digest, now, currentMeta.length(),
-            OptionalLong.of(currentMeta.length()));
+        return new TransferProgress(
+            digest, now, currentMeta.length(), OptionalLong.of(currentMeta.length()));
       }
       return new TransferProgress(digest, now, 0, OptionalLong.empty());
     }
@@ -759,8 +857,15 @@ public final class BlobFetcher {
           try {
             return new TorrentSource(current.openStream(position));
           } catch (RuntimeException e) {
-            throw new BlobReadException(new MirrorStorageException("streaming blob " + digest
-                + " from offset " + position + " of the swarm download failed: " + e, e));
+            throw new BlobReadException(
+                new MirrorStorageException(
+                    "streaming blob "
+                        + digest
+                        + " from offset "
+                        + position
+                        + " of the swarm download failed: "
+                        + e,
+                    e));
           }
         }
         if (now == Phase.ORIGIN && sized.isDone()) {
@@ -778,21 +883,29 @@ public final class BlobFetcher {
       }
       Optional<Path> path = store.path(digest);
       if (path.isEmpty()) {
-        throw new BlobReadException(new MirrorStorageException("blob " + digest
-            + " left the store while it was streamed"));
+        throw new BlobReadException(
+            new MirrorStorageException("blob " + digest + " left the store while it was streamed"));
       }
       FileChannel channel;
       try {
         channel = FileChannel.open(path.get(), StandardOpenOption.READ);
       } catch (NoSuchFileException e) {
-        throw new BlobReadException(new MirrorStorageException("blob " + digest
-            + " left the store while it was streamed", e));
+        throw new BlobReadException(
+            new MirrorStorageException(
+                "blob " + digest + " left the store while it was streamed", e));
       }
       if (channel.size() != expectedSize) {
         long actual = channel.size();
         channel.close();
-        throw new BlobReadException(new BlobVerificationException("blob " + digest + " has "
-            + actual + " bytes, not the " + expectedSize + " the metainfo announced"));
+        throw new BlobReadException(
+            new BlobVerificationException(
+                "blob "
+                    + digest
+                    + " has "
+                    + actual
+                    + " bytes, not the "
+                    + expectedSize
+                    + " the metainfo announced"));
       }
       return new StoreSource(channel);
     }
@@ -809,8 +922,15 @@ public final class BlobFetcher {
       }
       OptionalLong stored = store.size(digest);
       if (stored.isPresent() && stored.getAsLong() != expectedSize) {
-        throw new BlobReadException(new BlobVerificationException("blob " + digest + " has "
-            + stored.getAsLong() + " bytes, not the " + expectedSize + " streamed"));
+        throw new BlobReadException(
+            new BlobVerificationException(
+                "blob "
+                    + digest
+                    + " has "
+                    + stored.getAsLong()
+                    + " bytes, not the "
+                    + expectedSize
+                    + " streamed"));
       }
     }
 
@@ -824,7 +944,8 @@ public final class BlobFetcher {
         return null;
       } catch (RuntimeException e) {
         Throwable cause = Futures.unwrap(e);
-        return cause instanceof MirrorException m ? m
+        return cause instanceof MirrorException m
+            ? m
             : new MirrorStorageException("fetching blob " + digest + " failed: " + cause, cause);
       }
     }
@@ -832,8 +953,14 @@ public final class BlobFetcher {
     /** Waits one slice for progress; fails once {@code deadlineNanos} passed. */
     private void awaitChange(long deadlineNanos, String what) throws IOException {
       if (System.nanoTime() - deadlineNanos >= 0) {
-        throw new BlobReadException(new UpstreamUnavailableException("streaming blob " + digest
-            + ": gave up waiting for " + what + " after " + STREAM_STALL_LIMIT));
+        throw new BlobReadException(
+            new UpstreamUnavailableException(
+                "streaming blob "
+                    + digest
+                    + ": gave up waiting for "
+                    + what
+                    + " after "
+                    + STREAM_STALL_LIMIT));
       }
       try {
         synchronized (progressSignal) {
@@ -916,9 +1043,17 @@ public final class BlobFetcher {
       public int read(byte[] b, int off, int len, long position) throws IOException {
         long size = originSize;
         if (size >= 0 && size != expectedSize) {
-          throw new BlobReadException(new BlobVerificationException("blob " + digest
-              + " has " + size + " bytes at origin " + upstream.describe() + ", not the "
-              + expectedSize + " the metainfo announced"));
+          throw new BlobReadException(
+              new BlobVerificationException(
+                  "blob "
+                      + digest
+                      + " has "
+                      + size
+                      + " bytes at origin "
+                      + upstream.describe()
+                      + ", not the "
+                      + expectedSize
+                      + " the metainfo announced"));
         }
         long deadlineNanos = System.nanoTime() + STREAM_STALL_LIMIT.toNanos();
         long available;

@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In use, never evicted: a blob a response is reading ({@link BlobLeases}), a blob still being
  * fetched (its expected size counts against the budget, so room is made for it), and a blob peers
- * are downloading from: its torrent uploaded bytes since the previous run (or, on first sight,
- * has peers connected). Upload activity also counts as an access, so the file's modification time
- * moves forward.
+ * are downloading from: its torrent uploaded bytes since the previous run (or, on first sight, has
+ * peers connected). Upload activity also counts as an access, so the file's modification time moves
+ * forward.
  *
  * <p>Threads: call {@link #run} from one thread (the agent's timer); it does blocking file I/O.
  */
@@ -54,15 +54,24 @@ public final class CacheJanitor {
   private final BlobFetcher fetcher;
   private final CachePolicy policy;
   private final InstantSource clock;
-  /** Uploaded bytes of each torrent at the previous run, by identity (a seed replaces a download). */
+
+  /**
+   * Uploaded bytes of each torrent at the previous run, by identity (a seed replaces a download).
+   */
   private Map<Torrent, Long> lastUploaded = new IdentityHashMap<>();
 
   /**
    * @param torrents the engine's torrents now
    * @param clock the time the policy judges idleness by, and upload activity records
    */
-  public CacheJanitor(BlobStore store, Swarm swarm, Supplier<Collection<Torrent>> torrents,
-      CacheSeeder seeder, BlobLeases leases, BlobFetcher fetcher, CachePolicy policy,
+  public CacheJanitor(
+      BlobStore store,
+      Swarm swarm,
+      Supplier<Collection<Torrent>> torrents,
+      CacheSeeder seeder,
+      BlobLeases leases,
+      BlobFetcher fetcher,
+      CachePolicy policy,
       InstantSource clock) {
     this.store = store;
     this.swarm = swarm;
@@ -153,11 +162,18 @@ public final class CacheJanitor {
         continue;
       }
       evicted.add(eviction);
-      log.atInfo().addKeyValue("digest", digest).log("evicted ({} bytes, {})",
-          eviction.sizeBytes(), eviction.reason() == CachePolicy.Reason.IDLE
-              ? "idle for " + policy.timeToIdle() + " or more"
-              : "cache over " + policy.highWatermarkPercent() + "% of " + policy.maxBytes()
-                  + " bytes");
+      log.atInfo()
+          .addKeyValue("digest", digest)
+          .log(
+              "evicted ({} bytes, {})",
+              eviction.sizeBytes(),
+              eviction.reason() == CachePolicy.Reason.IDLE
+                  ? "idle for " + policy.timeToIdle() + " or more"
+                  : "cache over "
+                      + policy.highWatermarkPercent()
+                      + "% of "
+                      + policy.maxBytes()
+                      + " bytes");
     }
     if (policy.maxBytes() > 0) {
       long total = 0;
@@ -168,8 +184,10 @@ public final class CacheJanitor {
         total -= eviction.sizeBytes();
       }
       if (total > policy.highWatermarkBytes()) {
-        log.warn("cache holds {} bytes, over its high watermark of {} bytes, but the rest is in"
-            + " use (read, seeded to active peers, or being fetched)", total,
+        log.warn(
+            "cache holds {} bytes, over its high watermark of {} bytes, but the rest is in"
+                + " use (read, seeded to active peers, or being fetched)",
+            total,
             policy.highWatermarkBytes());
       }
     }

@@ -30,7 +30,9 @@ public final class CacheSeeder {
   private final Path torrentDir;
   private final List<URI> announce;
 
-  /** @param announce the announce URLs of this agent's trackers, written into every metainfo */
+  /**
+   * @param announce the announce URLs of this agent's trackers, written into every metainfo
+   */
   public CacheSeeder(BlobStore store, Swarm swarm, Path torrentDir, List<URI> announce) {
     this.store = store;
     this.swarm = swarm;
@@ -60,16 +62,20 @@ public final class CacheSeeder {
         Metainfo meta = Metainfo.parse(Files.readAllBytes(torrent));
         OptionalLong size = store.size(digest);
         Optional<Path> file = store.path(digest);
-        if (!meta.name().equals(digest.hex()) || size.isEmpty() || file.isEmpty()
+        if (!meta.name().equals(digest.hex())
+            || size.isEmpty()
+            || file.isEmpty()
             || meta.length() != size.getAsLong()) {
-          log.atWarn().addKeyValue("digest", digest)
+          log.atWarn()
+              .addKeyValue("digest", digest)
               .log("not seeding: saved metainfo {} does not describe the cached blob", torrent);
           continue;
         }
         swarm.seed(meta.withAnnounce(announce), file.get());
         seeded++;
       } catch (MetainfoException | IOException | RuntimeException e) {
-        log.atWarn().addKeyValue("digest", digest)
+        log.atWarn()
+            .addKeyValue("digest", digest)
             .log("not seeding: reading metainfo {} failed: {}", torrent, e.toString());
       }
     }
@@ -81,8 +87,10 @@ public final class CacheSeeder {
    * downloaded into the partial file, and seeds from the stored file instead.
    */
   void seedAdopted(Digest digest, Metainfo meta) throws IOException {
-    Path file = store.path(digest).orElseThrow(() -> new NoSuchFileException(
-        "blob " + digest + " is not in the store"));
+    Path file =
+        store
+            .path(digest)
+            .orElseThrow(() -> new NoSuchFileException("blob " + digest + " is not in the store"));
     save(digest, meta);
     swarm.remove(meta.infoHash());
     swarm.seed(meta, file);
@@ -100,8 +108,8 @@ public final class CacheSeeder {
     try {
       Files.write(temp, meta.encode());
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -23,13 +23,14 @@ final class Futures {
   static <T> CompletableFuture<T> supply(Call<T> call, Executor executor, String what) {
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
-      executor.execute(() -> {
-        try {
-          result.complete(call.call());
-        } catch (Throwable t) {
-          result.completeExceptionally(t);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              result.complete(call.call());
+            } catch (Throwable t) {
+              result.completeExceptionally(t);
+            }
+          });
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(new MirrorBusyException("agent is busy, cannot " + what, e));
     }

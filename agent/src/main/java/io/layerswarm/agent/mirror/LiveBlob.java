@@ -50,8 +50,16 @@ public final class LiveBlob implements BlobBody {
    */
   public InputStream open(long offset, long length) {
     if (offset < 0 || length <= 0 || offset > size - length) {
-      throw new IllegalArgumentException("range " + offset + "+" + length + " is not inside "
-          + digest() + " of " + size + " bytes");
+      throw new IllegalArgumentException(
+          "range "
+              + offset
+              + "+"
+              + length
+              + " is not inside "
+              + digest()
+              + " of "
+              + size
+              + " bytes");
     }
     if (!taken.compareAndSet(false, true)) {
       throw new IllegalStateException("live blob " + digest() + " was opened or discarded already");

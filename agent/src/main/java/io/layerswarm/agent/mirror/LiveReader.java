@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LiveReader extends InputStream {
   private static final Logger log = LoggerFactory.getLogger(LiveReader.class);
+
   /** Moves between sources a reader makes before it gives up; a transfer makes at most three. */
   static final int MAX_SOURCE_CHANGES = 16;
 
@@ -95,11 +96,19 @@ final class LiveReader extends InputStream {
     String from = source.describe();
     closeSource();
     if (++changes > MAX_SOURCE_CHANGES) {
-      throw new BlobReadException(new MirrorStorageException("streaming blob "
-          + transfer.digest() + " gave up at offset " + position + " after " + changes
-          + " changes of source; last: " + why));
+      throw new BlobReadException(
+          new MirrorStorageException(
+              "streaming blob "
+                  + transfer.digest()
+                  + " gave up at offset "
+                  + position
+                  + " after "
+                  + changes
+                  + " changes of source; last: "
+                  + why));
     }
-    log.atInfo().addKeyValue("digest", transfer.digest())
+    log.atInfo()
+        .addKeyValue("digest", transfer.digest())
         .log("stream at offset {} leaves {}: {}", position, from, why);
   }
 

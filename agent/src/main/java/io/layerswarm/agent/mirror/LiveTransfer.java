@@ -32,9 +32,9 @@ interface LiveTransfer {
   /** A place a reader takes bytes from. Used by one reader thread. */
   interface Source extends Closeable {
     /**
-     * Reads at least one byte at {@code position}, blocking until there is one; -1 when this
-     * source has no more. An IOException other than {@link BlobReadException} means "ask {@link
-     * #sourceAt} again".
+     * Reads at least one byte at {@code position}, blocking until there is one; -1 when this source
+     * has no more. An IOException other than {@link BlobReadException} means "ask {@link #sourceAt}
+     * again".
      */
     int read(byte[] b, int off, int len, long position) throws IOException;
 

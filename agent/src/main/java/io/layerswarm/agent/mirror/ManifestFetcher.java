@@ -29,20 +29,27 @@ final class ManifestFetcher {
   /** Registries scope content by repository, so the cache does too. */
   private record CacheKey(String host, RepositoryName repo, Digest digest) {}
 
-  private record CallKey(String host, RepositoryName repo, String reference, List<String> accept,
-      boolean head) {}
+  private record CallKey(
+      String host, RepositoryName repo, String reference, List<String> accept, boolean head) {}
 
-  /** @param maxCacheBytes bound on the summed size of cached manifests */
+  /**
+   * @param maxCacheBytes bound on the summed size of cached manifests
+   */
   ManifestFetcher(Executor blocking, long maxCacheBytes) {
     this.blocking = blocking;
-    this.byDigest = CacheBuilder.newBuilder()
-        .maximumWeight(maxCacheBytes)
-        .<CacheKey, Manifest>weigher((key, manifest) -> manifest.size())
-        .build();
+    this.byDigest =
+        CacheBuilder.newBuilder()
+            .maximumWeight(maxCacheBytes)
+            .<CacheKey, Manifest>weigher((key, manifest) -> manifest.size())
+            .build();
   }
 
-  CompletableFuture<Manifest> get(UpstreamChoice upstream, RepositoryName repo, String reference,
-      Optional<Digest> digest, List<String> accept) {
+  CompletableFuture<Manifest> get(
+      UpstreamChoice upstream,
+      RepositoryName repo,
+      String reference,
+      Optional<Digest> digest,
+      List<String> accept) {
     if (digest.isPresent()) {
       Manifest cached = byDigest.getIfPresent(new CacheKey(upstream.host(), repo, digest.get()));
       if (cached != null) {
@@ -50,24 +57,35 @@ final class ManifestFetcher {
       }
     }
     CallKey key = new CallKey(upstream.host(), repo, reference, List.copyOf(accept), false);
-    CompletableFuture<Manifest> call = coalesce(key, () -> {
-      try {
-        return upstream.registry().getManifest(repo, reference, accept);
-      } catch (RegistryException e) {
-        throw UpstreamErrors.translate(e, Subject.MANIFEST,
-            "fetching manifest " + repo + ":" + reference, upstream.describe());
-      }
-    });
-    return call.thenApply(manifest -> {
-      if (digest.isPresent()) {
-        byDigest.put(new CacheKey(upstream.host(), repo, digest.get()), manifest);
-      }
-      return manifest;
-    });
+    CompletableFuture<Manifest> call =
+        coalesce(
+            key,
+            () -> {
+              try {
+                return upstream.registry().getManifest(repo, reference, accept);
+              } catch (RegistryException e) {
+                throw UpstreamErrors.translate(
+                    e,
+                    Subject.MANIFEST,
+                    "fetching manifest " + repo + ":" + reference,
+                    upstream.describe());
+              }
+            });
+    return call.thenApply(
+        manifest -> {
+          if (digest.isPresent()) {
+            byDigest.put(new CacheKey(upstream.host(), repo, digest.get()), manifest);
+          }
+          return manifest;
+        });
   }
 
-  CompletableFuture<ManifestHead> head(UpstreamChoice upstream, RepositoryName repo,
-      String reference, Optional<Digest> digest, List<String> accept) {
+  CompletableFuture<ManifestHead> head(
+      UpstreamChoice upstream,
+      RepositoryName repo,
+      String reference,
+      Optional<Digest> digest,
+      List<String> accept) {
     if (digest.isPresent()) {
       Manifest cached = byDigest.getIfPresent(new CacheKey(upstream.host(), repo, digest.get()));
       if (cached != null) {
@@ -76,14 +94,19 @@ final class ManifestFetcher {
       }
     }
     CallKey key = new CallKey(upstream.host(), repo, reference, List.copyOf(accept), true);
-    return coalesce(key, () -> {
-      try {
-        return upstream.registry().headManifest(repo, reference, accept);
-      } catch (RegistryException e) {
-        throw UpstreamErrors.translate(e, Subject.MANIFEST,
-            "checking manifest " + repo + ":" + reference, upstream.describe());
-      }
-    });
+    return coalesce(
+        key,
+        () -> {
+          try {
+            return upstream.registry().headManifest(repo, reference, accept);
+          } catch (RegistryException e) {
+            throw UpstreamErrors.translate(
+                e,
+                Subject.MANIFEST,
+                "checking manifest " + repo + ":" + reference,
+                upstream.describe());
+          }
+        });
   }
 
   /** Joins the call in flight for {@code key}, or starts one on the blocking executor. */
@@ -95,14 +118,15 @@ final class ManifestFetcher {
       return ((CompletableFuture<T>) existing).copy();
     }
     Futures.supply(call, blocking, "fetch manifest " + key.repo() + ":" + key.reference())
-        .whenComplete((value, error) -> {
-          inflight.remove(key, started);
-          if (error != null) {
-            started.completeExceptionally(error);
-          } else {
-            started.complete(value);
-          }
-        });
+        .whenComplete(
+            (value, error) -> {
+              inflight.remove(key, started);
+              if (error != null) {
+                started.completeExceptionally(error);
+              } else {
+                started.complete(value);
+              }
+            });
     return started.copy();
   }
 }

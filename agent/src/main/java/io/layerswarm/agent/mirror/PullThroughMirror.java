@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's mirror: manifests pass through to the upstream (digest-addressed ones are cached in
  * memory), blobs are served from the local store, or, when missing, streamed from the {@link
- * BlobFetcher}'s transfer that brings them into the store. The upstream is the one the route's namespace names, else the default one.
- * Thread-safe; blocking work runs on the executor given to the constructor.
+ * BlobFetcher}'s transfer that brings them into the store. The upstream is the one the route's
+ * namespace names, else the default one. Thread-safe; blocking work runs on the executor given to
+ * the constructor.
  */
 public final class PullThroughMirror implements RegistryMirror {
   private static final Logger log = LoggerFactory.getLogger(PullThroughMirror.class);
+
   /** Default bound on the memory used by cached manifests. */
   public static final long DEFAULT_MANIFEST_CACHE_BYTES = 64L * 1024 * 1024;
 
@@ -51,9 +53,19 @@ public final class PullThroughMirror implements RegistryMirror {
    * @param blocking a bounded executor for upstream calls and file system lookups
    * @param manifestCacheBytes bound on the summed size of manifests cached by digest
    */
-  public PullThroughMirror(Upstreams upstreams, BlobStore store, BlobFetcher fetcher,
-      Executor blocking, long manifestCacheBytes) {
-    this(upstreams, store, fetcher, blocking, manifestCacheBytes, new BlobLeases(),
+  public PullThroughMirror(
+      Upstreams upstreams,
+      BlobStore store,
+      BlobFetcher fetcher,
+      Executor blocking,
+      long manifestCacheBytes) {
+    this(
+        upstreams,
+        store,
+        fetcher,
+        blocking,
+        manifestCacheBytes,
+        new BlobLeases(),
         InstantSource.system());
   }
 
@@ -63,8 +75,14 @@ public final class PullThroughMirror implements RegistryMirror {
    * @param leases where blob reads are registered while they last, for the cache janitor
    * @param clock the time a cache hit records as the blob's last access
    */
-  public PullThroughMirror(Upstreams upstreams, BlobStore store, BlobFetcher fetcher,
-      Executor blocking, long manifestCacheBytes, BlobLeases leases, InstantSource clock) {
+  public PullThroughMirror(
+      Upstreams upstreams,
+      BlobStore store,
+      BlobFetcher fetcher,
+      Executor blocking,
+      long manifestCacheBytes,
+      BlobLeases leases,
+      InstantSource clock) {
     this.upstreams = upstreams;
     this.store = store;
     this.fetcher = fetcher;
@@ -109,18 +127,24 @@ public final class PullThroughMirror implements RegistryMirror {
       return CompletableFuture.failedFuture(e);
     }
     Digest digest = route.digest();
-    return Futures.supply(() -> {
-      OptionalLong local = store.size(digest);
-      if (local.isPresent()) {
-        return new BlobInfo(digest, local.getAsLong());
-      }
-      try {
-        return new BlobInfo(digest, upstream.registry().blobSize(route.name(), digest));
-      } catch (RegistryException e) {
-        throw UpstreamErrors.translate(e, Subject.BLOB,
-            "checking blob " + digest + " of " + route.name(), upstream.describe());
-      }
-    }, blocking, "check blob " + digest);
+    return Futures.supply(
+        () -> {
+          OptionalLong local = store.size(digest);
+          if (local.isPresent()) {
+            return new BlobInfo(digest, local.getAsLong());
+          }
+          try {
+            return new BlobInfo(digest, upstream.registry().blobSize(route.name(), digest));
+          } catch (RegistryException e) {
+            throw UpstreamErrors.translate(
+                e,
+                Subject.BLOB,
+                "checking blob " + digest + " of " + route.name(),
+                upstream.describe());
+          }
+        },
+        blocking,
+        "check blob " + digest);
   }
 
   @Override
@@ -135,39 +159,57 @@ public final class PullThroughMirror implements RegistryMirror {
     // One task on the blocking executor looks in the store and, on a miss, joins or starts the
     // fetch; nothing here runs on the caller's thread. The lease keeps the janitor away from the
     // blob from the lookup until the response is done with it.
-    return Futures.supply(() -> {
-      BlobLeases.Lease lease = leases.acquire(digest);
-      try {
-        Optional<OpenBlob> local = openLocal(digest, lease);
-        if (local.isPresent()) {
-          return CompletableFuture.<BlobBody>completedFuture(local.get());
-        }
-        checkAccess(upstream, route, digest);
-        CompletableFuture<BlobBody> body = fetcher.open(upstream, route.name(), digest, lease)
-            .thenCompose(live -> live.isPresent()
-                ? CompletableFuture.<BlobBody>completedFuture(live.get())
-                : Futures.<BlobBody>supply(() -> openLocal(digest, lease).orElseThrow(() ->
-                    new MirrorStorageException("blob " + digest + " left the store right after"
-                        + " it was fetched")), blocking, "open blob " + digest));
-        body.whenComplete((opened, failure) -> {
-          if (failure != null) {
-            lease.close();
-          }
-        });
-        return body;
-      } catch (Throwable t) {
-        lease.close();
-        throw t;
-      }
-    }, blocking, "look up blob " + digest).thenCompose(opened -> opened);
+    return Futures.supply(
+            () -> {
+              BlobLeases.Lease lease = leases.acquire(digest);
+              try {
+                Optional<OpenBlob> local = openLocal(digest, lease);
+                if (local.isPresent()) {
+                  return CompletableFuture.<BlobBody>completedFuture(local.get());
+                }
+                checkAccess(upstream, route, digest);
+                CompletableFuture<BlobBody> body =
+                    fetcher
+                        .open(upstream, route.name(), digest, lease)
+                        .thenCompose(
+                            live ->
+                                live.isPresent()
+                                    ? CompletableFuture.<BlobBody>completedFuture(live.get())
+                                    : Futures.<BlobBody>supply(
+                                        () ->
+                                            openLocal(digest, lease)
+                                                .orElseThrow(
+                                                    () ->
+                                                        new MirrorStorageException(
+                                                            "blob "
+                                                                + digest
+                                                                + " left the store right after"
+                                                                + " it was fetched")),
+                                        blocking,
+                                        "open blob " + digest));
+                body.whenComplete(
+                    (opened, failure) -> {
+                      if (failure != null) {
+                        lease.close();
+                      }
+                    });
+                return body;
+              } catch (Throwable t) {
+                lease.close();
+                throw t;
+              }
+            },
+            blocking,
+            "look up blob " + digest)
+        .thenCompose(opened -> opened);
   }
 
   /**
-   * Asks the upstream, with this agent's own credentials, whether the blob may be read, before
-   * the swarm is asked for it: the seeder fetched it with the seeder's credentials, so without
-   * this check an agent with no or wrong credentials could read a private blob from the swarm.
-   * Only a definite answer (401, 403, 404) stops the request; an unreachable upstream does not,
-   * so the swarm still serves while the origin is down.
+   * Asks the upstream, with this agent's own credentials, whether the blob may be read, before the
+   * swarm is asked for it: the seeder fetched it with the seeder's credentials, so without this
+   * check an agent with no or wrong credentials could read a private blob from the swarm. Only a
+   * definite answer (401, 403, 404) stops the request; an unreachable upstream does not, so the
+   * swarm still serves while the origin is down.
    */
   private static void checkAccess(UpstreamChoice upstream, BlobRoute route, Digest digest)
       throws MirrorException {
@@ -176,18 +218,22 @@ public final class PullThroughMirror implements RegistryMirror {
     } catch (RegistryException e) {
       int status = e.httpStatus();
       if (status == 401 || status == 403 || status == 404) {
-        throw UpstreamErrors.translate(e, Subject.BLOB,
-            "checking access to blob " + digest + " of " + route.name(), upstream.describe());
+        throw UpstreamErrors.translate(
+            e,
+            Subject.BLOB,
+            "checking access to blob " + digest + " of " + route.name(),
+            upstream.describe());
       }
-      log.atDebug().addKeyValue("digest", digest)
+      log.atDebug()
+          .addKeyValue("digest", digest)
           .log("access check got {}; going on with the swarm", e.toString());
     }
   }
 
   /**
-   * The stored blob opened for reading, or empty when the store does not have it. A hit counts
-   * as an access: the file's modification time becomes now, which the cache janitor reads (also
-   * after a restart).
+   * The stored blob opened for reading, or empty when the store does not have it. A hit counts as
+   * an access: the file's modification time becomes now, which the cache janitor reads (also after
+   * a restart).
    */
   private Optional<OpenBlob> openLocal(Digest digest, BlobLeases.Lease lease)
       throws MirrorStorageException {

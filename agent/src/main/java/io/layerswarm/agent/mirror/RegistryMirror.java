@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The seam between the agent's HTTP edge and its mirror logic: answers the pull side of the
- * registry API. Every method returns at once and never blocks the caller (a Netty event loop);
- * the work runs on the mirror's own executors. Futures fail with a {@link MirrorException}
- * subclass, which the edge maps to an HTTP status and OCI error body.
+ * registry API. Every method returns at once and never blocks the caller (a Netty event loop); the
+ * work runs on the mirror's own executors. Futures fail with a {@link MirrorException} subclass,
+ * which the edge maps to an HTTP status and OCI error body.
  */
 public interface RegistryMirror {
   /**
@@ -29,9 +29,9 @@ public interface RegistryMirror {
 
   /**
    * The blob: opened from the local store when cached ({@link OpenBlob}); otherwise its fetch
-   * (swarm first, origin as fallback) is joined or started and the answer is a {@link LiveBlob}
-   * to stream while it arrives, as soon as its size is known. The caller owns the result and must
-   * send or {@link BlobBody#discard discard} it.
+   * (swarm first, origin as fallback) is joined or started and the answer is a {@link LiveBlob} to
+   * stream while it arrives, as soon as its size is known. The caller owns the result and must send
+   * or {@link BlobBody#discard discard} it.
    */
   CompletableFuture<BlobBody> openBlob(BlobRoute route);
 }

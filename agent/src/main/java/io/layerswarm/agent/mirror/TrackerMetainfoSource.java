@@ -33,8 +33,8 @@ public final class TrackerMetainfoSource implements MetainfoSource {
    * @param trackers tracker base URLs, for example {@code http://127.0.0.1:6969}
    * @param timeout per tracker request
    */
-  public TrackerMetainfoSource(HttpClient client, List<URI> trackers, Duration timeout,
-      String userAgent) {
+  public TrackerMetainfoSource(
+      HttpClient client, List<URI> trackers, Duration timeout, String userAgent) {
     this.client = client;
     this.trackers = List.copyOf(trackers);
     this.timeout = timeout;
@@ -47,36 +47,50 @@ public final class TrackerMetainfoSource implements MetainfoSource {
     if (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
-    return URI.create(base + "/metainfo/" + digest
-        + "?registry=" + URLEncoder.encode(registryHost, StandardCharsets.UTF_8)
-        + "&repo=" + URLEncoder.encode(repo.value(), StandardCharsets.UTF_8));
+    return URI.create(
+        base
+            + "/metainfo/"
+            + digest
+            + "?registry="
+            + URLEncoder.encode(registryHost, StandardCharsets.UTF_8)
+            + "&repo="
+            + URLEncoder.encode(repo.value(), StandardCharsets.UTF_8));
   }
 
   @Override
-  public CompletableFuture<Metainfo> fetch(String registryHost, RepositoryName repo,
-      Digest digest) {
+  public CompletableFuture<Metainfo> fetch(
+      String registryHost, RepositoryName repo, Digest digest) {
     CompletableFuture<Metainfo> result = new CompletableFuture<>();
     tryTracker(0, registryHost, repo, digest, new ArrayList<>(), result);
     return result;
   }
 
-  private void tryTracker(int index, String registryHost, RepositoryName repo, Digest digest,
-      List<String> failures, CompletableFuture<Metainfo> result) {
+  private void tryTracker(
+      int index,
+      String registryHost,
+      RepositoryName repo,
+      Digest digest,
+      List<String> failures,
+      CompletableFuture<Metainfo> result) {
     if (result.isDone()) {
       return; // cancelled by the caller
     }
     if (index >= trackers.size()) {
-      result.completeExceptionally(new MetainfoUnavailableException(
-          "no metainfo for " + digest + " (repo " + repo + ", registry " + registryHost + "): "
-              + (failures.isEmpty() ? "no trackers configured" : String.join("; ", failures))));
+      result.completeExceptionally(
+          new MetainfoUnavailableException(
+              "no metainfo for "
+                  + digest
+                  + " (repo "
+                  + repo
+                  + ", registry "
+                  + registryHost
+                  + "): "
+                  + (failures.isEmpty() ? "no trackers configured" : String.join("; ", failures))));
       return;
     }
     URI uri = metainfoUri(trackers.get(index), registryHost, repo, digest);
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(timeout)
-        .header("User-Agent", userAgent)
-        .GET()
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", userAgent).GET().build();
     CompletableFuture<HttpResponse<byte[]>> call;
     try {
       call = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -87,22 +101,23 @@ public final class TrackerMetainfoSource implements MetainfoSource {
     }
     // Abandon the HTTP exchange when the caller gives up on the lookup.
     result.whenComplete((m, e) -> call.cancel(true));
-    call.whenComplete((response, error) -> {
-      if (error != null) {
-        failures.add(uri + ": " + Futures.unwrap(error));
-      } else if (response.statusCode() != 200) {
-        failures.add(uri + ": HTTP " + response.statusCode());
-      } else if (response.body().length > MAX_METAINFO_BYTES) {
-        failures.add(uri + ": metainfo of " + response.body().length + " bytes is too large");
-      } else {
-        try {
-          result.complete(Metainfo.parse(response.body()));
-          return;
-        } catch (MetainfoException | RuntimeException e) {
-          failures.add(uri + ": bad metainfo: " + e.getMessage());
-        }
-      }
-      tryTracker(index + 1, registryHost, repo, digest, failures, result);
-    });
+    call.whenComplete(
+        (response, error) -> {
+          if (error != null) {
+            failures.add(uri + ": " + Futures.unwrap(error));
+          } else if (response.statusCode() != 200) {
+            failures.add(uri + ": HTTP " + response.statusCode());
+          } else if (response.body().length > MAX_METAINFO_BYTES) {
+            failures.add(uri + ": metainfo of " + response.body().length + " bytes is too large");
+          } else {
+            try {
+              result.complete(Metainfo.parse(response.body()));
+              return;
+            } catch (MetainfoException | RuntimeException e) {
+              failures.add(uri + ": bad metainfo: " + e.getMessage());
+            }
+          }
+          tryTracker(index + 1, registryHost, repo, digest, failures, result);
+        });
   }
 }

@@ -11,8 +11,8 @@ import java.util.OptionalLong;
  *     copied from the origin (those are verified as a whole at the end)
  * @param totalBytes the blob size once known (from the metainfo or the origin response)
  */
-public record TransferProgress(Digest digest, Phase phase, long verifiedBytes,
-    OptionalLong totalBytes) {
+public record TransferProgress(
+    Digest digest, Phase phase, long verifiedBytes, OptionalLong totalBytes) {
 
   /** Where the bytes of a transfer come from at the moment. */
   public enum Phase {

@@ -1,6 +1,9 @@
 package io.layerswarm.agent.mirror;
 
-/** The client named an upstream registry host (containerd {@code ?ns=}, podman prefix) that is not configured. */
+/**
+ * The client named an upstream registry host (containerd {@code ?ns=}, podman prefix) that is not
+ * configured.
+ */
 public final class UnknownRegistryException extends MirrorException {
   private static final long serialVersionUID = 1L;
 

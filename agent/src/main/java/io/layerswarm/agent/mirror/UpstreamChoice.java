@@ -5,8 +5,8 @@ import io.layerswarm.registry.client.Upstreams;
 import java.util.Optional;
 
 /**
- * The upstream a request goes to, and the registry host it is known by (sent to the trackers so
- * the seeders pull from the same registry).
+ * The upstream a request goes to, and the registry host it is known by (sent to the trackers so the
+ * seeders pull from the same registry).
  *
  * @param host normalized {@code host[:port]}
  */
@@ -22,9 +22,18 @@ record UpstreamChoice(String host, UpstreamRegistry registry) {
       return new UpstreamChoice(upstreams.defaultHost(), upstreams.defaultUpstream());
     }
     String host = namespace.get();
-    UpstreamRegistry registry = upstreams.forHost(host).orElseThrow(() ->
-        new UnknownRegistryException("registry host " + host + " is not an upstream of this agent"
-            + " (configured: " + upstreams.hosts() + ")"));
+    UpstreamRegistry registry =
+        upstreams
+            .forHost(host)
+            .orElseThrow(
+                () ->
+                    new UnknownRegistryException(
+                        "registry host "
+                            + host
+                            + " is not an upstream of this agent"
+                            + " (configured: "
+                            + upstreams.hosts()
+                            + ")"));
     return new UpstreamChoice(io.layerswarm.registry.RegistryHost.of(host).value(), registry);
   }
 

@@ -16,8 +16,8 @@ final class UpstreamErrors {
     BLOB
   }
 
-  static MirrorException translate(RegistryException e, Subject subject, String action,
-      String upstream) {
+  static MirrorException translate(
+      RegistryException e, Subject subject, String action, String upstream) {
     String message = action + " at upstream " + upstream + " failed: " + e.getMessage();
     switch (e.httpStatus()) {
       case 401:

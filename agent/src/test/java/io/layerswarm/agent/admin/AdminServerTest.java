@@ -99,8 +99,18 @@ class AdminServerTest {
   }
 
   private static AgentSnapshot snapshot(List<TransferProgress> transfers) {
-    return new AgentSnapshot("0.1.0", Duration.ofSeconds(90), 3L << 20, 2, transfers, 5000, 700,
-        30_000, 20_000, LISTEN, PEERS);
+    return new AgentSnapshot(
+        "0.1.0",
+        Duration.ofSeconds(90),
+        3L << 20,
+        2,
+        transfers,
+        5000,
+        700,
+        30_000,
+        20_000,
+        LISTEN,
+        PEERS);
   }
 
   private AdminServer start(Path socket, AgentView view) throws IOException {
@@ -111,12 +121,13 @@ class AdminServerTest {
 
   private AgentAdminGrpc.AgentAdminBlockingStub client(Path socket) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-        .channelType(EpollDomainSocketChannel.class)
-        .withOption(ChannelOption.SO_KEEPALIVE, null)
-        .eventLoopGroup(group)
-        .usePlaintext()
-        .build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+            .channelType(EpollDomainSocketChannel.class)
+            .withOption(ChannelOption.SO_KEEPALIVE, null)
+            .eventLoopGroup(group)
+            .usePlaintext()
+            .build();
     open.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000));
     open.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
     return AgentAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -129,12 +140,16 @@ class AdminServerTest {
     Digest downloadingDigest = new Digest("sha256", downloading.name());
     Digest waiting = Digest.sha256(new byte[] {1});
     FixedView view = new FixedView();
-    view.snapshot = snapshot(List.of(
-        new TransferProgress(waiting, Phase.METAINFO, 0, OptionalLong.empty()),
-        new TransferProgress(downloadingDigest, Phase.SWARM, 16_384, OptionalLong.of(40_000))));
-    view.torrents = List.of(
-        new StaticTorrent(downloading, 16_384, 3, 0, 20_000),
-        new StaticTorrent(seeding, 10_000, 2, 30_000, 0));
+    view.snapshot =
+        snapshot(
+            List.of(
+                new TransferProgress(waiting, Phase.METAINFO, 0, OptionalLong.empty()),
+                new TransferProgress(
+                    downloadingDigest, Phase.SWARM, 16_384, OptionalLong.of(40_000))));
+    view.torrents =
+        List.of(
+            new StaticTorrent(downloading, 16_384, 3, 0, 20_000),
+            new StaticTorrent(seeding, 10_000, 2, 30_000, 0));
     Path socket = dir.resolve("agent.sock");
     start(socket, view);
 
@@ -152,18 +167,26 @@ class AdminServerTest {
     assertThat(status.getTorrents()).isEqualTo(2);
     assertThat(status.getListen()).isEqualTo("127.0.0.1:5050");
     assertThat(status.getPeerPort()).isEqualTo(6882);
-    List<Transfer> byDigest = status.getTransfersList().stream()
-        .sorted(java.util.Comparator.comparing(Transfer::getDigest)).toList();
+    List<Transfer> byDigest =
+        status.getTransfersList().stream()
+            .sorted(java.util.Comparator.comparing(Transfer::getDigest))
+            .toList();
     assertThat(status.getTransfersList()).isEqualTo(byDigest);
-    Transfer swarm = status.getTransfersList().stream()
-        .filter(t -> t.getDigest().equals(downloadingDigest.toString())).findFirst().orElseThrow();
+    Transfer swarm =
+        status.getTransfersList().stream()
+            .filter(t -> t.getDigest().equals(downloadingDigest.toString()))
+            .findFirst()
+            .orElseThrow();
     assertThat(swarm.getState()).isEqualTo("swarm");
     assertThat(swarm.hasSize()).isTrue();
     assertThat(swarm.getSize()).isEqualTo(40_000);
     assertThat(swarm.getVerifiedBytes()).isEqualTo(16_384);
     assertThat(swarm.getPeers()).isEqualTo(3);
-    Transfer metainfo = status.getTransfersList().stream()
-        .filter(t -> t.getDigest().equals(waiting.toString())).findFirst().orElseThrow();
+    Transfer metainfo =
+        status.getTransfersList().stream()
+            .filter(t -> t.getDigest().equals(waiting.toString()))
+            .findFirst()
+            .orElseThrow();
     assertThat(metainfo.getState()).isEqualTo("metainfo");
     assertThat(metainfo.hasSize()).as("size unknown before the metainfo").isFalse();
     assertThat(metainfo.getPeers()).isZero();
@@ -174,18 +197,23 @@ class AdminServerTest {
     Metainfo a = StaticTorrent.metainfo(dir, new byte[40_000]);
     Metainfo b = StaticTorrent.metainfo(dir, new byte[10_000]);
     FixedView view = new FixedView();
-    view.torrents = List.of(new StaticTorrent(a, 16_384, 3, 1, 2),
-        new StaticTorrent(b, 10_000, 0, 4, 5));
+    view.torrents =
+        List.of(new StaticTorrent(a, 16_384, 3, 1, 2), new StaticTorrent(b, 10_000, 0, 4, 5));
     Path socket = dir.resolve("agent.sock");
     start(socket, view);
 
     List<TorrentInfo> torrents =
         client(socket).torrents(TorrentsRequest.getDefaultInstance()).getTorrentsList();
 
-    assertThat(torrents).extracting(TorrentInfo::getDigest)
-        .containsExactlyInAnyOrder("sha256:" + a.name(), "sha256:" + b.name()).isSorted();
-    TorrentInfo partial = torrents.stream()
-        .filter(t -> t.getDigest().equals("sha256:" + a.name())).findFirst().orElseThrow();
+    assertThat(torrents)
+        .extracting(TorrentInfo::getDigest)
+        .containsExactlyInAnyOrder("sha256:" + a.name(), "sha256:" + b.name())
+        .isSorted();
+    TorrentInfo partial =
+        torrents.stream()
+            .filter(t -> t.getDigest().equals("sha256:" + a.name()))
+            .findFirst()
+            .orElseThrow();
     assertThat(partial.getInfoHash()).isEqualTo(a.infoHash().hex());
     assertThat(partial.getSize()).isEqualTo(40_000);
     assertThat(partial.getVerifiedBytes()).isEqualTo(16_384);
@@ -193,22 +221,27 @@ class AdminServerTest {
     assertThat(partial.getUploadedBytes()).isEqualTo(1);
     assertThat(partial.getDownloadedBytes()).isEqualTo(2);
     assertThat(partial.getComplete()).isFalse();
-    assertThat(torrents).filteredOn(TorrentInfo::getComplete).extracting(TorrentInfo::getDigest)
+    assertThat(torrents)
+        .filteredOn(TorrentInfo::getComplete)
+        .extracting(TorrentInfo::getDigest)
         .containsExactly("sha256:" + b.name());
   }
 
   @Test
   void aStoreThatCannotBeListedIsAnInternalErrorThatSaysSo() throws IOException {
     FixedView view = new FixedView();
-    view.failure = new UncheckedIOException("listing the agent's blob store failed",
-        new IOException("Permission denied"));
+    view.failure =
+        new UncheckedIOException(
+            "listing the agent's blob store failed", new IOException("Permission denied"));
     Path socket = dir.resolve("agent.sock");
     start(socket, view);
 
     assertThatThrownBy(() -> client(socket).status(StatusRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INTERNAL))
-        .hasMessageContaining("blob store").hasMessageContaining("Permission denied");
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INTERNAL))
+        .hasMessageContaining("blob store")
+        .hasMessageContaining("Permission denied");
   }
 
   @Test
@@ -248,7 +281,8 @@ class AdminServerTest {
       live.bind(UnixDomainSocketAddress.of(socket));
       assertThatThrownBy(() -> start(socket, new FixedView()))
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("agent.admin-socket").hasMessageContaining("in use");
+          .hasMessageContaining("agent.admin-socket")
+          .hasMessageContaining("in use");
       assertThat(socket).exists();
     }
   }
@@ -259,7 +293,8 @@ class AdminServerTest {
 
     assertThatThrownBy(() -> start(socket, new FixedView()))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("agent.admin-socket").hasMessageContaining("not a socket");
+        .hasMessageContaining("agent.admin-socket")
+        .hasMessageContaining("not a socket");
     assertThat(socket).hasContent("precious");
   }
 
@@ -269,19 +304,22 @@ class AdminServerTest {
 
     assertThatThrownBy(() -> start(socket, new FixedView()))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("agent.admin-socket").hasMessageContaining("at most 107");
+        .hasMessageContaining("agent.admin-socket")
+        .hasMessageContaining("at most 107");
   }
 
   @Test
   void theAgentServesItsAdminApiOnTheConfiguredSocketUntilClosed() throws IOException {
     Path socket = dir.resolve("agent.sock");
-    AgentConfig config = AgentConfig.defaults(dir.resolve("data"),
-            List.of(URI.create("http://127.0.0.1:9")))
-        .withListen(new InetSocketAddress("127.0.0.1", 0))
-        .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
-        .withAdminSocket(Optional.of(socket));
-    AgentServer agent = AgentServer.start(config,
-        Upstreams.single(new InMemoryUpstreamRegistry(URI.create("http://origin.test:5000"))));
+    AgentConfig config =
+        AgentConfig.defaults(dir.resolve("data"), List.of(URI.create("http://127.0.0.1:9")))
+            .withListen(new InetSocketAddress("127.0.0.1", 0))
+            .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+            .withAdminSocket(Optional.of(socket));
+    AgentServer agent =
+        AgentServer.start(
+            config,
+            Upstreams.single(new InMemoryUpstreamRegistry(URI.create("http://origin.test:5000"))));
     open.add(agent);
 
     AgentStatus status = client(socket).status(StatusRequest.getDefaultInstance());
@@ -300,19 +338,43 @@ class AdminServerTest {
     byte[] id = "-LS0100-% _k9Zq_xpQ7".getBytes(StandardCharsets.US_ASCII);
     id[10] = (byte) 0xA3;
     id[15] = 0;
-    PeerSnapshot seed = new PeerSnapshot(new InetSocketAddress("10.0.0.2", 6881),
-        new PeerId(id), true, 1.0, 150, 0, 3000, 0, true, true, false, false);
-    PeerSnapshot leech = new PeerSnapshot(new InetSocketAddress("fd00::7", 6882),
-        new PeerId("-XX0001-abcdefghijkl".getBytes(StandardCharsets.US_ASCII)), false, 0.375,
-        0, 100, 0, 500, false, false, true, true);
+    PeerSnapshot seed =
+        new PeerSnapshot(
+            new InetSocketAddress("10.0.0.2", 6881),
+            new PeerId(id),
+            true,
+            1.0,
+            150,
+            0,
+            3000,
+            0,
+            true,
+            true,
+            false,
+            false);
+    PeerSnapshot leech =
+        new PeerSnapshot(
+            new InetSocketAddress("fd00::7", 6882),
+            new PeerId("-XX0001-abcdefghijkl".getBytes(StandardCharsets.US_ASCII)),
+            false,
+            0.375,
+            0,
+            100,
+            0,
+            500,
+            false,
+            false,
+            true,
+            true);
     FixedView view = new FixedView();
     // The count says 3, but a connection closed since: the list answers for both.
     view.torrents = List.of(new StaticTorrent(meta, 16_384, 3, 100, 200, List.of(seed, leech)));
     Path socket = dir.resolve("agent.sock");
     start(socket, view);
 
-    TorrentPeers peers = client(socket).peers(
-        TorrentPeersRequest.newBuilder().setDigest("sha256:" + meta.name()).build());
+    TorrentPeers peers =
+        client(socket)
+            .peers(TorrentPeersRequest.newBuilder().setDigest("sha256:" + meta.name()).build());
 
     assertThat(peers.getDigest()).isEqualTo("sha256:" + meta.name());
     assertThat(peers.getInfoHash()).isEqualTo(meta.infoHash().hex());
@@ -323,15 +385,28 @@ class AdminServerTest {
     assertThat(peers.getUploadedBytes()).isEqualTo(100);
     assertThat(peers.getDownloadedBytes()).isEqualTo(200);
     assertThat(peers.getPeerDetails()).isTrue();
-    assertThat(peers.getPeersList()).containsExactly(
-        TorrentPeer.newBuilder().setAddress("10.0.0.2:6881")
-            .setClientId("-LS0100-%25%20%A3k9Zq%00xpQ7").setProgress(1.0)
-            .setDownloadBytesPerSecond(3000).setUploadBytesPerSecond(0)
-            .setDownloadedBytes(150).setUploadedBytes(0).setOutgoing(true).build(),
-        TorrentPeer.newBuilder().setAddress("[fd00:0:0:0:0:0:0:7]:6882")
-            .setClientId("-XX0001-abcdefghijkl").setProgress(0.375)
-            .setDownloadBytesPerSecond(0).setUploadBytesPerSecond(500)
-            .setDownloadedBytes(0).setUploadedBytes(100).setOutgoing(false).build());
+    assertThat(peers.getPeersList())
+        .containsExactly(
+            TorrentPeer.newBuilder()
+                .setAddress("10.0.0.2:6881")
+                .setClientId("-LS0100-%25%20%A3k9Zq%00xpQ7")
+                .setProgress(1.0)
+                .setDownloadBytesPerSecond(3000)
+                .setUploadBytesPerSecond(0)
+                .setDownloadedBytes(150)
+                .setUploadedBytes(0)
+                .setOutgoing(true)
+                .build(),
+            TorrentPeer.newBuilder()
+                .setAddress("[fd00:0:0:0:0:0:0:7]:6882")
+                .setClientId("-XX0001-abcdefghijkl")
+                .setProgress(0.375)
+                .setDownloadBytesPerSecond(0)
+                .setUploadBytesPerSecond(500)
+                .setDownloadedBytes(0)
+                .setUploadedBytes(100)
+                .setOutgoing(false)
+                .build());
   }
 
   @Test
@@ -342,8 +417,9 @@ class AdminServerTest {
     Path socket = dir.resolve("agent.sock");
     start(socket, view);
 
-    TorrentPeers peers = client(socket).peers(
-        TorrentPeersRequest.newBuilder().setDigest("sha256:" + meta.name()).build());
+    TorrentPeers peers =
+        client(socket)
+            .peers(TorrentPeersRequest.newBuilder().setDigest("sha256:" + meta.name()).build());
 
     assertThat(peers.getComplete()).isTrue();
     assertThat(peers.getPeerDetails()).isTrue();
@@ -357,15 +433,21 @@ class AdminServerTest {
     start(socket, new FixedView());
     String unknown = Digest.sha256(new byte[] {9}).toString();
 
-    assertThatThrownBy(() -> client(socket).peers(
-            TorrentPeersRequest.newBuilder().setDigest(unknown).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND))
+    assertThatThrownBy(
+            () -> client(socket).peers(TorrentPeersRequest.newBuilder().setDigest(unknown).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND))
         .hasMessageContaining(unknown);
-    assertThatThrownBy(() -> client(socket).peers(
-            TorrentPeersRequest.newBuilder().setDigest("sha256:xyz").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(
+            () ->
+                client(socket)
+                    .peers(TorrentPeersRequest.newBuilder().setDigest("sha256:xyz").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e ->
+                assertThat(e.getStatus().getCode())
+                    .isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
@@ -374,13 +456,15 @@ class AdminServerTest {
     start(socket, new FixedView());
     String digest = Digest.sha256(new byte[] {9}).toString();
 
-    assertThatThrownBy(() -> client(socket).evict(
-            AgentEvictRequest.newBuilder().setDigest(digest).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
+    assertThatThrownBy(
+            () -> client(socket).evict(AgentEvictRequest.newBuilder().setDigest(digest).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
     assertThatThrownBy(() -> client(socket).drain(AgentDrainRequest.getDefaultInstance()).next())
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
   }
 
   @Test
@@ -393,8 +477,10 @@ class AdminServerTest {
     start(socket, view);
     assertThat(client(socket).status(StatusRequest.getDefaultInstance()).getDraining()).isFalse();
 
-    Iterator<AgentDrainProgress> stream = client(socket).drain(AgentDrainRequest.newBuilder()
-        .setGraceMillis(100).setTimeoutMillis(5000).build());
+    Iterator<AgentDrainProgress> stream =
+        client(socket)
+            .drain(
+                AgentDrainRequest.newBuilder().setGraceMillis(100).setTimeoutMillis(5000).build());
     List<AgentDrainProgress> messages = new ArrayList<>();
     stream.forEachRemaining(messages::add);
 
@@ -403,7 +489,8 @@ class AdminServerTest {
     assertThat(messages.get(0).getTimeoutMillis()).isEqualTo(5000);
     assertThat(messages.get(messages.size() - 1).getState())
         .isEqualTo(AgentDrainProgress.State.DRAINED);
-    assertThat(messages).filteredOn(m -> m.getState() != AgentDrainProgress.State.DRAINING)
+    assertThat(messages)
+        .filteredOn(m -> m.getState() != AgentDrainProgress.State.DRAINING)
         .hasSize(1);
     assertThat(client(socket).status(StatusRequest.getDefaultInstance()).getDraining()).isTrue();
   }
@@ -415,10 +502,15 @@ class AdminServerTest {
     Path socket = dir.resolve("agent.sock");
     start(socket, view);
 
-    assertThatThrownBy(() -> client(socket).drain(AgentDrainRequest.newBuilder()
-            .setTimeoutMillis(0).build()).next())
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT))
+    assertThatThrownBy(
+            () ->
+                client(socket)
+                    .drain(AgentDrainRequest.newBuilder().setTimeoutMillis(0).build())
+                    .next())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e ->
+                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT))
         .hasMessageContaining("timeout");
     assertThat(view.drain.draining()).isFalse();
   }

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -35,18 +34,20 @@ class DrainGateTest {
   private final Drain drain = new Drain(List::of, System::nanoTime, null);
   private final List<FullHttpRequest> received = new ArrayList<>();
   private ChannelHandlerContext registry;
-  private final EmbeddedChannel channel = new EmbeddedChannel(new DrainGate(drain),
-      new ChannelInboundHandlerAdapter() {
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-          registry = ctx;
-        }
+  private final EmbeddedChannel channel =
+      new EmbeddedChannel(
+          new DrainGate(drain),
+          new ChannelInboundHandlerAdapter() {
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+              registry = ctx;
+            }
 
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          received.add((FullHttpRequest) msg);
-        }
-      });
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+              received.add((FullHttpRequest) msg);
+            }
+          });
 
   @AfterEach
   void close() {
@@ -85,8 +86,8 @@ class DrainGateTest {
     channel.writeInbound(request(HttpMethod.GET, BLOB_URI));
 
     registry.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
-    registry.writeAndFlush(new HttpChunkedInput(new ChunkedStream(
-        new ByteArrayInputStream(new byte[100_000]))));
+    registry.writeAndFlush(
+        new HttpChunkedInput(new ChunkedStream(new ByteArrayInputStream(new byte[100_000]))));
     channel.runPendingTasks();
 
     assertThat(drain.readers(BLOB)).isZero();
@@ -120,7 +121,8 @@ class DrainGateTest {
       assertThat(get.headers().get("Retry-After")).isEqualTo("10");
       assertThat(get.headers().get("Docker-Distribution-Api-Version")).isEqualTo("registry/2.0");
       assertThat(get.content().toString(StandardCharsets.UTF_8))
-          .contains("\"UNAVAILABLE\"").contains("draining");
+          .contains("\"UNAVAILABLE\"")
+          .contains("draining");
       assertThat(get.headers().getInt("Content-Length")).isEqualTo(get.content().readableBytes());
       assertThat(head.status()).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
       assertThat(head.content().readableBytes()).isZero();
@@ -166,14 +168,17 @@ class DrainGateTest {
 
   @Test
   void theWrappedInitializerGetsTheGateInFrontOfItsLastHandler() {
-    EmbeddedChannel wrapped = new EmbeddedChannel(drain.wrap(
-        new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
-          @Override
-          protected void initChannel(io.netty.channel.Channel ch) {
-            ch.pipeline().addLast("codec", new io.netty.handler.codec.http.HttpServerCodec());
-            ch.pipeline().addLast("registry", new ChannelInboundHandlerAdapter());
-          }
-        }));
+    EmbeddedChannel wrapped =
+        new EmbeddedChannel(
+            drain.wrap(
+                new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                  @Override
+                  protected void initChannel(io.netty.channel.Channel ch) {
+                    ch.pipeline()
+                        .addLast("codec", new io.netty.handler.codec.http.HttpServerCodec());
+                    ch.pipeline().addLast("registry", new ChannelInboundHandlerAdapter());
+                  }
+                }));
     try {
       assertThat(wrapped.pipeline().names()).startsWith("codec", "drain-gate", "registry");
     } finally {

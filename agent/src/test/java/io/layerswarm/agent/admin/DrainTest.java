@@ -148,26 +148,29 @@ class DrainTest {
   @Test
   void settingsOutOfRangeAreRefusedAndTheAgentKeepsServing() {
     assertThatThrownBy(() -> drain.start(Duration.ofSeconds(-1), TIMEOUT))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("grace");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("grace");
     assertThatThrownBy(() -> drain.start(GRACE, Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout");
     assertThatThrownBy(() -> drain.start(GRACE, Duration.ofDays(2)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout");
     assertThat(drain.draining()).isFalse();
-    assertThatThrownBy(() -> drain.subscribe(seen::add))
-        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> drain.subscribe(seen::add)).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void aListenerThatFailsIsDroppedAndTheOthersGoOn() {
     drain.start(GRACE, TIMEOUT);
     List<AgentDrainProgress> failing = new ArrayList<>();
-    drain.subscribe(p -> {
-      failing.add(p);
-      if (failing.size() == 2) {
-        throw new IllegalStateException("client went away");
-      }
-    });
+    drain.subscribe(
+        p -> {
+          failing.add(p);
+          if (failing.size() == 2) {
+            throw new IllegalStateException("client went away");
+          }
+        });
     drain.subscribe(seen::add);
     for (int i = 0; i < 3; i++) {
       advance(Duration.ofSeconds(1));

@@ -56,8 +56,9 @@ class EvictorTest {
     Path file = Files.write(dir.resolve("incoming"), content);
     store.adopt(digest, file);
     Path stored = store.path(digest).orElseThrow();
-    Metainfo meta = Metainfo.create(stored, digest.hex(),
-        List.of(URI.create("http://127.0.0.1:9/announce")), 16 * 1024);
+    Metainfo meta =
+        Metainfo.create(
+            stored, digest.hex(), List.of(URI.create("http://127.0.0.1:9/announce")), 16 * 1024);
     Files.write(torrentDir.resolve(digest.hex() + ".torrent"), meta.encode());
     engine.seed(meta, stored);
     return digest;
@@ -73,8 +74,7 @@ class EvictorTest {
     assertThat(evicted).isEqualTo(new Evictor.Evicted(digest, true, true, 100_000, true));
     assertThat(store.contains(digest)).isFalse();
     assertThat(torrentDir.resolve(digest.hex() + ".torrent")).doesNotExist();
-    assertThat(engine.torrents()).extracting(t -> t.metainfo().name())
-        .containsExactly(other.hex());
+    assertThat(engine.torrents()).extracting(t -> t.metainfo().name()).containsExactly(other.hex());
     assertThat(store.contains(other)).isTrue();
   }
 
@@ -94,7 +94,8 @@ class EvictorTest {
     Digest unknown = Digest.sha256(new byte[] {42});
 
     assertThatThrownBy(() -> evictor.evict(unknown))
-        .isInstanceOf(NoSuchElementException.class).hasMessageContaining(unknown.toString());
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessageContaining(unknown.toString());
   }
 
   @Test
@@ -103,12 +104,14 @@ class EvictorTest {
     readers = 2;
 
     assertThatThrownBy(() -> evictor.evict(digest))
-        .isInstanceOf(Evictor.BlobInUseException.class).hasMessageContaining("read by 2 clients");
+        .isInstanceOf(Evictor.BlobInUseException.class)
+        .hasMessageContaining("read by 2 clients");
 
     readers = 0;
     transfers.add(new TransferProgress(digest, Phase.SWARM, 16_384, OptionalLong.of(70_000)));
     assertThatThrownBy(() -> evictor.evict(digest))
-        .isInstanceOf(Evictor.BlobInUseException.class).hasMessageContaining("being downloaded");
+        .isInstanceOf(Evictor.BlobInUseException.class)
+        .hasMessageContaining("being downloaded");
 
     assertThat(store.contains(digest)).isTrue();
     assertThat(torrentDir.resolve(digest.hex() + ".torrent")).exists();

@@ -20,15 +20,25 @@ import java.util.concurrent.CompletableFuture;
  * A torrent whose counters and peers the test sets; its metainfo is real, named by the content's
  * digest.
  */
-record StaticTorrent(Metainfo metainfo, long verifiedBytes, int connectedPeers,
-    long uploadedBytes, long downloadedBytes, List<PeerSnapshot> peerList) implements Torrent {
+record StaticTorrent(
+    Metainfo metainfo,
+    long verifiedBytes,
+    int connectedPeers,
+    long uploadedBytes,
+    long downloadedBytes,
+    List<PeerSnapshot> peerList)
+    implements Torrent {
 
   StaticTorrent {
     peerList = List.copyOf(peerList);
   }
 
   /** With {@code connectedPeers} counted but no peer listed. */
-  StaticTorrent(Metainfo metainfo, long verifiedBytes, int connectedPeers, long uploadedBytes,
+  StaticTorrent(
+      Metainfo metainfo,
+      long verifiedBytes,
+      int connectedPeers,
+      long uploadedBytes,
       long downloadedBytes) {
     this(metainfo, verifiedBytes, connectedPeers, uploadedBytes, downloadedBytes, List.of());
   }
@@ -38,8 +48,8 @@ record StaticTorrent(Metainfo metainfo, long verifiedBytes, int connectedPeers,
     try {
       Digest digest = Digest.sha256(content);
       Path file = Files.write(dir.resolve(digest.hex()), content);
-      return Metainfo.create(file, digest.hex(), List.of(URI.create("http://tracker/announce")),
-          16 * 1024);
+      return Metainfo.create(
+          file, digest.hex(), List.of(URI.create("http://tracker/announce")), 16 * 1024);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -41,26 +41,26 @@ class CachePolicyTest {
   void belowTheHighWatermarkNothingIsEvicted() {
     CachePolicy policy = new CachePolicy(1000, 90, 50, Duration.ZERO);
 
-    assertThat(policy.evictions(List.of(entry("a", 450, 30), entry("b", 450, 10)), NOW))
-        .isEmpty();
+    assertThat(policy.evictions(List.of(entry("a", 450, 30), entry("b", 450, 10)), NOW)).isEmpty();
   }
 
   @Test
   void aboveTheHighWatermarkTheLeastRecentlyUsedGoUntilTheLowWatermark() {
     CachePolicy policy = new CachePolicy(1000, 90, 50, Duration.ZERO);
-    List<CacheEntry> entries = List.of(entry("newest", 300, 1), entry("oldest", 400, 60),
-        entry("middle", 300, 30));
+    List<CacheEntry> entries =
+        List.of(entry("newest", 300, 1), entry("oldest", 400, 60), entry("middle", 300, 30));
 
-    assertThat(policy.evictions(entries, NOW)).containsExactly(
-        new Eviction(digest("oldest"), 400, Reason.OVER_BUDGET),
-        new Eviction(digest("middle"), 300, Reason.OVER_BUDGET));
+    assertThat(policy.evictions(entries, NOW))
+        .containsExactly(
+            new Eviction(digest("oldest"), 400, Reason.OVER_BUDGET),
+            new Eviction(digest("middle"), 300, Reason.OVER_BUDGET));
   }
 
   @Test
   void pinnedEntriesStayAndCountAgainstTheBudget() {
     CachePolicy policy = new CachePolicy(1000, 90, 50, Duration.ZERO);
-    List<CacheEntry> entries = List.of(pinned("read-now", 600, 90), entry("old", 200, 60),
-        entry("recent", 200, 5));
+    List<CacheEntry> entries =
+        List.of(pinned("read-now", 600, 90), entry("old", 200, 60), entry("recent", 200, 5));
 
     // 1000 > 900: both unpinned go, and 600 is still above 500, which is all that can be done.
     assertThat(evicted(policy, entries)).containsExactly(digest("old"), digest("recent"));
@@ -77,8 +77,9 @@ class CachePolicyTest {
   @Test
   void entriesIdleForTheTimeToIdleGoEvenWithoutABudget() {
     CachePolicy policy = new CachePolicy(0, 90, 75, Duration.ofHours(1));
-    List<CacheEntry> entries = List.of(entry("just-idle", 10, 60), entry("busy", 10, 59),
-        pinned("idle-but-read", 10, 600));
+    List<CacheEntry> entries =
+        List.of(
+            entry("just-idle", 10, 60), entry("busy", 10, 59), pinned("idle-but-read", 10, 600));
 
     assertThat(policy.evictions(entries, NOW))
         .containsExactly(new Eviction(digest("just-idle"), 10, Reason.IDLE));
@@ -94,8 +95,12 @@ class CachePolicyTest {
 
   @Test
   void withoutBudgetOrTimeToIdleNothingEverGoes() {
-    assertThat(CachePolicy.unlimited().evictions(
-        List.of(entry("a", Long.MAX_VALUE / 2, 100_000), entry("b", Long.MAX_VALUE / 2, 1)), NOW))
+    assertThat(
+            CachePolicy.unlimited()
+                .evictions(
+                    List.of(
+                        entry("a", Long.MAX_VALUE / 2, 100_000), entry("b", Long.MAX_VALUE / 2, 1)),
+                    NOW))
         .isEmpty();
   }
 
@@ -146,8 +151,12 @@ class CachePolicyTest {
     List<CacheEntry> entries = new ArrayList<>();
     int count = random.nextInt(30);
     for (int i = 0; i < count; i++) {
-      entries.add(new CacheEntry(digest("e" + i), random.nextInt(3_000),
-          NOW.minus(Duration.ofMinutes(random.nextInt(240))), random.nextInt(4) == 0));
+      entries.add(
+          new CacheEntry(
+              digest("e" + i),
+              random.nextInt(3_000),
+              NOW.minus(Duration.ofMinutes(random.nextInt(240))),
+              random.nextInt(4) == 0));
     }
 
     List<Eviction> evictions = policy.evictions(entries, NOW);
@@ -173,8 +182,8 @@ class CachePolicyTest {
     if (remaining > policy.highWatermarkBytes()) {
       assertThat(unpinnedRemaining).as("above the high watermark only pinned bytes stay").isZero();
     }
-    if (remaining > policy.lowWatermarkBytes() && evictions.stream()
-        .anyMatch(e -> e.reason() == Reason.OVER_BUDGET)) {
+    if (remaining > policy.lowWatermarkBytes()
+        && evictions.stream().anyMatch(e -> e.reason() == Reason.OVER_BUDGET)) {
       assertThat(unpinnedRemaining).as("over budget, so only pinned bytes may be left").isZero();
     }
   }

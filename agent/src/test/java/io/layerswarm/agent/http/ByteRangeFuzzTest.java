@@ -17,42 +17,75 @@ import org.junit.jupiter.params.provider.CsvSource;
  * blob, or 416), never an exception.
  */
 class ByteRangeFuzzTest {
-  private static final String[] PIECES = {"bytes", "BYTES", "items", "=", "-", "--", ",", " ",
-      "\t", "0", "1", "5", "2", "99", "100", "101", "9223372036854775807",
-      "9223372036854775808", "99999999999999999999999", "-0", "+1", "0x10", "a", "b", "\u0000",
-      "\u00e4", ";", "*", "/", "bytes=", "=-", "1-", "-1"};
+  private static final String[] PIECES = {
+    "bytes",
+    "BYTES",
+    "items",
+    "=",
+    "-",
+    "--",
+    ",",
+    " ",
+    "\t",
+    "0",
+    "1",
+    "5",
+    "2",
+    "99",
+    "100",
+    "101",
+    "9223372036854775807",
+    "9223372036854775808",
+    "99999999999999999999999",
+    "-0",
+    "+1",
+    "0x10",
+    "a",
+    "b",
+    "\u0000",
+    "\u00e4",
+    ";",
+    "*",
+    "/",
+    "bytes=",
+    "=-",
+    "1-",
+    "-1"
+  };
 
   private static ByteRange.Request parse(String header, long size) {
     return ByteRange.parse(Optional.ofNullable(header), size);
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\" of {1} bytes -> {2}")
-  @CsvSource(delimiter = '|', value = {
-      "bytes=5-2|100|whole",
-      "bytes=-0|100|unsatisfiable",
-      "bytes=a-b|100|whole",
-      "bytes=0-1,5-6|100|whole",
-      "bytes=0-1, 5-6|100|whole",
-      "bytes=99999999999999999999-|100|whole",
-      "bytes=0-99999999999999999999|100|whole",
-      "bytes=9999999999999999999-|100|whole",
-      "bytes=9223372036854775807-|100|unsatisfiable",
-      "bytes=0-9223372036854775807|100|0-99",
-      "bytes=-9223372036854775807|100|0-99",
-      "bytes= 1-2|100|whole",
-      "BYTES=1-2|100|whole",
-      "bytes=--1|100|whole",
-      "bytes=1--2|100|whole",
-      "bytes=-|100|whole",
-      "bytes=|100|whole",
-      "=1-2|100|whole",
-      "bytes=0-|0|unsatisfiable",
-      "bytes=-5|0|unsatisfiable",
-      "bytes=0-0|1|0-0",
-      "bytes=99-|100|99-99",
-      "bytes=100-|100|unsatisfiable",
-      "'  bytes=1-2  '|100|1-2",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "bytes=5-2|100|whole",
+        "bytes=-0|100|unsatisfiable",
+        "bytes=a-b|100|whole",
+        "bytes=0-1,5-6|100|whole",
+        "bytes=0-1, 5-6|100|whole",
+        "bytes=99999999999999999999-|100|whole",
+        "bytes=0-99999999999999999999|100|whole",
+        "bytes=9999999999999999999-|100|whole",
+        "bytes=9223372036854775807-|100|unsatisfiable",
+        "bytes=0-9223372036854775807|100|0-99",
+        "bytes=-9223372036854775807|100|0-99",
+        "bytes= 1-2|100|whole",
+        "BYTES=1-2|100|whole",
+        "bytes=--1|100|whole",
+        "bytes=1--2|100|whole",
+        "bytes=-|100|whole",
+        "bytes=|100|whole",
+        "=1-2|100|whole",
+        "bytes=0-|0|unsatisfiable",
+        "bytes=-5|0|unsatisfiable",
+        "bytes=0-0|1|0-0",
+        "bytes=99-|100|99-99",
+        "bytes=100-|100|unsatisfiable",
+        "'  bytes=1-2  '|100|1-2",
+      })
   void oddHeadersGetADefiniteAnswer(String header, long size, String expected) {
     ByteRange.Request request = parse(header, size);
 
@@ -61,8 +94,9 @@ class ByteRangeFuzzTest {
       case "unsatisfiable" -> assertThat(request).isEqualTo(new Unsatisfiable());
       default -> {
         String[] bounds = expected.split("-");
-        assertThat(request).isEqualTo(new Partial(new ByteRange(Long.parseLong(bounds[0]),
-            Long.parseLong(bounds[1]))));
+        assertThat(request)
+            .isEqualTo(
+                new Partial(new ByteRange(Long.parseLong(bounds[0]), Long.parseLong(bounds[1]))));
       }
     }
   }

@@ -99,9 +99,11 @@ class MetricsHandlerTest {
     assertThat(scrape.status()).isEqualTo(HttpResponseStatus.OK);
     assertThat(scrape.headers().get("Content-Type"))
         .isEqualTo("text/plain; version=0.0.4; charset=utf-8");
-    assertThat(scrape.headers().getInt("Content-Length")).isEqualTo(scrape.content().readableBytes());
-    assertThat(PrometheusText.parse(body(scrape)).value("agent_blob_requests_total",
-        "result", "hit")).isEqualTo(1);
+    assertThat(scrape.headers().getInt("Content-Length"))
+        .isEqualTo(scrape.content().readableBytes());
+    assertThat(
+            PrometheusText.parse(body(scrape)).value("agent_blob_requests_total", "result", "hit"))
+        .isEqualTo(1);
     scrape.release();
     assertThat(behind.requests).extracting(FullHttpRequest::uri).containsExactly("/v2/");
     assertThat((Object) channel.readOutbound()).isNull();
@@ -137,8 +139,7 @@ class MetricsHandlerTest {
     assertThat(head.status()).isEqualTo(HttpResponseStatus.OK);
     assertThat(head.content().readableBytes()).isZero();
     assertThat(head.headers().get("Content-Type")).isEqualTo(get.headers().get("Content-Type"));
-    assertThat(head.headers().getInt("Content-Length"))
-        .isEqualTo(get.content().readableBytes());
+    assertThat(head.headers().getInt("Content-Length")).isEqualTo(get.content().readableBytes());
     get.release();
     head.release();
     assertThat(channel.finishAndReleaseAll()).isFalse();
@@ -184,8 +185,9 @@ class MetricsHandlerTest {
   void aDrainingAgentRefusesRegistryRequestsButStillAnswersScrapes() {
     Drain drain = new Drain(List::of);
     metrics.bindDrain(drain::draining);
-    EmbeddedChannel channel = new EmbeddedChannel(drain.wrap(
-        new RegistryChannelInitializer(mock(RegistryMirror.class), pumps, metrics)));
+    EmbeddedChannel channel =
+        new EmbeddedChannel(
+            drain.wrap(new RegistryChannelInitializer(mock(RegistryMirror.class), pumps, metrics)));
     try {
       drain.start(Duration.ofMinutes(1), Duration.ofMinutes(5));
 
@@ -208,11 +210,16 @@ class MetricsHandlerTest {
 
     String scrape = exchange(channel, get("/metrics"));
     String registry = exchange(channel, get("/v2/"));
-    String blobHead = exchange(channel, "HEAD /v2/test/app/blobs/sha256:" + "0".repeat(64)
-        + " HTTP/1.1\r\nHost: agent\r\n\r\n");
+    String blobHead =
+        exchange(
+            channel,
+            "HEAD /v2/test/app/blobs/sha256:"
+                + "0".repeat(64)
+                + " HTTP/1.1\r\nHost: agent\r\n\r\n");
     String root = exchange(channel, get("/"));
 
-    assertThat(scrape).startsWith("HTTP/1.1 200 ")
+    assertThat(scrape)
+        .startsWith("HTTP/1.1 200 ")
         .contains("content-type: text/plain; version=0.0.4; charset=utf-8");
     PrometheusText.parse(bodyOf(scrape));
     assertThat(registry).startsWith("HTTP/1.1 404 ").doesNotContain("Docker-Distribution");

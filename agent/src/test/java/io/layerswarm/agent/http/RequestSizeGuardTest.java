@@ -18,9 +18,10 @@ class RequestSizeGuardTest {
 
   private static EmbeddedChannel channel() {
     return new EmbeddedChannel(
-        new HttpServerCodec(new HttpDecoderConfig()
-            .setMaxInitialLineLength(MAX_LINE)
-            .setMaxHeaderSize(MAX_HEADERS)),
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_LINE)
+                .setMaxHeaderSize(MAX_HEADERS)),
         new RequestSizeGuard(MAX_LINE, MAX_HEADERS));
   }
 
@@ -44,7 +45,8 @@ class RequestSizeGuardTest {
     channel.writeInbound(ascii("GET /v2/" + "a".repeat(MAX_LINE) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
 
     String answer = answer(channel);
-    assertThat(answer).startsWith("HTTP/1.1 414 ")
+    assertThat(answer)
+        .startsWith("HTTP/1.1 414 ")
         .contains("request line is longer than " + MAX_LINE + " bytes");
     assertThat(channel.isOpen()).isFalse();
     assertThat(channel.finishAndReleaseAll()).isFalse();
@@ -53,11 +55,12 @@ class RequestSizeGuardTest {
   @Test
   void headersOverTheLimitGet431AndTheConnectionCloses() {
     EmbeddedChannel channel = channel();
-    channel.writeInbound(ascii("GET /v2/ HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(MAX_HEADERS)
-        + "\r\n\r\n"));
+    channel.writeInbound(
+        ascii("GET /v2/ HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(MAX_HEADERS) + "\r\n\r\n"));
 
     String answer = answer(channel);
-    assertThat(answer).startsWith("HTTP/1.1 431 ")
+    assertThat(answer)
+        .startsWith("HTTP/1.1 431 ")
         .contains("request headers are larger than " + MAX_HEADERS + " bytes");
     assertThat(channel.isOpen()).isFalse();
     assertThat(channel.finishAndReleaseAll()).isFalse();

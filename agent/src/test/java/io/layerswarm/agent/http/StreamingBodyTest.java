@@ -102,7 +102,8 @@ class StreamingBodyTest {
     assertThat(input.reads.tryAcquire(StreamingBody.QUEUE_CHUNKS + 1, 30, TimeUnit.SECONDS))
         .isTrue();
     assertThat(input.reads.tryAcquire(1, 300, TimeUnit.MILLISECONDS))
-        .as("no read beyond the queue while nothing is taken").isFalse();
+        .as("no read beyond the queue while nothing is taken")
+        .isFalse();
     assertThat(input.read.get()).isLessThanOrEqualTo(bound);
 
     assertThat(drain(body)).isEqualTo(length);
@@ -118,22 +119,25 @@ class StreamingBodyTest {
   @Test
   void aFailureBeforeTheFirstByteFailsReadyAndTheChunks() throws Exception {
     IOException broken = new IOException("blob failed verification");
-    InputStream failing = new InputStream() {
-      @Override
-      public int read() throws IOException {
-        throw broken;
-      }
+    InputStream failing =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw broken;
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        throw broken;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            throw broken;
+          }
+        };
     StreamingBody body = new StreamingBody(failing, 10, ALLOC);
     body.start(pumps);
 
     assertThatThrownBy(() -> body.ready().get(30, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).cause().isSameAs(broken);
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isSameAs(broken);
     assertThatThrownBy(() -> body.readChunk(ALLOC)).isSameAs(broken);
     assertThat(body.isEndOfInput()).isFalse();
     body.close();

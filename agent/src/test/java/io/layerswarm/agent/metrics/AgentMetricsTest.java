@@ -47,9 +47,14 @@ class AgentMetricsTest {
     for (String phase : List.of("metainfo", "swarm", "verifying", "origin")) {
       assertThat(text.value("agent_transfers", "phase", phase)).isZero();
     }
-    for (String name : List.of("agent_torrents", "agent_peer_connections", "agent_cache_bytes",
-        "agent_cached_blobs", "agent_peer_uploaded_bytes_total",
-        "agent_peer_downloaded_bytes_total")) {
+    for (String name :
+        List.of(
+            "agent_torrents",
+            "agent_peer_connections",
+            "agent_cache_bytes",
+            "agent_cached_blobs",
+            "agent_peer_uploaded_bytes_total",
+            "agent_peer_downloaded_bytes_total")) {
       assertThat(text.value(name)).as(name).isZero();
     }
     assertThat(text.type("agent_blob_requests_total")).isEqualTo("counter");
@@ -63,13 +68,22 @@ class AgentMetricsTest {
     metrics.blobRequest(BlobResult.HIT);
     metrics.blobRequest(BlobResult.MISS);
     metrics.manifestRequest(ManifestResult.NOT_FOUND);
-    metrics.sampled(new AgentMetrics.Sample(3, 7, 1000, 2000, List.of(
-        transfer("a", Phase.SWARM), transfer("b", Phase.SWARM), transfer("c", Phase.ORIGIN))));
+    metrics.sampled(
+        new AgentMetrics.Sample(
+            3,
+            7,
+            1000,
+            2000,
+            List.of(
+                transfer("a", Phase.SWARM),
+                transfer("b", Phase.SWARM),
+                transfer("c", Phase.ORIGIN))));
     metrics.cacheMeasured(5_000_000, 4);
-    metrics.evicted(List.of(
-        new CachePolicy.Eviction(digest("d"), 300, CachePolicy.Reason.IDLE),
-        new CachePolicy.Eviction(digest("e"), 200, CachePolicy.Reason.OVER_BUDGET),
-        new CachePolicy.Eviction(digest("f"), 100, CachePolicy.Reason.OVER_BUDGET)));
+    metrics.evicted(
+        List.of(
+            new CachePolicy.Eviction(digest("d"), 300, CachePolicy.Reason.IDLE),
+            new CachePolicy.Eviction(digest("e"), 200, CachePolicy.Reason.OVER_BUDGET),
+            new CachePolicy.Eviction(digest("f"), 100, CachePolicy.Reason.OVER_BUDGET)));
     metrics.evictedOnRequest(4096);
 
     PrometheusText text = PrometheusText.parse(metrics.scrape());

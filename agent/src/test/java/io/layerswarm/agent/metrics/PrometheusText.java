@@ -11,21 +11,22 @@ import java.util.regex.Pattern;
 
 /**
  * A strict reader of the Prometheus text exposition format 0.0.4, enough to check what the agent
- * serves: every line is a {@code # HELP}/{@code # TYPE} comment or a sample of a declared
- * family, names and labels are well-formed, values parse. Throws on anything else.
+ * serves: every line is a {@code # HELP}/{@code # TYPE} comment or a sample of a declared family,
+ * names and labels are well-formed, values parse. Throws on anything else.
  */
 public final class PrometheusText {
   private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
-  private static final Pattern TYPE = Pattern.compile(
-      "# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
+  private static final Pattern TYPE =
+      Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
   private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") .*");
-  private static final Pattern SAMPLE = Pattern.compile(
-      "(" + NAME + ")(?:\\{(.*)})? (\\S+)(?: -?\\d+)?");
-  private static final Pattern LABEL = Pattern.compile(
-      "([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"(,|$)");
+  private static final Pattern SAMPLE =
+      Pattern.compile("(" + NAME + ")(?:\\{(.*)})? (\\S+)(?: -?\\d+)?");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"(,|$)");
 
   /** Samples by series, {@code name} or {@code name{k="v",...}} with the labels sorted. */
   private final Map<String, Double> samples;
+
   private final Map<String, String> types;
 
   private PrometheusText(Map<String, Double> samples, Map<String, String> types) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.registry.Digest;
-import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.Manifest;
+import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.BlobStream;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.RegistryException;
@@ -71,8 +71,8 @@ class BlobFetcherTest {
     final List<String> asked = new CopyOnWriteArrayList<>();
 
     @Override
-    public CompletableFuture<Metainfo> fetch(String registryHost, RepositoryName repo,
-        Digest digest) {
+    public CompletableFuture<Metainfo> fetch(
+        String registryHost, RepositoryName repo, Digest digest) {
       asked.add(registryHost + " " + repo + " " + digest);
       CompletableFuture<Metainfo> call = new CompletableFuture<>();
       calls.add(call);
@@ -94,8 +94,17 @@ class BlobFetcherTest {
     clock = new ManualClock();
     metainfo = new HandDrivenMetainfo();
     seeder = new CacheSeeder(store, swarm, dir.resolve("torrents"), OUR_ANNOUNCE);
-    fetcher = new BlobFetcher(store, metainfo, swarm, seeder, Runnable::run, clock,
-        dir.resolve("partial"), OUR_ANNOUNCE, DEADLINE);
+    fetcher =
+        new BlobFetcher(
+            store,
+            metainfo,
+            swarm,
+            seeder,
+            Runnable::run,
+            clock,
+            dir.resolve("partial"),
+            OUR_ANNOUNCE,
+            DEADLINE);
   }
 
   private static byte[] randomBytes(int size, long seed) {
@@ -107,8 +116,8 @@ class BlobFetcherTest {
   /** Metainfo as a seeder would make it: named by the digest hex, announcing its own tracker. */
   private Metainfo seederMetainfo(byte[] content, String name) throws IOException {
     Path file = Files.write(Files.createTempFile(dir, "seed", ".blob"), content);
-    return Metainfo.create(file, name, List.of(URI.create("http://seeders-tracker/announce")),
-        PIECE);
+    return Metainfo.create(
+        file, name, List.of(URI.create("http://seeders-tracker/announce")), PIECE);
   }
 
   private static void await(CompletableFuture<Void> fetch) throws Exception {
@@ -122,7 +131,8 @@ class BlobFetcherTest {
 
     CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
     assertThat(metainfo.asked).containsExactly("origin.test:5000 test/app " + digest);
-    assertThat(fetcher.transfers()).extracting(TransferProgress::phase)
+    assertThat(fetcher.transfers())
+        .extracting(TransferProgress::phase)
         .containsExactly(Phase.METAINFO);
     clock.advance(DEADLINE.minusSeconds(1));
     fetcher.tick();
@@ -154,10 +164,11 @@ class BlobFetcherTest {
   void concurrentFetchesOfOneDigestShareOneTransfer() throws Exception {
     Digest digest = origin.putBlob(REPO, randomBytes(5000, 3));
 
-    List<CompletableFuture<Void>> fetches = List.of(
-        fetcher.fetch(upstream, REPO, digest),
-        fetcher.fetch(upstream, REPO, digest),
-        fetcher.fetch(upstream, REPO, digest));
+    List<CompletableFuture<Void>> fetches =
+        List.of(
+            fetcher.fetch(upstream, REPO, digest),
+            fetcher.fetch(upstream, REPO, digest),
+            fetcher.fetch(upstream, REPO, digest));
     assertThat(fetcher.transfers()).hasSize(1);
     metainfo.only().completeExceptionally(new MetainfoUnavailableException("none"));
 
@@ -191,22 +202,28 @@ class BlobFetcherTest {
     FakeSwarm.Download download = swarm.onlyDownload();
     assertThat(download.metainfo().announce()).isEqualTo(OUR_ANNOUNCE);
     assertThat(download.metainfo().infoHash()).isEqualTo(meta.infoHash());
-    assertThat(download.partFile()).isEqualTo(dir.resolve("partial").resolve(digest.hex()
-        + ".part"));
-    assertThat(fetcher.transfers()).singleElement().satisfies(t -> {
-      assertThat(t.phase()).isEqualTo(Phase.SWARM);
-      assertThat(t.totalBytes()).hasValue(content.length);
-    });
+    assertThat(download.partFile())
+        .isEqualTo(dir.resolve("partial").resolve(digest.hex() + ".part"));
+    assertThat(fetcher.transfers())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.phase()).isEqualTo(Phase.SWARM);
+              assertThat(t.totalBytes()).hasValue(content.length);
+            });
     download.torrent().finish(content);
 
     await(fetch);
     assertThat(store.contains(digest)).isTrue();
     assertThat(Files.exists(download.finalFile())).isFalse();
     assertThat(swarm.removed).containsExactly(meta.infoHash());
-    assertThat(swarm.seeds).singleElement().satisfies(seed -> {
-      assertThat(seed.file()).isEqualTo(store.path(digest).orElseThrow());
-      assertThat(seed.metainfo().infoHash()).isEqualTo(meta.infoHash());
-    });
+    assertThat(swarm.seeds)
+        .singleElement()
+        .satisfies(
+            seed -> {
+              assertThat(seed.file()).isEqualTo(store.path(digest).orElseThrow());
+              assertThat(seed.metainfo().infoHash()).isEqualTo(meta.infoHash());
+            });
     Metainfo saved = Metainfo.parse(Files.readAllBytes(seeder.torrentFile(digest)));
     assertThat(saved.infoHash()).isEqualTo(meta.infoHash());
     assertThat(saved.announce()).isEqualTo(OUR_ANNOUNCE);
@@ -284,7 +301,8 @@ class BlobFetcherTest {
 
     assertThatThrownBy(() -> fetch.get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(BlobVerificationException.class)
+        .cause()
+        .isInstanceOf(BlobVerificationException.class)
         .hasMessageContaining(digest.toString());
     assertThat(store.contains(digest)).isFalse();
     assertThat(Files.exists(download.finalFile())).isFalse();
@@ -302,7 +320,8 @@ class BlobFetcherTest {
     metainfo.only().completeExceptionally(new MetainfoUnavailableException("none"));
 
     assertThatThrownBy(() -> fetch.get(10, TimeUnit.SECONDS))
-        .cause().isInstanceOf(BlobVerificationException.class);
+        .cause()
+        .isInstanceOf(BlobVerificationException.class);
     assertThat(store.contains(claimed)).isFalse();
   }
 
@@ -314,7 +333,8 @@ class BlobFetcherTest {
     metainfo.only().completeExceptionally(new MetainfoUnavailableException("none"));
 
     assertThatThrownBy(() -> fetch.get(10, TimeUnit.SECONDS))
-        .cause().isInstanceOf(BlobNotFoundException.class)
+        .cause()
+        .isInstanceOf(BlobNotFoundException.class)
         .hasMessageContaining("origin.test:5000");
   }
 
@@ -335,8 +355,17 @@ class BlobFetcherTest {
   @Test
   void withoutTrackersTheSwarmIsNeverAsked() throws Exception {
     Digest digest = origin.putBlob(REPO, randomBytes(1000, 12));
-    BlobFetcher originOnly = new BlobFetcher(store, metainfo, swarm, seeder, Runnable::run, clock,
-        dir.resolve("partial"), List.of(), DEADLINE);
+    BlobFetcher originOnly =
+        new BlobFetcher(
+            store,
+            metainfo,
+            swarm,
+            seeder,
+            Runnable::run,
+            clock,
+            dir.resolve("partial"),
+            List.of(),
+            DEADLINE);
 
     await(originOnly.fetch(upstream, REPO, digest));
 
@@ -359,16 +388,19 @@ class BlobFetcherTest {
     Files.createDirectories(dir.resolve("torrents"));
     Files.write(seeder.torrentFile(firstDigest), seederMetainfo(first, firstDigest.hex()).encode());
     // Metainfo saved for the second blob but describing another one: not seeded.
-    Files.write(seeder.torrentFile(secondDigest),
-        seederMetainfo(first, firstDigest.hex()).encode());
+    Files.write(
+        seeder.torrentFile(secondDigest), seederMetainfo(first, firstDigest.hex()).encode());
 
     int seeded = seeder.reseedCached();
 
     assertThat(seeded).isEqualTo(1);
-    assertThat(swarm.seeds).singleElement().satisfies(seed -> {
-      assertThat(seed.file()).isEqualTo(store.path(firstDigest).orElseThrow());
-      assertThat(seed.metainfo().announce()).isEqualTo(OUR_ANNOUNCE);
-    });
+    assertThat(swarm.seeds)
+        .singleElement()
+        .satisfies(
+            seed -> {
+              assertThat(seed.file()).isEqualTo(store.path(firstDigest).orElseThrow());
+              assertThat(seed.metainfo().announce()).isEqualTo(OUR_ANNOUNCE);
+            });
   }
 
   @Test
@@ -380,7 +412,8 @@ class BlobFetcherTest {
     metainfo.only().complete(seederMetainfo(randomBytes(30_000, 21), digest.hex()));
     swarm.onlyDownload().torrent().finish(randomBytes(30_000, 21));
     assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
-        .cause().isInstanceOf(BlobVerificationException.class);
+        .cause()
+        .isInstanceOf(BlobVerificationException.class);
 
     await(fetcher.fetch(upstream, REPO, digest));
 
@@ -420,44 +453,49 @@ class BlobFetcherTest {
   void anOriginThatIgnoresRangeIsReadFromTheStartSkippingWhatTheSwarmGave() throws Exception {
     byte[] content = randomBytes(6 * PIECE, 23);
     Digest digest = origin.putBlob(REPO, content);
-    UpstreamRegistry noRanges = new UpstreamRegistry() {
-      @Override
-      public URI baseUri() {
-        return origin.baseUri();
-      }
+    UpstreamRegistry noRanges =
+        new UpstreamRegistry() {
+          @Override
+          public URI baseUri() {
+            return origin.baseUri();
+          }
 
-      @Override
-      public void ping() {}
+          @Override
+          public void ping() {}
 
-      @Override
-      public Manifest getManifest(RepositoryName repo, String reference, List<String> accept)
-          throws RegistryException {
-        return origin.getManifest(repo, reference, accept);
-      }
+          @Override
+          public Manifest getManifest(RepositoryName repo, String reference, List<String> accept)
+              throws RegistryException {
+            return origin.getManifest(repo, reference, accept);
+          }
 
-      @Override
-      public ManifestHead headManifest(RepositoryName repo, String reference,
-          List<String> accept) throws RegistryException {
-        return origin.headManifest(repo, reference, accept);
-      }
+          @Override
+          public ManifestHead headManifest(
+              RepositoryName repo, String reference, List<String> accept) throws RegistryException {
+            return origin.headManifest(repo, reference, accept);
+          }
 
-      @Override
-      public long blobSize(RepositoryName repo, Digest blob) throws RegistryException {
-        return origin.blobSize(repo, blob);
-      }
+          @Override
+          public long blobSize(RepositoryName repo, Digest blob) throws RegistryException {
+            return origin.blobSize(repo, blob);
+          }
 
-      @Override
-      public BlobStream openBlob(RepositoryName repo, Digest blob, long offset)
-          throws RegistryException {
-        if (offset > 0) {
-          throw new UnexpectedResponseException("asked for bytes from " + offset
-              + " and got HTTP 200 (the upstream ignored Range)", 200, null);
-        }
-        return origin.openBlob(repo, blob, 0);
-      }
-    };
-    CompletableFuture<Void> fetch = fetcher.fetch(new UpstreamChoice("origin.test:5000",
-        noRanges), REPO, digest);
+          @Override
+          public BlobStream openBlob(RepositoryName repo, Digest blob, long offset)
+              throws RegistryException {
+            if (offset > 0) {
+              throw new UnexpectedResponseException(
+                  "asked for bytes from "
+                      + offset
+                      + " and got HTTP 200 (the upstream ignored Range)",
+                  200,
+                  null);
+            }
+            return origin.openBlob(repo, blob, 0);
+          }
+        };
+    CompletableFuture<Void> fetch =
+        fetcher.fetch(new UpstreamChoice("origin.test:5000", noRanges), REPO, digest);
     metainfo.only().complete(seederMetainfo(content, digest.hex()));
     FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
     torrent.provide(content);

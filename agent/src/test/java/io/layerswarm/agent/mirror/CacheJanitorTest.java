@@ -52,8 +52,17 @@ class CacheJanitorTest {
     leases = new BlobLeases();
     clock = new TestClock();
     metainfo = new ScriptedMetainfo();
-    fetcher = new BlobFetcher(store, metainfo, swarm, seeder, Runnable::run, clock,
-        dir.resolve("partial"), ANNOUNCE, Duration.ofSeconds(60));
+    fetcher =
+        new BlobFetcher(
+            store,
+            metainfo,
+            swarm,
+            seeder,
+            Runnable::run,
+            clock,
+            dir.resolve("partial"),
+            ANNOUNCE,
+            Duration.ofSeconds(60));
   }
 
   private CacheJanitor janitor(CachePolicy policy) {
@@ -77,8 +86,11 @@ class CacheJanitorTest {
   }
 
   private FakeSwarm.FakeTorrent seedOf(Digest digest) {
-    return swarm.seeds.stream().filter(s -> s.metainfo().name().equals(digest.hex()))
-        .reduce((a, b) -> b).orElseThrow().torrent();
+    return swarm.seeds.stream()
+        .filter(s -> s.metainfo().name().equals(digest.hex()))
+        .reduce((a, b) -> b)
+        .orElseThrow()
+        .torrent();
   }
 
   @Test
@@ -125,7 +137,8 @@ class CacheJanitorTest {
     torrent.uploadedBytes += 16 * 1024;
     assertThat(janitor.run()).as("it uploaded since the last run").isEmpty();
     assertThat(Files.getLastModifiedTime(store.path(seeded).orElseThrow()).toInstant())
-        .as("uploading counts as an access").isEqualTo(clock.instant());
+        .as("uploading counts as an access")
+        .isEqualTo(clock.instant());
 
     clock.advance(Duration.ofMinutes(59));
     assertThat(janitor.run()).as("no upload since, but not idle for an hour yet").isEmpty();
@@ -146,7 +159,8 @@ class CacheJanitorTest {
     CacheJanitor janitor = janitor(new CachePolicy(10_000, 90, 75, Duration.ZERO));
 
     assertThat(janitor.run()).extracting(Eviction::digest).containsExactly(cached);
-    assertThat(fetcher.transfers()).singleElement()
+    assertThat(fetcher.transfers())
+        .singleElement()
         .satisfies(t -> assertThat(t.digest()).isEqualTo(arrivingDigest));
   }
 
@@ -155,11 +169,12 @@ class CacheJanitorTest {
     Digest hit = cached(1000, Duration.ofHours(2), 9);
     Digest missed = cached(1000, Duration.ofHours(2), 10);
     InMemoryUpstreamRegistry origin = new InMemoryUpstreamRegistry(URI.create("http://o:1"));
-    PullThroughMirror mirror = new PullThroughMirror(Upstreams.single(origin), store, fetcher,
-        Runnable::run, 1024, leases, clock);
+    PullThroughMirror mirror =
+        new PullThroughMirror(
+            Upstreams.single(origin), store, fetcher, Runnable::run, 1024, leases, clock);
 
-    CompletableFuture<BlobBody> opened = mirror.openBlob(new BlobRoute(Optional.empty(), REPO,
-        hit));
+    CompletableFuture<BlobBody> opened =
+        mirror.openBlob(new BlobRoute(Optional.empty(), REPO, hit));
     assertThat(opened.join()).isInstanceOf(OpenBlob.class);
     opened.join().discard();
     CacheJanitor janitor = janitor(new CachePolicy(0, 90, 75, Duration.ofHours(1)));

@@ -80,8 +80,8 @@ final class FakeSwarm implements Swarm {
   }
 
   /**
-   * The one download, waiting (at most 10 s) for it to be registered: the fetcher starts it on
-   * its own thread after the metainfo arrives.
+   * The one download, waiting (at most 10 s) for it to be registered: the fetcher starts it on its
+   * own thread after the metainfo arrives.
    */
   Download onlyDownload() {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);

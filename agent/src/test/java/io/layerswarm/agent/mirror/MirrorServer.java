@@ -23,9 +23,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's registry API on 127.0.0.1 with everything below the HTTP edge real except the
- * swarm (a {@link FakeSwarm} the test drives), the trackers ({@link ScriptedMetainfo}) and the
- * clock ({@link TestClock}); the origin is in memory.
+ * The agent's registry API on 127.0.0.1 with everything below the HTTP edge real except the swarm
+ * (a {@link FakeSwarm} the test drives), the trackers ({@link ScriptedMetainfo}) and the clock
+ * ({@link TestClock}); the origin is in memory.
  */
 final class MirrorServer implements AutoCloseable {
   static final String ORIGIN_HOST = "origin.test:5000";
@@ -55,18 +55,27 @@ final class MirrorServer implements AutoCloseable {
     origin = new InMemoryUpstreamRegistry(URI.create("http://" + ORIGIN_HOST));
     partial = dir.resolve("partial");
     seeder = new CacheSeeder(store, swarm, dir.resolve("torrents"), ANNOUNCE);
-    fetcher = new BlobFetcher(store, metainfo, swarm, seeder, transfers, clock, partial, ANNOUNCE,
-        DEADLINE);
-    mirror = new PullThroughMirror(Upstreams.single(origin), store, fetcher, blocking,
-        PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES, leases, clock);
+    fetcher =
+        new BlobFetcher(
+            store, metainfo, swarm, seeder, transfers, clock, partial, ANNOUNCE, DEADLINE);
+    mirror =
+        new PullThroughMirror(
+            Upstreams.single(origin),
+            store,
+            fetcher,
+            blocking,
+            PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES,
+            leases,
+            clock);
     metrics.bindFetcher(fetcher);
-    server = new ServerBootstrap()
-        .group(loops)
-        .channel(NioServerSocketChannel.class)
-        .childHandler(new RegistryChannelInitializer(mirror, pumps, metrics))
-        .bind(new InetSocketAddress("127.0.0.1", 0))
-        .sync()
-        .channel();
+    server =
+        new ServerBootstrap()
+            .group(loops)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(new RegistryChannelInitializer(mirror, pumps, metrics))
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
   }
 
   InetSocketAddress address() {

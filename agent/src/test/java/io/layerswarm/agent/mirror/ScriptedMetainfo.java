@@ -16,8 +16,8 @@ final class ScriptedMetainfo implements MetainfoSource {
   private final BlockingQueue<CompletableFuture<Metainfo>> unclaimed = new LinkedBlockingQueue<>();
 
   @Override
-  public CompletableFuture<Metainfo> fetch(String registryHost, RepositoryName repo,
-      Digest digest) {
+  public CompletableFuture<Metainfo> fetch(
+      String registryHost, RepositoryName repo, Digest digest) {
     CompletableFuture<Metainfo> call = new CompletableFuture<>();
     calls.add(call);
     unclaimed.add(call);

@@ -55,8 +55,8 @@ class StreamingMirrorTest {
 
   private Metainfo metainfoOf(byte[] content, Digest digest) throws IOException {
     Path file = Files.write(Files.createTempFile(dir, "seed", ".blob"), content);
-    return Metainfo.create(file, digest.hex(), List.of(URI.create("http://seeder/announce")),
-        PIECE);
+    return Metainfo.create(
+        file, digest.hex(), List.of(URI.create("http://seeder/announce")), PIECE);
   }
 
   private String path(Digest digest) {
@@ -104,10 +104,13 @@ class StreamingMirrorTest {
       byte[] first = client.readBody(8 * PIECE);
       assertThat(first).isEqualTo(Arrays.copyOf(content, 8 * PIECE));
       // The client holds verified bytes while the blob is neither complete nor stored.
-      assertThat(agent.fetcher.transfers()).singleElement().satisfies(t -> {
-        assertThat(t.phase()).isEqualTo(Phase.SWARM);
-        assertThat(t.verifiedBytes()).isLessThan(content.length);
-      });
+      assertThat(agent.fetcher.transfers())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.phase()).isEqualTo(Phase.SWARM);
+                assertThat(t.verifiedBytes()).isLessThan(content.length);
+              });
       assertThat(agent.store.contains(digest)).isFalse();
 
       torrent.finish(content);
@@ -127,8 +130,7 @@ class StreamingMirrorTest {
   }
 
   @Test
-  void aDigestMismatchAbortsTheStreamedBodyAndTheNextRequestComesFromTheOrigin()
-      throws Exception {
+  void aDigestMismatchAbortsTheStreamedBodyAndTheNextRequestComesFromTheOrigin() throws Exception {
     byte[] wanted = randomBytes(30 * PIECE, 2);
     byte[] impostor = randomBytes(30 * PIECE, 3);
     Digest digest = agent.origin.putBlob(REPO, wanted);
@@ -158,8 +160,7 @@ class StreamingMirrorTest {
     assertThat(agent.origin.blobRequests()).isEqualTo(1);
     assertThat(agent.store.contains(digest)).isTrue();
     PrometheusText metrics = PrometheusText.parse(agent.metrics.scrape());
-    assertThat(metrics.value("agent_verification_failures_total", "source", "swarm"))
-        .isEqualTo(1);
+    assertThat(metrics.value("agent_verification_failures_total", "source", "swarm")).isEqualTo(1);
     assertThat(metrics.value("agent_blob_fetches_total", "result", "failed")).isEqualTo(1);
     assertThat(metrics.value("agent_blob_fetches_total", "result", "origin")).isEqualTo(1);
     assertThat(metrics.value("agent_origin_fallback_bytes_total")).isEqualTo(wanted.length);
@@ -187,7 +188,8 @@ class StreamingMirrorTest {
       assertThat(agent.swarm.removed).containsExactly(torrent.infoHash());
     }
     assertThat(agent.origin.blobRequests()).isEqualTo(1);
-    assertThat(agent.origin.blobBytesServed()).as("only what the swarm did not deliver")
+    assertThat(agent.origin.blobBytesServed())
+        .as("only what the swarm did not deliver")
         .isEqualTo(content.length - prefix);
     assertThat(agent.store.contains(digest)).isTrue();
     assertThat(agent.fetcher.bytesFromOrigin()).isEqualTo(content.length - prefix);
@@ -233,8 +235,8 @@ class StreamingMirrorTest {
     Digest digest = agent.origin.putBlob(REPO, content);
     int from = 5 * PIECE + 3;
 
-    try (HttpStream client = HttpStream.get(agent.address(), path(digest),
-        "Range: bytes=" + from + "-")) {
+    try (HttpStream client =
+        HttpStream.get(agent.address(), path(digest), "Range: bytes=" + from + "-")) {
       FakeSwarm.FakeTorrent torrent = startDownload(content, digest);
       torrent.verifyUpTo(content.length);
       client.readHead();
@@ -277,8 +279,10 @@ class StreamingMirrorTest {
     Digest digest = agent.origin.putBlob(REPO, content);
 
     try (HttpStream client = HttpStream.get(agent.address(), path(digest))) {
-      agent.metainfo.nextCall().completeExceptionally(
-          new MetainfoUnavailableException("tracker: HTTP 404"));
+      agent
+          .metainfo
+          .nextCall()
+          .completeExceptionally(new MetainfoUnavailableException("tracker: HTTP 404"));
       client.readHead();
 
       assertThat(client.status()).isEqualTo(200);

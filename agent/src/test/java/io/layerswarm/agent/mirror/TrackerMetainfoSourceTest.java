@@ -47,15 +47,21 @@ class TrackerMetainfoSourceTest {
 
   /** A tracker that answers every metainfo request with {@code status} and {@code body}. */
   private URI tracker(int status, byte[] body) throws IOException {
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      seen.add(server.getAddress().getPort() + " " + exchange.getRequestURI().getRawPath() + "?"
-          + exchange.getRequestURI().getRawQuery());
-      exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          seen.add(
+              server.getAddress().getPort()
+                  + " "
+                  + exchange.getRequestURI().getRawPath()
+                  + "?"
+                  + exchange.getRequestURI().getRawQuery());
+          exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     servers.add(server);
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
@@ -72,11 +78,13 @@ class TrackerMetainfoSourceTest {
 
   @Test
   void theRequestNamesTheDigestRegistryAndRepositoryUrlEncoded() {
-    URI uri = TrackerMetainfoSource.metainfoUri(URI.create("http://t:6969/"), "127.0.0.1:5000",
-        REPO, DIGEST);
+    URI uri =
+        TrackerMetainfoSource.metainfoUri(
+            URI.create("http://t:6969/"), "127.0.0.1:5000", REPO, DIGEST);
 
-    assertThat(uri.toString()).isEqualTo("http://t:6969/metainfo/" + DIGEST
-        + "?registry=127.0.0.1%3A5000&repo=library%2Fapp");
+    assertThat(uri.toString())
+        .isEqualTo(
+            "http://t:6969/metainfo/" + DIGEST + "?registry=127.0.0.1%3A5000&repo=library%2Fapp");
   }
 
   @Test
@@ -86,8 +94,8 @@ class TrackerMetainfoSourceTest {
     URI garbage = tracker(200, "not bencode".getBytes(StandardCharsets.UTF_8));
     URI good = tracker(200, expected.encode());
 
-    Metainfo found = source(missing, garbage, good).fetch("docker.io", REPO, DIGEST)
-        .get(10, TimeUnit.SECONDS);
+    Metainfo found =
+        source(missing, garbage, good).fetch("docker.io", REPO, DIGEST).get(10, TimeUnit.SECONDS);
 
     assertThat(found.infoHash()).isEqualTo(expected.infoHash());
     assertThat(seen).hasSize(3);
@@ -98,11 +106,14 @@ class TrackerMetainfoSourceTest {
     URI missing = tracker(404, new byte[0]);
     URI broken = tracker(500, new byte[0]);
 
-    assertThatThrownBy(() -> source(missing, broken).fetch("docker.io", REPO, DIGEST)
-        .get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(
+            () ->
+                source(missing, broken).fetch("docker.io", REPO, DIGEST).get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(MetainfoUnavailableException.class)
-        .hasMessageContaining("HTTP 404").hasMessageContaining("HTTP 500")
+        .cause()
+        .isInstanceOf(MetainfoUnavailableException.class)
+        .hasMessageContaining("HTTP 404")
+        .hasMessageContaining("HTTP 500")
         .hasMessageContaining(DIGEST.toString());
   }
 }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
- * Options and the run loop every admin command shares: which socket, JSON or table, and exit
- * codes (0 ok, 1 error, 2 bad usage (picocli), 3 agent unreachable, 4 unknown digest).
+ * Options and the run loop every admin command shares: which socket, JSON or table, and exit codes
+ * (0 ok, 1 error, 2 bad usage (picocli), 3 agent unreachable, 4 unknown digest).
  */
 final class AdminOptions {
   static final int EXIT_OK = 0;
@@ -22,13 +22,17 @@ final class AdminOptions {
   static final int EXIT_UNREACHABLE = 3;
   static final int EXIT_NOT_FOUND = 4;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper JSON_LINE = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON_LINE =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
-  @Option(names = "--socket", paramLabel = "PATH", defaultValue = Settings.DEFAULT_ADMIN_SOCKET,
+  @Option(
+      names = "--socket",
+      paramLabel = "PATH",
+      defaultValue = Settings.DEFAULT_ADMIN_SOCKET,
       description = "The agent's admin socket (its agent.admin-socket). Default: ${DEFAULT-VALUE}.")
   Path socket;
 

@@ -2,8 +2,6 @@ package io.layerswarm.cli.admin;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -13,6 +11,8 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.layerswarm.proto.admin.AgentAdminGrpc;
 import io.layerswarm.proto.admin.AgentDrainProgress;
 import io.layerswarm.proto.admin.AgentDrainRequest;
@@ -42,13 +42,15 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The agent's admin API over its Unix socket. gRPC failures become {@link AdminException}s here
- * and nowhere else. Not thread-safe; one command uses one client.
+ * The agent's admin API over its Unix socket. gRPC failures become {@link AdminException}s here and
+ * nowhere else. Not thread-safe; one command uses one client.
  */
 final class AgentClient implements AutoCloseable {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
+
   /** The agent sends drain progress every second; this long without any means it is gone. */
   private static final Duration DRAIN_SILENCE = Duration.ofSeconds(30);
+
   private static final Object END_OF_STREAM = new Object();
 
   private final Path socket;
@@ -74,8 +76,8 @@ final class AgentClient implements AutoCloseable {
     } catch (NoSuchFileException e) {
       throw AgentUnreachableException.notAnswering(socket, "no such socket", e);
     } catch (AccessDeniedException e) {
-      throw AgentUnreachableException.permissionDenied(socket, "cannot look into "
-          + socket.toAbsolutePath().getParent(), e);
+      throw AgentUnreachableException.permissionDenied(
+          socket, "cannot look into " + socket.toAbsolutePath().getParent(), e);
     } catch (IOException e) {
       throw AgentUnreachableException.notAnswering(socket, e.toString(), e);
     }
@@ -84,25 +86,33 @@ final class AgentClient implements AutoCloseable {
     }
     // connect(2) needs write permission on the socket file; say so rather than "is it running?".
     if (!Files.isWritable(socket)) {
-      throw AgentUnreachableException.permissionDenied(socket, "owner " + file.owner().getName()
-          + ":" + file.group().getName() + ", mode "
-          + PosixFilePermissions.toString(file.permissions()), null);
+      throw AgentUnreachableException.permissionDenied(
+          socket,
+          "owner "
+              + file.owner().getName()
+              + ":"
+              + file.group().getName()
+              + ", mode "
+              + PosixFilePermissions.toString(file.permissions()),
+          null);
     }
     if (!Epoll.isAvailable()) {
-      throw new AdminException("admin commands need Linux epoll for Unix sockets: "
-          + Epoll.unavailabilityCause(), Epoll.unavailabilityCause());
+      throw new AdminException(
+          "admin commands need Linux epoll for Unix sockets: " + Epoll.unavailabilityCause(),
+          Epoll.unavailabilityCause());
     }
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-        new DefaultThreadFactory("admin-client", true), EpollIoHandler.newFactory());
-    ManagedChannel channel = NettyChannelBuilder
-        .forAddress(new DomainSocketAddress(socket.toString()))
-        .channelType(EpollDomainSocketChannel.class)
-        .eventLoopGroup(group)
-        // gRPC sets SO_KEEPALIVE, which Unix sockets lack (Netty warns); null removes it.
-        .withOption(ChannelOption.SO_KEEPALIVE, null)
-        .overrideAuthority("localhost")
-        .usePlaintext()
-        .build();
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("admin-client", true), EpollIoHandler.newFactory());
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+            .channelType(EpollDomainSocketChannel.class)
+            .eventLoopGroup(group)
+            // gRPC sets SO_KEEPALIVE, which Unix sockets lack (Netty warns); null removes it.
+            .withOption(ChannelOption.SO_KEEPALIVE, null)
+            .overrideAuthority("localhost")
+            .usePlaintext()
+            .build();
     return new AgentClient(socket, group, channel);
   }
 
@@ -115,48 +125,56 @@ final class AgentClient implements AutoCloseable {
   }
 
   TorrentPeers peers(Digest digest) throws AdminException {
-    return call("Peers", () -> deadlined().peers(
-        TorrentPeersRequest.newBuilder().setDigest(digest.toString()).build()));
+    return call(
+        "Peers",
+        () ->
+            deadlined()
+                .peers(TorrentPeersRequest.newBuilder().setDigest(digest.toString()).build()));
   }
 
   AgentEvictResponse evict(Digest digest) throws AdminException {
-    return call("Evict", () -> deadlined().evict(
-        AgentEvictRequest.newBuilder().setDigest(digest.toString()).build()));
+    return call(
+        "Evict",
+        () ->
+            deadlined().evict(AgentEvictRequest.newBuilder().setDigest(digest.toString()).build()));
   }
 
   /**
    * Starts or joins the agent's drain and hands each progress message to {@code progress}: all of
-   * them up to the final one, or with {@code follow} false only the first. Leaving the stream
-   * early does not stop the drain.
+   * them up to the final one, or with {@code follow} false only the first. Leaving the stream early
+   * does not stop the drain.
    *
    * @return the last message handed over
    */
-  AgentDrainProgress drain(AgentDrainRequest request, boolean follow,
-      Consumer<AgentDrainProgress> progress) throws AdminException {
+  AgentDrainProgress drain(
+      AgentDrainRequest request, boolean follow, Consumer<AgentDrainProgress> progress)
+      throws AdminException {
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     AtomicReference<ClientCallStreamObserver<AgentDrainRequest>> call = new AtomicReference<>();
-    AgentAdminGrpc.newStub(channel).drain(request,
-        new ClientResponseObserver<AgentDrainRequest, AgentDrainProgress>() {
-          @Override
-          public void beforeStart(ClientCallStreamObserver<AgentDrainRequest> stream) {
-            call.set(stream);
-          }
+    AgentAdminGrpc.newStub(channel)
+        .drain(
+            request,
+            new ClientResponseObserver<AgentDrainRequest, AgentDrainProgress>() {
+              @Override
+              public void beforeStart(ClientCallStreamObserver<AgentDrainRequest> stream) {
+                call.set(stream);
+              }
 
-          @Override
-          public void onNext(AgentDrainProgress value) {
-            events.add(value);
-          }
+              @Override
+              public void onNext(AgentDrainProgress value) {
+                events.add(value);
+              }
 
-          @Override
-          public void onError(Throwable t) {
-            events.add(t);
-          }
+              @Override
+              public void onError(Throwable t) {
+                events.add(t);
+              }
 
-          @Override
-          public void onCompleted() {
-            events.add(END_OF_STREAM);
-          }
-        });
+              @Override
+              public void onCompleted() {
+                events.add(END_OF_STREAM);
+              }
+            });
     AgentDrainProgress last = null;
     try {
       while (true) {
@@ -168,8 +186,8 @@ final class AgentClient implements AutoCloseable {
           throw new AdminException("interrupted while waiting for the drain", e);
         }
         if (event == null) {
-          throw AgentUnreachableException.notAnswering(socket, "Drain sent no progress for "
-              + DRAIN_SILENCE.toSeconds() + " s", null);
+          throw AgentUnreachableException.notAnswering(
+              socket, "Drain sent no progress for " + DRAIN_SILENCE.toSeconds() + " s", null);
         }
         if (event instanceof AgentDrainProgress p) {
           last = p;
@@ -179,13 +197,20 @@ final class AgentClient implements AutoCloseable {
           }
         } else if (event instanceof Throwable t) {
           final Throwable failure = t;
-          return call("Drain", () -> {
-            throw failure instanceof StatusRuntimeException e ? e
-                : io.grpc.Status.fromThrowable(failure).asRuntimeException();
-          });
+          return call(
+              "Drain",
+              () -> {
+                throw failure instanceof StatusRuntimeException e
+                    ? e
+                    : io.grpc.Status.fromThrowable(failure).asRuntimeException();
+              });
         } else {
-          throw new AdminException("the agent at " + socket + " ended the drain stream without a"
-              + " final state" + (last == null ? "" : "; last state " + last.getState()));
+          throw new AdminException(
+              "the agent at "
+                  + socket
+                  + " ended the drain stream without a"
+                  + " final state"
+                  + (last == null ? "" : "; last state " + last.getState()));
         }
       }
     } finally {
@@ -210,18 +235,23 @@ final class AgentClient implements AutoCloseable {
         case UNAVAILABLE:
           throw AgentUnreachableException.notAnswering(socket, describe(status), e);
         case DEADLINE_EXCEEDED:
-          throw AgentUnreachableException.notAnswering(socket,
-              rpc + " got no answer within " + DEADLINE.toSeconds() + " s", e);
+          throw AgentUnreachableException.notAnswering(
+              socket, rpc + " got no answer within " + DEADLINE.toSeconds() + " s", e);
         case NOT_FOUND:
-          throw new AgentNotFoundException(status.getDescription() == null
-              ? rpc + ": not found" : status.getDescription(), e);
+          throw new AgentNotFoundException(
+              status.getDescription() == null ? rpc + ": not found" : status.getDescription(), e);
         case FAILED_PRECONDITION:
         case INVALID_ARGUMENT:
-          throw new AdminException(rpc + " refused: " + (status.getDescription() == null
-              ? status.getCode().toString() : status.getDescription()), e);
+          throw new AdminException(
+              rpc
+                  + " refused: "
+                  + (status.getDescription() == null
+                      ? status.getCode().toString()
+                      : status.getDescription()),
+              e);
         case UNIMPLEMENTED:
-          throw new AdminException("the agent at " + socket + " does not know " + rpc
-              + "; is it an older version?", e);
+          throw new AdminException(
+              "the agent at " + socket + " does not know " + rpc + "; is it an older version?", e);
         default:
           throw new AdminException(rpc + " on " + socket + " failed: " + describe(status), e);
       }
@@ -230,8 +260,8 @@ final class AgentClient implements AutoCloseable {
 
   /** The status and, for connection failures, the OS error (ENOENT, EACCES, ECONNREFUSED). */
   private static String describe(io.grpc.Status status) {
-    String text = status.getCode() + (status.getDescription() == null ? ""
-        : ": " + status.getDescription());
+    String text =
+        status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
     Throwable cause = status.getCause();
     return cause == null || cause.getMessage() == null ? text : text + ": " + cause.getMessage();
   }

@@ -9,7 +9,9 @@ import picocli.CommandLine.ParameterException;
 final class DigestArgument {
   private DigestArgument() {}
 
-  /** @throws ParameterException (exit code 2) naming the argument when it is not a digest */
+  /**
+   * @throws ParameterException (exit code 2) naming the argument when it is not a digest
+   */
   static Digest parse(CommandSpec spec, String text) {
     String value = text.trim().toLowerCase(Locale.ROOT);
     if (!value.contains(":")) {
@@ -18,8 +20,12 @@ final class DigestArgument {
     try {
       return Digest.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "DIGEST: '" + text + "' is not a blob"
-          + " digest; write sha256:<64 hex characters> as `layerswarm torrents --json` shows it");
+      throw new ParameterException(
+          spec.commandLine(),
+          "DIGEST: '"
+              + text
+              + "' is not a blob"
+              + " digest; write sha256:<64 hex characters> as `layerswarm torrents --json` shows it");
     }
   }
 }

@@ -23,15 +23,24 @@ record DrainReport(
     long refusedRequests) {
 
   static DrainReport of(AgentDrainProgress p) {
-    String state = switch (p.getState()) {
-      case DRAINING -> "draining";
-      case DRAINED -> "drained";
-      case TIMED_OUT -> "timed_out";
-      default -> p.getState().name().toLowerCase(Locale.ROOT);
-    };
-    return new DrainReport(state, p.getElapsedMillis(), p.getClientResponses(),
-        p.getUploadingTorrents(), p.getConnectedPeers(), p.getUploadedBytes(), p.getQuietMillis(),
-        p.getGraceMillis(), p.getTimeoutMillis(), p.getRefusedRequests());
+    String state =
+        switch (p.getState()) {
+          case DRAINING -> "draining";
+          case DRAINED -> "drained";
+          case TIMED_OUT -> "timed_out";
+          default -> p.getState().name().toLowerCase(Locale.ROOT);
+        };
+    return new DrainReport(
+        state,
+        p.getElapsedMillis(),
+        p.getClientResponses(),
+        p.getUploadingTorrents(),
+        p.getConnectedPeers(),
+        p.getUploadedBytes(),
+        p.getQuietMillis(),
+        p.getGraceMillis(),
+        p.getTimeoutMillis(),
+        p.getRefusedRequests());
   }
 
   boolean isFinal() {
@@ -52,22 +61,38 @@ record DrainReport(
     String next(DrainReport report) {
       StringBuilder out = new StringBuilder();
       if (printed == null) {
-        out.append("draining: new registry requests get 503 with Retry-After, so clients retry"
-            + " or fall back;\nthe agent exits after ").append(duration(report.graceMillis()))
+        out.append(
+                "draining: new registry requests get 503 with Retry-After, so clients retry"
+                    + " or fall back;\nthe agent exits after ")
+            .append(duration(report.graceMillis()))
             .append(" without uploads or client responses, at most after ")
-            .append(duration(report.timeoutMillis())).append('\n');
+            .append(duration(report.timeoutMillis()))
+            .append('\n');
       }
       if (report.state().equals("drained")) {
-        out.append("drained after ").append(duration(report.elapsedMillis()))
-            .append(": the agent exits now (").append(totals(report)).append(")\n");
+        out.append("drained after ")
+            .append(duration(report.elapsedMillis()))
+            .append(": the agent exits now (")
+            .append(totals(report))
+            .append(")\n");
       } else if (report.state().equals("timed_out")) {
-        out.append("timed out after ").append(duration(report.elapsedMillis()))
-            .append(" with ").append(activity(report)).append(": the agent exits now (")
-            .append(totals(report)).append(")\n");
-      } else if (printed == null || changed(printed, report)
+        out.append("timed out after ")
+            .append(duration(report.elapsedMillis()))
+            .append(" with ")
+            .append(activity(report))
+            .append(": the agent exits now (")
+            .append(totals(report))
+            .append(")\n");
+      } else if (printed == null
+          || changed(printed, report)
           || report.elapsedMillis() - printed.elapsedMillis() >= EVERY.toMillis()) {
-        out.append(String.format(Locale.ROOT, "%6s  %s, quiet for %s\n",
-            duration(report.elapsedMillis()), activity(report), duration(report.quietMillis())));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "%6s  %s, quiet for %s\n",
+                duration(report.elapsedMillis()),
+                activity(report),
+                duration(report.quietMillis())));
       } else {
         return "";
       }
@@ -87,14 +112,19 @@ record DrainReport(
     }
 
     private static String activity(DrainReport r) {
-      return plural(r.clientResponses(), "client response") + ", "
-          + plural(r.uploadingTorrents(), "torrent") + " uploading, "
-          + plural(r.connectedPeers(), "peer") + " connected";
+      return plural(r.clientResponses(), "client response")
+          + ", "
+          + plural(r.uploadingTorrents(), "torrent")
+          + " uploading, "
+          + plural(r.connectedPeers(), "peer")
+          + " connected";
     }
 
     private static String totals(DrainReport r) {
-      return Units.bytes(r.uploadedBytes()) + " uploaded to peers and "
-          + plural(r.refusedRequests(), "request") + " refused during the drain";
+      return Units.bytes(r.uploadedBytes())
+          + " uploaded to peers and "
+          + plural(r.refusedRequests(), "request")
+          + " refused during the drain";
     }
 
     private static String plural(long n, String noun) {
@@ -103,7 +133,8 @@ record DrainReport(
 
     /** {@link Units#duration}, with milliseconds below a second. */
     static String duration(long millis) {
-      return millis > 0 && millis < 1000 ? millis + "ms"
+      return millis > 0 && millis < 1000
+          ? millis + "ms"
           : Units.duration(Duration.ofMillis(millis));
     }
   }

@@ -9,12 +9,20 @@ import io.layerswarm.proto.admin.AgentEvictResponse;
  *
  * @param blobBytes size of the deleted blob, 0 when it was not cached
  */
-record EvictReport(String digest, boolean torrentRemoved, boolean blobDeleted, long blobBytes,
+record EvictReport(
+    String digest,
+    boolean torrentRemoved,
+    boolean blobDeleted,
+    long blobBytes,
     boolean metainfoDeleted) {
 
   static EvictReport of(AgentEvictResponse r) {
-    return new EvictReport(r.getDigest(), r.getTorrentRemoved(), r.getBlobDeleted(),
-        r.getBlobBytes(), r.getMetainfoDeleted());
+    return new EvictReport(
+        r.getDigest(),
+        r.getTorrentRemoved(),
+        r.getBlobDeleted(),
+        r.getBlobBytes(),
+        r.getMetainfoDeleted());
   }
 
   String table() {

@@ -25,8 +25,10 @@ record PeersReport(
     boolean peerDetails,
     List<PeerReport> peers) {
 
-  static final String NO_DETAILS = "per-peer details (address, client, progress, rates) are not"
-      + " available: this agent's swarm engine reports only the number of connected peers\n";
+  static final String NO_DETAILS =
+      "per-peer details (address, client, progress, rates) are not"
+          + " available: this agent's swarm engine reports only the number of connected peers\n";
+
   /** Azureus-style peer ids start with the client and version in 8 characters: -LS0100-. */
   private static final int CLIENT_PREFIX = 8;
 
@@ -39,53 +41,86 @@ record PeersReport(
    * @param uploadBytesPerSecond to this peer; null if unknown
    * @param outgoing true when this agent opened the connection
    */
-  record PeerReport(String address, String clientId, Double progressPercent,
-      Long downloadBytesPerSecond, Long uploadBytesPerSecond, long downloadedBytes,
-      long uploadedBytes, boolean outgoing) {}
+  record PeerReport(
+      String address,
+      String clientId,
+      Double progressPercent,
+      Long downloadBytesPerSecond,
+      Long uploadBytesPerSecond,
+      long downloadedBytes,
+      long uploadedBytes,
+      boolean outgoing) {}
 
   static PeersReport of(TorrentPeers t) {
-    double progress = t.getSize() == 0 ? 100.0
-        : Math.round(1000.0 * t.getVerifiedBytes() / t.getSize()) / 10.0;
+    double progress =
+        t.getSize() == 0 ? 100.0 : Math.round(1000.0 * t.getVerifiedBytes() / t.getSize()) / 10.0;
     List<PeerReport> peers = t.getPeersList().stream().map(PeersReport::peer).toList();
-    return new PeersReport(t.getDigest(), t.getInfoHash(), t.getSize(), t.getVerifiedBytes(),
-        progress, t.getComplete(), t.getConnectedPeers(), t.getUploadedBytes(),
-        t.getDownloadedBytes(), t.getPeerDetails(), peers);
+    return new PeersReport(
+        t.getDigest(),
+        t.getInfoHash(),
+        t.getSize(),
+        t.getVerifiedBytes(),
+        progress,
+        t.getComplete(),
+        t.getConnectedPeers(),
+        t.getUploadedBytes(),
+        t.getDownloadedBytes(),
+        t.getPeerDetails(),
+        peers);
   }
 
   private static PeerReport peer(TorrentPeer p) {
-    return new PeerReport(p.getAddress(), p.getClientId(),
+    return new PeerReport(
+        p.getAddress(),
+        p.getClientId(),
         p.hasProgress() ? Math.round(p.getProgress() * 1000) / 10.0 : null,
         p.hasDownloadBytesPerSecond() ? p.getDownloadBytesPerSecond() : null,
         p.hasUploadBytesPerSecond() ? p.getUploadBytesPerSecond() : null,
-        p.getDownloadedBytes(), p.getUploadedBytes(), p.getOutgoing());
+        p.getDownloadedBytes(),
+        p.getUploadedBytes(),
+        p.getOutgoing());
   }
 
   /** The torrent as label and value lines, then one line per peer (or why there are none). */
   String table() {
-    String torrent = TableFormatter.of(Column.left(""), Column.left(""))
-        .row("digest", digest)
-        .row("info hash", infoHash)
-        .row("size", Units.bytes(sizeBytes))
-        .row("progress", Units.percent(progressPercent) + (complete ? ", seeding" : ", downloading"))
-        .row("peers", connectedPeers + " connected")
-        .row("uploaded", Units.bytes(uploadedBytes))
-        .row("downloaded", Units.bytes(downloadedBytes))
-        .render();
+    String torrent =
+        TableFormatter.of(Column.left(""), Column.left(""))
+            .row("digest", digest)
+            .row("info hash", infoHash)
+            .row("size", Units.bytes(sizeBytes))
+            .row(
+                "progress",
+                Units.percent(progressPercent) + (complete ? ", seeding" : ", downloading"))
+            .row("peers", connectedPeers + " connected")
+            .row("uploaded", Units.bytes(uploadedBytes))
+            .row("downloaded", Units.bytes(downloadedBytes))
+            .render();
     if (!peerDetails) {
       return torrent + "\n" + NO_DETAILS;
     }
     if (peers.isEmpty()) {
       return torrent + "\nno peers connected\n";
     }
-    TableFormatter table = TableFormatter.of(Column.left("ADDRESS"), Column.left("CLIENT"),
-        Column.left("DIR"), Column.right("HAS"), Column.right("DOWN RATE"),
-        Column.right("UP RATE"), Column.right("DOWNLOADED"), Column.right("UPLOADED"));
+    TableFormatter table =
+        TableFormatter.of(
+            Column.left("ADDRESS"),
+            Column.left("CLIENT"),
+            Column.left("DIR"),
+            Column.right("HAS"),
+            Column.right("DOWN RATE"),
+            Column.right("UP RATE"),
+            Column.right("DOWNLOADED"),
+            Column.right("UPLOADED"));
     for (PeerReport p : peers) {
-      table.row(p.address(), client(p.clientId()), p.outgoing() ? "out" : "in",
+      table.row(
+          p.address(),
+          client(p.clientId()),
+          p.outgoing() ? "out" : "in",
           p.progressPercent() == null ? "-" : Units.percent(p.progressPercent()),
           p.downloadBytesPerSecond() == null ? "-" : Units.rate(p.downloadBytesPerSecond()),
           p.uploadBytesPerSecond() == null ? "-" : Units.rate(p.uploadBytesPerSecond()),
-          Units.bytes(p.downloadedBytes()), Units.bytes(p.uploadedBytes()));
+          Units.bytes(p.downloadedBytes()),
+          Units.bytes(p.uploadedBytes()));
     }
     return torrent + "\n" + table.render();
   }

@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
  * bars (terminals), and the summary with its {@code --json} form. Pure: times are passed in, in
  * milliseconds since the command started. Not thread-safe.
  *
- * <p>The seeder preheats images one after the other, their blobs in parallel. Image messages
- * have the states {@code resolved}, {@code complete} and {@code failed}; blob messages
- * {@code fetching}, {@code done} and {@code error}.
+ * <p>The seeder preheats images one after the other, their blobs in parallel. Image messages have
+ * the states {@code resolved}, {@code complete} and {@code failed}; blob messages {@code fetching},
+ * {@code done} and {@code error}.
  */
 final class PreheatImages {
   static final String RESOLVED = "resolved";
@@ -27,8 +27,10 @@ final class PreheatImages {
   static final String ERROR = "error";
   static final String COMPLETE = "complete";
   static final String FAILED = "failed";
+
   /** An image the stream ended without a final state for. */
   static final String INCOMPLETE = "incomplete";
+
   static final String WAITING = "waiting";
 
   private static final Pattern BLOB_COUNT = Pattern.compile("^(\\d+) blobs?\\b");
@@ -59,29 +61,48 @@ final class PreheatImages {
   }
 
   /**
-   * One progress message as {@code --json} prints it, a JSON line with {@code "type":
-   * "progress"}.
+   * One progress message as {@code --json} prints it, a JSON line with {@code "type": "progress"}.
    *
    * @param digest the blob's, or for image states the manifest's (empty when unresolved)
    */
-  record Event(String type, String image, String state, String digest, long bytesDone,
-      long bytesTotal, String message) {
+  record Event(
+      String type,
+      String image,
+      String state,
+      String digest,
+      long bytesDone,
+      long bytesTotal,
+      String message) {
     static Event of(PreheatProgress p) {
-      return new Event("progress", p.getImage(), p.getState(), p.getDigest(), p.getBytesDone(),
-          p.getBytesTotal(), p.getMessage());
+      return new Event(
+          "progress",
+          p.getImage(),
+          p.getState(),
+          p.getDigest(),
+          p.getBytesDone(),
+          p.getBytesTotal(),
+          p.getMessage());
     }
   }
 
   /**
-   * The outcome of the whole preheat: the {@code --json} summary line ({@code "type":
-   * "summary"}).
+   * The outcome of the whole preheat: the {@code --json} summary line ({@code "type": "summary"}).
    *
    * @param ok every image complete
    * @param blobs blobs held, over every image
    * @param bytes their bytes
    */
-  record Summary(String type, boolean ok, String server, int imagesTotal, int imagesComplete,
-      int imagesFailed, int blobs, long bytes, long elapsedMillis, List<Result> images) {}
+  record Summary(
+      String type,
+      boolean ok,
+      String server,
+      int imagesTotal,
+      int imagesComplete,
+      int imagesFailed,
+      int blobs,
+      long bytes,
+      long elapsedMillis,
+      List<Result> images) {}
 
   /**
    * One image's outcome.
@@ -91,14 +112,24 @@ final class PreheatImages {
    * @param blobsTotal null when the seeder did not say
    * @param message the seeder's final word: blob count, or why it failed
    */
-  record Result(String image, String result, String manifest, int blobsDone, Integer blobsTotal,
-      long bytesDone, long bytesTotal, long elapsedMillis, String message) {}
+  record Result(
+      String image,
+      String result,
+      String manifest,
+      int blobsDone,
+      Integer blobsTotal,
+      long bytesDone,
+      long bytesTotal,
+      long elapsedMillis,
+      String message) {}
 
   private final Map<String, Image> images = new LinkedHashMap<>();
   private final String server;
   private long lastFinishMillis;
 
-  /** @param requested the images in the order asked for (the seeder works in this order) */
+  /**
+   * @param requested the images in the order asked for (the seeder works in this order)
+   */
   PreheatImages(List<String> requested, String server) {
     for (String name : requested) {
       images.putIfAbsent(name, new Image(name));
@@ -125,20 +156,31 @@ final class PreheatImages {
         image.bytesTotal = p.getBytesTotal();
         Matcher count = BLOB_COUNT.matcher(p.getMessage());
         image.blobsTotal = count.find() ? Integer.valueOf(count.group(1)) : null;
-        line = "resolved " + digest + ": " + p.getMessage() + ", "
-            + Units.bytes(p.getBytesTotal());
+        line = "resolved " + digest + ": " + p.getMessage() + ", " + Units.bytes(p.getBytesTotal());
       }
       case FETCHING -> {
         image.state = FETCHING;
-        line = "fetching " + digest + " (" + Units.bytes(p.getBytesTotal()) + ")"
-            + (p.getMessage().isEmpty() ? "" : " " + p.getMessage());
+        line =
+            "fetching "
+                + digest
+                + " ("
+                + Units.bytes(p.getBytesTotal())
+                + ")"
+                + (p.getMessage().isEmpty() ? "" : " " + p.getMessage());
       }
       case DONE -> {
         image.blobsDone++;
         image.bytesDone += p.getBytesDone();
-        line = "done " + digest + " (" + Units.bytes(p.getBytesTotal()) + ")"
-            + (p.getMessage().isEmpty() ? "" : ": " + p.getMessage())
-            + " [" + blobs(image) + " blobs]";
+        line =
+            "done "
+                + digest
+                + " ("
+                + Units.bytes(p.getBytesTotal())
+                + ")"
+                + (p.getMessage().isEmpty() ? "" : ": " + p.getMessage())
+                + " ["
+                + blobs(image)
+                + " blobs]";
       }
       case ERROR, FAILED -> {
         if (isImageMessage(image, p)) {
@@ -151,8 +193,7 @@ final class PreheatImages {
       }
       case COMPLETE -> {
         finish(image, COMPLETE, p, nowMillis);
-        line = "complete: " + blobs(image) + " blobs, " + Units.bytes(image.bytesDone)
-            + " held";
+        line = "complete: " + blobs(image) + " blobs, " + Units.bytes(image.bytesDone) + " held";
       }
       default -> line = p.getState() + " " + digest + ": " + p.getMessage();
     }
@@ -203,8 +244,12 @@ final class PreheatImages {
         failed.add(image.name + ": " + (image.message.isEmpty() ? image.state : image.message));
       }
     }
-    return failed.size() + " of " + images.size() + (images.size() == 1 ? " image" : " images")
-        + " did not complete: " + String.join("; ", failed);
+    return failed.size()
+        + " of "
+        + images.size()
+        + (images.size() == 1 ? " image" : " images")
+        + " did not complete: "
+        + String.join("; ", failed);
   }
 
   Summary summary(long elapsedMillis) {
@@ -219,29 +264,67 @@ final class PreheatImages {
       blobs += image.blobsDone;
       bytes += image.bytesDone;
       String result = image.finished() ? image.state : INCOMPLETE;
-      long took = image.startMillis < 0 || image.endMillis < 0 ? 0
-          : image.endMillis - image.startMillis;
-      results.add(new Result(image.name, result, image.manifest, image.blobsDone,
-          image.blobsTotal, image.bytesDone, image.bytesTotal, took, image.message));
+      long took =
+          image.startMillis < 0 || image.endMillis < 0 ? 0 : image.endMillis - image.startMillis;
+      results.add(
+          new Result(
+              image.name,
+              result,
+              image.manifest,
+              image.blobsDone,
+              image.blobsTotal,
+              image.bytesDone,
+              image.bytesTotal,
+              took,
+              image.message));
     }
-    return new Summary("summary", complete == images.size(), server, images.size(), complete,
-        images.size() - complete, blobs, bytes, elapsedMillis, results);
+    return new Summary(
+        "summary",
+        complete == images.size(),
+        server,
+        images.size(),
+        complete,
+        images.size() - complete,
+        blobs,
+        bytes,
+        elapsedMillis,
+        results);
   }
 
   /** The human summary: a table of the images and a total line. */
   static String summaryTable(Summary summary) {
-    TableFormatter table = TableFormatter.of(Column.left("IMAGE"), Column.left("RESULT"),
-        Column.right("BLOBS"), Column.right("SIZE"), Column.right("TIME"), Column.left("MANIFEST"));
+    TableFormatter table =
+        TableFormatter.of(
+            Column.left("IMAGE"),
+            Column.left("RESULT"),
+            Column.right("BLOBS"),
+            Column.right("SIZE"),
+            Column.right("TIME"),
+            Column.left("MANIFEST"));
     for (Result r : summary.images()) {
-      table.row(r.image(), r.result(),
+      table.row(
+          r.image(),
+          r.result(),
           r.blobsDone() + "/" + (r.blobsTotal() == null ? "?" : r.blobsTotal()),
-          Units.bytes(r.bytesTotal()), seconds(r.elapsedMillis()),
+          Units.bytes(r.bytesTotal()),
+          seconds(r.elapsedMillis()),
           r.manifest().isEmpty() ? "-" : StatusReport.shortDigest(r.manifest()));
     }
-    return table.render() + "preheated " + summary.imagesComplete() + " of "
-        + summary.imagesTotal() + (summary.imagesTotal() == 1 ? " image" : " images") + " on "
-        + summary.server() + ": " + summary.blobs() + (summary.blobs() == 1 ? " blob, " : " blobs, ")
-        + Units.bytes(summary.bytes()) + " in " + seconds(summary.elapsedMillis()) + "\n";
+    return table.render()
+        + "preheated "
+        + summary.imagesComplete()
+        + " of "
+        + summary.imagesTotal()
+        + (summary.imagesTotal() == 1 ? " image" : " images")
+        + " on "
+        + summary.server()
+        + ": "
+        + summary.blobs()
+        + (summary.blobs() == 1 ? " blob, " : " blobs, ")
+        + Units.bytes(summary.bytes())
+        + " in "
+        + seconds(summary.elapsedMillis())
+        + "\n";
   }
 
   /**
@@ -250,35 +333,54 @@ final class PreheatImages {
    */
   List<String> frame(long nowMillis, int columns) {
     int cap = Math.max(8, Math.min(MAX_NAME, columns - 62));
-    int nameWidth = images.keySet().stream().mapToInt(n -> shorten(n, cap).length()).max()
-        .orElse(5);
+    int nameWidth =
+        images.keySet().stream().mapToInt(n -> shorten(n, cap).length()).max().orElse(5);
     List<String> lines = new ArrayList<>(images.size() + 1);
     long done = images.values().stream().filter(Image::finished).count();
-    lines.add(fit("preheating on " + server + ": " + done + "/" + images.size()
-        + (images.size() == 1 ? " image, " : " images, ") + seconds(nowMillis), columns));
+    lines.add(
+        fit(
+            "preheating on "
+                + server
+                + ": "
+                + done
+                + "/"
+                + images.size()
+                + (images.size() == 1 ? " image, " : " images, ")
+                + seconds(nowMillis),
+            columns));
     for (Image image : images.values()) {
       String name = shorten(image.name, cap);
-      double fraction = image.state.equals(COMPLETE) ? 1
-          : image.bytesTotal > 0 ? (double) image.bytesDone / image.bytesTotal
-          : image.blobsTotal != null && image.blobsTotal > 0
-              ? (double) image.blobsDone / image.blobsTotal : 0;
+      double fraction =
+          image.state.equals(COMPLETE)
+              ? 1
+              : image.bytesTotal > 0
+                  ? (double) image.bytesDone / image.bytesTotal
+                  : image.blobsTotal != null && image.blobsTotal > 0
+                      ? (double) image.blobsDone / image.blobsTotal
+                      : 0;
       int filled = (int) Math.floor(Math.min(1, fraction) * BAR_WIDTH);
       String bar = "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "]";
       String state = image.state.equals(RESOLVED) ? FETCHING : image.state;
       if (image.blobsFailed > 0 && !image.finished()) {
         state = state + ", " + image.blobsFailed + " failed";
       }
-      String line = String.format(Locale.ROOT, "%-" + nameWidth + "s %s %5s blobs  %21s  %s",
-          name, bar, blobs(image),
-          Units.bytes(image.bytesDone) + " / " + Units.bytes(image.bytesTotal), state);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "%-" + nameWidth + "s %s %5s blobs  %21s  %s",
+              name,
+              bar,
+              blobs(image),
+              Units.bytes(image.bytesDone) + " / " + Units.bytes(image.bytesTotal),
+              state);
       lines.add(fit(line.stripTrailing(), columns));
     }
     return lines;
   }
 
   /**
-   * The image name in at most {@code width} characters: whole if it fits, else without its
-   * registry host, else its end after {@code ...}.
+   * The image name in at most {@code width} characters: whole if it fits, else without its registry
+   * host, else its end after {@code ...}.
    */
   static String shorten(String name, int width) {
     if (name.length() <= width) {

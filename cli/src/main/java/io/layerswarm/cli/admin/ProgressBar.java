@@ -24,7 +24,8 @@ final class ProgressBar {
 
   /** Draws {@code lines} over the previous frame, unless one was drawn just now and not forced. */
   void draw(List<String> lines, long nowMillis, boolean force) {
-    if (!force && lastDrawMillis != Long.MIN_VALUE
+    if (!force
+        && lastDrawMillis != Long.MIN_VALUE
         && nowMillis - lastDrawMillis < MIN_INTERVAL_MILLIS) {
       return;
     }

@@ -36,18 +36,26 @@ final class SeederAdminClient {
   }
 
   SeederBlobList blobs() throws ServiceException {
-    return server.call("ListBlobs", () -> blocking().listBlobs(
-        SeederBlobsRequest.getDefaultInstance()));
+    return server.call(
+        "ListBlobs", () -> blocking().listBlobs(SeederBlobsRequest.getDefaultInstance()));
   }
 
   SeederEvictResponse evict(Digest digest) throws ServiceException {
-    return server.call("Evict", () -> blocking().evict(
-        SeederEvictRequest.newBuilder().setDigest(digest.toString()).build()));
+    return server.call(
+        "Evict",
+        () ->
+            blocking().evict(SeederEvictRequest.newBuilder().setDigest(digest.toString()).build()));
   }
 
   SeederRingStatus ring(Optional<Digest> digest) throws ServiceException {
-    return server.call("Ring", () -> blocking().ring(SeederRingRequest.newBuilder()
-        .setDigest(digest.map(Digest::toString).orElse("")).build()));
+    return server.call(
+        "Ring",
+        () ->
+            blocking()
+                .ring(
+                    SeederRingRequest.newBuilder()
+                        .setDigest(digest.map(Digest::toString).orElse(""))
+                        .build()));
   }
 
   /** What a preheat stream hands to the command: messages, and quiet ticks. */
@@ -67,35 +75,38 @@ final class SeederAdminClient {
    * @param tick how often {@link PreheatListener#idle} runs while nothing arrives
    * @throws ServiceException when the call fails; the message says whether progress had come
    */
-  void preheat(PreheatRequest request, Optional<Duration> deadline, Duration tick,
-      PreheatListener listener) throws ServiceException {
+  void preheat(
+      PreheatRequest request, Optional<Duration> deadline, Duration tick, PreheatListener listener)
+      throws ServiceException {
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     AtomicReference<ClientCallStreamObserver<PreheatRequest>> call = new AtomicReference<>();
     SeederAdminGrpc.SeederAdminStub stub = SeederAdminGrpc.newStub(server.channel());
     if (deadline.isPresent()) {
       stub = stub.withDeadlineAfter(deadline.get().toMillis(), TimeUnit.MILLISECONDS);
     }
-    stub.preheat(request, new ClientResponseObserver<PreheatRequest, PreheatProgress>() {
-      @Override
-      public void beforeStart(ClientCallStreamObserver<PreheatRequest> stream) {
-        call.set(stream);
-      }
+    stub.preheat(
+        request,
+        new ClientResponseObserver<PreheatRequest, PreheatProgress>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<PreheatRequest> stream) {
+            call.set(stream);
+          }
 
-      @Override
-      public void onNext(PreheatProgress value) {
-        events.add(value);
-      }
+          @Override
+          public void onNext(PreheatProgress value) {
+            events.add(value);
+          }
 
-      @Override
-      public void onError(Throwable t) {
-        events.add(t);
-      }
+          @Override
+          public void onError(Throwable t) {
+            events.add(t);
+          }
 
-      @Override
-      public void onCompleted() {
-        events.add(END_OF_STREAM);
-      }
-    });
+          @Override
+          public void onCompleted() {
+            events.add(END_OF_STREAM);
+          }
+        });
     boolean any = false;
     boolean ended = false;
     try {
@@ -105,8 +116,8 @@ final class SeederAdminClient {
           event = events.poll(tick.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new ServiceException(ServiceOptions.EXIT_ERROR, "interrupted during the preheat",
-              e);
+          throw new ServiceException(
+              ServiceOptions.EXIT_ERROR, "interrupted during the preheat", e);
         }
         if (event == null) {
           listener.idle();
@@ -115,14 +126,19 @@ final class SeederAdminClient {
           listener.progress(p);
         } else if (event instanceof Throwable t) {
           ended = true;
-          StatusRuntimeException e = t instanceof StatusRuntimeException s ? s
-              : io.grpc.Status.fromThrowable(t).asRuntimeException();
+          StatusRuntimeException e =
+              t instanceof StatusRuntimeException s
+                  ? s
+                  : io.grpc.Status.fromThrowable(t).asRuntimeException();
           ServiceException failure = server.failure("Preheat", e);
           if (!any) {
             throw failure;
           }
-          throw new ServiceException(failure.exitCode(), "the preheat stream broke off: "
-              + failure.getMessage() + " (the seeder may still be fetching what it started)",
+          throw new ServiceException(
+              failure.exitCode(),
+              "the preheat stream broke off: "
+                  + failure.getMessage()
+                  + " (the seeder may still be fetching what it started)",
               e);
         } else {
           ended = true;

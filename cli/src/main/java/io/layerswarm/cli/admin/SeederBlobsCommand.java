@@ -8,12 +8,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "seeder-blobs", mixinStandardHelpOptions = true,
-    description = "List the blobs the seeder at --server holds: size, seeding, peers, uploads,"
-        + " last access; and its eviction settings.",
+@Command(
+    name = "seeder-blobs",
+    mixinStandardHelpOptions = true,
+    description =
+        "List the blobs the seeder at --server holds: size, seeding, peers, uploads,"
+            + " last access; and its eviction settings.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:ok", "1:the seeder answered with an error", "2:bad usage",
-        "3:the seeder's admin API did not answer", "5:the seeder wants a token"})
+    exitCodeList = {
+      "0:ok",
+      "1:the seeder answered with an error",
+      "2:bad usage",
+      "3:the seeder's admin API did not answer",
+      "5:the seeder wants a token"
+    })
 public final class SeederBlobsCommand implements Callable<Integer> {
   @Mixin ServiceOptions options;
 
@@ -23,9 +31,12 @@ public final class SeederBlobsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return options.run(spec, Role.SEEDER, server -> {
-      SeederBlobsReport report = SeederBlobsReport.of(new SeederAdminClient(server).blobs());
-      options.print(spec, report, () -> report.table(clock.instant()));
-    });
+    return options.run(
+        spec,
+        Role.SEEDER,
+        server -> {
+          SeederBlobsReport report = SeederBlobsReport.of(new SeederAdminClient(server).blobs());
+          options.print(spec, report, () -> report.table(clock.instant()));
+        });
   }
 }

@@ -20,24 +20,42 @@ record SeederBlobsReport(int blobCount, long storedBytes, Eviction eviction, Lis
    * @param lastAccessMillis epoch ms of the last metainfo request or upload; null when none since
    *     the seeder started
    */
-  record Blob(String digest, long sizeBytes, String infoHash, boolean seeding, int peers,
-      long uploadedBytes, Long lastAccessMillis) {}
+  record Blob(
+      String digest,
+      long sizeBytes,
+      String infoHash,
+      boolean seeding,
+      int peers,
+      long uploadedBytes,
+      Long lastAccessMillis) {}
 
   /** The seeder's eviction settings; 0 = off. */
-  record Eviction(long diskHighWatermarkBytes, long diskLowWatermarkBytes,
-      long timeToIdleMillis) {}
+  record Eviction(long diskHighWatermarkBytes, long diskLowWatermarkBytes, long timeToIdleMillis) {}
 
   static SeederBlobsReport of(SeederBlobList list) {
-    List<Blob> blobs = list.getBlobsList().stream()
-        .sorted(Comparator.comparingLong(SeederBlob::getSize).reversed()
-            .thenComparing(SeederBlob::getDigest))
-        .map(b -> new Blob(b.getDigest(), b.getSize(),
-            b.getInfoHash().isEmpty() ? null : b.getInfoHash(), b.getSeeding(), b.getPeers(),
-            b.getUploadedBytes(), b.getLastAccessMillis() == 0 ? null : b.getLastAccessMillis()))
-        .toList();
-    return new SeederBlobsReport(blobs.size(), list.getStoredBytes(),
-        new Eviction(list.getDiskHighWatermark(), list.getDiskLowWatermark(),
-            list.getTimeToIdleMillis()), blobs);
+    List<Blob> blobs =
+        list.getBlobsList().stream()
+            .sorted(
+                Comparator.comparingLong(SeederBlob::getSize)
+                    .reversed()
+                    .thenComparing(SeederBlob::getDigest))
+            .map(
+                b ->
+                    new Blob(
+                        b.getDigest(),
+                        b.getSize(),
+                        b.getInfoHash().isEmpty() ? null : b.getInfoHash(),
+                        b.getSeeding(),
+                        b.getPeers(),
+                        b.getUploadedBytes(),
+                        b.getLastAccessMillis() == 0 ? null : b.getLastAccessMillis()))
+            .toList();
+    return new SeederBlobsReport(
+        blobs.size(),
+        list.getStoredBytes(),
+        new Eviction(
+            list.getDiskHighWatermark(), list.getDiskLowWatermark(), list.getTimeToIdleMillis()),
+        blobs);
   }
 
   String table(Instant now) {
@@ -45,29 +63,50 @@ record SeederBlobsReport(int blobCount, long storedBytes, Eviction eviction, Lis
     if (blobs.isEmpty()) {
       out.append("no blobs\n");
     } else {
-      TableFormatter table = TableFormatter.of(Column.left("DIGEST"), Column.right("SIZE"),
-          Column.left("SEEDING"), Column.right("PEERS"), Column.right("UPLOADED"),
-          Column.right("LAST ACCESS"), Column.left("INFO HASH"));
+      TableFormatter table =
+          TableFormatter.of(
+              Column.left("DIGEST"),
+              Column.right("SIZE"),
+              Column.left("SEEDING"),
+              Column.right("PEERS"),
+              Column.right("UPLOADED"),
+              Column.right("LAST ACCESS"),
+              Column.left("INFO HASH"));
       for (Blob b : blobs) {
-        table.row(StatusReport.shortDigest(b.digest()), Units.bytes(b.sizeBytes()),
-            b.seeding() ? "yes" : "no", String.valueOf(b.peers()), Units.bytes(b.uploadedBytes()),
+        table.row(
+            StatusReport.shortDigest(b.digest()),
+            Units.bytes(b.sizeBytes()),
+            b.seeding() ? "yes" : "no",
+            String.valueOf(b.peers()),
+            Units.bytes(b.uploadedBytes()),
             RingReport.ago(b.lastAccessMillis(), now),
-            b.infoHash() == null ? "-" : b.infoHash().substring(0, Math.min(12,
-                b.infoHash().length())));
+            b.infoHash() == null
+                ? "-"
+                : b.infoHash().substring(0, Math.min(12, b.infoHash().length())));
       }
       out.append(table.render());
     }
-    out.append(blobCount).append(blobCount == 1 ? " blob, " : " blobs, ")
-        .append(Units.bytes(storedBytes)).append(" stored; ").append(evictionText()).append('\n');
+    out.append(blobCount)
+        .append(blobCount == 1 ? " blob, " : " blobs, ")
+        .append(Units.bytes(storedBytes))
+        .append(" stored; ")
+        .append(evictionText())
+        .append('\n');
     return out.toString();
   }
 
   private String evictionText() {
-    String space = eviction.diskHighWatermarkBytes() == 0 ? null
-        : "above " + Units.bytes(eviction.diskHighWatermarkBytes()) + " down to "
-            + Units.bytes(eviction.diskLowWatermarkBytes());
-    String idle = eviction.timeToIdleMillis() == 0 ? null
-        : "after " + Units.duration(Duration.ofMillis(eviction.timeToIdleMillis())) + " idle";
+    String space =
+        eviction.diskHighWatermarkBytes() == 0
+            ? null
+            : "above "
+                + Units.bytes(eviction.diskHighWatermarkBytes())
+                + " down to "
+                + Units.bytes(eviction.diskLowWatermarkBytes());
+    String idle =
+        eviction.timeToIdleMillis() == 0
+            ? null
+            : "after " + Units.duration(Duration.ofMillis(eviction.timeToIdleMillis())) + " idle";
     if (space == null && idle == null) {
       return "eviction off";
     }

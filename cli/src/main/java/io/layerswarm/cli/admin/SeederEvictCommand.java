@@ -9,15 +9,24 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "seeder-evict", mixinStandardHelpOptions = true,
-    description = {"Evict one blob from the seeder at --server now: stop seeding it and delete"
-        + " it. The next request for it fetches it from the origin again.",
-        "A blob being uploaded to a peer or being fetched is left alone (exit code 1); try"
-            + " again later."},
+@Command(
+    name = "seeder-evict",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evict one blob from the seeder at --server now: stop seeding it and delete"
+          + " it. The next request for it fetches it from the origin again.",
+      "A blob being uploaded to a peer or being fetched is left alone (exit code 1); try"
+          + " again later."
+    },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:evicted", "1:the seeder answered with an error, or the blob is in use",
-        "2:bad usage", "3:the seeder's admin API did not answer",
-        "4:the seeder does not hold DIGEST", "5:the seeder wants a token"})
+    exitCodeList = {
+      "0:evicted",
+      "1:the seeder answered with an error, or the blob is in use",
+      "2:bad usage",
+      "3:the seeder's admin API did not answer",
+      "4:the seeder does not hold DIGEST",
+      "5:the seeder wants a token"
+    })
 public final class SeederEvictCommand implements Callable<Integer> {
   @Mixin ServiceOptions options;
 
@@ -30,12 +39,16 @@ public final class SeederEvictCommand implements Callable<Integer> {
   public Integer call() {
     Digest blob = ServiceOptions.digest(spec, "DIGEST", digest);
     int[] exit = {ServiceOptions.EXIT_OK};
-    int code = options.run(spec, Role.SEEDER, server -> {
-      SeederEvictReport report = SeederEvictReport.of(blob.toString(),
-          new SeederAdminClient(server).evict(blob));
-      options.print(spec, report, report::table);
-      exit[0] = report.exitCode();
-    });
+    int code =
+        options.run(
+            spec,
+            Role.SEEDER,
+            server -> {
+              SeederEvictReport report =
+                  SeederEvictReport.of(blob.toString(), new SeederAdminClient(server).evict(blob));
+              options.print(spec, report, report::table);
+              exit[0] = report.exitCode();
+            });
     return code != ServiceOptions.EXIT_OK ? code : exit[0];
   }
 }

@@ -26,17 +26,20 @@ import java.util.function.Supplier;
 
 /**
  * One gRPC connection to a seeder's or tracker's admin API over TCP, plaintext or TLS, with the
- * bearer token on every call; and the one place where gRPC failures of the service commands
- * become {@link ServiceException}s with their exit codes. Not thread-safe; one command uses one.
+ * bearer token on every call; and the one place where gRPC failures of the service commands become
+ * {@link ServiceException}s with their exit codes. Not thread-safe; one command uses one.
  */
 final class ServiceChannels implements AutoCloseable {
   /** Deadline of the unary calls. */
   static final Duration DEADLINE = Duration.ofSeconds(10);
+
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   /** Set by the tracker on UNAVAILABLE answers it sends itself (its peer store is down). */
   static final Metadata.Key<String> SERVER_UNAVAILABLE =
       Metadata.Key.of("layerswarm-unavailable", Metadata.ASCII_STRING_MARSHALLER);
+
   /** "HTTP/" in hex, as Netty's HTTP/2 client reports an HTTP/1.x answer. */
   private static final String HTTP1_HEX = "485454502f";
 
@@ -47,8 +50,13 @@ final class ServiceChannels implements AutoCloseable {
   private final ManagedChannel managed;
   private final Channel channel;
 
-  private ServiceChannels(Role role, Target target, boolean tokenGiven, boolean tls,
-      ManagedChannel managed, Channel channel) {
+  private ServiceChannels(
+      Role role,
+      Target target,
+      boolean tokenGiven,
+      boolean tls,
+      ManagedChannel managed,
+      Channel channel) {
     this.role = role;
     this.target = target;
     this.tokenGiven = tokenGiven;
@@ -63,8 +71,9 @@ final class ServiceChannels implements AutoCloseable {
    * @param ca with {@code tls}, the PEM CA certificates to trust instead of the system's
    * @throws ServiceException (exit code 2) when the CA file cannot be used
    */
-  static ServiceChannels open(Role role, Target target, Optional<String> token, boolean tls,
-      Optional<Path> ca) throws ServiceException {
+  static ServiceChannels open(
+      Role role, Target target, Optional<String> token, boolean tls, Optional<Path> ca)
+      throws ServiceException {
     ChannelCredentials credentials;
     if (!tls) {
       credentials = InsecureChannelCredentials.create();
@@ -72,28 +81,39 @@ final class ServiceChannels implements AutoCloseable {
       try {
         credentials = TlsChannelCredentials.newBuilder().trustManager(ca.get().toFile()).build();
       } catch (IOException | RuntimeException e) {
-        throw new ServiceException(ServiceOptions.EXIT_USAGE, "--ca " + ca.get()
-            + ": cannot use it as PEM CA certificates: " + e.getMessage(), e);
+        throw new ServiceException(
+            ServiceOptions.EXIT_USAGE,
+            "--ca " + ca.get() + ": cannot use it as PEM CA certificates: " + e.getMessage(),
+            e);
       }
     } else {
       credentials = TlsChannelCredentials.create();
     }
     ManagedChannel managed;
     try {
-      managed = NettyChannelBuilder.forAddress(target.host(), target.port(), credentials)
-          // A preheat may stream nothing for minutes while the seeder pulls a large blob; pings
-          // notice a dead connection. Servers accept one ping per 5 minutes by default.
-          .keepAliveTime(5, TimeUnit.MINUTES)
-          .keepAliveTimeout(20, TimeUnit.SECONDS)
-          .maxInboundMessageSize(16 << 20)
-          .userAgent("layerswarm-cli")
-          .build();
+      managed =
+          NettyChannelBuilder.forAddress(target.host(), target.port(), credentials)
+              // A preheat may stream nothing for minutes while the seeder pulls a large blob; pings
+              // notice a dead connection. Servers accept one ping per 5 minutes by default.
+              .keepAliveTime(5, TimeUnit.MINUTES)
+              .keepAliveTimeout(20, TimeUnit.SECONDS)
+              .maxInboundMessageSize(16 << 20)
+              .userAgent("layerswarm-cli")
+              .build();
     } catch (RuntimeException e) {
-      throw new ServiceException(ServiceOptions.EXIT_USAGE, "cannot set up a connection to "
-          + target + (ca.map(f -> " with --ca " + f).orElse("")) + ": " + e.getMessage(), e);
+      throw new ServiceException(
+          ServiceOptions.EXIT_USAGE,
+          "cannot set up a connection to "
+              + target
+              + (ca.map(f -> " with --ca " + f).orElse(""))
+              + ": "
+              + e.getMessage(),
+          e);
     }
-    Channel channel = token.isEmpty() ? managed
-        : ClientInterceptors.intercept(managed, new BearerToken(token.get()));
+    Channel channel =
+        token.isEmpty()
+            ? managed
+            : ClientInterceptors.intercept(managed, new BearerToken(token.get()));
     return new ServiceChannels(role, target, token.isPresent(), tls, managed, channel);
   }
 
@@ -122,80 +142,139 @@ final class ServiceChannels implements AutoCloseable {
   /** What a failed call means to the user, with the exit code. */
   ServiceException failure(String rpc, StatusRuntimeException e) {
     Status status = e.getStatus();
-    String description = status.getDescription() == null ? status.getCode().toString()
-        : status.getDescription();
+    String description =
+        status.getDescription() == null ? status.getCode().toString() : status.getDescription();
     String server = "the " + role.name + " at " + target;
     switch (status.getCode()) {
       case UNAUTHENTICATED:
       case PERMISSION_DENIED:
-        return new ServiceException(ServiceOptions.EXIT_UNAUTHENTICATED, server + " refused "
-            + rpc + ": " + description + ". "
-            + (tokenGiven ? "The token given was not accepted; pass the " + role.tokenKey()
-                + " value with --token (or --token-file FILE, or $" + ServiceOptions.TOKEN_ENV
-                + ")"
-                : "No token was given; pass its " + role.tokenKey() + " with --token (or"
-                + " --token-file FILE, or $" + ServiceOptions.TOKEN_ENV + ")"), e);
+        return new ServiceException(
+            ServiceOptions.EXIT_UNAUTHENTICATED,
+            server
+                + " refused "
+                + rpc
+                + ": "
+                + description
+                + ". "
+                + (tokenGiven
+                    ? "The token given was not accepted; pass the "
+                        + role.tokenKey()
+                        + " value with --token (or --token-file FILE, or $"
+                        + ServiceOptions.TOKEN_ENV
+                        + ")"
+                    : "No token was given; pass its "
+                        + role.tokenKey()
+                        + " with --token (or"
+                        + " --token-file FILE, or $"
+                        + ServiceOptions.TOKEN_ENV
+                        + ")"),
+            e);
       case UNAVAILABLE:
         if (e.getTrailers() != null && e.getTrailers().containsKey(SERVER_UNAVAILABLE)) {
-          return new ServiceException(ServiceOptions.EXIT_ERROR, server + " answered " + rpc
-              + ": " + description, e);
+          return new ServiceException(
+              ServiceOptions.EXIT_ERROR, server + " answered " + rpc + ": " + description, e);
         }
         return unreachable(describe(status), e);
       case DEADLINE_EXCEEDED:
-        return new ServiceException(ServiceOptions.EXIT_UNREACHABLE, server + " did not answer "
-            + rpc + " in time (" + description + ")", e);
+        return new ServiceException(
+            ServiceOptions.EXIT_UNREACHABLE,
+            server + " did not answer " + rpc + " in time (" + description + ")",
+            e);
       case NOT_FOUND:
         return new ServiceException(ServiceOptions.EXIT_NOT_FOUND, description, e);
       case INVALID_ARGUMENT:
       case FAILED_PRECONDITION:
       case RESOURCE_EXHAUSTED:
-        return new ServiceException(ServiceOptions.EXIT_ERROR, server + " refused " + rpc + ": "
-            + description, e);
+        return new ServiceException(
+            ServiceOptions.EXIT_ERROR, server + " refused " + rpc + ": " + description, e);
       case UNIMPLEMENTED:
-        return new ServiceException(ServiceOptions.EXIT_ERROR, "the server at " + target
-            + " does not serve " + role.service + "." + rpc + ": is it the " + role.name
-            + "'s admin address (" + role.listenKey() + "), and a LayerSwarm version with this"
-            + " call?", e);
+        return new ServiceException(
+            ServiceOptions.EXIT_ERROR,
+            "the server at "
+                + target
+                + " does not serve "
+                + role.service
+                + "."
+                + rpc
+                + ": is it the "
+                + role.name
+                + "'s admin address ("
+                + role.listenKey()
+                + "), and a LayerSwarm version with this"
+                + " call?",
+            e);
       default:
         if (status.toString().contains(HTTP1_HEX) || describe(status).contains(HTTP1_HEX)) {
           return unreachable(http1(), e);
         }
-        return new ServiceException(ServiceOptions.EXIT_ERROR, rpc + " on " + server
-            + " failed: " + describe(status), e);
+        return new ServiceException(
+            ServiceOptions.EXIT_ERROR, rpc + " on " + server + " failed: " + describe(status), e);
     }
   }
 
   private ServiceException unreachable(String why, Throwable cause) {
     boolean http1 = why.contains(HTTP1_HEX) || why.equals(http1());
-    StringBuilder message = new StringBuilder("cannot reach the " + role.name + "'s admin API"
-        + " at " + target + ": " + (http1 ? http1() : why) + ". ");
+    StringBuilder message =
+        new StringBuilder(
+            "cannot reach the "
+                + role.name
+                + "'s admin API"
+                + " at "
+                + target
+                + ": "
+                + (http1 ? http1() : why)
+                + ". ");
     if (http1) {
       message.append("Pass the admin address with --server HOST:PORT");
-    } else if (tls && (why.contains("certification path") || why.contains("Certificate")
-        || why.contains("certificate"))) {
-      message.append("The server's certificate is not trusted or does not name " + target.host()
-          + ": pass the CA that signed it with --ca FILE");
+    } else if (tls
+        && (why.contains("certification path")
+            || why.contains("Certificate")
+            || why.contains("certificate"))) {
+      message.append(
+          "The server's certificate is not trusted or does not name "
+              + target.host()
+              + ": pass the CA that signed it with --ca FILE");
     } else if (tls && looksLikeTls(why, cause)) {
-      message.append("With --tls the server must speak TLS, and this one looks plaintext: set "
-          + role.name + ".admin-tls-cert and " + role.name + ".admin-tls-key on the "
-          + role.name + ", or drop --tls (and --ca)");
-    } else if (!tls && (why.contains("Network closed for unknown reason")
-        || why.contains("Connection reset"))) {
+      message.append(
+          "With --tls the server must speak TLS, and this one looks plaintext: set "
+              + role.name
+              + ".admin-tls-cert and "
+              + role.name
+              + ".admin-tls-key on the "
+              + role.name
+              + ", or drop --tls (and --ca)");
+    } else if (!tls
+        && (why.contains("Network closed for unknown reason")
+            || why.contains("Connection reset"))) {
       // A TLS server drops a plaintext HTTP/2 preface either by closing or by resetting,
       // depending on timing.
-      message.append("The server closed the connection: if it speaks TLS, pass --tls;"
-          + " otherwise check that " + target + " is the " + role.name + "'s "
-          + role.listenKey());
+      message.append(
+          "The server closed the connection: if it speaks TLS, pass --tls;"
+              + " otherwise check that "
+              + target
+              + " is the "
+              + role.name
+              + "'s "
+              + role.listenKey());
     } else {
-      message.append("Is the " + role.name + " running with " + role.listenKey() + " set to"
-          + " that address? Pass it with --server HOST:PORT");
+      message.append(
+          "Is the "
+              + role.name
+              + " running with "
+              + role.listenKey()
+              + " set to"
+              + " that address? Pass it with --server HOST:PORT");
     }
     return new ServiceException(ServiceOptions.EXIT_UNREACHABLE, message.toString(), cause);
   }
 
   private String http1() {
-    return "it answers HTTP/1.x, not gRPC: that is a " + role.name + "'s HTTP port, not its"
-        + " admin port (" + role.listenKey() + ")";
+    return "it answers HTTP/1.x, not gRPC: that is a "
+        + role.name
+        + "'s HTTP port, not its"
+        + " admin port ("
+        + role.listenKey()
+        + ")";
   }
 
   private static boolean looksLikeTls(String why, Throwable cause) {
@@ -205,7 +284,9 @@ final class ServiceChannels implements AutoCloseable {
         return true;
       }
     }
-    return why.contains("SSL") || why.contains("ssl") || why.contains("certificate")
+    return why.contains("SSL")
+        || why.contains("ssl")
+        || why.contains("certificate")
         || why.contains("handshake");
   }
 
@@ -215,12 +296,12 @@ final class ServiceChannels implements AutoCloseable {
       java.util.regex.Pattern.compile("([0-9a-fA-F]{16})[0-9a-fA-F]{16,}");
 
   /**
-   * The status and, for connection failures, the OS error (ECONNREFUSED, ...), on one line:
-   * without Netty's pipeline listing, and hex dumps cut to 16 digits.
+   * The status and, for connection failures, the OS error (ECONNREFUSED, ...), on one line: without
+   * Netty's pipeline listing, and hex dumps cut to 16 digits.
    */
   static String describe(Status status) {
-    String text = status.getCode() + (status.getDescription() == null ? ""
-        : ": " + status.getDescription());
+    String text =
+        status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
     // The root cause says most (ECONNREFUSED, "unable to find valid certification path").
     Throwable cause = status.getCause();
     for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
@@ -228,8 +309,7 @@ final class ServiceChannels implements AutoCloseable {
         cause = t;
       }
     }
-    if (cause != null && cause.getMessage() != null
-        && !text.contains(cause.getMessage().strip())) {
+    if (cause != null && cause.getMessage() != null && !text.contains(cause.getMessage().strip())) {
       text = text + ": " + cause.getMessage();
     }
     text = PIPELINE.matcher(text).replaceAll(" ");
@@ -256,8 +336,8 @@ final class ServiceChannels implements AutoCloseable {
     }
 
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
-        CallOptions options, Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
       return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
         @Override
         public void start(Listener<R> listener, Metadata headers) {

@@ -20,8 +20,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * Options and the run loop of the service commands, which talk to a seeder's or a tracker's admin
- * gRPC API over TCP: which server, which token, TLS, JSON or table, and exit codes (0 ok, 1
- * error, 2 bad usage, 3 server unreachable, 4 not found, 5 not authenticated).
+ * gRPC API over TCP: which server, which token, TLS, JSON or table, and exit codes (0 ok, 1 error,
+ * 2 bad usage, 3 server unreachable, 4 not found, 5 not authenticated).
  */
 final class ServiceOptions {
   static final int EXIT_OK = 0;
@@ -34,32 +34,50 @@ final class ServiceOptions {
   static final String SERVER_ENV = "LAYERSWARM_SERVER";
   static final String TOKEN_ENV = "LAYERSWARM_TOKEN";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper JSON_LINE = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON_LINE =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
-  @Option(names = "--server", paramLabel = "HOST:PORT",
-      description = "The admin API address: the seeder's seeder.admin-listen, or the tracker's"
-          + " tracker.admin-listen. Default: $" + SERVER_ENV + ".")
+  @Option(
+      names = "--server",
+      paramLabel = "HOST:PORT",
+      description =
+          "The admin API address: the seeder's seeder.admin-listen, or the tracker's"
+              + " tracker.admin-listen. Default: $"
+              + SERVER_ENV
+              + ".")
   String server;
 
-  @Option(names = "--token", paramLabel = "TOKEN",
-      description = "The server's admin token (seeder.admin-token, tracker.admin-token). Other"
-          + " users can see it in the process list: prefer --token-file or $" + TOKEN_ENV + ".")
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description =
+          "The server's admin token (seeder.admin-token, tracker.admin-token). Other"
+              + " users can see it in the process list: prefer --token-file or $"
+              + TOKEN_ENV
+              + ".")
   String token;
 
-  @Option(names = "--token-file", paramLabel = "FILE",
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
       description = "Read the admin token from FILE (surrounding white space is ignored).")
   Path tokenFile;
 
-  @Option(names = "--tls", description = "Connect with TLS, checking the server's certificate"
-      + " against the system's CAs (or --ca): for a seeder or tracker with admin-tls-cert and"
-      + " admin-tls-key set, or behind a TLS-terminating proxy.")
+  @Option(
+      names = "--tls",
+      description =
+          "Connect with TLS, checking the server's certificate"
+              + " against the system's CAs (or --ca): for a seeder or tracker with admin-tls-cert and"
+              + " admin-tls-key set, or behind a TLS-terminating proxy.")
   boolean tls;
 
-  @Option(names = "--ca", paramLabel = "FILE",
+  @Option(
+      names = "--ca",
+      paramLabel = "FILE",
       description = "PEM file of the CA certificates to trust for --tls (implies --tls).")
   Path ca;
 
@@ -105,15 +123,15 @@ final class ServiceOptions {
   }
 
   /**
-   * Checks the options, connects, runs {@code action}, and turns failures into a message on
-   * stderr and an exit code. Bad options throw {@link ParameterException} (exit code 2).
+   * Checks the options, connects, runs {@code action}, and turns failures into a message on stderr
+   * and an exit code. Bad options throw {@link ParameterException} (exit code 2).
    */
   int run(CommandSpec spec, Role role, Action action) {
     Target target = target(spec, role);
     Optional<String> bearer = token(spec);
     Optional<Path> trust = Optional.ofNullable(ca);
-    try (ServiceChannels channels = ServiceChannels.open(role, target, bearer, tls || ca != null,
-        trust)) {
+    try (ServiceChannels channels =
+        ServiceChannels.open(role, target, bearer, tls || ca != null, trust)) {
       action.run(channels);
       return EXIT_OK;
     } catch (ServiceException e) {
@@ -133,8 +151,14 @@ final class ServiceOptions {
       source = "$" + SERVER_ENV;
     }
     if (value == null || value.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "--server HOST:PORT is required (or set $"
-          + SERVER_ENV + "): the " + role.name + "'s admin address, its " + role.listenKey());
+      throw new ParameterException(
+          spec.commandLine(),
+          "--server HOST:PORT is required (or set $"
+              + SERVER_ENV
+              + "): the "
+              + role.name
+              + "'s admin address, its "
+              + role.listenKey());
     }
     return parseTarget(spec, source, value.trim(), role);
   }
@@ -142,24 +166,24 @@ final class ServiceOptions {
   private static Target parseTarget(CommandSpec spec, String source, String value, Role role) {
     String hint = "; write HOST:PORT as in the " + role.name + "'s " + role.listenKey();
     if (value.contains("://")) {
-      throw new ParameterException(spec.commandLine(), source + ": '" + value + "' is a URL"
-          + hint);
+      throw new ParameterException(
+          spec.commandLine(), source + ": '" + value + "' is a URL" + hint);
     }
     String host;
     String port;
     if (value.startsWith("[")) {
       int close = value.indexOf("]:");
       if (close < 0) {
-        throw new ParameterException(spec.commandLine(), source + ": '" + value
-            + "' has no port" + hint);
+        throw new ParameterException(
+            spec.commandLine(), source + ": '" + value + "' has no port" + hint);
       }
       host = value.substring(1, close);
       port = value.substring(close + 2);
     } else {
       int colon = value.lastIndexOf(':');
       if (colon <= 0 || value.indexOf(':') != colon) {
-        throw new ParameterException(spec.commandLine(), source + ": '" + value + "' is not"
-            + " HOST:PORT" + hint);
+        throw new ParameterException(
+            spec.commandLine(), source + ": '" + value + "' is not" + " HOST:PORT" + hint);
       }
       host = value.substring(0, colon);
       port = value.substring(colon + 1);
@@ -171,8 +195,9 @@ final class ServiceOptions {
       number = -1;
     }
     if (host.isEmpty() || number < 1 || number > 65_535) {
-      throw new ParameterException(spec.commandLine(), source + ": '" + value + "' is not"
-          + " HOST:PORT with a port from 1 to 65535" + hint);
+      throw new ParameterException(
+          spec.commandLine(),
+          source + ": '" + value + "' is not" + " HOST:PORT with a port from 1 to 65535" + hint);
     }
     return new Target(host, number);
   }
@@ -191,8 +216,11 @@ final class ServiceOptions {
       try {
         value = Files.readString(tokenFile, StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new ParameterException(spec.commandLine(), source + ": cannot read it: "
-            + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        throw new ParameterException(
+            spec.commandLine(),
+            source
+                + ": cannot read it: "
+                + (e.getMessage() == null ? e.toString() : e.getMessage()));
       }
     } else {
       value = environment.apply(TOKEN_ENV);
@@ -206,8 +234,9 @@ final class ServiceOptions {
       throw new ParameterException(spec.commandLine(), source + ": the token is empty");
     }
     if (!value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new ParameterException(spec.commandLine(), source + ": a token is printable ASCII"
-          + " without spaces, as the server's admin-token");
+      throw new ParameterException(
+          spec.commandLine(),
+          source + ": a token is printable ASCII" + " without spaces, as the server's admin-token");
     }
     return Optional.of(value);
   }
@@ -250,8 +279,9 @@ final class ServiceOptions {
     try {
       return Digest.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), label + ": '" + text + "' is not a blob"
-          + " digest; write sha256:<64 hex characters>");
+      throw new ParameterException(
+          spec.commandLine(),
+          label + ": '" + text + "' is not a blob" + " digest; write sha256:<64 hex characters>");
     }
   }
 
@@ -265,12 +295,13 @@ final class ServiceOptions {
       return Optional.empty();
     }
     long n = Long.parseLong(m.group(1));
-    return Optional.of(switch (m.group(2)) {
-      case "ms" -> java.time.Duration.ofMillis(n);
-      case "s" -> java.time.Duration.ofSeconds(n);
-      case "m" -> java.time.Duration.ofMinutes(n);
-      default -> java.time.Duration.ofHours(n);
-    });
+    return Optional.of(
+        switch (m.group(2)) {
+          case "ms" -> java.time.Duration.ofMillis(n);
+          case "s" -> java.time.Duration.ofSeconds(n);
+          case "m" -> java.time.Duration.ofMinutes(n);
+          default -> java.time.Duration.ofHours(n);
+        });
   }
 
   static void error(CommandSpec spec, String message) {

@@ -13,11 +13,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
     description = "Show the local agent: cache use, transfers in progress, byte counters.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:ok", "1:the agent answered with an error", "2:bad usage",
-        "3:no agent answered on the socket"})
+    exitCodeList = {
+      "0:ok",
+      "1:the agent answered with an error",
+      "2:bad usage",
+      "3:no agent answered on the socket"
+    })
 public final class StatusCommand implements Callable<Integer> {
   private static final Pattern INTERVAL = Pattern.compile("(\\d+)(ms|s)");
   private static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
@@ -29,9 +35,14 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Mixin AdminOptions options;
 
-  @Option(names = "--rate", arity = "0..1", fallbackValue = "1s", paramLabel = "DURATION",
-      description = "Take two snapshots DURATION apart (default ${FALLBACK-VALUE}; e.g. 500ms,"
-          + " 5s) and add transfer rates.")
+  @Option(
+      names = "--rate",
+      arity = "0..1",
+      fallbackValue = "1s",
+      paramLabel = "DURATION",
+      description =
+          "Take two snapshots DURATION apart (default ${FALLBACK-VALUE}; e.g. 500ms,"
+              + " 5s) and add transfer rates.")
   String rate;
 
   @Spec CommandSpec spec;
@@ -41,20 +52,22 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Optional<Duration> interval = rate == null ? Optional.empty() : Optional.of(interval(rate));
-    return options.run(spec, agent -> {
-      AgentStatus first = agent.status();
-      if (interval.isEmpty()) {
-        print(StatusReport.of(first, Optional.empty()));
-        return;
-      }
-      try {
-        pause.sleep(interval.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AdminException("interrupted between the two snapshots", e);
-      }
-      print(StatusReport.of(agent.status(), Optional.of(first)));
-    });
+    return options.run(
+        spec,
+        agent -> {
+          AgentStatus first = agent.status();
+          if (interval.isEmpty()) {
+            print(StatusReport.of(first, Optional.empty()));
+            return;
+          }
+          try {
+            pause.sleep(interval.get());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted between the two snapshots", e);
+          }
+          print(StatusReport.of(agent.status(), Optional.of(first)));
+        });
   }
 
   private void print(StatusReport report) {
@@ -70,7 +83,8 @@ public final class StatusCommand implements Callable<Integer> {
         return d;
       }
     }
-    throw new ParameterException(spec.commandLine(),
+    throw new ParameterException(
+        spec.commandLine(),
         "--rate: '" + text + "' is not a duration from 1ms to 60s; write for example 500ms or 2s");
   }
 }

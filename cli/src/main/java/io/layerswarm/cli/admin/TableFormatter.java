@@ -6,13 +6,16 @@ import java.util.List;
 
 /**
  * Plain-text tables for terminals: columns padded to their widest cell, two spaces apart, numbers
- * right-aligned. Lines end in {@code \n} and carry no trailing spaces. Widths count code points,
- * so keep cells to single-width characters (digests, numbers, ASCII words).
+ * right-aligned. Lines end in {@code \n} and carry no trailing spaces. Widths count code points, so
+ * keep cells to single-width characters (digests, numbers, ASCII words).
  */
 final class TableFormatter {
   private static final String GAP = "  ";
 
-  enum Align { LEFT, RIGHT }
+  enum Align {
+    LEFT,
+    RIGHT
+  }
 
   /** A column's header (empty for none) and alignment. */
   record Column(String header, Align align) {
@@ -43,8 +46,13 @@ final class TableFormatter {
   /** Adds a row with one cell per column. */
   TableFormatter row(String... cells) {
     if (cells.length != columns.size()) {
-      throw new IllegalArgumentException("row has " + cells.length + " cells for "
-          + columns.size() + " columns: " + Arrays.toString(cells));
+      throw new IllegalArgumentException(
+          "row has "
+              + cells.length
+              + " cells for "
+              + columns.size()
+              + " columns: "
+              + Arrays.toString(cells));
     }
     rows.add(cells.clone());
     return this;

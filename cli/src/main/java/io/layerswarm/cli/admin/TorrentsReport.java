@@ -17,36 +17,60 @@ record TorrentsReport(List<TorrentReport> torrents) {
    * @param digest {@code sha256:<hex>}, empty if the torrent is not named by a digest
    * @param progressPercent verified share of the size, one decimal
    */
-  record TorrentReport(String digest, String infoHash, long sizeBytes, long verifiedBytes,
-      double progressPercent, int peers, long uploadedBytes, long downloadedBytes,
+  record TorrentReport(
+      String digest,
+      String infoHash,
+      long sizeBytes,
+      long verifiedBytes,
+      double progressPercent,
+      int peers,
+      long uploadedBytes,
+      long downloadedBytes,
       boolean complete) {}
 
   static TorrentsReport of(TorrentList list) {
-    return new TorrentsReport(list.getTorrentsList().stream().map(TorrentsReport::torrent)
-        .toList());
+    return new TorrentsReport(
+        list.getTorrentsList().stream().map(TorrentsReport::torrent).toList());
   }
 
   String table() {
     if (torrents.isEmpty()) {
       return "no torrents\n";
     }
-    TableFormatter table = TableFormatter.of(Column.left("DIGEST"), Column.left("INFO HASH"),
-        Column.right("SIZE"), Column.right("PROGRESS"), Column.right("PEERS"),
-        Column.right("UPLOADED"), Column.right("DOWNLOADED"));
+    TableFormatter table =
+        TableFormatter.of(
+            Column.left("DIGEST"),
+            Column.left("INFO HASH"),
+            Column.right("SIZE"),
+            Column.right("PROGRESS"),
+            Column.right("PEERS"),
+            Column.right("UPLOADED"),
+            Column.right("DOWNLOADED"));
     for (TorrentReport t : torrents) {
-      table.row(t.digest().isEmpty() ? "-" : StatusReport.shortDigest(t.digest()),
+      table.row(
+          t.digest().isEmpty() ? "-" : StatusReport.shortDigest(t.digest()),
           t.infoHash().length() > 12 ? t.infoHash().substring(0, 12) : t.infoHash(),
-          Units.bytes(t.sizeBytes()), Units.percent(t.progressPercent()),
-          String.valueOf(t.peers()), Units.bytes(t.uploadedBytes()),
+          Units.bytes(t.sizeBytes()),
+          Units.percent(t.progressPercent()),
+          String.valueOf(t.peers()),
+          Units.bytes(t.uploadedBytes()),
           Units.bytes(t.downloadedBytes()));
     }
     return table.render();
   }
 
   private static TorrentReport torrent(TorrentInfo t) {
-    double progress = t.getSize() == 0 ? 100.0
-        : Math.round(1000.0 * t.getVerifiedBytes() / t.getSize()) / 10.0;
-    return new TorrentReport(t.getDigest(), t.getInfoHash(), t.getSize(), t.getVerifiedBytes(),
-        progress, t.getPeers(), t.getUploadedBytes(), t.getDownloadedBytes(), t.getComplete());
+    double progress =
+        t.getSize() == 0 ? 100.0 : Math.round(1000.0 * t.getVerifiedBytes() / t.getSize()) / 10.0;
+    return new TorrentReport(
+        t.getDigest(),
+        t.getInfoHash(),
+        t.getSize(),
+        t.getVerifiedBytes(),
+        progress,
+        t.getPeers(),
+        t.getUploadedBytes(),
+        t.getDownloadedBytes(),
+        t.getComplete());
   }
 }

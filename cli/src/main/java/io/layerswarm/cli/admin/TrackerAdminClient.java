@@ -23,8 +23,9 @@ final class TrackerAdminClient {
   }
 
   TrackerSwarmList swarms(int limit) throws ServiceException {
-    return server.call("Swarms", () -> blocking().swarms(
-        TrackerSwarmsRequest.newBuilder().setLimit(limit).build()));
+    return server.call(
+        "Swarms",
+        () -> blocking().swarms(TrackerSwarmsRequest.newBuilder().setLimit(limit).build()));
   }
 
   TrackerPeerList peers(TrackerPeersRequest request) throws ServiceException {
@@ -32,6 +33,7 @@ final class TrackerAdminClient {
   }
 
   TrackerHealth health() throws ServiceException {
-    return server.call("Health", () -> blocking().health(TrackerHealthRequest.getDefaultInstance()));
+    return server.call(
+        "Health", () -> blocking().health(TrackerHealthRequest.getDefaultInstance()));
   }
 }

@@ -7,12 +7,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "tracker-health", mixinStandardHelpOptions = true,
-    description = "Show whether the tracker at --server can serve announces: its peer store"
-        + " (memory or redis), up or down and why, and its swarm and peer counts.",
+@Command(
+    name = "tracker-health",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show whether the tracker at --server can serve announces: its peer store"
+            + " (memory or redis), up or down and why, and its swarm and peer counts.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:the peer store is up", "1:the peer store is down (or another error)",
-        "2:bad usage", "3:the tracker's admin API did not answer", "5:the tracker wants a token"})
+    exitCodeList = {
+      "0:the peer store is up",
+      "1:the peer store is down (or another error)",
+      "2:bad usage",
+      "3:the tracker's admin API did not answer",
+      "5:the tracker wants a token"
+    })
 public final class TrackerHealthCommand implements Callable<Integer> {
   @Mixin ServiceOptions options;
 
@@ -21,12 +29,18 @@ public final class TrackerHealthCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     boolean[] up = {false};
-    int code = options.run(spec, Role.TRACKER, server -> {
-      TrackerHealthReport report = TrackerHealthReport.of(new TrackerAdminClient(server).health());
-      options.print(spec, report, report::table);
-      up[0] = report.up();
-    });
-    return code != ServiceOptions.EXIT_OK ? code
+    int code =
+        options.run(
+            spec,
+            Role.TRACKER,
+            server -> {
+              TrackerHealthReport report =
+                  TrackerHealthReport.of(new TrackerAdminClient(server).health());
+              options.print(spec, report, report::table);
+              up[0] = report.up();
+            });
+    return code != ServiceOptions.EXIT_OK
+        ? code
         : up[0] ? ServiceOptions.EXIT_OK : ServiceOptions.EXIT_ERROR;
   }
 }

@@ -8,8 +8,7 @@ import java.util.List;
  * upstreams}. Values stay strings here; {@link Settings} parses them and names the key on error.
  * Absent keys are null and take their defaults in {@link Settings}.
  */
-public record ConfigFile(
-    List<Upstream> upstreams, Tracker tracker, Seeder seeder, Agent agent) {
+public record ConfigFile(List<Upstream> upstreams, Tracker tracker, Seeder seeder, Agent agent) {
 
   public static ConfigFile empty() {
     return new ConfigFile(null, null, null, null);

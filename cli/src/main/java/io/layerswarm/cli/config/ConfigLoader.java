@@ -2,8 +2,8 @@ package io.layerswarm.cli.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -30,12 +30,13 @@ public final class ConfigLoader {
 
   /**
    * Reads {@code file} (if any), then applies {@code overrides}: dotted keys such as {@code
-   * agent.listen} mapped to a string, a list or a map. Flags override the file this way, so they
-   * go through the same validation. {@code defaults} (dotted keys too) fill keys that neither the
-   * file nor an override sets: a command's own defaults, such as paths derived from a flag.
+   * agent.listen} mapped to a string, a list or a map. Flags override the file this way, so they go
+   * through the same validation. {@code defaults} (dotted keys too) fill keys that neither the file
+   * nor an override sets: a command's own defaults, such as paths derived from a flag.
    */
-  public static ConfigFile load(Optional<Path> file, Map<String, Object> defaults,
-      Map<String, Object> overrides) throws ConfigException {
+  public static ConfigFile load(
+      Optional<Path> file, Map<String, Object> defaults, Map<String, Object> overrides)
+      throws ConfigException {
     String text = "";
     String source = "command line";
     if (file.isPresent()) {
@@ -56,8 +57,9 @@ public final class ConfigLoader {
     return parse(text, source, Map.of(), overrides);
   }
 
-  static ConfigFile parse(String text, String source, Map<String, Object> defaults,
-      Map<String, Object> overrides) throws ConfigException {
+  static ConfigFile parse(
+      String text, String source, Map<String, Object> defaults, Map<String, Object> overrides)
+      throws ConfigException {
     try {
       JsonNode tree = text.isBlank() ? null : YAML.readTree(text);
       if (tree == null || tree.isMissingNode() || tree.isNull()) {
@@ -76,12 +78,24 @@ public final class ConfigLoader {
       return parsed == null ? ConfigFile.empty() : parsed;
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(
-          source + ": unknown key '" + keyPath(e) + "'" + location(e) + "; known keys here: "
-              + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+          source
+              + ": unknown key '"
+              + keyPath(e)
+              + "'"
+              + location(e)
+              + "; known keys here: "
+              + e.getKnownPropertyIds().stream()
+                  .map(Object::toString)
+                  .sorted()
                   .collect(Collectors.joining(", ")));
     } catch (JsonMappingException e) {
       throw new ConfigException(
-          source + ": key '" + keyPath(e) + "' has the wrong type" + location(e) + ": "
+          source
+              + ": key '"
+              + keyPath(e)
+              + "' has the wrong type"
+              + location(e)
+              + ": "
               + e.getOriginalMessage().lines().findFirst().orElse(""));
     } catch (JsonProcessingException e) {
       throw new ConfigException(
@@ -122,6 +136,7 @@ public final class ConfigLoader {
 
   private static String location(JsonProcessingException e) {
     return e.getLocation() == null || e.getLocation().getLineNr() < 1
-        ? "" : " (line " + e.getLocation().getLineNr() + ")";
+        ? ""
+        : " (line " + e.getLocation().getLineNr() + ")";
   }
 }

@@ -11,37 +11,73 @@ import java.util.List;
 /** Writes the effective config as YAML, with passwords, the passkey and tokens masked. */
 public final class ConfigPrinter {
   private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+      new ObjectMapper(
+              new YAMLFactory()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
           .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
           .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   private ConfigPrinter() {}
 
   public static String yaml(ConfigFile file) {
-    List<ConfigFile.Upstream> masked = file.upstreams() == null ? null
-        : file.upstreams().stream()
-            .map(u -> new ConfigFile.Upstream(u.host(), u.url(), u.isDefault(), u.username(),
-                u.password() == null ? null : "********", u.dockerConfig(), u.caFile()))
-            .toList();
+    List<ConfigFile.Upstream> masked =
+        file.upstreams() == null
+            ? null
+            : file.upstreams().stream()
+                .map(
+                    u ->
+                        new ConfigFile.Upstream(
+                            u.host(),
+                            u.url(),
+                            u.isDefault(),
+                            u.username(),
+                            u.password() == null ? null : "********",
+                            u.dockerConfig(),
+                            u.caFile()))
+                .toList();
     ConfigFile.Tracker t = file.tracker();
-    ConfigFile.Tracker tracker = t == null ? null
-        : new ConfigFile.Tracker(t.listen(), t.announceInterval(), t.minAnnounceInterval(),
-            t.peerTtl(), t.defaultNumwant(), t.maxNumwant(), t.seeders(),
-            t.redis() == null ? null : t.redis().replaceAll("//[^@/]*@", "//********@"),
-            t.passkey() == null ? null : "********", t.ringReplicas(), t.adminListen(),
-            t.adminToken() == null || t.adminToken().isEmpty() ? t.adminToken() : "********",
-            t.adminTlsCert(), t.adminTlsKey());
+    ConfigFile.Tracker tracker =
+        t == null
+            ? null
+            : new ConfigFile.Tracker(
+                t.listen(),
+                t.announceInterval(),
+                t.minAnnounceInterval(),
+                t.peerTtl(),
+                t.defaultNumwant(),
+                t.maxNumwant(),
+                t.seeders(),
+                t.redis() == null ? null : t.redis().replaceAll("//[^@/]*@", "//********@"),
+                t.passkey() == null ? null : "********",
+                t.ringReplicas(),
+                t.adminListen(),
+                t.adminToken() == null || t.adminToken().isEmpty() ? t.adminToken() : "********",
+                t.adminTlsCert(),
+                t.adminTlsKey());
     ConfigFile.Seeder s = file.seeder();
-    ConfigFile.Seeder seeder = s == null ? null
-        : new ConfigFile.Seeder(s.listen(), s.peerListen(), s.dataDir(), s.trackers(),
-            s.uploadRate(), s.originTimeout(), s.adminListen(),
-            s.adminToken() == null || s.adminToken().isEmpty() ? s.adminToken() : "********",
-            s.diskHighWatermark(), s.diskLowWatermark(), s.timeToIdle(), s.ring(),
-            s.advertiseUrl(), s.ringReplicas(), s.adminTlsCert(), s.adminTlsKey());
+    ConfigFile.Seeder seeder =
+        s == null
+            ? null
+            : new ConfigFile.Seeder(
+                s.listen(),
+                s.peerListen(),
+                s.dataDir(),
+                s.trackers(),
+                s.uploadRate(),
+                s.originTimeout(),
+                s.adminListen(),
+                s.adminToken() == null || s.adminToken().isEmpty() ? s.adminToken() : "********",
+                s.diskHighWatermark(),
+                s.diskLowWatermark(),
+                s.timeToIdle(),
+                s.ring(),
+                s.advertiseUrl(),
+                s.ringReplicas(),
+                s.adminTlsCert(),
+                s.adminTlsKey());
     try {
-      return YAML.writeValueAsString(
-          new ConfigFile(masked, tracker, seeder, file.agent()));
+      return YAML.writeValueAsString(new ConfigFile(masked, tracker, seeder, file.agent()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("config records always serialize", e);
     }

@@ -5,8 +5,8 @@ import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.client.Credentials;
 import io.layerswarm.registry.client.DockerConfigCredentials;
-import io.layerswarm.registry.client.TrustedCertificates;
 import io.layerswarm.registry.client.HttpUpstreamRegistry;
+import io.layerswarm.registry.client.TrustedCertificates;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.seeder.SeederConfig;
@@ -35,14 +35,18 @@ public final class Settings {
   static final String DEFAULT_TRACKER_LISTEN = "127.0.0.1:6969";
   static final String DEFAULT_SEEDER_LISTEN = "127.0.0.1:6970";
   static final String DEFAULT_AGENT_LISTEN = "127.0.0.1:5050";
+
   /** Owners per digest, for {@code seeder.ring-replicas} and {@code tracker.ring-replicas}. */
   static final int DEFAULT_RING_REPLICAS = SeederConfig.DEFAULT_RING_REPLICAS;
+
   static final int MAX_RING_REPLICAS = 64;
+
   /** Also the admin commands' default {@code --socket}. */
   public static final String DEFAULT_ADMIN_SOCKET = "/run/layerswarm/agent.sock";
 
   private final ConfigFile file;
   private final String source;
+
   /** Why the tracker and seeder sections of this file disagree about the ring, if they do. */
   private final Optional<String> ringMismatch;
 
@@ -52,15 +56,17 @@ public final class Settings {
     this.ringMismatch = ringMismatch;
   }
 
-  /** @param source the config file name or "command line", for error messages */
+  /**
+   * @param source the config file name or "command line", for error messages
+   */
   public static Settings of(ConfigFile file, String source) {
     return new Settings(effective(file), source, ringMismatch(file));
   }
 
   /**
    * Trackers and seeders must hash digests over the same members with the same R, or the tracker
-   * asks seeders that do not hold the blob (and they fetch it from the origin once more). Only
-   * keys the file sets in both sections can be compared: a tracker host's file may have no seeder
+   * asks seeders that do not hold the blob (and they fetch it from the origin once more). Only keys
+   * the file sets in both sections can be compared: a tracker host's file may have no seeder
    * section at all.
    */
   private static Optional<String> ringMismatch(ConfigFile f) {
@@ -69,19 +75,27 @@ public final class Settings {
     if (t == null || s == null) {
       return Optional.empty();
     }
-    if (t.ringReplicas() != null && s.ringReplicas() != null
+    if (t.ringReplicas() != null
+        && s.ringReplicas() != null
         && !t.ringReplicas().equals(s.ringReplicas())) {
-      return Optional.of("tracker.ring-replicas (" + t.ringReplicas()
-          + ") must equal seeder.ring-replicas (" + s.ringReplicas()
-          + "): trackers and seeders must agree on the owners of each blob");
+      return Optional.of(
+          "tracker.ring-replicas ("
+              + t.ringReplicas()
+              + ") must equal seeder.ring-replicas ("
+              + s.ringReplicas()
+              + "): trackers and seeders must agree on the owners of each blob");
     }
     if (t.seeders() != null && s.ring() != null && !s.ring().isEmpty()) {
       Set<String> trackerSide = memberIds(t.seeders());
       Set<String> seederSide = memberIds(s.ring());
       if (trackerSide != null && seederSide != null && !trackerSide.equals(seederSide)) {
-        return Optional.of("tracker.seeders " + t.seeders() + " and seeder.ring " + s.ring()
-            + " must list the same seeders: trackers and seeders must agree on the owners of"
-            + " each blob");
+        return Optional.of(
+            "tracker.seeders "
+                + t.seeders()
+                + " and seeder.ring "
+                + s.ring()
+                + " must list the same seeders: trackers and seeders must agree on the owners of"
+                + " each blob");
       }
     }
     return Optional.empty();
@@ -112,22 +126,28 @@ public final class Settings {
 
   /** The file with every absent key set to its default. */
   static ConfigFile effective(ConfigFile f) {
-    ConfigFile.Tracker t = f.tracker() == null
-        ? new ConfigFile.Tracker(null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null)
-        : f.tracker();
-    ConfigFile.Seeder s = f.seeder() == null
-        ? new ConfigFile.Seeder(null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null)
-        : f.seeder();
-    ConfigFile.Agent a = f.agent() == null
-        ? new ConfigFile.Agent(null, null, null, null, null, null, null, null, null, null, null, null,
-            null)
-        : f.agent();
+    ConfigFile.Tracker t =
+        f.tracker() == null
+            ? new ConfigFile.Tracker(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+            : f.tracker();
+    ConfigFile.Seeder s =
+        f.seeder() == null
+            ? new ConfigFile.Seeder(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null)
+            : f.seeder();
+    ConfigFile.Agent a =
+        f.agent() == null
+            ? new ConfigFile.Agent(
+                null, null, null, null, null, null, null, null, null, null, null, null, null)
+            : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
     // One file for the whole cluster: the tracker asks the seeders of the ring, with their R.
-    List<String> seeders = s.ring() != null && !s.ring().isEmpty()
-        ? s.ring() : List.of("http://" + or(s.listen(), DEFAULT_SEEDER_LISTEN));
+    List<String> seeders =
+        s.ring() != null && !s.ring().isEmpty()
+            ? s.ring()
+            : List.of("http://" + or(s.listen(), DEFAULT_SEEDER_LISTEN));
     int replicas = or(t.ringReplicas(), or(s.ringReplicas(), DEFAULT_RING_REPLICAS));
     int seederReplicas = or(s.ringReplicas(), or(t.ringReplicas(), DEFAULT_RING_REPLICAS));
     return new ConfigFile(
@@ -183,20 +203,23 @@ public final class Settings {
   public TrackerConfig tracker() throws ConfigException {
     ConfigFile.Tracker t = file.tracker();
     requireRingAgreement();
-    return wrap(() -> new TrackerConfig(
-        Values.address("tracker.listen", t.listen()),
-        Values.duration("tracker.announce-interval", t.announceInterval()),
-        Values.duration("tracker.min-announce-interval", t.minAnnounceInterval()),
-        Values.duration("tracker.peer-ttl", t.peerTtl()),
-        Values.intInRange("tracker.default-numwant", t.defaultNumwant(), 1, 1000),
-        Values.intInRange("tracker.max-numwant", t.maxNumwant(), 1, 1000),
-        urls("tracker.seeders", t.seeders(), ""),
-        blank(t.redis()) ? Optional.empty() : Optional.of(redisUri(t.redis())),
-        blank(t.passkey()) ? Optional.empty() : Optional.of(Passkey.of(t.passkey())),
-        blank(t.adminListen()) ? Optional.empty()
-            : Optional.of(Values.address("tracker.admin-listen", t.adminListen().trim())),
-        blank(t.adminToken()) ? Optional.empty() : Optional.of(t.adminToken()),
-        adminTls("tracker", t.adminTlsCert(), t.adminTlsKey())));
+    return wrap(
+        () ->
+            new TrackerConfig(
+                Values.address("tracker.listen", t.listen()),
+                Values.duration("tracker.announce-interval", t.announceInterval()),
+                Values.duration("tracker.min-announce-interval", t.minAnnounceInterval()),
+                Values.duration("tracker.peer-ttl", t.peerTtl()),
+                Values.intInRange("tracker.default-numwant", t.defaultNumwant(), 1, 1000),
+                Values.intInRange("tracker.max-numwant", t.maxNumwant(), 1, 1000),
+                urls("tracker.seeders", t.seeders(), ""),
+                blank(t.redis()) ? Optional.empty() : Optional.of(redisUri(t.redis())),
+                blank(t.passkey()) ? Optional.empty() : Optional.of(Passkey.of(t.passkey())),
+                blank(t.adminListen())
+                    ? Optional.empty()
+                    : Optional.of(Values.address("tracker.admin-listen", t.adminListen().trim())),
+                blank(t.adminToken()) ? Optional.empty() : Optional.of(t.adminToken()),
+                adminTls("tracker", t.adminTlsCert(), t.adminTlsKey())));
   }
 
   /**
@@ -213,8 +236,12 @@ public final class Settings {
     if (blank(cert) || blank(key)) {
       String set = blank(cert) ? keyKey : certKey;
       String missing = blank(cert) ? certKey : keyKey;
-      throw new ConfigException(set + " is set but " + missing + " is not: TLS needs both the"
-          + " certificate chain and its private key");
+      throw new ConfigException(
+          set
+              + " is set but "
+              + missing
+              + " is not: TLS needs both the"
+              + " certificate chain and its private key");
     }
     Path certFile = Values.optionalPath(certKey, cert.trim()).orElseThrow();
     Path keyFile = Values.optionalPath(keyKey, key.trim()).orElseThrow();
@@ -229,7 +256,8 @@ public final class Settings {
     try {
       return new URI(value);
     } catch (java.net.URISyntaxException e) {
-      throw new ConfigException("tracker.redis: '" + value + "' is not a URI such as redis://127.0.0.1:6379/0");
+      throw new ConfigException(
+          "tracker.redis: '" + value + "' is not a URI such as redis://127.0.0.1:6379/0");
     }
   }
 
@@ -244,65 +272,73 @@ public final class Settings {
   public int trackerRingReplicas() throws ConfigException {
     requireRingAgreement();
     ConfigFile.Tracker t = file.tracker();
-    return wrap(() -> {
-      int replicas = Values.intInRange("tracker.ring-replicas", t.ringReplicas(), 1,
-          MAX_RING_REPLICAS);
-      try {
-        SeederRing.of(urls("tracker.seeders", t.seeders(), ""), replicas);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("tracker.seeders: " + e.getMessage());
-      }
-      return replicas;
-    });
+    return wrap(
+        () -> {
+          int replicas =
+              Values.intInRange("tracker.ring-replicas", t.ringReplicas(), 1, MAX_RING_REPLICAS);
+          try {
+            SeederRing.of(urls("tracker.seeders", t.seeders(), ""), replicas);
+          } catch (IllegalArgumentException e) {
+            throw new ConfigException("tracker.seeders: " + e.getMessage());
+          }
+          return replicas;
+        });
   }
 
   public SeederConfig seeder() throws ConfigException {
     ConfigFile.Seeder s = file.seeder();
     requireRingAgreement();
-    return wrap(() -> new SeederConfig(
-        Values.address("seeder.listen", s.listen()),
-        Values.address("seeder.peer-listen", s.peerListen()),
-        Path.of(s.dataDir()),
-        urls("seeder.trackers", s.trackers(), "/announce"),
-        Values.bytes("seeder.upload-rate", s.uploadRate()),
-        Values.duration("seeder.origin-timeout", s.originTimeout()),
-        blank(s.adminListen()) ? Optional.empty()
-            : Optional.of(Values.address("seeder.admin-listen", s.adminListen().trim())),
-        blank(s.adminToken()) ? Optional.empty() : Optional.of(s.adminToken()),
-        Values.bytes("seeder.disk-high-watermark", s.diskHighWatermark()),
-        Values.bytes("seeder.disk-low-watermark", s.diskLowWatermark()),
-        durationOrZero("seeder.time-to-idle", s.timeToIdle()),
-        s.ring().isEmpty() ? List.of() : urls("seeder.ring", s.ring(), ""),
-        blank(s.advertiseUrl()) ? Optional.empty()
-            : Optional.of(Values.httpUrl("seeder.advertise-url", s.advertiseUrl().trim())),
-        Values.intInRange("seeder.ring-replicas", s.ringReplicas(), 1, MAX_RING_REPLICAS),
-        adminTls("seeder", s.adminTlsCert(), s.adminTlsKey())));
+    return wrap(
+        () ->
+            new SeederConfig(
+                Values.address("seeder.listen", s.listen()),
+                Values.address("seeder.peer-listen", s.peerListen()),
+                Path.of(s.dataDir()),
+                urls("seeder.trackers", s.trackers(), "/announce"),
+                Values.bytes("seeder.upload-rate", s.uploadRate()),
+                Values.duration("seeder.origin-timeout", s.originTimeout()),
+                blank(s.adminListen())
+                    ? Optional.empty()
+                    : Optional.of(Values.address("seeder.admin-listen", s.adminListen().trim())),
+                blank(s.adminToken()) ? Optional.empty() : Optional.of(s.adminToken()),
+                Values.bytes("seeder.disk-high-watermark", s.diskHighWatermark()),
+                Values.bytes("seeder.disk-low-watermark", s.diskLowWatermark()),
+                durationOrZero("seeder.time-to-idle", s.timeToIdle()),
+                s.ring().isEmpty() ? List.of() : urls("seeder.ring", s.ring(), ""),
+                blank(s.advertiseUrl())
+                    ? Optional.empty()
+                    : Optional.of(Values.httpUrl("seeder.advertise-url", s.advertiseUrl().trim())),
+                Values.intInRange("seeder.ring-replicas", s.ringReplicas(), 1, MAX_RING_REPLICAS),
+                adminTls("seeder", s.adminTlsCert(), s.adminTlsKey())));
   }
 
   /** A duration where a bare {@code 0} (off) is accepted too. */
-  private static Duration durationOrZero(String key, String value)
-      throws ConfigException {
+  private static Duration durationOrZero(String key, String value) throws ConfigException {
     return value.trim().equals("0") ? Duration.ZERO : Values.duration(key, value);
   }
 
   public AgentConfig agent() throws ConfigException {
     ConfigFile.Agent a = file.agent();
-    return wrap(() -> new AgentConfig(
-        Values.address("agent.listen", a.listen()),
-        Values.address("agent.peer-listen", a.peerListen()),
-        Path.of(a.dataDir()),
-        urls("agent.trackers", a.trackers(), ""),
-        Values.duration("agent.swarm-deadline", a.swarmDeadline()),
-        Values.bytes("agent.upload-rate", a.uploadRate()),
-        Values.bytes("agent.download-rate", a.downloadRate()),
-        Values.optionalPath("agent.admin-socket", a.adminSocket()),
-        Values.bytes("agent.cache-max-bytes", a.cacheMaxBytes()),
-        Values.intInRange("agent.cache-high-watermark", a.cacheHighWatermark(), 1, 100),
-        Values.intInRange("agent.cache-low-watermark", a.cacheLowWatermark(), 0,
-            a.cacheHighWatermark()),
-        Values.duration("agent.cache-time-to-idle", a.cacheTimeToIdle()),
-        blank(a.metricsListen()) ? Optional.empty()
-            : Optional.of(Values.address("agent.metrics-listen", a.metricsListen().trim()))));
+    return wrap(
+        () ->
+            new AgentConfig(
+                Values.address("agent.listen", a.listen()),
+                Values.address("agent.peer-listen", a.peerListen()),
+                Path.of(a.dataDir()),
+                urls("agent.trackers", a.trackers(), ""),
+                Values.duration("agent.swarm-deadline", a.swarmDeadline()),
+                Values.bytes("agent.upload-rate", a.uploadRate()),
+                Values.bytes("agent.download-rate", a.downloadRate()),
+                Values.optionalPath("agent.admin-socket", a.adminSocket()),
+                Values.bytes("agent.cache-max-bytes", a.cacheMaxBytes()),
+                Values.intInRange("agent.cache-high-watermark", a.cacheHighWatermark(), 1, 100),
+                Values.intInRange(
+                    "agent.cache-low-watermark", a.cacheLowWatermark(), 0, a.cacheHighWatermark()),
+                Values.duration("agent.cache-time-to-idle", a.cacheTimeToIdle()),
+                blank(a.metricsListen())
+                    ? Optional.empty()
+                    : Optional.of(
+                        Values.address("agent.metrics-listen", a.metricsListen().trim()))));
   }
 
   /** The configured upstream registries; exactly one may be the default (the first if none is). */
@@ -310,7 +346,8 @@ public final class Settings {
     List<ConfigFile.Upstream> list = file.upstreams();
     if (list.isEmpty()) {
       throw new ConfigException(
-          source + ": upstreams: at least one upstream registry is required"
+          source
+              + ": upstreams: at least one upstream registry is required"
               + " (or pass --upstream http://HOST:PORT)");
     }
     Map<String, UpstreamRegistry> byHost = new LinkedHashMap<>();
@@ -339,14 +376,23 @@ public final class Settings {
           u.username() == null ? null : new Credentials(u.username(), u.password());
       if (credentials == null && u.dockerConfig() != null) {
         if (u.username() != null) {
-          throw new ConfigException(source + ": " + key
-              + ": give either username/password or docker-config, not both");
+          throw new ConfigException(
+              source + ": " + key + ": give either username/password or docker-config, not both");
         }
         String registryName = u.host() == null ? host : u.host();
         try {
-          credentials = DockerConfigCredentials.forHost(Path.of(u.dockerConfig()), registryName)
-              .orElseThrow(() -> new ConfigException(source + ": " + key + ".docker-config: "
-                  + u.dockerConfig() + " has no credentials for " + registryName));
+          credentials =
+              DockerConfigCredentials.forHost(Path.of(u.dockerConfig()), registryName)
+                  .orElseThrow(
+                      () ->
+                          new ConfigException(
+                              source
+                                  + ": "
+                                  + key
+                                  + ".docker-config: "
+                                  + u.dockerConfig()
+                                  + " has no credentials for "
+                                  + registryName));
         } catch (IOException e) {
           throw new ConfigException(source + ": " + key + ".docker-config: " + e.getMessage(), e);
         }
@@ -371,8 +417,8 @@ public final class Settings {
         defaultHost = host;
       }
     }
-    return Upstreams.of(defaultHost == null ? byHost.keySet().iterator().next() : defaultHost,
-        byHost);
+    return Upstreams.of(
+        defaultHost == null ? byHost.keySet().iterator().next() : defaultHost, byHost);
   }
 
   private static List<URI> urls(String key, List<String> values, String suffix)

@@ -62,7 +62,10 @@ final class Values {
     Matcher m = BYTES.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new ConfigException(
-          key + ": '" + value + "' is not a byte amount; write for example 0, 500KiB, 100MiB or 1GB");
+          key
+              + ": '"
+              + value
+              + "' is not a byte amount; write for example 0, 500KiB, 100MiB or 1GB");
     }
     long n;
     try {
@@ -70,15 +73,16 @@ final class Values {
     } catch (NumberFormatException e) {
       throw new ConfigException(key + ": '" + value + "' is too large");
     }
-    long unit = switch (m.group(2)) {
-      case "", "b" -> 1L;
-      case "k", "kib" -> 1L << 10;
-      case "kb" -> 1000L;
-      case "m", "mib" -> 1L << 20;
-      case "mb" -> 1000_000L;
-      case "g", "gib" -> 1L << 30;
-      default -> 1000_000_000L;
-    };
+    long unit =
+        switch (m.group(2)) {
+          case "", "b" -> 1L;
+          case "k", "kib" -> 1L << 10;
+          case "kb" -> 1000L;
+          case "m", "mib" -> 1L << 20;
+          case "mb" -> 1000_000L;
+          case "g", "gib" -> 1L << 30;
+          default -> 1000_000_000L;
+        };
     try {
       return Math.multiplyExact(n, unit);
     } catch (ArithmeticException e) {

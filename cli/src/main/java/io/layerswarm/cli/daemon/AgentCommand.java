@@ -8,8 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "agent", mixinStandardHelpOptions = true,
-    description = "Run the host agent: a registry mirror on localhost that pulls blobs from the swarm.")
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the host agent: a registry mirror on localhost that pulls blobs from the swarm.")
 public final class AgentCommand implements Callable<Integer> {
   static final String USER_AGENT = "layerswarm-agent/" + Settings.VERSION;
 
@@ -27,7 +30,9 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--tracker", paramLabel = "URL", description = "agent.trackers (repeatable)")
   List<String> trackers;
 
-  @Option(names = "--admin-socket", paramLabel = "PATH",
+  @Option(
+      names = "--admin-socket",
+      paramLabel = "PATH",
       description = "agent.admin-socket: Unix socket of the admin API; \"\" turns it off.")
   String adminSocket;
 
@@ -38,31 +43,43 @@ public final class AgentCommand implements Callable<Integer> {
     options.put("agent.data-dir", data);
     options.put("agent.trackers", trackers);
     options.put("agent.admin-socket", adminSocket);
-    return DaemonRunner.run("agent", options, (settings, parts) -> {
-      AgentServer agent = parts.add(
-          AgentServer.start(settings.agent(), settings.upstreams(USER_AGENT)));
-      exitWhenDrained(agent);
-      return "registry http://" + hostPort(agent.address())
-          + " peers " + agent.engine().listenAddress()
-          + agent.metricsAddress().map(a -> " metrics http://" + hostPort(a) + "/metrics")
-              .orElse("");
-    });
+    return DaemonRunner.run(
+        "agent",
+        options,
+        (settings, parts) -> {
+          AgentServer agent =
+              parts.add(AgentServer.start(settings.agent(), settings.upstreams(USER_AGENT)));
+          exitWhenDrained(agent);
+          return "registry http://"
+              + hostPort(agent.address())
+              + " peers "
+              + agent.engine().listenAddress()
+              + agent
+                  .metricsAddress()
+                  .map(a -> " metrics http://" + hostPort(a) + "/metrics")
+                  .orElse("");
+        });
   }
 
   /**
-   * After `layerswarm drain` finished, the process exits with status 0 (the shutdown hook stops
-   * the parts), so systemd's Restart=on-failure leaves it stopped.
+   * After `layerswarm drain` finished, the process exits with status 0 (the shutdown hook stops the
+   * parts), so systemd's Restart=on-failure leaves it stopped.
    */
   static void exitWhenDrained(AgentServer agent) {
-    agent.drained().thenRun(() -> {
-      Thread exit = new Thread(() -> System.exit(0), "agent-drained-exit");
-      exit.start();
-    });
+    agent
+        .drained()
+        .thenRun(
+            () -> {
+              Thread exit = new Thread(() -> System.exit(0), "agent-drained-exit");
+              exit.start();
+            });
   }
 
   static String hostPort(java.net.InetSocketAddress address) {
-    String host = address.getAddress() == null
-        ? address.getHostString() : address.getAddress().getHostAddress();
+    String host =
+        address.getAddress() == null
+            ? address.getHostString()
+            : address.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "all-in-one", mixinStandardHelpOptions = true,
+@Command(
+    name = "all-in-one",
+    mixinStandardHelpOptions = true,
     description = "Run tracker, seeder and agent in one process, for a single-host trial.")
 public final class AllInOneCommand implements Callable<Integer> {
   @Mixin DaemonOptions options;
@@ -24,12 +26,17 @@ public final class AllInOneCommand implements Callable<Integer> {
   @Option(names = "--listen", paramLabel = "HOST:PORT", description = "agent.listen")
   String listen;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Data root: the seeder uses DIR/seeder, the agent DIR/agent, and the admin"
-          + " socket is DIR/agent.sock unless agent.admin-socket is set.")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description =
+          "Data root: the seeder uses DIR/seeder, the agent DIR/agent, and the admin"
+              + " socket is DIR/agent.sock unless agent.admin-socket is set.")
   Path data;
 
-  @Option(names = "--admin-socket", paramLabel = "PATH",
+  @Option(
+      names = "--admin-socket",
+      paramLabel = "PATH",
       description = "agent.admin-socket: Unix socket of the admin API; \"\" turns it off.")
   String adminSocket;
 
@@ -55,18 +62,33 @@ public final class AllInOneCommand implements Callable<Integer> {
     // One host: peers talk over loopback unless the config says otherwise.
     options.defaults.put("seeder.peer-listen", "127.0.0.1:0");
     options.defaults.put("agent.peer-listen", "127.0.0.1:0");
-    return DaemonRunner.run("all-in-one", options, (settings, parts) -> {
-      SeederServer seeder = parts.add(
-          SeederServer.start(settings.seeder(), settings.upstreams(SeederCommand.USER_AGENT)));
-      TrackerServer tracker = parts.add(TrackerServer.start(settings.tracker(),
-          new InMemoryPeerStore(), inProcess(seeder), InstantSource.system()));
-      AgentServer agent = parts.add(
-          AgentServer.start(settings.agent(), settings.upstreams(AgentCommand.USER_AGENT)));
-      // A drained all-in-one exits too: tracker and seeder serve only this agent.
-      AgentCommand.exitWhenDrained(agent);
-      return "registry http://" + AgentCommand.hostPort(agent.address())
-          + " tracker " + tracker.announceUri() + " seeder " + seeder.baseUri();
-    });
+    return DaemonRunner.run(
+        "all-in-one",
+        options,
+        (settings, parts) -> {
+          SeederServer seeder =
+              parts.add(
+                  SeederServer.start(
+                      settings.seeder(), settings.upstreams(SeederCommand.USER_AGENT)));
+          TrackerServer tracker =
+              parts.add(
+                  TrackerServer.start(
+                      settings.tracker(),
+                      new InMemoryPeerStore(),
+                      inProcess(seeder),
+                      InstantSource.system()));
+          AgentServer agent =
+              parts.add(
+                  AgentServer.start(settings.agent(), settings.upstreams(AgentCommand.USER_AGENT)));
+          // A drained all-in-one exits too: tracker and seeder serve only this agent.
+          AgentCommand.exitWhenDrained(agent);
+          return "registry http://"
+              + AgentCommand.hostPort(agent.address())
+              + " tracker "
+              + tracker.announceUri()
+              + " seeder "
+              + seeder.baseUri();
+        });
   }
 
   /** The tracker asks the seeder in this process directly instead of over HTTP. */

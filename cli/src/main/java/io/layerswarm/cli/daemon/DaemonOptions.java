@@ -44,7 +44,8 @@ public final class DaemonOptions {
     for (String set : sets) {
       int eq = set.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException("--set " + set + ": write KEY=VALUE, e.g. agent.listen=127.0.0.1:5050");
+        throw new ConfigException(
+            "--set " + set + ": write KEY=VALUE, e.g. agent.listen=127.0.0.1:5050");
       }
       all.put(set.substring(0, eq), set.substring(eq + 1));
     }

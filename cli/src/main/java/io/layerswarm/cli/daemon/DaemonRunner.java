@@ -59,11 +59,14 @@ final class DaemonRunner {
     }
     Parts parts = new Parts();
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      log.info("{} stopping", name);
-      parts.closeAll();
-      stopped.countDown();
-    }, name + "-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              log.info("{} stopping", name);
+              parts.closeAll();
+              stopped.countDown();
+            },
+            name + "-shutdown");
     try {
       String ready = body.start(settings, parts);
       Runtime.getRuntime().addShutdownHook(hook);

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "seeder", mixinStandardHelpOptions = true,
+@Command(
+    name = "seeder",
+    mixinStandardHelpOptions = true,
     description = "Run a seeder: pull blobs from the origin, make torrents, seed them.")
 public final class SeederCommand implements Callable<Integer> {
   static final String USER_AGENT = "layerswarm-seeder/" + Settings.VERSION;
@@ -30,15 +32,21 @@ public final class SeederCommand implements Callable<Integer> {
   @Option(names = "--admin-listen", paramLabel = "HOST:PORT", description = "seeder.admin-listen")
   String adminListen;
 
-  @Option(names = "--admin-tls-cert", paramLabel = "FILE",
+  @Option(
+      names = "--admin-tls-cert",
+      paramLabel = "FILE",
       description = "seeder.admin-tls-cert: PEM certificate chain; serve the admin API over TLS")
   String adminTlsCert;
 
-  @Option(names = "--admin-tls-key", paramLabel = "FILE",
+  @Option(
+      names = "--admin-tls-key",
+      paramLabel = "FILE",
       description = "seeder.admin-tls-key: PKCS#8 PEM private key of --admin-tls-cert")
   String adminTlsKey;
 
-  @Option(names = "--ring", paramLabel = "URL",
+  @Option(
+      names = "--ring",
+      paramLabel = "URL",
       description = "seeder.ring: every seeder's control URL, this one included (repeatable)")
   List<String> ring;
 
@@ -56,12 +64,18 @@ public final class SeederCommand implements Callable<Integer> {
     options.put("seeder.admin-tls-key", adminTlsKey);
     options.put("seeder.ring", ring);
     options.put("seeder.advertise-url", advertiseUrl);
-    return DaemonRunner.run("seeder", options, (settings, parts) -> {
-      SeederServer seeder = parts.add(
-          SeederServer.start(settings.seeder(), settings.upstreams(USER_AGENT)));
-      // The admin address, when there is one, goes last (it may have been bound to port 0).
-      return "control " + seeder.baseUri() + " peers " + seeder.engine().listenAddress()
-          + seeder.adminAddress().map(a -> " admin " + AgentCommand.hostPort(a)).orElse("");
-    });
+    return DaemonRunner.run(
+        "seeder",
+        options,
+        (settings, parts) -> {
+          SeederServer seeder =
+              parts.add(SeederServer.start(settings.seeder(), settings.upstreams(USER_AGENT)));
+          // The admin address, when there is one, goes last (it may have been bound to port 0).
+          return "control "
+              + seeder.baseUri()
+              + " peers "
+              + seeder.engine().listenAddress()
+              + seeder.adminAddress().map(a -> " admin " + AgentCommand.hostPort(a)).orElse("");
+        });
   }
 }

@@ -1,11 +1,11 @@
 package io.layerswarm.cli.daemon;
 
 import io.layerswarm.tracker.HttpMetainfoSource;
+import io.layerswarm.tracker.PeerStores;
 import io.layerswarm.tracker.SeederCluster;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
 import io.layerswarm.tracker.peerstore.PeerStore;
-import io.layerswarm.tracker.PeerStores;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tracker", mixinStandardHelpOptions = true,
+@Command(
+    name = "tracker",
+    mixinStandardHelpOptions = true,
     description = "Run the BitTorrent tracker, which also serves metainfo by digest.")
 public final class TrackerCommand implements Callable<Integer> {
   @Mixin DaemonOptions options;
@@ -24,19 +26,28 @@ public final class TrackerCommand implements Callable<Integer> {
   @Option(names = "--seeder", paramLabel = "URL", description = "tracker.seeders (repeatable)")
   List<String> seeders;
 
-  @Option(names = "--redis", paramLabel = "URI",
-      description = "tracker.redis: share peers with other tracker replicas, e.g. redis://127.0.0.1:6379/0")
+  @Option(
+      names = "--redis",
+      paramLabel = "URI",
+      description =
+          "tracker.redis: share peers with other tracker replicas, e.g. redis://127.0.0.1:6379/0")
   String redis;
 
-  @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--admin-listen",
+      paramLabel = "HOST:PORT",
       description = "tracker.admin-listen: serve the gRPC admin API (swarms, peers, health) here")
   String adminListen;
 
-  @Option(names = "--admin-tls-cert", paramLabel = "FILE",
+  @Option(
+      names = "--admin-tls-cert",
+      paramLabel = "FILE",
       description = "tracker.admin-tls-cert: PEM certificate chain; serve the admin API over TLS")
   String adminTlsCert;
 
-  @Option(names = "--admin-tls-key", paramLabel = "FILE",
+  @Option(
+      names = "--admin-tls-key",
+      paramLabel = "FILE",
       description = "tracker.admin-tls-key: PKCS#8 PEM private key of --admin-tls-cert")
   String adminTlsKey;
 
@@ -48,18 +59,27 @@ public final class TrackerCommand implements Callable<Integer> {
     options.put("tracker.admin-listen", adminListen);
     options.put("tracker.admin-tls-cert", adminTlsCert);
     options.put("tracker.admin-tls-key", adminTlsKey);
-    return DaemonRunner.run("tracker", options, (settings, parts) -> {
-      TrackerConfig config = settings.tracker();
-      int replicas = settings.trackerRingReplicas();
-      PeerStore store = parts.add(PeerStores.open(config));
-      // Asks the live owners of each digest first (tracker.seeders as a ring, R replicas).
-      SeederCluster seeders = parts.add(SeederCluster.start(config.seeders(), replicas));
-      TrackerServer tracker = parts.add(TrackerServer.start(config, store,
-          seeders.metainfoSource(HttpMetainfoSource.DEFAULT_TIMEOUT), InstantSource.system()));
-      // The announce URI may hold the passkey: name only the address.
-      return "listening on " + AgentCommand.hostPort(tracker.address())
-          + (config.redis().isPresent() ? " (peers in Redis)" : "")
-          + tracker.adminAddress().map(a -> " admin " + AgentCommand.hostPort(a)).orElse("");
-    });
+    return DaemonRunner.run(
+        "tracker",
+        options,
+        (settings, parts) -> {
+          TrackerConfig config = settings.tracker();
+          int replicas = settings.trackerRingReplicas();
+          PeerStore store = parts.add(PeerStores.open(config));
+          // Asks the live owners of each digest first (tracker.seeders as a ring, R replicas).
+          SeederCluster seeders = parts.add(SeederCluster.start(config.seeders(), replicas));
+          TrackerServer tracker =
+              parts.add(
+                  TrackerServer.start(
+                      config,
+                      store,
+                      seeders.metainfoSource(HttpMetainfoSource.DEFAULT_TIMEOUT),
+                      InstantSource.system()));
+          // The announce URI may hold the passkey: name only the address.
+          return "listening on "
+              + AgentCommand.hostPort(tracker.address())
+              + (config.redis().isPresent() ? " (peers in Redis)" : "")
+              + tracker.adminAddress().map(a -> " admin " + AgentCommand.hostPort(a)).orElse("");
+        });
   }
 }

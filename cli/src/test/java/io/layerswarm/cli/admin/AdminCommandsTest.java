@@ -61,20 +61,32 @@ class AdminCommandsTest {
       closedTracker = URI.create("http://127.0.0.1:" + free.getLocalPort());
     }
     socket = dir.resolve("agent.sock");
-    agent = AgentServer.start(AgentConfig.defaults(dir.resolve("data"), List.of(closedTracker))
-            .withListen(new InetSocketAddress("127.0.0.1", 0))
-            .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
-            .withSwarmDeadline(Duration.ofSeconds(2))
-            .withAdminSocket(Optional.of(socket)),
-        Upstreams.single(origin));
+    agent =
+        AgentServer.start(
+            AgentConfig.defaults(dir.resolve("data"), List.of(closedTracker))
+                .withListen(new InetSocketAddress("127.0.0.1", 0))
+                .withPeerListen(new InetSocketAddress("127.0.0.1", 0))
+                .withSwarmDeadline(Duration.ofSeconds(2))
+                .withAdminSocket(Optional.of(socket)),
+            Upstreams.single(origin));
 
     byte[] content = new byte[BLOB_BYTES];
     new Random(1).nextBytes(content);
     Digest digest = origin.putBlob(REPO, content);
     pulled = digest;
-    HttpResponse<byte[]> pulled = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + agent.address().getPort() + "/v2/" + REPO + "/blobs/" + digest))
-        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> pulled =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + agent.address().getPort()
+                                + "/v2/"
+                                + REPO
+                                + "/blobs/"
+                                + digest))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     assertThat(pulled.statusCode()).isEqualTo(200);
   }
 
@@ -102,8 +114,9 @@ class AdminCommandsTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.err()).isEmpty();
     assertThat(run.out())
-        .matches(Pattern.compile("(?s)agent      " + Pattern.quote(AgentServer.VERSION)
-            + ", up \\d+s\n.*"))
+        .matches(
+            Pattern.compile(
+                "(?s)agent      " + Pattern.quote(AgentServer.VERSION) + ", up \\d+s\n.*"))
         .contains("socket     " + socket + "\n")
         .contains("registry   127.0.0.1:" + agent.address().getPort() + "\n")
         .contains("peer port  " + agent.engine().listenAddress().getPort() + "\n")
@@ -120,15 +133,28 @@ class AdminCommandsTest {
     JsonNode json = new ObjectMapper().readTree(run.out());
     List<String> keys = new ArrayList<>();
     json.fieldNames().forEachRemaining(keys::add);
-    assertThat(keys).containsExactly("version", "uptime_millis", "draining", "listen", "peer_port",
-        "cache_bytes", "cached_blobs", "torrents", "peer_connections", "uploaded_bytes",
-        "downloaded_bytes", "swarm_bytes", "origin_fallback_bytes", "rates", "transfers");
+    assertThat(keys)
+        .containsExactly(
+            "version",
+            "uptime_millis",
+            "draining",
+            "listen",
+            "peer_port",
+            "cache_bytes",
+            "cached_blobs",
+            "torrents",
+            "peer_connections",
+            "uploaded_bytes",
+            "downloaded_bytes",
+            "swarm_bytes",
+            "origin_fallback_bytes",
+            "rates",
+            "transfers");
     assertThat(json.get("version").asText()).isEqualTo(AgentServer.VERSION);
     assertThat(json.get("cached_blobs").asLong()).isEqualTo(1);
     assertThat(json.get("cache_bytes").asLong()).isEqualTo(BLOB_BYTES);
     assertThat(json.get("origin_fallback_bytes").asLong()).isEqualTo(BLOB_BYTES);
-    assertThat(json.get("listen").asText())
-        .isEqualTo("127.0.0.1:" + agent.address().getPort());
+    assertThat(json.get("listen").asText()).isEqualTo("127.0.0.1:" + agent.address().getPort());
     assertThat(json.get("rates").isNull()).isTrue();
     assertThat(json.get("transfers").isArray()).isTrue();
     assertThat(json.get("transfers")).isEmpty();
@@ -154,8 +180,11 @@ class AdminCommandsTest {
 
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).startsWith("layerswarm status: cannot reach the agent at " + missing)
-        .contains("no such socket").contains("Is the agent running?").contains("--socket");
+    assertThat(run.err())
+        .startsWith("layerswarm status: cannot reach the agent at " + missing)
+        .contains("no such socket")
+        .contains("Is the agent running?")
+        .contains("--socket");
   }
 
   @Test
@@ -169,7 +198,8 @@ class AdminCommandsTest {
 
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).contains("cannot reach the agent at " + stale)
+    assertThat(run.err())
+        .contains("cannot reach the agent at " + stale)
         .contains("Is the agent running?");
   }
 
@@ -186,13 +216,14 @@ class AdminCommandsTest {
     StatusCommand status = new StatusCommand();
     List<Duration> pauses = new ArrayList<>();
     // Instead of sleeping, wait until the agent's uptime clock has moved on, so rates exist.
-    status.pause = d -> {
-      pauses.add(d);
-      long start = System.nanoTime();
-      while (System.nanoTime() - start < 2_000_000) {
-        Thread.onSpinWait();
-      }
-    };
+    status.pause =
+        d -> {
+          pauses.add(d);
+          long start = System.nanoTime();
+          while (System.nanoTime() - start < 2_000_000) {
+            Thread.onSpinWait();
+          }
+        };
     StringWriter out = new StringWriter();
     picocli.CommandLine commandLine = new picocli.CommandLine(status);
     commandLine.setOut(new PrintWriter(out, true));
@@ -209,8 +240,12 @@ class AdminCommandsTest {
     Run help = run("--help");
     Run completion = run("generate-completion");
 
-    assertThat(help.out()).contains("status").contains("torrents").contains("peers")
-        .contains("evict").contains("drain")
+    assertThat(help.out())
+        .contains("status")
+        .contains("torrents")
+        .contains("peers")
+        .contains("evict")
+        .contains("drain")
         .doesNotContain("generate-completion");
     assertThat(completion.exitCode()).isZero();
     assertThat(completion.out()).contains("complete -F").contains("status").contains("--socket");
@@ -222,15 +257,17 @@ class AdminCommandsTest {
     new Random(2).nextBytes(content);
     Digest digest = Digest.sha256(content);
     Path file = java.nio.file.Files.write(dir.resolve(digest.hex()), content);
-    io.layerswarm.swarm.metainfo.Metainfo meta = io.layerswarm.swarm.metainfo.Metainfo.create(
-        file, digest.hex(), List.of(URI.create("http://127.0.0.1:9/announce")), 16 * 1024);
+    io.layerswarm.swarm.metainfo.Metainfo meta =
+        io.layerswarm.swarm.metainfo.Metainfo.create(
+            file, digest.hex(), List.of(URI.create("http://127.0.0.1:9/announce")), 16 * 1024);
     agent.engine().seed(meta, file);
 
     Run table = run("peers", "--socket", socket.toString(), digest.toString());
     Run json = run("peers", "--socket", socket.toString(), "--json", digest.hex());
 
     assertThat(table.exitCode()).as(table.err()).isZero();
-    assertThat(table.out()).startsWith("digest      " + digest + "\n")
+    assertThat(table.out())
+        .startsWith("digest      " + digest + "\n")
         .contains("info hash   " + meta.infoHash().hex() + "\n")
         .contains("progress    100.0%, seeding\n")
         .contains("peers       0 connected\n")
@@ -250,8 +287,8 @@ class AdminCommandsTest {
 
     assertThat(run.exitCode()).isEqualTo(4);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).isEqualTo("layerswarm peers: the agent holds no torrent for " + pulled
-        + "\n");
+    assertThat(run.err())
+        .isEqualTo("layerswarm peers: the agent holds no torrent for " + pulled + "\n");
   }
 
   @Test
@@ -270,10 +307,14 @@ class AdminCommandsTest {
     Run first = run("evict", "--socket", socket.toString(), pulled.toString());
 
     assertThat(first.exitCode()).as(first.err()).isZero();
-    assertThat(first.out()).isEqualTo("evicted   " + pulled + "\n"
-        + "torrent   none\n"
-        + "blob      deleted, 3.0 MiB freed\n"
-        + "metainfo  none saved\n");
+    assertThat(first.out())
+        .isEqualTo(
+            "evicted   "
+                + pulled
+                + "\n"
+                + "torrent   none\n"
+                + "blob      deleted, 3.0 MiB freed\n"
+                + "metainfo  none saved\n");
     assertThat(agent.stats().cachedBlobs()).isZero();
 
     Run second = run("evict", "--socket", socket.toString(), "--json", pulled.toString());
@@ -288,17 +329,30 @@ class AdminCommandsTest {
     Run run = run("drain", "--socket", socket.toString(), "--grace=0s", "--timeout=20s");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).startsWith("draining: new registry requests get 503 with Retry-After")
-        .contains("the agent exits after 0s without uploads or client responses, at most after"
-            + " 20s\n")
-        .containsPattern("\ndrained after \\d+(ms|s): the agent exits now \\(0 B uploaded to"
-            + " peers and 0 requests refused during the drain\\)\n$");
+    assertThat(run.out())
+        .startsWith("draining: new registry requests get 503 with Retry-After")
+        .contains(
+            "the agent exits after 0s without uploads or client responses, at most after"
+                + " 20s\n")
+        .containsPattern(
+            "\ndrained after \\d+(ms|s): the agent exits now \\(0 B uploaded to"
+                + " peers and 0 requests refused during the drain\\)\n$");
     assertThat(agent.drained().get(5, java.util.concurrent.TimeUnit.SECONDS))
         .isEqualTo(io.layerswarm.agent.admin.Drain.Outcome.DRAINED);
 
-    HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + agent.address().getPort() + "/v2/" + REPO
-                + "/blobs/" + pulled)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> refused =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + agent.address().getPort()
+                                + "/v2/"
+                                + REPO
+                                + "/blobs/"
+                                + pulled))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.headers().firstValue("Retry-After")).contains("10");
     assertThat(refused.body()).contains("UNAVAILABLE").contains("draining");

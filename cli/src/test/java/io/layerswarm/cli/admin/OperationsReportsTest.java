@@ -34,16 +34,27 @@ class OperationsReportsTest {
   private static TorrentPeers withDetails() {
     return countOnly().toBuilder()
         .setPeerDetails(true)
-        .addPeers(TorrentPeer.newBuilder().setAddress("10.0.0.7:6881")
-            .setClientId("-LS0100-%A3k9Zq0%00pQ7x").setProgress(1.0)
-            .setDownloadBytesPerSecond(48 * MIB).setUploadBytesPerSecond(0)
-            .setDownloadedBytes(150 * MIB).setUploadedBytes(0).setOutgoing(true))
-        .addPeers(TorrentPeer.newBuilder().setAddress("10.0.0.12:6882")
-            .setClientId("-LS0100-bb71c0de42aa").setProgress(0.375)
-            .setDownloadBytesPerSecond(9 * MIB).setUploadBytesPerSecond(3 * MIB)
-            .setDownloadedBytes(60 * MIB).setUploadedBytes(0).setOutgoing(false))
-        .addPeers(TorrentPeer.newBuilder().setAddress("[fd00::3]:6882")
-            .setDownloadedBytes(MIB))
+        .addPeers(
+            TorrentPeer.newBuilder()
+                .setAddress("10.0.0.7:6881")
+                .setClientId("-LS0100-%A3k9Zq0%00pQ7x")
+                .setProgress(1.0)
+                .setDownloadBytesPerSecond(48 * MIB)
+                .setUploadBytesPerSecond(0)
+                .setDownloadedBytes(150 * MIB)
+                .setUploadedBytes(0)
+                .setOutgoing(true))
+        .addPeers(
+            TorrentPeer.newBuilder()
+                .setAddress("10.0.0.12:6882")
+                .setClientId("-LS0100-bb71c0de42aa")
+                .setProgress(0.375)
+                .setDownloadBytesPerSecond(9 * MIB)
+                .setUploadBytesPerSecond(3 * MIB)
+                .setDownloadedBytes(60 * MIB)
+                .setUploadedBytes(0)
+                .setOutgoing(false))
+        .addPeers(TorrentPeer.newBuilder().setAddress("[fd00::3]:6882").setDownloadedBytes(MIB))
         .build();
   }
 
@@ -54,8 +65,7 @@ class OperationsReportsTest {
 
   @Test
   void peersWithDetailsAreOneLinePerConnection() {
-    assertThat(PeersReport.of(withDetails()).table())
-        .isEqualTo(Golden.read("peers-details.txt"));
+    assertThat(PeersReport.of(withDetails()).table()).isEqualTo(Golden.read("peers-details.txt"));
   }
 
   @Test
@@ -73,11 +83,20 @@ class OperationsReportsTest {
 
   @Test
   void evictSaysWhatWasRemoved() {
-    AgentEvictResponse seeded = AgentEvictResponse.newBuilder().setDigest(DIGEST)
-        .setTorrentRemoved(true).setBlobDeleted(true).setBlobBytes(512 * MIB)
-        .setMetainfoDeleted(true).build();
-    AgentEvictResponse fromOrigin = AgentEvictResponse.newBuilder().setDigest(DIGEST)
-        .setBlobDeleted(true).setBlobBytes(3 * MIB).build();
+    AgentEvictResponse seeded =
+        AgentEvictResponse.newBuilder()
+            .setDigest(DIGEST)
+            .setTorrentRemoved(true)
+            .setBlobDeleted(true)
+            .setBlobBytes(512 * MIB)
+            .setMetainfoDeleted(true)
+            .build();
+    AgentEvictResponse fromOrigin =
+        AgentEvictResponse.newBuilder()
+            .setDigest(DIGEST)
+            .setBlobDeleted(true)
+            .setBlobBytes(3 * MIB)
+            .build();
 
     assertThat(EvictReport.of(seeded).table() + "\n" + EvictReport.of(fromOrigin).table())
         .isEqualTo(Golden.read("evict.txt"));
@@ -86,16 +105,24 @@ class OperationsReportsTest {
 
   /** A drain: two responses and one uploading torrent at first, quiet after 4 s, done at 14 s. */
   private static List<AgentDrainProgress> drain(State last) {
-    AgentDrainProgress.Builder p = AgentDrainProgress.newBuilder()
-        .setState(State.DRAINING).setGraceMillis(10_000).setTimeoutMillis(300_000)
-        .setClientResponses(2).setUploadingTorrents(1).setConnectedPeers(3);
+    AgentDrainProgress.Builder p =
+        AgentDrainProgress.newBuilder()
+            .setState(State.DRAINING)
+            .setGraceMillis(10_000)
+            .setTimeoutMillis(300_000)
+            .setClientResponses(2)
+            .setUploadingTorrents(1)
+            .setConnectedPeers(3);
     return List.of(
         p.build(),
         p.setElapsedMillis(1_000).setUploadedBytes(20 * MIB).setRefusedRequests(1).build(),
         p.setElapsedMillis(2_000).setClientResponses(0).setUploadedBytes(40 * MIB).build(),
         p.setElapsedMillis(3_000).setUploadedBytes(55 * MIB).setRefusedRequests(4).build(),
-        p.setElapsedMillis(4_000).setUploadingTorrents(0).setConnectedPeers(1)
-            .setQuietMillis(1_000).build(),
+        p.setElapsedMillis(4_000)
+            .setUploadingTorrents(0)
+            .setConnectedPeers(1)
+            .setQuietMillis(1_000)
+            .build(),
         p.setElapsedMillis(5_000).setQuietMillis(2_000).build(),
         p.setElapsedMillis(14_000).setQuietMillis(10_000).setConnectedPeers(0).build(),
         p.setElapsedMillis(15_000).setState(last).setQuietMillis(11_000).build());
@@ -115,13 +142,22 @@ class OperationsReportsTest {
   @Test
   void aTimedOutDrainSaysWhatWasStillGoingOn() {
     DrainReport.Lines lines = new DrainReport.Lines();
-    AgentDrainProgress timedOut = AgentDrainProgress.newBuilder().setState(State.TIMED_OUT)
-        .setElapsedMillis(300_000).setGraceMillis(10_000).setTimeoutMillis(300_000)
-        .setUploadingTorrents(2).setConnectedPeers(5).setUploadedBytes(3 * 1024 * MIB).build();
+    AgentDrainProgress timedOut =
+        AgentDrainProgress.newBuilder()
+            .setState(State.TIMED_OUT)
+            .setElapsedMillis(300_000)
+            .setGraceMillis(10_000)
+            .setTimeoutMillis(300_000)
+            .setUploadingTorrents(2)
+            .setConnectedPeers(5)
+            .setUploadedBytes(3 * 1024 * MIB)
+            .build();
 
-    assertThat(lines.next(DrainReport.of(timedOut))).endsWith("timed out after 5m 0s with"
-        + " 0 client responses, 2 torrents uploading, 5 peers connected: the agent exits now"
-        + " (3.0 GiB uploaded to peers and 0 requests refused during the drain)\n");
+    assertThat(lines.next(DrainReport.of(timedOut)))
+        .endsWith(
+            "timed out after 5m 0s with"
+                + " 0 client responses, 2 torrents uploading, 5 peers connected: the agent exits now"
+                + " (3.0 GiB uploaded to peers and 0 requests refused during the drain)\n");
   }
 
   @Test

@@ -55,26 +55,39 @@ class ServiceCommandsTest {
 
   @BeforeEach
   void startSeeder() throws Exception {
-    InMemoryUpstreamRegistry origin = new InMemoryUpstreamRegistry(URI.create("http://" + REGISTRY));
-    byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+    InMemoryUpstreamRegistry origin =
+        new InMemoryUpstreamRegistry(URI.create("http://" + REGISTRY));
+    byte[] config =
+        "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
     byte[] layer1 = random(300_000, 1);
     byte[] layer2 = random(120_000, 2);
     Digest c = origin.putBlob(REPO, config);
     Digest l1 = origin.putBlob(REPO, layer1);
     Digest l2 = origin.putBlob(REPO, layer2);
     blobs = List.of(c, l1, l2);
-    String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
-        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"size\":"
-        + config.length + ",\"digest\":\"" + c + "\"},\"layers\":["
-        + layer(l1, layer1.length) + "," + layer(l2, layer2.length) + "]}";
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\","
+            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"size\":"
+            + config.length
+            + ",\"digest\":\""
+            + c
+            + "\"},\"layers\":["
+            + layer(l1, layer1.length)
+            + ","
+            + layer(l2, layer2.length)
+            + "]}";
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     manifest = Digest.sha256(bytes);
     origin.putManifest(REPO, "1", new Manifest(bytes, MediaTypes.OCI_MANIFEST, manifest));
 
-    seeder = SeederServer.start(SeederConfig.defaults(dir.resolve("seeder"),
-            List.of(URI.create("http://127.0.0.1:1/announce")))
-        .withAdmin(new InetSocketAddress("127.0.0.1", 0), Optional.of(TOKEN)),
-        Upstreams.single(origin));
+    seeder =
+        SeederServer.start(
+            SeederConfig.defaults(
+                    dir.resolve("seeder"), List.of(URI.create("http://127.0.0.1:1/announce")))
+                .withAdmin(new InetSocketAddress("127.0.0.1", 0), Optional.of(TOKEN)),
+            Upstreams.single(origin));
     server = "127.0.0.1:" + seeder.adminAddress().orElseThrow().getPort();
   }
 
@@ -86,8 +99,11 @@ class ServiceCommandsTest {
   }
 
   private static String layer(Digest digest, int size) {
-    return "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"size\":" + size
-        + ",\"digest\":\"" + digest + "\"}";
+    return "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"size\":"
+        + size
+        + ",\"digest\":\""
+        + digest
+        + "\"}";
   }
 
   private static byte[] random(int length, long seed) {
@@ -123,14 +139,21 @@ class ServiceCommandsTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.err()).isEmpty();
     String out = run.out();
-    assertThat(out).containsPattern(line(IMAGE + ": resolved " + StatusReport.shortDigest(
-        manifest.toString()) + ": 3 blobs, 410.2 KiB"));
+    assertThat(out)
+        .containsPattern(
+            line(
+                IMAGE
+                    + ": resolved "
+                    + StatusReport.shortDigest(manifest.toString())
+                    + ": 3 blobs, 410.2 KiB"));
     for (Digest blob : blobs) {
       String shortDigest = StatusReport.shortDigest(blob.toString());
-      assertThat(out).containsPattern(line(IMAGE + ": fetching " + shortDigest + " ("))
+      assertThat(out)
+          .containsPattern(line(IMAGE + ": fetching " + shortDigest + " ("))
           .containsPattern(line(IMAGE + ": done " + shortDigest + " ("));
     }
-    assertThat(out).containsPattern(line(IMAGE + ": done ") + ".*\\[3/3 blobs\\]$")
+    assertThat(out)
+        .containsPattern(line(IMAGE + ": done ") + ".*\\[3/3 blobs\\]$")
         .containsPattern(line(IMAGE + ": complete: 3/3 blobs, 410.2 KiB held"))
         .containsPattern("(?m)^IMAGE +RESULT +BLOBS +SIZE +TIME +MANIFEST$")
         .containsPattern(line(IMAGE + "  complete    3/3  410.2 KiB  "))
@@ -138,8 +161,8 @@ class ServiceCommandsTest {
     // The seeder holds them now.
     Run held = run("seeder-blobs", "--server", server, "--token", TOKEN, "--json");
     assertThat(held.exitCode()).as(held.err()).isZero();
-    assertThat(held.out()).contains(blobs.get(0).toString(), blobs.get(1).toString(),
-        blobs.get(2).toString());
+    assertThat(held.out())
+        .contains(blobs.get(0).toString(), blobs.get(1).toString(), blobs.get(2).toString());
   }
 
   @Test
@@ -149,9 +172,11 @@ class ServiceCommandsTest {
 
     assertThat(wrong.exitCode()).isEqualTo(5);
     assertThat(wrong.out()).isEmpty();
-    assertThat(wrong.err()).startsWith("layerswarm preheat: the seeder at " + server
-            + " refused Preheat: ")
-        .contains("seeder.admin-token").contains("not accepted").contains("--token");
+    assertThat(wrong.err())
+        .startsWith("layerswarm preheat: the seeder at " + server + " refused Preheat: ")
+        .contains("seeder.admin-token")
+        .contains("not accepted")
+        .contains("--token");
     assertThat(none.exitCode()).isEqualTo(5);
     assertThat(none.err()).contains("No token was given").contains("--token");
   }
@@ -172,8 +197,8 @@ class ServiceCommandsTest {
     Run run = run("preheat", "--server", server, "--token", TOKEN, "--json", IMAGE, MISSING);
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).startsWith("layerswarm preheat: 1 of 2 images did not complete: "
-        + MISSING + ": ");
+    assertThat(run.err())
+        .startsWith("layerswarm preheat: 1 of 2 images did not complete: " + MISSING + ": ");
     List<String> lines = run.out().lines().toList();
     ObjectMapper json = new ObjectMapper();
     for (String line : lines.subList(0, lines.size() - 1)) {
@@ -197,8 +222,8 @@ class ServiceCommandsTest {
     assertThat(frames.length).isGreaterThan(1);
     assertThat(frames[frames.length - 1].replace("\r\033[2K", ""))
         .containsPattern("(?m)^preheating on " + Pattern.quote(server) + ": 1/1 image, ")
-        .containsPattern("(?m)^team/app:1 \\[############\\] +3/3 blobs  410.2 KiB / 410.2 KiB"
-            + "  complete$");
+        .containsPattern(
+            "(?m)^team/app:1 \\[############\\] +3/3 blobs  410.2 KiB / 410.2 KiB" + "  complete$");
   }
 
   @Test
@@ -206,15 +231,17 @@ class ServiceCommandsTest {
     Run run = run("preheat", "--server", server, "--token", TOKEN, "Not An Image");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).startsWith("layerswarm preheat: the seeder at " + server
-        + " refused Preheat: ");
+    assertThat(run.err())
+        .startsWith("layerswarm preheat: the seeder at " + server + " refused Preheat: ");
   }
 
   @Test
   void ringSeederBlobsAndSeederEvictWorkAgainstTheSeeder() {
     String blob = blobs.get(1).toString();
-    assertThat(run("preheat", "--server", server, "--token", TOKEN, "--progress", "plain",
-        IMAGE).exitCode()).isZero();
+    assertThat(
+            run("preheat", "--server", server, "--token", TOKEN, "--progress", "plain", IMAGE)
+                .exitCode())
+        .isZero();
 
     Run ring = run("ring", "--server", server, "--token", TOKEN, "--digest", blob);
     Run list = run("seeder-blobs", "--server", server, "--token", TOKEN);
@@ -222,11 +249,13 @@ class ServiceCommandsTest {
     Run again = run("seeder-evict", "--server", server, "--token", TOKEN, blob);
 
     assertThat(ring.exitCode()).as(ring.err()).isZero();
-    assertThat(ring.out()).contains("ring    1 member, 1 alive; 2 owners per blob")
+    assertThat(ring.out())
+        .contains("ring    1 member, 1 alive; 2 owners per blob")
         .contains(seeder.self() + " (self)  alive")
         .containsPattern("(?m)^ +1  " + Pattern.quote(seeder.self().toString()) + "  alive  +yes$");
     assertThat(list.exitCode()).as(list.err()).isZero();
-    assertThat(list.out()).contains(StatusReport.shortDigest(blob) + "  293.0 KiB  yes")
+    assertThat(list.out())
+        .contains(StatusReport.shortDigest(blob) + "  293.0 KiB  yes")
         .endsWith("3 blobs, 410.2 KiB stored; eviction off\n");
     assertThat(evict.exitCode()).as(evict.err()).isZero();
     assertThat(evict.out()).isEqualTo("evicted " + blob + ": 293.0 KiB freed\n");
@@ -241,15 +270,25 @@ class ServiceCommandsTest {
     Run run = run("seeder-blobs", "--server", "127.0.0.1:" + port);
 
     assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.err()).startsWith("layerswarm seeder-blobs: cannot reach the seeder's admin"
-        + " API at 127.0.0.1:" + port + ": UNAVAILABLE")
-        .contains("seeder.admin-listen").contains("--server");
+    assertThat(run.err())
+        .startsWith(
+            "layerswarm seeder-blobs: cannot reach the seeder's admin"
+                + " API at 127.0.0.1:"
+                + port
+                + ": UNAVAILABLE")
+        .contains("seeder.admin-listen")
+        .contains("--server");
   }
 
   @Test
   void theSeedersHttpPortInsteadOfItsAdminPortIsNamedAsSuch() {
-    Run run = run("seeder-blobs", "--server", "127.0.0.1:" + seeder.address().getPort(),
-        "--token", TOKEN);
+    Run run =
+        run(
+            "seeder-blobs",
+            "--server",
+            "127.0.0.1:" + seeder.address().getPort(),
+            "--token",
+            TOKEN);
 
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.err()).contains("HTTP/1.x, not gRPC").contains("seeder.admin-listen");
@@ -260,13 +299,16 @@ class ServiceCommandsTest {
     Run run = run("seeder-blobs", "--server", server, "--token", TOKEN, "--tls");
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
-    assertThat(run.err()).contains("--tls").contains("plaintext")
+    assertThat(run.err())
+        .contains("--tls")
+        .contains("plaintext")
         .contains("seeder.admin-tls-cert and seeder.admin-tls-key");
   }
 
   @Test
   void badUsageExitsWith2() {
-    assertThat(run("preheat", IMAGE).exitCode()).isEqualTo(2); // no --server (unless the env has one)
+    assertThat(run("preheat", IMAGE).exitCode())
+        .isEqualTo(2); // no --server (unless the env has one)
     assertThat(run("preheat", "--server", "http://x:1", IMAGE).err()).contains("is a URL");
     assertThat(run("preheat", "--server", "host", IMAGE).exitCode()).isEqualTo(2);
     assertThat(run("preheat", "--server", server, "--platform", "linux", IMAGE).exitCode())

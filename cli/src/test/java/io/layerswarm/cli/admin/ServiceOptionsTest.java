@@ -9,13 +9,13 @@ import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.layerswarm.admin.BearerTokenInterceptor;
 import io.layerswarm.cli.admin.ServiceCommandsTest.Run;
 import io.layerswarm.cli.admin.ServiceOptions.Role;
 import io.layerswarm.cli.admin.ServiceOptions.Target;
 import io.layerswarm.proto.admin.SeederAdminGrpc;
 import io.layerswarm.proto.admin.SeederBlobList;
 import io.layerswarm.proto.admin.SeederBlobsRequest;
-import io.layerswarm.admin.BearerTokenInterceptor;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -64,13 +63,17 @@ class ServiceOptionsTest {
     assertThatThrownBy(() -> options(Map.of()).target(spec(), Role.TRACKER))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("--server HOST:PORT is required")
-        .hasMessageContaining("LAYERSWARM_SERVER").hasMessageContaining("tracker.admin-listen");
-    for (String bad : List.of("host", "host:0", "host:99999", "host:x", ":80", "a:b:1",
-        "http://host:1", "[::1]")) {
+        .hasMessageContaining("LAYERSWARM_SERVER")
+        .hasMessageContaining("tracker.admin-listen");
+    for (String bad :
+        List.of(
+            "host", "host:0", "host:99999", "host:x", ":80", "a:b:1", "http://host:1", "[::1]")) {
       ServiceOptions options = options(Map.of());
       options.server = bad;
-      assertThatThrownBy(() -> options.target(spec(), Role.SEEDER)).as(bad)
-          .isInstanceOf(ParameterException.class).hasMessageContaining("'" + bad + "'");
+      assertThatThrownBy(() -> options.target(spec(), Role.SEEDER))
+          .as(bad)
+          .isInstanceOf(ParameterException.class)
+          .hasMessageContaining("'" + bad + "'");
     }
   }
 
@@ -113,16 +116,49 @@ class ServiceOptionsTest {
   private Path keystore() throws Exception {
     Path keystore = dir.resolve("server.p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process make = new ProcessBuilder(keytool, "-genkeypair", "-alias", "admin", "-keyalg", "EC",
-        "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1",
-        "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-        "-storepass", "changeit", "-keypass", "changeit")
-        .redirectErrorStream(true).start();
+    Process make =
+        new ProcessBuilder(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "admin",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "san=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
     assertThat(make.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(make.exitValue()).as(new String(make.getInputStream().readAllBytes())).isZero();
-    Process export = new ProcessBuilder(keytool, "-exportcert", "-rfc", "-alias", "admin",
-        "-keystore", keystore.toString(), "-storepass", "changeit",
-        "-file", dir.resolve("ca.pem").toString()).redirectErrorStream(true).start();
+    Process export =
+        new ProcessBuilder(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "admin",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-file",
+                dir.resolve("ca.pem").toString())
+            .redirectErrorStream(true)
+            .start();
     assertThat(export.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(export.exitValue()).isZero();
     return keystore;
@@ -136,17 +172,22 @@ class ServiceOptionsTest {
     }
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(store, "changeit".toCharArray());
-    SeederAdminGrpc.SeederAdminImplBase empty = new SeederAdminGrpc.SeederAdminImplBase() {
-      @Override
-      public void listBlobs(SeederBlobsRequest request, StreamObserver<SeederBlobList> out) {
-        out.onNext(SeederBlobList.getDefaultInstance());
-        out.onCompleted();
-      }
-    };
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
-            TlsServerCredentials.newBuilder().keyManager(keys.getKeyManagers()).build())
-        .addService(ServerInterceptors.intercept(empty, new BearerTokenInterceptor("t0k", "seeder")))
-        .build().start();
+    SeederAdminGrpc.SeederAdminImplBase empty =
+        new SeederAdminGrpc.SeederAdminImplBase() {
+          @Override
+          public void listBlobs(SeederBlobsRequest request, StreamObserver<SeederBlobList> out) {
+            out.onNext(SeederBlobList.getDefaultInstance());
+            out.onCompleted();
+          }
+        };
+    Server server =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress("127.0.0.1", 0),
+                TlsServerCredentials.newBuilder().keyManager(keys.getKeyManagers()).build())
+            .addService(
+                ServerInterceptors.intercept(empty, new BearerTokenInterceptor("t0k", "seeder")))
+            .build()
+            .start();
     try {
       String address = "127.0.0.1:" + server.getPort();
       String ca = dir.resolve("ca.pem").toString();
@@ -154,14 +195,16 @@ class ServiceOptionsTest {
       Run trusted = run("seeder-blobs", "--server", address, "--ca", ca, "--token", "t0k");
       Run untrusted = run("seeder-blobs", "--server", address, "--tls", "--token", "t0k");
       Run plaintext = run("seeder-blobs", "--server", address, "--token", "t0k");
-      Run badCa = run("seeder-blobs", "--server", address, "--ca", dir.resolve("none.pem")
-          .toString());
+      Run badCa =
+          run("seeder-blobs", "--server", address, "--ca", dir.resolve("none.pem").toString());
 
       assertThat(trusted.exitCode()).as(trusted.err()).isZero();
       assertThat(trusted.out()).isEqualTo("no blobs\n0 blobs, 0 B stored; eviction off\n");
       assertThat(untrusted.exitCode()).isEqualTo(3);
-      assertThat(untrusted.err()).contains("cannot reach the seeder's admin API")
-          .contains("certification path").contains("pass the CA that signed it with --ca FILE");
+      assertThat(untrusted.err())
+          .contains("cannot reach the seeder's admin API")
+          .contains("certification path")
+          .contains("pass the CA that signed it with --ca FILE");
       assertThat(plaintext.exitCode()).isEqualTo(3);
       assertThat(plaintext.err()).contains("if it speaks TLS, pass --tls");
       assertThat(badCa.exitCode()).isEqualTo(2);

@@ -26,8 +26,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service commands' tables and {@code --json} for fixed answers, against golden files in
- * {@code service/}. Run with {@code -Dgolden.write=true} to rewrite them after a deliberate change.
+ * The service commands' tables and {@code --json} for fixed answers, against golden files in {@code
+ * service/}. Run with {@code -Dgolden.write=true} to rewrite them after a deliberate change.
  */
 class ServiceReportsTest {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
@@ -62,15 +62,25 @@ class ServiceReportsTest {
 
   private static SeederRingStatus ring() {
     return SeederRingStatus.newBuilder()
-        .setSelf(S1).setReplicas(2)
-        .addMembers(SeederRingMember.newBuilder().setId(S1).setAlive(true)
-            .setLastCheckMillis(NOW.toEpochMilli() - 3_000))
-        .addMembers(SeederRingMember.newBuilder().setId(S2).setAlive(false)
-            .setConsecutiveFailures(4).setLastCheckMillis(NOW.toEpochMilli() - 65_000)
-            .setLastError("GET /healthz: connect timed out"))
+        .setSelf(S1)
+        .setReplicas(2)
+        .addMembers(
+            SeederRingMember.newBuilder()
+                .setId(S1)
+                .setAlive(true)
+                .setLastCheckMillis(NOW.toEpochMilli() - 3_000))
+        .addMembers(
+            SeederRingMember.newBuilder()
+                .setId(S2)
+                .setAlive(false)
+                .setConsecutiveFailures(4)
+                .setLastCheckMillis(NOW.toEpochMilli() - 65_000)
+                .setLastError("GET /healthz: connect timed out"))
         .addMembers(SeederRingMember.newBuilder().setId(S3).setAlive(true))
-        .addOwners(S2).addOwners(S1)
-        .addLiveOwners(S1).addLiveOwners(S3)
+        .addOwners(S2)
+        .addOwners(S1)
+        .addLiveOwners(S1)
+        .addLiveOwners(S3)
         .build();
   }
 
@@ -84,8 +94,8 @@ class ServiceReportsTest {
 
   @Test
   void ringWithoutADigestHasNoOwnerSection() {
-    RingReport report = RingReport.of(ring().toBuilder().clearOwners().clearLiveOwners().build(),
-        null);
+    RingReport report =
+        RingReport.of(ring().toBuilder().clearOwners().clearLiveOwners().build(), null);
 
     assertThat(report.table(NOW)).doesNotContain("owners of").endsWith("-\n");
     assertThat(ServiceOptions.json(report)).contains("\"owners\" : null");
@@ -95,15 +105,27 @@ class ServiceReportsTest {
 
   private static SeederBlobList blobs() {
     return SeederBlobList.newBuilder()
-        .addBlobs(SeederBlob.newBuilder().setDigest(CONFIG).setSize(1_523)
-            .setInfoHash("aa".repeat(20)).setSeeding(true).setUploadedBytes(4_569)
-            .setLastAccessMillis(NOW.toEpochMilli() - 303_000))
-        .addBlobs(SeederBlob.newBuilder().setDigest(LAYER).setSize(734 * MIB)
-            .setInfoHash("0123456789abcdef0123456789abcdef01234567").setSeeding(true).setPeers(3)
-            .setUploadedBytes(2_202 * MIB).setLastAccessMillis(NOW.toEpochMilli() - 2_000))
+        .addBlobs(
+            SeederBlob.newBuilder()
+                .setDigest(CONFIG)
+                .setSize(1_523)
+                .setInfoHash("aa".repeat(20))
+                .setSeeding(true)
+                .setUploadedBytes(4_569)
+                .setLastAccessMillis(NOW.toEpochMilli() - 303_000))
+        .addBlobs(
+            SeederBlob.newBuilder()
+                .setDigest(LAYER)
+                .setSize(734 * MIB)
+                .setInfoHash("0123456789abcdef0123456789abcdef01234567")
+                .setSeeding(true)
+                .setPeers(3)
+                .setUploadedBytes(2_202 * MIB)
+                .setLastAccessMillis(NOW.toEpochMilli() - 2_000))
         .addBlobs(SeederBlob.newBuilder().setDigest(BROKEN).setSize(10 * MIB))
         .setStoredBytes(1_523 + 744 * MIB)
-        .setDiskHighWatermark(100L << 30).setDiskLowWatermark(90L << 30)
+        .setDiskHighWatermark(100L << 30)
+        .setDiskLowWatermark(90L << 30)
         .setTimeToIdleMillis(86_400_000)
         .build();
   }
@@ -125,12 +147,15 @@ class ServiceReportsTest {
 
   @Test
   void seederEvictSaysWhatWasFreedOrWhyNot() {
-    SeederEvictReport evicted = SeederEvictReport.of(LAYER, SeederEvictResponse.newBuilder()
-        .setEvicted(true).setBytesFreed(734 * MIB).build());
-    SeederEvictReport busy = SeederEvictReport.of(LAYER, SeederEvictResponse.newBuilder()
-        .setReason("uploading").build());
-    SeederEvictReport absent = SeederEvictReport.of(LAYER, SeederEvictResponse.newBuilder()
-        .setReason("not held").build());
+    SeederEvictReport evicted =
+        SeederEvictReport.of(
+            LAYER,
+            SeederEvictResponse.newBuilder().setEvicted(true).setBytesFreed(734 * MIB).build());
+    SeederEvictReport busy =
+        SeederEvictReport.of(
+            LAYER, SeederEvictResponse.newBuilder().setReason("uploading").build());
+    SeederEvictReport absent =
+        SeederEvictReport.of(LAYER, SeederEvictResponse.newBuilder().setReason("not held").build());
 
     assertThat(evicted.table()).isEqualTo("evicted " + LAYER + ": 734.0 MiB freed\n");
     assertThat(busy.table()).isEqualTo("not evicted " + LAYER + ": uploading\n");
@@ -143,12 +168,21 @@ class ServiceReportsTest {
 
   @Test
   void swarmsShowFullInfoHashesShortDigestsAndTheCounts() {
-    SwarmsReport report = SwarmsReport.of(TrackerSwarmList.newBuilder()
-        .addSwarms(TrackerSwarm.newBuilder().setInfoHash("0123456789abcdef0123456789abcdef01234567")
-            .setDigest(LAYER).setSeeds(2).setLeechers(40).setDownloaded(118))
-        .addSwarms(TrackerSwarm.newBuilder().setInfoHash("ff".repeat(20)).setSeeds(1))
-        .setTotalSwarms(2).setPeerStore("redis").setNowMillis(NOW.toEpochMilli())
-        .build());
+    SwarmsReport report =
+        SwarmsReport.of(
+            TrackerSwarmList.newBuilder()
+                .addSwarms(
+                    TrackerSwarm.newBuilder()
+                        .setInfoHash("0123456789abcdef0123456789abcdef01234567")
+                        .setDigest(LAYER)
+                        .setSeeds(2)
+                        .setLeechers(40)
+                        .setDownloaded(118))
+                .addSwarms(TrackerSwarm.newBuilder().setInfoHash("ff".repeat(20)).setSeeds(1))
+                .setTotalSwarms(2)
+                .setPeerStore("redis")
+                .setNowMillis(NOW.toEpochMilli())
+                .build());
 
     assertGolden(report.table(), "swarms.txt");
     assertGolden(ServiceOptions.json(report), "swarms.json");
@@ -156,29 +190,51 @@ class ServiceReportsTest {
 
   @Test
   void aCutListOfSwarmsSaysHowToSeeMore() {
-    SwarmsReport report = SwarmsReport.of(TrackerSwarmList.newBuilder()
-        .addSwarms(TrackerSwarm.newBuilder().setInfoHash("ff".repeat(20)).setSeeds(1))
-        .setTotalSwarms(1500).setPeerStore("memory").build());
+    SwarmsReport report =
+        SwarmsReport.of(
+            TrackerSwarmList.newBuilder()
+                .addSwarms(TrackerSwarm.newBuilder().setInfoHash("ff".repeat(20)).setSeeds(1))
+                .setTotalSwarms(1500)
+                .setPeerStore("memory")
+                .build());
 
-    assertThat(report.table()).endsWith("\nshowing 1 of 1500 swarms (--limit N shows more);"
-        + " peer store: memory\n");
-    assertThat(SwarmsReport.of(TrackerSwarmList.newBuilder().setPeerStore("memory").build())
-        .table()).isEqualTo("0 swarms, 0 peers; peer store: memory\n");
+    assertThat(report.table())
+        .endsWith("\nshowing 1 of 1500 swarms (--limit N shows more);" + " peer store: memory\n");
+    assertThat(
+            SwarmsReport.of(TrackerSwarmList.newBuilder().setPeerStore("memory").build()).table())
+        .isEqualTo("0 swarms, 0 peers; peer store: memory\n");
   }
 
   @Test
   void swarmPeersShowRoleTopologyTimeLeftAndReadablePeerIds() {
-    SwarmPeersReport report = SwarmPeersReport.of(TrackerPeerList.newBuilder()
-        .setInfoHash("0123456789abcdef0123456789abcdef01234567").setDigest(LAYER)
-        .setTotalPeers(3).setDownloaded(118).setNowMillis(NOW.toEpochMilli())
-        .addPeers(TrackerPeer.newBuilder().setPeerId(hex("-LS0001-a1b2c3d4e5f6"))
-            .setAddress("10.1.0.7:6881").setComplete(true).setExpiresInMillis(89_000))
-        .addPeers(TrackerPeer.newBuilder().setPeerId(hex("-LS0001-0123456789ab"))
-            .setAddress("10.1.2.30:6882").setZone("eu-1").setRack("r07")
-            .setExpiresInMillis(12_000))
-        .addPeers(TrackerPeer.newBuilder().setPeerId("00".repeat(20))
-            .setAddress("[2001:db8::5]:51413").setZone("eu-2").setExpiresInMillis(61_500))
-        .build());
+    SwarmPeersReport report =
+        SwarmPeersReport.of(
+            TrackerPeerList.newBuilder()
+                .setInfoHash("0123456789abcdef0123456789abcdef01234567")
+                .setDigest(LAYER)
+                .setTotalPeers(3)
+                .setDownloaded(118)
+                .setNowMillis(NOW.toEpochMilli())
+                .addPeers(
+                    TrackerPeer.newBuilder()
+                        .setPeerId(hex("-LS0001-a1b2c3d4e5f6"))
+                        .setAddress("10.1.0.7:6881")
+                        .setComplete(true)
+                        .setExpiresInMillis(89_000))
+                .addPeers(
+                    TrackerPeer.newBuilder()
+                        .setPeerId(hex("-LS0001-0123456789ab"))
+                        .setAddress("10.1.2.30:6882")
+                        .setZone("eu-1")
+                        .setRack("r07")
+                        .setExpiresInMillis(12_000))
+                .addPeers(
+                    TrackerPeer.newBuilder()
+                        .setPeerId("00".repeat(20))
+                        .setAddress("[2001:db8::5]:51413")
+                        .setZone("eu-2")
+                        .setExpiresInMillis(61_500))
+                .build());
 
     assertGolden(report.table(), "swarm-peers.txt");
     assertGolden(ServiceOptions.json(report), "swarm-peers.json");
@@ -186,13 +242,26 @@ class ServiceReportsTest {
 
   @Test
   void trackerHealthSaysUpOrDownAndWhy() {
-    TrackerHealthReport up = TrackerHealthReport.of(TrackerHealth.newBuilder().setUp(true)
-        .setPeerStore("memory").setListen("127.0.0.1:6969").setSwarms(12).setPeers(340).build());
-    TrackerHealthReport down = TrackerHealthReport.of(TrackerHealth.newBuilder()
-        .setPeerStore("redis").setPeerStoreLocation("redis://10.0.0.5:6379/0")
-        .setListen("0.0.0.0:6969").setPasskeyRequired(true)
-        .setReason("peer store unavailable: ping in redis://10.0.0.5:6379/0 failed:"
-            + " Connection refused").build());
+    TrackerHealthReport up =
+        TrackerHealthReport.of(
+            TrackerHealth.newBuilder()
+                .setUp(true)
+                .setPeerStore("memory")
+                .setListen("127.0.0.1:6969")
+                .setSwarms(12)
+                .setPeers(340)
+                .build());
+    TrackerHealthReport down =
+        TrackerHealthReport.of(
+            TrackerHealth.newBuilder()
+                .setPeerStore("redis")
+                .setPeerStoreLocation("redis://10.0.0.5:6379/0")
+                .setListen("0.0.0.0:6969")
+                .setPasskeyRequired(true)
+                .setReason(
+                    "peer store unavailable: ping in redis://10.0.0.5:6379/0 failed:"
+                        + " Connection refused")
+                .build());
 
     assertGolden(up.table() + "\n" + down.table(), "tracker-health.txt");
     assertGolden(ServiceOptions.json(down), "tracker-health.json");
@@ -200,10 +269,16 @@ class ServiceReportsTest {
 
   // ---- preheat
 
-  private static PreheatProgress progress(String image, String state, String digest, long done,
-      long total, String message) {
-    return PreheatProgress.newBuilder().setImage(image).setState(state).setDigest(digest)
-        .setBytesDone(done).setBytesTotal(total).setMessage(message).build();
+  private static PreheatProgress progress(
+      String image, String state, String digest, long done, long total, String message) {
+    return PreheatProgress.newBuilder()
+        .setImage(image)
+        .setState(state)
+        .setDigest(digest)
+        .setBytesDone(done)
+        .setBytesTotal(total)
+        .setMessage(message)
+        .build();
   }
 
   private static final String APP = "registry.local:5000/team/app:1.4";
@@ -222,8 +297,13 @@ class ServiceReportsTest {
         progress(GONE, "resolved", CONFIG, 0, 10 * MIB, "1 blob"),
         progress(GONE, "fetching", BROKEN, 0, 10 * MIB, "from registry.local:5000/team/gone"),
         progress(GONE, "error", BROKEN, 0, 10 * MIB, "origin answered HTTP 503"),
-        progress(GONE, "failed", CONFIG, 0, 10 * MIB, "1 of 1 blobs failed: " + BROKEN
-            + ": origin answered HTTP 503"));
+        progress(
+            GONE,
+            "failed",
+            CONFIG,
+            0,
+            10 * MIB,
+            "1 of 1 blobs failed: " + BROKEN + ": origin answered HTTP 503"));
   }
 
   @Test
@@ -239,11 +319,18 @@ class ServiceReportsTest {
 
     assertGolden(lines.toString(), "preheat-lines.txt");
     assertGolden(PreheatImages.summaryTable(images.summary(t + 50)), "preheat-summary.txt");
-    assertGolden(ServiceOptions.jsonLine(PreheatImages.Event.of(stream().get(4)))
-        + ServiceOptions.jsonLine(images.summary(t + 50)), "preheat.jsonl");
+    assertGolden(
+        ServiceOptions.jsonLine(PreheatImages.Event.of(stream().get(4)))
+            + ServiceOptions.jsonLine(images.summary(t + 50)),
+        "preheat.jsonl");
     assertThat(images.allComplete()).isFalse();
-    assertThat(images.failures()).isEqualTo("1 of 2 images did not complete: " + GONE
-        + ": 1 of 1 blobs failed: " + BROKEN + ": origin answered HTTP 503");
+    assertThat(images.failures())
+        .isEqualTo(
+            "1 of 2 images did not complete: "
+                + GONE
+                + ": 1 of 1 blobs failed: "
+                + BROKEN
+                + ": origin answered HTTP 503");
   }
 
   @Test
@@ -286,8 +373,8 @@ class ServiceReportsTest {
     bar.draw(List.of("c"), 1060, true);
     bar.draw(List.of("d"), 1200, false);
 
-    assertThat(terminal.toString()).isEqualTo("\r\033[2Ka\n" + "\033[1A\r\033[2Kc\n"
-        + "\033[1A\r\033[2Kd\n");
+    assertThat(terminal.toString())
+        .isEqualTo("\r\033[2Ka\n" + "\033[1A\r\033[2Kc\n" + "\033[1A\r\033[2Kd\n");
   }
 
   private static String hex(String ascii) {

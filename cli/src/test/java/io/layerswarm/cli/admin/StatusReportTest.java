@@ -22,7 +22,9 @@ class StatusReportTest {
       "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   private static final long MIB = 1 << 20;
 
-  /** 1h 30m up: a 512 MiB layer 41% through the swarm, one waiting for metainfo, one from origin. */
+  /**
+   * 1h 30m up: a 512 MiB layer 41% through the swarm, one waiting for metainfo, one from origin.
+   */
   private static AgentStatus now() {
     return AgentStatus.newBuilder()
         .setVersion("0.1.0")
@@ -37,11 +39,20 @@ class StatusReportTest {
         .setDownloadedBytes(950 * MIB)
         .setSwarmBytes(900 * MIB)
         .setOriginFallbackBytes(0)
-        .addTransfers(Transfer.newBuilder().setDigest(SWARM).setState("swarm")
-            .setSize(512 * MIB).setVerifiedBytes(220_200_960).setPeers(3))
+        .addTransfers(
+            Transfer.newBuilder()
+                .setDigest(SWARM)
+                .setState("swarm")
+                .setSize(512 * MIB)
+                .setVerifiedBytes(220_200_960)
+                .setPeers(3))
         .addTransfers(Transfer.newBuilder().setDigest(WAITING).setState("metainfo"))
-        .addTransfers(Transfer.newBuilder().setDigest(ORIGIN).setState("origin")
-            .setSize(10 * MIB).setVerifiedBytes(MIB))
+        .addTransfers(
+            Transfer.newBuilder()
+                .setDigest(ORIGIN)
+                .setState("origin")
+                .setSize(10 * MIB)
+                .setVerifiedBytes(MIB))
         .build();
   }
 
@@ -70,7 +81,8 @@ class StatusReportTest {
     StatusReport report = StatusReport.of(now(), Optional.of(twoSecondsEarlier()));
 
     assertThat(report.rates()).isEqualTo(new StatusReport.Rates(2000, 10 * MIB, 25 * MIB, 0));
-    assertThat(report.transfers()).extracting(StatusReport.TransferReport::bytesPerSecond)
+    assertThat(report.transfers())
+        .extracting(StatusReport.TransferReport::bytesPerSecond)
         .containsExactly(25 * MIB, 0L, MIB / 2);
     assertThat(report.table(SOCKET)).isEqualTo(Golden.read("status-rates.txt"));
   }
@@ -87,8 +99,11 @@ class StatusReportTest {
 
   @Test
   void aCounterThatWentDownCountsAsNoProgress() {
-    AgentStatus before = now().toBuilder().setUptimeMillis(5_429_000)
-        .setDownloadedBytes(now().getDownloadedBytes() + MIB).build();
+    AgentStatus before =
+        now().toBuilder()
+            .setUptimeMillis(5_429_000)
+            .setDownloadedBytes(now().getDownloadedBytes() + MIB)
+            .build();
 
     assertThat(StatusReport.of(now(), Optional.of(before)).rates().downloadBytesPerSecond())
         .isZero();
@@ -113,22 +128,36 @@ class StatusReportTest {
   void jsonWithRatesFillsTheRatesObject() throws Exception {
     String json = json(StatusReport.of(now(), Optional.of(twoSecondsEarlier())));
 
-    assertThat(new ObjectMapper().readTree(json).get("rates").toString()).isEqualTo(
-        "{\"interval_millis\":2000,\"upload_bytes_per_second\":10485760,"
-            + "\"download_bytes_per_second\":26214400,\"origin_bytes_per_second\":0}");
+    assertThat(new ObjectMapper().readTree(json).get("rates").toString())
+        .isEqualTo(
+            "{\"interval_millis\":2000,\"upload_bytes_per_second\":10485760,"
+                + "\"download_bytes_per_second\":26214400,\"origin_bytes_per_second\":0}");
   }
 
   private static TorrentList torrents() {
     return TorrentList.newBuilder()
-        .addTorrents(TorrentInfo.newBuilder().setDigest(SWARM)
-            .setInfoHash("95b532cc4381affdff0d956e12520a04129ed49d").setSize(512 * MIB)
-            .setVerifiedBytes(220_200_960).setPeers(3).setDownloadedBytes(220_200_960))
-        .addTorrents(TorrentInfo.newBuilder().setDigest(ORIGIN)
-            .setInfoHash("e7e2dcff542de95352682dc186432e98f0188084").setSize(10_000)
-            .setVerifiedBytes(10_000).setPeers(2).setUploadedBytes(2_469_606_195L)
-            .setComplete(true))
-        .addTorrents(TorrentInfo.newBuilder().setDigest("")
-            .setInfoHash("0123456789abcdef0123456789abcdef01234567").setSize(0))
+        .addTorrents(
+            TorrentInfo.newBuilder()
+                .setDigest(SWARM)
+                .setInfoHash("95b532cc4381affdff0d956e12520a04129ed49d")
+                .setSize(512 * MIB)
+                .setVerifiedBytes(220_200_960)
+                .setPeers(3)
+                .setDownloadedBytes(220_200_960))
+        .addTorrents(
+            TorrentInfo.newBuilder()
+                .setDigest(ORIGIN)
+                .setInfoHash("e7e2dcff542de95352682dc186432e98f0188084")
+                .setSize(10_000)
+                .setVerifiedBytes(10_000)
+                .setPeers(2)
+                .setUploadedBytes(2_469_606_195L)
+                .setComplete(true))
+        .addTorrents(
+            TorrentInfo.newBuilder()
+                .setDigest("")
+                .setInfoHash("0123456789abcdef0123456789abcdef01234567")
+                .setSize(0))
         .build();
   }
 

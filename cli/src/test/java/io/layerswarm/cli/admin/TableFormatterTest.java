@@ -9,32 +9,34 @@ import org.junit.jupiter.api.Test;
 class TableFormatterTest {
   @Test
   void columnsArePaddedToTheWidestCellWithNumbersRightAligned() {
-    String table = TableFormatter.of(Column.left("NAME"), Column.right("SIZE"),
-            Column.left("STATE"))
-        .row("sha256:0a1b2c3d4e5f", "512 B", "swarm")
-        .row("x", "1023.9 MiB", "")
-        .row("a-longer-name-than-the-rest", "7", "metainfo")
-        .render();
+    String table =
+        TableFormatter.of(Column.left("NAME"), Column.right("SIZE"), Column.left("STATE"))
+            .row("sha256:0a1b2c3d4e5f", "512 B", "swarm")
+            .row("x", "1023.9 MiB", "")
+            .row("a-longer-name-than-the-rest", "7", "metainfo")
+            .render();
 
     assertThat(table).isEqualTo(Golden.read("table-aligned.txt"));
   }
 
   @Test
   void emptyHeadersMeanNoHeaderLine() {
-    String table = TableFormatter.of(Column.left(""), Column.right(""))
-        .row("cache", "3.0 MiB")
-        .row("torrents", "2")
-        .render();
+    String table =
+        TableFormatter.of(Column.left(""), Column.right(""))
+            .row("cache", "3.0 MiB")
+            .row("torrents", "2")
+            .render();
 
     assertThat(table).isEqualTo(Golden.read("table-headerless.txt"));
   }
 
   @Test
   void noLineEndsInSpacesEvenWhenTheLastColumnIsEmptyOrShort() {
-    String table = TableFormatter.of(Column.left("A"), Column.left("LONG HEADER"))
-        .row("1", "")
-        .row("2", "x")
-        .render();
+    String table =
+        TableFormatter.of(Column.left("A"), Column.left("LONG HEADER"))
+            .row("1", "")
+            .row("2", "x")
+            .render();
 
     assertThat(table.lines()).allSatisfy(line -> assertThat(line).doesNotEndWith(" "));
     assertThat(table).isEqualTo("A  LONG HEADER\n1\n2  x\n");
@@ -57,6 +59,7 @@ class TableFormatterTest {
     TableFormatter table = TableFormatter.of(Column.left("A"), Column.left("B"));
 
     assertThatThrownBy(() -> table.row("only one"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 cells for 2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 cells for 2");
   }
 }

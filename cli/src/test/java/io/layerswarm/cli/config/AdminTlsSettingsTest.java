@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.cli.Main;
 import io.layerswarm.seeder.SeederConfig;
+import io.layerswarm.tracker.MetainfoUnavailableException;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
-import io.layerswarm.tracker.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -43,27 +43,58 @@ class AdminTlsSettingsTest {
   void makeCertificate() throws Exception {
     Path keystore = dir.resolve("server.p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process make = new ProcessBuilder(keytool, "-genkeypair", "-alias", "admin", "-keyalg", "EC",
-        "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1",
-        "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-        "-storepass", "changeit", "-keypass", "changeit")
-        .redirectErrorStream(true).start();
+    Process make =
+        new ProcessBuilder(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "admin",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "san=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
     assertThat(make.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(make.exitValue()).as(new String(make.getInputStream().readAllBytes())).isZero();
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       store.load(in, "changeit".toCharArray());
     }
-    cert = Files.writeString(dir.resolve("admin.pem"),
-        pem("CERTIFICATE", store.getCertificate("admin").getEncoded()));
-    key = Files.writeString(dir.resolve("admin-key.pem"), pem("PRIVATE KEY",
-        ((PrivateKey) store.getKey("admin", "changeit".toCharArray())).getEncoded()));
+    cert =
+        Files.writeString(
+            dir.resolve("admin.pem"),
+            pem("CERTIFICATE", store.getCertificate("admin").getEncoded()));
+    key =
+        Files.writeString(
+            dir.resolve("admin-key.pem"),
+            pem(
+                "PRIVATE KEY",
+                ((PrivateKey) store.getKey("admin", "changeit".toCharArray())).getEncoded()));
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static Settings settings(String yaml) throws ConfigException {
@@ -71,7 +102,8 @@ class AdminTlsSettingsTest {
   }
 
   private String section(String role, String cert, String key) {
-    return role + ":\n  admin-listen: 127.0.0.1:0\n"
+    return role
+        + ":\n  admin-listen: 127.0.0.1:0\n"
         + (cert == null ? "" : "  admin-tls-cert: " + cert + "\n")
         + (key == null ? "" : "  admin-tls-key: " + key + "\n");
   }
@@ -86,20 +118,27 @@ class AdminTlsSettingsTest {
 
   @Test
   void theKeysReachTheTrackerAndSeederConfigsAndPrintAsPaths() throws Exception {
-    Settings s = settings(section("tracker", cert.toString(), key.toString())
-        + section("seeder", cert.toString(), key.toString()));
+    Settings s =
+        settings(
+            section("tracker", cert.toString(), key.toString())
+                + section("seeder", cert.toString(), key.toString()));
 
     TrackerConfig tracker = s.tracker();
     SeederConfig seeder = s.seeder();
 
-    assertThat(tracker.adminTls()).get().satisfies(tls -> {
-      assertThat(tls.certificateChainFile()).isEqualTo(cert);
-      assertThat(tls.privateKeyFile()).isEqualTo(key);
-      assertThat(tls.subject()).isEqualTo("CN=127.0.0.1");
-    });
+    assertThat(tracker.adminTls())
+        .get()
+        .satisfies(
+            tls -> {
+              assertThat(tls.certificateChainFile()).isEqualTo(cert);
+              assertThat(tls.privateKeyFile()).isEqualTo(key);
+              assertThat(tls.subject()).isEqualTo("CN=127.0.0.1");
+            });
     assertThat(seeder.adminTls()).isEqualTo(tracker.adminTls());
-    assertThat(ConfigPrinter.yaml(s.file())).contains("admin-tls-cert: " + cert)
-        .contains("admin-tls-key: " + key).doesNotContain("BEGIN");
+    assertThat(ConfigPrinter.yaml(s.file()))
+        .contains("admin-tls-cert: " + cert)
+        .contains("admin-tls-key: " + key)
+        .doesNotContain("BEGIN");
   }
 
   @Test
@@ -116,11 +155,19 @@ class AdminTlsSettingsTest {
   void oneKeyWithoutTheOtherNamesBothAndTheFile(String role) {
     assertThatThrownBy(() -> build(role, section(role, cert.toString(), null)))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("cluster.yaml: " + role + ".admin-tls-cert is set but " + role
-            + ".admin-tls-key is not: TLS needs both the certificate chain and its private key");
+        .hasMessage(
+            "cluster.yaml: "
+                + role
+                + ".admin-tls-cert is set but "
+                + role
+                + ".admin-tls-key is not: TLS needs both the certificate chain and its private key");
     assertThatThrownBy(() -> build(role, section(role, null, key.toString())))
-        .hasMessageStartingWith("cluster.yaml: " + role + ".admin-tls-key is set but " + role
-            + ".admin-tls-cert is not");
+        .hasMessageStartingWith(
+            "cluster.yaml: "
+                + role
+                + ".admin-tls-key is set but "
+                + role
+                + ".admin-tls-cert is not");
   }
 
   @ParameterizedTest
@@ -137,16 +184,16 @@ class AdminTlsSettingsTest {
   void aFileThatIsNotACertificateNamesTheCertKey() throws Exception {
     Path notPem = Files.writeString(dir.resolve("notes.txt"), "not a certificate\n");
 
-    assertThatThrownBy(() -> settings(section("seeder", notPem.toString(), key.toString()))
-        .seeder())
+    assertThatThrownBy(
+            () -> settings(section("seeder", notPem.toString(), key.toString())).seeder())
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("cluster.yaml: seeder.admin-tls-cert: " + notPem);
   }
 
   @Test
   void aCertificateFileAsTheKeyNamesTheKeyKey() {
-    assertThatThrownBy(() -> settings(section("tracker", cert.toString(), cert.toString()))
-        .tracker())
+    assertThatThrownBy(
+            () -> settings(section("tracker", cert.toString(), cert.toString())).tracker())
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("cluster.yaml: tracker.admin-tls-key: " + cert)
         .hasMessageContaining("PKCS#8");
@@ -158,13 +205,14 @@ class AdminTlsSettingsTest {
 
     assertThatThrownBy(() -> settings(yaml).tracker())
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("cluster.yaml").hasMessageContaining("tracker.admin-listen is not");
+        .hasMessageContaining("cluster.yaml")
+        .hasMessageContaining("tracker.admin-listen is not");
   }
 
   @Test
   void theDaemonStopsWithExitCode78BeforeBindingAnything() throws Exception {
-    Path config = Files.writeString(dir.resolve("tracker.yaml"),
-        section("tracker", cert.toString(), null));
+    Path config =
+        Files.writeString(dir.resolve("tracker.yaml"), section("tracker", cert.toString(), null));
     PrintStream stderr = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exitCode;
@@ -176,8 +224,11 @@ class AdminTlsSettingsTest {
     }
 
     assertThat(exitCode).isEqualTo(Main.EXIT_CONFIG);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("layerswarm tracker: config error: "
-        + config + ": tracker.admin-tls-cert is set but tracker.admin-tls-key is not");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(
+            "layerswarm tracker: config error: "
+                + config
+                + ": tracker.admin-tls-cert is set but tracker.admin-tls-key is not");
   }
 
   @Test
@@ -187,8 +238,15 @@ class AdminTlsSettingsTest {
     int exitCode;
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      exitCode = Main.commandLine().execute("seeder", "--admin-tls-cert", "/etc/ls/admin.pem",
-          "--admin-tls-key", "/etc/ls/admin-key.pem", "--print-config");
+      exitCode =
+          Main.commandLine()
+              .execute(
+                  "seeder",
+                  "--admin-tls-cert",
+                  "/etc/ls/admin.pem",
+                  "--admin-tls-key",
+                  "/etc/ls/admin-key.pem",
+                  "--print-config");
     } finally {
       System.setOut(stdout);
     }
@@ -201,12 +259,20 @@ class AdminTlsSettingsTest {
 
   @Test
   void aTrackerConfiguredForTlsServesTheAdminCommandsGivenTheCa() throws Exception {
-    TrackerConfig config = settings(section("tracker", cert.toString(), key.toString())
-        + "  admin-token: t0k3n\n  listen: 127.0.0.1:0\n").tracker();
+    TrackerConfig config =
+        settings(
+                section("tracker", cert.toString(), key.toString())
+                    + "  admin-token: t0k3n\n  listen: 127.0.0.1:0\n")
+            .tracker();
     try (InMemoryPeerStore store = new InMemoryPeerStore();
-        TrackerServer tracker = TrackerServer.start(config, store, (d, registry, repo) -> {
-          throw MetainfoUnavailableException.notFound("no blob " + d);
-        }, InstantSource.system())) {
+        TrackerServer tracker =
+            TrackerServer.start(
+                config,
+                store,
+                (d, registry, repo) -> {
+                  throw MetainfoUnavailableException.notFound("no blob " + d);
+                },
+                InstantSource.system())) {
       String server = "127.0.0.1:" + tracker.adminAddress().orElseThrow().getPort();
 
       StringWriter out = new StringWriter();
@@ -214,8 +280,9 @@ class AdminTlsSettingsTest {
       CommandLine commandLine = Main.commandLine();
       commandLine.setOut(new PrintWriter(out, true));
       commandLine.setErr(new PrintWriter(err, true));
-      int exitCode = commandLine.execute("tracker-health", "--server", server, "--ca",
-          cert.toString(), "--token", "t0k3n");
+      int exitCode =
+          commandLine.execute(
+              "tracker-health", "--server", server, "--ca", cert.toString(), "--token", "t0k3n");
 
       assertThat(exitCode).as(err.toString()).isZero();
       assertThat(out.toString()).contains("up");

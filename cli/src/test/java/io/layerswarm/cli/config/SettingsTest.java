@@ -17,7 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SettingsTest {
-  private static final String GOOD = """
+  private static final String GOOD =
+      """
       upstreams:
         - url: http://127.0.0.1:5000
           host: docker.io
@@ -28,7 +29,8 @@ class SettingsTest {
         upload-rate: 10MiB
       """;
 
-  private static Settings settings(String yaml, Map<String, Object> overrides) throws ConfigException {
+  private static Settings settings(String yaml, Map<String, Object> overrides)
+      throws ConfigException {
     return Settings.of(ConfigLoader.parse(yaml, "agent.yaml", overrides), "agent.yaml");
   }
 
@@ -50,7 +52,8 @@ class SettingsTest {
     overrides.put("agent.trackers", List.of("http://127.0.0.1:7000", "http://127.0.0.1:7001"));
     AgentConfig agent = settings(GOOD, overrides).agent();
     assertThat(agent.listen().getPort()).isEqualTo(6000);
-    assertThat(agent.trackers()).extracting(Object::toString)
+    assertThat(agent.trackers())
+        .extracting(Object::toString)
         .containsExactly("http://127.0.0.1:7000", "http://127.0.0.1:7001");
   }
 
@@ -79,20 +82,26 @@ class SettingsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "agent:\\n  listen: 127.0.0.1:70000|agent.listen|out of range",
-      "agent:\\n  swarm-deadline: soon|agent.swarm-deadline|not a duration",
-      "agent:\\n  upload-rate: -5|agent.upload-rate|not a byte amount",
-      "agent:\\n  trackers: [ftp://x]|agent.trackers[0]|http",
-      "tracker:\\n  max-numwant: 0|tracker.max-numwant|out of range",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "agent:\\n  listen: 127.0.0.1:70000|agent.listen|out of range",
+        "agent:\\n  swarm-deadline: soon|agent.swarm-deadline|not a duration",
+        "agent:\\n  upload-rate: -5|agent.upload-rate|not a byte amount",
+        "agent:\\n  trackers: [ftp://x]|agent.trackers[0]|http",
+        "tracker:\\n  max-numwant: 0|tracker.max-numwant|out of range",
+      })
   void anOutOfRangeValueStopsWithTheKeyNamed(String yaml, String key, String why) {
     String text = yaml.replace("\\n", "\n");
-    assertThatThrownBy(() -> {
-      Settings s = settings(text, Map.of());
-      s.agent();
-      s.tracker();
-    }).isInstanceOf(ConfigException.class).hasMessageContaining(key).hasMessageContaining(why);
+    assertThatThrownBy(
+            () -> {
+              Settings s = settings(text, Map.of());
+              s.agent();
+              s.tracker();
+            })
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining(why);
   }
 
   @Test
@@ -122,13 +131,15 @@ class SettingsTest {
 
   @Test
   void aCommandsDefaultsFillOnlyKeysThatNeitherTheFileNorAFlagSets() throws Exception {
-    Map<String, Object> defaults = Map.of(
-        "agent.admin-socket", "/data/agent.sock",
-        "agent.peer-listen", "127.0.0.1:0",
-        "seeder.peer-listen", "127.0.0.1:0");
+    Map<String, Object> defaults =
+        Map.of(
+            "agent.admin-socket", "/data/agent.sock",
+            "agent.peer-listen", "127.0.0.1:0",
+            "seeder.peer-listen", "127.0.0.1:0");
     String file = GOOD + "  peer-listen: 0.0.0.0:7000\n";
-    ConfigFile parsed = ConfigLoader.parse(file, "agent.yaml", defaults,
-        Map.of("seeder.peer-listen", "127.0.0.1:7001"));
+    ConfigFile parsed =
+        ConfigLoader.parse(
+            file, "agent.yaml", defaults, Map.of("seeder.peer-listen", "127.0.0.1:7001"));
     Settings s = Settings.of(parsed, "agent.yaml");
 
     assertThat(s.agent().adminSocket()).contains(Path.of("/data/agent.sock"));
@@ -138,13 +149,19 @@ class SettingsTest {
 
   @Test
   void printedConfigMasksPasswords() throws Exception {
-    Settings s = settings("upstreams:\n  - url: http://127.0.0.1:5000\n    username: u\n    password: hunter2\n",
-        Map.of());
-    assertThat(ConfigPrinter.yaml(s.file())).doesNotContain("hunter2").contains("********")
-        .contains("swarm-deadline: 60s").contains("admin-socket: /run/layerswarm/agent.sock");
+    Settings s =
+        settings(
+            "upstreams:\n  - url: http://127.0.0.1:5000\n    username: u\n    password: hunter2\n",
+            Map.of());
+    assertThat(ConfigPrinter.yaml(s.file()))
+        .doesNotContain("hunter2")
+        .contains("********")
+        .contains("swarm-deadline: 60s")
+        .contains("admin-socket: /run/layerswarm/agent.sock");
   }
 
-  private static final String CLUSTER = """
+  private static final String CLUSTER =
+      """
       upstreams:
         - url: http://127.0.0.1:5000
       seeder:
@@ -167,7 +184,8 @@ class SettingsTest {
     assertThat(seeder.diskHighWatermark()).isEqualTo(10L << 30);
     assertThat(seeder.diskLowWatermark()).isEqualTo(8L << 30);
     assertThat(seeder.timeToIdle()).isEqualTo(Duration.ofHours(6));
-    assertThat(seeder.ringMembers()).extracting(Object::toString)
+    assertThat(seeder.ringMembers())
+        .extracting(Object::toString)
         .containsExactly("http://127.0.0.1:7001", "http://127.0.0.1:7002");
     assertThat(seeder.advertiseUrl()).contains(URI.create("http://127.0.0.1:7001"));
     assertThat(seeder.ringReplicas()).isEqualTo(2);
@@ -186,14 +204,17 @@ class SettingsTest {
     assertThat(seeder.advertiseUrl()).isEmpty();
     assertThat(seeder.ringReplicas()).isEqualTo(2);
     assertThat(s.trackerRingReplicas()).isEqualTo(2);
-    assertThat(s.tracker().seeders()).extracting(Object::toString)
+    assertThat(s.tracker().seeders())
+        .extracting(Object::toString)
         .containsExactly("http://127.0.0.1:6970");
   }
 
   @Test
   void aHighWatermarkAloneGetsALowOneOf90PercentAndABareZeroTurnsTimeToIdleOff() throws Exception {
-    SeederConfig seeder = settings(GOOD + "seeder:\n  disk-high-watermark: 1000MB\n"
-        + "  time-to-idle: 0\n", Map.of()).seeder();
+    SeederConfig seeder =
+        settings(
+                GOOD + "seeder:\n  disk-high-watermark: 1000MB\n" + "  time-to-idle: 0\n", Map.of())
+            .seeder();
     assertThat(seeder.diskHighWatermark()).isEqualTo(1_000_000_000L);
     assertThat(seeder.diskLowWatermark()).isEqualTo(900_000_000L);
     assertThat(seeder.timeToIdle()).isZero();
@@ -202,7 +223,8 @@ class SettingsTest {
   @Test
   void theTrackerAsksTheSeederRingWithTheSeedersReplicasWhenItsOwnKeysAreNotSet() throws Exception {
     Settings s = settings(CLUSTER.replace("ring-replicas: 2", "ring-replicas: 3"), Map.of());
-    assertThat(s.tracker().seeders()).extracting(Object::toString)
+    assertThat(s.tracker().seeders())
+        .extracting(Object::toString)
         .containsExactly("http://127.0.0.1:7001", "http://127.0.0.1:7002");
     assertThat(s.trackerRingReplicas()).isEqualTo(3);
     assertThat(s.seeder().ringReplicas()).isEqualTo(3);
@@ -230,13 +252,14 @@ class SettingsTest {
 
   @Test
   void trackerAndSeederMustListTheSameSeedersWrittenAnyWay() throws Exception {
-    Settings same = settings(CLUSTER
-        + "tracker:\n  seeders: [http://127.0.0.1:7002/, http://127.0.0.1:7001]\n", Map.of());
+    Settings same =
+        settings(
+            CLUSTER + "tracker:\n  seeders: [http://127.0.0.1:7002/, http://127.0.0.1:7001]\n",
+            Map.of());
     assertThat(same.trackerRingReplicas()).isEqualTo(2);
     assertThat(same.tracker().seeders()).hasSize(2);
 
-    Settings other = settings(CLUSTER + "tracker:\n  seeders: [http://127.0.0.1:7001]\n",
-        Map.of());
+    Settings other = settings(CLUSTER + "tracker:\n  seeders: [http://127.0.0.1:7001]\n", Map.of());
     assertThatThrownBy(other::tracker)
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("tracker.seeders")
@@ -245,51 +268,68 @@ class SettingsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "seeder:\\n  admin-listen: 127.0.0.1:99999|seeder.admin-listen|out of range",
-      "seeder:\\n  admin-token: abc|seeder.admin-token|seeder.admin-listen",
-      "seeder:\\n  disk-high-watermark: lots|seeder.disk-high-watermark|not a byte amount",
-      "seeder:\\n  disk-high-watermark: 1GiB\\n  disk-low-watermark: 2GiB|seeder.disk-low-watermark|must not be above",
-      "seeder:\\n  time-to-idle: -1s|seeder.time-to-idle|not a duration",
-      "seeder:\\n  ring: [http://127.0.0.1:1, ftp://x]|seeder.ring[1]|http",
-      "seeder:\\n  ring: [http://127.0.0.1:1, http://127.0.0.1:1/]|seeder.ring|twice",
-      "seeder:\\n  ring: [http://127.0.0.1:1]\\n  advertise-url: http://127.0.0.1:2|seeder.advertise-url|not one of seeder.ring",
-      "seeder:\\n  advertise-url: nope|seeder.advertise-url|http",
-      "seeder:\\n  ring-replicas: 0|seeder.ring-replicas|out of range",
-      "seeder:\\n  ring-replicas: two|seeder.ring-replicas|wrong type",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "seeder:\\n  admin-listen: 127.0.0.1:99999|seeder.admin-listen|out of range",
+        "seeder:\\n  admin-token: abc|seeder.admin-token|seeder.admin-listen",
+        "seeder:\\n  disk-high-watermark: lots|seeder.disk-high-watermark|not a byte amount",
+        "seeder:\\n  disk-high-watermark: 1GiB\\n  disk-low-watermark: 2GiB|seeder.disk-low-watermark|must not be above",
+        "seeder:\\n  time-to-idle: -1s|seeder.time-to-idle|not a duration",
+        "seeder:\\n  ring: [http://127.0.0.1:1, ftp://x]|seeder.ring[1]|http",
+        "seeder:\\n  ring: [http://127.0.0.1:1, http://127.0.0.1:1/]|seeder.ring|twice",
+        "seeder:\\n  ring: [http://127.0.0.1:1]\\n  advertise-url: http://127.0.0.1:2|seeder.advertise-url|not one of seeder.ring",
+        "seeder:\\n  advertise-url: nope|seeder.advertise-url|http",
+        "seeder:\\n  ring-replicas: 0|seeder.ring-replicas|out of range",
+        "seeder:\\n  ring-replicas: two|seeder.ring-replicas|wrong type",
+      })
   void aBadSeederClusterValueStopsWithTheKeyNamed(String yaml, String key, String why) {
     String text = yaml.replace("\\n", "\n");
     assertThatThrownBy(() -> settings(text, Map.of()).seeder())
-        .isInstanceOf(ConfigException.class).hasMessageContaining(key).hasMessageContaining(why);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining(why);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "tracker:\\n  ring-replicas: 0|tracker.ring-replicas|out of range",
-      "tracker:\\n  ring-replicas: 65|tracker.ring-replicas|out of range",
-      "tracker:\\n  seeders: [http://127.0.0.1:1, http://127.0.0.1:1/]|tracker.seeders|twice",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "tracker:\\n  ring-replicas: 0|tracker.ring-replicas|out of range",
+        "tracker:\\n  ring-replicas: 65|tracker.ring-replicas|out of range",
+        "tracker:\\n  seeders: [http://127.0.0.1:1, http://127.0.0.1:1/]|tracker.seeders|twice",
+      })
   void aBadTrackerRingValueStopsWithTheKeyNamed(String yaml, String key, String why) {
     String text = yaml.replace("\\n", "\n");
     assertThatThrownBy(() -> settings(text, Map.of()).trackerRingReplicas())
-        .isInstanceOf(ConfigException.class).hasMessageContaining(key).hasMessageContaining(why);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining(why);
   }
 
   @Test
   void printedConfigMasksTheAdminTokenAndShowsTheRingKeys() throws Exception {
     String printed = ConfigPrinter.yaml(settings(CLUSTER, Map.of()).file());
-    assertThat(printed).doesNotContain("s3cret-token").containsPattern("admin-token: '?\\*{8}'?\n")
-        .contains("ring-replicas: 2").contains("time-to-idle: 6h")
+    assertThat(printed)
+        .doesNotContain("s3cret-token")
+        .containsPattern("admin-token: '?\\*{8}'?\n")
+        .contains("ring-replicas: 2")
+        .contains("time-to-idle: 6h")
         .contains("admin-listen: 127.0.0.1:7101");
     assertThat(ConfigPrinter.yaml(settings(GOOD, Map.of()).file()))
-        .contains("time-to-idle: 0s").doesNotContain("admin-token");
+        .contains("time-to-idle: 0s")
+        .doesNotContain("admin-token");
   }
 
   @Test
   void agentCacheKeysReachTheAgentConfig() throws Exception {
-    AgentConfig agent = settings(GOOD + "  cache-max-bytes: 10GiB\n  cache-high-watermark: 80\n"
-        + "  cache-low-watermark: 60\n  cache-time-to-idle: 2d\n", Map.of()).agent();
+    AgentConfig agent =
+        settings(
+                GOOD
+                    + "  cache-max-bytes: 10GiB\n  cache-high-watermark: 80\n"
+                    + "  cache-low-watermark: 60\n  cache-time-to-idle: 2d\n",
+                Map.of())
+            .agent();
     assertThat(agent.cacheMaxBytes()).isEqualTo(10L << 30);
     assertThat(agent.cacheHighWatermarkPercent()).isEqualTo(80);
     assertThat(agent.cacheLowWatermarkPercent()).isEqualTo(60);
@@ -303,21 +343,28 @@ class SettingsTest {
 
     AgentConfig agent = settings(GOOD + "  metrics-listen: 0.0.0.0:9102\n", Map.of()).agent();
 
-    assertThat(agent.metricsListen()).hasValueSatisfying(address -> {
-      assertThat(address.getPort()).isEqualTo(9102);
-      assertThat(address.getAddress().isAnyLocalAddress()).isTrue();
-    });
-    assertThat(settings(GOOD, Map.of("agent.metrics-listen", "127.0.0.1:9103")).agent()
-        .metricsListen()).hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(9103));
+    assertThat(agent.metricsListen())
+        .hasValueSatisfying(
+            address -> {
+              assertThat(address.getPort()).isEqualTo(9102);
+              assertThat(address.getAddress().isAnyLocalAddress()).isTrue();
+            });
+    assertThat(
+            settings(GOOD, Map.of("agent.metrics-listen", "127.0.0.1:9103"))
+                .agent()
+                .metricsListen())
+        .hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(9103));
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "metrics-listen: 9102|'9102' is not host:port",
-      "metrics-listen: 127.0.0.1:70000|out of range",
-      "metrics-listen: 127.0.0.1:5051|must differ from agent.listen",
-      "metrics-listen: [9102]|wrong type",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "metrics-listen: 9102|'9102' is not host:port",
+        "metrics-listen: 127.0.0.1:70000|out of range",
+        "metrics-listen: 127.0.0.1:5051|must differ from agent.listen",
+        "metrics-listen: [9102]|wrong type",
+      })
   void aBadMetricsAddressStopsWithTheFileAndTheKeyNamed(String line, String why) {
     assertThatThrownBy(() -> settings(GOOD + "  " + line + "\n", Map.of()).agent())
         .isInstanceOf(ConfigException.class)
@@ -328,26 +375,37 @@ class SettingsTest {
 
   @Test
   void aLowWatermarkAboveTheHighOneNamesTheKey() {
-    assertThatThrownBy(() -> settings(GOOD + "  cache-high-watermark: 50\n  cache-low-watermark: 70\n",
-        Map.of()).agent())
-        .isInstanceOf(ConfigException.class).hasMessageContaining("agent.cache-low-watermark");
+    assertThatThrownBy(
+            () ->
+                settings(GOOD + "  cache-high-watermark: 50\n  cache-low-watermark: 70\n", Map.of())
+                    .agent())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.cache-low-watermark");
   }
 
   @Test
   void trackerAdminKeysReachTheTrackerConfigAndTheTokenIsMaskedWhenPrinted() throws Exception {
-    Settings s = settings("tracker:\n  admin-listen: 127.0.0.1:7001\n  admin-token: t0ps3cret\n",
-        Map.of());
+    Settings s =
+        settings("tracker:\n  admin-listen: 127.0.0.1:7001\n  admin-token: t0ps3cret\n", Map.of());
     assertThat(s.tracker().adminListen()).isPresent();
     assertThat(s.tracker().adminToken()).contains("t0ps3cret");
     assertThat(ConfigPrinter.yaml(s.file())).doesNotContain("t0ps3cret");
   }
 
   @Test
-  void aDockerConfigWithoutCredentialsForTheHostNamesTheKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
-    java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("config.json"), "{\"auths\":{}}");
-    assertThatThrownBy(() -> settings("upstreams:\n  - url: http://127.0.0.1:5000\n    docker-config: "
-        + config + "\n", Map.of()).upstreams("test"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("upstreams[0].docker-config");
+  void aDockerConfigWithoutCredentialsForTheHostNamesTheKey(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path config =
+        java.nio.file.Files.writeString(dir.resolve("config.json"), "{\"auths\":{}}");
+    assertThatThrownBy(
+            () ->
+                settings(
+                        "upstreams:\n  - url: http://127.0.0.1:5000\n    docker-config: "
+                            + config
+                            + "\n",
+                        Map.of())
+                    .upstreams("test"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("upstreams[0].docker-config");
   }
 }

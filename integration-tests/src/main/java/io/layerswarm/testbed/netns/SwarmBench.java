@@ -12,7 +12,6 @@ import io.layerswarm.testbed.Skopeo;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,716 +32,974 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * The swarm benchmark ({@code bench/swarm-bench}): N hosts as network namespaces on one bridge, every link
- * capped at D both ways with tc tbf, an origin docker-registry with a generated image of S bytes in L layers,
- * and three ways to fill the N hosts, each measured with all hosts starting at one instant:
+ * The swarm benchmark ({@code bench/swarm-bench}): N hosts as network namespaces on one bridge,
+ * every link capped at D both ways with tc tbf, an origin docker-registry with a generated image of
+ * S bytes in L layers, and three ways to fill the N hosts, each measured with all hosts starting at
+ * one instant:
  *
  * <ul>
- *   <li><b>direct</b>: every host pulls from the origin with skopeo;</li>
- *   <li><b>cache</b>: one docker-registry pull-through cache per k hosts, pre-warmed before the timer;</li>
- *   <li><b>layerswarm</b>: tracker and a cold seeder on their own hosts, an agent on every host, skopeo pulls
- *       through the host's agent on 127.0.0.1:5050.</li>
+ *   <li><b>direct</b>: every host pulls from the origin with skopeo;
+ *   <li><b>cache</b>: one docker-registry pull-through cache per k hosts, pre-warmed before the
+ *       timer;
+ *   <li><b>layerswarm</b>: tracker and a cold seeder on their own hosts, an agent on every host,
+ *       skopeo pulls through the host's agent on 127.0.0.1:5050.
  * </ul>
  *
- * For each it records every host's completion time, the origin's blob bytes (access log) and link bytes
- * (tc counters), and the CPU time of the method's processes. {@link SwarmBenchReport} writes Markdown, JSON
- * and a PNG plot.
+ * For each it records every host's completion time, the origin's blob bytes (access log) and link
+ * bytes (tc counters), and the CPU time of the method's processes. {@link SwarmBenchReport} writes
+ * Markdown, JSON and a PNG plot.
  */
 public final class SwarmBench {
 
-    public static final String REPOSITORY = "library/bench";
-    public static final String TAG = "1";
-    static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
-    static final int AGENT_PORT = 5050;
-    static final int PEER_PORT = 6881;
-    static final int TRACKER_PORT = 6969;
-    static final int SEEDER_PORT = 6970;
-    static final int ORIGIN_OCTET = 1;
-    static final int TRACKER_OCTET = 2;
-    static final int SEEDER_OCTET = 3;
-    static final int CACHE_OCTET_BASE = 10;
-    static final int HOST_OCTET_BASE = 100;
-    public static final int MAX_HOSTS = 64;
+  public static final String REPOSITORY = "library/bench";
+  public static final String TAG = "1";
+  static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
+  static final int AGENT_PORT = 5050;
+  static final int PEER_PORT = 6881;
+  static final int TRACKER_PORT = 6969;
+  static final int SEEDER_PORT = 6970;
+  static final int ORIGIN_OCTET = 1;
+  static final int TRACKER_OCTET = 2;
+  static final int SEEDER_OCTET = 3;
+  static final int CACHE_OCTET_BASE = 10;
+  static final int HOST_OCTET_BASE = 100;
+  public static final int MAX_HOSTS = 64;
 
-    /** The three ways to fill the hosts. */
-    public enum Method {
-        DIRECT("direct"), CACHE("cache"), LAYERSWARM("layerswarm"), LAYERSWARM_WARM("layerswarm-warm");
+  /** The three ways to fill the hosts. */
+  public enum Method {
+    DIRECT("direct"),
+    CACHE("cache"),
+    LAYERSWARM("layerswarm"),
+    LAYERSWARM_WARM("layerswarm-warm");
 
-        public final String label;
+    public final String label;
 
-        Method(String label) {
-            this.label = label;
-        }
-
-        public static Method parse(String s) {
-            for (Method m : values()) {
-                if (m.label.equals(s.trim())) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("unknown method " + s + " (direct, cache, layerswarm, layerswarm-warm)");
-        }
+    Method(String label) {
+      this.label = label;
     }
 
-    /** What to run. {@code resultsDir} null: no files written. */
-    public record Options(boolean smoke, List<Integer> hostCounts, long sizeBytes, int layers, long rateMbit,
-            int cacheFanout, List<Method> methods, Path dist, Path workDir, Path resultsDir, String label,
-            String command, String javaOpts, String nsPrefix, Duration budget, boolean keep, long seed,
-            BarrierPull.Layout layout, int nice, PrintStream out) {
-
-        public Options {
-            hostCounts = List.copyOf(hostCounts);
-            methods = List.copyOf(methods);
-            if (hostCounts.isEmpty() || hostCounts.stream().anyMatch(n -> n < 1 || n > MAX_HOSTS)) {
-                throw new IllegalArgumentException("host counts must be 1.." + MAX_HOSTS + ": " + hostCounts);
-            }
-            if (layers < 1 || sizeBytes < layers) {
-                throw new IllegalArgumentException("need at least one layer and one byte per layer");
-            }
-            if (rateMbit < 1 || cacheFanout < 1 || methods.isEmpty()) {
-                throw new IllegalArgumentException("rate, cache fan-out and methods must be positive/non-empty");
-            }
-            if (usesSwarm(methods) && !Files.isExecutable(dist.resolve("bin/layerswarm"))) {
-                throw new IllegalArgumentException(dist.resolve("bin/layerswarm")
-                        + " is missing: build the distribution first (mvn -Dmaven.test.skip=true package)");
-            }
+    public static Method parse(String s) {
+      for (Method m : values()) {
+        if (m.label.equals(s.trim())) {
+          return m;
         }
+      }
+      throw new IllegalArgumentException(
+          "unknown method " + s + " (direct, cache, layerswarm, layerswarm-warm)");
+    }
+  }
 
-        static boolean usesSwarm(List<Method> methods) {
-            return methods.contains(Method.LAYERSWARM) || methods.contains(Method.LAYERSWARM_WARM);
-        }
+  /** What to run. {@code resultsDir} null: no files written. */
+  public record Options(
+      boolean smoke,
+      List<Integer> hostCounts,
+      long sizeBytes,
+      int layers,
+      long rateMbit,
+      int cacheFanout,
+      List<Method> methods,
+      Path dist,
+      Path workDir,
+      Path resultsDir,
+      String label,
+      String command,
+      String javaOpts,
+      String nsPrefix,
+      Duration budget,
+      boolean keep,
+      long seed,
+      BarrierPull.Layout layout,
+      int nice,
+      PrintStream out) {
 
-        public int maxHosts() {
-            return hostCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
-        }
-
-        public int cachesFor(int n) {
-            return (n + cacheFanout - 1) / cacheFanout;
-        }
-
-        public long rateBitsPerSecond() {
-            return rateMbit * 1_000_000L;
-        }
+    public Options {
+      hostCounts = List.copyOf(hostCounts);
+      methods = List.copyOf(methods);
+      if (hostCounts.isEmpty() || hostCounts.stream().anyMatch(n -> n < 1 || n > MAX_HOSTS)) {
+        throw new IllegalArgumentException(
+            "host counts must be 1.." + MAX_HOSTS + ": " + hostCounts);
+      }
+      if (layers < 1 || sizeBytes < layers) {
+        throw new IllegalArgumentException("need at least one layer and one byte per layer");
+      }
+      if (rateMbit < 1 || cacheFanout < 1 || methods.isEmpty()) {
+        throw new IllegalArgumentException(
+            "rate, cache fan-out and methods must be positive/non-empty");
+      }
+      if (usesSwarm(methods) && !Files.isExecutable(dist.resolve("bin/layerswarm"))) {
+        throw new IllegalArgumentException(
+            dist.resolve("bin/layerswarm")
+                + " is missing: build the distribution first (mvn -Dmaven.test.skip=true package)");
+      }
     }
 
-    /** One host's pull in one phase, plus its link counters for the phase. */
-    public record HostResult(String host, String ip, String source, double seconds, boolean ok, String error,
-            double skopeoCpuSeconds, long rxBytes, long txBytes) {
+    static boolean usesSwarm(List<Method> methods) {
+      return methods.contains(Method.LAYERSWARM) || methods.contains(Method.LAYERSWARM_WARM);
     }
 
-    /** One method at one N. {@code details} holds method-specific numbers (pre-warm, seeder upload, ...). */
-    public record PhaseResult(String method, int hosts, List<HostResult> pulls, boolean allOk, double p50Seconds,
-            double maxSeconds, long originBlobBytes, long originBlobGets, Map<String, Long> originBlobBytesByAgent,
-            long originTxBytes, double cpuPullSeconds, double cpuSetupSeconds, Map<String, Double> cpuByRole,
-            double machineBusySeconds, double load1, String error, Map<String, Object> details) {
+    public int maxHosts() {
+      return hostCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
     }
 
-    /** Everything a run measured. */
-    public record Result(Options options, Instant started, Instant finished, String imageManifestDigest,
-            List<String> blobDigests, List<Long> blobSizes, long imageBlobBytes, Map<String, Object> environment,
-            List<PhaseResult> phases, List<String> skipped) {
+    public int cachesFor(int n) {
+      return (n + cacheFanout - 1) / cacheFanout;
+    }
 
-        public boolean everyPullOk() {
-            return phases.stream().allMatch(PhaseResult::allOk);
+    public long rateBitsPerSecond() {
+      return rateMbit * 1_000_000L;
+    }
+  }
+
+  /** One host's pull in one phase, plus its link counters for the phase. */
+  public record HostResult(
+      String host,
+      String ip,
+      String source,
+      double seconds,
+      boolean ok,
+      String error,
+      double skopeoCpuSeconds,
+      long rxBytes,
+      long txBytes) {}
+
+  /**
+   * One method at one N. {@code details} holds method-specific numbers (pre-warm, seeder upload,
+   * ...).
+   */
+  public record PhaseResult(
+      String method,
+      int hosts,
+      List<HostResult> pulls,
+      boolean allOk,
+      double p50Seconds,
+      double maxSeconds,
+      long originBlobBytes,
+      long originBlobGets,
+      Map<String, Long> originBlobBytesByAgent,
+      long originTxBytes,
+      double cpuPullSeconds,
+      double cpuSetupSeconds,
+      Map<String, Double> cpuByRole,
+      double machineBusySeconds,
+      double load1,
+      String error,
+      Map<String, Object> details) {}
+
+  /** Everything a run measured. */
+  public record Result(
+      Options options,
+      Instant started,
+      Instant finished,
+      String imageManifestDigest,
+      List<String> blobDigests,
+      List<Long> blobSizes,
+      long imageBlobBytes,
+      Map<String, Object> environment,
+      List<PhaseResult> phases,
+      List<String> skipped) {
+
+    public boolean everyPullOk() {
+      return phases.stream().allMatch(PhaseResult::allOk);
+    }
+
+    /** Seconds to send S at D: the lower bound for any host. */
+    public double lowerBoundSeconds() {
+      return imageBlobBytes * 8.0 / options.rateBitsPerSecond();
+    }
+  }
+
+  private final Options options;
+  private final PrintStream say;
+  private final List<AutoCloseable> longLived = new ArrayList<>();
+  private NetnsTopology topology;
+  private NetnsRegistry origin;
+  private Image image;
+  private Set<String> expected;
+  private long imageBlobBytes;
+  private Path dataDir;
+
+  public SwarmBench(Options options) {
+    this.options = options;
+    this.say = options.out();
+  }
+
+  public Result run() throws Exception {
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    Files.createDirectories(options.workDir());
+    Map<String, Object> env = Environment.capture(options);
+    List<String> stale = NetnsTopology.removeStale();
+    if (!stale.isEmpty()) {
+      say.println("removed namespaces left by a dead run: " + stale);
+    }
+    List<PhaseResult> phases = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    // Ctrl-C or SIGTERM: stop what we started and delete the namespaces before the JVM goes.
+    Thread hook = new Thread(this::closeAll, "swarm-bench-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      prepareImage();
+      createTopology();
+      env.put("qdisc_example", topology.describeQdiscs(topology.host("origin")));
+      say.printf(
+          "origin %s, image %s: %d blobs, %d bytes; S/D = %.2f s%n",
+          origin.hostPort(),
+          image.manifestDigest(),
+          expected.size(),
+          imageBlobBytes,
+          imageBlobBytes * 8.0 / options.rateBitsPerSecond());
+      for (int n : options.hostCounts()) {
+        for (Method m : options.methods()) {
+          double elapsed = (System.nanoTime() - t0) / 1e9;
+          if (elapsed > options.budget().toSeconds()) {
+            skipped.add(m.label + "@" + n);
+            say.printf(
+                "skipping %s with N=%d: time budget of %d s used up%n",
+                m.label, n, options.budget().toSeconds());
+            continue;
+          }
+          say.printf(
+              "%n== %s, N=%d (%.0f s into the run, load %.1f)%n",
+              m.label, n, elapsed, ProcCpu.loadAverage());
+          PhaseResult r = phase(m, n);
+          phases.add(r);
+          say.printf(
+              "   %s N=%d: p50 %.2f s, max %.2f s, ok %s, origin blob bytes %d, CPU %.1f s%s%n",
+              m.label,
+              n,
+              r.p50Seconds(),
+              r.maxSeconds(),
+              r.allOk(),
+              r.originBlobBytes(),
+              r.cpuPullSeconds(),
+              r.error() == null ? "" : ", error: " + r.error());
+          Thread.sleep(1000); // let sockets and page cache settle between phases
         }
+      }
+    } finally {
+      closeAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down
+      }
+    }
+    List<String> digests = new ArrayList<>();
+    List<Long> sizes = new ArrayList<>();
+    for (Blob b : image.blobs()) {
+      digests.add(b.digest());
+      sizes.add(b.size());
+    }
+    Result result =
+        new Result(
+            options,
+            started,
+            Instant.now(),
+            image.manifestDigest(),
+            digests,
+            sizes,
+            imageBlobBytes,
+            env,
+            phases,
+            skipped);
+    try {
+      image.close();
+    } catch (IOException e) {
+      say.println("could not delete the image's temp files: " + e.getMessage());
+    }
+    return result;
+  }
 
-        /** Seconds to send S at D: the lower bound for any host. */
-        public double lowerBoundSeconds() {
-            return imageBlobBytes * 8.0 / options.rateBitsPerSecond();
-        }
+  private void prepareImage() throws IOException, InterruptedException {
+    say.printf(
+        "building a %d-byte image in %d layers and pushing it to a temporary registry on 127.0.0.1...%n",
+        options.sizeBytes(), options.layers());
+    image =
+        ImageBuilder.image()
+            .layers(options.layers())
+            .totalBytes(options.sizeBytes())
+            .seed(options.seed())
+            .workDir(Files.createDirectories(options.workDir().resolve("image")))
+            .build();
+    expected = new TreeSet<>();
+    image.blobs().forEach(b -> expected.add(b.digest()));
+    imageBlobBytes = image.blobs().stream().mapToLong(Blob::size).sum();
+    Path originDir = options.workDir().resolve("origin");
+    // Pushed on loopback in the root namespace; the namespaced origin then serves the same store.
+    try (OriginRegistry push = OriginRegistry.builder(originDir.resolve("push")).start()) {
+      new RegistryPusher(push.baseUri()).push(image, REPOSITORY, TAG);
+      dataDir = push.dataDir();
+    }
+  }
+
+  private void createTopology() throws IOException, InterruptedException {
+    Map<String, Integer> octets = new LinkedHashMap<>();
+    octets.put("origin", ORIGIN_OCTET);
+    if (Options.usesSwarm(options.methods())) {
+      octets.put("tracker", TRACKER_OCTET);
+      octets.put("seeder", SEEDER_OCTET);
+    }
+    if (options.methods().contains(Method.CACHE)) {
+      for (int j = 1; j <= options.cachesFor(options.maxHosts()); j++) {
+        octets.put("c" + j, CACHE_OCTET_BASE + j);
+      }
+    }
+    for (int i = 1; i <= options.maxHosts(); i++) {
+      octets.put("h" + i, HOST_OCTET_BASE + i);
+    }
+    say.printf(
+        "creating %d network namespaces (%s-*) on a bridge, every link capped at %d Mbit/s both ways...%n",
+        octets.size() + 1, options.nsPrefix(), options.rateMbit());
+    topology = NetnsTopology.create(options.nsPrefix(), octets, options.rateBitsPerSecond());
+    origin =
+        NetnsRegistry.start(
+            topology.host("origin"),
+            options.workDir().resolve("origin"),
+            dataDir,
+            null,
+            Duration.ofSeconds(30),
+            options.nice());
+    longLived.add(origin);
+  }
+
+  private synchronized void closeAll() {
+    for (int i = longLived.size() - 1; i >= 0; i--) {
+      try {
+        longLived.get(i).close();
+      } catch (Exception e) {
+        say.println("stopping " + longLived.get(i) + " failed: " + e);
+      }
+    }
+    longLived.clear();
+    if (topology != null) {
+      topology.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- one phase
+
+  /** Processes a phase started (daemons), by role, for CPU accounting and stopping. */
+  private static final class Started implements AutoCloseable {
+    final Map<String, List<Long>> pidsByRole = new LinkedHashMap<>();
+    final List<AutoCloseable> closeables = Collections.synchronizedList(new ArrayList<>());
+
+    void add(String role, long pid, AutoCloseable c) {
+      synchronized (pidsByRole) {
+        pidsByRole.computeIfAbsent(role, r -> new ArrayList<>()).add(pid);
+      }
+      closeables.add(c);
     }
 
-    private final Options options;
-    private final PrintStream say;
-    private final List<AutoCloseable> longLived = new ArrayList<>();
-    private NetnsTopology topology;
-    private NetnsRegistry origin;
-    private Image image;
-    private Set<String> expected;
-    private long imageBlobBytes;
-    private Path dataDir;
-
-    public SwarmBench(Options options) {
-        this.options = options;
-        this.say = options.out();
-    }
-
-    public Result run() throws Exception {
-        Instant started = Instant.now();
-        long t0 = System.nanoTime();
-        Files.createDirectories(options.workDir());
-        Map<String, Object> env = Environment.capture(options);
-        List<String> stale = NetnsTopology.removeStale();
-        if (!stale.isEmpty()) {
-            say.println("removed namespaces left by a dead run: " + stale);
-        }
-        List<PhaseResult> phases = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
-        // Ctrl-C or SIGTERM: stop what we started and delete the namespaces before the JVM goes.
-        Thread hook = new Thread(this::closeAll, "swarm-bench-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            prepareImage();
-            createTopology();
-            env.put("qdisc_example", topology.describeQdiscs(topology.host("origin")));
-            say.printf("origin %s, image %s: %d blobs, %d bytes; S/D = %.2f s%n", origin.hostPort(),
-                    image.manifestDigest(), expected.size(), imageBlobBytes,
-                    imageBlobBytes * 8.0 / options.rateBitsPerSecond());
-            for (int n : options.hostCounts()) {
-                for (Method m : options.methods()) {
-                    double elapsed = (System.nanoTime() - t0) / 1e9;
-                    if (elapsed > options.budget().toSeconds()) {
-                        skipped.add(m.label + "@" + n);
-                        say.printf("skipping %s with N=%d: time budget of %d s used up%n", m.label, n,
-                                options.budget().toSeconds());
-                        continue;
-                    }
-                    say.printf("%n== %s, N=%d (%.0f s into the run, load %.1f)%n", m.label, n, elapsed,
-                            ProcCpu.loadAverage());
-                    PhaseResult r = phase(m, n);
-                    phases.add(r);
-                    say.printf("   %s N=%d: p50 %.2f s, max %.2f s, ok %s, origin blob bytes %d, CPU %.1f s%s%n",
-                            m.label, n, r.p50Seconds(), r.maxSeconds(), r.allOk(), r.originBlobBytes(),
-                            r.cpuPullSeconds(), r.error() == null ? "" : ", error: " + r.error());
-                    Thread.sleep(1000); // let sockets and page cache settle between phases
-                }
+    Map<String, Double> cpu() {
+      Map<String, Double> out = new LinkedHashMap<>();
+      pidsByRole.forEach(
+          (role, pids) -> {
+            double sum = 0;
+            for (long pid : pids) {
+              OptionalDouble s = ProcCpu.seconds(pid);
+              sum += s.orElse(0);
             }
-        } finally {
-            closeAll();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
-        }
-        List<String> digests = new ArrayList<>();
-        List<Long> sizes = new ArrayList<>();
-        for (Blob b : image.blobs()) {
-            digests.add(b.digest());
-            sizes.add(b.size());
-        }
-        Result result = new Result(options, started, Instant.now(), image.manifestDigest(), digests, sizes,
-                imageBlobBytes, env, phases, skipped);
-        try {
-            image.close();
-        } catch (IOException e) {
-            say.println("could not delete the image's temp files: " + e.getMessage());
-        }
-        return result;
+            out.put(role, sum);
+          });
+      return out;
     }
 
-    private void prepareImage() throws IOException, InterruptedException {
-        say.printf("building a %d-byte image in %d layers and pushing it to a temporary registry on 127.0.0.1...%n",
-                options.sizeBytes(), options.layers());
-        image = ImageBuilder.image().layers(options.layers()).totalBytes(options.sizeBytes()).seed(options.seed())
-                .workDir(Files.createDirectories(options.workDir().resolve("image"))).build();
-        expected = new TreeSet<>();
-        image.blobs().forEach(b -> expected.add(b.digest()));
-        imageBlobBytes = image.blobs().stream().mapToLong(Blob::size).sum();
-        Path originDir = options.workDir().resolve("origin");
-        // Pushed on loopback in the root namespace; the namespaced origin then serves the same store.
-        try (OriginRegistry push = OriginRegistry.builder(originDir.resolve("push")).start()) {
-            new RegistryPusher(push.baseUri()).push(image, REPOSITORY, TAG);
-            dataDir = push.dataDir();
-        }
-    }
-
-    private void createTopology() throws IOException, InterruptedException {
-        Map<String, Integer> octets = new LinkedHashMap<>();
-        octets.put("origin", ORIGIN_OCTET);
-        if (Options.usesSwarm(options.methods())) {
-            octets.put("tracker", TRACKER_OCTET);
-            octets.put("seeder", SEEDER_OCTET);
-        }
-        if (options.methods().contains(Method.CACHE)) {
-            for (int j = 1; j <= options.cachesFor(options.maxHosts()); j++) {
-                octets.put("c" + j, CACHE_OCTET_BASE + j);
-            }
-        }
-        for (int i = 1; i <= options.maxHosts(); i++) {
-            octets.put("h" + i, HOST_OCTET_BASE + i);
-        }
-        say.printf("creating %d network namespaces (%s-*) on a bridge, every link capped at %d Mbit/s both ways...%n",
-                octets.size() + 1, options.nsPrefix(), options.rateMbit());
-        topology = NetnsTopology.create(options.nsPrefix(), octets, options.rateBitsPerSecond());
-        origin = NetnsRegistry.start(topology.host("origin"), options.workDir().resolve("origin"), dataDir, null,
-                Duration.ofSeconds(30), options.nice());
-        longLived.add(origin);
-    }
-
-    private synchronized void closeAll() {
-        for (int i = longLived.size() - 1; i >= 0; i--) {
-            try {
-                longLived.get(i).close();
-            } catch (Exception e) {
-                say.println("stopping " + longLived.get(i) + " failed: " + e);
-            }
-        }
-        longLived.clear();
-        if (topology != null) {
-            topology.close();
-        }
-    }
-
-    // ---------------------------------------------------------------- one phase
-
-    /** Processes a phase started (daemons), by role, for CPU accounting and stopping. */
-    private static final class Started implements AutoCloseable {
-        final Map<String, List<Long>> pidsByRole = new LinkedHashMap<>();
-        final List<AutoCloseable> closeables = Collections.synchronizedList(new ArrayList<>());
-
-        void add(String role, long pid, AutoCloseable c) {
-            synchronized (pidsByRole) {
-                pidsByRole.computeIfAbsent(role, r -> new ArrayList<>()).add(pid);
-            }
-            closeables.add(c);
-        }
-
-        Map<String, Double> cpu() {
-            Map<String, Double> out = new LinkedHashMap<>();
-            pidsByRole.forEach((role, pids) -> {
-                double sum = 0;
-                for (long pid : pids) {
-                    OptionalDouble s = ProcCpu.seconds(pid);
-                    sum += s.orElse(0);
-                }
-                out.put(role, sum);
+    @Override
+    public void close() {
+      List<AutoCloseable> all;
+      synchronized (closeables) {
+        all = new ArrayList<>(closeables);
+        closeables.clear();
+      }
+      // Stop in parallel: a JVM takes a moment to shut down and there may be dozens.
+      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, all.size())));
+      for (AutoCloseable c : all) {
+        pool.submit(
+            () -> {
+              try {
+                c.close();
+              } catch (Exception e) {
+                // DaemonProcess.close escalates to SIGKILL itself
+              }
+              return null;
             });
-            return out;
-        }
-
-        @Override
-        public void close() {
-            List<AutoCloseable> all;
-            synchronized (closeables) {
-                all = new ArrayList<>(closeables);
-                closeables.clear();
-            }
-            // Stop in parallel: a JVM takes a moment to shut down and there may be dozens.
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, all.size())));
-            for (AutoCloseable c : all) {
-                pool.submit(() -> {
-                    try {
-                        c.close();
-                    } catch (Exception e) {
-                        // DaemonProcess.close escalates to SIGKILL itself
-                    }
-                    return null;
-                });
-            }
-            pool.shutdown();
-            try {
-                pool.awaitTermination(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+      }
+      pool.shutdown();
+      try {
+        pool.awaitTermination(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+  }
 
-    private PhaseResult phase(Method method, int n) throws Exception {
-        Path dir = options.workDir().resolve("n" + n).resolve(method.label);
-        Files.createDirectories(dir);
-        List<NetnsTopology.Host> hosts = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            hosts.add(topology.host("h" + i));
-        }
-        Map<String, Object> details = new LinkedHashMap<>();
-        try (Started started = new Started()) {
-            List<BarrierPull.Target> targets;
-            double setupCpu = 0;
-            try {
-                targets = switch (method) {
-                    case DIRECT -> hosts.stream().map(h -> new BarrierPull.Target(h, origin.hostPort())).toList();
-                    case CACHE -> startCaches(n, hosts, dir, started, details);
-                    case LAYERSWARM -> startSwarm(n, hosts, dir, started, details, false);
-                    case LAYERSWARM_WARM -> startSwarm(n, hosts, dir, started, details, true);
-                };
-            } catch (Exception e) {
-                say.println("   setup failed: " + e.getMessage());
-                return failed(method, n, "setup failed: " + e.getMessage(), details);
-            }
-            Map<String, Double> cpuBefore = started.cpu();
-            setupCpu = cpuBefore.values().stream().mapToDouble(Double::doubleValue).sum();
-            double originCpuBefore = origin.cpuSeconds().orElse(0);
-            long mark = origin.logMark();
-            NetnsTopology.Host originHost = topology.host("origin");
-            long originTxBefore = topology.txBytes(originHost);
-            Map<String, long[]> linksBefore = links(hosts, started);
-            ProcCpu.Machine machineBefore = ProcCpu.machine();
-            double load = ProcCpu.loadAverage();
-
-            ProcCpu.Machine[] machineAfterBox = new ProcCpu.Machine[1];
-            List<Map<String, Double>> cpuAfterBox = new ArrayList<>();
-            double[] originCpuBox = new double[1];
-            List<BarrierPull.Result> pulls = BarrierPull.run(targets, REPOSITORY, TAG, image.manifestDigest(),
-                    expected, dir, pullTimeout(n), options.keep(), options.layout(), options.nice(), () -> {
-                        // The pull window ends here: before the pulled images are verified (sha256 of everything).
-                        machineAfterBox[0] = ProcCpu.machine();
-                        cpuAfterBox.add(started.cpu());
-                        originCpuBox[0] = origin.cpuSeconds().orElse(0);
-                    });
-            ProcCpu.Machine machineAfter = machineAfterBox[0];
-            Map<String, Double> cpuAfter = cpuAfterBox.get(0);
-            double originCpu = originCpuBox[0] - originCpuBefore;
-            AccessLog served = settledBlobLog(mark);
-            long originTx = topology.txBytes(originHost) - originTxBefore;
-            Map<String, long[]> linksAfter = links(hosts, started);
-
-            Map<String, Double> cpuByRole = new LinkedHashMap<>();
-            double skopeoCpu = pulls.stream().mapToDouble(p -> Double.isNaN(p.cpuSeconds()) ? 0 : p.cpuSeconds()).sum();
-            cpuByRole.put("skopeo", skopeoCpu);
-            cpuByRole.put("origin", originCpu);
-            cpuAfter.forEach((role, s) -> cpuByRole.put(role, s - cpuBefore.getOrDefault(role, 0.0)));
-            double cpuPull = cpuByRole.values().stream().mapToDouble(Double::doubleValue).sum();
-
-            List<HostResult> hostResults = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                BarrierPull.Result p = pulls.get(i);
-                NetnsTopology.Host h = hosts.get(i);
-                long[] b = linksBefore.get(h.name());
-                long[] a = linksAfter.get(h.name());
-                hostResults.add(new HostResult(h.name(), h.ip(), p.source(), p.seconds(), p.ok(), p.error(),
-                        p.cpuSeconds(), a[0] - b[0], a[1] - b[1]));
-            }
-            // Links of the method's own infrastructure hosts (seeder, caches): how much they uploaded.
-            Map<String, Long> infraTx = new LinkedHashMap<>();
-            for (String name : linksAfter.keySet()) {
-                if (!name.startsWith("h")) {
-                    infraTx.put(name, linksAfter.get(name)[1] - linksBefore.get(name)[1]);
-                }
-            }
-            if (!infraTx.isEmpty()) {
-                details.put("infra_tx_bytes", infraTx);
-            }
-            details.put("origin_blob_gets_by_agent_gets", served.byUserAgentPrefix("layerswarm-agent/")
-                    .blobDownloads().size());
-            boolean allOk = pulls.stream().allMatch(BarrierPull.Result::ok);
-            double[] times = pulls.stream().mapToDouble(BarrierPull.Result::seconds).toArray();
-            String error = pulls.stream().filter(p -> !p.ok()).map(p -> p.host() + ": " + p.error()).findFirst()
-                    .orElse(null);
-            if (method == Method.LAYERSWARM || method == Method.LAYERSWARM_WARM) {
-                details.put("agent_log_warnings", countWarnings(dir));
-            }
-            return new PhaseResult(method.label, n, hostResults, allOk, percentile(times, 50), max(times),
-                    served.totalBlobBytesSent(), served.blobDownloads().size(), served.blobBytesByUserAgent(),
-                    originTx, cpuPull, setupCpu, cpuByRole, machineAfter.busySecondsSince(machineBefore), load,
-                    error, details);
-        }
+  private PhaseResult phase(Method method, int n) throws Exception {
+    Path dir = options.workDir().resolve("n" + n).resolve(method.label);
+    Files.createDirectories(dir);
+    List<NetnsTopology.Host> hosts = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      hosts.add(topology.host("h" + i));
     }
+    Map<String, Object> details = new LinkedHashMap<>();
+    try (Started started = new Started()) {
+      List<BarrierPull.Target> targets;
+      double setupCpu = 0;
+      try {
+        targets =
+            switch (method) {
+              case DIRECT ->
+                  hosts.stream().map(h -> new BarrierPull.Target(h, origin.hostPort())).toList();
+              case CACHE -> startCaches(n, hosts, dir, started, details);
+              case LAYERSWARM -> startSwarm(n, hosts, dir, started, details, false);
+              case LAYERSWARM_WARM -> startSwarm(n, hosts, dir, started, details, true);
+            };
+      } catch (Exception e) {
+        say.println("   setup failed: " + e.getMessage());
+        return failed(method, n, "setup failed: " + e.getMessage(), details);
+      }
+      Map<String, Double> cpuBefore = started.cpu();
+      setupCpu = cpuBefore.values().stream().mapToDouble(Double::doubleValue).sum();
+      double originCpuBefore = origin.cpuSeconds().orElse(0);
+      long mark = origin.logMark();
+      NetnsTopology.Host originHost = topology.host("origin");
+      long originTxBefore = topology.txBytes(originHost);
+      Map<String, long[]> linksBefore = links(hosts, started);
+      ProcCpu.Machine machineBefore = ProcCpu.machine();
+      double load = ProcCpu.loadAverage();
 
-    private PhaseResult failed(Method method, int n, String error, Map<String, Object> details) {
-        return new PhaseResult(method.label, n, List.of(), false, Double.NaN, Double.NaN, 0, 0, Map.of(), 0, 0, 0,
-                Map.of(), 0, ProcCpu.loadAverage(), error, details);
+      ProcCpu.Machine[] machineAfterBox = new ProcCpu.Machine[1];
+      List<Map<String, Double>> cpuAfterBox = new ArrayList<>();
+      double[] originCpuBox = new double[1];
+      List<BarrierPull.Result> pulls =
+          BarrierPull.run(
+              targets,
+              REPOSITORY,
+              TAG,
+              image.manifestDigest(),
+              expected,
+              dir,
+              pullTimeout(n),
+              options.keep(),
+              options.layout(),
+              options.nice(),
+              () -> {
+                // The pull window ends here: before the pulled images are verified (sha256 of
+                // everything).
+                machineAfterBox[0] = ProcCpu.machine();
+                cpuAfterBox.add(started.cpu());
+                originCpuBox[0] = origin.cpuSeconds().orElse(0);
+              });
+      ProcCpu.Machine machineAfter = machineAfterBox[0];
+      Map<String, Double> cpuAfter = cpuAfterBox.get(0);
+      double originCpu = originCpuBox[0] - originCpuBefore;
+      AccessLog served = settledBlobLog(mark);
+      long originTx = topology.txBytes(originHost) - originTxBefore;
+      Map<String, long[]> linksAfter = links(hosts, started);
+
+      Map<String, Double> cpuByRole = new LinkedHashMap<>();
+      double skopeoCpu =
+          pulls.stream().mapToDouble(p -> Double.isNaN(p.cpuSeconds()) ? 0 : p.cpuSeconds()).sum();
+      cpuByRole.put("skopeo", skopeoCpu);
+      cpuByRole.put("origin", originCpu);
+      cpuAfter.forEach((role, s) -> cpuByRole.put(role, s - cpuBefore.getOrDefault(role, 0.0)));
+      double cpuPull = cpuByRole.values().stream().mapToDouble(Double::doubleValue).sum();
+
+      List<HostResult> hostResults = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        BarrierPull.Result p = pulls.get(i);
+        NetnsTopology.Host h = hosts.get(i);
+        long[] b = linksBefore.get(h.name());
+        long[] a = linksAfter.get(h.name());
+        hostResults.add(
+            new HostResult(
+                h.name(),
+                h.ip(),
+                p.source(),
+                p.seconds(),
+                p.ok(),
+                p.error(),
+                p.cpuSeconds(),
+                a[0] - b[0],
+                a[1] - b[1]));
+      }
+      // Links of the method's own infrastructure hosts (seeder, caches): how much they uploaded.
+      Map<String, Long> infraTx = new LinkedHashMap<>();
+      for (String name : linksAfter.keySet()) {
+        if (!name.startsWith("h")) {
+          infraTx.put(name, linksAfter.get(name)[1] - linksBefore.get(name)[1]);
+        }
+      }
+      if (!infraTx.isEmpty()) {
+        details.put("infra_tx_bytes", infraTx);
+      }
+      details.put(
+          "origin_blob_gets_by_agent_gets",
+          served.byUserAgentPrefix("layerswarm-agent/").blobDownloads().size());
+      boolean allOk = pulls.stream().allMatch(BarrierPull.Result::ok);
+      double[] times = pulls.stream().mapToDouble(BarrierPull.Result::seconds).toArray();
+      String error =
+          pulls.stream()
+              .filter(p -> !p.ok())
+              .map(p -> p.host() + ": " + p.error())
+              .findFirst()
+              .orElse(null);
+      if (method == Method.LAYERSWARM || method == Method.LAYERSWARM_WARM) {
+        details.put("agent_log_warnings", countWarnings(dir));
+      }
+      return new PhaseResult(
+          method.label,
+          n,
+          hostResults,
+          allOk,
+          percentile(times, 50),
+          max(times),
+          served.totalBlobBytesSent(),
+          served.blobDownloads().size(),
+          served.blobBytesByUserAgent(),
+          originTx,
+          cpuPull,
+          setupCpu,
+          cpuByRole,
+          machineAfter.busySecondsSince(machineBefore),
+          load,
+          error,
+          details);
     }
+  }
 
-    /** {rx, tx} of each measured host and of the method's infrastructure hosts. */
-    private Map<String, long[]> links(List<NetnsTopology.Host> hosts, Started started)
-            throws IOException, InterruptedException {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        List<NetnsTopology.Host> all = new ArrayList<>(hosts);
-        for (String role : started.pidsByRole.keySet()) {
-            if (role.equals("seeder") || role.equals("tracker")) {
-                all.add(topology.host(role));
-            }
-            if (role.equals("caches")) {
-                for (int j = 1; j <= started.pidsByRole.get(role).size(); j++) {
-                    all.add(topology.host("c" + j));
-                }
-            }
+  private PhaseResult failed(Method method, int n, String error, Map<String, Object> details) {
+    return new PhaseResult(
+        method.label,
+        n,
+        List.of(),
+        false,
+        Double.NaN,
+        Double.NaN,
+        0,
+        0,
+        Map.of(),
+        0,
+        0,
+        0,
+        Map.of(),
+        0,
+        ProcCpu.loadAverage(),
+        error,
+        details);
+  }
+
+  /** {rx, tx} of each measured host and of the method's infrastructure hosts. */
+  private Map<String, long[]> links(List<NetnsTopology.Host> hosts, Started started)
+      throws IOException, InterruptedException {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    List<NetnsTopology.Host> all = new ArrayList<>(hosts);
+    for (String role : started.pidsByRole.keySet()) {
+      if (role.equals("seeder") || role.equals("tracker")) {
+        all.add(topology.host(role));
+      }
+      if (role.equals("caches")) {
+        for (int j = 1; j <= started.pidsByRole.get(role).size(); j++) {
+          all.add(topology.host("c" + j));
         }
-        for (NetnsTopology.Host h : all) {
-            out.put(h.name(), new long[] {topology.rxBytes(h), topology.txBytes(h)});
-        }
-        return out;
+      }
     }
-
-    /**
-     * The origin's blob downloads since {@code mark}, once the log has stopped growing (distribution writes a
-     * line when a response ends; the proxy's background fetches may end a little after the clients).
-     */
-    private AccessLog settledBlobLog(long mark) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        long last = -1;
-        int stable = 0;
-        while (System.nanoTime() < deadline && stable < 4) {
-            long size = origin.logMark();
-            stable = size == last ? stable + 1 : 0;
-            last = size;
-            Thread.sleep(250);
-        }
-        return origin.accessLogSince(mark)
-                .filter(e -> e.isBlobDownload() && !e.userAgent().equals(RegistryPusher.USER_AGENT));
+    for (NetnsTopology.Host h : all) {
+      out.put(h.name(), new long[] {topology.rxBytes(h), topology.txBytes(h)});
     }
+    return out;
+  }
 
-    private Duration pullTimeout(int n) {
-        double bound = imageBlobBytes * 8.0 / options.rateBitsPerSecond();
-        return Duration.ofSeconds((long) Math.min(1800, 120 + 4 * n * bound));
+  /**
+   * The origin's blob downloads since {@code mark}, once the log has stopped growing (distribution
+   * writes a line when a response ends; the proxy's background fetches may end a little after the
+   * clients).
+   */
+  private AccessLog settledBlobLog(long mark) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    long last = -1;
+    int stable = 0;
+    while (System.nanoTime() < deadline && stable < 4) {
+      long size = origin.logMark();
+      stable = size == last ? stable + 1 : 0;
+      last = size;
+      Thread.sleep(250);
     }
+    return origin
+        .accessLogSince(mark)
+        .filter(e -> e.isBlobDownload() && !e.userAgent().equals(RegistryPusher.USER_AGENT));
+  }
 
-    // ---------------------------------------------------------------- cache tree
+  private Duration pullTimeout(int n) {
+    double bound = imageBlobBytes * 8.0 / options.rateBitsPerSecond();
+    return Duration.ofSeconds((long) Math.min(1800, 120 + 4 * n * bound));
+  }
 
-    private List<BarrierPull.Target> startCaches(int n, List<NetnsTopology.Host> hosts, Path dir, Started started,
-            Map<String, Object> details) throws Exception {
-        int m = options.cachesFor(n);
-        List<NetnsRegistry> caches = new ArrayList<>();
-        for (int j = 1; j <= m; j++) {
-            NetnsTopology.Host c = topology.host("c" + j);
-            Path cdir = dir.resolve("cache-c" + j);
-            BarrierPull.deleteTree(cdir);
-            NetnsRegistry r = NetnsRegistry.start(c, cdir, cdir.resolve("data"), origin.baseUri(),
-                    Duration.ofSeconds(30), options.nice());
-            caches.add(r);
-            started.add("caches", r.pid(), r);
-        }
-        // Pre-warm: one pull through each cache at once, from the cache host itself (its own address is local,
-        // so only the cache<-origin leg crosses a capped link), then wait until every blob is committed.
-        say.printf("   pre-warming %d cache(s)...%n", m);
-        long mark = origin.logMark();
-        long tx0 = topology.txBytes(topology.host("origin"));
-        double cpu0 = origin.cpuSeconds().orElse(0);
-        long t0 = System.nanoTime();
-        List<Process> warm = new ArrayList<>();
-        Path warmDir = dir.resolve("prewarm");
-        double bound = imageBlobBytes * 8.0 / options.rateBitsPerSecond();
-        Duration timeout = Duration.ofSeconds((long) Math.min(1800, 120 + 6 * m * bound));
-        try {
-            for (NetnsRegistry c : caches) {
-                Path out = warmDir.resolve(c.host().name());
-                Files.createDirectories(out);
-                Process p = new ProcessBuilder(Commands.inNetns(c.host().netns(), options.nice(), List.of("/usr/bin/skopeo",
-                        "--insecure-policy", "copy", "--src-tls-verify=false",
-                        Skopeo.dockerReference(c.hostPort(), REPOSITORY, TAG), "dir:" + out)))
-                        .redirectErrorStream(true)
-                        .redirectOutput(warmDir.resolve(c.host().name() + ".log").toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                        .start();
-                ProcessReaper.register("prewarm@" + c.host().name(), p);
-                warm.add(p);
-            }
-            long deadline = t0 + timeout.toNanos();
-            for (int j = 0; j < warm.size(); j++) {
-                Process p = warm.get(j);
-                if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) || p.exitValue() != 0) {
-                    throw new IOException("pre-warm through " + caches.get(j) + " failed: "
-                            + BarrierPull.tail(warmDir.resolve(caches.get(j).host().name() + ".log")));
-                }
-            }
-            double clientDone = (System.nanoTime() - t0) / 1e9;
-            while (!caches.stream().allMatch(c -> expected.stream().allMatch(c::hasBlob))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("caches did not store every blob within " + timeout.toSeconds() + " s");
-                }
-                Thread.sleep(100);
-            }
-            double warmSeconds = (System.nanoTime() - t0) / 1e9;
-            AccessLog served = settledBlobLog(mark);
-            details.put("caches", m);
-            details.put("prewarm_seconds", warmSeconds);
-            details.put("prewarm_client_seconds", clientDone);
-            details.put("prewarm_origin_blob_bytes", served.totalBlobBytesSent());
-            details.put("prewarm_origin_blob_gets", served.blobDownloads().size());
-            details.put("prewarm_origin_tx_bytes", topology.txBytes(topology.host("origin")) - tx0);
-            details.put("prewarm_origin_cpu_seconds", origin.cpuSeconds().orElse(0) - cpu0);
-            say.printf("   pre-warm: %.2f s (clients done at %.2f s), origin sent %d blob bytes in %d GETs%n",
-                    warmSeconds, clientDone, served.totalBlobBytesSent(), served.blobDownloads().size());
-        } finally {
-            for (Process p : warm) {
-                if (p.isAlive()) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                }
-                ProcessReaper.unregister(p);
-            }
-            BarrierPull.deleteTree(warmDir);
-        }
-        List<BarrierPull.Target> targets = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            targets.add(new BarrierPull.Target(hosts.get(i), caches.get(i / options.cacheFanout()).hostPort()));
-        }
-        return targets;
+  // ---------------------------------------------------------------- cache tree
+
+  private List<BarrierPull.Target> startCaches(
+      int n, List<NetnsTopology.Host> hosts, Path dir, Started started, Map<String, Object> details)
+      throws Exception {
+    int m = options.cachesFor(n);
+    List<NetnsRegistry> caches = new ArrayList<>();
+    for (int j = 1; j <= m; j++) {
+      NetnsTopology.Host c = topology.host("c" + j);
+      Path cdir = dir.resolve("cache-c" + j);
+      BarrierPull.deleteTree(cdir);
+      NetnsRegistry r =
+          NetnsRegistry.start(
+              c,
+              cdir,
+              cdir.resolve("data"),
+              origin.baseUri(),
+              Duration.ofSeconds(30),
+              options.nice());
+      caches.add(r);
+      started.add("caches", r.pid(), r);
     }
-
-    // ---------------------------------------------------------------- LayerSwarm
-
-    private List<BarrierPull.Target> startSwarm(int n, List<NetnsTopology.Host> hosts, Path dir, Started started,
-            Map<String, Object> details, boolean warmSeeder) throws Exception {
-        NetnsTopology.Host tracker = topology.host("tracker");
-        NetnsTopology.Host seeder = topology.host("seeder");
-        String trackerUrl = "http://" + tracker.hostPort(TRACKER_PORT);
-        String originUrl = origin.baseUri().toString();
-        List<Daemon> daemons = new ArrayList<>();
-        daemons.add(new Daemon("tracker", tracker, dir.resolve("tracker"), List.of("tracker",
-                "--listen", tracker.hostPort(TRACKER_PORT), "--seeder", "http://" + seeder.hostPort(SEEDER_PORT))));
-        daemons.add(new Daemon("seeder", seeder, dir.resolve("seeder"), List.of("seeder",
-                "--listen", seeder.hostPort(SEEDER_PORT), "--peer-listen", seeder.hostPort(PEER_PORT),
-                "--data", dir.resolve("seeder/data").toString(), "--tracker", trackerUrl, "--upstream", originUrl)));
-        boolean adminSocket = agentHasAdminSocket();
-        for (NetnsTopology.Host h : hosts) {
-            Path hdir = dir.resolve("agent-" + h.name());
-            List<String> args = new ArrayList<>(List.of("agent",
-                    "--listen", "127.0.0.1:" + AGENT_PORT, "--peer-listen", h.hostPort(PEER_PORT),
-                    "--tracker", trackerUrl, "--upstream", originUrl, "--data", hdir.resolve("data").toString(),
-                    "--set", "agent.swarm-deadline=120s"));
-            if (adminSocket) {
-                // Every namespace shares the file system: agents must not share the default socket path.
-                args.addAll(List.of("--admin-socket", ""));
-            }
-            daemons.add(new Daemon("agents", h, hdir, args));
+    // Pre-warm: one pull through each cache at once, from the cache host itself (its own address is
+    // local,
+    // so only the cache<-origin leg crosses a capped link), then wait until every blob is
+    // committed.
+    say.printf("   pre-warming %d cache(s)...%n", m);
+    long mark = origin.logMark();
+    long tx0 = topology.txBytes(topology.host("origin"));
+    double cpu0 = origin.cpuSeconds().orElse(0);
+    long t0 = System.nanoTime();
+    List<Process> warm = new ArrayList<>();
+    Path warmDir = dir.resolve("prewarm");
+    double bound = imageBlobBytes * 8.0 / options.rateBitsPerSecond();
+    Duration timeout = Duration.ofSeconds((long) Math.min(1800, 120 + 6 * m * bound));
+    try {
+      for (NetnsRegistry c : caches) {
+        Path out = warmDir.resolve(c.host().name());
+        Files.createDirectories(out);
+        Process p =
+            new ProcessBuilder(
+                    Commands.inNetns(
+                        c.host().netns(),
+                        options.nice(),
+                        List.of(
+                            "/usr/bin/skopeo",
+                            "--insecure-policy",
+                            "copy",
+                            "--src-tls-verify=false",
+                            Skopeo.dockerReference(c.hostPort(), REPOSITORY, TAG),
+                            "dir:" + out)))
+                .redirectErrorStream(true)
+                .redirectOutput(warmDir.resolve(c.host().name() + ".log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        ProcessReaper.register("prewarm@" + c.host().name(), p);
+        warm.add(p);
+      }
+      long deadline = t0 + timeout.toNanos();
+      for (int j = 0; j < warm.size(); j++) {
+        Process p = warm.get(j);
+        if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+            || p.exitValue() != 0) {
+          throw new IOException(
+              "pre-warm through "
+                  + caches.get(j)
+                  + " failed: "
+                  + BarrierPull.tail(warmDir.resolve(caches.get(j).host().name() + ".log")));
         }
-        for (Daemon d : daemons) {
-            BarrierPull.deleteTree(d.dir()); // fresh data dirs: nothing warm
-            Files.createDirectories(d.dir());
+      }
+      double clientDone = (System.nanoTime() - t0) / 1e9;
+      while (!caches.stream().allMatch(c -> expected.stream().allMatch(c::hasBlob))) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException(
+              "caches did not store every blob within " + timeout.toSeconds() + " s");
         }
-        say.printf("   starting tracker, seeder and %d agent JVMs (JAVA_OPTS=%s)...%n", n, options.javaOpts());
-        long t0 = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(daemons.size(), 24));
-        try {
-            List<Future<DaemonProcess>> futures = new ArrayList<>();
-            for (Daemon d : daemons) {
-                futures.add(pool.submit(() -> {
-                    List<String> cmd = Commands.inNetns(d.host().netns(), options.nice(),
-                            concat(List.of(options.dist().resolve("bin/layerswarm").toString()), d.args()));
-                    DaemonProcess p = DaemonProcess.builder(d.role() + "@" + d.host().name(), cmd)
-                            .workingDir(d.dir())
-                            .logFile(d.dir().resolve("daemon.log"))
-                            .env("JAVA_OPTS", options.javaOpts())
-                            .readyWhenOutputMatches(READY)
-                            .readyTimeout(Duration.ofSeconds(240))
-                            .start();
-                    started.add(d.role(), p.pid(), p);
-                    return p;
+        Thread.sleep(100);
+      }
+      double warmSeconds = (System.nanoTime() - t0) / 1e9;
+      AccessLog served = settledBlobLog(mark);
+      details.put("caches", m);
+      details.put("prewarm_seconds", warmSeconds);
+      details.put("prewarm_client_seconds", clientDone);
+      details.put("prewarm_origin_blob_bytes", served.totalBlobBytesSent());
+      details.put("prewarm_origin_blob_gets", served.blobDownloads().size());
+      details.put("prewarm_origin_tx_bytes", topology.txBytes(topology.host("origin")) - tx0);
+      details.put("prewarm_origin_cpu_seconds", origin.cpuSeconds().orElse(0) - cpu0);
+      say.printf(
+          "   pre-warm: %.2f s (clients done at %.2f s), origin sent %d blob bytes in %d GETs%n",
+          warmSeconds, clientDone, served.totalBlobBytesSent(), served.blobDownloads().size());
+    } finally {
+      for (Process p : warm) {
+        if (p.isAlive()) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+        }
+        ProcessReaper.unregister(p);
+      }
+      BarrierPull.deleteTree(warmDir);
+    }
+    List<BarrierPull.Target> targets = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      targets.add(
+          new BarrierPull.Target(hosts.get(i), caches.get(i / options.cacheFanout()).hostPort()));
+    }
+    return targets;
+  }
+
+  // ---------------------------------------------------------------- LayerSwarm
+
+  private List<BarrierPull.Target> startSwarm(
+      int n,
+      List<NetnsTopology.Host> hosts,
+      Path dir,
+      Started started,
+      Map<String, Object> details,
+      boolean warmSeeder)
+      throws Exception {
+    NetnsTopology.Host tracker = topology.host("tracker");
+    NetnsTopology.Host seeder = topology.host("seeder");
+    String trackerUrl = "http://" + tracker.hostPort(TRACKER_PORT);
+    String originUrl = origin.baseUri().toString();
+    List<Daemon> daemons = new ArrayList<>();
+    daemons.add(
+        new Daemon(
+            "tracker",
+            tracker,
+            dir.resolve("tracker"),
+            List.of(
+                "tracker",
+                "--listen",
+                tracker.hostPort(TRACKER_PORT),
+                "--seeder",
+                "http://" + seeder.hostPort(SEEDER_PORT))));
+    daemons.add(
+        new Daemon(
+            "seeder",
+            seeder,
+            dir.resolve("seeder"),
+            List.of(
+                "seeder",
+                "--listen",
+                seeder.hostPort(SEEDER_PORT),
+                "--peer-listen",
+                seeder.hostPort(PEER_PORT),
+                "--data",
+                dir.resolve("seeder/data").toString(),
+                "--tracker",
+                trackerUrl,
+                "--upstream",
+                originUrl)));
+    boolean adminSocket = agentHasAdminSocket();
+    for (NetnsTopology.Host h : hosts) {
+      Path hdir = dir.resolve("agent-" + h.name());
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "agent",
+                  "--listen",
+                  "127.0.0.1:" + AGENT_PORT,
+                  "--peer-listen",
+                  h.hostPort(PEER_PORT),
+                  "--tracker",
+                  trackerUrl,
+                  "--upstream",
+                  originUrl,
+                  "--data",
+                  hdir.resolve("data").toString(),
+                  "--set",
+                  "agent.swarm-deadline=120s"));
+      if (adminSocket) {
+        // Every namespace shares the file system: agents must not share the default socket path.
+        args.addAll(List.of("--admin-socket", ""));
+      }
+      daemons.add(new Daemon("agents", h, hdir, args));
+    }
+    for (Daemon d : daemons) {
+      BarrierPull.deleteTree(d.dir()); // fresh data dirs: nothing warm
+      Files.createDirectories(d.dir());
+    }
+    say.printf(
+        "   starting tracker, seeder and %d agent JVMs (JAVA_OPTS=%s)...%n", n, options.javaOpts());
+    long t0 = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(daemons.size(), 24));
+    try {
+      List<Future<DaemonProcess>> futures = new ArrayList<>();
+      for (Daemon d : daemons) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  List<String> cmd =
+                      Commands.inNetns(
+                          d.host().netns(),
+                          options.nice(),
+                          concat(
+                              List.of(options.dist().resolve("bin/layerswarm").toString()),
+                              d.args()));
+                  DaemonProcess p =
+                      DaemonProcess.builder(d.role() + "@" + d.host().name(), cmd)
+                          .workingDir(d.dir())
+                          .logFile(d.dir().resolve("daemon.log"))
+                          .env("JAVA_OPTS", options.javaOpts())
+                          .readyWhenOutputMatches(READY)
+                          .readyTimeout(Duration.ofSeconds(240))
+                          .start();
+                  started.add(d.role(), p.pid(), p);
+                  return p;
                 }));
-            }
-            for (Future<DaemonProcess> f : futures) {
-                f.get(300, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        double startup = (System.nanoTime() - t0) / 1e9;
-        details.put("daemons_startup_seconds", startup);
-        say.printf("   %d daemons ready in %.1f s%n", daemons.size(), startup);
-        if (warmSeeder) {
-            preheatSeeder(tracker, seeder, details);
-        } else {
-            details.put("seeder", "cold (fresh data dir, fetches from the origin on the first request)");
-        }
-        return hosts.stream().map(h -> new BarrierPull.Target(h, "127.0.0.1:" + AGENT_PORT)).toList();
+      }
+      for (Future<DaemonProcess> f : futures) {
+        f.get(300, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
     }
+    double startup = (System.nanoTime() - t0) / 1e9;
+    details.put("daemons_startup_seconds", startup);
+    say.printf("   %d daemons ready in %.1f s%n", daemons.size(), startup);
+    if (warmSeeder) {
+      preheatSeeder(tracker, seeder, details);
+    } else {
+      details.put("seeder", "cold (fresh data dir, fetches from the origin on the first request)");
+    }
+    return hosts.stream().map(h -> new BarrierPull.Target(h, "127.0.0.1:" + AGENT_PORT)).toList();
+  }
 
-    /**
-     * Pre-heats the seeder before the timer, as a registry push notification would: asks its control endpoint
-     * for the metainfo of every blob at once (from the tracker's host, as the tracker would), which makes it
-     * fetch each blob from the origin, hash it and seed it.
-     */
-    private void preheatSeeder(NetnsTopology.Host tracker, NetnsTopology.Host seeder, Map<String, Object> details)
-            throws IOException, InterruptedException {
-        long mark = origin.logMark();
-        long tx0 = topology.txBytes(topology.host("origin"));
-        long t0 = System.nanoTime();
-        List<Process> calls = new ArrayList<>();
-        List<Path> outs = new ArrayList<>();
-        Path dir = Files.createDirectories(options.workDir().resolve("preheat"));
-        try {
-            for (String digest : expected) {
-                String url = "http://" + seeder.hostPort(SEEDER_PORT) + "/metainfo/" + digest + "?registry="
-                        + origin.hostPort() + "&repo=" + REPOSITORY;
-                Path out = dir.resolve(digest.substring(7, 19) + ".txt");
-                outs.add(out);
-                Process p = new ProcessBuilder(Commands.inNetns(tracker.netns(), List.of("curl", "-s", "-o",
-                        "/dev/null", "-w", "%{http_code}", "--max-time", "600", url)))
-                        .redirectErrorStream(true).redirectOutput(out.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-                ProcessReaper.register("preheat", p);
-                calls.add(p);
-            }
-            for (int i = 0; i < calls.size(); i++) {
-                Process p = calls.get(i);
-                if (!p.waitFor(620, TimeUnit.SECONDS)) {
-                    throw new IOException("seeder pre-heat timed out");
-                }
-                String code = Files.readString(outs.get(i)).strip();
-                if (!code.equals("200")) {
-                    throw new IOException("seeder pre-heat answered " + code + " (" + outs.get(i) + ")");
-                }
-            }
-        } finally {
-            for (Process p : calls) {
-                p.destroyForcibly();
-                ProcessReaper.unregister(p);
-            }
+  /**
+   * Pre-heats the seeder before the timer, as a registry push notification would: asks its control
+   * endpoint for the metainfo of every blob at once (from the tracker's host, as the tracker
+   * would), which makes it fetch each blob from the origin, hash it and seed it.
+   */
+  private void preheatSeeder(
+      NetnsTopology.Host tracker, NetnsTopology.Host seeder, Map<String, Object> details)
+      throws IOException, InterruptedException {
+    long mark = origin.logMark();
+    long tx0 = topology.txBytes(topology.host("origin"));
+    long t0 = System.nanoTime();
+    List<Process> calls = new ArrayList<>();
+    List<Path> outs = new ArrayList<>();
+    Path dir = Files.createDirectories(options.workDir().resolve("preheat"));
+    try {
+      for (String digest : expected) {
+        String url =
+            "http://"
+                + seeder.hostPort(SEEDER_PORT)
+                + "/metainfo/"
+                + digest
+                + "?registry="
+                + origin.hostPort()
+                + "&repo="
+                + REPOSITORY;
+        Path out = dir.resolve(digest.substring(7, 19) + ".txt");
+        outs.add(out);
+        Process p =
+            new ProcessBuilder(
+                    Commands.inNetns(
+                        tracker.netns(),
+                        List.of(
+                            "curl",
+                            "-s",
+                            "-o",
+                            "/dev/null",
+                            "-w",
+                            "%{http_code}",
+                            "--max-time",
+                            "600",
+                            url)))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        ProcessReaper.register("preheat", p);
+        calls.add(p);
+      }
+      for (int i = 0; i < calls.size(); i++) {
+        Process p = calls.get(i);
+        if (!p.waitFor(620, TimeUnit.SECONDS)) {
+          throw new IOException("seeder pre-heat timed out");
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        AccessLog served = settledBlobLog(mark);
-        details.put("seeder", "pre-heated before the timer (control /metainfo for every blob at once)");
-        details.put("prewarm_seconds", seconds);
-        details.put("prewarm_origin_blob_bytes", served.totalBlobBytesSent());
-        details.put("prewarm_origin_blob_gets", served.blobDownloads().size());
-        details.put("prewarm_origin_tx_bytes", topology.txBytes(topology.host("origin")) - tx0);
-        say.printf("   seeder pre-heated in %.2f s, origin sent %d blob bytes%n", seconds, served.totalBlobBytesSent());
-    }
-
-    private Boolean adminSocketFlag;
-
-    /** Whether this distribution's agent has an admin socket (and so the {@code --admin-socket} flag). */
-    private boolean agentHasAdminSocket() throws IOException, InterruptedException {
-        if (adminSocketFlag == null) {
-            Commands.Result help = Commands.run(Duration.ofSeconds(60),
-                    List.of(options.dist().resolve("bin/layerswarm").toString(), "agent", "--help"));
-            adminSocketFlag = help.output().contains("--admin-socket");
+        String code = Files.readString(outs.get(i)).strip();
+        if (!code.equals("200")) {
+          throw new IOException("seeder pre-heat answered " + code + " (" + outs.get(i) + ")");
         }
-        return adminSocketFlag;
+      }
+    } finally {
+      for (Process p : calls) {
+        p.destroyForcibly();
+        ProcessReaper.unregister(p);
+      }
     }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    AccessLog served = settledBlobLog(mark);
+    details.put("seeder", "pre-heated before the timer (control /metainfo for every blob at once)");
+    details.put("prewarm_seconds", seconds);
+    details.put("prewarm_origin_blob_bytes", served.totalBlobBytesSent());
+    details.put("prewarm_origin_blob_gets", served.blobDownloads().size());
+    details.put("prewarm_origin_tx_bytes", topology.txBytes(topology.host("origin")) - tx0);
+    say.printf(
+        "   seeder pre-heated in %.2f s, origin sent %d blob bytes%n",
+        seconds, served.totalBlobBytesSent());
+  }
 
-    private record Daemon(String role, NetnsTopology.Host host, Path dir, List<String> args) {
+  private Boolean adminSocketFlag;
+
+  /**
+   * Whether this distribution's agent has an admin socket (and so the {@code --admin-socket} flag).
+   */
+  private boolean agentHasAdminSocket() throws IOException, InterruptedException {
+    if (adminSocketFlag == null) {
+      Commands.Result help =
+          Commands.run(
+              Duration.ofSeconds(60),
+              List.of(options.dist().resolve("bin/layerswarm").toString(), "agent", "--help"));
+      adminSocketFlag = help.output().contains("--admin-socket");
     }
+    return adminSocketFlag;
+  }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
-    }
+  private record Daemon(String role, NetnsTopology.Host host, Path dir, List<String> args) {}
 
-    private static int countWarnings(Path dir) {
-        int count = 0;
-        try (var files = Files.walk(dir, 2)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().equals("daemon.log")).toList()) {
-                for (String line : Files.readAllLines(p)) {
-                    if (line.contains(" WARN ") || line.contains(" ERROR ")) {
-                        count++;
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static int countWarnings(Path dir) {
+    int count = 0;
+    try (var files = Files.walk(dir, 2)) {
+      for (Path p : files.filter(f -> f.getFileName().toString().equals("daemon.log")).toList()) {
+        for (String line : Files.readAllLines(p)) {
+          if (line.contains(" WARN ") || line.contains(" ERROR ")) {
+            count++;
+          }
         }
-        return count;
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
+    return count;
+  }
 
-    // ---------------------------------------------------------------- statistics
+  // ---------------------------------------------------------------- statistics
 
-    static double percentile(double[] values, int p) {
-        double[] v = Arrays.stream(values).filter(d -> !Double.isNaN(d)).sorted().toArray();
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        if (v.length < values.length) {
-            return Double.NaN; // a failed host has no completion time: the phase has none either
-        }
-        double rank = p / 100.0 * (v.length - 1);
-        int lo = (int) Math.floor(rank);
-        int hi = (int) Math.ceil(rank);
-        return v[lo] + (v[hi] - v[lo]) * (rank - lo);
+  static double percentile(double[] values, int p) {
+    double[] v = Arrays.stream(values).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
     }
-
-    static double max(double[] values) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double d : values) {
-            if (Double.isNaN(d)) {
-                return Double.NaN;
-            }
-            m = Math.max(m, d);
-        }
-        return values.length == 0 ? Double.NaN : m;
+    if (v.length < values.length) {
+      return Double.NaN; // a failed host has no completion time: the phase has none either
     }
+    double rank = p / 100.0 * (v.length - 1);
+    int lo = (int) Math.floor(rank);
+    int hi = (int) Math.ceil(rank);
+    return v[lo] + (v[hi] - v[lo]) * (rank - lo);
+  }
+
+  static double max(double[] values) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (double d : values) {
+      if (Double.isNaN(d)) {
+        return Double.NaN;
+      }
+      m = Math.max(m, d);
+    }
+    return values.length == 0 ? Double.NaN : m;
+  }
 }

@@ -15,44 +15,64 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code bench/swarm-bench --smoke} through its Java entry point: 3 hosts in network namespaces, a 16 MiB image
- * in 2 layers, every link capped at 100 Mbit/s; direct, cache tree, LayerSwarm with a cold and with a pre-heated
- * seeder. No timing assertions: every host must get every digest with every method, and the origin must send
- * LayerSwarm at most 1.05 x the image (one seeder). Needs root for the namespaces.
+ * {@code bench/swarm-bench --smoke} through its Java entry point: 3 hosts in network namespaces, a
+ * 16 MiB image in 2 layers, every link capped at 100 Mbit/s; direct, cache tree, LayerSwarm with a
+ * cold and with a pre-heated seeder. No timing assertions: every host must get every digest with
+ * every method, and the origin must send LayerSwarm at most 1.05 x the image (one seeder). Needs
+ * root for the namespaces.
  */
 class SwarmBenchSmokeIT {
 
-    @Test
-    @Timeout(600)
-    void smokeEveryHostGetsEveryDigestAndTheOriginSendsTheImageOnceForLayerSwarm() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
-        Path dist = Path.of(System.getProperty("layerswarm.dist", "../cli/target/layerswarm")).toAbsolutePath();
-        Path work = TestbedDirs.create("swarm-bench");
-        Path results = work.resolve("results");
+  @Test
+  @Timeout(600)
+  void smokeEveryHostGetsEveryDigestAndTheOriginSendsTheImageOnceForLayerSwarm() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
+    Path dist =
+        Path.of(System.getProperty("layerswarm.dist", "../cli/target/layerswarm")).toAbsolutePath();
+    Path work = TestbedDirs.create("swarm-bench");
+    Path results = work.resolve("results");
 
-        int code = SwarmBenchMain.run(new String[] {"--smoke", "--dist", dist.toString(), "--work",
-            work.resolve("run").toString(), "--results", results.toString(), "--label", "swarm-smoke",
-            "--command", "SwarmBenchSmokeIT: bench/swarm-bench --smoke"}, System.out);
+    int code =
+        SwarmBenchMain.run(
+            new String[] {
+              "--smoke",
+              "--dist",
+              dist.toString(),
+              "--work",
+              work.resolve("run").toString(),
+              "--results",
+              results.toString(),
+              "--label",
+              "swarm-smoke",
+              "--command",
+              "SwarmBenchSmokeIT: bench/swarm-bench --smoke"
+            },
+            System.out);
 
-        assertThat(code).as("swarm-bench --smoke exit code (report in %s)", results).isZero();
-        JsonNode report = new ObjectMapper().readTree(results.resolve("swarm-smoke.json").toFile());
-        long imageBytes = report.path("image").path("blob_bytes_S").asLong();
-        JsonNode phases = report.path("phases");
-        assertThat(phases).hasSize(4);
-        for (JsonNode phase : phases) {
-            String what = phase.path("method").asText() + " N=" + phase.path("hosts").asInt();
-            assertThat(phase.path("all_ok").asBoolean()).as("%s: %s", what, phase.path("error")).isTrue();
-            assertThat(phase.path("pulls")).as(what).hasSize(3);
-            if (phase.path("method").asText().startsWith("layerswarm")) {
-                long origin = phase.path("origin_blob_bytes").asLong()
-                        + phase.path("details").path("prewarm_origin_blob_bytes").asLong(0);
-                assertThat(origin).as("%s: origin blob bytes", what).isLessThanOrEqualTo((long) (1.05 * imageBytes));
-            }
-        }
-        assertThat(Files.exists(results.resolve("swarm-smoke.md"))).isTrue();
-        // Nothing of ours is left behind.
-        List<String> left = NetnsTopology.list().stream()
-                .filter(ns -> ns.startsWith(NetnsTopology.defaultPrefix() + "-")).toList();
-        assertThat(left).as("namespaces left behind").isEmpty();
+    assertThat(code).as("swarm-bench --smoke exit code (report in %s)", results).isZero();
+    JsonNode report = new ObjectMapper().readTree(results.resolve("swarm-smoke.json").toFile());
+    long imageBytes = report.path("image").path("blob_bytes_S").asLong();
+    JsonNode phases = report.path("phases");
+    assertThat(phases).hasSize(4);
+    for (JsonNode phase : phases) {
+      String what = phase.path("method").asText() + " N=" + phase.path("hosts").asInt();
+      assertThat(phase.path("all_ok").asBoolean()).as("%s: %s", what, phase.path("error")).isTrue();
+      assertThat(phase.path("pulls")).as(what).hasSize(3);
+      if (phase.path("method").asText().startsWith("layerswarm")) {
+        long origin =
+            phase.path("origin_blob_bytes").asLong()
+                + phase.path("details").path("prewarm_origin_blob_bytes").asLong(0);
+        assertThat(origin)
+            .as("%s: origin blob bytes", what)
+            .isLessThanOrEqualTo((long) (1.05 * imageBytes));
+      }
     }
+    assertThat(Files.exists(results.resolve("swarm-smoke.md"))).isTrue();
+    // Nothing of ours is left behind.
+    List<String> left =
+        NetnsTopology.list().stream()
+            .filter(ns -> ns.startsWith(NetnsTopology.defaultPrefix() + "-"))
+            .toList();
+    assertThat(left).as("namespaces left behind").isEmpty();
+  }
 }

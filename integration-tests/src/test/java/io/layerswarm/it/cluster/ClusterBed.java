@@ -30,137 +30,157 @@ import java.util.stream.Stream;
  * admin API, bounded polling.
  */
 final class ClusterBed implements AutoCloseable {
-    static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
-    private static final Pattern ADMIN = Pattern.compile("layerswarm seeder ready: .* admin (\\S+)");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+  static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
+  private static final Pattern ADMIN = Pattern.compile("layerswarm seeder ready: .* admin (\\S+)");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
-    private final Path work;
-    /** Daemons may start on several threads at once. */
-    private final List<AutoCloseable> started = new CopyOnWriteArrayList<>();
+  private final Path work;
 
-    ClusterBed(Path work) {
-        this.work = work;
+  /** Daemons may start on several threads at once. */
+  private final List<AutoCloseable> started = new CopyOnWriteArrayList<>();
+
+  ClusterBed(Path work) {
+    this.work = work;
+  }
+
+  Path work() {
+    return work;
+  }
+
+  <T extends AutoCloseable> T track(T t) {
+    started.add(t);
+    return t;
+  }
+
+  static Path dist() {
+    return Path.of(System.getProperty("layerswarm.dist", "../cli/target/layerswarm"))
+        .toAbsolutePath();
+  }
+
+  /**
+   * {@code bin/layerswarm <args>}, logging to {@code <work>/<name>.log}, ready on its ready line.
+   */
+  DaemonProcess daemon(String name, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(dist().resolve("bin/layerswarm").toString());
+    command.addAll(List.of(args));
+    return track(
+        DaemonProcess.builder(name, command)
+            .logFile(work.resolve(name + ".log"))
+            .env("JAVA_OPTS", "-Xmx256m")
+            .readyWhenOutputMatches(READY)
+            .readyTimeout(Duration.ofSeconds(90))
+            .start());
+  }
+
+  Path config(String name, String yaml) throws IOException {
+    Path file = work.resolve(name);
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  /** The admin API address a seeder printed on its ready line ({@code seeder.admin-listen}). */
+  static String adminAddress(DaemonProcess seeder) throws IOException {
+    Matcher m = ADMIN.matcher(seeder.output());
+    if (!m.find()) {
+      throw new IOException(
+          seeder.name() + " printed no admin address; output:\n" + seeder.outputTail(20));
     }
+    return m.group(1);
+  }
 
-    Path work() {
-        return work;
-    }
-
-    <T extends AutoCloseable> T track(T t) {
-        started.add(t);
-        return t;
-    }
-
-    static Path dist() {
-        return Path.of(System.getProperty("layerswarm.dist", "../cli/target/layerswarm")).toAbsolutePath();
-    }
-
-    /** {@code bin/layerswarm <args>}, logging to {@code <work>/<name>.log}, ready on its ready line. */
-    DaemonProcess daemon(String name, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(dist().resolve("bin/layerswarm").toString());
-        command.addAll(List.of(args));
-        return track(DaemonProcess.builder(name, command)
-                .logFile(work.resolve(name + ".log"))
-                .env("JAVA_OPTS", "-Xmx256m")
-                .readyWhenOutputMatches(READY)
-                .readyTimeout(Duration.ofSeconds(90))
-                .start());
-    }
-
-    Path config(String name, String yaml) throws IOException {
-        Path file = work.resolve(name);
-        Files.writeString(file, yaml);
-        return file;
-    }
-
-    /** The admin API address a seeder printed on its ready line ({@code seeder.admin-listen}). */
-    static String adminAddress(DaemonProcess seeder) throws IOException {
-        Matcher m = ADMIN.matcher(seeder.output());
-        if (!m.find()) {
-            throw new IOException(seeder.name() + " printed no admin address; output:\n" + seeder.outputTail(20));
-        }
-        return m.group(1);
-    }
-
-    /** A blocking SeederAdmin stub on a channel closed with this bed. */
-    SeederAdminGrpc.SeederAdminBlockingStub seederAdmin(String hostPort) {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(hostPort).usePlaintext().build();
-        track(() -> {
-            channel.shutdownNow();
-            channel.awaitTermination(5, TimeUnit.SECONDS);
+  /** A blocking SeederAdmin stub on a channel closed with this bed. */
+  SeederAdminGrpc.SeederAdminBlockingStub seederAdmin(String hostPort) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(hostPort).usePlaintext().build();
+    track(
+        () -> {
+          channel.shutdownNow();
+          channel.awaitTermination(5, TimeUnit.SECONDS);
         });
-        return SeederAdminGrpc.newBlockingStub(channel);
-    }
+    return SeederAdminGrpc.newBlockingStub(channel);
+  }
 
-    static String get(URI uri) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("GET " + uri + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
+  static String get(URI uri) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + uri + " answered " + r.statusCode() + ": " + r.body());
     }
+    return r.body();
+  }
 
-    /**
-     * The sum of a Prometheus metric's samples whose label set contains {@code labels} (e.g. {@code
-     * reason="idle"}, or "" for all); 0 when there is none.
-     */
-    static double metric(String text, String name, String labels) {
-        double sum = 0;
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
-        Matcher m = line.matcher(text);
-        while (m.find()) {
-            String set = m.group(1) == null ? "" : m.group(1);
-            if (set.contains(labels)) {
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
+  /**
+   * The sum of a Prometheus metric's samples whose label set contains {@code labels} (e.g. {@code
+   * reason="idle"}, or "" for all); 0 when there is none.
+   */
+  static double metric(String text, String name, String labels) {
+    double sum = 0;
+    Pattern line =
+        Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
+    Matcher m = line.matcher(text);
+    while (m.find()) {
+      String set = m.group(1) == null ? "" : m.group(1);
+      if (set.contains(labels)) {
+        sum += Double.parseDouble(m.group(2));
+      }
     }
+    return sum;
+  }
 
-    /** The digests ({@code sha256:<hex>}) a seeder's data directory holds as complete blobs. */
-    static Set<String> heldBlobs(Path seederData) throws IOException {
-        Path dir = seederData.resolve("blobs").resolve("sha256");
-        Set<String> held = new TreeSet<>();
-        if (!Files.isDirectory(dir)) {
-            return held;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            files.map(f -> f.getFileName().toString()).filter(n -> n.matches("[0-9a-f]{64}"))
-                    .forEach(n -> held.add("sha256:" + n));
-        }
-        return held;
+  /** The digests ({@code sha256:<hex>}) a seeder's data directory holds as complete blobs. */
+  static Set<String> heldBlobs(Path seederData) throws IOException {
+    Path dir = seederData.resolve("blobs").resolve("sha256");
+    Set<String> held = new TreeSet<>();
+    if (!Files.isDirectory(dir)) {
+      return held;
     }
+    try (Stream<Path> files = Files.list(dir)) {
+      files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.matches("[0-9a-f]{64}"))
+          .forEach(n -> held.add("sha256:" + n));
+    }
+    return held;
+  }
 
-    static Skopeo.Result pull(String agent, String repository, String tag, Path dir) {
-        try {
-            return new Skopeo().copyToDir(agent, repository, tag, dir, Duration.ofMinutes(5));
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+  static Skopeo.Result pull(String agent, String repository, String tag, Path dir) {
+    try {
+      return new Skopeo().copyToDir(agent, repository, tag, dir, Duration.ofMinutes(5));
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
     }
+  }
 
-    /** Polls {@code condition} every 100 ms until it holds; fails with {@code what} after {@code timeout}. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+  /**
+   * Polls {@code condition} every 100 ms until it holds; fails with {@code what} after {@code
+   * timeout}.
+   */
+  static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "timed out after " + timeout.toSeconds() + " s waiting for " + what);
+      }
+      Thread.sleep(100);
     }
+  }
 
-    @Override
-    public void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                System.out.println("stopping " + started.get(i) + ": " + e);
-            }
-        }
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        System.out.println("stopping " + started.get(i) + ": " + e);
+      }
     }
+  }
 }

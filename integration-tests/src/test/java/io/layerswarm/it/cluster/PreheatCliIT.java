@@ -19,53 +19,76 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code layerswarm preheat} as an admin runs it: the CLI process against a seeder daemon with
- * its admin API and a token, the real docker-registry as origin. Progress to completion, then
- * the seeder holds every blob of the image.
+ * {@code layerswarm preheat} as an admin runs it: the CLI process against a seeder daemon with its
+ * admin API and a token, the real docker-registry as origin. Progress to completion, then the
+ * seeder holds every blob of the image.
  */
 class PreheatCliIT {
 
-    private record Run(int exitCode, String output) {}
+  private record Run(int exitCode, String output) {}
 
-    private static Run cli(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(ClusterBed.dist().resolve("bin/layerswarm").toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("preheat finished").isTrue();
-        return new Run(p.exitValue(), out);
+  private static Run cli(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ClusterBed.dist().resolve("bin/layerswarm").toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("preheat finished").isTrue();
+    return new Run(p.exitValue(), out);
+  }
+
+  @Test
+  void preheatFromTheCliShowsProgressToCompletionAndLeavesEveryBlobOnTheSeeder() throws Exception {
+    try (ClusterBed bed = new ClusterBed(TestbedDirs.create("preheat-cli"))) {
+      OriginRegistry origin = bed.track(OriginRegistry.start(bed.work().resolve("origin")));
+      Image image =
+          bed.track(
+              ImageBuilder.image()
+                  .layers(3)
+                  .totalBytes(12L << 20)
+                  .workDir(Files.createDirectories(bed.work().resolve("image")))
+                  .build());
+      new RegistryPusher(origin.baseUri()).push(image, "library/preheat", "1");
+      Files.writeString(bed.work().resolve("token"), "preheat-token-123\n");
+
+      int[] ports = FreePorts.pick(2);
+      DaemonProcess seeder =
+          bed.daemon(
+              "seeder",
+              "seeder",
+              "--listen",
+              "127.0.0.1:" + ports[0],
+              "--peer-listen",
+              "127.0.0.1:0",
+              "--data",
+              bed.work().resolve("seeder").toString(),
+              "--tracker",
+              "http://127.0.0.1:" + ports[1],
+              "--upstream",
+              origin.baseUri().toString(),
+              "--admin-listen",
+              "127.0.0.1:0",
+              "--set",
+              "seeder.admin-token=preheat-token-123");
+      String admin = ClusterBed.adminAddress(seeder);
+
+      Run denied = cli("preheat", "--server", admin, origin.hostPort() + "/library/preheat:1");
+      assertThat(denied.exitCode()).as(denied.output()).isEqualTo(5);
+
+      Run run =
+          cli(
+              "preheat",
+              "--server",
+              admin,
+              "--token-file",
+              bed.work().resolve("token").toString(),
+              origin.hostPort() + "/library/preheat:1");
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.output()).contains("resolved").contains("complete").contains("4/4 blobs");
+
+      Set<String> expected = new TreeSet<>();
+      image.blobs().forEach(b -> expected.add(b.digest()));
+      assertThat(ClusterBed.heldBlobs(bed.work().resolve("seeder"))).containsAll(expected);
     }
-
-    @Test
-    void preheatFromTheCliShowsProgressToCompletionAndLeavesEveryBlobOnTheSeeder() throws Exception {
-        try (ClusterBed bed = new ClusterBed(TestbedDirs.create("preheat-cli"))) {
-            OriginRegistry origin = bed.track(OriginRegistry.start(bed.work().resolve("origin")));
-            Image image = bed.track(ImageBuilder.image().layers(3).totalBytes(12L << 20)
-                    .workDir(Files.createDirectories(bed.work().resolve("image"))).build());
-            new RegistryPusher(origin.baseUri()).push(image, "library/preheat", "1");
-            Files.writeString(bed.work().resolve("token"), "preheat-token-123\n");
-
-            int[] ports = FreePorts.pick(2);
-            DaemonProcess seeder = bed.daemon("seeder", "seeder",
-                    "--listen", "127.0.0.1:" + ports[0], "--peer-listen", "127.0.0.1:0",
-                    "--data", bed.work().resolve("seeder").toString(),
-                    "--tracker", "http://127.0.0.1:" + ports[1],
-                    "--upstream", origin.baseUri().toString(),
-                    "--admin-listen", "127.0.0.1:0", "--set", "seeder.admin-token=preheat-token-123");
-            String admin = ClusterBed.adminAddress(seeder);
-
-            Run denied = cli("preheat", "--server", admin, origin.hostPort() + "/library/preheat:1");
-            assertThat(denied.exitCode()).as(denied.output()).isEqualTo(5);
-
-            Run run = cli("preheat", "--server", admin, "--token-file",
-                    bed.work().resolve("token").toString(), origin.hostPort() + "/library/preheat:1");
-            assertThat(run.exitCode()).as(run.output()).isZero();
-            assertThat(run.output()).contains("resolved").contains("complete").contains("4/4 blobs");
-
-            Set<String> expected = new TreeSet<>();
-            image.blobs().forEach(b -> expected.add(b.digest()));
-            assertThat(ClusterBed.heldBlobs(bed.work().resolve("seeder"))).containsAll(expected);
-        }
-    }
+  }
 }

@@ -27,90 +27,160 @@ import org.junit.jupiter.api.Test;
  * upstream.
  */
 class PreheatOnPushIT {
-    private static final String REPO = "library/preheated";
-    private ClusterBed bed;
+  private static final String REPO = "library/preheated";
+  private ClusterBed bed;
 
-    @AfterEach
-    void stopAll() {
-        if (bed != null) {
-            bed.close();
-        }
+  @AfterEach
+  void stopAll() {
+    if (bed != null) {
+      bed.close();
     }
+  }
 
-    @Test
-    void aPushedImageIsPreheatedSoTheFirstPullTakesNoBlobBytesFromTheOrigin() throws Exception {
-        long t0 = System.nanoTime();
-        bed = new ClusterBed(TestbedDirs.create("preheat-on-push"));
-        Path work = bed.work();
-        int[] ports = FreePorts.pick(4);
-        String seeder = "http://127.0.0.1:" + ports[1];
-        String tracker = "http://127.0.0.1:" + ports[2];
-        String agent = "127.0.0.1:" + ports[3];
-        OriginRegistry origin = bed.track(OriginRegistry.builder(work.resolve("origin")).port(ports[0])
-                .notifications(URI.create(seeder + "/notifications")).start());
-        assertThat(Files.readString(origin.configFile())).contains("notifications:")
-                .contains(seeder + "/notifications");
-        String upstream = origin.baseUri().toString();
+  @Test
+  void aPushedImageIsPreheatedSoTheFirstPullTakesNoBlobBytesFromTheOrigin() throws Exception {
+    long t0 = System.nanoTime();
+    bed = new ClusterBed(TestbedDirs.create("preheat-on-push"));
+    Path work = bed.work();
+    int[] ports = FreePorts.pick(4);
+    String seeder = "http://127.0.0.1:" + ports[1];
+    String tracker = "http://127.0.0.1:" + ports[2];
+    String agent = "127.0.0.1:" + ports[3];
+    OriginRegistry origin =
+        bed.track(
+            OriginRegistry.builder(work.resolve("origin"))
+                .port(ports[0])
+                .notifications(URI.create(seeder + "/notifications"))
+                .start());
+    assertThat(Files.readString(origin.configFile()))
+        .contains("notifications:")
+        .contains(seeder + "/notifications");
+    String upstream = origin.baseUri().toString();
 
-        bed.daemon("seeder", "seeder", "--listen", "127.0.0.1:" + ports[1], "--peer-listen", "127.0.0.1:0",
-                "--data", work.resolve("seeder").toString(), "--tracker", tracker, "--upstream", upstream);
+    bed.daemon(
+        "seeder",
+        "seeder",
+        "--listen",
+        "127.0.0.1:" + ports[1],
+        "--peer-listen",
+        "127.0.0.1:0",
+        "--data",
+        work.resolve("seeder").toString(),
+        "--tracker",
+        tracker,
+        "--upstream",
+        upstream);
 
-        Image image = bed.track(ImageBuilder.image().layers(3).totalBytes(24L << 20)
-                .workDir(Files.createDirectories(work.resolve("image"))).build());
-        new RegistryPusher(origin.baseUri()).push(image, REPO, "1");
-        Set<String> expected = new TreeSet<>();
-        image.blobs().forEach(b -> expected.add(b.digest()));
-        long pushedAt = System.nanoTime();
+    Image image =
+        bed.track(
+            ImageBuilder.image()
+                .layers(3)
+                .totalBytes(24L << 20)
+                .workDir(Files.createDirectories(work.resolve("image")))
+                .build());
+    new RegistryPusher(origin.baseUri()).push(image, REPO, "1");
+    Set<String> expected = new TreeSet<>();
+    image.blobs().forEach(b -> expected.add(b.digest()));
+    long pushedAt = System.nanoTime();
 
-        // The webhook reaches the seeder, which fetches every blob of the image from the origin.
-        URI metrics = URI.create(seeder + "/metrics");
-        ClusterBed.await("the seeder to hold every blob of the pushed image", Duration.ofSeconds(120), () -> {
-            try {
-                return ClusterBed.heldBlobs(work.resolve("seeder")).containsAll(expected)
-                        && ClusterBed.metric(ClusterBed.get(metrics), "seeder_blobs", "") >= expected.size();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+    // The webhook reaches the seeder, which fetches every blob of the image from the origin.
+    URI metrics = URI.create(seeder + "/metrics");
+    ClusterBed.await(
+        "the seeder to hold every blob of the pushed image",
+        Duration.ofSeconds(120),
+        () -> {
+          try {
+            return ClusterBed.heldBlobs(work.resolve("seeder")).containsAll(expected)
+                && ClusterBed.metric(ClusterBed.get(metrics), "seeder_blobs", "")
+                    >= expected.size();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
         });
-        System.out.printf("preheated %d blobs %.1f s after the push%n", expected.size(),
-                (System.nanoTime() - pushedAt) / 1e9);
-        String text = ClusterBed.get(metrics);
-        assertThat(ClusterBed.metric(text, "seeder_notification_events_total", "result=\"queued\""))
-                .as("manifest pushes queued from the webhook").isGreaterThanOrEqualTo(1);
-        assertThat(ClusterBed.metric(text, "seeder_preheat_blobs_total", "result=\"done\""))
-                .isGreaterThanOrEqualTo(expected.size());
-        AccessLog preheat = origin.awaitAccessLog(log -> log.byUserAgentPrefix("layerswarm-seeder/")
-                .blobGetsByDigest().keySet().containsAll(expected), Duration.ofSeconds(10));
-        assertThat(preheat.byUserAgentPrefix("layerswarm-agent/").entries()).isEmpty();
+    System.out.printf(
+        "preheated %d blobs %.1f s after the push%n",
+        expected.size(), (System.nanoTime() - pushedAt) / 1e9);
+    String text = ClusterBed.get(metrics);
+    assertThat(ClusterBed.metric(text, "seeder_notification_events_total", "result=\"queued\""))
+        .as("manifest pushes queued from the webhook")
+        .isGreaterThanOrEqualTo(1);
+    assertThat(ClusterBed.metric(text, "seeder_preheat_blobs_total", "result=\"done\""))
+        .isGreaterThanOrEqualTo(expected.size());
+    AccessLog preheat =
+        origin.awaitAccessLog(
+            log ->
+                log.byUserAgentPrefix("layerswarm-seeder/")
+                    .blobGetsByDigest()
+                    .keySet()
+                    .containsAll(expected),
+            Duration.ofSeconds(10));
+    assertThat(preheat.byUserAgentPrefix("layerswarm-agent/").entries()).isEmpty();
 
-        // Only now do tracker and agent start, and the first pull happens.
-        int mark = origin.accessLog().entries().size();
-        bed.daemon("tracker", "tracker", "--listen", tracker.substring("http://".length()), "--seeder", seeder);
-        bed.daemon("agent", "agent", "--listen", agent, "--peer-listen", "127.0.0.1:0",
-                "--data", work.resolve("agent").toString(), "--tracker", tracker, "--upstream", upstream,
-                "--admin-socket", "");
-        long pullStart = System.nanoTime();
-        Skopeo.Result r = ClusterBed.pull(agent, REPO, "1", work.resolve("pull"));
-        System.out.printf("pull took %.1f s%n", (System.nanoTime() - pullStart) / 1e9);
-        assertThat(r.ok()).as("pull through the agent: %s", r.output()).isTrue();
-        Skopeo.DirImage got = Skopeo.readDir(work.resolve("pull")); // checks every sha256
-        assertThat(new TreeSet<>(got.blobDigests())).isEqualTo(expected);
+    // Only now do tracker and agent start, and the first pull happens.
+    int mark = origin.accessLog().entries().size();
+    bed.daemon(
+        "tracker",
+        "tracker",
+        "--listen",
+        tracker.substring("http://".length()),
+        "--seeder",
+        seeder);
+    bed.daemon(
+        "agent",
+        "agent",
+        "--listen",
+        agent,
+        "--peer-listen",
+        "127.0.0.1:0",
+        "--data",
+        work.resolve("agent").toString(),
+        "--tracker",
+        tracker,
+        "--upstream",
+        upstream,
+        "--admin-socket",
+        "");
+    long pullStart = System.nanoTime();
+    Skopeo.Result r = ClusterBed.pull(agent, REPO, "1", work.resolve("pull"));
+    System.out.printf("pull took %.1f s%n", (System.nanoTime() - pullStart) / 1e9);
+    assertThat(r.ok()).as("pull through the agent: %s", r.output()).isTrue();
+    Skopeo.DirImage got = Skopeo.readDir(work.resolve("pull")); // checks every sha256
+    assertThat(new TreeSet<>(got.blobDigests())).isEqualTo(expected);
 
-        // The registry logs a request once it is answered; give the last lines a moment.
-        Thread.sleep(500);
-        List<AccessLog.Entry> duringPull = origin.accessLog().entries().subList(mark,
-                origin.accessLog().entries().size());
-        System.out.println("origin requests during the pull:");
-        duringPull.forEach(e -> System.out.println("  " + e.method() + " " + e.path() + " " + e.status() + " "
-                + e.bytes() + " " + e.userAgent()));
-        assertThat(duringPull).as("blob downloads from the origin during the pull")
-                .noneMatch(AccessLog.Entry::isBlobDownload);
-        assertThat(duringPull.stream().filter(e -> e.method().equals("GET") && e.path().contains("/blobs/")))
-                .as("blob GETs of any status during the pull").isEmpty();
-        assertThat(duringPull).as("the agent resolves the manifest upstream")
-                .anyMatch(e -> e.isManifestGet() && e.userAgent().startsWith("layerswarm-agent/"));
-        assertThat(ClusterBed.metric(ClusterBed.get(metrics), "seeder_cache_lookups_total", "result=\"hit\""))
-                .as("metainfo requests answered from blobs the preheat left").isGreaterThanOrEqualTo(expected.size());
-        System.out.printf("IT took %.1f s%n", (System.nanoTime() - t0) / 1e9);
-    }
+    // The registry logs a request once it is answered; give the last lines a moment.
+    Thread.sleep(500);
+    List<AccessLog.Entry> duringPull =
+        origin.accessLog().entries().subList(mark, origin.accessLog().entries().size());
+    System.out.println("origin requests during the pull:");
+    duringPull.forEach(
+        e ->
+            System.out.println(
+                "  "
+                    + e.method()
+                    + " "
+                    + e.path()
+                    + " "
+                    + e.status()
+                    + " "
+                    + e.bytes()
+                    + " "
+                    + e.userAgent()));
+    assertThat(duringPull)
+        .as("blob downloads from the origin during the pull")
+        .noneMatch(AccessLog.Entry::isBlobDownload);
+    assertThat(
+            duringPull.stream()
+                .filter(e -> e.method().equals("GET") && e.path().contains("/blobs/")))
+        .as("blob GETs of any status during the pull")
+        .isEmpty();
+    assertThat(duringPull)
+        .as("the agent resolves the manifest upstream")
+        .anyMatch(e -> e.isManifestGet() && e.userAgent().startsWith("layerswarm-agent/"));
+    assertThat(
+            ClusterBed.metric(
+                ClusterBed.get(metrics), "seeder_cache_lookups_total", "result=\"hit\""))
+        .as("metainfo requests answered from blobs the preheat left")
+        .isGreaterThanOrEqualTo(expected.size());
+    System.out.printf("IT took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+  }
 }

@@ -40,34 +40,42 @@ import org.junit.jupiter.api.Test;
  * victim's {@code /metrics} tells when it has started one.
  */
 class SeederRingFailoverIT {
-    private static final String REPO = "library/ring";
-    private ClusterBed bed;
+  private static final String REPO = "library/ring";
+  private ClusterBed bed;
 
-    @AfterEach
-    void stopAll() {
-        if (bed != null) {
-            bed.close();
-        }
+  @AfterEach
+  void stopAll() {
+    if (bed != null) {
+      bed.close();
     }
+  }
 
-    @Test
-    void whenAnOwningSeederIsKilledMidPullTheOtherOwnerCarriesThePullToTheEnd() throws Exception {
-        long t0 = System.nanoTime();
-        bed = new ClusterBed(TestbedDirs.create("seeder-ring-failover"));
-        Path work = bed.work();
-        OriginRegistry origin = bed.track(OriginRegistry.start(work.resolve("origin")));
-        Image image = bed.track(ImageBuilder.image().layers(4).totalBytes(48L << 20)
-                .workDir(Files.createDirectories(work.resolve("image"))).build());
-        new RegistryPusher(origin.baseUri()).push(image, REPO, "1");
-        Set<String> expected = new TreeSet<>();
-        image.blobs().forEach(b -> expected.add(b.digest()));
+  @Test
+  void whenAnOwningSeederIsKilledMidPullTheOtherOwnerCarriesThePullToTheEnd() throws Exception {
+    long t0 = System.nanoTime();
+    bed = new ClusterBed(TestbedDirs.create("seeder-ring-failover"));
+    Path work = bed.work();
+    OriginRegistry origin = bed.track(OriginRegistry.start(work.resolve("origin")));
+    Image image =
+        bed.track(
+            ImageBuilder.image()
+                .layers(4)
+                .totalBytes(48L << 20)
+                .workDir(Files.createDirectories(work.resolve("image")))
+                .build());
+    new RegistryPusher(origin.baseUri()).push(image, REPO, "1");
+    Set<String> expected = new TreeSet<>();
+    image.blobs().forEach(b -> expected.add(b.digest()));
 
-        int[] ports = FreePorts.pick(5);
-        String a = "http://127.0.0.1:" + ports[0];
-        String b = "http://127.0.0.1:" + ports[1];
-        String tracker = "http://127.0.0.1:" + ports[2];
-        // One file for the whole cluster, as an operator would ship it.
-        Path config = bed.config("cluster.yaml", """
+    int[] ports = FreePorts.pick(5);
+    String a = "http://127.0.0.1:" + ports[0];
+    String b = "http://127.0.0.1:" + ports[1];
+    String tracker = "http://127.0.0.1:" + ports[2];
+    // One file for the whole cluster, as an operator would ship it.
+    Path config =
+        bed.config(
+            "cluster.yaml",
+            """
                 seeder:
                   ring: [%1$s, %2$s]
                   ring-replicas: 2
@@ -82,132 +90,201 @@ class SeederRingFailoverIT {
                 agent:
                   trackers: [%3$s]
                   swarm-deadline: 20s
-                """.formatted(a, b, tracker));
-        String upstream = origin.baseUri().toString();
+                """
+                .formatted(a, b, tracker));
+    String upstream = origin.baseUri().toString();
 
-        CompletableFuture<DaemonProcess> startA = start(() -> bed.daemon("seederA", "seeder", "--config",
-                config.toString(), "--listen", "127.0.0.1:" + ports[0], "--peer-listen", "127.0.0.1:0",
-                "--data", work.resolve("seederA").toString(), "--upstream", upstream));
-        CompletableFuture<DaemonProcess> startB = start(() -> bed.daemon("seederB", "seeder", "--config",
-                config.toString(), "--listen", "127.0.0.1:" + ports[1], "--peer-listen", "127.0.0.1:0",
-                "--data", work.resolve("seederB").toString(), "--upstream", upstream));
-        List<String> agents = List.of("127.0.0.1:" + ports[3], "127.0.0.1:" + ports[4]);
-        CompletableFuture<DaemonProcess> startAgent1 = start(() -> agent(config, agents.get(0), "agent1", upstream));
-        DaemonProcess seederA = startA.get(3, TimeUnit.MINUTES);
-        DaemonProcess seederB = startB.get(3, TimeUnit.MINUTES);
-        // The tracker after the seeders, as in a deployment: its first health probes find both up.
-        // (Started together, a slow seeder may be marked dead for a probe round at the start, and a
-        // blob requested then is not warmed on it: the scenario here is a healthy ring losing one.)
-        CompletableFuture<DaemonProcess> startTracker = start(() -> bed.daemon("tracker", "tracker", "--config",
-                config.toString(), "--listen", "127.0.0.1:" + ports[2]));
-        DaemonProcess trackerProcess = startTracker.get(3, TimeUnit.MINUTES);
-        startAgent1.get(3, TimeUnit.MINUTES);
-        assertThat(trackerProcess.output()).as("tracker log: no seeder may be dead before the pull")
-                .doesNotContain(" is dead after ");
+    CompletableFuture<DaemonProcess> startA =
+        start(
+            () ->
+                bed.daemon(
+                    "seederA",
+                    "seeder",
+                    "--config",
+                    config.toString(),
+                    "--listen",
+                    "127.0.0.1:" + ports[0],
+                    "--peer-listen",
+                    "127.0.0.1:0",
+                    "--data",
+                    work.resolve("seederA").toString(),
+                    "--upstream",
+                    upstream));
+    CompletableFuture<DaemonProcess> startB =
+        start(
+            () ->
+                bed.daemon(
+                    "seederB",
+                    "seeder",
+                    "--config",
+                    config.toString(),
+                    "--listen",
+                    "127.0.0.1:" + ports[1],
+                    "--peer-listen",
+                    "127.0.0.1:0",
+                    "--data",
+                    work.resolve("seederB").toString(),
+                    "--upstream",
+                    upstream));
+    List<String> agents = List.of("127.0.0.1:" + ports[3], "127.0.0.1:" + ports[4]);
+    CompletableFuture<DaemonProcess> startAgent1 =
+        start(() -> agent(config, agents.get(0), "agent1", upstream));
+    DaemonProcess seederA = startA.get(3, TimeUnit.MINUTES);
+    DaemonProcess seederB = startB.get(3, TimeUnit.MINUTES);
+    // The tracker after the seeders, as in a deployment: its first health probes find both up.
+    // (Started together, a slow seeder may be marked dead for a probe round at the start, and a
+    // blob requested then is not warmed on it: the scenario here is a healthy ring losing one.)
+    CompletableFuture<DaemonProcess> startTracker =
+        start(
+            () ->
+                bed.daemon(
+                    "tracker",
+                    "tracker",
+                    "--config",
+                    config.toString(),
+                    "--listen",
+                    "127.0.0.1:" + ports[2]));
+    DaemonProcess trackerProcess = startTracker.get(3, TimeUnit.MINUTES);
+    startAgent1.get(3, TimeUnit.MINUTES);
+    assertThat(trackerProcess.output())
+        .as("tracker log: no seeder may be dead before the pull")
+        .doesNotContain(" is dead after ");
 
-        SeederRing ring = SeederRing.of(List.of(URI.create(a), URI.create(b)), 2);
-        Map<String, String> firstOwner = new TreeMap<>();
-        long firstOwnedByA = 0;
-        for (Blob blob : image.blobs()) {
-            String owner = ring.rank(Digest.parse(blob.digest())).get(0).toString();
-            firstOwner.put(blob.digest(), owner);
-            firstOwnedByA += owner.equals(a) ? blob.size() : -blob.size();
-        }
-        boolean killA = firstOwnedByA > 0;
-        String victim = killA ? a : b;
-        DaemonProcess victimProcess = killA ? seederA : seederB;
-        String victimName = killA ? "seederA" : "seederB";
-        String survivorName = killA ? "seederB" : "seederA";
-        System.out.println("first owner per blob: " + firstOwner + "; killing " + victimName + " " + victim);
-        System.out.printf("daemons up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    SeederRing ring = SeederRing.of(List.of(URI.create(a), URI.create(b)), 2);
+    Map<String, String> firstOwner = new TreeMap<>();
+    long firstOwnedByA = 0;
+    for (Blob blob : image.blobs()) {
+      String owner = ring.rank(Digest.parse(blob.digest())).get(0).toString();
+      firstOwner.put(blob.digest(), owner);
+      firstOwnedByA += owner.equals(a) ? blob.size() : -blob.size();
+    }
+    boolean killA = firstOwnedByA > 0;
+    String victim = killA ? a : b;
+    DaemonProcess victimProcess = killA ? seederA : seederB;
+    String victimName = killA ? "seederA" : "seederB";
+    String survivorName = killA ? "seederB" : "seederA";
+    System.out.println(
+        "first owner per blob: " + firstOwner + "; killing " + victimName + " " + victim);
+    System.out.printf("daemons up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-        CompletableFuture<Skopeo.Result> first = CompletableFuture.supplyAsync(
-                () -> ClusterBed.pull(agents.get(0), REPO, "1", work.resolve("pull1")));
-        // Kill the victim once a seeder has fetched a blob from the origin and the victim is uploading
-        // to the agent.
-        origin.awaitAccessLog(log -> !log.byUserAgentPrefix("layerswarm-seeder/").blobDownloads().isEmpty(),
-                Duration.ofSeconds(120));
-        URI victimMetrics = URI.create(victim + "/metrics");
-        ClusterBed.await(victimName + " uploading to the agent", Duration.ofSeconds(120), () -> {
-            try {
-                return ClusterBed.metric(ClusterBed.get(victimMetrics), "seeder_uploaded_bytes", "") >= 1 << 20;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+    CompletableFuture<Skopeo.Result> first =
+        CompletableFuture.supplyAsync(
+            () -> ClusterBed.pull(agents.get(0), REPO, "1", work.resolve("pull1")));
+    // Kill the victim once a seeder has fetched a blob from the origin and the victim is uploading
+    // to the agent.
+    origin.awaitAccessLog(
+        log -> !log.byUserAgentPrefix("layerswarm-seeder/").blobDownloads().isEmpty(),
+        Duration.ofSeconds(120));
+    URI victimMetrics = URI.create(victim + "/metrics");
+    ClusterBed.await(
+        victimName + " uploading to the agent",
+        Duration.ofSeconds(120),
+        () -> {
+          try {
+            return ClusterBed.metric(ClusterBed.get(victimMetrics), "seeder_uploaded_bytes", "")
+                >= 1 << 20;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
         });
-        assertThat(first).as("the pull must still run when the seeder dies").isNotDone();
-        victimProcess.kill();
-        Set<String> heldByVictim = ClusterBed.heldBlobs(work.resolve(victimName));
-        long killedAt = System.nanoTime();
-        System.out.println(victimName + " killed while uploading; it held " + heldByVictim);
-        assertThat(heldByVictim).as("blobs the victim held (and served) when it died").isNotEmpty();
+    assertThat(first).as("the pull must still run when the seeder dies").isNotDone();
+    victimProcess.kill();
+    Set<String> heldByVictim = ClusterBed.heldBlobs(work.resolve(victimName));
+    long killedAt = System.nanoTime();
+    System.out.println(victimName + " killed while uploading; it held " + heldByVictim);
+    assertThat(heldByVictim).as("blobs the victim held (and served) when it died").isNotEmpty();
 
-        Skopeo.Result r1 = first.get(5, TimeUnit.MINUTES);
-        System.out.printf("pull 1 done %.1f s after the kill%n", (System.nanoTime() - killedAt) / 1e9);
-        assertThat(r1.ok()).as("pull through agent 1 with a seeder killed: %s", r1.output()).isTrue();
+    Skopeo.Result r1 = first.get(5, TimeUnit.MINUTES);
+    System.out.printf("pull 1 done %.1f s after the kill%n", (System.nanoTime() - killedAt) / 1e9);
+    assertThat(r1.ok()).as("pull through agent 1 with a seeder killed: %s", r1.output()).isTrue();
 
-        // The tracker's own health checks take A out (2 failed probes, or failed requests).
-        trackerProcess.awaitOutput(Pattern.compile("seeder " + Pattern.quote(victim) + " is dead"),
-                Duration.ofSeconds(30));
-        int logMark = origin.accessLog().entries().size();
+    // The tracker's own health checks take A out (2 failed probes, or failed requests).
+    trackerProcess.awaitOutput(
+        Pattern.compile("seeder " + Pattern.quote(victim) + " is dead"), Duration.ofSeconds(30));
+    int logMark = origin.accessLog().entries().size();
 
-        // A fresh agent after the kill: every blob comes from the survivor (and agent 1).
-        agent(config, agents.get(1), "agent2", upstream);
-        Skopeo.Result r2 = ClusterBed.pull(agents.get(1), REPO, "1", work.resolve("pull2"));
-        assertThat(r2.ok()).as("pull through a fresh agent with one seeder left: %s", r2.output()).isTrue();
+    // A fresh agent after the kill: every blob comes from the survivor (and agent 1).
+    agent(config, agents.get(1), "agent2", upstream);
+    Skopeo.Result r2 = ClusterBed.pull(agents.get(1), REPO, "1", work.resolve("pull2"));
+    assertThat(r2.ok())
+        .as("pull through a fresh agent with one seeder left: %s", r2.output())
+        .isTrue();
 
-        for (String pull : List.of("pull1", "pull2")) {
-            Skopeo.DirImage got = Skopeo.readDir(work.resolve(pull)); // checks every sha256
-            assertThat(new TreeSet<>(got.blobDigests())).as(pull).isEqualTo(expected);
-        }
-        assertThat(ClusterBed.heldBlobs(work.resolve(survivorName))).as("the surviving seeder holds every blob")
-                .containsAll(expected);
-
-        AccessLog log = origin.accessLog().filter(e -> !e.userAgent().equals(RegistryPusher.USER_AGENT));
-        AccessLog agentBlobGets = log.byUserAgentPrefix("layerswarm-agent/").filter(AccessLog.Entry::isBlobDownload);
-        assertThat(agentBlobGets.entries())
-                .as("agent blob GETs to the origin (a swarm fallback); agent 1 log:\n%s",
-                        grep(work.resolve("agent1.log"), "instead of the swarm"))
-                .isEmpty();
-        Map<String, Long> seederGets = log.byUserAgentPrefix("layerswarm-seeder/").blobGetsByDigest();
-        System.out.println("origin blob GETs by seeders per digest: " + seederGets);
-        assertThat(seederGets.keySet()).isEqualTo(expected);
-        assertThat(seederGets.values()).as("each blob leaves the origin at most R = 2 times")
-                .allMatch(n -> n >= 1 && n <= 2);
-        List<AccessLog.Entry> afterKill = origin.accessLog().entries().subList(logMark,
-                origin.accessLog().entries().size());
-        assertThat(afterKill).as("origin blob downloads during the second pull")
-                .noneMatch(e -> e.isBlobDownload() && e.userAgent().startsWith("layerswarm-agent/"));
-        System.out.printf("origin sent %d blob bytes for an image of %d; IT took %.1f s%n",
-                log.totalBlobBytesSent(), image.blobs().stream().mapToLong(Blob::size).sum(),
-                (System.nanoTime() - t0) / 1e9);
+    for (String pull : List.of("pull1", "pull2")) {
+      Skopeo.DirImage got = Skopeo.readDir(work.resolve(pull)); // checks every sha256
+      assertThat(new TreeSet<>(got.blobDigests())).as(pull).isEqualTo(expected);
     }
+    assertThat(ClusterBed.heldBlobs(work.resolve(survivorName)))
+        .as("the surviving seeder holds every blob")
+        .containsAll(expected);
 
-    private DaemonProcess agent(Path config, String listen, String name, String upstream) throws Exception {
-        return bed.daemon(name, "agent", "--config", config.toString(), "--listen", listen,
-                "--peer-listen", "127.0.0.1:0", "--data", bed.work().resolve(name).toString(),
-                "--upstream", upstream, "--admin-socket", "");
+    AccessLog log =
+        origin.accessLog().filter(e -> !e.userAgent().equals(RegistryPusher.USER_AGENT));
+    AccessLog agentBlobGets =
+        log.byUserAgentPrefix("layerswarm-agent/").filter(AccessLog.Entry::isBlobDownload);
+    assertThat(agentBlobGets.entries())
+        .as(
+            "agent blob GETs to the origin (a swarm fallback); agent 1 log:\n%s",
+            grep(work.resolve("agent1.log"), "instead of the swarm"))
+        .isEmpty();
+    Map<String, Long> seederGets = log.byUserAgentPrefix("layerswarm-seeder/").blobGetsByDigest();
+    System.out.println("origin blob GETs by seeders per digest: " + seederGets);
+    assertThat(seederGets.keySet()).isEqualTo(expected);
+    assertThat(seederGets.values())
+        .as("each blob leaves the origin at most R = 2 times")
+        .allMatch(n -> n >= 1 && n <= 2);
+    List<AccessLog.Entry> afterKill =
+        origin.accessLog().entries().subList(logMark, origin.accessLog().entries().size());
+    assertThat(afterKill)
+        .as("origin blob downloads during the second pull")
+        .noneMatch(e -> e.isBlobDownload() && e.userAgent().startsWith("layerswarm-agent/"));
+    System.out.printf(
+        "origin sent %d blob bytes for an image of %d; IT took %.1f s%n",
+        log.totalBlobBytesSent(),
+        image.blobs().stream().mapToLong(Blob::size).sum(),
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  private DaemonProcess agent(Path config, String listen, String name, String upstream)
+      throws Exception {
+    return bed.daemon(
+        name,
+        "agent",
+        "--config",
+        config.toString(),
+        "--listen",
+        listen,
+        "--peer-listen",
+        "127.0.0.1:0",
+        "--data",
+        bed.work().resolve(name).toString(),
+        "--upstream",
+        upstream,
+        "--admin-socket",
+        "");
+  }
+
+  private static String grep(Path log, String text) {
+    try {
+      return String.join(
+          "\n", Files.readAllLines(log).stream().filter(l -> l.contains(text)).toList());
+    } catch (Exception e) {
+      return "(" + e + ")";
     }
+  }
 
-    private static String grep(Path log, String text) {
-        try {
-            return String.join("\n", Files.readAllLines(log).stream().filter(l -> l.contains(text)).toList());
-        } catch (Exception e) {
-            return "(" + e + ")";
-        }
-    }
+  interface Start {
+    DaemonProcess start() throws Exception;
+  }
 
-    interface Start {
-        DaemonProcess start() throws Exception;
-    }
-
-    private static CompletableFuture<DaemonProcess> start(Start start) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return start.start();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+  private static CompletableFuture<DaemonProcess> start(Start start) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return start.start();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
         });
-    }
+  }
 }

@@ -33,122 +33,209 @@ import org.junit.jupiter.api.Test;
  * middle of a pull; agents, which take a list of tracker URLs, go on through the other.
  */
 class TrackerFailoverIT {
-    private static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
-    private final List<AutoCloseable> started = new ArrayList<>();
+  private static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
+  private final List<AutoCloseable> started = new ArrayList<>();
 
-    @AfterEach
-    void stopAll() {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                System.out.println("stopping " + started.get(i) + ": " + e);
-            }
-        }
+  @AfterEach
+  void stopAll() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        System.out.println("stopping " + started.get(i) + ": " + e);
+      }
+    }
+  }
+
+  private <T extends AutoCloseable> T track(T t) {
+    started.add(t);
+    return t;
+  }
+
+  private static Path dist() {
+    return Path.of(System.getProperty("layerswarm.dist", "../cli/target/layerswarm"))
+        .toAbsolutePath();
+  }
+
+  private DaemonProcess daemon(Path work, String name, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(dist().resolve("bin/layerswarm").toString());
+    command.addAll(List.of(args));
+    return track(
+        DaemonProcess.builder(name, command)
+            .logFile(work.resolve(name + ".log"))
+            .env("JAVA_OPTS", "-Xmx256m")
+            .readyWhenOutputMatches(READY)
+            .readyTimeout(Duration.ofSeconds(60))
+            .start());
+  }
+
+  @Test
+  void whenOneTrackerIsKilledMidPullTheAgentsGoOnThroughTheOtherReplica() throws Exception {
+    Path work = TestbedDirs.create("tracker-failover");
+    OriginRegistry origin = track(OriginRegistry.start(work.resolve("origin")));
+    Image image =
+        track(
+            ImageBuilder.image()
+                .layers(4)
+                .totalBytes(48L << 20)
+                .workDir(Files.createDirectories(work.resolve("image")))
+                .build());
+    new RegistryPusher(origin.baseUri()).push(image, "library/failover", "1");
+
+    int[] ports = FreePorts.pick(6);
+    int redisPort = ports[0];
+    track(
+        DaemonProcess.builder(
+                "redis",
+                List.of(
+                    "/usr/bin/redis-server",
+                    "--port",
+                    String.valueOf(redisPort),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    Files.createDirectories(work.resolve("redis")).toString()))
+            .logFile(work.resolve("redis.log"))
+            .readyWhenOutputContains("Ready to accept connections")
+            .readyTimeout(Duration.ofSeconds(20))
+            .start());
+    String redis = "redis://127.0.0.1:" + redisPort + "/0";
+    String trackerA = "http://127.0.0.1:" + ports[1];
+    String trackerB = "http://127.0.0.1:" + ports[2];
+    String seeder = "http://127.0.0.1:" + ports[3];
+
+    daemon(
+        work,
+        "seeder",
+        "seeder",
+        "--listen",
+        "127.0.0.1:" + ports[3],
+        "--peer-listen",
+        "127.0.0.1:0",
+        "--data",
+        work.resolve("seeder").toString(),
+        "--tracker",
+        trackerA,
+        "--tracker",
+        trackerB,
+        "--upstream",
+        origin.baseUri().toString());
+    DaemonProcess a =
+        daemon(
+            work,
+            "trackerA",
+            "tracker",
+            "--listen",
+            "127.0.0.1:" + ports[1],
+            "--seeder",
+            seeder,
+            "--redis",
+            redis,
+            "--set",
+            "tracker.announce-interval=5s",
+            "--set",
+            "tracker.min-announce-interval=1s",
+            "--set",
+            "tracker.peer-ttl=30s");
+    daemon(
+        work,
+        "trackerB",
+        "tracker",
+        "--listen",
+        "127.0.0.1:" + ports[2],
+        "--seeder",
+        seeder,
+        "--redis",
+        redis,
+        "--set",
+        "tracker.announce-interval=5s",
+        "--set",
+        "tracker.min-announce-interval=1s",
+        "--set",
+        "tracker.peer-ttl=30s");
+    List<String> agents = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      String listen = "127.0.0.1:" + ports[3 + i];
+      daemon(
+          work,
+          "agent" + i,
+          "agent",
+          "--listen",
+          listen,
+          "--peer-listen",
+          "127.0.0.1:0",
+          "--data",
+          work.resolve("agent" + i).toString(),
+          "--tracker",
+          trackerA,
+          "--tracker",
+          trackerB,
+          "--upstream",
+          origin.baseUri().toString(),
+          "--admin-socket",
+          "");
+      agents.add(listen);
     }
 
-    private <T extends AutoCloseable> T track(T t) {
-        started.add(t);
-        return t;
+    // Both replicas must see the same swarm before the kill: that is what Redis is for.
+    Set<String> expected = new TreeSet<>();
+    image.blobs().forEach(b -> expected.add(b.digest()));
+    CompletableFuture<Skopeo.Result> first =
+        CompletableFuture.supplyAsync(() -> copy(agents.get(0), work.resolve("pull1")));
+    // Kill A once the seeder has fetched at least one blob, i.e. the pull is under way.
+    origin.awaitAccessLog(
+        log -> !log.byUserAgentPrefix("layerswarm-seeder/").blobDownloads().isEmpty(),
+        Duration.ofSeconds(120));
+    a.kill();
+    Skopeo.Result r1 = first.get();
+    assertThat(r1.ok()).as("pull through agent 1 after tracker A died: %s", r1.output()).isTrue();
+    assertThat(scrapeHealth(trackerB)).isEqualTo(200);
+
+    Skopeo.Result r2 = copy(agents.get(1), work.resolve("pull2"));
+    assertThat(r2.ok()).as("pull through agent 2 with only tracker B: %s", r2.output()).isTrue();
+
+    for (String pull : List.of("pull1", "pull2")) {
+      Skopeo.DirImage got = Skopeo.readDir(work.resolve(pull)); // checks every sha256
+      assertThat(new TreeSet<>(got.blobDigests())).as(pull).isEqualTo(expected);
     }
+    AccessLog served =
+        origin
+            .awaitAccessLog(
+                log ->
+                    log.byUserAgentPrefix("layerswarm-seeder/")
+                        .blobGetsByDigest()
+                        .keySet()
+                        .containsAll(expected),
+                Duration.ofSeconds(10))
+            .filter(e -> e.isBlobDownload() && !e.userAgent().equals(RegistryPusher.USER_AGENT));
+    assertThat(served.byUserAgentPrefix("layerswarm-agent/").blobDownloads())
+        .as("agents fell back to the origin instead of using the swarm")
+        .isEmpty();
+    assertThat(served.totalBlobBytesSent())
+        .isEqualTo(image.blobs().stream().mapToLong(Blob::size).sum());
+  }
 
-    private static Path dist() {
-        return Path.of(System.getProperty("layerswarm.dist", "../cli/target/layerswarm")).toAbsolutePath();
+  private static Skopeo.Result copy(String agent, Path dir) {
+    try {
+      return new Skopeo().copyToDir(agent, "library/failover", "1", dir, Duration.ofMinutes(5));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
+  }
 
-    private DaemonProcess daemon(Path work, String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(dist().resolve("bin/layerswarm").toString());
-        command.addAll(List.of(args));
-        return track(DaemonProcess.builder(name, command)
-                .logFile(work.resolve(name + ".log"))
-                .env("JAVA_OPTS", "-Xmx256m")
-                .readyWhenOutputMatches(READY)
-                .readyTimeout(Duration.ofSeconds(60))
-                .start());
-    }
-
-    @Test
-    void whenOneTrackerIsKilledMidPullTheAgentsGoOnThroughTheOtherReplica() throws Exception {
-        Path work = TestbedDirs.create("tracker-failover");
-        OriginRegistry origin = track(OriginRegistry.start(work.resolve("origin")));
-        Image image = track(ImageBuilder.image().layers(4).totalBytes(48L << 20)
-                .workDir(Files.createDirectories(work.resolve("image"))).build());
-        new RegistryPusher(origin.baseUri()).push(image, "library/failover", "1");
-
-        int[] ports = FreePorts.pick(6);
-        int redisPort = ports[0];
-        track(DaemonProcess.builder("redis", List.of("/usr/bin/redis-server", "--port", String.valueOf(redisPort),
-                        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                        "--dir", Files.createDirectories(work.resolve("redis")).toString()))
-                .logFile(work.resolve("redis.log"))
-                .readyWhenOutputContains("Ready to accept connections")
-                .readyTimeout(Duration.ofSeconds(20))
-                .start());
-        String redis = "redis://127.0.0.1:" + redisPort + "/0";
-        String trackerA = "http://127.0.0.1:" + ports[1];
-        String trackerB = "http://127.0.0.1:" + ports[2];
-        String seeder = "http://127.0.0.1:" + ports[3];
-
-        daemon(work, "seeder", "seeder", "--listen", "127.0.0.1:" + ports[3], "--peer-listen", "127.0.0.1:0",
-                "--data", work.resolve("seeder").toString(), "--tracker", trackerA, "--tracker", trackerB,
-                "--upstream", origin.baseUri().toString());
-        DaemonProcess a = daemon(work, "trackerA", "tracker", "--listen", "127.0.0.1:" + ports[1],
-                "--seeder", seeder, "--redis", redis, "--set", "tracker.announce-interval=5s",
-                "--set", "tracker.min-announce-interval=1s", "--set", "tracker.peer-ttl=30s");
-        daemon(work, "trackerB", "tracker", "--listen", "127.0.0.1:" + ports[2],
-                "--seeder", seeder, "--redis", redis, "--set", "tracker.announce-interval=5s",
-                "--set", "tracker.min-announce-interval=1s", "--set", "tracker.peer-ttl=30s");
-        List<String> agents = new ArrayList<>();
-        for (int i = 1; i <= 2; i++) {
-            String listen = "127.0.0.1:" + ports[3 + i];
-            daemon(work, "agent" + i, "agent", "--listen", listen, "--peer-listen", "127.0.0.1:0",
-                    "--data", work.resolve("agent" + i).toString(), "--tracker", trackerA, "--tracker", trackerB,
-                    "--upstream", origin.baseUri().toString(), "--admin-socket", "");
-            agents.add(listen);
-        }
-
-        // Both replicas must see the same swarm before the kill: that is what Redis is for.
-        Set<String> expected = new TreeSet<>();
-        image.blobs().forEach(b -> expected.add(b.digest()));
-        CompletableFuture<Skopeo.Result> first = CompletableFuture.supplyAsync(() ->
-                copy(agents.get(0), work.resolve("pull1")));
-        // Kill A once the seeder has fetched at least one blob, i.e. the pull is under way.
-        origin.awaitAccessLog(log -> !log.byUserAgentPrefix("layerswarm-seeder/").blobDownloads().isEmpty(),
-                Duration.ofSeconds(120));
-        a.kill();
-        Skopeo.Result r1 = first.get();
-        assertThat(r1.ok()).as("pull through agent 1 after tracker A died: %s", r1.output()).isTrue();
-        assertThat(scrapeHealth(trackerB)).isEqualTo(200);
-
-        Skopeo.Result r2 = copy(agents.get(1), work.resolve("pull2"));
-        assertThat(r2.ok()).as("pull through agent 2 with only tracker B: %s", r2.output()).isTrue();
-
-        for (String pull : List.of("pull1", "pull2")) {
-            Skopeo.DirImage got = Skopeo.readDir(work.resolve(pull)); // checks every sha256
-            assertThat(new TreeSet<>(got.blobDigests())).as(pull).isEqualTo(expected);
-        }
-        AccessLog served = origin.awaitAccessLog(log -> log.byUserAgentPrefix("layerswarm-seeder/")
-                .blobGetsByDigest().keySet().containsAll(expected), Duration.ofSeconds(10))
-                .filter(e -> e.isBlobDownload() && !e.userAgent().equals(RegistryPusher.USER_AGENT));
-        assertThat(served.byUserAgentPrefix("layerswarm-agent/").blobDownloads())
-                .as("agents fell back to the origin instead of using the swarm").isEmpty();
-        assertThat(served.totalBlobBytesSent())
-                .isEqualTo(image.blobs().stream().mapToLong(Blob::size).sum());
-    }
-
-    private static Skopeo.Result copy(String agent, Path dir) {
-        try {
-            return new Skopeo().copyToDir(agent, "library/failover", "1", dir, Duration.ofMinutes(5));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int scrapeHealth(String tracker) throws Exception {
-        HttpResponse<Void> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(tracker + "/healthz")).timeout(Duration.ofSeconds(10)).build(),
+  private static int scrapeHealth(String tracker) throws Exception {
+    HttpResponse<Void> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(tracker + "/healthz"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
                 HttpResponse.BodyHandlers.discarding());
-        return r.statusCode();
-    }
+    return r.statusCode();
+  }
 }

@@ -24,129 +24,142 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>One runtime per torrent, always: bt keeps a runtime-wide block buffer keyed by piece index and
  * offset but not by torrent, so two torrents in one runtime corrupt each other's pieces (see the
- * project's design notes). MSE is off: our engine speaks plain BEP 3 only. No PEX, no local discovery;
- * the HTTP tracker client is the only peer source.
+ * project's design notes). MSE is off: our engine speaks plain BEP 3 only. No PEX, no local
+ * discovery; the HTTP tracker client is the only peer source.
  */
 public final class BtCorePeer implements AutoCloseable {
 
-    private static final long STATE_PERIOD_MILLIS = 200;
+  private static final long STATE_PERIOD_MILLIS = 200;
 
-    private final BtRuntime runtime;
-    private final BtClient client;
-    private final CompletableFuture<?> future;
-    private final boolean seeding;
-    private volatile TorrentSessionState state;
+  private final BtRuntime runtime;
+  private final BtClient client;
+  private final CompletableFuture<?> future;
+  private final boolean seeding;
+  private volatile TorrentSessionState state;
 
-    private BtCorePeer(BtRuntime runtime, BtClient client, boolean seeding) {
-        this.runtime = runtime;
-        this.client = client;
-        this.seeding = seeding;
-        this.future = client.startAsync(s -> state = s, STATE_PERIOD_MILLIS);
+  private BtCorePeer(BtRuntime runtime, BtClient client, boolean seeding) {
+    this.runtime = runtime;
+    this.client = client;
+    this.seeding = seeding;
+    this.future = client.startAsync(s -> state = s, STATE_PERIOD_MILLIS);
+  }
+
+  /**
+   * Starts bt on {@code 127.0.0.1:port} for {@code torrentFile} with its data in {@code dataDir}: a
+   * seed if {@code dataDir} holds the complete file (bt checks it first), otherwise a download that
+   * stops when complete (then {@link #completion()} completes).
+   */
+  public static BtCorePeer start(Path torrentFile, Path dataDir, int port, boolean seed)
+      throws IOException {
+    Files.createDirectories(dataDir);
+    Config config = new Config();
+    config.setAcceptorAddress(InetAddress.getLoopbackAddress());
+    config.setAcceptorPort(port);
+    config.setMseDisabled(true);
+    config.setEncryptionPolicy(EncryptionPolicy.REQUIRE_PLAINTEXT);
+    // Ask the tracker again soon if the first answer had no usable peer (the default is minutes).
+    config.setTrackerQueryInterval(Duration.ofSeconds(5));
+    config.setPeerDiscoveryInterval(Duration.ofSeconds(1));
+    BtRuntime runtime =
+        BtRuntime.builder(config)
+            .module(new HttpTrackerModule())
+            .disablePeerExchange()
+            .disableLocalServiceDiscovery()
+            .disableAutomaticShutdown()
+            .build();
+    try {
+      var builder =
+          Bt.client(runtime)
+              .storage(new FileSystemStorage(dataDir))
+              .torrent(torrentFile.toUri().toURL());
+      if (!seed) {
+        builder.stopWhenDownloaded();
+      }
+      return new BtCorePeer(runtime, builder.build(), seed);
+    } catch (MalformedURLException | RuntimeException e) {
+      runtime.shutdown();
+      throw new IOException("bt could not start on " + torrentFile + ": " + e, e);
     }
+  }
 
-    /**
-     * Starts bt on {@code 127.0.0.1:port} for {@code torrentFile} with its data in {@code dataDir}: a seed if
-     * {@code dataDir} holds the complete file (bt checks it first), otherwise a download that stops when
-     * complete (then {@link #completion()} completes).
-     */
-    public static BtCorePeer start(Path torrentFile, Path dataDir, int port, boolean seed) throws IOException {
-        Files.createDirectories(dataDir);
-        Config config = new Config();
-        config.setAcceptorAddress(InetAddress.getLoopbackAddress());
-        config.setAcceptorPort(port);
-        config.setMseDisabled(true);
-        config.setEncryptionPolicy(EncryptionPolicy.REQUIRE_PLAINTEXT);
-        // Ask the tracker again soon if the first answer had no usable peer (the default is minutes).
-        config.setTrackerQueryInterval(Duration.ofSeconds(5));
-        config.setPeerDiscoveryInterval(Duration.ofSeconds(1));
-        BtRuntime runtime = BtRuntime.builder(config)
-                .module(new HttpTrackerModule())
-                .disablePeerExchange()
-                .disableLocalServiceDiscovery()
-                .disableAutomaticShutdown()
-                .build();
+  /** The last state bt reported (every 200 ms), or null before the first report. */
+  public TorrentSessionState state() {
+    return state;
+  }
+
+  /** True once bt has every piece verified (a seed). */
+  public boolean isComplete() {
+    TorrentSessionState s = state;
+    return s != null && s.getPiecesTotal() > 0 && s.getPiecesRemaining() == 0;
+  }
+
+  /** For a download: completes when bt has every piece and stopped; fails if bt failed. */
+  public CompletableFuture<?> completion() {
+    return future;
+  }
+
+  public boolean isSeeding() {
+    return seeding;
+  }
+
+  /** Blocks until {@link #isComplete()}, bounded by {@code timeout}. */
+  public void awaitComplete(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!isComplete()) {
+      if (future.isCompletedExceptionally()) {
         try {
-            var builder = Bt.client(runtime)
-                    .storage(new FileSystemStorage(dataDir))
-                    .torrent(torrentFile.toUri().toURL());
-            if (!seed) {
-                builder.stopWhenDownloaded();
-            }
-            return new BtCorePeer(runtime, builder.build(), seed);
-        } catch (MalformedURLException | RuntimeException e) {
-            runtime.shutdown();
-            throw new IOException("bt could not start on " + torrentFile + ": " + e, e);
+          future.get();
+        } catch (ExecutionException e) {
+          throw new IOException("bt failed: " + describe(), e.getCause());
         }
+      }
+      if (future.isDone() && !seeding) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            "bt not complete within " + timeout.toSeconds() + " s: " + describe());
+      }
+      Thread.sleep(STATE_PERIOD_MILLIS / 2);
     }
+    if (!seeding) {
+      try {
+        future.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw new IOException("bt failed: " + describe(), e.getCause());
+      } catch (TimeoutException e) {
+        throw new IOException("bt did not stop after completing: " + describe(), e);
+      }
+    }
+  }
 
-    /** The last state bt reported (every 200 ms), or null before the first report. */
-    public TorrentSessionState state() {
-        return state;
-    }
+  public String describe() {
+    TorrentSessionState s = state;
+    return s == null
+        ? "no state yet"
+        : "pieces "
+            + s.getPiecesComplete()
+            + "/"
+            + s.getPiecesTotal()
+            + ", downloaded "
+            + s.getDownloaded()
+            + " B, uploaded "
+            + s.getUploaded()
+            + " B, peers "
+            + s.getConnectedPeers().size();
+  }
 
-    /** True once bt has every piece verified (a seed). */
-    public boolean isComplete() {
-        TorrentSessionState s = state;
-        return s != null && s.getPiecesTotal() > 0 && s.getPiecesRemaining() == 0;
+  /** Stops the client and its runtime (closing its port and files); never throws. */
+  @Override
+  public void close() {
+    try {
+      if (client.isStarted()) {
+        client.stop();
+      }
+    } catch (RuntimeException ignored) {
+      // stopping a client that failed can throw; the runtime shutdown below still releases it
+    } finally {
+      runtime.shutdown();
     }
-
-    /** For a download: completes when bt has every piece and stopped; fails if bt failed. */
-    public CompletableFuture<?> completion() {
-        return future;
-    }
-
-    public boolean isSeeding() {
-        return seeding;
-    }
-
-    /** Blocks until {@link #isComplete()}, bounded by {@code timeout}. */
-    public void awaitComplete(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!isComplete()) {
-            if (future.isCompletedExceptionally()) {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    throw new IOException("bt failed: " + describe(), e.getCause());
-                }
-            }
-            if (future.isDone() && !seeding) {
-                break;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("bt not complete within " + timeout.toSeconds() + " s: " + describe());
-            }
-            Thread.sleep(STATE_PERIOD_MILLIS / 2);
-        }
-        if (!seeding) {
-            try {
-                future.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw new IOException("bt failed: " + describe(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new IOException("bt did not stop after completing: " + describe(), e);
-            }
-        }
-    }
-
-    public String describe() {
-        TorrentSessionState s = state;
-        return s == null ? "no state yet" : "pieces " + s.getPiecesComplete() + "/" + s.getPiecesTotal()
-                + ", downloaded " + s.getDownloaded() + " B, uploaded " + s.getUploaded() + " B, peers "
-                + s.getConnectedPeers().size();
-    }
-
-    /** Stops the client and its runtime (closing its port and files); never throws. */
-    @Override
-    public void close() {
-        try {
-            if (client.isStarted()) {
-                client.stop();
-            }
-        } catch (RuntimeException ignored) {
-            // stopping a client that failed can throw; the runtime shutdown below still releases it
-        } finally {
-            runtime.shutdown();
-        }
-    }
+  }
 }

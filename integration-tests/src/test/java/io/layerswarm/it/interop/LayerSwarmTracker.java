@@ -18,38 +18,39 @@ import java.time.InstantSource;
  */
 final class LayerSwarmTracker implements InteropTracker {
 
-    private final TrackerServer server;
+  private final TrackerServer server;
 
-    private LayerSwarmTracker(TrackerServer server) {
-        this.server = server;
-    }
+  private LayerSwarmTracker(TrackerServer server) {
+    this.server = server;
+  }
 
-    static LayerSwarmTracker start() throws IOException {
-        try {
-            return new LayerSwarmTracker(TrackerServer.start(
-                    TrackerConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                    new InMemoryPeerStore(),
-                    (digest, registry, repo) -> {
-                        throw MetainfoUnavailableException.notFound("the interop tests serve no metainfo");
-                    },
-                    InstantSource.system()));
-        } catch (TrackerException e) {
-            throw new IOException("could not start our tracker: " + e.getMessage(), e);
-        }
+  static LayerSwarmTracker start() throws IOException {
+    try {
+      return new LayerSwarmTracker(
+          TrackerServer.start(
+              TrackerConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+              new InMemoryPeerStore(),
+              (digest, registry, repo) -> {
+                throw MetainfoUnavailableException.notFound("the interop tests serve no metainfo");
+              },
+              InstantSource.system()));
+    } catch (TrackerException e) {
+      throw new IOException("could not start our tracker: " + e.getMessage(), e);
     }
+  }
 
-    @Override
-    public URI announceUri() {
-        return server.announceUri();
-    }
+  @Override
+  public URI announceUri() {
+    return server.announceUri();
+  }
 
-    @Override
-    public void close() {
-        server.close();
-    }
+  @Override
+  public void close() {
+    server.close();
+  }
 
-    @Override
-    public String toString() {
-        return "layerswarm-tracker[" + announceUri() + "]";
-    }
+  @Override
+  public String toString() {
+    return "layerswarm-tracker[" + announceUri() + "]";
+  }
 }

@@ -18,86 +18,107 @@ import java.util.regex.Pattern;
  */
 final class Scrape {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2)).build();
-    // The reply's "files" dictionary is keyed by raw 20-byte info hashes, which are not UTF-8, so it is
-    // read as Latin-1 text and matched, rather than decoded with our strict Bencode (UTF-8 keys only).
-    private static final Pattern COMPLETE = Pattern.compile("8:completei(\\d+)e");
-    private static final Pattern INCOMPLETE = Pattern.compile("10:incompletei(\\d+)e");
-    private static final Pattern FAILURE = Pattern.compile("14:failure reason(\\d+):");
-    private static final long POLL_MILLIS = 100;
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  // The reply's "files" dictionary is keyed by raw 20-byte info hashes, which are not UTF-8, so it
+  // is
+  // read as Latin-1 text and matched, rather than decoded with our strict Bencode (UTF-8 keys
+  // only).
+  private static final Pattern COMPLETE = Pattern.compile("8:completei(\\d+)e");
+  private static final Pattern INCOMPLETE = Pattern.compile("10:incompletei(\\d+)e");
+  private static final Pattern FAILURE = Pattern.compile("14:failure reason(\\d+):");
+  private static final long POLL_MILLIS = 100;
 
-    /** Seeders ("complete") and leechers ("incomplete") that the tracker lists for one swarm. */
-    public record Counts(long complete, long incomplete) {
-        public long peers() {
-            return complete + incomplete;
+  /** Seeders ("complete") and leechers ("incomplete") that the tracker lists for one swarm. */
+  public record Counts(long complete, long incomplete) {
+    public long peers() {
+      return complete + incomplete;
+    }
+  }
+
+  private Scrape() {}
+
+  /**
+   * The scrape URL of an announce URL: the last path segment "announce" becomes "scrape" (BEP 48).
+   */
+  public static URI scrapeUri(URI announce, InfoHash infoHash) {
+    String s = announce.toString();
+    int q = s.indexOf('?');
+    String base = q < 0 ? s : s.substring(0, q);
+    String query = q < 0 ? "" : s.substring(q + 1) + "&";
+    int slash = base.lastIndexOf('/');
+    if (!base.substring(slash + 1).startsWith("announce")) {
+      throw new IllegalArgumentException(
+          "announce URL " + announce + " has no scrape convention (BEP 48)");
+    }
+    String scrape =
+        base.substring(0, slash + 1) + "scrape" + base.substring(slash + 1 + "announce".length());
+    return URI.create(scrape + "?" + query + "info_hash=" + percentEncode(infoHash.bytes()));
+  }
+
+  public static Counts scrape(URI announce, InfoHash infoHash)
+      throws IOException, InterruptedException {
+    URI uri = scrapeUri(announce, infoHash);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+    HttpResponse<byte[]> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    String body = new String(response.body(), StandardCharsets.ISO_8859_1);
+    if (response.statusCode() != 200 || FAILURE.matcher(body).find()) {
+      throw new IOException(
+          "scrape " + uri + " answered HTTP " + response.statusCode() + ": " + body);
+    }
+    return new Counts(number(COMPLETE, body), number(INCOMPLETE, body));
+  }
+
+  /**
+   * Polls until the tracker lists at least {@code minSeeders} seeders of the swarm, bounded by
+   * {@code timeout}.
+   */
+  public static Counts awaitSeeders(
+      URI announce, InfoHash infoHash, int minSeeders, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Counts last = new Counts(0, 0);
+    String lastError = "";
+    while (true) {
+      try {
+        last = scrape(announce, infoHash);
+        if (last.complete() >= minSeeders) {
+          return last;
         }
+      } catch (IOException e) {
+        lastError = "; last error: " + e.getMessage();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            "tracker "
+                + announce
+                + " listed "
+                + last
+                + " for "
+                + infoHash
+                + " after "
+                + timeout.toSeconds()
+                + " s, wanted >= "
+                + minSeeders
+                + " seeders"
+                + lastError);
+      }
+      Thread.sleep(POLL_MILLIS);
     }
+  }
 
-    private Scrape() {
-    }
+  private static long number(Pattern p, String body) {
+    Matcher m = p.matcher(body);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
 
-    /** The scrape URL of an announce URL: the last path segment "announce" becomes "scrape" (BEP 48). */
-    public static URI scrapeUri(URI announce, InfoHash infoHash) {
-        String s = announce.toString();
-        int q = s.indexOf('?');
-        String base = q < 0 ? s : s.substring(0, q);
-        String query = q < 0 ? "" : s.substring(q + 1) + "&";
-        int slash = base.lastIndexOf('/');
-        if (!base.substring(slash + 1).startsWith("announce")) {
-            throw new IllegalArgumentException("announce URL " + announce + " has no scrape convention (BEP 48)");
-        }
-        String scrape = base.substring(0, slash + 1) + "scrape" + base.substring(slash + 1 + "announce".length());
-        return URI.create(scrape + "?" + query + "info_hash=" + percentEncode(infoHash.bytes()));
+  private static String percentEncode(byte[] bytes) {
+    StringBuilder sb = new StringBuilder(bytes.length * 3);
+    for (byte b : bytes) {
+      sb.append('%')
+          .append(Character.forDigit((b >> 4) & 0xf, 16))
+          .append(Character.forDigit(b & 0xf, 16));
     }
-
-    public static Counts scrape(URI announce, InfoHash infoHash) throws IOException, InterruptedException {
-        URI uri = scrapeUri(announce, infoHash);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
-        HttpResponse<byte[]> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        String body = new String(response.body(), StandardCharsets.ISO_8859_1);
-        if (response.statusCode() != 200 || FAILURE.matcher(body).find()) {
-            throw new IOException("scrape " + uri + " answered HTTP " + response.statusCode() + ": " + body);
-        }
-        return new Counts(number(COMPLETE, body), number(INCOMPLETE, body));
-    }
-
-    /**
-     * Polls until the tracker lists at least {@code minSeeders} seeders of the swarm, bounded by
-     * {@code timeout}.
-     */
-    public static Counts awaitSeeders(URI announce, InfoHash infoHash, int minSeeders, Duration timeout)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Counts last = new Counts(0, 0);
-        String lastError = "";
-        while (true) {
-            try {
-                last = scrape(announce, infoHash);
-                if (last.complete() >= minSeeders) {
-                    return last;
-                }
-            } catch (IOException e) {
-                lastError = "; last error: " + e.getMessage();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("tracker " + announce + " listed " + last + " for " + infoHash + " after "
-                        + timeout.toSeconds() + " s, wanted >= " + minSeeders + " seeders" + lastError);
-            }
-            Thread.sleep(POLL_MILLIS);
-        }
-    }
-
-    private static long number(Pattern p, String body) {
-        Matcher m = p.matcher(body);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    private static String percentEncode(byte[] bytes) {
-        StringBuilder sb = new StringBuilder(bytes.length * 3);
-        for (byte b : bytes) {
-            sb.append('%').append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return sb.toString();
-    }
+    return sb.toString();
+  }
 }

@@ -38,7 +38,9 @@ final class BlobChecker implements RegistryEndpoint<Long> {
     OptionalLong size = response.headers().firstValueAsLong("Content-Length");
     if (size.isEmpty() || size.getAsLong() < 0) {
       throw new UnexpectedResponseException(
-          actionDescription() + " failed: no Content-Length in the answer", response.statusCode(), null);
+          actionDescription() + " failed: no Content-Length in the answer",
+          response.statusCode(),
+          null);
     }
     return size.getAsLong();
   }

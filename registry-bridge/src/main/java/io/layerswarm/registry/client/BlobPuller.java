@@ -63,8 +63,12 @@ final class BlobPuller implements RegistryEndpoint<BlobPuller.Opened> {
     if (status == 200) {
       if (offset != 0) {
         throw new UnexpectedResponseException(
-            actionDescription() + " failed: asked for bytes from " + offset
-                + " and got HTTP 200 (the upstream ignored Range)", status, null);
+            actionDescription()
+                + " failed: asked for bytes from "
+                + offset
+                + " and got HTTP 200 (the upstream ignored Range)",
+            status,
+            null);
       }
       return new Opened(response.body(), contentLength);
     }
@@ -73,8 +77,13 @@ final class BlobPuller implements RegistryEndpoint<BlobPuller.Opened> {
       Matcher m = CONTENT_RANGE.matcher(contentRange.strip());
       if (!m.matches() || Long.parseLong(m.group(1)) != offset) {
         throw new UnexpectedResponseException(
-            actionDescription() + " failed: HTTP 206 with Content-Range '" + contentRange
-                + "' does not start at " + offset, status, null);
+            actionDescription()
+                + " failed: HTTP 206 with Content-Range '"
+                + contentRange
+                + "' does not start at "
+                + offset,
+            status,
+            null);
       }
       if (!"*".equals(m.group(3))) {
         return new Opened(response.body(), OptionalLong.of(Long.parseLong(m.group(3))));

@@ -8,7 +8,8 @@ public final class BlobUnknownException extends RegistryException {
     super(message, httpStatus, upstreamErrorCode, null);
   }
 
-  public BlobUnknownException(String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
+  public BlobUnknownException(
+      String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
     super(message, httpStatus, upstreamErrorCode, cause);
   }
 }

@@ -8,7 +8,8 @@ public final class DeniedException extends RegistryException {
     super(message, httpStatus, upstreamErrorCode, null);
   }
 
-  public DeniedException(String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
+  public DeniedException(
+      String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
     super(message, httpStatus, upstreamErrorCode, cause);
   }
 }

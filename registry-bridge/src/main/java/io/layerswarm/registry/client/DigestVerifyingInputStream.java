@@ -11,8 +11,8 @@ import java.util.HexFormat;
  * Passes a blob body through, counting the bytes and, when the body starts at offset 0, hashing
  * them. At end of stream it throws {@link DigestMismatchException} if the count differs from the
  * announced length or the sha256 differs from the digest; it throws as soon as the count goes past
- * the announced length. Once it has thrown, every later read throws the same exception, so a
- * reader can never mistake a bad body for a complete one.
+ * the announced length. Once it has thrown, every later read throws the same exception, so a reader
+ * can never mistake a bad body for a complete one.
  *
  * <p>Extends InputStream rather than FilterInputStream so that {@code skip} cannot bypass the hash.
  * Not thread-safe, like any InputStream.

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads credentials for a registry from a Docker {@code config.json} ({@code auths.<host>.auth}
- * = base64 of {@code user:password}, or separate {@code username}/{@code password}). Credential
+ * Reads credentials for a registry from a Docker {@code config.json} ({@code auths.<host>.auth} =
+ * base64 of {@code user:password}, or separate {@code username}/{@code password}). Credential
  * helpers ({@code credsStore}, {@code credHelpers}) run programs and are not supported: the error
  * says so, rather than silently pulling without credentials.
  */
@@ -25,15 +25,16 @@ public final class DockerConfigCredentials {
 
   /**
    * @return the credentials for {@code host}, or empty if the file has none for it
-   * @throws IOException if the file can't be read or is not a Docker config; the message names
-   *     the file
+   * @throws IOException if the file can't be read or is not a Docker config; the message names the
+   *     file
    */
   public static Optional<Credentials> forHost(Path configJson, String host) throws IOException {
     JsonNode root;
     try {
       root = JSON.readTree(Files.readAllBytes(configJson));
     } catch (IOException e) {
-      throw new IOException("reading Docker config " + configJson + " failed: " + e.getMessage(), e);
+      throw new IOException(
+          "reading Docker config " + configJson + " failed: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new IOException("Docker config " + configJson + " is not a JSON object");
@@ -47,9 +48,13 @@ public final class DockerConfigCredentials {
       }
     }
     if (root.path("credHelpers").has(host) || root.has("credsStore")) {
-      throw new IOException("Docker config " + configJson + " keeps the credentials for " + host
-          + " in a credential helper, which LayerSwarm does not run; put username and password"
-          + " in the upstream's config instead");
+      throw new IOException(
+          "Docker config "
+              + configJson
+              + " keeps the credentials for "
+              + host
+              + " in a credential helper, which LayerSwarm does not run; put username and password"
+              + " in the upstream's config instead");
     }
     return Optional.empty();
   }
@@ -65,8 +70,8 @@ public final class DockerConfigCredentials {
       }
       int colon = decoded.indexOf(':');
       if (colon <= 0) {
-        throw new IOException("Docker config " + file + ": auths." + key
-            + ".auth must encode user:password");
+        throw new IOException(
+            "Docker config " + file + ": auths." + key + ".auth must encode user:password");
       }
       return new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
     }

@@ -95,7 +95,8 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry {
   @Override
   public ManifestHead headManifest(RepositoryName repo, String reference, List<String> accept)
       throws RegistryException {
-    Optional<ManifestHead> head = caller.call(new ManifestChecker(repo, reference, orDefault(accept)));
+    Optional<ManifestHead> head =
+        caller.call(new ManifestChecker(repo, reference, orDefault(accept)));
     if (head.isPresent()) {
       return head.get();
     }
@@ -164,7 +165,8 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry {
         throw new IllegalArgumentException("registry URI has no host: " + baseUri);
       }
       if (baseUri.getRawQuery() != null || baseUri.getRawFragment() != null) {
-        throw new IllegalArgumentException("registry URI must not have a query or fragment: " + baseUri);
+        throw new IllegalArgumentException(
+            "registry URI must not have a query or fragment: " + baseUri);
       }
       String s = baseUri.toString();
       this.baseUri = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);

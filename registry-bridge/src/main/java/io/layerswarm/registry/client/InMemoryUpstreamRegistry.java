@@ -78,8 +78,11 @@ public final class InMemoryUpstreamRegistry implements UpstreamRegistry {
     Manifest manifest = manifests.get(new Key(repo, reference));
     if (manifest == null) {
       throw new ManifestUnknownException(
-          "pull manifest " + ManifestReference.display(repo, reference) + " from "
-              + baseUri + " failed: HTTP 404 MANIFEST_UNKNOWN",
+          "pull manifest "
+              + ManifestReference.display(repo, reference)
+              + " from "
+              + baseUri
+              + " failed: HTTP 404 MANIFEST_UNKNOWN",
           404,
           "MANIFEST_UNKNOWN");
     }
@@ -104,8 +107,16 @@ public final class InMemoryUpstreamRegistry implements UpstreamRegistry {
     byte[] content = blob(repo, digest, "pull blob");
     if (offset < 0 || offset > content.length) {
       throw new UnexpectedResponseException(
-          "pull blob " + digest + " of " + repo + " from offset " + offset + " failed: HTTP 416, "
-              + "the blob has " + content.length + " bytes",
+          "pull blob "
+              + digest
+              + " of "
+              + repo
+              + " from offset "
+              + offset
+              + " failed: HTTP 416, "
+              + "the blob has "
+              + content.length
+              + " bytes",
           416,
           "RANGE_INVALID");
     }
@@ -142,7 +153,14 @@ public final class InMemoryUpstreamRegistry implements UpstreamRegistry {
     byte[] content = blobs.get(new Key(repo, digest.toString()));
     if (content == null) {
       throw new BlobUnknownException(
-          action + " " + digest + " of " + repo + " from " + baseUri + " failed: HTTP 404 "
+          action
+              + " "
+              + digest
+              + " of "
+              + repo
+              + " from "
+              + baseUri
+              + " failed: HTTP 404 "
               + "BLOB_UNKNOWN",
           404,
           "BLOB_UNKNOWN");

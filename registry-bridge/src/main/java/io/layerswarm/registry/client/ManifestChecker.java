@@ -47,7 +47,8 @@ final class ManifestChecker implements RegistryEndpoint<Optional<UpstreamRegistr
   }
 
   @Override
-  public Optional<UpstreamRegistry.ManifestHead> handleResponse(HttpResponse<InputStream> response) {
+  public Optional<UpstreamRegistry.ManifestHead> handleResponse(
+      HttpResponse<InputStream> response) {
     RegistryEndpointCaller.closeQuietly(response.body());
     Optional<Digest> digest =
         referenceDigest.isPresent() ? referenceDigest : ManifestPuller.headerDigest(response);

@@ -67,8 +67,12 @@ final class ManifestPuller implements RegistryEndpoint<Manifest> {
     }
     if (bytes.length > MAX_MANIFEST_BYTES) {
       throw new UnexpectedResponseException(
-          actionDescription() + " failed: the manifest is larger than " + MAX_MANIFEST_BYTES
-              + " bytes", response.statusCode(), null);
+          actionDescription()
+              + " failed: the manifest is larger than "
+              + MAX_MANIFEST_BYTES
+              + " bytes",
+          response.statusCode(),
+          null);
     }
     String mediaType =
         response.headers().firstValue("Content-Type").orElseGet(() -> mediaTypeField(bytes));
@@ -96,7 +100,10 @@ final class ManifestPuller implements RegistryEndpoint<Manifest> {
       throws UnexpectedResponseException {
     if (!expected.equals(computed)) {
       throw new UnexpectedResponseException(
-          actionDescription() + " failed: the manifest bytes hash to " + computed + ", not "
+          actionDescription()
+              + " failed: the manifest bytes hash to "
+              + computed
+              + ", not "
               + expected,
           status,
           null,

@@ -19,8 +19,11 @@ final class ManifestReference {
       return Optional.of(Digest.parse(reference));
     }
     if (!Tag.isValid(reference)) {
-      throw new IllegalArgumentException("manifest reference is neither a tag nor a digest: "
-          + (reference == null ? "null" : reference.length() > 80 ? reference.substring(0, 80) + "..." : reference));
+      throw new IllegalArgumentException(
+          "manifest reference is neither a tag nor a digest: "
+              + (reference == null
+                  ? "null"
+                  : reference.length() > 80 ? reference.substring(0, 80) + "..." : reference));
     }
     return Optional.empty();
   }

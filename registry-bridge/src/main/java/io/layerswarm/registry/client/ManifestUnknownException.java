@@ -8,7 +8,8 @@ public final class ManifestUnknownException extends RegistryException {
     super(message, httpStatus, upstreamErrorCode, null);
   }
 
-  public ManifestUnknownException(String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
+  public ManifestUnknownException(
+      String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
     super(message, httpStatus, upstreamErrorCode, cause);
   }
 }

@@ -75,7 +75,8 @@ final class RegistryAuthenticator {
    *     answer the challenge with
    * @throws RegistryException when the token endpoint refuses or fails
    */
-  boolean handleChallenge(List<String> wwwAuthenticate, Optional<RepositoryName> repo, String action)
+  boolean handleChallenge(
+      List<String> wwwAuthenticate, Optional<RepositoryName> repo, String action)
       throws RegistryException {
     Optional<AuthChallenge> challenge = AuthChallenge.choose(wwwAuthenticate);
     if (challenge.isEmpty()) {
@@ -93,8 +94,7 @@ final class RegistryAuthenticator {
       throw new UnexpectedResponseException(
           action + " failed: the Bearer challenge has no realm", 401, null);
     }
-    String scope =
-        challenge.get().param("scope").orElse(repo.map(r -> pullScope(r)).orElse(""));
+    String scope = challenge.get().param("scope").orElse(repo.map(r -> pullScope(r)).orElse(""));
     tokensByScope.put(
         scopeKey(repo),
         fetchToken(realm.get(), challenge.get().param("service").orElse(""), scope, action));
@@ -111,16 +111,20 @@ final class RegistryAuthenticator {
         query.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
       }
       if (!scope.isEmpty()) {
-        query.append(query.length() == 0 ? "" : "&")
+        query
+            .append(query.length() == 0 ? "" : "&")
             .append("scope=")
             .append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
       }
-      uri = URI.create(realm + (query.length() == 0 ? "" : (realm.contains("?") ? "&" : "?") + query));
+      uri =
+          URI.create(
+              realm + (query.length() == 0 ? "" : (realm.contains("?") ? "&" : "?") + query));
       if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
         throw new IllegalArgumentException("not http(s)");
       }
     } catch (IllegalArgumentException e) {
-      throw new UnexpectedResponseException(what + ": the realm is not an http(s) URL", 401, null, e);
+      throw new UnexpectedResponseException(
+          what + ": the realm is not an http(s) URL", 401, null, e);
     }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri).GET().timeout(timeout).header("User-Agent", userAgent);

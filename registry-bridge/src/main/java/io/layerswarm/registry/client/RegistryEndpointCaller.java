@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends {@link RegistryEndpoint}s to one upstream. This is the one place where HTTP statuses
- * become {@link RegistryException}s; it also follows redirects (registries send blob GETs to their
+ * Sends {@link RegistryEndpoint}s to one upstream. This is the one place where HTTP statuses become
+ * {@link RegistryException}s; it also follows redirects (registries send blob GETs to their
  * storage), answers 401 challenges once per call, and retries idempotent calls on connect errors
  * and 5xx with exponential backoff. Thread-safe.
  *
@@ -129,8 +129,8 @@ final class RegistryEndpointCaller {
     }
   }
 
-  private HttpResponse<InputStream> sendFollowingRedirects(RegistryEndpoint<?> endpoint, String action)
-      throws IOException, RegistryException {
+  private HttpResponse<InputStream> sendFollowingRedirects(
+      RegistryEndpoint<?> endpoint, String action) throws IOException, RegistryException {
     URI uri = URI.create(baseUri + endpoint.path());
     boolean sameOrigin = true;
     for (int hop = 0; ; hop++) {
@@ -144,7 +144,8 @@ final class RegistryEndpointCaller {
       }
       endpoint.headers().forEach(request::header);
       if (sameOrigin) {
-        authenticator.authorization(endpoint.repository())
+        authenticator
+            .authorization(endpoint.repository())
             .ifPresent(value -> request.header("Authorization", value));
       }
       HttpResponse<InputStream> response;
@@ -161,7 +162,9 @@ final class RegistryEndpointCaller {
       closeQuietly(response.body());
       if (hop >= MAX_REDIRECTS) {
         throw new UnexpectedResponseException(
-            action + " failed: more than " + MAX_REDIRECTS + " redirects", response.statusCode(), null);
+            action + " failed: more than " + MAX_REDIRECTS + " redirects",
+            response.statusCode(),
+            null);
       }
       URI next;
       try {
@@ -170,7 +173,8 @@ final class RegistryEndpointCaller {
         throw new UnexpectedResponseException(
             action + " failed: redirect to an invalid Location", response.statusCode(), null, e);
       }
-      if (!"http".equalsIgnoreCase(next.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+      if (!"http".equalsIgnoreCase(next.getScheme())
+          && !"https".equalsIgnoreCase(next.getScheme())) {
         throw new UnexpectedResponseException(
             action + " failed: redirect to a non-http(s) Location", response.statusCode(), null);
       }

@@ -3,9 +3,9 @@ package io.layerswarm.registry.client;
 import java.util.Optional;
 
 /**
- * Root of registry client errors. The message names the action and the repository or digest.
- * {@link #httpStatus()} is the upstream status when there was one (0 otherwise), so the agent can
- * pass 401, 404 and 429 through with their meaning.
+ * Root of registry client errors. The message names the action and the repository or digest. {@link
+ * #httpStatus()} is the upstream status when there was one (0 otherwise), so the agent can pass
+ * 401, 404 and 429 through with their meaning.
  *
  * <p>Subclasses: {@link UnauthorizedException} (401), {@link DeniedException} (403), {@link
  * ManifestUnknownException} and {@link BlobUnknownException} (404), {@link

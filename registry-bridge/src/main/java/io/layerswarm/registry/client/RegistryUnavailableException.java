@@ -8,7 +8,8 @@ public final class RegistryUnavailableException extends RegistryException {
     super(message, httpStatus, upstreamErrorCode, null);
   }
 
-  public RegistryUnavailableException(String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
+  public RegistryUnavailableException(
+      String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
     super(message, httpStatus, upstreamErrorCode, cause);
   }
 }

@@ -8,9 +8,10 @@ public final class TooManyRequestsException extends RegistryException {
   private static final long serialVersionUID = 1L;
   private final Duration retryAfter;
 
-  /** @param retryAfter the upstream's {@code Retry-After} in seconds, or null */
-  public TooManyRequestsException(
-      String message, String upstreamErrorCode, Duration retryAfter) {
+  /**
+   * @param retryAfter the upstream's {@code Retry-After} in seconds, or null
+   */
+  public TooManyRequestsException(String message, String upstreamErrorCode, Duration retryAfter) {
     super(message, 429, upstreamErrorCode, null);
     this.retryAfter = retryAfter;
   }

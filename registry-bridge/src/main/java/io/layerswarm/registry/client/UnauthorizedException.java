@@ -8,7 +8,8 @@ public final class UnauthorizedException extends RegistryException {
     super(message, httpStatus, upstreamErrorCode, null);
   }
 
-  public UnauthorizedException(String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
+  public UnauthorizedException(
+      String message, int httpStatus, String upstreamErrorCode, Throwable cause) {
     super(message, httpStatus, upstreamErrorCode, cause);
   }
 }

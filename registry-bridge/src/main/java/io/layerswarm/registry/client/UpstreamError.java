@@ -34,7 +34,8 @@ record UpstreamError(String code, String message) {
       sb.append(' ').append(code);
     }
     if (message != null) {
-      sb.append(code == null ? " " : ": ").append(message.length() > 200 ? message.substring(0, 200) + "..." : message);
+      sb.append(code == null ? " " : ": ")
+          .append(message.length() > 200 ? message.substring(0, 200) + "..." : message);
     }
     return sb.toString();
   }

@@ -26,7 +26,8 @@ public final class Upstreams {
    * @param defaultHost must be one of the keys of {@code upstreams}
    * @throws IllegalArgumentException naming the host that is invalid, missing or given twice
    */
-  public static Upstreams of(String defaultHost, Map<String, ? extends UpstreamRegistry> upstreams) {
+  public static Upstreams of(
+      String defaultHost, Map<String, ? extends UpstreamRegistry> upstreams) {
     Map<String, UpstreamRegistry> normalized = new LinkedHashMap<>();
     upstreams.forEach(
         (host, upstream) -> {
@@ -42,7 +43,9 @@ public final class Upstreams {
     String defaultKey = normalize(defaultHost, "default upstream host");
     if (!normalized.containsKey(defaultKey)) {
       throw new IllegalArgumentException(
-          "default upstream host " + defaultHost + " is not one of the configured upstreams "
+          "default upstream host "
+              + defaultHost
+              + " is not one of the configured upstreams "
               + normalized.keySet());
     }
     return new Upstreams(normalized, defaultKey);

@@ -16,7 +16,8 @@ public record Descriptor(String mediaType, Digest digest, long size, Optional<Pl
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(digest, "digest");
     if (size < 0) {
-      throw new IllegalArgumentException("descriptor of " + digest + " has a negative size " + size);
+      throw new IllegalArgumentException(
+          "descriptor of " + digest + " has a negative size " + size);
     }
     platform = platform == null ? Optional.empty() : platform;
   }

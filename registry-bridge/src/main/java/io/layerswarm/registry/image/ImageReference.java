@@ -8,11 +8,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An image reference as users write it, {@code [registry-host/]repository[:tag][@sha256:hex]}
- * (the grammar of distribution's {@code reference} package). The first path component is a
- * registry host when it contains a '.' or a ':' or is {@code localhost}; otherwise the name has no
- * host (a Docker Hub-style name) and {@link #withDefaultRegistry} supplies one. On Docker Hub a
- * one-component repository lives under {@code library/}.
+ * An image reference as users write it, {@code [registry-host/]repository[:tag][@sha256:hex]} (the
+ * grammar of distribution's {@code reference} package). The first path component is a registry host
+ * when it contains a '.' or a ':' or is {@code localhost}; otherwise the name has no host (a Docker
+ * Hub-style name) and {@link #withDefaultRegistry} supplies one. On Docker Hub a one-component
+ * repository lives under {@code library/}.
  *
  * @param registry empty for a name without a host
  * @param tag empty when none was written ({@link #reference} then means {@code latest}, unless a
@@ -85,7 +85,8 @@ public record ImageReference(
         rest = rest.substring(slash + 1);
       }
     }
-    if (registry.isPresent() && registry.get().equals(RegistryHost.DOCKER_HUB)
+    if (registry.isPresent()
+        && registry.get().equals(RegistryHost.DOCKER_HUB)
         && rest.indexOf('/') < 0) {
       rest = LIBRARY + rest;
     }
@@ -93,10 +94,14 @@ public record ImageReference(
     try {
       repository = new RepositoryName(rest);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("image reference " + shorten(text)
-          + ": bad repository name " + shorten(rest)
-          + " (lowercase letters, digits and separators . _ __ - between them, components joined"
-          + " by /)", e);
+      throw new IllegalArgumentException(
+          "image reference "
+              + shorten(text)
+              + ": bad repository name "
+              + shorten(rest)
+              + " (lowercase letters, digits and separators . _ __ - between them, components joined"
+              + " by /)",
+          e);
     }
     return new ImageReference(registry, repository, tag, digest);
   }
@@ -134,7 +139,9 @@ public record ImageReference(
   /** The canonical text: {@code [host/]repo[:tag][@digest]}. */
   @Override
   public String toString() {
-    return registry.map(r -> r + "/").orElse("") + repository
-        + tag.map(t -> ":" + t).orElse("") + digest.map(d -> "@" + d).orElse("");
+    return registry.map(r -> r + "/").orElse("")
+        + repository
+        + tag.map(t -> ":" + t).orElse("")
+        + digest.map(d -> "@" + d).orElse("");
   }
 }

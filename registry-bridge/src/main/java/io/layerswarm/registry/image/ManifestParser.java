@@ -15,7 +15,8 @@ import java.util.Optional;
  * its config and layers, an OCI image index or Docker manifest list gives its child manifests with
  * their platforms. Unknown fields are ignored (the specs allow extensions); the fields we use must
  * have the right type and value. Docker schema 1 is refused: it has no config blob and registries
- * convert it on request anyway ({@link io.layerswarm.registry.client.UpstreamRegistry#DEFAULT_ACCEPT}).
+ * convert it on request anyway ({@link
+ * io.layerswarm.registry.client.UpstreamRegistry#DEFAULT_ACCEPT}).
  *
  * <p>Specs: OCI image spec {@code manifest.md}, {@code image-index.md}, {@code descriptor.md};
  * Docker Image Manifest V2, Schema 2. Stateless and thread-safe.
@@ -53,14 +54,21 @@ public final class ManifestParser {
     }
     JsonNode schemaVersion = root.get("schemaVersion");
     String field = optionalText(root, "mediaType", what).orElse("");
-    if (MediaTypes.isSchema1(field) || MediaTypes.isSchema1(declaredMediaType)
+    if (MediaTypes.isSchema1(field)
+        || MediaTypes.isSchema1(declaredMediaType)
         || (schemaVersion != null && schemaVersion.isInt() && schemaVersion.intValue() == 1)) {
-      throw new ManifestFormatException("read " + what + ": Docker schema 1 manifests are not"
-          + " supported; push the image again with a current client");
+      throw new ManifestFormatException(
+          "read "
+              + what
+              + ": Docker schema 1 manifests are not"
+              + " supported; push the image again with a current client");
     }
     if (schemaVersion != null && !(schemaVersion.isInt() && schemaVersion.intValue() == 2)) {
       throw new ManifestFormatException(
-          "read " + what + ": schemaVersion must be 2, not " + abbreviate(schemaVersion.toString()));
+          "read "
+              + what
+              + ": schemaVersion must be 2, not "
+              + abbreviate(schemaVersion.toString()));
     }
     String mediaType = kind(root, field, declaredMediaType, what);
     if (MediaTypes.isIndex(mediaType)) {
@@ -96,12 +104,16 @@ public final class ManifestParser {
     if (root.has("config")) {
       return MediaTypes.OCI_MANIFEST;
     }
-    throw new ManifestFormatException("read " + what + ": neither an image manifest nor an index"
-        + " (media type " + abbreviate(field.isEmpty() ? String.valueOf(declared) : field) + ")");
+    throw new ManifestFormatException(
+        "read "
+            + what
+            + ": neither an image manifest nor an index"
+            + " (media type "
+            + abbreviate(field.isEmpty() ? String.valueOf(declared) : field)
+            + ")");
   }
 
-  private static List<Descriptor> index(JsonNode root, String what)
-      throws ManifestFormatException {
+  private static List<Descriptor> index(JsonNode root, String what) throws ManifestFormatException {
     JsonNode manifests = require(root, "manifests", what);
     if (!manifests.isArray()) {
       throw new ManifestFormatException("read " + what + ": manifests must be an array");
@@ -119,8 +131,10 @@ public final class ManifestParser {
       throw new ManifestFormatException("read " + where + ": not a descriptor object");
     }
     String mediaType = optionalText(node, "mediaType", where).orElse("");
-    String digestText = optionalText(node, "digest", where)
-        .orElseThrow(() -> new ManifestFormatException("read " + where + ": digest is missing"));
+    String digestText =
+        optionalText(node, "digest", where)
+            .orElseThrow(
+                () -> new ManifestFormatException("read " + where + ": digest is missing"));
     Digest digest;
     try {
       digest = Digest.parse(digestText);
@@ -129,9 +143,14 @@ public final class ManifestParser {
           "read " + where + ": digest " + abbreviate(digestText) + ": " + e.getMessage(), e);
     }
     JsonNode size = node.get("size");
-    if (size == null || !size.canConvertToLong() || !size.isIntegralNumber() || size.longValue() < 0) {
+    if (size == null
+        || !size.canConvertToLong()
+        || !size.isIntegralNumber()
+        || size.longValue() < 0) {
       throw new ManifestFormatException(
-          "read " + where + ": size must be a non-negative integer, not "
+          "read "
+              + where
+              + ": size must be a non-negative integer, not "
               + (size == null ? "missing" : abbreviate(size.toString())));
     }
     Optional<Platform> platform = Optional.empty();
@@ -148,8 +167,8 @@ public final class ManifestParser {
     }
     String os = optionalText(node, "os", where + " platform").orElse("");
     String architecture = optionalText(node, "architecture", where + " platform").orElse("");
-    Optional<String> variant = optionalText(node, "variant", where + " platform")
-        .filter(v -> !v.isEmpty());
+    Optional<String> variant =
+        optionalText(node, "variant", where + " platform").filter(v -> !v.isEmpty());
     try {
       return new Platform(os, architecture, variant);
     } catch (IllegalArgumentException e) {

@@ -36,11 +36,12 @@ public record Platform(String os, String architecture, Optional<String> variant)
           "platform must be os/architecture[/variant], for example linux/amd64: " + shorten(text));
     }
     try {
-      return new Platform(parts[0], parts[1],
-          parts.length == 3 ? Optional.of(parts[2]) : Optional.empty());
+      return new Platform(
+          parts[0], parts[1], parts.length == 3 ? Optional.of(parts[2]) : Optional.empty());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "platform must be os/architecture[/variant]: " + shorten(text) + ": " + e.getMessage(), e);
+          "platform must be os/architecture[/variant]: " + shorten(text) + ": " + e.getMessage(),
+          e);
     }
   }
 

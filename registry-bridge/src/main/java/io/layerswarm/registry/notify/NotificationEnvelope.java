@@ -13,10 +13,10 @@ import java.util.Optional;
 /**
  * The body a registry POSTs to a notification endpoint ({@code Content-Type:
  * application/vnd.docker.distribution.events.v1+json}): {@code {"events":[...]}}, see distribution
- * {@code docs/notifications.md}. Unknown fields are ignored. The structure must hold ({@code events}
- * an array of objects, each with a string {@code action}, {@code target} and {@code request}
- * objects, string fields); {@code target.digest} and {@code target.repository} must be valid, as a
- * registry writes them. {@code request.host} and {@code target.url} are kept as sent.
+ * {@code docs/notifications.md}. Unknown fields are ignored. The structure must hold ({@code
+ * events} an array of objects, each with a string {@code action}, {@code target} and {@code
+ * request} objects, string fields); {@code target.digest} and {@code target.repository} must be
+ * valid, as a registry writes them. {@code request.host} and {@code target.url} are kept as sent.
  */
 public record NotificationEnvelope(List<NotificationEvent> events) {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,9 +55,12 @@ public record NotificationEnvelope(List<NotificationEvent> events) {
     if (!node.isObject()) {
       throw new NotificationFormatException("read notification: " + where + " is not an object");
     }
-    String action = text(node, "action", where)
-        .orElseThrow(() -> new NotificationFormatException(
-            "read notification: " + where + ".action is missing"));
+    String action =
+        text(node, "action", where)
+            .orElseThrow(
+                () ->
+                    new NotificationFormatException(
+                        "read notification: " + where + ".action is missing"));
     JsonNode target = object(node, "target", where);
     JsonNode request = object(node, "request", where);
     String targetWhere = where + ".target";

@@ -16,8 +16,8 @@ import java.util.Optional;
  * @param repository {@code target.repository}
  * @param tag {@code target.tag}, on manifest pushes by tag; kept as sent
  * @param url {@code target.url}, kept as sent
- * @param requestHost {@code request.host}: the Host header of the request that caused the event,
- *     as the client sent it (so not validated)
+ * @param requestHost {@code request.host}: the Host header of the request that caused the event, as
+ *     the client sent it (so not validated)
  */
 public record NotificationEvent(
     String action,
@@ -55,16 +55,18 @@ public record NotificationEvent(
    * their {@code http.host} setting or from the request.
    */
   public Optional<String> urlHost() {
-    return url.flatMap(text -> {
-      try {
-        java.net.URI uri = new java.net.URI(text);
-        if (uri.getHost() == null) {
-          return Optional.empty();
-        }
-        return Optional.of(uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort());
-      } catch (java.net.URISyntaxException e) {
-        return Optional.empty();
-      }
-    });
+    return url.flatMap(
+        text -> {
+          try {
+            java.net.URI uri = new java.net.URI(text);
+            if (uri.getHost() == null) {
+              return Optional.empty();
+            }
+            return Optional.of(
+                uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort());
+          } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+          }
+        });
   }
 }

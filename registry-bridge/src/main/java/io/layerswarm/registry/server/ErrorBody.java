@@ -15,8 +15,8 @@ public final class ErrorBody {
   private ErrorBody() {}
 
   /**
-   * One error, with {@code detail} null. The message is escaped by Jackson, so untrusted parts of
-   * a request can be quoted in it.
+   * One error, with {@code detail} null. The message is escaped by Jackson, so untrusted parts of a
+   * request can be quoted in it.
    */
   public static byte[] json(ErrorCode code, String message) {
     ObjectNode body = JSON.createObjectNode();

@@ -33,11 +33,11 @@ import java.util.Set;
  *   <li>The namespace (the upstream registry host) comes from containerd's {@code ?ns=<host>}
  *       (URL-encoded) or from a podman/CRI-O path prefix {@code /v2/<host>/<repo>/...}. The first
  *       name component is a host iff it contains '.' or ':' or is {@code localhost} and more
- *       components follow (Docker's rule for image references). Both forms at once must agree.
- *       An invalid host is NAME_INVALID.
+ *       components follow (Docker's rule for image references). Both forms at once must agree. An
+ *       invalid host is NAME_INVALID.
  *   <li>The name must match the OCI grammar ({@link RepositoryName}): NAME_INVALID. A tag must
- *       match {@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}: MANIFEST_INVALID. A reference with a
- *       ':' and every blob reference must be {@code sha256:<64 lowercase hex>}: DIGEST_INVALID.
+ *       match {@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}: MANIFEST_INVALID. A reference with a ':'
+ *       and every blob reference must be {@code sha256:<64 lowercase hex>}: DIGEST_INVALID.
  * </ol>
  */
 public final class RouteParser {
@@ -57,7 +57,8 @@ public final class RouteParser {
     }
     if (uri.length() > MAX_URI_LENGTH) {
       throw new RegistryApiException(
-          ErrorCode.NAME_INVALID, "request target is longer than " + MAX_URI_LENGTH + " characters");
+          ErrorCode.NAME_INVALID,
+          "request target is longer than " + MAX_URI_LENGTH + " characters");
     }
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
@@ -67,12 +68,15 @@ public final class RouteParser {
     boolean underV2 = path.equals("/v2") || path.startsWith("/v2/");
     if (!underV2) {
       throw new RegistryApiException(
-          ErrorCode.NAME_UNKNOWN, "no registry endpoint at " + quote(path) + ": only /v2/ is served");
+          ErrorCode.NAME_UNKNOWN,
+          "no registry endpoint at " + quote(path) + ": only /v2/ is served");
     }
     if (method == null || !PULL_METHODS.contains(method)) {
       throw new RegistryApiException(
           ErrorCode.UNSUPPORTED,
-          quote(String.valueOf(method)) + " " + quote(path)
+          quote(String.valueOf(method))
+              + " "
+              + quote(path)
               + " is not supported: this registry mirror serves pulls only (GET and HEAD)");
     }
     if (path.equals("/v2") || path.equals("/v2/")) {
@@ -88,7 +92,8 @@ public final class RouteParser {
           ErrorCode.NAME_INVALID, "path " + quote(path) + " has an empty component");
     }
     int n = segments.size();
-    if (n < 3 || !(segments.get(n - 2).equals("manifests") || segments.get(n - 2).equals("blobs"))) {
+    if (n < 3
+        || !(segments.get(n - 2).equals("manifests") || segments.get(n - 2).equals("blobs"))) {
       throw unknownEndpoint(method, path);
     }
     String kind = segments.get(n - 2);
@@ -106,8 +111,10 @@ public final class RouteParser {
         && !pathNamespace.equals(queryNamespace)) {
       throw new RegistryApiException(
           ErrorCode.NAME_INVALID,
-          "registry host given twice and differently: path prefix " + pathNamespace.get()
-              + ", ns " + queryNamespace.get());
+          "registry host given twice and differently: path prefix "
+              + pathNamespace.get()
+              + ", ns "
+              + queryNamespace.get());
     }
     Optional<String> namespace = pathNamespace.isPresent() ? pathNamespace : queryNamespace;
     RepositoryName name = name(String.join("/", nameParts));
@@ -120,7 +127,10 @@ public final class RouteParser {
     } else if (!Tag.isValid(reference)) {
       throw new RegistryApiException(
           ErrorCode.MANIFEST_INVALID,
-          "invalid tag " + quote(reference) + " for " + name
+          "invalid tag "
+              + quote(reference)
+              + " for "
+              + name
               + ": a tag matches [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
     }
     return new Route.ManifestRoute(namespace, name, reference);
@@ -141,7 +151,8 @@ public final class RouteParser {
       }
       if (c == '\\') {
         throw new RegistryApiException(
-            ErrorCode.NAME_INVALID, "path must not contain a backslash (found at position " + i + ")");
+            ErrorCode.NAME_INVALID,
+            "path must not contain a backslash (found at position " + i + ")");
       }
       if (c <= 0x20 || c >= 0x7f) {
         throw new RegistryApiException(
@@ -160,7 +171,10 @@ public final class RouteParser {
   private static RegistryApiException unknownEndpoint(String method, String path) {
     return new RegistryApiException(
         ErrorCode.NAME_UNKNOWN,
-        "no pull endpoint for " + method + " " + quote(path)
+        "no pull endpoint for "
+            + method
+            + " "
+            + quote(path)
             + ": this mirror serves /v2/, /v2/<name>/manifests/<reference> and /v2/<name>/blobs/<digest>");
   }
 
@@ -212,7 +226,8 @@ public final class RouteParser {
     } catch (IllegalArgumentException e) {
       throw new RegistryApiException(
           ErrorCode.NAME_INVALID,
-          "invalid repository name " + quote(value)
+          "invalid repository name "
+              + quote(value)
               + ": components of [a-z0-9] joined by '.', '_', '__' or '-', at most 255 characters");
     }
   }
@@ -223,7 +238,11 @@ public final class RouteParser {
     } catch (IllegalArgumentException e) {
       throw new RegistryApiException(
           ErrorCode.DIGEST_INVALID,
-          "invalid digest " + quote(value) + " for " + name + ": must be sha256:<64 lowercase hex>");
+          "invalid digest "
+              + quote(value)
+              + " for "
+              + name
+              + ": must be sha256:<64 lowercase hex>");
     }
   }
 

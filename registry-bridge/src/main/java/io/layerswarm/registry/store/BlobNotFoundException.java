@@ -8,7 +8,9 @@ public final class BlobNotFoundException extends NoSuchFileException {
   private static final long serialVersionUID = 1L;
   private final transient Digest digest;
 
-  /** @param action what was attempted, for example {@code "open blob"} */
+  /**
+   * @param action what was attempted, for example {@code "open blob"}
+   */
   public BlobNotFoundException(String action, Digest digest) {
     super(digest.toString(), null, action + " failed: not in the blob store");
     this.digest = digest;

@@ -10,8 +10,8 @@ import java.util.OptionalLong;
 
 /**
  * Content-addressed blob storage: the seam between the registry side and the disk. A blob is
- * visible only once its full content has been verified against its sha256, so a reader never sees
- * a partial or wrong blob. Implementations: {@link FileBlobStore} and {@link InMemoryBlobStore}.
+ * visible only once its full content has been verified against its sha256, so a reader never sees a
+ * partial or wrong blob. Implementations: {@link FileBlobStore} and {@link InMemoryBlobStore}.
  * Thread-safe.
  */
 public interface BlobStore {
@@ -37,9 +37,9 @@ public interface BlobStore {
   BlobWriter create(Digest expected) throws IOException;
 
   /**
-   * Moves {@code file}, written by someone else (for example the swarm engine's finished
-   * download), into the store after verifying its sha256. After it returns the file is gone from
-   * its old path and the blob is stored.
+   * Moves {@code file}, written by someone else (for example the swarm engine's finished download),
+   * into the store after verifying its sha256. After it returns the file is gone from its old path
+   * and the blob is stored.
    *
    * @throws DigestMismatchException (the client one) when the file does not hash to {@code digest};
    *     then nothing is stored and {@code file} is left where it was

@@ -9,10 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Writes one blob into a {@link BlobStore}, hashing every byte on the way. {@link #commit()}
- * checks the sha256 against the expected digest and only then publishes the blob atomically; on a
- * mismatch nothing is stored. {@link #close()} without a commit aborts, so try-with-resources is
- * safe. Used by one thread at a time.
+ * Writes one blob into a {@link BlobStore}, hashing every byte on the way. {@link #commit()} checks
+ * the sha256 against the expected digest and only then publishes the blob atomically; on a mismatch
+ * nothing is stored. {@link #close()} without a commit aborts, so try-with-resources is safe. Used
+ * by one thread at a time.
  */
 public abstract class BlobWriter extends OutputStream {
   private enum State {

@@ -76,7 +76,8 @@ public final class FileBlobStore implements BlobStore {
   public OptionalLong size(Digest digest) {
     try {
       BasicFileAttributes attributes =
-          Files.readAttributes(blobPath(digest), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          Files.readAttributes(
+              blobPath(digest), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       return attributes.isRegularFile() ? OptionalLong.of(attributes.size()) : OptionalLong.empty();
     } catch (NoSuchFileException e) {
       return OptionalLong.empty();
@@ -88,11 +89,13 @@ public final class FileBlobStore implements BlobStore {
   @Override
   public InputStream open(Digest digest, long offset) throws IOException {
     if (offset < 0) {
-      throw new IllegalArgumentException("open blob " + digest + " failed: negative offset " + offset);
+      throw new IllegalArgumentException(
+          "open blob " + digest + " failed: negative offset " + offset);
     }
     FileChannel channel;
     try {
-      channel = FileChannel.open(blobPath(digest), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      channel =
+          FileChannel.open(blobPath(digest), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       throw new BlobNotFoundException("open blob", digest);
     }
@@ -226,7 +229,8 @@ public final class FileBlobStore implements BlobStore {
           Files.deleteIfExists(entry);
           log.debug("blob store {}: deleted leftover temp file {}", root, entry.getFileName());
         } else {
-          log.warn("blob store {}: ignoring {} in tmp/: not a regular file", root, entry.getFileName());
+          log.warn(
+              "blob store {}: ignoring {} in tmp/: not a regular file", root, entry.getFileName());
         }
       }
     }
@@ -236,7 +240,8 @@ public final class FileBlobStore implements BlobStore {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(blobs)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
-        if (!HEX.matcher(name).matches() || !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+        if (!HEX.matcher(name).matches()
+            || !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
           log.warn(
               "blob store {}: ignoring {} in blobs/sha256/: not a regular file named by 64 hex digits",
               root,

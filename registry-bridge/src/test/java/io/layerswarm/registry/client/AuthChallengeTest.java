@@ -9,20 +9,25 @@ import org.junit.jupiter.api.Test;
 class AuthChallengeTest {
   @Test
   void aBearerChallengeKeepsCommasInsideQuotedValues() {
-    AuthChallenge c = AuthChallenge.parse(
-        "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
-            + "scope=\"repository:samalba/my-app:pull,push\"").orElseThrow();
+    AuthChallenge c =
+        AuthChallenge.parse(
+                "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
+                    + "scope=\"repository:samalba/my-app:pull,push\"")
+            .orElseThrow();
 
     assertThat(c.isBearer()).isTrue();
-    assertThat(c.params()).isEqualTo(Map.of(
-        "realm", "https://auth.docker.io/token",
-        "service", "registry.docker.io",
-        "scope", "repository:samalba/my-app:pull,push"));
+    assertThat(c.params())
+        .isEqualTo(
+            Map.of(
+                "realm", "https://auth.docker.io/token",
+                "service", "registry.docker.io",
+                "scope", "repository:samalba/my-app:pull,push"));
   }
 
   @Test
   void unquotedValuesSpacesAndCaseAreTolerated() {
-    AuthChallenge c = AuthChallenge.parse("bearer  Realm=http://x/token , service=reg").orElseThrow();
+    AuthChallenge c =
+        AuthChallenge.parse("bearer  Realm=http://x/token , service=reg").orElseThrow();
 
     assertThat(c.isBearer()).isTrue();
     assertThat(c.param("realm")).contains("http://x/token");
@@ -37,9 +42,14 @@ class AuthChallengeTest {
 
   @Test
   void bearerIsPreferredOverBasicAcrossHeaderLines() {
-    assertThat(AuthChallenge.choose(List.of("Basic realm=\"r\"", "Bearer realm=\"t\"")).orElseThrow().isBearer())
+    assertThat(
+            AuthChallenge.choose(List.of("Basic realm=\"r\"", "Bearer realm=\"t\""))
+                .orElseThrow()
+                .isBearer())
         .isTrue();
-    assertThat(AuthChallenge.choose(List.of("Negotiate", "Basic realm=\"r\"")).orElseThrow().isBasic()).isTrue();
+    assertThat(
+            AuthChallenge.choose(List.of("Negotiate", "Basic realm=\"r\"")).orElseThrow().isBasic())
+        .isTrue();
     assertThat(AuthChallenge.choose(List.of())).isEmpty();
   }
 

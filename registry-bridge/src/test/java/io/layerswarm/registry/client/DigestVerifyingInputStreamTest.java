@@ -14,7 +14,8 @@ class DigestVerifyingInputStreamTest {
   private final Digest digest = Digest.sha256(content);
 
   private InputStream verifying(byte[] body, boolean hash, long expectedBytes) {
-    return new DigestVerifyingInputStream(new ByteArrayInputStream(body), digest, hash, expectedBytes);
+    return new DigestVerifyingInputStream(
+        new ByteArrayInputStream(body), digest, hash, expectedBytes);
   }
 
   @Test
@@ -55,6 +56,7 @@ class DigestVerifyingInputStreamTest {
 
   @Test
   void withoutHashingOnlyTheCountIsChecked() throws Exception {
-    assertThat(verifying("hello blub".getBytes(UTF_8), false, content.length).readAllBytes()).hasSize(content.length);
+    assertThat(verifying("hello blub".getBytes(UTF_8), false, content.length).readAllBytes())
+        .hasSize(content.length);
   }
 }

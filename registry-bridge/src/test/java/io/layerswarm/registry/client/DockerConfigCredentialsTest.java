@@ -23,15 +23,18 @@ class DockerConfigCredentialsTest {
 
   @Test
   void theAuthFieldDecodesToUserAndPassword() throws Exception {
-    Path file = config("{\"auths\":{\"registry.example:5000\":{\"auth\":\"" + b64("ci:s3:cret") + "\"}}}");
+    Path file =
+        config("{\"auths\":{\"registry.example:5000\":{\"auth\":\"" + b64("ci:s3:cret") + "\"}}}");
     assertThat(DockerConfigCredentials.forHost(file, "registry.example:5000"))
         .contains(new Credentials("ci", "s3:cret"));
   }
 
   @Test
   void dockerHubKeysWrittenAsTheV1UrlMatchDockerIo() throws Exception {
-    Path file = config("{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + b64("u:p") + "\"}}}");
-    assertThat(DockerConfigCredentials.forHost(file, "docker.io")).contains(new Credentials("u", "p"));
+    Path file =
+        config("{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + b64("u:p") + "\"}}}");
+    assertThat(DockerConfigCredentials.forHost(file, "docker.io"))
+        .contains(new Credentials("u", "p"));
   }
 
   @Test
@@ -44,17 +47,20 @@ class DockerConfigCredentialsTest {
   void aCredentialHelperIsAClearErrorNotAnAnonymousPull() throws Exception {
     Path file = config("{\"credsStore\":\"secretservice\"}");
     assertThatThrownBy(() -> DockerConfigCredentials.forHost(file, "registry.example"))
-        .isInstanceOf(IOException.class).hasMessageContaining("credential helper");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("credential helper");
   }
 
   @Test
   void brokenFilesNameTheFile() throws Exception {
     Path notJson = config("{nope");
     assertThatThrownBy(() -> DockerConfigCredentials.forHost(notJson, "x.example"))
-        .isInstanceOf(IOException.class).hasMessageContaining(notJson.toString());
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(notJson.toString());
     Path badAuth = config("{\"auths\":{\"x.example\":{\"auth\":\"%%%\"}}}");
     assertThatThrownBy(() -> DockerConfigCredentials.forHost(badAuth, "x.example"))
-        .isInstanceOf(IOException.class).hasMessageContaining("base64");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("base64");
   }
 
   @Test
@@ -62,10 +68,33 @@ class DockerConfigCredentialsTest {
     Path keystore = dir.resolve("ks.p12");
     Path pem = dir.resolve("ca.pem");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    run(keytool, "-genkeypair", "-keystore", keystore.toString(), "-storepass", "changeit",
-        "-alias", "ca", "-keyalg", "EC", "-dname", "CN=test-ca", "-validity", "2");
-    run(keytool, "-exportcert", "-rfc", "-keystore", keystore.toString(), "-storepass", "changeit",
-        "-alias", "ca", "-file", pem.toString());
+    run(
+        keytool,
+        "-genkeypair",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "changeit",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-dname",
+        "CN=test-ca",
+        "-validity",
+        "2");
+    run(
+        keytool,
+        "-exportcert",
+        "-rfc",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "changeit",
+        "-alias",
+        "ca",
+        "-file",
+        pem.toString());
     assertThat(TrustedCertificates.fromPem(pem).getProtocol()).isEqualTo("TLS");
   }
 
@@ -79,6 +108,7 @@ class DockerConfigCredentialsTest {
   void aCaFileWithoutCertificatesIsRejectedByName() throws Exception {
     Path pem = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
     assertThatThrownBy(() -> TrustedCertificates.fromPem(pem))
-        .isInstanceOf(IOException.class).hasMessageContaining(pem.toString());
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(pem.toString());
   }
 }

@@ -43,8 +43,10 @@ final class FakeHttpServer implements AutoCloseable {
         exchange -> {
           try (exchange) {
             Map<String, List<String>> headers = new ConcurrentHashMap<>();
-            exchange.getRequestHeaders()
-                .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+            exchange
+                .getRequestHeaders()
+                .forEach(
+                    (k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
             requests.add(
                 new Request(
                     exchange.getRequestMethod(),
@@ -56,7 +58,10 @@ final class FakeHttpServer implements AutoCloseable {
             }
             Handler handler = handlers.get(exchange.getRequestURI().getRawPath());
             if (handler == null) {
-              respond(exchange, 404, Map.of("Content-Type", "application/json"),
+              respond(
+                  exchange,
+                  404,
+                  Map.of("Content-Type", "application/json"),
                   "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\"}]}"
                       .getBytes(StandardCharsets.UTF_8));
             } else {
@@ -105,7 +110,8 @@ final class FakeHttpServer implements AutoCloseable {
   }
 
   /** Sends the body chunked, with no Content-Length. */
-  static void respondChunked(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
+  static void respondChunked(
+      HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
       throws IOException {
     headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
     exchange.sendResponseHeaders(status, 0);
@@ -116,8 +122,15 @@ final class FakeHttpServer implements AutoCloseable {
 
   static void respondError(HttpExchange exchange, int status, String code, String message)
       throws IOException {
-    respond(exchange, status, Map.of("Content-Type", "application/json"),
-        ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message + "\",\"detail\":null}]}")
+    respond(
+        exchange,
+        status,
+        Map.of("Content-Type", "application/json"),
+        ("{\"errors\":[{\"code\":\""
+                + code
+                + "\",\"message\":\""
+                + message
+                + "\",\"detail\":null}]}")
             .getBytes(StandardCharsets.UTF_8));
   }
 

@@ -67,21 +67,34 @@ class HttpUpstreamRegistryTest {
   }
 
   private void serveManifest() {
-    registry.on(MANIFEST_PATH, ex -> respond(ex, 200,
-        Map.of("Content-Type", SCHEMA2, "Docker-Content-Digest", MANIFEST_DIGEST.toString()), MANIFEST));
+    registry.on(
+        MANIFEST_PATH,
+        ex ->
+            respond(
+                ex,
+                200,
+                Map.of(
+                    "Content-Type", SCHEMA2, "Docker-Content-Digest", MANIFEST_DIGEST.toString()),
+                MANIFEST));
   }
 
   private void serveBlob() {
-    registry.on(BLOB_PATH, ex -> {
-      String range = ex.getRequestHeaders().getFirst("Range");
-      if (range == null) {
-        respond(ex, 200, Map.of("Content-Type", "application/octet-stream"), BLOB);
-        return;
-      }
-      int from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
-      respond(ex, 206, Map.of("Content-Range", "bytes " + from + "-" + (BLOB.length - 1) + "/" + BLOB.length),
-          Arrays.copyOfRange(BLOB, from, BLOB.length));
-    });
+    registry.on(
+        BLOB_PATH,
+        ex -> {
+          String range = ex.getRequestHeaders().getFirst("Range");
+          if (range == null) {
+            respond(ex, 200, Map.of("Content-Type", "application/octet-stream"), BLOB);
+            return;
+          }
+          int from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
+          respond(
+              ex,
+              206,
+              Map.of(
+                  "Content-Range", "bytes " + from + "-" + (BLOB.length - 1) + "/" + BLOB.length),
+              Arrays.copyOfRange(BLOB, from, BLOB.length));
+        });
   }
 
   // ---- manifests
@@ -89,13 +102,14 @@ class HttpUpstreamRegistryTest {
   @Test
   void getManifestForwardsEveryAcceptValueAsItsOwnHeaderLine() throws Exception {
     serveManifest();
-    List<String> dockerdAccepts = List.of(
-        "application/vnd.docker.distribution.manifest.v2+json",
-        "application/vnd.docker.distribution.manifest.list.v2+json",
-        "application/vnd.oci.image.index.v1+json",
-        "application/vnd.oci.image.manifest.v1+json",
-        "application/vnd.docker.distribution.manifest.v1+prettyjws",
-        "application/json");
+    List<String> dockerdAccepts =
+        List.of(
+            "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v1+prettyjws",
+            "application/json");
 
     client.getManifest(REPO, "1.2", dockerdAccepts);
 
@@ -132,7 +146,8 @@ class HttpUpstreamRegistryTest {
 
     client.getManifest(REPO, "1.2", List.of());
 
-    assertThat(registry.requests().get(0).header("User-Agent")).containsExactly("layerswarm-test/1");
+    assertThat(registry.requests().get(0).header("User-Agent"))
+        .containsExactly("layerswarm-test/1");
   }
 
   @Test
@@ -144,7 +159,8 @@ class HttpUpstreamRegistryTest {
 
   @Test
   void getManifestByDigestAcceptsBytesThatHashToIt() throws Exception {
-    registry.on("/v2/library/app/manifests/" + MANIFEST_DIGEST,
+    registry.on(
+        "/v2/library/app/manifests/" + MANIFEST_DIGEST,
         ex -> respond(ex, 200, Map.of("Content-Type", SCHEMA2), MANIFEST));
 
     assertThat(client.getManifest(REPO, MANIFEST_DIGEST.toString(), List.of()).digest())
@@ -154,7 +170,8 @@ class HttpUpstreamRegistryTest {
   @Test
   void getManifestByDigestRejectsBytesThatHashToSomethingElse() {
     Digest other = Digest.sha256("other".getBytes(UTF_8));
-    registry.on("/v2/library/app/manifests/" + other,
+    registry.on(
+        "/v2/library/app/manifests/" + other,
         ex -> respond(ex, 200, Map.of("Content-Type", SCHEMA2), MANIFEST));
 
     assertThatThrownBy(() -> client.getManifest(REPO, other.toString(), List.of()))
@@ -167,8 +184,14 @@ class HttpUpstreamRegistryTest {
   @Test
   void getManifestByTagRejectsADigestHeaderThatDoesNotMatchTheBytes() {
     Digest other = Digest.sha256("other".getBytes(UTF_8));
-    registry.on(MANIFEST_PATH, ex -> respond(ex, 200,
-        Map.of("Content-Type", SCHEMA2, "Docker-Content-Digest", other.toString()), MANIFEST));
+    registry.on(
+        MANIFEST_PATH,
+        ex ->
+            respond(
+                ex,
+                200,
+                Map.of("Content-Type", SCHEMA2, "Docker-Content-Digest", other.toString()),
+                MANIFEST));
 
     assertThatThrownBy(() -> client.getManifest(REPO, "1.2", List.of()))
         .isInstanceOf(UnexpectedResponseException.class)
@@ -180,10 +203,12 @@ class HttpUpstreamRegistryTest {
     registry.on(MANIFEST_PATH, ex -> respondError(ex, 404, "MANIFEST_UNKNOWN", "manifest unknown"));
 
     assertThatThrownBy(() -> client.getManifest(REPO, "1.2", List.of()))
-        .isInstanceOfSatisfying(ManifestUnknownException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(404);
-          assertThat(e.upstreamErrorCode()).contains("MANIFEST_UNKNOWN");
-        })
+        .isInstanceOfSatisfying(
+            ManifestUnknownException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(404);
+              assertThat(e.upstreamErrorCode()).contains("MANIFEST_UNKNOWN");
+            })
         .hasMessageContaining("pull manifest library/app:1.2 from " + registry.uri())
         .hasMessageContaining("HTTP 404 MANIFEST_UNKNOWN: manifest unknown");
   }
@@ -192,7 +217,8 @@ class HttpUpstreamRegistryTest {
   void unknownRepositoryKeepsTheUpstreamErrorCode() {
     // No handler: the fake answers 404 NAME_UNKNOWN like distribution does for a missing repo.
     assertThatThrownBy(() -> client.getManifest(REPO, "1.2", List.of()))
-        .isInstanceOfSatisfying(ManifestUnknownException.class,
+        .isInstanceOfSatisfying(
+            ManifestUnknownException.class,
             e -> assertThat(e.upstreamErrorCode()).contains("NAME_UNKNOWN"));
   }
 
@@ -209,8 +235,11 @@ class HttpUpstreamRegistryTest {
 
     UpstreamRegistry.ManifestHead head = client.headManifest(REPO, "1.2", List.of());
 
-    assertThat(head).isEqualTo(new UpstreamRegistry.ManifestHead(SCHEMA2, MANIFEST_DIGEST, MANIFEST.length));
-    assertThat(registry.requests()).extracting(FakeHttpServer.Request::method).containsExactly("HEAD");
+    assertThat(head)
+        .isEqualTo(new UpstreamRegistry.ManifestHead(SCHEMA2, MANIFEST_DIGEST, MANIFEST.length));
+    assertThat(registry.requests())
+        .extracting(FakeHttpServer.Request::method)
+        .containsExactly("HEAD");
   }
 
   @Test
@@ -220,7 +249,8 @@ class HttpUpstreamRegistryTest {
     UpstreamRegistry.ManifestHead head = client.headManifest(REPO, "1.2", List.of());
 
     assertThat(head.digest()).isEqualTo(MANIFEST_DIGEST);
-    assertThat(registry.requests()).extracting(FakeHttpServer.Request::method)
+    assertThat(registry.requests())
+        .extracting(FakeHttpServer.Request::method)
         .containsExactly("HEAD", "GET");
   }
 
@@ -238,7 +268,9 @@ class HttpUpstreamRegistryTest {
     serveBlob();
 
     assertThat(client.blobSize(REPO, BLOB_DIGEST)).isEqualTo(BLOB.length);
-    assertThat(registry.requests()).extracting(FakeHttpServer.Request::method).containsExactly("HEAD");
+    assertThat(registry.requests())
+        .extracting(FakeHttpServer.Request::method)
+        .containsExactly("HEAD");
   }
 
   @Test
@@ -283,13 +315,16 @@ class HttpUpstreamRegistryTest {
   @Test
   void openBlobThrowsDigestMismatchWhenTheBodyIsShorterThanTheSize() throws Exception {
     // Chunked, so the size comes from a HEAD that announces one byte more than the body has.
-    registry.on(BLOB_PATH, ex -> {
-      if (ex.getRequestMethod().equals("HEAD")) {
-        respond(ex, 200, Map.of("Content-Length", Integer.toString(BLOB.length + 1)), new byte[0]);
-      } else {
-        respondChunked(ex, 200, Map.of(), BLOB);
-      }
-    });
+    registry.on(
+        BLOB_PATH,
+        ex -> {
+          if (ex.getRequestMethod().equals("HEAD")) {
+            respond(
+                ex, 200, Map.of("Content-Length", Integer.toString(BLOB.length + 1)), new byte[0]);
+          } else {
+            respondChunked(ex, 200, Map.of(), BLOB);
+          }
+        });
 
     try (BlobStream blob = client.openBlob(REPO, BLOB_DIGEST, 0)) {
       assertThat(blob.size()).isEqualTo(BLOB.length + 1);
@@ -322,8 +357,14 @@ class HttpUpstreamRegistryTest {
 
   @Test
   void openBlobFromAnOffsetRejectsAContentRangeThatStartsElsewhere() {
-    registry.on(BLOB_PATH, ex -> respond(ex, 206,
-        Map.of("Content-Range", "bytes 0-" + (BLOB.length - 1) + "/" + BLOB.length), BLOB));
+    registry.on(
+        BLOB_PATH,
+        ex ->
+            respond(
+                ex,
+                206,
+                Map.of("Content-Range", "bytes 0-" + (BLOB.length - 1) + "/" + BLOB.length),
+                BLOB));
 
     assertThatThrownBy(() -> client.openBlob(REPO, BLOB_DIGEST, 1000))
         .isInstanceOf(UnexpectedResponseException.class)
@@ -334,13 +375,16 @@ class HttpUpstreamRegistryTest {
   void openBlobFollowsARedirectToStorageWithoutSendingTheRegistryCredentials() throws Exception {
     try (FakeHttpServer storage = new FakeHttpServer()) {
       storage.on("/bucket/blob", ex -> respond(ex, 200, Map.of(), BLOB));
-      registry.on(BLOB_PATH, ex -> {
-        if (ex.getRequestHeaders().getFirst("Authorization") == null) {
-          respond(ex, 401, Map.of("WWW-Authenticate", "Basic realm=\"registry\""), new byte[0]);
-        } else {
-          respond(ex, 307, Map.of("Location", storage.uri() + "/bucket/blob?sig=abc"), new byte[0]);
-        }
-      });
+      registry.on(
+          BLOB_PATH,
+          ex -> {
+            if (ex.getRequestHeaders().getFirst("Authorization") == null) {
+              respond(ex, 401, Map.of("WWW-Authenticate", "Basic realm=\"registry\""), new byte[0]);
+            } else {
+              respond(
+                  ex, 307, Map.of("Location", storage.uri() + "/bucket/blob?sig=abc"), new byte[0]);
+            }
+          });
       HttpUpstreamRegistry withCredentials =
           builder().credentials(new Credentials("alice", "secret")).build();
 
@@ -358,10 +402,17 @@ class HttpUpstreamRegistryTest {
   @Test
   void openBlobKeepsRangeAcrossARedirect() throws Exception {
     try (FakeHttpServer storage = new FakeHttpServer()) {
-      storage.on("/bucket/blob", ex -> respond(ex, 206,
-          Map.of("Content-Range", "bytes 10-" + (BLOB.length - 1) + "/" + BLOB.length),
-          Arrays.copyOfRange(BLOB, 10, BLOB.length)));
-      registry.on(BLOB_PATH, ex -> respond(ex, 302, Map.of("Location", storage.uri() + "/bucket/blob"), new byte[0]));
+      storage.on(
+          "/bucket/blob",
+          ex ->
+              respond(
+                  ex,
+                  206,
+                  Map.of("Content-Range", "bytes 10-" + (BLOB.length - 1) + "/" + BLOB.length),
+                  Arrays.copyOfRange(BLOB, 10, BLOB.length)));
+      registry.on(
+          BLOB_PATH,
+          ex -> respond(ex, 302, Map.of("Location", storage.uri() + "/bucket/blob"), new byte[0]));
 
       try (BlobStream blob = client.openBlob(REPO, BLOB_DIGEST, 10)) {
         assertThat(blob.body().readAllBytes()).isEqualTo(Arrays.copyOfRange(BLOB, 10, BLOB.length));
@@ -383,38 +434,47 @@ class HttpUpstreamRegistryTest {
 
   @Test
   void forbiddenBecomesDenied() {
-    registry.on(MANIFEST_PATH, ex -> respondError(ex, 403, "DENIED", "requested access to the resource is denied"));
+    registry.on(
+        MANIFEST_PATH,
+        ex -> respondError(ex, 403, "DENIED", "requested access to the resource is denied"));
 
     assertThatThrownBy(() -> client.getManifest(REPO, "1.2", List.of()))
-        .isInstanceOfSatisfying(DeniedException.class, e -> assertThat(e.httpStatus()).isEqualTo(403))
+        .isInstanceOfSatisfying(
+            DeniedException.class, e -> assertThat(e.httpStatus()).isEqualTo(403))
         .hasMessageContaining("library/app:1.2");
   }
 
   @Test
   void tooManyRequestsIsNotRetriedAndCarriesRetryAfter() {
-    registry.on(MANIFEST_PATH, ex -> {
-      ex.getResponseHeaders().add("Retry-After", "7");
-      respondError(ex, 429, "TOOMANYREQUESTS", "slow down");
-    });
+    registry.on(
+        MANIFEST_PATH,
+        ex -> {
+          ex.getResponseHeaders().add("Retry-After", "7");
+          respondError(ex, 429, "TOOMANYREQUESTS", "slow down");
+        });
 
     assertThatThrownBy(() -> client.getManifest(REPO, "1.2", List.of()))
-        .isInstanceOfSatisfying(TooManyRequestsException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(429);
-          assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
-        });
+        .isInstanceOfSatisfying(
+            TooManyRequestsException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(429);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+            });
     assertThat(registry.requests()).hasSize(1);
   }
 
   @Test
   void serverErrorsAreRetriedUntilOneSucceeds() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    registry.on(MANIFEST_PATH, ex -> {
-      if (calls.incrementAndGet() < 3) {
-        respondError(ex, 503, "UNAVAILABLE", "try again");
-      } else {
-        respond(ex, 200, Map.of("Content-Type", SCHEMA2), MANIFEST);
-      }
-    });
+    registry.on(
+        MANIFEST_PATH,
+        ex -> {
+          if (calls.incrementAndGet() < 3) {
+            respondError(ex, 503, "UNAVAILABLE", "try again");
+          } else {
+            respond(ex, 200, Map.of("Content-Type", SCHEMA2), MANIFEST);
+          }
+        });
 
     assertThat(client.getManifest(REPO, "1.2", List.of()).digest()).isEqualTo(MANIFEST_DIGEST);
     assertThat(calls).hasValue(3);
@@ -425,8 +485,8 @@ class HttpUpstreamRegistryTest {
     registry.on(MANIFEST_PATH, ex -> respondError(ex, 502, "UNAVAILABLE", "bad gateway"));
 
     assertThatThrownBy(() -> client.getManifest(REPO, "1.2", List.of()))
-        .isInstanceOfSatisfying(RegistryUnavailableException.class,
-            e -> assertThat(e.httpStatus()).isEqualTo(502))
+        .isInstanceOfSatisfying(
+            RegistryUnavailableException.class, e -> assertThat(e.httpStatus()).isEqualTo(502))
         .hasMessageContaining("after 3 attempt(s)");
     assertThat(registry.requests()).hasSize(3);
   }
@@ -444,8 +504,8 @@ class HttpUpstreamRegistryTest {
             .build();
 
     assertThatThrownBy(unreachable::ping)
-        .isInstanceOfSatisfying(RegistryUnavailableException.class,
-            e -> assertThat(e.httpStatus()).isZero())
+        .isInstanceOfSatisfying(
+            RegistryUnavailableException.class, e -> assertThat(e.httpStatus()).isZero())
         .hasMessageContaining("ping registry from http://127.0.0.1:" + port)
         .hasMessageContaining("after 2 attempt(s)");
   }
@@ -456,7 +516,9 @@ class HttpUpstreamRegistryTest {
 
     client.ping();
 
-    assertThat(registry.requests()).extracting(FakeHttpServer.Request::path).containsExactly("/v2/");
+    assertThat(registry.requests())
+        .extracting(FakeHttpServer.Request::path)
+        .containsExactly("/v2/");
   }
 
   @Test
@@ -470,36 +532,44 @@ class HttpUpstreamRegistryTest {
 
   @Test
   void unauthorizedWithoutCredentialsForBasicIsUnauthorized() {
-    registry.on(MANIFEST_PATH, ex -> respond(ex, 401, Map.of("WWW-Authenticate", "Basic realm=\"r\""), new byte[0]));
+    registry.on(
+        MANIFEST_PATH,
+        ex -> respond(ex, 401, Map.of("WWW-Authenticate", "Basic realm=\"r\""), new byte[0]));
 
     assertThatThrownBy(() -> client.getManifest(REPO, "1.2", List.of()))
-        .isInstanceOfSatisfying(UnauthorizedException.class, e -> assertThat(e.httpStatus()).isEqualTo(401))
+        .isInstanceOfSatisfying(
+            UnauthorizedException.class, e -> assertThat(e.httpStatus()).isEqualTo(401))
         .hasMessageContaining("pull manifest library/app:1.2");
   }
 
   @Test
   void basicAuthAnswersTheChallengeAndIsThenSentUpFront() throws Exception {
     String expected = "Basic " + Base64.getEncoder().encodeToString("alice:secret".getBytes(UTF_8));
-    registry.on(MANIFEST_PATH, ex -> {
-      if (expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-        respond(ex, 200, Map.of("Content-Type", SCHEMA2), MANIFEST);
-      } else {
-        respond(ex, 401, Map.of("WWW-Authenticate", "Basic realm=\"r\""), new byte[0]);
-      }
-    });
+    registry.on(
+        MANIFEST_PATH,
+        ex -> {
+          if (expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            respond(ex, 200, Map.of("Content-Type", SCHEMA2), MANIFEST);
+          } else {
+            respond(ex, 401, Map.of("WWW-Authenticate", "Basic realm=\"r\""), new byte[0]);
+          }
+        });
     HttpUpstreamRegistry withCredentials =
         new HttpUpstreamRegistry(registry.uri(), "ua", new Credentials("alice", "secret"));
 
     withCredentials.getManifest(REPO, "1.2", List.of());
     withCredentials.getManifest(REPO, "1.2", List.of());
 
-    assertThat(registry.requests()).extracting(r -> r.header("Authorization").isEmpty())
+    assertThat(registry.requests())
+        .extracting(r -> r.header("Authorization").isEmpty())
         .containsExactly(true, false, false);
   }
 
   @Test
   void wrongBasicCredentialsEndInUnauthorizedAfterOneRetry() {
-    registry.on(MANIFEST_PATH, ex -> respond(ex, 401, Map.of("WWW-Authenticate", "Basic realm=\"r\""), new byte[0]));
+    registry.on(
+        MANIFEST_PATH,
+        ex -> respond(ex, 401, Map.of("WWW-Authenticate", "Basic realm=\"r\""), new byte[0]));
     HttpUpstreamRegistry withCredentials =
         builder().credentials(new Credentials("alice", "wrong")).build();
 
@@ -511,26 +581,36 @@ class HttpUpstreamRegistryTest {
   /** Installs a token server at /token and a registry that wants its token for REPO's scope. */
   private AtomicInteger serveTokenFlow(String expectedBasic, int expiresIn) {
     AtomicInteger issued = new AtomicInteger();
-    String challenge = "Bearer realm=\"" + registry.uri() + "/token\",service=\"fake-registry\","
-        + "scope=\"repository:library/app:pull\"";
-    registry.on("/token", ex -> {
-      String auth = ex.getRequestHeaders().getFirst("Authorization");
-      if (expectedBasic != null && !expectedBasic.equals(auth)) {
-        respondError(ex, 401, "UNAUTHORIZED", "bad credentials");
-        return;
-      }
-      int n = issued.incrementAndGet();
-      respond(ex, 200, Map.of("Content-Type", "application/json"),
-          ("{\"token\":\"t" + n + "\",\"expires_in\":" + expiresIn + "}").getBytes(UTF_8));
-    });
-    registry.on(MANIFEST_PATH, ex -> {
-      String auth = ex.getRequestHeaders().getFirst("Authorization");
-      if (auth != null && auth.equals("Bearer t" + issued.get())) {
-        respond(ex, 200, Map.of("Content-Type", SCHEMA2), MANIFEST);
-      } else {
-        respond(ex, 401, Map.of("WWW-Authenticate", challenge), new byte[0]);
-      }
-    });
+    String challenge =
+        "Bearer realm=\""
+            + registry.uri()
+            + "/token\",service=\"fake-registry\","
+            + "scope=\"repository:library/app:pull\"";
+    registry.on(
+        "/token",
+        ex -> {
+          String auth = ex.getRequestHeaders().getFirst("Authorization");
+          if (expectedBasic != null && !expectedBasic.equals(auth)) {
+            respondError(ex, 401, "UNAUTHORIZED", "bad credentials");
+            return;
+          }
+          int n = issued.incrementAndGet();
+          respond(
+              ex,
+              200,
+              Map.of("Content-Type", "application/json"),
+              ("{\"token\":\"t" + n + "\",\"expires_in\":" + expiresIn + "}").getBytes(UTF_8));
+        });
+    registry.on(
+        MANIFEST_PATH,
+        ex -> {
+          String auth = ex.getRequestHeaders().getFirst("Authorization");
+          if (auth != null && auth.equals("Bearer t" + issued.get())) {
+            respond(ex, 200, Map.of("Content-Type", SCHEMA2), MANIFEST);
+          } else {
+            respond(ex, 401, Map.of("WWW-Authenticate", challenge), new byte[0]);
+          }
+        });
     return issued;
   }
 
@@ -548,7 +628,8 @@ class HttpUpstreamRegistryTest {
     FakeHttpServer.Request tokenRequest = registry.requests("/token").get(0);
     assertThat(tokenRequest.query())
         .isEqualTo("service=fake-registry&scope=repository%3Alibrary%2Fapp%3Apull");
-    assertThat(registry.requests(MANIFEST_PATH)).extracting(r -> r.header("Authorization"))
+    assertThat(registry.requests(MANIFEST_PATH))
+        .extracting(r -> r.header("Authorization"))
         .containsExactly(List.of(), List.of("Bearer t1"), List.of("Bearer t1"));
   }
 
@@ -574,7 +655,8 @@ class HttpUpstreamRegistryTest {
 
     assertThat(issued).hasValue(2);
     // The second call sent no stale token: it got a 401 first and then used t2.
-    assertThat(registry.requests(MANIFEST_PATH)).extracting(r -> r.header("Authorization"))
+    assertThat(registry.requests(MANIFEST_PATH))
+        .extracting(r -> r.header("Authorization"))
         .containsExactly(List.of(), List.of("Bearer t1"), List.of(), List.of("Bearer t2"));
   }
 
@@ -586,8 +668,10 @@ class HttpUpstreamRegistryTest {
 
     assertThatThrownBy(() -> withCredentials.getManifest(REPO, "1.2", List.of()))
         .isInstanceOf(UnauthorizedException.class)
-        .hasMessageContaining("fetch token for scope 'repository:library/app:pull' from "
-            + registry.uri() + "/token");
+        .hasMessageContaining(
+            "fetch token for scope 'repository:library/app:pull' from "
+                + registry.uri()
+                + "/token");
   }
 
   @Test

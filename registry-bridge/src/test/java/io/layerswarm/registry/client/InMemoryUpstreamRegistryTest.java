@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class InMemoryUpstreamRegistryTest {
   private static final RepositoryName REPO = new RepositoryName("library/app");
-  private final InMemoryUpstreamRegistry registry = new InMemoryUpstreamRegistry(URI.create("http://127.0.0.1:5000"));
+  private final InMemoryUpstreamRegistry registry =
+      new InMemoryUpstreamRegistry(URI.create("http://127.0.0.1:5000"));
   private final byte[] content = "layer content".getBytes(UTF_8);
 
   @Test
@@ -45,7 +46,8 @@ class InMemoryUpstreamRegistryTest {
     Digest digest = registry.putBlob(REPO, content);
 
     assertThatThrownBy(() -> registry.openBlob(new RepositoryName("other"), digest, 0))
-        .isInstanceOfSatisfying(BlobUnknownException.class, e -> assertThat(e.httpStatus()).isEqualTo(404))
+        .isInstanceOfSatisfying(
+            BlobUnknownException.class, e -> assertThat(e.httpStatus()).isEqualTo(404))
         .hasMessageContaining(digest.toString());
   }
 
@@ -55,20 +57,25 @@ class InMemoryUpstreamRegistryTest {
     registry.putCorruptBlob(REPO, claimed, content);
 
     try (BlobStream blob = registry.openBlob(REPO, claimed, 0)) {
-      assertThatThrownBy(() -> blob.body().readAllBytes()).isInstanceOf(DigestMismatchException.class);
+      assertThatThrownBy(() -> blob.body().readAllBytes())
+          .isInstanceOf(DigestMismatchException.class);
     }
   }
 
   @Test
   void aManifestIsFoundByTagAndByDigest() throws Exception {
     byte[] bytes = "{\"schemaVersion\":2}".getBytes(UTF_8);
-    Manifest manifest = new Manifest(bytes, "application/vnd.oci.image.manifest.v1+json", Digest.sha256(bytes));
+    Manifest manifest =
+        new Manifest(bytes, "application/vnd.oci.image.manifest.v1+json", Digest.sha256(bytes));
     registry.putManifest(REPO, "1.0", manifest);
 
     assertThat(registry.getManifest(REPO, "1.0", List.of())).isEqualTo(manifest);
-    assertThat(registry.getManifest(REPO, manifest.digest().toString(), List.of())).isEqualTo(manifest);
+    assertThat(registry.getManifest(REPO, manifest.digest().toString(), List.of()))
+        .isEqualTo(manifest);
     assertThat(registry.headManifest(REPO, "1.0", List.of()))
-        .isEqualTo(new UpstreamRegistry.ManifestHead(manifest.mediaType(), manifest.digest(), bytes.length));
+        .isEqualTo(
+            new UpstreamRegistry.ManifestHead(
+                manifest.mediaType(), manifest.digest(), bytes.length));
   }
 
   @Test

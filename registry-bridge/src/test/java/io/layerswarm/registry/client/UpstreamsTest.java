@@ -9,8 +9,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class UpstreamsTest {
-  private final UpstreamRegistry hub = new InMemoryUpstreamRegistry(URI.create("https://registry-1.docker.io"));
-  private final UpstreamRegistry local = new InMemoryUpstreamRegistry(URI.create("http://127.0.0.1:5000"));
+  private final UpstreamRegistry hub =
+      new InMemoryUpstreamRegistry(URI.create("https://registry-1.docker.io"));
+  private final UpstreamRegistry local =
+      new InMemoryUpstreamRegistry(URI.create("http://127.0.0.1:5000"));
 
   @Test
   void singleKeysTheUpstreamByItsHostAndPortAndMakesItTheDefault() {
@@ -24,7 +26,8 @@ class UpstreamsTest {
 
   @Test
   void dockerHubAliasesAndCaseFindTheSameUpstream() {
-    Upstreams upstreams = Upstreams.of("index.docker.io", Map.of("Docker.io", hub, "127.0.0.1:5000", local));
+    Upstreams upstreams =
+        Upstreams.of("index.docker.io", Map.of("Docker.io", hub, "127.0.0.1:5000", local));
 
     assertThat(upstreams.defaultHost()).isEqualTo("docker.io");
     assertThat(upstreams.forHost("docker.io")).containsSame(hub);
@@ -35,7 +38,8 @@ class UpstreamsTest {
 
   @Test
   void noNamespaceMeansTheDefaultUpstream() {
-    Upstreams upstreams = Upstreams.of("docker.io", Map.of("docker.io", hub, "127.0.0.1:5000", local));
+    Upstreams upstreams =
+        Upstreams.of("docker.io", Map.of("docker.io", hub, "127.0.0.1:5000", local));
 
     assertThat(upstreams.forNamespace(Optional.empty())).containsSame(hub);
     assertThat(upstreams.forNamespace(Optional.of("127.0.0.1:5000"))).containsSame(local);
@@ -57,7 +61,8 @@ class UpstreamsTest {
 
   @Test
   void twoAliasesOfOneHostAreRejected() {
-    assertThatThrownBy(() -> Upstreams.of("docker.io", Map.of("docker.io", hub, "index.docker.io", local)))
+    assertThatThrownBy(
+            () -> Upstreams.of("docker.io", Map.of("docker.io", hub, "index.docker.io", local)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("configured twice");
   }

@@ -81,8 +81,19 @@ class ImageReferenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "App:1", "app:-x", "app@sha256:abc", "app@md5:" + "a",
-      "127.0.0.1:99999/app", "a//b", "/app", "app:"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "App:1",
+        "app:-x",
+        "app@sha256:abc",
+        "app@md5:" + "a",
+        "127.0.0.1:99999/app",
+        "a//b",
+        "/app",
+        "app:"
+      })
   void malformedReferencesAreRejectedWithTheReferenceInTheMessage(String text) {
     assertThatThrownBy(() -> ImageReference.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
@@ -91,8 +102,12 @@ class ImageReferenceTest {
 
   @Test
   void theRecordKeepsItsParts() {
-    ImageReference built = new ImageReference(Optional.empty(),
-        new io.layerswarm.registry.RepositoryName("x/y"), Optional.empty(), Optional.empty());
+    ImageReference built =
+        new ImageReference(
+            Optional.empty(),
+            new io.layerswarm.registry.RepositoryName("x/y"),
+            Optional.empty(),
+            Optional.empty());
 
     assertThat(built.toString()).isEqualTo("x/y");
     assertThat(ImageReference.parse("x/y")).isEqualTo(built);

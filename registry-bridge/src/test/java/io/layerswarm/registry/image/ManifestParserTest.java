@@ -22,12 +22,16 @@ class ManifestParserTest {
 
   @Test
   void dockerSchema2GivesTheConfigThenTheLayers() throws Exception {
-    ParsedManifest parsed = parse("""
+    ParsedManifest parsed =
+        parse(
+            """
         {'schemaVersion':2,'mediaType':'application/vnd.docker.distribution.manifest.v2+json',
          'config':{'mediaType':'application/vnd.docker.container.image.v1+json','size':7,'digest':'%s'},
          'layers':[{'mediaType':'application/vnd.docker.image.rootfs.diff.tar.gzip','size':100,'digest':'%s'},
                    {'mediaType':'application/vnd.docker.image.rootfs.diff.tar.gzip','size':200,'digest':'%s'}]}
-        """.formatted(A, B, C), MediaTypes.DOCKER_MANIFEST);
+        """
+                .formatted(A, B, C),
+            MediaTypes.DOCKER_MANIFEST);
 
     ParsedManifest.ImageManifest image = (ParsedManifest.ImageManifest) parsed;
     assertThat(image.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
@@ -37,12 +41,16 @@ class ManifestParserTest {
 
   @Test
   void anOciManifestWithoutMediaTypeFieldIsReadByItsShape() throws Exception {
-    ParsedManifest parsed = parse("""
+    ParsedManifest parsed =
+        parse(
+            """
         {'schemaVersion':2,
          'config':{'mediaType':'application/vnd.oci.image.config.v1+json','size':7,'digest':'%s'},
          'layers':[{'mediaType':'application/vnd.oci.image.layer.v1.tar+gzip','size':1,'digest':'%s'}],
          'annotations':{'x':'y'}}
-        """.formatted(A, B), "application/octet-stream");
+        """
+                .formatted(A, B),
+            "application/octet-stream");
 
     assertThat(parsed).isInstanceOf(ParsedManifest.ImageManifest.class);
     assertThat(parsed.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
@@ -50,12 +58,17 @@ class ManifestParserTest {
 
   @Test
   void repeatedAndNonDistributableLayersAreNotBlobsToFetch() throws Exception {
-    ParsedManifest.ImageManifest image = (ParsedManifest.ImageManifest) parse("""
+    ParsedManifest.ImageManifest image =
+        (ParsedManifest.ImageManifest)
+            parse(
+                """
         {'schemaVersion':2,'config':{'mediaType':'c','size':7,'digest':'%s'},
          'layers':[{'mediaType':'l','size':1,'digest':'%s'},
                    {'mediaType':'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip','size':9,'digest':'%s'},
                    {'mediaType':'l','size':1,'digest':'%s'}]}
-        """.formatted(A, B, C, B), MediaTypes.OCI_MANIFEST);
+        """
+                    .formatted(A, B, C, B),
+                MediaTypes.OCI_MANIFEST);
 
     assertThat(image.layers()).hasSize(3);
     assertThat(image.blobs()).extracting(d -> d.digest().toString()).containsExactly(A, B);
@@ -63,7 +76,9 @@ class ManifestParserTest {
 
   @Test
   void anIndexListsChildManifestsWithPlatforms() throws Exception {
-    ParsedManifest parsed = parse("""
+    ParsedManifest parsed =
+        parse(
+            """
         {'schemaVersion':2,'mediaType':'application/vnd.oci.image.index.v1+json','manifests':[
           {'mediaType':'application/vnd.oci.image.manifest.v1+json','size':10,'digest':'%s',
            'platform':{'architecture':'amd64','os':'linux'}},
@@ -72,24 +87,32 @@ class ManifestParserTest {
           {'mediaType':'application/vnd.oci.image.manifest.v1+json','size':12,'digest':'%s',
            'platform':{'architecture':'unknown','os':'unknown'},
            'annotations':{'vnd.docker.reference.type':'attestation-manifest'}}]}
-        """.formatted(A, B, C), MediaTypes.OCI_INDEX);
+        """
+                .formatted(A, B, C),
+            MediaTypes.OCI_INDEX);
 
     ParsedManifest.ImageIndex index = (ParsedManifest.ImageIndex) parsed;
     assertThat(index.manifests()).hasSize(3);
-    assertThat(index.select(Optional.empty())).extracting(d -> d.digest().toString())
+    assertThat(index.select(Optional.empty()))
+        .extracting(d -> d.digest().toString())
         .containsExactly(A, B);
     assertThat(index.select(Optional.of(Platform.parse("linux/arm64"))))
-        .extracting(d -> d.digest().toString()).containsExactly(B);
+        .extracting(d -> d.digest().toString())
+        .containsExactly(B);
     assertThat(index.select(Optional.of(Platform.parse("windows/amd64")))).isEmpty();
   }
 
   @Test
   void aDockerManifestListIsAnIndex() throws Exception {
-    ParsedManifest parsed = parse("""
+    ParsedManifest parsed =
+        parse(
+            """
         {'schemaVersion':2,'mediaType':'application/vnd.docker.distribution.manifest.list.v2+json',
          'manifests':[{'mediaType':'application/vnd.docker.distribution.manifest.v2+json','size':5,
            'digest':'%s','platform':{'architecture':'arm','os':'linux','variant':'v7'}}]}
-        """.formatted(D), null);
+        """
+                .formatted(D),
+            null);
 
     assertThat(parsed).isInstanceOf(ParsedManifest.ImageIndex.class);
     assertThat(((ParsedManifest.ImageIndex) parsed).manifests().get(0).platform())
@@ -98,8 +121,11 @@ class ManifestParserTest {
 
   @Test
   void schema1IsRefusedByName() {
-    assertThatThrownBy(() -> parse("{'schemaVersion':1,'name':'x','tag':'y','fsLayers':[]}",
-        MediaTypes.DOCKER_SCHEMA1_SIGNED))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "{'schemaVersion':1,'name':'x','tag':'y','fsLayers':[]}",
+                    MediaTypes.DOCKER_SCHEMA1_SIGNED))
         .isInstanceOf(ManifestFormatException.class)
         .hasMessageContaining("schema 1");
   }
@@ -107,23 +133,33 @@ class ManifestParserTest {
   @Test
   void badInputIsRefusedNamingTheField() {
     assertThatThrownBy(() -> parse("not json", MediaTypes.OCI_MANIFEST))
-        .isInstanceOf(ManifestFormatException.class).hasMessageContaining("not JSON");
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("not JSON");
     assertThatThrownBy(() -> parse("[1]", MediaTypes.OCI_MANIFEST))
-        .isInstanceOf(ManifestFormatException.class).hasMessageContaining("not a JSON object");
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("not a JSON object");
     assertThatThrownBy(() -> parse("{'schemaVersion':2,'layers':[]}", MediaTypes.OCI_MANIFEST))
-        .isInstanceOf(ManifestFormatException.class).hasMessageContaining("config is missing");
-    assertThatThrownBy(() -> parse(
-        "{'config':{'mediaType':'c','size':-1,'digest':'%s'}}".formatted(A), null))
-        .isInstanceOf(ManifestFormatException.class).hasMessageContaining("config: size");
-    assertThatThrownBy(() -> parse(
-        "{'config':{'mediaType':'c','size':1,'digest':'sha512:abc'}}", null))
-        .isInstanceOf(ManifestFormatException.class).hasMessageContaining("digest");
-    assertThatThrownBy(() -> parse(
-        "{'manifests':[{'mediaType':'m','size':1,'digest':'%s','platform':{'os':'linux'}}]}"
-            .formatted(A), null))
-        .isInstanceOf(ManifestFormatException.class).hasMessageContaining("manifests[0]");
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("config is missing");
+    assertThatThrownBy(
+            () -> parse("{'config':{'mediaType':'c','size':-1,'digest':'%s'}}".formatted(A), null))
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("config: size");
+    assertThatThrownBy(
+            () -> parse("{'config':{'mediaType':'c','size':1,'digest':'sha512:abc'}}", null))
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("digest");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "{'manifests':[{'mediaType':'m','size':1,'digest':'%s','platform':{'os':'linux'}}]}"
+                        .formatted(A),
+                    null))
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("manifests[0]");
     assertThatThrownBy(() -> parse("{'schemaVersion':3,'config':{}}", null))
-        .isInstanceOf(ManifestFormatException.class).hasMessageContaining("schemaVersion");
+        .isInstanceOf(ManifestFormatException.class)
+        .hasMessageContaining("schemaVersion");
     assertThatThrownBy(() -> parse("{'mediaType':'text/plain'}", null))
         .isInstanceOf(ManifestFormatException.class)
         .hasMessageContaining("neither an image manifest nor an index");

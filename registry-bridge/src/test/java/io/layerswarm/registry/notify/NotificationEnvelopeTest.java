@@ -18,7 +18,9 @@ class NotificationEnvelopeTest {
   /** The shape distribution 2.8 sends, from its docs/notifications.md. */
   @Test
   void aManifestPushFromDistributionIsReadWithItsTargetAndRequestHost() throws Exception {
-    NotificationEnvelope envelope = parse("""
+    NotificationEnvelope envelope =
+        parse(
+            """
         {'events':[{'id':'320678d8-ca14-430f-8bb6-4ca139cd83f7','timestamp':'2016-03-09T14:44:26Z',
           'action':'push',
           'target':{'mediaType':'application/vnd.docker.distribution.manifest.v2+json','size':708,
@@ -27,7 +29,8 @@ class NotificationEnvelopeTest {
           'request':{'id':'6df24a34','addr':'192.168.64.11:42961','host':'192.168.100.227:5000',
             'method':'PUT','useragent':'curl/7.38.0'},
           'actor':{},'source':{'addr':'xtal.local:5000','instanceID':'a53db899'}}]}
-        """.formatted(HEX, HEX));
+        """
+                .formatted(HEX, HEX));
 
     NotificationEvent event = envelope.events().get(0);
     assertThat(event.isManifestPush()).isTrue();
@@ -40,7 +43,9 @@ class NotificationEnvelopeTest {
 
   @Test
   void blobPushesPullsAndDeletesAreNotManifestPushes() throws Exception {
-    NotificationEnvelope envelope = parse("""
+    NotificationEnvelope envelope =
+        parse(
+            """
         {'events':[
           {'action':'push','target':{'mediaType':'application/octet-stream','digest':'sha256:%s',
             'repository':'app'}},
@@ -48,7 +53,8 @@ class NotificationEnvelopeTest {
             'digest':'sha256:%s','repository':'app'}},
           {'action':'delete','target':{'digest':'sha256:%s','repository':'app'}},
           {'action':'push','target':{'mediaType':'application/vnd.oci.image.index.v1+json'}}]}
-        """.formatted(HEX, HEX, HEX));
+        """
+                .formatted(HEX, HEX, HEX));
 
     assertThat(envelope.events()).hasSize(4).noneMatch(NotificationEvent::isManifestPush);
   }
@@ -60,9 +66,13 @@ class NotificationEnvelopeTest {
 
   @Test
   void aWeirdHostHeaderIsKeptAsSentNotRejected() throws Exception {
-    NotificationEvent event = parse("""
+    NotificationEvent event =
+        parse(
+                """
         {'events':[{'action':'push','target':{},'request':{'host':'Weird Host!'}}]}
-        """).events().get(0);
+        """)
+            .events()
+            .get(0);
 
     assertThat(event.requestHost()).contains("Weird Host!");
     assertThat(event.urlHost()).isEmpty();
@@ -71,26 +81,33 @@ class NotificationEnvelopeTest {
   @Test
   void malformedBodiesAreRefusedNamingTheField() {
     assertThatThrownBy(() -> parse("{"))
-        .isInstanceOf(NotificationFormatException.class).hasMessageContaining("not JSON");
+        .isInstanceOf(NotificationFormatException.class)
+        .hasMessageContaining("not JSON");
     assertThatThrownBy(() -> parse("[]"))
-        .isInstanceOf(NotificationFormatException.class).hasMessageContaining("not a JSON object");
+        .isInstanceOf(NotificationFormatException.class)
+        .hasMessageContaining("not a JSON object");
     assertThatThrownBy(() -> parse("{'events':{}}"))
-        .isInstanceOf(NotificationFormatException.class).hasMessageContaining("events must be");
+        .isInstanceOf(NotificationFormatException.class)
+        .hasMessageContaining("events must be");
     assertThatThrownBy(() -> parse("{'events':[1]}"))
-        .isInstanceOf(NotificationFormatException.class).hasMessageContaining("events[0]");
+        .isInstanceOf(NotificationFormatException.class)
+        .hasMessageContaining("events[0]");
     assertThatThrownBy(() -> parse("{'events':[{'target':{}}]}"))
-        .isInstanceOf(NotificationFormatException.class).hasMessageContaining("action is missing");
+        .isInstanceOf(NotificationFormatException.class)
+        .hasMessageContaining("action is missing");
     assertThatThrownBy(() -> parse("{'events':[{'action':'push','target':[]}]}"))
-        .isInstanceOf(NotificationFormatException.class).hasMessageContaining("target must be");
-    assertThatThrownBy(() -> parse(
-        "{'events':[{'action':'push','target':{'digest':'sha256:nothex'}}]}"))
+        .isInstanceOf(NotificationFormatException.class)
+        .hasMessageContaining("target must be");
+    assertThatThrownBy(
+            () -> parse("{'events':[{'action':'push','target':{'digest':'sha256:nothex'}}]}"))
         .isInstanceOf(NotificationFormatException.class)
         .hasMessageContaining("events[0].target.digest");
-    assertThatThrownBy(() -> parse(
-        "{'events':[{'action':'push','target':{'repository':'Bad Name'}}]}"))
+    assertThatThrownBy(
+            () -> parse("{'events':[{'action':'push','target':{'repository':'Bad Name'}}]}"))
         .isInstanceOf(NotificationFormatException.class)
         .hasMessageContaining("events[0].target.repository");
     assertThatThrownBy(() -> parse("{'events':[{'action':7}]}"))
-        .isInstanceOf(NotificationFormatException.class).hasMessageContaining("action must be");
+        .isInstanceOf(NotificationFormatException.class)
+        .hasMessageContaining("action must be");
   }
 }

@@ -11,14 +11,16 @@ class ErrorBodyTest {
   @Test
   void anErrorBodyHasOneErrorWithCodeMessageAndNullDetail() {
     assertThat(new String(ErrorBody.json(ErrorCode.NAME_INVALID, "invalid repository name"), UTF_8))
-        .isEqualTo("{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"invalid repository name\",\"detail\":null}]}");
+        .isEqualTo(
+            "{\"errors\":[{\"code\":\"NAME_INVALID\",\"message\":\"invalid repository name\",\"detail\":null}]}");
   }
 
   @Test
   void quotesAndControlCharactersInTheMessageAreEscaped() throws Exception {
     String hostile = "bad \"name\"\n</script>\\";
 
-    JsonNode parsed = new ObjectMapper().readTree(ErrorBody.json(ErrorCode.DIGEST_INVALID, hostile));
+    JsonNode parsed =
+        new ObjectMapper().readTree(ErrorBody.json(ErrorCode.DIGEST_INVALID, hostile));
 
     assertThat(parsed.path("errors").path(0).path("message").asText()).isEqualTo(hostile);
   }
@@ -27,6 +29,7 @@ class ErrorBodyTest {
   void aRegistryApiExceptionRendersItsOwnBody() {
     RegistryApiException e = new RegistryApiException(ErrorCode.BLOB_UNKNOWN, "blob unknown");
 
-    assertThat(new String(e.body(), UTF_8)).contains("\"code\":\"BLOB_UNKNOWN\"", "\"message\":\"blob unknown\"");
+    assertThat(new String(e.body(), UTF_8))
+        .contains("\"code\":\"BLOB_UNKNOWN\"", "\"message\":\"blob unknown\"");
   }
 }

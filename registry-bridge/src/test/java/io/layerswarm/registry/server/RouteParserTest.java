@@ -35,8 +35,9 @@ class RouteParserTest {
   void aManifestByDigestIsAManifestRouteWithItsDigest() throws Exception {
     Route route = RouteParser.parse("HEAD", "/v2/app/manifests/sha256:" + HEX);
 
-    assertThat(route).isInstanceOfSatisfying(Route.ManifestRoute.class,
-        m -> assertThat(m.digest()).contains(DIGEST));
+    assertThat(route)
+        .isInstanceOfSatisfying(
+            Route.ManifestRoute.class, m -> assertThat(m.digest()).contains(DIGEST));
   }
 
   @Test
@@ -54,12 +55,16 @@ class RouteParserTest {
   @Test
   void containerdNamespaceComesFromTheEncodedNsParameter() throws Exception {
     assertThat(RouteParser.parse("GET", "/v2/library/alpine/manifests/latest?ns=127.0.0.1%3A5000"))
-        .isEqualTo(new Route.ManifestRoute(Optional.of("127.0.0.1:5000"), name("library/alpine"), "latest"));
+        .isEqualTo(
+            new Route.ManifestRoute(
+                Optional.of("127.0.0.1:5000"), name("library/alpine"), "latest"));
   }
 
   @Test
   void containerdNamespaceMayBeUnencodedAndAmongOtherParameters() throws Exception {
-    assertThat(RouteParser.parse("GET", "/v2/library/alpine/blobs/sha256:" + HEX + "?x=1&ns=Docker.IO&y"))
+    assertThat(
+            RouteParser.parse(
+                "GET", "/v2/library/alpine/blobs/sha256:" + HEX + "?x=1&ns=Docker.IO&y"))
         .isEqualTo(new Route.BlobRoute(Optional.of("docker.io"), name("library/alpine"), DIGEST));
   }
 
@@ -89,7 +94,8 @@ class RouteParserTest {
 
   @Test
   void pathPrefixAndNsThatAgreeAreAccepted() throws Exception {
-    assertThat(RouteParser.parse("GET", "/v2/docker.io/library/a/manifests/1?ns=registry-1.docker.io"))
+    assertThat(
+            RouteParser.parse("GET", "/v2/docker.io/library/a/manifests/1?ns=registry-1.docker.io"))
         .isEqualTo(new Route.ManifestRoute(Optional.of("docker.io"), name("library/a"), "1"));
   }
 
@@ -99,32 +105,33 @@ class RouteParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "/v2/../etc/passwd",
-    "/v2/library/../../manifests/latest",
-    "/v2/library/./alpine/manifests/latest",
-    "/v2/library/alpine/manifests/..",
-    "/v2/library/alpine/blobs/.",
-    "/v2/%2e%2e/manifests/latest",
-    "/v2/%2E%2E/manifests/latest",
-    "/v2/library%2falpine/manifests/latest",
-    "/v2/library%2Falpine/manifests/latest",
-    "/v2/library/alpine/manifests/%6catest",
-    "/v2/library/alpine/manifests/latest%00",
-    "/v2/%252e%252e/manifests/latest",
-    "/v2/library\\alpine/manifests/latest",
-    "/v2/library/alpine\u0000/manifests/latest",
-    "/v2/library/alpine/manifests/lat est",
-    "/v2/library/alpine/manifests/lat\test",
-    "/v2/library/alp\u00e9ne/manifests/latest",
-    "/v2/library/alpine/manifests/latest\r\n",
-    "/%2e%2e/v2/",
-    "v2/library/alpine/manifests/latest",
-    "http://evil/v2/library/alpine/manifests/latest",
-    "",
-    "/v2//alpine/manifests/latest",
-    "/v2/library//alpine/manifests/latest",
-  })
+  @ValueSource(
+      strings = {
+        "/v2/../etc/passwd",
+        "/v2/library/../../manifests/latest",
+        "/v2/library/./alpine/manifests/latest",
+        "/v2/library/alpine/manifests/..",
+        "/v2/library/alpine/blobs/.",
+        "/v2/%2e%2e/manifests/latest",
+        "/v2/%2E%2E/manifests/latest",
+        "/v2/library%2falpine/manifests/latest",
+        "/v2/library%2Falpine/manifests/latest",
+        "/v2/library/alpine/manifests/%6catest",
+        "/v2/library/alpine/manifests/latest%00",
+        "/v2/%252e%252e/manifests/latest",
+        "/v2/library\\alpine/manifests/latest",
+        "/v2/library/alpine\u0000/manifests/latest",
+        "/v2/library/alpine/manifests/lat est",
+        "/v2/library/alpine/manifests/lat\test",
+        "/v2/library/alp\u00e9ne/manifests/latest",
+        "/v2/library/alpine/manifests/latest\r\n",
+        "/%2e%2e/v2/",
+        "v2/library/alpine/manifests/latest",
+        "http://evil/v2/library/alpine/manifests/latest",
+        "",
+        "/v2//alpine/manifests/latest",
+        "/v2/library//alpine/manifests/latest",
+      })
   void traversalAndEncodingTricksAreNameInvalid(String uri) {
     assertCode("GET", uri, ErrorCode.NAME_INVALID);
   }
@@ -136,22 +143,23 @@ class RouteParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "/v2/Library/alpine/manifests/latest",
-    "/v2/library/-alpine/manifests/latest",
-    "/v2/library/alpine-/manifests/latest",
-    "/v2/library/al___pine/manifests/latest",
-    "/v2/library/alpine./manifests/latest",
-    "/v2/_catalog/x/manifests/latest",
-    "/v2/a:b/manifests/latest",
-    "/v2/docker.io/Library/a/manifests/latest",
-    "/v2/bad_host.com/a/manifests/latest",
-    "/v2/host.com:99999/a/manifests/latest",
-    "/v2/library/alpine/manifests/latest?ns=not%20a%20host",
-    "/v2/library/alpine/manifests/latest?ns=",
-    "/v2/library/alpine/manifests/latest?ns=a.io&ns=b.io",
-    "/v2/library/alpine/manifests/latest?ns=%zz",
-  })
+  @ValueSource(
+      strings = {
+        "/v2/Library/alpine/manifests/latest",
+        "/v2/library/-alpine/manifests/latest",
+        "/v2/library/alpine-/manifests/latest",
+        "/v2/library/al___pine/manifests/latest",
+        "/v2/library/alpine./manifests/latest",
+        "/v2/_catalog/x/manifests/latest",
+        "/v2/a:b/manifests/latest",
+        "/v2/docker.io/Library/a/manifests/latest",
+        "/v2/bad_host.com/a/manifests/latest",
+        "/v2/host.com:99999/a/manifests/latest",
+        "/v2/library/alpine/manifests/latest?ns=not%20a%20host",
+        "/v2/library/alpine/manifests/latest?ns=",
+        "/v2/library/alpine/manifests/latest?ns=a.io&ns=b.io",
+        "/v2/library/alpine/manifests/latest?ns=%zz",
+      })
   void badNamesAndHostsAreNameInvalid(String uri) {
     assertCode("GET", uri, ErrorCode.NAME_INVALID);
   }
@@ -163,22 +171,29 @@ class RouteParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "sha256:Aa00000000000000000000000000000000000000000000000000000000000000",
-    "sha256:aa00000000000000000000000000000000000000000000000000000000000000a",
-    "sha256:abc",
-    "sha256:",
-    "sha512:" + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-    "md5:d41d8cd98f00b204e9800998ecf8427e",
-    ":abc",
-    "latest",
-  })
+  @ValueSource(
+      strings = {
+        "sha256:Aa00000000000000000000000000000000000000000000000000000000000000",
+        "sha256:aa00000000000000000000000000000000000000000000000000000000000000a",
+        "sha256:abc",
+        "sha256:",
+        "sha512:"
+            + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "md5:d41d8cd98f00b204e9800998ecf8427e",
+        ":abc",
+        "latest",
+      })
   void badBlobDigestsAreDigestInvalid(String digest) {
     assertCode("GET", "/v2/library/alpine/blobs/" + digest, ErrorCode.DIGEST_INVALID);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sha256:xyz", "sha256:B000000000000000000000000000000000000000000000000000000000000000", "foo:bar"})
+  @ValueSource(
+      strings = {
+        "sha256:xyz",
+        "sha256:B000000000000000000000000000000000000000000000000000000000000000",
+        "foo:bar"
+      })
   void aManifestReferenceWithAColonMustBeADigest(String reference) {
     assertCode("GET", "/v2/library/alpine/manifests/" + reference, ErrorCode.DIGEST_INVALID);
   }
@@ -192,7 +207,8 @@ class RouteParserTest {
   @Test
   void aTagOf128CharactersIsValidAnd129IsNot() throws Exception {
     String tag128 = "t" + "a".repeat(127);
-    assertThat(RouteParser.parse("GET", "/v2/a/manifests/" + tag128)).isInstanceOf(Route.ManifestRoute.class);
+    assertThat(RouteParser.parse("GET", "/v2/a/manifests/" + tag128))
+        .isInstanceOf(Route.ManifestRoute.class);
     assertCode("GET", "/v2/a/manifests/" + tag128 + "a", ErrorCode.MANIFEST_INVALID);
   }
 
@@ -201,7 +217,9 @@ class RouteParserTest {
     "POST,/v2/library/alpine/blobs/uploads/",
     "PUT,/v2/library/alpine/manifests/latest",
     "PATCH,/v2/library/alpine/blobs/uploads/1234",
-    "DELETE,/v2/library/alpine/blobs/sha256:" + "a" + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "DELETE,/v2/library/alpine/blobs/sha256:"
+        + "a"
+        + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     "DELETE,/v2/",
     "OPTIONS,/v2/",
     "get,/v2/",
@@ -211,20 +229,22 @@ class RouteParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "/",
-    "/v1/",
-    "/v2x/library/alpine/manifests/latest",
-    "/metrics",
-    "/v2/_catalog",
-    "/v2/library/alpine/tags/list",
-    "/v2/library/alpine/referrers/sha256:" + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-    "/v2/library/alpine/blobs/uploads/",
-    "/v2/library/alpine/blobs/uploads/1234",
-    "/v2/library/alpine/manifests/latest/",
-    "/v2/manifests/latest",
-    "/v2/library",
-  })
+  @ValueSource(
+      strings = {
+        "/",
+        "/v1/",
+        "/v2x/library/alpine/manifests/latest",
+        "/metrics",
+        "/v2/_catalog",
+        "/v2/library/alpine/tags/list",
+        "/v2/library/alpine/referrers/sha256:"
+            + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "/v2/library/alpine/blobs/uploads/",
+        "/v2/library/alpine/blobs/uploads/1234",
+        "/v2/library/alpine/manifests/latest/",
+        "/v2/manifests/latest",
+        "/v2/library",
+      })
   void otherPathsAreNameUnknown(String uri) {
     assertCode("GET", uri, ErrorCode.NAME_UNKNOWN);
   }
@@ -232,8 +252,8 @@ class RouteParserTest {
   @Test
   void theMessageNamesTheBadPartAndTheErrorHasItsStatus() {
     assertThatThrownBy(() -> RouteParser.parse("GET", "/v2/library/alpine/blobs/sha256:abc"))
-        .isInstanceOfSatisfying(RegistryApiException.class,
-            e -> assertThat(e.code().httpStatus()).isEqualTo(400))
+        .isInstanceOfSatisfying(
+            RegistryApiException.class, e -> assertThat(e.code().httpStatus()).isEqualTo(400))
         .hasMessageContaining("'sha256:abc'")
         .hasMessageContaining("library/alpine");
   }
@@ -248,6 +268,7 @@ class RouteParserTest {
 
   private static void assertCode(String method, String uri, ErrorCode code) {
     assertThatThrownBy(() -> RouteParser.parse(method, uri))
-        .isInstanceOfSatisfying(RegistryApiException.class, e -> assertThat(e.code()).isEqualTo(code));
+        .isInstanceOfSatisfying(
+            RegistryApiException.class, e -> assertThat(e.code()).isEqualTo(code));
   }
 }

@@ -92,7 +92,8 @@ abstract class BlobStoreContract {
   @Test
   void openingAMissingBlobIsBlobNotFoundNamingTheDigest() {
     assertThatThrownBy(() -> store.open(DIGEST, 0))
-        .isInstanceOfSatisfying(BlobNotFoundException.class, e -> assertThat(e.digest()).isEqualTo(DIGEST))
+        .isInstanceOfSatisfying(
+            BlobNotFoundException.class, e -> assertThat(e.digest()).isEqualTo(DIGEST))
         .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining(DIGEST.toString())
         .hasMessageContaining("open blob");
@@ -117,7 +118,8 @@ abstract class BlobStoreContract {
     writer.write(OTHER);
 
     assertThatThrownBy(writer::commit)
-        .isInstanceOfSatisfying(DigestMismatchException.class, e -> assertThat(e.expected()).isEqualTo(DIGEST))
+        .isInstanceOfSatisfying(
+            DigestMismatchException.class, e -> assertThat(e.expected()).isEqualTo(DIGEST))
         .hasMessageContaining(OTHER_DIGEST.hex());
     assertThat(store.contains(DIGEST)).isFalse();
     assertThat(store.contains(OTHER_DIGEST)).isFalse();
@@ -200,7 +202,8 @@ abstract class BlobStoreContract {
   void adoptOfAFileWithTheWrongContentStoresNothingAndLeavesTheFile() throws Exception {
     Path downloaded = Files.write(dir.resolve("download.part"), OTHER);
 
-    assertThatThrownBy(() -> store.adopt(DIGEST, downloaded)).isInstanceOf(DigestMismatchException.class);
+    assertThatThrownBy(() -> store.adopt(DIGEST, downloaded))
+        .isInstanceOf(DigestMismatchException.class);
 
     assertThat(store.contains(DIGEST)).isFalse();
     assertThat(store.list()).isEmpty();

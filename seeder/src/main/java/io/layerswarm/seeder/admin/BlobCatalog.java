@@ -22,6 +22,12 @@ public interface BlobCatalog {
    * @param infoHash 40 lowercase hex, empty when not seeded by this seeder
    * @param lastAccess empty when not used since the seeder started
    */
-  record Entry(Digest digest, long sizeBytes, Optional<String> infoHash, boolean seeding,
-      int peers, long uploadedBytes, Optional<Instant> lastAccess) {}
+  record Entry(
+      Digest digest,
+      long sizeBytes,
+      Optional<String> infoHash,
+      boolean seeding,
+      int peers,
+      long uploadedBytes,
+      Optional<Instant> lastAccess) {}
 }

@@ -1,9 +1,8 @@
 package io.layerswarm.seeder.admin;
 
+import io.grpc.BindableService;
 import io.layerswarm.admin.AdminGrpcServer;
 import io.layerswarm.admin.AdminTls;
-
-import io.grpc.BindableService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -26,11 +25,15 @@ public final class SeederAdminServer implements AutoCloseable {
   /**
    * Binds and starts.
    *
-   * @throws IOException naming {@code seeder.admin-listen} when the address cannot be bound, or
-   *     the TLS keys when TLS cannot be set up
+   * @throws IOException naming {@code seeder.admin-listen} when the address cannot be bound, or the
+   *     TLS keys when TLS cannot be set up
    */
-  public static SeederAdminServer start(InetSocketAddress listen, Optional<String> token,
-      Optional<AdminTls> tls, BindableService service) throws IOException {
+  public static SeederAdminServer start(
+      InetSocketAddress listen,
+      Optional<String> token,
+      Optional<AdminTls> tls,
+      BindableService service)
+      throws IOException {
     return new SeederAdminServer(
         AdminGrpcServer.start("seeder", listen, token, tls, THREADS, service));
   }

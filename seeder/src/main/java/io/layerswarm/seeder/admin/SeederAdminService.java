@@ -51,8 +51,8 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
    *     configured)
    * @param self this seeder's id in the ring
    */
-  public SeederAdminService(PreheatService preheat, BlobCatalog catalog, HealthChecker ring,
-      URI self) {
+  public SeederAdminService(
+      PreheatService preheat, BlobCatalog catalog, HealthChecker ring, URI self) {
     this.preheat = preheat;
     this.catalog = catalog;
     this.ring = ring;
@@ -65,36 +65,43 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
     Optional<Platform> platform;
     try {
       PreheatService.parse(images);
-      platform = request.getPlatform().isEmpty()
-          ? Optional.empty() : Optional.of(Platform.parse(request.getPlatform()));
+      platform =
+          request.getPlatform().isEmpty()
+              ? Optional.empty()
+              : Optional.of(Platform.parse(request.getPlatform()));
     } catch (IllegalArgumentException e) {
       responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
       return;
     }
     ServerCallStreamObserver<PreheatProgress> call =
         (ServerCallStreamObserver<PreheatProgress>) responses;
-    log.info("preheat of {} ({}) requested", images, platform.map(Platform::toString)
-        .orElse("all platforms"));
-    preheat.preheat(images, platform, new PreheatListener() {
-      private boolean gone;
+    log.info(
+        "preheat of {} ({}) requested",
+        images,
+        platform.map(Platform::toString).orElse("all platforms"));
+    preheat.preheat(
+        images,
+        platform,
+        new PreheatListener() {
+          private boolean gone;
 
-      @Override
-      public void progress(PreheatEvent event) {
-        if (gone) {
-          return;
-        }
-        try {
-          call.onNext(toProto(event));
-        } catch (RuntimeException e) {
-          gone = true; // the client cancelled; the preheat stops starting blobs
-        }
-      }
+          @Override
+          public void progress(PreheatEvent event) {
+            if (gone) {
+              return;
+            }
+            try {
+              call.onNext(toProto(event));
+            } catch (RuntimeException e) {
+              gone = true; // the client cancelled; the preheat stops starting blobs
+            }
+          }
 
-      @Override
-      public boolean cancelled() {
-        return gone || call.isCancelled();
-      }
-    });
+          @Override
+          public boolean cancelled() {
+            return gone || call.isCancelled();
+          }
+        });
     if (!call.isCancelled()) {
       call.onCompleted();
     }
@@ -122,21 +129,23 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
       return;
     }
     EvictionSettings eviction = catalog.evictionSettings();
-    SeederBlobList.Builder list = SeederBlobList.newBuilder()
-        .setDiskHighWatermark(eviction.highWatermarkBytes())
-        .setDiskLowWatermark(eviction.lowWatermarkBytes())
-        .setTimeToIdleMillis(eviction.timeToIdle().toMillis());
+    SeederBlobList.Builder list =
+        SeederBlobList.newBuilder()
+            .setDiskHighWatermark(eviction.highWatermarkBytes())
+            .setDiskLowWatermark(eviction.lowWatermarkBytes())
+            .setTimeToIdleMillis(eviction.timeToIdle().toMillis());
     long stored = 0;
     for (BlobCatalog.Entry blob : blobs) {
       stored += blob.sizeBytes();
-      list.addBlobs(SeederBlob.newBuilder()
-          .setDigest(blob.digest().toString())
-          .setSize(blob.sizeBytes())
-          .setInfoHash(blob.infoHash().orElse(""))
-          .setSeeding(blob.seeding())
-          .setPeers(blob.peers())
-          .setUploadedBytes(blob.uploadedBytes())
-          .setLastAccessMillis(blob.lastAccess().map(Instant::toEpochMilli).orElse(0L)));
+      list.addBlobs(
+          SeederBlob.newBuilder()
+              .setDigest(blob.digest().toString())
+              .setSize(blob.sizeBytes())
+              .setInfoHash(blob.infoHash().orElse(""))
+              .setSeeding(blob.seeding())
+              .setPeers(blob.peers())
+              .setUploadedBytes(blob.uploadedBytes())
+              .setLastAccessMillis(blob.lastAccess().map(Instant::toEpochMilli).orElse(0L)));
     }
     responses.onNext(list.setStoredBytes(stored).build());
     responses.onCompleted();
@@ -148,51 +157,56 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
     try {
       digest = Digest.parse(request.getDigest());
     } catch (IllegalArgumentException e) {
-      responses.onError(Status.INVALID_ARGUMENT
-          .withDescription("digest must be sha256:<64 lowercase hex>: " + e.getMessage())
-          .asException());
+      responses.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("digest must be sha256:<64 lowercase hex>: " + e.getMessage())
+              .asException());
       return;
     }
     EvictionTarget.Result result;
     try {
       result = catalog.evict(digest);
     } catch (IOException | RuntimeException e) {
-      log.atWarn().addKeyValue("digest", digest).setCause(e)
+      log.atWarn()
+          .addKeyValue("digest", digest)
+          .setCause(e)
           .log("evicting for the admin API failed");
-      responses.onError(Status.INTERNAL.withDescription("evict " + digest + ": " + e)
-          .asException());
+      responses.onError(
+          Status.INTERNAL.withDescription("evict " + digest + ": " + e).asException());
       return;
     }
     boolean evicted = result.outcome() == EvictOutcome.EVICTED;
-    responses.onNext(SeederEvictResponse.newBuilder()
-        .setEvicted(evicted)
-        .setBytesFreed(result.bytesFreed())
-        .setReason(evicted ? "" : result.outcome().reason())
-        .build());
+    responses.onNext(
+        SeederEvictResponse.newBuilder()
+            .setEvicted(evicted)
+            .setBytesFreed(result.bytesFreed())
+            .setReason(evicted ? "" : result.outcome().reason())
+            .build());
     responses.onCompleted();
   }
 
   @Override
   public void ring(SeederRingRequest request, StreamObserver<SeederRingStatus> responses) {
-    SeederRingStatus.Builder status = SeederRingStatus.newBuilder()
-        .setReplicas(ring.ring().replicas())
-        .setSelf(self.toString());
+    SeederRingStatus.Builder status =
+        SeederRingStatus.newBuilder().setReplicas(ring.ring().replicas()).setSelf(self.toString());
     for (MemberHealth member : ring.members()) {
-      status.addMembers(SeederRingMember.newBuilder()
-          .setId(member.id().toString())
-          .setAlive(member.alive())
-          .setConsecutiveFailures(member.consecutiveFailures())
-          .setLastCheckMillis(member.lastCheck().map(Instant::toEpochMilli).orElse(0L))
-          .setLastError(member.lastError().orElse("")));
+      status.addMembers(
+          SeederRingMember.newBuilder()
+              .setId(member.id().toString())
+              .setAlive(member.alive())
+              .setConsecutiveFailures(member.consecutiveFailures())
+              .setLastCheckMillis(member.lastCheck().map(Instant::toEpochMilli).orElse(0L))
+              .setLastError(member.lastError().orElse("")));
     }
     if (!request.getDigest().isEmpty()) {
       Digest digest;
       try {
         digest = Digest.parse(request.getDigest());
       } catch (IllegalArgumentException e) {
-        responses.onError(Status.INVALID_ARGUMENT
-            .withDescription("digest must be sha256:<64 lowercase hex>: " + e.getMessage())
-            .asException());
+        responses.onError(
+            Status.INVALID_ARGUMENT
+                .withDescription("digest must be sha256:<64 lowercase hex>: " + e.getMessage())
+                .asException());
         return;
       }
       ring.ring().owners(digest).forEach(owner -> status.addOwners(owner.toString()));

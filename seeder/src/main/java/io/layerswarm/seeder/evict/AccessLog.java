@@ -24,8 +24,11 @@ public final class AccessLog {
   /** Records a use at {@code now}; the last access never goes back in time. */
   public void touch(Digest digest, Instant now) {
     long generation = generations.incrementAndGet();
-    entries.merge(digest, new Entry(now, generation), (old, fresh) ->
-        new Entry(old.lastAccess().isAfter(now) ? old.lastAccess() : now, generation));
+    entries.merge(
+        digest,
+        new Entry(now, generation),
+        (old, fresh) ->
+            new Entry(old.lastAccess().isAfter(now) ? old.lastAccess() : now, generation));
   }
 
   public Optional<Instant> lastAccess(Digest digest) {

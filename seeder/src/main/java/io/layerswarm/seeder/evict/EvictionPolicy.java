@@ -13,19 +13,18 @@ import java.util.List;
  *   <li>Busy blobs (uploading, being fetched) are never chosen.
  *   <li>With a time-to-idle, every other blob idle for at least that long is chosen ({@link
  *       Eviction.Reason#IDLE}).
- *   <li>With watermarks, when the held bytes left are above the high watermark, the least
- *       recently used of the remaining blobs that are idle for longer than the grace period are
- *       chosen until the held bytes are at or below the low watermark ({@link
- *       Eviction.Reason#DISK}). Busy blobs count towards the held bytes, so the policy may end
- *       above the low watermark when they are too many.
+ *   <li>With watermarks, when the held bytes left are above the high watermark, the least recently
+ *       used of the remaining blobs that are idle for longer than the grace period are chosen until
+ *       the held bytes are at or below the low watermark ({@link Eviction.Reason#DISK}). Busy blobs
+ *       count towards the held bytes, so the policy may end above the low watermark when they are
+ *       too many.
  * </ol>
  *
  * Ties in last access are broken by digest, so the choice is deterministic.
  */
 public final class EvictionPolicy {
   private static final Comparator<BlobUsage> LEAST_RECENTLY_USED =
-      Comparator.comparing(BlobUsage::lastAccess)
-          .thenComparing(usage -> usage.digest().toString());
+      Comparator.comparing(BlobUsage::lastAccess).thenComparing(usage -> usage.digest().toString());
 
   private EvictionPolicy() {}
 

@@ -29,11 +29,16 @@ public record EvictionSettings(
           "seeder.disk-high-watermark must be >= 0 (0 = off): " + highWatermarkBytes);
     }
     if (lowWatermarkBytes < 0 || lowWatermarkBytes > highWatermarkBytes) {
-      throw new IllegalArgumentException("seeder.disk-low-watermark must be between 0 and"
-          + " seeder.disk-high-watermark (" + highWatermarkBytes + "): " + lowWatermarkBytes);
+      throw new IllegalArgumentException(
+          "seeder.disk-low-watermark must be between 0 and"
+              + " seeder.disk-high-watermark ("
+              + highWatermarkBytes
+              + "): "
+              + lowWatermarkBytes);
     }
     if (timeToIdle.isNegative()) {
-      throw new IllegalArgumentException("seeder.time-to-idle must be >= 0 (0 = off): " + timeToIdle);
+      throw new IllegalArgumentException(
+          "seeder.time-to-idle must be >= 0 (0 = off): " + timeToIdle);
     }
     if (grace.isNegative()) {
       throw new IllegalArgumentException("eviction grace must be >= 0: " + grace);

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Evictor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Evictor.class);
+
   /** Default period of {@link #start}. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
@@ -54,14 +55,20 @@ public final class Evictor implements AutoCloseable {
   private final AccessLog access;
   private final InstantSource clock;
   private final Listener listener;
+
   /** Upload counters at the last sweep. Guarded by this. */
   private final Map<Digest, Long> uploadedAtLastSweep = new HashMap<>();
+
   private final AtomicBoolean sweepRequested = new AtomicBoolean();
   private volatile ScheduledExecutorService scheduler;
   private volatile ScheduledFuture<?> schedule;
 
-  public Evictor(EvictionTarget target, EvictionSettings settings, AccessLog access,
-      InstantSource clock, Listener listener) {
+  public Evictor(
+      EvictionTarget target,
+      EvictionSettings settings,
+      AccessLog access,
+      InstantSource clock,
+      Listener listener) {
     this.target = target;
     this.settings = settings;
     this.access = access;
@@ -82,24 +89,29 @@ public final class Evictor implements AutoCloseable {
       throw new IllegalStateException("evictor already started");
     }
     this.scheduler = scheduler;
-    schedule = scheduler.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(),
-        interval.toMillis(), TimeUnit.MILLISECONDS);
+    schedule =
+        scheduler.scheduleWithFixedDelay(
+            this::sweepQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
    * Asks for a sweep soon on the scheduler (for example after a fetch added bytes); requests made
-   * before it runs are coalesced. Does nothing before {@link #start} or when the watermarks are off.
+   * before it runs are coalesced. Does nothing before {@link #start} or when the watermarks are
+   * off.
    */
   public void requestSweep() {
     ScheduledExecutorService executor = scheduler;
-    if (executor == null || !settings.watermarksOn() || !sweepRequested.compareAndSet(false, true)) {
+    if (executor == null
+        || !settings.watermarksOn()
+        || !sweepRequested.compareAndSet(false, true)) {
       return;
     }
     try {
-      executor.execute(() -> {
-        sweepRequested.set(false);
-        sweepQuietly();
-      });
+      executor.execute(
+          () -> {
+            sweepRequested.set(false);
+            sweepQuietly();
+          });
     } catch (RejectedExecutionException e) {
       sweepRequested.set(false); // shutting down
     }
@@ -139,8 +151,8 @@ public final class Evictor implements AutoCloseable {
       }
       generations.put(digest, access.generation(digest));
       boolean busy = uploading || blob.peers() > 0 || blob.fetching();
-      usages.add(new BlobUsage(digest, blob.sizeBytes(),
-          access.lastAccess(digest).orElse(now), busy));
+      usages.add(
+          new BlobUsage(digest, blob.sizeBytes(), access.lastAccess(digest).orElse(now), busy));
     }
     uploadedAtLastSweep.keySet().retainAll(present);
     if (!settings.enabled()) {
@@ -150,18 +162,21 @@ public final class Evictor implements AutoCloseable {
     List<Eviction> evicted = new ArrayList<>();
     int refused = 0;
     for (Eviction choice : EvictionPolicy.select(usages, settings, now)) {
-      EvictionTarget.Result result = target.evict(choice.digest(), generations.get(choice.digest()));
+      EvictionTarget.Result result =
+          target.evict(choice.digest(), generations.get(choice.digest()));
       if (result.outcome() == EvictOutcome.EVICTED) {
         Eviction done = new Eviction(choice.digest(), result.bytesFreed(), choice.reason());
         evicted.add(done);
         heldBytes -= result.bytesFreed();
         uploadedAtLastSweep.remove(choice.digest());
-        log.atInfo().addKeyValue("digest", choice.digest())
+        log.atInfo()
+            .addKeyValue("digest", choice.digest())
             .log("evicted ({} bytes, {})", result.bytesFreed(), choice.reason().label());
         listener.evicted(done);
       } else {
         refused++;
-        log.atDebug().addKeyValue("digest", choice.digest())
+        log.atDebug()
+            .addKeyValue("digest", choice.digest())
             .log("not evicting: {}", result.outcome().reason());
       }
     }
@@ -176,7 +191,8 @@ public final class Evictor implements AutoCloseable {
     EvictionTarget.Result result = target.evict(digest, EvictionTarget.ANY_GENERATION);
     if (result.outcome() == EvictOutcome.EVICTED) {
       uploadedAtLastSweep.remove(digest);
-      log.atInfo().addKeyValue("digest", digest)
+      log.atInfo()
+          .addKeyValue("digest", digest)
           .log("evicted ({} bytes) on request", result.bytesFreed());
       listener.evicted(new Eviction(digest, result.bytesFreed(), Eviction.Reason.REQUEST));
     }

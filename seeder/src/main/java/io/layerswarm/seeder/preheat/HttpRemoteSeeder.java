@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * {@code GET <seeder>/metainfo/<digest>?registry=&repo=} on another seeder: it answers once it holds
- * and seeds the blob (fetching it from the origin if needed). Thread-safe.
+ * {@code GET <seeder>/metainfo/<digest>?registry=&repo=} on another seeder: it answers once it
+ * holds and seeds the blob (fetching it from the origin if needed). Thread-safe.
  */
 public final class HttpRemoteSeeder implements RingWarmer.RemoteSeeder {
   private static final int MAX_ERROR_CHARS = 300;
@@ -35,9 +35,15 @@ public final class HttpRemoteSeeder implements RingWarmer.RemoteSeeder {
   @Override
   public void warm(URI seeder, Digest digest, RegistryHost registry, RepositoryName repo)
       throws PreheatException {
-    URI uri = URI.create(SeederRing.memberId(seeder) + "/metainfo/" + digest
-        + "?registry=" + URLEncoder.encode(registry.value(), StandardCharsets.UTF_8)
-        + "&repo=" + URLEncoder.encode(repo.value(), StandardCharsets.UTF_8));
+    URI uri =
+        URI.create(
+            SeederRing.memberId(seeder)
+                + "/metainfo/"
+                + digest
+                + "?registry="
+                + URLEncoder.encode(registry.value(), StandardCharsets.UTF_8)
+                + "&repo="
+                + URLEncoder.encode(repo.value(), StandardCharsets.UTF_8));
     HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(timeout).build();
     HttpResponse<String> response;
     try {
@@ -50,9 +56,17 @@ public final class HttpRemoteSeeder implements RingWarmer.RemoteSeeder {
     }
     if (response.statusCode() != 200) {
       String body = response.body() == null ? "" : response.body().strip();
-      throw new PreheatException("GET " + uri + " answered HTTP " + response.statusCode()
-          + (body.isEmpty() ? "" : ": " + (body.length() > MAX_ERROR_CHARS
-              ? body.substring(0, MAX_ERROR_CHARS) + "..." : body)));
+      throw new PreheatException(
+          "GET "
+              + uri
+              + " answered HTTP "
+              + response.statusCode()
+              + (body.isEmpty()
+                  ? ""
+                  : ": "
+                      + (body.length() > MAX_ERROR_CHARS
+                          ? body.substring(0, MAX_ERROR_CHARS) + "..."
+                          : body)));
     }
   }
 }

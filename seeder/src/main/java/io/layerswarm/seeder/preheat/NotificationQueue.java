@@ -37,7 +37,9 @@ public final class NotificationQueue {
   /** Told what happened to each event; for metrics. */
   @FunctionalInterface
   public interface Listener {
-    /** @param result queued, coalesced, dropped or ignored */
+    /**
+     * @param result queued, coalesced, dropped or ignored
+     */
     void event(String result);
   }
 
@@ -47,8 +49,8 @@ public final class NotificationQueue {
   /** A preheat to run: one image by digest on one upstream. */
   record Job(RegistryHost registry, RepositoryName repository, Digest digest) {
     ImageReference image() {
-      return new ImageReference(Optional.of(registry), repository, Optional.empty(),
-          Optional.of(digest));
+      return new ImageReference(
+          Optional.of(registry), repository, Optional.empty(), Optional.of(digest));
     }
   }
 
@@ -65,8 +67,12 @@ public final class NotificationQueue {
    * @param worker runs the drain loop; one task at a time is given to it
    * @param capacity jobs that may wait, at least 1
    */
-  public NotificationQueue(PreheatService preheat, Upstreams upstreams, Executor worker,
-      int capacity, Listener listener) {
+  public NotificationQueue(
+      PreheatService preheat,
+      Upstreams upstreams,
+      Executor worker,
+      int capacity,
+      Listener listener) {
     if (capacity < 1) {
       throw new IllegalArgumentException("notification queue capacity must be >= 1: " + capacity);
     }
@@ -90,8 +96,9 @@ public final class NotificationQueue {
         listener.event("ignored");
         continue;
       }
-      Job job = new Job(upstreamFor(event), event.repository().orElseThrow(),
-          event.digest().orElseThrow());
+      Job job =
+          new Job(
+              upstreamFor(event), event.repository().orElseThrow(), event.digest().orElseThrow());
       String result;
       synchronized (this) {
         if (known.contains(job)) {
@@ -113,8 +120,8 @@ public final class NotificationQueue {
         case "coalesced" -> coalesced++;
         default -> {
           dropped++;
-          log.warn("notification queue full ({} waiting): not preheating {}", capacity,
-              job.image());
+          log.warn(
+              "notification queue full ({} waiting): not preheating {}", capacity, job.image());
         }
       }
       listener.event(result);
@@ -173,12 +180,16 @@ public final class NotificationQueue {
     ImageReference image = job.image();
     String label = image.toString();
     log.info("preheating {} after a registry push", label);
-    preheat.preheat(label, image, Optional.empty(), event -> {
-      if (event.state() == PreheatEvent.State.COMPLETE) {
-        log.info("preheated {}: {}", label, event.message());
-      } else if (event.state() == PreheatEvent.State.FAILED) {
-        log.warn("preheat of {} failed: {}", label, event.message());
-      }
-    });
+    preheat.preheat(
+        label,
+        image,
+        Optional.empty(),
+        event -> {
+          if (event.state() == PreheatEvent.State.COMPLETE) {
+            log.info("preheated {}: {}", label, event.message());
+          } else if (event.state() == PreheatEvent.State.FAILED) {
+            log.warn("preheat of {} failed: {}", label, event.message());
+          }
+        });
   }
 }

@@ -16,7 +16,11 @@ import java.util.Optional;
  * @param message details: the platforms and blob count, where the blob is held, or the error
  */
 public record PreheatEvent(
-    String image, Optional<Digest> digest, long bytesDone, long bytesTotal, State state,
+    String image,
+    Optional<Digest> digest,
+    long bytesDone,
+    long bytesTotal,
+    State state,
     String message) {
   public PreheatEvent {
     Objects.requireNonNull(image, "image");

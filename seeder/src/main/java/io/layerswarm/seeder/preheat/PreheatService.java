@@ -36,14 +36,15 @@ import org.slf4j.LoggerFactory;
  * blob warmed by the {@link BlobWarmer}, several at a time on the blob executor.
  *
  * <p>Progress per image: {@code resolved} (with the blob count and total bytes), then per blob
- * {@code fetching} and {@code done} or {@code error}, then {@code complete} or {@code failed}.
- * An image whose manifest cannot be found or read fails without touching any blob.
+ * {@code fetching} and {@code done} or {@code error}, then {@code complete} or {@code failed}. An
+ * image whose manifest cannot be found or read fails without touching any blob.
  *
- * <p>Thread-safe. {@link #preheat} blocks its caller until every blob of every image has an
- * answer; it must not run on the blob executor itself.
+ * <p>Thread-safe. {@link #preheat} blocks its caller until every blob of every image has an answer;
+ * it must not run on the blob executor itself.
  */
 public final class PreheatService {
   private static final Logger log = LoggerFactory.getLogger(PreheatService.class);
+
   /** An index may list indexes; real ones don't nest deeper than this. */
   private static final int MAX_INDEX_DEPTH = 2;
 
@@ -56,8 +57,8 @@ public final class PreheatService {
    * @param blobs runs the blob warm-ups (blocking); its size bounds the parallel fetches
    * @param observer sees every event of every preheat (for metrics); must not block
    */
-  public PreheatService(Upstreams upstreams, BlobWarmer warmer, Executor blobs,
-      Consumer<PreheatEvent> observer) {
+  public PreheatService(
+      Upstreams upstreams, BlobWarmer warmer, Executor blobs, Consumer<PreheatEvent> observer) {
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.warmer = Objects.requireNonNull(warmer, "warmer");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
@@ -87,8 +88,8 @@ public final class PreheatService {
    * @return true when every image completed
    * @throws IllegalArgumentException when a reference does not parse (before any work)
    */
-  public boolean preheat(List<String> images, Optional<Platform> platform,
-      PreheatListener listener) {
+  public boolean preheat(
+      List<String> images, Optional<Platform> platform, PreheatListener listener) {
     List<ImageReference> references = parse(images);
     PreheatListener serialized = serialized(listener);
     boolean all = true;
@@ -107,17 +108,22 @@ public final class PreheatService {
    * @param label the name progress events carry
    * @return true when every blob is held
    */
-  public boolean preheat(String label, ImageReference image, Optional<Platform> platform,
-      PreheatListener listener) {
+  public boolean preheat(
+      String label, ImageReference image, Optional<Platform> platform, PreheatListener listener) {
     PreheatListener serialized = serialized(listener);
-    ImageReference resolved =
-        image.withDefaultRegistry(RegistryHost.of(upstreams.defaultHost()));
+    ImageReference resolved = image.withDefaultRegistry(RegistryHost.of(upstreams.defaultHost()));
     RegistryHost registry = resolved.registry().orElseThrow();
     Optional<UpstreamRegistry> upstream = upstreams.forHost(registry.value());
     if (upstream.isEmpty()) {
-      emit(serialized, new PreheatEvent(label, Optional.empty(), 0, 0,
-          PreheatEvent.State.FAILED, "unknown upstream registry " + registry + "; configured: "
-              + upstreams.hosts()));
+      emit(
+          serialized,
+          new PreheatEvent(
+              label,
+              Optional.empty(),
+              0,
+              0,
+              PreheatEvent.State.FAILED,
+              "unknown upstream registry " + registry + "; configured: " + upstreams.hosts()));
       return false;
     }
     Resolution resolution;
@@ -125,22 +131,36 @@ public final class PreheatService {
       resolution = resolve(upstream.get(), resolved, platform);
     } catch (ResolveException e) {
       log.info("preheat {}: {}", label, e.getMessage());
-      emit(serialized, new PreheatEvent(label, e.manifest, 0, 0, PreheatEvent.State.FAILED,
-          e.getMessage()));
+      emit(
+          serialized,
+          new PreheatEvent(label, e.manifest, 0, 0, PreheatEvent.State.FAILED, e.getMessage()));
       return false;
     }
     long total = 0;
     for (Descriptor blob : resolution.blobs()) {
       total += blob.size();
     }
-    emit(serialized, new PreheatEvent(label, Optional.of(resolution.manifest()), 0, total,
-        PreheatEvent.State.RESOLVED, resolution.blobs().size() + " blobs"
-            + (resolution.platforms().isEmpty() ? "" : " for " + resolution.platforms())));
+    emit(
+        serialized,
+        new PreheatEvent(
+            label,
+            Optional.of(resolution.manifest()),
+            0,
+            total,
+            PreheatEvent.State.RESOLVED,
+            resolution.blobs().size()
+                + " blobs"
+                + (resolution.platforms().isEmpty() ? "" : " for " + resolution.platforms())));
     return warmAll(label, registry, resolved.repository(), resolution, total, serialized);
   }
 
-  private boolean warmAll(String label, RegistryHost registry, RepositoryName repo,
-      Resolution resolution, long total, PreheatListener listener) {
+  private boolean warmAll(
+      String label,
+      RegistryHost registry,
+      RepositoryName repo,
+      Resolution resolution,
+      long total,
+      PreheatListener listener) {
     AtomicLong done = new AtomicLong();
     List<CompletableFuture<Boolean>> results = new ArrayList<>();
     List<String> failures = new ArrayList<>();
@@ -153,13 +173,14 @@ public final class PreheatService {
       }
       CompletableFuture<Boolean> result = new CompletableFuture<>();
       results.add(result);
-      Runnable task = () -> {
-        try {
-          result.complete(warmOne(label, registry, repo, blob, done, failures, listener));
-        } catch (RuntimeException | Error e) {
-          result.completeExceptionally(e);
-        }
-      };
+      Runnable task =
+          () -> {
+            try {
+              result.complete(warmOne(label, registry, repo, blob, done, failures, listener));
+            } catch (RuntimeException | Error e) {
+              result.completeExceptionally(e);
+            }
+          };
       try {
         blobs.execute(task);
       } catch (RejectedExecutionException e) {
@@ -167,8 +188,15 @@ public final class PreheatService {
         synchronized (failures) {
           failures.add(blob.digest() + ": " + message);
         }
-        emit(listener, new PreheatEvent(label, Optional.of(blob.digest()), 0, blob.size(),
-            PreheatEvent.State.ERROR, message));
+        emit(
+            listener,
+            new PreheatEvent(
+                label,
+                Optional.of(blob.digest()),
+                0,
+                blob.size(),
+                PreheatEvent.State.ERROR,
+                message));
         result.complete(false);
       }
     }
@@ -183,38 +211,73 @@ public final class PreheatService {
       }
     }
     if (failures.isEmpty()) {
-      emit(listener, new PreheatEvent(label, Optional.of(resolution.manifest()), done.get(), total,
-          PreheatEvent.State.COMPLETE, resolution.blobs().size() + " blobs held"));
+      emit(
+          listener,
+          new PreheatEvent(
+              label,
+              Optional.of(resolution.manifest()),
+              done.get(),
+              total,
+              PreheatEvent.State.COMPLETE,
+              resolution.blobs().size() + " blobs held"));
       return true;
     }
     String message;
     synchronized (failures) {
-      message = failures.size() + " of " + resolution.blobs().size() + " blobs failed: "
-          + String.join("; ", failures);
+      message =
+          failures.size()
+              + " of "
+              + resolution.blobs().size()
+              + " blobs failed: "
+              + String.join("; ", failures);
     }
-    emit(listener, new PreheatEvent(label, Optional.of(resolution.manifest()), done.get(), total,
-        PreheatEvent.State.FAILED, message));
+    emit(
+        listener,
+        new PreheatEvent(
+            label,
+            Optional.of(resolution.manifest()),
+            done.get(),
+            total,
+            PreheatEvent.State.FAILED,
+            message));
     return false;
   }
 
   /** Runs on the blob executor. */
-  private boolean warmOne(String label, RegistryHost registry, RepositoryName repo,
-      Descriptor blob, AtomicLong done, List<String> failures, PreheatListener listener) {
+  private boolean warmOne(
+      String label,
+      RegistryHost registry,
+      RepositoryName repo,
+      Descriptor blob,
+      AtomicLong done,
+      List<String> failures,
+      PreheatListener listener) {
     Optional<Digest> digest = Optional.of(blob.digest());
-    emit(listener, new PreheatEvent(label, digest, 0, blob.size(), PreheatEvent.State.FETCHING,
-        "from " + registry + "/" + repo));
+    emit(
+        listener,
+        new PreheatEvent(
+            label,
+            digest,
+            0,
+            blob.size(),
+            PreheatEvent.State.FETCHING,
+            "from " + registry + "/" + repo));
     try {
       String where = warmer.warm(blob.digest(), registry, repo);
       done.addAndGet(blob.size());
-      emit(listener, new PreheatEvent(label, digest, blob.size(), blob.size(),
-          PreheatEvent.State.DONE, where));
+      emit(
+          listener,
+          new PreheatEvent(
+              label, digest, blob.size(), blob.size(), PreheatEvent.State.DONE, where));
       return true;
     } catch (PreheatException e) {
       synchronized (failures) {
         failures.add(blob.digest() + ": " + e.getMessage());
       }
-      emit(listener, new PreheatEvent(label, digest, 0, blob.size(), PreheatEvent.State.ERROR,
-          e.getMessage()));
+      emit(
+          listener,
+          new PreheatEvent(
+              label, digest, 0, blob.size(), PreheatEvent.State.ERROR, e.getMessage()));
       return false;
     }
   }
@@ -232,8 +295,9 @@ public final class PreheatService {
     }
   }
 
-  private Resolution resolve(UpstreamRegistry upstream, ImageReference image,
-      Optional<Platform> platform) throws ResolveException {
+  private Resolution resolve(
+      UpstreamRegistry upstream, ImageReference image, Optional<Platform> platform)
+      throws ResolveException {
     RepositoryName repo = image.repository();
     Manifest top = fetch(upstream, image, repo, image.reference(), Optional.empty());
     Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
@@ -242,15 +306,23 @@ public final class PreheatService {
     return new Resolution(top.digest(), List.copyOf(blobs.values()), List.copyOf(platforms));
   }
 
-  private void collect(UpstreamRegistry upstream, ImageReference image, RepositoryName repo,
-      Manifest manifest, Optional<Platform> platform, int depth, Map<Digest, Descriptor> blobs,
-      Set<String> platforms, Optional<Platform> selectedAs) throws ResolveException {
+  private void collect(
+      UpstreamRegistry upstream,
+      ImageReference image,
+      RepositoryName repo,
+      Manifest manifest,
+      Optional<Platform> platform,
+      int depth,
+      Map<Digest, Descriptor> blobs,
+      Set<String> platforms,
+      Optional<Platform> selectedAs)
+      throws ResolveException {
     ParsedManifest parsed;
     try {
       parsed = ManifestParser.parse(manifest);
     } catch (ManifestFormatException e) {
-      throw new ResolveException("cannot preheat " + image + ": " + e.getMessage(),
-          Optional.of(manifest.digest()), e);
+      throw new ResolveException(
+          "cannot preheat " + image + ": " + e.getMessage(), Optional.of(manifest.digest()), e);
     }
     if (parsed instanceof ParsedManifest.ImageManifest single) {
       for (Descriptor blob : single.blobs()) {
@@ -261,8 +333,10 @@ public final class PreheatService {
     }
     ParsedManifest.ImageIndex index = (ParsedManifest.ImageIndex) parsed;
     if (depth >= MAX_INDEX_DEPTH) {
-      throw new ResolveException("cannot preheat " + image + ": indexes nested deeper than "
-          + MAX_INDEX_DEPTH, Optional.of(manifest.digest()), null);
+      throw new ResolveException(
+          "cannot preheat " + image + ": indexes nested deeper than " + MAX_INDEX_DEPTH,
+          Optional.of(manifest.digest()),
+          null);
     }
     List<Descriptor> children = index.select(platform);
     if (children.isEmpty()) {
@@ -270,20 +344,40 @@ public final class PreheatService {
       for (Descriptor child : index.manifests()) {
         child.platform().ifPresent(p -> offered.add(p.toString()));
       }
-      throw new ResolveException("cannot preheat " + image + ": its index has no manifest for "
-          + platform.map(Platform::toString).orElse("any platform") + " (it has " + offered + ")",
-          Optional.of(manifest.digest()), null);
+      throw new ResolveException(
+          "cannot preheat "
+              + image
+              + ": its index has no manifest for "
+              + platform.map(Platform::toString).orElse("any platform")
+              + " (it has "
+              + offered
+              + ")",
+          Optional.of(manifest.digest()),
+          null);
     }
     for (Descriptor child : children) {
       Manifest childManifest =
           fetch(upstream, image, repo, child.digest().toString(), Optional.of(manifest.digest()));
-      collect(upstream, image, repo, childManifest, platform, depth + 1, blobs, platforms,
+      collect(
+          upstream,
+          image,
+          repo,
+          childManifest,
+          platform,
+          depth + 1,
+          blobs,
+          platforms,
           child.platform());
     }
   }
 
-  private static Manifest fetch(UpstreamRegistry upstream, ImageReference image,
-      RepositoryName repo, String reference, Optional<Digest> parent) throws ResolveException {
+  private static Manifest fetch(
+      UpstreamRegistry upstream,
+      ImageReference image,
+      RepositoryName repo,
+      String reference,
+      Optional<Digest> parent)
+      throws ResolveException {
     try {
       return upstream.getManifest(repo, reference, UpstreamRegistry.DEFAULT_ACCEPT);
     } catch (RegistryException e) {

@@ -31,7 +31,9 @@ public final class RingWarmer implements BlobWarmer {
   private final BlobWarmer local;
   private final RemoteSeeder remote;
 
-  /** @param self this seeder's id in the ring */
+  /**
+   * @param self this seeder's id in the ring
+   */
   public RingWarmer(HealthChecker health, URI self, BlobWarmer local, RemoteSeeder remote) {
     this.health = Objects.requireNonNull(health, "health");
     this.self = SeederRing.memberId(self);
@@ -66,10 +68,11 @@ public final class RingWarmer implements BlobWarmer {
       }
     }
     if (held.isEmpty()) {
-      throw new PreheatException("no owner of " + digest + " could fetch it: "
-          + String.join("; ", failed));
+      throw new PreheatException(
+          "no owner of " + digest + " could fetch it: " + String.join("; ", failed));
     }
-    return "held by " + String.join(", ", held)
+    return "held by "
+        + String.join(", ", held)
         + (failed.isEmpty() ? "" : "; failed on " + String.join("; ", failed));
   }
 }

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
+
   /** Failures in a row before a member is taken out: one lost probe is not enough. */
   public static final int DEFAULT_FAILURES_TO_DEAD = 2;
+
   /** Default period of {@link #start}. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
 
@@ -48,8 +50,11 @@ public final class HealthChecker implements AutoCloseable {
     this(ring, probe, clock, DEFAULT_FAILURES_TO_DEAD);
   }
 
-  /** @param failuresToDead consecutive failures that mark a member dead, at least 1 */
-  public HealthChecker(SeederRing ring, HealthProbe probe, InstantSource clock, int failuresToDead) {
+  /**
+   * @param failuresToDead consecutive failures that mark a member dead, at least 1
+   */
+  public HealthChecker(
+      SeederRing ring, HealthProbe probe, InstantSource clock, int failuresToDead) {
     if (failuresToDead < 1) {
       throw new IllegalArgumentException("failuresToDead must be >= 1: " + failuresToDead);
     }
@@ -74,8 +79,9 @@ public final class HealthChecker implements AutoCloseable {
     if (schedule != null) {
       throw new IllegalStateException("health checks already started");
     }
-    schedule = scheduler.scheduleWithFixedDelay(this::scheduledRound, 0, interval.toMillis(),
-        TimeUnit.MILLISECONDS);
+    schedule =
+        scheduler.scheduleWithFixedDelay(
+            this::scheduledRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void scheduledRound() {
@@ -104,14 +110,16 @@ public final class HealthChecker implements AutoCloseable {
       } catch (RuntimeException e) {
         answer = CompletableFuture.failedFuture(e);
       }
-      probes.add(answer.handle((ok, failure) -> {
-        if (failure == null) {
-          recordSuccess(member);
-        } else {
-          recordFailure(member, reason(failure));
-        }
-        return null;
-      }));
+      probes.add(
+          answer.handle(
+              (ok, failure) -> {
+                if (failure == null) {
+                  recordSuccess(member);
+                } else {
+                  recordFailure(member, reason(failure));
+                }
+                return null;
+              }));
     }
     return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
   }
@@ -134,17 +142,20 @@ public final class HealthChecker implements AutoCloseable {
 
   private void recordFailure(URI member, String reason) {
     MemberHealth before = health.get(member);
-    MemberHealth after = health.computeIfPresent(member,
-        (id, h) -> h.failed(clock.instant(), reason, failuresToDead));
+    MemberHealth after =
+        health.computeIfPresent(
+            member, (id, h) -> h.failed(clock.instant(), reason, failuresToDead));
     if (before != null && after != null && before.alive() && !after.alive()) {
-      log.warn("seeder {} is dead after {} failures: {}", member, after.consecutiveFailures(),
-          reason);
+      log.warn(
+          "seeder {} is dead after {} failures: {}", member, after.consecutiveFailures(), reason);
     }
   }
 
   private static String reason(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     String message = cause.getMessage();
     return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
@@ -156,8 +167,8 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   /**
-   * The members that own {@code digest} now: the first min(R, live members) live members by
-   * weight. Empty when every member is dead; {@link #candidates} still gives an order to try then.
+   * The members that own {@code digest} now: the first min(R, live members) live members by weight.
+   * Empty when every member is dead; {@link #candidates} still gives an order to try then.
    */
   public List<URI> liveOwners(Digest digest) {
     return ring.owners(digest, this::isAlive);

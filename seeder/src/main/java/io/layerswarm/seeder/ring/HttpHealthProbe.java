@@ -30,12 +30,13 @@ public final class HttpHealthProbe implements HealthProbe {
     return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
         // Also bounds a connect that the request timeout does not cover.
         .orTimeout(timeout.toMillis() + 100, TimeUnit.MILLISECONDS)
-        .thenApply(response -> {
-          if (response.statusCode() != 200) {
-            throw new java.util.concurrent.CompletionException(
-                new IOException("GET " + health + " answered HTTP " + response.statusCode()));
-          }
-          return null;
-        });
+        .thenApply(
+            response -> {
+              if (response.statusCode() != 200) {
+                throw new java.util.concurrent.CompletionException(
+                    new IOException("GET " + health + " answered HTTP " + response.statusCode()));
+              }
+              return null;
+            });
   }
 }

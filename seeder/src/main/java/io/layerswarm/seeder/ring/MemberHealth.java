@@ -15,7 +15,10 @@ import java.util.Optional;
  * @param lastError the last failure's reason, cleared by a success
  */
 public record MemberHealth(
-    URI id, boolean alive, int consecutiveFailures, Optional<Instant> lastCheck,
+    URI id,
+    boolean alive,
+    int consecutiveFailures,
+    Optional<Instant> lastCheck,
     Optional<String> lastError) {
   public MemberHealth {
     Objects.requireNonNull(id, "id");
@@ -34,7 +37,7 @@ public record MemberHealth(
 
   MemberHealth failed(Instant now, String reason, int failuresToDead) {
     int failures = consecutiveFailures + 1;
-    return new MemberHealth(id, alive && failures < failuresToDead, failures, Optional.of(now),
-        Optional.of(reason));
+    return new MemberHealth(
+        id, alive && failures < failuresToDead, failures, Optional.of(now), Optional.of(reason));
   }
 }

@@ -19,9 +19,9 @@ import java.util.function.Predicate;
  * Rendezvous (highest random weight) hashing of blob digests over the seeders: every member gets a
  * weight per digest, {@code sha256(member id + "\n" + digest)} read as an unsigned 64-bit number,
  * and the R members with the highest weights own the digest. Everyone who knows the same members
- * computes the same owners (trackers, seeders, the CLI), with no coordination. When a member leaves,
- * only the digests it owned move (each to the next member by weight); when one joins, it takes
- * about R/n of the digests and nothing else moves.
+ * computes the same owners (trackers, seeders, the CLI), with no coordination. When a member
+ * leaves, only the digests it owned move (each to the next member by weight); when one joins, it
+ * takes about R/n of the digests and nothing else moves.
  *
  * <p>Member ids are the seeders' control URLs ({@code http://10.0.0.5:6970}), normalized by {@link
  * #memberId} so that {@code http://Host:6970/} and {@code http://host:6970} are one member.
@@ -40,8 +40,8 @@ public final class SeederRing {
   }
 
   /**
-   * @param members the seeders' control URLs, at least one; duplicates (after normalization) are
-   *     an error, since two equal ids would get equal weights
+   * @param members the seeders' control URLs, at least one; duplicates (after normalization) are an
+   *     error, since two equal ids would get equal weights
    * @param replicas owners per digest, at least 1; capped at the number of members when asked
    * @throws IllegalArgumentException naming the bad member or value
    */
@@ -63,8 +63,8 @@ public final class SeederRing {
   }
 
   /**
-   * The id of the seeder at {@code controlUrl}: scheme and host in lowercase, no trailing slash,
-   * no query or fragment.
+   * The id of the seeder at {@code controlUrl}: scheme and host in lowercase, no trailing slash, no
+   * query or fragment.
    *
    * @throws IllegalArgumentException when it is not an absolute http(s) URL with a host
    */
@@ -72,7 +72,8 @@ public final class SeederRing {
     if (controlUrl == null) {
       throw new IllegalArgumentException("seeder URL is missing");
     }
-    String scheme = controlUrl.getScheme() == null ? "" : controlUrl.getScheme().toLowerCase(Locale.ROOT);
+    String scheme =
+        controlUrl.getScheme() == null ? "" : controlUrl.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || controlUrl.getHost() == null) {
       throw new IllegalArgumentException(
           "seeder URL must be an absolute http(s) URL with a host: " + controlUrl);
@@ -111,15 +112,19 @@ public final class SeederRing {
     return members.contains(memberId(member));
   }
 
-  /** Every member, highest weight for {@code digest} first (ties, which need a SHA-256 collision
-   * of the first 8 bytes, go by id). */
+  /**
+   * Every member, highest weight for {@code digest} first (ties, which need a SHA-256 collision of
+   * the first 8 bytes, go by id).
+   */
   public List<URI> rank(Digest digest) {
     List<Weighted> weighted = new ArrayList<>(members.size());
     for (URI member : members) {
       weighted.add(new Weighted(member, weight(member, digest)));
     }
-    weighted.sort(Comparator.comparing(Weighted::weight, Long::compareUnsigned).reversed()
-        .thenComparing(w -> w.member().toString()));
+    weighted.sort(
+        Comparator.comparing(Weighted::weight, Long::compareUnsigned)
+            .reversed()
+            .thenComparing(w -> w.member().toString()));
     List<URI> ranked = new ArrayList<>(weighted.size());
     for (Weighted w : weighted) {
       ranked.add(w.member());
@@ -127,7 +132,9 @@ public final class SeederRing {
     return ranked;
   }
 
-  /** The owners of {@code digest} regardless of health: the first min(R, members) of {@link #rank}. */
+  /**
+   * The owners of {@code digest} regardless of health: the first min(R, members) of {@link #rank}.
+   */
   public List<URI> owners(Digest digest) {
     List<URI> ranked = rank(digest);
     return List.copyOf(ranked.subList(0, Math.min(replicas, ranked.size())));

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link MetainfoStore} with one file per digest, {@code <dir>/<hex>.torrent}, holding the exact
- * .torrent bytes. Writes go to a temporary file in the same directory that is renamed into place, so
- * a crash leaves the old entry or the new one, never half of one. Thread-safe.
+ * .torrent bytes. Writes go to a temporary file in the same directory that is renamed into place,
+ * so a crash leaves the old entry or the new one, never half of one. Thread-safe.
  */
 public final class FileMetainfoStore implements MetainfoStore {
   private static final Logger log = LoggerFactory.getLogger(FileMetainfoStore.class);

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link MetainfoStore} in memory. It keeps the encoded bytes and parses them on read, as the file
- * store does, so tests see the same round trip. Thread-safe.
+ * A {@link MetainfoStore} in memory. It keeps the encoded bytes and parses them on read, as the
+ * file store does, so tests see the same round trip. Thread-safe.
  */
 public final class InMemoryMetainfoStore implements MetainfoStore {
   private final ConcurrentHashMap<Digest, byte[]> entries = new ConcurrentHashMap<>();

@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The seeder's torrent metainfo, one per blob digest. It is derived data: it can always be made again
- * from the blob, so a missing or unreadable entry is repaired, never fatal. Implementations: {@link
- * FileMetainfoStore} ({@code <dir>/<hex>.torrent}) and {@link InMemoryMetainfoStore}. Thread-safe.
+ * The seeder's torrent metainfo, one per blob digest. It is derived data: it can always be made
+ * again from the blob, so a missing or unreadable entry is repaired, never fatal. Implementations:
+ * {@link FileMetainfoStore} ({@code <dir>/<hex>.torrent}) and {@link InMemoryMetainfoStore}.
+ * Thread-safe.
  */
 public interface MetainfoStore {
   /**

@@ -19,11 +19,11 @@ import io.layerswarm.proto.admin.SeederEvictResponse;
 import io.layerswarm.proto.admin.SeederRingRequest;
 import io.layerswarm.proto.admin.SeederRingStatus;
 import io.layerswarm.registry.Digest;
+import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.image.MediaTypes;
-import io.layerswarm.registry.Manifest;
 import io.layerswarm.seeder.evict.EvictOutcome;
 import io.layerswarm.seeder.evict.EvictionSettings;
 import io.layerswarm.seeder.evict.EvictionTarget;
@@ -65,42 +65,60 @@ class SeederAdminServerTest {
   private ManagedChannel channel;
 
   /** One blob, evictable once. */
-  private final BlobCatalog catalog = new BlobCatalog() {
-    @Override
-    public List<Entry> blobs() {
-      return evicted.contains(HELD) ? List.of() : List.of(new Entry(HELD, 1234,
-          Optional.of("ab".repeat(20)), true, 2, 5000, Optional.of(Instant.ofEpochMilli(42))));
-    }
+  private final BlobCatalog catalog =
+      new BlobCatalog() {
+        @Override
+        public List<Entry> blobs() {
+          return evicted.contains(HELD)
+              ? List.of()
+              : List.of(
+                  new Entry(
+                      HELD,
+                      1234,
+                      Optional.of("ab".repeat(20)),
+                      true,
+                      2,
+                      5000,
+                      Optional.of(Instant.ofEpochMilli(42))));
+        }
 
-    @Override
-    public EvictionTarget.Result evict(Digest digest) {
-      if (!digest.equals(HELD) || evicted.contains(digest)) {
-        return new EvictionTarget.Result(EvictOutcome.NOT_HELD, 0);
-      }
-      evicted.add(digest);
-      return new EvictionTarget.Result(EvictOutcome.EVICTED, 1234);
-    }
+        @Override
+        public EvictionTarget.Result evict(Digest digest) {
+          if (!digest.equals(HELD) || evicted.contains(digest)) {
+            return new EvictionTarget.Result(EvictOutcome.NOT_HELD, 0);
+          }
+          evicted.add(digest);
+          return new EvictionTarget.Result(EvictOutcome.EVICTED, 1234);
+        }
 
-    @Override
-    public EvictionSettings evictionSettings() {
-      return new EvictionSettings(1000, 900, Duration.ofHours(1), Duration.ZERO);
-    }
-  };
+        @Override
+        public EvictionSettings evictionSettings() {
+          return new EvictionSettings(1000, 900, Duration.ofHours(1), Duration.ZERO);
+        }
+      };
 
   @BeforeEach
   void start() throws Exception {
-    BlobWarmer warmer = (digest, registry, repo) -> {
-      synchronized (warmed) {
-        warmed.add(digest);
-      }
-      return "held by the test";
-    };
-    PreheatService preheat = new PreheatService(Upstreams.single(upstream), warmer,
-        Runnable::run, e -> {});
-    HealthChecker ring = new HealthChecker(SeederRing.of(List.of(SELF, PEER), 2),
-        member -> CompletableFuture.completedFuture(null), () -> Instant.ofEpochMilli(7));
-    server = SeederAdminServer.start(new InetSocketAddress("127.0.0.1", 0), Optional.of(TOKEN),
-        Optional.empty(), new SeederAdminService(preheat, catalog, ring, SELF));
+    BlobWarmer warmer =
+        (digest, registry, repo) -> {
+          synchronized (warmed) {
+            warmed.add(digest);
+          }
+          return "held by the test";
+        };
+    PreheatService preheat =
+        new PreheatService(Upstreams.single(upstream), warmer, Runnable::run, e -> {});
+    HealthChecker ring =
+        new HealthChecker(
+            SeederRing.of(List.of(SELF, PEER), 2),
+            member -> CompletableFuture.completedFuture(null),
+            () -> Instant.ofEpochMilli(7));
+    server =
+        SeederAdminServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            Optional.of(TOKEN),
+            Optional.empty(),
+            new SeederAdminService(preheat, catalog, ring, SELF));
     channel = NettyChannelBuilder.forAddress(server.address()).usePlaintext().build();
   }
 
@@ -117,17 +135,19 @@ class SeederAdminServerTest {
   private static CallCredentials bearer(String token) {
     return new CallCredentials() {
       @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+      public void applyRequestMetadata(
+          RequestInfo info, Executor executor, MetadataApplier applier) {
         Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-            "Bearer " + token);
+        headers.put(
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         applier.apply(headers);
       }
     };
   }
 
   private SeederAdminGrpc.SeederAdminBlockingStub admin() {
-    return SeederAdminGrpc.newBlockingStub(channel).withCallCredentials(bearer(TOKEN))
+    return SeederAdminGrpc.newBlockingStub(channel)
+        .withCallCredentials(bearer(TOKEN))
         .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
@@ -139,8 +159,9 @@ class SeederAdminServerTest {
 
     for (SeederAdminGrpc.SeederAdminBlockingStub stub : List.of(anonymous, wrong)) {
       assertThatThrownBy(() -> stub.listBlobs(SeederBlobsRequest.getDefaultInstance()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     }
     assertThat(evicted).isEmpty();
   }
@@ -149,15 +170,18 @@ class SeederAdminServerTest {
   void listBlobsShowsTheHeldBlobsAndTheEvictionSettings() {
     SeederBlobList list = admin().listBlobs(SeederBlobsRequest.getDefaultInstance());
 
-    assertThat(list.getBlobsList()).singleElement().satisfies(blob -> {
-      assertThat(blob.getDigest()).isEqualTo(HELD.toString());
-      assertThat(blob.getSize()).isEqualTo(1234);
-      assertThat(blob.getInfoHash()).isEqualTo("ab".repeat(20));
-      assertThat(blob.getSeeding()).isTrue();
-      assertThat(blob.getPeers()).isEqualTo(2);
-      assertThat(blob.getUploadedBytes()).isEqualTo(5000);
-      assertThat(blob.getLastAccessMillis()).isEqualTo(42);
-    });
+    assertThat(list.getBlobsList())
+        .singleElement()
+        .satisfies(
+            blob -> {
+              assertThat(blob.getDigest()).isEqualTo(HELD.toString());
+              assertThat(blob.getSize()).isEqualTo(1234);
+              assertThat(blob.getInfoHash()).isEqualTo("ab".repeat(20));
+              assertThat(blob.getSeeding()).isTrue();
+              assertThat(blob.getPeers()).isEqualTo(2);
+              assertThat(blob.getUploadedBytes()).isEqualTo(5000);
+              assertThat(blob.getLastAccessMillis()).isEqualTo(42);
+            });
     assertThat(list.getStoredBytes()).isEqualTo(1234);
     assertThat(list.getDiskHighWatermark()).isEqualTo(1000);
     assertThat(list.getDiskLowWatermark()).isEqualTo(900);
@@ -175,9 +199,11 @@ class SeederAdminServerTest {
     assertThat(first.getBytesFreed()).isEqualTo(1234);
     assertThat(second.getEvicted()).isFalse();
     assertThat(second.getReason()).isEqualTo("not held");
-    assertThatThrownBy(() -> admin().evict(SeederEvictRequest.newBuilder().setDigest("sha256:xyz").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(
+            () -> admin().evict(SeederEvictRequest.newBuilder().setDigest("sha256:xyz").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
@@ -186,18 +212,27 @@ class SeederAdminServerTest {
     byte[] layer = new byte[5000];
     Digest configDigest = upstream.putBlob(REPO, config);
     Digest layerDigest = upstream.putBlob(REPO, layer);
-    byte[] json = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
-        + "\"config\":{\"mediaType\":\"c\",\"size\":2,\"digest\":\"" + configDigest + "\"},"
-        + "\"layers\":[{\"mediaType\":\"l\",\"size\":5000,\"digest\":\"" + layerDigest + "\"}]}")
-        .getBytes(StandardCharsets.UTF_8);
-    upstream.putManifest(REPO, "1", new Manifest(json, MediaTypes.OCI_MANIFEST, Digest.sha256(json)));
+    byte[] json =
+        ("{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.OCI_MANIFEST
+                + "\","
+                + "\"config\":{\"mediaType\":\"c\",\"size\":2,\"digest\":\""
+                + configDigest
+                + "\"},"
+                + "\"layers\":[{\"mediaType\":\"l\",\"size\":5000,\"digest\":\""
+                + layerDigest
+                + "\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    upstream.putManifest(
+        REPO, "1", new Manifest(json, MediaTypes.OCI_MANIFEST, Digest.sha256(json)));
 
     List<PreheatProgress> progress = new ArrayList<>();
-    Iterator<PreheatProgress> stream = admin().preheat(PreheatRequest.newBuilder()
-        .addImages(HOST + "/team/app:1").build());
+    Iterator<PreheatProgress> stream =
+        admin().preheat(PreheatRequest.newBuilder().addImages(HOST + "/team/app:1").build());
     stream.forEachRemaining(progress::add);
 
-    assertThat(progress).extracting(PreheatProgress::getState)
+    assertThat(progress)
+        .extracting(PreheatProgress::getState)
         .containsExactly("resolved", "fetching", "done", "fetching", "done", "complete");
     assertThat(progress.get(0).getBytesTotal()).isEqualTo(5002);
     assertThat(progress.get(5).getBytesDone()).isEqualTo(5002);
@@ -208,25 +243,31 @@ class SeederAdminServerTest {
 
   @Test
   void aMalformedImageOrPlatformIsAnInvalidArgumentBeforeAnyWork() {
-    for (PreheatRequest request : List.of(
-        PreheatRequest.newBuilder().addImages("Bad Name").build(),
-        PreheatRequest.newBuilder().build(),
-        PreheatRequest.newBuilder().addImages(HOST + "/team/app:1").setPlatform("linux").build())) {
+    for (PreheatRequest request :
+        List.of(
+            PreheatRequest.newBuilder().addImages("Bad Name").build(),
+            PreheatRequest.newBuilder().build(),
+            PreheatRequest.newBuilder()
+                .addImages(HOST + "/team/app:1")
+                .setPlatform("linux")
+                .build())) {
       assertThatThrownBy(() -> admin().preheat(request).forEachRemaining(p -> {}))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
     assertThat(warmed).isEmpty();
   }
 
   @Test
   void ringShowsTheMembersTheirHealthAndTheOwnersOfADigest() {
-    SeederRingStatus status = admin().ring(SeederRingRequest.newBuilder()
-        .setDigest(HELD.toString()).build());
+    SeederRingStatus status =
+        admin().ring(SeederRingRequest.newBuilder().setDigest(HELD.toString()).build());
 
     assertThat(status.getSelf()).isEqualTo(SELF.toString());
     assertThat(status.getReplicas()).isEqualTo(2);
-    assertThat(status.getMembersList()).extracting(m -> m.getId())
+    assertThat(status.getMembersList())
+        .extracting(m -> m.getId())
         .containsExactly(SELF.toString(), PEER.toString());
     assertThat(status.getMembersList()).allMatch(m -> m.getAlive());
     assertThat(status.getOwnersList()).containsExactlyInAnyOrder(SELF.toString(), PEER.toString());

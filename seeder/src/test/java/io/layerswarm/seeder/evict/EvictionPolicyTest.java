@@ -45,23 +45,26 @@ class EvictionPolicyTest {
 
   @Test
   void blobsIdleForTheTimeToIdleAreEvictedAndFresherOnesStay() {
-    List<BlobUsage> blobs = List.of(
-        blob("old", 10, HOUR.plusSeconds(1), false),
-        blob("exactly", 10, HOUR, false),
-        blob("fresh", 10, HOUR.minusSeconds(1), false));
+    List<BlobUsage> blobs =
+        List.of(
+            blob("old", 10, HOUR.plusSeconds(1), false),
+            blob("exactly", 10, HOUR, false),
+            blob("fresh", 10, HOUR.minusSeconds(1), false));
 
     List<Eviction> evictions = EvictionPolicy.select(blobs, idle(HOUR), NOW);
 
-    assertThat(evictions).extracting(Eviction::digest)
+    assertThat(evictions)
+        .extracting(Eviction::digest)
         .containsExactly(digest("old"), digest("exactly"));
     assertThat(evictions).allMatch(e -> e.reason() == Eviction.Reason.IDLE && e.sizeBytes() == 10);
   }
 
   @Test
   void aBusyBlobIsNeverEvictedHoweverIdleItLooks() {
-    List<BlobUsage> blobs = List.of(
-        blob("uploading", 10, Duration.ofDays(3), true),
-        blob("idle", 10, Duration.ofDays(3), false));
+    List<BlobUsage> blobs =
+        List.of(
+            blob("uploading", 10, Duration.ofDays(3), true),
+            blob("idle", 10, Duration.ofDays(3), false));
 
     assertThat(chosen(blobs, idle(HOUR))).containsExactly(digest("idle"));
     assertThat(chosen(blobs, watermarks(5, 1))).containsExactly(digest("idle"));
@@ -69,34 +72,37 @@ class EvictionPolicyTest {
 
   @Test
   void aboveTheHighWatermarkTheLeastRecentlyUsedGoUntilTheLowWatermarkIsReached() {
-    List<BlobUsage> blobs = List.of(
-        blob("newest", 30, Duration.ofMinutes(10), false),
-        blob("oldest", 30, Duration.ofMinutes(50), false),
-        blob("middle", 30, Duration.ofMinutes(30), false),
-        blob("older", 30, Duration.ofMinutes(40), false));
+    List<BlobUsage> blobs =
+        List.of(
+            blob("newest", 30, Duration.ofMinutes(10), false),
+            blob("oldest", 30, Duration.ofMinutes(50), false),
+            blob("middle", 30, Duration.ofMinutes(30), false),
+            blob("older", 30, Duration.ofMinutes(40), false));
     // 120 held, high 100: go down to 60, which takes the two least recently used.
 
     List<Eviction> evictions = EvictionPolicy.select(blobs, watermarks(100, 60), NOW);
 
-    assertThat(evictions).extracting(Eviction::digest)
+    assertThat(evictions)
+        .extracting(Eviction::digest)
         .containsExactly(digest("oldest"), digest("older"));
     assertThat(evictions).allMatch(e -> e.reason() == Eviction.Reason.DISK);
   }
 
   @Test
   void atOrBelowTheHighWatermarkNothingIsEvictedForSpace() {
-    List<BlobUsage> blobs = List.of(
-        blob("a", 50, Duration.ofDays(1), false), blob("b", 50, Duration.ofDays(2), false));
+    List<BlobUsage> blobs =
+        List.of(blob("a", 50, Duration.ofDays(1), false), blob("b", 50, Duration.ofDays(2), false));
 
     assertThat(chosen(blobs, watermarks(100, 10))).isEmpty();
   }
 
   @Test
   void busyBlobsCountTowardsTheWatermarkSoMoreIdleOnesGo() {
-    List<BlobUsage> blobs = List.of(
-        blob("busy", 80, Duration.ofDays(9), true),
-        blob("a", 20, Duration.ofHours(3), false),
-        blob("b", 20, Duration.ofHours(2), false));
+    List<BlobUsage> blobs =
+        List.of(
+            blob("busy", 80, Duration.ofDays(9), true),
+            blob("a", 20, Duration.ofHours(3), false),
+            blob("b", 20, Duration.ofHours(2), false));
 
     // 120 held, low 90: everything idle goes and it still ends above (80 busy).
     assertThat(chosen(blobs, watermarks(100, 90))).containsExactly(digest("a"), digest("b"));
@@ -104,19 +110,22 @@ class EvictionPolicyTest {
 
   @Test
   void blobsUsedWithinTheGracePeriodAreNotEvictedForSpace() {
-    List<BlobUsage> blobs = List.of(
-        blob("old", 50, Duration.ofHours(1), false),
-        blob("just-served", 50, Duration.ofSeconds(30), false));
+    List<BlobUsage> blobs =
+        List.of(
+            blob("old", 50, Duration.ofHours(1), false),
+            blob("just-served", 50, Duration.ofSeconds(30), false));
 
     assertThat(chosen(blobs, watermarks(60, 10))).containsExactly(digest("old"));
   }
 
   @Test
   void idleEvictionsCountBeforeTheWatermarkIsChecked() {
-    List<BlobUsage> blobs = List.of(
-        blob("idle", 100, Duration.ofDays(2), false),
-        blob("recent", 50, Duration.ofMinutes(30), false));
-    EvictionSettings both = new EvictionSettings(120, 60, Duration.ofDays(1), Duration.ofMinutes(2));
+    List<BlobUsage> blobs =
+        List.of(
+            blob("idle", 100, Duration.ofDays(2), false),
+            blob("recent", 50, Duration.ofMinutes(30), false));
+    EvictionSettings both =
+        new EvictionSettings(120, 60, Duration.ofDays(1), Duration.ofMinutes(2));
 
     List<Eviction> evictions = EvictionPolicy.select(blobs, both, NOW);
 

@@ -81,10 +81,13 @@ class EvictorTest {
 
     assertThat(sweep.evicted()).extracting(Eviction::digest).containsExactly(A);
     assertThat(sweep.heldBytes()).isZero();
-    assertThat(reported).singleElement().satisfies(e -> {
-      assertThat(e.reason()).isEqualTo(Eviction.Reason.IDLE);
-      assertThat(e.sizeBytes()).isEqualTo(100);
-    });
+    assertThat(reported)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo(Eviction.Reason.IDLE);
+              assertThat(e.sizeBytes()).isEqualTo(100);
+            });
   }
 
   @Test
@@ -120,20 +123,26 @@ class EvictorTest {
 
   @Test
   void aBlobUsedBetweenTheDecisionAndTheEvictionIsKept() throws Exception {
-    EvictionTarget racing = new EvictionTarget() {
-      @Override
-      public List<HeldBlob> held() {
-        return target.held();
-      }
+    EvictionTarget racing =
+        new EvictionTarget() {
+          @Override
+          public List<HeldBlob> held() {
+            return target.held();
+          }
 
-      @Override
-      public Result evict(Digest digest, long expectedGeneration) {
-        access.touch(digest, now.get()); // a metainfo request slips in
-        return target.evict(digest, expectedGeneration);
-      }
-    };
-    Evictor evictor = new Evictor(racing, new EvictionSettings(0, 0, IDLE, Duration.ZERO), access,
-        now::get, reported::add);
+          @Override
+          public Result evict(Digest digest, long expectedGeneration) {
+            access.touch(digest, now.get()); // a metainfo request slips in
+            return target.evict(digest, expectedGeneration);
+          }
+        };
+    Evictor evictor =
+        new Evictor(
+            racing,
+            new EvictionSettings(0, 0, IDLE, Duration.ZERO),
+            access,
+            now::get,
+            reported::add);
     target.put(A, 100, 0, 0, false);
     access.touch(A, now.get());
     advance(Duration.ofDays(1));

@@ -32,8 +32,10 @@ class NotificationQueueTest {
   private final RecordingWarmer warmer = new RecordingWarmer();
   private final PreheatService preheat =
       new PreheatService(upstreams, warmer, Runnable::run, e -> {});
+
   /** The worker runs when the test says so. */
   private final ArrayDeque<Runnable> worker = new ArrayDeque<>();
+
   private final Executor manual = worker::add;
   private final List<String> results = new ArrayList<>();
 
@@ -48,8 +50,14 @@ class NotificationQueueTest {
   }
 
   private static NotificationEvent push(Digest digest, String mediaType, Optional<String> host) {
-    return new NotificationEvent("push", Optional.of(mediaType), Optional.of(digest),
-        Optional.of(REPO), Optional.of("1"), Optional.empty(), host);
+    return new NotificationEvent(
+        "push",
+        Optional.of(mediaType),
+        Optional.of(digest),
+        Optional.of(REPO),
+        Optional.of("1"),
+        Optional.empty(),
+        host);
   }
 
   private static NotificationEnvelope envelope(NotificationEvent... events) {
@@ -61,8 +69,8 @@ class NotificationQueueTest {
     TestImages.Pushed image = TestImages.image(upstream, REPO, "1", "x", 10, 20);
     NotificationQueue queue = queue(8);
 
-    NotificationQueue.Accepted accepted = queue.accept(
-        envelope(push(image.manifest(), MediaTypes.OCI_MANIFEST, Optional.of(HOST))));
+    NotificationQueue.Accepted accepted =
+        queue.accept(envelope(push(image.manifest(), MediaTypes.OCI_MANIFEST, Optional.of(HOST))));
 
     assertThat(accepted).isEqualTo(new NotificationQueue.Accepted(1, 0, 0, 0));
     assertThat(warmer.calls).isEmpty();
@@ -96,9 +104,11 @@ class NotificationQueueTest {
     Digest first = Digest.sha256("one".getBytes());
     Digest second = Digest.sha256("two".getBytes());
 
-    NotificationQueue.Accepted accepted = queue.accept(envelope(
-        push(first, MediaTypes.OCI_INDEX, Optional.empty()),
-        push(second, MediaTypes.OCI_INDEX, Optional.empty())));
+    NotificationQueue.Accepted accepted =
+        queue.accept(
+            envelope(
+                push(first, MediaTypes.OCI_INDEX, Optional.empty()),
+                push(second, MediaTypes.OCI_INDEX, Optional.empty())));
 
     assertThat(accepted).isEqualTo(new NotificationQueue.Accepted(1, 0, 1, 0));
     assertThat(results).containsExactly("queued", "dropped");
@@ -109,12 +119,26 @@ class NotificationQueueTest {
     NotificationQueue queue = queue(8);
     Digest digest = Digest.sha256("x".getBytes());
 
-    NotificationQueue.Accepted accepted = queue.accept(envelope(
-        push(digest, "application/octet-stream", Optional.empty()),
-        new NotificationEvent("pull", Optional.of(MediaTypes.OCI_MANIFEST), Optional.of(digest),
-            Optional.of(REPO), Optional.empty(), Optional.empty(), Optional.empty()),
-        new NotificationEvent("delete", Optional.empty(), Optional.of(digest), Optional.of(REPO),
-            Optional.empty(), Optional.empty(), Optional.empty())));
+    NotificationQueue.Accepted accepted =
+        queue.accept(
+            envelope(
+                push(digest, "application/octet-stream", Optional.empty()),
+                new NotificationEvent(
+                    "pull",
+                    Optional.of(MediaTypes.OCI_MANIFEST),
+                    Optional.of(digest),
+                    Optional.of(REPO),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty()),
+                new NotificationEvent(
+                    "delete",
+                    Optional.empty(),
+                    Optional.of(digest),
+                    Optional.of(REPO),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty())));
 
     assertThat(accepted).isEqualTo(new NotificationQueue.Accepted(0, 0, 0, 3));
     assertThat(worker).isEmpty();
@@ -127,19 +151,26 @@ class NotificationQueueTest {
     TestImages.Pushed onDefault = TestImages.image(upstream, REPO, "1", "d", 12);
     NotificationQueue queue = queue(8);
 
-    queue.accept(envelope(
-        push(onOther.manifest(), MediaTypes.OCI_MANIFEST, Optional.of(OTHER)),
-        new NotificationEvent("push", Optional.of(MediaTypes.OCI_MANIFEST),
-            Optional.of(viaUrl.manifest()), Optional.of(REPO), Optional.empty(),
-            Optional.of("http://" + OTHER + "/v2/team/app/manifests/" + viaUrl.manifest()),
-            Optional.of("unknown.host:1")),
-        push(onDefault.manifest(), MediaTypes.OCI_MANIFEST, Optional.of("Weird Host!"))));
+    queue.accept(
+        envelope(
+            push(onOther.manifest(), MediaTypes.OCI_MANIFEST, Optional.of(OTHER)),
+            new NotificationEvent(
+                "push",
+                Optional.of(MediaTypes.OCI_MANIFEST),
+                Optional.of(viaUrl.manifest()),
+                Optional.of(REPO),
+                Optional.empty(),
+                Optional.of("http://" + OTHER + "/v2/team/app/manifests/" + viaUrl.manifest()),
+                Optional.of("unknown.host:1")),
+            push(onDefault.manifest(), MediaTypes.OCI_MANIFEST, Optional.of("Weird Host!"))));
     runWorker();
 
-    assertThat(warmer.calls).filteredOn(c -> c.registry().equals(RegistryHost.of(OTHER)))
+    assertThat(warmer.calls)
+        .filteredOn(c -> c.registry().equals(RegistryHost.of(OTHER)))
         .extracting(RecordingWarmer.Call::digest)
         .containsExactlyInAnyOrderElementsOf(concat(onOther.blobs(), viaUrl.blobs()));
-    assertThat(warmer.calls).filteredOn(c -> c.registry().equals(RegistryHost.of(HOST)))
+    assertThat(warmer.calls)
+        .filteredOn(c -> c.registry().equals(RegistryHost.of(HOST)))
         .extracting(RecordingWarmer.Call::digest)
         .containsExactlyInAnyOrderElementsOf(onDefault.blobs());
   }
@@ -149,9 +180,10 @@ class NotificationQueueTest {
     TestImages.Pushed good = TestImages.image(upstream, REPO, "1", "g", 10);
     NotificationQueue queue = queue(8);
 
-    queue.accept(envelope(
-        push(Digest.sha256("missing".getBytes()), MediaTypes.OCI_MANIFEST, Optional.empty()),
-        push(good.manifest(), MediaTypes.OCI_MANIFEST, Optional.empty())));
+    queue.accept(
+        envelope(
+            push(Digest.sha256("missing".getBytes()), MediaTypes.OCI_MANIFEST, Optional.empty()),
+            push(good.manifest(), MediaTypes.OCI_MANIFEST, Optional.empty())));
     runWorker();
 
     assertThat(warmer.digests()).containsExactlyElementsOf(good.blobs());

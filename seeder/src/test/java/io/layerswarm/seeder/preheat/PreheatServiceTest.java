@@ -59,10 +59,13 @@ class PreheatServiceTest {
   @Test
   void aTaggedMultiPlatformImageHasEveryPlatformsConfigAndLayersWarmedOnce() {
     Digest shared = TestImages.sharedLayer(upstream, REPO);
-    TestImages.Pushed amd64 = TestImages.image(upstream, REPO, "amd64", "amd64", List.of(shared), 1000, 2000);
-    TestImages.Pushed arm64 = TestImages.image(upstream, REPO, "arm64", "arm64", List.of(shared), 1500);
-    Digest index = TestImages.index(upstream, REPO, "1.0", List.of(amd64, arm64),
-        List.of("linux/amd64", "linux/arm64/v8"));
+    TestImages.Pushed amd64 =
+        TestImages.image(upstream, REPO, "amd64", "amd64", List.of(shared), 1000, 2000);
+    TestImages.Pushed arm64 =
+        TestImages.image(upstream, REPO, "arm64", "arm64", List.of(shared), 1500);
+    Digest index =
+        TestImages.index(
+            upstream, REPO, "1.0", List.of(amd64, arm64), List.of("linux/amd64", "linux/arm64/v8"));
     Events events = new Events();
 
     boolean complete = service.preheat(List.of(HOST + "/team/app:1.0"), Optional.empty(), events);
@@ -71,13 +74,15 @@ class PreheatServiceTest {
     List<Digest> expected = new ArrayList<>(amd64.blobs());
     arm64.blobs().stream().filter(d -> !expected.contains(d)).forEach(expected::add);
     assertThat(warmer.digests()).containsExactlyElementsOf(expected).doesNotHaveDuplicates();
-    assertThat(warmer.calls).allMatch(c -> c.repo().equals(REPO)
-        && c.registry().equals(RegistryHost.of(HOST)));
+    assertThat(warmer.calls)
+        .allMatch(c -> c.repo().equals(REPO) && c.registry().equals(RegistryHost.of(HOST)));
     PreheatEvent resolved = events.events.get(0);
     assertThat(resolved.state()).isEqualTo(PreheatEvent.State.RESOLVED);
     assertThat(resolved.digest()).contains(index);
-    assertThat(resolved.message()).contains(expected.size() + " blobs")
-        .contains("linux/amd64").contains("linux/arm64/v8");
+    assertThat(resolved.message())
+        .contains(expected.size() + " blobs")
+        .contains("linux/amd64")
+        .contains("linux/arm64/v8");
     long total = amd64.bytes() + arm64.bytes() - TestImages.SHARED_SIZE;
     assertThat(resolved.bytesTotal()).isEqualTo(total);
     assertThat(events.last().state()).isEqualTo(PreheatEvent.State.COMPLETE);
@@ -91,11 +96,15 @@ class PreheatServiceTest {
   void aPlatformSelectsOneManifestOfTheIndex() {
     TestImages.Pushed amd64 = TestImages.image(upstream, REPO, "amd64", "amd64", 1000);
     TestImages.Pushed arm64 = TestImages.image(upstream, REPO, "arm64", "arm64", 1500);
-    TestImages.index(upstream, REPO, "1.0", List.of(amd64, arm64),
-        List.of("linux/amd64", "linux/arm64"));
+    TestImages.index(
+        upstream, REPO, "1.0", List.of(amd64, arm64), List.of("linux/amd64", "linux/arm64"));
 
-    assertThat(service.preheat(List.of(HOST + "/team/app:1.0"),
-        Optional.of(Platform.parse("linux/arm64")), new Events())).isTrue();
+    assertThat(
+            service.preheat(
+                List.of(HOST + "/team/app:1.0"),
+                Optional.of(Platform.parse("linux/arm64")),
+                new Events()))
+        .isTrue();
 
     assertThat(warmer.digests()).containsExactlyElementsOf(arm64.blobs());
   }
@@ -106,8 +115,12 @@ class PreheatServiceTest {
     TestImages.index(upstream, REPO, "1.0", List.of(amd64), List.of("linux/amd64"));
     Events events = new Events();
 
-    assertThat(service.preheat(List.of(HOST + "/team/app:1.0"),
-        Optional.of(Platform.parse("linux/s390x")), events)).isFalse();
+    assertThat(
+            service.preheat(
+                List.of(HOST + "/team/app:1.0"),
+                Optional.of(Platform.parse("linux/s390x")),
+                events))
+        .isFalse();
 
     assertThat(events.states()).containsExactly("failed");
     assertThat(events.last().message()).contains("linux/s390x").contains("linux/amd64");
@@ -119,27 +132,37 @@ class PreheatServiceTest {
     TestImages.Pushed image = TestImages.image(upstream, REPO, "x", "x", 10, 20, 30);
     Events events = new Events();
 
-    assertThat(service.preheat(List.of(HOST + "/team/app@" + image.manifest()), Optional.empty(),
-        events)).isTrue();
+    assertThat(
+            service.preheat(
+                List.of(HOST + "/team/app@" + image.manifest()), Optional.empty(), events))
+        .isTrue();
 
     assertThat(warmer.digests()).containsExactlyElementsOf(image.blobs());
-    assertThat(events.states()).startsWith("resolved").endsWith("complete")
-        .filteredOn("fetching"::equals).hasSize(4);
+    assertThat(events.states())
+        .startsWith("resolved")
+        .endsWith("complete")
+        .filteredOn("fetching"::equals)
+        .hasSize(4);
   }
 
   @Test
   void aNameWithoutHostUsesTheDefaultUpstreamAndDockerHubsLibrary() {
-    InMemoryUpstreamRegistry hub = new InMemoryUpstreamRegistry(URI.create("https://registry-1.docker.io"));
-    TestImages.Pushed alpine = TestImages.image(hub, new RepositoryName("library/alpine"), "3",
-        "alpine", 100);
-    PreheatService onHub = new PreheatService(Upstreams.of("docker.io", Map.of("docker.io", hub)),
-        warmer, Runnable::run, e -> {});
+    InMemoryUpstreamRegistry hub =
+        new InMemoryUpstreamRegistry(URI.create("https://registry-1.docker.io"));
+    TestImages.Pushed alpine =
+        TestImages.image(hub, new RepositoryName("library/alpine"), "3", "alpine", 100);
+    PreheatService onHub =
+        new PreheatService(
+            Upstreams.of("docker.io", Map.of("docker.io", hub)), warmer, Runnable::run, e -> {});
 
     assertThat(onHub.preheat(List.of("alpine:3"), Optional.empty(), new Events())).isTrue();
 
     assertThat(warmer.digests()).containsExactlyElementsOf(alpine.blobs());
-    assertThat(warmer.calls).allMatch(c -> c.registry().equals(RegistryHost.DOCKER_HUB)
-        && c.repo().value().equals("library/alpine"));
+    assertThat(warmer.calls)
+        .allMatch(
+            c ->
+                c.registry().equals(RegistryHost.DOCKER_HUB)
+                    && c.repo().value().equals("library/alpine"));
   }
 
   @Test
@@ -152,12 +175,17 @@ class PreheatServiceTest {
     assertThat(service.preheat(List.of(HOST + "/team/app:missing"), Optional.empty(), unknownTag))
         .isFalse();
 
-    assertThat(unknownHost.events).singleElement().satisfies(e -> {
-      assertThat(e.state()).isEqualTo(PreheatEvent.State.FAILED);
-      assertThat(e.message()).contains("unknown upstream registry other.example");
-    });
-    assertThat(unknownTag.events).singleElement().satisfies(e ->
-        assertThat(e.message()).contains("MANIFEST_UNKNOWN").contains("team/app:missing"));
+    assertThat(unknownHost.events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.state()).isEqualTo(PreheatEvent.State.FAILED);
+              assertThat(e.message()).contains("unknown upstream registry other.example");
+            });
+    assertThat(unknownTag.events)
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.message()).contains("MANIFEST_UNKNOWN").contains("team/app:missing"));
     assertThat(warmer.calls).isEmpty();
   }
 
@@ -171,11 +199,14 @@ class PreheatServiceTest {
     assertThat(service.preheat(List.of(HOST + "/team/app:1"), Optional.empty(), events)).isFalse();
 
     assertThat(warmer.digests()).containsExactlyElementsOf(image.blobs());
-    assertThat(events.events).filteredOn(e -> e.state() == PreheatEvent.State.ERROR)
-        .singleElement().satisfies(e -> {
-          assertThat(e.digest()).contains(bad);
-          assertThat(e.message()).contains("503");
-        });
+    assertThat(events.events)
+        .filteredOn(e -> e.state() == PreheatEvent.State.ERROR)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.digest()).contains(bad);
+              assertThat(e.message()).contains("503");
+            });
     assertThat(events.last().state()).isEqualTo(PreheatEvent.State.FAILED);
     assertThat(events.last().message()).startsWith("1 of 3 blobs failed").contains(bad.toString());
   }
@@ -184,12 +215,14 @@ class PreheatServiceTest {
   void aMalformedReferenceFailsTheWholeRequestBeforeAnyWork() {
     TestImages.image(upstream, REPO, "1", "x", 10);
 
-    assertThatThrownBy(() -> service.preheat(List.of(HOST + "/team/app:1", "Bad Name"),
-        Optional.empty(), new Events()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Bad Name");
+    assertThatThrownBy(
+            () ->
+                service.preheat(
+                    List.of(HOST + "/team/app:1", "Bad Name"), Optional.empty(), new Events()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Bad Name");
     assertThat(warmer.calls).isEmpty();
-    assertThatThrownBy(() -> PreheatService.parse(List.of()))
-        .hasMessageContaining("no images");
+    assertThatThrownBy(() -> PreheatService.parse(List.of())).hasMessageContaining("no images");
   }
 
   @Test
@@ -198,8 +231,10 @@ class PreheatServiceTest {
     Events events = new Events();
     events.cancelAfter = 3; // resolved, fetching, done
 
-    assertThat(service.preheat(List.of(HOST + "/team/app:1", HOST + "/team/app:1"),
-        Optional.empty(), events)).isFalse();
+    assertThat(
+            service.preheat(
+                List.of(HOST + "/team/app:1", HOST + "/team/app:1"), Optional.empty(), events))
+        .isFalse();
 
     assertThat(warmer.calls).hasSize(1);
     assertThat(events.last().state()).isEqualTo(PreheatEvent.State.FAILED);
@@ -211,23 +246,27 @@ class PreheatServiceTest {
     TestImages.Pushed image = TestImages.image(upstream, REPO, "1", "x", 1, 2, 3, 4, 5, 6, 7, 8);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      PreheatService parallel = new PreheatService(Upstreams.single(upstream), warmer, pool, e -> {});
-      Events events = new Events() {
-        private boolean inside;
+      PreheatService parallel =
+          new PreheatService(Upstreams.single(upstream), warmer, pool, e -> {});
+      Events events =
+          new Events() {
+            private boolean inside;
 
-        @Override
-        public void progress(PreheatEvent event) {
-          assertThat(inside).as("listener entered twice at once").isFalse();
-          inside = true;
-          super.progress(event);
-          Thread.yield();
-          inside = false;
-        }
-      };
+            @Override
+            public void progress(PreheatEvent event) {
+              assertThat(inside).as("listener entered twice at once").isFalse();
+              inside = true;
+              super.progress(event);
+              Thread.yield();
+              inside = false;
+            }
+          };
 
-      assertThat(parallel.preheat(List.of(HOST + "/team/app:1"), Optional.empty(), events)).isTrue();
+      assertThat(parallel.preheat(List.of(HOST + "/team/app:1"), Optional.empty(), events))
+          .isTrue();
 
-      assertThat(new HashSet<>(warmer.digests())).containsExactlyInAnyOrderElementsOf(image.blobs());
+      assertThat(new HashSet<>(warmer.digests()))
+          .containsExactlyInAnyOrderElementsOf(image.blobs());
       assertThat(events.states()).filteredOn("done"::equals).hasSize(image.blobs().size());
       assertThat(events.last().state()).isEqualTo(PreheatEvent.State.COMPLETE);
     } finally {

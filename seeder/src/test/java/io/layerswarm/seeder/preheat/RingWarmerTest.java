@@ -27,22 +27,30 @@ class RingWarmerTest {
 
   private final SeederRing ring = SeederRing.of(List.of(A, B, C), 2);
   private final Set<URI> down = new HashSet<>();
-  private final HealthChecker health = new HealthChecker(ring,
-      member -> down.contains(member)
-          ? CompletableFuture.failedFuture(new IOException("refused"))
-          : CompletableFuture.completedFuture(null),
-      () -> Instant.EPOCH, 1);
+  private final HealthChecker health =
+      new HealthChecker(
+          ring,
+          member ->
+              down.contains(member)
+                  ? CompletableFuture.failedFuture(new IOException("refused"))
+                  : CompletableFuture.completedFuture(null),
+          () -> Instant.EPOCH,
+          1);
   private final RecordingWarmer local = new RecordingWarmer();
   private final List<URI> remoteCalls = new ArrayList<>();
   private final Set<URI> remoteFailing = new HashSet<>();
 
   private RingWarmer warmer(URI self) {
-    return new RingWarmer(health, self, local, (seeder, digest, registry, repo) -> {
-      remoteCalls.add(seeder);
-      if (remoteFailing.contains(seeder)) {
-        throw new PreheatException("HTTP 502 from " + seeder);
-      }
-    });
+    return new RingWarmer(
+        health,
+        self,
+        local,
+        (seeder, digest, registry, repo) -> {
+          remoteCalls.add(seeder);
+          if (remoteFailing.contains(seeder)) {
+            throw new PreheatException("HTTP 502 from " + seeder);
+          }
+        });
   }
 
   /** A digest whose owners, in rank order, are {@code first} then {@code second}. */
@@ -108,6 +116,7 @@ class RingWarmerTest {
     assertThatThrownBy(() -> warmer(A).warm(digest, HOST, REPO))
         .isInstanceOf(PreheatException.class)
         .hasMessageContaining("no owner of " + digest)
-        .hasMessageContaining(A.toString()).hasMessageContaining(C.toString());
+        .hasMessageContaining(A.toString())
+        .hasMessageContaining(C.toString());
   }
 }

@@ -17,14 +17,23 @@ final class TestImages {
   record Pushed(Digest manifest, List<Digest> blobs, long bytes) {}
 
   /** Pushes random layers of the given sizes plus a config, and a manifest naming them. */
-  static Pushed image(InMemoryUpstreamRegistry upstream, RepositoryName repo, String tag,
-      String seed, int... layerSizes) {
+  static Pushed image(
+      InMemoryUpstreamRegistry upstream,
+      RepositoryName repo,
+      String tag,
+      String seed,
+      int... layerSizes) {
     return image(upstream, repo, tag, seed, List.of(), layerSizes);
   }
 
   /** As above, with extra layers already pushed (shared between images). */
-  static Pushed image(InMemoryUpstreamRegistry upstream, RepositoryName repo, String tag,
-      String seed, List<Digest> sharedLayers, int... layerSizes) {
+  static Pushed image(
+      InMemoryUpstreamRegistry upstream,
+      RepositoryName repo,
+      String tag,
+      String seed,
+      List<Digest> sharedLayers,
+      int... layerSizes) {
     byte[] config = ("{\"architecture\":\"" + seed + "\"}").getBytes(StandardCharsets.UTF_8);
     Digest configDigest = upstream.putBlob(repo, config);
     List<Digest> blobs = new ArrayList<>();
@@ -46,16 +55,28 @@ final class TestImages {
       if (layers.length() > 0) {
         layers.append(',');
       }
-      layers.append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"size\":")
-          .append(size).append(",\"digest\":\"").append(all.get(i)).append("\"}");
+      layers
+          .append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"size\":")
+          .append(size)
+          .append(",\"digest\":\"")
+          .append(all.get(i))
+          .append("\"}");
       if (!blobs.contains(all.get(i))) {
         blobs.add(all.get(i));
         bytes += size;
       }
     }
-    String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
-        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"size\":"
-        + config.length + ",\"digest\":\"" + configDigest + "\"},\"layers\":[" + layers + "]}";
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\","
+            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"size\":"
+            + config.length
+            + ",\"digest\":\""
+            + configDigest
+            + "\"},\"layers\":["
+            + layers
+            + "]}";
     Manifest manifest = manifest(json, MediaTypes.OCI_MANIFEST);
     upstream.putManifest(repo, tag, manifest);
     return new Pushed(manifest.digest(), blobs, bytes);
@@ -69,23 +90,41 @@ final class TestImages {
   }
 
   /** Pushes an OCI index over the given manifests with their platforms ("linux/amd64", ...). */
-  static Digest index(InMemoryUpstreamRegistry upstream, RepositoryName repo, String tag,
-      List<Pushed> manifests, List<String> platforms) {
+  static Digest index(
+      InMemoryUpstreamRegistry upstream,
+      RepositoryName repo,
+      String tag,
+      List<Pushed> manifests,
+      List<String> platforms) {
     StringBuilder entries = new StringBuilder();
     for (int i = 0; i < manifests.size(); i++) {
       String[] platform = platforms.get(i).split("/");
       if (i > 0) {
         entries.append(',');
       }
-      entries.append("{\"mediaType\":\"").append(MediaTypes.OCI_MANIFEST).append("\",\"size\":1,")
-          .append("\"digest\":\"").append(manifests.get(i).manifest()).append("\",")
-          .append("\"platform\":{\"os\":\"").append(platform[0]).append("\",\"architecture\":\"")
-          .append(platform[1]).append('"')
+      entries
+          .append("{\"mediaType\":\"")
+          .append(MediaTypes.OCI_MANIFEST)
+          .append("\",\"size\":1,")
+          .append("\"digest\":\"")
+          .append(manifests.get(i).manifest())
+          .append("\",")
+          .append("\"platform\":{\"os\":\"")
+          .append(platform[0])
+          .append("\",\"architecture\":\"")
+          .append(platform[1])
+          .append('"')
           .append(platform.length > 2 ? ",\"variant\":\"" + platform[2] + "\"" : "")
           .append("}}");
     }
-    Manifest index = manifest("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX
-        + "\",\"manifests\":[" + entries + "]}", MediaTypes.OCI_INDEX);
+    Manifest index =
+        manifest(
+            "{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.OCI_INDEX
+                + "\",\"manifests\":["
+                + entries
+                + "]}",
+            MediaTypes.OCI_INDEX);
     upstream.putManifest(repo, tag, index);
     return index.digest();
   }

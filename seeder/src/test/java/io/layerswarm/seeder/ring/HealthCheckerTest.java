@@ -44,7 +44,8 @@ class HealthCheckerTest {
   }
 
   private final FakeProbe probe = new FakeProbe();
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-01-01T00:00:00Z"));
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.parse("2025-01-01T00:00:00Z"));
   private final SeederRing ring = SeederRing.of(List.of(A, B, C), 2);
   private final HealthChecker checker = new HealthChecker(ring, probe, now::get);
 
@@ -64,10 +65,12 @@ class HealthCheckerTest {
     checker.checkNow().join();
 
     assertThat(checker.isAlive(owner)).isFalse();
-    assertThat(checker.liveOwners(DIGEST)).hasSize(2).doesNotContain(owner)
+    assertThat(checker.liveOwners(DIGEST))
+        .hasSize(2)
+        .doesNotContain(owner)
         .isEqualTo(ring.owners(DIGEST, m -> !m.equals(owner)));
-    MemberHealth health = checker.members().stream().filter(h -> h.id().equals(owner))
-        .findFirst().orElseThrow();
+    MemberHealth health =
+        checker.members().stream().filter(h -> h.id().equals(owner)).findFirst().orElseThrow();
     assertThat(health.consecutiveFailures()).isEqualTo(2);
     assertThat(health.lastError()).hasValueSatisfying(e -> assertThat(e).contains("refused"));
     assertThat(health.lastCheck()).contains(now.get());
@@ -85,7 +88,8 @@ class HealthCheckerTest {
     checker.checkNow().join();
 
     assertThat(checker.isAlive(B)).isTrue();
-    assertThat(checker.members()).allMatch(h -> h.consecutiveFailures() == 0 && h.lastError().isEmpty());
+    assertThat(checker.members())
+        .allMatch(h -> h.consecutiveFailures() == 0 && h.lastError().isEmpty());
     assertThat(checker.liveOwners(DIGEST)).isEqualTo(ring.owners(DIGEST));
   }
 

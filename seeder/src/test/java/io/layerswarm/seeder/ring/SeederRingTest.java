@@ -44,7 +44,9 @@ class SeederRingTest {
     SeederRing other = SeederRing.of(respelled, 2);
 
     for (Digest digest : digests(200)) {
-      assertThat(ring.owners(digest)).hasSize(2).isEqualTo(other.owners(digest))
+      assertThat(ring.owners(digest))
+          .hasSize(2)
+          .isEqualTo(other.owners(digest))
           .isEqualTo(SeederRing.of(FIVE, 2).owners(digest));
     }
   }
@@ -157,8 +159,8 @@ class SeederRingTest {
   void badMembersAreRejectedNamingThem() {
     assertThatThrownBy(() -> SeederRing.of(List.of(), 2)).hasMessageContaining("at least one");
     assertThatThrownBy(() -> SeederRing.of(FIVE, 0)).hasMessageContaining("replicas");
-    assertThatThrownBy(() -> SeederRing.of(
-        List.of(URI.create("http://a:1"), URI.create("http://A:1/")), 2))
+    assertThatThrownBy(
+            () -> SeederRing.of(List.of(URI.create("http://a:1"), URI.create("http://A:1/")), 2))
         .hasMessageContaining("twice");
     assertThatThrownBy(() -> SeederRing.of(List.of(URI.create("ftp://a:1")), 2))
         .hasMessageContaining("ftp://a:1");

@@ -40,10 +40,12 @@ class FileMetainfoStoreTest {
     store.put(digest, metainfo);
 
     assertThat(dir.resolve(digest.hex() + ".torrent")).exists();
-    assertThat(store.get(digest)).hasValueSatisfying(read -> {
-      assertThat(read.encode()).isEqualTo(metainfo.encode());
-      assertThat(read.infoHash()).isEqualTo(metainfo.infoHash());
-    });
+    assertThat(store.get(digest))
+        .hasValueSatisfying(
+            read -> {
+              assertThat(read.encode()).isEqualTo(metainfo.encode());
+              assertThat(read.infoHash()).isEqualTo(metainfo.infoHash());
+            });
     assertThat(store.list()).containsExactly(digest);
   }
 

@@ -14,9 +14,9 @@ import java.util.Map;
 /**
  * BitTorrent bencoding (BEP 3).
  *
- * <p>Value model: {@code Long} for integers, {@code byte[]} for strings, {@code java.util.List<Object>}
- * for lists and {@code java.util.Map<String, Object>} for dictionaries (keys decoded as UTF-8,
- * encoded sorted by their raw bytes as BEP 3 requires).
+ * <p>Value model: {@code Long} for integers, {@code byte[]} for strings, {@code
+ * java.util.List<Object>} for lists and {@code java.util.Map<String, Object>} for dictionaries
+ * (keys decoded as UTF-8, encoded sorted by their raw bytes as BEP 3 requires).
  *
  * <p>Decoding is strict, because the input comes from peers and trackers we do not trust: integers
  * must be canonical (no leading zeros, no {@code -0}, must fit a {@code long}), string lengths must
@@ -49,7 +49,9 @@ public final class Bencode {
     if (depth > MAX_DEPTH) {
       throw new IllegalArgumentException("bencode value nested deeper than " + MAX_DEPTH);
     }
-    if (value instanceof Long || value instanceof Integer || value instanceof Short
+    if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
         || value instanceof Byte) {
       out.write('i');
       writeAscii(out, Long.toString(((Number) value).longValue()));
@@ -68,8 +70,8 @@ public final class Bencode {
       List<Map.Entry<byte[], Object>> entries = new ArrayList<>(map.size());
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         if (!(entry.getKey() instanceof String key)) {
-          throw new IllegalArgumentException("bencode dictionary keys must be strings: "
-              + entry.getKey());
+          throw new IllegalArgumentException(
+              "bencode dictionary keys must be strings: " + entry.getKey());
         }
         entries.add(Map.entry(key.getBytes(StandardCharsets.UTF_8), entry.getValue()));
       }
@@ -83,8 +85,8 @@ public final class Bencode {
       }
       out.write('e');
     } else {
-      throw new IllegalArgumentException("cannot bencode "
-          + (value == null ? "null" : value.getClass().getName()));
+      throw new IllegalArgumentException(
+          "cannot bencode " + (value == null ? "null" : value.getClass().getName()));
     }
   }
 
@@ -111,8 +113,9 @@ public final class Bencode {
   }
 
   /**
-   * Returns the raw bytes of the value stored under {@code key} in the top-level dictionary, exactly
-   * as they appear in {@code data}. The info hash is the SHA-1 of these bytes for key "info".
+   * Returns the raw bytes of the value stored under {@code key} in the top-level dictionary,
+   * exactly as they appear in {@code data}. The info hash is the SHA-1 of these bytes for key
+   * "info".
    *
    * @throws BencodeException if {@code data} is not one well-formed dictionary or has no such key
    */
@@ -199,8 +202,8 @@ public final class Bencode {
           String key = utf8(string(), keyOffset);
           Object v = value(depth + 1);
           if (map.putIfAbsent(key, v) != null) {
-            throw new BencodeException("duplicate dictionary key '" + key + "' at offset "
-                + keyOffset);
+            throw new BencodeException(
+                "duplicate dictionary key '" + key + "' at offset " + keyOffset);
           }
         }
         pos++;
@@ -209,8 +212,8 @@ public final class Bencode {
       if (c >= '0' && c <= '9') {
         return string();
       }
-      throw new BencodeException("unexpected byte 0x" + Integer.toHexString(c) + " at offset "
-          + pos);
+      throw new BencodeException(
+          "unexpected byte 0x" + Integer.toHexString(c) + " at offset " + pos);
     }
 
     byte[] string() throws BencodeException {
@@ -221,8 +224,14 @@ public final class Bencode {
       }
       long length = digits(':', false, start);
       if (length > data.length - pos) {
-        throw new BencodeException("string length " + length + " at offset " + start
-            + " exceeds the remaining " + (data.length - pos) + " bytes");
+        throw new BencodeException(
+            "string length "
+                + length
+                + " at offset "
+                + start
+                + " exceeds the remaining "
+                + (data.length - pos)
+                + " bytes");
       }
       byte[] s = Arrays.copyOfRange(data, pos, pos + (int) length);
       pos += (int) length;
@@ -248,8 +257,7 @@ public final class Bencode {
           break;
         }
         if (c < '0' || c > '9') {
-          throw new BencodeException("bad digit 0x" + Integer.toHexString(c) + " at offset "
-              + pos);
+          throw new BencodeException("bad digit 0x" + Integer.toHexString(c) + " at offset " + pos);
         }
         int digit = c - '0';
         // Accumulate as a negative number so Long.MIN_VALUE fits.
@@ -264,8 +272,7 @@ public final class Bencode {
         throw new BencodeException("empty number at offset " + start);
       }
       if (data[first] == '0' && (count > 1 || negative)) {
-        throw new BencodeException("non-canonical number (leading zero or -0) at offset "
-            + start);
+        throw new BencodeException("non-canonical number (leading zero or -0) at offset " + start);
       }
       pos++; // terminator
       if (negative) {
@@ -279,7 +286,8 @@ public final class Bencode {
 
     private static String utf8(byte[] bytes, int offset) throws BencodeException {
       try {
-        return StandardCharsets.UTF_8.newDecoder()
+        return StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT)
             .decode(ByteBuffer.wrap(bytes))

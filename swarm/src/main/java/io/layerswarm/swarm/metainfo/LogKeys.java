@@ -14,8 +14,10 @@ import org.slf4j.spi.LoggingEventBuilder;
 public final class LogKeys {
   /** The blob, {@code sha256:<hex>}. */
   public static final String DIGEST = "digest";
+
   /** The info hash, 40 lowercase hex characters. */
   public static final String TORRENT = "torrent";
+
   /** The remote end of a connection, {@code ip:port}. */
   public static final String PEER = "peer";
 
@@ -50,8 +52,8 @@ public final class LogKeys {
     if (!(address instanceof InetSocketAddress inet)) {
       return String.valueOf(address);
     }
-    String host = inet.getAddress() == null ? inet.getHostString()
-        : inet.getAddress().getHostAddress();
+    String host =
+        inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
   }
 }

@@ -22,8 +22,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Single-file BitTorrent v1 metainfo (BEP 3). Always private (BEP 27): no DHT, no PEX. The info name
- * is the blob digest's hex.
+ * Single-file BitTorrent v1 metainfo (BEP 3). Always private (BEP 27): no DHT, no PEX. The info
+ * name is the blob digest's hex.
  *
  * <p>Immutable and thread-safe. The info dictionary is kept as the exact bytes it was parsed from
  * (or created as), so {@link #encode()} and {@link #withAnnounce} never change the info hash, even
@@ -45,8 +45,15 @@ public final class Metainfo {
   private final boolean isPrivate;
   private final List<URI> announce;
 
-  private Metainfo(byte[] rawInfo, InfoHash infoHash, String name, long length, int pieceLength,
-      byte[] pieces, boolean isPrivate, List<URI> announce) {
+  private Metainfo(
+      byte[] rawInfo,
+      InfoHash infoHash,
+      String name,
+      long length,
+      int pieceLength,
+      byte[] pieces,
+      boolean isPrivate,
+      List<URI> announce) {
     this.rawInfo = rawInfo;
     this.infoHash = infoHash;
     this.name = name;
@@ -79,8 +86,8 @@ public final class Metainfo {
     String name = new String(bytes(info, "name"), StandardCharsets.UTF_8);
     long pieceLength = integer(info, "piece length");
     if (pieceLength < 1 || pieceLength > MAX_PIECE_LENGTH) {
-      throw new MetainfoException("piece length " + pieceLength + " is outside [1, "
-          + MAX_PIECE_LENGTH + "]");
+      throw new MetainfoException(
+          "piece length " + pieceLength + " is outside [1, " + MAX_PIECE_LENGTH + "]");
     }
     long length = integer(info, "length");
     if (length < 0) {
@@ -92,8 +99,13 @@ public final class Metainfo {
     }
     long expectedPieces = (length + pieceLength - 1) / pieceLength;
     if (pieces.length / HASH_LENGTH != expectedPieces) {
-      throw new MetainfoException("metainfo has " + pieces.length / HASH_LENGTH
-          + " piece hashes but length " + length + " needs " + expectedPieces);
+      throw new MetainfoException(
+          "metainfo has "
+              + pieces.length / HASH_LENGTH
+              + " piece hashes but length "
+              + length
+              + " needs "
+              + expectedPieces);
     }
     boolean isPrivate = info.get("private") instanceof Long p && p == 1L;
 
@@ -114,8 +126,15 @@ public final class Metainfo {
         }
       }
     }
-    return new Metainfo(rawInfo, new InfoHash(sha1(rawInfo)), name, length, (int) pieceLength,
-        pieces, isPrivate, new ArrayList<>(urls));
+    return new Metainfo(
+        rawInfo,
+        new InfoHash(sha1(rawInfo)),
+        name,
+        length,
+        (int) pieceLength,
+        pieces,
+        isPrivate,
+        new ArrayList<>(urls));
   }
 
   /**
@@ -127,8 +146,8 @@ public final class Metainfo {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(announce, "announce");
     if (pieceLength < 1 || pieceLength > MAX_PIECE_LENGTH) {
-      throw new IllegalArgumentException("piece length " + pieceLength + " is outside [1, "
-          + MAX_PIECE_LENGTH + "]");
+      throw new IllegalArgumentException(
+          "piece length " + pieceLength + " is outside [1, " + MAX_PIECE_LENGTH + "]");
     }
     MessageDigest sha1 = newSha1();
     ByteArrayOutputStream hashes = new ByteArrayOutputStream();
@@ -170,8 +189,15 @@ public final class Metainfo {
     info.put("pieces", hashes.toByteArray());
     info.put("private", 1L);
     byte[] rawInfo = Bencode.encode(info);
-    return new Metainfo(rawInfo, new InfoHash(sha1(rawInfo)), name, length, pieceLength,
-        hashes.toByteArray(), true, dedupe(announce));
+    return new Metainfo(
+        rawInfo,
+        new InfoHash(sha1(rawInfo)),
+        name,
+        length,
+        pieceLength,
+        hashes.toByteArray(),
+        true,
+        dedupe(announce));
   }
 
   /**
@@ -252,14 +278,23 @@ public final class Metainfo {
 
   /** The same info dictionary with other announce URLs (the info hash does not change). */
   public Metainfo withAnnounce(List<URI> announce) {
-    return new Metainfo(rawInfo, infoHash, name, length, pieceLength, pieces, isPrivate,
-        dedupe(announce));
+    return new Metainfo(
+        rawInfo, infoHash, name, length, pieceLength, pieces, isPrivate, dedupe(announce));
   }
 
   @Override
   public String toString() {
-    return "Metainfo[" + infoHash.hex() + " name=" + name + " length=" + length + " pieceLength="
-        + pieceLength + " pieces=" + pieceCount() + "]";
+    return "Metainfo["
+        + infoHash.hex()
+        + " name="
+        + name
+        + " length="
+        + length
+        + " pieceLength="
+        + pieceLength
+        + " pieces="
+        + pieceCount()
+        + "]";
   }
 
   private void checkIndex(int index) {

@@ -1,8 +1,8 @@
 package io.layerswarm.swarm.metainfo;
 
 /**
- * Piece length for a blob size: a power of two that gives roughly 1000-2000 pieces, clamped to
- * [256 KiB, 16 MiB].
+ * Piece length for a blob size: a power of two that gives roughly 1000-2000 pieces, clamped to [256
+ * KiB, 16 MiB].
  */
 public final class PieceLength {
   public static final int MIN = 256 * 1024;

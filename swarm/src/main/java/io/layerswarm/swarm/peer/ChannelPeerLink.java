@@ -24,8 +24,10 @@ final class ChannelPeerLink implements PeerLink {
 
   private final Channel channel;
   private final Swarm swarm;
+
   /** Read while the channel is open: logs and snapshots still name the peer after it closed. */
   private final InetSocketAddress remoteAddress;
+
   private List<Object> pending = new ArrayList<>();
 
   ChannelPeerLink(Channel channel, Swarm swarm) {
@@ -76,8 +78,10 @@ final class ChannelPeerLink implements PeerLink {
     for (Object o : batch) {
       if (o instanceof PeerMessage.Request r) {
         if (requests == null) {
-          requests = channel.alloc().buffer(PeerMessageEncoder.BLOCK_MESSAGE_LENGTH
-              * Math.min(batch.size(), 256));
+          requests =
+              channel
+                  .alloc()
+                  .buffer(PeerMessageEncoder.BLOCK_MESSAGE_LENGTH * Math.min(batch.size(), 256));
         }
         PeerMessageEncoder.writeRequest(requests, r.block());
         continue;

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Runs the BEP 3 handshake. On an outgoing connection it sends ours first and expects the same
- * info hash back; on an incoming one it routes the remote handshake's info hash to a torrent and
+ * Runs the BEP 3 handshake. On an outgoing connection it sends ours first and expects the same info
+ * hash back; on an incoming one it routes the remote handshake's info hash to a torrent and
  * answers, or closes the connection for an unknown info hash. A connection to ourselves, or one
  * that does not finish in time, is closed. Then it replaces itself with a {@link
  * PeerChannelHandler}. Runs on the channel's event loop.
@@ -34,7 +34,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private final Function<InfoHash, Optional<Swarm>> directory;
   private ScheduledFuture<?> timeout;
 
-  private HandshakeHandler(PeerId localId, boolean outgoing, InfoHash outgoingInfoHash,
+  private HandshakeHandler(
+      PeerId localId,
+      boolean outgoing,
+      InfoHash outgoingInfoHash,
       Function<InfoHash, Optional<Swarm>> directory) {
     this.localId = localId;
     this.outgoing = outgoing;
@@ -44,30 +47,35 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   /** For a connection we open to a peer of {@code swarm}, the torrent {@code infoHash}. */
   public static HandshakeHandler outgoing(PeerId localId, Swarm swarm, InfoHash infoHash) {
-    return new HandshakeHandler(localId, true, infoHash,
-        h -> h.equals(infoHash) ? Optional.of(swarm) : Optional.empty());
+    return new HandshakeHandler(
+        localId, true, infoHash, h -> h.equals(infoHash) ? Optional.of(swarm) : Optional.empty());
   }
 
   /**
-   * For a connection that only sends our handshake for {@code infoHash} and accepts no torrent
-   * in return: the engine's start-up check of its own listening socket.
+   * For a connection that only sends our handshake for {@code infoHash} and accepts no torrent in
+   * return: the engine's start-up check of its own listening socket.
    */
   public static HandshakeHandler probe(PeerId localId, InfoHash infoHash) {
     return new HandshakeHandler(localId, true, infoHash, h -> Optional.empty());
   }
 
   /** For a connection a peer opened to us: {@code directory} finds the torrent by info hash. */
-  public static HandshakeHandler incoming(PeerId localId,
-      Function<InfoHash, Optional<Swarm>> directory) {
+  public static HandshakeHandler incoming(
+      PeerId localId, Function<InfoHash, Optional<Swarm>> directory) {
     return new HandshakeHandler(localId, false, null, directory);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    timeout = ctx.executor().schedule(() -> {
-      logAt(ctx).log("handshake timed out");
-      ctx.close();
-    }, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    timeout =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  logAt(ctx).log("handshake timed out");
+                  ctx.close();
+                },
+                TIMEOUT.toMillis(),
+                TimeUnit.MILLISECONDS);
     if (outgoing) {
       ctx.writeAndFlush(new Handshake(outgoingInfoHash, localId, true));
     }
@@ -83,8 +91,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     Optional<Swarm> swarm = directory.apply(handshake.infoHash());
     if (swarm.isEmpty()) {
-      LogKeys.peer(LogKeys.torrent(log.atDebug(), handshake.infoHash()),
-          ctx.channel().remoteAddress()).log("closing the connection: unknown torrent");
+      LogKeys.peer(
+              LogKeys.torrent(log.atDebug(), handshake.infoHash()), ctx.channel().remoteAddress())
+          .log("closing the connection: unknown torrent");
       ctx.close();
       return;
     }
@@ -105,8 +114,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
       ctx.pipeline().remove(HandshakeEncoder.class);
     }
     // BEP 6: the fast extension applies only when both sides set the bit; we always do.
-    ctx.pipeline().replace(this, "peer",
-        new PeerChannelHandler(swarm.get(), handshake, outgoing));
+    ctx.pipeline().replace(this, "peer", new PeerChannelHandler(swarm.get(), handshake, outgoing));
   }
 
   @Override

@@ -8,8 +8,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Closes a connection that has been silent for longer than peers' keep-alive period (BEP 3:
- * keep-alives are "generally sent once every two minutes"). Our own keep-alives are sent by
- * {@link Peer#tick}. Stateless and sharable.
+ * keep-alives are "generally sent once every two minutes"). Our own keep-alives are sent by {@link
+ * Peer#tick}. Stateless and sharable.
  */
 @Sharable
 final class KeepAliveHandler extends ChannelInboundHandlerAdapter {

@@ -30,34 +30,43 @@ import org.slf4j.LoggerFactory;
  */
 public final class Peer {
   private static final Logger log = LoggerFactory.getLogger(Peer.class);
+
   /** The largest block we serve; BEP 3 notes clients drop peers asking for more than 16 KiB. */
   static final int MAX_REQUEST_LENGTH = 128 * 1024;
+
   /** Requests of a peer we hold before refusing more. */
   static final int MAX_UPLOAD_QUEUE = 2048;
+
   /** Bytes of uploads written to the socket but not yet sent, per peer. */
   static final long MAX_UPLOAD_IN_FLIGHT = 2 * 1024 * 1024;
+
   /**
    * Send a keep-alive after this long without sending anything (BEP 3: peers drop connections
    * silent for two minutes).
    */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
+
   /** A peer that owes us blocks and sends nothing for this long is dropped. */
   static final Duration SNUB_TIMEOUT = Duration.ofSeconds(60);
+
   /** Pipeline depth before the peer's rate is known: 1 MiB, enough for a fast start on a LAN. */
   static final int INITIAL_REQUEST_DEPTH = 64;
+
   /**
-   * Smallest pipeline depth: 256 KiB, more than a datacenter link's bandwidth-delay product, so
-   * a fast peer is never held back while its rate is measured.
+   * Smallest pipeline depth: 256 KiB, more than a datacenter link's bandwidth-delay product, so a
+   * fast peer is never held back while its rate is measured.
    */
   static final int MIN_REQUEST_DEPTH = 16;
+
   /**
-   * Keep about this much of a peer's data requested. Deeper queues only park blocks at a slow
-   * peer (often the seed everyone asks) that other peers could have delivered.
+   * Keep about this much of a peer's data requested. Deeper queues only park blocks at a slow peer
+   * (often the seed everyone asks) that other peers could have delivered.
    */
   static final double QUEUE_SECONDS = 0.5;
+
   /**
-   * Withdrawn requests remembered per peer, so that their blocks, which may already be on the
-   * way, are recognised as late rather than unrequested: twice the engine's deepest pipeline (256
+   * Withdrawn requests remembered per peer, so that their blocks, which may already be on the way,
+   * are recognised as late rather than unrequested: twice the engine's deepest pipeline (256
    * blocks). A block that turns up after 512 newer withdrawals counts as never requested.
    */
   static final int WITHDRAWN_MEMORY = 512;
@@ -71,13 +80,18 @@ public final class Peer {
   private final TorrentGeometry geometry;
   private final PiecePicker<Peer> picker;
   private final int maxRequestDepth;
+
   /** Current pipeline depth, adapted to the peer's measured rate at each tick. */
   private int requestDepth;
+
   private long bytesSinceTick;
   private Instant lastTick;
+
   /** Payload bytes per second received from this peer, smoothed. */
   private double downloadRate;
+
   private long uploadedSinceTick;
+
   /** Payload bytes per second sent to this peer, smoothed like {@link #downloadRate}. */
   private double uploadRate;
 
@@ -85,23 +99,29 @@ public final class Peer {
   private boolean amInterested;
   private boolean peerChoking = true;
   private boolean peerInterested;
+
   /** Whether the peer has said interested or not interested yet. */
   private boolean interestDeclared;
+
   private Instant chokeStateSince;
   private final BitSet has;
   private final BitSet allowedFast;
   private final LinkedHashSet<BlockRef> outstanding = new LinkedHashSet<>();
+
   /**
-   * Requests we withdrew (cancelled, discarded by a choke, rejected), oldest first, at most
-   * {@link #WITHDRAWN_MEMORY}. Their blocks may still arrive and are dropped quietly; a block that
-   * is neither outstanding nor here was never requested, and closes the connection.
+   * Requests we withdrew (cancelled, discarded by a choke, rejected), oldest first, at most {@link
+   * #WITHDRAWN_MEMORY}. Their blocks may still arrive and are dropped quietly; a block that is
+   * neither outstanding nor here was never requested, and closes the connection.
    */
   private final LinkedHashSet<BlockRef> withdrawn = new LinkedHashSet<>();
+
   private final ArrayDeque<BlockRef> uploads = new ArrayDeque<>();
   private long uploadInFlight;
   private Instant lastBlockAt;
+
   /** Whether anything was sent since the last tick, and when we last knew we had sent. */
   private boolean sent;
+
   private Instant lastSentAt;
   private long downloadedBytes;
   private long uploadedBytes;
@@ -114,8 +134,14 @@ public final class Peer {
    * @param maxRequestDepth how many of our requests may be outstanding at this peer at most; the
    *     actual depth follows the peer's rate (see {@link #tick})
    */
-  public Peer(long id, PeerId remoteId, boolean outgoing, boolean fast, int maxRequestDepth,
-      PeerLink link, Swarm swarm) {
+  public Peer(
+      long id,
+      PeerId remoteId,
+      boolean outgoing,
+      boolean fast,
+      int maxRequestDepth,
+      PeerLink link,
+      Swarm swarm) {
     this.id = id;
     this.remoteId = remoteId;
     this.outgoing = outgoing;
@@ -337,7 +363,8 @@ public final class Peer {
       close("invalid request " + block);
       return;
     }
-    if (amChoking || !swarm.storage().isVerified(block.piece())
+    if (amChoking
+        || !swarm.storage().isVerified(block.piece())
         || uploads.size() >= MAX_UPLOAD_QUEUE) {
       // BEP 6: with the fast extension, every refused request gets a reject; BEP 3 drops them.
       if (fast) {
@@ -361,18 +388,20 @@ public final class Peer {
       int length = block.length();
       uploadInFlight += length;
       sent = true;
-      link.send(new PeerMessage.FileBlock(block, region), ok -> {
-        uploadInFlight -= length;
-        if (ok) {
-          uploadedBytes += length;
-          uploadedSinceTick += length;
-          swarm.uploaded(this, length);
-        }
-        if (!closed && !uploads.isEmpty()) {
-          serveUploads();
-          link.flush();
-        }
-      });
+      link.send(
+          new PeerMessage.FileBlock(block, region),
+          ok -> {
+            uploadInFlight -= length;
+            if (ok) {
+              uploadedBytes += length;
+              uploadedSinceTick += length;
+              swarm.uploaded(this, length);
+            }
+            if (!closed && !uploads.isEmpty()) {
+              serveUploads();
+              link.flush();
+            }
+          });
     }
   }
 
@@ -477,8 +506,8 @@ public final class Peer {
 
   /**
    * Periodic work, about once a second: adapts the pipeline depth to the rate the peer delivered,
-   * drops a peer that owes us blocks but sends nothing, tops up requests, and sends a keep-alive
-   * if we have been silent for {@link #KEEP_ALIVE}.
+   * drops a peer that owes us blocks but sends nothing, tops up requests, and sends a keep-alive if
+   * we have been silent for {@link #KEEP_ALIVE}.
    */
   public void tick() {
     Instant now = swarm.clock().instant();
@@ -496,8 +525,8 @@ public final class Peer {
       uploadedSinceTick = 0;
       lastTick = now;
       int byRate = (int) (downloadRate * QUEUE_SECONDS / TorrentGeometry.BLOCK_SIZE);
-      requestDepth = Math.max(Math.min(MIN_REQUEST_DEPTH, maxRequestDepth),
-          Math.min(maxRequestDepth, byRate));
+      requestDepth =
+          Math.max(Math.min(MIN_REQUEST_DEPTH, maxRequestDepth), Math.min(maxRequestDepth, byRate));
     }
     if (!closed && !outstanding.isEmpty() && now.isAfter(lastBlockAt.plus(SNUB_TIMEOUT))) {
       close("no block for " + SNUB_TIMEOUT.toSeconds() + " s");
@@ -583,8 +612,8 @@ public final class Peer {
   }
 
   /**
-   * Whether the choker should count the peer as interested: it said so, or we are a seed and it
-   * has not said either way yet (anyone who connects to a seed wants its data).
+   * Whether the choker should count the peer as interested: it said so, or we are a seed and it has
+   * not said either way yet (anyone who connects to a seed wants its data).
    */
   public boolean wantsOurPieces() {
     return peerInterested || (!interestDeclared && swarm.isComplete());

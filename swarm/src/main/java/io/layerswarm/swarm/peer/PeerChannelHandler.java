@@ -19,6 +19,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   private final Swarm swarm;
   private final Handshake handshake;
   private final boolean outgoing;
+
   /** Set and read on the torrent's event loop only. */
   private Peer peer;
 
@@ -32,17 +33,18 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     ChannelPeerLink link = new ChannelPeerLink(ctx.channel(), swarm);
     // Submitted before any message of this channel, so the peer exists when they arrive.
-    swarm.execute(() -> {
-      if (!ctx.channel().isActive()) {
-        return;
-      }
-      peer = swarm.attach(link, handshake, outgoing);
-      if (peer == null) {
-        link.close("refused");
-      } else {
-        peer.start();
-      }
-    });
+    swarm.execute(
+        () -> {
+          if (!ctx.channel().isActive()) {
+            return;
+          }
+          peer = swarm.attach(link, handshake, outgoing);
+          if (peer == null) {
+            link.close("refused");
+          } else {
+            peer.start();
+          }
+        });
   }
 
   @Override
@@ -51,22 +53,24 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    swarm.execute(() -> {
-      if (peer == null) {
-        ReferenceCountUtil.release(message);
-      } else {
-        peer.handle(message);
-      }
-    });
+    swarm.execute(
+        () -> {
+          if (peer == null) {
+            ReferenceCountUtil.release(message);
+          } else {
+            peer.handle(message);
+          }
+        });
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    swarm.execute(() -> {
-      if (peer != null) {
-        peer.closed();
-      }
-    });
+    swarm.execute(
+        () -> {
+          if (peer != null) {
+            peer.closed();
+          }
+        });
     ctx.fireChannelInactive();
   }
 

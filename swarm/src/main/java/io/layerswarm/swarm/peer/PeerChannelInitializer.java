@@ -40,8 +40,8 @@ public final class PeerChannelInitializer extends ChannelInitializer<Channel> {
    * @param admit decides whether a new channel may stay open (connection caps); a refused one is
    *     closed at once
    */
-  public PeerChannelInitializer(ChannelHandler shaper, Supplier<HandshakeHandler> handshake,
-      Predicate<Channel> admit) {
+  public PeerChannelInitializer(
+      ChannelHandler shaper, Supplier<HandshakeHandler> handshake, Predicate<Channel> admit) {
     this.shaper = shaper;
     this.handshake = handshake;
     this.admit = admit;

@@ -13,8 +13,8 @@ public interface PeerLink {
   void send(PeerMessage message);
 
   /**
-   * Queues a zero-copy block, and calls {@code written} on the torrent's event loop with whether
-   * it reached the socket.
+   * Queues a zero-copy block, and calls {@code written} on the torrent's event loop with whether it
+   * reached the socket.
    */
   void send(PeerMessage.FileBlock block, Consumer<Boolean> written);
 

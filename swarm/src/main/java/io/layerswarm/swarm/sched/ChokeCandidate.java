@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param unchoked whether we unchoke it now
  * @param since when its current choke state began (for a never-unchoked peer: when it connected)
  */
-public record ChokeCandidate<P>(P peer, long order, boolean interested, boolean unchoked,
-    Instant since) {
+public record ChokeCandidate<P>(
+    P peer, long order, boolean interested, boolean unchoked, Instant since) {
   public ChokeCandidate {
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(since, "since");

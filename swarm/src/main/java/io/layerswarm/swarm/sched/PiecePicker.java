@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Decides which blocks to request from which peer, and keeps the book of blocks requested,
- * received and verified. No I/O, no threads, no clock but the injected one.
+ * Decides which blocks to request from which peer, and keeps the book of blocks requested, received
+ * and verified. No I/O, no threads, no clock but the injected one.
  *
  * <p>Owned by the torrent's event loop: not thread-safe.
  *
@@ -32,8 +32,8 @@ public interface PiecePicker<P> {
   void setReaderPosition(long offset);
 
   /**
-   * Chooses up to {@code max} blocks to request from {@code peer} and records them as requested
-   * by it at the clock's current time.
+   * Chooses up to {@code max} blocks to request from {@code peer} and records them as requested by
+   * it at the clock's current time.
    *
    * @param peerHas the pieces the peer has
    * @param allowed if not null, only these pieces may be picked (BEP 6 allowed-fast while choked)
@@ -41,8 +41,8 @@ public interface PiecePicker<P> {
   List<BlockRef> pick(P peer, BitSet peerHas, int max, BitSet allowed);
 
   /**
-   * Books a block of data from {@code peer}. It is wanted only if {@code peer} had requested it
-   * and no copy arrived before.
+   * Books a block of data from {@code peer}. It is wanted only if {@code peer} had requested it and
+   * no copy arrived before.
    */
   Received<P> received(P peer, BlockRef block);
 

@@ -63,8 +63,9 @@ public final class RoundRobinChoker<P> implements Choker<P> {
             .thenComparingLong(ChokeCandidate::order);
     inTurn.sort(bySince);
     // Waiting peers by how long they have waited; a peer whose turn just ended waits from now.
-    waiting.sort(Comparator.comparing((ChokeCandidate<P> c) -> c.unchoked() ? now : c.since())
-        .thenComparingLong(ChokeCandidate::order));
+    waiting.sort(
+        Comparator.comparing((ChokeCandidate<P> c) -> c.unchoked() ? now : c.since())
+            .thenComparingLong(ChokeCandidate::order));
     for (ChokeCandidate<P> c : inTurn) {
       if (result.size() < slots) {
         result.add(c.peer());

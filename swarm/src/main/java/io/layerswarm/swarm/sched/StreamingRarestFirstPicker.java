@@ -18,11 +18,10 @@ import java.util.random.RandomGenerator;
  * Picks in this order:
  *
  * <ol>
- *   <li>while someone reads a stream, the piece the reader waits for (the first missing piece
- *       at or after its position): all of its free blocks, whoever started it, and its blocks
- *       that another peer was asked for more than {@link #URGENT_TIMEOUT} ago (at most two
- *       requesters a block, the first copy wins), so that a slow or stuck peer does not hold up
- *       the reader;
+ *   <li>while someone reads a stream, the piece the reader waits for (the first missing piece at or
+ *       after its position): all of its free blocks, whoever started it, and its blocks that
+ *       another peer was asked for more than {@link #URGENT_TIMEOUT} ago (at most two requesters a
+ *       block, the first copy wins), so that a slow or stuck peer does not hold up the reader;
  *   <li>while someone reads a stream, the rest of the streaming window: the next {@code
  *       windowPieces} missing pieces from the reader's position, rarest first, ties from a random
  *       start (pieces another peer started are left to it here);
@@ -49,12 +48,14 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   private static final byte FREE = 0;
   private static final byte REQUESTED = 1;
   private static final byte RECEIVED = 2;
+
   /** In endgame, a block is asked of at most this many peers at once. */
   private static final int ENDGAME_REQUESTERS = 2;
+
   /**
    * A block of the piece a reader waits for that another peer has not delivered within this is
-   * asked of a second peer (at most the request timeout). Shorter would fetch most of the pieces
-   * a streaming reader follows twice.
+   * asked of a second peer (at most the request timeout). Shorter would fetch most of the pieces a
+   * streaming reader follows twice.
    */
   static final Duration URGENT_TIMEOUT = Duration.ofMillis(250);
 
@@ -66,14 +67,20 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   private final RandomGenerator random;
   private final BitSet have;
   private final int[] availability;
+
   /** Pieces with at least one requested or received block, or on parole; by index. */
   private final Map<Integer, Progress<P>> active = new TreeMap<>();
+
   /** The same, as an array for lookups without boxing. */
   private final Progress<P>[] progress;
+
   private PieceBudget budget = PieceBudget.UNBOUNDED;
+
   /** Step 2's candidates, reused: picks run often, on one loop. */
   private final int[] windowScratch;
+
   private long readerPosition = -1;
+
   /** Blocks of missing pieces that are neither requested nor received. */
   private long freeBlocks;
 
@@ -82,8 +89,13 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
    * @param windowPieces length of the streaming window, in pieces ({@code >= 0})
    * @param requestTimeout after this long another peer may be asked for a requested block
    */
-  public StreamingRarestFirstPicker(TorrentGeometry geometry, BitSet have, int windowPieces,
-      Duration requestTimeout, InstantSource clock, RandomGenerator random) {
+  public StreamingRarestFirstPicker(
+      TorrentGeometry geometry,
+      BitSet have,
+      int windowPieces,
+      Duration requestTimeout,
+      InstantSource clock,
+      RandomGenerator random) {
     if (windowPieces < 0) {
       throw new IllegalArgumentException("window must be >= 0: " + windowPieces);
     }
@@ -112,8 +124,8 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   }
 
   /**
-   * The piece a stream reader waits for: the first missing piece at or after the reader's
-   * position, or -1 if nobody reads or everything from there on is verified.
+   * The piece a stream reader waits for: the first missing piece at or after the reader's position,
+   * or -1 if nobody reads or everything from there on is verified.
    */
   public int urgentPiece() {
     if (readerPosition < 0) {
@@ -125,7 +137,8 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
 
   @Override
   public void addAvailability(BitSet pieces) {
-    for (int i = pieces.nextSetBit(0); i >= 0 && i < availability.length;
+    for (int i = pieces.nextSetBit(0);
+        i >= 0 && i < availability.length;
         i = pieces.nextSetBit(i + 1)) {
       availability[i]++;
     }
@@ -140,7 +153,8 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
 
   @Override
   public void removeAvailability(BitSet pieces) {
-    for (int i = pieces.nextSetBit(0); i >= 0 && i < availability.length;
+    for (int i = pieces.nextSetBit(0);
+        i >= 0 && i < availability.length;
         i = pieces.nextSetBit(i + 1)) {
       if (availability[i] > 0) {
         availability[i]--;
@@ -188,7 +202,8 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
         if (out.size() >= max) {
           break;
         }
-        if (!p.hashing && (p.owner == null || p.owner.equals(peer))
+        if (!p.hashing
+            && (p.owner == null || p.owner.equals(peer))
             && mayPick(p.piece, peerHas, allowed)) {
           take(p.piece, peer, out, max, now, Take.FREE);
         }
@@ -226,17 +241,18 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   /**
    * Step 2: the window after the urgent piece, rarest first and, at equal availability, from a
    * random start rather than in order. Hosts that stream the same blob at the same time then ask
-   * the seed for different pieces and trade them, instead of all asking it for the same next
-   * piece (which made a seed send each piece to every host). The reader still gets its next piece
-   * first (step 1), and the whole window before anything past it.
+   * the seed for different pieces and trade them, instead of all asking it for the same next piece
+   * (which made a seed send each piece to every host). The reader still gets its next piece first
+   * (step 1), and the whole window before anything past it.
    */
-  private void pickWindow(int urgent, P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out,
-      int max, long now) {
+  private void pickWindow(
+      int urgent, P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out, int max, long now) {
     int n = geometry.pieceCount();
     int[] window = windowScratch;
     int size = 0;
     int seen = 1; // the urgent piece
-    for (int i = have.nextClearBit(urgent + 1); i < n && seen < windowPieces;
+    for (int i = have.nextClearBit(urgent + 1);
+        i < n && seen < windowPieces;
         i = have.nextClearBit(i + 1), seen++) {
       Progress<P> p = progress[i];
       boolean mine = p == null || (!p.hashing && (p.owner == null || p.owner.equals(peer)));
@@ -271,13 +287,14 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   }
 
   /** Steps 4 and 7: blocks requested from others, of pieces this peer may share. */
-  private void takeRequested(P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out, int max,
-      long now, Take how) {
+  private void takeRequested(
+      P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out, int max, long now, Take how) {
     for (Progress<P> p : active.values()) {
       if (out.size() >= max) {
         break;
       }
-      if (!p.hashing && mayPick(p.piece, peerHas, allowed)
+      if (!p.hashing
+          && mayPick(p.piece, peerHas, allowed)
           && (!p.parole || p.owner == null || p.owner.equals(peer))) {
         take(p.piece, peer, out, max, now, how);
       }
@@ -290,11 +307,11 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
 
   /**
    * New pieces in order of availability (rarest first), and within the same availability from a
-   * random start, so peers spread out. One pass per availability level instead of a sort: with
-   * one seed, or a swarm where most pieces are equally common, that is one or two passes.
+   * random start, so peers spread out. One pass per availability level instead of a sort: with one
+   * seed, or a swarm where most pieces are equally common, that is one or two passes.
    */
-  private void pickNewPieces(P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out, int max,
-      long now) {
+  private void pickNewPieces(
+      P peer, BitSet peerHas, BitSet allowed, List<BlockRef> out, int max, long now) {
     int n = geometry.pieceCount();
     if (n == 0) {
       return;
@@ -316,7 +333,9 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
       level = next;
       for (int k = 0; k < n && out.size() < max; k++) {
         int i = rotation + k < n ? rotation + k : rotation + k - n;
-        if (availability[i] == level && progress[i] == null && mayPick(i, peerHas, allowed)
+        if (availability[i] == level
+            && progress[i] == null
+            && mayPick(i, peerHas, allowed)
             && !take(i, peer, out, max, now, Take.FREE)) {
           return; // The budget allows no new piece.
         }
@@ -340,8 +359,8 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   }
 
   /**
-   * Requests the blocks of {@code piece} that {@code how} allows. Returns false if the piece is
-   * new and the budget did not allow starting it.
+   * Requests the blocks of {@code piece} that {@code how} allows. Returns false if the piece is new
+   * and the budget did not allow starting it.
    */
   private boolean take(int piece, P peer, List<BlockRef> out, int max, long now, Take how) {
     Progress<P> p = progress[piece];
@@ -397,8 +416,10 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
       return Received.unwanted();
     }
     int b = block.offset() / TorrentGeometry.BLOCK_SIZE;
-    if (b >= p.blocks || !geometry.block(piece, b).equals(block)
-        || p.state[b] != REQUESTED || !p.requesters(b).remove(peer)) {
+    if (b >= p.blocks
+        || !geometry.block(piece, b).equals(block)
+        || p.state[b] != REQUESTED
+        || !p.requesters(b).remove(peer)) {
       return Received.unwanted();
     }
     List<P> cancel = p.requesters(b).isEmpty() ? List.of() : new ArrayList<>(p.requesters(b));

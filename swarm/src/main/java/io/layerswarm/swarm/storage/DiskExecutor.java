@@ -9,13 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The engine's disk threads: hash checks and file writes of every torrent. Each thread is a
- * {@link Lane} with its own queue, and each torrent's storage uses one lane, so the tasks of one
- * torrent run one at a time and in order (two threads writing one file contend for its lock in
- * the kernel and burn CPU spinning), while torrents on different lanes proceed in parallel.
- * Within a lane, urgent tasks (a piece a stream reader is waiting for) run before the others: so
- * with many torrents downloading at once, the piece one of them needs to answer a reader does not
- * wait behind the others' queued writes.
+ * The engine's disk threads: hash checks and file writes of every torrent. Each thread is a {@link
+ * Lane} with its own queue, and each torrent's storage uses one lane, so the tasks of one torrent
+ * run one at a time and in order (two threads writing one file contend for its lock in the kernel
+ * and burn CPU spinning), while torrents on different lanes proceed in parallel. Within a lane,
+ * urgent tasks (a piece a stream reader is waiting for) run before the others: so with many
+ * torrents downloading at once, the piece one of them needs to answer a reader does not wait behind
+ * the others' queued writes.
  */
 public final class DiskExecutor implements Executor {
   private final Lane[] lanes;
@@ -51,8 +51,8 @@ public final class DiskExecutor implements Executor {
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     for (Lane lane : lanes) {
-      if (!lane.pool.awaitTermination(Math.max(0, deadline - System.nanoTime()),
-          TimeUnit.NANOSECONDS)) {
+      if (!lane.pool.awaitTermination(
+          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         return false;
       }
     }
@@ -74,8 +74,9 @@ public final class DiskExecutor implements Executor {
     private final AtomicLong sequence = new AtomicLong();
 
     private Lane(ThreadFactory factory) {
-      this.pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-          new PriorityBlockingQueue<>(), factory);
+      this.pool =
+          new ThreadPoolExecutor(
+              1, 1, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(), factory);
     }
 
     @Override

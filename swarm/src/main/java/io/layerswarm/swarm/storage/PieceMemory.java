@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The memory that pieces are assembled in, shared by every torrent of an engine: blocks are
- * copied into a heap array per piece as they arrive, and the whole piece is hashed and written
- * from there in one go. The budget bounds how many bytes of pieces are held at once (being
- * downloaded, waiting for the disk, or being hashed and written), so the engine's memory does not
- * grow with the number of torrents or the speed of the network.
+ * The memory that pieces are assembled in, shared by every torrent of an engine: blocks are copied
+ * into a heap array per piece as they arrive, and the whole piece is hashed and written from there
+ * in one go. The budget bounds how many bytes of pieces are held at once (being downloaded, waiting
+ * for the disk, or being hashed and written), so the engine's memory does not grow with the number
+ * of torrents or the speed of the network.
  *
  * <p>A torrent may always hold one piece, even over the budget, so that no torrent is starved by
  * others; beyond that, a new piece is started only while the budget has room for it, and a torrent
@@ -27,15 +27,21 @@ public final class PieceMemory {
   private final long budget;
   private long reserved;
   private long peak;
+
   /** Free arrays by length; their bytes count towards {@link #pooled}, not the budget. */
   private final Map<Integer, ArrayDeque<byte[]>> free = new HashMap<>();
+
   private long pooled;
+
   /** Bytes of the arrays handed out and not given up, and of those pooled. */
   private long held;
+
   /** Callbacks of those refused since memory was last given back. */
   private final Set<Runnable> waiting = new LinkedHashSet<>();
 
-  /** @param budget bytes of pieces held at once, beyond one piece per torrent */
+  /**
+   * @param budget bytes of pieces held at once, beyond one piece per torrent
+   */
   public PieceMemory(long budget) {
     if (budget < 0) {
       throw new IllegalArgumentException("piece memory budget must be >= 0: " + budget);
@@ -69,11 +75,11 @@ public final class PieceMemory {
   }
 
   /**
-   * Gives back a reservation of {@link #tryReserve} and, if not null, the piece's array from
-   * {@link #array}: for reuse if {@code reuse} and the arrays do not exceed the most ever reserved
-   * at once (or the budget), else left to the garbage collector (pass {@code reuse} false for an
-   * array something may still read). Then calls back those refused since memory was last given
-   * back, on this thread.
+   * Gives back a reservation of {@link #tryReserve} and, if not null, the piece's array from {@link
+   * #array}: for reuse if {@code reuse} and the arrays do not exceed the most ever reserved at once
+   * (or the budget), else left to the garbage collector (pass {@code reuse} false for an array
+   * something may still read). Then calls back those refused since memory was last given back, on
+   * this thread.
    */
   public void release(int bytes, byte[] array, boolean reuse) {
     List<Runnable> wake;

@@ -31,26 +31,28 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The bytes of one single-file torrent on disk.
  *
- * <p>A download assembles each piece in memory (see {@link PieceMemory}), and hands the whole
- * piece to {@link #writePiece}, which checks its SHA-1 (BEP 3) from memory and, if it matches,
- * writes it into the part file with one positional write and marks it verified. So nothing is read
- * back, unverified data never reaches the file, and the disk sees one write per piece rather than
- * one per 16 KiB block. When every piece is verified, {@link #finish} renames the part file to the
- * final file (atomically where the file system allows). A seed starts with every piece verified.
- * Uploads read verified pieces zero-copy with {@link #region}.
+ * <p>A download assembles each piece in memory (see {@link PieceMemory}), and hands the whole piece
+ * to {@link #writePiece}, which checks its SHA-1 (BEP 3) from memory and, if it matches, writes it
+ * into the part file with one positional write and marks it verified. So nothing is read back,
+ * unverified data never reaches the file, and the disk sees one write per piece rather than one per
+ * 16 KiB block. When every piece is verified, {@link #finish} renames the part file to the final
+ * file (atomically where the file system allows). A seed starts with every piece verified. Uploads
+ * read verified pieces zero-copy with {@link #region}.
  *
  * <p>Threads: {@link #writePiece} and {@link #finish} run their work one at a time, in order, on
- * the given disk executor (one lane of a {@link DiskExecutor}, where urgent pieces go first),
- * never on the caller's thread, and complete their futures there. The verified set is guarded by
- * a lock, so {@link #isVerified}, {@link #region} and the streams of {@link #openStream} may be
- * used from any thread.
+ * the given disk executor (one lane of a {@link DiskExecutor}, where urgent pieces go first), never
+ * on the caller's thread, and complete their futures there. The verified set is guarded by a lock,
+ * so {@link #isVerified}, {@link #region} and the streams of {@link #openStream} may be used from
+ * any thread.
  */
 public final class PieceStorage implements AutoCloseable {
   /** Largest single write; pieces are copied to a direct buffer of this size to be written. */
   private static final int STAGING_BUFFER = 1024 * 1024;
+
   private static final ThreadLocal<ByteBuffer> STAGING_BUFFERS =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(STAGING_BUFFER));
-  private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(PieceStorage::sha1);
+  private static final ThreadLocal<MessageDigest> SHA1 =
+      ThreadLocal.withInitial(PieceStorage::sha1);
 
   private final Metainfo metainfo;
   private final TorrentGeometry geometry;
@@ -67,20 +69,29 @@ public final class PieceStorage implements AutoCloseable {
   private boolean closed;
   private IOException failure;
   private final Set<PieceStream> streams = ConcurrentHashMap.newKeySet();
+
   /** Held while the part file is renamed and while a stream opens its own channel. */
   private final Object renameLock = new Object();
+
   private boolean renamed;
 
-  private PieceStorage(Metainfo metainfo, FileChannel channel, Path partFile, Path finalFile,
-      Executor disk, boolean seeding) {
+  private PieceStorage(
+      Metainfo metainfo,
+      FileChannel channel,
+      Path partFile,
+      Path finalFile,
+      Executor disk,
+      boolean seeding) {
     this.metainfo = metainfo;
     this.geometry = metainfo.geometry();
     this.channel = channel;
     this.partFile = partFile;
     this.finalFile = finalFile;
     // One torrent's disk work runs in order on one thread (see DiskExecutor).
-    this.disk = disk instanceof DiskExecutor engineDisk ? engineDisk.lane()
-        : MoreExecutors.newSequentialExecutor(disk);
+    this.disk =
+        disk instanceof DiskExecutor engineDisk
+            ? engineDisk.lane()
+            : MoreExecutors.newSequentialExecutor(disk);
     this.verified = new BitSet(geometry.pieceCount());
     if (seeding) {
       verified.set(0, geometry.pieceCount());
@@ -97,8 +108,15 @@ public final class PieceStorage implements AutoCloseable {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
       if (channel.size() != metainfo.length()) {
-        throw new StorageException("cannot seed " + file + ": it has " + channel.size()
-            + " bytes but torrent " + metainfo.infoHash() + " has " + metainfo.length());
+        throw new StorageException(
+            "cannot seed "
+                + file
+                + ": it has "
+                + channel.size()
+                + " bytes but torrent "
+                + metainfo.infoHash()
+                + " has "
+                + metainfo.length());
       }
     } catch (IOException e) {
       channel.close();
@@ -111,11 +129,16 @@ public final class PieceStorage implements AutoCloseable {
    * Opens (creating or truncating) {@code partFile} for a download that will be renamed to {@code
    * finalFile}. Parent directories are created.
    */
-  public static PieceStorage download(Metainfo metainfo, Path partFile, Path finalFile,
-      Executor disk) throws IOException {
+  public static PieceStorage download(
+      Metainfo metainfo, Path partFile, Path finalFile, Executor disk) throws IOException {
     createParent(partFile);
-    FileChannel channel = FileChannel.open(partFile, StandardOpenOption.CREATE,
-        StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    FileChannel channel =
+        FileChannel.open(
+            partFile,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
     return new PieceStorage(metainfo, channel, partFile, finalFile, disk, false);
   }
 
@@ -126,8 +149,8 @@ public final class PieceStorage implements AutoCloseable {
   /**
    * Checks the SHA-1 of piece {@code piece}, whose bytes are the first {@code
    * geometry().pieceSize(piece)} of {@code data}, and if it matches writes them at the piece's
-   * position and marks the piece verified. Completes with whether it matched, after the write.
-   * The caller must not change {@code data} until then.
+   * position and marks the piece verified. Completes with whether it matched, after the write. The
+   * caller must not change {@code data} until then.
    *
    * @param urgent whether a reader is waiting for this piece: on a {@link DiskExecutor} it goes
    *     before other pieces
@@ -135,15 +158,21 @@ public final class PieceStorage implements AutoCloseable {
   public CompletableFuture<Boolean> writePiece(PieceIndex piece, byte[] data, boolean urgent) {
     int index = piece.value();
     if (index >= geometry.pieceCount() || data.length < geometry.pieceSize(index)) {
-      return CompletableFuture.failedFuture(new StorageException("piece " + piece + " of "
-          + data.length + " bytes does not fit torrent " + metainfo.infoHash()));
+      return CompletableFuture.failedFuture(
+          new StorageException(
+              "piece "
+                  + piece
+                  + " of "
+                  + data.length
+                  + " bytes does not fit torrent "
+                  + metainfo.infoHash()));
     }
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     try {
       DiskExecutor.execute(disk, () -> hashAndWrite(index, data, done), urgent);
     } catch (RuntimeException e) {
-      done.completeExceptionally(new StorageException("cannot queue piece " + index + " of "
-          + metainfo.infoHash(), e));
+      done.completeExceptionally(
+          new StorageException("cannot queue piece " + index + " of " + metainfo.infoHash(), e));
     }
     return done;
   }
@@ -173,8 +202,9 @@ public final class PieceStorage implements AutoCloseable {
       markVerified(index);
       done.complete(true);
     } catch (IOException | RuntimeException e) {
-      done.completeExceptionally(new StorageException("cannot write piece " + index + " of "
-          + metainfo.infoHash() + " to " + partFile, e));
+      done.completeExceptionally(
+          new StorageException(
+              "cannot write piece " + index + " of " + metainfo.infoHash() + " to " + partFile, e));
     }
   }
 
@@ -193,36 +223,40 @@ public final class PieceStorage implements AutoCloseable {
 
   /**
    * Once every piece is verified: moves the part file to the final file (atomic rename where the
-   * file system supports it) and completes with the final path. The open channel keeps working
-   * for uploads, as a rename does not change the inode.
+   * file system supports it) and completes with the final path. The open channel keeps working for
+   * uploads, as a rename does not change the inode.
    */
   public CompletableFuture<Path> finish() {
     CompletableFuture<Path> done = new CompletableFuture<>();
-    disk.execute(() -> {
-      try {
-        if (!isComplete()) {
-          throw new StorageException("torrent " + metainfo.infoHash() + " is not complete");
-        }
-        if (!partFile.equals(finalFile)) {
-          createParent(finalFile);
-          synchronized (renameLock) {
-            try {
-              Files.move(partFile, finalFile, StandardCopyOption.ATOMIC_MOVE,
-                  StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-              Files.move(partFile, finalFile, StandardCopyOption.REPLACE_EXISTING);
+    disk.execute(
+        () -> {
+          try {
+            if (!isComplete()) {
+              throw new StorageException("torrent " + metainfo.infoHash() + " is not complete");
             }
-            renamed = true;
+            if (!partFile.equals(finalFile)) {
+              createParent(finalFile);
+              synchronized (renameLock) {
+                try {
+                  Files.move(
+                      partFile,
+                      finalFile,
+                      StandardCopyOption.ATOMIC_MOVE,
+                      StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                  Files.move(partFile, finalFile, StandardCopyOption.REPLACE_EXISTING);
+                }
+                renamed = true;
+              }
+            }
+            done.complete(finalFile);
+          } catch (StorageException e) {
+            done.completeExceptionally(e);
+          } catch (IOException | RuntimeException e) {
+            done.completeExceptionally(
+                new StorageException("cannot move " + partFile + " to " + finalFile, e));
           }
-        }
-        done.complete(finalFile);
-      } catch (StorageException e) {
-        done.completeExceptionally(e);
-      } catch (IOException | RuntimeException e) {
-        done.completeExceptionally(new StorageException("cannot move " + partFile + " to "
-            + finalFile, e));
-      }
-    });
+        });
     return done;
   }
 
@@ -287,8 +321,8 @@ public final class PieceStorage implements AutoCloseable {
    */
   public InputStream openStream(long offset) {
     if (offset < 0 || offset > geometry.length()) {
-      throw new IllegalArgumentException("offset " + offset + " is outside [0, "
-          + geometry.length() + "]");
+      throw new IllegalArgumentException(
+          "offset " + offset + " is outside [0, " + geometry.length() + "]");
     }
     PieceStream stream = new PieceStream(offset);
     streams.add(stream);
@@ -296,8 +330,8 @@ public final class PieceStorage implements AutoCloseable {
   }
 
   /**
-   * The lowest position of any open stream, or -1 if none: the picker fetches the pieces just
-   * ahead of it first. Any thread.
+   * The lowest position of any open stream, or -1 if none: the picker fetches the pieces just ahead
+   * of it first. Any thread.
    */
   public long readerPosition() {
     long min = -1;
@@ -334,13 +368,14 @@ public final class PieceStorage implements AutoCloseable {
       lock.unlock();
     }
     // Close on the disk executor, after the pieces already queued.
-    disk.execute(() -> {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // Nothing to do: the torrent is gone.
-      }
-    });
+    disk.execute(
+        () -> {
+          try {
+            channel.close();
+          } catch (IOException ignored) {
+            // Nothing to do: the torrent is gone.
+          }
+        });
   }
 
   private static void createParent(Path file) throws IOException {

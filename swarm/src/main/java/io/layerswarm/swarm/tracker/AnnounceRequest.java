@@ -13,9 +13,18 @@ import java.util.Optional;
  * @param trackerId the "tracker id" the tracker sent before, to send back
  * @param extra further query parameters, for example zone and rack
  */
-public record AnnounceRequest(InfoHash infoHash, PeerId peerId, int port, long uploaded,
-    long downloaded, long left, AnnounceEvent event, int numWant, Optional<String> ip,
-    Optional<String> trackerId, Map<String, String> extra) {
+public record AnnounceRequest(
+    InfoHash infoHash,
+    PeerId peerId,
+    int port,
+    long uploaded,
+    long downloaded,
+    long left,
+    AnnounceEvent event,
+    int numWant,
+    Optional<String> ip,
+    Optional<String> trackerId,
+    Map<String, String> extra) {
   public AnnounceRequest {
     Objects.requireNonNull(infoHash, "infoHash");
     Objects.requireNonNull(peerId, "peerId");

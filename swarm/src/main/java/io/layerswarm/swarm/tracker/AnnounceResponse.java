@@ -12,8 +12,12 @@ import java.util.Optional;
  * @param minInterval the tracker's lower bound for re-announces, if it gave one
  * @param peers peers of the swarm; hostnames stay unresolved
  */
-public record AnnounceResponse(Optional<Duration> interval, Optional<Duration> minInterval,
-    List<InetSocketAddress> peers, Optional<String> trackerId, Optional<String> warning) {
+public record AnnounceResponse(
+    Optional<Duration> interval,
+    Optional<Duration> minInterval,
+    List<InetSocketAddress> peers,
+    Optional<String> trackerId,
+    Optional<String> warning) {
   public AnnounceResponse {
     peers = List.copyOf(peers);
   }

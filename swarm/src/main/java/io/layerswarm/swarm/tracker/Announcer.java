@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  * fail, it retries with a growing backoff. Torrents have independent announcers, so announces run
  * concurrently.
  *
- * <p>Owned by the torrent's event loop ({@code loop}): every method must be called there, and
- * every callback runs there.
+ * <p>Owned by the torrent's event loop ({@code loop}): every method must be called there, and every
+ * callback runs there.
  */
 public final class Announcer {
   private static final Logger log = LoggerFactory.getLogger(Announcer.class);
   static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+
   /** Least time between announces made because the torrent has no peers. */
   static final Duration HUNGRY_INTERVAL = Duration.ofSeconds(5);
 
@@ -49,8 +50,10 @@ public final class Announcer {
   private boolean stopped;
   private boolean announcedStart;
   private final CompletableFuture<Boolean> started = new CompletableFuture<>();
+
   /** "completed" happened before "started" got through; send it right after. */
   private boolean completedAfterStart;
+
   private final InstantSource clock;
   private Instant lastAttempt = Instant.MIN;
   private Duration minInterval = HUNGRY_INTERVAL;
@@ -61,9 +64,14 @@ public final class Announcer {
    * @param defaultInterval the re-announce interval when the tracker gives none
    * @param clock spaces out {@link #requestPeers} announces
    */
-  public Announcer(List<URI> trackers, HttpTrackerClient client, ScheduledExecutorService loop,
-      Function<AnnounceEvent, AnnounceRequest> request, Consumer<List<InetSocketAddress>> peers,
-      Duration defaultInterval, InstantSource clock) {
+  public Announcer(
+      List<URI> trackers,
+      HttpTrackerClient client,
+      ScheduledExecutorService loop,
+      Function<AnnounceEvent, AnnounceRequest> request,
+      Consumer<List<InetSocketAddress>> peers,
+      Duration defaultInterval,
+      InstantSource clock) {
     this.clock = clock;
     this.trackers = List.copyOf(trackers);
     this.client = client;
@@ -119,7 +127,8 @@ public final class Announcer {
     if (trackers.isEmpty() || !announcedStart) {
       return CompletableFuture.completedFuture(null);
     }
-    return client.announce(trackers.get(current), withTrackerId(AnnounceEvent.STOPPED))
+    return client
+        .announce(trackers.get(current), withTrackerId(AnnounceEvent.STOPPED))
         .handle((r, e) -> null);
   }
 
@@ -145,58 +154,71 @@ public final class Announcer {
     URI tracker = trackers.get(index);
     lastAttempt = clock.instant();
     AnnounceRequest announce = withTrackerId(event);
-    client.announce(tracker, announce).whenCompleteAsync((response, error) -> {
-      if (stopped) {
-        inFlight = false;
-        return;
-      }
-      if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error;
-        LogKeys.torrent(log.atDebug(), announce.infoHash())
-            .log("announce {} to {} failed: {}", event, tracker, cause.getMessage());
-        if (tried + 1 < trackers.size()) {
-          attempt(event, (index + 1) % trackers.size(), tried + 1);
-          return;
-        }
-        inFlight = false;
-        if (event == AnnounceEvent.STARTED) {
-          started.complete(false);
-        }
-        schedule(backoff);
-        backoff = min(backoff.multipliedBy(2), defaultInterval);
-        return;
-      }
-      inFlight = false;
-      current = index;
-      backoff = FIRST_RETRY;
-      response.trackerId().ifPresent(id -> trackerId = Optional.of(id));
-      response.warning().ifPresent(w -> LogKeys.torrent(log.atInfo(), announce.infoHash())
-          .log("tracker {} warns: {}", tracker, w));
-      if (event == AnnounceEvent.STARTED) {
-        announcedStart = true;
-        started.complete(true);
-      }
-      if (pendingEvent == event) {
-        pendingEvent = AnnounceEvent.NONE;
-      }
-      if (event == AnnounceEvent.STARTED && completedAfterStart) {
-        completedAfterStart = false;
-        pendingEvent = AnnounceEvent.COMPLETED;
-      }
-      minInterval = response.minInterval().filter(m -> m.compareTo(HUNGRY_INTERVAL) > 0)
-          .orElse(HUNGRY_INTERVAL);
-      Duration interval = response.interval().orElse(defaultInterval);
-      if (response.minInterval().isPresent()
-          && interval.compareTo(response.minInterval().get()) < 0) {
-        interval = response.minInterval().get();
-      }
-      if (pendingEvent != AnnounceEvent.NONE) {
-        interval = Duration.ZERO; // An event arrived while this announce was in flight.
-      }
-      schedule(interval);
-      peers.accept(response.peers());
-    }, loop);
+    client
+        .announce(tracker, announce)
+        .whenCompleteAsync(
+            (response, error) -> {
+              if (stopped) {
+                inFlight = false;
+                return;
+              }
+              if (error != null) {
+                Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+                LogKeys.torrent(log.atDebug(), announce.infoHash())
+                    .log("announce {} to {} failed: {}", event, tracker, cause.getMessage());
+                if (tried + 1 < trackers.size()) {
+                  attempt(event, (index + 1) % trackers.size(), tried + 1);
+                  return;
+                }
+                inFlight = false;
+                if (event == AnnounceEvent.STARTED) {
+                  started.complete(false);
+                }
+                schedule(backoff);
+                backoff = min(backoff.multipliedBy(2), defaultInterval);
+                return;
+              }
+              inFlight = false;
+              current = index;
+              backoff = FIRST_RETRY;
+              response.trackerId().ifPresent(id -> trackerId = Optional.of(id));
+              response
+                  .warning()
+                  .ifPresent(
+                      w ->
+                          LogKeys.torrent(log.atInfo(), announce.infoHash())
+                              .log("tracker {} warns: {}", tracker, w));
+              if (event == AnnounceEvent.STARTED) {
+                announcedStart = true;
+                started.complete(true);
+              }
+              if (pendingEvent == event) {
+                pendingEvent = AnnounceEvent.NONE;
+              }
+              if (event == AnnounceEvent.STARTED && completedAfterStart) {
+                completedAfterStart = false;
+                pendingEvent = AnnounceEvent.COMPLETED;
+              }
+              minInterval =
+                  response
+                      .minInterval()
+                      .filter(m -> m.compareTo(HUNGRY_INTERVAL) > 0)
+                      .orElse(HUNGRY_INTERVAL);
+              Duration interval = response.interval().orElse(defaultInterval);
+              if (response.minInterval().isPresent()
+                  && interval.compareTo(response.minInterval().get()) < 0) {
+                interval = response.minInterval().get();
+              }
+              if (pendingEvent != AnnounceEvent.NONE) {
+                interval = Duration.ZERO; // An event arrived while this announce was in flight.
+              }
+              schedule(interval);
+              peers.accept(response.peers());
+            },
+            loop);
   }
 
   private AnnounceRequest withTrackerId(AnnounceEvent event) {
@@ -204,14 +226,24 @@ public final class Announcer {
     if (trackerId.isEmpty()) {
       return r;
     }
-    return new AnnounceRequest(r.infoHash(), r.peerId(), r.port(), r.uploaded(), r.downloaded(),
-        r.left(), r.event(), r.numWant(), r.ip(), trackerId, r.extra());
+    return new AnnounceRequest(
+        r.infoHash(),
+        r.peerId(),
+        r.port(),
+        r.uploaded(),
+        r.downloaded(),
+        r.left(),
+        r.event(),
+        r.numWant(),
+        r.ip(),
+        trackerId,
+        r.extra());
   }
 
   private void schedule(Duration delay) {
     cancelNext();
-    next = loop.schedule(() -> announce(AnnounceEvent.NONE), delay.toMillis(),
-        TimeUnit.MILLISECONDS);
+    next =
+        loop.schedule(() -> announce(AnnounceEvent.NONE), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void cancelNext() {

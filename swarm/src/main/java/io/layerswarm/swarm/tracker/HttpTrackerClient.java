@@ -49,9 +49,9 @@ import javax.net.ssl.SSLException;
 /**
  * Announces to HTTP(S) trackers (BEP 3) over the engine's own Netty event loops, asynchronously:
  * any number of announces may run at once, from any thread, each with its own timeout, one
- * connection each ({@code Connection: close}); redirects are not followed. Host names are looked
- * up on a small thread pool of their own, never on an event loop; TLS uses the JDK's trust store,
- * set up on the first https announce. Thread-safe.
+ * connection each ({@code Connection: close}); redirects are not followed. Host names are looked up
+ * on a small thread pool of their own, never on an event loop; TLS uses the JDK's trust store, set
+ * up on the first https announce. Thread-safe.
  *
  * <p>Not {@code java.net.http}: its client builds a TLS context and two threads at creation even
  * for plain http, about 0.15 s of CPU in every process plus the JIT work of a second network stack,
@@ -60,10 +60,17 @@ import javax.net.ssl.SSLException;
 public final class HttpTrackerClient {
   /** Largest tracker response we read. */
   static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+
   /** Host name lookups: blocking, so never on an event loop; threads end when idle. */
-  private static final ExecutorService RESOLVER = new ThreadPoolExecutor(0, 4, 30,
-      TimeUnit.SECONDS, new SynchronousQueue<>(), new DefaultThreadFactory("swarm-dns", true),
-      new ThreadPoolExecutor.CallerRunsPolicy());
+  private static final ExecutorService RESOLVER =
+      new ThreadPoolExecutor(
+          0,
+          4,
+          30,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          new DefaultThreadFactory("swarm-dns", true),
+          new ThreadPoolExecutor.CallerRunsPolicy());
 
   private final EventLoopGroup group;
   private final Class<? extends Channel> channelType;
@@ -75,8 +82,11 @@ public final class HttpTrackerClient {
    * @param channelType their socket channel class (epoll or NIO, as {@code group})
    * @param timeout bound on each announce, from the name lookup to the last byte of the response
    */
-  public HttpTrackerClient(EventLoopGroup group, Class<? extends Channel> channelType,
-      Duration timeout, String userAgent) {
+  public HttpTrackerClient(
+      EventLoopGroup group,
+      Class<? extends Channel> channelType,
+      Duration timeout,
+      String userAgent) {
     this.group = group;
     this.channelType = channelType;
     this.timeout = timeout;
@@ -102,41 +112,51 @@ public final class HttpTrackerClient {
       }
       boolean tls = scheme.equals("https");
       int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
-      String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/"
-          : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-      String hostHeader = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]"
-          : host) + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+      String target =
+          (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+              + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      String hostHeader =
+          (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)
+              + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
       SslContext ssl = tls ? Tls.CONTEXT : null;
-      resolve(host).thenAccept(address -> connect(new InetSocketAddress(address, port), host,
-          ssl, target, hostHeader, result)).exceptionally(e -> {
-            result.completeExceptionally(e);
-            return null;
-          });
+      resolve(host)
+          .thenAccept(
+              address ->
+                  connect(
+                      new InetSocketAddress(address, port), host, ssl, target, hostHeader, result))
+          .exceptionally(
+              e -> {
+                result.completeExceptionally(e);
+                return null;
+              });
     } catch (TrackerException | RuntimeException e) {
       result.completeExceptionally(e);
     }
     CompletableFuture<AnnounceResponse> bounded =
         result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    return bounded.handle((response, error) -> {
-      if (error == null) {
-        return response;
-      }
-      Throwable cause = error instanceof CompletionException && error.getCause() != null
-          ? error.getCause() : error;
-      if (cause instanceof TrackerException t) {
-        // The tracker answered, but not as it should (status, bencode, failure reason).
-        throw new CompletionException(new TrackerException(
-            "announce to " + tracker + ": " + t.getMessage(), t));
-      }
-      throw new CompletionException(new TrackerException(
-          "announce to " + tracker + " failed: " + cause, cause));
-    });
+    return bounded.handle(
+        (response, error) -> {
+          if (error == null) {
+            return response;
+          }
+          Throwable cause =
+              error instanceof CompletionException && error.getCause() != null
+                  ? error.getCause()
+                  : error;
+          if (cause instanceof TrackerException t) {
+            // The tracker answered, but not as it should (status, bencode, failure reason).
+            throw new CompletionException(
+                new TrackerException("announce to " + tracker + ": " + t.getMessage(), t));
+          }
+          throw new CompletionException(
+              new TrackerException("announce to " + tracker + " failed: " + cause, cause));
+        });
   }
 
   /** An IP literal at once; a name on the resolver pool. */
   private static CompletableFuture<InetAddress> resolve(String host) {
-    String literal = host.startsWith("[") && host.endsWith("]")
-        ? host.substring(1, host.length() - 1) : host;
+    String literal =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     byte[] ip = NetUtil.createByteArrayFromIpAddressString(literal);
     if (ip != null) {
       try {
@@ -145,53 +165,68 @@ public final class HttpTrackerClient {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return InetAddress.getByName(literal);
-      } catch (UnknownHostException e) {
-        throw new CompletionException(e);
-      }
-    }, RESOLVER);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return InetAddress.getByName(literal);
+          } catch (UnknownHostException e) {
+            throw new CompletionException(e);
+          }
+        },
+        RESOLVER);
   }
 
-  private void connect(InetSocketAddress address, String host, SslContext ssl, String target,
-      String hostHeader, CompletableFuture<AnnounceResponse> result) {
-    ChannelFuture connect = new Bootstrap()
-        .group(group)
-        .channel(channelType)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-            timeout.toMillis()))
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            if (ssl != null) {
-              ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, address.getPort()));
-            }
-            ch.pipeline().addLast(new HttpClientCodec());
-            ch.pipeline().addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES));
-            ch.pipeline().addLast(new ResponseHandler(result));
-          }
-        })
-        .connect(address);
+  private void connect(
+      InetSocketAddress address,
+      String host,
+      SslContext ssl,
+      String target,
+      String hostHeader,
+      CompletableFuture<AnnounceResponse> result) {
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(group)
+            .channel(channelType)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    if (ssl != null) {
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, address.getPort()));
+                    }
+                    ch.pipeline().addLast(new HttpClientCodec());
+                    ch.pipeline().addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES));
+                    ch.pipeline().addLast(new ResponseHandler(result));
+                  }
+                })
+            .connect(address);
     Channel channel = connect.channel();
     // Whatever ends the announce (an answer, a failure, the timeout) closes the connection.
     result.whenComplete((r, e) -> channel.close());
-    connect.addListener((ChannelFuture f) -> {
-      if (!f.isSuccess()) {
-        result.completeExceptionally(f.cause());
-        return;
-      }
-      FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-          target);
-      get.headers().set(HttpHeaderNames.HOST, hostHeader)
-          .set(HttpHeaderNames.USER_AGENT, userAgent)
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      f.channel().writeAndFlush(get).addListener(w -> {
-        if (!w.isSuccess()) {
-          result.completeExceptionally(w.cause());
-        }
-      });
-    });
+    connect.addListener(
+        (ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            result.completeExceptionally(f.cause());
+            return;
+          }
+          FullHttpRequest get =
+              new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target);
+          get.headers()
+              .set(HttpHeaderNames.HOST, hostHeader)
+              .set(HttpHeaderNames.USER_AGENT, userAgent)
+              .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+          f.channel()
+              .writeAndFlush(get)
+              .addListener(
+                  w -> {
+                    if (!w.isSuccess()) {
+                      result.completeExceptionally(w.cause());
+                    }
+                  });
+        });
   }
 
   /** Completes the announce with the parsed response, or fails it. */
@@ -205,8 +240,8 @@ public final class HttpTrackerClient {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
       if (response.status().code() != 200) {
-        result.completeExceptionally(new TrackerException(
-            "returned HTTP " + response.status().code()));
+        result.completeExceptionally(
+            new TrackerException("returned HTTP " + response.status().code()));
         return;
       }
       try {
@@ -224,9 +259,10 @@ public final class HttpTrackerClient {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      result.completeExceptionally(cause instanceof TooLongFrameException
-          ? new TrackerException("response exceeds " + MAX_RESPONSE_BYTES + " bytes", cause)
-          : cause);
+      result.completeExceptionally(
+          cause instanceof TooLongFrameException
+              ? new TrackerException("response exceeds " + MAX_RESPONSE_BYTES + " bytes", cause)
+              : cause);
       ctx.close();
     }
   }
@@ -262,8 +298,10 @@ public final class HttpTrackerClient {
     r.event().value().ifPresent(e -> q.append("&event=").append(e));
     r.ip().ifPresent(ip -> q.append("&ip=").append(encode(ip)));
     r.trackerId().ifPresent(id -> q.append("&trackerid=").append(encode(id)));
-    r.extra().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-        q.append('&').append(encode(e.getKey())).append('=').append(encode(e.getValue())));
+    r.extra().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e -> q.append('&').append(encode(e.getKey())).append('=').append(encode(e.getValue())));
     return URI.create(q.toString());
   }
 
@@ -276,11 +314,17 @@ public final class HttpTrackerClient {
     StringBuilder sb = new StringBuilder(bytes.length * 3);
     for (byte b : bytes) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         sb.append((char) c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
       }
     }
@@ -301,20 +345,28 @@ public final class HttpTrackerClient {
     if (dict.get("failure reason") instanceof byte[] reason) {
       throw new TrackerException("tracker refused: " + new String(reason, StandardCharsets.UTF_8));
     }
-    Optional<Duration> interval = dict.get("interval") instanceof Long i && i > 0
-        ? Optional.of(Duration.ofSeconds(i)) : Optional.empty();
-    Optional<Duration> minInterval = dict.get("min interval") instanceof Long m && m > 0
-        ? Optional.of(Duration.ofSeconds(m)) : Optional.empty();
+    Optional<Duration> interval =
+        dict.get("interval") instanceof Long i && i > 0
+            ? Optional.of(Duration.ofSeconds(i))
+            : Optional.empty();
+    Optional<Duration> minInterval =
+        dict.get("min interval") instanceof Long m && m > 0
+            ? Optional.of(Duration.ofSeconds(m))
+            : Optional.empty();
     List<InetSocketAddress> peers = new ArrayList<>();
     Object p = dict.get("peers");
     if (p instanceof byte[] compact) {
       parseCompact(compact, 4, peers);
     } else if (p instanceof List<?> list) {
       for (Object entry : list) {
-        if (entry instanceof Map<?, ?> peer && peer.get("ip") instanceof byte[] ip
-            && peer.get("port") instanceof Long port && port > 0 && port <= 65535) {
-          peers.add(InetSocketAddress.createUnresolved(
-              new String(ip, StandardCharsets.UTF_8), port.intValue()));
+        if (entry instanceof Map<?, ?> peer
+            && peer.get("ip") instanceof byte[] ip
+            && peer.get("port") instanceof Long port
+            && port > 0
+            && port <= 65535) {
+          peers.add(
+              InetSocketAddress.createUnresolved(
+                  new String(ip, StandardCharsets.UTF_8), port.intValue()));
         }
       }
     } else if (p != null) {
@@ -323,25 +375,29 @@ public final class HttpTrackerClient {
     if (dict.get("peers6") instanceof byte[] compact6) {
       parseCompact(compact6, 16, peers);
     }
-    Optional<String> trackerId = dict.get("tracker id") instanceof byte[] id
-        ? Optional.of(new String(id, StandardCharsets.UTF_8)) : Optional.empty();
-    Optional<String> warning = dict.get("warning message") instanceof byte[] w
-        ? Optional.of(new String(w, StandardCharsets.UTF_8)) : Optional.empty();
+    Optional<String> trackerId =
+        dict.get("tracker id") instanceof byte[] id
+            ? Optional.of(new String(id, StandardCharsets.UTF_8))
+            : Optional.empty();
+    Optional<String> warning =
+        dict.get("warning message") instanceof byte[] w
+            ? Optional.of(new String(w, StandardCharsets.UTF_8))
+            : Optional.empty();
     return new AnnounceResponse(interval, minInterval, peers, trackerId, warning);
   }
 
   /** BEP 23 (and BEP 7 for IPv6): address bytes then a big-endian port, per peer. */
-  private static void parseCompact(byte[] compact, int addressLength,
-      List<InetSocketAddress> peers) throws TrackerException {
+  private static void parseCompact(byte[] compact, int addressLength, List<InetSocketAddress> peers)
+      throws TrackerException {
     int entry = addressLength + 2;
     if (compact.length % entry != 0) {
-      throw new TrackerException("compact peers of " + compact.length
-          + " bytes is not a multiple of " + entry);
+      throw new TrackerException(
+          "compact peers of " + compact.length + " bytes is not a multiple of " + entry);
     }
     for (int off = 0; off < compact.length; off += entry) {
       byte[] address = Arrays.copyOfRange(compact, off, off + addressLength);
-      int port = ((compact[off + addressLength] & 0xff) << 8)
-          | (compact[off + addressLength + 1] & 0xff);
+      int port =
+          ((compact[off + addressLength] & 0xff) << 8) | (compact[off + addressLength + 1] & 0xff);
       if (port == 0) {
         continue;
       }

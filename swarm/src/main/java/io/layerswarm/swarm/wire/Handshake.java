@@ -5,8 +5,8 @@ import io.layerswarm.swarm.metainfo.PeerId;
 import java.util.Objects;
 
 /**
- * The 68-byte handshake that opens every peer connection (BEP 3):
- * {@code <19>"BitTorrent protocol"<8 reserved bytes><info hash><peer id>}.
+ * The 68-byte handshake that opens every peer connection (BEP 3): {@code <19>"BitTorrent
+ * protocol"<8 reserved bytes><info hash><peer id>}.
  *
  * @param fastExtension whether the sender set the fast extension bit, reserved[7] & 0x04 (BEP 6)
  */

@@ -19,7 +19,8 @@ public final class HandshakeDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    // Check the protocol string as it arrives, so a client speaking something else is dropped early.
+    // Check the protocol string as it arrives, so a client speaking something else is dropped
+    // early.
     int available = Math.min(in.readableBytes(), 1 + PROTOCOL.length);
     for (int i = 0; i < available; i++) {
       int expected = i == 0 ? PROTOCOL.length : PROTOCOL[i - 1];

@@ -19,6 +19,7 @@ import java.util.Objects;
 public sealed interface PeerMessage {
   /** Message ids (BEP 3 section "peer messages", BEP 6 "new messages"). */
   byte CHOKE = 0;
+
   byte UNCHOKE = 1;
   byte INTERESTED = 2;
   byte NOT_INTERESTED = 3;
@@ -125,7 +126,8 @@ public sealed interface PeerMessage {
    * A block of data received from a peer. Owns one reference to {@code data}; {@link #release()}
    * releases it.
    */
-  record Piece(PieceIndex piece, int offset, ByteBuf data) implements PeerMessage, ReferenceCounted {
+  record Piece(PieceIndex piece, int offset, ByteBuf data)
+      implements PeerMessage, ReferenceCounted {
     public Piece {
       Objects.requireNonNull(piece, "piece");
       Objects.requireNonNull(data, "data");

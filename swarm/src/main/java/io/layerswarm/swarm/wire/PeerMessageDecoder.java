@@ -11,15 +11,15 @@ import java.util.List;
 
 /**
  * Splits the stream after the handshake into length-prefixed messages and decodes each into a
- * {@link PeerMessage} (BEP 3, BEP 6). A frame longer than {@code maxMessageLength}, a payload of the
- * wrong size for its id, or an index that does not fit a signed int throws a {@link
+ * {@link PeerMessage} (BEP 3, BEP 6). A frame longer than {@code maxMessageLength}, a payload of
+ * the wrong size for its id, or an index that does not fit a signed int throws a {@link
  * io.netty.handler.codec.DecoderException}, which closes that connection only.
  *
  * <p>{@link PeerMessage.Piece} data is a retained slice of the read buffers (no copy); the receiver
  * releases it, best at once (the engine copies blocks into piece memory as soon as they arrive).
  * Reads are gathered without copying (a composite of the read buffers, whose fully read parts are
- * released after every read), because most reads end in the middle of a 16 KiB block: merging
- * them would copy every byte once more. Runs on the channel's event loop.
+ * released after every read), because most reads end in the middle of a 16 KiB block: merging them
+ * would copy every byte once more. Runs on the channel's event loop.
  */
 public final class PeerMessageDecoder extends ByteToMessageDecoder {
   /** Default limit: a 128 KiB block plus header, and bitfields for up to 2 million pieces. */
@@ -32,7 +32,9 @@ public final class PeerMessageDecoder extends ByteToMessageDecoder {
     this(DEFAULT_MAX_MESSAGE_LENGTH);
   }
 
-  /** @param maxMessageLength largest accepted {@code <length>} prefix, in bytes */
+  /**
+   * @param maxMessageLength largest accepted {@code <length>} prefix, in bytes
+   */
   public PeerMessageDecoder(int maxMessageLength) {
     if (maxMessageLength < 1 + 8 + 16 * 1024) {
       throw new IllegalArgumentException("max message length too small: " + maxMessageLength);
@@ -165,8 +167,8 @@ public final class PeerMessageDecoder extends ByteToMessageDecoder {
 
   private static int nonNegative(int value, String what) {
     if (value < 0) {
-      throw new CorruptedFrameException(what + " " + Integer.toUnsignedString(value)
-          + " is out of range");
+      throw new CorruptedFrameException(
+          what + " " + Integer.toUnsignedString(value) + " is out of range");
     }
     return value;
   }

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Encodes {@link PeerMessage}s (BEP 3, BEP 6). Piece data is never copied: a {@link
- * PeerMessage.Piece} becomes a header buffer plus its data buffer, and a {@link PeerMessage.FileBlock}
- * becomes a header buffer plus its {@link io.netty.channel.FileRegion}, which the transport sends
- * with sendfile. Stateless and sharable.
+ * PeerMessage.Piece} becomes a header buffer plus its data buffer, and a {@link
+ * PeerMessage.FileBlock} becomes a header buffer plus its {@link io.netty.channel.FileRegion},
+ * which the transport sends with sendfile. Stateless and sharable.
  */
 @Sharable
 public final class PeerMessageEncoder extends MessageToMessageEncoder<PeerMessage> {
@@ -40,8 +40,12 @@ public final class PeerMessageEncoder extends MessageToMessageEncoder<PeerMessag
       out.add(block(ctx, PeerMessage.REJECT_REQUEST, r.block()));
     } else if (msg instanceof PeerMessage.Bitfield b) {
       byte[] bits = b.bits();
-      out.add(ctx.alloc().buffer(5 + bits.length)
-          .writeInt(1 + bits.length).writeByte(PeerMessage.BITFIELD).writeBytes(bits));
+      out.add(
+          ctx.alloc()
+              .buffer(5 + bits.length)
+              .writeInt(1 + bits.length)
+              .writeByte(PeerMessage.BITFIELD)
+              .writeBytes(bits));
     } else if (msg instanceof PeerMessage.KeepAlive) {
       out.add(ctx.alloc().buffer(4).writeInt(0));
     } else if (msg instanceof PeerMessage.Choke) {
@@ -83,20 +87,27 @@ public final class PeerMessageEncoder extends MessageToMessageEncoder<PeerMessag
   public static final int BLOCK_MESSAGE_LENGTH = 17;
 
   /**
-   * Appends a request message for {@code block} to {@code out}, as {@link #encode} would, so that
-   * a batch of requests can go out as one buffer.
+   * Appends a request message for {@code block} to {@code out}, as {@link #encode} would, so that a
+   * batch of requests can go out as one buffer.
    */
   public static ByteBuf writeRequest(ByteBuf out, BlockRef block) {
     return writeBlock(out, PeerMessage.REQUEST, block);
   }
 
   private static ByteBuf writeBlock(ByteBuf out, byte id, BlockRef block) {
-    return out.writeInt(13).writeByte(id)
-        .writeInt(block.piece().value()).writeInt(block.offset()).writeInt(block.length());
+    return out.writeInt(13)
+        .writeByte(id)
+        .writeInt(block.piece().value())
+        .writeInt(block.offset())
+        .writeInt(block.length());
   }
 
   private static ByteBuf pieceHeader(ChannelHandlerContext ctx, int index, int offset, int length) {
-    return ctx.alloc().buffer(13).writeInt(9 + length).writeByte(PeerMessage.PIECE)
-        .writeInt(index).writeInt(offset);
+    return ctx.alloc()
+        .buffer(13)
+        .writeInt(9 + length)
+        .writeByte(PeerMessage.PIECE)
+        .writeInt(index)
+        .writeInt(offset);
   }
 }

@@ -20,8 +20,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Throughput self-check, not a test: one engine seeds a file on loopback and a second engine in
- * the same JVM downloads it. Prints MB/s and the process's CPU seconds for the download.
+ * Throughput self-check, not a test: one engine seeds a file on loopback and a second engine in the
+ * same JVM downloads it. Prints MB/s and the process's CPU seconds for the download.
  *
  * <p>Usage: {@code LoopbackBench [MiB, default 256] [directory, default a temp dir]}.
  */
@@ -52,11 +52,12 @@ public final class LoopbackBench {
         byGroup.merge(group, nanos / 1e9, Double::sum);
       }
     }
-    byGroup.forEach((group, seconds) -> {
-      if (seconds > 0.05) {
-        System.out.printf("  %-24s %.2f CPU s%n", group, seconds);
-      }
-    });
+    byGroup.forEach(
+        (group, seconds) -> {
+          if (seconds > 0.05) {
+            System.out.printf("  %-24s %.2f CPU s%n", group, seconds);
+          }
+        });
   }
 
   public static void main(String[] args) throws Exception {
@@ -79,25 +80,26 @@ public final class LoopbackBench {
     }
     long t0 = System.nanoTime();
     Metainfo metainfo = Metainfo.create(source, "bench", List.of(), PieceLength.forSize(size));
-    System.out.printf("hashed %d MiB in %.2f s, %d pieces of %d KiB%n", mib,
-        (System.nanoTime() - t0) / 1e9, metainfo.pieceCount(), metainfo.pieceLength() / 1024);
+    System.out.printf(
+        "hashed %d MiB in %.2f s, %d pieces of %d KiB%n",
+        mib, (System.nanoTime() - t0) / 1e9, metainfo.pieceCount(), metainfo.pieceLength() / 1024);
 
     InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
-    OperatingSystemMXBean os =
-        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (SwarmEngine seeder = SwarmEngine.start(EngineConfig.defaults(loopback));
         SwarmEngine leecher = SwarmEngine.start(EngineConfig.defaults(loopback))) {
       seeder.seed(metainfo, source);
       Map<Long, Long> before = threadCpu();
       long cpu0 = os.getProcessCpuTime();
       long start = System.nanoTime();
-      Torrent torrent = leecher.download(metainfo, dir.resolve("target.part"),
-          dir.resolve("target"));
+      Torrent torrent =
+          leecher.download(metainfo, dir.resolve("target.part"), dir.resolve("target"));
       torrent.addPeers(List.of(seeder.listenAddress()));
       torrent.completion().get(10, TimeUnit.MINUTES);
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-      System.out.printf("downloaded %d MiB in %.2f s: %.1f MB/s, %.2f CPU s (%.2f CPU s/GiB)%n",
+      System.out.printf(
+          "downloaded %d MiB in %.2f s: %.1f MB/s, %.2f CPU s (%.2f CPU s/GiB)%n",
           mib, seconds, size / seconds / 1e6, cpu, cpu * 1024.0 / mib);
       printThreadCpu(before);
     }

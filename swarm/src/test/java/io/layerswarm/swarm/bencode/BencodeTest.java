@@ -28,7 +28,8 @@ class BencodeTest {
     Object decoded = Bencode.decode(encoded);
 
     assertThat(Bencode.encode(decoded)).isEqualTo(encoded);
-    assertThat(new String(encoded, StandardCharsets.ISO_8859_1)).startsWith("d5:alpha4:spam6:nested");
+    assertThat(new String(encoded, StandardCharsets.ISO_8859_1))
+        .startsWith("d5:alpha4:spam6:nested");
   }
 
   @Test
@@ -55,12 +56,39 @@ class BencodeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "", "i", "ie", "i-e", "i-0e", "i03e", "i00e", "i1", "i1x", "i9223372036854775808e",
-      "i-9223372036854775809e", "i99999999999999999999e", "4:abc", "04:abcd", "-1:a", "3x:abc",
-      "l", "li1e", "d", "d1:a", "d1:ai1e", "di1ei2ee", "d1:ai1e1:ai2ee", "x", "i1ei2e", "0:0:",
-      "le ", "de\n", "4294967297:a", "2147483648:a"
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "i",
+        "ie",
+        "i-e",
+        "i-0e",
+        "i03e",
+        "i00e",
+        "i1",
+        "i1x",
+        "i9223372036854775808e",
+        "i-9223372036854775809e",
+        "i99999999999999999999e",
+        "4:abc",
+        "04:abcd",
+        "-1:a",
+        "3x:abc",
+        "l",
+        "li1e",
+        "d",
+        "d1:a",
+        "d1:ai1e",
+        "di1ei2ee",
+        "d1:ai1e1:ai2ee",
+        "x",
+        "i1ei2e",
+        "0:0:",
+        "le ",
+        "de\n",
+        "4294967297:a",
+        "2147483648:a"
+      })
   void malformedInputIsRejected(String input) {
     assertThatThrownBy(() -> Bencode.decode(ascii(input))).isInstanceOf(BencodeException.class);
   }
@@ -74,14 +102,16 @@ class BencodeTest {
   @Test
   void nestingDeeperThanTheLimitIsRejectedWithoutExhaustingTheStack() {
     byte[] deep = ascii("l".repeat(100_000) + "e".repeat(100_000));
-    assertThatThrownBy(() -> Bencode.decode(deep)).isInstanceOf(BencodeException.class)
+    assertThatThrownBy(() -> Bencode.decode(deep))
+        .isInstanceOf(BencodeException.class)
         .hasMessageContaining("nesting");
   }
 
   @Test
   void nestingAtTheLimitIsAccepted() throws Exception {
     int depth = Bencode.MAX_DEPTH + 1;
-    assertThat(Bencode.decode(ascii("l".repeat(depth) + "e".repeat(depth)))).isInstanceOf(List.class);
+    assertThat(Bencode.decode(ascii("l".repeat(depth) + "e".repeat(depth))))
+        .isInstanceOf(List.class);
   }
 
   @Test

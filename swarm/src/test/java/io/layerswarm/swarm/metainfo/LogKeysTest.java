@@ -62,9 +62,10 @@ class LogKeysTest {
 
     LogKeys.torrent(logger.atInfo(), metainfo).log("piece failed");
 
-    assertThat(keysOfTheOnlyEvent()).containsExactly(
-        Map.entry("digest", "sha256:" + SHA256_HEX),
-        Map.entry("torrent", metainfo.infoHash().hex()));
+    assertThat(keysOfTheOnlyEvent())
+        .containsExactly(
+            Map.entry("digest", "sha256:" + SHA256_HEX),
+            Map.entry("torrent", metainfo.infoHash().hex()));
     assertThat(events.list.get(0).getFormattedMessage()).isEqualTo("piece failed");
   }
 
@@ -83,7 +84,8 @@ class LogKeysTest {
     LogKeys.peer(logger.atDebug(), new InetSocketAddress("10.0.0.2", 6881)).log("closed");
     LogKeys.peer(logger.atDebug(), new InetSocketAddress("fd00::7", 6882)).log("closed");
 
-    assertThat(events.list).extracting(e -> e.getKeyValuePairs().get(0).value)
+    assertThat(events.list)
+        .extracting(e -> e.getKeyValuePairs().get(0).value)
         .containsExactly("10.0.0.2:6881", "[fd00:0:0:0:0:0:0:7]:6882");
   }
 }

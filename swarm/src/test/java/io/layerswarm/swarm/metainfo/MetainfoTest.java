@@ -54,8 +54,7 @@ class MetainfoTest {
     Metainfo second = Metainfo.create(b, "n", List.of(URI.create("http://two/announce")), 16384);
 
     assertThat(first.infoHash()).isEqualTo(second.infoHash());
-    assertThat(Metainfo.create(a, "n", List.of(), 32768).infoHash())
-        .isNotEqualTo(first.infoHash());
+    assertThat(Metainfo.create(a, "n", List.of(), 32768).infoHash()).isNotEqualTo(first.infoHash());
   }
 
   @Test
@@ -77,10 +76,11 @@ class MetainfoTest {
 
   @Test
   void theInfoHashIsTheSha1OfTheInfoDictionaryAsWritten() throws Exception {
-    byte[] info = Bencode.encode(new TreeMap<>(Map.of(
-        "length", 3L, "name", "x", "piece length", 16384L, "pieces", new byte[20])));
-    byte[] torrent = Bencode.encode(Map.of("announce", "http://t/a", "info",
-        Bencode.decode(info)));
+    byte[] info =
+        Bencode.encode(
+            new TreeMap<>(
+                Map.of("length", 3L, "name", "x", "piece length", 16384L, "pieces", new byte[20])));
+    byte[] torrent = Bencode.encode(Map.of("announce", "http://t/a", "info", Bencode.decode(info)));
 
     Metainfo m = Metainfo.parse(torrent);
 
@@ -108,21 +108,47 @@ class MetainfoTest {
 
   @Test
   void metainfoWithTheWrongNumberOfPieceHashesIsRejected() {
-    byte[] torrent = Bencode.encode(Map.of("info", Map.of(
-        "length", 40000L, "name", "x", "piece length", 16384L, "pieces", new byte[40])));
-    assertThatThrownBy(() -> Metainfo.parse(torrent)).isInstanceOf(MetainfoException.class)
+    byte[] torrent =
+        Bencode.encode(
+            Map.of(
+                "info",
+                Map.of(
+                    "length",
+                    40000L,
+                    "name",
+                    "x",
+                    "piece length",
+                    16384L,
+                    "pieces",
+                    new byte[40])));
+    assertThatThrownBy(() -> Metainfo.parse(torrent))
+        .isInstanceOf(MetainfoException.class)
         .hasMessageContaining("needs 3");
   }
 
   @Test
   void multiFileAndMalformedMetainfoIsRejected() {
-    byte[] multi = Bencode.encode(Map.of("info", Map.of(
-        "files", List.of(), "name", "x", "piece length", 16384L, "pieces", new byte[0])));
+    byte[] multi =
+        Bencode.encode(
+            Map.of(
+                "info",
+                Map.of(
+                    "files",
+                    List.of(),
+                    "name",
+                    "x",
+                    "piece length",
+                    16384L,
+                    "pieces",
+                    new byte[0])));
     assertThatThrownBy(() -> Metainfo.parse(multi)).hasMessageContaining("multi-file");
     assertThatThrownBy(() -> Metainfo.parse("not bencode".getBytes(StandardCharsets.US_ASCII)))
         .isInstanceOf(MetainfoException.class);
-    byte[] zeroPiece = Bencode.encode(Map.of("info", Map.of(
-        "length", 0L, "name", "x", "piece length", 0L, "pieces", new byte[0])));
+    byte[] zeroPiece =
+        Bencode.encode(
+            Map.of(
+                "info",
+                Map.of("length", 0L, "name", "x", "piece length", 0L, "pieces", new byte[0])));
     assertThatThrownBy(() -> Metainfo.parse(zeroPiece)).hasMessageContaining("piece length");
     assertThatThrownBy(() -> Metainfo.parse(Bencode.encode(List.of())))
         .isInstanceOf(MetainfoException.class);

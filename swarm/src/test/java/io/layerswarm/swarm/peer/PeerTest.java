@@ -43,8 +43,11 @@ class PeerTest {
   void setUp() throws Exception {
     Path file = Files.write(dir.resolve("source"), new byte[PIECES * 32 * 1024]);
     Metainfo metainfo = Metainfo.create(file, "x", List.of(), 32 * 1024);
-    swarm = new FakeSwarm(metainfo, PieceStorage.download(metainfo, dir.resolve("p"),
-        dir.resolve("f"), MoreExecutors.directExecutor()));
+    swarm =
+        new FakeSwarm(
+            metainfo,
+            PieceStorage.download(
+                metainfo, dir.resolve("p"), dir.resolve("f"), MoreExecutors.directExecutor()));
     link = new FakeLink();
   }
 
@@ -94,7 +97,8 @@ class PeerTest {
     peer.setChoking(false);
     swarm.now = swarm.now.plusSeconds(59);
     peer.tick();
-    assertThat(link.sent).as("the unchoke counts as a sign of life")
+    assertThat(link.sent)
+        .as("the unchoke counts as a sign of life")
         .containsExactly(new PeerMessage.Unchoke());
   }
 
@@ -345,8 +349,9 @@ class PeerTest {
       this.metainfo = metainfo;
       this.geometry = metainfo.geometry();
       this.storage = storage;
-      this.picker = new StreamingRarestFirstPicker<>(geometry, new BitSet(), 2,
-          Duration.ofSeconds(10), clock(), new SplittableRandom(1));
+      this.picker =
+          new StreamingRarestFirstPicker<>(
+              geometry, new BitSet(), 2, Duration.ofSeconds(10), clock(), new SplittableRandom(1));
     }
 
     @Override
@@ -402,8 +407,8 @@ class PeerTest {
     }
 
     @Override
-    public void blockArrived(Peer from, BlockRef block, ByteBuf data,
-        PiecePicker.Received<Peer> received) {
+    public void blockArrived(
+        Peer from, BlockRef block, ByteBuf data, PiecePicker.Received<Peer> received) {
       arrived.add(block);
     }
 

@@ -15,8 +15,8 @@ class RoundRobinChokerTest {
       new RoundRobinChoker<>(2, Duration.ofSeconds(20), clock);
 
   /**
-   * One candidate per character: 'U' interested and unchoked, 'W' interested and waiting
-   * (choked), '-' not interested. {@code since} gives each one's seconds-ago.
+   * One candidate per character: 'U' interested and unchoked, 'W' interested and waiting (choked),
+   * '-' not interested. {@code since} gives each one's seconds-ago.
    */
   private List<ChokeCandidate<String>> fixture(String states, int... secondsAgo) {
     List<ChokeCandidate<String>> list = new ArrayList<>();

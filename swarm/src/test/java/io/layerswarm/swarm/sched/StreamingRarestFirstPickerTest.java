@@ -30,12 +30,13 @@ class StreamingRarestFirstPickerTest {
   }
 
   /** A picker over pieces of {@code blocksPerPiece} blocks; the window is {@code window} pieces. */
-  private StreamingRarestFirstPicker<String> picker(String have, String availability,
-      int blocksPerPiece, int window) {
-    TorrentGeometry geometry = new TorrentGeometry((long) have.length() * blocksPerPiece * BLOCK,
-        blocksPerPiece * BLOCK);
-    StreamingRarestFirstPicker<String> picker = new StreamingRarestFirstPicker<>(geometry,
-        bits(have), window, Duration.ofSeconds(10), clock, new SplittableRandom(42));
+  private StreamingRarestFirstPicker<String> picker(
+      String have, String availability, int blocksPerPiece, int window) {
+    TorrentGeometry geometry =
+        new TorrentGeometry((long) have.length() * blocksPerPiece * BLOCK, blocksPerPiece * BLOCK);
+    StreamingRarestFirstPicker<String> picker =
+        new StreamingRarestFirstPicker<>(
+            geometry, bits(have), window, Duration.ofSeconds(10), clock, new SplittableRandom(42));
     for (int i = 0; i < availability.length(); i++) {
       for (int n = 0; n < availability.charAt(i) - '0'; n++) {
         picker.addAvailability(new PieceIndex(i));
@@ -52,8 +53,7 @@ class StreamingRarestFirstPickerTest {
   void picksTheRarestPiecesFirst() {
     var picker = picker("000000", "354126", 1, 0);
 
-    assertThat(pieces(picker.pick("a", bits("111111"), 6, null)))
-        .containsExactly(3, 4, 0, 2, 1, 5);
+    assertThat(pieces(picker.pick("a", bits("111111"), 6, null))).containsExactly(3, 4, 0, 2, 1, 5);
   }
 
   @Test
@@ -78,7 +78,9 @@ class StreamingRarestFirstPickerTest {
 
     List<Integer> picked = pieces(picker.pick("a", bits("11111111"), 5, null));
 
-    assertThat(picked).as("the reader's piece, then the window rarest first").startsWith(0)
+    assertThat(picked)
+        .as("the reader's piece, then the window rarest first")
+        .startsWith(0)
         .containsExactlyInAnyOrder(0, 1, 2, 3, 4);
     assertThat(picked.get(1)).isEqualTo(4);
     assertThat(picked.subList(2, 4)).containsExactlyInAnyOrder(1, 3);
@@ -92,8 +94,14 @@ class StreamingRarestFirstPickerTest {
     TorrentGeometry geometry = new TorrentGeometry(64L * BLOCK, BLOCK);
     java.util.Set<Integer> firstWindowPieces = new java.util.HashSet<>();
     for (int host = 0; host < 8; host++) {
-      var picker = new StreamingRarestFirstPicker<String>(geometry, new BitSet(), 32,
-          Duration.ofSeconds(10), clock, new SplittableRandom(host));
+      var picker =
+          new StreamingRarestFirstPicker<String>(
+              geometry,
+              new BitSet(),
+              32,
+              Duration.ofSeconds(10),
+              clock,
+              new SplittableRandom(host));
       picker.addAvailability(bits("1".repeat(64)));
       picker.setReaderPosition(0);
       List<Integer> picked = pieces(picker.pick("seed", bits("1".repeat(64)), 2, null));
@@ -129,7 +137,8 @@ class StreamingRarestFirstPickerTest {
 
     List<BlockRef> b = picker.pick("b", bits("1111"), 6, null);
 
-    assertThat(pieces(b)).as("the rest of piece 2 before the window's next piece")
+    assertThat(pieces(b))
+        .as("the rest of piece 2 before the window's next piece")
         .containsExactly(2, 2, 3, 3, 3, 3);
     assertThat(b.get(0).offset()).isEqualTo(2 * BLOCK);
   }
@@ -142,7 +151,8 @@ class StreamingRarestFirstPickerTest {
     assertThat(pieces(slow)).containsExactly(0, 0);
 
     assertThat(pieces(picker.pick("b", bits("111"), 2, null)))
-        .as("just asked: not yet").doesNotContain(0);
+        .as("just asked: not yet")
+        .doesNotContain(0);
     clock.advance(StreamingRarestFirstPicker.URGENT_TIMEOUT);
 
     assertThat(picker.pick("b", bits("111"), 10, null)).startsWith(slow.get(0), slow.get(1));
@@ -150,7 +160,8 @@ class StreamingRarestFirstPickerTest {
     assertThat(first.wanted()).isTrue();
     assertThat(first.cancel()).containsExactly("slow");
     assertThat(picker.pick("c", bits("111"), 10, null))
-        .as("at most two requesters per block").doesNotContain(slow.get(1));
+        .as("at most two requesters per block")
+        .doesNotContain(slow.get(1));
   }
 
   @Test
@@ -168,21 +179,22 @@ class StreamingRarestFirstPickerTest {
     var picker = picker("000000", "111111", 2, 0);
     List<Integer> started = new java.util.ArrayList<>();
     List<Integer> dropped = new java.util.ArrayList<>();
-    picker.setBudget(new PieceBudget() {
-      @Override
-      public boolean tryStart(int piece) {
-        if (started.size() - dropped.size() >= 2) {
-          return false;
-        }
-        started.add(piece);
-        return true;
-      }
+    picker.setBudget(
+        new PieceBudget() {
+          @Override
+          public boolean tryStart(int piece) {
+            if (started.size() - dropped.size() >= 2) {
+              return false;
+            }
+            started.add(piece);
+            return true;
+          }
 
-      @Override
-      public void dropped(int piece) {
-        dropped.add(piece);
-      }
-    });
+          @Override
+          public void dropped(int piece) {
+            dropped.add(piece);
+          }
+        });
 
     List<BlockRef> a = picker.pick("a", bits("111111"), 12, null);
 
@@ -191,7 +203,8 @@ class StreamingRarestFirstPickerTest {
     assertThat(picker.pick("b", bits("111111"), 12, null)).as("budget used up").isEmpty();
     picker.received("a", a.get(0));
     picker.peerGone("a");
-    assertThat(dropped).as("the piece with data stays; the other one is given back")
+    assertThat(dropped)
+        .as("the piece with data stays; the other one is given back")
         .containsExactly(pieces(a).get(2));
     assertThat(pieces(picker.pick("b", bits("111111"), 12, null))).hasSize(3);
   }
@@ -346,12 +359,14 @@ class StreamingRarestFirstPickerTest {
   @Test
   void theLastPieceHasAShortLastBlock() {
     TorrentGeometry geometry = new TorrentGeometry(3L * BLOCK + 100, 2 * BLOCK);
-    var picker = new StreamingRarestFirstPicker<String>(geometry, new BitSet(), 2,
-        Duration.ofSeconds(10), clock, new SplittableRandom(1));
+    var picker =
+        new StreamingRarestFirstPicker<String>(
+            geometry, new BitSet(), 2, Duration.ofSeconds(10), clock, new SplittableRandom(1));
     picker.setReaderPosition(0);
 
-    assertThat(picker.pick("a", bits("11"), 10, null)).containsExactly(
-        BlockRef.of(0, 0, BLOCK), BlockRef.of(0, BLOCK, BLOCK),
-        BlockRef.of(1, 0, BLOCK), BlockRef.of(1, BLOCK, 100));
+    assertThat(picker.pick("a", bits("11"), 10, null))
+        .containsExactly(
+            BlockRef.of(0, 0, BLOCK), BlockRef.of(0, BLOCK, BLOCK),
+            BlockRef.of(1, 0, BLOCK), BlockRef.of(1, BLOCK, 100));
   }
 }

@@ -62,11 +62,14 @@ class PieceMemoryTest {
     memory.tryReserve(PIECE, false, () -> {});
     byte[] a = memory.array(PIECE);
     byte[][] got = new byte[1][];
-    memory.tryReserve(PIECE, false, () -> {
-      // A torrent woken up at once takes the memory and an array, and gets the one given back.
-      memory.tryReserve(PIECE, false, () -> {});
-      got[0] = memory.array(PIECE);
-    });
+    memory.tryReserve(
+        PIECE,
+        false,
+        () -> {
+          // A torrent woken up at once takes the memory and an array, and gets the one given back.
+          memory.tryReserve(PIECE, false, () -> {});
+          got[0] = memory.array(PIECE);
+        });
 
     memory.release(PIECE, a, true);
 

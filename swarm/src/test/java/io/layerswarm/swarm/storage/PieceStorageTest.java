@@ -60,13 +60,13 @@ class PieceStorageTest {
   }
 
   private boolean write(PieceStorage storage, int piece, byte[] content) throws Exception {
-    return storage.writePiece(new PieceIndex(piece), piece(content, piece), false)
+    return storage
+        .writePiece(new PieceIndex(piece), piece(content, piece), false)
         .get(5, TimeUnit.SECONDS);
   }
 
   @Test
-  void aPieceWithTheRightBytesIsWrittenAndVerifiedAndOneWithWrongBytesIsNeither()
-      throws Exception {
+  void aPieceWithTheRightBytesIsWrittenAndVerifiedAndOneWithWrongBytesIsNeither() throws Exception {
     Path part = dir.resolve("p");
     PieceStorage storage = PieceStorage.download(metainfo, part, dir.resolve("f"), disk);
     byte[] wrong = data.clone();
@@ -86,8 +86,8 @@ class PieceStorageTest {
 
   @Test
   void aPieceThatDoesNotFitTheTorrentIsRefused() throws Exception {
-    PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
-        disk);
+    PieceStorage storage =
+        PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"), disk);
 
     assertThatThrownBy(() -> storage.writePiece(new PieceIndex(3), new byte[PIECE], false).get())
         .hasCauseInstanceOf(StorageException.class);
@@ -100,21 +100,24 @@ class PieceStorageTest {
   void onADiskExecutorAPieceAReaderWaitsForGoesBeforeQueuedOnes() throws Exception {
     DiskExecutor one = new DiskExecutor(1, Executors.defaultThreadFactory());
     try {
-      PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
-          one);
+      PieceStorage storage =
+          PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"), one);
       CountDownLatch busy = new CountDownLatch(1);
-      one.execute(() -> {
-        try {
-          busy.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      one.execute(
+          () -> {
+            try {
+              busy.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
       List<Integer> order = new CopyOnWriteArrayList<>();
       List<CompletableFuture<Boolean>> writes = new ArrayList<>();
       for (int i : new int[] {0, 1, 2}) {
-        writes.add(storage.writePiece(new PieceIndex(i), piece(data, i), i == 2)
-            .whenComplete((ok, e) -> order.add(i)));
+        writes.add(
+            storage
+                .writePiece(new PieceIndex(i), piece(data, i), i == 2)
+                .whenComplete((ok, e) -> order.add(i)));
       }
       busy.countDown();
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
@@ -149,18 +152,19 @@ class PieceStorageTest {
 
   @Test
   void finishingBeforeEveryPieceIsVerifiedFails() throws Exception {
-    PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
-        disk);
+    PieceStorage storage =
+        PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"), disk);
 
     assertThatThrownBy(() -> storage.finish().get(5, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).hasMessageContaining("not complete");
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("not complete");
     storage.close();
   }
 
   @Test
   void aRegionOfAnUnverifiedPieceIsRefused() throws Exception {
-    PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
-        disk);
+    PieceStorage storage =
+        PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"), disk);
 
     assertThatThrownBy(() -> storage.region(BlockRef.of(0, 0, 100)))
         .isInstanceOf(IllegalStateException.class);
@@ -172,23 +176,27 @@ class PieceStorageTest {
     Path shorter = Files.write(dir.resolve("short"), new byte[10]);
 
     assertThatThrownBy(() -> PieceStorage.seed(metainfo, shorter, disk))
-        .isInstanceOf(StorageException.class).hasMessageContaining("10 bytes");
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("10 bytes");
   }
 
   @Test
   void aStreamWaitsForThePieceItNeedsThenReadsOnlyVerifiedBytes() throws Exception {
-    PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
-        MoreExecutors.directExecutor());
+    PieceStorage storage =
+        PieceStorage.download(
+            metainfo, dir.resolve("p"), dir.resolve("f"), MoreExecutors.directExecutor());
     InputStream stream = storage.openStream(PIECE - 10);
-    CompletableFuture<byte[]> firstRead = CompletableFuture.supplyAsync(() -> {
-      byte[] buf = new byte[100];
-      try {
-        int n = stream.read(buf);
-        return Arrays.copyOf(buf, n);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<byte[]> firstRead =
+        CompletableFuture.supplyAsync(
+            () -> {
+              byte[] buf = new byte[100];
+              try {
+                int n = stream.read(buf);
+                return Arrays.copyOf(buf, n);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     assertThat(storage.readerPosition()).isEqualTo(PIECE - 10);
 
     assertThat(write(storage, 0, data)).isTrue();
@@ -214,16 +222,18 @@ class PieceStorageTest {
 
   @Test
   void closingTheStorageFailsAWaitingStream() throws Exception {
-    PieceStorage storage = PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"),
-        disk);
+    PieceStorage storage =
+        PieceStorage.download(metainfo, dir.resolve("p"), dir.resolve("f"), disk);
     InputStream stream = storage.openStream(0);
-    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-      try {
-        return stream.read();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Integer> read =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return stream.read();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
 
     storage.close();
 

@@ -34,9 +34,19 @@ import org.junit.jupiter.api.Timeout;
 /** The announce client against a real HTTP server on loopback. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HttpTrackerClientWireTest {
-  private static final AnnounceRequest REQUEST = new AnnounceRequest(
-      InfoHash.fromHex("123456789abcdef123456789abcdef123456789a"), PeerId.random(), 6881, 0, 0,
-      100, AnnounceEvent.STARTED, 50, Optional.empty(), Optional.empty(), Map.of());
+  private static final AnnounceRequest REQUEST =
+      new AnnounceRequest(
+          InfoHash.fromHex("123456789abcdef123456789abcdef123456789a"),
+          PeerId.random(),
+          6881,
+          0,
+          0,
+          100,
+          AnnounceEvent.STARTED,
+          50,
+          Optional.empty(),
+          Optional.empty(),
+          Map.of());
 
   private EventLoopGroup group;
   private HttpServer server;
@@ -48,8 +58,8 @@ class HttpTrackerClientWireTest {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.start();
-    client = new HttpTrackerClient(group, NioSocketChannel.class, Duration.ofSeconds(2),
-        "test-agent/1");
+    client =
+        new HttpTrackerClient(group, NioSocketChannel.class, Duration.ofSeconds(2), "test-agent/1");
   }
 
   @AfterEach
@@ -59,15 +69,20 @@ class HttpTrackerClientWireTest {
   }
 
   private URI serve(String path, int status, byte[] body) {
-    server.createContext(path, exchange -> {
-      requests.add(exchange.getRequestURI().getRawQuery() + " UA="
-          + exchange.getRequestHeaders().getFirst("User-Agent") + " Host="
-          + exchange.getRequestHeaders().getFirst("Host"));
-      exchange.sendResponseHeaders(status, body.length == 0 ? -1 : 0); // 0: chunked
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.createContext(
+        path,
+        exchange -> {
+          requests.add(
+              exchange.getRequestURI().getRawQuery()
+                  + " UA="
+                  + exchange.getRequestHeaders().getFirst("User-Agent")
+                  + " Host="
+                  + exchange.getRequestHeaders().getFirst("Host"));
+          exchange.sendResponseHeaders(status, body.length == 0 ? -1 : 0); // 0: chunked
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
   }
 
@@ -81,8 +96,11 @@ class HttpTrackerClientWireTest {
     assertThat(response.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 6881));
     assertThat(response.interval()).contains(Duration.ofSeconds(30));
     assertThat(requests).hasSize(1);
-    assertThat(requests.get(0)).contains("info_hash=%124Vx%9A").contains("event=started")
-        .contains("UA=test-agent/1").contains("Host=127.0.0.1:" + server.getAddress().getPort());
+    assertThat(requests.get(0))
+        .contains("info_hash=%124Vx%9A")
+        .contains("event=started")
+        .contains("UA=test-agent/1")
+        .contains("Host=127.0.0.1:" + server.getAddress().getPort());
   }
 
   @Test
@@ -99,10 +117,12 @@ class HttpTrackerClientWireTest {
     URI refusing = serve("/refusing", 200, Bencode.encode(Map.of("failure reason", "no")));
 
     assertThatThrownBy(() -> client.announce(broken, REQUEST).get(5, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TrackerException.class)
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(TrackerException.class)
         .hasMessageContaining("HTTP 500");
     assertThatThrownBy(() -> client.announce(refusing, REQUEST).get(5, TimeUnit.SECONDS))
-        .hasCauseInstanceOf(TrackerException.class).hasMessageContaining("refused: no");
+        .hasCauseInstanceOf(TrackerException.class)
+        .hasMessageContaining("refused: no");
   }
 
   @Test
@@ -110,28 +130,32 @@ class HttpTrackerClientWireTest {
     URI huge = serve("/huge", 200, new byte[HttpTrackerClient.MAX_RESPONSE_BYTES + 1]);
 
     assertThatThrownBy(() -> client.announce(huge, REQUEST).get(5, TimeUnit.SECONDS))
-        .hasCauseInstanceOf(TrackerException.class).hasMessageContaining("exceeds");
+        .hasCauseInstanceOf(TrackerException.class)
+        .hasMessageContaining("exceeds");
   }
 
   @Test
   void aTrackerThatNeverAnswersTimesOutAndOneThatIsDownFailsAtOnce() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Thread accept = new Thread(() -> {
-        try (Socket s = silent.accept()) {
-          s.getInputStream().readAllBytes(); // Reads the request, never answers.
-        } catch (IOException e) {
-          // Closed by the test.
-        }
-      });
+      Thread accept =
+          new Thread(
+              () -> {
+                try (Socket s = silent.accept()) {
+                  s.getInputStream().readAllBytes(); // Reads the request, never answers.
+                } catch (IOException e) {
+                  // Closed by the test.
+                }
+              });
       accept.setDaemon(true);
       accept.start();
       URI mute = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/announce");
       long start = System.nanoTime();
 
       assertThatThrownBy(() -> client.announce(mute, REQUEST).join())
-          .isInstanceOf(CompletionException.class).hasCauseInstanceOf(TrackerException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1500),
-          Duration.ofSeconds(10));
+          .isInstanceOf(CompletionException.class)
+          .hasCauseInstanceOf(TrackerException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
     }
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -139,12 +163,17 @@ class HttpTrackerClientWireTest {
     }
     URI down = URI.create("http://127.0.0.1:" + closedPort + "/announce");
     assertThatThrownBy(() -> client.announce(down, REQUEST).get(5, TimeUnit.SECONDS))
-        .hasCauseInstanceOf(TrackerException.class).hasMessageContaining("failed");
+        .hasCauseInstanceOf(TrackerException.class)
+        .hasMessageContaining("failed");
   }
 
   @Test
   void anUnsupportedSchemeFails() {
-    assertThatThrownBy(() -> client.announce(URI.create("udp://127.0.0.1:1/announce"), REQUEST)
-        .get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TrackerException.class);
+    assertThatThrownBy(
+            () ->
+                client
+                    .announce(URI.create("udp://127.0.0.1:1/announce"), REQUEST)
+                    .get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(TrackerException.class);
   }
 }

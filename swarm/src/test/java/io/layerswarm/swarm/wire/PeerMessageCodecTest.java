@@ -35,13 +35,21 @@ class PeerMessageCodecTest {
   @TempDir Path dir;
 
   static Stream<PeerMessage> messages() {
-    return Stream.of(new PeerMessage.KeepAlive(), new PeerMessage.Choke(),
-        new PeerMessage.Unchoke(), new PeerMessage.Interested(), new PeerMessage.NotInterested(),
-        new PeerMessage.Have(new PieceIndex(7)), new PeerMessage.Bitfield(new byte[] {-1, 0x40}),
+    return Stream.of(
+        new PeerMessage.KeepAlive(),
+        new PeerMessage.Choke(),
+        new PeerMessage.Unchoke(),
+        new PeerMessage.Interested(),
+        new PeerMessage.NotInterested(),
+        new PeerMessage.Have(new PieceIndex(7)),
+        new PeerMessage.Bitfield(new byte[] {-1, 0x40}),
         new PeerMessage.Request(BlockRef.of(1, 16384, 16384)),
-        new PeerMessage.Cancel(BlockRef.of(2, 0, 100)), new PeerMessage.Port(6881),
-        new PeerMessage.SuggestPiece(new PieceIndex(3)), new PeerMessage.HaveAll(),
-        new PeerMessage.HaveNone(), new PeerMessage.RejectRequest(BlockRef.of(4, 0, 16384)),
+        new PeerMessage.Cancel(BlockRef.of(2, 0, 100)),
+        new PeerMessage.Port(6881),
+        new PeerMessage.SuggestPiece(new PieceIndex(3)),
+        new PeerMessage.HaveAll(),
+        new PeerMessage.HaveNone(),
+        new PeerMessage.RejectRequest(BlockRef.of(4, 0, 16384)),
         new PeerMessage.AllowedFast(new PieceIndex(Integer.MAX_VALUE)));
   }
 
@@ -70,8 +78,8 @@ class PeerMessageCodecTest {
     out.writeOutbound(new PeerMessage.Request(BlockRef.of(1, 0x4000, 0x4000)));
     ByteBuf buf = out.readOutbound();
 
-    assertThat(ByteBufUtil.hexDump(buf)).isEqualTo("0000000d06" + "00000001" + "00004000"
-        + "00004000");
+    assertThat(ByteBufUtil.hexDump(buf))
+        .isEqualTo("0000000d06" + "00000001" + "00004000" + "00004000");
     buf.release();
     assertFalse(out.finishAndReleaseAll());
   }
@@ -128,16 +136,17 @@ class PeerMessageCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "00000002 00 00", // choke with a payload
-      "00000004 04 000001", // have with 3 bytes
-      "0000000d 06 80000000 00000000 00004000", // request for a negative index
-      "0000000d 06 00000000 00000000 00000000", // request of zero bytes
-      "0000000c 06 00000000 00000000 000040", // request with 11 bytes
-      "00000009 07 00000000 00000000", // piece with no data
-      "0000000d 10 00000000 ffffffff 00004000", // reject with a negative offset
-      "00000002 0e 00" // have-all with a payload
-  })
+  @ValueSource(
+      strings = {
+        "00000002 00 00", // choke with a payload
+        "00000004 04 000001", // have with 3 bytes
+        "0000000d 06 80000000 00000000 00004000", // request for a negative index
+        "0000000d 06 00000000 00000000 00000000", // request of zero bytes
+        "0000000c 06 00000000 00000000 000040", // request with 11 bytes
+        "00000009 07 00000000 00000000", // piece with no data
+        "0000000d 10 00000000 ffffffff 00004000", // reject with a negative offset
+        "00000002 0e 00" // have-all with a payload
+      })
   void malformedMessagesAreRejected(String frame) {
     EmbeddedChannel in = new EmbeddedChannel(new PeerMessageDecoder());
 
@@ -198,8 +207,10 @@ class PeerMessageCodecTest {
   void aConnectionThatDoesNotSpeakBitTorrentIsRejectedAtItsFirstByte() {
     EmbeddedChannel in = new EmbeddedChannel(new HandshakeDecoder());
 
-    assertThatThrownBy(() -> in.writeInbound(
-        Unpooled.copiedBuffer("GET / HTTP/1.1\r\n", StandardCharsets.US_ASCII)))
+    assertThatThrownBy(
+            () ->
+                in.writeInbound(
+                    Unpooled.copiedBuffer("GET / HTTP/1.1\r\n", StandardCharsets.US_ASCII)))
         .isInstanceOf(CorruptedFrameException.class);
     assertFalse(in.finishAndReleaseAll());
   }
@@ -207,8 +218,11 @@ class PeerMessageCodecTest {
   @Test
   void aHandshakeWithoutTheFastBitSaysSo() {
     ByteBuf raw = Unpooled.buffer();
-    raw.writeByte(19).writeBytes("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII))
-        .writeZero(8).writeZero(20).writeBytes(PeerId.random().bytes());
+    raw.writeByte(19)
+        .writeBytes("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII))
+        .writeZero(8)
+        .writeZero(20)
+        .writeBytes(PeerId.random().bytes());
     EmbeddedChannel in = new EmbeddedChannel(new HandshakeDecoder());
 
     in.writeInbound(raw);

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which blob digest each swarm is about, learned from the metainfo this tracker served at
- * {@code /metainfo/<digest>}: the admin API shows digests next to info hashes and accepts a
- * digest where it needs an info hash. In memory, per replica, lost on restart; the most recent
- * {@code capacity} torrents are kept (about 200 bytes each). Thread-safe.
+ * Which blob digest each swarm is about, learned from the metainfo this tracker served at {@code
+ * /metainfo/<digest>}: the admin API shows digests next to info hashes and accepts a digest where
+ * it needs an info hash. In memory, per replica, lost on restart; the most recent {@code capacity}
+ * torrents are kept (about 200 bytes each). Thread-safe.
  */
 public final class DigestIndex {
   /** 16384 torrents, about 3 MiB. */
@@ -36,8 +36,8 @@ public final class DigestIndex {
   }
 
   /**
-   * Records that {@code metainfo} (a bencoded torrent) is the torrent of {@code digest}. Bytes
-   * that do not parse are ignored: the index is a convenience, never a reason to fail a request.
+   * Records that {@code metainfo} (a bencoded torrent) is the torrent of {@code digest}. Bytes that
+   * do not parse are ignored: the index is a convenience, never a reason to fail a request.
    */
   public void record(Digest digest, byte[] metainfo) {
     InfoHash infoHash;

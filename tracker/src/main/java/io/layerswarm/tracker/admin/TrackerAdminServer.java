@@ -1,17 +1,16 @@
 package io.layerswarm.tracker.admin;
 
+import io.grpc.BindableService;
 import io.layerswarm.admin.AdminGrpcServer;
 import io.layerswarm.admin.AdminTls;
-
-import io.grpc.BindableService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /**
- * Serves the tracker's admin gRPC API on TCP ({@code tracker.admin-listen}): over TLS with
- * {@code tracker.admin-tls-cert} and {@code tracker.admin-tls-key}, with the bearer token check
- * ({@code tracker.admin-token}) in front of every call when a token is configured. Thread-safe.
+ * Serves the tracker's admin gRPC API on TCP ({@code tracker.admin-listen}): over TLS with {@code
+ * tracker.admin-tls-cert} and {@code tracker.admin-tls-key}, with the bearer token check ({@code
+ * tracker.admin-token}) in front of every call when a token is configured. Thread-safe.
  */
 public final class TrackerAdminServer implements AutoCloseable {
   /** The service only submits to the store pool, so two threads are plenty. */
@@ -29,8 +28,12 @@ public final class TrackerAdminServer implements AutoCloseable {
    * @throws IOException naming {@code tracker.admin-listen} when the address cannot be bound, or
    *     the TLS keys when TLS cannot be set up
    */
-  public static TrackerAdminServer start(InetSocketAddress listen, Optional<String> token,
-      Optional<AdminTls> tls, BindableService service) throws IOException {
+  public static TrackerAdminServer start(
+      InetSocketAddress listen,
+      Optional<String> token,
+      Optional<AdminTls> tls,
+      BindableService service)
+      throws IOException {
     return new TrackerAdminServer(
         AdminGrpcServer.start("tracker", listen, token, tls, THREADS, service));
   }

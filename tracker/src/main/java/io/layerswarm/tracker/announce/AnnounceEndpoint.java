@@ -22,12 +22,13 @@ import org.slf4j.LoggerFactory;
  * (none after {@code stopped}). When the store is unavailable the reply is the failure reason
  * {@value #STORE_UNAVAILABLE}, so the client retries or moves on to its next tracker.
  *
- * <p>Thread-safe. It blocks as long as the store does, so the tracker calls it from its store
- * pool, never on an event loop.
+ * <p>Thread-safe. It blocks as long as the store does, so the tracker calls it from its store pool,
+ * never on an event loop.
  */
 public final class AnnounceEndpoint {
   /** The failure reason when the peer store cannot be reached. */
   public static final String STORE_UNAVAILABLE = "peer store unavailable, retry";
+
   private static final Logger log = LoggerFactory.getLogger(AnnounceEndpoint.class);
   private final PeerStore store;
   private final InstantSource clock;
@@ -61,18 +62,26 @@ public final class AnnounceEndpoint {
     SwarmCounts counts;
     List<Peer> peers;
     try {
-      store.announce(request.infoHash(), peer, request.event(), now,
-          now.plus(policy.peerTtl()));
+      store.announce(request.infoHash(), peer, request.event(), now, now.plus(policy.peerTtl()));
       counts = store.counts(request.infoHash(), now);
-      peers = request.event() == AnnounceEvent.STOPPED
-          ? List.of()
-          : store.select(request.infoHash(), peer, request.effectiveNumwant(
-              policy.defaultNumwant(), policy.maxNumwant()), now);
+      peers =
+          request.event() == AnnounceEvent.STOPPED
+              ? List.of()
+              : store.select(
+                  request.infoHash(),
+                  peer,
+                  request.effectiveNumwant(policy.defaultNumwant(), policy.maxNumwant()),
+                  now);
     } catch (PeerStoreUnavailableException e) {
       log.debug("announce of {} to swarm {} failed", peer.address(), request.infoHash(), e);
       return ReplyEncoder.unavailable(STORE_UNAVAILABLE);
     }
-    return ReplyEncoder.announce(policy.interval(), policy.minInterval(), counts, peers,
-        request.compact(), request.noPeerId());
+    return ReplyEncoder.announce(
+        policy.interval(),
+        policy.minInterval(),
+        counts,
+        peers,
+        request.compact(),
+        request.noPeerId());
   }
 }

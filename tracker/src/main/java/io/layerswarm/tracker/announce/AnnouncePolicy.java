@@ -14,9 +14,14 @@ import java.time.Duration;
 public record AnnouncePolicy(
     Duration interval, Duration minInterval, Duration peerTtl, int defaultNumwant, int maxNumwant) {
   public AnnouncePolicy {
-    if (interval == null || minInterval == null || peerTtl == null
-        || interval.isNegative() || minInterval.isNegative() || peerTtl.isNegative()
-        || interval.isZero() || peerTtl.isZero()) {
+    if (interval == null
+        || minInterval == null
+        || peerTtl == null
+        || interval.isNegative()
+        || minInterval.isNegative()
+        || peerTtl.isNegative()
+        || interval.isZero()
+        || peerTtl.isZero()) {
       throw new IllegalArgumentException("announce intervals and peer ttl must be positive");
     }
     if (defaultNumwant < 0 || maxNumwant < defaultNumwant) {

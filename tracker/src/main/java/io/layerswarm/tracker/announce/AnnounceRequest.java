@@ -42,19 +42,20 @@ public record AnnounceRequest(
   public static Parsed<AnnounceRequest> parse(String rawQuery) {
     try {
       QueryParameters query = QueryParameters.parse(rawQuery);
-      return Parsed.valid(new AnnounceRequest(
-          new InfoHash(twenty(query, "info_hash")),
-          new PeerId(twenty(query, "peer_id")),
-          port(query),
-          nonNegative(query, "uploaded"),
-          nonNegative(query, "downloaded"),
-          nonNegative(query, "left"),
-          flag(query, "compact", true),
-          flag(query, "no_peer_id", false),
-          event(query),
-          numwant(query),
-          ip(query),
-          topology(query)));
+      return Parsed.valid(
+          new AnnounceRequest(
+              new InfoHash(twenty(query, "info_hash")),
+              new PeerId(twenty(query, "peer_id")),
+              port(query),
+              nonNegative(query, "uploaded"),
+              nonNegative(query, "downloaded"),
+              nonNegative(query, "left"),
+              flag(query, "compact", true),
+              flag(query, "no_peer_id", false),
+              event(query),
+              numwant(query),
+              ip(query),
+              topology(query)));
     } catch (InvalidParameterException e) {
       return e.toParsed();
     }
@@ -85,8 +86,9 @@ public record AnnounceRequest(
   }
 
   private static int port(QueryParameters query) {
-    long port = number(query, "port").orElseThrow(
-        () -> new InvalidParameterException("port", "missing parameter port"));
+    long port =
+        number(query, "port")
+            .orElseThrow(() -> new InvalidParameterException("port", "missing parameter port"));
     if (port < 1 || port > 65_535) {
       throw new InvalidParameterException("port", "port must be 1..65535, got " + port);
     }
@@ -94,8 +96,8 @@ public record AnnounceRequest(
   }
 
   private static long nonNegative(QueryParameters query, String name) {
-    return number(query, name).orElseThrow(
-        () -> new InvalidParameterException(name, "missing parameter " + name));
+    return number(query, name)
+        .orElseThrow(() -> new InvalidParameterException(name, "missing parameter " + name));
   }
 
   /** A non-negative decimal that fits a long, or empty when the parameter is absent. */
@@ -120,8 +122,9 @@ public record AnnounceRequest(
     return switch (text.get()) {
       case "1" -> true;
       case "0" -> false;
-      default -> throw new InvalidParameterException(
-          name, name + " must be 0 or 1, got '" + printable(text.get()) + "'");
+      default ->
+          throw new InvalidParameterException(
+              name, name + " must be 0 or 1, got '" + printable(text.get()) + "'");
     };
   }
 
@@ -133,15 +136,18 @@ public record AnnounceRequest(
       case "stopped" -> AnnounceEvent.STOPPED;
       // "empty" is spelled out by some clients; "paused" is BEP 21's, a regular announce here.
       case "", "empty", "paused" -> AnnounceEvent.NONE;
-      default -> throw new InvalidParameterException("event",
-          "event must be started, completed, stopped or empty, got '" + printable(event) + "'");
+      default ->
+          throw new InvalidParameterException(
+              "event",
+              "event must be started, completed, stopped or empty, got '" + printable(event) + "'");
     };
   }
 
   private static OptionalInt numwant(QueryParameters query) {
     Optional<Long> numwant = number(query, "numwant");
     // Anything above an int is clamped later anyway.
-    return numwant.map(n -> OptionalInt.of((int) Math.min(n, Integer.MAX_VALUE)))
+    return numwant
+        .map(n -> OptionalInt.of((int) Math.min(n, Integer.MAX_VALUE)))
         .orElse(OptionalInt.empty());
   }
 
@@ -177,8 +183,12 @@ public record AnnounceRequest(
     try {
       new Topology(value, Optional.empty());
     } catch (IllegalArgumentException e) {
-      throw new InvalidParameterException(name, name
-          + " must be 1..64 characters of A-Z a-z 0-9 . _ -, got '" + printable(value.get()) + "'");
+      throw new InvalidParameterException(
+          name,
+          name
+              + " must be 1..64 characters of A-Z a-z 0-9 . _ -, got '"
+              + printable(value.get())
+              + "'");
     }
   }
 

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The parameters of a raw query string with every value percent-decoded to raw bytes.
  *
- * <p>BEP 3's {@code info_hash} and {@code peer_id} are 20 arbitrary bytes, URL-encoded byte by byte,
- * so {@code %XX} is decoded to the byte 0xXX and never through UTF-8. A character that is not
+ * <p>BEP 3's {@code info_hash} and {@code peer_id} are 20 arbitrary bytes, URL-encoded byte by
+ * byte, so {@code %XX} is decoded to the byte 0xXX and never through UTF-8. A character that is not
  * escaped stands for its own code point, which must be below 256 (the HTTP decoder hands over the
  * request line's bytes as ISO-8859-1 characters). {@code +} is a space, as in form encoding.
  */
@@ -24,8 +24,8 @@ final class QueryParameters {
   }
 
   /**
-   * Parses {@code a=1&b=%FF}; the empty string gives no parameters. Throws
-   * {@link InvalidParameterException} for a malformed escape.
+   * Parses {@code a=1&b=%FF}; the empty string gives no parameters. Throws {@link
+   * InvalidParameterException} for a malformed escape.
    */
   static QueryParameters parse(String rawQuery) {
     Map<String, List<byte[]>> values = new HashMap<>();
@@ -39,8 +39,8 @@ final class QueryParameters {
       if (end > start) {
         int equals = rawQuery.indexOf('=', start);
         int nameEnd = equals < 0 || equals > end ? end : equals;
-        String name = new String(
-            decode(rawQuery, start, nameEnd, "query"), StandardCharsets.ISO_8859_1);
+        String name =
+            new String(decode(rawQuery, start, nameEnd, "query"), StandardCharsets.ISO_8859_1);
         byte[] value = nameEnd == end ? new byte[0] : decode(rawQuery, nameEnd + 1, end, name);
         values.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
       }
@@ -63,8 +63,8 @@ final class QueryParameters {
 
   /** The only value of {@code name}; throws if it is missing or repeated. */
   byte[] required(String name) {
-    return single(name).orElseThrow(
-        () -> new InvalidParameterException(name, "missing parameter " + name));
+    return single(name)
+        .orElseThrow(() -> new InvalidParameterException(name, "missing parameter " + name));
   }
 
   /** The value of {@code name} as ASCII text, or empty. */

@@ -33,8 +33,13 @@ final class ReplyEncoder {
    * 18-byte entries in {@code peers6} (BEP 7). Otherwise a list of dictionaries with {@code ip},
    * {@code port} and, unless {@code noPeerId}, {@code peer id}.
    */
-  static TrackerReply announce(Duration interval, Duration minInterval, SwarmCounts counts,
-      List<Peer> peers, boolean compact, boolean noPeerId) {
+  static TrackerReply announce(
+      Duration interval,
+      Duration minInterval,
+      SwarmCounts counts,
+      List<Peer> peers,
+      boolean compact,
+      boolean noPeerId) {
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("interval", interval.toSeconds());
     reply.put("min interval", minInterval.toSeconds());
@@ -68,10 +73,10 @@ final class ReplyEncoder {
   }
 
   /**
-   * BEP 48 reply: {@code files} maps each raw 20-byte info hash to {@code complete},
-   * {@code downloaded} and {@code incomplete}. The outer dictionaries are written here because
-   * their keys are binary, which Bencode's {@code Map<String, ?>} model cannot express; the keys
-   * are sorted as raw bytes, as BEP 3 requires.
+   * BEP 48 reply: {@code files} maps each raw 20-byte info hash to {@code complete}, {@code
+   * downloaded} and {@code incomplete}. The outer dictionaries are written here because their keys
+   * are binary, which Bencode's {@code Map<String, ?>} model cannot express; the keys are sorted as
+   * raw bytes, as BEP 3 requires.
    */
   static TrackerReply scrape(Map<InfoHash, SwarmCounts> files) {
     List<Map.Entry<InfoHash, SwarmCounts>> entries = new ArrayList<>(files.entrySet());
@@ -83,10 +88,12 @@ final class ReplyEncoder {
       out.writeBytes("20:".getBytes(StandardCharsets.US_ASCII));
       out.writeBytes(entry.getKey().bytes());
       SwarmCounts counts = entry.getValue();
-      out.writeBytes(Bencode.encode(Map.of(
-          "complete", (long) counts.complete(),
-          "downloaded", counts.downloaded(),
-          "incomplete", (long) counts.incomplete())));
+      out.writeBytes(
+          Bencode.encode(
+              Map.of(
+                  "complete", (long) counts.complete(),
+                  "downloaded", counts.downloaded(),
+                  "incomplete", (long) counts.incomplete())));
     }
     out.write('e');
     out.write('e');

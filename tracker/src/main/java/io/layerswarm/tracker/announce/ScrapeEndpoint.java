@@ -27,7 +27,9 @@ public final class ScrapeEndpoint {
     this.clock = clock;
   }
 
-  /** @param rawQuery the request target after {@code ?}, still percent-encoded */
+  /**
+   * @param rawQuery the request target after {@code ?}, still percent-encoded
+   */
   public TrackerReply scrape(String rawQuery) {
     Parsed<ScrapeRequest> parsed = ScrapeRequest.parse(rawQuery);
     if (parsed instanceof Parsed.Invalid<ScrapeRequest> invalid) {

@@ -19,26 +19,27 @@ public record ScrapeRequest(List<InfoHash> infoHashes) {
   }
 
   /**
-   * Parses the query of a scrape's request target. A scrape of every torrent (no
-   * {@code info_hash}) is refused: the swarms are private, and the answer would be unbounded.
+   * Parses the query of a scrape's request target. A scrape of every torrent (no {@code info_hash})
+   * is refused: the swarms are private, and the answer would be unbounded.
    */
   public static Parsed<ScrapeRequest> parse(String rawQuery) {
     try {
       List<byte[]> raw = QueryParameters.parse(rawQuery).all("info_hash");
       if (raw.isEmpty()) {
-        return Parsed.invalid("info_hash",
-            "missing parameter info_hash (a scrape of all torrents is not supported)");
+        return Parsed.invalid(
+            "info_hash", "missing parameter info_hash (a scrape of all torrents is not supported)");
       }
       Set<InfoHash> hashes = new LinkedHashSet<>();
       for (byte[] bytes : raw) {
         if (bytes.length != InfoHash.LENGTH) {
-          return Parsed.invalid("info_hash",
-              "info_hash must be 20 bytes (URL-encoded), got " + bytes.length);
+          return Parsed.invalid(
+              "info_hash", "info_hash must be 20 bytes (URL-encoded), got " + bytes.length);
         }
         hashes.add(new InfoHash(bytes));
       }
       if (hashes.size() > MAX_INFO_HASHES) {
-        return Parsed.invalid("info_hash",
+        return Parsed.invalid(
+            "info_hash",
             "info_hash is given " + hashes.size() + " times, at most " + MAX_INFO_HASHES);
       }
       return Parsed.valid(new ScrapeRequest(new ArrayList<>(hashes)));

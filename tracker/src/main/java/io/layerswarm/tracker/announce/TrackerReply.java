@@ -1,11 +1,11 @@
 package io.layerswarm.tracker.announce;
 
 /**
- * A bencoded tracker response body. A {@linkplain #failure() failure} carries BEP 3's
- * {@code failure reason} and is still sent with HTTP 200, which is what BitTorrent clients expect.
- * A failure is either the client's fault (a bad or refused request) or
- * {@linkplain #unavailable() the tracker's} (its peer store is down, or it is too busy); a client
- * with several trackers moves on to the next one either way.
+ * A bencoded tracker response body. A {@linkplain #failure() failure} carries BEP 3's {@code
+ * failure reason} and is still sent with HTTP 200, which is what BitTorrent clients expect. A
+ * failure is either the client's fault (a bad or refused request) or {@linkplain #unavailable() the
+ * tracker's} (its peer store is down, or it is too busy); a client with several trackers moves on
+ * to the next one either way.
  */
 public final class TrackerReply {
   private final byte[] body;

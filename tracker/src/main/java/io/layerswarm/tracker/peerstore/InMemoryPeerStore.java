@@ -39,22 +39,24 @@ public final class InMemoryPeerStore implements PeerStore {
   }
 
   @Override
-  public void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now,
-      Instant expiresAt) {
+  public void announce(
+      InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt) {
     // compute() serialises all writers of one swarm, and lets an emptied swarm be dropped
     // atomically with respect to a concurrent upsert.
-    swarms.compute(infoHash, (hash, swarm) -> {
-      if (event == AnnounceEvent.STOPPED) {
-        if (swarm == null) {
-          return null;
-        }
-        swarm.remove(peer);
-        return swarm.isEmpty() ? null : swarm;
-      }
-      Swarm target = swarm == null ? new Swarm() : swarm;
-      target.upsert(peer, event, expiresAt);
-      return target;
-    });
+    swarms.compute(
+        infoHash,
+        (hash, swarm) -> {
+          if (event == AnnounceEvent.STOPPED) {
+            if (swarm == null) {
+              return null;
+            }
+            swarm.remove(peer);
+            return swarm.isEmpty() ? null : swarm;
+          }
+          Swarm target = swarm == null ? new Swarm() : swarm;
+          target.upsert(peer, event, expiresAt);
+          return target;
+        });
   }
 
   @Override
@@ -76,10 +78,12 @@ public final class InMemoryPeerStore implements PeerStore {
   public int sweep(Instant now) {
     int[] removed = {0};
     for (InfoHash infoHash : swarms.keySet()) {
-      swarms.computeIfPresent(infoHash, (hash, swarm) -> {
-        removed[0] += swarm.removeExpired(now);
-        return swarm.isEmpty() ? null : swarm;
-      });
+      swarms.computeIfPresent(
+          infoHash,
+          (hash, swarm) -> {
+            removed[0] += swarm.removeExpired(now);
+            return swarm.isEmpty() ? null : swarm;
+          });
     }
     return removed[0];
   }
@@ -102,12 +106,13 @@ public final class InMemoryPeerStore implements PeerStore {
   @Override
   public List<SwarmSummary> swarms(Instant now) {
     List<SwarmSummary> live = new ArrayList<>();
-    swarms.forEach((infoHash, swarm) -> {
-      SwarmCounts counts = swarm.counts(now);
-      if (counts.complete() + counts.incomplete() > 0) {
-        live.add(new SwarmSummary(infoHash, counts));
-      }
-    });
+    swarms.forEach(
+        (infoHash, swarm) -> {
+          SwarmCounts counts = swarm.counts(now);
+          if (counts.complete() + counts.incomplete() > 0) {
+            live.add(new SwarmSummary(infoHash, counts));
+          }
+        });
     return live;
   }
 

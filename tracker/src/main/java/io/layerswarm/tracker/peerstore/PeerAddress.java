@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 public record PeerAddress(InetAddress ip, int port) {
   /** Bytes of one IPv4 peer in a compact peer list (BEP 23). */
   public static final int COMPACT_IPV4_LENGTH = 6;
+
   /** Bytes of one IPv6 peer in a compact {@code peers6} list (BEP 7). */
   public static final int COMPACT_IPV6_LENGTH = 18;
 

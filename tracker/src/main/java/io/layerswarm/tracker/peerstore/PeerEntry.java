@@ -10,14 +10,14 @@ import java.util.Comparator;
  */
 public record PeerEntry(Peer peer, Instant expiresAt) {
   /**
-   * The order of {@link PeerStore#peers}: seeds first, then by address (IPv4 before IPv6, then
-   * the address bytes unsigned, then the port), then by peer id.
+   * The order of {@link PeerStore#peers}: seeds first, then by address (IPv4 before IPv6, then the
+   * address bytes unsigned, then the port), then by peer id.
    */
-  public static final Comparator<PeerEntry> ORDER = Comparator
-      .comparing((PeerEntry e) -> !e.peer().complete())
-      .thenComparing(e -> e.peer().address().ip().getAddress(), PeerEntry::compareAddress)
-      .thenComparingInt(e -> e.peer().address().port())
-      .thenComparing(e -> e.peer().id().bytes(), Arrays::compareUnsigned);
+  public static final Comparator<PeerEntry> ORDER =
+      Comparator.comparing((PeerEntry e) -> !e.peer().complete())
+          .thenComparing(e -> e.peer().address().ip().getAddress(), PeerEntry::compareAddress)
+          .thenComparingInt(e -> e.peer().address().port())
+          .thenComparing(e -> e.peer().id().bytes(), Arrays::compareUnsigned);
 
   public PeerEntry {
     if (peer == null || expiresAt == null) {
@@ -26,7 +26,8 @@ public record PeerEntry(Peer peer, Instant expiresAt) {
   }
 
   private static int compareAddress(byte[] a, byte[] b) {
-    return a.length != b.length ? Integer.compare(a.length, b.length)
+    return a.length != b.length
+        ? Integer.compare(a.length, b.length)
         : Arrays.compareUnsigned(a, b);
   }
 }

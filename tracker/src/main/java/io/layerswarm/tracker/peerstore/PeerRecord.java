@@ -6,10 +6,10 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * How {@link RedisPeerStore} writes one peer: the peer id as 40 lowercase hex digits (the field
- * and member name), and the rest as {@code <ip>|<port>|<S or L>|<zone>|<rack>}, with an empty
- * zone or rack when unknown. {@code '|'} occurs in no IP literal and no topology label. The
- * first two fields, {@code <ip>|<port>}, are the peer's address key; the Lua scripts read them.
+ * How {@link RedisPeerStore} writes one peer: the peer id as 40 lowercase hex digits (the field and
+ * member name), and the rest as {@code <ip>|<port>|<S or L>|<zone>|<rack>}, with an empty zone or
+ * rack when unknown. {@code '|'} occurs in no IP literal and no topology label. The first two
+ * fields, {@code <ip>|<port>}, are the peer's address key; the Lua scripts read them.
  */
 final class PeerRecord {
   private static final HexFormat HEX = HexFormat.of();
@@ -26,14 +26,22 @@ final class PeerRecord {
   }
 
   static String encode(Peer peer) {
-    return address(peer.address()) + "|" + (peer.complete() ? "S" : "L") + "|"
-        + peer.topology().zone().orElse("") + "|" + peer.topology().rack().orElse("");
+    return address(peer.address())
+        + "|"
+        + (peer.complete() ? "S" : "L")
+        + "|"
+        + peer.topology().zone().orElse("")
+        + "|"
+        + peer.topology().rack().orElse("");
   }
 
-  /** @throws IllegalArgumentException if either part is not in this format */
+  /**
+   * @throws IllegalArgumentException if either part is not in this format
+   */
   static Peer decode(String id, String record) {
     String[] parts = record.split("\\|", -1);
-    if (parts.length != 5 || !InetAddresses.isInetAddress(parts[0])
+    if (parts.length != 5
+        || !InetAddresses.isInetAddress(parts[0])
         || !(parts[2].equals("S") || parts[2].equals("L"))) {
       throw new IllegalArgumentException("malformed peer record '" + record + "'");
     }
@@ -43,7 +51,8 @@ final class PeerRecord {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("malformed port in peer record '" + record + "'", e);
     }
-    return new Peer(new PeerId(HEX.parseHex(id)),
+    return new Peer(
+        new PeerId(HEX.parseHex(id)),
         new PeerAddress(InetAddresses.forString(parts[0]), port),
         parts[2].equals("S"),
         new Topology(label(parts[3]), label(parts[4])));

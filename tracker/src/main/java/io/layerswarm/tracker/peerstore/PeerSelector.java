@@ -11,12 +11,13 @@ import java.util.Random;
  * state, randomness only from the {@link Random} passed in.
  *
  * <p>The policy:
+ *
  * <ul>
  *   <li>The asker itself is never returned, neither by peer id nor by ip:port.
  *   <li>Nearer peers come first: same rack (within the same zone, when the asker names one), then
  *       same zone, then the rest. An asker without topology sees all peers as equally near.
- *   <li>A seed gets leechers first, and seeds only to fill what is left: seeds have nothing to
- *       give each other.
+ *   <li>A seed gets leechers first, and seeds only to fill what is left: seeds have nothing to give
+ *       each other.
  *   <li>A leecher gets seeds and leechers mixed at random within each distance tier. When the
  *       answer is full but holds no seed although one exists, the last (least preferred) pick is
  *       swapped for the nearest seed, so every leecher can reach the complete data.
@@ -58,7 +59,8 @@ public final class PeerSelector {
       takeRandom(bucket, Math.min(wanted, bucket.size()), random, chosen);
     }
 
-    if (!asker.complete() && chosen.size() == numwant
+    if (!asker.complete()
+        && chosen.size() == numwant
         && chosen.stream().noneMatch(Peer::complete)) {
       nearestSeed(buckets, random).ifPresent(seed -> chosen.set(chosen.size() - 1, seed));
     }
@@ -68,14 +70,16 @@ public final class PeerSelector {
   /** 0: same rack; 1: same zone; 2: anywhere else, or nothing known. */
   static int tier(Topology asker, Topology candidate) {
     boolean sameZone = asker.zone().isPresent() && asker.zone().equals(candidate.zone());
-    boolean sameRack = asker.rack().isPresent() && asker.rack().equals(candidate.rack())
-        && (asker.zone().isEmpty() || sameZone);
+    boolean sameRack =
+        asker.rack().isPresent()
+            && asker.rack().equals(candidate.rack())
+            && (asker.zone().isEmpty() || sameZone);
     return sameRack ? 0 : sameZone ? 1 : 2;
   }
 
   /**
-   * Moves {@code count} random elements of {@code bucket} to {@code out} (a partial
-   * Fisher-Yates shuffle: only {@code count} swaps, whatever the bucket's size).
+   * Moves {@code count} random elements of {@code bucket} to {@code out} (a partial Fisher-Yates
+   * shuffle: only {@code count} swaps, whatever the bucket's size).
    */
   private static void takeRandom(List<Peer> bucket, int count, Random random, List<Peer> out) {
     int size = bucket.size();

@@ -5,34 +5,34 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The tracker's memory of who is in which swarm (the seam Kraken calls {@code peerstore}).
- * {@link InMemoryPeerStore} serves one tracker replica; {@link RedisPeerStore} lets several
- * replicas share their swarms.
+ * The tracker's memory of who is in which swarm (the seam Kraken calls {@code peerstore}). {@link
+ * InMemoryPeerStore} serves one tracker replica; {@link RedisPeerStore} lets several replicas share
+ * their swarms.
  *
  * <p>Time is always passed in: the store never reads a clock (nor asks its backend for the time),
- * so expiry is decided by the caller's {@link java.time.InstantSource}. A peer is live while
- * {@code now} is before its {@code expiresAt}; an expired peer is never handed out or counted,
- * even before {@link #sweep} removes it.
+ * so expiry is decided by the caller's {@link java.time.InstantSource}. A peer is live while {@code
+ * now} is before its {@code expiresAt}; an expired peer is never handed out or counted, even before
+ * {@link #sweep} removes it.
  *
- * <p>Implementations are thread-safe. A call may block for up to the store's own timeout (a
- * network round trip for Redis), so the tracker never calls a store on a Netty event loop: it
- * calls from its bounded store pool. A store that cannot answer throws
- * {@link PeerStoreUnavailableException}; the in-memory store never does.
+ * <p>Implementations are thread-safe. A call may block for up to the store's own timeout (a network
+ * round trip for Redis), so the tracker never calls a store on a Netty event loop: it calls from
+ * its bounded store pool. A store that cannot answer throws {@link PeerStoreUnavailableException};
+ * the in-memory store never does.
  *
  * <p>Whoever opens a store closes it, after the servers that use it.
  */
 public interface PeerStore extends AutoCloseable {
   /**
    * Records one announce. {@link AnnounceEvent#STOPPED} removes the peer; any other event inserts
-   * or replaces it (matched by peer id; an entry of another id at the same ip:port is replaced
-   * too, since only one process can listen there) and sets its expiry to {@code expiresAt}.
-   * {@link AnnounceEvent#COMPLETED} from a peer not already known as a seed counts one download.
+   * or replaces it (matched by peer id; an entry of another id at the same ip:port is replaced too,
+   * since only one process can listen there) and sets its expiry to {@code expiresAt}. {@link
+   * AnnounceEvent#COMPLETED} from a peer not already known as a seed counts one download.
    *
    * @param now the caller's current time; a store may trim the swarm's expired peers with it
    * @param expiresAt when the peer stops being live unless it announces again
    */
-  void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now,
-      Instant expiresAt) throws PeerStoreUnavailableException;
+  void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
+      throws PeerStoreUnavailableException;
 
   /**
    * Picks up to {@code numwant} live peers of the swarm for {@code asker}, never the asker itself
@@ -45,7 +45,9 @@ public interface PeerStore extends AutoCloseable {
   /** Live seeds and leechers of one swarm, and its download count; zeros for an unknown swarm. */
   SwarmCounts counts(InfoHash infoHash, Instant now) throws PeerStoreUnavailableException;
 
-  /** Removes every peer that expired at {@code now}, and swarms left empty. Returns peers removed. */
+  /**
+   * Removes every peer that expired at {@code now}, and swarms left empty. Returns peers removed.
+   */
   int sweep(Instant now) throws PeerStoreUnavailableException;
 
   /** Totals of live swarms and peers. May walk the whole store: for metrics, not per request. */
@@ -64,8 +66,8 @@ public interface PeerStore extends AutoCloseable {
 
   /**
    * Up to {@code limit} live peers of one swarm with their expiry, in {@link PeerEntry#ORDER}
-   * (seeds first); when the swarm has more, which leechers (or seeds) are left out is the
-   * store's choice. Empty for an unknown swarm or a limit of 0 or less. For the admin API.
+   * (seeds first); when the swarm has more, which leechers (or seeds) are left out is the store's
+   * choice. Empty for an unknown swarm or a limit of 0 or less. For the admin API.
    *
    * <p>The default throws {@link UnsupportedOperationException}, as for {@link #swarms}.
    */

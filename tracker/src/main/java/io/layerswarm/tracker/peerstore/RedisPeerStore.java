@@ -11,8 +11,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,13 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link PeerStore} in Redis (6.2 or later), so that several tracker replicas share their
- * swarms: a peer that announced to one replica is handed out by every other.
+ * A {@link PeerStore} in Redis (6.2 or later), so that several tracker replicas share their swarms:
+ * a peer that announced to one replica is handed out by every other.
  *
  * <p>Data model, per swarm, under the base key {@value #KEY_PREFIX}{@code <info hash hex>}:
+ *
  * <ul>
- *   <li>the base key: a hash from peer id (40 hex digits) to the encoded peer
- *       ({@code <ip>|<port>|<S|L>|<zone>|<rack>}, see {@link PeerRecord});
+ *   <li>the base key: a hash from peer id (40 hex digits) to the encoded peer ({@code
+ *       <ip>|<port>|<S|L>|<zone>|<rack>}, see {@link PeerRecord});
  *   <li>{@code :seeds} and {@code :leechers}: sorted sets of peer ids scored by expiry (epoch
  *       milliseconds), so counts are two {@code ZCOUNT}s and expired entries are trimmed with
  *       {@code ZREMRANGEBYSCORE};
@@ -41,37 +42,40 @@ import org.slf4j.LoggerFactory;
  *       new id replaces its old entry;
  *   <li>{@code :downloaded}: the count of {@code completed} events.
  * </ul>
- * The sorted set {@value #INDEX_KEY} lists the swarms scored by their latest expiry, for
- * {@link #sweep} and {@link #stats}. Every change runs as one Lua script, so it is atomic.
  *
- * <p>Times: every expiry and every "now" comes from the caller (the tracker's injected clock);
- * the scripts never read Redis {@code TIME}. Each key also gets a Redis TTL of the swarm's
- * latest expiry plus {@link Options#keyTtlMargin()}, a safety net for when no tracker sweeps.
+ * The sorted set {@value #INDEX_KEY} lists the swarms scored by their latest expiry, for {@link
+ * #sweep} and {@link #stats}. Every change runs as one Lua script, so it is atomic.
  *
- * <p>Large swarms: {@link #select} fetches at most {@link Options#candidateCap()} candidates
- * (a uniform random sample by {@code ZRANDMEMBER}, half seeds and half leechers when both have
- * enough) and runs {@link PeerSelector} on those in Java. Topology preference therefore applies
- * within the sample.
+ * <p>Times: every expiry and every "now" comes from the caller (the tracker's injected clock); the
+ * scripts never read Redis {@code TIME}. Each key also gets a Redis TTL of the swarm's latest
+ * expiry plus {@link Options#keyTtlMargin()}, a safety net for when no tracker sweeps.
+ *
+ * <p>Large swarms: {@link #select} fetches at most {@link Options#candidateCap()} candidates (a
+ * uniform random sample by {@code ZRANDMEMBER}, half seeds and half leechers when both have enough)
+ * and runs {@link PeerSelector} on those in Java. Topology preference therefore applies within the
+ * sample.
  *
  * <p>Threads and failures: one Lettuce connection (Netty based, thread-safe, pipelined) serves
- * every caller; calls block their thread for at most {@link Options#commandTimeout()}. While
- * Redis is unreachable, calls fail at once with {@link PeerStoreUnavailableException} and
- * Lettuce reconnects in the background (backoff 10 ms doubling to 1 s). Standalone Redis only:
- * the scripts derive key names, which Redis Cluster does not allow.
+ * every caller; calls block their thread for at most {@link Options#commandTimeout()}. While Redis
+ * is unreachable, calls fail at once with {@link PeerStoreUnavailableException} and Lettuce
+ * reconnects in the background (backoff 10 ms doubling to 1 s). Standalone Redis only: the scripts
+ * derive key names, which Redis Cluster does not allow.
  */
 public final class RedisPeerStore implements PeerStore {
   /** Prefix of every swarm's keys. */
   public static final String KEY_PREFIX = "layerswarm:swarm:";
+
   /** The index of swarms by latest expiry. */
   public static final String INDEX_KEY = "layerswarm:swarms";
+
   private static final int SWEEP_PAGE = 200;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(RedisPeerStore.class);
 
   /**
    * @param commandTimeout the longest a call waits for Redis (also the connect timeout)
-   * @param candidateCap the most peers fetched per {@link #select} (raised to numwant + 1 when
-   *     an announce asks for more), 1..10000
+   * @param candidateCap the most peers fetched per {@link #select} (raised to numwant + 1 when an
+   *     announce asks for more), 1..10000
    * @param keyTtlMargin how much longer than the swarm's latest expiry its keys live in Redis
    */
   public record Options(Duration commandTimeout, int candidateCap, Duration keyTtlMargin) {
@@ -100,6 +104,7 @@ public final class RedisPeerStore implements PeerStore {
   private static final RedisScript STATS = RedisScript.load("stats");
   private static final RedisScript SWARMS = RedisScript.load("swarms");
   private static final RedisScript PEERS = RedisScript.load("peers");
+
   /** Swarms counted per {@link #swarms} script call, so no single call holds Redis for long. */
   private static final int LIST_PAGE = 200;
 
@@ -112,8 +117,12 @@ public final class RedisPeerStore implements PeerStore {
   private final AtomicBoolean available = new AtomicBoolean(true);
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RedisPeerStore(String where, Options options, ClientResources resources,
-      RedisClient client, StatefulRedisConnection<String, String> connection) {
+  private RedisPeerStore(
+      String where,
+      Options options,
+      ClientResources resources,
+      RedisClient client,
+      StatefulRedisConnection<String, String> connection) {
     this.where = where;
     this.options = options;
     this.resources = resources;
@@ -128,8 +137,8 @@ public final class RedisPeerStore implements PeerStore {
   }
 
   /**
-   * Connects to {@code redis} ({@code redis://[:password@]host[:port][/database]}, or
-   * {@code rediss://} for TLS) and returns once connected.
+   * Connects to {@code redis} ({@code redis://[:password@]host[:port][/database]}, or {@code
+   * rediss://} for TLS) and returns once connected.
    *
    * @throws PeerStoreUnavailableException if Redis cannot be reached within the command timeout
    * @throws IllegalArgumentException if the URI is not a Redis URI
@@ -139,24 +148,28 @@ public final class RedisPeerStore implements PeerStore {
     RedisURI uri = RedisURI.create(redis);
     uri.setTimeout(options.commandTimeout());
     String where = describe(uri);
-    ClientResources resources = DefaultClientResources.builder()
-        .ioThreadPoolSize(2)
-        .computationThreadPoolSize(2)
-        .reconnectDelay(Delay.exponential(
-            Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-        .build();
+    ClientResources resources =
+        DefaultClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
     RedisClient client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        // Fail at once while disconnected instead of queueing: the announce gets a failure
-        // reason and the client tries its next tracker.
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder()
-            .connectTimeout(options.commandTimeout())
-            .keepAlive(true)
-            .build())
-        .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            // Fail at once while disconnected instead of queueing: the announce gets a failure
+            // reason and the client tries its next tracker.
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(options.commandTimeout())
+                    .keepAlive(true)
+                    .build())
+            .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+            .build());
     try {
       StatefulRedisConnection<String, String> connection = client.connect();
       log.info("peer store connected to {}", where);
@@ -168,20 +181,26 @@ public final class RedisPeerStore implements PeerStore {
   }
 
   @Override
-  public void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now,
-      Instant expiresAt) throws PeerStoreUnavailableException {
+  public void announce(
+      InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
+      throws PeerStoreUnavailableException {
     String hex = infoHash.hex();
-    call("announce to swarm " + hex, () -> ANNOUNCE.run(redis, ScriptOutputType.INTEGER,
-        new String[] {KEY_PREFIX + hex, INDEX_KEY},
-        hex,
-        PeerRecord.id(peer.id()),
-        PeerRecord.encode(peer),
-        PeerRecord.address(peer.address()),
-        peer.complete() ? "1" : "0",
-        event.name().toLowerCase(Locale.ROOT),
-        Long.toString(expiresAt.toEpochMilli()),
-        Long.toString(now.toEpochMilli()),
-        Long.toString(options.keyTtlMargin().toSeconds())));
+    call(
+        "announce to swarm " + hex,
+        () ->
+            ANNOUNCE.run(
+                redis,
+                ScriptOutputType.INTEGER,
+                new String[] {KEY_PREFIX + hex, INDEX_KEY},
+                hex,
+                PeerRecord.id(peer.id()),
+                PeerRecord.encode(peer),
+                PeerRecord.address(peer.address()),
+                peer.complete() ? "1" : "0",
+                event.name().toLowerCase(Locale.ROOT),
+                Long.toString(expiresAt.toEpochMilli()),
+                Long.toString(now.toEpochMilli()),
+                Long.toString(options.keyTtlMargin().toSeconds())));
   }
 
   @Override
@@ -190,8 +209,8 @@ public final class RedisPeerStore implements PeerStore {
     if (numwant <= 0) {
       return List.of();
     }
-    List<Peer> candidates = candidates(infoHash, now, Math.max(options.candidateCap(),
-        numwant + 1));
+    List<Peer> candidates =
+        candidates(infoHash, now, Math.max(options.candidateCap(), numwant + 1));
     return PeerSelector.select(candidates, asker, numwant, ThreadLocalRandom.current());
   }
 
@@ -199,9 +218,16 @@ public final class RedisPeerStore implements PeerStore {
   List<Peer> candidates(InfoHash infoHash, Instant now, int cap)
       throws PeerStoreUnavailableException {
     String hex = infoHash.hex();
-    List<Object> flat = call("select peers of swarm " + hex, () -> SELECT.run(redis,
-        ScriptOutputType.MULTI, new String[] {KEY_PREFIX + hex},
-        Long.toString(now.toEpochMilli()), Integer.toString(cap)));
+    List<Object> flat =
+        call(
+            "select peers of swarm " + hex,
+            () ->
+                SELECT.run(
+                    redis,
+                    ScriptOutputType.MULTI,
+                    new String[] {KEY_PREFIX + hex},
+                    Long.toString(now.toEpochMilli()),
+                    Integer.toString(cap)));
     List<Peer> peers = new ArrayList<>(flat.size() / 2);
     for (int i = 0; i + 1 < flat.size(); i += 2) {
       String id = (String) flat.get(i);
@@ -218,9 +244,15 @@ public final class RedisPeerStore implements PeerStore {
   @Override
   public SwarmCounts counts(InfoHash infoHash, Instant now) throws PeerStoreUnavailableException {
     String hex = infoHash.hex();
-    List<Object> counts = call("count peers of swarm " + hex, () -> COUNTS.run(redis,
-        ScriptOutputType.MULTI, new String[] {KEY_PREFIX + hex},
-        Long.toString(now.toEpochMilli())));
+    List<Object> counts =
+        call(
+            "count peers of swarm " + hex,
+            () ->
+                COUNTS.run(
+                    redis,
+                    ScriptOutputType.MULTI,
+                    new String[] {KEY_PREFIX + hex},
+                    Long.toString(now.toEpochMilli())));
     return new SwarmCounts(toInt(counts.get(0)), toInt(counts.get(1)), (Long) counts.get(2));
   }
 
@@ -236,9 +268,19 @@ public final class RedisPeerStore implements PeerStore {
     long first = 0;
     while (true) {
       long from = first;
-      List<Object> page = call("sweep expired peers", () -> SWEEP.run(redis,
-          ScriptOutputType.MULTI, new String[] {INDEX_KEY}, KEY_PREFIX, nowMillis, margin,
-          Long.toString(from), Integer.toString(SWEEP_PAGE)));
+      List<Object> page =
+          call(
+              "sweep expired peers",
+              () ->
+                  SWEEP.run(
+                      redis,
+                      ScriptOutputType.MULTI,
+                      new String[] {INDEX_KEY},
+                      KEY_PREFIX,
+                      nowMillis,
+                      margin,
+                      Long.toString(from),
+                      Integer.toString(SWEEP_PAGE)));
       removed += (Long) page.get(0);
       // Deleted swarms leave the index, so the next page starts after the ones kept.
       first += (Long) page.get(2);
@@ -250,9 +292,16 @@ public final class RedisPeerStore implements PeerStore {
 
   @Override
   public StoreStats stats(Instant now) throws PeerStoreUnavailableException {
-    List<Object> stats = call("count live swarms and peers", () -> STATS.run(redis,
-        ScriptOutputType.MULTI, new String[] {INDEX_KEY}, KEY_PREFIX,
-        Long.toString(now.toEpochMilli())));
+    List<Object> stats =
+        call(
+            "count live swarms and peers",
+            () ->
+                STATS.run(
+                    redis,
+                    ScriptOutputType.MULTI,
+                    new String[] {INDEX_KEY},
+                    KEY_PREFIX,
+                    Long.toString(now.toEpochMilli())));
     return new StoreStats(toInt(stats.get(0)), toInt(stats.get(1)));
   }
 
@@ -264,21 +313,28 @@ public final class RedisPeerStore implements PeerStore {
   @Override
   public List<SwarmSummary> swarms(Instant now) throws PeerStoreUnavailableException {
     String nowMillis = Long.toString(now.toEpochMilli());
-    List<String> hexes = call("list swarms",
-        () -> redis.zrangebyscore(INDEX_KEY, "(" + nowMillis, "+inf"));
+    List<String> hexes =
+        call("list swarms", () -> redis.zrangebyscore(INDEX_KEY, "(" + nowMillis, "+inf"));
     List<SwarmSummary> live = new ArrayList<>(hexes.size());
     for (int from = 0; from < hexes.size(); from += LIST_PAGE) {
       List<String> args = new ArrayList<>(LIST_PAGE + 2);
       args.add(KEY_PREFIX);
       args.add(nowMillis);
       args.addAll(hexes.subList(from, Math.min(from + LIST_PAGE, hexes.size())));
-      List<Object> page = call("count listed swarms", () -> SWARMS.run(redis,
-          ScriptOutputType.MULTI, new String[0], args.toArray(String[]::new)));
+      List<Object> page =
+          call(
+              "count listed swarms",
+              () ->
+                  SWARMS.run(
+                      redis, ScriptOutputType.MULTI, new String[0], args.toArray(String[]::new)));
       for (int i = 0; i + 3 < page.size(); i += 4) {
         String hex = (String) page.get(i);
         try {
-          live.add(new SwarmSummary(InfoHash.fromHex(hex), new SwarmCounts(
-              toInt(page.get(i + 1)), toInt(page.get(i + 2)), (Long) page.get(i + 3))));
+          live.add(
+              new SwarmSummary(
+                  InfoHash.fromHex(hex),
+                  new SwarmCounts(
+                      toInt(page.get(i + 1)), toInt(page.get(i + 2)), (Long) page.get(i + 3))));
         } catch (IllegalArgumentException e) {
           log.warn("skipping swarm '{}' in the index of {}: {}", hex, where, e.getMessage());
         }
@@ -294,9 +350,16 @@ public final class RedisPeerStore implements PeerStore {
       return List.of();
     }
     String hex = infoHash.hex();
-    List<Object> flat = call("list peers of swarm " + hex, () -> PEERS.run(redis,
-        ScriptOutputType.MULTI, new String[] {KEY_PREFIX + hex},
-        Long.toString(now.toEpochMilli()), Integer.toString(limit)));
+    List<Object> flat =
+        call(
+            "list peers of swarm " + hex,
+            () ->
+                PEERS.run(
+                    redis,
+                    ScriptOutputType.MULTI,
+                    new String[] {KEY_PREFIX + hex},
+                    Long.toString(now.toEpochMilli()),
+                    Integer.toString(limit)));
     List<PeerEntry> peers = new ArrayList<>(flat.size() / 3);
     for (int i = 0; i + 2 < flat.size(); i += 3) {
       String id = (String) flat.get(i);
@@ -373,7 +436,11 @@ public final class RedisPeerStore implements PeerStore {
 
   /** {@code redis://host:port/db}, without any password. */
   private static String describe(RedisURI uri) {
-    return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + "/"
+    return (uri.isSsl() ? "rediss://" : "redis://")
+        + uri.getHost()
+        + ":"
+        + uri.getPort()
+        + "/"
         + uri.getDatabase();
   }
 
@@ -383,7 +450,8 @@ public final class RedisPeerStore implements PeerStore {
     } catch (RuntimeException e) {
       log.debug("redis client shutdown failed", e);
     }
-    resources.shutdown(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+    resources
+        .shutdown(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(CLOSE_TIMEOUT.toMillis() * 2);
   }
 }

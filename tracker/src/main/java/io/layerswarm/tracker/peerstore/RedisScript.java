@@ -12,10 +12,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * One Lua script of {@link RedisPeerStore}: {@code redis-common.lua} followed by
- * {@code redis-<name>.lua}, both resources next to this class. Runs by SHA-1 ({@code EVALSHA});
- * when Redis does not know the script (after a restart or {@code SCRIPT FLUSH}) it runs it by
- * source once ({@code EVAL}), which caches it again. Scripts run atomically in Redis.
+ * One Lua script of {@link RedisPeerStore}: {@code redis-common.lua} followed by {@code
+ * redis-<name>.lua}, both resources next to this class. Runs by SHA-1 ({@code EVALSHA}); when Redis
+ * does not know the script (after a restart or {@code SCRIPT FLUSH}) it runs it by source once
+ * ({@code EVAL}), which caches it again. Scripts run atomically in Redis.
  */
 final class RedisScript {
   private final String name;
@@ -29,16 +29,16 @@ final class RedisScript {
   }
 
   static RedisScript load(String name) {
-    return new RedisScript(name, resource("redis-common.lua") + "\n" + resource(
-        "redis-" + name + ".lua"));
+    return new RedisScript(
+        name, resource("redis-common.lua") + "\n" + resource("redis-" + name + ".lua"));
   }
 
   String name() {
     return name;
   }
 
-  <T> T run(RedisCommands<String, String> redis, ScriptOutputType type, String[] keys,
-      String... args) {
+  <T> T run(
+      RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
     try {
       return redis.evalsha(sha, type, keys, args);
     } catch (RedisNoScriptException e) {
@@ -49,8 +49,8 @@ final class RedisScript {
   private static String resource(String file) {
     try (InputStream in = RedisScript.class.getResourceAsStream(file)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource " + file + " next to "
-            + RedisScript.class.getName());
+        throw new IllegalStateException(
+            "missing resource " + file + " next to " + RedisScript.class.getName());
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -60,8 +60,9 @@ final class RedisScript {
 
   private static String sha1Hex(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is required of every JVM", e);
     }

@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Where a peer sits in the datacenter: optional zone and rack labels, sent by our agents as the
- * {@code zone} and {@code rack} announce parameters. Standard BitTorrent clients send neither.
- * A label is 1..64 characters of {@code [A-Za-z0-9._-]}.
+ * {@code zone} and {@code rack} announce parameters. Standard BitTorrent clients send neither. A
+ * label is 1..64 characters of {@code [A-Za-z0-9._-]}.
  */
 public record Topology(Optional<String> zone, Optional<String> rack) {
   /** No topology known. */

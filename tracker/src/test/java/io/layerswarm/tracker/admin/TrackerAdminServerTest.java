@@ -23,7 +23,6 @@ import io.layerswarm.swarm.metainfo.InfoHash;
 import io.layerswarm.swarm.metainfo.Metainfo;
 import io.layerswarm.tracker.MetainfoUnavailableException;
 import io.layerswarm.tracker.TrackerConfig;
-import io.layerswarm.tracker.TrackerException;
 import io.layerswarm.tracker.TrackerServer;
 import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
@@ -74,18 +73,23 @@ class TrackerAdminServerTest {
     Path blob = dir.resolve("blob");
     Files.write(blob, new byte[100_000]);
     digest = Digest.sha256(Files.readAllBytes(blob));
-    torrent = Metainfo.create(blob, digest.hex(), List.of(URI.create("http://t/announce")),
-        16 * 1024).encode();
-    server = TrackerServer.start(TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
-            .withAdmin(new InetSocketAddress("127.0.0.1", 0), token),
-        store, (d, registry, repo) -> {
-          if (d.equals(digest)) {
-            return torrent;
-          }
-          throw MetainfoUnavailableException.notFound("no blob " + d);
-        }, clock);
-    channel = NettyChannelBuilder.forAddress(server.adminAddress().orElseThrow())
-        .usePlaintext().build();
+    torrent =
+        Metainfo.create(blob, digest.hex(), List.of(URI.create("http://t/announce")), 16 * 1024)
+            .encode();
+    server =
+        TrackerServer.start(
+            TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
+                .withAdmin(new InetSocketAddress("127.0.0.1", 0), token),
+            store,
+            (d, registry, repo) -> {
+              if (d.equals(digest)) {
+                return torrent;
+              }
+              throw MetainfoUnavailableException.notFound("no blob " + d);
+            },
+            clock);
+    channel =
+        NettyChannelBuilder.forAddress(server.adminAddress().orElseThrow()).usePlaintext().build();
   }
 
   @AfterEach
@@ -101,8 +105,8 @@ class TrackerAdminServerTest {
   private static CallCredentials bearer(String token) {
     return new CallCredentials() {
       @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor,
-          MetadataApplier applier) {
+      public void applyRequestMetadata(
+          RequestInfo info, Executor executor, MetadataApplier applier) {
         Metadata headers = new Metadata();
         headers.put(io.layerswarm.admin.BearerTokenInterceptor.AUTHORIZATION, "Bearer " + token);
         applier.apply(headers);
@@ -111,14 +115,17 @@ class TrackerAdminServerTest {
   }
 
   private TrackerAdminGrpc.TrackerAdminBlockingStub admin() {
-    return TrackerAdminGrpc.newBlockingStub(channel).withCallCredentials(bearer(TOKEN))
+    return TrackerAdminGrpc.newBlockingStub(channel)
+        .withCallCredentials(bearer(TOKEN))
         .withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
   private void announce(byte[] hash, String peer, int port, long left, String extra)
       throws Exception {
-    Object failure = http.bencoded(TrackerHttp.base(server.address()),
-        announcePath("", hash, peer, port, left, extra)).get("failure reason");
+    Object failure =
+        http.bencoded(
+                TrackerHttp.base(server.address()), announcePath("", hash, peer, port, left, extra))
+            .get("failure reason");
     assertThat(failure).isNull();
   }
 
@@ -134,14 +141,16 @@ class TrackerAdminServerTest {
     assertThat(list.getPeerStore()).isEqualTo("memory");
     assertThat(list.getTotalSwarms()).isEqualTo(2);
     assertThat(list.getNowMillis()).isEqualTo(clock.instant().toEpochMilli());
-    assertThat(list.getSwarmsList()).extracting(s -> s.getInfoHash())
+    assertThat(list.getSwarmsList())
+        .extracting(s -> s.getInfoHash())
         .containsExactly(HexFormat.of().formatHex(HASH), HexFormat.of().formatHex(SMALL));
     assertThat(list.getSwarms(0).getSeeds()).isEqualTo(1);
     assertThat(list.getSwarms(0).getLeechers()).isEqualTo(1);
     assertThat(list.getSwarms(0).getDownloaded()).isEqualTo(1);
     assertThat(list.getSwarms(0).getDigest()).isEmpty();
-    assertThat(admin().swarms(TrackerSwarmsRequest.newBuilder().setLimit(1).build())
-        .getSwarmsList()).hasSize(1);
+    assertThat(
+            admin().swarms(TrackerSwarmsRequest.newBuilder().setLimit(1).build()).getSwarmsList())
+        .hasSize(1);
   }
 
   @Test
@@ -151,13 +160,19 @@ class TrackerAdminServerTest {
     clock.advance(Duration.ofSeconds(30));
     announce(HASH, "bob", 7002, 10, "&zone=eu-1&rack=r7");
 
-    TrackerPeerList list = admin().peers(TrackerPeersRequest.newBuilder()
-        .setInfoHash(HexFormat.of().formatHex(HASH).toUpperCase()).build());
+    TrackerPeerList list =
+        admin()
+            .peers(
+                TrackerPeersRequest.newBuilder()
+                    .setInfoHash(HexFormat.of().formatHex(HASH).toUpperCase())
+                    .build());
 
     assertThat(list.getInfoHash()).isEqualTo(HexFormat.of().formatHex(HASH));
     assertThat(list.getTotalPeers()).isEqualTo(2);
-    assertThat(list.getPeersList()).extracting(TrackerPeer::getPeerId)
-        .containsExactly(HexFormat.of().formatHex(Peers.id("alice").bytes()),
+    assertThat(list.getPeersList())
+        .extracting(TrackerPeer::getPeerId)
+        .containsExactly(
+            HexFormat.of().formatHex(Peers.id("alice").bytes()),
             HexFormat.of().formatHex(Peers.id("bob").bytes()));
     TrackerPeer alice = list.getPeers(0);
     TrackerPeer bob = list.getPeers(1);
@@ -175,60 +190,80 @@ class TrackerAdminServerTest {
   void aDigestNamesTheSwarmOnceTheTrackerServedItsMetainfo() throws Exception {
     start(new InMemoryPeerStore(), Optional.of(TOKEN));
     InfoHash infoHash = Metainfo.parse(torrent).infoHash();
-    TrackerPeersRequest byDigest = TrackerPeersRequest.newBuilder()
-        .setDigest(digest.toString()).build();
+    TrackerPeersRequest byDigest =
+        TrackerPeersRequest.newBuilder().setDigest(digest.toString()).build();
     assertThatThrownBy(() -> admin().peers(byDigest))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-          assertThat(e.getStatus().getDescription()).contains(digest.toString())
-              .contains("info hash");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+              assertThat(e.getStatus().getDescription())
+                  .contains(digest.toString())
+                  .contains("info hash");
+            });
 
-    assertThat(http.get(TrackerHttp.base(server.address()), "/metainfo/" + digest
-        + "?registry=r.test&repo=app").statusCode()).isEqualTo(200);
+    assertThat(
+            http.get(
+                    TrackerHttp.base(server.address()),
+                    "/metainfo/" + digest + "?registry=r.test&repo=app")
+                .statusCode())
+        .isEqualTo(200);
     announce(infoHash.bytes(), "carol", 7003, 0, "");
 
     TrackerPeerList peers = admin().peers(byDigest);
     assertThat(peers.getInfoHash()).isEqualTo(infoHash.hex());
     assertThat(peers.getDigest()).isEqualTo(digest.toString());
-    assertThat(peers.getPeersList()).singleElement()
+    assertThat(peers.getPeersList())
+        .singleElement()
         .satisfies(p -> assertThat(p.getAddress()).isEqualTo("127.0.0.1:7003"));
-    assertThat(admin().swarms(TrackerSwarmsRequest.getDefaultInstance()).getSwarms(0)
-        .getDigest()).isEqualTo(digest.toString());
+    assertThat(admin().swarms(TrackerSwarmsRequest.getDefaultInstance()).getSwarms(0).getDigest())
+        .isEqualTo(digest.toString());
   }
 
   @Test
   void anUnknownSwarmHasNoPeersAndBadArgumentsAreRefused() throws Exception {
     start(new InMemoryPeerStore(), Optional.of(TOKEN));
 
-    assertThat(admin().peers(TrackerPeersRequest.newBuilder().setInfoHash("ab".repeat(20))
-        .build()).getPeersList()).isEmpty();
-    for (TrackerPeersRequest bad : List.of(TrackerPeersRequest.getDefaultInstance(),
-        TrackerPeersRequest.newBuilder().setInfoHash("xyz").build(),
-        TrackerPeersRequest.newBuilder().setDigest("sha256:12").build(),
-        TrackerPeersRequest.newBuilder().setInfoHash("ab".repeat(20))
-            .setDigest(Digest.sha256(new byte[1]).toString()).build(),
-        TrackerPeersRequest.newBuilder().setInfoHash("ab".repeat(20)).setLimit(10_001).build())) {
+    assertThat(
+            admin()
+                .peers(TrackerPeersRequest.newBuilder().setInfoHash("ab".repeat(20)).build())
+                .getPeersList())
+        .isEmpty();
+    for (TrackerPeersRequest bad :
+        List.of(
+            TrackerPeersRequest.getDefaultInstance(),
+            TrackerPeersRequest.newBuilder().setInfoHash("xyz").build(),
+            TrackerPeersRequest.newBuilder().setDigest("sha256:12").build(),
+            TrackerPeersRequest.newBuilder()
+                .setInfoHash("ab".repeat(20))
+                .setDigest(Digest.sha256(new byte[1]).toString())
+                .build(),
+            TrackerPeersRequest.newBuilder()
+                .setInfoHash("ab".repeat(20))
+                .setLimit(10_001)
+                .build())) {
       assertThatThrownBy(() -> admin().peers(bad))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
   }
 
   @Test
   void everyCallNeedsTheToken() throws Exception {
     start(new InMemoryPeerStore(), Optional.of(TOKEN));
-    TrackerAdminGrpc.TrackerAdminBlockingStub anonymous =
-        TrackerAdminGrpc.newBlockingStub(channel);
+    TrackerAdminGrpc.TrackerAdminBlockingStub anonymous = TrackerAdminGrpc.newBlockingStub(channel);
     TrackerAdminGrpc.TrackerAdminBlockingStub wrong =
         TrackerAdminGrpc.newBlockingStub(channel).withCallCredentials(bearer(TOKEN + "x"));
 
     for (TrackerAdminGrpc.TrackerAdminBlockingStub stub : List.of(anonymous, wrong)) {
       assertThatThrownBy(() -> stub.health(TrackerHealthRequest.getDefaultInstance()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-            assertThat(e.getStatus().getDescription()).contains("tracker.admin-token");
-          });
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                assertThat(e.getStatus().getDescription()).contains("tracker.admin-token");
+              });
     }
   }
 
@@ -236,8 +271,8 @@ class TrackerAdminServerTest {
   void withoutATokenNoneIsNeeded() throws Exception {
     start(new InMemoryPeerStore(), Optional.empty());
 
-    TrackerHealth health = TrackerAdminGrpc.newBlockingStub(channel)
-        .health(TrackerHealthRequest.getDefaultInstance());
+    TrackerHealth health =
+        TrackerAdminGrpc.newBlockingStub(channel).health(TrackerHealthRequest.getDefaultInstance());
 
     assertThat(health.getUp()).isTrue();
     assertThat(health.getPeerStore()).isEqualTo("memory");
@@ -255,17 +290,25 @@ class TrackerAdminServerTest {
       announce(HASH, "bob", 7002, 10, "&zone=eu-1");
 
       TrackerSwarmList swarms = admin().swarms(TrackerSwarmsRequest.getDefaultInstance());
-      TrackerPeerList peers = admin().peers(TrackerPeersRequest.newBuilder()
-          .setInfoHash(HexFormat.of().formatHex(HASH)).build());
+      TrackerPeerList peers =
+          admin()
+              .peers(
+                  TrackerPeersRequest.newBuilder()
+                      .setInfoHash(HexFormat.of().formatHex(HASH))
+                      .build());
       TrackerHealth health = admin().health(TrackerHealthRequest.getDefaultInstance());
 
       assertThat(swarms.getPeerStore()).isEqualTo("redis");
-      assertThat(swarms.getSwarmsList()).singleElement().satisfies(s -> {
-        assertThat(s.getSeeds()).isEqualTo(1);
-        assertThat(s.getLeechers()).isEqualTo(1);
-        assertThat(s.getDownloaded()).isEqualTo(1);
-      });
-      assertThat(peers.getPeersList()).extracting(TrackerPeer::getAddress)
+      assertThat(swarms.getSwarmsList())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.getSeeds()).isEqualTo(1);
+                assertThat(s.getLeechers()).isEqualTo(1);
+                assertThat(s.getDownloaded()).isEqualTo(1);
+              });
+      assertThat(peers.getPeersList())
+          .extracting(TrackerPeer::getAddress)
           .containsExactly("127.0.0.1:7001", "127.0.0.1:7002");
       assertThat(peers.getPeers(1).getZone()).isEqualTo("eu-1");
       assertThat(peers.getPeers(0).getExpiresInMillis()).isEqualTo(90_000);
@@ -282,8 +325,9 @@ class TrackerAdminServerTest {
   /** A store that is down for everything, as Redis is when unreachable. */
   private static final class DownStore implements PeerStore {
     @Override
-    public void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now,
-        Instant expiresAt) throws PeerStoreUnavailableException {
+    public void announce(
+        InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
+        throws PeerStoreUnavailableException {
       throw down();
     }
 
@@ -294,8 +338,7 @@ class TrackerAdminServerTest {
     }
 
     @Override
-    public SwarmCounts counts(InfoHash infoHash, Instant now)
-        throws PeerStoreUnavailableException {
+    public SwarmCounts counts(InfoHash infoHash, Instant now) throws PeerStoreUnavailableException {
       throw down();
     }
 
@@ -315,8 +358,8 @@ class TrackerAdminServerTest {
     }
 
     private static PeerStoreUnavailableException down() {
-      return new PeerStoreUnavailableException("ping in redis://10.9.9.9:6379/0 failed:"
-          + " Connection refused", null);
+      return new PeerStoreUnavailableException(
+          "ping in redis://10.9.9.9:6379/0 failed:" + " Connection refused", null);
     }
   }
 
@@ -327,13 +370,16 @@ class TrackerAdminServerTest {
     TrackerHealth health = admin().health(TrackerHealthRequest.getDefaultInstance());
 
     assertThat(health.getUp()).isFalse();
-    assertThat(health.getReason()).isEqualTo("peer store unavailable: ping in"
-        + " redis://10.9.9.9:6379/0 failed: Connection refused");
+    assertThat(health.getReason())
+        .isEqualTo(
+            "peer store unavailable: ping in"
+                + " redis://10.9.9.9:6379/0 failed: Connection refused");
     assertThat(health.getPeerStore()).isEqualTo("DownStore");
     // A store without the listing methods (written before them) is UNIMPLEMENTED for Swarms.
     assertThatThrownBy(() -> admin().swarms(TrackerSwarmsRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
   }
 
   /** A real store that fails every call while {@code down} is set. */
@@ -348,8 +394,9 @@ class TrackerAdminServerTest {
     }
 
     @Override
-    public void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now,
-        Instant expiresAt) throws PeerStoreUnavailableException {
+    public void announce(
+        InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
+        throws PeerStoreUnavailableException {
       check("announce");
       real.announce(infoHash, peer, event, now, expiresAt);
     }
@@ -362,8 +409,7 @@ class TrackerAdminServerTest {
     }
 
     @Override
-    public SwarmCounts counts(InfoHash infoHash, Instant now)
-        throws PeerStoreUnavailableException {
+    public SwarmCounts counts(InfoHash infoHash, Instant now) throws PeerStoreUnavailableException {
       check("counts");
       return real.counts(infoHash, now);
     }
@@ -396,13 +442,15 @@ class TrackerAdminServerTest {
     flaky.down = true;
 
     assertThatThrownBy(() -> admin().swarms(TrackerSwarmsRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-          assertThat(e.getStatus().getDescription())
-              .isEqualTo("peer store unavailable: list swarms in flaky store failed");
-          assertThat(e.getTrailers().get(TrackerAdminService.UNAVAILABLE_KEY))
-              .isEqualTo("peer-store");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo("peer store unavailable: list swarms in flaky store failed");
+              assertThat(e.getTrailers().get(TrackerAdminService.UNAVAILABLE_KEY))
+                  .isEqualTo("peer-store");
+            });
     flaky.down = false;
     assertThat(admin().swarms(TrackerSwarmsRequest.getDefaultInstance()).getTotalSwarms())
         .isEqualTo(1);

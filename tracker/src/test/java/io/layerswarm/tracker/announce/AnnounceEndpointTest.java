@@ -29,12 +29,22 @@ class AnnounceEndpointTest {
 
   private final FakeClock clock = new FakeClock();
   private final InMemoryPeerStore store = new InMemoryPeerStore(new Random(3));
-  private final AnnounceEndpoint endpoint = new AnnounceEndpoint(store, clock, new AnnouncePolicy(
-      Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(90), 50, 200));
+  private final AnnounceEndpoint endpoint =
+      new AnnounceEndpoint(
+          store,
+          clock,
+          new AnnouncePolicy(
+              Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(90), 50, 200));
 
   private static String query(String peerName, int port, long left, String extra) {
-    return "info_hash=" + percentEncode(HASH) + "&peer_id=" + percentEncode(
-        Peers.id(peerName).bytes()) + "&port=" + port + "&uploaded=0&downloaded=0&left=" + left
+    return "info_hash="
+        + percentEncode(HASH)
+        + "&peer_id="
+        + percentEncode(Peers.id(peerName).bytes())
+        + "&port="
+        + port
+        + "&uploaded=0&downloaded=0&left="
+        + left
         + extra;
   }
 
@@ -51,13 +61,16 @@ class AnnounceEndpointTest {
   void aReplyCarriesIntervalsCountsAndCompactPeers() throws Exception {
     endpoint.announce(query("seed", 7001, 0, "&event=completed"), ip("10.1.2.3"));
 
-    TrackerReply reply = endpoint.announce(query("leech", 7002, 5, "&event=started"),
-        ip("10.9.9.9"));
+    TrackerReply reply =
+        endpoint.announce(query("leech", 7002, 5, "&event=started"), ip("10.9.9.9"));
 
     assertThat(reply.failure()).isFalse();
     Map<String, Object> body = decode(reply);
-    assertThat(body).containsEntry("interval", 30L).containsEntry("min interval", 5L)
-        .containsEntry("complete", 1L).containsEntry("incomplete", 1L)
+    assertThat(body)
+        .containsEntry("interval", 30L)
+        .containsEntry("min interval", 5L)
+        .containsEntry("complete", 1L)
+        .containsEntry("incomplete", 1L)
         .doesNotContainKey("peers6");
     assertThat((byte[]) body.get("peers")).containsExactly(10, 1, 2, 3, 0x1b, 0x59);
   }
@@ -86,10 +99,12 @@ class AnnounceEndpointTest {
 
     List<Map<String, Object>> peers = (List<Map<String, Object>>) body.get("peers");
     assertThat(peers).hasSize(2);
-    assertThat(peers).extracting(p -> new String((byte[]) p.get("ip"), StandardCharsets.US_ASCII))
+    assertThat(peers)
+        .extracting(p -> new String((byte[]) p.get("ip"), StandardCharsets.US_ASCII))
         .containsExactlyInAnyOrder("10.1.1.1", "2001:db8::5");
     assertThat(peers).allSatisfy(p -> assertThat(p).containsEntry("port", 6881L));
-    assertThat(peers).extracting(p -> (byte[]) p.get("peer id"))
+    assertThat(peers)
+        .extracting(p -> (byte[]) p.get("peer id"))
         .containsExactlyInAnyOrder(Peers.id("other").bytes(), Peers.id("v6").bytes());
   }
 
@@ -98,8 +113,8 @@ class AnnounceEndpointTest {
   void noPeerIdLeavesThePeerIdOut() throws Exception {
     endpoint.announce(query("other", 6881, 0, ""), ip("10.1.1.1"));
 
-    Map<String, Object> body = decode(endpoint.announce(
-        query("me", 6882, 1, "&compact=0&no_peer_id=1"), ip("10.0.0.2")));
+    Map<String, Object> body =
+        decode(endpoint.announce(query("me", 6882, 1, "&compact=0&no_peer_id=1"), ip("10.0.0.2")));
 
     List<Map<String, Object>> peers = (List<Map<String, Object>>) body.get("peers");
     assertThat(peers).singleElement().satisfies(p -> assertThat(p).containsOnlyKeys("ip", "port"));
@@ -119,7 +134,8 @@ class AnnounceEndpointTest {
 
   @Test
   void aBadAnnounceGetsAFailureReasonAndStoresNothing() throws Exception {
-    String query = query("me", 6881, 0, "").replace(percentEncode(HASH), percentEncode(new byte[5]));
+    String query =
+        query("me", 6881, 0, "").replace(percentEncode(HASH), percentEncode(new byte[5]));
 
     TrackerReply reply = endpoint.announce(query, ip("10.0.0.2"));
 
@@ -169,15 +185,18 @@ class AnnounceEndpointTest {
     endpoint.announce(query("leech", 6882, 9, ""), ip("10.1.1.2"));
     byte[] unknown = "unknown-swarm-hash!!".getBytes(StandardCharsets.US_ASCII);
 
-    TrackerReply reply = scrape.scrape(
-        "info_hash=" + percentEncode(HASH) + "&info_hash=" + percentEncode(unknown));
+    TrackerReply reply =
+        scrape.scrape("info_hash=" + percentEncode(HASH) + "&info_hash=" + percentEncode(unknown));
 
     assertThat(reply.failure()).isFalse();
     // Keys sorted as raw bytes: 0xab... sorts after 'u'.
-    String expected = "d5:filesd20:" + new String(unknown, StandardCharsets.ISO_8859_1)
-        + "d8:completei0e10:downloadedi0e10:incompletei0ee"
-        + "20:" + new String(HASH, StandardCharsets.ISO_8859_1)
-        + "d8:completei1e10:downloadedi1e10:incompletei1eeee";
+    String expected =
+        "d5:filesd20:"
+            + new String(unknown, StandardCharsets.ISO_8859_1)
+            + "d8:completei0e10:downloadedi0e10:incompletei0ee"
+            + "20:"
+            + new String(HASH, StandardCharsets.ISO_8859_1)
+            + "d8:completei1e10:downloadedi1e10:incompletei1eeee";
     assertThat(reply.body()).isEqualTo(expected.getBytes(StandardCharsets.ISO_8859_1));
     assertThat(store.counts(new InfoHash(HASH), clock.instant()))
         .isEqualTo(new SwarmCounts(1, 1, 1));

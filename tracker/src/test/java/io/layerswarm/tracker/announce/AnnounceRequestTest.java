@@ -20,12 +20,35 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AnnounceRequestTest {
   /** Every byte value class: NUL, ASCII, '%', '&', '+', '=', and high bytes that UTF-8 rejects. */
   private static final byte[] HASH = {
-      0x00, 0x01, 'a', 'Z', '%', '&', '+', '=', ' ', (byte) 0x7f,
-      (byte) 0x80, (byte) 0xc3, (byte) 0xa9, (byte) 0xfe, (byte) 0xff, '/', '?', '#', 0x10, 0x20};
+    0x00,
+    0x01,
+    'a',
+    'Z',
+    '%',
+    '&',
+    '+',
+    '=',
+    ' ',
+    (byte) 0x7f,
+    (byte) 0x80,
+    (byte) 0xc3,
+    (byte) 0xa9,
+    (byte) 0xfe,
+    (byte) 0xff,
+    '/',
+    '?',
+    '#',
+    0x10,
+    0x20
+  };
+
   private static final byte[] PEER = "-LS0100-123456789012".getBytes(StandardCharsets.US_ASCII);
 
   private static String base() {
-    return "info_hash=" + percentEncode(HASH) + "&peer_id=" + clientEncode(PEER)
+    return "info_hash="
+        + percentEncode(HASH)
+        + "&peer_id="
+        + clientEncode(PEER)
         + "&port=6881&uploaded=0&downloaded=0&left=1000";
   }
 
@@ -53,8 +76,12 @@ class AnnounceRequestTest {
   void unescapedCharactersAndLowercaseEscapesAreAcceptedAsClientsSendThem() {
     byte[] hash = "abcdefghij0123456789".getBytes(StandardCharsets.US_ASCII);
     hash[3] = (byte) 0xe9;
-    String query = "info_hash=" + clientEncode(hash) + "&peer_id=" + clientEncode(PEER)
-        + "&port=1&uploaded=1&downloaded=2&left=0";
+    String query =
+        "info_hash="
+            + clientEncode(hash)
+            + "&peer_id="
+            + clientEncode(PEER)
+            + "&port=1&uploaded=1&downloaded=2&left=0";
 
     assertThat(valid(query).infoHash()).isEqualTo(new InfoHash(hash));
   }
@@ -62,11 +89,20 @@ class AnnounceRequestTest {
   @Test
   void aRawHighByteInTheRequestLineIsTakenAsThatByte() {
     // Netty hands the request line's bytes over as ISO-8859-1 characters.
-    String rawHash = new String(HASH, StandardCharsets.ISO_8859_1)
-        .replace("%", "%25").replace("&", "%26").replace("+", "%2B").replace("=", "%3D")
-        .replace(" ", "%20").replace("#", "%23");
-    String query = "info_hash=" + rawHash + "&peer_id=" + clientEncode(PEER)
-        + "&port=1&uploaded=1&downloaded=2&left=0";
+    String rawHash =
+        new String(HASH, StandardCharsets.ISO_8859_1)
+            .replace("%", "%25")
+            .replace("&", "%26")
+            .replace("+", "%2B")
+            .replace("=", "%3D")
+            .replace(" ", "%20")
+            .replace("#", "%23");
+    String query =
+        "info_hash="
+            + rawHash
+            + "&peer_id="
+            + clientEncode(PEER)
+            + "&port=1&uploaded=1&downloaded=2&left=0";
 
     assertThat(valid(query).infoHash()).isEqualTo(new InfoHash(HASH));
   }
@@ -90,9 +126,11 @@ class AnnounceRequestTest {
 
   @Test
   void optionalParametersAreRead() {
-    AnnounceRequest request = valid(base()
-        + "&compact=0&no_peer_id=1&event=completed&numwant=500&ip=2001:db8::1&zone=eu-1a"
-        + "&rack=r17&key=abc&supportcrypto=1");
+    AnnounceRequest request =
+        valid(
+            base()
+                + "&compact=0&no_peer_id=1&event=completed&numwant=500&ip=2001:db8::1&zone=eu-1a"
+                + "&rack=r17&key=abc&supportcrypto=1");
 
     assertThat(request.compact()).isFalse();
     assertThat(request.noPeerId()).isTrue();
@@ -112,8 +150,12 @@ class AnnounceRequestTest {
 
   @ParameterizedTest
   @CsvSource({
-      "started, STARTED", "completed, COMPLETED", "stopped, STOPPED", "empty, NONE",
-      "paused, NONE"})
+    "started, STARTED",
+    "completed, COMPLETED",
+    "stopped, STOPPED",
+    "empty, NONE",
+    "paused, NONE"
+  })
   void eventsAreRecognised(String event, AnnounceEvent expected) {
     assertThat(valid(base() + "&event=" + event).event()).isEqualTo(expected);
   }
@@ -137,24 +179,26 @@ class AnnounceRequestTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "&port=0|port|port must be 1..65535, got 0",
-      "&port=65536|port|port must be 1..65535, got 65536",
-      "&port=http|port|port must be a non-negative integer, got 'http'",
-      "&left=-1|left|left must be a non-negative integer, got '-1'",
-      "&uploaded=1e3|uploaded|uploaded must be a non-negative integer, got '1e3'",
-      "&downloaded=99999999999999999999|downloaded|downloaded must be a non-negative integer, got '99999999999999999999'",
-      "&compact=yes|compact|compact must be 0 or 1, got 'yes'",
-      "&no_peer_id=2|no_peer_id|no_peer_id must be 0 or 1, got '2'",
-      "&event=finished|event|event must be started, completed, stopped or empty, got 'finished'",
-      "&numwant=-5|numwant|numwant must be a non-negative integer, got '-5'",
-      "&ip=tracker.example.com|ip|ip must be a literal IPv4 or IPv6 address, got 'tracker.example.com'",
-      "&ip=0.0.0.0|ip|ip must be a unicast address, got '0.0.0.0'",
-      "&ip=fe80::1%25eth0|ip|ip must be a literal IPv4 or IPv6 address, got 'fe80::1%eth0'",
-      "&zone=eu%20west|zone|zone must be 1..64 characters of A-Z a-z 0-9 . _ -, got 'eu west'",
-      "&rack=|rack|rack must be 1..64 characters of A-Z a-z 0-9 . _ -, got ''",
-      "&info_hash=x|info_hash|info_hash is given 2 times",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "&port=0|port|port must be 1..65535, got 0",
+        "&port=65536|port|port must be 1..65535, got 65536",
+        "&port=http|port|port must be a non-negative integer, got 'http'",
+        "&left=-1|left|left must be a non-negative integer, got '-1'",
+        "&uploaded=1e3|uploaded|uploaded must be a non-negative integer, got '1e3'",
+        "&downloaded=99999999999999999999|downloaded|downloaded must be a non-negative integer, got '99999999999999999999'",
+        "&compact=yes|compact|compact must be 0 or 1, got 'yes'",
+        "&no_peer_id=2|no_peer_id|no_peer_id must be 0 or 1, got '2'",
+        "&event=finished|event|event must be started, completed, stopped or empty, got 'finished'",
+        "&numwant=-5|numwant|numwant must be a non-negative integer, got '-5'",
+        "&ip=tracker.example.com|ip|ip must be a literal IPv4 or IPv6 address, got 'tracker.example.com'",
+        "&ip=0.0.0.0|ip|ip must be a unicast address, got '0.0.0.0'",
+        "&ip=fe80::1%25eth0|ip|ip must be a literal IPv4 or IPv6 address, got 'fe80::1%eth0'",
+        "&zone=eu%20west|zone|zone must be 1..64 characters of A-Z a-z 0-9 . _ -, got 'eu west'",
+        "&rack=|rack|rack must be 1..64 characters of A-Z a-z 0-9 . _ -, got ''",
+        "&info_hash=x|info_hash|info_hash is given 2 times",
+      })
   void aBadParameterIsRejectedByName(String extra, String parameter, String message) {
     // The later occurrence of a parameter makes it a duplicate, so replace instead of append.
     String query = base();

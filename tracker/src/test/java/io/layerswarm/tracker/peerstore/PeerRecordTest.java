@@ -11,10 +11,18 @@ import org.junit.jupiter.api.Test;
 class PeerRecordTest {
   @Test
   void aPeerRoundTripsThroughItsRecord() {
-    Peer p = new Peer(peer("S x").id(), new PeerAddress(Peers.ip("::ffff:10.1.2.3"), 1), true,
-        Topology.of("z", "r"));
-    Peer v6 = new Peer(peer("L y").id(), new PeerAddress(Peers.ip("2001:db8:0:0::1"), 65535),
-        false, Topology.UNKNOWN);
+    Peer p =
+        new Peer(
+            peer("S x").id(),
+            new PeerAddress(Peers.ip("::ffff:10.1.2.3"), 1),
+            true,
+            Topology.of("z", "r"));
+    Peer v6 =
+        new Peer(
+            peer("L y").id(),
+            new PeerAddress(Peers.ip("2001:db8:0:0::1"), 65535),
+            false,
+            Topology.UNKNOWN);
 
     assertThat(PeerRecord.encode(p)).isEqualTo("10.1.2.3|1|S|z|r");
     assertThat(PeerRecord.decode(PeerRecord.id(p.id()), PeerRecord.encode(p))).isEqualTo(p);
@@ -26,10 +34,19 @@ class PeerRecordTest {
   @Test
   void aMalformedRecordIsRejected() {
     String id = PeerRecord.id(peer("S x").id());
-    for (String bad : List.of("", "10.0.0.1|1|S|z", "host|1|S||", "10.0.0.1|x|S||",
-        "10.0.0.1|1|Q||", "10.0.0.1|0|S||", "10.0.0.1|1|S|bad label|", "10.0.0.1|1|S|||")) {
+    for (String bad :
+        List.of(
+            "",
+            "10.0.0.1|1|S|z",
+            "host|1|S||",
+            "10.0.0.1|x|S||",
+            "10.0.0.1|1|Q||",
+            "10.0.0.1|0|S||",
+            "10.0.0.1|1|S|bad label|",
+            "10.0.0.1|1|S|||")) {
       assertThatThrownBy(() -> PeerRecord.decode(id, bad))
-          .as(bad).isInstanceOf(IllegalArgumentException.class);
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 }

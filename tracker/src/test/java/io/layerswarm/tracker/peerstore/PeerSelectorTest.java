@@ -52,10 +52,14 @@ class PeerSelectorTest {
   @Test
   void sameRackComesBeforeSameZoneWhichComesBeforeOtherZones() {
     Peer asker = peer("L me z1/r1");
-    List<Peer> candidates = peers(
-        "L far1 z2/r1", "L far2 z2/r9", "L far3",
-        "L zone1 z1/r2", "L zone2 z1",
-        "L rack1 z1/r1");
+    List<Peer> candidates =
+        peers(
+            "L far1 z2/r1",
+            "L far2 z2/r9",
+            "L far3",
+            "L zone1 z1/r2",
+            "L zone2 z1",
+            "L rack1 z1/r1");
 
     List<Peer> chosen = PeerSelector.select(candidates, asker, 3, random);
 
@@ -84,8 +88,7 @@ class PeerSelectorTest {
   @Test
   void aSeedPrefersAFarLeecherToANearSeed() {
     Peer asker = peer("S me z1/r1");
-    List<Peer> chosen = PeerSelector.select(
-        peers("S near z1/r1", "L far z2/r2"), asker, 1, random);
+    List<Peer> chosen = PeerSelector.select(peers("S near z1/r1", "L far z2/r2"), asker, 1, random);
 
     assertThat(names(chosen)).isEqualTo("far");
   }
@@ -135,8 +138,12 @@ class PeerSelectorTest {
   void withThousandsOfPeersEveryPeerIsHandedOutAboutEquallyOften() {
     List<Peer> candidates = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      candidates.add(new Peer(Peers.id("p" + i),
-          new PeerAddress(Peers.ip("10.0.0.2"), 10_000 + i), false, Topology.UNKNOWN));
+      candidates.add(
+          new Peer(
+              Peers.id("p" + i),
+              new PeerAddress(Peers.ip("10.0.0.2"), 10_000 + i),
+              false,
+              Topology.UNKNOWN));
     }
     Peer asker = peer("L me");
     Map<Peer, Integer> handedOut = new HashMap<>();

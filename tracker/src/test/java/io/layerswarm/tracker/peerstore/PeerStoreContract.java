@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link PeerStore} must do, run against each implementation by a subclass that
- * opens a fresh, empty store per test. Time is a {@link FakeClock}: nothing sleeps.
+ * What every {@link PeerStore} must do, run against each implementation by a subclass that opens a
+ * fresh, empty store per test. Time is a {@link FakeClock}: nothing sleeps.
  */
 abstract class PeerStoreContract {
   static final Duration TTL = Duration.ofSeconds(90);
@@ -61,8 +61,11 @@ abstract class PeerStoreContract {
   /** Peer number {@code i} of a large swarm: its own id and its own address. */
   static Peer numbered(int i, boolean seed, Topology topology) {
     byte[] id = String.format("-XX0000-%012d", i).getBytes(StandardCharsets.US_ASCII);
-    return new Peer(new PeerId(id), new PeerAddress(
-        Peers.ip("10." + (i / 250) + "." + (i % 250) + ".1"), 6881), seed, topology);
+    return new Peer(
+        new PeerId(id),
+        new PeerAddress(Peers.ip("10." + (i / 250) + "." + (i % 250) + ".1"), 6881),
+        seed,
+        topology);
   }
 
   @Test
@@ -78,10 +81,18 @@ abstract class PeerStoreContract {
 
   @Test
   void aPeerComesBackWithItsAddressRoleAndTopology() throws Exception {
-    Peer v6 = new Peer(Peers.id("six"), new PeerAddress(Peers.ip("2001:db8::7"), 51413), true,
-        Topology.of("eu-1", "r-07"));
-    Peer zoneOnly = new Peer(Peers.id("zone"), new PeerAddress(Peers.ip("10.2.3.4"), 6881),
-        false, Topology.of("eu-1", null));
+    Peer v6 =
+        new Peer(
+            Peers.id("six"),
+            new PeerAddress(Peers.ip("2001:db8::7"), 51413),
+            true,
+            Topology.of("eu-1", "r-07"));
+    Peer zoneOnly =
+        new Peer(
+            Peers.id("zone"),
+            new PeerAddress(Peers.ip("10.2.3.4"), 6881),
+            false,
+            Topology.of("eu-1", null));
     Peer plain = peer("L plain");
     announce(SWARM, v6, AnnounceEvent.COMPLETED);
     announce(SWARM, zoneOnly, AnnounceEvent.STARTED);
@@ -195,8 +206,8 @@ abstract class PeerStoreContract {
   @Test
   void aPeerThatMovesToAnotherPortIsListedOnce() throws Exception {
     Peer before = peer("L a");
-    Peer moved = new Peer(before.id(), new PeerAddress(Peers.ip("10.0.0.1"), 7), false,
-        Topology.UNKNOWN);
+    Peer moved =
+        new Peer(before.id(), new PeerAddress(Peers.ip("10.0.0.1"), 7), false, Topology.UNKNOWN);
     announce(SWARM, before, AnnounceEvent.STARTED);
 
     announce(SWARM, moved, AnnounceEvent.NONE);
@@ -222,8 +233,7 @@ abstract class PeerStoreContract {
     announce(SWARM, peer("L zone eu-1/r2"), AnnounceEvent.STARTED);
     announce(SWARM, peer("L rack eu-1/r1"), AnnounceEvent.STARTED);
 
-    assertThat(names(store.select(SWARM, peer("L me eu-1/r1"), 2, now())))
-        .isEqualTo("rack zone");
+    assertThat(names(store.select(SWARM, peer("L me eu-1/r1"), 2, now()))).isEqualTo("rack zone");
   }
 
   @Test
@@ -254,8 +264,8 @@ abstract class PeerStoreContract {
     int numwant = 50;
 
     for (int round = 0; round < rounds; round++) {
-      List<Peer> answer = store.select(SWARM, numbered(LARGE_SWARM + 1, false, Topology.UNKNOWN),
-          numwant, now());
+      List<Peer> answer =
+          store.select(SWARM, numbered(LARGE_SWARM + 1, false, Topology.UNKNOWN), numwant, now());
       assertThat(answer).hasSize(numwant);
       assertThat(new HashSet<>(answer)).hasSize(numwant);
       answer.forEach(p -> handedOut.merge(p.id(), 1, Integer::sum));
@@ -278,8 +288,8 @@ abstract class PeerStoreContract {
     assertThat(store.counts(SWARM, now())).isEqualTo(new SwarmCounts(20, 1980, 0));
 
     for (int round = 0; round < 200; round++) {
-      List<Peer> answer = store.select(SWARM, numbered(round * 7 + 1, false, Topology.UNKNOWN),
-          50, now());
+      List<Peer> answer =
+          store.select(SWARM, numbered(round * 7 + 1, false, Topology.UNKNOWN), 50, now());
       assertThat(answer).hasSize(50).anyMatch(Peer::complete);
     }
   }
@@ -310,8 +320,8 @@ abstract class PeerStoreContract {
     clock.advance(Duration.ofSeconds(30)); // the first half just expired; nothing swept
 
     for (int round = 0; round < 20; round++) {
-      List<Peer> answer = store.select(SWARM, numbered(LARGE_SWARM + 1, false, Topology.UNKNOWN),
-          200, now());
+      List<Peer> answer =
+          store.select(SWARM, numbered(LARGE_SWARM + 1, false, Topology.UNKNOWN), 200, now());
       assertThat(answer).hasSize(200).allMatch(p -> live.contains(p.id()));
     }
     assertThat(store.counts(SWARM, now()).incomplete()).isEqualTo(LARGE_SWARM / 2);
@@ -320,7 +330,9 @@ abstract class PeerStoreContract {
   @Test
   void selectingFromTwoThousandPeersGivesFullAnswersAndPrintsItsCost() throws Exception {
     for (int i = 0; i < LARGE_SWARM; i++) {
-      announce(SWARM, numbered(i, i % 10 == 0, Topology.of("z" + (i % 3), "r" + (i % 40))),
+      announce(
+          SWARM,
+          numbered(i, i % 10 == 0, Topology.of("z" + (i % 3), "r" + (i % 40))),
           AnnounceEvent.STARTED);
     }
     Peer asker = numbered(LARGE_SWARM + 1, false, Topology.of("z1", "r1"));
@@ -341,7 +353,8 @@ abstract class PeerStoreContract {
     Arrays.sort(nanos);
     long medianMicros = nanos[rounds / 2] / 1_000;
     long p95Micros = nanos[rounds * 95 / 100] / 1_000;
-    System.out.printf("%s: select+counts of 50 from %d peers: median %d us, p95 %d us%n",
+    System.out.printf(
+        "%s: select+counts of 50 from %d peers: median %d us, p95 %d us%n",
         getClass().getSimpleName(), LARGE_SWARM, medianMicros, p95Micros);
   }
 
@@ -353,9 +366,10 @@ abstract class PeerStoreContract {
     announce(SWARM, peer("L c"), AnnounceEvent.STARTED);
     announce(OTHER, peer("S d"), AnnounceEvent.STARTED);
 
-    assertThat(store.swarms(now())).containsExactlyInAnyOrder(
-        new SwarmSummary(SWARM, new SwarmCounts(1, 2, 1)),
-        new SwarmSummary(OTHER, new SwarmCounts(1, 0, 0)));
+    assertThat(store.swarms(now()))
+        .containsExactlyInAnyOrder(
+            new SwarmSummary(SWARM, new SwarmCounts(1, 2, 1)),
+            new SwarmSummary(OTHER, new SwarmCounts(1, 0, 0)));
   }
 
   @Test
@@ -369,20 +383,36 @@ abstract class PeerStoreContract {
     announce(OTHER, peer("S e"), AnnounceEvent.STARTED);
     clock.advance(TTL.minusSeconds(30));
 
-    assertThat(store.swarms(now())).containsExactly(
-        new SwarmSummary(OTHER, new SwarmCounts(1, 0, 0)));
+    assertThat(store.swarms(now()))
+        .containsExactly(new SwarmSummary(OTHER, new SwarmCounts(1, 0, 0)));
   }
 
   @Test
   void peersListsLivePeersWithTheirExpirySeedsFirstThenByAddress() throws Exception {
-    Peer v6 = new Peer(Peers.id("six"), new PeerAddress(Peers.ip("2001:db8::7"), 51413), false,
-        Topology.of("eu-1", "r-07"));
-    Peer low = new Peer(Peers.id("low"), new PeerAddress(Peers.ip("10.0.0.2"), 7000), false,
-        Topology.of("eu-1", null));
-    Peer high = new Peer(Peers.id("high"), new PeerAddress(Peers.ip("10.0.0.10"), 6000), false,
-        Topology.UNKNOWN);
-    Peer seed = new Peer(Peers.id("seed"), new PeerAddress(Peers.ip("192.168.1.1"), 6881), true,
-        Topology.UNKNOWN);
+    Peer v6 =
+        new Peer(
+            Peers.id("six"),
+            new PeerAddress(Peers.ip("2001:db8::7"), 51413),
+            false,
+            Topology.of("eu-1", "r-07"));
+    Peer low =
+        new Peer(
+            Peers.id("low"),
+            new PeerAddress(Peers.ip("10.0.0.2"), 7000),
+            false,
+            Topology.of("eu-1", null));
+    Peer high =
+        new Peer(
+            Peers.id("high"),
+            new PeerAddress(Peers.ip("10.0.0.10"), 6000),
+            false,
+            Topology.UNKNOWN);
+    Peer seed =
+        new Peer(
+            Peers.id("seed"),
+            new PeerAddress(Peers.ip("192.168.1.1"), 6881),
+            true,
+            Topology.UNKNOWN);
     Instant first = now();
     announce(SWARM, v6, AnnounceEvent.STARTED);
     announce(SWARM, high, AnnounceEvent.STARTED);
@@ -391,11 +421,12 @@ abstract class PeerStoreContract {
     announce(SWARM, seed, AnnounceEvent.COMPLETED);
     announce(OTHER, peer("L elsewhere"), AnnounceEvent.STARTED);
 
-    assertThat(store.peers(SWARM, now(), 100)).containsExactly(
-        new PeerEntry(seed, now().plus(TTL)),
-        new PeerEntry(low, first.plus(TTL)),
-        new PeerEntry(high, first.plus(TTL)),
-        new PeerEntry(v6, first.plus(TTL)));
+    assertThat(store.peers(SWARM, now(), 100))
+        .containsExactly(
+            new PeerEntry(seed, now().plus(TTL)),
+            new PeerEntry(low, first.plus(TTL)),
+            new PeerEntry(high, first.plus(TTL)),
+            new PeerEntry(v6, first.plus(TTL)));
     assertThat(store.peers(InfoHash.fromHex("cc".repeat(20)), now(), 100)).isEmpty();
   }
 
@@ -408,7 +439,8 @@ abstract class PeerStoreContract {
     announce(SWARM, peer("L new"), AnnounceEvent.STARTED);
     clock.advance(TTL.minusSeconds(30));
 
-    assertThat(store.peers(SWARM, now(), 100)).extracting(PeerEntry::peer)
+    assertThat(store.peers(SWARM, now(), 100))
+        .extracting(PeerEntry::peer)
         .containsExactly(peer("L new"));
   }
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The {@link PeerStoreContract} for {@link RedisPeerStore} against a real redis-server child
- * process (one per class, flushed before each test), plus what only the Redis store does: its
- * key layout and TTLs, trimming, the candidate cap, sharing, and outages.
+ * process (one per class, flushed before each test), plus what only the Redis store does: its key
+ * layout and TTLs, trimming, the candidate cap, sharing, and outages.
  */
 class RedisPeerStoreTest extends PeerStoreContract {
   private static RedisServer redis;
@@ -64,9 +64,14 @@ class RedisPeerStoreTest extends PeerStoreContract {
     announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
     announce(SWARM, peer("S b"), AnnounceEvent.COMPLETED);
 
-    assertThat(admin.keys("*")).containsExactlyInAnyOrder(base(), base() + ":seeds",
-        base() + ":leechers", base() + ":addresses", base() + ":downloaded",
-        RedisPeerStore.INDEX_KEY);
+    assertThat(admin.keys("*"))
+        .containsExactlyInAnyOrder(
+            base(),
+            base() + ":seeds",
+            base() + ":leechers",
+            base() + ":addresses",
+            base() + ":downloaded",
+            RedisPeerStore.INDEX_KEY);
     long most = TTL.toSeconds() + RedisPeerStore.Options.DEFAULTS.keyTtlMargin().toSeconds();
     for (String key : admin.keys("*")) {
       assertThat(admin.ttl(key)).as("TTL of %s", key).isBetween(most - 5, most);
@@ -101,8 +106,10 @@ class RedisPeerStoreTest extends PeerStoreContract {
 
   @Test
   void aHugeSwarmFetchesAtMostTheCandidateCapAndStillFillsNumwant() throws Exception {
-    RedisPeerStore capped = RedisPeerStore.connect(redis.uri(),
-        new RedisPeerStore.Options(Duration.ofSeconds(2), 100, Duration.ofSeconds(60)));
+    RedisPeerStore capped =
+        RedisPeerStore.connect(
+            redis.uri(),
+            new RedisPeerStore.Options(Duration.ofSeconds(2), 100, Duration.ofSeconds(60)));
     try {
       for (Peer p : numberedPeers(LARGE_SWARM)) {
         capped.announce(SWARM, p, AnnounceEvent.STARTED, now(), now().plus(TTL));
@@ -162,11 +169,18 @@ class RedisPeerStoreTest extends PeerStoreContract {
       own.stop();
 
       long start = System.nanoTime();
-      assertThatThrownBy(() -> outaged.announce(SWARM, peer("L b"), AnnounceEvent.STARTED,
-          now(), now().plus(TTL)))
+      assertThatThrownBy(
+              () ->
+                  outaged.announce(
+                      SWARM, peer("L b"), AnnounceEvent.STARTED, now(), now().plus(TTL)))
           .isInstanceOf(PeerStoreUnavailableException.class)
-          .hasMessageStartingWith("announce to swarm " + SWARM.hex() + " in "
-              + "redis://127.0.0.1:" + own.port() + "/0 failed");
+          .hasMessageStartingWith(
+              "announce to swarm "
+                  + SWARM.hex()
+                  + " in "
+                  + "redis://127.0.0.1:"
+                  + own.port()
+                  + "/0 failed");
       assertThatThrownBy(outaged::check).isInstanceOf(PeerStoreUnavailableException.class);
       assertThatThrownBy(() -> outaged.counts(SWARM, now()))
           .isInstanceOf(PeerStoreUnavailableException.class);

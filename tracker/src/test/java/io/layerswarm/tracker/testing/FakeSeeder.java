@@ -14,8 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A seeder's HTTP endpoint on 127.0.0.1:0 that answers every request with one status and body,
- * or holds requests until {@link #release()} (bounded by 10 s). Records the raw request targets.
+ * A seeder's HTTP endpoint on 127.0.0.1:0 that answers every request with one status and body, or
+ * holds requests until {@link #release()} (bounded by 10 s). Records the raw request targets.
  */
 public final class FakeSeeder implements AutoCloseable {
   private final HttpServer server;
@@ -33,24 +33,26 @@ public final class FakeSeeder implements AutoCloseable {
     this.hold = hold;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.setExecutor(executor);
-    server.createContext("/", exchange -> {
-      requests.add(exchange.getRequestURI());
-      received.countDown();
-      try {
-        if (this.hold) {
-          released.await(10, TimeUnit.SECONDS);
-        }
-        byte[] b = this.body;
-        exchange.sendResponseHeaders(this.status, b.length == 0 ? -1 : b.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(b);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        exchange.close();
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          requests.add(exchange.getRequestURI());
+          received.countDown();
+          try {
+            if (this.hold) {
+              released.await(10, TimeUnit.SECONDS);
+            }
+            byte[] b = this.body;
+            exchange.sendResponseHeaders(this.status, b.length == 0 ? -1 : b.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(b);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            exchange.close();
+          }
+        });
     server.start();
   }
 

@@ -29,8 +29,8 @@ public final class Peers {
       String[] zoneRack = parts[2].split("/", 2);
       topology = Topology.of(zoneRack[0], zoneRack.length > 1 ? zoneRack[1] : null);
     }
-    return new Peer(id(name), new PeerAddress(ip("10.0.0.1"), port(name)),
-        parts[0].equals("S"), topology);
+    return new Peer(
+        id(name), new PeerAddress(ip("10.0.0.1"), port(name)), parts[0].equals("S"), topology);
   }
 
   public static List<Peer> peers(String... specs) {

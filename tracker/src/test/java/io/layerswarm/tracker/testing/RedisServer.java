@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real {@code redis-server} as a child process on 127.0.0.1, with nothing persisted
- * ({@code --save '' --appendonly no}) and its working directory in a temp dir. {@link #stop()}
- * and {@link #start()} simulate an outage on the same port. Every wait is bounded.
+ * A real {@code redis-server} as a child process on 127.0.0.1, with nothing persisted ({@code
+ * --save '' --appendonly no}) and its working directory in a temp dir. {@link #stop()} and {@link
+ * #start()} simulate an outage on the same port. Every wait is bounded.
  */
 public final class RedisServer implements AutoCloseable {
   public static final Path BINARY = Path.of("/usr/bin/redis-server");
@@ -38,7 +38,8 @@ public final class RedisServer implements AutoCloseable {
 
   /** Skips the calling test, with the reason, when redis-server is not installed. */
   public static void assumeInstalled() {
-    Assumptions.assumeTrue(Files.isExecutable(BINARY),
+    Assumptions.assumeTrue(
+        Files.isExecutable(BINARY),
         BINARY + " is not installed (apt-get install redis-server); skipping the Redis tests");
   }
 
@@ -72,11 +73,22 @@ public final class RedisServer implements AutoCloseable {
     if (process != null && process.isAlive()) {
       return;
     }
-    Process started = new ProcessBuilder(List.of(BINARY.toString(),
-        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--dir", dir.toString()))
-        .redirectErrorStream(true)
-        .start();
+    Process started =
+        new ProcessBuilder(
+                List.of(
+                    BINARY.toString(),
+                    "--port",
+                    Integer.toString(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    dir.toString()))
+            .redirectErrorStream(true)
+            .start();
     CountDownLatch ready = new CountDownLatch(1);
     Thread reader = new Thread(() -> drain(started, ready), "redis-" + port + "-output");
     reader.setDaemon(true);
@@ -84,8 +96,13 @@ public final class RedisServer implements AutoCloseable {
     // The output also ends when the process exits, which releases the latch.
     if (!ready.await(READY_SECONDS, TimeUnit.SECONDS) || !started.isAlive()) {
       kill(started);
-      throw new IOException("redis-server on port " + port + " did not become ready within "
-          + READY_SECONDS + " s; output: " + output());
+      throw new IOException(
+          "redis-server on port "
+              + port
+              + " did not become ready within "
+              + READY_SECONDS
+              + " s; output: "
+              + output());
     }
     process = started;
   }
@@ -109,8 +126,9 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void drain(Process started, CountDownLatch ready) {
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         remember(line);

@@ -29,10 +29,12 @@ public final class SettableSeeder implements AutoCloseable {
   public SettableSeeder() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.setExecutor(executor);
-    server.createContext("/metainfo/", exchange -> {
-      metainfoRequests.add(exchange.getRequestURI());
-      answer(exchange, metainfoStatus, metainfoBody);
-    });
+    server.createContext(
+        "/metainfo/",
+        exchange -> {
+          metainfoRequests.add(exchange.getRequestURI());
+          answer(exchange, metainfoStatus, metainfoBody);
+        });
     server.createContext("/healthz", exchange -> answer(exchange, healthStatus, "ok\n".getBytes()));
     server.start();
     port = server.getAddress().getPort();

@@ -21,10 +21,8 @@ import java.util.concurrent.CompletableFuture;
 /** An HTTP/1.1 client for a tracker under test, with BitTorrent helpers. 10 s timeouts. */
 public final class TrackerHttp {
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(TIMEOUT)
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
 
   public static URI base(InetSocketAddress address) {
     return URI.create("http://127.0.0.1:" + address.getPort());
@@ -40,11 +38,18 @@ public final class TrackerHttp {
   }
 
   /** {@code <prefix>/announce?...} for peer {@code name} (id from {@link Peers#id}). */
-  public static String announcePath(String prefix, byte[] infoHash, String name, int port,
-      long left, String extra) {
-    return prefix + "/announce?info_hash=" + percentEncode(infoHash)
-        + "&peer_id=" + percentEncode(Peers.id(name).bytes())
-        + "&port=" + port + "&uploaded=0&downloaded=0&left=" + left + extra;
+  public static String announcePath(
+      String prefix, byte[] infoHash, String name, int port, long left, String extra) {
+    return prefix
+        + "/announce?info_hash="
+        + percentEncode(infoHash)
+        + "&peer_id="
+        + percentEncode(Peers.id(name).bytes())
+        + "&port="
+        + port
+        + "&uploaded=0&downloaded=0&left="
+        + left
+        + extra;
   }
 
   /** GETs the path, expects HTTP 200, and decodes the bencoded dictionary. */
@@ -73,8 +78,16 @@ public final class TrackerHttp {
     List<String> out = new ArrayList<>();
     ByteBuffer buf = ByteBuffer.wrap(peers);
     while (buf.hasRemaining()) {
-      out.add((buf.get() & 0xff) + "." + (buf.get() & 0xff) + "." + (buf.get() & 0xff) + "."
-          + (buf.get() & 0xff) + ":" + (buf.getShort() & 0xffff));
+      out.add(
+          (buf.get() & 0xff)
+              + "."
+              + (buf.get() & 0xff)
+              + "."
+              + (buf.get() & 0xff)
+              + "."
+              + (buf.get() & 0xff)
+              + ":"
+              + (buf.getShort() & 0xffff));
     }
     return out;
   }
