@@ -2,11 +2,11 @@ package io.layerswarm.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

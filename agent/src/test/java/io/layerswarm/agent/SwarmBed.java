@@ -2,11 +2,11 @@ package io.layerswarm.agent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

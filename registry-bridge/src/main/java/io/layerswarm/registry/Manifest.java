@@ -1,5 +1,6 @@
 package io.layerswarm.registry;
 
+import io.layerswarm.core.Digest;
 import java.util.Arrays;
 
 /** A manifest exactly as the registry returned it: bytes, media type and digest. */

@@ -1,9 +1,9 @@
 package io.layerswarm.seeder;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.notify.NotificationFormatException;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,6 @@
 package io.layerswarm.seeder;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
 import io.netty.handler.codec.http.QueryStringDecoder;

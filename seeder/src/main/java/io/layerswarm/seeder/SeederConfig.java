@@ -329,7 +329,7 @@ public record SeederConfig(
 
   /** As the ring compares members: case-insensitive scheme and host, no trailing slash. */
   private static String normalized(URI uri) {
-    return io.layerswarm.seeder.ring.SeederRing.memberId(uri).toString();
+    return io.layerswarm.core.ring.SeederRing.memberId(uri).toString();
   }
 
   @Override

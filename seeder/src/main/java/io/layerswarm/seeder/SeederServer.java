@@ -1,6 +1,9 @@
 package io.layerswarm.seeder;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.ring.HealthChecker;
+import io.layerswarm.core.ring.HttpHealthProbe;
+import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.Upstreams;
@@ -17,9 +20,6 @@ import io.layerswarm.seeder.preheat.PreheatEvent;
 import io.layerswarm.seeder.preheat.PreheatException;
 import io.layerswarm.seeder.preheat.PreheatService;
 import io.layerswarm.seeder.preheat.RingWarmer;
-import io.layerswarm.seeder.ring.HealthChecker;
-import io.layerswarm.seeder.ring.HttpHealthProbe;
-import io.layerswarm.seeder.ring.SeederRing;
 import io.layerswarm.seeder.store.FileMetainfoStore;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;

@@ -1,6 +1,10 @@
 package io.layerswarm.seeder;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoException;
+import io.layerswarm.core.metainfo.PieceLength;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
@@ -12,10 +16,6 @@ import io.layerswarm.seeder.evict.HeldBlob;
 import io.layerswarm.seeder.store.MetainfoStore;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.MetainfoException;
-import io.layerswarm.swarm.metainfo.PieceLength;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package io.layerswarm.seeder;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.seeder.admin.BlobCatalog;
 import io.layerswarm.seeder.evict.EvictionSettings;
 import io.layerswarm.seeder.evict.EvictionTarget;
 import io.layerswarm.seeder.evict.Evictor;
-import io.layerswarm.swarm.metainfo.InfoHash;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.layerswarm.seeder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.notify.NotificationFormatException;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -2,7 +2,7 @@ package io.layerswarm.seeder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,8 @@ package io.layerswarm.seeder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.UpstreamRegistry;
@@ -20,7 +21,6 @@ import io.layerswarm.seeder.store.FileMetainfoStore;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

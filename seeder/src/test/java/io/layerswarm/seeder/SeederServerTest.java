@@ -7,16 +7,16 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.proto.admin.SeederAdminGrpc;
 import io.layerswarm.proto.admin.SeederBlobList;
 import io.layerswarm.proto.admin.SeederBlobsRequest;
-import io.layerswarm.registry.Digest;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.image.MediaTypes;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -430,8 +430,8 @@ class SeederServerTest {
 
   @Test
   void theHealthProbeSeesThisSeederUpAndAClosedPortDown() throws Exception {
-    io.layerswarm.seeder.ring.HttpHealthProbe probe =
-        new io.layerswarm.seeder.ring.HttpHealthProbe(http, Duration.ofSeconds(5));
+    io.layerswarm.core.ring.HttpHealthProbe probe =
+        new io.layerswarm.core.ring.HttpHealthProbe(http, Duration.ofSeconds(5));
     URI down;
     try (SeederServer other =
         SeederServer.start(

@@ -1,6 +1,6 @@
 package io.layerswarm.swarm;
 
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.PeerId;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 

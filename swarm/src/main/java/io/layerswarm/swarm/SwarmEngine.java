@@ -1,9 +1,9 @@
 package io.layerswarm.swarm;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.swarm.peer.HandshakeHandler;
 import io.layerswarm.swarm.peer.PeerChannelInitializer;
 import io.layerswarm.swarm.peer.Swarm;

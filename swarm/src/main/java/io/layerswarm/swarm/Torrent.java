@@ -1,7 +1,7 @@
 package io.layerswarm.swarm;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

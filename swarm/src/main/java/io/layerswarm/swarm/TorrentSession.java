@@ -1,12 +1,12 @@
 package io.layerswarm.swarm;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.LogKeys;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PeerId;
-import io.layerswarm.swarm.metainfo.PieceIndex;
-import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.core.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.TorrentGeometry;
+import io.layerswarm.swarm.log.LogKeys;
 import io.layerswarm.swarm.peer.Peer;
 import io.layerswarm.swarm.peer.PeerLink;
 import io.layerswarm.swarm.peer.Swarm;

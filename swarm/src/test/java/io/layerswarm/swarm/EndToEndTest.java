@@ -3,7 +3,7 @@ package io.layerswarm.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.swarm.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.Metainfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

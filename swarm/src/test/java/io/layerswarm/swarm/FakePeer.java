@@ -1,9 +1,9 @@
 package io.layerswarm.swarm;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PeerId;
-import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.core.metainfo.TorrentGeometry;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;

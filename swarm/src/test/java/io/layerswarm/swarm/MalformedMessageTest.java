@@ -2,8 +2,8 @@ package io.layerswarm.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.TorrentGeometry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package io.layerswarm.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.Metainfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.layerswarm.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.swarm.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.Metainfo;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

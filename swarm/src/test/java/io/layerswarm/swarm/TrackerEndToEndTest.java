@@ -3,9 +3,9 @@ package io.layerswarm.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.Metainfo;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;

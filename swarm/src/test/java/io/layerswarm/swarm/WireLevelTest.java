@@ -2,9 +2,9 @@ package io.layerswarm.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PeerId;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;

@@ -2,10 +2,10 @@ package io.layerswarm.tracker;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.ring.HealthChecker;
+import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.seeder.ring.HealthChecker;
-import io.layerswarm.seeder.ring.SeederRing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

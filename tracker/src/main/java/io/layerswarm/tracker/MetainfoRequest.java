@@ -1,6 +1,6 @@
 package io.layerswarm.tracker;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.tracker.announce.Parsed;
 import io.netty.handler.codec.http.QueryStringDecoder;

@@ -1,10 +1,10 @@
 package io.layerswarm.tracker;
 
-import io.layerswarm.seeder.ring.HealthChecker;
-import io.layerswarm.seeder.ring.HealthProbe;
-import io.layerswarm.seeder.ring.HttpHealthProbe;
-import io.layerswarm.seeder.ring.MemberHealth;
-import io.layerswarm.seeder.ring.SeederRing;
+import io.layerswarm.core.ring.HealthChecker;
+import io.layerswarm.core.ring.HealthProbe;
+import io.layerswarm.core.ring.HttpHealthProbe;
+import io.layerswarm.core.ring.MemberHealth;
+import io.layerswarm.core.ring.SeederRing;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package io.layerswarm.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.seeder.ring.SeederRing;
 import io.layerswarm.tracker.testing.FakeSeeder;
 import io.layerswarm.tracker.testing.SettableSeeder;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.layerswarm.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

@@ -3,11 +3,11 @@ package io.layerswarm.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.ring.HttpHealthProbe;
+import io.layerswarm.core.ring.MemberHealth;
+import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.seeder.ring.HttpHealthProbe;
-import io.layerswarm.seeder.ring.MemberHealth;
-import io.layerswarm.seeder.ring.SeederRing;
 import io.layerswarm.tracker.testing.FakeClock;
 import io.layerswarm.tracker.testing.SettableSeeder;
 import java.net.URI;

@@ -6,7 +6,7 @@ import static io.layerswarm.tracker.testing.TrackerHttp.failureReason;
 import static io.layerswarm.tracker.testing.Urls.percentEncode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.testing.FakeClock;

@@ -6,9 +6,9 @@ import static io.layerswarm.tracker.testing.TrackerHttp.failureReason;
 import static io.layerswarm.tracker.testing.TrackerHttp.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.Peer;

@@ -3,10 +3,10 @@ package io.layerswarm.tracker;
 import static io.layerswarm.tracker.testing.Urls.percentEncode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.metainfo.InfoHash;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.testing.FakeClock;

@@ -1,9 +1,9 @@
 package io.layerswarm.agent.admin;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.layerswarm.core.Digest;
 import io.layerswarm.proto.admin.AgentDrainProgress;
 import io.layerswarm.proto.admin.AgentDrainProgress.State;
-import io.layerswarm.registry.Digest;
 import io.layerswarm.swarm.Torrent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;

@@ -1,7 +1,7 @@
 package io.layerswarm.agent.admin;
 
 import io.layerswarm.agent.http.OwedAnswers;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.server.ErrorBody;
 import io.layerswarm.registry.server.ErrorCode;
 import io.layerswarm.registry.server.Route;

@@ -1,7 +1,7 @@
 package io.layerswarm.agent.admin;
 
 import io.layerswarm.agent.mirror.TransferProgress;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;

@@ -1,6 +1,6 @@
 package io.layerswarm.agent.cache;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

@@ -1,6 +1,6 @@
 package io.layerswarm.agent.cache;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.time.Instant;
 
 /**

@@ -3,7 +3,7 @@ package io.layerswarm.agent.http;
 import io.layerswarm.agent.mirror.BlobInfo;
 import io.layerswarm.agent.mirror.LiveBlob;
 import io.layerswarm.agent.mirror.OpenBlob;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.server.ErrorCode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

@@ -1,6 +1,6 @@
 package io.layerswarm.agent.mirror;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 
 /**
  * What a blob GET answers with: the verified blob from the store ({@link OpenBlob}, sent

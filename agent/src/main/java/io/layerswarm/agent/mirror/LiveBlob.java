@@ -1,7 +1,7 @@
 package io.layerswarm.agent.mirror;
 
 import io.layerswarm.agent.cache.BlobLeases;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -3,7 +3,7 @@ package io.layerswarm.agent.mirror;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import io.layerswarm.agent.mirror.UpstreamErrors.Subject;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.RegistryException;

@@ -1,8 +1,8 @@
 package io.layerswarm.agent.mirror;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.util.concurrent.CompletableFuture;
 
 /**

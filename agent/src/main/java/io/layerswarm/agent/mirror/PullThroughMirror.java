@@ -2,7 +2,7 @@ package io.layerswarm.agent.mirror;
 
 import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.mirror.UpstreamErrors.Subject;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.client.RegistryException;
 import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;

@@ -1,8 +1,8 @@
 package io.layerswarm.agent.mirror;
 
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.swarm.Torrent;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,9 +1,9 @@
 package io.layerswarm.agent.mirror;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoException;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.MetainfoException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package io.layerswarm.agent.mirror;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.util.OptionalLong;
 
 /**

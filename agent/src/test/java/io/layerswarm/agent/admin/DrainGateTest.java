@@ -2,7 +2,7 @@ package io.layerswarm.agent.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

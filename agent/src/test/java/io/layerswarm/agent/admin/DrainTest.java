@@ -3,11 +3,11 @@ package io.layerswarm.agent.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.proto.admin.AgentDrainProgress;
 import io.layerswarm.proto.admin.AgentDrainProgress.State;
-import io.layerswarm.registry.Digest;
 import io.layerswarm.swarm.Torrent;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.agent.mirror.TransferProgress;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.store.FileBlobStore;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

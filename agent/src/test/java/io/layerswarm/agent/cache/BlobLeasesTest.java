@@ -2,7 +2,7 @@ package io.layerswarm.agent.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import org.junit.jupiter.api.Test;
 
 class BlobLeasesTest {

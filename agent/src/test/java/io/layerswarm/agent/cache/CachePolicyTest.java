@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.agent.cache.CachePolicy.Eviction;
 import io.layerswarm.agent.cache.CachePolicy.Reason;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import io.layerswarm.agent.metrics.AgentMetrics.BlobResult;
 import io.layerswarm.agent.metrics.AgentMetrics.ManifestResult;
 import io.layerswarm.agent.mirror.TransferProgress;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;

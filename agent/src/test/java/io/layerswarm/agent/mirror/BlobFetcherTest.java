@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.BlobStream;
@@ -14,7 +15,6 @@ import io.layerswarm.registry.client.UnexpectedResponseException;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
 import io.layerswarm.registry.store.FileBlobStore;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.layerswarm.agent.mirror;
 
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.swarm.PeerSnapshot;
 import io.layerswarm.swarm.Torrent;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

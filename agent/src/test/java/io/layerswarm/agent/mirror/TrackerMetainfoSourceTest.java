@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.swarm.metainfo.Metainfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.layerswarm.cli.admin;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;

@@ -1,7 +1,7 @@
 package io.layerswarm.cli.admin;
 
 import io.layerswarm.cli.admin.ServiceOptions.Role;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.layerswarm.cli.admin;
 
 import io.layerswarm.cli.admin.ServiceOptions.Role;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,6 +2,7 @@ package io.layerswarm.cli.config;
 
 import io.layerswarm.admin.AdminTls;
 import io.layerswarm.agent.AgentConfig;
+import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.client.Credentials;
 import io.layerswarm.registry.client.DockerConfigCredentials;
@@ -10,7 +11,6 @@ import io.layerswarm.registry.client.TrustedCertificates;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.seeder.SeederConfig;
-import io.layerswarm.seeder.ring.SeederRing;
 import io.layerswarm.tracker.Passkey;
 import io.layerswarm.tracker.TrackerConfig;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.agent.AgentServer;
 import io.layerswarm.cli.Main;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
@@ -257,8 +257,8 @@ class AdminCommandsTest {
     new Random(2).nextBytes(content);
     Digest digest = Digest.sha256(content);
     Path file = java.nio.file.Files.write(dir.resolve(digest.hex()), content);
-    io.layerswarm.swarm.metainfo.Metainfo meta =
-        io.layerswarm.swarm.metainfo.Metainfo.create(
+    io.layerswarm.core.metainfo.Metainfo meta =
+        io.layerswarm.core.metainfo.Metainfo.create(
             file, digest.hex(), List.of(URI.create("http://127.0.0.1:9/announce")), 16 * 1024);
     agent.engine().seed(meta, file);
 

@@ -1,12 +1,12 @@
 package io.layerswarm.it.bench;
 
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PieceLength;
 import io.layerswarm.it.interop.Blobs;
 import io.layerswarm.it.interop.BtCorePeer;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PieceLength;
 import io.layerswarm.testbed.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;

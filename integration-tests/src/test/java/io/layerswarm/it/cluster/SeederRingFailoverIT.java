@@ -2,8 +2,8 @@ package io.layerswarm.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
-import io.layerswarm.seeder.ring.SeederRing;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.testbed.AccessLog;
 import io.layerswarm.testbed.Blob;
 import io.layerswarm.testbed.DaemonProcess;

@@ -2,12 +2,12 @@ package io.layerswarm.it.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PieceLength;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PieceLength;
 import io.layerswarm.testbed.Digests;
 import io.layerswarm.testbed.TestbedDirs;
 import java.io.IOException;

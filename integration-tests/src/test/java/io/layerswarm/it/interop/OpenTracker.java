@@ -1,6 +1,6 @@
 package io.layerswarm.it.interop;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import java.io.IOException;

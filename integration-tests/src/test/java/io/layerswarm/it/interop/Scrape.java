@@ -1,6 +1,6 @@
 package io.layerswarm.it.interop;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.InfoHash;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

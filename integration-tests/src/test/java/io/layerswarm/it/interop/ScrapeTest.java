@@ -3,7 +3,7 @@ package io.layerswarm.it.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.InfoHash;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 

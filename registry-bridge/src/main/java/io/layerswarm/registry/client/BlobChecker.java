@@ -1,6 +1,6 @@
 package io.layerswarm.registry.client;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
 import java.io.InputStream;
 import java.net.http.HttpResponse;

@@ -1,7 +1,7 @@
 package io.layerswarm.registry.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
 import java.io.IOException;

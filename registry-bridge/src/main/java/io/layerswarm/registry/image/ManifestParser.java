@@ -3,7 +3,7 @@ package io.layerswarm.registry.image;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.Manifest;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.layerswarm.registry.image;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -3,7 +3,7 @@ package io.layerswarm.registry.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
 import java.io.IOException;
 import java.util.ArrayList;

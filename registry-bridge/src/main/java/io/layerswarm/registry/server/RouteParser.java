@@ -1,6 +1,6 @@
 package io.layerswarm.registry.server;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.Tag;

@@ -1,6 +1,6 @@
 package io.layerswarm.registry.store;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.nio.file.NoSuchFileException;
 
 /** The blob is not in the store. A NoSuchFileException, so file-minded callers handle it too. */

@@ -1,6 +1,6 @@
 package io.layerswarm.registry.store;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.layerswarm.registry.store;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.client.DigestMismatchException;
 import java.io.IOException;
 import java.io.OutputStream;

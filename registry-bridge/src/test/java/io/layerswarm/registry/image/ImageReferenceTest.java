@@ -3,7 +3,7 @@ package io.layerswarm.registry.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RegistryHost;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.layerswarm.registry.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.layerswarm.registry.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.layerswarm.seeder.admin;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.seeder.evict.EvictionSettings;
 import io.layerswarm.seeder.evict.EvictionTarget;
 import java.io.IOException;

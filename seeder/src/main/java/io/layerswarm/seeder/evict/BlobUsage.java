@@ -1,6 +1,6 @@
 package io.layerswarm.seeder.evict;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package io.layerswarm.seeder.evict;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 
 /** A blob {@link EvictionPolicy} chose, and why. */
 public record Eviction(Digest digest, long sizeBytes, Reason reason) {

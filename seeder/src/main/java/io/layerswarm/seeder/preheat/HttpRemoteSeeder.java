@@ -1,9 +1,9 @@
 package io.layerswarm.seeder.preheat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.seeder.ring.SeederRing;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

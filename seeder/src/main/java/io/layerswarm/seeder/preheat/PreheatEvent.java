@@ -1,6 +1,6 @@
 package io.layerswarm.seeder.preheat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.layerswarm.seeder.preheat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.ring.HealthChecker;
+import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.seeder.ring.HealthChecker;
-import io.layerswarm.seeder.ring.SeederRing;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.layerswarm.seeder.store;
 
-import io.layerswarm.registry.Digest;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.MetainfoException;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;

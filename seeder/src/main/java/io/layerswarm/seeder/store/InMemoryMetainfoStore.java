@@ -1,8 +1,8 @@
 package io.layerswarm.seeder.store;
 
-import io.layerswarm.registry.Digest;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.MetainfoException;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,7 +2,7 @@ package io.layerswarm.seeder.evict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.layerswarm.seeder.preheat;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
 import java.util.ArrayList;

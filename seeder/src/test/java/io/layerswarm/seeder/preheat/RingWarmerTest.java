@@ -3,11 +3,11 @@ package io.layerswarm.seeder.preheat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.registry.Digest;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.ring.HealthChecker;
+import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.seeder.ring.HealthChecker;
-import io.layerswarm.seeder.ring.SeederRing;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;

@@ -3,9 +3,9 @@ package io.layerswarm.seeder.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.registry.Digest;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.MetainfoException;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

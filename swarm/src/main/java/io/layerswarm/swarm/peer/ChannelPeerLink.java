@@ -1,6 +1,6 @@
 package io.layerswarm.swarm.peer;
 
-import io.layerswarm.swarm.metainfo.LogKeys;
+import io.layerswarm.swarm.log.LogKeys;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.layerswarm.swarm.wire.PeerMessageEncoder;
 import io.netty.buffer.ByteBuf;

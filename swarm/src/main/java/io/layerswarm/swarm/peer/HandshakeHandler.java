@@ -1,8 +1,8 @@
 package io.layerswarm.swarm.peer;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.LogKeys;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.swarm.log.LogKeys;
 import io.layerswarm.swarm.wire.Handshake;
 import io.layerswarm.swarm.wire.HandshakeEncoder;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,10 +1,10 @@
 package io.layerswarm.swarm.peer;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.LogKeys;
-import io.layerswarm.swarm.metainfo.PeerId;
-import io.layerswarm.swarm.metainfo.PieceIndex;
-import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.core.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.TorrentGeometry;
+import io.layerswarm.swarm.log.LogKeys;
 import io.layerswarm.swarm.sched.PiecePicker;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.netty.channel.FileRegion;

@@ -1,9 +1,9 @@
 package io.layerswarm.swarm.peer;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PeerId;
-import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.core.metainfo.TorrentGeometry;
 import io.layerswarm.swarm.sched.PiecePicker;
 import io.layerswarm.swarm.storage.PieceStorage;
 import io.layerswarm.swarm.wire.Handshake;

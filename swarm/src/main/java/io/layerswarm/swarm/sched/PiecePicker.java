@@ -1,7 +1,7 @@
 package io.layerswarm.swarm.sched;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.PieceIndex;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;

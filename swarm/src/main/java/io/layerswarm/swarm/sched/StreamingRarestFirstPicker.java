@@ -1,8 +1,8 @@
 package io.layerswarm.swarm.sched;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.PieceIndex;
-import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.TorrentGeometry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;

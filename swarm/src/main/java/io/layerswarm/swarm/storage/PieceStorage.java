@@ -1,10 +1,10 @@
 package io.layerswarm.swarm.storage;
 
 import com.google.common.util.concurrent.MoreExecutors;
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PieceIndex;
-import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.TorrentGeometry;
 import io.netty.channel.FileRegion;
 import java.io.IOException;
 import java.io.InputStream;

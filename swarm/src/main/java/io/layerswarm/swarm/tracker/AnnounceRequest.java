@@ -1,7 +1,7 @@
 package io.layerswarm.swarm.tracker;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PeerId;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.layerswarm.swarm.tracker;
 
-import io.layerswarm.swarm.metainfo.LogKeys;
+import io.layerswarm.swarm.log.LogKeys;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;

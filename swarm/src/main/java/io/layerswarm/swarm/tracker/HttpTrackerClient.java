@@ -1,7 +1,7 @@
 package io.layerswarm.swarm.tracker;
 
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.bencode.BencodeException;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.bencode.BencodeException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;

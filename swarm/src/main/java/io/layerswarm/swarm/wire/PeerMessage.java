@@ -1,7 +1,7 @@
 package io.layerswarm.swarm.wire;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.PieceIndex;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.FileRegion;
 import io.netty.util.ReferenceCounted;

@@ -1,6 +1,6 @@
 package io.layerswarm.swarm.wire;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.BlockRef;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;

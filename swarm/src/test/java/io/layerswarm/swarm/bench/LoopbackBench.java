@@ -1,11 +1,11 @@
 package io.layerswarm.swarm.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PieceLength;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PieceLength;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;

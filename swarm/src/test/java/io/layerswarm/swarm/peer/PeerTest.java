@@ -3,11 +3,11 @@ package io.layerswarm.swarm.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.MoreExecutors;
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PeerId;
-import io.layerswarm.swarm.metainfo.PieceIndex;
-import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.core.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.TorrentGeometry;
 import io.layerswarm.swarm.sched.PiecePicker;
 import io.layerswarm.swarm.sched.StreamingRarestFirstPicker;
 import io.layerswarm.swarm.storage.PieceStorage;

@@ -2,9 +2,9 @@ package io.layerswarm.swarm.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.PieceIndex;
-import io.layerswarm.swarm.metainfo.TorrentGeometry;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.TorrentGeometry;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;

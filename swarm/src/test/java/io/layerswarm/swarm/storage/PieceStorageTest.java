@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.util.concurrent.MoreExecutors;
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.PieceIndex;
 import io.netty.channel.FileRegion;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,9 +3,9 @@ package io.layerswarm.swarm.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PeerId;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PeerId;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

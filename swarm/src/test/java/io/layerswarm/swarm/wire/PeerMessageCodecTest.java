@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.layerswarm.swarm.metainfo.BlockRef;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.PeerId;
-import io.layerswarm.swarm.metainfo.PieceIndex;
+import io.layerswarm.core.metainfo.BlockRef;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.core.metainfo.PieceIndex;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

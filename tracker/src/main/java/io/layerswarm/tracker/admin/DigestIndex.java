@@ -1,9 +1,9 @@
 package io.layerswarm.tracker.admin;
 
-import io.layerswarm.registry.Digest;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.Metainfo;
-import io.layerswarm.swarm.metainfo.MetainfoException;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

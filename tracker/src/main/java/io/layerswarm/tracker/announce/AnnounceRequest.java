@@ -1,8 +1,8 @@
 package io.layerswarm.tracker.announce;
 
 import com.google.common.net.InetAddresses;
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.PeerAddress;
 import io.layerswarm.tracker.peerstore.Topology;

@@ -1,7 +1,7 @@
 package io.layerswarm.tracker.announce;
 
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.tracker.peerstore.Peer;
 import io.layerswarm.tracker.peerstore.PeerAddress;
 import io.layerswarm.tracker.peerstore.SwarmCounts;

@@ -1,6 +1,6 @@
 package io.layerswarm.tracker.announce;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.tracker.peerstore.PeerStore;
 import io.layerswarm.tracker.peerstore.PeerStoreUnavailableException;
 import io.layerswarm.tracker.peerstore.SwarmCounts;

@@ -1,6 +1,6 @@
 package io.layerswarm.tracker.announce;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.InfoHash;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.layerswarm.tracker.peerstore;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PeerId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

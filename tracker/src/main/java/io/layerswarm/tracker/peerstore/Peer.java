@@ -1,6 +1,6 @@
 package io.layerswarm.tracker.peerstore;
 
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.PeerId;
 
 /**
  * One member of a swarm as the tracker knows it.

@@ -1,7 +1,7 @@
 package io.layerswarm.tracker.peerstore;
 
 import com.google.common.net.InetAddresses;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.PeerId;
 import java.util.HexFormat;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.layerswarm.tracker.peerstore;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;

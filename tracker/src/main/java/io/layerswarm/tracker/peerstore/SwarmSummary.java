@@ -1,6 +1,6 @@
 package io.layerswarm.tracker.peerstore;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.InfoHash;
 
 /**
  * One live swarm as {@link PeerStore#swarms} lists it.

@@ -2,8 +2,8 @@ package io.layerswarm.tracker.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.registry.Digest;
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.Digest;
+import io.layerswarm.core.metainfo.InfoHash;
 import org.junit.jupiter.api.Test;
 
 class DigestIndexTest {

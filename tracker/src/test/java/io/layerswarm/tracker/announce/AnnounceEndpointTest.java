@@ -3,9 +3,9 @@ package io.layerswarm.tracker.announce;
 import static io.layerswarm.tracker.testing.Urls.percentEncode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.bencode.BencodeException;
-import io.layerswarm.swarm.metainfo.InfoHash;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.bencode.BencodeException;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.peerstore.SwarmCounts;

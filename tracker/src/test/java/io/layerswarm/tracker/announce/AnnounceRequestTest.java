@@ -4,8 +4,8 @@ import static io.layerswarm.tracker.testing.Urls.clientEncode;
 import static io.layerswarm.tracker.testing.Urls.percentEncode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.PeerAddress;
 import io.layerswarm.tracker.peerstore.Topology;

@@ -4,8 +4,8 @@ import static io.layerswarm.tracker.testing.Peers.names;
 import static io.layerswarm.tracker.testing.Peers.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.swarm.metainfo.InfoHash;
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.tracker.testing.FakeClock;
 import io.layerswarm.tracker.testing.Peers;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.layerswarm.tracker.testing;
 
-import io.layerswarm.swarm.metainfo.PeerId;
+import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.tracker.peerstore.Peer;
 import io.layerswarm.tracker.peerstore.PeerAddress;
 import io.layerswarm.tracker.peerstore.Topology;

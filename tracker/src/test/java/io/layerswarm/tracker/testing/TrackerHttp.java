@@ -2,8 +2,8 @@ package io.layerswarm.tracker.testing;
 
 import static io.layerswarm.tracker.testing.Urls.percentEncode;
 
-import io.layerswarm.swarm.bencode.Bencode;
-import io.layerswarm.swarm.bencode.BencodeException;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.bencode.BencodeException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

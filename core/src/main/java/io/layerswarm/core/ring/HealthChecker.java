@@ -1,0 +1,214 @@
+package io.layerswarm.core.ring;
+
+import io.layerswarm.core.Digest;
+import java.net.URI;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tracks which members of a {@link SeederRing} are alive, by probing each one periodically (and
+ * from failures that callers report), and answers ownership questions with the live members only.
+ *
+ * <p>Members start alive, so a ring serves before the first round. A member is marked dead after
+ * {@code failuresToDead} consecutive failures and alive again after one success; a dead member's
+ * digests go to the next member by weight (rendezvous hashing moves nothing else). Rounds never
+ * overlap: a round still waiting for a slow probe makes the next scheduled one skip.
+ *
+ * <p>Thread-safe. Probes complete on the probe's threads; time comes from the injected clock, and
+ * {@link #checkNow} runs a round on demand, so tests need no scheduler and no sleeping.
+ */
+public final class HealthChecker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
+
+  /** Failures in a row before a member is taken out: one lost probe is not enough. */
+  public static final int DEFAULT_FAILURES_TO_DEAD = 2;
+
+  /** Default period of {@link #start}. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
+  private final SeederRing ring;
+  private final HealthProbe probe;
+  private final InstantSource clock;
+  private final int failuresToDead;
+  private final Map<URI, MemberHealth> health = new ConcurrentHashMap<>();
+  private final AtomicBoolean roundRunning = new AtomicBoolean();
+  private volatile ScheduledFuture<?> schedule;
+
+  public HealthChecker(SeederRing ring, HealthProbe probe, InstantSource clock) {
+    this(ring, probe, clock, DEFAULT_FAILURES_TO_DEAD);
+  }
+
+  /**
+   * @param failuresToDead consecutive failures that mark a member dead, at least 1
+   */
+  public HealthChecker(
+      SeederRing ring, HealthProbe probe, InstantSource clock, int failuresToDead) {
+    if (failuresToDead < 1) {
+      throw new IllegalArgumentException("failuresToDead must be >= 1: " + failuresToDead);
+    }
+    this.ring = ring;
+    this.probe = probe;
+    this.clock = clock;
+    this.failuresToDead = failuresToDead;
+    for (URI member : ring.members()) {
+      health.put(member, MemberHealth.unchecked(member));
+    }
+  }
+
+  public SeederRing ring() {
+    return ring;
+  }
+
+  /**
+   * Runs a round on {@code scheduler} every {@code interval}, the first one at once. Call once;
+   * {@link #close} stops it (the scheduler is the caller's).
+   */
+  public synchronized void start(ScheduledExecutorService scheduler, Duration interval) {
+    if (schedule != null) {
+      throw new IllegalStateException("health checks already started");
+    }
+    schedule =
+        scheduler.scheduleWithFixedDelay(
+            this::scheduledRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void scheduledRound() {
+    if (!roundRunning.compareAndSet(false, true)) {
+      return; // the previous round still waits for a probe
+    }
+    try {
+      round().whenComplete((v, e) -> roundRunning.set(false));
+    } catch (RuntimeException e) {
+      roundRunning.set(false);
+      log.warn("seeder health round failed to start", e);
+    }
+  }
+
+  /** Probes every member once; completes when every probe has answered and been recorded. */
+  public CompletableFuture<Void> checkNow() {
+    return round();
+  }
+
+  private CompletableFuture<Void> round() {
+    List<CompletableFuture<Void>> probes = new ArrayList<>(ring.members().size());
+    for (URI member : ring.members()) {
+      CompletableFuture<Void> answer;
+      try {
+        answer = probe.probe(member);
+      } catch (RuntimeException e) {
+        answer = CompletableFuture.failedFuture(e);
+      }
+      probes.add(
+          answer.handle(
+              (ok, failure) -> {
+                if (failure == null) {
+                  recordSuccess(member);
+                } else {
+                  recordFailure(member, reason(failure));
+                }
+                return null;
+              }));
+    }
+    return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Counts a failure seen by a caller (for example a metainfo request that could not connect) like
+   * a failed probe. Unknown members are ignored.
+   */
+  public void reportFailure(URI member, Throwable failure) {
+    recordFailure(SeederRing.memberId(member), reason(failure));
+  }
+
+  private void recordSuccess(URI member) {
+    MemberHealth before = health.get(member);
+    MemberHealth after = health.computeIfPresent(member, (id, h) -> h.succeeded(clock.instant()));
+    if (before != null && after != null && !before.alive()) {
+      log.info("seeder {} is alive again", member);
+    }
+  }
+
+  private void recordFailure(URI member, String reason) {
+    MemberHealth before = health.get(member);
+    MemberHealth after =
+        health.computeIfPresent(
+            member, (id, h) -> h.failed(clock.instant(), reason, failuresToDead));
+    if (before != null && after != null && before.alive() && !after.alive()) {
+      log.warn(
+          "seeder {} is dead after {} failures: {}", member, after.consecutiveFailures(), reason);
+    }
+  }
+
+  private static String reason(Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** Whether {@code member} is in the ring and alive. */
+  public boolean isAlive(URI member) {
+    MemberHealth h = health.get(SeederRing.memberId(member));
+    return h != null && h.alive();
+  }
+
+  /**
+   * The members that own {@code digest} now: the first min(R, live members) live members by weight.
+   * Empty when every member is dead; {@link #candidates} still gives an order to try then.
+   */
+  public List<URI> liveOwners(Digest digest) {
+    return ring.owners(digest, this::isAlive);
+  }
+
+  /**
+   * Every member in the order a client should try them for {@code digest}: the live owners, then
+   * the other live members by weight, then the dead ones by weight (health can be wrong, and a
+   * request is better than none).
+   */
+  public List<URI> candidates(Digest digest) {
+    List<URI> ranked = ring.rank(digest);
+    List<URI> order = new ArrayList<>(ranked.size());
+    for (URI member : ranked) {
+      if (isAlive(member)) {
+        order.add(member);
+      }
+    }
+    for (URI member : ranked) {
+      if (!isAlive(member)) {
+        order.add(member);
+      }
+    }
+    return List.copyOf(order);
+  }
+
+  /** Every member's health, in the ring's member order. */
+  public List<MemberHealth> members() {
+    List<MemberHealth> all = new ArrayList<>(ring.members().size());
+    for (URI member : ring.members()) {
+      all.add(health.get(member));
+    }
+    return List.copyOf(all);
+  }
+
+  /** Stops the periodic rounds; probes in flight still record their answers. */
+  @Override
+  public synchronized void close() {
+    if (schedule != null) {
+      schedule.cancel(false);
+    }
+  }
+}
