@@ -3,11 +3,14 @@ package io.layerswarm.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -124,6 +127,92 @@ class SingleFlightTest {
       assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
       work.complete(5);
       CompletableFuture.allOf(calls).get(10, TimeUnit.SECONDS);
+      assertThat(starts).hasValue(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Work that callers share while it runs, as a transfer that readers stream from. */
+  private static final class Download {
+    final String key;
+    int starts;
+
+    Download(String key) {
+      this.key = key;
+    }
+  }
+
+  private final SingleFlight.Shared<String, Download> downloads = new SingleFlight.Shared<>();
+
+  @Test
+  void callersOfSharedWorkGetTheSameObjectAndOnlyTheFirstStartsIt() {
+    Download a = downloads.join("k", Download::new, d -> d.starts++);
+    Download b = downloads.join("k", Download::new, d -> d.starts++);
+
+    assertThat(b).isSameAs(a);
+    assertThat(a.starts).isEqualTo(1);
+    assertThat(downloads.current("k")).containsSame(a);
+    assertThat(downloads.running()).containsExactly(a);
+    assertThat(downloads.keys()).containsExactly("k");
+  }
+
+  @Test
+  void sharedWorkThatLandedIsNotJoinedAgain() {
+    Download first = downloads.join("k", Download::new, d -> {});
+
+    assertThat(downloads.land("k", first)).isTrue();
+    Download second = downloads.join("k", Download::new, d -> d.starts++);
+
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.starts).isEqualTo(1);
+    assertThat(downloads.land("k", first)).as("landing twice changes nothing").isFalse();
+    assertThat(downloads.current("k")).containsSame(second);
+  }
+
+  @Test
+  void sharedWorkMayLandWhileItStarts() {
+    Download done = downloads.join("k", Download::new, d -> downloads.land("k", d));
+
+    assertThat(done.key).isEqualTo("k");
+    assertThat(downloads.size()).isZero();
+  }
+
+  @Test
+  void sharedWorkWhoseStartThrowsLandsAndTheErrorReachesTheCaller() {
+    assertThatThrownBy(
+            () ->
+                downloads.join(
+                    "k",
+                    Download::new,
+                    d -> {
+                      throw new IllegalStateException("disk full");
+                    }))
+        .hasMessage("disk full");
+
+    assertThat(downloads.current("k")).isEmpty();
+  }
+
+  @Test
+  void manyThreadsJoiningSharedWorkStartItOnce() throws Exception {
+    AtomicInteger starts = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<Download>> joined = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        joined.add(
+            pool.submit(
+                () -> {
+                  awaitQuietly(go);
+                  return downloads.join("k", Download::new, d -> starts.incrementAndGet());
+                }));
+      }
+      go.countDown();
+      Download first = joined.get(0).get(10, TimeUnit.SECONDS);
+      for (Future<Download> each : joined) {
+        assertThat(each.get(10, TimeUnit.SECONDS)).isSameAs(first);
+      }
       assertThat(starts).hasValue(1);
     } finally {
       pool.shutdownNow();
