@@ -6,6 +6,7 @@ import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,10 +72,7 @@ class AgentCacheTest {
 
     assertThat(pull(fresh)).isEqualTo(200);
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (Files.exists(blobFile(old)) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.until("the janitor to evict the old blob", () -> !Files.exists(blobFile(old)));
     assertThat(blobFile(old)).as("evicted after the new blob arrived").doesNotExist();
     assertThat(blobFile(fresh)).exists();
     assertThat(agent.stats().cacheBytes()).isEqualTo(600_000);

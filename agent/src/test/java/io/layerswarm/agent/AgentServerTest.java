@@ -8,7 +8,9 @@ import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.testing.Await;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -27,6 +29,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,13 +110,19 @@ class AgentServerTest {
    * soon after a blob is stored, on its own thread.
    */
   static PrometheusText scrapeOnceCached(InetSocketAddress address, long blobs) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    PrometheusText text = scrape(address);
-    while (text.value("agent_cached_blobs") != blobs && System.nanoTime() < deadline) {
-      Thread.yield();
-      text = scrape(address);
-    }
-    return text;
+    AtomicReference<PrometheusText> text = new AtomicReference<>();
+    Await.until(
+        "the cache gauges to show " + blobs + " blob(s)",
+        Duration.ofSeconds(10),
+        () -> {
+          try {
+            text.set(scrape(address));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return text.get().value("agent_cached_blobs") == blobs;
+        });
+    return text.get();
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -122,10 +123,7 @@ class AgentStreamingTest {
 
     agent = startAgent();
     int port = agent.engine().listenAddress().getPort();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!bed.announcedPorts.contains(port) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.until("the restarted agent to announce", () -> bed.announcedPorts.contains(port));
 
     assertThat(bed.announcedPorts).as("the restarted agent announces its cache").contains(port);
     assertThat(agent.engine().torrent(metainfo.infoHash()))

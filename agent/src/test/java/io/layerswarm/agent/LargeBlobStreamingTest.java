@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
+import io.layerswarm.registry.client.HttpUpstreamRegistry;
+import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.testing.Await;
 import io.netty.util.internal.PlatformDependent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -24,8 +27,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -79,7 +83,9 @@ class LargeBlobStreamingTest {
     Path file = dir.resolve("big.blob");
     Digest digest = writeBlob(file);
     long size = Files.size(file);
-    InMemoryUpstreamRegistry origin = new InMemoryUpstreamRegistry(URI.create("http://o.test:1"));
+    // An origin nobody listens on: the access check cannot reach it, so the swarm serves the blob.
+    UpstreamRegistry origin =
+        HttpUpstreamRegistry.builder(URI.create("http://127.0.0.1:9")).build();
 
     MemorySampler sampler = new MemorySampler();
     try (SwarmBed bed = new SwarmBed();
@@ -101,8 +107,12 @@ class LargeBlobStreamingTest {
         received.update(client.readBody(1));
         firstByteMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
         received.update(client.readBody(64 * 1024 * 1024));
-        // A client that stops reading for a while: the agent must not buffer on its behalf.
-        Thread.sleep(3000);
+        // A client that stops reading until the agent holds the whole blob: the agent must not
+        // buffer on its behalf.
+        Await.until(
+            "the agent to hold the whole blob while the client pauses",
+            Duration.ofMinutes(5),
+            () -> agent.stats().cachedBlobs() == 1);
         client.drainRest(received);
         assertThat(client.complete()).isTrue();
       }
@@ -166,21 +176,18 @@ class LargeBlobStreamingTest {
             new InetSocketAddress("127.0.0.1", Integer.parseInt(ready.substring(6).trim()));
         long idleRss = procStatus(process.pid(), "VmRSS");
         AtomicLong peakRss = new AtomicLong();
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        Thread sampler =
-            new Thread(
-                () -> {
-                  while (sampling.get()) {
-                    try {
-                      peakRss.accumulateAndGet(procStatus(process.pid(), "VmRSS"), Math::max);
-                      Thread.sleep(20);
-                    } catch (IOException | InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
-        sampler.setDaemon(true);
-        sampler.start();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(
+            () -> {
+              try {
+                peakRss.accumulateAndGet(procStatus(process.pid(), "VmRSS"), Math::max);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            0,
+            20,
+            TimeUnit.MILLISECONDS);
         long sent = System.nanoTime();
         MessageDigest received = MessageDigest.getInstance("SHA-256");
         long firstByteMillis;
@@ -189,14 +196,18 @@ class LargeBlobStreamingTest {
           received.update(client.readBody(1));
           firstByteMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
           received.update(client.readBody(64 * 1024 * 1024));
-          Thread.sleep(3000); // a client that stops reading for a while
+          // A client that stops reading until the seeder has sent the agent the whole blob.
+          Await.until(
+              "the seeder to upload the whole blob while the client pauses",
+              Duration.ofMinutes(5),
+              () -> bed.seeder.torrents().stream().mapToLong(t -> t.uploadedBytes()).sum() >= size);
           client.drainRest(received);
           assertThat(client.complete()).isTrue();
         }
         long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
         long hwm = procStatus(process.pid(), "VmHWM");
-        sampling.set(false);
-        sampler.join(5000);
+        sampler.shutdownNow();
+        sampler.awaitTermination(5, TimeUnit.SECONDS);
         assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(digest.hex());
         measurements.info(
             "agent JVM ({}): streamed {} MiB in {} ms (first byte after {} ms);"
@@ -233,42 +244,33 @@ class LargeBlobStreamingTest {
     return -1;
   }
 
-  /** Samples memory use every 20 ms on a daemon thread, keeping the peaks. */
+  /** Samples memory use every 20 ms on its own thread, keeping the peaks. */
   private static final class MemorySampler {
     final AtomicLong heap = new AtomicLong();
     final AtomicLong direct = new AtomicLong();
     final AtomicLong nettyDirect = new AtomicLong();
-    private volatile boolean running = true;
-    private final Thread thread = new Thread(this::run, "memory-sampler");
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
 
     void start() {
-      thread.setDaemon(true);
-      thread.start();
+      thread.scheduleAtFixedRate(this::sample, 0, 20, TimeUnit.MILLISECONDS);
     }
 
     void stop() throws InterruptedException {
-      running = false;
-      thread.join(5000);
+      thread.shutdownNow();
+      thread.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    private void run() {
-      while (running) {
-        heap.accumulateAndGet(
-            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-        long jdkDirect = 0;
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-          if (pool.getName().equals("direct")) {
-            jdkDirect = pool.getMemoryUsed();
-          }
-        }
-        direct.accumulateAndGet(jdkDirect, Math::max);
-        nettyDirect.accumulateAndGet(PlatformDependent.usedDirectMemory(), Math::max);
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          return;
+    private void sample() {
+      heap.accumulateAndGet(
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+      long jdkDirect = 0;
+      for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+        if (pool.getName().equals("direct")) {
+          jdkDirect = pool.getMemoryUsed();
         }
       }
+      direct.accumulateAndGet(jdkDirect, Math::max);
+      nettyDirect.accumulateAndGet(PlatformDependent.usedDirectMemory(), Math::max);
     }
   }
 }

@@ -10,6 +10,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -25,8 +27,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +79,7 @@ public final class Drain implements AutoCloseable {
   }
 
   private final Supplier<Collection<Torrent>> torrents;
-  private final LongSupplier nanoTime;
+  private final InstantSource clock;
 
   /** Null in tests that call {@link #sample} themselves. */
   private final Duration samplePeriod;
@@ -86,7 +88,7 @@ public final class Drain implements AutoCloseable {
   private final AtomicInteger responses = new AtomicInteger();
   private final Map<Digest, Integer> reads = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
-  private final AtomicLong lastResponseEnd = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicReference<Instant> lastResponseEnd = new AtomicReference<>();
   private volatile boolean draining;
 
   private final CompletableFuture<Outcome> finished = new CompletableFuture<>();
@@ -94,10 +96,10 @@ public final class Drain implements AutoCloseable {
   // Guarded by this.
   private ScheduledExecutorService timer;
   private Executor events = Runnable::run;
-  private long startedAt;
-  private long grace;
-  private long timeout;
-  private long lastActivity;
+  private Instant startedAt;
+  private Duration grace;
+  private Duration timeout;
+  private Instant lastActivity;
   private long uploadedSinceStart;
   private final Map<Torrent, Long> lastUploads = new IdentityHashMap<>();
   private final List<Consumer<AgentDrainProgress>> listeners = new ArrayList<>();
@@ -106,15 +108,16 @@ public final class Drain implements AutoCloseable {
 
   /** A drain that samples once a second on its own thread, started by {@link #start}. */
   public Drain(Supplier<Collection<Torrent>> torrents) {
-    this(torrents, System::nanoTime, SAMPLE_PERIOD);
+    this(torrents, InstantSource.system(), SAMPLE_PERIOD);
   }
 
   /**
+   * @param clock the time the grace period and the timeout are measured with
    * @param samplePeriod null: no timer; the caller calls {@link #sample} (tests)
    */
-  Drain(Supplier<Collection<Torrent>> torrents, LongSupplier nanoTime, Duration samplePeriod) {
+  Drain(Supplier<Collection<Torrent>> torrents, InstantSource clock, Duration samplePeriod) {
     this.torrents = Objects.requireNonNull(torrents, "torrents");
-    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.samplePeriod = samplePeriod;
   }
 
@@ -188,9 +191,9 @@ public final class Drain implements AutoCloseable {
       if (draining || closed) {
         return false;
       }
-      long now = nanoTime.getAsLong();
-      this.grace = grace.toNanos();
-      this.timeout = timeout.toNanos();
+      Instant now = clock.instant();
+      this.grace = grace;
+      this.timeout = timeout;
       startedAt = now;
       lastActivity = now;
       int peers = 0;
@@ -267,7 +270,7 @@ public final class Drain implements AutoCloseable {
     if (!draining || last.getState() != State.DRAINING || closed) {
       return;
     }
-    long now = nanoTime.getAsLong();
+    Instant now = clock.instant();
     int uploading = 0;
     int peers = 0;
     Map<Torrent, Long> seen = new IdentityHashMap<>();
@@ -288,14 +291,14 @@ public final class Drain implements AutoCloseable {
     if (uploading > 0 || inFlight > 0) {
       lastActivity = now;
     }
-    long ended = lastResponseEnd.get();
-    if (ended != Long.MIN_VALUE && ended - lastActivity > 0) {
+    Instant ended = lastResponseEnd.get();
+    if (ended != null && ended.isAfter(lastActivity)) {
       lastActivity = ended;
     }
     State state = State.DRAINING;
-    if (inFlight == 0 && uploading == 0 && now - lastActivity >= grace) {
+    if (inFlight == 0 && uploading == 0 && !quiet(now).minus(grace).isNegative()) {
       state = State.DRAINED;
-    } else if (now - startedAt >= timeout) {
+    } else if (!Duration.between(startedAt, now).minus(timeout).isNegative()) {
       state = State.TIMED_OUT;
     }
     last = progress(state, now, uploading, peers);
@@ -343,17 +346,23 @@ public final class Drain implements AutoCloseable {
     }
   }
 
-  private AgentDrainProgress progress(State state, long now, int uploading, int peers) {
+  /** Time since the last upload or response, never negative (a clock may step back). */
+  private Duration quiet(Instant now) {
+    Duration quiet = Duration.between(lastActivity, now);
+    return quiet.isNegative() ? Duration.ZERO : quiet;
+  }
+
+  private AgentDrainProgress progress(State state, Instant now, int uploading, int peers) {
     return AgentDrainProgress.newBuilder()
         .setState(state)
-        .setElapsedMillis(Duration.ofNanos(now - startedAt).toMillis())
+        .setElapsedMillis(Duration.between(startedAt, now).toMillis())
         .setClientResponses(responses.get())
         .setUploadingTorrents(uploading)
         .setConnectedPeers(peers)
         .setUploadedBytes(uploadedSinceStart)
-        .setQuietMillis(Duration.ofNanos(Math.max(0, now - lastActivity)).toMillis())
-        .setGraceMillis(Duration.ofNanos(grace).toMillis())
-        .setTimeoutMillis(Duration.ofNanos(timeout).toMillis())
+        .setQuietMillis(quiet(now).toMillis())
+        .setGraceMillis(grace.toMillis())
+        .setTimeoutMillis(timeout.toMillis())
         .setRefusedRequests(refused.get())
         .build();
   }
@@ -367,7 +376,7 @@ public final class Drain implements AutoCloseable {
 
   void responseEnded(Optional<Digest> blob) {
     blob.ifPresent(d -> reads.computeIfPresent(d, (k, n) -> n <= 1 ? null : n - 1));
-    lastResponseEnd.set(nanoTime.getAsLong());
+    lastResponseEnd.set(clock.instant());
     responses.decrementAndGet();
   }
 

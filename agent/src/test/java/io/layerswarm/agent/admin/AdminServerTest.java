@@ -47,6 +47,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -471,7 +472,7 @@ class AdminServerTest {
   void drainStreamsProgressUntilTheFinalStateAndStatusSaysDraining() throws IOException {
     FixedView view = new FixedView();
     view.snapshot = snapshot(List.of());
-    view.drain = new Drain(() -> view.torrents, System::nanoTime, Duration.ofMillis(20));
+    view.drain = new Drain(() -> view.torrents, InstantSource.system(), Duration.ofMillis(20));
     open.add(view.drain);
     Path socket = dir.resolve("agent.sock");
     start(socket, view);
@@ -498,7 +499,7 @@ class AdminServerTest {
   @Test
   void drainSettingsOutOfRangeAreAnInvalidArgumentAndStartNothing() throws IOException {
     FixedView view = new FixedView();
-    view.drain = new Drain(List::of, System::nanoTime, null);
+    view.drain = new Drain(List::of, InstantSource.system(), null);
     Path socket = dir.resolve("agent.sock");
     start(socket, view);
 

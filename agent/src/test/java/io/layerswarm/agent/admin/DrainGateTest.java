@@ -21,6 +21,7 @@ import io.netty.handler.stream.ChunkedStream;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,7 @@ class DrainGateTest {
   private static final Digest BLOB = Digest.sha256("layer".getBytes(StandardCharsets.UTF_8));
   private static final String BLOB_URI = "/v2/library/app/blobs/" + BLOB;
 
-  private final Drain drain = new Drain(List::of, System::nanoTime, null);
+  private final Drain drain = new Drain(List::of, InstantSource.system(), null);
   private final List<FullHttpRequest> received = new ArrayList<>();
   private ChannelHandlerContext registry;
   private final EmbeddedChannel channel =

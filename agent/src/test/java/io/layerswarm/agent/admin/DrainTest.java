@@ -8,14 +8,15 @@ import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.proto.admin.AgentDrainProgress;
 import io.layerswarm.proto.admin.AgentDrainProgress.State;
 import io.layerswarm.swarm.Torrent;
+import io.layerswarm.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,13 +27,13 @@ class DrainTest {
   private static final Digest BLOB = Digest.sha256(new byte[] {7});
 
   @TempDir Path dir;
-  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final ManualClock clock = new ManualClock();
   private final List<Torrent> torrents = new CopyOnWriteArrayList<>();
-  private final Drain drain = new Drain(() -> torrents, now::get, null);
+  private final Drain drain = new Drain(() -> torrents, clock, null);
   private final List<AgentDrainProgress> seen = new ArrayList<>();
 
   private void advance(Duration d) {
-    now.addAndGet(d.toNanos());
+    clock.advance(d);
   }
 
   private StaticTorrent seeding(long uploaded, int peers) {
@@ -194,7 +195,7 @@ class DrainTest {
   void withItsOwnTimerTheDrainSamplesByItselfAndFinishesShortlyAfterTheFinalMessage()
       throws Exception {
     List<AgentDrainProgress> messages = new CopyOnWriteArrayList<>();
-    try (Drain timed = new Drain(() -> torrents, System::nanoTime, Duration.ofMillis(20))) {
+    try (Drain timed = new Drain(() -> torrents, InstantSource.system(), Duration.ofMillis(20))) {
       timed.start(Duration.ofMillis(50), TIMEOUT);
       timed.subscribe(messages::add);
 

@@ -3,6 +3,7 @@ package io.layerswarm.agent.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.testing.Await;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -34,6 +35,7 @@ class StreamingBodyTest {
     final AtomicLong read = new AtomicLong();
     final Semaphore reads = new Semaphore(0);
     final AtomicBoolean closed = new AtomicBoolean();
+    volatile Thread reader;
 
     CountingInput(long length) {
       this.length = length;
@@ -46,6 +48,7 @@ class StreamingBodyTest {
 
     @Override
     public int read(byte[] b, int off, int len) {
+      reader = Thread.currentThread();
       long at = read.get();
       if (at >= length) {
         return -1;
@@ -65,16 +68,19 @@ class StreamingBodyTest {
     }
   }
 
-  /** Takes chunks the way the chunked writer does, waiting (bounded) when none is ready. */
+  /**
+   * Takes chunks the way the chunked writer does: when none is ready, it waits (bounded) for the
+   * body's signal that one is.
+   */
   private static long drain(StreamingBody body) throws Exception {
     long total = 0;
     long expected = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Semaphore ready = new Semaphore(0);
+    body.onReady(ready::release);
     while (!body.isEndOfInput()) {
       ByteBuf chunk = body.readChunk(ALLOC);
       if (chunk == null) {
-        assertThat(System.nanoTime()).as("the pump delivers").isLessThan(deadline);
-        Thread.sleep(1);
+        assertThat(ready.tryAcquire(60, TimeUnit.SECONDS)).as("the pump delivers").isTrue();
         continue;
       }
       try {
@@ -98,10 +104,14 @@ class StreamingBodyTest {
     body.start(pumps);
     long bound = (long) (StreamingBody.QUEUE_CHUNKS + 1) * StreamingBody.CHUNK_BYTES;
 
-    // The pump fills the queue, reads one more chunk into its hands, and must stop there.
+    // The pump fills the queue, reads one more chunk into its hands, and must stop there: once it
+    // waits for room in the queue (its only timed wait), it has read all it will.
     assertThat(input.reads.tryAcquire(StreamingBody.QUEUE_CHUNKS + 1, 30, TimeUnit.SECONDS))
         .isTrue();
-    assertThat(input.reads.tryAcquire(1, 300, TimeUnit.MILLISECONDS))
+    Await.until(
+        "the pump to wait for room in the queue",
+        () -> input.reader.getState() == Thread.State.TIMED_WAITING);
+    assertThat(input.reads.tryAcquire(1))
         .as("no read beyond the queue while nothing is taken")
         .isFalse();
     assertThat(input.read.get()).isLessThanOrEqualTo(bound);
@@ -109,10 +119,7 @@ class StreamingBodyTest {
     assertThat(drain(body)).isEqualTo(length);
     assertThat(body.progress()).isEqualTo(length);
     body.close();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!input.closed.get() && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
+    Await.until("the pump to close its input", input.closed::get);
     assertThat(input.closed).as("the pump closes its input").isTrue();
   }
 

@@ -15,13 +15,12 @@ import io.layerswarm.registry.client.UnexpectedResponseException;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
 import io.layerswarm.registry.store.FileBlobStore;
+import io.layerswarm.testing.ManualClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -52,19 +51,6 @@ class BlobFetcherTest {
   private HandDrivenMetainfo metainfo;
   private BlobFetcher fetcher;
   private CacheSeeder seeder;
-
-  private static final class ManualClock implements InstantSource {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-  }
 
   private static final class HandDrivenMetainfo implements MetainfoSource {
     final List<CompletableFuture<Metainfo>> calls = new CopyOnWriteArrayList<>();

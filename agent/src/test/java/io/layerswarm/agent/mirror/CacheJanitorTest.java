@@ -13,6 +13,7 @@ import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.server.Route.BlobRoute;
 import io.layerswarm.registry.store.BlobWriter;
 import io.layerswarm.registry.store.FileBlobStore;
+import io.layerswarm.testing.ManualClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ class CacheJanitorTest {
   private FakeSwarm swarm;
   private CacheSeeder seeder;
   private BlobLeases leases;
-  private TestClock clock;
+  private ManualClock clock;
   private ScriptedMetainfo metainfo;
   private BlobFetcher fetcher;
 
@@ -50,7 +51,7 @@ class CacheJanitorTest {
     swarm = new FakeSwarm();
     seeder = new CacheSeeder(store, swarm, dir.resolve("torrents"), ANNOUNCE);
     leases = new BlobLeases();
-    clock = new TestClock();
+    clock = new ManualClock();
     metainfo = new ScriptedMetainfo();
     fetcher =
         new BlobFetcher(

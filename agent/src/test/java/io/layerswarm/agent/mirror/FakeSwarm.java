@@ -4,12 +4,14 @@ import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.swarm.PeerSnapshot;
 import io.layerswarm.swarm.Torrent;
+import io.layerswarm.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -84,11 +86,8 @@ final class FakeSwarm implements Swarm {
    * own thread after the metainfo arrives.
    */
   Download onlyDownload() {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    while (downloads.isEmpty() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    Await.until(
+        "the fetcher to start a download", Duration.ofSeconds(10), () -> !downloads.isEmpty());
     if (downloads.size() != 1) {
       throw new AssertionError("expected one download, got " + downloads);
     }

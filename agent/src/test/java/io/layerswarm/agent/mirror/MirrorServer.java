@@ -6,6 +6,7 @@ import io.layerswarm.agent.metrics.AgentMetrics;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.FileBlobStore;
+import io.layerswarm.testing.ManualClock;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The agent's registry API on 127.0.0.1 with everything below the HTTP edge real except the swarm
  * (a {@link FakeSwarm} the test drives), the trackers ({@link ScriptedMetainfo}) and the clock
- * ({@link TestClock}); the origin is in memory.
+ * ({@link ManualClock}); the origin is in memory.
  */
 final class MirrorServer implements AutoCloseable {
   static final String ORIGIN_HOST = "origin.test:5000";
@@ -36,7 +37,7 @@ final class MirrorServer implements AutoCloseable {
   final InMemoryUpstreamRegistry origin;
   final FakeSwarm swarm = new FakeSwarm();
   final ScriptedMetainfo metainfo = new ScriptedMetainfo();
-  final TestClock clock = new TestClock();
+  final ManualClock clock = new ManualClock();
   final BlobLeases leases = new BlobLeases();
   final CacheSeeder seeder;
   final BlobFetcher fetcher;

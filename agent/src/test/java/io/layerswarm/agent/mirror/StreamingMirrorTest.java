@@ -8,6 +8,7 @@ import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,10 +122,10 @@ class StreamingMirrorTest {
     assertThat(agent.store.contains(digest)).isTrue();
     assertThat(agent.origin.blobRequests()).isZero();
     // The lease ends when the response's last write completes, which the client may see first.
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    while (!agent.leases.leased().isEmpty() && System.nanoTime() < deadline) {
-      Thread.yield();
-    }
+    Await.until(
+        "the response's lease to end",
+        Duration.ofSeconds(10),
+        () -> agent.leases.leased().isEmpty());
     assertThat(agent.leases.leased()).isEmpty();
   }
 
@@ -266,10 +266,7 @@ class StreamingMirrorTest {
     agent.fetcher.awaitIdle(digest, Duration.ofSeconds(30));
 
     assertThat(agent.store.contains(digest)).isTrue();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!agent.leases.leased().isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.until("the response's lease to end", () -> agent.leases.leased().isEmpty());
     assertThat(agent.leases.leased()).as("the response's lease ends with it").isEmpty();
   }
 
