@@ -1,0 +1,365 @@
+package io.layerswarm.sim.net;
+
+import java.util.Arrays;
+
+/**
+ * Max-min fair rates for flows over shared resources, recomputed incrementally.
+ *
+ * <p>Changes (a flow attached or detached) mark resources dirty. A solve recomputes a region of
+ * resources, starting with the dirty ones, by progressive filling: every unfrozen flow in the
+ * region rises at the same rate until a resource saturates, which freezes its flows at that level.
+ * A flow that also crosses resources outside the region is capped at the lowest level among them
+ * (the rate of the flows bottlenecked there). If the result changes the rate of such a boundary
+ * flow, its outside resources join the region and the region is solved again; otherwise the outside
+ * world sees exactly the rates it saw before, every flow has a bottleneck (a saturated resource
+ * where its rate is the highest), and the allocation is the max-min fair one. In the worst case the
+ * region grows to the whole connected component, which is a full recomputation.
+ *
+ * <p>Rates are compared with a relative tolerance of {@link #TOLERANCE}; a rate that moves by less
+ * keeps its old value, so floating-point noise neither spreads nor reschedules anything.
+ *
+ * <p>Single-threaded; owned by one {@link Network} (or a test).
+ */
+final class MaxMinSolver {
+  static final double TOLERANCE = 1e-9;
+
+  private Resource[] dirty = new Resource[16];
+  private int dirtyCount;
+
+  private Resource[] region = new Resource[16];
+  private int regionSize;
+  private Flow[] flows = new Flow[16];
+  private int flowCount;
+
+  // Indexed min-heap over entries: entry e < regionSize is region[e], else the cap of
+  // flows[e - regionSize].
+  private int[] heap = new int[32];
+  private int[] pos = new int[32];
+  private double[] key = new double[32];
+  private int heapSize;
+
+  private int epoch;
+  private int solveStamp;
+
+  private long solves;
+  private long rounds;
+  private long regionResources;
+  private long regionFlows;
+
+  /** Puts a flow on its resources; its rate is set by the next solve. */
+  void attach(Flow flow) {
+    if (flow.attached) {
+      throw new IllegalStateException("flow already attached");
+    }
+    flow.attached = true;
+    flow.rate = 0;
+    Resource[] path = flow.path;
+    for (int i = 0; i < path.length; i++) {
+      path[i].add(flow, i);
+      markDirty(path[i]);
+    }
+  }
+
+  /** Takes a flow off its resources; its rate becomes 0 at once, the others' at the next solve. */
+  void detach(Flow flow) {
+    if (!flow.attached) {
+      return;
+    }
+    flow.attached = false;
+    flow.rate = 0;
+    Resource[] path = flow.path;
+    for (int i = 0; i < path.length; i++) {
+      path[i].remove(flow, i);
+      markDirty(path[i]);
+    }
+  }
+
+  boolean hasWork() {
+    return dirtyCount > 0;
+  }
+
+  /** Solves (possibly several rounds) and tells each flow whose rate changed. */
+  void solve() {
+    if (dirtyCount == 0) {
+      return;
+    }
+    solves++;
+    solveStamp++;
+    regionSize = 0;
+    for (int i = 0; i < dirtyCount; i++) {
+      Resource r = dirty[i];
+      r.dirty = false;
+      addToRegion(r);
+      dirty[i] = null;
+    }
+    dirtyCount = 0;
+    while (true) {
+      rounds++;
+      fill();
+      if (!growAtBoundary()) {
+        break;
+      }
+    }
+    regionResources += regionSize;
+    regionFlows += flowCount;
+    commit();
+  }
+
+  long solves() {
+    return solves;
+  }
+
+  long rounds() {
+    return rounds;
+  }
+
+  long regionResources() {
+    return regionResources;
+  }
+
+  long regionFlows() {
+    return regionFlows;
+  }
+
+  private void markDirty(Resource r) {
+    if (!r.dirty) {
+      r.dirty = true;
+      if (dirtyCount == dirty.length) {
+        dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+      }
+      dirty[dirtyCount++] = r;
+    }
+  }
+
+  private void addToRegion(Resource r) {
+    if (r.regionStamp == solveStamp) {
+      return;
+    }
+    r.regionStamp = solveStamp;
+    if (regionSize == region.length) {
+      region = Arrays.copyOf(region, regionSize * 2);
+    }
+    region[regionSize++] = r;
+  }
+
+  /** Progressive filling over the region, with boundary flows capped by outside levels. */
+  private void fill() {
+    int stamp = ++epoch;
+    flowCount = 0;
+    for (int i = 0; i < regionSize; i++) {
+      region[i].mark = stamp;
+    }
+    for (int i = 0; i < regionSize; i++) {
+      Resource r = region[i];
+      Flow[] rf = r.flows;
+      for (int j = 0, n = r.flowCount; j < n; j++) {
+        Flow f = rf[j];
+        if (f.mark != stamp) {
+          f.mark = stamp;
+          if (flowCount == flows.length) {
+            flows = Arrays.copyOf(flows, flowCount * 2);
+          }
+          flows[flowCount++] = f;
+        }
+      }
+    }
+    int entries = regionSize + flowCount;
+    if (heap.length < entries) {
+      int capacity = Math.max(entries, heap.length * 2);
+      heap = new int[capacity];
+      pos = new int[capacity];
+      key = new double[capacity];
+    }
+    heapSize = 0;
+    for (int i = 0; i < regionSize; i++) {
+      Resource r = region[i];
+      r.local = i;
+      r.remaining = r.capacity;
+      r.unfrozen = r.flowCount;
+      r.newLevel = Double.POSITIVE_INFINITY;
+      pos[i] = -1;
+      if (r.flowCount > 0) {
+        key[i] = r.capacity / r.flowCount;
+        heapAppend(i);
+      }
+    }
+    for (int i = 0; i < flowCount; i++) {
+      Flow f = flows[i];
+      f.frozen = false;
+      f.local = i;
+      double cap = Double.POSITIVE_INFINITY;
+      boolean boundary = false;
+      for (Resource r : f.path) {
+        if (r.mark != stamp) {
+          boundary = true;
+          cap = Math.min(cap, r.level);
+        }
+      }
+      f.boundary = boundary;
+      f.cap = cap;
+      int e = regionSize + i;
+      pos[e] = -1;
+      if (cap != Double.POSITIVE_INFINITY) {
+        key[e] = cap;
+        heapAppend(e);
+      }
+    }
+    for (int i = (heapSize >>> 1) - 1; i >= 0; i--) {
+      siftDown(i);
+    }
+
+    while (heapSize > 0) {
+      int e = heap[0];
+      double level = key[e];
+      heapRemove(e);
+      if (e < regionSize) {
+        Resource r = region[e];
+        r.newLevel = level;
+        Flow[] rf = r.flows;
+        for (int j = 0, n = r.flowCount; j < n; j++) {
+          if (!rf[j].frozen) {
+            freeze(rf[j], level, stamp);
+          }
+        }
+      } else {
+        freeze(flows[e - regionSize], level, stamp);
+      }
+    }
+  }
+
+  private void freeze(Flow f, double level, int stamp) {
+    f.frozen = true;
+    f.newRate = level;
+    int capEntry = regionSize + f.local;
+    if (pos[capEntry] >= 0) {
+      heapRemove(capEntry);
+    }
+    for (Resource r : f.path) {
+      if (r.mark != stamp) {
+        continue;
+      }
+      int e = r.local;
+      if (pos[e] < 0) {
+        continue;
+      }
+      r.remaining -= level;
+      if (--r.unfrozen == 0) {
+        heapRemove(e);
+        if (r.remaining <= TOLERANCE * r.capacity) {
+          // Filled exactly by flows frozen elsewhere: saturated, and the last of them is the
+          // highest, so it is the level here too.
+          r.newLevel = level;
+        }
+      } else {
+        // Shares only rise as flows freeze at or below them; max() absorbs rounding.
+        key[e] = Math.max(level, r.remaining / r.unfrozen);
+        siftDown(pos[e]);
+      }
+    }
+  }
+
+  /** Adds the outside resources of every boundary flow whose rate moved; true if any. */
+  private boolean growAtBoundary() {
+    int stamp = epoch;
+    boolean grown = false;
+    for (int i = 0; i < flowCount; i++) {
+      Flow f = flows[i];
+      if (f.boundary && differs(f.newRate, f.rate)) {
+        for (Resource r : f.path) {
+          if (r.mark != stamp) {
+            addToRegion(r);
+            grown = true;
+          }
+        }
+      }
+    }
+    return grown;
+  }
+
+  private void commit() {
+    for (int i = 0; i < regionSize; i++) {
+      region[i].level = region[i].newLevel;
+    }
+    for (int i = 0; i < flowCount; i++) {
+      Flow f = flows[i];
+      if (differs(f.newRate, f.rate)) {
+        if (f.listener != null) {
+          f.listener.rateChanged(f, f.newRate);
+        }
+        f.rate = f.newRate;
+      }
+      flows[i] = null;
+    }
+    for (int i = 0; i < regionSize; i++) {
+      region[i] = null;
+    }
+    flowCount = 0;
+    regionSize = 0;
+  }
+
+  static boolean differs(double a, double b) {
+    return Math.abs(a - b) > TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+  }
+
+  // --- indexed heap on key[] ---
+
+  private void heapAppend(int e) {
+    pos[e] = heapSize;
+    heap[heapSize++] = e;
+  }
+
+  private void heapRemove(int e) {
+    int i = pos[e];
+    pos[e] = -1;
+    int last = heap[--heapSize];
+    if (last != e) {
+      heap[i] = last;
+      pos[last] = i;
+      if (i > 0 && key[last] < key[heap[(i - 1) >>> 1]]) {
+        siftUp(i);
+      } else {
+        siftDown(i);
+      }
+    }
+  }
+
+  private void siftUp(int i) {
+    int e = heap[i];
+    double k = key[e];
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      int pe = heap[parent];
+      if (key[pe] <= k) {
+        break;
+      }
+      heap[i] = pe;
+      pos[pe] = i;
+      i = parent;
+    }
+    heap[i] = e;
+    pos[e] = i;
+  }
+
+  private void siftDown(int i) {
+    int e = heap[i];
+    double k = key[e];
+    int half = heapSize >>> 1;
+    while (i < half) {
+      int child = 2 * i + 1;
+      int ce = heap[child];
+      int right = child + 1;
+      if (right < heapSize && key[heap[right]] < key[ce]) {
+        child = right;
+        ce = heap[right];
+      }
+      if (k <= key[ce]) {
+        break;
+      }
+      heap[i] = ce;
+      pos[ce] = i;
+      i = child;
+    }
+    heap[i] = e;
+    pos[e] = i;
+  }
+}
