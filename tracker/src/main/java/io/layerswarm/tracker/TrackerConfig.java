@@ -1,6 +1,8 @@
 package io.layerswarm.tracker;
 
 import io.layerswarm.admin.AdminTls;
+import io.layerswarm.tracker.auth.Passkey;
+import io.layerswarm.tracker.metainfo.HttpMetainfoSource;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -82,7 +84,7 @@ public record TrackerConfig(
       throw new IllegalArgumentException("tracker.seeders must be set (it may be empty)");
     }
     for (URI seeder : seeders) {
-      requireHttpUri("tracker.seeders", seeder);
+      HttpMetainfoSource.requireHttpUri("tracker.seeders", seeder);
     }
     seeders = List.copyOf(seeders);
     if (redis == null || passkey == null) {
@@ -349,19 +351,5 @@ public record TrackerConfig(
       return String.valueOf(uri);
     }
     return uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
-  }
-
-  static void requireHttpUri(String key, URI uri) {
-    if (uri == null
-        || !uri.isAbsolute()
-        || uri.getHost() == null
-        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-      throw new IllegalArgumentException(
-          key + " entries must be absolute http(s) URIs, got " + uri);
-    }
-    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException(
-          key + " entries must have no query or fragment, got " + uri);
-    }
   }
 }

@@ -7,6 +7,14 @@ import io.layerswarm.tracker.admin.TrackerAdminService;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.AnnouncePolicy;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
+import io.layerswarm.tracker.auth.Passkey;
+import io.layerswarm.tracker.auth.PasskeyGate;
+import io.layerswarm.tracker.http.BoundedExecutor;
+import io.layerswarm.tracker.http.MetainfoFetcher;
+import io.layerswarm.tracker.http.TrackerChannelInitializer;
+import io.layerswarm.tracker.http.TrackerMetrics;
+import io.layerswarm.tracker.metainfo.HttpMetainfoSource;
+import io.layerswarm.tracker.metainfo.MetainfoSource;
 import io.layerswarm.tracker.peerstore.PeerStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -42,16 +50,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: {@value #IO_THREADS} Netty event loops parse HTTP and write responses, and never call
  * the peer store. Every store call (announce, scrape, health check, metrics, and the periodic
- * expiry sweep) runs on a bounded store pool ({@value StoreExecutor#DEFAULT_THREADS} threads,
- * {@value StoreExecutor#DEFAULT_QUEUE} waiting; beyond that announces get the failure reason
- * "tracker busy, retry"), so a slow or unreachable Redis never holds an event loop. Metainfo
- * fetches run on their own bounded pool. All time decisions use the injected clock.
+ * expiry sweep) runs on a bounded store pool ({@value #STORE_THREADS} threads, {@value
+ * #STORE_QUEUE} waiting; beyond that announces get the failure reason "tracker busy, retry"), so a
+ * slow or unreachable Redis never holds an event loop. Metainfo fetches run on their own bounded
+ * pool. All time decisions use the injected clock.
  *
  * <p>Replicas: several servers whose stores share one Redis (see {@link PeerStores#open}) hand out
  * each other's peers; clients list every replica's URL and move on when one fails.
  */
 public final class TrackerServer implements AutoCloseable {
   static final int IO_THREADS = 2;
+
+  /** Peer-store calls running at once, and waiting; more are answered "busy". */
+  static final int STORE_THREADS = 8;
+
+  static final int STORE_QUEUE = 512;
   private static final long BIND_TIMEOUT_SECONDS = 10;
   private static final long CLOSE_TIMEOUT_SECONDS = 5;
   private static final Logger log = LoggerFactory.getLogger(TrackerServer.class);
@@ -59,7 +72,7 @@ public final class TrackerServer implements AutoCloseable {
   private final Channel serverChannel;
   private final EventLoopGroup group;
   private final MetainfoFetcher fetcher;
-  private final StoreExecutor storeExecutor;
+  private final BoundedExecutor storeExecutor;
   private final TrackerMetrics metrics;
   private final ScheduledFuture<?> sweep;
   private final InetSocketAddress address;
@@ -73,7 +86,7 @@ public final class TrackerServer implements AutoCloseable {
       Channel serverChannel,
       EventLoopGroup group,
       MetainfoFetcher fetcher,
-      StoreExecutor storeExecutor,
+      BoundedExecutor storeExecutor,
       TrackerMetrics metrics,
       ScheduledFuture<?> sweep,
       Optional<Passkey> passkey) {
@@ -124,8 +137,8 @@ public final class TrackerServer implements AutoCloseable {
             };
     MetainfoFetcher fetcher =
         new MetainfoFetcher(served, MetainfoFetcher.DEFAULT_THREADS, MetainfoFetcher.DEFAULT_QUEUE);
-    StoreExecutor storeExecutor =
-        new StoreExecutor(StoreExecutor.DEFAULT_THREADS, StoreExecutor.DEFAULT_QUEUE);
+    BoundedExecutor storeExecutor =
+        new BoundedExecutor("tracker-store", STORE_THREADS, STORE_QUEUE);
     PasskeyGate gate = new PasskeyGate(config.passkey());
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
@@ -139,13 +152,13 @@ public final class TrackerServer implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
                 new TrackerChannelInitializer(
-                    new HealthHandler(store, storeExecutor),
-                    new AnnounceHandler(
-                        new AnnounceEndpoint(store, clock, policy), gate, storeExecutor, metrics),
-                    new ScrapeHandler(
-                        new ScrapeEndpoint(store, clock), gate, storeExecutor, metrics),
-                    new MetainfoHandler(fetcher, metrics, gate),
-                    new MetricsHandler(metrics, storeExecutor)));
+                    store,
+                    storeExecutor,
+                    new AnnounceEndpoint(store, clock, policy),
+                    new ScrapeEndpoint(store, clock),
+                    fetcher,
+                    metrics,
+                    gate));
 
     ChannelFuture bind = bootstrap.bind(config.listen());
     if (!bind.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !bind.isSuccess()) {

@@ -1,11 +1,8 @@
 /**
- * The tracker service. Public: {@link io.layerswarm.tracker.TrackerServer}, {@link
- * io.layerswarm.tracker.TrackerConfig} with its {@link io.layerswarm.tracker.Passkey}, {@link
- * io.layerswarm.tracker.PeerStores}, the {@link io.layerswarm.tracker.MetainfoSource} seam with
- * {@link io.layerswarm.tracker.HttpMetainfoSource} and the seeder ring's health in {@link
- * io.layerswarm.tracker.SeederCluster}, and the exceptions rooted at {@link
- * io.layerswarm.tracker.TrackerException}. Everything else here is the Netty shell,
- * package-private: one handler per concern, one initializer that builds the pipeline.
+ * The tracker service. Public: {@link io.layerswarm.tracker.TrackerServer}, which wires the
+ * packages below together, {@link io.layerswarm.tracker.TrackerConfig}, {@link
+ * io.layerswarm.tracker.PeerStores}, and {@link io.layerswarm.tracker.TrackerException} for a
+ * tracker that cannot start.
  *
  * <p>Wiring, as the launcher does it:
  *
@@ -22,7 +19,10 @@
  * } // the server closes first, then the health checks, then the store
  * }</pre>
  *
- * <p>Packages depend one way: this one on {@code announce} (protocol decisions, no I/O), which
- * depends on {@code peerstore} (the swarm state seam, its stores, and peer selection).
+ * <p>Packages depend one way, along the path of a request: this one on {@code http} (the Netty
+ * edge) and {@code admin} (the gRPC API); {@code http} on {@code auth} (the passkey), {@code
+ * announce} (protocol decisions, no I/O) and {@code metainfo} (torrents from the seeders); {@code
+ * announce} and {@code admin} on {@code peerstore} (the swarm state seam, its stores, and peer
+ * selection).
  */
 package io.layerswarm.tracker;

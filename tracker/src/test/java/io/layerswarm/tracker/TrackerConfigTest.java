@@ -3,6 +3,7 @@ package io.layerswarm.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.tracker.auth.Passkey;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;

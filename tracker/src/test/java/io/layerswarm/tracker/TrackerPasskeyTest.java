@@ -7,9 +7,11 @@ import static io.layerswarm.tracker.testing.Urls.percentEncode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.core.Digest;
+import io.layerswarm.testing.ManualClock;
+import io.layerswarm.tracker.auth.Passkey;
+import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
-import io.layerswarm.tracker.testing.FakeClock;
 import io.layerswarm.tracker.testing.TrackerHttp;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,7 +28,7 @@ class TrackerPasskeyTest {
   private static final Digest KNOWN = new Digest("sha256", "1".repeat(64));
   private static final byte[] TORRENT = "d4:infod4:name1:xee".getBytes(StandardCharsets.US_ASCII);
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final InMemoryPeerStore store = new InMemoryPeerStore();
   private final TrackerHttp http = new TrackerHttp();
   private TrackerServer server;

@@ -7,14 +7,17 @@ import static io.layerswarm.tracker.testing.TrackerHttp.text;
 import static io.layerswarm.tracker.testing.Urls.percentEncode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.testing.Await;
+import io.layerswarm.testing.ManualClock;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
+import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.PeerStore;
-import io.layerswarm.tracker.testing.FakeClock;
 import io.layerswarm.tracker.testing.RedisServer;
 import io.layerswarm.tracker.testing.TrackerHttp;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -39,7 +42,7 @@ class TrackerReplicasTest {
   private static RedisClient adminClient;
   private static StatefulRedisConnection<String, String> admin;
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final TrackerHttp http = new TrackerHttp();
   private final List<AutoCloseable> opened = new ArrayList<>();
   private URI a;
@@ -214,13 +217,18 @@ class TrackerReplicasTest {
   }
 
   /** Lettuce reconnects in the background (backoff capped at 1 s); bounded wait for it. */
-  private void awaitHealthy(URI replica) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (http.get(replica, "/healthz").statusCode() != 200) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(replica + " did not become healthy within 15 s");
-      }
-      Thread.sleep(50); // waiting for an external process; no clock to advance
+  private void awaitHealthy(URI replica) {
+    Await.until(replica + " to become healthy", Duration.ofSeconds(15), () -> healthy(replica));
+  }
+
+  private boolean healthy(URI replica) {
+    try {
+      return http.get(replica, "/healthz").statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while asking " + replica + " for its health", e);
     }
   }
 }

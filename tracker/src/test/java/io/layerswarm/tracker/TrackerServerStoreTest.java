@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.bencode.Bencode;
 import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.testing.ManualClock;
+import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.Peer;
@@ -16,7 +18,6 @@ import io.layerswarm.tracker.peerstore.PeerStore;
 import io.layerswarm.tracker.peerstore.PeerStoreUnavailableException;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.peerstore.SwarmCounts;
-import io.layerswarm.tracker.testing.FakeClock;
 import io.layerswarm.tracker.testing.TrackerHttp;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,7 +38,7 @@ class TrackerServerStoreTest {
   private static final Digest KNOWN = new Digest("sha256", "1".repeat(64));
   private static final byte[] TORRENT = "d4:infod4:name1:xee".getBytes(StandardCharsets.US_ASCII);
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final TrackerHttp http = new TrackerHttp();
   private TrackerServer server;
   private URI base;

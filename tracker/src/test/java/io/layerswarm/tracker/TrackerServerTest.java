@@ -7,9 +7,11 @@ import io.layerswarm.core.Digest;
 import io.layerswarm.core.bencode.Bencode;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.testing.ManualClock;
+import io.layerswarm.tracker.metainfo.MetainfoSource;
+import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
-import io.layerswarm.tracker.testing.FakeClock;
 import io.layerswarm.tracker.testing.Peers;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -65,7 +67,7 @@ class TrackerServerTest {
   private static final byte[] TORRENT =
       "d8:announce3:url4:infod4:name1:xee".getBytes(StandardCharsets.US_ASCII);
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final InMemoryPeerStore store = new InMemoryPeerStore(new Random(5));
   private final FakeSource source = new FakeSource();
   private final HttpClient http =

@@ -1,10 +1,10 @@
 package io.layerswarm.cli.daemon;
 
-import io.layerswarm.tracker.HttpMetainfoSource;
 import io.layerswarm.tracker.PeerStores;
-import io.layerswarm.tracker.SeederCluster;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
+import io.layerswarm.tracker.metainfo.HttpMetainfoSource;
+import io.layerswarm.tracker.metainfo.SeederCluster;
 import io.layerswarm.tracker.peerstore.PeerStore;
 import java.time.InstantSource;
 import java.util.List;

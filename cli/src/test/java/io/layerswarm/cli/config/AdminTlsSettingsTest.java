@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.cli.Main;
 import io.layerswarm.seeder.SeederConfig;
-import io.layerswarm.tracker.MetainfoUnavailableException;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
+import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

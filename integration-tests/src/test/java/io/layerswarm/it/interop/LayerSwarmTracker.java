@@ -1,9 +1,9 @@
 package io.layerswarm.it.interop;
 
-import io.layerswarm.tracker.MetainfoUnavailableException;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerException;
 import io.layerswarm.tracker.TrackerServer;
+import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -21,9 +21,10 @@ import io.layerswarm.proto.admin.TrackerPeerList;
 import io.layerswarm.proto.admin.TrackerPeersRequest;
 import io.layerswarm.proto.admin.TrackerSwarmList;
 import io.layerswarm.proto.admin.TrackerSwarmsRequest;
-import io.layerswarm.tracker.MetainfoUnavailableException;
+import io.layerswarm.testing.ManualClock;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
+import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.Peer;
@@ -32,7 +33,6 @@ import io.layerswarm.tracker.peerstore.PeerStoreUnavailableException;
 import io.layerswarm.tracker.peerstore.RedisPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.peerstore.SwarmCounts;
-import io.layerswarm.tracker.testing.FakeClock;
 import io.layerswarm.tracker.testing.Peers;
 import io.layerswarm.tracker.testing.RedisServer;
 import io.layerswarm.tracker.testing.TrackerHttp;
@@ -60,7 +60,7 @@ class TrackerAdminServerTest {
   private static final byte[] SMALL = "admin-api-swarm-0002".getBytes();
 
   @TempDir Path dir;
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final TrackerHttp http = new TrackerHttp();
   private PeerStore store = new InMemoryPeerStore();
   private TrackerServer server;

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.core.bencode.Bencode;
 import io.layerswarm.core.bencode.BencodeException;
 import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.testing.ManualClock;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.peerstore.SwarmCounts;
-import io.layerswarm.tracker.testing.FakeClock;
 import io.layerswarm.tracker.testing.Peers;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ class AnnounceEndpointTest {
     Arrays.fill(HASH, (byte) 0xab);
   }
 
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final InMemoryPeerStore store = new InMemoryPeerStore(new Random(3));
   private final AnnounceEndpoint endpoint =
       new AnnounceEndpoint(

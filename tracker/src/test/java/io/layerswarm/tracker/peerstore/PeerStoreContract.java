@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.PeerId;
-import io.layerswarm.tracker.testing.FakeClock;
+import io.layerswarm.testing.ManualClock;
 import io.layerswarm.tracker.testing.Peers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link PeerStore} must do, run against each implementation by a subclass that opens a
- * fresh, empty store per test. Time is a {@link FakeClock}: nothing sleeps.
+ * fresh, empty store per test. Time is a {@link ManualClock}: nothing sleeps.
  */
 abstract class PeerStoreContract {
   static final Duration TTL = Duration.ofSeconds(90);
@@ -32,7 +32,7 @@ abstract class PeerStoreContract {
   static final InfoHash OTHER = InfoHash.fromHex("bb".repeat(20));
   static final int LARGE_SWARM = 2000;
 
-  final FakeClock clock = new FakeClock();
+  final ManualClock clock = new ManualClock();
   PeerStore store;
 
   /** A new store with no swarms in it. */

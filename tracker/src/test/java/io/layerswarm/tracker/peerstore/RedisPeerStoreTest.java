@@ -5,6 +5,7 @@ import static io.layerswarm.tracker.testing.Peers.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.testing.Await;
 import io.layerswarm.tracker.testing.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -198,18 +199,16 @@ class RedisPeerStoreTest extends PeerStoreContract {
   }
 
   /** Lettuce reconnects in the background (backoff capped at 1 s); bounded wait for it. */
-  static void awaitAvailable(PeerStore store) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (true) {
-      try {
-        store.check();
-        return;
-      } catch (PeerStoreUnavailableException e) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("the store did not reconnect within 15 s", e);
-        }
-        Thread.sleep(50); // waiting for an external process; no clock to advance
-      }
+  static void awaitAvailable(PeerStore store) {
+    Await.until("the store to reconnect", Duration.ofSeconds(15), () -> answers(store));
+  }
+
+  private static boolean answers(PeerStore store) {
+    try {
+      store.check();
+      return true;
+    } catch (PeerStoreUnavailableException e) {
+      return false;
     }
   }
 }

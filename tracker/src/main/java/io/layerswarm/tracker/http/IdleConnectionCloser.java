@@ -1,0 +1,45 @@
+package io.layerswarm.tracker.http;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * Closes a keep-alive connection that has been idle (an {@link IdleStateEvent} from the {@code
+ * IdleStateHandler}) while no request is being answered. A request that waits for a seeder
+ * (metainfo can take minutes) keeps its connection open however long it is silent. One instance per
+ * channel; runs on its event loop.
+ */
+final class IdleConnectionCloser extends ChannelDuplexHandler {
+  private int inFlight;
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest) {
+      inFlight++;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof LastHttpContent && inFlight > 0) {
+      inFlight--;
+    }
+    ctx.write(msg, promise);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      if (inFlight == 0) {
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+}

@@ -1,0 +1,97 @@
+package io.layerswarm.tracker.http;
+
+import io.layerswarm.tracker.announce.AnnounceEndpoint;
+import io.layerswarm.tracker.announce.ScrapeEndpoint;
+import io.layerswarm.tracker.auth.PasskeyGate;
+import io.layerswarm.tracker.peerstore.PeerStore;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds each connection's pipeline, the only place that does. Inbound order:
+ *
+ * <ol>
+ *   <li>idle detection, then HTTP/1.1 decoding with bounded request line and headers;
+ *   <li>keep-alive (Connection headers, close after the last response when asked);
+ *   <li>aggregation into one {@code FullHttpRequest}: requests are GETs, so bodies are tiny;
+ *   <li>idle close, one-request-at-a-time sequencing, decode failures (414/431/400);
+ *   <li>the endpoints, each taking its own path, then 404 for the rest, then error logging.
+ * </ol>
+ *
+ * <p>The endpoints' handlers are shared by every connection; store calls run on {@code storeCalls},
+ * metainfo fetches on the {@link MetainfoFetcher}.
+ */
+public final class TrackerChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** The longest request line (method, target, version); longer gets 414. */
+  static final int MAX_REQUEST_LINE = 4 * 1024;
+
+  /** The most header bytes; more gets 431. */
+  static final int MAX_HEADER_BYTES = 8 * 1024;
+
+  /** The largest request body accepted; requests are GETs, larger gets 413. */
+  static final int MAX_CONTENT_BYTES = 8 * 1024;
+
+  /** A keep-alive connection with no traffic and no request in progress for this long closes. */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
+
+  private final TrackerProtocolHandler announce;
+  private final TrackerProtocolHandler scrape;
+  private final MetainfoHandler metainfo;
+  private final StoreQueryHandler health;
+  private final StoreQueryHandler metrics;
+  private final DecodeFailureHandler decodeFailure = new DecodeFailureHandler();
+  private final NotFoundHandler notFound = new NotFoundHandler();
+  private final UnhandledErrorHandler unhandledError = new UnhandledErrorHandler();
+
+  /**
+   * @param store read only through {@code storeCalls}
+   * @param gate decides which paths reach announce, scrape and metainfo
+   */
+  public TrackerChannelInitializer(
+      PeerStore store,
+      BoundedExecutor storeCalls,
+      AnnounceEndpoint announce,
+      ScrapeEndpoint scrape,
+      MetainfoFetcher metainfo,
+      TrackerMetrics metrics,
+      PasskeyGate gate) {
+    this.health = StoreQueryHandler.health(store, storeCalls);
+    this.announce = TrackerProtocolHandler.announce(announce, gate, storeCalls, metrics);
+    this.scrape = TrackerProtocolHandler.scrape(scrape, gate, storeCalls, metrics);
+    this.metainfo = new MetainfoHandler(metainfo, metrics, gate);
+    this.metrics = StoreQueryHandler.metrics(metrics, storeCalls);
+  }
+
+  @Override
+  protected void initChannel(SocketChannel channel) {
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast(
+        "idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    pipeline.addLast(
+        "http",
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)));
+    pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
+    pipeline.addLast("aggregate", new HttpObjectAggregator(MAX_CONTENT_BYTES));
+    pipeline.addLast("idle-close", new IdleConnectionCloser());
+    pipeline.addLast("sequence", new RequestSequencer());
+    pipeline.addLast("decode-failure", decodeFailure);
+    pipeline.addLast("healthz", health);
+    pipeline.addLast("metrics", metrics);
+    pipeline.addLast("announce", announce);
+    pipeline.addLast("scrape", scrape);
+    pipeline.addLast("metainfo", metainfo);
+    pipeline.addLast("not-found", notFound);
+    pipeline.addLast("errors", unhandledError);
+  }
+}

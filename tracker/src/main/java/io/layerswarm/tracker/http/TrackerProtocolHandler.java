@@ -1,0 +1,123 @@
+package io.layerswarm.tracker.http;
+
+import io.layerswarm.tracker.announce.AnnounceEndpoint;
+import io.layerswarm.tracker.announce.ScrapeEndpoint;
+import io.layerswarm.tracker.announce.TrackerReply;
+import io.layerswarm.tracker.auth.PasskeyGate;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A BitTorrent tracker endpoint, {@code GET /announce} or {@code GET /scrape} (either under {@code
+ * /<passkey>/} when the tracker has one): checks the passkey on the event loop, computes the
+ * bencoded reply on the {@link BoundedExecutor} (it reads the peer store, which may block), and
+ * writes it with HTTP 200, as BEP 3 clients expect even for a failure. A full store pool is
+ * answered with the failure reason {@value #BUSY}; a refused passkey stores nothing.
+ */
+@ChannelHandler.Sharable
+final class TrackerProtocolHandler extends RouteHandler {
+  static final String BUSY = "tracker busy, retry";
+  private static final Logger log = LoggerFactory.getLogger(TrackerProtocolHandler.class);
+
+  /** Computes a reply from the raw query and the peer's source address; may block on the store. */
+  @FunctionalInterface
+  interface Endpoint {
+    TrackerReply answer(String rawQuery, InetAddress remote);
+  }
+
+  private final String endpointPath;
+  private final Endpoint endpoint;
+  private final Consumer<TrackerReply> count;
+  private final PasskeyGate gate;
+  private final BoundedExecutor executor;
+
+  private TrackerProtocolHandler(
+      String endpointPath,
+      Endpoint endpoint,
+      Consumer<TrackerReply> count,
+      PasskeyGate gate,
+      BoundedExecutor executor) {
+    this.endpointPath = endpointPath;
+    this.endpoint = endpoint;
+    this.count = count;
+    this.gate = gate;
+    this.executor = executor;
+  }
+
+  /** {@code /announce} (BEP 3): the raw query and the peer's source address go to the endpoint. */
+  static TrackerProtocolHandler announce(
+      AnnounceEndpoint endpoint,
+      PasskeyGate gate,
+      BoundedExecutor executor,
+      TrackerMetrics metrics) {
+    return new TrackerProtocolHandler(
+        "/announce", endpoint::announce, metrics::announced, gate, executor);
+  }
+
+  /** {@code /scrape} (BEP 48), answered from the peer store's counts. */
+  static TrackerProtocolHandler scrape(
+      ScrapeEndpoint endpoint, PasskeyGate gate, BoundedExecutor executor, TrackerMetrics metrics) {
+    return new TrackerProtocolHandler(
+        "/scrape", (query, remote) -> endpoint.scrape(query), metrics::scraped, gate, executor);
+  }
+
+  @Override
+  boolean matches(String path) {
+    return gate.check(path, endpointPath) != PasskeyGate.Verdict.NOT_THIS_ENDPOINT;
+  }
+
+  @Override
+  void handle(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget target) {
+    switch (gate.check(target.path(), endpointPath)) {
+      case MISSING -> {
+        reply(ctx, TrackerReply.failure(PasskeyGate.MISSING_REASON));
+        return;
+      }
+      case WRONG -> {
+        reply(ctx, TrackerReply.failure(PasskeyGate.WRONG_REASON));
+        return;
+      }
+      default -> {}
+    }
+    // The request is released when this returns: take only immutable values along.
+    String query = target.rawQuery();
+    InetAddress remote = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    executor
+        .submit(() -> endpoint.answer(query, remote))
+        .whenComplete(
+            (reply, error) -> {
+              if (error == null) {
+                reply(ctx, reply);
+                return;
+              }
+              Throwable cause =
+                  error instanceof CompletionException && error.getCause() != null
+                      ? error.getCause()
+                      : error;
+              if (cause instanceof RejectedExecutionException) {
+                reply(ctx, TrackerReply.unavailable(BUSY));
+                return;
+              }
+              log.error("GET {} failed", endpointPath, cause);
+              ctx.writeAndFlush(
+                  HttpResponses.closing(
+                      HttpResponses.text(
+                          HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error")));
+            });
+  }
+
+  /** Any thread: Netty hands the write to the channel's event loop. */
+  private void reply(ChannelHandlerContext ctx, TrackerReply reply) {
+    count.accept(reply);
+    ctx.writeAndFlush(HttpResponses.bytes(HttpResponseStatus.OK, "text/plain", reply.body()));
+  }
+}
