@@ -4,12 +4,13 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
-import io.layerswarm.swarm.peer.HandshakeHandler;
-import io.layerswarm.swarm.peer.PeerChannelInitializer;
-import io.layerswarm.swarm.peer.Swarm;
+import io.layerswarm.swarm.channel.Endpoint;
+import io.layerswarm.swarm.channel.HandshakeHandler;
+import io.layerswarm.swarm.channel.PeerChannelInitializer;
 import io.layerswarm.swarm.storage.DiskExecutor;
 import io.layerswarm.swarm.storage.PieceMemory;
 import io.layerswarm.swarm.storage.PieceStorage;
+import io.layerswarm.swarm.torrent.TorrentPolicy;
 import io.layerswarm.swarm.tracker.Announcer;
 import io.layerswarm.swarm.tracker.HttpTrackerClient;
 import io.netty.bootstrap.Bootstrap;
@@ -49,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -105,6 +107,11 @@ public final class SwarmEngine implements AutoCloseable {
   private final HttpTrackerClient trackerClient;
   private final GlobalTrafficShapingHandler shaper;
   private final InstantSource clock;
+  private final TorrentPolicy policy;
+
+  /** Split once per torrent, under the lock of {@link #torrents}. */
+  private final SplittableRandom random = new SplittableRandom();
+
   private final Map<InfoHash, TorrentSession> torrents = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicLong peerSequence = new AtomicLong();
@@ -117,6 +124,7 @@ public final class SwarmEngine implements AutoCloseable {
     this.config = config;
     this.peerId = PeerId.random();
     this.clock = clock;
+    this.policy = TorrentPolicy.DEFAULTS.withMaxConnections(config.maxConnectionsPerTorrent());
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> serverChannel =
@@ -147,7 +155,7 @@ public final class SwarmEngine implements AutoCloseable {
             .childHandler(
                 new PeerChannelInitializer(
                     shaper,
-                    () -> HandshakeHandler.incoming(peerId, this::swarm),
+                    () -> HandshakeHandler.incoming(peerId, this::endpoint),
                     ch -> {
                       if (closed || !reserveConnection()) {
                         return false;
@@ -228,10 +236,6 @@ public final class SwarmEngine implements AutoCloseable {
     return peerId;
   }
 
-  EngineConfig config() {
-    return config;
-  }
-
   /**
    * Seeds a complete file. The caller vouches for its content (it was verified by digest). Returns
    * the existing torrent if one with this info hash is already present.
@@ -265,13 +269,14 @@ public final class SwarmEngine implements AutoCloseable {
       PieceStorage storage = opener.open();
       EventLoop loop = group.next();
       TorrentSession session =
-          new TorrentSession(this, metainfo, storage, pieceMemory, loop, clock);
+          new TorrentSession(
+              this, metainfo, storage, pieceMemory, loop, clock, policy, random.split());
       torrents.put(metainfo.infoHash(), session);
       Announcer announcer =
           new Announcer(
               metainfo.announce(),
               trackerClient,
-              loop,
+              session.nettyLoop(),
               event -> session.announceRequest(event, config, listenAddress.getPort()),
               session::trackerPeers,
               config.announceInterval(),
@@ -346,8 +351,8 @@ public final class SwarmEngine implements AutoCloseable {
 
   // ---- for torrents ----
 
-  private Optional<Swarm> swarm(InfoHash infoHash) {
-    return Optional.ofNullable(torrents.get(infoHash));
+  private Optional<Endpoint> endpoint(InfoHash infoHash) {
+    return Optional.ofNullable(torrents.get(infoHash)).map(TorrentSession::endpoint);
   }
 
   long nextPeerSequence() {
@@ -384,7 +389,7 @@ public final class SwarmEngine implements AutoCloseable {
             .handler(
                 new PeerChannelInitializer(
                     shaper,
-                    () -> HandshakeHandler.outgoing(peerId, session, session.infoHash()),
+                    () -> HandshakeHandler.outgoing(peerId, session.endpoint(), session.infoHash()),
                     ch -> true))
             .connect(address);
     connect.channel().closeFuture().addListener(f -> connections.decrementAndGet());

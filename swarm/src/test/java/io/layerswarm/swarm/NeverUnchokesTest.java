@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.core.metainfo.BlockRef;
 import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.testing.ManualClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

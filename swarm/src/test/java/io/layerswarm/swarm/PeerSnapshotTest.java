@@ -4,6 +4,7 @@ import static io.layerswarm.swarm.LoopProbe.awaitOnLoop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.testing.ManualClock;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

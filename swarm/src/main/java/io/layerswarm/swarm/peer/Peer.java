@@ -7,15 +7,11 @@ import io.layerswarm.core.metainfo.TorrentGeometry;
 import io.layerswarm.swarm.log.LogKeys;
 import io.layerswarm.swarm.sched.PiecePicker;
 import io.layerswarm.swarm.wire.PeerMessage;
-import io.netty.channel.FileRegion;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -34,42 +30,11 @@ public final class Peer {
   /** The largest block we serve; BEP 3 notes clients drop peers asking for more than 16 KiB. */
   static final int MAX_REQUEST_LENGTH = 128 * 1024;
 
-  /** Requests of a peer we hold before refusing more. */
-  static final int MAX_UPLOAD_QUEUE = 2048;
-
-  /** Bytes of uploads written to the socket but not yet sent, per peer. */
-  static final long MAX_UPLOAD_IN_FLIGHT = 2 * 1024 * 1024;
-
   /**
    * Send a keep-alive after this long without sending anything (BEP 3: peers drop connections
    * silent for two minutes).
    */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
-
-  /** A peer that owes us blocks and sends nothing for this long is dropped. */
-  static final Duration SNUB_TIMEOUT = Duration.ofSeconds(60);
-
-  /** Pipeline depth before the peer's rate is known: 1 MiB, enough for a fast start on a LAN. */
-  static final int INITIAL_REQUEST_DEPTH = 64;
-
-  /**
-   * Smallest pipeline depth: 256 KiB, more than a datacenter link's bandwidth-delay product, so a
-   * fast peer is never held back while its rate is measured.
-   */
-  static final int MIN_REQUEST_DEPTH = 16;
-
-  /**
-   * Keep about this much of a peer's data requested. Deeper queues only park blocks at a slow peer
-   * (often the seed everyone asks) that other peers could have delivered.
-   */
-  static final double QUEUE_SECONDS = 0.5;
-
-  /**
-   * Withdrawn requests remembered per peer, so that their blocks, which may already be on the way,
-   * are recognised as late rather than unrequested: twice the engine's deepest pipeline (256
-   * blocks). A block that turns up after 512 newer withdrawals counts as never requested.
-   */
-  static final int WITHDRAWN_MEMORY = 512;
 
   private final long id;
   private final PeerId remoteId;
@@ -79,21 +44,17 @@ public final class Peer {
   private final Swarm swarm;
   private final TorrentGeometry geometry;
   private final PiecePicker<Peer> picker;
-  private final int maxRequestDepth;
+  private final int maxRequestLength;
 
-  /** Current pipeline depth, adapted to the peer's measured rate at each tick. */
-  private int requestDepth;
+  /** Our requests to the peer. */
+  private final RequestPipeline requests;
 
-  private long bytesSinceTick;
+  /** The peer's requests to us. */
+  private final UploadQueue uploads = new UploadQueue();
+
+  private final RateMeter downloadRate = new RateMeter();
+  private final RateMeter uploadRate = new RateMeter();
   private Instant lastTick;
-
-  /** Payload bytes per second received from this peer, smoothed. */
-  private double downloadRate;
-
-  private long uploadedSinceTick;
-
-  /** Payload bytes per second sent to this peer, smoothed like {@link #downloadRate}. */
-  private double uploadRate;
 
   private boolean amChoking = true;
   private boolean amInterested;
@@ -106,18 +67,9 @@ public final class Peer {
   private Instant chokeStateSince;
   private final BitSet has;
   private final BitSet allowedFast;
-  private final LinkedHashSet<BlockRef> outstanding = new LinkedHashSet<>();
 
-  /**
-   * Requests we withdrew (cancelled, discarded by a choke, rejected), oldest first, at most {@link
-   * #WITHDRAWN_MEMORY}. Their blocks may still arrive and are dropped quietly; a block that is
-   * neither outstanding nor here was never requested, and closes the connection.
-   */
-  private final LinkedHashSet<BlockRef> withdrawn = new LinkedHashSet<>();
-
-  private final ArrayDeque<BlockRef> uploads = new ArrayDeque<>();
-  private long uploadInFlight;
-  private Instant lastBlockAt;
+  /** Whether {@link #serveUploads} is on the stack (a write callback may call it again). */
+  private boolean serving;
 
   /** Whether anything was sent since the last tick, and when we last knew we had sent. */
   private boolean sent;
@@ -146,16 +98,15 @@ public final class Peer {
     this.remoteId = remoteId;
     this.outgoing = outgoing;
     this.fast = fast;
-    this.maxRequestDepth = maxRequestDepth;
-    this.requestDepth = Math.min(INITIAL_REQUEST_DEPTH, maxRequestDepth);
     this.link = link;
     this.swarm = swarm;
     this.geometry = swarm.geometry();
     this.picker = swarm.picker();
+    this.maxRequestLength = Math.max(MAX_REQUEST_LENGTH, geometry.blockSize());
     this.has = new BitSet(geometry.pieceCount());
     this.allowedFast = new BitSet();
     this.chokeStateSince = swarm.clock().instant();
-    this.lastBlockAt = chokeStateSince;
+    this.requests = new RequestPipeline(maxRequestDepth, geometry.blockSize(), chokeStateSince);
     this.lastTick = chokeStateSince;
     this.lastSentAt = chokeStateSince;
   }
@@ -172,7 +123,7 @@ public final class Peer {
    * first answer rather than after another round trip of interested and unchoke.
    */
   public void start() {
-    BitSet verified = swarm.storage().verified();
+    BitSet verified = swarm.verified();
     int n = geometry.pieceCount();
     if (fast && verified.cardinality() == n) {
       send(new PeerMessage.HaveAll());
@@ -220,7 +171,7 @@ public final class Peer {
     } else if (message instanceof PeerMessage.Have have) {
       onHave(have.piece());
     } else if (message instanceof PeerMessage.Cancel cancel) {
-      if (uploads.remove(cancel.block()) && fast) {
+      if (uploads.cancel(cancel.block()) && fast) {
         // BEP 6: a cancelled request is answered with a reject if the piece is not sent.
         send(new PeerMessage.RejectRequest(cancel.block()));
       }
@@ -257,8 +208,7 @@ public final class Peer {
       onPieceInfo(new BitSet());
     } else if (message instanceof PeerMessage.RejectRequest reject) {
       // A reject can also answer a request we cancelled meanwhile; that is not an error.
-      if (outstanding.remove(reject.block())) {
-        withdraw(reject.block());
+      if (requests.withdraw(reject.block())) {
         picker.abandoned(this, reject.block());
         refill();
       }
@@ -313,11 +263,9 @@ public final class Peer {
     peerChoking = true;
     if (!fast) {
       // BEP 3: a choke discards every pending request. With BEP 6 each gets an explicit reject.
-      for (BlockRef block : outstanding) {
+      for (BlockRef block : requests.withdrawAll()) {
         picker.abandoned(this, block);
-        withdraw(block);
       }
-      outstanding.clear();
     }
   }
 
@@ -331,8 +279,8 @@ public final class Peer {
       close("empty piece message");
       return;
     }
-    boolean requested = outstanding.remove(block);
-    if (!requested && !withdrawn.remove(block)) {
+    RequestPipeline.Arrival arrival = requests.arrived(block, swarm.clock().instant());
+    if (arrival == RequestPipeline.Arrival.UNREQUESTED) {
       // Never requested (or not with this offset and length): BEP 3 peers send only what was
       // asked for. Dropping it and carrying on would also let a peer that ignores our requests
       // dodge the snub timeout by sending junk, as every block counts as a sign of life.
@@ -341,10 +289,9 @@ public final class Peer {
       return;
     }
     downloadedBytes += length;
-    bytesSinceTick += length;
+    downloadRate.add(length);
     swarm.downloaded(this, length);
-    lastBlockAt = swarm.clock().instant();
-    if (!requested) {
+    if (arrival == RequestPipeline.Arrival.LATE) {
       // Late: the request was withdrawn after the peer had sent the block.
       piece.release();
       return;
@@ -359,49 +306,47 @@ public final class Peer {
   }
 
   private void onRequest(BlockRef block) {
-    if (!geometry.contains(block) || block.length() > MAX_REQUEST_LENGTH) {
+    if (!geometry.contains(block) || block.length() > maxRequestLength) {
       close("invalid request " + block);
       return;
     }
-    if (amChoking
-        || !swarm.storage().isVerified(block.piece())
-        || uploads.size() >= MAX_UPLOAD_QUEUE) {
+    if (amChoking || !swarm.isVerified(block.piece()) || !uploads.offer(block)) {
       // BEP 6: with the fast extension, every refused request gets a reject; BEP 3 drops them.
       if (fast) {
         send(new PeerMessage.RejectRequest(block));
       }
       return;
     }
-    uploads.add(block);
     serveUploads();
   }
 
   private void serveUploads() {
-    while (!closed && !uploads.isEmpty() && uploadInFlight < MAX_UPLOAD_IN_FLIGHT) {
-      BlockRef block = uploads.poll();
-      FileRegion region;
-      try {
-        region = swarm.storage().region(block);
-      } catch (IllegalStateException e) {
-        continue; // The torrent was removed under us.
+    if (serving) {
+      return; // A write callback inside the loop below; the loop goes on.
+    }
+    serving = true;
+    try {
+      BlockRef block;
+      while (!closed && (block = uploads.next()) != null) {
+        BlockRef sending = block;
+        sent = true;
+        link.sendBlock(
+            sending,
+            ok -> {
+              uploads.written(sending);
+              if (ok) {
+                uploadedBytes += sending.length();
+                uploadRate.add(sending.length());
+                swarm.uploaded(this, sending.length());
+              }
+              if (!closed && !uploads.isEmpty()) {
+                serveUploads();
+                link.flush();
+              }
+            });
       }
-      int length = block.length();
-      uploadInFlight += length;
-      sent = true;
-      link.send(
-          new PeerMessage.FileBlock(block, region),
-          ok -> {
-            uploadInFlight -= length;
-            if (ok) {
-              uploadedBytes += length;
-              uploadedSinceTick += length;
-              swarm.uploaded(this, length);
-            }
-            if (!closed && !uploads.isEmpty()) {
-              serveUploads();
-              link.flush();
-            }
-          });
+    } finally {
+      serving = false;
     }
   }
 
@@ -417,17 +362,13 @@ public final class Peer {
       }
       allowed = allowedFast;
     }
-    int room = requestDepth - outstanding.size();
-    // Refill in batches, not per block, to keep the picker off the hot path.
-    if (room <= 0 || (room < Math.min(16, requestDepth / 4) && !outstanding.isEmpty())) {
+    int room = requests.room();
+    if (room == 0) {
       return;
     }
     List<BlockRef> blocks = picker.pick(this, has, room, allowed);
-    if (outstanding.isEmpty()) {
-      lastBlockAt = swarm.clock().instant();
-    }
+    requests.requested(blocks, swarm.clock().instant());
     for (BlockRef block : blocks) {
-      outstanding.add(block);
       send(new PeerMessage.Request(block));
     }
   }
@@ -453,12 +394,11 @@ public final class Peer {
     chokeStateSince = swarm.clock().instant();
     if (choke) {
       send(new PeerMessage.Choke());
-      for (BlockRef block : uploads) {
+      for (BlockRef block : uploads.clear()) {
         if (fast) {
           send(new PeerMessage.RejectRequest(block));
         }
       }
-      uploads.clear();
     } else {
       send(new PeerMessage.Unchoke());
     }
@@ -483,17 +423,8 @@ public final class Peer {
 
   /** An endgame duplicate arrived elsewhere: withdraw our request for it. */
   public void cancel(BlockRef block) {
-    if (!closed && outstanding.remove(block)) {
-      withdraw(block);
+    if (!closed && requests.withdraw(block)) {
       send(new PeerMessage.Cancel(block));
-    }
-  }
-
-  /** Remembers a withdrawn request whose block may still arrive (see {@link #withdrawn}). */
-  private void withdraw(BlockRef block) {
-    withdrawn.add(block);
-    if (withdrawn.size() > WITHDRAWN_MEMORY) {
-      withdrawn.remove(withdrawn.iterator().next());
     }
   }
 
@@ -519,17 +450,13 @@ public final class Peer {
     }
     double seconds = Duration.between(lastTick, now).toNanos() / 1e9;
     if (seconds > 0) {
-      downloadRate = downloadRate / 2 + bytesSinceTick / seconds / 2;
-      uploadRate = uploadRate / 2 + uploadedSinceTick / seconds / 2;
-      bytesSinceTick = 0;
-      uploadedSinceTick = 0;
+      downloadRate.tick(seconds);
+      uploadRate.tick(seconds);
       lastTick = now;
-      int byRate = (int) (downloadRate * QUEUE_SECONDS / TorrentGeometry.BLOCK_SIZE);
-      requestDepth =
-          Math.max(Math.min(MIN_REQUEST_DEPTH, maxRequestDepth), Math.min(maxRequestDepth, byRate));
+      requests.adapt(downloadRate.rate());
     }
-    if (!closed && !outstanding.isEmpty() && now.isAfter(lastBlockAt.plus(SNUB_TIMEOUT))) {
-      close("no block for " + SNUB_TIMEOUT.toSeconds() + " s");
+    if (!closed && requests.snubbed(now)) {
+      close("no block for " + RequestPipeline.SNUB_TIMEOUT.toSeconds() + " s");
       return;
     }
     refill();
@@ -538,17 +465,17 @@ public final class Peer {
 
   /** The current pipeline depth, in blocks. */
   public int requestDepth() {
-    return requestDepth;
+    return requests.depth();
   }
 
   /** Smoothed payload bytes per second received from this peer. */
   public double downloadRate() {
-    return downloadRate;
+    return downloadRate.rate();
   }
 
   /** Smoothed payload bytes per second sent to this peer. */
   public double uploadRate() {
-    return uploadRate;
+    return uploadRate.rate();
   }
 
   /** Closes the connection. */
@@ -567,8 +494,7 @@ public final class Peer {
     closed = true;
     picker.peerGone(this);
     picker.removeAvailability(has);
-    outstanding.clear();
-    withdrawn.clear();
+    requests.clear();
     uploads.clear();
     swarm.peerClosed(this);
   }
@@ -637,7 +563,7 @@ public final class Peer {
 
   /** Our requests the peer has not answered yet; a copy. */
   public List<BlockRef> outstanding() {
-    return new ArrayList<>(outstanding);
+    return requests.outstanding();
   }
 
   public long downloadedBytes() {

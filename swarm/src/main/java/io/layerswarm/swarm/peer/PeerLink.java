@@ -1,22 +1,25 @@
 package io.layerswarm.swarm.peer;
 
+import io.layerswarm.core.metainfo.BlockRef;
 import io.layerswarm.swarm.wire.PeerMessage;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /**
- * The sending side of one peer connection, as a {@link Peer} sees it. Implementations queue
- * messages until {@link #flush()}, and are called from the torrent's event loop only.
+ * The sending side of one peer connection, as a {@link Peer} sees it: a Netty channel in the
+ * engine, a simulated connection in the simulator. Implementations queue messages until {@link
+ * #flush()}, and are called from the torrent's loop only.
  */
 public interface PeerLink {
   /** Queues a message. Ownership of reference-counted messages passes to the link. */
   void send(PeerMessage message);
 
   /**
-   * Queues a zero-copy block, and calls {@code written} on the torrent's event loop with whether it
-   * reached the socket.
+   * Queues a piece message with the data of {@code block}, a block of a verified piece, which the
+   * link reads from the torrent's storage itself (zero-copy in the engine). Calls {@code written}
+   * on the torrent's loop, later, with whether it reached the socket.
    */
-  void send(PeerMessage.FileBlock block, Consumer<Boolean> written);
+  void sendBlock(BlockRef block, Consumer<Boolean> written);
 
   /** Sends everything queued. */
   void flush();

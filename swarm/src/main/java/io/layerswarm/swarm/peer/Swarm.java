@@ -3,12 +3,13 @@ package io.layerswarm.swarm.peer;
 import io.layerswarm.core.metainfo.BlockRef;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.core.metainfo.PieceIndex;
 import io.layerswarm.core.metainfo.TorrentGeometry;
 import io.layerswarm.swarm.sched.PiecePicker;
-import io.layerswarm.swarm.storage.PieceStorage;
 import io.layerswarm.swarm.wire.Handshake;
 import io.netty.buffer.ByteBuf;
 import java.time.InstantSource;
+import java.util.BitSet;
 
 /**
  * A torrent as its peers see it. Every method except {@link #execute} and {@link #attach}'s caller
@@ -27,7 +28,11 @@ public interface Swarm {
 
   PiecePicker<Peer> picker();
 
-  PieceStorage storage();
+  /** A copy of the pieces we have verified. */
+  BitSet verified();
+
+  /** Whether we have verified {@code piece} (and may upload it). */
+  boolean isVerified(PieceIndex piece);
 
   InstantSource clock();
 

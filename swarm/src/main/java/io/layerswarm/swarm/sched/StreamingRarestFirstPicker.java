@@ -412,10 +412,10 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   public Received<P> received(P peer, BlockRef block) {
     int piece = block.piece().value();
     Progress<P> p = progressOf(piece);
-    if (p == null || p.hashing || block.offset() % TorrentGeometry.BLOCK_SIZE != 0) {
+    if (p == null || p.hashing || block.offset() % geometry.blockSize() != 0) {
       return Received.unwanted();
     }
-    int b = block.offset() / TorrentGeometry.BLOCK_SIZE;
+    int b = block.offset() / geometry.blockSize();
     if (b >= p.blocks
         || !geometry.block(piece, b).equals(block)
         || p.state[b] != REQUESTED
@@ -438,10 +438,10 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   public void abandoned(P peer, BlockRef block) {
     int piece = block.piece().value();
     Progress<P> p = progressOf(piece);
-    if (p == null || block.offset() % TorrentGeometry.BLOCK_SIZE != 0) {
+    if (p == null || block.offset() % geometry.blockSize() != 0) {
       return;
     }
-    int b = block.offset() / TorrentGeometry.BLOCK_SIZE;
+    int b = block.offset() / geometry.blockSize();
     if (b < p.blocks && p.state[b] == REQUESTED && p.requesters(b).remove(peer)) {
       release(p, b);
       dropIfIdle(p);

@@ -76,26 +76,27 @@ public final class PieceMemory {
 
   /**
    * Gives back a reservation of {@link #tryReserve} and, if not null, the piece's array from {@link
-   * #array}: for reuse if {@code reuse} and the arrays do not exceed the most ever reserved at once
-   * (or the budget), else left to the garbage collector (pass {@code reuse} false for an array
-   * something may still read). Then calls back those refused since memory was last given back, on
-   * this thread.
+   * #array} (see {@link #recycle}). Then calls back those refused since memory was last given back,
+   * on this thread.
    */
   public void release(int bytes, byte[] array, boolean reuse) {
+    if (array != null) {
+      recycle(array, reuse);
+    }
+    release(bytes);
+  }
+
+  /**
+   * Gives back a reservation of {@link #tryReserve}, then calls back those refused since memory was
+   * last given back, on this thread.
+   */
+  public void release(int bytes) {
     List<Runnable> wake;
     synchronized (this) {
       reserved -= bytes;
       if (reserved < 0) {
         reserved += bytes;
         throw new IllegalStateException("piece memory released twice");
-      }
-      if (array != null) {
-        if (reuse && held <= Math.max(budget, peak)) {
-          free.computeIfAbsent(array.length, k -> new ArrayDeque<>()).push(array);
-          pooled += array.length;
-        } else {
-          held -= array.length;
-        }
       }
       if (waiting.isEmpty()) {
         return;
@@ -104,6 +105,20 @@ public final class PieceMemory {
       waiting.clear();
     }
     wake.forEach(Runnable::run);
+  }
+
+  /**
+   * Takes back an array from {@link #array}: for reuse if {@code reuse} and the arrays do not
+   * exceed the most ever reserved at once (or the budget), else it is left to the garbage collector
+   * (pass {@code reuse} false for an array something may still read).
+   */
+  public synchronized void recycle(byte[] array, boolean reuse) {
+    if (reuse && held <= Math.max(budget, peak)) {
+      free.computeIfAbsent(array.length, k -> new ArrayDeque<>()).push(array);
+      pooled += array.length;
+    } else {
+      held -= array.length;
+    }
   }
 
   /** An array of exactly {@code length} bytes for a reserved piece; contents are undefined. */

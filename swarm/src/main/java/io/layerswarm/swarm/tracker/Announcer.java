@@ -1,6 +1,7 @@
 package io.layerswarm.swarm.tracker;
 
 import io.layerswarm.swarm.log.LogKeys;
+import io.layerswarm.swarm.loop.Loop;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -10,9 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -36,14 +34,14 @@ public final class Announcer {
   static final Duration HUNGRY_INTERVAL = Duration.ofSeconds(5);
 
   private final List<URI> trackers;
-  private final HttpTrackerClient client;
-  private final ScheduledExecutorService loop;
+  private final TrackerClient client;
+  private final Loop loop;
   private final Function<AnnounceEvent, AnnounceRequest> request;
   private final Consumer<List<InetSocketAddress>> peers;
   private final Duration defaultInterval;
   private int current;
   private Optional<String> trackerId = Optional.empty();
-  private ScheduledFuture<?> next;
+  private Loop.Timer next;
   private Duration backoff = FIRST_RETRY;
   private boolean inFlight;
   private AnnounceEvent pendingEvent = AnnounceEvent.NONE;
@@ -66,8 +64,8 @@ public final class Announcer {
    */
   public Announcer(
       List<URI> trackers,
-      HttpTrackerClient client,
-      ScheduledExecutorService loop,
+      TrackerClient client,
+      Loop loop,
       Function<AnnounceEvent, AnnounceRequest> request,
       Consumer<List<InetSocketAddress>> peers,
       Duration defaultInterval,
@@ -242,13 +240,12 @@ public final class Announcer {
 
   private void schedule(Duration delay) {
     cancelNext();
-    next =
-        loop.schedule(() -> announce(AnnounceEvent.NONE), delay.toMillis(), TimeUnit.MILLISECONDS);
+    next = loop.schedule(() -> announce(AnnounceEvent.NONE), delay);
   }
 
   private void cancelNext() {
     if (next != null) {
-      next.cancel(false);
+      next.cancel();
       next = null;
     }
   }

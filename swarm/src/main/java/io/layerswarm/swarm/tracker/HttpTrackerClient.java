@@ -57,7 +57,7 @@ import javax.net.ssl.SSLException;
  * for plain http, about 0.15 s of CPU in every process plus the JIT work of a second network stack,
  * and the first announce's latency adds up to the first byte of every download.
  */
-public final class HttpTrackerClient {
+public final class HttpTrackerClient implements TrackerClient {
   /** Largest tracker response we read. */
   static final int MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -98,6 +98,7 @@ public final class HttpTrackerClient {
    * CompletionException}) if the tracker cannot be reached, answers with a non-200 status or bad
    * bencode, or returns a "failure reason".
    */
+  @Override
   public CompletableFuture<AnnounceResponse> announce(URI tracker, AnnounceRequest request) {
     CompletableFuture<AnnounceResponse> result = new CompletableFuture<>();
     try {

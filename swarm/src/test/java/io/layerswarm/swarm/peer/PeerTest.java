@@ -309,6 +309,7 @@ class PeerTest {
 
   private static final class FakeLink implements PeerLink {
     final List<PeerMessage> sent = new ArrayList<>();
+    final List<BlockRef> blocksSent = new ArrayList<>();
     String closed;
 
     @Override
@@ -317,9 +318,8 @@ class PeerTest {
     }
 
     @Override
-    public void send(PeerMessage.FileBlock block, Consumer<Boolean> written) {
-      sent.add(block);
-      block.release();
+    public void sendBlock(BlockRef block, Consumer<Boolean> written) {
+      blocksSent.add(block);
       written.accept(true);
     }
 
@@ -380,8 +380,13 @@ class PeerTest {
     }
 
     @Override
-    public PieceStorage storage() {
-      return storage;
+    public BitSet verified() {
+      return storage.verified();
+    }
+
+    @Override
+    public boolean isVerified(PieceIndex piece) {
+      return storage.isVerified(piece);
     }
 
     Instant now = Instant.parse("2024-01-01T00:00:00Z");

@@ -2,6 +2,7 @@ package io.layerswarm.swarm.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RoundRobinChokerTest {
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
   private final RoundRobinChoker<String> choker =
       new RoundRobinChoker<>(2, Duration.ofSeconds(20), clock);
 

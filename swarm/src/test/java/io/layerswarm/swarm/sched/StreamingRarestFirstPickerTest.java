@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.core.metainfo.BlockRef;
 import io.layerswarm.core.metainfo.PieceIndex;
 import io.layerswarm.core.metainfo.TorrentGeometry;
+import io.layerswarm.testing.ManualClock;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamingRarestFirstPickerTest {
   private static final int BLOCK = TorrentGeometry.BLOCK_SIZE;
-  private final FakeClock clock = new FakeClock();
+  private final ManualClock clock = new ManualClock();
 
   private static BitSet bits(String s) {
     BitSet set = new BitSet();

@@ -1,6 +1,8 @@
-package io.layerswarm.swarm.peer;
+package io.layerswarm.swarm.channel;
 
 import io.layerswarm.swarm.log.LogKeys;
+import io.layerswarm.swarm.peer.Peer;
+import io.layerswarm.swarm.peer.Swarm;
 import io.layerswarm.swarm.wire.Handshake;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(PeerChannelHandler.class);
 
+  private final Endpoint torrent;
   private final Swarm swarm;
   private final Handshake handshake;
   private final boolean outgoing;
@@ -23,15 +26,16 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   /** Set and read on the torrent's event loop only. */
   private Peer peer;
 
-  PeerChannelHandler(Swarm swarm, Handshake handshake, boolean outgoing) {
-    this.swarm = swarm;
+  PeerChannelHandler(Endpoint torrent, Handshake handshake, boolean outgoing) {
+    this.torrent = torrent;
+    this.swarm = torrent.swarm();
     this.handshake = handshake;
     this.outgoing = outgoing;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    ChannelPeerLink link = new ChannelPeerLink(ctx.channel(), swarm);
+    ChannelPeerLink link = new ChannelPeerLink(ctx.channel(), torrent);
     // Submitted before any message of this channel, so the peer exists when they arrive.
     swarm.execute(
         () -> {

@@ -1,4 +1,4 @@
-package io.layerswarm.swarm.peer;
+package io.layerswarm.swarm.channel;
 
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.PeerId;
@@ -31,24 +31,24 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private final PeerId localId;
   private final boolean outgoing;
   private final InfoHash outgoingInfoHash;
-  private final Function<InfoHash, Optional<Swarm>> directory;
+  private final Function<InfoHash, Optional<Endpoint>> directory;
   private ScheduledFuture<?> timeout;
 
   private HandshakeHandler(
       PeerId localId,
       boolean outgoing,
       InfoHash outgoingInfoHash,
-      Function<InfoHash, Optional<Swarm>> directory) {
+      Function<InfoHash, Optional<Endpoint>> directory) {
     this.localId = localId;
     this.outgoing = outgoing;
     this.outgoingInfoHash = outgoingInfoHash;
     this.directory = directory;
   }
 
-  /** For a connection we open to a peer of {@code swarm}, the torrent {@code infoHash}. */
-  public static HandshakeHandler outgoing(PeerId localId, Swarm swarm, InfoHash infoHash) {
+  /** For a connection we open to a peer of {@code torrent}, the torrent {@code infoHash}. */
+  public static HandshakeHandler outgoing(PeerId localId, Endpoint torrent, InfoHash infoHash) {
     return new HandshakeHandler(
-        localId, true, infoHash, h -> h.equals(infoHash) ? Optional.of(swarm) : Optional.empty());
+        localId, true, infoHash, h -> h.equals(infoHash) ? Optional.of(torrent) : Optional.empty());
   }
 
   /**
@@ -61,7 +61,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   /** For a connection a peer opened to us: {@code directory} finds the torrent by info hash. */
   public static HandshakeHandler incoming(
-      PeerId localId, Function<InfoHash, Optional<Swarm>> directory) {
+      PeerId localId, Function<InfoHash, Optional<Endpoint>> directory) {
     return new HandshakeHandler(localId, false, null, directory);
   }
 
@@ -89,8 +89,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    Optional<Swarm> swarm = directory.apply(handshake.infoHash());
-    if (swarm.isEmpty()) {
+    Optional<Endpoint> torrent = directory.apply(handshake.infoHash());
+    if (torrent.isEmpty()) {
       LogKeys.peer(
               LogKeys.torrent(log.atDebug(), handshake.infoHash()), ctx.channel().remoteAddress())
           .log("closing the connection: unknown torrent");
@@ -114,7 +114,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
       ctx.pipeline().remove(HandshakeEncoder.class);
     }
     // BEP 6: the fast extension applies only when both sides set the bit; we always do.
-    ctx.pipeline().replace(this, "peer", new PeerChannelHandler(swarm.get(), handshake, outgoing));
+    ctx.pipeline()
+        .replace(this, "peer", new PeerChannelHandler(torrent.get(), handshake, outgoing));
   }
 
   @Override

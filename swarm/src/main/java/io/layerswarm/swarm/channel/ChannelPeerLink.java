@@ -1,38 +1,46 @@
-package io.layerswarm.swarm.peer;
+package io.layerswarm.swarm.channel;
 
+import io.layerswarm.core.metainfo.BlockRef;
 import io.layerswarm.swarm.log.LogKeys;
+import io.layerswarm.swarm.peer.PeerLink;
+import io.layerswarm.swarm.peer.Swarm;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.layerswarm.swarm.wire.PeerMessageEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PeerLink} over a Netty channel. Messages queued on the torrent's event loop are handed
  * to the channel's event loop in one task per flush, so a burst of requests costs one hop, and
- * consecutive requests are encoded into one buffer rather than one each.
+ * consecutive requests are encoded into one buffer rather than one each. Blocks go out zero-copy
+ * from the torrent's file.
  */
 final class ChannelPeerLink implements PeerLink {
   private static final Logger log = LoggerFactory.getLogger(ChannelPeerLink.class);
 
   private final Channel channel;
   private final Swarm swarm;
+  private final Function<BlockRef, FileRegion> blocks;
 
   /** Read while the channel is open: logs and snapshots still name the peer after it closed. */
   private final InetSocketAddress remoteAddress;
 
   private List<Object> pending = new ArrayList<>();
 
-  ChannelPeerLink(Channel channel, Swarm swarm) {
+  ChannelPeerLink(Channel channel, Endpoint endpoint) {
     this.channel = channel;
-    this.swarm = swarm;
+    this.swarm = endpoint.swarm();
+    this.blocks = endpoint.blocks();
     this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
   }
 
@@ -42,10 +50,17 @@ final class ChannelPeerLink implements PeerLink {
   }
 
   @Override
-  public void send(PeerMessage.FileBlock block, Consumer<Boolean> written) {
+  public void sendBlock(BlockRef block, Consumer<Boolean> written) {
     ChannelPromise promise = channel.newPromise();
     promise.addListener(f -> swarm.execute(() -> written.accept(f.isSuccess())));
-    pending.add(new Pending(block, promise));
+    FileRegion region;
+    try {
+      region = blocks.apply(block);
+    } catch (IllegalStateException e) {
+      promise.setFailure(e); // The torrent was removed under us.
+      return;
+    }
+    pending.add(new Pending(new PeerMessage.FileBlock(block, region), promise));
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.layerswarm.swarm.peer;
+package io.layerswarm.swarm.channel;
 
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,7 +9,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 /**
  * Closes a connection that has been silent for longer than peers' keep-alive period (BEP 3:
  * keep-alives are "generally sent once every two minutes"). Our own keep-alives are sent by {@link
- * Peer#tick}. Stateless and sharable.
+ * io.layerswarm.swarm.peer.Peer#tick}. Stateless and sharable.
  */
 @Sharable
 final class KeepAliveHandler extends ChannelInboundHandlerAdapter {

@@ -1,4 +1,4 @@
-package io.layerswarm.swarm.peer;
+package io.layerswarm.swarm.channel;
 
 import io.layerswarm.swarm.wire.HandshakeDecoder;
 import io.layerswarm.swarm.wire.HandshakeEncoder;
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  *
  * The handshake decoder and encoder leave once the handshakes are exchanged. The idle handler
  * watches reads only: watching writes would cost a promise and a listener per message sent, so
- * {@link Peer#tick} sends the keep-alives instead.
+ * {@link io.layerswarm.swarm.peer.Peer#tick} sends the keep-alives instead.
  */
 public final class PeerChannelInitializer extends ChannelInitializer<Channel> {
   /** Close after this long without reading (peers send keep-alives every two minutes). */

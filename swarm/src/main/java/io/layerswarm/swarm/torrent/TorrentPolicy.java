@@ -1,0 +1,129 @@
+package io.layerswarm.swarm.torrent;
+
+import io.layerswarm.core.metainfo.TorrentGeometry;
+import java.time.Duration;
+
+/**
+ * The settings of a torrent's swarm policy, with the engine's defaults in {@link #DEFAULTS}. The
+ * simulator varies them to tune the swarm; the engine runs the defaults, with its connection cap
+ * from {@link io.layerswarm.swarm.EngineConfig}.
+ *
+ * @param maxConnections peer connections of one torrent at most
+ * @param numWant peers asked of the tracker per announce
+ * @param maxRequestDepth outstanding requests per peer at most; the depth adapts to each peer's
+ *     rate below that
+ * @param uploadSlots peers unchoked at once
+ * @param chokeTurn how long an unchoked peer keeps its slot while others wait
+ * @param strikesToBan failed hash checks that a peer alone is blamed for before it is banned
+ * @param tick how often timeouts, rates, the choker and dialing are looked at
+ * @param requestTimeout after this long another peer may be asked for a requested block
+ * @param windowBytes the streaming window ahead of a reader, at least, in whole pieces
+ * @param blockSize bytes per request: 16 KiB on the wire (BEP 3); only the simulator uses more
+ */
+public record TorrentPolicy(
+    int maxConnections,
+    int numWant,
+    int maxRequestDepth,
+    int uploadSlots,
+    Duration chokeTurn,
+    int strikesToBan,
+    Duration tick,
+    Duration requestTimeout,
+    long windowBytes,
+    int blockSize) {
+
+  /**
+   * The engine's settings: 256 requests of 16 KiB at most (4 MiB, half a second of a 10 Gbit/s
+   * peer), 16 upload slots with 20 s turns, a 16 MiB streaming window.
+   */
+  public static final TorrentPolicy DEFAULTS =
+      new TorrentPolicy(
+          50,
+          50,
+          256,
+          16,
+          Duration.ofSeconds(20),
+          3,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(15),
+          16L * 1024 * 1024,
+          TorrentGeometry.BLOCK_SIZE);
+
+  public TorrentPolicy {
+    positive("maxConnections", maxConnections);
+    positive("maxRequestDepth", maxRequestDepth);
+    positive("uploadSlots", uploadSlots);
+    positive("strikesToBan", strikesToBan);
+    positive("blockSize", blockSize);
+    if (numWant < 0 || windowBytes < 0) {
+      throw new IllegalArgumentException("numWant and windowBytes must be >= 0");
+    }
+    for (Duration d : new Duration[] {chokeTurn, tick, requestTimeout}) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("durations must be > 0: " + d);
+      }
+    }
+  }
+
+  private static void positive(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be >= 1: " + value);
+    }
+  }
+
+  public TorrentPolicy withMaxConnections(int maxConnections) {
+    return new TorrentPolicy(
+        maxConnections,
+        numWant,
+        maxRequestDepth,
+        uploadSlots,
+        chokeTurn,
+        strikesToBan,
+        tick,
+        requestTimeout,
+        windowBytes,
+        blockSize);
+  }
+
+  public TorrentPolicy withNumWant(int numWant) {
+    return new TorrentPolicy(
+        maxConnections,
+        numWant,
+        maxRequestDepth,
+        uploadSlots,
+        chokeTurn,
+        strikesToBan,
+        tick,
+        requestTimeout,
+        windowBytes,
+        blockSize);
+  }
+
+  public TorrentPolicy withUploadSlots(int uploadSlots) {
+    return new TorrentPolicy(
+        maxConnections,
+        numWant,
+        maxRequestDepth,
+        uploadSlots,
+        chokeTurn,
+        strikesToBan,
+        tick,
+        requestTimeout,
+        windowBytes,
+        blockSize);
+  }
+
+  public TorrentPolicy withBlockSize(int blockSize) {
+    return new TorrentPolicy(
+        maxConnections,
+        numWant,
+        maxRequestDepth,
+        uploadSlots,
+        chokeTurn,
+        strikesToBan,
+        tick,
+        requestTimeout,
+        windowBytes,
+        blockSize);
+  }
+}
