@@ -16,6 +16,7 @@ import io.layerswarm.agent.mirror.BlobFetcher;
 import io.layerswarm.agent.mirror.CacheJanitor;
 import io.layerswarm.agent.mirror.CacheSeeder;
 import io.layerswarm.agent.mirror.EngineSwarm;
+import io.layerswarm.agent.mirror.FetchCounts;
 import io.layerswarm.agent.mirror.PullThroughMirror;
 import io.layerswarm.agent.mirror.Swarm;
 import io.layerswarm.agent.mirror.TrackerMetainfoSource;
@@ -275,7 +276,7 @@ public final class AgentServer implements AutoCloseable {
       // Admin drain: counts responses in progress and refuses new requests while draining.
       Drain drain = new Drain(engine::torrents);
       started.add(drain);
-      metrics.bindFetcher(fetcher);
+      metrics.bindFetches(fetcher::counts);
       metrics.bindDrain(drain::draining);
       Channel server;
       try {
@@ -384,12 +385,13 @@ public final class AgentServer implements AutoCloseable {
   public AgentStats stats() {
     try {
       CacheUsage usage = CacheUsage.of(store);
+      FetchCounts moved = fetcher.counts();
       return new AgentStats(
           usage.bytes(),
           usage.blobs(),
           fetcher.transfers(),
-          fetcher.bytesFromSwarm(),
-          fetcher.bytesFromOrigin());
+          moved.bytesFromSwarm(),
+          moved.bytesFromOrigin());
     } catch (IOException e) {
       throw new UncheckedIOException("listing the agent's blob store failed", e);
     }

@@ -1,7 +1,7 @@
 package io.layerswarm.agent.metrics;
 
 import io.layerswarm.agent.cache.CachePolicy;
-import io.layerswarm.agent.mirror.BlobFetcher;
+import io.layerswarm.agent.mirror.FetchCounts;
 import io.layerswarm.agent.mirror.TransferProgress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -16,7 +16,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The agent's meters, as Prometheus text on {@code GET /metrics}: requests answered, where blobs
@@ -99,9 +100,9 @@ public final class AgentMetrics implements AutoCloseable {
 
   /**
    * Held here because Micrometer keeps only a weak reference to a function meter's state object:
-   * without this, the fetcher's counters could read 0 after a collection.
+   * without this, the fetch counters could read 0 after a collection.
    */
-  private BlobFetcher fetcher;
+  private Supplier<FetchCounts> fetches;
 
   public AgentMetrics() {
     for (BlobResult result : BlobResult.values()) {
@@ -159,22 +160,25 @@ public final class AgentMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  /** Meters read from the fetcher's counters at scrape time (atomics). Call once. */
-  public void bindFetcher(BlobFetcher fetcher) {
-    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
-    FunctionCounter.builder("agent.swarm.bytes", fetcher, BlobFetcher::bytesFromSwarm)
+  /**
+   * Meters read from the blob fetcher's counters at scrape time; {@code counts} must not block.
+   * Call once.
+   */
+  public void bindFetches(Supplier<FetchCounts> counts) {
+    this.fetches = Objects.requireNonNull(counts, "counts");
+    FunctionCounter.builder("agent.swarm.bytes", counts, c -> c.get().bytesFromSwarm())
         .description("Bytes peers delivered to this agent's blob downloads")
         .baseUnit("bytes")
         .register(registry);
-    FunctionCounter.builder("agent.origin.fallback.bytes", fetcher, BlobFetcher::bytesFromOrigin)
+    FunctionCounter.builder("agent.origin.fallback.bytes", counts, c -> c.get().bytesFromOrigin())
         .description("Bytes copied from the origin registry because the swarm failed")
         .baseUnit("bytes")
         .register(registry);
-    fetches(fetcher, "swarm", BlobFetcher::blobsFromSwarm);
-    fetches(fetcher, "origin", BlobFetcher::blobsFromOrigin);
-    fetches(fetcher, "failed", BlobFetcher::failedFetches);
-    verificationFailures(fetcher, "swarm", BlobFetcher::swarmVerificationFailures);
-    verificationFailures(fetcher, "origin", BlobFetcher::originVerificationFailures);
+    fetches(counts, "swarm", FetchCounts::blobsFromSwarm);
+    fetches(counts, "origin", FetchCounts::blobsFromOrigin);
+    fetches(counts, "failed", FetchCounts::failedFetches);
+    verificationFailures(counts, "swarm", FetchCounts::swarmVerificationFailures);
+    verificationFailures(counts, "origin", FetchCounts::originVerificationFailures);
   }
 
   /** {@code agent_draining}, read at scrape time; {@code draining} must not block. Call once. */
@@ -251,8 +255,9 @@ public final class AgentMetrics implements AutoCloseable {
     registry.close();
   }
 
-  private void fetches(BlobFetcher fetcher, String result, ToDoubleFunction<BlobFetcher> count) {
-    FunctionCounter.builder("agent.blob.fetches", fetcher, count)
+  private void fetches(
+      Supplier<FetchCounts> counts, String result, ToLongFunction<FetchCounts> count) {
+    FunctionCounter.builder("agent.blob.fetches", counts, c -> count.applyAsLong(c.get()))
         .description(
             "Blobs brought into the cache by where they came from (swarm; origin, as a"
                 + " fallback), or failed")
@@ -261,8 +266,8 @@ public final class AgentMetrics implements AutoCloseable {
   }
 
   private void verificationFailures(
-      BlobFetcher fetcher, String source, ToDoubleFunction<BlobFetcher> count) {
-    FunctionCounter.builder("agent.verification.failures", fetcher, count)
+      Supplier<FetchCounts> counts, String source, ToLongFunction<FetchCounts> count) {
+    FunctionCounter.builder("agent.verification.failures", counts, c -> count.applyAsLong(c.get()))
         .description("Blobs whose sha256 or size did not match their digest, by source")
         .tag("source", source)
         .register(registry);

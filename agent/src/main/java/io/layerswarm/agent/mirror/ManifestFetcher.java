@@ -4,6 +4,7 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import io.layerswarm.agent.mirror.UpstreamErrors.Subject;
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.SingleFlight;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.RegistryException;
@@ -11,8 +12,6 @@ import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -24,13 +23,13 @@ import java.util.concurrent.Executor;
 final class ManifestFetcher {
   private final Executor blocking;
   private final Cache<CacheKey, Manifest> byDigest;
-  private final ConcurrentMap<CallKey, CompletableFuture<?>> inflight = new ConcurrentHashMap<>();
+  private final SingleFlight<CallKey, Manifest> gets = new SingleFlight<>();
+  private final SingleFlight<CallKey, ManifestHead> heads = new SingleFlight<>();
 
   /** Registries scope content by repository, so the cache does too. */
   private record CacheKey(String host, RepositoryName repo, Digest digest) {}
 
-  private record CallKey(
-      String host, RepositoryName repo, String reference, List<String> accept, boolean head) {}
+  private record CallKey(String host, RepositoryName repo, String reference, List<String> accept) {}
 
   /**
    * @param maxCacheBytes bound on the summed size of cached manifests
@@ -56,9 +55,10 @@ final class ManifestFetcher {
         return CompletableFuture.completedFuture(cached);
       }
     }
-    CallKey key = new CallKey(upstream.host(), repo, reference, List.copyOf(accept), false);
+    CallKey key = new CallKey(upstream.host(), repo, reference, List.copyOf(accept));
     CompletableFuture<Manifest> call =
         coalesce(
+            gets,
             key,
             () -> {
               try {
@@ -93,8 +93,9 @@ final class ManifestFetcher {
             new ManifestHead(cached.mediaType(), cached.digest(), cached.size()));
       }
     }
-    CallKey key = new CallKey(upstream.host(), repo, reference, List.copyOf(accept), true);
+    CallKey key = new CallKey(upstream.host(), repo, reference, List.copyOf(accept));
     return coalesce(
+        heads,
         key,
         () -> {
           try {
@@ -110,23 +111,10 @@ final class ManifestFetcher {
   }
 
   /** Joins the call in flight for {@code key}, or starts one on the blocking executor. */
-  @SuppressWarnings("unchecked")
-  private <T> CompletableFuture<T> coalesce(CallKey key, Futures.Call<T> call) {
-    CompletableFuture<T> started = new CompletableFuture<>();
-    CompletableFuture<?> existing = inflight.putIfAbsent(key, started);
-    if (existing != null) {
-      return ((CompletableFuture<T>) existing).copy();
-    }
-    Futures.supply(call, blocking, "fetch manifest " + key.repo() + ":" + key.reference())
-        .whenComplete(
-            (value, error) -> {
-              inflight.remove(key, started);
-              if (error != null) {
-                started.completeExceptionally(error);
-              } else {
-                started.complete(value);
-              }
-            });
-    return started.copy();
+  private <T> CompletableFuture<T> coalesce(
+      SingleFlight<CallKey, T> flights, CallKey key, Futures.Call<T> call) {
+    return flights.run(
+        key,
+        k -> Futures.supply(call, blocking, "fetch manifest " + k.repo() + ":" + k.reference()));
   }
 }

@@ -3,6 +3,7 @@ package io.layerswarm.agent.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
@@ -15,18 +16,25 @@ import io.layerswarm.registry.client.UnexpectedResponseException;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
 import io.layerswarm.registry.store.FileBlobStore;
+import io.layerswarm.testing.Await;
 import io.layerswarm.testing.ManualClock;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,7 +138,7 @@ class BlobFetcherTest {
     await(fetch);
     assertThat(store.contains(digest)).isTrue();
     assertThat(metainfo.only()).isCancelled();
-    assertThat(fetcher.bytesFromOrigin()).isEqualTo(content.length);
+    assertThat(fetcher.counts().bytesFromOrigin()).isEqualTo(content.length);
     assertThat(fetcher.transfers()).isEmpty();
   }
 
@@ -214,7 +222,7 @@ class BlobFetcherTest {
     assertThat(saved.infoHash()).isEqualTo(meta.infoHash());
     assertThat(saved.announce()).isEqualTo(OUR_ANNOUNCE);
     assertThat(origin.blobRequests()).isZero();
-    assertThat(fetcher.bytesFromSwarm()).isEqualTo(content.length);
+    assertThat(fetcher.counts().bytesFromSwarm()).isEqualTo(content.length);
   }
 
   @Test
@@ -429,7 +437,7 @@ class BlobFetcherTest {
     await(fetch);
     assertThat(store.contains(digest)).isTrue();
     assertThat(origin.blobBytesServed()).isEqualTo(content.length - 4 * PIECE);
-    assertThat(fetcher.bytesFromOrigin()).isEqualTo(content.length - 4 * PIECE);
+    assertThat(fetcher.counts().bytesFromOrigin()).isEqualTo(content.length - 4 * PIECE);
     try (Stream<Path> left = Files.list(dir.resolve("partial"))) {
       assertThat(left).isEmpty();
     }
@@ -495,5 +503,53 @@ class BlobFetcherTest {
     assertThat(store.contains(digest)).isTrue();
     assertThat(Files.readAllBytes(store.path(digest).orElseThrow())).isEqualTo(content);
     assertThat(origin.blobBytesServed()).isEqualTo(content.length);
+  }
+
+  @Test
+  void aStreamWaitingOnAStuckTransferGivesUpOnceTheClockPassesTheStallLimit() throws Exception {
+    byte[] content = randomBytes(3 * PIECE, 30);
+    Digest digest = Digest.sha256(content);
+    // The store's check never runs: the transfer stays VERIFYING.
+    List<Runnable> held = new CopyOnWriteArrayList<>();
+    BlobFetcher stuck =
+        new BlobFetcher(
+            store,
+            metainfo,
+            swarm,
+            seeder,
+            held::add,
+            clock,
+            dir.resolve("partial"),
+            OUR_ANNOUNCE,
+            DEADLINE);
+    CompletableFuture<Optional<LiveBlob>> opened =
+        stuck.open(upstream, REPO, digest, new BlobLeases().acquire(digest));
+    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    LiveBlob live = opened.get(10, TimeUnit.SECONDS).orElseThrow();
+    swarm.onlyDownload().torrent().finish(content);
+    assertThat(held).hasSize(1);
+    ExecutorService readers = Executors.newSingleThreadExecutor();
+    AtomicReference<Thread> reader = new AtomicReference<>();
+    try (InputStream in = live.open(0, content.length)) {
+      Future<Integer> read =
+          readers.submit(
+              () -> {
+                reader.set(Thread.currentThread());
+                return in.read(new byte[PIECE]);
+              });
+      Await.until(
+          "the stream to wait for the transfer to move on",
+          () -> reader.get() != null && reader.get().getState() == Thread.State.WAITING);
+
+      clock.advance(Transfer.STREAM_STALL_LIMIT);
+      stuck.tick();
+
+      assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(BlobReadException.class)
+          .hasMessageContaining("gave up waiting for the transfer to move on");
+    } finally {
+      readers.shutdownNow();
+    }
   }
 }

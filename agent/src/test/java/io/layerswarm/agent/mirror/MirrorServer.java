@@ -68,7 +68,7 @@ final class MirrorServer implements AutoCloseable {
             PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES,
             leases,
             clock);
-    metrics.bindFetcher(fetcher);
+    metrics.bindFetches(fetcher::counts);
     server =
         new ServerBootstrap()
             .group(loops)

@@ -192,7 +192,7 @@ class StreamingMirrorTest {
         .as("only what the swarm did not deliver")
         .isEqualTo(content.length - prefix);
     assertThat(agent.store.contains(digest)).isTrue();
-    assertThat(agent.fetcher.bytesFromOrigin()).isEqualTo(content.length - prefix);
+    assertThat(agent.fetcher.counts().bytesFromOrigin()).isEqualTo(content.length - prefix);
   }
 
   @Test
