@@ -2,9 +2,7 @@ package io.layerswarm.testbed.netns;
 
 import io.layerswarm.testbed.ProcessReaper;
 import io.layerswarm.testbed.Skopeo;
-import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,22 +14,19 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts one {@code skopeo copy docker://... dir:...} per host, all held at a barrier, then
- * releases them at one instant and measures each one's completion time from that instant.
- *
- * <p>The barrier is a FIFO that this JVM holds open read-write: every wrapper shell (inside its
- * host's namespace) opens it, prints {@code ready} and blocks in {@code read}. Once every wrapper
- * has printed {@code ready}, closing our end gives all of them end-of-file at once and each {@code
- * exec}s into skopeo's parent shell. After skopeo exits, the shell records its own {@code
- * /proc/<pid>/stat}, whose cutime and cstime hold skopeo's CPU time.
+ * Starts one {@code skopeo copy docker://... dir:...} per host, all held at a {@link Barrier}, then
+ * releases them at one instant and measures each one's completion time from that instant. After
+ * skopeo exits, its parent shell records its own {@code /proc/<pid>/stat}, whose cutime and cstime
+ * hold skopeo's CPU time.
  */
 public final class BarrierPull {
 
-  /** {@code $1} fifo, {@code $2} source reference, {@code $3} destination, {@code $4} stat file. */
-  static final String WRAPPER =
-      "exec 3<\"$1\"; echo ready; read -r x <&3; exec 3<&-; "
-          + "/usr/bin/skopeo --insecure-policy copy --src-tls-verify=false \"$2\" \"$3\"; rc=$?; "
-          + "read -r s < /proc/$$/stat; echo \"$s\" > \"$4\"; exit $rc";
+  /**
+   * After the barrier: {@code $1} source reference, {@code $2} destination, {@code $3} stat file.
+   */
+  static final String SCRIPT =
+      "/usr/bin/skopeo --insecure-policy copy --src-tls-verify=false \"$1\" \"$2\"; rc=$?; "
+          + "read -r s < /proc/$$/stat; echo \"$s\" > \"$3\"; exit $rc";
 
   /**
    * Where skopeo writes. {@code oci:} layouts take layers concurrently, like dockerd, containerd
@@ -78,71 +73,35 @@ public final class BarrierPull {
       int nice,
       Runnable whenAllExited)
       throws IOException, InterruptedException {
-    Files.createDirectories(dir);
-    Path fifo = dir.resolve("go.fifo");
-    Files.deleteIfExists(fifo);
-    Commands.check("mkfifo", fifo.toString());
     int n = targets.size();
-    Process[] procs = new Process[n];
     long[] ends = new long[n];
     Path[] pullDirs = new Path[n];
     Path[] statFiles = new Path[n];
     Path[] logs = new Path[n];
     String[] sources = new String[n];
-    long t0;
-    // Held read-write, so the wrappers' open() of the FIFO never blocks; closing it is the start
-    // signal.
-    RandomAccessFile gate = new RandomAccessFile(fifo.toFile(), "rw");
-    try {
-      try {
-        for (int i = 0; i < n; i++) {
-          Target t = targets.get(i);
-          String name = t.host().name();
-          pullDirs[i] = dir.resolve("pull-" + name);
-          statFiles[i] = dir.resolve(name + ".stat");
-          logs[i] = dir.resolve(name + ".log");
-          sources[i] = Skopeo.dockerReference(t.registry(), repository, tag);
-          Files.createDirectories(pullDirs[i]);
-          Files.deleteIfExists(statFiles[i]);
-          Files.deleteIfExists(logs[i]);
-          List<String> cmd =
-              Commands.inNetns(
-                  t.host().netns(),
-                  nice,
-                  List.of(
-                      "/bin/sh",
-                      "-c",
-                      WRAPPER,
-                      "sh",
-                      fifo.toString(),
-                      sources[i],
-                      layout.destination(pullDirs[i]),
-                      statFiles[i].toString()));
-          procs[i] =
-              new ProcessBuilder(cmd)
-                  .redirectErrorStream(true)
-                  .redirectOutput(logs[i].toFile())
-                  .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                  .start();
-          ProcessReaper.register("skopeo@" + name, procs[i]);
-        }
-        awaitReady(procs, logs, Duration.ofSeconds(60));
-      } catch (IOException | InterruptedException | RuntimeException e) {
-        for (Process p : procs) {
-          if (p != null) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-          }
-        }
-        throw e;
-      }
-      t0 = System.nanoTime();
-    } finally {
-      gate.close();
+    List<Barrier.Waiter> waiters = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Target t = targets.get(i);
+      String name = t.host().name();
+      pullDirs[i] = dir.resolve("pull-" + name);
+      statFiles[i] = dir.resolve(name + ".stat");
+      logs[i] = dir.resolve(name + ".log");
+      sources[i] = Skopeo.dockerReference(t.registry(), repository, tag);
+      Files.createDirectories(pullDirs[i]);
+      Files.deleteIfExists(statFiles[i]);
+      waiters.add(
+          new Barrier.Waiter(
+              t.host(),
+              SCRIPT,
+              List.of(sources[i], layout.destination(pullDirs[i]), statFiles[i].toString()),
+              logs[i]));
     }
+    Barrier.Released released = Barrier.run(dir, waiters, nice, "skopeo");
+    Process[] procs = released.processes().toArray(new Process[0]);
+    long t0 = released.startNanos();
     // Wait for every pull; one thread each so every end time is taken the moment its process exits.
     long deadline = t0 + timeout.toNanos();
-    List<Thread> waiters = new ArrayList<>();
+    List<Thread> exits = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int idx = i;
       Thread w =
@@ -160,9 +119,9 @@ public final class BarrierPull {
               "pull-wait-" + i);
       w.setDaemon(true);
       w.start();
-      waiters.add(w);
+      exits.add(w);
     }
-    for (Thread w : waiters) {
+    for (Thread w : exits) {
       w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 5_000));
     }
     whenAllExited.run();
@@ -200,7 +159,6 @@ public final class BarrierPull {
       }
       results.add(new Result(name, sources[i], seconds, error == null, error, cpu));
     }
-    Files.deleteIfExists(fifo);
     return results;
   }
 
@@ -252,34 +210,6 @@ public final class BarrierPull {
       return null;
     } catch (IOException | RuntimeException e) {
       return "verify: " + e.getMessage();
-    }
-  }
-
-  private static void awaitReady(Process[] procs, Path[] logs, Duration timeout)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (int i = 0; i < procs.length; i++) {
-      while (!Files.readString(logs[i], StandardCharsets.UTF_8).contains("ready")) {
-        if (!procs[i].isAlive()) {
-          throw new IOException(
-              "pull wrapper "
-                  + i
-                  + " exited with "
-                  + procs[i].exitValue()
-                  + " before the barrier: "
-                  + tail(logs[i]));
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IOException(
-              "pull wrapper "
-                  + i
-                  + " not at the barrier after "
-                  + timeout.toSeconds()
-                  + " s: "
-                  + tail(logs[i]));
-        }
-        Thread.sleep(10);
-      }
     }
   }
 

@@ -150,10 +150,19 @@ public final class NetnsTopology implements AutoCloseable {
     hosts.put(name, new Host(name, ns, ip));
   }
 
+  /** tbf's latency: how long a packet may wait in the queue before tbf drops it. */
+  public static final int TBF_LATENCY_MS = 50;
+
+  /**
+   * tbf's burst for a rate: at least 20 ms at the rate, and never below 256 KiB (a 64 KiB GSO
+   * segment must fit, or tbf drops it).
+   */
+  public static long burstBytes(long rateBitsPerSecond) {
+    return Math.max(256L * 1024, rateBitsPerSecond / 8 / 50);
+  }
+
   private String[] tbf(String dev) {
-    // burst: at least 20 ms at the rate, and never below a 64 KiB GSO segment (tbf drops larger
-    // packets).
-    long burstBytes = Math.max(256L * 1024, rateBitsPerSecond / 8 / 50);
+    long burstBytes = burstBytes(rateBitsPerSecond);
     return new String[] {
       "tc",
       "qdisc",
@@ -167,7 +176,7 @@ public final class NetnsTopology implements AutoCloseable {
       "burst",
       String.valueOf(burstBytes),
       "latency",
-      "50ms"
+      TBF_LATENCY_MS + "ms"
     };
   }
 

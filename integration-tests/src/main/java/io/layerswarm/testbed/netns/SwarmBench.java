@@ -18,11 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -70,7 +68,8 @@ public final class SwarmBench {
     DIRECT("direct"),
     CACHE("cache"),
     LAYERSWARM("layerswarm"),
-    LAYERSWARM_WARM("layerswarm-warm");
+    LAYERSWARM_WARM("layerswarm-warm"),
+    ARIA2C("aria2c");
 
     public final String label;
 
@@ -85,7 +84,7 @@ public final class SwarmBench {
         }
       }
       throw new IllegalArgumentException(
-          "unknown method " + s + " (direct, cache, layerswarm, layerswarm-warm)");
+          "unknown method " + s + " (direct, cache, layerswarm, layerswarm-warm, aria2c)");
     }
   }
 
@@ -137,6 +136,11 @@ public final class SwarmBench {
       return methods.contains(Method.LAYERSWARM) || methods.contains(Method.LAYERSWARM_WARM);
     }
 
+    /** LayerSwarm and aria2c both put a tracker and a seeder on hosts of their own. */
+    static boolean usesTrackerAndSeeder(List<Method> methods) {
+      return usesSwarm(methods) || methods.contains(Method.ARIA2C);
+    }
+
     public int maxHosts() {
       return hostCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
     }
@@ -150,7 +154,10 @@ public final class SwarmBench {
     }
   }
 
-  /** One host's pull in one phase, plus its link counters for the phase. */
+  /**
+   * One host's pull in one phase, plus its link counters for the phase and the CPU of the host's
+   * own daemon (LayerSwarm agent or aria2c; NaN for direct and cache) in the timed window.
+   */
   public record HostResult(
       String host,
       String ip,
@@ -159,6 +166,7 @@ public final class SwarmBench {
       boolean ok,
       String error,
       double skopeoCpuSeconds,
+      double agentCpuSeconds,
       long rxBytes,
       long txBytes) {}
 
@@ -180,6 +188,7 @@ public final class SwarmBench {
       double cpuPullSeconds,
       double cpuSetupSeconds,
       Map<String, Double> cpuByRole,
+      Map<String, Double> cpuByHost,
       double machineBusySeconds,
       double load1,
       String error,
@@ -193,6 +202,7 @@ public final class SwarmBench {
       String imageManifestDigest,
       List<String> blobDigests,
       List<Long> blobSizes,
+      List<String> blobKinds,
       long imageBlobBytes,
       Map<String, Object> environment,
       List<PhaseResult> phases,
@@ -217,6 +227,7 @@ public final class SwarmBench {
   private Set<String> expected;
   private long imageBlobBytes;
   private Path dataDir;
+  private Aria2Swarm aria2;
 
   public SwarmBench(Options options) {
     this.options = options;
@@ -240,6 +251,11 @@ public final class SwarmBench {
     try {
       prepareImage();
       createTopology();
+      if (options.methods().contains(Method.ARIA2C)) {
+        aria2 =
+            Aria2Swarm.prepare(
+                image, options.workDir().resolve("aria2c"), topology.host("tracker"));
+      }
       env.put("qdisc_example", topology.describeQdiscs(topology.host("origin")));
       say.printf(
           "origin %s, image %s: %d blobs, %d bytes; S/D = %.2f s%n",
@@ -286,9 +302,11 @@ public final class SwarmBench {
     }
     List<String> digests = new ArrayList<>();
     List<Long> sizes = new ArrayList<>();
+    List<String> kinds = new ArrayList<>();
     for (Blob b : image.blobs()) {
       digests.add(b.digest());
       sizes.add(b.size());
+      kinds.add(b.mediaType().contains("config") ? "config" : "layer");
     }
     Result result =
         new Result(
@@ -298,6 +316,7 @@ public final class SwarmBench {
             image.manifestDigest(),
             digests,
             sizes,
+            kinds,
             imageBlobBytes,
             env,
             phases,
@@ -335,7 +354,7 @@ public final class SwarmBench {
   private void createTopology() throws IOException, InterruptedException {
     Map<String, Integer> octets = new LinkedHashMap<>();
     octets.put("origin", ORIGIN_OCTET);
-    if (Options.usesSwarm(options.methods())) {
+    if (Options.usesTrackerAndSeeder(options.methods())) {
       octets.put("tracker", TRACKER_OCTET);
       octets.put("seeder", SEEDER_OCTET);
     }
@@ -378,61 +397,6 @@ public final class SwarmBench {
 
   // ---------------------------------------------------------------- one phase
 
-  /** Processes a phase started (daemons), by role, for CPU accounting and stopping. */
-  private static final class Started implements AutoCloseable {
-    final Map<String, List<Long>> pidsByRole = new LinkedHashMap<>();
-    final List<AutoCloseable> closeables = Collections.synchronizedList(new ArrayList<>());
-
-    void add(String role, long pid, AutoCloseable c) {
-      synchronized (pidsByRole) {
-        pidsByRole.computeIfAbsent(role, r -> new ArrayList<>()).add(pid);
-      }
-      closeables.add(c);
-    }
-
-    Map<String, Double> cpu() {
-      Map<String, Double> out = new LinkedHashMap<>();
-      pidsByRole.forEach(
-          (role, pids) -> {
-            double sum = 0;
-            for (long pid : pids) {
-              OptionalDouble s = ProcCpu.seconds(pid);
-              sum += s.orElse(0);
-            }
-            out.put(role, sum);
-          });
-      return out;
-    }
-
-    @Override
-    public void close() {
-      List<AutoCloseable> all;
-      synchronized (closeables) {
-        all = new ArrayList<>(closeables);
-        closeables.clear();
-      }
-      // Stop in parallel: a JVM takes a moment to shut down and there may be dozens.
-      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, all.size())));
-      for (AutoCloseable c : all) {
-        pool.submit(
-            () -> {
-              try {
-                c.close();
-              } catch (Exception e) {
-                // DaemonProcess.close escalates to SIGKILL itself
-              }
-              return null;
-            });
-      }
-      pool.shutdown();
-      try {
-        pool.awaitTermination(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
   private PhaseResult phase(Method method, int n) throws Exception {
     Path dir = options.workDir().resolve("n" + n).resolve(method.label);
     Files.createDirectories(dir);
@@ -452,12 +416,23 @@ public final class SwarmBench {
               case CACHE -> startCaches(n, hosts, dir, started, details);
               case LAYERSWARM -> startSwarm(n, hosts, dir, started, details, false);
               case LAYERSWARM_WARM -> startSwarm(n, hosts, dir, started, details, true);
+              case ARIA2C -> {
+                aria2.startInfra(
+                    topology.host("tracker"),
+                    topology.host("seeder"),
+                    dir,
+                    options.nice(),
+                    started,
+                    details);
+                yield List.of();
+              }
             };
       } catch (Exception e) {
         say.println("   setup failed: " + e.getMessage());
         return failed(method, n, "setup failed: " + e.getMessage(), details);
       }
       Map<String, Double> cpuBefore = started.cpu();
+      Map<String, Double> hostCpuBefore = started.cpuByHost();
       setupCpu = cpuBefore.values().stream().mapToDouble(Double::doubleValue).sum();
       double originCpuBefore = origin.cpuSeconds().orElse(0);
       long mark = origin.logMark();
@@ -470,36 +445,49 @@ public final class SwarmBench {
       ProcCpu.Machine[] machineAfterBox = new ProcCpu.Machine[1];
       List<Map<String, Double>> cpuAfterBox = new ArrayList<>();
       double[] originCpuBox = new double[1];
+      // The pull window ends here: before the pulled images are verified (sha256 of everything),
+      // and for aria2c while its processes still seed.
+      Runnable windowEnd =
+          () -> {
+            machineAfterBox[0] = ProcCpu.machine();
+            cpuAfterBox.add(started.cpu());
+            cpuAfterBox.add(started.cpuByHost());
+            originCpuBox[0] = origin.cpuSeconds().orElse(0);
+          };
       List<BarrierPull.Result> pulls =
-          BarrierPull.run(
-              targets,
-              REPOSITORY,
-              TAG,
-              image.manifestDigest(),
-              expected,
-              dir,
-              pullTimeout(n),
-              options.keep(),
-              options.layout(),
-              options.nice(),
-              () -> {
-                // The pull window ends here: before the pulled images are verified (sha256 of
-                // everything).
-                machineAfterBox[0] = ProcCpu.machine();
-                cpuAfterBox.add(started.cpu());
-                originCpuBox[0] = origin.cpuSeconds().orElse(0);
-              });
+          method == Method.ARIA2C
+              ? aria2.pull(
+                  hosts, dir, pullTimeout(n), options.nice(), options.keep(), started, windowEnd)
+              : BarrierPull.run(
+                  targets,
+                  REPOSITORY,
+                  TAG,
+                  image.manifestDigest(),
+                  expected,
+                  dir,
+                  pullTimeout(n),
+                  options.keep(),
+                  options.layout(),
+                  options.nice(),
+                  windowEnd);
       ProcCpu.Machine machineAfter = machineAfterBox[0];
       Map<String, Double> cpuAfter = cpuAfterBox.get(0);
+      Map<String, Double> cpuByHost = new LinkedHashMap<>();
+      cpuAfterBox
+          .get(1)
+          .forEach((h, sec) -> cpuByHost.put(h, sec - hostCpuBefore.getOrDefault(h, 0.0)));
       double originCpu = originCpuBox[0] - originCpuBefore;
       AccessLog served = settledBlobLog(mark);
       long originTx = topology.txBytes(originHost) - originTxBefore;
       Map<String, long[]> linksAfter = links(hosts, started);
 
       Map<String, Double> cpuByRole = new LinkedHashMap<>();
+      boolean skopeo = method != Method.ARIA2C;
       double skopeoCpu =
           pulls.stream().mapToDouble(p -> Double.isNaN(p.cpuSeconds()) ? 0 : p.cpuSeconds()).sum();
-      cpuByRole.put("skopeo", skopeoCpu);
+      if (skopeo) {
+        cpuByRole.put("skopeo", skopeoCpu);
+      }
       cpuByRole.put("origin", originCpu);
       cpuAfter.forEach((role, s) -> cpuByRole.put(role, s - cpuBefore.getOrDefault(role, 0.0)));
       double cpuPull = cpuByRole.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -519,6 +507,7 @@ public final class SwarmBench {
                 p.ok(),
                 p.error(),
                 p.cpuSeconds(),
+                cpuByHost.getOrDefault(h.name(), Double.NaN),
                 a[0] - b[0],
                 a[1] - b[1]));
       }
@@ -560,6 +549,7 @@ public final class SwarmBench {
           cpuPull,
           setupCpu,
           cpuByRole,
+          cpuByHost,
           machineAfter.busySecondsSince(machineBefore),
           load,
           error,
@@ -582,6 +572,7 @@ public final class SwarmBench {
         0,
         0,
         Map.of(),
+        Map.of(),
         0,
         ProcCpu.loadAverage(),
         error,
@@ -593,12 +584,12 @@ public final class SwarmBench {
       throws IOException, InterruptedException {
     Map<String, long[]> out = new LinkedHashMap<>();
     List<NetnsTopology.Host> all = new ArrayList<>(hosts);
-    for (String role : started.pidsByRole.keySet()) {
+    for (String role : started.roles()) {
       if (role.equals("seeder") || role.equals("tracker")) {
         all.add(topology.host(role));
       }
       if (role.equals("caches")) {
-        for (int j = 1; j <= started.pidsByRole.get(role).size(); j++) {
+        for (int j = 1; j <= started.count(role); j++) {
           all.add(topology.host("c" + j));
         }
       }
@@ -654,7 +645,7 @@ public final class SwarmBench {
               Duration.ofSeconds(30),
               options.nice());
       caches.add(r);
-      started.add("caches", r.pid(), r);
+      started.add("caches", c.name(), r.pid(), r);
     }
     // Pre-warm: one pull through each cache at once, from the cache host itself (its own address is
     // local,
@@ -839,7 +830,7 @@ public final class SwarmBench {
                           .readyWhenOutputMatches(READY)
                           .readyTimeout(Duration.ofSeconds(240))
                           .start();
-                  started.add(d.role(), p.pid(), p);
+                  started.add(d.role(), d.host().name(), p.pid(), p);
                   return p;
                 }));
       }

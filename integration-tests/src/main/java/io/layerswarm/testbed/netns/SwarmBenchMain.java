@@ -21,7 +21,7 @@ public final class SwarmBenchMain {
       String.join(
           "\n",
           "usage: bench/swarm-bench [--smoke] [--hosts 1,2,4,8,16] [--size-mib S] [--rate-mbit D] [--layers L]",
-          "                         [--cache-fanout k] [--methods direct,cache,layerswarm,layerswarm-warm]",
+          "                         [--cache-fanout k] [--methods direct,cache,layerswarm,layerswarm-warm,aria2c]",
           "                         [--client-layout oci|dir] [--java-opts OPTS] [--nice N] [--jit launcher|c2]",
           "                         [--dist DIR] [--work DIR] [--results DIR] [--label NAME] [--budget SEC] [--keep]",
           "  full defaults:  --hosts 1,2,4,8,16 --size-mib 128 --rate-mbit 100 --layers 4 --cache-fanout 4",
@@ -259,6 +259,16 @@ public final class SwarmBenchMain {
         }) {
       if (!Commands.installed(tool[0])) {
         missing.add(tool[0] + " (Debian package " + tool[1] + ")");
+      }
+    }
+    if (o.methods().contains(SwarmBench.Method.ARIA2C)) {
+      for (String[] tool :
+          new String[][] {
+            {"aria2c", "aria2"}, {"opentracker", "opentracker"}, {"sha256sum", "coreutils"}
+          }) {
+        if (!Commands.installed(tool[0])) {
+          missing.add(tool[0] + " (Debian package " + tool[1] + ", for the aria2c method)");
+        }
       }
     }
     return missing.isEmpty() ? null : "missing: " + String.join(", ", missing);
