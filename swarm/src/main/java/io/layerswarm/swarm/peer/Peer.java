@@ -106,7 +106,11 @@ public final class Peer {
     this.has = new BitSet(geometry.pieceCount());
     this.allowedFast = new BitSet();
     this.chokeStateSince = swarm.clock().instant();
-    this.requests = new RequestPipeline(maxRequestDepth, geometry.blockSize(), chokeStateSince);
+    this.requests =
+        new RequestPipeline(
+            maxRequestDepth,
+            Math.min(geometry.blockSize(), geometry.pieceLength()),
+            chokeStateSince);
     this.lastTick = chokeStateSince;
     this.lastSentAt = chokeStateSince;
   }
@@ -294,6 +298,7 @@ public final class Peer {
     if (arrival == RequestPipeline.Arrival.LATE) {
       // Late: the request was withdrawn after the peer had sent the block.
       piece.release();
+      swarm.wasted(this, length);
       return;
     }
     PiecePicker.Received<Peer> received = picker.received(this, block);
@@ -301,6 +306,7 @@ public final class Peer {
       swarm.blockArrived(this, block, piece.data(), received);
     } else {
       piece.release();
+      swarm.wasted(this, length);
     }
     refill();
   }

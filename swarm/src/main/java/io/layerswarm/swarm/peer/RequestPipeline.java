@@ -14,14 +14,18 @@ import java.util.List;
  * torrent's loop.
  */
 final class RequestPipeline {
-  /** Pipeline depth before the peer's rate is known: 1 MiB, enough for a fast start on a LAN. */
-  static final int INITIAL_REQUEST_DEPTH = 64;
+  /**
+   * Pipeline depth before the peer's rate is known: 1 MiB (64 requests of 16 KiB), enough for a
+   * fast start on a LAN.
+   */
+  static final int INITIAL_REQUEST_BYTES = 1024 * 1024;
 
   /**
-   * Smallest pipeline depth: 256 KiB, more than a datacenter link's bandwidth-delay product, so a
-   * fast peer is never held back while its rate is measured.
+   * Smallest pipeline depth: 256 KiB (16 requests of 16 KiB), more than a datacenter link's
+   * bandwidth-delay product, so a fast peer is never held back while its rate is measured. Also the
+   * batch the pipeline is topped up by.
    */
-  static final int MIN_REQUEST_DEPTH = 16;
+  static final int MIN_REQUEST_BYTES = 256 * 1024;
 
   /**
    * Keep about this much of a peer's data requested. Deeper queues only park blocks at a slow peer
@@ -51,6 +55,8 @@ final class RequestPipeline {
 
   private final int maxDepth;
   private final int blockSize;
+  private final int minDepth;
+  private final int batch;
   private int depth;
   private final LinkedHashSet<BlockRef> outstanding = new LinkedHashSet<>();
 
@@ -64,13 +70,21 @@ final class RequestPipeline {
 
   /**
    * @param maxDepth the most requests outstanding at once, whatever the rate
-   * @param blockSize bytes per request, to turn a rate into a depth
+   * @param blockSize bytes per request, to turn bytes into a depth (16 KiB on the wire; the
+   *     simulator may ask for more at once)
    */
   RequestPipeline(int maxDepth, int blockSize, Instant now) {
     this.maxDepth = maxDepth;
     this.blockSize = blockSize;
-    this.depth = Math.min(INITIAL_REQUEST_DEPTH, maxDepth);
+    this.minDepth = Math.min(maxDepth, requests(MIN_REQUEST_BYTES));
+    this.batch = requests(MIN_REQUEST_BYTES);
+    this.depth = Math.min(requests(INITIAL_REQUEST_BYTES), maxDepth);
     this.lastBlockAt = now;
+  }
+
+  /** Requests of {@link #blockSize} that hold {@code bytes}, at least one. */
+  private int requests(long bytes) {
+    return (int) Math.max(1, bytes / blockSize);
   }
 
   /**
@@ -79,7 +93,7 @@ final class RequestPipeline {
    */
   int room() {
     int room = depth - outstanding.size();
-    if (room <= 0 || (room < Math.min(16, depth / 4) && !outstanding.isEmpty())) {
+    if (room <= 0 || (room < Math.min(batch, depth / 4) && !outstanding.isEmpty())) {
       return 0;
     }
     return room;
@@ -137,7 +151,7 @@ final class RequestPipeline {
   /** Sets the depth from the rate the peer delivers at: {@link #QUEUE_SECONDS} of its data. */
   void adapt(double bytesPerSecond) {
     int byRate = (int) (bytesPerSecond * QUEUE_SECONDS / blockSize);
-    depth = Math.max(Math.min(MIN_REQUEST_DEPTH, maxDepth), Math.min(maxDepth, byRate));
+    depth = Math.max(minDepth, Math.min(maxDepth, byRate));
   }
 
   /** Whether the peer owes us blocks and sent none for {@link #SNUB_TIMEOUT}. */

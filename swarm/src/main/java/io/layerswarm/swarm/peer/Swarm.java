@@ -60,6 +60,13 @@ public interface Swarm {
   /** Payload bytes received from a peer. */
   void downloaded(Peer peer, int bytes);
 
+  /**
+   * Payload bytes received from a peer that were not needed: a copy of a block that arrived first
+   * from another peer, or a block whose request had been withdrawn. Counted in {@link #downloaded}
+   * too.
+   */
+  void wasted(Peer peer, int bytes);
+
   /** Payload bytes sent to a peer. */
   void uploaded(Peer peer, int bytes);
 

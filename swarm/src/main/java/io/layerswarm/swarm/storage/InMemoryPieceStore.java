@@ -28,6 +28,10 @@ public final class InMemoryPieceStore implements PieceStore {
   private final BitSet verified;
   private long verifiedBytes;
   private long readerPosition = -1;
+
+  /** Whether a reader follows the verified pieces in order (see {@link #readInOrder}). */
+  private boolean readsInOrder;
+
   private boolean closed;
   private IOException failure;
 
@@ -85,6 +89,15 @@ public final class InMemoryPieceStore implements PieceStore {
   /** Where the reader waits now, or -1 if nobody reads. */
   public void setReaderPosition(long position) {
     this.readerPosition = position;
+    this.readsInOrder = false;
+  }
+
+  /**
+   * A reader streams the blob from its start and reads every verified byte at once, as a client
+   * that consumes a layer as fast as it arrives: it always waits at the first missing piece.
+   */
+  public void readInOrder() {
+    this.readsInOrder = true;
   }
 
   /** Whether {@link #close} was called. */
@@ -119,6 +132,10 @@ public final class InMemoryPieceStore implements PieceStore {
 
   @Override
   public long readerPosition() {
+    if (readsInOrder) {
+      int first = verified.nextClearBit(0);
+      return first < geometry.pieceCount() ? geometry.pieceOffset(first) : -1;
+    }
     return readerPosition < geometry.length() ? readerPosition : -1;
   }
 

@@ -76,6 +76,8 @@ public final class TorrentCore implements Swarm {
   private final CompletableFuture<Boolean> announced = new CompletableFuture<>();
   private final AtomicLong uploaded = new AtomicLong();
   private final AtomicLong downloaded = new AtomicLong();
+  private final AtomicLong wasted = new AtomicLong();
+  private final AtomicLong endgameWasted = new AtomicLong();
   private volatile int connected;
 
   // Owned by the loop.
@@ -277,6 +279,16 @@ public final class TorrentCore implements Swarm {
   /** Payload bytes received from peers, duplicates and late blocks included. */
   public long downloadedBytes() {
     return downloaded.get();
+  }
+
+  /** Payload bytes received that were not needed; see {@link Swarm#wasted}. */
+  public long wastedBytes() {
+    return wasted.get();
+  }
+
+  /** Of {@link #wastedBytes}, those received while the picker was in its endgame. */
+  public long endgameWastedBytes() {
+    return endgameWasted.get();
   }
 
   // ---- reads (loop) ----
@@ -534,6 +546,14 @@ public final class TorrentCore implements Swarm {
   @Override
   public void downloaded(Peer peer, int bytes) {
     downloaded.addAndGet(bytes);
+  }
+
+  @Override
+  public void wasted(Peer peer, int bytes) {
+    wasted.addAndGet(bytes);
+    if (picker.isEndgame()) {
+      endgameWasted.addAndGet(bytes);
+    }
   }
 
   @Override

@@ -187,6 +187,7 @@ class PeerTest {
     assertThat(late.refCnt()).isZero();
     assertThat(link.closed).isNull();
     assertThat(swarm.arrived).isEmpty();
+    assertThat(swarm.wasted).as("a late block is wasted").isEqualTo(block.length());
     ByteBuf again = Unpooled.wrappedBuffer(new byte[block.length()]);
     peer.handle(new PeerMessage.Piece(block.piece(), block.offset(), again));
     assertThat(link.closed).as("a second copy was never requested").contains("never requested");
@@ -344,6 +345,7 @@ class PeerTest {
     final StreamingRarestFirstPicker<Peer> picker;
     final List<BlockRef> arrived = new ArrayList<>();
     int interestChanges;
+    long wasted;
 
     FakeSwarm(Metainfo metainfo, PieceStorage storage) {
       this.metainfo = metainfo;
@@ -415,6 +417,11 @@ class PeerTest {
     public void blockArrived(
         Peer from, BlockRef block, ByteBuf data, PiecePicker.Received<Peer> received) {
       arrived.add(block);
+    }
+
+    @Override
+    public void wasted(Peer peer, int bytes) {
+      wasted += bytes;
     }
 
     @Override

@@ -26,7 +26,7 @@ class RequestPipelineTest {
   @Test
   void aNewPipelineAsksForTheInitialDepthCappedByTheMaximum() {
     assertThat(new RequestPipeline(256, BLOCK, clock.instant()).room())
-        .isEqualTo(RequestPipeline.INITIAL_REQUEST_DEPTH);
+        .isEqualTo(RequestPipeline.INITIAL_REQUEST_BYTES / BLOCK);
     assertThat(new RequestPipeline(8, BLOCK, clock.instant()).room()).isEqualTo(8);
   }
 
@@ -85,7 +85,7 @@ class RequestPipelineTest {
     assertThat(pipeline.depth()).isEqualTo(50);
 
     pipeline.adapt(0);
-    assertThat(pipeline.depth()).isEqualTo(RequestPipeline.MIN_REQUEST_DEPTH);
+    assertThat(pipeline.depth()).isEqualTo(RequestPipeline.MIN_REQUEST_BYTES / BLOCK);
 
     pipeline.adapt(10_000L * BLOCK);
     assertThat(pipeline.depth()).isEqualTo(256);
@@ -98,6 +98,20 @@ class RequestPipelineTest {
     pipeline.adapt(400 * BLOCK);
 
     assertThat(pipeline.depth()).isEqualTo(50);
+  }
+
+  @Test
+  void wholePieceRequestsKeepTheSameBytesInFlightAsSixteenKibBlocks() {
+    int piece = 256 * 1024;
+    RequestPipeline pipeline = new RequestPipeline(256, piece, clock.instant());
+
+    assertThat(pipeline.room()).as("1 MiB").isEqualTo(4);
+    pipeline.adapt(0);
+    assertThat(pipeline.depth()).as("256 KiB").isEqualTo(1);
+    pipeline.requested(List.of(BlockRef.of(0, 0, piece)), clock.instant());
+    assertThat(pipeline.room()).as("full").isZero();
+    pipeline.arrived(BlockRef.of(0, 0, piece), clock.instant());
+    assertThat(pipeline.room()).as("one piece is a whole batch").isEqualTo(1);
   }
 
   @Test

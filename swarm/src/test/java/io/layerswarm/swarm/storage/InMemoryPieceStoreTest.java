@@ -49,6 +49,21 @@ class InMemoryPieceStoreTest extends PieceStoreContract {
   }
 
   @Test
+  void aReaderInOrderWaitsAtTheFirstMissingPiece() throws Exception {
+    InMemoryPieceStore store = InMemoryPieceStore.trusting(metainfo, false);
+    store.readInOrder();
+    assertThat(store.readerPosition()).isZero();
+
+    store.writePiece(new PieceIndex(1), false).get();
+    assertThat(store.readerPosition()).as("piece 0 still missing").isZero();
+    store.writePiece(new PieceIndex(0), false).get();
+    assertThat(store.readerPosition()).isEqualTo(2 * PIECE);
+    store.writePiece(new PieceIndex(2), false).get();
+    store.writePiece(new PieceIndex(3), false).get();
+    assertThat(store.readerPosition()).as("read to the end").isEqualTo(-1);
+  }
+
+  @Test
   void theReaderPositionIsWhatItsOwnerSetsUntilTheEnd() {
     InMemoryPieceStore store = InMemoryPieceStore.trusting(metainfo, false);
 

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class HttpTrackerClientTest {
+class AnnounceCodecTest {
   private static final InfoHash INFO_HASH =
       InfoHash.fromHex("123456789abcdef123456789abcdef123456789a");
   private static final PeerId PEER_ID =
@@ -40,7 +40,7 @@ class HttpTrackerClientTest {
   @Test
   void theInfoHashAndPeerIdAreSentAsPercentEncodedRawBytes() {
     URI uri =
-        HttpTrackerClient.announceUri(
+        AnnounceCodec.uri(
             URI.create("http://t:8080/announce?key=abc"), request(AnnounceEvent.STARTED));
 
     assertThat(uri.toString())
@@ -54,8 +54,7 @@ class HttpTrackerClientTest {
 
   @Test
   void aRegularAnnounceHasNoEvent() {
-    URI uri =
-        HttpTrackerClient.announceUri(URI.create("http://t/announce"), request(AnnounceEvent.NONE));
+    URI uri = AnnounceCodec.uri(URI.create("http://t/announce"), request(AnnounceEvent.NONE));
 
     assertThat(uri.getRawQuery()).doesNotContain("event=");
   }
@@ -78,7 +77,7 @@ class HttpTrackerClientTest {
                 "tracker id",
                 "tid"));
 
-    AnnounceResponse response = HttpTrackerClient.parse(body);
+    AnnounceResponse response = AnnounceCodec.parse(body);
 
     assertThat(response.interval()).contains(Duration.ofSeconds(120));
     assertThat(response.minInterval()).contains(Duration.ofSeconds(60));
@@ -101,7 +100,7 @@ class HttpTrackerClientTest {
                     Map.of("ip", "seed.example", "port", 7001L),
                     Map.of("ip", "bad", "port", 70000L))));
 
-    AnnounceResponse response = HttpTrackerClient.parse(body);
+    AnnounceResponse response = AnnounceCodec.parse(body);
 
     assertThat(response.interval()).isEmpty();
     assertThat(response.peers())
@@ -114,18 +113,18 @@ class HttpTrackerClientTest {
   void aFailureReasonBecomesATrackerException() {
     byte[] body = Bencode.encode(Map.of("failure reason", "unregistered torrent"));
 
-    assertThatThrownBy(() -> HttpTrackerClient.parse(body))
+    assertThatThrownBy(() -> AnnounceCodec.parse(body))
         .isInstanceOf(TrackerException.class)
         .hasMessageContaining("unregistered torrent");
   }
 
   @Test
   void malformedResponsesAreRejected() {
-    assertThatThrownBy(() -> HttpTrackerClient.parse("<html>".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(() -> AnnounceCodec.parse("<html>".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(TrackerException.class);
-    assertThatThrownBy(() -> HttpTrackerClient.parse(Bencode.encode(List.of())))
+    assertThatThrownBy(() -> AnnounceCodec.parse(Bencode.encode(List.of())))
         .isInstanceOf(TrackerException.class);
-    assertThatThrownBy(() -> HttpTrackerClient.parse(Bencode.encode(Map.of("peers", new byte[7]))))
+    assertThatThrownBy(() -> AnnounceCodec.parse(Bencode.encode(Map.of("peers", new byte[7]))))
         .hasMessageContaining("multiple of 6");
   }
 }
