@@ -6,6 +6,7 @@ import io.layerswarm.seeder.admin.BlobCatalog;
 import io.layerswarm.seeder.evict.EvictionSettings;
 import io.layerswarm.seeder.evict.EvictionTarget;
 import io.layerswarm.seeder.evict.Evictor;
+import io.layerswarm.seeder.seeding.SeederService;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

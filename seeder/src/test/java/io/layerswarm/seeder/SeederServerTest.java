@@ -17,6 +17,8 @@ import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.image.MediaTypes;
+import io.layerswarm.seeder.seeding.SeederException;
+import io.layerswarm.testing.Await;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +55,7 @@ class SeederServerTest {
   @BeforeEach
   void start() throws Exception {
     upstream = new InMemoryUpstreamRegistry(URI.create("http://" + REGISTRY));
-    content = SeederServiceTest.randomBytes(300 * 1024, 7);
+    content = randomBytes(300 * 1024, 7);
     digest = upstream.putBlob(REPO, content);
     server =
         SeederServer.start(SeederConfig.defaults(dataDir, ANNOUNCE), Upstreams.single(upstream));
@@ -261,14 +264,14 @@ class SeederServerTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(body(response)).contains("\"queued\":1");
-    Await.until(() -> heldCount() == 2, "the config and the layer are held");
+    Await.until("the config and the layer are held", () -> heldCount() == 2);
     assertThat(server.service().held()).anyMatch(b -> b.digest().equals(digest));
     assertThat(upstream.blobRequests()).isEqualTo(2);
     Await.until(
+        "both blobs count as done",
         () ->
             body(getUnchecked("/metrics"))
-                .contains("seeder_preheat_blobs_total{result=\"done\"} 2.0"),
-        "both blobs count as done");
+                .contains("seeder_preheat_blobs_total{result=\"done\"} 2.0"));
   }
 
   private int heldCount() {
@@ -443,5 +446,11 @@ class SeederServerTest {
     probe.probe(server.baseUri()).get(10, TimeUnit.SECONDS);
     assertThatThrownBy(() -> probe.probe(down).get(10, TimeUnit.SECONDS))
         .isInstanceOf(java.util.concurrent.ExecutionException.class);
+  }
+
+  private static byte[] randomBytes(int length, long seed) {
+    byte[] bytes = new byte[length];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
   }
 }

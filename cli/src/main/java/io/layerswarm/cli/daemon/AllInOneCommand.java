@@ -1,10 +1,10 @@
 package io.layerswarm.cli.daemon;
 
 import io.layerswarm.agent.AgentServer;
-import io.layerswarm.seeder.SeederException;
 import io.layerswarm.seeder.SeederServer;
-import io.layerswarm.seeder.UnknownUpstreamException;
-import io.layerswarm.seeder.UpstreamBlobUnknownException;
+import io.layerswarm.seeder.seeding.SeederException;
+import io.layerswarm.seeder.seeding.UnknownUpstreamException;
+import io.layerswarm.seeder.seeding.UpstreamBlobUnknownException;
 import io.layerswarm.tracker.TrackerServer;
 import io.layerswarm.tracker.metainfo.MetainfoSource;
 import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;

@@ -3,6 +3,7 @@ package io.layerswarm.seeder.evict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.core.Digest;
+import io.layerswarm.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class EvictorTest {
@@ -54,25 +54,24 @@ class EvictorTest {
     }
   }
 
-  private final AtomicReference<Instant> now =
-      new AtomicReference<>(Instant.parse("2025-06-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2025-06-01T00:00:00Z"));
   private final AccessLog access = new AccessLog();
   private final FakeTarget target = new FakeTarget();
   private final List<Eviction> reported = new ArrayList<>();
 
   private Evictor evictor(EvictionSettings settings) {
-    return new Evictor(target, settings, access, now::get, reported::add);
+    return new Evictor(target, settings, access, clock, reported::add);
   }
 
   private void advance(Duration by) {
-    now.set(now.get().plus(by));
+    clock.advance(by);
   }
 
   @Test
   void aBlobNotUsedForTheTimeToIdleIsEvictedAndReported() throws Exception {
     Evictor evictor = evictor(new EvictionSettings(0, 0, IDLE, Duration.ZERO));
     target.put(A, 100, 0, 0, false);
-    access.touch(A, now.get());
+    access.touch(A, clock.instant());
 
     advance(IDLE.minusSeconds(1));
     assertThat(evictor.sweep().evicted()).isEmpty();
@@ -94,7 +93,7 @@ class EvictorTest {
   void uploadActivityRefreshesTheTimeToIdle() throws Exception {
     Evictor evictor = evictor(new EvictionSettings(0, 0, IDLE, Duration.ZERO));
     target.put(A, 100, 0, 0, false);
-    access.touch(A, now.get());
+    access.touch(A, clock.instant());
     evictor.sweep();
 
     advance(Duration.ofMinutes(50));
@@ -103,7 +102,7 @@ class EvictorTest {
     advance(Duration.ofMinutes(50));
 
     assertThat(evictor.sweep().evicted()).isEmpty();
-    assertThat(access.lastAccess(A)).contains(now.get().minus(Duration.ofMinutes(50)));
+    assertThat(access.lastAccess(A)).contains(clock.instant().minus(Duration.ofMinutes(50)));
     advance(Duration.ofMinutes(10));
     assertThat(evictor.sweep().evicted()).extracting(Eviction::digest).containsExactly(A);
   }
@@ -113,8 +112,8 @@ class EvictorTest {
     Evictor evictor = evictor(new EvictionSettings(0, 0, IDLE, Duration.ZERO));
     target.put(A, 100, 0, 1, false);
     target.put(B, 100, 0, 0, true);
-    access.touch(A, now.get());
-    access.touch(B, now.get());
+    access.touch(A, clock.instant());
+    access.touch(B, clock.instant());
     advance(Duration.ofDays(1));
 
     assertThat(evictor.sweep().evicted()).isEmpty();
@@ -132,19 +131,15 @@ class EvictorTest {
 
           @Override
           public Result evict(Digest digest, long expectedGeneration) {
-            access.touch(digest, now.get()); // a metainfo request slips in
+            access.touch(digest, clock.instant()); // a metainfo request slips in
             return target.evict(digest, expectedGeneration);
           }
         };
     Evictor evictor =
         new Evictor(
-            racing,
-            new EvictionSettings(0, 0, IDLE, Duration.ZERO),
-            access,
-            now::get,
-            reported::add);
+            racing, new EvictionSettings(0, 0, IDLE, Duration.ZERO), access, clock, reported::add);
     target.put(A, 100, 0, 0, false);
-    access.touch(A, now.get());
+    access.touch(A, clock.instant());
     advance(Duration.ofDays(1));
 
     Evictor.Sweep sweep = evictor.sweep();
@@ -158,10 +153,10 @@ class EvictorTest {
   void aboveTheHighWatermarkTheLeastRecentlyUsedAreEvicted() throws Exception {
     Evictor evictor = evictor(new EvictionSettings(150, 100, Duration.ZERO, Duration.ZERO));
     target.put(A, 100, 0, 0, false);
-    access.touch(A, now.get());
+    access.touch(A, clock.instant());
     advance(Duration.ofMinutes(1));
     target.put(B, 100, 0, 0, false);
-    access.touch(B, now.get());
+    access.touch(B, clock.instant());
     advance(Duration.ofMinutes(1));
 
     Evictor.Sweep sweep = evictor.sweep();
@@ -177,7 +172,7 @@ class EvictorTest {
     target.put(A, 100, 0, 0, false);
 
     evictor.sweep();
-    assertThat(access.lastAccess(A)).contains(now.get());
+    assertThat(access.lastAccess(A)).contains(clock.instant());
     advance(IDLE);
     assertThat(evictor.sweep().evicted()).extracting(Eviction::digest).containsExactly(A);
   }
@@ -186,13 +181,13 @@ class EvictorTest {
   void withEvictionOffSweepsOnlySampleUploads() throws Exception {
     Evictor evictor = evictor(EvictionSettings.off());
     target.put(A, 100, 0, 0, false);
-    access.touch(A, now.get());
+    access.touch(A, clock.instant());
     evictor.sweep();
     advance(Duration.ofDays(365));
     target.put(A, 100, 10, 0, false);
 
     assertThat(evictor.sweep().evicted()).isEmpty();
-    assertThat(access.lastAccess(A)).contains(now.get());
+    assertThat(access.lastAccess(A)).contains(clock.instant());
   }
 
   @Test
@@ -200,7 +195,7 @@ class EvictorTest {
     Evictor evictor = evictor(EvictionSettings.off());
     target.put(A, 100, 0, 0, false);
     target.put(B, 100, 0, 2, false);
-    access.touch(A, now.get());
+    access.touch(A, clock.instant());
 
     assertThat(evictor.evictNow(A)).isEqualTo(new EvictionTarget.Result(EvictOutcome.EVICTED, 100));
     assertThat(evictor.evictNow(B).outcome()).isEqualTo(EvictOutcome.UPLOADING);

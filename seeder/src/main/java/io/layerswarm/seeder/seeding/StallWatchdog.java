@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 import java.io.Closeable;
 import java.io.IOException;

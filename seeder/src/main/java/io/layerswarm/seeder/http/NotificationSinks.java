@@ -1,18 +1,20 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.http;
 
 import io.layerswarm.registry.notify.NotificationEnvelope;
 import io.layerswarm.registry.notify.NotificationFormatException;
+import io.layerswarm.seeder.metrics.SeederMetrics;
 import io.layerswarm.seeder.preheat.NotificationQueue;
 
 /** Connects {@code POST /notifications} to the {@link NotificationQueue}. */
-final class NotificationSinks {
+public final class NotificationSinks {
   private NotificationSinks() {}
 
   /**
    * Parses the envelope and queues its manifest pushes; a bad body changes nothing and is reported
    * as a format error (400).
    */
-  static ControlRequestHandler.NotificationSink of(NotificationQueue queue, SeederMetrics metrics) {
+  public static ControlRequestHandler.NotificationSink of(
+      NotificationQueue queue, SeederMetrics metrics) {
     return body -> {
       NotificationEnvelope envelope;
       try {

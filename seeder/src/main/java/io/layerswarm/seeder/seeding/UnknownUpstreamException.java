@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 /** The request named a registry host that is not configured; the seeder never fetches from it. */
 public final class UnknownUpstreamException extends SeederException {

@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 /** The upstream answered that it has no such blob in the repository (HTTP 404). */
 public final class UpstreamBlobUnknownException extends SeederException {

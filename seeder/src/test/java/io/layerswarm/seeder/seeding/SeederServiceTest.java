@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,7 @@ import io.layerswarm.seeder.store.FileMetainfoStore;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
+import io.layerswarm.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -212,10 +213,7 @@ class SeederServiceTest {
 
   /** Waits (bounded) until {@code thread} blocks, here: on the leader's result. */
   private static void awaitParked(Thread thread) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    Await.until(thread.getName() + " to block", () -> thread.getState() == Thread.State.WAITING);
     assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);
   }
 

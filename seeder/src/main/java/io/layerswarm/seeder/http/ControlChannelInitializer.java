@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -8,13 +8,13 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.util.concurrent.Executor;
 
 /** Builds the pipeline of a control-endpoint connection. */
-final class ControlChannelInitializer extends ChannelInitializer<Channel> {
+public final class ControlChannelInitializer extends ChannelInitializer<Channel> {
   private final ControlRequestHandler.Lookup lookup;
   private final ControlRequestHandler.NotificationSink notifications;
   private final ControlRequestHandler.MetricsSource metrics;
   private final Executor lookups;
 
-  ControlChannelInitializer(
+  public ControlChannelInitializer(
       ControlRequestHandler.Lookup lookup,
       ControlRequestHandler.NotificationSink notifications,
       ControlRequestHandler.MetricsSource metrics,

@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,10 +17,13 @@ import io.layerswarm.seeder.evict.Eviction;
 import io.layerswarm.seeder.evict.EvictionSettings;
 import io.layerswarm.seeder.evict.EvictionTarget;
 import io.layerswarm.seeder.evict.Evictor;
+import io.layerswarm.seeder.metrics.SeederMetrics;
 import io.layerswarm.seeder.store.FileMetainfoStore;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
+import io.layerswarm.testing.Await;
+import io.layerswarm.testing.ManualClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -62,8 +65,7 @@ class SeederEvictionTest {
 
   @TempDir Path dataDir;
   private final List<SwarmEngine> engines = new ArrayList<>();
-  private final AtomicReference<Instant> now =
-      new AtomicReference<>(Instant.parse("2025-06-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2025-06-01T00:00:00Z"));
   private final AccessLog access = new AccessLog();
   private final List<Eviction> evictions = new ArrayList<>();
   private InMemoryUpstreamRegistry upstream;
@@ -119,7 +121,7 @@ class SeederEvictionTest {
               engine,
               ANNOUNCE,
               Duration.ofSeconds(10),
-              now::get,
+              clock,
               access,
               metrics);
       evictor =
@@ -127,7 +129,7 @@ class SeederEvictionTest {
               service,
               new EvictionSettings(0, 0, IDLE, Duration.ZERO),
               access,
-              now::get,
+              clock,
               evictions::add);
     }
 
@@ -141,7 +143,7 @@ class SeederEvictionTest {
   }
 
   private void advance(Duration by) {
-    now.set(now.get().plus(by));
+    clock.advance(by);
   }
 
   /**
@@ -165,10 +167,10 @@ class SeederEvictionTest {
     Torrent download =
         leecher.download(metainfo, leecherDir.resolve(digest.hex() + ".part"), finalFile);
     download.addPeers(List.of(seeder.engine.listenAddress()));
-    Await.until(() -> seeding.connectedPeers() > 0, "the leecher connects to the seeder");
+    Await.until("the leecher connects to the seeder", () -> seeding.connectedPeers() > 0);
 
     assertThat(seeder.evictor.sweep().evicted()).as("sweep as the download starts").isEmpty();
-    Await.until(() -> download.downloadedBytes() > 0, "the first bytes arrive");
+    Await.until("the first bytes arrive", () -> download.downloadedBytes() > 0);
     assertThat(download.isComplete()).as("still downloading (upload is rate-limited)").isFalse();
     advance(IDLE.plusHours(1));
     assertThat(seeder.evictor.sweep().evicted()).as("sweep mid-download").isEmpty();
@@ -177,7 +179,7 @@ class SeederEvictionTest {
     assertThat(download.completion().get(60, TimeUnit.SECONDS)).isEqualTo(finalFile);
     assertThat(Files.readAllBytes(finalFile)).isEqualTo(content);
     Await.until(
-        () -> seeding.connectedPeers() == 0, "the complete leecher disconnects (two seeds)");
+        "the complete leecher disconnects (two seeds)", () -> seeding.connectedPeers() == 0);
 
     // The upload moved the counter since the last sweep: a use, so the idle time starts again.
     assertThat(seeder.evictor.sweep().evicted()).isEmpty();
@@ -301,7 +303,7 @@ class SeederEvictionTest {
               "request-during-eviction");
       request.start();
       Await.until(
-          () -> request.getState() == Thread.State.WAITING, "the request waits for the eviction");
+          "the request waits for the eviction", () -> request.getState() == Thread.State.WAITING);
 
       mayDelete.countDown();
 

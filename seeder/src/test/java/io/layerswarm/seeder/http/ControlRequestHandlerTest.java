@@ -1,10 +1,16 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.notify.NotificationFormatException;
+import io.layerswarm.seeder.seeding.OriginDigestMismatchException;
+import io.layerswarm.seeder.seeding.OriginFetchException;
+import io.layerswarm.seeder.seeding.SeederException;
+import io.layerswarm.seeder.seeding.SeedingException;
+import io.layerswarm.seeder.seeding.UnknownUpstreamException;
+import io.layerswarm.seeder.seeding.UpstreamBlobUnknownException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 /**
  * Root of the seeder's errors. Messages name the action and the digest (and registry and repository

@@ -1,5 +1,11 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.http;
 
+import io.layerswarm.seeder.seeding.OriginDigestMismatchException;
+import io.layerswarm.seeder.seeding.OriginFetchException;
+import io.layerswarm.seeder.seeding.SeederException;
+import io.layerswarm.seeder.seeding.SeederService;
+import io.layerswarm.seeder.seeding.UnknownUpstreamException;
+import io.layerswarm.seeder.seeding.UpstreamBlobUnknownException;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;

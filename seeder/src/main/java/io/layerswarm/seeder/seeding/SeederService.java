@@ -1,10 +1,10 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.SingleFlight;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.MetainfoException;
-import io.layerswarm.core.metainfo.PieceLength;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
@@ -13,12 +13,12 @@ import io.layerswarm.seeder.evict.AccessLog;
 import io.layerswarm.seeder.evict.EvictOutcome;
 import io.layerswarm.seeder.evict.EvictionTarget;
 import io.layerswarm.seeder.evict.HeldBlob;
+import io.layerswarm.seeder.metrics.SeederMetrics;
 import io.layerswarm.seeder.store.MetainfoStore;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,7 +74,7 @@ public final class SeederService implements EvictionTarget {
   private final BlobStore blobs;
   private final MetainfoStore metainfos;
   private final SwarmEngine engine;
-  private final List<URI> trackerAnnounce;
+  private final MetainfoFiles metainfoFiles;
   private final OriginFetch originFetch;
   private final InstantSource clock;
   private final AccessLog access;
@@ -86,8 +86,8 @@ public final class SeederService implements EvictionTarget {
   /** Digests seeded by this service. Written only by the single-flight leader of the digest. */
   private final ConcurrentHashMap<Digest, Metainfo> seeded = new ConcurrentHashMap<>();
 
-  /** The work in progress per digest; its leader removes it when done. */
-  private final ConcurrentHashMap<Digest, Flight> inFlight = new ConcurrentHashMap<>();
+  /** The work in progress per digest; its leader lands it when done. */
+  private final SingleFlight.Shared<Digest, Flight> flights = new SingleFlight.Shared<>();
 
   /**
    * @param blobs must be file-backed ({@link BlobStore#path} present for held blobs): the engine
@@ -118,7 +118,7 @@ public final class SeederService implements EvictionTarget {
    * @param clock the time of uses in {@code access}
    * @param access where every request and seeding start is recorded as a use
    */
-  SeederService(
+  public SeederService(
       Upstreams upstreams,
       BlobStore blobs,
       MetainfoStore metainfos,
@@ -132,7 +132,7 @@ public final class SeederService implements EvictionTarget {
     this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.metainfos = Objects.requireNonNull(metainfos, "metainfos");
     this.engine = Objects.requireNonNull(engine, "engine");
-    this.trackerAnnounce = List.copyOf(trackerAnnounce);
+    this.metainfoFiles = new MetainfoFiles(metainfos, trackerAnnounce);
     this.originFetch = new OriginFetch(blobs, originTimeout);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.access = Objects.requireNonNull(access, "access");
@@ -140,7 +140,7 @@ public final class SeederService implements EvictionTarget {
   }
 
   /** Runs {@code hook} after every successful origin fetch, on the fetching thread. */
-  void afterFetch(Runnable hook) {
+  public void afterFetch(Runnable hook) {
     this.afterFetch = Objects.requireNonNull(hook, "hook");
   }
 
@@ -192,8 +192,8 @@ public final class SeederService implements EvictionTarget {
     int attempt = 0;
     while (true) {
       Flight mine = new Flight(source, new CompletableFuture<>(), false);
-      Flight leader = inFlight.putIfAbsent(digest, mine);
-      if (leader == null) {
+      Flight leader = join(digest, mine);
+      if (leader == mine) {
         return lead(digest, mine, () -> obtain(digest, registry, repo));
       }
       if (leader.eviction()) {
@@ -227,7 +227,7 @@ public final class SeederService implements EvictionTarget {
    * it, blobs without (or with damaged or stale) metainfo get it made again, and metainfo without a
    * blob is left alone with a warning. A blob that fails is logged and skipped.
    */
-  Reindex reindex() throws SeedingException {
+  public Reindex reindex() throws SeedingException {
     Set<Digest> held;
     Set<Digest> described;
     try {
@@ -269,7 +269,7 @@ public final class SeederService implements EvictionTarget {
   }
 
   /** What {@link #reindex} did. */
-  record Reindex(int seeded, int failed, int orphanMetainfo) {}
+  public record Reindex(int seeded, int failed, int orphanMetainfo) {}
 
   @FunctionalInterface
   private interface Work {
@@ -289,8 +289,8 @@ public final class SeederService implements EvictionTarget {
   private void seedHeldOnce(Digest digest) throws SeederException {
     while (true) {
       Flight mine = new Flight(null, new CompletableFuture<>(), false);
-      Flight leader = inFlight.putIfAbsent(digest, mine);
-      if (leader == null) {
+      Flight leader = join(digest, mine);
+      if (leader == mine) {
         lead(digest, mine, () -> seedHeld(digest));
         return;
       }
@@ -303,6 +303,14 @@ public final class SeederService implements EvictionTarget {
         return; // evicted meanwhile: nothing to seed
       }
     }
+  }
+
+  /**
+   * Makes {@code mine} the digest's flight, whose work the caller then does on its own thread, or
+   * returns the flight already running.
+   */
+  private Flight join(Digest digest, Flight mine) {
+    return flights.join(digest, d -> mine, started -> {});
   }
 
   private static void awaitEviction(Flight eviction, Digest digest) throws SeederException {
@@ -324,7 +332,7 @@ public final class SeederService implements EvictionTarget {
   private Metainfo lead(Digest digest, Flight mine, Work work) throws SeederException {
     try {
       Metainfo result = work.run();
-      inFlight.remove(digest, mine);
+      flights.land(digest, mine);
       mine.result().complete(result);
       return result;
     } catch (UnknownUpstreamException | UpstreamBlobUnknownException e) {
@@ -343,7 +351,7 @@ public final class SeederService implements EvictionTarget {
   }
 
   private void fail(Digest digest, Flight mine, Throwable failure) {
-    inFlight.remove(digest, mine);
+    flights.land(digest, mine);
     mine.result().completeExceptionally(failure);
   }
 
@@ -382,8 +390,8 @@ public final class SeederService implements EvictionTarget {
     metrics.miss();
     originFetch.fetch(upstream.get(), registry, repo, digest);
     Path file = blobFile(digest);
-    Metainfo metainfo = create(digest, file);
-    store(digest, metainfo);
+    Metainfo metainfo = metainfoFiles.create(digest, file);
+    metainfoFiles.store(digest, metainfo);
     Metainfo seededNow = seed(digest, metainfo, file);
     try {
       afterFetch.run();
@@ -400,74 +408,8 @@ public final class SeederService implements EvictionTarget {
       return known;
     }
     Path file = blobFile(digest);
-    Metainfo metainfo = storedOrNew(digest, file);
+    Metainfo metainfo = metainfoFiles.storedOrNew(digest, file);
     return seed(digest, metainfo, file);
-  }
-
-  private Metainfo storedOrNew(Digest digest, Path file) throws SeederException {
-    Optional<Metainfo> stored;
-    boolean unreadable = false;
-    try {
-      stored = metainfos.get(digest);
-    } catch (IOException | MetainfoException e) {
-      log.atWarn()
-          .addKeyValue("digest", digest)
-          .log("making the metainfo again: the stored one is unreadable: {}", e.getMessage());
-      stored = Optional.empty();
-      unreadable = true;
-    }
-    long size = fileSize(digest, file);
-    if (stored.isPresent()) {
-      Metainfo metainfo = stored.get();
-      if (metainfo.name().equals(digest.hex()) && metainfo.length() == size) {
-        if (new LinkedHashSet<>(metainfo.announce()).equals(new LinkedHashSet<>(trackerAnnounce))) {
-          return metainfo;
-        }
-        // Announce URLs are outside the info dictionary: same info hash, no rehash needed.
-        Metainfo updated = metainfo.withAnnounce(trackerAnnounce);
-        store(digest, updated);
-        return updated;
-      }
-      log.atWarn()
-          .addKeyValue("digest", digest)
-          .log(
-              "making the metainfo again: the stored one"
-                  + " describes {} ({} bytes), the blob has {} bytes",
-              metainfo.name(),
-              metainfo.length(),
-              size);
-    } else if (!unreadable) {
-      log.atInfo().addKeyValue("digest", digest).log("making the metainfo: the blob has none");
-    }
-    Metainfo created = create(digest, file);
-    store(digest, created);
-    return created;
-  }
-
-  private Metainfo create(Digest digest, Path file) throws SeederException {
-    long size = fileSize(digest, file);
-    try {
-      Metainfo metainfo =
-          Metainfo.create(file, digest.hex(), trackerAnnounce, PieceLength.forSize(size));
-      log.atInfo()
-          .addKeyValue("digest", digest)
-          .addKeyValue("torrent", metainfo.infoHash().hex())
-          .log(
-              "made the metainfo: {} pieces of {} bytes",
-              metainfo.pieceCount(),
-              metainfo.pieceLength());
-      return metainfo;
-    } catch (IOException e) {
-      throw new SeedingException("make the metainfo of " + digest + " from " + file + ": " + e, e);
-    }
-  }
-
-  private void store(Digest digest, Metainfo metainfo) throws SeedingException {
-    try {
-      metainfos.put(digest, metainfo);
-    } catch (IOException e) {
-      throw new SeedingException("store the metainfo of " + digest + ": " + e, e);
-    }
   }
 
   private Metainfo seed(Digest digest, Metainfo metainfo, Path file) throws SeedingException {
@@ -525,7 +467,7 @@ public final class SeederService implements EvictionTarget {
               size.getAsLong(),
               torrent.map(t -> OptionalLong.of(t.uploadedBytes())).orElse(OptionalLong.empty()),
               torrent.map(Torrent::connectedPeers).orElse(0),
-              inFlight.containsKey(digest)));
+              flights.current(digest).isPresent()));
     }
     return held;
   }
@@ -581,7 +523,7 @@ public final class SeederService implements EvictionTarget {
   @Override
   public Result evict(Digest digest, long expectedGeneration) throws IOException {
     Flight mine = new Flight(null, new CompletableFuture<>(), true);
-    if (inFlight.putIfAbsent(digest, mine) != null) {
+    if (join(digest, mine) != mine) {
       return new Result(EvictOutcome.FETCHING, 0);
     }
     try {
@@ -608,7 +550,7 @@ public final class SeederService implements EvictionTarget {
       access.forget(digest);
       return new Result(EvictOutcome.EVICTED, size.getAsLong());
     } finally {
-      inFlight.remove(digest, mine);
+      flights.land(digest, mine);
       mine.result().complete(null);
     }
   }
@@ -638,13 +580,5 @@ public final class SeederService implements EvictionTarget {
           null);
     }
     return file.get();
-  }
-
-  private static long fileSize(Digest digest, Path file) throws SeedingException {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      throw new SeedingException("read the size of blob " + digest + " at " + file + ": " + e, e);
-    }
   }
 }

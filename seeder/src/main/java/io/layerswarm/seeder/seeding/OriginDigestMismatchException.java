@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 /** The origin sent bytes that do not hash to the requested digest. Nothing was stored. */
 public final class OriginDigestMismatchException extends OriginFetchException {

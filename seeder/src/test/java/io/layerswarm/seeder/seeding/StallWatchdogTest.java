@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 /**
  * A local failure while storing, hashing or seeding a blob (disk, metainfo file, swarm engine); not

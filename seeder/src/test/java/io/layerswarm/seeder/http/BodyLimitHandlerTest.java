@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,11 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.http;
 
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.notify.NotificationFormatException;
+import io.layerswarm.seeder.seeding.SeederException;
+import io.layerswarm.seeder.seeding.SeederService;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * and queued on the event loop (bounded by the body cap, no I/O) and answered at once. All other
  * state is owned by the channel's event loop.
  */
-final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
+public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ControlRequestHandler.class);
 
   /** Pipelined requests held while one is answered; a client that sends more is cut off. */
@@ -36,13 +38,13 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
 
   /** The blocking lookup behind {@code GET /metainfo/...}; {@link SeederService#metainfo}. */
   @FunctionalInterface
-  interface Lookup {
+  public interface Lookup {
     Metainfo metainfo(Digest digest, String registry, RepositoryName repo) throws SeederException;
   }
 
   /** Takes a notification body behind {@code POST /notifications}; must not block. */
   @FunctionalInterface
-  interface NotificationSink {
+  public interface NotificationSink {
     /**
      * @return a JSON summary for the response body
      * @throws NotificationFormatException when the body is not an event envelope
@@ -52,7 +54,7 @@ final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
 
   /** The Prometheus text behind {@code GET /metrics}; may block. */
   @FunctionalInterface
-  interface MetricsSource {
+  public interface MetricsSource {
     String scrape();
   }
 

@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.metrics;
 
 import io.layerswarm.seeder.evict.Eviction;
 import io.layerswarm.swarm.SwarmEngine;
@@ -33,9 +33,9 @@ import java.util.function.LongSupplier;
  *
  * Thread-safe.
  */
-final class SeederMetrics implements AutoCloseable {
+public final class SeederMetrics implements AutoCloseable {
   /** Reads the blob store: how many blobs and bytes. Blocks on file I/O. */
-  interface StoreStats {
+  public interface StoreStats {
     long blobs() throws IOException;
 
     long bytes() throws IOException;
@@ -57,7 +57,7 @@ final class SeederMetrics implements AutoCloseable {
    */
   private volatile LongSupplier originBytes;
 
-  SeederMetrics() {
+  public SeederMetrics() {
     hits = lookups("hit");
     misses = lookups("miss");
     coalesced = lookups("coalesced");
@@ -87,7 +87,7 @@ final class SeederMetrics implements AutoCloseable {
   }
 
   /** Meters that read the service, the engine and the store at scrape time. */
-  void bind(LongSupplier originBytes, SwarmEngine engine, StoreStats store) {
+  public void bind(LongSupplier originBytes, SwarmEngine engine, StoreStats store) {
     this.store = store;
     this.originBytes = originBytes;
     FunctionCounter.builder("seeder.origin.bytes", originBytes, LongSupplier::getAsLong)
@@ -112,23 +112,23 @@ final class SeederMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  void hit() {
+  public void hit() {
     hits.increment();
   }
 
-  void miss() {
+  public void miss() {
     misses.increment();
   }
 
-  void coalesced() {
+  public void coalesced() {
     coalesced.increment();
   }
 
-  void error() {
+  public void error() {
     errors.increment();
   }
 
-  void evicted(Eviction eviction) {
+  public void evicted(Eviction eviction) {
     String reason = eviction.reason().label();
     evictionCounter(reason).increment();
     evictedBytesCounter(reason).increment(eviction.sizeBytes());
@@ -137,21 +137,21 @@ final class SeederMetrics implements AutoCloseable {
   /**
    * @param result done or failed
    */
-  void preheated(String result) {
+  public void preheated(String result) {
     preheatCounter(result).increment();
   }
 
   /**
    * @param result queued, coalesced, dropped or ignored
    */
-  void notificationEvent(String result) {
+  public void notificationEvent(String result) {
     notificationEventCounter(result).increment();
   }
 
   /**
    * @param result ok or invalid
    */
-  void notificationRequest(String result) {
+  public void notificationRequest(String result) {
     notificationRequestCounter(result).increment();
   }
 
@@ -192,7 +192,7 @@ final class SeederMetrics implements AutoCloseable {
   }
 
   /** The Prometheus text. Reads the store first, so it blocks: not for an event loop. */
-  String scrape() {
+  public String scrape() {
     StoreStats stats = store;
     if (stats != null) {
       try {

@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.seeding;
 
 /**
  * Fetching a blob from the origin failed: the origin was unreachable, refused, stalled longer than

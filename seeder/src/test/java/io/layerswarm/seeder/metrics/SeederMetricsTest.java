@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.layerswarm.seeder;
+package io.layerswarm.seeder.http;
 
 import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RegistryHost;
