@@ -2,14 +2,10 @@ package io.layerswarm.testbed.netns;
 
 import io.layerswarm.testbed.AccessLog;
 import io.layerswarm.testbed.Blob;
-import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.ImageBuilder;
 import io.layerswarm.testbed.OriginRegistry;
-import io.layerswarm.testbed.ProcessReaper;
 import io.layerswarm.testbed.RegistryPusher;
-import io.layerswarm.testbed.Skopeo;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,10 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -228,6 +220,7 @@ public final class SwarmBench {
   private long imageBlobBytes;
   private Path dataDir;
   private Aria2Swarm aria2;
+  private final LayerSwarmNodes layerswarm = new LayerSwarmNodes();
 
   public SwarmBench(Options options) {
     this.options = options;
@@ -413,9 +406,9 @@ public final class SwarmBench {
             switch (method) {
               case DIRECT ->
                   hosts.stream().map(h -> new BarrierPull.Target(h, origin.hostPort())).toList();
-              case CACHE -> startCaches(n, hosts, dir, started, details);
-              case LAYERSWARM -> startSwarm(n, hosts, dir, started, details, false);
-              case LAYERSWARM_WARM -> startSwarm(n, hosts, dir, started, details, true);
+              case CACHE -> CacheTree.start(bed(), n, hosts, dir, started, details);
+              case LAYERSWARM -> layerswarm.start(bed(), hosts, dir, started, details, false);
+              case LAYERSWARM_WARM -> layerswarm.start(bed(), hosts, dir, started, details, true);
               case ARIA2C -> {
                 aria2.startInfra(
                     topology.host("tracker"),
@@ -477,7 +470,7 @@ public final class SwarmBench {
           .get(1)
           .forEach((h, sec) -> cpuByHost.put(h, sec - hostCpuBefore.getOrDefault(h, 0.0)));
       double originCpu = originCpuBox[0] - originCpuBefore;
-      AccessLog served = settledBlobLog(mark);
+      AccessLog served = bed().settledBlobLog(mark);
       long originTx = topology.txBytes(originHost) - originTxBefore;
       Map<String, long[]> linksAfter = links(hosts, started);
 
@@ -533,7 +526,7 @@ public final class SwarmBench {
               .findFirst()
               .orElse(null);
       if (method == Method.LAYERSWARM || method == Method.LAYERSWARM_WARM) {
-        details.put("agent_log_warnings", countWarnings(dir));
+        details.put("agent_log_warnings", LayerSwarmNodes.countWarnings(dir));
       }
       return new PhaseResult(
           method.label,
@@ -600,371 +593,13 @@ public final class SwarmBench {
     return out;
   }
 
-  /**
-   * The origin's blob downloads since {@code mark}, once the log has stopped growing (distribution
-   * writes a line when a response ends; the proxy's background fetches may end a little after the
-   * clients).
-   */
-  private AccessLog settledBlobLog(long mark) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    long last = -1;
-    int stable = 0;
-    while (System.nanoTime() < deadline && stable < 4) {
-      long size = origin.logMark();
-      stable = size == last ? stable + 1 : 0;
-      last = size;
-      Thread.sleep(250);
-    }
-    return origin
-        .accessLogSince(mark)
-        .filter(e -> e.isBlobDownload() && !e.userAgent().equals(RegistryPusher.USER_AGENT));
+  private Bed bed() {
+    return new Bed(options, topology, origin, expected, imageBlobBytes);
   }
 
   private Duration pullTimeout(int n) {
     double bound = imageBlobBytes * 8.0 / options.rateBitsPerSecond();
     return Duration.ofSeconds((long) Math.min(1800, 120 + 4 * n * bound));
-  }
-
-  // ---------------------------------------------------------------- cache tree
-
-  private List<BarrierPull.Target> startCaches(
-      int n, List<NetnsTopology.Host> hosts, Path dir, Started started, Map<String, Object> details)
-      throws Exception {
-    int m = options.cachesFor(n);
-    List<NetnsRegistry> caches = new ArrayList<>();
-    for (int j = 1; j <= m; j++) {
-      NetnsTopology.Host c = topology.host("c" + j);
-      Path cdir = dir.resolve("cache-c" + j);
-      BarrierPull.deleteTree(cdir);
-      NetnsRegistry r =
-          NetnsRegistry.start(
-              c,
-              cdir,
-              cdir.resolve("data"),
-              origin.baseUri(),
-              Duration.ofSeconds(30),
-              options.nice());
-      caches.add(r);
-      started.add("caches", c.name(), r.pid(), r);
-    }
-    // Pre-warm: one pull through each cache at once, from the cache host itself (its own address is
-    // local,
-    // so only the cache<-origin leg crosses a capped link), then wait until every blob is
-    // committed.
-    say.printf("   pre-warming %d cache(s)...%n", m);
-    long mark = origin.logMark();
-    long tx0 = topology.txBytes(topology.host("origin"));
-    double cpu0 = origin.cpuSeconds().orElse(0);
-    long t0 = System.nanoTime();
-    List<Process> warm = new ArrayList<>();
-    Path warmDir = dir.resolve("prewarm");
-    double bound = imageBlobBytes * 8.0 / options.rateBitsPerSecond();
-    Duration timeout = Duration.ofSeconds((long) Math.min(1800, 120 + 6 * m * bound));
-    try {
-      for (NetnsRegistry c : caches) {
-        Path out = warmDir.resolve(c.host().name());
-        Files.createDirectories(out);
-        Process p =
-            new ProcessBuilder(
-                    Commands.inNetns(
-                        c.host().netns(),
-                        options.nice(),
-                        List.of(
-                            "/usr/bin/skopeo",
-                            "--insecure-policy",
-                            "copy",
-                            "--src-tls-verify=false",
-                            Skopeo.dockerReference(c.hostPort(), REPOSITORY, TAG),
-                            "dir:" + out)))
-                .redirectErrorStream(true)
-                .redirectOutput(warmDir.resolve(c.host().name() + ".log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        ProcessReaper.register("prewarm@" + c.host().name(), p);
-        warm.add(p);
-      }
-      long deadline = t0 + timeout.toNanos();
-      for (int j = 0; j < warm.size(); j++) {
-        Process p = warm.get(j);
-        if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-            || p.exitValue() != 0) {
-          throw new IOException(
-              "pre-warm through "
-                  + caches.get(j)
-                  + " failed: "
-                  + BarrierPull.tail(warmDir.resolve(caches.get(j).host().name() + ".log")));
-        }
-      }
-      double clientDone = (System.nanoTime() - t0) / 1e9;
-      while (!caches.stream().allMatch(c -> expected.stream().allMatch(c::hasBlob))) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException(
-              "caches did not store every blob within " + timeout.toSeconds() + " s");
-        }
-        Thread.sleep(100);
-      }
-      double warmSeconds = (System.nanoTime() - t0) / 1e9;
-      AccessLog served = settledBlobLog(mark);
-      details.put("caches", m);
-      details.put("prewarm_seconds", warmSeconds);
-      details.put("prewarm_client_seconds", clientDone);
-      details.put("prewarm_origin_blob_bytes", served.totalBlobBytesSent());
-      details.put("prewarm_origin_blob_gets", served.blobDownloads().size());
-      details.put("prewarm_origin_tx_bytes", topology.txBytes(topology.host("origin")) - tx0);
-      details.put("prewarm_origin_cpu_seconds", origin.cpuSeconds().orElse(0) - cpu0);
-      say.printf(
-          "   pre-warm: %.2f s (clients done at %.2f s), origin sent %d blob bytes in %d GETs%n",
-          warmSeconds, clientDone, served.totalBlobBytesSent(), served.blobDownloads().size());
-    } finally {
-      for (Process p : warm) {
-        if (p.isAlive()) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-        }
-        ProcessReaper.unregister(p);
-      }
-      BarrierPull.deleteTree(warmDir);
-    }
-    List<BarrierPull.Target> targets = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      targets.add(
-          new BarrierPull.Target(hosts.get(i), caches.get(i / options.cacheFanout()).hostPort()));
-    }
-    return targets;
-  }
-
-  // ---------------------------------------------------------------- LayerSwarm
-
-  private List<BarrierPull.Target> startSwarm(
-      int n,
-      List<NetnsTopology.Host> hosts,
-      Path dir,
-      Started started,
-      Map<String, Object> details,
-      boolean warmSeeder)
-      throws Exception {
-    NetnsTopology.Host tracker = topology.host("tracker");
-    NetnsTopology.Host seeder = topology.host("seeder");
-    String trackerUrl = "http://" + tracker.hostPort(TRACKER_PORT);
-    String originUrl = origin.baseUri().toString();
-    List<Daemon> daemons = new ArrayList<>();
-    daemons.add(
-        new Daemon(
-            "tracker",
-            tracker,
-            dir.resolve("tracker"),
-            List.of(
-                "tracker",
-                "--listen",
-                tracker.hostPort(TRACKER_PORT),
-                "--seeder",
-                "http://" + seeder.hostPort(SEEDER_PORT))));
-    daemons.add(
-        new Daemon(
-            "seeder",
-            seeder,
-            dir.resolve("seeder"),
-            List.of(
-                "seeder",
-                "--listen",
-                seeder.hostPort(SEEDER_PORT),
-                "--peer-listen",
-                seeder.hostPort(PEER_PORT),
-                "--data",
-                dir.resolve("seeder/data").toString(),
-                "--tracker",
-                trackerUrl,
-                "--upstream",
-                originUrl)));
-    boolean adminSocket = agentHasAdminSocket();
-    for (NetnsTopology.Host h : hosts) {
-      Path hdir = dir.resolve("agent-" + h.name());
-      List<String> args =
-          new ArrayList<>(
-              List.of(
-                  "agent",
-                  "--listen",
-                  "127.0.0.1:" + AGENT_PORT,
-                  "--peer-listen",
-                  h.hostPort(PEER_PORT),
-                  "--tracker",
-                  trackerUrl,
-                  "--upstream",
-                  originUrl,
-                  "--data",
-                  hdir.resolve("data").toString(),
-                  "--set",
-                  "agent.swarm-deadline=120s"));
-      if (adminSocket) {
-        // Every namespace shares the file system: agents must not share the default socket path.
-        args.addAll(List.of("--admin-socket", ""));
-      }
-      daemons.add(new Daemon("agents", h, hdir, args));
-    }
-    for (Daemon d : daemons) {
-      BarrierPull.deleteTree(d.dir()); // fresh data dirs: nothing warm
-      Files.createDirectories(d.dir());
-    }
-    say.printf(
-        "   starting tracker, seeder and %d agent JVMs (JAVA_OPTS=%s)...%n", n, options.javaOpts());
-    long t0 = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(daemons.size(), 24));
-    try {
-      List<Future<DaemonProcess>> futures = new ArrayList<>();
-      for (Daemon d : daemons) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  List<String> cmd =
-                      Commands.inNetns(
-                          d.host().netns(),
-                          options.nice(),
-                          concat(
-                              List.of(options.dist().resolve("bin/layerswarm").toString()),
-                              d.args()));
-                  DaemonProcess p =
-                      DaemonProcess.builder(d.role() + "@" + d.host().name(), cmd)
-                          .workingDir(d.dir())
-                          .logFile(d.dir().resolve("daemon.log"))
-                          .env("JAVA_OPTS", options.javaOpts())
-                          .readyWhenOutputMatches(READY)
-                          .readyTimeout(Duration.ofSeconds(240))
-                          .start();
-                  started.add(d.role(), d.host().name(), p.pid(), p);
-                  return p;
-                }));
-      }
-      for (Future<DaemonProcess> f : futures) {
-        f.get(300, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    double startup = (System.nanoTime() - t0) / 1e9;
-    details.put("daemons_startup_seconds", startup);
-    say.printf("   %d daemons ready in %.1f s%n", daemons.size(), startup);
-    if (warmSeeder) {
-      preheatSeeder(tracker, seeder, details);
-    } else {
-      details.put("seeder", "cold (fresh data dir, fetches from the origin on the first request)");
-    }
-    return hosts.stream().map(h -> new BarrierPull.Target(h, "127.0.0.1:" + AGENT_PORT)).toList();
-  }
-
-  /**
-   * Pre-heats the seeder before the timer, as a registry push notification would: asks its control
-   * endpoint for the metainfo of every blob at once (from the tracker's host, as the tracker
-   * would), which makes it fetch each blob from the origin, hash it and seed it.
-   */
-  private void preheatSeeder(
-      NetnsTopology.Host tracker, NetnsTopology.Host seeder, Map<String, Object> details)
-      throws IOException, InterruptedException {
-    long mark = origin.logMark();
-    long tx0 = topology.txBytes(topology.host("origin"));
-    long t0 = System.nanoTime();
-    List<Process> calls = new ArrayList<>();
-    List<Path> outs = new ArrayList<>();
-    Path dir = Files.createDirectories(options.workDir().resolve("preheat"));
-    try {
-      for (String digest : expected) {
-        String url =
-            "http://"
-                + seeder.hostPort(SEEDER_PORT)
-                + "/metainfo/"
-                + digest
-                + "?registry="
-                + origin.hostPort()
-                + "&repo="
-                + REPOSITORY;
-        Path out = dir.resolve(digest.substring(7, 19) + ".txt");
-        outs.add(out);
-        Process p =
-            new ProcessBuilder(
-                    Commands.inNetns(
-                        tracker.netns(),
-                        List.of(
-                            "curl",
-                            "-s",
-                            "-o",
-                            "/dev/null",
-                            "-w",
-                            "%{http_code}",
-                            "--max-time",
-                            "600",
-                            url)))
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        ProcessReaper.register("preheat", p);
-        calls.add(p);
-      }
-      for (int i = 0; i < calls.size(); i++) {
-        Process p = calls.get(i);
-        if (!p.waitFor(620, TimeUnit.SECONDS)) {
-          throw new IOException("seeder pre-heat timed out");
-        }
-        String code = Files.readString(outs.get(i)).strip();
-        if (!code.equals("200")) {
-          throw new IOException("seeder pre-heat answered " + code + " (" + outs.get(i) + ")");
-        }
-      }
-    } finally {
-      for (Process p : calls) {
-        p.destroyForcibly();
-        ProcessReaper.unregister(p);
-      }
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    AccessLog served = settledBlobLog(mark);
-    details.put("seeder", "pre-heated before the timer (control /metainfo for every blob at once)");
-    details.put("prewarm_seconds", seconds);
-    details.put("prewarm_origin_blob_bytes", served.totalBlobBytesSent());
-    details.put("prewarm_origin_blob_gets", served.blobDownloads().size());
-    details.put("prewarm_origin_tx_bytes", topology.txBytes(topology.host("origin")) - tx0);
-    say.printf(
-        "   seeder pre-heated in %.2f s, origin sent %d blob bytes%n",
-        seconds, served.totalBlobBytesSent());
-  }
-
-  private Boolean adminSocketFlag;
-
-  /**
-   * Whether this distribution's agent has an admin socket (and so the {@code --admin-socket} flag).
-   */
-  private boolean agentHasAdminSocket() throws IOException, InterruptedException {
-    if (adminSocketFlag == null) {
-      Commands.Result help =
-          Commands.run(
-              Duration.ofSeconds(60),
-              List.of(options.dist().resolve("bin/layerswarm").toString(), "agent", "--help"));
-      adminSocketFlag = help.output().contains("--admin-socket");
-    }
-    return adminSocketFlag;
-  }
-
-  private record Daemon(String role, NetnsTopology.Host host, Path dir, List<String> args) {}
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
-  }
-
-  private static int countWarnings(Path dir) {
-    int count = 0;
-    try (var files = Files.walk(dir, 2)) {
-      for (Path p : files.filter(f -> f.getFileName().toString().equals("daemon.log")).toList()) {
-        for (String line : Files.readAllLines(p)) {
-          if (line.contains(" WARN ") || line.contains(" ERROR ")) {
-            count++;
-          }
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-    return count;
   }
 
   // ---------------------------------------------------------------- statistics
