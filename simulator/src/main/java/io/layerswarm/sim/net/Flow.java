@@ -25,8 +25,8 @@ final class Flow {
   double newRate;
 
   interface RateListener {
-    /** Called after a solve, once per flow whose rate changed, with the old rate still in place. */
-    void rateChanged(Flow flow, double newRate);
+    /** Called by a solve, once per flow whose rate changed, with the new rate in place. */
+    void rateChanged(Flow flow, double oldRate);
   }
 
   Flow(Resource[] path, RateListener listener) {

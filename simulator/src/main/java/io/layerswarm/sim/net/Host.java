@@ -55,7 +55,11 @@ public final class Host {
 
   /** Bytes of every message this host finished transmitting, over all its connections. */
   public long bytesSent() {
-    return bytesSent;
+    long total = bytesSent;
+    for (Connection connection : connections) {
+      total += connection.from(this).pendingSentBytes();
+    }
+    return total;
   }
 
   /** Bytes of every message delivered to this host, over all its connections. */

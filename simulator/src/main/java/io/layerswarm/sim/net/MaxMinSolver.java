@@ -8,20 +8,33 @@ import java.util.Arrays;
  * <p>Changes (a flow attached or detached) mark resources dirty. A solve recomputes a region of
  * resources, starting with the dirty ones, by progressive filling: every unfrozen flow in the
  * region rises at the same rate until a resource saturates, which freezes its flows at that level.
- * A flow that also crosses resources outside the region is capped at the lowest level among them
- * (the rate of the flows bottlenecked there). If the result changes the rate of such a boundary
- * flow, its outside resources join the region and the region is solved again; otherwise the outside
- * world sees exactly the rates it saw before, every flow has a bottleneck (a saturated resource
- * where its rate is the highest), and the allocation is the max-min fair one. In the worst case the
- * region grows to the whole connected component, which is a full recomputation.
+ * A flow that also crosses resources outside the region (a boundary flow) is capped at the lowest
+ * level among them (the rate of the flows bottlenecked there). If the result moves the rate of a
+ * boundary flow by more than the spread tolerance, that flow's outside resources join the region
+ * and the region is solved again. Otherwise the outside world keeps its rates; with a tolerance of
+ * 0 every flow then has a bottleneck (a saturated resource where its rate is the highest), so the
+ * allocation is exactly the max-min fair one. In the worst case the region grows to the whole
+ * connected component, a full recomputation.
  *
- * <p>Rates are compared with a relative tolerance of {@link #TOLERANCE}; a rate that moves by less
- * keeps its old value, so floating-point noise neither spreads nor reschedules anything.
+ * <p><b>The approximation.</b> In a large, tightly loaded network one change shifts many rates by
+ * tiny amounts, ever further away (measured: a flow draining in a random 10,000-host network
+ * re-solved about a thousand resources in 8 to 17 rounds). A spread tolerance {@code t > 0} stops
+ * that: a boundary flow whose rate would move by at most {@code t} of itself is not followed
+ * further; it keeps the lower of its old and new rate, so no resource ever exceeds its capacity.
+ * The price is a little unused capacity and rates slightly off the exact max-min ones. {@code
+ * MaxMinSolverPropertyTest} bounds that error against brute force: within 5 t per flow and t of the
+ * total throughput (measured: at most 2.5 t and 0.2 t).
+ *
+ * <p>Rate changes below {@link #NOISE} (relative) count as no change, so floating-point noise
+ * neither spreads nor reschedules anything.
  *
  * <p>Single-threaded; owned by one {@link Network} (or a test).
  */
 final class MaxMinSolver {
-  static final double TOLERANCE = 1e-9;
+  /** Relative differences at or below this are rounding noise. */
+  static final double NOISE = 1e-9;
+
+  private final double spread;
 
   private Resource[] dirty = new Resource[16];
   private int dirtyCount;
@@ -45,6 +58,17 @@ final class MaxMinSolver {
   private long rounds;
   private long regionResources;
   private long regionFlows;
+
+  /**
+   * @param spread the relative rate change of a boundary flow below which a solve does not follow
+   *     it further ({@code >= 0}; 0 means exact, up to {@link #NOISE})
+   */
+  MaxMinSolver(double spread) {
+    if (!(spread >= 0 && spread < 1)) {
+      throw new IllegalArgumentException("spread must be in [0, 1): " + spread);
+    }
+    this.spread = Math.max(spread, NOISE);
+  }
 
   /** Puts a flow on its resources; its rate is set by the next solve. */
   void attach(Flow flow) {
@@ -245,7 +269,7 @@ final class MaxMinSolver {
       r.remaining -= level;
       if (--r.unfrozen == 0) {
         heapRemove(e);
-        if (r.remaining <= TOLERANCE * r.capacity) {
+        if (r.remaining <= NOISE * r.capacity) {
           // Filled exactly by flows frozen elsewhere: saturated, and the last of them is the
           // highest, so it is the level here too.
           r.newLevel = level;
@@ -264,7 +288,7 @@ final class MaxMinSolver {
     boolean grown = false;
     for (int i = 0; i < flowCount; i++) {
       Flow f = flows[i];
-      if (f.boundary && differs(f.newRate, f.rate)) {
+      if (f.boundary && Math.abs(f.newRate - f.rate) > spread * Math.max(f.newRate, f.rate)) {
         for (Resource r : f.path) {
           if (r.mark != stamp) {
             addToRegion(r);
@@ -282,11 +306,16 @@ final class MaxMinSolver {
     }
     for (int i = 0; i < flowCount; i++) {
       Flow f = flows[i];
+      if (f.boundary && f.newRate > f.rate) {
+        // Within the spread tolerance: rising would take capacity outside the region.
+        f.newRate = f.rate;
+      }
       if (differs(f.newRate, f.rate)) {
-        if (f.listener != null) {
-          f.listener.rateChanged(f, f.newRate);
-        }
+        double oldRate = f.rate;
         f.rate = f.newRate;
+        if (f.listener != null) {
+          f.listener.rateChanged(f, oldRate);
+        }
       }
       flows[i] = null;
     }
@@ -298,7 +327,7 @@ final class MaxMinSolver {
   }
 
   static boolean differs(double a, double b) {
-    return Math.abs(a - b) > TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+    return Math.abs(a - b) > NOISE * Math.max(Math.abs(a), Math.abs(b));
   }
 
   // --- indexed heap on key[] ---

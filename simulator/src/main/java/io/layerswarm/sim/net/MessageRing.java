@@ -41,6 +41,11 @@ final class MessageRing {
     return sizes[head];
   }
 
+  /** The size of the message {@code i} places behind the head. */
+  long sizeAt(int i) {
+    return sizes[(head + i) & (sizes.length - 1)];
+  }
+
   long headTime() {
     return times[head];
   }

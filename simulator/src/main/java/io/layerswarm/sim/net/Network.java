@@ -31,16 +31,28 @@ import java.util.Objects;
  */
 public final class Network {
   private final Simulation simulation;
-  private final MaxMinSolver solver = new MaxMinSolver();
+  private final NetworkOptions options;
+  private final MaxMinSolver solver;
   private final Timer recompute;
   private final List<Host> hosts = new ArrayList<>();
   private final List<Rack> racks = new ArrayList<>();
   private final List<Zone> zones = new ArrayList<>();
   private long connectionsOpened;
 
+  /** A network with {@link NetworkOptions#DEFAULT}. */
   public Network(Simulation simulation) {
+    this(simulation, NetworkOptions.DEFAULT);
+  }
+
+  public Network(Simulation simulation, NetworkOptions options) {
     this.simulation = Objects.requireNonNull(simulation, "simulation");
+    this.options = Objects.requireNonNull(options, "options");
+    this.solver = new MaxMinSolver(options.rateSpread());
     this.recompute = simulation.timer(solver::solve);
+  }
+
+  public NetworkOptions options() {
+    return options;
   }
 
   public Simulation simulation() {

@@ -28,7 +28,7 @@ class NetworkPropertyTest {
   void everyMessageArrivesWhenTheReferenceFluidModelSaysItDoes(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     Simulation sim = new Simulation(seed);
-    Network net = new Network(sim);
+    Network net = new Network(sim, NetworkOptions.EXACT);
 
     // Topology: flat, or zones and racks with some hosts on the core.
     int hostCount = 2 + random.nextInt(6);
@@ -92,7 +92,7 @@ class NetworkPropertyTest {
   void ratesStayMaxMinFairThroughClosesAndFailures(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     Simulation sim = new Simulation(seed);
-    Network net = new Network(sim);
+    Network net = new Network(sim, NetworkOptions.EXACT);
     Zone zone = net.addZone(link(random));
     Rack rack = net.addRack(zone, link(random));
     List<Host> hosts = new ArrayList<>();
@@ -160,6 +160,94 @@ class NetworkPropertyTest {
     for (int f = 0; f < flows.size(); f++) {
       assertThat(flows.get(f).rate)
           .isCloseTo(expected[f], org.assertj.core.data.Offset.offset(1e-7 * expected[f]));
+    }
+  }
+
+  /**
+   * Express control messages against the exact model, on a request/response load whose requests
+   * never queue behind pieces (pieces go one way on each connection, requests the other). Measured
+   * over 2,000 random loads: the median of the worst relative shift of a delivery was 0.08%, the
+   * worst 0.53%; the bound here is 2%. Where requests do share a direction with pieces, a tiny
+   * shift can put a request behind a whole piece (head-of-line blocking), so no per-message bound
+   * holds there for any approximation, rounding included.
+   */
+  @Property(tries = 300)
+  void expressControlMessagesShiftDeliveriesByLittle(@ForAll long seed) {
+    RequestLoad exact = new RequestLoad(seed, NetworkOptions.EXACT);
+    RequestLoad express =
+        new RequestLoad(seed, new NetworkOptions(0, NetworkOptions.DEFAULT.expressBytes()));
+
+    assertThat(express.delivered.keySet()).isEqualTo(exact.delivered.keySet());
+    for (var e : exact.delivered.entrySet()) {
+      assertThat((double) express.delivered.get(e.getKey()))
+          .as("piece %s", e.getKey())
+          .isCloseTo(e.getValue(), org.assertj.core.data.Offset.offset(0.02 * e.getValue()));
+    }
+  }
+
+  /**
+   * Hosts that fetch 30 pieces each over the connections they opened, with 17-byte requests, two
+   * outstanding per direction, as BitTorrent does; the set of messages does not depend on timing.
+   */
+  private static final class RequestLoad {
+    final java.util.Map<String, Long> delivered = new java.util.TreeMap<>();
+
+    RequestLoad(long seed, NetworkOptions options) {
+      SplittableRandom random = new SplittableRandom(seed);
+      Simulation sim = new Simulation(seed);
+      Network net = new Network(sim, options);
+      int hostCount = 3 + random.nextInt(8);
+      List<Host> hosts = new ArrayList<>();
+      for (int i = 0; i < hostCount; i++) {
+        hosts.add(
+            net.addHost(
+                new HostSpec(
+                    (10 + random.nextInt(90)) * MBIT,
+                    (10 + random.nextInt(90)) * MBIT,
+                    random.nextInt(2_000_000))));
+      }
+      List<List<Direction>> incoming = new ArrayList<>();
+      hosts.forEach(h -> incoming.add(new ArrayList<>()));
+      for (Host h : hosts) {
+        for (int c = 0; c < 2; c++) {
+          Host peer = hosts.get((h.id() + 1 + random.nextInt(hostCount - 1)) % hostCount);
+          incoming.get(h.id()).add(net.connect(h, peer).to(h));
+        }
+      }
+      for (Host h : hosts) {
+        List<Direction> in = incoming.get(h.id());
+        List<ArrayDeque<long[]>> plan = new ArrayList<>();
+        in.forEach(d -> plan.add(new ArrayDeque<>()));
+        for (int piece = 0; piece < 30; piece++) {
+          plan.get(piece % in.size()).add(new long[] {piece, 16_384 + random.nextInt(240_000)});
+        }
+        for (int k = 0; k < in.size(); k++) {
+          Direction d = in.get(k);
+          ArrayDeque<long[]> todo = plan.get(k);
+          Runnable[] ask = new Runnable[1];
+          ask[0] =
+              () -> {
+                long[] piece = todo.poll();
+                if (piece == null) {
+                  return;
+                }
+                d.connection()
+                    .from(h)
+                    .send(
+                        17,
+                        () ->
+                            d.send(
+                                piece[1],
+                                () -> {
+                                  delivered.put(h.id() + "/" + piece[0], sim.nowNanos());
+                                  ask[0].run();
+                                }));
+              };
+          sim.at(random.nextInt(5_000_000), ask[0]);
+          sim.at(random.nextInt(5_000_000), ask[0]);
+        }
+      }
+      sim.run();
     }
   }
 

@@ -18,7 +18,7 @@ class NetworkTest {
   private static final long MB = 1_000_000L;
 
   private final Simulation sim = new Simulation(1);
-  private final Network net = new Network(sim);
+  private final Network net = new Network(sim, NetworkOptions.EXACT);
   private final List<String> trace = new ArrayList<>();
 
   private Runnable log(String name) {
@@ -187,6 +187,69 @@ class NetworkTest {
   }
 
   @Test
+  void bytesCountAsSentTheInstantTheirLastByteLeavesEvenBetweenEvents() {
+    Host a = host(80, 80, 0);
+    Host b = host(80, 80, SECOND);
+    Direction ab = net.connect(a, b).from(a);
+    for (int i = 0; i < 3; i++) {
+      ab.send(MB, () -> {});
+    }
+
+    sim.runUntil(250 * MS);
+
+    // 1 MB takes 100 ms at 80 Mbit/s: two have left, none has arrived.
+    assertThat(ab.bytesSent()).isEqualTo(2 * MB);
+    assertThat(a.bytesSent()).isEqualTo(2 * MB);
+    assertThat(ab.queuedMessages()).isEqualTo(1);
+    assertThat(ab.queuedBytes()).isEqualTo(MB);
+    assertThat(ab.messagesInFlight()).isEqualTo(2);
+    assertThat(ab.bytesDelivered()).isZero();
+    assertThat(ab.isActive()).isTrue();
+    sim.runUntil(SECOND + 300 * MS);
+    assertThat(ab.bytesDelivered()).isEqualTo(3 * MB);
+    assertThat(ab.isActive()).isFalse();
+  }
+
+  @Test
+  void aSmallMessageOnAnIdleDirectionGoesExpressWithoutARecomputation() {
+    Network fast = new Network(sim, new NetworkOptions(0, 256));
+    Host a = fast.addHost(new HostSpec(16 * MBIT, GBIT, MS));
+    Host b = fast.addHost(HostSpec.symmetric(GBIT, MS));
+    Host c = fast.addHost(HostSpec.symmetric(GBIT, MS));
+    Direction bulk = fast.connect(a, b).from(a);
+    Direction control = fast.connect(a, c).from(a);
+    bulk.send(10 * MB, () -> {});
+    sim.runUntil(1);
+    long recomputations = fast.rateRecomputations();
+
+    control.send(200, log("request"));
+    sim.runUntil(SECOND);
+
+    assertThat(fast.rateRecomputations()).isEqualTo(recomputations);
+    // At the share it would get next to the bulk flow, 8 Mbit/s: 200 us, plus 2 ms latency.
+    assertThat(trace).containsExactly("request@" + (1 + 200_000 + 2 * MS));
+    assertThat(control.bytesSent()).isEqualTo(200);
+  }
+
+  @Test
+  void smallMessagesKeepTheirPlaceBehindABigOneAndABigOneWaitsForAnExpressOne() {
+    Network fast = new Network(sim, new NetworkOptions(0, 256));
+    Host a = fast.addHost(HostSpec.symmetric(8 * MBIT, 0));
+    Host b = fast.addHost(HostSpec.symmetric(8 * MBIT, 0));
+    Direction ab = fast.connect(a, b).from(a);
+
+    ab.send(100, log("express"));
+    ab.send(MB, log("big"));
+    ab.send(100, log("rides"));
+    sim.run();
+
+    // 100 bytes at 1 MB/s take 100 us; the big one starts after them, the last rides its flow.
+    assertThat(trace)
+        .containsExactly(
+            "express@100000", "big@" + (100_000 + SECOND), "rides@" + (200_000 + SECOND));
+  }
+
+  @Test
   void hostsInOneRackShareTheRackUplinkButNotTrafficInsideTheRack() {
     Zone zone = net.addZone(LinkSpec.symmetric(10 * GBIT, 0));
     Rack r1 = net.addRack(zone, LinkSpec.symmetric(8 * MBIT, 0));
@@ -330,7 +393,7 @@ class NetworkTest {
   /** Twenty hosts, random connections, random message sizes and times drawn from the seed. */
   private static List<String> randomTrace(long seed) {
     Simulation s = new Simulation(seed);
-    Network n = new Network(s);
+    Network n = new Network(s, NetworkOptions.EXACT);
     SplittableRandom random = s.random("workload");
     List<Host> hosts = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -361,7 +424,7 @@ class NetworkTest {
   @Test
   void badUseIsRejectedWithAClearError() {
     Host a = host(1, 1, 0);
-    Network other = new Network(sim);
+    Network other = new Network(sim, NetworkOptions.EXACT);
     Host stranger = other.addHost(HostSpec.symmetric(MBIT, 0));
     Direction ab = net.connect(a, host(1, 1, 0)).from(a);
 

@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
  * outstanding per direction. In mode {@code stream} the sender learns of each delivery directly (no
  * control traffic: rates change only when flows start and drain). In mode {@code request} the
  * receiver sends a 17-byte request per message on the reverse direction, as BitTorrent does, so
- * small flows start and drain all the time. Prints wall time, events/s and solver statistics;
- * asserts nothing.
+ * small flows start and drain all the time (unless sent express). {@code options=exact} turns the
+ * network's approximations off. Prints wall and CPU time, events/s and solver statistics; asserts
+ * nothing.
  *
  * <pre>
  * mvn -B -q -pl simulator test-compile
@@ -35,6 +36,7 @@ public final class SyntheticLoadBenchmark {
     long latencyNanos = 50_000;
     int minMessage = 256 << 10;
     int maxMessage = 1 << 20;
+    NetworkOptions options = NetworkOptions.DEFAULT;
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       switch (kv[0]) {
@@ -47,12 +49,13 @@ public final class SyntheticLoadBenchmark {
         case "latencyUs" -> latencyNanos = Long.parseLong(kv[1]) * 1_000;
         case "minKiB" -> minMessage = Integer.parseInt(kv[1]) << 10;
         case "maxKiB" -> maxMessage = Integer.parseInt(kv[1]) << 10;
+        case "options" -> options = kv[1].equals("exact") ? NetworkOptions.EXACT : options;
         default -> throw new IllegalArgumentException("unknown argument " + arg);
       }
     }
     long start = System.nanoTime();
     Simulation sim = new Simulation(1);
-    Network net = new Network(sim);
+    Network net = new Network(sim, options);
     Load load =
         new Load(
             sim,
@@ -78,7 +81,7 @@ public final class SyntheticLoadBenchmark {
     long[] done = load.completion.clone();
     Arrays.sort(done);
     System.out.printf(
-        "hosts=%d size=%d MB connect=%d depth=%d mode=%s %d Mbit/s messages %d-%d KiB%n",
+        "hosts=%d size=%d MB connect=%d depth=%d mode=%s %d Mbit/s messages %d-%d KiB %s%n",
         hosts,
         size / 1_000_000,
         connect,
@@ -86,7 +89,8 @@ public final class SyntheticLoadBenchmark {
         mode,
         bitsPerSecond / 1_000_000,
         minMessage >> 10,
-        maxMessage >> 10);
+        maxMessage >> 10,
+        options);
     System.out.printf(
         "setup %.1f s, run %.1f s wall (%.1f s CPU), %,d events, %,.0f events/s wall, %,.0f per CPU-s,"
             + " %,d messages%n",
