@@ -284,7 +284,8 @@ public final class AgentServer implements AutoCloseable {
             new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
-                .childHandler(drain.wrap(new RegistryChannelInitializer(mirror, streams, metrics)))
+                .childHandler(
+                    new RegistryChannelInitializer(mirror, streams, metrics, Optional.of(drain)))
                 .bind(config.listen())
                 .sync()
                 .channel();

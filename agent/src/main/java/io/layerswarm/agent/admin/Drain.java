@@ -1,14 +1,11 @@
 package io.layerswarm.agent.admin;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.layerswarm.agent.http.DrainHooks;
 import io.layerswarm.core.Digest;
 import io.layerswarm.proto.admin.AgentDrainProgress;
 import io.layerswarm.proto.admin.AgentDrainProgress.State;
 import io.layerswarm.swarm.Torrent;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPipeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -35,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Taking the agent out of service without breaking pulls. Until {@link #start}, it only counts the
- * registry API responses in progress (and which blobs they read), through the {@link DrainGate}
- * that {@link #wrap} puts in front of the registry handler. After {@link #start}:
+ * registry API responses in progress (and which blobs they read), through the drain gate that the
+ * registry API's pipeline puts in front of the handlers that answer ({@link DrainHooks}). After
+ * {@link #start}:
  *
  * <ul>
  *   <li>every new registry API request is answered 503, OCI code {@code UNAVAILABLE}, with {@code
@@ -54,16 +52,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the gate calls in from Netty event loops; listeners are called on the drain's timer
  * thread only. Thread-safe.
  */
-public final class Drain implements AutoCloseable {
+public final class Drain implements DrainHooks, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Drain.class);
 
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration MAX_GRACE = Duration.ofHours(1);
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
-
-  /** The {@code Retry-After} of refused requests: about a restart of the agent. */
-  public static final int RETRY_AFTER_SECONDS = 10;
 
   static final Duration SAMPLE_PERIOD = Duration.ofSeconds(1);
 
@@ -121,29 +116,8 @@ public final class Drain implements AutoCloseable {
     this.samplePeriod = samplePeriod;
   }
 
-  /**
-   * The registry API pipeline that {@code registry} (a {@link ChannelInitializer}) builds, with a
-   * {@link DrainGate} in front of its last handler, the one that answers requests. The gate needs
-   * whole requests ({@code FullHttpRequest}), so that handler must come after the aggregator.
-   */
-  public ChannelInitializer<Channel> wrap(ChannelHandler registry) {
-    Objects.requireNonNull(registry, "registry");
-    return new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel channel) {
-        ChannelPipeline pipeline = channel.pipeline();
-        // The channel is registered here, so the inner initializer runs at once.
-        pipeline.addLast(registry);
-        String last = pipeline.lastContext() == null ? null : pipeline.lastContext().name();
-        if (last == null || pipeline.lastContext().handler() == registry) {
-          throw new IllegalStateException("the registry initializer built no pipeline");
-        }
-        pipeline.addBefore(last, "drain-gate", new DrainGate(Drain.this));
-      }
-    };
-  }
-
   /** True once {@link #start} was called: new registry requests are refused. */
+  @Override
   public boolean draining() {
     return draining;
   }
@@ -367,20 +341,23 @@ public final class Drain implements AutoCloseable {
         .build();
   }
 
-  // Called by the gates.
+  // Called by the gates, on event loops.
 
-  void responseStarted(Optional<Digest> blob) {
+  @Override
+  public void responseStarted(Optional<Digest> blob) {
     responses.incrementAndGet();
     blob.ifPresent(d -> reads.merge(d, 1, Integer::sum));
   }
 
-  void responseEnded(Optional<Digest> blob) {
+  @Override
+  public void responseEnded(Optional<Digest> blob) {
     blob.ifPresent(d -> reads.computeIfPresent(d, (k, n) -> n <= 1 ? null : n - 1));
     lastResponseEnd.set(clock.instant());
     responses.decrementAndGet();
   }
 
-  void refused() {
+  @Override
+  public void refused() {
     refused.incrementAndGet();
   }
 

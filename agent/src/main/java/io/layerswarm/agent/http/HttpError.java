@@ -67,6 +67,11 @@ record HttpError(HttpResponseStatus status, ErrorCode code, String message) {
     return !(t instanceof MirrorException || t instanceof RegistryApiException);
   }
 
+  /** True when the failure answers 404: the upstream does not have it, or knows no such name. */
+  static boolean isNotFound(Throwable failure) {
+    return of(failure).status().equals(HttpResponseStatus.NOT_FOUND);
+  }
+
   private static HttpError of(ErrorCode code, Throwable t) {
     return new HttpError(HttpResponseStatus.valueOf(code.httpStatus()), code, t.getMessage());
   }

@@ -30,7 +30,7 @@ final class MetricsHandler extends ChannelDuplexHandler {
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final AgentMetrics metrics;
-  private final OwedAnswers<Void> owed = new OwedAnswers<>();
+  private final OwedAnswers<Void> owed = new OwedAnswers<>(tag -> {});
 
   MetricsHandler(AgentMetrics metrics) {
     this.metrics = metrics;
@@ -43,8 +43,11 @@ final class MetricsHandler extends ChannelDuplexHandler {
       return;
     }
     if (!PATH.equals(path(request.uri()))) {
-      owed.passedOn(null);
-      ctx.fireChannelRead(msg);
+      if (owed.passedOn(ctx, null)) {
+        ctx.fireChannelRead(msg);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
       return;
     }
     HttpMethod method = request.method();
@@ -54,23 +57,18 @@ final class MetricsHandler extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    owed.write(ctx, msg, promise, null);
+    owed.write(ctx, msg, promise);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    releaseAll();
+    owed.abandonAll(); // scrapes that will never be written
     super.channelInactive(ctx);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    releaseAll();
-  }
-
-  /** Scrapes that will never be written. */
-  private void releaseAll() {
-    owed.abandonAll(null);
+    owed.abandonAll();
   }
 
   /** The meters for GET; for HEAD the same headers without the body (RFC 9110 9.3.2). */

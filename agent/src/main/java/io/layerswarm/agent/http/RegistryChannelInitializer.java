@@ -10,16 +10,29 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Builds the registry API pipeline of one client connection: HTTP codec, a guard that answers
- * oversized or malformed requests, keep-alive, the chunked writer (it sends blobs that are still
- * arriving, chunk by chunk while the channel is writable), a small aggregator (pull requests have
- * no body; blob bodies only ever go out, as file regions or chunks, so nothing large is
- * aggregated), {@code /metrics} (outside {@code /v2/}, so it never shadows the registry API), and
- * the registry handler, which must stay last: the drain gate goes in front of it, after {@code
- * /metrics}.
+ * Builds the whole registry API pipeline of one client connection, one concern per handler:
+ *
+ * <ol>
+ *   <li>{@code codec}, {@code size-guard}: HTTP/1.1, and an answer to oversized or malformed
+ *       requests;
+ *   <li>{@code keep-alive};
+ *   <li>{@code chunked-writer}: sends blobs that are still arriving, chunk by chunk while the
+ *       channel is writable;
+ *   <li>{@code aggregator}: small, because pull requests have no body; blob bodies only ever go
+ *       out, as file regions or chunks, so nothing large is aggregated;
+ *   <li>{@code metrics}: {@code /metrics}, outside {@code /v2/} so it never shadows the registry
+ *       API, and in front of the drain gate so a draining agent still answers scrapes;
+ *   <li>{@code router}: what each request asks for ({@link RegistryRequest});
+ *   <li>{@code drain-gate}, when the agent has a drain: counts responses in progress and refuses
+ *       new requests while draining;
+ *   <li>{@code one-at-a-time}: the handlers behind answer one request at a time, in order, and
+ *       reading pauses meanwhile;
+ *   <li>{@code fixed}, {@code manifests}, {@code blobs}: the answers.
+ * </ol>
  */
 public final class RegistryChannelInitializer extends ChannelInitializer<Channel> {
   /** Longest request line; dockerd and containerd URIs are well under 1 KiB. */
@@ -34,17 +47,30 @@ public final class RegistryChannelInitializer extends ChannelInitializer<Channel
   private final RegistryMirror mirror;
   private final ExecutorService pumps;
   private final AgentMetrics metrics;
+  private final Optional<DrainHooks> drain;
+
+  /** A pipeline without a drain gate. */
+  public RegistryChannelInitializer(
+      RegistryMirror mirror, ExecutorService pumps, AgentMetrics metrics) {
+    this(mirror, pumps, metrics, Optional.empty());
+  }
 
   /**
    * @param pumps runs the blocking reads of blobs streamed while they arrive, one task per such
    *     response; a bounded pool (a refused task gets 503)
    * @param metrics served on {@code /metrics}, and counts the registry answers
+   * @param drain the agent's drain, which the drain gate counts responses for and asks whether to
+   *     refuse; empty for no gate
    */
   public RegistryChannelInitializer(
-      RegistryMirror mirror, ExecutorService pumps, AgentMetrics metrics) {
+      RegistryMirror mirror,
+      ExecutorService pumps,
+      AgentMetrics metrics,
+      Optional<DrainHooks> drain) {
     this.mirror = mirror;
     this.pumps = pumps;
     this.metrics = metrics;
+    this.drain = drain;
   }
 
   @Override
@@ -61,6 +87,11 @@ public final class RegistryChannelInitializer extends ChannelInitializer<Channel
     pipeline.addLast("chunked-writer", new ChunkedWriteHandler());
     pipeline.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY));
     pipeline.addLast("metrics", new MetricsHandler(metrics));
-    pipeline.addLast("registry", new RegistryRequestHandler(mirror, pumps, metrics));
+    pipeline.addLast("router", new RegistryRouter());
+    drain.ifPresent(hooks -> pipeline.addLast("drain-gate", new DrainGate(hooks)));
+    pipeline.addLast("one-at-a-time", new OneRequestAtATime());
+    pipeline.addLast("fixed", new FixedAnswers());
+    pipeline.addLast("manifests", new ManifestHandler(mirror, metrics));
+    pipeline.addLast("blobs", new BlobHandler(mirror, pumps, metrics));
   }
 }

@@ -10,9 +10,13 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the agent's small, complete responses. Stateless. */
 final class Responses {
+  private static final Logger log = LoggerFactory.getLogger(Responses.class);
+
   static final String API_VERSION_HEADER = "Docker-Distribution-Api-Version";
   static final String API_VERSION = "registry/2.0";
   static final String DIGEST_HEADER = "Docker-Content-Digest";
@@ -44,6 +48,20 @@ final class Responses {
         ErrorBody.CONTENT_TYPE,
         ErrorBody.json(error.code(), error.message()),
         head);
+  }
+
+  /**
+   * The error answer to a registry request whose mirror call failed. A failure the mirror does not
+   * expect is logged as a bug; the others (not found, upstream down, ...) only at debug.
+   */
+  static FullHttpResponse failure(RegistryRequest request, Throwable error) {
+    HttpError answer = HttpError.of(error);
+    if (HttpError.isInternal(error)) {
+      log.error("{} failed", request.line(), HttpError.unwrap(error));
+    } else {
+      log.debug("{} -> {} {}", request.line(), answer.status().code(), answer.message());
+    }
+    return error(answer, request.head());
   }
 
   /** A plain-text answer for requests that never reached the registry API (malformed HTTP). */

@@ -7,8 +7,6 @@ import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.client.RegistryException;
 import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
 import io.layerswarm.registry.client.Upstreams;
-import io.layerswarm.registry.server.Route.BlobRoute;
-import io.layerswarm.registry.server.Route.ManifestRoute;
 import io.layerswarm.registry.store.BlobStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's mirror: manifests pass through to the upstream (digest-addressed ones are cached in
  * memory), blobs are served from the local store, or, when missing, streamed from the {@link
- * BlobFetcher}'s transfer that brings them into the store. The upstream is the one the route's
+ * BlobFetcher}'s transfer that brings them into the store. The upstream is the one the request's
  * namespace names, else the default one. Thread-safe; blocking work runs on the executor given to
  * the constructor.
  */
@@ -93,40 +91,41 @@ public final class PullThroughMirror implements RegistryMirror {
   }
 
   @Override
-  public CompletableFuture<Manifest> getManifest(ManifestRoute route, List<String> accept) {
+  public CompletableFuture<Manifest> getManifest(ManifestRequest request, List<String> accept) {
     UpstreamChoice upstream;
     Optional<Digest> digest;
     try {
-      upstream = UpstreamChoice.of(upstreams, route.namespace());
-      digest = route.digest();
+      upstream = UpstreamChoice.of(upstreams, request.registry());
+      digest = request.digest();
     } catch (UnknownRegistryException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return manifests.get(upstream, route.name(), route.reference(), digest, accept);
+    return manifests.get(upstream, request.repository(), request.reference(), digest, accept);
   }
 
   @Override
-  public CompletableFuture<ManifestHead> headManifest(ManifestRoute route, List<String> accept) {
+  public CompletableFuture<ManifestHead> headManifest(
+      ManifestRequest request, List<String> accept) {
     UpstreamChoice upstream;
     Optional<Digest> digest;
     try {
-      upstream = UpstreamChoice.of(upstreams, route.namespace());
-      digest = route.digest();
+      upstream = UpstreamChoice.of(upstreams, request.registry());
+      digest = request.digest();
     } catch (UnknownRegistryException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return manifests.head(upstream, route.name(), route.reference(), digest, accept);
+    return manifests.head(upstream, request.repository(), request.reference(), digest, accept);
   }
 
   @Override
-  public CompletableFuture<BlobInfo> statBlob(BlobRoute route) {
+  public CompletableFuture<BlobInfo> statBlob(BlobRequest request) {
     UpstreamChoice upstream;
     try {
-      upstream = UpstreamChoice.of(upstreams, route.namespace());
+      upstream = UpstreamChoice.of(upstreams, request.registry());
     } catch (UnknownRegistryException e) {
       return CompletableFuture.failedFuture(e);
     }
-    Digest digest = route.digest();
+    Digest digest = request.digest();
     return Futures.supply(
         () -> {
           OptionalLong local = store.size(digest);
@@ -134,12 +133,12 @@ public final class PullThroughMirror implements RegistryMirror {
             return new BlobInfo(digest, local.getAsLong());
           }
           try {
-            return new BlobInfo(digest, upstream.registry().blobSize(route.name(), digest));
+            return new BlobInfo(digest, upstream.registry().blobSize(request.repository(), digest));
           } catch (RegistryException e) {
             throw UpstreamErrors.translate(
                 e,
                 Subject.BLOB,
-                "checking blob " + digest + " of " + route.name(),
+                "checking blob " + digest + " of " + request.repository(),
                 upstream.describe());
           }
         },
@@ -148,14 +147,14 @@ public final class PullThroughMirror implements RegistryMirror {
   }
 
   @Override
-  public CompletableFuture<BlobBody> openBlob(BlobRoute route) {
+  public CompletableFuture<BlobBody> openBlob(BlobRequest request) {
     UpstreamChoice upstream;
     try {
-      upstream = UpstreamChoice.of(upstreams, route.namespace());
+      upstream = UpstreamChoice.of(upstreams, request.registry());
     } catch (UnknownRegistryException e) {
       return CompletableFuture.failedFuture(e);
     }
-    Digest digest = route.digest();
+    Digest digest = request.digest();
     // One task on the blocking executor looks in the store and, on a miss, joins or starts the
     // fetch; nothing here runs on the caller's thread. The lease keeps the janitor away from the
     // blob from the lookup until the response is done with it.
@@ -167,10 +166,10 @@ public final class PullThroughMirror implements RegistryMirror {
                 if (local.isPresent()) {
                   return CompletableFuture.<BlobBody>completedFuture(local.get());
                 }
-                checkAccess(upstream, route, digest);
+                checkAccess(upstream, request);
                 CompletableFuture<BlobBody> body =
                     fetcher
-                        .open(upstream, route.name(), digest, lease)
+                        .open(upstream, request.repository(), digest, lease)
                         .thenCompose(
                             live ->
                                 live.isPresent()
@@ -211,17 +210,18 @@ public final class PullThroughMirror implements RegistryMirror {
    * definite answer (401, 403, 404) stops the request; an unreachable upstream does not, so the
    * swarm still serves while the origin is down.
    */
-  private static void checkAccess(UpstreamChoice upstream, BlobRoute route, Digest digest)
+  private static void checkAccess(UpstreamChoice upstream, BlobRequest request)
       throws MirrorException {
+    Digest digest = request.digest();
     try {
-      upstream.registry().blobSize(route.name(), digest);
+      upstream.registry().blobSize(request.repository(), digest);
     } catch (RegistryException e) {
       int status = e.httpStatus();
       if (status == 401 || status == 403 || status == 404) {
         throw UpstreamErrors.translate(
             e,
             Subject.BLOB,
-            "checking access to blob " + digest + " of " + route.name(),
+            "checking access to blob " + digest + " of " + request.repository(),
             upstream.describe());
       }
       log.atDebug()

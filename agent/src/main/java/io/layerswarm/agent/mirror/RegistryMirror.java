@@ -2,8 +2,6 @@ package io.layerswarm.agent.mirror;
 
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
-import io.layerswarm.registry.server.Route.BlobRoute;
-import io.layerswarm.registry.server.Route.ManifestRoute;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,13 +17,13 @@ public interface RegistryMirror {
    *
    * @param accept every Accept header value of the client's request, in order, one per line
    */
-  CompletableFuture<Manifest> getManifest(ManifestRoute route, List<String> accept);
+  CompletableFuture<Manifest> getManifest(ManifestRequest request, List<String> accept);
 
   /** Media type, digest and size of a manifest, without its bytes. */
-  CompletableFuture<ManifestHead> headManifest(ManifestRoute route, List<String> accept);
+  CompletableFuture<ManifestHead> headManifest(ManifestRequest request, List<String> accept);
 
   /** Size of a blob: local when cached, else asked of the upstream (no download). */
-  CompletableFuture<BlobInfo> statBlob(BlobRoute route);
+  CompletableFuture<BlobInfo> statBlob(BlobRequest request);
 
   /**
    * The blob: opened from the local store when cached ({@link OpenBlob}); otherwise its fetch
@@ -33,5 +31,5 @@ public interface RegistryMirror {
    * stream while it arrives, as soon as its size is known. The caller owns the result and must send
    * or {@link BlobBody#discard discard} it.
    */
-  CompletableFuture<BlobBody> openBlob(BlobRoute route);
+  CompletableFuture<BlobBody> openBlob(BlobRequest request);
 }

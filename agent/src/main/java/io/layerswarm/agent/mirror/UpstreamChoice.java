@@ -1,5 +1,6 @@
 package io.layerswarm.agent.mirror;
 
+import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import java.util.Optional;
@@ -13,18 +14,18 @@ import java.util.Optional;
 record UpstreamChoice(String host, UpstreamRegistry registry) {
 
   /**
-   * The upstream for a route's namespace (containerd {@code ?ns=}, podman prefix), or the default
-   * upstream when the route has none (dockerd mirror, direct {@code localhost:PORT/repo}).
+   * The upstream for the registry a client named (containerd {@code ?ns=}, podman prefix), or the
+   * default upstream when it named none (dockerd mirror, direct {@code localhost:PORT/repo}).
    */
-  static UpstreamChoice of(Upstreams upstreams, Optional<String> namespace)
+  static UpstreamChoice of(Upstreams upstreams, Optional<RegistryHost> named)
       throws UnknownRegistryException {
-    if (namespace.isEmpty()) {
+    if (named.isEmpty()) {
       return new UpstreamChoice(upstreams.defaultHost(), upstreams.defaultUpstream());
     }
-    String host = namespace.get();
+    RegistryHost host = named.get();
     UpstreamRegistry registry =
         upstreams
-            .forHost(host)
+            .forHost(host.value())
             .orElseThrow(
                 () ->
                     new UnknownRegistryException(
@@ -34,7 +35,7 @@ record UpstreamChoice(String host, UpstreamRegistry registry) {
                             + " (configured: "
                             + upstreams.hosts()
                             + ")"));
-    return new UpstreamChoice(io.layerswarm.registry.RegistryHost.of(host).value(), registry);
+    return new UpstreamChoice(host.value(), registry);
   }
 
   /** For messages: the host and base URI. */

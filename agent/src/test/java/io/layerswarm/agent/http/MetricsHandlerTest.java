@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -187,7 +188,8 @@ class MetricsHandlerTest {
     metrics.bindDrain(drain::draining);
     EmbeddedChannel channel =
         new EmbeddedChannel(
-            drain.wrap(new RegistryChannelInitializer(mock(RegistryMirror.class), pumps, metrics)));
+            new RegistryChannelInitializer(
+                mock(RegistryMirror.class), pumps, metrics, Optional.of(drain)));
     try {
       drain.start(Duration.ofMinutes(1), Duration.ofMinutes(5));
 

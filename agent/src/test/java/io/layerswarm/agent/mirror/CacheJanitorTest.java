@@ -10,7 +10,6 @@ import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
-import io.layerswarm.registry.server.Route.BlobRoute;
 import io.layerswarm.registry.store.BlobWriter;
 import io.layerswarm.registry.store.FileBlobStore;
 import io.layerswarm.testing.ManualClock;
@@ -175,7 +174,7 @@ class CacheJanitorTest {
             Upstreams.single(origin), store, fetcher, Runnable::run, 1024, leases, clock);
 
     CompletableFuture<BlobBody> opened =
-        mirror.openBlob(new BlobRoute(Optional.empty(), REPO, hit));
+        mirror.openBlob(new BlobRequest(Optional.empty(), REPO, hit));
     assertThat(opened.join()).isInstanceOf(OpenBlob.class);
     opened.join().discard();
     CacheJanitor janitor = janitor(new CachePolicy(0, 90, 75, Duration.ofHours(1)));

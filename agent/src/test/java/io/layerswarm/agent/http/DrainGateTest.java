@@ -1,7 +1,11 @@
-package io.layerswarm.agent.admin;
+package io.layerswarm.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
+import io.layerswarm.agent.admin.Drain;
+import io.layerswarm.agent.metrics.AgentMetrics;
+import io.layerswarm.agent.mirror.RegistryMirror;
 import io.layerswarm.core.Digest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,22 +25,28 @@ import io.netty.handler.stream.ChunkedStream;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The gate on an embedded channel, with a stand-in registry handler the test answers for. */
+/**
+ * The gate behind the router on an embedded channel, with a stand-in for the handlers that answer,
+ * which the test answers for, and the agent's real drain.
+ */
 class DrainGateTest {
   private static final Digest BLOB = Digest.sha256("layer".getBytes(StandardCharsets.UTF_8));
   private static final String BLOB_URI = "/v2/library/app/blobs/" + BLOB;
 
-  private final Drain drain = new Drain(List::of, InstantSource.system(), null);
-  private final List<FullHttpRequest> received = new ArrayList<>();
+  private final Drain drain = new Drain(List::of);
+  private final List<RegistryRequest> received = new ArrayList<>();
   private ChannelHandlerContext registry;
   private final EmbeddedChannel channel =
       new EmbeddedChannel(
+          new RegistryRouter(),
           new DrainGate(drain),
           new ChannelInboundHandlerAdapter() {
             @Override
@@ -46,14 +56,14 @@ class DrainGateTest {
 
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-              received.add((FullHttpRequest) msg);
+              received.add((RegistryRequest) msg);
             }
           });
 
   @AfterEach
   void close() {
-    received.forEach(FullHttpRequest::release);
     channel.finishAndReleaseAll();
+    drain.close();
   }
 
   private static FullHttpRequest request(HttpMethod method, String uri) {
@@ -168,22 +178,28 @@ class DrainGateTest {
   }
 
   @Test
-  void theWrappedInitializerGetsTheGateInFrontOfItsLastHandler() {
-    EmbeddedChannel wrapped =
+  void theRegistryPipelineHasTheGateBehindTheRouterAndInFrontOfTheAnswersOnlyWithADrain() {
+    AgentMetrics metrics = new AgentMetrics();
+    ExecutorService pumps = Executors.newSingleThreadExecutor();
+    EmbeddedChannel gated =
         new EmbeddedChannel(
-            drain.wrap(
-                new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
-                  @Override
-                  protected void initChannel(io.netty.channel.Channel ch) {
-                    ch.pipeline()
-                        .addLast("codec", new io.netty.handler.codec.http.HttpServerCodec());
-                    ch.pipeline().addLast("registry", new ChannelInboundHandlerAdapter());
-                  }
-                }));
+            new RegistryChannelInitializer(
+                mock(RegistryMirror.class), pumps, metrics, Optional.of(drain)));
+    EmbeddedChannel ungated =
+        new EmbeddedChannel(
+            new RegistryChannelInitializer(mock(RegistryMirror.class), pumps, metrics));
     try {
-      assertThat(wrapped.pipeline().names()).startsWith("codec", "drain-gate", "registry");
+      assertThat(gated.pipeline().names())
+          .containsSubsequence(
+              "codec", "metrics", "router", "drain-gate", "one-at-a-time", "blobs");
+      assertThat(ungated.pipeline().names())
+          .containsSubsequence("codec", "metrics", "router", "one-at-a-time", "blobs")
+          .doesNotContain("drain-gate");
     } finally {
-      wrapped.finishAndReleaseAll();
+      assertThat(gated.finishAndReleaseAll()).isFalse();
+      assertThat(ungated.finishAndReleaseAll()).isFalse();
+      pumps.shutdownNow();
+      metrics.close();
     }
   }
 }
