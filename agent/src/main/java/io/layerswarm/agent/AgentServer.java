@@ -8,7 +8,6 @@ import io.layerswarm.agent.admin.Drain;
 import io.layerswarm.agent.admin.Evictor;
 import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.cache.CachePolicy;
-import io.layerswarm.agent.cache.CachePolicy.Eviction;
 import io.layerswarm.agent.http.MetricsChannelInitializer;
 import io.layerswarm.agent.http.RegistryChannelInitializer;
 import io.layerswarm.agent.metrics.AgentMetrics;
@@ -20,7 +19,6 @@ import io.layerswarm.agent.mirror.FetchCounts;
 import io.layerswarm.agent.mirror.PullThroughMirror;
 import io.layerswarm.agent.mirror.Swarm;
 import io.layerswarm.agent.mirror.TrackerMetainfoSource;
-import io.layerswarm.core.Digest;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.registry.store.FileBlobStore;
@@ -51,14 +49,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,15 +80,6 @@ public final class AgentServer implements AutoCloseable {
 
   /** Responses streaming blobs that are still arriving, at once; more get 503. */
   private static final int STREAM_THREADS = 128;
-
-  /** How often the cache janitor runs at most apart (also after each new blob). */
-  private static final Duration JANITOR_PERIOD = Duration.ofSeconds(30);
-
-  /**
-   * How often the cache gauges list the store at most apart (also after each new blob and each
-   * janitor eviction; admin evictions show at the next listing).
-   */
-  private static final Duration CACHE_USAGE_PERIOD = Duration.ofSeconds(10);
 
   private static final Duration CLOSE_QUIET_PERIOD = Duration.ZERO;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -173,10 +157,8 @@ public final class AgentServer implements AutoCloseable {
       started.add(blocking::shutdownNow);
       ThreadPoolExecutor transfers = pool("agent-transfer-%d", TRANSFER_THREADS);
       started.add(transfers::shutdownNow);
-      ScheduledExecutorService timer =
-          Executors.newSingleThreadScheduledExecutor(
-              new ThreadFactoryBuilder().setNameFormat("agent-timer").setDaemon(true).build());
-      started.add(timer::shutdownNow);
+      AgentTimer timer = new AgentTimer();
+      started.add(timer);
 
       List<java.net.URI> announce = config.announceUrls();
       Swarm swarm = new EngineSwarm(engine);
@@ -184,7 +166,7 @@ public final class AgentServer implements AutoCloseable {
       int seeded = seeder.reseedCached();
       HttpClient http =
           HttpClient.newBuilder()
-              .connectTimeout(min(config.swarmDeadline(), Duration.ofSeconds(5)))
+              .connectTimeout(AgentTimer.min(config.swarmDeadline(), Duration.ofSeconds(5)))
               .followRedirects(HttpClient.Redirect.NORMAL)
               .build();
       TrackerMetainfoSource metainfo =
@@ -203,25 +185,11 @@ public final class AgentServer implements AutoCloseable {
       PeerTraffic traffic = new PeerTraffic();
       AgentMetrics metrics = new AgentMetrics();
       started.add(metrics);
-      long tick = tickPeriod(config.swarmDeadline()).toMillis();
-      timer.scheduleAtFixedRate(
-          () -> {
-            try {
-              fetcher.tick();
-            } catch (RuntimeException e) {
-              log.error("checking swarm deadlines failed", e);
-            }
-            // Caught too: an exception would cancel this task, deadlines included.
-            try {
-              metrics.sampled(sample(engine.torrents(), traffic, fetcher));
-            } catch (RuntimeException e) {
-              log.error("sampling the swarm for /metrics failed", e);
-            }
-          },
-          tick,
-          tick,
-          TimeUnit.MILLISECONDS);
-      Runnable measureCache = scheduleCacheUsage(timer, fetcher, store, metrics);
+      timer.tick(
+          fetcher,
+          config.swarmDeadline(),
+          () -> metrics.sampled(sample(engine.torrents(), traffic, fetcher)));
+      Runnable measureCache = timer.measureCache(fetcher, store, metrics);
 
       BlobLeases leases = new BlobLeases();
       CachePolicy cachePolicy =
@@ -231,8 +199,7 @@ public final class AgentServer implements AutoCloseable {
               config.cacheLowWatermarkPercent(),
               config.cacheTimeToIdle());
       if (cachePolicy.maxBytes() > 0 || !cachePolicy.timeToIdle().isZero()) {
-        scheduleJanitor(
-            timer,
+        timer.runJanitor(
             fetcher,
             new CacheJanitor(
                 store,
@@ -398,19 +365,6 @@ public final class AgentServer implements AutoCloseable {
     }
   }
 
-  /** Verified blobs in the store and their bytes. */
-  private record CacheUsage(long bytes, long blobs) {
-    /** Lists the store: blocking file I/O. */
-    static CacheUsage of(BlobStore store) throws IOException {
-      List<Digest> cached = store.list();
-      long bytes = 0;
-      for (Digest digest : cached) {
-        bytes += store.size(digest).orElse(0); // deleted meanwhile: counts as 0
-      }
-      return new CacheUsage(bytes, cached.size());
-    }
-  }
-
   /** What {@code /metrics} shows of the engine and the transfers; read on the timer. */
   private static AgentMetrics.Sample sample(
       Collection<Torrent> torrents, PeerTraffic traffic, BlobFetcher fetcher) {
@@ -516,94 +470,5 @@ public final class AgentServer implements AutoCloseable {
         }
       }
     }
-  }
-
-  /**
-   * Runs the cache janitor on the timer: every {@link #JANITOR_PERIOD} (a quarter of the time to
-   * idle if that is shorter, at least 1 s), and soon after each blob the fetcher stores; runs that
-   * are asked for while one is pending coalesce.
-   */
-  private static void scheduleJanitor(
-      ScheduledExecutorService timer,
-      BlobFetcher fetcher,
-      CacheJanitor janitor,
-      Consumer<List<Eviction>> onEvicted) {
-    AtomicBoolean pending = new AtomicBoolean();
-    Runnable run =
-        () -> {
-          pending.set(false);
-          try {
-            onEvicted.accept(janitor.run());
-          } catch (IOException | RuntimeException e) {
-            log.warn("cache janitor: {}", e.toString());
-          }
-        };
-    Duration period = JANITOR_PERIOD;
-    Duration tti = janitor.policy().timeToIdle();
-    if (!tti.isZero() && tti.dividedBy(4).compareTo(period) < 0) {
-      period =
-          tti.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0
-              ? Duration.ofSeconds(1)
-              : tti.dividedBy(4);
-    }
-    timer.scheduleWithFixedDelay(run, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-    fetcher.onStored(
-        digest -> {
-          if (pending.compareAndSet(false, true)) {
-            try {
-              timer.execute(run);
-            } catch (RejectedExecutionException e) {
-              pending.set(false); // shutting down
-            }
-          }
-        });
-  }
-
-  /**
-   * Keeps the cache gauges of {@code /metrics} current without listing the store on an event loop:
-   * lists it on the timer every {@link #CACHE_USAGE_PERIOD}, and soon after each blob the fetcher
-   * stores. Runs asked for while one is pending coalesce.
-   *
-   * @return asks for a listing soon (from any thread)
-   */
-  private static Runnable scheduleCacheUsage(
-      ScheduledExecutorService timer, BlobFetcher fetcher, BlobStore store, AgentMetrics metrics) {
-    AtomicBoolean pending = new AtomicBoolean();
-    Runnable measure =
-        () -> {
-          pending.set(false);
-          try {
-            CacheUsage usage = CacheUsage.of(store);
-            metrics.cacheMeasured(usage.bytes(), usage.blobs());
-          } catch (IOException | RuntimeException e) {
-            log.warn("listing the blob store for /metrics: {}", e.toString());
-          }
-        };
-    timer.scheduleWithFixedDelay(measure, 0, CACHE_USAGE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-    Runnable soon =
-        () -> {
-          if (pending.compareAndSet(false, true)) {
-            try {
-              timer.execute(measure);
-            } catch (RejectedExecutionException e) {
-              pending.set(false); // shutting down
-            }
-          }
-        };
-    fetcher.onStored(digest -> soon.run());
-    return soon;
-  }
-
-  /** How often deadlines are checked: a quarter of the deadline, within [50 ms, 1 s]. */
-  static Duration tickPeriod(Duration deadline) {
-    Duration quarter = deadline.dividedBy(4);
-    if (quarter.compareTo(Duration.ofMillis(50)) < 0) {
-      return Duration.ofMillis(50);
-    }
-    return min(quarter, Duration.ofSeconds(1));
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 }
