@@ -4,9 +4,7 @@ import io.layerswarm.core.Digest;
 import io.layerswarm.registry.server.ErrorBody;
 import io.layerswarm.registry.server.ErrorCode;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,19 +19,21 @@ import java.util.Optional;
  * answers new requests itself with 503 and {@code Retry-After} and never passes them on; a refusal
  * of a pipelined request waits for the answers before it. Runs on the channel's event loop only.
  */
-final class DrainGate extends ChannelDuplexHandler {
+final class DrainGate extends InOrderHandler<Optional<Digest>> {
   static final String MESSAGE =
       "this LayerSwarm agent is draining and stops soon; retry later,"
           + " or pull from another mirror or the origin";
 
   private final DrainHooks drain;
 
-  /** Requests passed on, by the blob they read, and refusals waiting for their turn. */
-  private final OwedAnswers<Optional<Digest>> owed;
-
+  /** Owes the requests it passed on, by the blob they read, and refusals waiting for their turn. */
   DrainGate(DrainHooks drain) {
     this.drain = drain;
-    this.owed = new OwedAnswers<>(drain::responseEnded);
+  }
+
+  @Override
+  protected void answered(Optional<Digest> blob) {
+    drain.responseEnded(blob);
   }
 
   @Override
@@ -52,22 +52,6 @@ final class DrainGate extends ChannelDuplexHandler {
       drain.responseStarted(blob);
       ctx.fireChannelRead(request);
     }
-  }
-
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    owed.write(ctx, msg, promise);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    owed.abandonAll();
-    super.channelInactive(ctx);
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    owed.abandonAll();
   }
 
   /** 503 with an OCI error body; for HEAD the same headers without the body. */

@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Answers manifest GETs and HEADs from the {@link RegistryMirror}: the manifest's exact bytes,
@@ -35,22 +37,25 @@ final class ManifestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (call.head()) {
-      OnLoop.whenComplete(
-          ctx,
-          mirror.headManifest(call.manifest(), call.accept()),
-          (found, error) -> {
-            metrics.manifestRequest(result(error));
-            ctx.writeAndFlush(error != null ? Responses.failure(call, error) : head(found));
-          });
+      answer(ctx, call, mirror.headManifest(call.manifest(), call.accept()), ManifestHandler::head);
     } else {
-      OnLoop.whenComplete(
-          ctx,
-          mirror.getManifest(call.manifest(), call.accept()),
-          (found, error) -> {
-            metrics.manifestRequest(result(error));
-            ctx.writeAndFlush(error != null ? Responses.failure(call, error) : get(found));
-          });
+      answer(ctx, call, mirror.getManifest(call.manifest(), call.accept()), ManifestHandler::get);
     }
+  }
+
+  /** Writes what the mirror found, or the error it failed with, and counts the answer. */
+  private <T> void answer(
+      ChannelHandlerContext ctx,
+      RegistryRequest.ManifestCall call,
+      CompletableFuture<T> found,
+      Function<T, FullHttpResponse> ok) {
+    OnLoop.whenComplete(
+        ctx,
+        found,
+        (value, error) -> {
+          metrics.manifestRequest(result(error));
+          ctx.writeAndFlush(error != null ? Responses.failure(call, error) : ok.apply(value));
+        });
   }
 
   private static FullHttpResponse get(Manifest manifest) {

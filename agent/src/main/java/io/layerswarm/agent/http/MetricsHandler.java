@@ -2,9 +2,7 @@ package io.layerswarm.agent.http;
 
 import io.layerswarm.agent.metrics.AgentMetrics;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -25,12 +23,11 @@ import java.nio.charset.StandardCharsets;
  * passed on before it are still being answered waits for the last part of the answer before it.
  * Runs on the channel's event loop only.
  */
-final class MetricsHandler extends ChannelDuplexHandler {
+final class MetricsHandler extends InOrderHandler<Void> {
   static final String PATH = "/metrics";
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final AgentMetrics metrics;
-  private final OwedAnswers<Void> owed = new OwedAnswers<>(tag -> {});
 
   MetricsHandler(AgentMetrics metrics) {
     this.metrics = metrics;
@@ -53,22 +50,6 @@ final class MetricsHandler extends ChannelDuplexHandler {
     HttpMethod method = request.method();
     ReferenceCountUtil.release(msg);
     owed.answer(ctx, answer(method));
-  }
-
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    owed.write(ctx, msg, promise);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    owed.abandonAll(); // scrapes that will never be written
-    super.channelInactive(ctx);
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    owed.abandonAll();
   }
 
   /** The meters for GET; for HEAD the same headers without the body (RFC 9110 9.3.2). */

@@ -1,8 +1,6 @@
 package io.layerswarm.agent.http;
 
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 
 /**
  * Lets the handlers behind it answer one request of a connection at a time, in order: a pipelined
@@ -11,8 +9,7 @@ import io.netty.channel.ChannelPromise;
  * read's worth of requests (and at most {@link OwedAnswers#MAX_OWED}). Runs on the channel's event
  * loop only.
  */
-final class OneRequestAtATime extends ChannelDuplexHandler {
-  private final OwedAnswers<Void> owed = new OwedAnswers<>(tag -> answered());
+final class OneRequestAtATime extends InOrderHandler<Void> {
   private ChannelHandlerContext ctx;
 
   @Override
@@ -26,27 +23,12 @@ final class OneRequestAtATime extends ChannelDuplexHandler {
     owed.passOnInTurn(ctx, msg, null);
   }
 
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    owed.write(ctx, msg, promise);
-  }
-
   /** An answer is out: when none is owed any more, read on. */
-  private void answered() {
+  @Override
+  protected void answered(Void tag) {
     if (owed.idle() && ctx.channel().isActive()) {
       ctx.channel().config().setAutoRead(true);
       ctx.read();
     }
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    owed.abandonAll();
-    super.channelInactive(ctx);
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    owed.abandonAll();
   }
 }
