@@ -2,6 +2,7 @@ package io.layerswarm.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,11 +145,10 @@ class OriginRegistryIT {
         .totalBlobBytesSent();
   }
 
-  private static void awaitCached(OriginRegistry proxy, Image image) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!image.blobs().stream().allMatch(b -> proxy.hasBlob(b.digest()))) {
-      assertThat(System.nanoTime()).as("proxy cached all blobs within 10 s").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  private static void awaitCached(OriginRegistry proxy, Image image) {
+    Await.until(
+        "the proxy to cache all blobs",
+        Duration.ofSeconds(10),
+        () -> image.blobs().stream().allMatch(b -> proxy.hasBlob(b.digest())));
   }
 }

@@ -11,6 +11,7 @@ import io.layerswarm.core.Digest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.testing.Await;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -215,14 +216,14 @@ class AdminCommandsTest {
   void statusWithRateTakesTwoSnapshotsAndShowsARateColumn() {
     StatusCommand status = new StatusCommand();
     List<Duration> pauses = new ArrayList<>();
-    // Instead of sleeping, wait until the agent's uptime clock has moved on, so rates exist.
+    // Instead of sleeping, wait until the agent's uptime clock (the system clock, in
+    // milliseconds) has moved on, so rates exist.
     status.pause =
         d -> {
           pauses.add(d);
-          long start = System.nanoTime();
-          while (System.nanoTime() - start < 2_000_000) {
-            Thread.onSpinWait();
-          }
+          long start = System.currentTimeMillis();
+          Await.until(
+              "the agent's clock to move on", () -> System.currentTimeMillis() >= start + 2);
         };
     StringWriter out = new StringWriter();
     picocli.CommandLine commandLine = new picocli.CommandLine(status);

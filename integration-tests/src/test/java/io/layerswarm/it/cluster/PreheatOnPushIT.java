@@ -10,6 +10,7 @@ import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
+import io.layerswarm.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ class PreheatOnPushIT {
 
     // The webhook reaches the seeder, which fetches every blob of the image from the origin.
     URI metrics = URI.create(seeder + "/metrics");
-    ClusterBed.await(
+    Await.until(
         "the seeder to hold every blob of the pushed image",
         Duration.ofSeconds(120),
         () -> {
@@ -147,10 +148,20 @@ class PreheatOnPushIT {
     Skopeo.DirImage got = Skopeo.readDir(work.resolve("pull")); // checks every sha256
     assertThat(new TreeSet<>(got.blobDigests())).isEqualTo(expected);
 
-    // The registry logs a request once it is answered; give the last lines a moment.
-    Thread.sleep(500);
+    // The registry logs a request once it is answered. A request of ours, sent after the pull,
+    // shows in the log after every request the pull made: wait for it, not for a while.
+    String marker = "after-the-pull=" + System.nanoTime();
+    ClusterBed.get(URI.create("http://" + origin.hostPort() + "/v2/?" + marker));
+    List<AccessLog.Entry> logged =
+        origin
+            .awaitAccessLog(
+                log -> log.entries().stream().anyMatch(e -> e.query().equals(marker)),
+                Duration.ofSeconds(30))
+            .entries();
     List<AccessLog.Entry> duringPull =
-        origin.accessLog().entries().subList(mark, origin.accessLog().entries().size());
+        logged.subList(mark, logged.size()).stream()
+            .filter(e -> !e.query().equals(marker))
+            .toList();
     System.out.println("origin requests during the pull:");
     duringPull.forEach(
         e ->

@@ -14,6 +14,7 @@ import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
+import io.layerswarm.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,7 +177,7 @@ class SeederRingFailoverIT {
         log -> !log.byUserAgentPrefix("layerswarm-seeder/").blobDownloads().isEmpty(),
         Duration.ofSeconds(120));
     URI victimMetrics = URI.create(victim + "/metrics");
-    ClusterBed.await(
+    Await.until(
         victimName + " uploading to the agent",
         Duration.ofSeconds(120),
         () -> {

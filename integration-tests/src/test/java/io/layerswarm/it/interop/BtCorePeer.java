@@ -37,11 +37,22 @@ public final class BtCorePeer implements AutoCloseable {
   private final boolean seeding;
   private volatile TorrentSessionState state;
 
+  /** Completes with the first state report that shows every piece verified. */
+  private final CompletableFuture<Void> complete = new CompletableFuture<>();
+
   private BtCorePeer(BtRuntime runtime, BtClient client, boolean seeding) {
     this.runtime = runtime;
     this.client = client;
     this.seeding = seeding;
-    this.future = client.startAsync(s -> state = s, STATE_PERIOD_MILLIS);
+    this.future =
+        client.startAsync(
+            s -> {
+              state = s;
+              if (isComplete()) {
+                complete.complete(null);
+              }
+            },
+            STATE_PERIOD_MILLIS);
   }
 
   /**
@@ -105,22 +116,14 @@ public final class BtCorePeer implements AutoCloseable {
   /** Blocks until {@link #isComplete()}, bounded by {@code timeout}. */
   public void awaitComplete(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!isComplete()) {
-      if (future.isCompletedExceptionally()) {
-        try {
-          future.get();
-        } catch (ExecutionException e) {
-          throw new IOException("bt failed: " + describe(), e.getCause());
-        }
-      }
-      if (future.isDone() && !seeding) {
-        break;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException(
-            "bt not complete within " + timeout.toSeconds() + " s: " + describe());
-      }
-      Thread.sleep(STATE_PERIOD_MILLIS / 2);
+    try {
+      // Whichever comes first: a state report with every piece, or bt ending (a download stops
+      // when complete; a failure ends it too).
+      CompletableFuture.anyOf(complete, future).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw new IOException("bt failed: " + describe(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("bt not complete within " + timeout.toSeconds() + " s: " + describe());
     }
     if (!seeding) {
       try {

@@ -1,6 +1,7 @@
 package io.layerswarm.it.interop;
 
 import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +29,6 @@ final class Scrape {
   private static final Pattern COMPLETE = Pattern.compile("8:completei(\\d+)e");
   private static final Pattern INCOMPLETE = Pattern.compile("10:incompletei(\\d+)e");
   private static final Pattern FAILURE = Pattern.compile("14:failure reason(\\d+):");
-  private static final long POLL_MILLIS = 100;
 
   /** Seeders ("complete") and leechers ("incomplete") that the tracker lists for one swarm. */
   public record Counts(long complete, long incomplete) {
@@ -74,37 +75,26 @@ final class Scrape {
    * {@code timeout}.
    */
   public static Counts awaitSeeders(
-      URI announce, InfoHash infoHash, int minSeeders, Duration timeout)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Counts last = new Counts(0, 0);
-    String lastError = "";
-    while (true) {
-      try {
-        last = scrape(announce, infoHash);
-        if (last.complete() >= minSeeders) {
-          return last;
-        }
-      } catch (IOException e) {
-        lastError = "; last error: " + e.getMessage();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException(
-            "tracker "
-                + announce
-                + " listed "
-                + last
-                + " for "
-                + infoHash
-                + " after "
-                + timeout.toSeconds()
-                + " s, wanted >= "
-                + minSeeders
-                + " seeders"
-                + lastError);
-      }
-      Thread.sleep(POLL_MILLIS);
-    }
+      URI announce, InfoHash infoHash, int minSeeders, Duration timeout) {
+    AtomicReference<Counts> last = new AtomicReference<>(new Counts(0, 0));
+    AtomicReference<String> lastError = new AtomicReference<>("");
+    Await.until(
+        "tracker " + announce + " to list >= " + minSeeders + " seeders of " + infoHash,
+        timeout,
+        () -> {
+          try {
+            last.set(scrape(announce, infoHash));
+            return last.get().complete() >= minSeeders;
+          } catch (IOException e) {
+            lastError.set("; last error: " + e.getMessage());
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while scraping " + announce, e);
+          }
+        },
+        () -> last.get() + lastError.get());
+    return last.get();
   }
 
   private static long number(Pattern p, String body) {

@@ -7,6 +7,7 @@ import io.layerswarm.testbed.CommandResult;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.TestbedDirs;
+import io.layerswarm.testing.Await;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -171,13 +172,14 @@ class DebPackageIT {
   }
 
   /**
-   * dpkg -i, waiting a little if another dpkg or apt holds the lock. --force-confnew: an edited
+   * dpkg -i, first waiting while another dpkg or apt holds dpkg's lock. --force-confnew: an edited
    * /etc/layerswarm/*.yaml on this machine is replaced by the package's (dpkg keeps it as
    * .dpkg-old) instead of dpkg asking on a terminal there is none of.
    */
   private static CommandResult dpkgInstall(Path deb) throws Exception {
     CommandResult result = null;
     for (int attempt = 0; attempt < 10; attempt++) {
+      Await.until("dpkg's lock to be free", Duration.ofSeconds(20), () -> !dpkgLocked());
       result =
           CommandResult.run(
               List.of("dpkg", "--force-confnew", "-i", deb.toString()),
@@ -186,9 +188,36 @@ class DebPackageIT {
       if (result.ok() || !result.output().contains("lock")) {
         return result;
       }
-      Thread.sleep(2_000);
+      // Another process took the lock between the check and dpkg's start: wait for it again.
     }
     return result;
+  }
+
+  /**
+   * Whether a process holds one of dpkg's lock files now, as {@code /proc/locks} lists it (device
+   * {@code major:minor} in hex, then the inode). Reads only; taking the lock to test it would make
+   * another dpkg fail meanwhile.
+   */
+  private static boolean dpkgLocked() {
+    try {
+      String locks = Files.readString(Path.of("/proc/locks"));
+      for (String name : List.of("lock-frontend", "lock")) {
+        Path file = Path.of("/var/lib/dpkg", name);
+        if (!Files.exists(file)) {
+          continue;
+        }
+        long dev = (Long) Files.getAttribute(file, "unix:dev");
+        long ino = (Long) Files.getAttribute(file, "unix:ino");
+        long major = (dev >> 8) & 0xfff;
+        long minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+        if (locks.contains(String.format(" %02x:%02x:%d ", major, minor, ino))) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return false; // no /proc/locks: dpkg's own lock error decides
+    }
   }
 
   /**

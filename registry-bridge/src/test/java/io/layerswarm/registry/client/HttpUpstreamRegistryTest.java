@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.layerswarm.core.Digest;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.testing.ManualClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -17,14 +18,12 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -645,12 +644,11 @@ class HttpUpstreamRegistryTest {
   @Test
   void anExpiredTokenIsFetchedAgain() throws Exception {
     AtomicInteger issued = serveTokenFlow(null, 60);
-    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-01-01T00:00:00Z"));
-    InstantSource clock = now::get;
+    ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
     HttpUpstreamRegistry withClock = builder().clock(clock).build();
 
     withClock.getManifest(REPO, "1.2", List.of());
-    now.set(now.get().plusSeconds(61));
+    clock.advance(Duration.ofSeconds(61));
     withClock.getManifest(REPO, "1.2", List.of());
 
     assertThat(issued).hasValue(2);
