@@ -13,17 +13,9 @@ import java.util.OptionalLong;
  * need ({@code Docker-Content-Digest} for a tag, {@code Content-Type}, {@code Content-Length}); the
  * front then falls back to a GET.
  */
-final class ManifestChecker implements RegistryEndpoint<Optional<UpstreamRegistry.ManifestHead>> {
-  private final RepositoryName repo;
-  private final String reference;
-  private final Optional<Digest> referenceDigest;
-  private final List<String> accept;
-
+final class ManifestChecker extends ManifestEndpoint<Optional<UpstreamRegistry.ManifestHead>> {
   ManifestChecker(RepositoryName repo, String reference, List<String> accept) {
-    this.repo = repo;
-    this.reference = reference;
-    this.referenceDigest = ManifestReference.parse(reference);
-    this.accept = List.copyOf(accept);
+    super("check", repo, reference, accept);
   }
 
   @Override
@@ -32,26 +24,11 @@ final class ManifestChecker implements RegistryEndpoint<Optional<UpstreamRegistr
   }
 
   @Override
-  public String path() {
-    return "/v2/" + repo + "/manifests/" + reference;
-  }
-
-  @Override
-  public List<String> accept() {
-    return accept;
-  }
-
-  @Override
-  public Optional<RepositoryName> repository() {
-    return Optional.of(repo);
-  }
-
-  @Override
   public Optional<UpstreamRegistry.ManifestHead> handleResponse(
       HttpResponse<InputStream> response) {
     RegistryEndpointCaller.closeQuietly(response.body());
     Optional<Digest> digest =
-        referenceDigest.isPresent() ? referenceDigest : ManifestPuller.headerDigest(response);
+        referenceDigest.isPresent() ? referenceDigest : headerDigest(response);
     Optional<String> mediaType = response.headers().firstValue("Content-Type");
     OptionalLong size = response.headers().firstValueAsLong("Content-Length");
     if (digest.isEmpty() || mediaType.isEmpty() || size.isEmpty()) {
@@ -59,15 +36,5 @@ final class ManifestChecker implements RegistryEndpoint<Optional<UpstreamRegistr
     }
     return Optional.of(
         new UpstreamRegistry.ManifestHead(mediaType.get(), digest.get(), size.getAsLong()));
-  }
-
-  @Override
-  public RegistryException notFound(String message, String upstreamErrorCode) {
-    return new ManifestUnknownException(message, 404, upstreamErrorCode);
-  }
-
-  @Override
-  public String actionDescription() {
-    return "check manifest " + ManifestReference.display(repo, reference);
   }
 }

@@ -17,43 +17,20 @@ import java.util.Optional;
  * is missing. Signed schema1 manifests are the exception: their digest covers the payload without
  * the signatures, so only the header is used for them.
  */
-final class ManifestPuller implements RegistryEndpoint<Manifest> {
+final class ManifestPuller extends ManifestEndpoint<Manifest> {
   /** Distribution refuses to store manifests larger than 4 MiB; we refuse to read them. */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
   static final String SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final RepositoryName repo;
-  private final String reference;
-  private final Optional<Digest> referenceDigest;
-  private final List<String> accept;
-
   ManifestPuller(RepositoryName repo, String reference, List<String> accept) {
-    this.repo = repo;
-    this.reference = reference;
-    this.referenceDigest = ManifestReference.parse(reference);
-    this.accept = List.copyOf(accept);
+    super("pull", repo, reference, accept);
   }
 
   @Override
   public String method() {
     return "GET";
-  }
-
-  @Override
-  public String path() {
-    return "/v2/" + repo + "/manifests/" + reference;
-  }
-
-  @Override
-  public List<String> accept() {
-    return accept;
-  }
-
-  @Override
-  public Optional<RepositoryName> repository() {
-    return Optional.of(repo);
   }
 
   @Override
@@ -111,14 +88,6 @@ final class ManifestPuller implements RegistryEndpoint<Manifest> {
     }
   }
 
-  static Optional<Digest> headerDigest(HttpResponse<?> response) {
-    try {
-      return response.headers().firstValue("Docker-Content-Digest").map(Digest::parse);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty(); // another algorithm: we compute sha256 ourselves
-    }
-  }
-
   private static String mediaTypeField(byte[] bytes) {
     try {
       String field = JSON.readTree(bytes).path("mediaType").asText("");
@@ -126,15 +95,5 @@ final class ManifestPuller implements RegistryEndpoint<Manifest> {
     } catch (IOException e) {
       return "application/octet-stream";
     }
-  }
-
-  @Override
-  public RegistryException notFound(String message, String upstreamErrorCode) {
-    return new ManifestUnknownException(message, 404, upstreamErrorCode);
-  }
-
-  @Override
-  public String actionDescription() {
-    return "pull manifest " + ManifestReference.display(repo, reference);
   }
 }
