@@ -3,11 +3,9 @@ package io.layerswarm.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,19 +65,7 @@ class AdminGrpcServerTest {
     open.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     TrackerAdminGrpc.TrackerAdminBlockingStub stub =
         TrackerAdminGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-    return token.map(t -> stub.withCallCredentials(bearer(t))).orElse(stub);
-  }
-
-  private static CallCredentials bearer(String token) {
-    return new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(
-          RequestInfo info, Executor executor, MetadataApplier applier) {
-        Metadata headers = new Metadata();
-        headers.put(BearerTokenInterceptor.AUTHORIZATION, "Bearer " + token);
-        applier.apply(headers);
-      }
-    };
+    return token.map(t -> stub.withCallCredentials(new BearerTokenCredentials(t))).orElse(stub);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.layerswarm.seeder;
 
+import io.layerswarm.admin.AdminGrpcServer;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.ring.HealthChecker;
 import io.layerswarm.core.ring.HttpHealthProbe;
@@ -8,7 +9,6 @@ import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.FileBlobStore;
-import io.layerswarm.seeder.admin.SeederAdminServer;
 import io.layerswarm.seeder.admin.SeederAdminService;
 import io.layerswarm.seeder.evict.AccessLog;
 import io.layerswarm.seeder.evict.EvictionSettings;
@@ -110,7 +110,7 @@ public final class SeederServer implements AutoCloseable {
   private final HealthChecker ring;
   private final URI self;
   private final PreheatService preheat;
-  private final Optional<SeederAdminServer> admin;
+  private final Optional<AdminGrpcServer> admin;
   private final InetSocketAddress address;
 
   private SeederServer(
@@ -121,7 +121,7 @@ public final class SeederServer implements AutoCloseable {
       HealthChecker ring,
       URI self,
       PreheatService preheat,
-      Optional<SeederAdminServer> admin,
+      Optional<AdminGrpcServer> admin,
       InetSocketAddress address) {
     this.parts = parts;
     this.engine = engine;
@@ -292,14 +292,16 @@ public final class SeederServer implements AutoCloseable {
               preheat, upstreams, notified, NOTIFICATION_QUEUE, metrics::notificationEvent);
       sink.set(NotificationSinks.of(queue, metrics));
 
-      Optional<SeederAdminServer> admin = Optional.empty();
+      Optional<AdminGrpcServer> admin = Optional.empty();
       if (config.adminListen().isPresent()) {
         try {
-          SeederAdminServer adminServer =
-              SeederAdminServer.start(
+          AdminGrpcServer adminServer =
+              AdminGrpcServer.start(
+                  "seeder",
                   config.adminListen().get(),
                   config.adminToken(),
                   config.adminTls(),
+                  SeederAdminService.THREADS,
                   new SeederAdminService(
                       preheat, new ServiceCatalog(service, evictor), health, self));
           parts.add(adminServer);
@@ -467,7 +469,7 @@ public final class SeederServer implements AutoCloseable {
 
   /** The bound admin API address, when {@code seeder.admin-listen} is set. */
   public Optional<InetSocketAddress> adminAddress() {
-    return admin.map(SeederAdminServer::address);
+    return admin.map(AdminGrpcServer::address);
   }
 
   Evictor evictor() {

@@ -1,8 +1,8 @@
 package io.layerswarm.tracker;
 
 import com.google.common.net.InetAddresses;
+import io.layerswarm.admin.AdminGrpcServer;
 import io.layerswarm.tracker.admin.DigestIndex;
-import io.layerswarm.tracker.admin.TrackerAdminServer;
 import io.layerswarm.tracker.admin.TrackerAdminService;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.AnnouncePolicy;
@@ -80,7 +80,7 @@ public final class TrackerServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** The admin gRPC API, when {@code tracker.admin-listen} is set; set once by start. */
-  private volatile Optional<TrackerAdminServer> admin = Optional.empty();
+  private volatile Optional<AdminGrpcServer> admin = Optional.empty();
 
   private TrackerServer(
       Channel serverChannel,
@@ -212,10 +212,12 @@ public final class TrackerServer implements AutoCloseable {
       try {
         server.admin =
             Optional.of(
-                TrackerAdminServer.start(
+                AdminGrpcServer.start(
+                    "tracker",
                     config.adminListen().get(),
                     config.adminToken(),
                     config.adminTls(),
+                    TrackerAdminService.THREADS,
                     new TrackerAdminService(
                         store,
                         storeExecutor::submit,
@@ -238,7 +240,7 @@ public final class TrackerServer implements AutoCloseable {
 
   /** The bound admin API address, when {@code tracker.admin-listen} is set. */
   public Optional<InetSocketAddress> adminAddress() {
-    return admin.map(TrackerAdminServer::address);
+    return admin.map(AdminGrpcServer::address);
   }
 
   private static String hostPort(InetSocketAddress address) {
@@ -278,7 +280,7 @@ public final class TrackerServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    admin.ifPresent(TrackerAdminServer::close);
+    admin.ifPresent(AdminGrpcServer::close);
     sweep.cancel(false);
     serverChannel.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     storeExecutor.close();

@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * last blob). Thread-safe.
  */
 public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBase {
+  /**
+   * Calls that may run at once on the admin server: calls block (a preheat until its last blob);
+   * more queue.
+   */
+  public static final int THREADS = 8;
+
   private static final Logger log = LoggerFactory.getLogger(SeederAdminService.class);
 
   private final PreheatService preheat;

@@ -3,12 +3,12 @@ package io.layerswarm.seeder.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.layerswarm.admin.AdminGrpcServer;
+import io.layerswarm.admin.BearerTokenCredentials;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.ring.HealthChecker;
 import io.layerswarm.core.ring.SeederRing;
@@ -41,7 +41,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +60,7 @@ class SeederAdminServerTest {
       new InMemoryUpstreamRegistry(URI.create("http://" + HOST));
   private final List<Digest> warmed = new ArrayList<>();
   private final List<Digest> evicted = new ArrayList<>();
-  private SeederAdminServer server;
+  private AdminGrpcServer server;
   private ManagedChannel channel;
 
   /** One blob, evictable once. */
@@ -114,10 +113,12 @@ class SeederAdminServerTest {
             member -> CompletableFuture.completedFuture(null),
             () -> Instant.ofEpochMilli(7));
     server =
-        SeederAdminServer.start(
+        AdminGrpcServer.start(
+            "seeder",
             new InetSocketAddress("127.0.0.1", 0),
             Optional.of(TOKEN),
             Optional.empty(),
+            SeederAdminService.THREADS,
             new SeederAdminService(preheat, catalog, ring, SELF));
     channel = NettyChannelBuilder.forAddress(server.address()).usePlaintext().build();
   }
@@ -132,22 +133,9 @@ class SeederAdminServerTest {
     }
   }
 
-  private static CallCredentials bearer(String token) {
-    return new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(
-          RequestInfo info, Executor executor, MetadataApplier applier) {
-        Metadata headers = new Metadata();
-        headers.put(
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        applier.apply(headers);
-      }
-    };
-  }
-
   private SeederAdminGrpc.SeederAdminBlockingStub admin() {
     return SeederAdminGrpc.newBlockingStub(channel)
-        .withCallCredentials(bearer(TOKEN))
+        .withCallCredentials(new BearerTokenCredentials(TOKEN))
         .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
@@ -155,7 +143,8 @@ class SeederAdminServerTest {
   void callsWithoutTheRightTokenAreUnauthenticated() {
     SeederAdminGrpc.SeederAdminBlockingStub anonymous = SeederAdminGrpc.newBlockingStub(channel);
     SeederAdminGrpc.SeederAdminBlockingStub wrong =
-        SeederAdminGrpc.newBlockingStub(channel).withCallCredentials(bearer("s3cret-tokeN"));
+        SeederAdminGrpc.newBlockingStub(channel)
+            .withCallCredentials(new BearerTokenCredentials("s3cret-tokeN"));
 
     for (SeederAdminGrpc.SeederAdminBlockingStub stub : List.of(anonymous, wrong)) {
       assertThatThrownBy(() -> stub.listBlobs(SeederBlobsRequest.getDefaultInstance()))

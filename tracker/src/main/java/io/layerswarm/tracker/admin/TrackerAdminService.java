@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * cannot reach); a full store pool is {@code RESOURCE_EXHAUSTED}.
  */
 public final class TrackerAdminService extends TrackerAdminGrpc.TrackerAdminImplBase {
+  /**
+   * Calls that may run at once on the admin server: the service only submits to the store pool, so
+   * two threads are plenty.
+   */
+  public static final int THREADS = 2;
+
   /** Lists hold this many entries unless the request asks for another limit. */
   public static final int DEFAULT_LIMIT = 1000;
 

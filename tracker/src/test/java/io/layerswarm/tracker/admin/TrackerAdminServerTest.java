@@ -4,12 +4,11 @@ import static io.layerswarm.tracker.testing.TrackerHttp.announcePath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.layerswarm.admin.BearerTokenCredentials;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
@@ -45,7 +44,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,21 +100,9 @@ class TrackerAdminServerTest {
     }
   }
 
-  private static CallCredentials bearer(String token) {
-    return new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(
-          RequestInfo info, Executor executor, MetadataApplier applier) {
-        Metadata headers = new Metadata();
-        headers.put(io.layerswarm.admin.BearerTokenInterceptor.AUTHORIZATION, "Bearer " + token);
-        applier.apply(headers);
-      }
-    };
-  }
-
   private TrackerAdminGrpc.TrackerAdminBlockingStub admin() {
     return TrackerAdminGrpc.newBlockingStub(channel)
-        .withCallCredentials(bearer(TOKEN))
+        .withCallCredentials(new BearerTokenCredentials(TOKEN))
         .withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
@@ -254,7 +240,8 @@ class TrackerAdminServerTest {
     start(new InMemoryPeerStore(), Optional.of(TOKEN));
     TrackerAdminGrpc.TrackerAdminBlockingStub anonymous = TrackerAdminGrpc.newBlockingStub(channel);
     TrackerAdminGrpc.TrackerAdminBlockingStub wrong =
-        TrackerAdminGrpc.newBlockingStub(channel).withCallCredentials(bearer(TOKEN + "x"));
+        TrackerAdminGrpc.newBlockingStub(channel)
+            .withCallCredentials(new BearerTokenCredentials(TOKEN + "x"));
 
     for (TrackerAdminGrpc.TrackerAdminBlockingStub stub : List.of(anonymous, wrong)) {
       assertThatThrownBy(() -> stub.health(TrackerHealthRequest.getDefaultInstance()))
