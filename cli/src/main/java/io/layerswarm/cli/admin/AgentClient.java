@@ -11,8 +11,6 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.layerswarm.core.Digest;
 import io.layerswarm.proto.admin.AgentAdminGrpc;
 import io.layerswarm.proto.admin.AgentDrainProgress;
@@ -34,10 +32,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -50,8 +46,6 @@ final class AgentClient implements AutoCloseable {
 
   /** The agent sends drain progress every second; this long without any means it is gone. */
   private static final Duration DRAIN_SILENCE = Duration.ofSeconds(30);
-
-  private static final Object END_OF_STREAM = new Object();
 
   private final Path socket;
   private final EventLoopGroup group;
@@ -149,60 +143,35 @@ final class AgentClient implements AutoCloseable {
   AgentDrainProgress drain(
       AgentDrainRequest request, boolean follow, Consumer<AgentDrainProgress> progress)
       throws AdminException {
-    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    AtomicReference<ClientCallStreamObserver<AgentDrainRequest>> call = new AtomicReference<>();
-    AgentAdminGrpc.newStub(channel)
-        .drain(
-            request,
-            new ClientResponseObserver<AgentDrainRequest, AgentDrainProgress>() {
-              @Override
-              public void beforeStart(ClientCallStreamObserver<AgentDrainRequest> stream) {
-                call.set(stream);
-              }
-
-              @Override
-              public void onNext(AgentDrainProgress value) {
-                events.add(value);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                events.add(t);
-              }
-
-              @Override
-              public void onCompleted() {
-                events.add(END_OF_STREAM);
-              }
-            });
     AgentDrainProgress last = null;
-    try {
+    // Leaving early (or after the final message): the drain goes on in the agent.
+    try (StreamingCall<AgentDrainRequest, AgentDrainProgress> drain =
+        StreamingCall.start(
+            AgentAdminGrpc.newStub(channel)::drain, request, "the admin command is done")) {
       while (true) {
-        Object event;
+        Optional<StreamingCall.Event<AgentDrainProgress>> event;
         try {
-          event = events.poll(DRAIN_SILENCE.toMillis(), TimeUnit.MILLISECONDS);
+          event = drain.next(DRAIN_SILENCE);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new AdminException("interrupted while waiting for the drain", e);
         }
-        if (event == null) {
+        if (event.isEmpty()) {
           throw AgentUnreachableException.notAnswering(
               socket, "Drain sent no progress for " + DRAIN_SILENCE.toSeconds() + " s", null);
         }
-        if (event instanceof AgentDrainProgress p) {
+        if (event.get() instanceof StreamingCall.Message<AgentDrainProgress> message) {
+          AgentDrainProgress p = message.value();
           last = p;
           progress.accept(p);
           if (!follow || p.getState() != AgentDrainProgress.State.DRAINING) {
             return p;
           }
-        } else if (event instanceof Throwable t) {
-          final Throwable failure = t;
+        } else if (event.get() instanceof StreamingCall.Failed<AgentDrainProgress> failed) {
           return call(
               "Drain",
               () -> {
-                throw failure instanceof StatusRuntimeException e
-                    ? e
-                    : io.grpc.Status.fromThrowable(failure).asRuntimeException();
+                throw failed.error();
               });
         } else {
           throw new AdminException(
@@ -212,12 +181,6 @@ final class AgentClient implements AutoCloseable {
                   + " final state"
                   + (last == null ? "" : "; last state " + last.getState()));
         }
-      }
-    } finally {
-      ClientCallStreamObserver<AgentDrainRequest> stream = call.get();
-      if (stream != null) {
-        // Leaving early (or after the final message): the drain goes on in the agent.
-        stream.cancel("the admin command is done", null);
       }
     }
   }

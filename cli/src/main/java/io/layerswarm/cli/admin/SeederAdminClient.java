@@ -1,8 +1,5 @@
 package io.layerswarm.cli.admin;
 
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.layerswarm.core.Digest;
 import io.layerswarm.proto.admin.PreheatProgress;
 import io.layerswarm.proto.admin.PreheatRequest;
@@ -15,15 +12,10 @@ import io.layerswarm.proto.admin.SeederRingRequest;
 import io.layerswarm.proto.admin.SeederRingStatus;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** The seeder's admin API ({@code seeder_admin.proto}) over {@link ServiceChannels}. */
 final class SeederAdminClient {
-  private static final Object END_OF_STREAM = new Object();
-
   private final ServiceChannels server;
 
   SeederAdminClient(ServiceChannels server) {
@@ -78,59 +70,29 @@ final class SeederAdminClient {
   void preheat(
       PreheatRequest request, Optional<Duration> deadline, Duration tick, PreheatListener listener)
       throws ServiceException {
-    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    AtomicReference<ClientCallStreamObserver<PreheatRequest>> call = new AtomicReference<>();
     SeederAdminGrpc.SeederAdminStub stub = SeederAdminGrpc.newStub(server.channel());
     if (deadline.isPresent()) {
       stub = stub.withDeadlineAfter(deadline.get().toMillis(), TimeUnit.MILLISECONDS);
     }
-    stub.preheat(
-        request,
-        new ClientResponseObserver<PreheatRequest, PreheatProgress>() {
-          @Override
-          public void beforeStart(ClientCallStreamObserver<PreheatRequest> stream) {
-            call.set(stream);
-          }
-
-          @Override
-          public void onNext(PreheatProgress value) {
-            events.add(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            events.add(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            events.add(END_OF_STREAM);
-          }
-        });
     boolean any = false;
-    boolean ended = false;
-    try {
+    try (StreamingCall<PreheatRequest, PreheatProgress> preheat =
+        StreamingCall.start(stub::preheat, request, "the preheat command left")) {
       while (true) {
-        Object event;
+        Optional<StreamingCall.Event<PreheatProgress>> event;
         try {
-          event = events.poll(tick.toMillis(), TimeUnit.MILLISECONDS);
+          event = preheat.next(tick);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new ServiceException(
               ServiceOptions.EXIT_ERROR, "interrupted during the preheat", e);
         }
-        if (event == null) {
+        if (event.isEmpty()) {
           listener.idle();
-        } else if (event instanceof PreheatProgress p) {
+        } else if (event.get() instanceof StreamingCall.Message<PreheatProgress> message) {
           any = true;
-          listener.progress(p);
-        } else if (event instanceof Throwable t) {
-          ended = true;
-          StatusRuntimeException e =
-              t instanceof StatusRuntimeException s
-                  ? s
-                  : io.grpc.Status.fromThrowable(t).asRuntimeException();
-          ServiceException failure = server.failure("Preheat", e);
+          listener.progress(message.value());
+        } else if (event.get() instanceof StreamingCall.Failed<PreheatProgress> failed) {
+          ServiceException failure = server.failure("Preheat", failed.error());
           if (!any) {
             throw failure;
           }
@@ -139,16 +101,10 @@ final class SeederAdminClient {
               "the preheat stream broke off: "
                   + failure.getMessage()
                   + " (the seeder may still be fetching what it started)",
-              e);
+              failed.error());
         } else {
-          ended = true;
           return;
         }
-      }
-    } finally {
-      ClientCallStreamObserver<PreheatRequest> stream = call.get();
-      if (!ended && stream != null) {
-        stream.cancel("the preheat command left", null);
       }
     }
   }
