@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Seeder settings. Defaults live in {@link #defaults} and in the short constructor; the compact
@@ -223,102 +224,104 @@ public record SeederConfig(
 
   /** A copy with the admin API on {@code address} and the optional token. */
   public SeederConfig withAdmin(InetSocketAddress address, Optional<String> token) {
-    return new SeederConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackerAnnounce,
-        uploadBytesPerSecond,
-        originTimeout,
-        Optional.of(address),
-        token,
-        diskHighWatermark,
-        diskLowWatermark,
-        timeToIdle,
-        ringMembers,
-        advertiseUrl,
-        ringReplicas,
-        adminTls);
+    return with(
+        copy -> {
+          copy.adminListen = Optional.of(address);
+          copy.adminToken = token;
+        });
   }
 
   /** A copy serving the admin API over TLS with {@code tls}; needs {@link #withAdmin} first. */
   public SeederConfig withAdminTls(AdminTls tls) {
-    return new SeederConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackerAnnounce,
-        uploadBytesPerSecond,
-        originTimeout,
-        adminListen,
-        adminToken,
-        diskHighWatermark,
-        diskLowWatermark,
-        timeToIdle,
-        ringMembers,
-        advertiseUrl,
-        ringReplicas,
-        Optional.of(tls));
+    return with(copy -> copy.adminTls = Optional.of(tls));
   }
 
   /** A copy with these eviction settings. */
   public SeederConfig withEviction(long highWatermark, long lowWatermark, Duration idle) {
-    return new SeederConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackerAnnounce,
-        uploadBytesPerSecond,
-        originTimeout,
-        adminListen,
-        adminToken,
-        highWatermark,
-        lowWatermark,
-        idle,
-        ringMembers,
-        advertiseUrl,
-        ringReplicas,
-        adminTls);
+    return with(
+        copy -> {
+          copy.diskHighWatermark = highWatermark;
+          copy.diskLowWatermark = lowWatermark;
+          copy.timeToIdle = idle;
+        });
   }
 
   /** A copy with this upload cap. */
   public SeederConfig withUploadRate(long bytesPerSecond) {
-    return new SeederConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackerAnnounce,
-        bytesPerSecond,
-        originTimeout,
-        adminListen,
-        adminToken,
-        diskHighWatermark,
-        diskLowWatermark,
-        timeToIdle,
-        ringMembers,
-        advertiseUrl,
-        ringReplicas,
-        adminTls);
+    return with(copy -> copy.uploadBytesPerSecond = bytesPerSecond);
   }
 
   /** A copy with this ring. */
   public SeederConfig withRing(List<URI> members, Optional<URI> advertise, int replicas) {
-    return new SeederConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackerAnnounce,
-        uploadBytesPerSecond,
-        originTimeout,
-        adminListen,
-        adminToken,
-        diskHighWatermark,
-        diskLowWatermark,
-        timeToIdle,
-        members,
-        advertise,
-        replicas,
-        adminTls);
+    return with(
+        copy -> {
+          copy.ringMembers = members;
+          copy.advertiseUrl = advertise;
+          copy.ringReplicas = replicas;
+        });
+  }
+
+  /** A copy of this config with {@code change} applied, validated as any config is. */
+  private SeederConfig with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The components of a config while a copy of it is changed. */
+  private static final class Copy {
+    InetSocketAddress listen;
+    InetSocketAddress peerListen;
+    Path dataDir;
+    List<URI> trackerAnnounce;
+    long uploadBytesPerSecond;
+    Duration originTimeout;
+    Optional<InetSocketAddress> adminListen;
+    Optional<String> adminToken;
+    long diskHighWatermark;
+    long diskLowWatermark;
+    Duration timeToIdle;
+    List<URI> ringMembers;
+    Optional<URI> advertiseUrl;
+    int ringReplicas;
+    Optional<AdminTls> adminTls;
+
+    Copy(SeederConfig config) {
+      listen = config.listen;
+      peerListen = config.peerListen;
+      dataDir = config.dataDir;
+      trackerAnnounce = config.trackerAnnounce;
+      uploadBytesPerSecond = config.uploadBytesPerSecond;
+      originTimeout = config.originTimeout;
+      adminListen = config.adminListen;
+      adminToken = config.adminToken;
+      diskHighWatermark = config.diskHighWatermark;
+      diskLowWatermark = config.diskLowWatermark;
+      timeToIdle = config.timeToIdle;
+      ringMembers = config.ringMembers;
+      advertiseUrl = config.advertiseUrl;
+      ringReplicas = config.ringReplicas;
+      adminTls = config.adminTls;
+    }
+
+    SeederConfig build() {
+      return new SeederConfig(
+          listen,
+          peerListen,
+          dataDir,
+          trackerAnnounce,
+          uploadBytesPerSecond,
+          originTimeout,
+          adminListen,
+          adminToken,
+          diskHighWatermark,
+          diskLowWatermark,
+          timeToIdle,
+          ringMembers,
+          advertiseUrl,
+          ringReplicas,
+          adminTls);
+    }
   }
 
   private static boolean isHttpUrl(URI uri) {

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The tracker service's settings. Defaults live in {@link #defaults}; every check names the config
@@ -176,72 +177,29 @@ public record TrackerConfig(
   }
 
   public TrackerConfig withSeeders(List<URI> seeders) {
-    return new TrackerConfig(
-        listen,
-        announceInterval,
-        minAnnounceInterval,
-        peerTtl,
-        defaultNumwant,
-        maxNumwant,
-        seeders,
-        redis,
-        passkey,
-        adminListen,
-        adminToken,
-        adminTls);
+    return with(copy -> copy.seeders = seeders);
   }
 
   /** Keeps peers in the Redis at {@code redis}, shared with other replicas that use it. */
   public TrackerConfig withRedis(URI redis) {
-    return new TrackerConfig(
-        listen,
-        announceInterval,
-        minAnnounceInterval,
-        peerTtl,
-        defaultNumwant,
-        maxNumwant,
-        seeders,
-        Optional.of(redis),
-        passkey,
-        adminListen,
-        adminToken,
-        adminTls);
+    return with(copy -> copy.redis = Optional.of(redis));
   }
 
   /** Requires {@code passkey} in the path of every announce and scrape. */
   public TrackerConfig withPasskey(Passkey passkey) {
-    return new TrackerConfig(
-        listen,
-        announceInterval,
-        minAnnounceInterval,
-        peerTtl,
-        defaultNumwant,
-        maxNumwant,
-        seeders,
-        redis,
-        Optional.of(passkey),
-        adminListen,
-        adminToken,
-        adminTls);
+    return with(copy -> copy.passkey = Optional.of(passkey));
   }
 
   /** Sets the interval, and the peer TTL to 3 x the interval. */
   public TrackerConfig withAnnounceInterval(Duration interval) {
     requireWholeSeconds("tracker.announce-interval", interval);
     Duration min = minAnnounceInterval.compareTo(interval) > 0 ? interval : minAnnounceInterval;
-    return new TrackerConfig(
-        listen,
-        interval,
-        min,
-        interval.multipliedBy(3),
-        defaultNumwant,
-        maxNumwant,
-        seeders,
-        redis,
-        passkey,
-        adminListen,
-        adminToken,
-        adminTls);
+    return with(
+        copy -> {
+          copy.announceInterval = interval;
+          copy.minAnnounceInterval = min;
+          copy.peerTtl = interval.multipliedBy(3);
+        });
   }
 
   /**
@@ -249,36 +207,16 @@ public record TrackerConfig(
    * present.
    */
   public TrackerConfig withAdmin(InetSocketAddress address, Optional<String> token) {
-    return new TrackerConfig(
-        listen,
-        announceInterval,
-        minAnnounceInterval,
-        peerTtl,
-        defaultNumwant,
-        maxNumwant,
-        seeders,
-        redis,
-        passkey,
-        Optional.of(address),
-        token,
-        adminTls);
+    return with(
+        copy -> {
+          copy.adminListen = Optional.of(address);
+          copy.adminToken = token;
+        });
   }
 
   /** Serves the admin gRPC API over TLS with {@code tls}; needs {@link #withAdmin} first. */
   public TrackerConfig withAdminTls(AdminTls tls) {
-    return new TrackerConfig(
-        listen,
-        announceInterval,
-        minAnnounceInterval,
-        peerTtl,
-        defaultNumwant,
-        maxNumwant,
-        seeders,
-        redis,
-        passkey,
-        adminListen,
-        adminToken,
-        Optional.of(tls));
+    return with(copy -> copy.adminTls = Optional.of(tls));
   }
 
   /** Like the record's, but a password in {@code redis} and the admin token show as {@code ***}. */
@@ -309,6 +247,60 @@ public record TrackerConfig(
         + ", adminTls="
         + adminTls
         + "]";
+  }
+
+  /** A copy of this config with {@code change} applied, validated as any config is. */
+  private TrackerConfig with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The components of a config while a copy of it is changed. */
+  private static final class Copy {
+    InetSocketAddress listen;
+    Duration announceInterval;
+    Duration minAnnounceInterval;
+    Duration peerTtl;
+    int defaultNumwant;
+    int maxNumwant;
+    List<URI> seeders;
+    Optional<URI> redis;
+    Optional<Passkey> passkey;
+    Optional<InetSocketAddress> adminListen;
+    Optional<String> adminToken;
+    Optional<AdminTls> adminTls;
+
+    Copy(TrackerConfig config) {
+      listen = config.listen;
+      announceInterval = config.announceInterval;
+      minAnnounceInterval = config.minAnnounceInterval;
+      peerTtl = config.peerTtl;
+      defaultNumwant = config.defaultNumwant;
+      maxNumwant = config.maxNumwant;
+      seeders = config.seeders;
+      redis = config.redis;
+      passkey = config.passkey;
+      adminListen = config.adminListen;
+      adminToken = config.adminToken;
+      adminTls = config.adminTls;
+    }
+
+    TrackerConfig build() {
+      return new TrackerConfig(
+          listen,
+          announceInterval,
+          minAnnounceInterval,
+          peerTtl,
+          defaultNumwant,
+          maxNumwant,
+          seeders,
+          redis,
+          passkey,
+          adminListen,
+          adminToken,
+          adminTls);
+    }
   }
 
   /** Intervals go to clients as whole seconds (BEP 3), so anything below 1 s would read as 0. */
