@@ -140,17 +140,17 @@ public final class AgentServer implements AutoCloseable {
       // <data>/blobs/sha256/<hex>, with its temp files in <data>/tmp: the same file system as
       // <data>/partial, so adopting a finished swarm download is a rename.
       BlobStore store = new FileBlobStore(config.dataDir());
-      SwarmEngine engine =
-          SwarmEngine.start(
-              new EngineConfig(
-                  config.peerListen(),
-                  null,
-                  config.uploadBytesPerSecond(),
-                  config.downloadBytesPerSecond(),
-                  50,
-                  1000,
-                  Duration.ofSeconds(30),
-                  Map.of()));
+      EngineConfig engineConfig =
+          new EngineConfig(
+              config.peerListen(),
+              null,
+              config.uploadBytesPerSecond(),
+              config.downloadBytesPerSecond(),
+              50,
+              1000,
+              Duration.ofSeconds(30),
+              Map.of());
+      SwarmEngine engine = SwarmEngine.start(engineConfig);
       started.add(engine);
 
       ThreadPoolExecutor blocking = pool("agent-blocking-%d", BLOCKING_THREADS);
@@ -161,14 +161,12 @@ public final class AgentServer implements AutoCloseable {
       started.add(timer);
 
       List<java.net.URI> announce = config.announceUrls();
-      Swarm swarm = new EngineSwarm(engine);
+      Swarm swarm = new EngineSwarm(engine, engineConfig.pieceMemoryBytes());
       CacheSeeder seeder = new CacheSeeder(store, swarm, torrents, announce);
       int seeded = seeder.reseedCached();
       HttpClient http =
-          HttpClient.newBuilder()
-              .connectTimeout(AgentTimer.min(config.swarmDeadline(), Duration.ofSeconds(5)))
-              .followRedirects(HttpClient.Redirect.NORMAL)
-              .build();
+          TrackerMetainfoSource.httpClient(
+              AgentTimer.min(config.swarmDeadline(), Duration.ofSeconds(5)));
       TrackerMetainfoSource metainfo =
           new TrackerMetainfoSource(http, config.trackers(), config.swarmDeadline(), USER_AGENT);
       BlobFetcher fetcher =

@@ -9,10 +9,26 @@ import java.nio.file.Path;
 
 /** {@link Swarm} backed by a {@link SwarmEngine}; the engine's owner closes it. */
 public final class EngineSwarm implements Swarm {
-  private final SwarmEngine engine;
+  /** The smallest piece limit: one block. */
+  private static final int MIN_PIECE_LIMIT = 16 * 1024;
 
-  public EngineSwarm(SwarmEngine engine) {
+  private final SwarmEngine engine;
+  private final int maxPieceBytes;
+
+  /**
+   * @param pieceMemoryBytes the engine's piece memory ({@code EngineConfig#pieceMemoryBytes}): a
+   *     piece may take at most half of it, so one forged torrent cannot take the budget (each
+   *     torrent may hold one piece beyond it)
+   */
+  public EngineSwarm(SwarmEngine engine, long pieceMemoryBytes) {
     this.engine = engine;
+    this.maxPieceBytes =
+        (int) Math.max(MIN_PIECE_LIMIT, Math.min(Metainfo.MAX_PIECE_LENGTH, pieceMemoryBytes / 2));
+  }
+
+  @Override
+  public int maxPieceBytes() {
+    return maxPieceBytes;
   }
 
   @Override

@@ -19,4 +19,12 @@ public interface Swarm {
 
   /** Stops the torrent if present; its files stay. */
   void remove(InfoHash infoHash);
+
+  /**
+   * The largest piece a download may have: a torrent holds a whole piece in memory while it is
+   * assembled, so a metainfo with larger pieces is refused before the download starts.
+   */
+  default int maxPieceBytes() {
+    return Metainfo.MAX_PIECE_LENGTH;
+  }
 }

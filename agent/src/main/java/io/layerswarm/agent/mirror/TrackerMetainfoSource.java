@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Asks the trackers for a blob's metainfo, {@code GET <tracker>/metainfo/sha256:<hex>
  * ?registry=<host>&repo=<name>}, trying them in order until one answers 200 with a parsable
- * .torrent. Non-blocking (java.net.http async); thread-safe.
+ * .torrent. The body is read only up to {@link #MAX_METAINFO_BYTES}, and redirects are not followed
+ * (a redirect is a failed answer): the agent only ever talks to the trackers it is configured with.
+ * Non-blocking (java.net.http async); thread-safe.
  */
 public final class TrackerMetainfoSource implements MetainfoSource {
   /** A metainfo of 2000 pieces is about 40 KiB; anything near this is not one of ours. */
@@ -29,7 +31,16 @@ public final class TrackerMetainfoSource implements MetainfoSource {
   private final Duration timeout;
   private final String userAgent;
 
+  /** An HTTP client for the trackers: no redirects, {@code connectTimeout} to connect. */
+  public static HttpClient httpClient(Duration connectTimeout) {
+    return HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
   /**
+   * @param client from {@link #httpClient}, or any client that does not follow redirects
    * @param trackers tracker base URLs, for example {@code http://127.0.0.1:6969}
    * @param timeout per tracker request
    */
@@ -93,7 +104,7 @@ public final class TrackerMetainfoSource implements MetainfoSource {
         HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", userAgent).GET().build();
     CompletableFuture<HttpResponse<byte[]>> call;
     try {
-      call = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+      call = client.sendAsync(request, new LimitedBody(MAX_METAINFO_BYTES));
     } catch (RuntimeException e) {
       failures.add(uri + ": " + e);
       tryTracker(index + 1, registryHost, repo, digest, failures, result);
@@ -104,11 +115,15 @@ public final class TrackerMetainfoSource implements MetainfoSource {
     call.whenComplete(
         (response, error) -> {
           if (error != null) {
-            failures.add(uri + ": " + Futures.unwrap(error));
+            Throwable cause = Futures.unwrap(error);
+            failures.add(
+                uri
+                    + ": "
+                    + (cause instanceof LimitedBody.TooLargeException
+                        ? "metainfo too large: " + cause.getMessage()
+                        : cause.toString()));
           } else if (response.statusCode() != 200) {
             failures.add(uri + ": HTTP " + response.statusCode());
-          } else if (response.body().length > MAX_METAINFO_BYTES) {
-            failures.add(uri + ": metainfo of " + response.body().length + " bytes is too large");
           } else {
             try {
               result.complete(Metainfo.parse(response.body()));

@@ -132,7 +132,8 @@ final class Transfer implements LiveTransfer {
         toOrigin("no metainfo from the trackers: " + Futures.unwrap(error).getMessage());
         return;
       }
-      Optional<String> problem = TransferPhases.metainfoProblem(found, digest);
+      Optional<String> problem =
+          TransferPhases.metainfoProblem(found, digest, context.swarm().maxPieceBytes());
       if (problem.isPresent()) {
         toOrigin(problem.get());
         return;

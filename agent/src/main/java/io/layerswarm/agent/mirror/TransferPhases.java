@@ -65,15 +65,26 @@ final class TransferPhases {
 
   /**
    * Why {@code meta} cannot be used to download {@code digest}, or empty when it can: the info name
-   * must be the digest hex (our convention) and the length positive and bounded.
+   * must be the digest hex (our convention), the length positive and bounded, and a piece (which
+   * the engine assembles in memory) no larger than {@code maxPieceBytes}.
    */
-  static Optional<String> metainfoProblem(Metainfo meta, Digest digest) {
+  static Optional<String> metainfoProblem(Metainfo meta, Digest digest, int maxPieceBytes) {
     if (!digest.hex().equals(meta.name())) {
       return Optional.of("metainfo for " + digest + " names another blob: " + meta.name());
     }
     if (meta.length() <= 0 || meta.length() > MAX_BLOB_BYTES) {
       return Optional.of(
           "metainfo for " + digest + " has an implausible length of " + meta.length() + " bytes");
+    }
+    if (Math.min(meta.pieceLength(), meta.length()) > maxPieceBytes) {
+      return Optional.of(
+          "metainfo for "
+              + digest
+              + " has pieces of "
+              + meta.pieceLength()
+              + " bytes, more than the "
+              + maxPieceBytes
+              + " this agent's piece memory allows");
     }
     return Optional.empty();
   }

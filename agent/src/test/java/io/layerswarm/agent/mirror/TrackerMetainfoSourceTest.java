@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class TrackerMetainfoSourceTest {
   @TempDir Path dir;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
   private final List<String> seen = new CopyOnWriteArrayList<>();
-  private final HttpClient client = HttpClient.newHttpClient();
+  private final HttpClient client = TrackerMetainfoSource.httpClient(Duration.ofSeconds(5));
 
   @BeforeEach
   void noServersYet() {
@@ -60,6 +61,51 @@ class TrackerMetainfoSourceTest {
                   + exchange.getRequestURI().getRawQuery());
           exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
           exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    servers.add(server);
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  /** A tracker that sends {@code total} bytes of body without a Content-Length (chunked). */
+  private URI chunkedTracker(long total, AtomicLong sent) throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 0);
+          byte[] chunk = new byte[64 * 1024];
+          try (var body = exchange.getResponseBody()) {
+            for (long left = total; left > 0; left -= chunk.length) {
+              body.write(chunk, 0, (int) Math.min(chunk.length, left));
+              sent.addAndGet(Math.min(chunk.length, left));
+            }
+          } catch (IOException e) {
+            // The agent hung up: what this test wants.
+          }
+          exchange.close();
+        });
+    server.start();
+    servers.add(server);
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  /** A tracker that redirects every request to {@code target}. */
+  private URI redirectingTracker(URI target) throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          URI request = exchange.getRequestURI();
+          exchange
+              .getResponseHeaders()
+              .add(
+                  "Location",
+                  target.resolve(request.getRawPath() + "?" + request.getRawQuery()).toString());
+          exchange.sendResponseHeaders(302, -1);
           exchange.close();
         });
     server.start();
@@ -115,5 +161,46 @@ class TrackerMetainfoSourceTest {
         .hasMessageContaining("HTTP 404")
         .hasMessageContaining("HTTP 500")
         .hasMessageContaining(DIGEST.toString());
+  }
+
+  @Test
+  void aBodyDeclaringMoreThanTheLimitIsRefusedWithoutReadingIt() throws Exception {
+    URI huge = tracker(200, new byte[TrackerMetainfoSource.MAX_METAINFO_BYTES + 1]);
+
+    assertThatThrownBy(
+            () -> source(huge).fetch("docker.io", REPO, DIGEST).get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(MetainfoUnavailableException.class)
+        .hasMessageContaining("metainfo too large")
+        .hasMessageContaining("declares " + (TrackerMetainfoSource.MAX_METAINFO_BYTES + 1));
+  }
+
+  @Test
+  void aChunkedBodyIsCutOffOnceItPassesTheLimit() throws Exception {
+    AtomicLong sent = new AtomicLong();
+    URI endless = chunkedTracker(64L * TrackerMetainfoSource.MAX_METAINFO_BYTES, sent);
+
+    assertThatThrownBy(
+            () -> source(endless).fetch("docker.io", REPO, DIGEST).get(30, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(MetainfoUnavailableException.class)
+        .hasMessageContaining("metainfo too large");
+    // Socket buffers let the tracker write somewhat past the limit, never the whole body.
+    assertThat(sent.get()).isLessThan(16L * TrackerMetainfoSource.MAX_METAINFO_BYTES);
+  }
+
+  @Test
+  void aRedirectFromATrackerIsNotFollowed() throws Exception {
+    Metainfo expected = metainfo();
+    URI elsewhere = tracker(200, expected.encode());
+    seen.clear();
+    URI redirecting = redirectingTracker(elsewhere);
+
+    assertThatThrownBy(
+            () -> source(redirecting).fetch("docker.io", REPO, DIGEST).get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(MetainfoUnavailableException.class)
+        .hasMessageContaining("HTTP 302");
+    assertThat(seen).as("requests that reached the redirect target").isEmpty();
   }
 }

@@ -139,9 +139,26 @@ class TransferPhasesTest {
     Metainfo right = Metainfo.create(file, digest.hex(), announce, 16 * 1024);
     Metainfo other = Metainfo.create(file, BLOB.hex(), announce, 16 * 1024);
 
-    assertThat(TransferPhases.metainfoProblem(right, digest)).isEmpty();
-    assertThat(TransferPhases.metainfoProblem(other, digest))
+    assertThat(TransferPhases.metainfoProblem(right, digest, 16 * 1024)).isEmpty();
+    assertThat(TransferPhases.metainfoProblem(other, digest, 16 * 1024))
         .hasValue("metainfo for " + digest + " names another blob: " + BLOB.hex());
+  }
+
+  @Test
+  void metainfoWithPiecesLargerThanThePieceMemoryAllowsIsRefused(@TempDir Path dir)
+      throws IOException {
+    byte[] content = new byte[300 * 1024];
+    Path file = Files.write(dir.resolve("blob"), content);
+    Digest digest = Digest.sha256(content);
+    Metainfo big = Metainfo.create(file, digest.hex(), List.of(), 256 * 1024);
+
+    assertThat(TransferPhases.metainfoProblem(big, digest, 256 * 1024)).isEmpty();
+    assertThat(TransferPhases.metainfoProblem(big, digest, 128 * 1024))
+        .hasValue(
+            "metainfo for "
+                + digest
+                + " has pieces of 262144 bytes, more than the 131072 this agent's piece memory"
+                + " allows");
   }
 
   @Test

@@ -30,8 +30,12 @@ import java.util.TreeMap;
  * for a torrent written by an encoder that did not sort its keys.
  */
 public final class Metainfo {
-  /** Largest piece length accepted from a .torrent (storage holds a piece in memory to hash it). */
-  public static final int MAX_PIECE_LENGTH = 64 * 1024 * 1024;
+  /**
+   * Largest piece length accepted from a .torrent: the largest {@link PieceLength} makes. A
+   * download holds a whole piece in memory to hash it, so a forged torrent with larger pieces is
+   * refused when it is parsed, before any memory is reserved for it.
+   */
+  public static final int MAX_PIECE_LENGTH = PieceLength.MAX;
 
   private static final int HASH_LENGTH = 20;
   private static final int READ_BUFFER = 4 * 1024 * 1024;

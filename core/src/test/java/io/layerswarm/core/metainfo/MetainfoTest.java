@@ -153,4 +153,27 @@ class MetainfoTest {
     assertThatThrownBy(() -> Metainfo.parse(Bencode.encode(List.of())))
         .isInstanceOf(MetainfoException.class);
   }
+
+  @Test
+  void aTorrentDeclaringPiecesLargerThanTheLargestWeMakeIsRefused() {
+    long length = 256L * 1024 * 1024;
+    long pieceLength = 64L * 1024 * 1024;
+    byte[] forged =
+        Bencode.encode(
+            Map.of(
+                "info",
+                Map.of(
+                    "length",
+                    length,
+                    "name",
+                    "x",
+                    "piece length",
+                    pieceLength,
+                    "pieces",
+                    new byte[20 * 4])));
+
+    assertThatThrownBy(() -> Metainfo.parse(forged))
+        .isInstanceOf(MetainfoException.class)
+        .hasMessageContaining("piece length " + pieceLength + " is outside [1, " + PieceLength.MAX);
+  }
 }
