@@ -98,6 +98,7 @@ public final class AgentServer implements AutoCloseable {
   private Drain drain;
 
   private Evictor evictor;
+  private CompletableFuture<FileBlobStore.Verification> verified;
   private boolean closed;
 
   private AgentServer(
@@ -139,7 +140,7 @@ public final class AgentServer implements AutoCloseable {
 
       // <data>/blobs/sha256/<hex>, with its temp files in <data>/tmp: the same file system as
       // <data>/partial, so adopting a finished swarm download is a rename.
-      BlobStore store = new FileBlobStore(config.dataDir());
+      FileBlobStore store = new FileBlobStore(config.dataDir());
       EngineConfig engineConfig =
           new EngineConfig(
               config.peerListen(),
@@ -163,7 +164,26 @@ public final class AgentServer implements AutoCloseable {
       List<java.net.URI> announce = config.announceUrls();
       Swarm swarm = new EngineSwarm(engine, engineConfig.pieceMemoryBytes());
       CacheSeeder seeder = new CacheSeeder(store, swarm, torrents, announce);
-      int seeded = seeder.reseedCached();
+      // The blobs of the previous run: each is served and seeded once its sha256 is checked again
+      // (in the background, so the agent serves at once; until then a request fetches it anew).
+      int found = store.unverifiedCount();
+      CompletableFuture<FileBlobStore.Verification> verified = new CompletableFuture<>();
+      Thread verifier =
+          new ThreadFactoryBuilder()
+              .setNameFormat("agent-verify-%d")
+              .setDaemon(true)
+              .build()
+              .newThread(
+                  () -> {
+                    try {
+                      verified.complete(store.verifyFound(seeder::reseed));
+                    } catch (RuntimeException | Error e) {
+                      verified.completeExceptionally(e);
+                      throw e;
+                    }
+                  });
+      verifier.start();
+      started.add(verifier::interrupt);
       HttpClient http =
           TrackerMetainfoSource.httpClient(
               AgentTimer.min(config.swarmDeadline(), Duration.ofSeconds(5)));
@@ -280,12 +300,12 @@ public final class AgentServer implements AutoCloseable {
       }
 
       log.info(
-          "agent serving the registry API on {}, peers on {}, {} tracker(s), seeding {}"
-              + " cached blob(s), upstreams {}",
+          "agent serving the registry API on {}, peers on {}, {} tracker(s), re-verifying {}"
+              + " cached blob(s) before serving and seeding them, upstreams {}",
           server.localAddress(),
           engine.listenAddress(),
           config.trackers().size(),
-          seeded,
+          found,
           upstreams);
       AgentServer agent =
           new AgentServer(
@@ -298,6 +318,7 @@ public final class AgentServer implements AutoCloseable {
               traffic,
               InstantSource.system());
       agent.drain = drain;
+      agent.verified = verified;
       agent.evictor =
           new Evictor(
               store,
@@ -318,6 +339,14 @@ public final class AgentServer implements AutoCloseable {
       closeAll(started);
       throw e;
     }
+  }
+
+  /**
+   * Completes when the blobs found in the data directory at start are verified again (sha256), each
+   * then served and seeded; damaged ones are deleted.
+   */
+  public CompletableFuture<FileBlobStore.Verification> storeVerified() {
+    return verified;
   }
 
   /** The bound registry API address (the real port when the config asked for port 0). */

@@ -288,11 +288,31 @@ class AgentServerTest {
     InMemoryUpstreamRegistry emptyOrigin =
         new InMemoryUpstreamRegistry(URI.create("http://" + ORIGIN_HOST));
     agent = AgentServer.start(config(), Upstreams.single(emptyOrigin));
+    assertThat(agent.storeVerified().join().verified()).isEqualTo(1);
     RawHttp.Response response = RawHttp.get(agent.address(), blobPath(digest));
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).isEqualTo(content);
     assertThat(emptyOrigin.blobRequests()).isZero();
+  }
+
+  @Test
+  void aCachedBlobZeroedWhileTheAgentWasStoppedIsNotServedAfterARestart() throws IOException {
+    byte[] content = randomBytes(50_000, 3);
+    Digest digest = origin.putBlob(REPO, content);
+    assertThat(RawHttp.get(address, blobPath(digest)).status()).isEqualTo(200);
+    agent.close();
+    Path stored = data.resolve("blobs/sha256/" + digest.hex());
+    Files.write(stored, new byte[content.length]); // a power loss: right size, zeroes
+
+    agent = AgentServer.start(config(), Upstreams.single(origin));
+    assertThat(agent.storeVerified().join().deleted()).isEqualTo(1);
+    RawHttp.Response response = RawHttp.get(agent.address(), blobPath(digest));
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo(content);
+    assertThat(origin.blobRequests()).isEqualTo(2);
+    assertThat(stored).hasBinaryContent(content);
   }
 
   @Test

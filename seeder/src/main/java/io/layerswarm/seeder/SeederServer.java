@@ -68,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * /notifications}), the evictor, the seeder ring with its health checks, preheats, and the admin
  * gRPC API when {@code seeder.admin-listen} is set.
  *
- * <p>{@link #start} reindexes the data directory before it accepts requests, so every blob held is
- * seeded again without a download.
+ * <p>{@link #start} re-verifies the blobs of the data directory in the background (sha256) and
+ * seeds each again without a download once it passed; until then a request for it fetches it anew.
  */
 public final class SeederServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SeederServer.class);
@@ -183,7 +183,24 @@ public final class SeederServer implements AutoCloseable {
               clock,
               access,
               metrics);
-      service.reindex();
+      // The blobs of the previous run are checked again (sha256) in the background, each seeded
+      // once it passed; the reindex then logs what is left. The seeder serves meanwhile, and a
+      // request for a blob not yet verified fetches it from the origin.
+      Thread verifier =
+          new DefaultThreadFactory("seeder-verify", true)
+              .newThread(
+                  () -> {
+                    blobs.verifyFound(service::seedVerified);
+                    if (!Thread.currentThread().isInterrupted()) {
+                      try {
+                        service.reindex();
+                      } catch (SeederException e) {
+                        log.warn("reindex after verifying the data directory: {}", e.getMessage());
+                      }
+                    }
+                  });
+      verifier.start();
+      parts.add(verifier::interrupt);
       metrics.bind(
           service::originBytes,
           engine,

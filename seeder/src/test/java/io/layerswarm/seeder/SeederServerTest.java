@@ -210,7 +210,10 @@ class SeederServerTest {
 
     server =
         SeederServer.start(SeederConfig.defaults(dataDir, ANNOUNCE), Upstreams.single(upstream));
-    assertThat(server.engine().torrents()).hasSize(1);
+    SeederServer restarted = server;
+    // The held blob is verified again in the background, then seeded.
+    Await.until(
+        "the held blob to be verified and seeded", () -> restarted.engine().torrents().size() == 1);
     HttpResponse<byte[]> after = get(metainfoPath(digest, REGISTRY, REPO.value()));
 
     assertThat(after.statusCode()).isEqualTo(200);

@@ -54,32 +54,45 @@ public final class CacheSeeder {
   public int reseedCached() throws IOException {
     int seeded = 0;
     for (Digest digest : store.list()) {
-      Path torrent = torrentFile(digest);
-      if (!Files.isRegularFile(torrent)) {
-        continue;
-      }
-      try {
-        Metainfo meta = Metainfo.parse(Files.readAllBytes(torrent));
-        OptionalLong size = store.size(digest);
-        Optional<Path> file = store.path(digest);
-        if (!meta.name().equals(digest.hex())
-            || size.isEmpty()
-            || file.isEmpty()
-            || meta.length() != size.getAsLong()) {
-          log.atWarn()
-              .addKeyValue("digest", digest)
-              .log("not seeding: saved metainfo {} does not describe the cached blob", torrent);
-          continue;
-        }
-        swarm.seed(meta.withAnnounce(announce), file.get());
+      if (reseed(digest)) {
         seeded++;
-      } catch (MetainfoException | IOException | RuntimeException e) {
-        log.atWarn()
-            .addKeyValue("digest", digest)
-            .log("not seeding: reading metainfo {} failed: {}", torrent, e.toString());
       }
     }
     return seeded;
+  }
+
+  /**
+   * Seeds one cached blob if it has a saved metainfo which matches it, for example once the store
+   * has verified it after a restart; logs why not otherwise. Blocking.
+   *
+   * @return whether it is seeded now
+   */
+  public boolean reseed(Digest digest) {
+    Path torrent = torrentFile(digest);
+    if (!Files.isRegularFile(torrent)) {
+      return false;
+    }
+    try {
+      Metainfo meta = Metainfo.parse(Files.readAllBytes(torrent));
+      OptionalLong size = store.size(digest);
+      Optional<Path> file = store.path(digest);
+      if (!meta.name().equals(digest.hex())
+          || size.isEmpty()
+          || file.isEmpty()
+          || meta.length() != size.getAsLong()) {
+        log.atWarn()
+            .addKeyValue("digest", digest)
+            .log("not seeding: saved metainfo {} does not describe the cached blob", torrent);
+        return false;
+      }
+      swarm.seed(meta.withAnnounce(announce), file.get());
+      return true;
+    } catch (MetainfoException | IOException | RuntimeException e) {
+      log.atWarn()
+          .addKeyValue("digest", digest)
+          .log("not seeding: reading metainfo {} failed: {}", torrent, e.toString());
+      return false;
+    }
   }
 
   /**

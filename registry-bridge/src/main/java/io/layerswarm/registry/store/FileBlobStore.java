@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -17,15 +18,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +42,15 @@ import org.slf4j.LoggerFactory;
  * rename. One store instance owns its root: opening it deletes leftover temp files, and entries in
  * {@code blobs/sha256} that are not 64-hex regular files are ignored with a warning. Thread-safe;
  * every method does blocking file I/O, so keep it off event loops.
+ *
+ * <p>Durability: a blob counts as stored only once its bytes and its directory entry are on disk
+ * (the file is forced before the rename, the directory after), so a power loss never leaves a
+ * published blob that is partial. The disk may still lose or damage a file behind the store's back
+ * (a crash of the file system, a disk that lied about a flush, an admin's mistake), so the blobs
+ * found when the store is opened are <em>unverified</em>: the store acts as if it did not have them
+ * ({@link #contains} is false, {@link #list} leaves them out, a write of the same digest replaces
+ * the file) until {@link #verifyFound} has checked their sha256. One that does not match is
+ * deleted.
  */
 public final class FileBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(FileBlobStore.class);
@@ -43,24 +58,69 @@ public final class FileBlobStore implements BlobStore {
   private static final int HASH_BUFFER_BYTES = 1 << 20;
   private static final int WRITE_BUFFER_BYTES = 1 << 16;
 
+  /** Forces data to the disk: the real one, or a recording one in tests. */
+  interface Sync {
+    /** Forces the file's content and metadata. */
+    void file(FileChannel channel) throws IOException;
+
+    /** Forces a directory's entries (a rename or a new file in it). */
+    void directory(Path directory) throws IOException;
+
+    Sync DISK =
+        new Sync() {
+          @Override
+          public void file(FileChannel channel) throws IOException {
+            channel.force(true);
+          }
+
+          @Override
+          public void directory(Path directory) throws IOException {
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+              dir.force(true);
+            }
+          }
+        };
+  }
+
+  /** What {@link #verifyFound} did; {@code took} in nanoseconds of wall time. */
+  public record Verification(int verified, int deleted, long bytes, long tookNanos) {
+    /** MB/s (10^6 bytes per second) of hashing, 0 when nothing was hashed. */
+    public double megabytesPerSecond() {
+      return tookNanos <= 0 ? 0 : bytes / 1e6 / (tookNanos / 1e9);
+    }
+  }
+
   private final Path root;
   private final Path blobs;
   private final Path tmp;
+  private final Sync sync;
 
   /**
-   * Opens (creating if needed) the store at {@code root}.
+   * The blobs found on disk when the store was opened and not yet verified, by hex. Guarded by
+   * this, with every publish and delete, so a verdict never lands on a file replaced meanwhile.
+   */
+  private final Set<String> unverified = new HashSet<>();
+
+  /**
+   * Opens (creating if needed) the store at {@code root}. The blobs already there stay unverified
+   * until {@link #verifyFound} checks them.
    *
    * @throws IOException when the directories cannot be created, for example because a file is in
    *     the way
    */
   public FileBlobStore(Path root) throws IOException {
+    this(root, Sync.DISK);
+  }
+
+  FileBlobStore(Path root, Sync sync) throws IOException {
     this.root = root;
     this.blobs = root.resolve("blobs").resolve("sha256");
     this.tmp = root.resolve("tmp");
+    this.sync = sync;
     Files.createDirectories(blobs);
     Files.createDirectories(tmp);
     sweepTemp();
-    warnAboutForeignEntries();
+    findBlobs();
   }
 
   public Path root() {
@@ -69,11 +129,15 @@ public final class FileBlobStore implements BlobStore {
 
   @Override
   public boolean contains(Digest digest) {
-    return Files.isRegularFile(blobPath(digest), LinkOption.NOFOLLOW_LINKS);
+    return !isUnverified(digest)
+        && Files.isRegularFile(blobPath(digest), LinkOption.NOFOLLOW_LINKS);
   }
 
   @Override
   public OptionalLong size(Digest digest) {
+    if (isUnverified(digest)) {
+      return OptionalLong.empty();
+    }
     try {
       BasicFileAttributes attributes =
           Files.readAttributes(
@@ -91,6 +155,9 @@ public final class FileBlobStore implements BlobStore {
     if (offset < 0) {
       throw new IllegalArgumentException(
           "open blob " + digest + " failed: negative offset " + offset);
+    }
+    if (isUnverified(digest)) {
+      throw new BlobNotFoundException("open blob", digest);
     }
     FileChannel channel;
     try {
@@ -122,8 +189,9 @@ public final class FileBlobStore implements BlobStore {
 
   /**
    * Moves {@code file} into {@code tmp/} (a rename when it is on the same filesystem, else a copy),
-   * verifies the copy we now own, then publishes it. Verifying after the move means nobody can
-   * change the bytes between the check and the publish.
+   * verifies the copy we now own and forces it to disk (whoever wrote it may not have), then
+   * publishes it. Verifying after the move means nobody can change the bytes between the check and
+   * the publish.
    */
   @Override
   public void adopt(Digest digest, Path file) throws IOException {
@@ -138,7 +206,7 @@ public final class FileBlobStore implements BlobStore {
     }
     String actual;
     try {
-      actual = sha256Hex(temp);
+      actual = sha256Hex(temp, true);
     } catch (IOException | RuntimeException e) {
       restore(temp, file, renamed);
       throw e;
@@ -172,22 +240,161 @@ public final class FileBlobStore implements BlobStore {
 
   @Override
   public boolean delete(Digest digest) throws IOException {
+    synchronized (this) {
+      if (unverified.remove(digest.hex())) {
+        Files.deleteIfExists(blobPath(digest));
+        return false; // it was not stored as far as anyone could see
+      }
+    }
     return Files.deleteIfExists(blobPath(digest));
   }
 
   @Override
   public List<Digest> list() throws IOException {
     List<Digest> digests = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(blobs)) {
-      for (Path entry : entries) {
-        String name = entry.getFileName().toString();
-        if (HEX.matcher(name).matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-          digests.add(new Digest("sha256", name));
-        }
+    for (Path entry : blobFiles()) {
+      String name = entry.getFileName().toString();
+      if (!isUnverified(name)) {
+        digests.add(new Digest("sha256", name));
       }
     }
     digests.sort(Comparator.comparing(Digest::hex));
     return digests;
+  }
+
+  /** How many blobs found at open are still waiting for {@link #verifyFound}. */
+  public synchronized int unverifiedCount() {
+    return unverified.size();
+  }
+
+  /**
+   * Checks the sha256 of every blob found when the store was opened, the most recently modified
+   * first (the agent and seeder record a use as the modification time, so hot blobs come back
+   * first). A blob that matches becomes visible and {@code verified} is called with it; one that
+   * does not is deleted and logged. A blob written or deleted meanwhile is left to that. Runs on
+   * the calling thread, hashing at disk speed; call it once, in the background, after opening.
+   */
+  public Verification verifyFound(Consumer<Digest> verified) {
+    long start = System.nanoTime();
+    List<String> order;
+    synchronized (this) {
+      order = new ArrayList<>(unverified);
+    }
+    order.sort(Comparator.comparing(this::modifiedOrEpoch).reversed());
+    int good = 0;
+    int deleted = 0;
+    long bytes = 0;
+    int unreadable = 0;
+    for (String hex : order) {
+      if (Thread.currentThread().isInterrupted()) {
+        break; // the daemon is stopping; the rest stays unverified
+      }
+      Digest digest = new Digest("sha256", hex);
+      Path file = blobPath(digest);
+      String actual;
+      long size;
+      try {
+        if (!isUnverified(hex)) {
+          continue; // replaced or deleted meanwhile
+        }
+        size = Files.size(file);
+        actual = sha256Hex(file, false);
+      } catch (NoSuchFileException e) {
+        forgetUnverified(hex);
+        continue;
+      } catch (ClosedByInterruptException e) {
+        break;
+      } catch (IOException | RuntimeException e) {
+        // Not a verdict on the content: it stays unverified (absent), and a fetch replaces it.
+        unreadable++;
+        log.atWarn()
+            .addKeyValue("digest", digest)
+            .log("blob store {}: cannot read a stored blob to verify it: {}", root, e.toString());
+        continue;
+      }
+      bytes += size;
+      boolean matches = actual.equals(hex);
+      synchronized (this) {
+        if (!unverified.remove(hex)) {
+          continue; // a writer replaced it with a verified copy while we hashed
+        }
+        if (!matches) {
+          try {
+            Files.deleteIfExists(file);
+          } catch (IOException e) {
+            log.warn(
+                "blob store {}: cannot delete damaged blob {}: {}", root, digest, e.toString());
+          }
+        }
+      }
+      if (matches) {
+        good++;
+        try {
+          verified.accept(digest);
+        } catch (RuntimeException e) {
+          log.atWarn()
+              .addKeyValue("digest", digest)
+              .log("a listener for verified blobs failed: {}", e.toString());
+        }
+      } else {
+        deleted++;
+        log.atWarn()
+            .addKeyValue("digest", digest)
+            .log(
+                "blob store {}: deleted a stored blob of {} bytes whose content does not match"
+                    + " its digest (sha256 {}); it is fetched again when asked for",
+                root,
+                size,
+                actual);
+      }
+    }
+    Verification result = new Verification(good, deleted, bytes, System.nanoTime() - start);
+    log.info(
+        "blob store {}: re-verified {} blob(s) found at start, {} bytes in {} ms ({} MB/s), deleted"
+            + " {} damaged, {} unreadable, {} left unverified",
+        root,
+        good,
+        bytes,
+        result.tookNanos() / 1_000_000,
+        String.format(Locale.ROOT, "%.0f", result.megabytesPerSecond()),
+        deleted,
+        unreadable,
+        unverifiedCount());
+    return result;
+  }
+
+  private synchronized boolean isUnverified(Digest digest) {
+    return unverified.contains(digest.hex());
+  }
+
+  private synchronized boolean isUnverified(String hex) {
+    return unverified.contains(hex);
+  }
+
+  private synchronized void forgetUnverified(String hex) {
+    unverified.remove(hex);
+  }
+
+  private FileTime modifiedOrEpoch(String hex) {
+    try {
+      return Files.getLastModifiedTime(blobs.resolve(hex), LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
+  }
+
+  /** The regular files named by 64 hex digits in {@code blobs/sha256}. */
+  private List<Path> blobFiles() throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(blobs)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (HEX.matcher(name).matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+          files.add(entry);
+        }
+      }
+    }
+    return files;
   }
 
   @Override
@@ -210,16 +417,23 @@ public final class FileBlobStore implements BlobStore {
   }
 
   /**
-   * Renames a verified temp file to its blob path. When the blob is already there (another writer
-   * of the same digest won), the content is the same by construction, so the temp file is dropped.
+   * Renames a verified temp file, already forced to disk, to its blob path and forces the
+   * directory, so the blob survives a power loss once this returns. When a verified blob is already
+   * there (another writer of the same digest won), the content is the same by construction, so the
+   * temp file is dropped; an unverified one is replaced.
    */
   private void publish(Path temp, Digest digest) throws IOException {
     Path target = blobPath(digest);
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      Files.deleteIfExists(temp);
-      return;
+    synchronized (this) {
+      boolean replacing = unverified.contains(digest.hex());
+      if (!replacing && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        Files.deleteIfExists(temp);
+        return;
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      unverified.remove(digest.hex());
     }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    sync.directory(blobs);
   }
 
   private void sweepTemp() throws IOException {
@@ -236,12 +450,16 @@ public final class FileBlobStore implements BlobStore {
     }
   }
 
-  private void warnAboutForeignEntries() throws IOException {
+  /** Marks the blobs on disk unverified, and warns about entries that are not blobs. */
+  private void findBlobs() throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(blobs)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
-        if (!HEX.matcher(name).matches()
-            || !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+        if (HEX.matcher(name).matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+          synchronized (this) {
+            unverified.add(name);
+          }
+        } else {
           log.warn(
               "blob store {}: ignoring {} in blobs/sha256/: not a regular file named by 64 hex digits",
               root,
@@ -251,7 +469,8 @@ public final class FileBlobStore implements BlobStore {
     }
   }
 
-  private static String sha256Hex(Path file) throws IOException {
+  /** The file's sha256 in hex; with {@code force}, the file is forced to disk as well. */
+  private String sha256Hex(Path file, boolean force) throws IOException {
     MessageDigest sha256;
     try {
       sha256 = MessageDigest.getInstance("SHA-256");
@@ -264,6 +483,9 @@ public final class FileBlobStore implements BlobStore {
         buffer.flip();
         sha256.update(buffer);
         buffer.clear();
+      }
+      if (force) {
+        sync.file(channel);
       }
     }
     return HexFormat.of().formatHex(sha256.digest());
@@ -310,7 +532,7 @@ public final class FileBlobStore implements BlobStore {
     protected void publish() throws IOException {
       flush();
       // Durable before visible: after a crash a blob path never holds a partial file.
-      channel.force(true);
+      sync.file(channel);
       channel.close();
       FileBlobStore.this.publish(temp, expected());
     }

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.core.Digest;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -68,10 +73,11 @@ class FileBlobStoreTest extends BlobStoreContract {
   }
 
   @Test
-  void blobsSurviveReopeningTheStore() throws Exception {
+  void blobsSurviveReopeningTheStoreOnceVerified() throws Exception {
     put(CONTENT);
 
-    BlobStore reopened = new FileBlobStore(root);
+    FileBlobStore reopened = new FileBlobStore(root);
+    reopened.verifyFound(d -> {});
 
     assertThat(reopened.list()).containsExactly(DIGEST);
     try (InputStream in = reopened.open(DIGEST, 0)) {
@@ -90,7 +96,8 @@ class FileBlobStoreTest extends BlobStoreContract {
     Files.createDirectory(blobs.resolve("..."));
     Files.createSymbolicLink(blobs.resolve("c".repeat(64)), blobs.resolve(DIGEST.hex()));
 
-    BlobStore reopened = new FileBlobStore(root);
+    FileBlobStore reopened = new FileBlobStore(root);
+    reopened.verifyFound(d -> {});
 
     assertThat(reopened.list()).containsExactly(DIGEST);
     assertThat(reopened.totalBytes()).isEqualTo(CONTENT.length);
@@ -136,5 +143,131 @@ class FileBlobStoreTest extends BlobStoreContract {
       store.delete(DIGEST);
       assertThat(in.readAllBytes()).isEqualTo(CONTENT);
     }
+  }
+
+  /** Records forces; checks at each one what is visible. */
+  private final class RecordingSync implements FileBlobStore.Sync {
+    final List<String> events = new ArrayList<>();
+
+    @Override
+    public void file(FileChannel channel) throws IOException {
+      channel.force(true);
+      events.add("file forced, blob visible=" + Files.exists(blobFile()));
+    }
+
+    @Override
+    public void directory(Path directory) throws IOException {
+      FileBlobStore.Sync.DISK.directory(directory);
+      events.add(
+          "directory "
+              + root.relativize(directory)
+              + " forced, blob visible="
+              + Files.exists(blobFile()));
+    }
+
+    private Path blobFile() {
+      return root.resolve("blobs/sha256/" + DIGEST.hex());
+    }
+  }
+
+  @Test
+  void aCommittedBlobIsOnDiskBeforeItIsVisibleAndItsDirectoryEntryRightAfter() throws Exception {
+    RecordingSync sync = new RecordingSync();
+    store = new FileBlobStore(dir.resolve("synced"), sync);
+    root = dir.resolve("synced");
+
+    put(CONTENT);
+
+    assertThat(sync.events)
+        .containsExactly(
+            "file forced, blob visible=false", "directory blobs/sha256 forced, blob visible=true");
+  }
+
+  @Test
+  void anAdoptedFileIsForcedToDiskBeforeItIsVisible() throws Exception {
+    RecordingSync sync = new RecordingSync();
+    store = new FileBlobStore(dir.resolve("synced"), sync);
+    root = dir.resolve("synced");
+    Path downloaded = Files.write(dir.resolve("download.part"), CONTENT);
+
+    store.adopt(DIGEST, downloaded);
+
+    assertThat(sync.events)
+        .containsExactly(
+            "file forced, blob visible=false", "directory blobs/sha256 forced, blob visible=true");
+  }
+
+  @Test
+  void blobsFoundAtOpenAreAbsentUntilVerified() throws Exception {
+    put(CONTENT);
+
+    FileBlobStore reopened = new FileBlobStore(root);
+
+    assertThat(reopened.contains(DIGEST)).isFalse();
+    assertThat(reopened.size(DIGEST)).isEmpty();
+    assertThat(reopened.path(DIGEST)).isEmpty();
+    assertThat(reopened.list()).isEmpty();
+    assertThat(reopened.totalBytes()).isZero();
+    assertThatThrownBy(() -> reopened.open(DIGEST, 0)).isInstanceOf(BlobNotFoundException.class);
+    assertThat(reopened.unverifiedCount()).isEqualTo(1);
+
+    List<Digest> verified = new ArrayList<>();
+    FileBlobStore.Verification result = reopened.verifyFound(verified::add);
+
+    assertThat(verified).containsExactly(DIGEST);
+    assertThat(result.verified()).isEqualTo(1);
+    assertThat(result.deleted()).isZero();
+    assertThat(result.bytes()).isEqualTo(CONTENT.length);
+    assertThat(reopened.contains(DIGEST)).isTrue();
+    assertThat(reopened.unverifiedCount()).isZero();
+  }
+
+  @Test
+  void aBlobZeroedOrTruncatedWhileTheStoreWasClosedIsDeletedWhenVerified() throws Exception {
+    put(CONTENT);
+    put(OTHER);
+    Path zeroed = root.resolve("blobs/sha256/" + DIGEST.hex());
+    Path truncated = root.resolve("blobs/sha256/" + OTHER_DIGEST.hex());
+    Files.write(zeroed, new byte[CONTENT.length]); // same size, zero-filled: a lost page cache
+    Files.write(truncated, Arrays.copyOf(OTHER, 2));
+
+    FileBlobStore reopened = new FileBlobStore(root);
+    List<Digest> verified = new ArrayList<>();
+    FileBlobStore.Verification result = reopened.verifyFound(verified::add);
+
+    assertThat(verified).isEmpty();
+    assertThat(result.deleted()).isEqualTo(2);
+    assertThat(zeroed).doesNotExist();
+    assertThat(truncated).doesNotExist();
+    assertThat(reopened.list()).isEmpty();
+    assertThat(reopened.contains(DIGEST)).isFalse();
+  }
+
+  @Test
+  void aWriteOfAnUnverifiedBlobReplacesItAndVerificationThenLeavesItAlone() throws Exception {
+    put(CONTENT);
+    Path file = root.resolve("blobs/sha256/" + DIGEST.hex());
+    Files.write(file, new byte[CONTENT.length]);
+    FileBlobStore reopened = new FileBlobStore(root);
+    store = reopened;
+
+    put(CONTENT); // fetched again because the store acted as if it did not have it
+    FileBlobStore.Verification result = reopened.verifyFound(d -> {});
+
+    assertThat(result.deleted()).isZero();
+    assertThat(result.verified()).isZero();
+    assertThat(file).hasBinaryContent(CONTENT);
+    assertThat(reopened.contains(DIGEST)).isTrue();
+  }
+
+  @Test
+  void deletingAnUnverifiedBlobRemovesItsFile() throws Exception {
+    put(CONTENT);
+    FileBlobStore reopened = new FileBlobStore(root);
+
+    assertThat(reopened.delete(DIGEST)).isFalse();
+
+    assertThat(root.resolve("blobs/sha256/" + DIGEST.hex())).doesNotExist();
+    assertThat(reopened.unverifiedCount()).isZero();
   }
 }

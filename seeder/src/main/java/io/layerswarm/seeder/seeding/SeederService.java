@@ -268,6 +268,22 @@ public final class SeederService implements EvictionTarget {
     return new Reindex(seededCount, failed, orphans);
   }
 
+  /**
+   * Seeds a blob the store has just verified (after a restart), as {@link #reindex} does for each
+   * held blob; a failure is logged.
+   */
+  public void seedVerified(Digest digest) {
+    try {
+      seedHeldOnce(digest);
+      access.touch(digest, clock.instant());
+    } catch (SeederException | RuntimeException e) {
+      log.atWarn()
+          .addKeyValue("digest", digest)
+          .setCause(e)
+          .log("cannot seed the verified blob: {}", e.getMessage());
+    }
+  }
+
   /** What {@link #reindex} did. */
   public record Reindex(int seeded, int failed, int orphanMetainfo) {}
 

@@ -73,7 +73,19 @@ class SeederServiceTest {
 
     Fixture(UpstreamRegistry origin, Duration originTimeout, List<URI> announce)
         throws IOException {
+      this(origin, originTimeout, announce, true);
+    }
+
+    /**
+     * @param verify whether the blobs already in {@link #dataDir} are verified first, as the server
+     *     does in the background
+     */
+    Fixture(UpstreamRegistry origin, Duration originTimeout, List<URI> announce, boolean verify)
+        throws IOException {
       blobs = new FileBlobStore(dataDir);
+      if (verify) {
+        blobs.verifyFound(d -> {});
+      }
       metainfos = FileMetainfoStore.open(dataDir.resolve("metainfo"));
       engine = SwarmEngine.start(EngineConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
       engines.add(engine);
@@ -323,6 +335,39 @@ class SeederServiceTest {
     assertThat(upstream.blobRequests()).isEqualTo(1);
     assertThat(upstream.blobBytesServed()).isEqualTo(content.length);
     assertThat(second.service.originBytes()).isZero();
+  }
+
+  @Test
+  void aBlobZeroedWhileTheSeederWasDownIsDeletedOnVerificationAndFetchedAgain() throws Exception {
+    Fixture first = new Fixture(upstream);
+    first.service.metainfo(digest, REGISTRY, REPO);
+    first.close();
+    Path file = dataDir.resolve("blobs/sha256/" + digest.hex());
+    Files.write(file, new byte[content.length]);
+
+    Fixture second = new Fixture(upstream);
+    Metainfo again = second.service.metainfo(digest, REGISTRY, REPO);
+
+    assertThat(upstream.blobRequests()).isEqualTo(2);
+    assertThat(file).hasBinaryContent(content);
+    assertThat(second.engine.torrent(again.infoHash())).isPresent();
+  }
+
+  @Test
+  void aBlobNotYetVerifiedAfterARestartIsFetchedAsIfAbsentAndReplaced() throws Exception {
+    Fixture first = new Fixture(upstream);
+    first.service.metainfo(digest, REGISTRY, REPO);
+    first.close();
+    Path file = dataDir.resolve("blobs/sha256/" + digest.hex());
+    Files.write(file, new byte[content.length]);
+
+    Fixture second = new Fixture(upstream, ORIGIN_TIMEOUT, ANNOUNCE, false);
+    second.service.metainfo(digest, REGISTRY, REPO);
+    FileBlobStore.Verification late = second.blobs.verifyFound(d -> {});
+
+    assertThat(upstream.blobRequests()).isEqualTo(2);
+    assertThat(file).hasBinaryContent(content);
+    assertThat(late.deleted()).as("the replaced file is not judged again").isZero();
   }
 
   @Test
