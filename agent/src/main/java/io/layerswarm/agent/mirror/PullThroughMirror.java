@@ -4,6 +4,7 @@ import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.mirror.UpstreamErrors.Subject;
 import io.layerswarm.core.Digest;
 import io.layerswarm.registry.Manifest;
+import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.RegistryException;
 import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
 import io.layerswarm.registry.client.Upstreams;
@@ -44,6 +45,7 @@ public final class PullThroughMirror implements RegistryMirror {
   private final ManifestFetcher manifests;
   private final BlobLeases leases;
   private final InstantSource clock;
+  private final AccessGrants grants = new AccessGrants();
 
   /**
    * A mirror whose blob reads are not tracked for the cache janitor, with the system clock.
@@ -206,28 +208,53 @@ public final class PullThroughMirror implements RegistryMirror {
   /**
    * Asks the upstream, with this agent's own credentials, whether the blob may be read, before the
    * swarm is asked for it: the seeder fetched it with the seeder's credentials, so without this
-   * check an agent with no or wrong credentials could read a private blob from the swarm. Only a
-   * definite answer (401, 403, 404) stops the request; an unreachable upstream does not, so the
-   * swarm still serves while the origin is down.
+   * check an agent with no or wrong credentials could read a private blob from the swarm. It fails
+   * closed: 401, 403 and 404 refuse; 429, 5xx or no answer refuse too, unless the upstream granted
+   * these credentials the same repository within {@link AccessGrants#LENGTH} ({@link
+   * AccessGrants}), so the swarm still serves a pull that was under way when the origin went down.
    */
-  private static void checkAccess(UpstreamChoice upstream, BlobRequest request)
-      throws MirrorException {
+  private void checkAccess(UpstreamChoice upstream, BlobRequest request) throws MirrorException {
     Digest digest = request.digest();
+    RepositoryName repo = request.repository();
+    String action = "checking access to blob " + digest + " of " + repo;
     try {
-      upstream.registry().blobSize(request.repository(), digest);
+      upstream.registry().blobSize(repo, digest);
+      grants.grant(upstream.host(), repo, clock.instant());
     } catch (RegistryException e) {
       int status = e.httpStatus();
-      if (status == 401 || status == 403 || status == 404) {
-        throw UpstreamErrors.translate(
-            e,
-            Subject.BLOB,
-            "checking access to blob " + digest + " of " + request.repository(),
-            upstream.describe());
+      if (status == 401 || status == 403) {
+        grants.revoke(upstream.host(), repo);
       }
-      log.atDebug()
+      boolean unavailable = status == 0 || status == 429 || status >= 500;
+      if (!unavailable) {
+        throw UpstreamErrors.translate(e, Subject.BLOB, action, upstream.describe());
+      }
+      if (!grants.granted(upstream.host(), repo, clock.instant())) {
+        MirrorException refused =
+            UpstreamErrors.translate(e, Subject.BLOB, action, upstream.describe());
+        throw status == 429
+            ? new UpstreamThrottledException(notGranted(refused, repo), e)
+            : new UpstreamUnavailableException(notGranted(refused, repo), e);
+      }
+      log.atInfo()
           .addKeyValue("digest", digest)
-          .log("access check got {}; going on with the swarm", e.toString());
+          .log(
+              "access check got {}; going on with the swarm: upstream {} granted {} within the"
+                  + " last {}",
+              e.getMessage(),
+              upstream.describe(),
+              repo,
+              AccessGrants.LENGTH);
     }
+  }
+
+  private static String notGranted(MirrorException refused, RepositoryName repo) {
+    return refused.getMessage()
+        + "; the upstream did not grant this agent's credentials "
+        + repo
+        + " within the last "
+        + AccessGrants.LENGTH
+        + ", so the blob is not served from the swarm either";
   }
 
   /**
