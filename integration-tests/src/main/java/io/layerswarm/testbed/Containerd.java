@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,17 +32,14 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class Containerd implements AutoCloseable {
+public final class Containerd extends ContainerRuntime {
 
   public static final Path DEFAULT_CONTAINERD = Path.of("/usr/bin/containerd");
   public static final Path DEFAULT_CTR = Path.of("/usr/bin/ctr");
   private static final Logger log = LoggerFactory.getLogger(Containerd.class);
-  private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(20);
 
   private final DaemonProcess process;
-  private final Path ctr;
   private final Path socket;
-  private final Path runtimeDir;
   private final Path hostsDir;
   private final String snapshotter;
 
@@ -52,10 +50,13 @@ public final class Containerd implements AutoCloseable {
       Path runtimeDir,
       Path hostsDir,
       String snapshotter) {
+    super(
+        Optional.of(process),
+        List.of(ctr.toString(), "-a", socket.toString()),
+        LoopbackOnly.proxyEnvironment(),
+        runtimeDir);
     this.process = process;
-    this.ctr = ctr;
     this.socket = socket;
-    this.runtimeDir = runtimeDir;
     this.hostsDir = hostsDir;
     this.snapshotter = snapshotter;
   }
@@ -116,9 +117,7 @@ public final class Containerd implements AutoCloseable {
    */
   public CommandResult ctr(Duration timeout, String... args)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(ctr.toString(), "-a", socket.toString()));
-    cmd.addAll(List.of(args));
-    return CommandResult.run(cmd, LoopbackOnly.proxyEnvironment(), timeout);
+    return client(timeout, args);
   }
 
   /** {@code ctr image pull --hosts-dir <certs.d> --snapshotter <s> <ref>}: fetch and unpack. */
@@ -149,34 +148,15 @@ public final class Containerd implements AutoCloseable {
     return ctr(timeout, args.toArray(String[]::new));
   }
 
-  /**
-   * Kills and deletes leftover containers, stops containerd (SIGTERM, then SIGKILL) and deletes the
-   * runtime directory unless something is still mounted there. Root and log stay for inspection.
-   */
+  /** Kills and deletes every container (a test that failed half-way). */
   @Override
-  public void close() {
-    try {
-      if (process.isAlive()) {
-        CommandResult ls = ctr(CLEANUP_TIMEOUT, "containers", "ls", "-q");
-        List<String> ids =
-            ls.ok()
-                ? ls.output().lines().map(String::strip).filter(s -> !s.isEmpty()).toList()
-                : List.of();
-        for (String id : ids) {
-          log.info("removing leftover container {}", id);
-          ctr(CLEANUP_TIMEOUT, "task", "kill", "--signal", "SIGKILL", id);
-          ctr(CLEANUP_TIMEOUT, "task", "delete", "--force", id);
-          ctr(CLEANUP_TIMEOUT, "containers", "delete", id);
-        }
-      }
-    } catch (IOException e) {
-      log.warn(
-          "could not remove leftover containers of containerd pid {}: {}", pid(), e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  void removeLeftovers() throws IOException, InterruptedException {
+    for (String id : lines(ctr(CLEANUP_TIMEOUT, "containers", "ls", "-q"))) {
+      log.info("removing leftover container {}", id);
+      ctr(CLEANUP_TIMEOUT, "task", "kill", "--signal", "SIGKILL", id);
+      ctr(CLEANUP_TIMEOUT, "task", "delete", "--force", id);
+      ctr(CLEANUP_TIMEOUT, "containers", "delete", id);
     }
-    process.close();
-    RuntimeDirs.deleteUnlessMounted(runtimeDir);
   }
 
   @Override
@@ -215,8 +195,8 @@ public final class Containerd implements AutoCloseable {
     }
 
     public Containerd start() throws IOException, InterruptedException {
-      Dockerd.requireExecutable(containerd, "containerd");
-      Dockerd.requireExecutable(ctr, "containerd");
+      requireExecutable(containerd, "containerd");
+      requireExecutable(ctr, "containerd");
       Files.createDirectories(dir);
       Path root = Files.createDirectories(dir.resolve("root"));
       Path hostsDir = Files.createDirectories(dir.resolve("certs.d"));

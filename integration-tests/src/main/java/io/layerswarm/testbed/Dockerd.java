@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,17 +36,14 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class Dockerd implements AutoCloseable {
+public final class Dockerd extends ContainerRuntime {
 
   public static final Path DEFAULT_DOCKERD = Path.of("/usr/sbin/dockerd");
   public static final Path DEFAULT_DOCKER = Path.of("/usr/bin/docker");
   private static final Logger log = LoggerFactory.getLogger(Dockerd.class);
-  private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(30);
 
   private final DaemonProcess process;
-  private final Path docker;
   private final Path socket;
-  private final Path runtimeDir;
   private final Path dataRoot;
   private final String storageDriver;
 
@@ -56,10 +54,13 @@ public final class Dockerd implements AutoCloseable {
       Path runtimeDir,
       Path dataRoot,
       String storageDriver) {
+    super(
+        Optional.of(process),
+        List.of(docker.toString(), "-H", "unix://" + socket),
+        Map.of(),
+        runtimeDir);
     this.process = process;
-    this.docker = docker;
     this.socket = socket;
-    this.runtimeDir = runtimeDir;
     this.dataRoot = dataRoot;
     this.storageDriver = storageDriver;
   }
@@ -93,44 +94,21 @@ public final class Dockerd implements AutoCloseable {
   /** {@code /usr/bin/docker -H unix://<socket> <args>}, killed after {@code timeout}. */
   public CommandResult docker(Duration timeout, String... args)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(docker.toString(), "-H", host()));
-    cmd.addAll(List.of(args));
-    return CommandResult.run(cmd, Map.of(), timeout);
+    return client(timeout, args);
   }
 
-  /**
-   * Removes leftover containers (a test that failed half-way), stops dockerd (SIGTERM, then SIGKILL
-   * after 30 s; dockerd stops its containerd itself) and deletes the runtime directory unless
-   * something is still mounted there. The data root and the log stay for inspection.
-   */
+  /** {@code docker rm -f} of every container, stopped or not (a test that failed half-way). */
   @Override
-  public void close() {
-    try {
-      if (process.isAlive()) {
-        CommandResult ps = docker(CLEANUP_TIMEOUT, "ps", "-aq");
-        List<String> ids =
-            ps.ok()
-                ? ps.output().lines().map(String::strip).filter(s -> !s.isEmpty()).toList()
-                : List.of();
-        if (!ids.isEmpty()) {
-          List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-          rm.addAll(ids);
-          log.info(
-              "removing leftover containers {}: {}",
-              ids,
-              docker(CLEANUP_TIMEOUT, rm.toArray(String[]::new)).output().strip());
-        }
-      }
-    } catch (IOException e) {
-      log.warn(
-          "could not list or remove leftover containers of dockerd pid {}: {}",
-          pid(),
-          e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  void removeLeftovers() throws IOException, InterruptedException {
+    List<String> ids = lines(docker(CLEANUP_TIMEOUT, "ps", "-aq"));
+    if (!ids.isEmpty()) {
+      List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+      rm.addAll(ids);
+      log.info(
+          "removing leftover containers {}: {}",
+          ids,
+          docker(CLEANUP_TIMEOUT, rm.toArray(String[]::new)).output().strip());
     }
-    process.close();
-    RuntimeDirs.deleteUnlessMounted(runtimeDir);
   }
 
   @Override
@@ -186,10 +164,7 @@ public final class Dockerd implements AutoCloseable {
 
     /** Storage drivers to try in order; the default is overlay2, then vfs. */
     public Builder storageDrivers(String... drivers) {
-      if (drivers.length == 0) {
-        throw new IllegalArgumentException("at least one storage driver");
-      }
-      this.storageDrivers = List.of(drivers);
+      this.storageDrivers = ContainerRuntime.storageDrivers(drivers);
       return this;
     }
 
@@ -270,18 +245,6 @@ public final class Dockerd implements AutoCloseable {
               + dir.resolve("dockerd.log")
               + ")",
           last);
-    }
-  }
-
-  static void requireExecutable(Path binary, String debianPackage) throws IOException {
-    if (!Files.isExecutable(binary)) {
-      throw new IOException(
-          binary
-              + " not found; install the Debian package "
-              + debianPackage
-              + " (apt-get install -y "
-              + debianPackage
-              + ")");
     }
   }
 }

@@ -45,8 +45,8 @@ public final class HtpasswdRegistry implements AutoCloseable {
       throws IOException, InterruptedException {
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(password, "password");
-    Dockerd.requireExecutable(OriginRegistry.DEFAULT_BINARY, "docker-registry");
-    Dockerd.requireExecutable(DEFAULT_HTPASSWD, "apache2-utils");
+    ContainerRuntime.requireExecutable(OriginRegistry.DEFAULT_BINARY, "docker-registry");
+    ContainerRuntime.requireExecutable(DEFAULT_HTPASSWD, "apache2-utils");
     Path abs = Files.createDirectories(dir.toAbsolutePath());
     Path data = Files.createDirectories(abs.resolve("data"));
     Path htpasswd = abs.resolve("htpasswd");

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +30,10 @@ import org.slf4j.LoggerFactory;
  * falls back to the primary location; podman runs with {@link LoopbackOnly#proxyEnvironment()} so
  * that fallback cannot leave the host.
  */
-public final class Podman implements AutoCloseable {
+public final class Podman extends ContainerRuntime {
 
   public static final Path DEFAULT_BINARY = Path.of("/usr/bin/podman");
   private static final Logger log = LoggerFactory.getLogger(Podman.class);
-  private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * One {@code [[registry]]} table: pulls of {@code prefix} go to the mirrors first, then {@code
@@ -70,9 +70,7 @@ public final class Podman implements AutoCloseable {
     }
   }
 
-  private final Path binary;
   private final Path dir;
-  private final Path runtimeDir;
   private final String storageDriver;
   private final Map<String, String> environment;
 
@@ -82,9 +80,8 @@ public final class Podman implements AutoCloseable {
       Path runtimeDir,
       String storageDriver,
       Map<String, String> environment) {
-    this.binary = binary;
+    super(Optional.empty(), command(binary, runtimeDir), environment, runtimeDir);
     this.dir = dir;
-    this.runtimeDir = runtimeDir;
     this.storageDriver = storageDriver;
     this.environment = Map.copyOf(environment);
   }
@@ -117,7 +114,7 @@ public final class Podman implements AutoCloseable {
    */
   public CommandResult podman(Duration timeout, String... args)
       throws IOException, InterruptedException {
-    return CommandResult.run(command(binary, runtimeDir, args), environment, timeout);
+    return client(timeout, args);
   }
 
   public CommandResult pull(String reference, Duration timeout)
@@ -147,20 +144,13 @@ public final class Podman implements AutoCloseable {
     return podman(timeout, args.toArray(String[]::new));
   }
 
-  /** Removes leftover containers and the runtime directory (unless something is mounted there). */
+  /** {@code podman rm --all --force} (a test that failed half-way). */
   @Override
-  public void close() {
-    try {
-      CommandResult rm = podman(CLEANUP_TIMEOUT, "rm", "--all", "--force");
-      if (!rm.ok()) {
-        log.warn("podman rm --all --force failed: {}", rm.describe());
-      }
-    } catch (IOException e) {
-      log.warn("could not remove leftover podman containers: {}", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  void removeLeftovers() throws IOException, InterruptedException {
+    CommandResult rm = podman(CLEANUP_TIMEOUT, "rm", "--all", "--force");
+    if (!rm.ok()) {
+      log.warn("podman rm --all --force failed: {}", rm.describe());
     }
-    RuntimeDirs.deleteUnlessMounted(runtimeDir);
   }
 
   @Override
@@ -211,15 +201,12 @@ public final class Podman implements AutoCloseable {
     }
 
     public Builder storageDrivers(String... drivers) {
-      if (drivers.length == 0) {
-        throw new IllegalArgumentException("at least one storage driver");
-      }
-      this.storageDrivers = List.of(drivers);
+      this.storageDrivers = ContainerRuntime.storageDrivers(drivers);
       return this;
     }
 
     public Podman start() throws IOException, InterruptedException {
-      Dockerd.requireExecutable(binary, "podman");
+      requireExecutable(binary, "podman");
       Files.createDirectories(dir);
       StringBuilder conf =
           new StringBuilder(
