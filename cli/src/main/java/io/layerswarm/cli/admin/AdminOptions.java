@@ -1,9 +1,5 @@
 package io.layerswarm.cli.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.layerswarm.cli.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,13 +17,6 @@ final class AdminOptions {
   static final int EXIT_USAGE = 2;
   static final int EXIT_UNREACHABLE = 3;
   static final int EXIT_NOT_FOUND = 4;
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper JSON_LINE =
-      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   @Option(
       names = "--socket",
@@ -62,27 +51,7 @@ final class AdminOptions {
 
   /** Prints {@code report} as JSON, or the table. */
   void print(CommandSpec spec, Object report, Supplier<String> table) {
-    PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? json(report) : table.get());
-    out.flush();
-  }
-
-  /** The {@code --json} form: indented, snake_case keys in record order, ending in a newline. */
-  static String json(Object report) {
-    try {
-      return JSON.writeValueAsString(report) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("report records always serialize", e);
-    }
-  }
-
-  /** One JSON object on one line (JSON Lines), for commands that print a stream of reports. */
-  static String jsonLine(Object report) {
-    try {
-      return JSON_LINE.writeValueAsString(report) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("report records always serialize", e);
-    }
+    JsonReports.print(spec, json, report, table);
   }
 
   private static void error(CommandSpec spec, AdminException e) {

@@ -78,7 +78,7 @@ public final class DrainCommand implements Callable<Integer> {
               !noWait,
               progress -> {
                 DrainReport report = DrainReport.of(progress);
-                out.print(options.json ? AdminOptions.jsonLine(report) : lines.next(report));
+                out.print(options.json ? JsonReports.jsonLine(report) : lines.next(report));
                 out.flush();
               });
           if (noWait && !options.json) {

@@ -153,7 +153,7 @@ public final class PreheatCommand implements Callable<Integer> {
                             long now = millis.getAsLong() - start;
                             String line = state.accept(p, now);
                             if (options.json) {
-                              out.print(ServiceOptions.jsonLine(PreheatImages.Event.of(p)));
+                              out.print(JsonReports.jsonLine(PreheatImages.Event.of(p)));
                               out.flush();
                             } else if (bar != null) {
                               boolean imageLevel =
@@ -185,7 +185,7 @@ public final class PreheatCommand implements Callable<Integer> {
               PreheatImages.Summary summary = state.summary(elapsed);
               out.print(
                   options.json
-                      ? ServiceOptions.jsonLine(summary)
+                      ? JsonReports.jsonLine(summary)
                       : PreheatImages.summaryTable(summary));
               out.flush();
               if (!state.allComplete()) {

@@ -45,7 +45,7 @@ public final class RingCommand implements Callable<Integer> {
     Optional<Digest> blob =
         digest == null
             ? Optional.empty()
-            : Optional.of(ServiceOptions.digest(spec, "--digest", digest));
+            : Optional.of(DigestArgument.parse(spec, "--digest", digest, ""));
     return options.run(
         spec,
         Role.SEEDER,

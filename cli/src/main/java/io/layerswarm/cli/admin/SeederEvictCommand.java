@@ -37,7 +37,7 @@ public final class SeederEvictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Digest blob = ServiceOptions.digest(spec, "DIGEST", digest);
+    Digest blob = DigestArgument.parse(spec, "DIGEST", digest, "");
     int[] exit = {ServiceOptions.EXIT_OK};
     int code =
         options.run(

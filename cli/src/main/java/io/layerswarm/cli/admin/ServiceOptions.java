@@ -1,16 +1,10 @@
 package io.layerswarm.cli.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.layerswarm.core.Digest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,13 +27,6 @@ final class ServiceOptions {
 
   static final String SERVER_ENV = "LAYERSWARM_SERVER";
   static final String TOKEN_ENV = "LAYERSWARM_TOKEN";
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper JSON_LINE =
-      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   @Option(
       names = "--server",
@@ -243,46 +230,7 @@ final class ServiceOptions {
 
   /** Prints {@code report} as JSON, or the table. */
   void print(CommandSpec spec, Object report, Supplier<String> table) {
-    PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? json(report) : table.get());
-    out.flush();
-  }
-
-  /** The {@code --json} form: indented, snake_case keys in record order, ending in a newline. */
-  static String json(Object report) {
-    try {
-      return JSON.writeValueAsString(report) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("report records always serialize", e);
-    }
-  }
-
-  /** One JSON object on one line (JSON Lines). */
-  static String jsonLine(Object report) {
-    try {
-      return JSON_LINE.writeValueAsString(report) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("report records always serialize", e);
-    }
-  }
-
-  /**
-   * A blob digest argument: {@code sha256:<64 hex>} or the bare hex.
-   *
-   * @throws ParameterException (exit code 2) naming the argument when it is not one
-   */
-  static Digest digest(CommandSpec spec, String label, String text) {
-    String value = text.trim().toLowerCase(Locale.ROOT);
-    if (!value.contains(":")) {
-      value = "sha256:" + value;
-    }
-    try {
-      return Digest.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(
-          spec.commandLine(),
-          label + ": '" + text + "' is not a blob" + " digest; write sha256:<64 hex characters>");
-    }
+    JsonReports.print(spec, json, report, table);
   }
 
   private static final java.util.regex.Pattern DURATION =

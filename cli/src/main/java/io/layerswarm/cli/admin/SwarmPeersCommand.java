@@ -62,7 +62,7 @@ public final class SwarmPeersCommand implements Callable<Integer> {
     if (INFO_HASH.matcher(value).matches()) {
       request.setInfoHash(value.toLowerCase(Locale.ROOT));
     } else if (value.contains(":") || value.length() == 64) {
-      request.setDigest(ServiceOptions.digest(spec, "INFO-HASH|DIGEST", value).toString());
+      request.setDigest(DigestArgument.parse(spec, "INFO-HASH|DIGEST", value, "").toString());
     } else {
       throw new ParameterException(
           spec.commandLine(),

@@ -29,20 +29,7 @@ public final class SeederCommand implements Callable<Integer> {
   @Option(names = "--tracker", paramLabel = "URL", description = "seeder.trackers (repeatable)")
   List<String> trackers;
 
-  @Option(names = "--admin-listen", paramLabel = "HOST:PORT", description = "seeder.admin-listen")
-  String adminListen;
-
-  @Option(
-      names = "--admin-tls-cert",
-      paramLabel = "FILE",
-      description = "seeder.admin-tls-cert: PEM certificate chain; serve the admin API over TLS")
-  String adminTlsCert;
-
-  @Option(
-      names = "--admin-tls-key",
-      paramLabel = "FILE",
-      description = "seeder.admin-tls-key: PKCS#8 PEM private key of --admin-tls-cert")
-  String adminTlsKey;
+  @Mixin AdminListenOptions admin;
 
   @Option(
       names = "--ring",
@@ -59,9 +46,7 @@ public final class SeederCommand implements Callable<Integer> {
     options.put("seeder.peer-listen", peerListen);
     options.put("seeder.data-dir", data);
     options.put("seeder.trackers", trackers);
-    options.put("seeder.admin-listen", adminListen);
-    options.put("seeder.admin-tls-cert", adminTlsCert);
-    options.put("seeder.admin-tls-key", adminTlsKey);
+    admin.putInto(options, "seeder");
     options.put("seeder.ring", ring);
     options.put("seeder.advertise-url", advertiseUrl);
     return DaemonRunner.run(

@@ -33,32 +33,14 @@ public final class TrackerCommand implements Callable<Integer> {
           "tracker.redis: share peers with other tracker replicas, e.g. redis://127.0.0.1:6379/0")
   String redis;
 
-  @Option(
-      names = "--admin-listen",
-      paramLabel = "HOST:PORT",
-      description = "tracker.admin-listen: serve the gRPC admin API (swarms, peers, health) here")
-  String adminListen;
-
-  @Option(
-      names = "--admin-tls-cert",
-      paramLabel = "FILE",
-      description = "tracker.admin-tls-cert: PEM certificate chain; serve the admin API over TLS")
-  String adminTlsCert;
-
-  @Option(
-      names = "--admin-tls-key",
-      paramLabel = "FILE",
-      description = "tracker.admin-tls-key: PKCS#8 PEM private key of --admin-tls-cert")
-  String adminTlsKey;
+  @Mixin AdminListenOptions admin;
 
   @Override
   public Integer call() {
     options.put("tracker.listen", listen);
     options.put("tracker.seeders", seeders);
     options.put("tracker.redis", redis);
-    options.put("tracker.admin-listen", adminListen);
-    options.put("tracker.admin-tls-cert", adminTlsCert);
-    options.put("tracker.admin-tls-key", adminTlsKey);
+    admin.putInto(options, "tracker");
     return DaemonRunner.run(
         "tracker",
         options,

@@ -70,7 +70,7 @@ class OperationsReportsTest {
 
   @Test
   void peersJsonHasStableSnakeCaseKeysWithNullsForWhatIsUnknown() {
-    assertThat(AdminOptions.json(PeersReport.of(withDetails())))
+    assertThat(JsonReports.json(PeersReport.of(withDetails())))
         .isEqualTo(Golden.read("peers.json"));
   }
 
@@ -100,7 +100,7 @@ class OperationsReportsTest {
 
     assertThat(EvictReport.of(seeded).table() + "\n" + EvictReport.of(fromOrigin).table())
         .isEqualTo(Golden.read("evict.txt"));
-    assertThat(AdminOptions.json(EvictReport.of(seeded))).isEqualTo(Golden.read("evict.json"));
+    assertThat(JsonReports.json(EvictReport.of(seeded))).isEqualTo(Golden.read("evict.json"));
   }
 
   /** A drain: two responses and one uploading torrent at first, quiet after 4 s, done at 14 s. */
@@ -164,7 +164,7 @@ class OperationsReportsTest {
   void drainJsonIsOneObjectPerLine() {
     StringBuilder out = new StringBuilder();
     for (AgentDrainProgress p : drain(State.DRAINED)) {
-      out.append(AdminOptions.jsonLine(DrainReport.of(p)));
+      out.append(JsonReports.jsonLine(DrainReport.of(p)));
     }
 
     assertThat(out.toString()).isEqualTo(Golden.read("drain.jsonl"));

@@ -89,7 +89,7 @@ class ServiceReportsTest {
     RingReport report = RingReport.of(ring(), LAYER);
 
     assertGolden(report.table(NOW), "ring.txt");
-    assertGolden(ServiceOptions.json(report), "ring.json");
+    assertGolden(JsonReports.json(report), "ring.json");
   }
 
   @Test
@@ -98,7 +98,7 @@ class ServiceReportsTest {
         RingReport.of(ring().toBuilder().clearOwners().clearLiveOwners().build(), null);
 
     assertThat(report.table(NOW)).doesNotContain("owners of").endsWith("-\n");
-    assertThat(ServiceOptions.json(report)).contains("\"owners\" : null");
+    assertThat(JsonReports.json(report)).contains("\"owners\" : null");
   }
 
   // ---- seeder-blobs, seeder-evict
@@ -135,7 +135,7 @@ class ServiceReportsTest {
     SeederBlobsReport report = SeederBlobsReport.of(blobs());
 
     assertGolden(report.table(NOW), "seeder-blobs.txt");
-    assertGolden(ServiceOptions.json(report), "seeder-blobs.json");
+    assertGolden(JsonReports.json(report), "seeder-blobs.json");
   }
 
   @Test
@@ -161,7 +161,7 @@ class ServiceReportsTest {
     assertThat(busy.table()).isEqualTo("not evicted " + LAYER + ": uploading\n");
     assertThat(List.of(evicted.exitCode(), busy.exitCode(), absent.exitCode()))
         .containsExactly(0, 1, 4);
-    assertGolden(ServiceOptions.json(busy), "seeder-evict.json");
+    assertGolden(JsonReports.json(busy), "seeder-evict.json");
   }
 
   // ---- swarms, swarm-peers, tracker-health
@@ -185,7 +185,7 @@ class ServiceReportsTest {
                 .build());
 
     assertGolden(report.table(), "swarms.txt");
-    assertGolden(ServiceOptions.json(report), "swarms.json");
+    assertGolden(JsonReports.json(report), "swarms.json");
   }
 
   @Test
@@ -237,7 +237,7 @@ class ServiceReportsTest {
                 .build());
 
     assertGolden(report.table(), "swarm-peers.txt");
-    assertGolden(ServiceOptions.json(report), "swarm-peers.json");
+    assertGolden(JsonReports.json(report), "swarm-peers.json");
   }
 
   @Test
@@ -264,7 +264,7 @@ class ServiceReportsTest {
                 .build());
 
     assertGolden(up.table() + "\n" + down.table(), "tracker-health.txt");
-    assertGolden(ServiceOptions.json(down), "tracker-health.json");
+    assertGolden(JsonReports.json(down), "tracker-health.json");
   }
 
   // ---- preheat
@@ -320,8 +320,8 @@ class ServiceReportsTest {
     assertGolden(lines.toString(), "preheat-lines.txt");
     assertGolden(PreheatImages.summaryTable(images.summary(t + 50)), "preheat-summary.txt");
     assertGolden(
-        ServiceOptions.jsonLine(PreheatImages.Event.of(stream().get(4)))
-            + ServiceOptions.jsonLine(images.summary(t + 50)),
+        JsonReports.jsonLine(PreheatImages.Event.of(stream().get(4)))
+            + JsonReports.jsonLine(images.summary(t + 50)),
         "preheat.jsonl");
     assertThat(images.allComplete()).isFalse();
     assertThat(images.failures())

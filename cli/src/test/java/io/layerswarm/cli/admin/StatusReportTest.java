@@ -178,6 +178,6 @@ class StatusReportTest {
   }
 
   private static String json(Object report) {
-    return AdminOptions.json(report);
+    return JsonReports.json(report);
   }
 }
