@@ -14,6 +14,7 @@ import io.grpc.stub.StreamObserver;
 import io.layerswarm.proto.admin.TrackerAdminGrpc;
 import io.layerswarm.proto.admin.TrackerHealth;
 import io.layerswarm.proto.admin.TrackerHealthRequest;
+import io.layerswarm.testing.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class AdminGrpcServerTest {
 
   @Test
   void overTlsAClientThatTrustsTheCaIsServedAndStillNeedsTheToken() throws Exception {
-    SelfSigned pair = SelfSigned.create(dir, "server");
+    SelfSignedCertificate pair = SelfSignedCertificate.create(dir, "server");
     AdminGrpcServer server =
         start(Optional.of(AdminTls.load("tracker", pair.certificate(), pair.privateKey())));
     ChannelCredentials trusting =
@@ -92,7 +93,7 @@ class AdminGrpcServerTest {
 
   @Test
   void aTlsServerServesNeitherPlaintextClientsNorClientsThatDoNotTrustIt() throws Exception {
-    SelfSigned pair = SelfSigned.create(dir, "server");
+    SelfSignedCertificate pair = SelfSignedCertificate.create(dir, "server");
     AdminGrpcServer server =
         start(Optional.of(AdminTls.load("tracker", pair.certificate(), pair.privateKey())));
 

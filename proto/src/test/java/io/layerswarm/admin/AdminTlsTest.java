@@ -3,6 +3,7 @@ package io.layerswarm.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.testing.SelfSignedCertificate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ class AdminTlsTest {
 
   @Test
   void aCertificateAndItsKeyLoadAndToStringNamesTheFilesOnly() throws Exception {
-    SelfSigned pair = SelfSigned.create(dir, "server");
+    SelfSignedCertificate pair = SelfSignedCertificate.create(dir, "server");
 
     AdminTls tls = AdminTls.load("tracker", pair.certificate(), pair.privateKey());
 
@@ -41,7 +42,7 @@ class AdminTlsTest {
 
   @Test
   void aCertificateFileWithoutACertificateNamesTheCertKey() throws Exception {
-    SelfSigned pair = SelfSigned.create(dir, "server");
+    SelfSignedCertificate pair = SelfSignedCertificate.create(dir, "server");
 
     assertThatThrownBy(() -> AdminTls.load("tracker", pair.privateKey(), pair.privateKey()))
         .isInstanceOf(IOException.class)
@@ -50,10 +51,11 @@ class AdminTlsTest {
 
   @Test
   void aKeyThatIsNotPkcs8NamesTheKeyKeyAndSaysHowToConvertIt() throws Exception {
-    SelfSigned pair = SelfSigned.create(dir, "server");
+    SelfSignedCertificate pair = SelfSignedCertificate.create(dir, "server");
     Path pkcs1 =
         Files.writeString(
-            dir.resolve("rsa.pem"), SelfSigned.pem("RSA PRIVATE KEY", new byte[] {1, 2, 3}));
+            dir.resolve("rsa.pem"),
+            SelfSignedCertificate.pem("RSA PRIVATE KEY", new byte[] {1, 2, 3}));
 
     assertThatThrownBy(() -> AdminTls.load("tracker", pair.certificate(), pair.certificate()))
         .isInstanceOf(IOException.class)
@@ -66,10 +68,11 @@ class AdminTlsTest {
 
   @Test
   void aPkcs8BlockThatIsNoRsaOrEcKeyIsRefused() throws Exception {
-    SelfSigned pair = SelfSigned.create(dir, "server");
+    SelfSignedCertificate pair = SelfSignedCertificate.create(dir, "server");
     Path junk =
         Files.writeString(
-            dir.resolve("junk.pem"), SelfSigned.pem("PRIVATE KEY", new byte[] {48, 3, 2, 1, 0}));
+            dir.resolve("junk.pem"),
+            SelfSignedCertificate.pem("PRIVATE KEY", new byte[] {48, 3, 2, 1, 0}));
 
     assertThatThrownBy(() -> AdminTls.load("seeder", pair.certificate(), junk))
         .hasMessage("seeder.admin-tls-key: " + junk + " is not an RSA or EC private key");
@@ -77,8 +80,8 @@ class AdminTlsTest {
 
   @Test
   void theKeyOfAnotherCertificateIsRefusedNamingBothKeys() throws Exception {
-    SelfSigned one = SelfSigned.create(dir, "one");
-    SelfSigned other = SelfSigned.create(dir, "other");
+    SelfSignedCertificate one = SelfSignedCertificate.create(dir, "one");
+    SelfSignedCertificate other = SelfSignedCertificate.create(dir, "other");
 
     assertThatThrownBy(() -> AdminTls.load("seeder", one.certificate(), other.privateKey()))
         .isInstanceOf(IOException.class)

@@ -16,11 +16,10 @@ import io.layerswarm.cli.admin.ServiceOptions.Target;
 import io.layerswarm.proto.admin.SeederAdminGrpc;
 import io.layerswarm.proto.admin.SeederBlobList;
 import io.layerswarm.proto.admin.SeederBlobsRequest;
-import java.io.InputStream;
+import io.layerswarm.testing.SelfSignedCertificate;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -112,66 +111,11 @@ class ServiceOptionsTest {
     assertThatThrownBy(() -> spaced.token(spec())).hasMessageContaining("without spaces");
   }
 
-  /** A self-signed certificate for 127.0.0.1 made with the JDK's keytool. */
-  private Path keystore() throws Exception {
-    Path keystore = dir.resolve("server.p12");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process make =
-        new ProcessBuilder(
-                keytool,
-                "-genkeypair",
-                "-alias",
-                "admin",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "san=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit",
-                "-keypass",
-                "changeit")
-            .redirectErrorStream(true)
-            .start();
-    assertThat(make.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(make.exitValue()).as(new String(make.getInputStream().readAllBytes())).isZero();
-    Process export =
-        new ProcessBuilder(
-                keytool,
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "admin",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit",
-                "-file",
-                dir.resolve("ca.pem").toString())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(export.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(export.exitValue()).isZero();
-    return keystore;
-  }
-
   @Test
   void withTlsAndTheServersCaTheTokenGoesOverTls() throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore())) {
-      store.load(in, "changeit".toCharArray());
-    }
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "admin");
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keys.init(store, "changeit".toCharArray());
+    keys.init(certificate.load(), SelfSignedCertificate.PASSWORD.toCharArray());
     SeederAdminGrpc.SeederAdminImplBase empty =
         new SeederAdminGrpc.SeederAdminImplBase() {
           @Override
@@ -190,7 +134,7 @@ class ServiceOptionsTest {
             .start();
     try {
       String address = "127.0.0.1:" + server.getPort();
-      String ca = dir.resolve("ca.pem").toString();
+      String ca = certificate.certificate().toString();
 
       Run trusted = run("seeder-blobs", "--server", address, "--ca", ca, "--token", "t0k");
       Run untrusted = run("seeder-blobs", "--server", address, "--tls", "--token", "t0k");

@@ -5,22 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.cli.Main;
 import io.layerswarm.seeder.SeederConfig;
+import io.layerswarm.testing.SelfSignedCertificate;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
 import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,60 +38,9 @@ class AdminTlsSettingsTest {
   /** A self-signed certificate for 127.0.0.1 from the JDK's keytool, as PEM files. */
   @BeforeEach
   void makeCertificate() throws Exception {
-    Path keystore = dir.resolve("server.p12");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process make =
-        new ProcessBuilder(
-                keytool,
-                "-genkeypair",
-                "-alias",
-                "admin",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "san=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit",
-                "-keypass",
-                "changeit")
-            .redirectErrorStream(true)
-            .start();
-    assertThat(make.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(make.exitValue()).as(new String(make.getInputStream().readAllBytes())).isZero();
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      store.load(in, "changeit".toCharArray());
-    }
-    cert =
-        Files.writeString(
-            dir.resolve("admin.pem"),
-            pem("CERTIFICATE", store.getCertificate("admin").getEncoded()));
-    key =
-        Files.writeString(
-            dir.resolve("admin-key.pem"),
-            pem(
-                "PRIVATE KEY",
-                ((PrivateKey) store.getKey("admin", "changeit".toCharArray())).getEncoded()));
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
+    SelfSignedCertificate made = SelfSignedCertificate.create(dir, "admin");
+    cert = made.certificate();
+    key = made.privateKey();
   }
 
   private static Settings settings(String yaml) throws ConfigException {
