@@ -14,8 +14,8 @@ import java.util.Optional;
  * {@code GET /v2/<repo>/manifests/<reference>}. The bytes are kept exactly as sent. A manifest
  * fetched by digest must hash to it; one fetched by tag takes its digest from {@code
  * Docker-Content-Digest}, which must match the bytes too, or from the bytes' sha256 when the header
- * is missing. Signed schema1 manifests are the exception: their digest covers the payload without
- * the signatures, so only the header is used for them.
+ * is missing. Signed schema1 manifests are checked the same way, against the sha256 of their signed
+ * payload ({@link SignedSchema1}), which is what distribution names them by.
  */
 final class ManifestPuller extends ManifestEndpoint<Manifest> {
   /** Distribution refuses to store manifests larger than 4 MiB; we refuse to read them. */
@@ -53,24 +53,35 @@ final class ManifestPuller extends ManifestEndpoint<Manifest> {
     }
     String mediaType =
         response.headers().firstValue("Content-Type").orElseGet(() -> mediaTypeField(bytes));
-    Digest computed = Digest.sha256(bytes);
+    Digest computed = computedDigest(bytes, mediaType, response.statusCode());
     Optional<Digest> header = headerDigest(response);
-    boolean schema1Signed = SCHEMA1_SIGNED.equals(mediaType);
     Digest digest;
     if (referenceDigest.isPresent()) {
       digest = referenceDigest.get();
-      if (!schema1Signed) {
-        requireMatch(digest, computed, response.statusCode());
-      }
+      requireMatch(digest, computed, response.statusCode());
     } else if (header.isPresent()) {
       digest = header.get();
-      if (!schema1Signed) {
-        requireMatch(digest, computed, response.statusCode());
-      }
+      requireMatch(digest, computed, response.statusCode());
     } else {
       digest = computed;
     }
     return new Manifest(bytes, mediaType, digest);
+  }
+
+  /** The sha256 the manifest is named by: of its bytes, or of a signed schema1's payload. */
+  private Digest computedDigest(byte[] bytes, String mediaType, int status)
+      throws UnexpectedResponseException {
+    if (!SCHEMA1_SIGNED.equals(mediaType)) {
+      return Digest.sha256(bytes);
+    }
+    SignedSchema1.Payload payload = SignedSchema1.payload(bytes);
+    if (payload.bytes().isEmpty()) {
+      throw new UnexpectedResponseException(
+          actionDescription() + " failed: bad signed schema1 manifest: " + payload.problem(),
+          status,
+          null);
+    }
+    return Digest.sha256(payload.bytes().get());
   }
 
   private void requireMatch(Digest expected, Digest computed, int status)

@@ -197,6 +197,88 @@ class HttpUpstreamRegistryTest {
         .hasCauseInstanceOf(DigestMismatchException.class);
   }
 
+  private static final String SCHEMA1_SIGNED =
+      "application/vnd.docker.distribution.manifest.v1+prettyjws";
+
+  /** A schema1 payload as libtrust pretty-prints it, and its signed form; digest of the payload. */
+  private static final String SCHEMA1_PAYLOAD =
+      "{\n   \"schemaVersion\": 1,\n   \"name\": \"library/app\",\n   \"tag\": \"1.2\"\n}";
+
+  private static byte[] signedSchema1(String payload) {
+    int formatLength = payload.length() - 2; // before the closing "\n}"
+    String tail = Base64.getUrlEncoder().withoutPadding().encodeToString("\n}".getBytes(UTF_8));
+    String header =
+        "{\"formatLength\":" + formatLength + ",\"formatTail\":\"" + tail + "\",\"time\":\"x\"}";
+    String signature =
+        "{\"header\":{\"alg\":\"ES256\"},\"signature\":\"c2ln\",\"protected\":\""
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(UTF_8))
+            + "\"}";
+    return (payload.substring(0, formatLength)
+            + ",\n   \"signatures\": [\n      "
+            + signature
+            + ",\n      "
+            + signature
+            + "\n   ]"
+            + payload.substring(formatLength))
+        .getBytes(UTF_8);
+  }
+
+  @Test
+  void aSignedSchema1ManifestIsCheckedAgainstTheDigestOfItsSignedPayload() throws Exception {
+    byte[] signed = signedSchema1(SCHEMA1_PAYLOAD);
+    Digest digest = Digest.sha256(SCHEMA1_PAYLOAD.getBytes(UTF_8));
+    registry.on(
+        "/v2/library/app/manifests/" + digest,
+        ex -> respond(ex, 200, Map.of("Content-Type", SCHEMA1_SIGNED), signed));
+
+    Manifest manifest = client.getManifest(REPO, digest.toString(), List.of());
+
+    assertThat(manifest.digest()).isEqualTo(digest);
+    assertThat(manifest.bytes()).isEqualTo(signed);
+  }
+
+  @Test
+  void aTamperedSignedSchema1ManifestIsRejectedByDigestAndByTag() {
+    Digest digest = Digest.sha256(SCHEMA1_PAYLOAD.getBytes(UTF_8));
+    byte[] tampered = signedSchema1(SCHEMA1_PAYLOAD.replace("library/app", "library/evil"));
+    registry.on(
+        "/v2/library/app/manifests/" + digest,
+        ex -> respond(ex, 200, Map.of("Content-Type", SCHEMA1_SIGNED), tampered));
+    registry.on(
+        MANIFEST_PATH,
+        ex ->
+            respond(
+                ex,
+                200,
+                Map.of("Content-Type", SCHEMA1_SIGNED, "Docker-Content-Digest", digest.toString()),
+                tampered));
+
+    assertThatThrownBy(() -> client.getManifest(REPO, digest.toString(), List.of()))
+        .isInstanceOf(UnexpectedResponseException.class)
+        .hasCauseInstanceOf(DigestMismatchException.class);
+    assertThatThrownBy(() -> client.getManifest(REPO, "1.2", List.of()))
+        .isInstanceOf(UnexpectedResponseException.class)
+        .hasCauseInstanceOf(DigestMismatchException.class);
+  }
+
+  @Test
+  void aSignedSchema1ManifestWithoutUsableSignaturesIsRejected() {
+    byte[] unsigned = SCHEMA1_PAYLOAD.getBytes(UTF_8);
+    Digest digest = Digest.sha256(unsigned);
+    registry.on(
+        MANIFEST_PATH,
+        ex ->
+            respond(
+                ex,
+                200,
+                Map.of("Content-Type", SCHEMA1_SIGNED, "Docker-Content-Digest", digest.toString()),
+                unsigned));
+
+    assertThatThrownBy(() -> client.getManifest(REPO, "1.2", List.of()))
+        .isInstanceOf(UnexpectedResponseException.class)
+        .hasMessageContaining("bad signed schema1 manifest: the signed manifest has no signatures");
+  }
+
   @Test
   void unknownManifestBecomesManifestUnknownNamingActionRepoAndTag() {
     registry.on(MANIFEST_PATH, ex -> respondError(ex, 404, "MANIFEST_UNKNOWN", "manifest unknown"));
