@@ -59,28 +59,13 @@ class AuthUpstreamClientIT {
     registry.pusher().push(image, REPOSITORY, "1");
     ports = FreePorts.pick(3); // agent, tracker, seeder
     allInOne =
-        DaemonProcess.builder(
-                "all-in-one-auth",
-                List.of(
-                    ClientTestbed.launcher(),
-                    "all-in-one",
-                    "--config",
-                    config("good", registry.password()).toString(),
-                    "--listen",
-                    "127.0.0.1:" + ports[0],
-                    "--tracker-listen",
-                    "127.0.0.1:" + ports[1],
-                    "--seeder-listen",
-                    "127.0.0.1:" + ports[2],
-                    "--data",
-                    work.resolve("good").toString(),
-                    "--admin-socket",
-                    sockets.resolve("good.sock").toString()))
-            .workingDir(work)
-            .logFile(work.resolve("all-in-one-good.log"))
-            .readyWhenOutputMatches(Pattern.compile("layerswarm all-in-one ready: "))
-            .readyTimeout(Duration.ofSeconds(60))
-            .start();
+        ClientTestbed.allInOne(
+            "all-in-one-good",
+            work,
+            config("good", registry.password()),
+            ports,
+            work.resolve("good"),
+            sockets.resolve("good.sock"));
   }
 
   @AfterAll

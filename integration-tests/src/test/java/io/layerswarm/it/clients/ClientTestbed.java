@@ -122,6 +122,38 @@ final class ClientTestbed implements AutoCloseable {
     return RuntimeDirs.create("ls-sock-");
   }
 
+  /**
+   * {@code bin/layerswarm all-in-one --config <config>} with its agent, tracker and seeder on
+   * {@code ports} (in that order), its data in {@code data} and its admin socket at {@code socket},
+   * logging to {@code <work>/<name>.log}; returns once it printed its ready line.
+   */
+  static DaemonProcess allInOne(
+      String name, Path work, Path config, int[] ports, Path data, Path socket)
+      throws IOException, InterruptedException {
+    return DaemonProcess.builder(
+            name,
+            List.of(
+                launcher(),
+                "all-in-one",
+                "--config",
+                config.toString(),
+                "--listen",
+                "127.0.0.1:" + ports[0],
+                "--tracker-listen",
+                "127.0.0.1:" + ports[1],
+                "--seeder-listen",
+                "127.0.0.1:" + ports[2],
+                "--data",
+                data.toString(),
+                "--admin-socket",
+                socket.toString()))
+        .workingDir(work)
+        .logFile(work.resolve(name + ".log"))
+        .readyWhenOutputMatches(Pattern.compile("layerswarm all-in-one ready: "))
+        .readyTimeout(Duration.ofSeconds(60))
+        .start();
+  }
+
   /** Origin plus all-in-one under a new test-bed directory named {@code name}. */
   static ClientTestbed start(String name) throws IOException, InterruptedException {
     Path work = TestbedDirs.create(name);
@@ -150,28 +182,13 @@ final class ClientTestbed implements AutoCloseable {
               + PODMAN_HOST
               + "\n");
       DaemonProcess allInOne =
-          DaemonProcess.builder(
-                  "all-in-one",
-                  List.of(
-                      launcher(),
-                      "all-in-one",
-                      "--config",
-                      config.toString(),
-                      "--listen",
-                      "127.0.0.1:" + ports[0],
-                      "--tracker-listen",
-                      "127.0.0.1:" + ports[1],
-                      "--seeder-listen",
-                      "127.0.0.1:" + ports[2],
-                      "--data",
-                      work.resolve("data").toString(),
-                      "--admin-socket",
-                      sockets.resolve("agent.sock").toString()))
-              .workingDir(work)
-              .logFile(work.resolve("all-in-one.log"))
-              .readyWhenOutputMatches(Pattern.compile("layerswarm all-in-one ready: "))
-              .readyTimeout(Duration.ofSeconds(60))
-              .start();
+          allInOne(
+              "all-in-one",
+              work,
+              config,
+              ports,
+              work.resolve("data"),
+              sockets.resolve("agent.sock"));
       return new ClientTestbed(work, origin, allInOne, ports[0], sockets);
     } catch (IOException | InterruptedException | RuntimeException e) {
       origin.close();

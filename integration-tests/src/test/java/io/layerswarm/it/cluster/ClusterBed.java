@@ -4,6 +4,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.layerswarm.proto.admin.SeederAdminGrpc;
 import io.layerswarm.testbed.DaemonProcess;
+import io.layerswarm.testbed.Image;
+import io.layerswarm.testbed.ImageBuilder;
 import io.layerswarm.testbed.Skopeo;
 import java.io.IOException;
 import java.net.URI;
@@ -53,6 +55,26 @@ final class ClusterBed implements AutoCloseable {
   <T extends AutoCloseable> T track(T t) {
     started.add(t);
     return t;
+  }
+
+  /**
+   * A generated image of {@code layers} layers and about {@code totalBytes}, in {@code
+   * <work>/<dir>}.
+   */
+  Image image(String dir, int layers, long totalBytes) throws IOException {
+    return track(
+        ImageBuilder.image()
+            .layers(layers)
+            .totalBytes(totalBytes)
+            .workDir(Files.createDirectories(work.resolve(dir)))
+            .build());
+  }
+
+  /** The digests of an image's config and layers: what a pull must bring, each verified. */
+  static Set<String> blobDigests(Image image) {
+    Set<String> digests = new TreeSet<>();
+    image.blobs().forEach(b -> digests.add(b.digest()));
+    return digests;
   }
 
   static Path dist() {

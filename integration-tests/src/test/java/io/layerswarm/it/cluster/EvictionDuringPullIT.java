@@ -12,14 +12,12 @@ import io.layerswarm.testbed.Blob;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
-import io.layerswarm.testbed.ImageBuilder;
 import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
 import io.layerswarm.testing.Await;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -73,25 +71,12 @@ class EvictionDuringPullIT {
     bed = new ClusterBed(TestbedDirs.create("eviction-during-pull"));
     Path work = bed.work();
     OriginRegistry origin = bed.track(OriginRegistry.start(work.resolve("origin")));
-    Image image =
-        bed.track(
-            ImageBuilder.image()
-                .layers(1)
-                .totalBytes(20L << 20)
-                .workDir(Files.createDirectories(work.resolve("image")))
-                .build());
-    Image aux =
-        bed.track(
-            ImageBuilder.image()
-                .layers(6)
-                .totalBytes(6L << 10)
-                .workDir(Files.createDirectories(work.resolve("aux")))
-                .build());
+    Image image = bed.image("image", 1, 20L << 20);
+    Image aux = bed.image("aux", 6, 6L << 10);
     RegistryPusher pusher = new RegistryPusher(origin.baseUri());
     pusher.push(image, REPO, "1");
     pusher.push(aux, AUX_REPO, "1");
-    Set<String> expected = new TreeSet<>();
-    image.blobs().forEach(b -> expected.add(b.digest()));
+    Set<String> expected = ClusterBed.blobDigests(image);
     String layer = image.layerDigests().get(0);
     Deque<String> sweepTriggers = new ArrayDeque<>(aux.layerDigests());
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
-import io.layerswarm.testbed.ImageBuilder;
 import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.TestbedDirs;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -41,13 +39,7 @@ class PreheatCliIT {
   void preheatFromTheCliShowsProgressToCompletionAndLeavesEveryBlobOnTheSeeder() throws Exception {
     try (ClusterBed bed = new ClusterBed(TestbedDirs.create("preheat-cli"))) {
       OriginRegistry origin = bed.track(OriginRegistry.start(bed.work().resolve("origin")));
-      Image image =
-          bed.track(
-              ImageBuilder.image()
-                  .layers(3)
-                  .totalBytes(12L << 20)
-                  .workDir(Files.createDirectories(bed.work().resolve("image")))
-                  .build());
+      Image image = bed.image("image", 3, 12L << 20);
       new RegistryPusher(origin.baseUri()).push(image, "library/preheat", "1");
       Files.writeString(bed.work().resolve("token"), "preheat-token-123\n");
 
@@ -86,8 +78,7 @@ class PreheatCliIT {
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(run.output()).contains("resolved").contains("complete").contains("4/4 blobs");
 
-      Set<String> expected = new TreeSet<>();
-      image.blobs().forEach(b -> expected.add(b.digest()));
+      Set<String> expected = ClusterBed.blobDigests(image);
       assertThat(ClusterBed.heldBlobs(bed.work().resolve("seeder"))).containsAll(expected);
     }
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.testbed.AccessLog;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
-import io.layerswarm.testbed.ImageBuilder;
 import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.Skopeo;
@@ -72,16 +71,9 @@ class PreheatOnPushIT {
         "--upstream",
         upstream);
 
-    Image image =
-        bed.track(
-            ImageBuilder.image()
-                .layers(3)
-                .totalBytes(24L << 20)
-                .workDir(Files.createDirectories(work.resolve("image")))
-                .build());
+    Image image = bed.image("image", 3, 24L << 20);
     new RegistryPusher(origin.baseUri()).push(image, REPO, "1");
-    Set<String> expected = new TreeSet<>();
-    image.blobs().forEach(b -> expected.add(b.digest()));
+    Set<String> expected = ClusterBed.blobDigests(image);
     long pushedAt = System.nanoTime();
 
     // The webhook reaches the seeder, which fetches every blob of the image from the origin.

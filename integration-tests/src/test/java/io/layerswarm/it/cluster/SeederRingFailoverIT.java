@@ -9,7 +9,6 @@ import io.layerswarm.testbed.Blob;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
-import io.layerswarm.testbed.ImageBuilder;
 import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.Skopeo;
@@ -57,16 +56,9 @@ class SeederRingFailoverIT {
     bed = new ClusterBed(TestbedDirs.create("seeder-ring-failover"));
     Path work = bed.work();
     OriginRegistry origin = bed.track(OriginRegistry.start(work.resolve("origin")));
-    Image image =
-        bed.track(
-            ImageBuilder.image()
-                .layers(4)
-                .totalBytes(48L << 20)
-                .workDir(Files.createDirectories(work.resolve("image")))
-                .build());
+    Image image = bed.image("image", 4, 48L << 20);
     new RegistryPusher(origin.baseUri()).push(image, REPO, "1");
-    Set<String> expected = new TreeSet<>();
-    image.blobs().forEach(b -> expected.add(b.digest()));
+    Set<String> expected = ClusterBed.blobDigests(image);
 
     int[] ports = FreePorts.pick(5);
     String a = "http://127.0.0.1:" + ports[0];

@@ -7,7 +7,6 @@ import io.layerswarm.testbed.Blob;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
-import io.layerswarm.testbed.ImageBuilder;
 import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.Skopeo;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,59 +31,26 @@ import org.junit.jupiter.api.Test;
  * middle of a pull; agents, which take a list of tracker URLs, go on through the other.
  */
 class TrackerFailoverIT {
-  private static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
-  private final List<AutoCloseable> started = new ArrayList<>();
+  private ClusterBed bed;
 
   @AfterEach
   void stopAll() {
-    for (int i = started.size() - 1; i >= 0; i--) {
-      try {
-        started.get(i).close();
-      } catch (Exception e) {
-        System.out.println("stopping " + started.get(i) + ": " + e);
-      }
+    if (bed != null) {
+      bed.close();
     }
-  }
-
-  private <T extends AutoCloseable> T track(T t) {
-    started.add(t);
-    return t;
-  }
-
-  private static Path dist() {
-    return Path.of(System.getProperty("layerswarm.dist", "../cli/target/layerswarm"))
-        .toAbsolutePath();
-  }
-
-  private DaemonProcess daemon(Path work, String name, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(dist().resolve("bin/layerswarm").toString());
-    command.addAll(List.of(args));
-    return track(
-        DaemonProcess.builder(name, command)
-            .logFile(work.resolve(name + ".log"))
-            .env("JAVA_OPTS", "-Xmx256m")
-            .readyWhenOutputMatches(READY)
-            .readyTimeout(Duration.ofSeconds(60))
-            .start());
   }
 
   @Test
   void whenOneTrackerIsKilledMidPullTheAgentsGoOnThroughTheOtherReplica() throws Exception {
-    Path work = TestbedDirs.create("tracker-failover");
-    OriginRegistry origin = track(OriginRegistry.start(work.resolve("origin")));
-    Image image =
-        track(
-            ImageBuilder.image()
-                .layers(4)
-                .totalBytes(48L << 20)
-                .workDir(Files.createDirectories(work.resolve("image")))
-                .build());
+    bed = new ClusterBed(TestbedDirs.create("tracker-failover"));
+    Path work = bed.work();
+    OriginRegistry origin = bed.track(OriginRegistry.start(work.resolve("origin")));
+    Image image = bed.image("image", 4, 48L << 20);
     new RegistryPusher(origin.baseUri()).push(image, "library/failover", "1");
 
     int[] ports = FreePorts.pick(6);
     int redisPort = ports[0];
-    track(
+    bed.track(
         DaemonProcess.builder(
                 "redis",
                 List.of(
@@ -109,8 +74,7 @@ class TrackerFailoverIT {
     String trackerB = "http://127.0.0.1:" + ports[2];
     String seeder = "http://127.0.0.1:" + ports[3];
 
-    daemon(
-        work,
+    bed.daemon(
         "seeder",
         "seeder",
         "--listen",
@@ -126,8 +90,7 @@ class TrackerFailoverIT {
         "--upstream",
         origin.baseUri().toString());
     DaemonProcess a =
-        daemon(
-            work,
+        bed.daemon(
             "trackerA",
             "tracker",
             "--listen",
@@ -142,8 +105,7 @@ class TrackerFailoverIT {
             "tracker.min-announce-interval=1s",
             "--set",
             "tracker.peer-ttl=30s");
-    daemon(
-        work,
+    bed.daemon(
         "trackerB",
         "tracker",
         "--listen",
@@ -161,8 +123,7 @@ class TrackerFailoverIT {
     List<String> agents = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
       String listen = "127.0.0.1:" + ports[3 + i];
-      daemon(
-          work,
+      bed.daemon(
           "agent" + i,
           "agent",
           "--listen",
@@ -183,8 +144,7 @@ class TrackerFailoverIT {
     }
 
     // Both replicas must see the same swarm before the kill: that is what Redis is for.
-    Set<String> expected = new TreeSet<>();
-    image.blobs().forEach(b -> expected.add(b.digest()));
+    Set<String> expected = ClusterBed.blobDigests(image);
     CompletableFuture<Skopeo.Result> first =
         CompletableFuture.supplyAsync(() -> copy(agents.get(0), work.resolve("pull1")));
     // Kill A once the seeder has fetched at least one blob, i.e. the pull is under way.
