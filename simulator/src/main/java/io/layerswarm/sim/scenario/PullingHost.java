@@ -1,0 +1,145 @@
+package io.layerswarm.sim.scenario;
+
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.sim.kernel.Simulation;
+import io.layerswarm.sim.swarm.SimHost;
+import io.layerswarm.sim.swarm.SimTorrent;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * A host that pulls the image the way dockerd, containerd or skopeo do through its agent: it asks
+ * for up to {@code concurrentLayers} blobs at once, and reads each in order as it streams. The
+ * agent behind it gets each blob's metainfo from the tracker, downloads it from the swarm with a
+ * reader at the front of the stream, checks its sha256, and then seeds it (today by replacing the
+ * download with a new seed torrent, which closes the download's connections).
+ */
+final class PullingHost {
+  /** What a host's pull ended as. */
+  interface Listener {
+    void done(PullingHost host);
+  }
+
+  private final Simulation simulation;
+  private final SimHost host;
+  private final SeederFarm seeders;
+  private final Scenario scenario;
+  private final long requestNanos;
+  private final Listener listener;
+  private final ArrayDeque<Blob> waiting;
+  private final int blobs;
+  private long startNanos = -1;
+  private long endNanos = -1;
+  private int finished;
+  private boolean failed;
+
+  /**
+   * @param requestNanos a request's round trip through the agent (manifest, metainfo)
+   */
+  PullingHost(
+      Simulation simulation,
+      SimHost host,
+      SeederFarm seeders,
+      List<Blob> blobs,
+      Scenario scenario,
+      long requestNanos,
+      Listener listener) {
+    this.simulation = simulation;
+    this.host = host;
+    this.seeders = seeders;
+    this.scenario = scenario;
+    this.requestNanos = requestNanos;
+    this.listener = listener;
+    this.waiting = new ArrayDeque<>(blobs);
+    this.blobs = blobs.size();
+  }
+
+  /** Starts the pull at virtual time {@code atNanos}: the manifest, then the blobs. */
+  void startAt(long atNanos) {
+    simulation.at(
+        atNanos,
+        () -> {
+          startNanos = simulation.nowNanos();
+          simulation.schedule(
+              requestNanos,
+              () -> {
+                for (int i = 0; i < scenario.concurrentLayers(); i++) {
+                  next();
+                }
+              });
+        });
+  }
+
+  private void next() {
+    Blob blob = waiting.poll();
+    if (blob == null || failed) {
+      return;
+    }
+    seeders
+        .metainfo(blob)
+        .thenAccept(meta -> simulation.schedule(requestNanos, () -> download(blob, meta)));
+  }
+
+  private void download(Blob blob, Metainfo meta) {
+    if (failed) {
+      return;
+    }
+    SimTorrent torrent = host.download(meta, true);
+    torrent
+        .core()
+        .completion()
+        .whenComplete(
+            (path, error) -> {
+              if (error != null || failed) {
+                return;
+              }
+              long check = (long) (blob.bytes() / scenario.verifyBytesPerSecond() * 1e9);
+              simulation.schedule(check, () -> verified(blob, meta));
+            });
+  }
+
+  private void verified(Blob blob, Metainfo meta) {
+    if (failed) {
+      return;
+    }
+    if (scenario.reseedRestarts()) {
+      host.remove(meta.infoHash());
+      host.seed(meta);
+    }
+    finished++;
+    if (finished == blobs) {
+      endNanos = simulation.nowNanos();
+      listener.done(this);
+    } else {
+      next();
+    }
+  }
+
+  /** Crashes the host now. */
+  void fail() {
+    if (failed || endNanos >= 0) {
+      return;
+    }
+    failed = true;
+    host.fail();
+    listener.done(this);
+  }
+
+  SimHost host() {
+    return host;
+  }
+
+  boolean failed() {
+    return failed;
+  }
+
+  /** When the pull started, or -1. */
+  long startNanos() {
+    return startNanos;
+  }
+
+  /** When the last blob was verified, or -1. */
+  long endNanos() {
+    return endNanos;
+  }
+}

@@ -1,0 +1,233 @@
+package io.layerswarm.sim.scenario;
+
+import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.core.metainfo.PieceLength;
+import io.layerswarm.sim.kernel.Simulation;
+import io.layerswarm.sim.net.Host;
+import io.layerswarm.sim.net.HostSpec;
+import io.layerswarm.sim.net.LinkSpec;
+import io.layerswarm.sim.net.Network;
+import io.layerswarm.sim.net.Rack;
+import io.layerswarm.sim.net.Zone;
+import io.layerswarm.sim.report.RunResult;
+import io.layerswarm.sim.report.RunResult.HostResult;
+import io.layerswarm.sim.report.RunResult.SeederResult;
+import io.layerswarm.sim.swarm.Cluster;
+import io.layerswarm.sim.swarm.SimHost;
+import io.layerswarm.sim.swarm.SimTorrent;
+import io.layerswarm.sim.swarm.SimTracker;
+import io.layerswarm.swarm.torrent.TorrentPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one {@link Scenario}: builds the network (seeders, origin, pulling hosts, racks), starts the
+ * seeders and the pulls, runs the simulation until every host finished or failed (or a generous
+ * deadline passed), and collects a {@link RunResult}.
+ */
+public final class ScenarioRun {
+  /** Pulls start after this, so pre-heated seeders have announced. */
+  static final Duration WARM_UP = Duration.ofSeconds(2);
+
+  private ScenarioRun() {}
+
+  public static RunResult run(Scenario s) {
+    long wallStart = System.nanoTime();
+    Simulation sim = new Simulation(s.seed());
+    Network network = new Network(sim, s.network());
+    long latency = s.latency().toNanos();
+    // Agent -> tracker -> seeder and back: two round trips between two hosts.
+    SimTracker tracker =
+        new SimTracker(sim, SimTracker.DEFAULT_POLICY, s.latency().multipliedBy(2));
+    TorrentPolicy policy =
+        s.blockSize() == 0
+            ? s.policy().withBlockSize(PieceLength.MAX)
+            : s.policy().withBlockSize(s.blockSize());
+    Cluster cluster = new Cluster(sim, network, tracker, policy);
+    HostSpec spec = HostSpec.symmetric(s.linkBitsPerSecond(), latency);
+
+    List<SimHost> seeders = new ArrayList<>();
+    for (int i = 0; i < s.seeders(); i++) {
+      seeders.add(new SimHost(cluster, network.addHost(spec), Map.of()));
+    }
+    SimHost origin =
+        s.preheated()
+            ? null
+            : new SimHost(
+                cluster,
+                network.addHost(
+                    new HostSpec(s.originBitsPerSecond(), s.linkBitsPerSecond(), latency)),
+                Map.of());
+    List<Host> agents = agentHosts(network, spec, s);
+
+    SplittableRandom random = sim.random("scenario");
+    List<Blob> blobs = Blob.of(s, random.split());
+    SeederFarm farm =
+        new SeederFarm(seeders, origin, blobs, cluster.loop(), network, s.verifyBytesPerSecond());
+    if (s.preheated()) {
+      farm.preheat();
+    }
+
+    int[] open = {s.hosts()};
+    PullingHost.Listener done =
+        h -> {
+          if (--open[0] == 0) {
+            sim.stop();
+          }
+        };
+    long requestNanos = 4 * latency;
+    List<PullingHost> pulls = new ArrayList<>();
+    SplittableRandom arrivals = random.split();
+    SplittableRandom failures = random.split();
+    long window = s.arrivalWindow().toNanos();
+    for (int i = 0; i < s.hosts(); i++) {
+      SimHost host = new SimHost(cluster, agents.get(i), topology(s, i));
+      PullingHost pull = new PullingHost(sim, host, farm, blobs, s, requestNanos, done);
+      long start = WARM_UP.toNanos() + (window == 0 ? 0 : arrivals.nextLong(window + 1));
+      pull.startAt(start);
+      if (failures.nextDouble() < s.failFraction()) {
+        long at = start + (long) (failures.nextDouble() * s.secondsPerImage() * 1e9);
+        sim.at(at, pull::fail);
+      }
+      pulls.add(pull);
+    }
+
+    long deadline = WARM_UP.toNanos() + window + (long) ((20 * s.secondsPerImage() + 600) * 1e9);
+    sim.runUntil(deadline);
+    if (Boolean.getBoolean("sim.solverStats")) {
+      System.err.println(network.solverStatistics());
+    }
+
+    return collect(s, sim, network, tracker, farm, pulls, (System.nanoTime() - wallStart) / 1e9);
+  }
+
+  /** The pulling hosts, in racks of one zone if the scenario has racks. */
+  private static List<Host> agentHosts(Network network, HostSpec spec, Scenario s) {
+    List<Host> hosts = new ArrayList<>(s.hosts());
+    if (s.racks() == 0) {
+      for (int i = 0; i < s.hosts(); i++) {
+        hosts.add(network.addHost(spec));
+      }
+      return hosts;
+    }
+    int perRack = (s.hosts() + s.racks() - 1) / s.racks();
+    long uplink = (long) (perRack * (double) s.linkBitsPerSecond() / s.rackOversubscription());
+    Zone zone = network.addZone(LinkSpec.symmetric(Long.MAX_VALUE / 4, 0));
+    List<Rack> racks = new ArrayList<>();
+    for (int r = 0; r < s.racks(); r++) {
+      racks.add(network.addRack(zone, LinkSpec.symmetric(uplink, 0)));
+    }
+    for (int i = 0; i < s.hosts(); i++) {
+      hosts.add(network.addHost(spec, racks.get(i / perRack)));
+    }
+    return hosts;
+  }
+
+  private static Map<String, String> topology(Scenario s, int i) {
+    if (s.racks() == 0) {
+      return Map.of();
+    }
+    int perRack = (s.hosts() + s.racks() - 1) / s.racks();
+    return Map.of("zone", "z0", "rack", "r" + (i / perRack));
+  }
+
+  private static RunResult collect(
+      Scenario s,
+      Simulation sim,
+      Network network,
+      SimTracker tracker,
+      SeederFarm farm,
+      List<PullingHost> pulls,
+      double wallSeconds) {
+    double image = s.imageBytes();
+    List<HostResult> hosts = new ArrayList<>();
+    List<Double> times = new ArrayList<>();
+    int failed = 0;
+    int unfinished = 0;
+    double sentSum = 0;
+    double receivedSum = 0;
+    double wastedSum = 0;
+    double outsideEndgameMax = 0;
+    for (PullingHost p : pulls) {
+      SimHost h = p.host();
+      double seconds = p.endNanos() >= 0 ? (p.endNanos() - p.startNanos()) / 1e9 : Double.NaN;
+      long wasted = 0;
+      long endgameWasted = 0;
+      Set<InfoHash> verified = new HashSet<>();
+      for (SimTorrent t : h.torrents()) {
+        wasted += t.core().wastedBytes();
+        endgameWasted += t.core().endgameWastedBytes();
+        if (t.store().isComplete()) {
+          verified.add(t.infoHash());
+        }
+      }
+      hosts.add(
+          new HostResult(
+              h.netHost().id(),
+              p.startNanos() / 1e9,
+              seconds,
+              p.failed(),
+              verified.size(),
+              h.bytesSent(),
+              h.bytesReceived(),
+              h.uploadedPayload(),
+              h.downloadedPayload(),
+              wasted,
+              endgameWasted));
+      if (p.failed()) {
+        failed++;
+        continue;
+      }
+      if (Double.isNaN(seconds)) {
+        unfinished++;
+        continue;
+      }
+      times.add(seconds);
+      sentSum += h.bytesSent();
+      receivedSum += h.bytesReceived();
+      wastedSum += wasted;
+      outsideEndgameMax = Math.max(outsideEndgameMax, (wasted - endgameWasted) / image);
+    }
+    List<SeederResult> seeders = new ArrayList<>();
+    double seederMax = 0;
+    double seederTotal = 0;
+    for (SimHost seeder : farm.seeders()) {
+      seeders.add(
+          new SeederResult(seeder.netHost().id(), seeder.bytesSent(), seeder.uploadedPayload()));
+      seederMax = Math.max(seederMax, seeder.uploadedPayload() / image);
+      seederTotal += seeder.uploadedPayload() / image;
+    }
+    double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = Math.max(1, sorted.length);
+    RunResult.Summary summary =
+        new RunResult.Summary(
+            sorted.length,
+            failed,
+            unfinished,
+            RunResult.percentile(sorted, 50),
+            RunResult.percentile(sorted, 90),
+            RunResult.percentile(sorted, 99),
+            sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1],
+            seederMax,
+            seederTotal,
+            sentSum / n / image,
+            receivedSum / n / image,
+            wastedSum / n / image,
+            outsideEndgameMax);
+    RunResult.SimStats stats =
+        new RunResult.SimStats(
+            sim.eventsRun(),
+            wallSeconds,
+            sim.nowNanos() / 1e9,
+            tracker.announces(),
+            network.connectionsOpened(),
+            network.rateRecomputations());
+    return new RunResult(
+        s, s.imageBytes(), s.secondsPerImage(), hosts, seeders, farm.originBytes(), summary, stats);
+  }
+}

@@ -1,0 +1,87 @@
+package io.layerswarm.sim.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.layerswarm.sim.net.NetworkOptions;
+import io.layerswarm.sim.report.RunResult;
+import io.layerswarm.swarm.torrent.TorrentPolicy;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * About fifty hosts pulling through the engine's own policy, with arrivals spread over two seconds
+ * and some hosts crashing mid-pull. Checks what must hold whatever the tuning, never a time: every
+ * host that did not crash finishes with every piece verified, duplicates outside the endgame stay
+ * bounded, and the seeders together send at least the image.
+ */
+class SwarmSimSmokeTest {
+  private static final int HOSTS = 50;
+
+  /** Wasted piece data outside the endgame, per host, at most this share of S. */
+  private static final double WASTE_BOUND = 0.5;
+
+  private static Scenario scenario(boolean preheated, double failFraction) {
+    return new Scenario(
+        HOSTS,
+        Scenario.equalLayers(8L * 1024 * 1024, 2),
+        1000,
+        100_000_000,
+        Duration.ofNanos(50_000),
+        1,
+        preheated,
+        100_000_000,
+        Duration.ofSeconds(2),
+        failFraction,
+        3,
+        0,
+        16 * 1024,
+        true,
+        500e6,
+        0,
+        1,
+        TorrentPolicy.DEFAULTS,
+        NetworkOptions.DEFAULT,
+        42);
+  }
+
+  @Test
+  void everyHostThatDidNotCrashFinishesWithEveryPieceVerified() {
+    RunResult run = ScenarioRun.run(scenario(true, 0.1));
+
+    assertThat(run.summary().failed()).as("hosts crashed").isPositive();
+    assertThat(run.summary().unfinished()).isZero();
+    assertThat(run.summary().finished() + run.summary().failed()).isEqualTo(HOSTS);
+    int blobs = run.scenario().layerBytes().size() + 1;
+    for (RunResult.HostResult h : run.hosts()) {
+      if (!h.failed()) {
+        assertThat(h.blobsVerified()).as("blobs verified by host %d", h.host()).isEqualTo(blobs);
+        assertThat(h.seconds()).isPositive();
+      }
+    }
+  }
+
+  @Test
+  void duplicatesOutsideTheEndgameStayBoundedAndTheSeedersSendAtLeastTheImage() {
+    RunResult run = ScenarioRun.run(scenario(true, 0));
+
+    for (RunResult.HostResult h : run.hosts()) {
+      double outsideEndgame =
+          (h.wastedPayload() - h.endgameWastedPayload()) / (double) run.imageBytes();
+      assertThat(outsideEndgame)
+          .as("waste of host %d, in S", h.host())
+          .isLessThanOrEqualTo(WASTE_BOUND);
+      assertThat(h.downloadedPayload() - h.wastedPayload()).isEqualTo(run.imageBytes());
+    }
+    long fromSeeders =
+        run.seeders().stream().mapToLong(RunResult.SeederResult::uploadedPayload).sum();
+    assertThat(fromSeeders).isGreaterThanOrEqualTo(run.imageBytes());
+  }
+
+  @Test
+  void coldSeedersFetchEachBlobFromTheOriginOnceAndTheHostsStillFinish() {
+    RunResult run = ScenarioRun.run(scenario(false, 0));
+
+    assertThat(run.summary().finished()).isEqualTo(HOSTS);
+    assertThat(run.originBytes()).isEqualTo(run.imageBytes());
+  }
+}
