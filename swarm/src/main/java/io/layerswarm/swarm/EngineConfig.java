@@ -1,8 +1,10 @@
 package io.layerswarm.swarm;
 
+import io.layerswarm.core.auth.ClusterSecret;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Engine settings.
@@ -19,6 +21,9 @@ import java.util.Map;
  * @param pieceMemoryBytes memory for pieces being downloaded, for all torrents together: blocks are
  *     assembled in memory and each piece is hashed and written whole. Each torrent may hold one
  *     piece beyond it. About 0.1 s of download is enough; {@link #DEFAULT_PIECE_MEMORY}
+ * @param clusterSecret the cluster's secret ({@code cluster.secret-file}): announces are signed
+ *     with its HTTP key (see {@link io.layerswarm.core.auth.HttpSignature}); empty: open mode,
+ *     nothing signed
  */
 public record EngineConfig(
     InetSocketAddress listen,
@@ -29,7 +34,8 @@ public record EngineConfig(
     int maxConnections,
     Duration announceInterval,
     Map<String, String> announceParams,
-    long pieceMemoryBytes) {
+    long pieceMemoryBytes,
+    Optional<ClusterSecret> clusterSecret) {
 
   /** 32 MiB: 64 pieces of 512 KiB, a quarter of a second at 1 Gbit/s. */
   public static final long DEFAULT_PIECE_MEMORY = 32L * 1024 * 1024;
@@ -48,9 +54,34 @@ public record EngineConfig(
       throw new IllegalArgumentException("piece memory must be >= 0");
     }
     announceParams = Map.copyOf(announceParams);
+    clusterSecret = clusterSecret == null ? Optional.empty() : clusterSecret;
   }
 
-  /** As the canonical constructor, with {@link #DEFAULT_PIECE_MEMORY}. */
+  /** As the canonical constructor, in open mode (no cluster secret). */
+  public EngineConfig(
+      InetSocketAddress listen,
+      String announceHost,
+      long uploadBytesPerSecond,
+      long downloadBytesPerSecond,
+      int maxConnectionsPerTorrent,
+      int maxConnections,
+      Duration announceInterval,
+      Map<String, String> announceParams,
+      long pieceMemoryBytes) {
+    this(
+        listen,
+        announceHost,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        maxConnectionsPerTorrent,
+        maxConnections,
+        announceInterval,
+        announceParams,
+        pieceMemoryBytes,
+        Optional.empty());
+  }
+
+  /** With {@link #DEFAULT_PIECE_MEMORY}, in open mode. */
   public EngineConfig(
       InetSocketAddress listen,
       String announceHost,
@@ -83,7 +114,23 @@ public record EngineConfig(
         maxConnections,
         announceInterval,
         announceParams,
-        bytes);
+        bytes,
+        clusterSecret);
+  }
+
+  /** This configuration as a member of the cluster that shares {@code secret}. */
+  public EngineConfig withClusterSecret(ClusterSecret secret) {
+    return new EngineConfig(
+        listen,
+        announceHost,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        maxConnectionsPerTorrent,
+        maxConnections,
+        announceInterval,
+        announceParams,
+        pieceMemoryBytes,
+        Optional.of(secret));
   }
 
   /** Loopback defaults for tests: free port, no limits. */

@@ -1,6 +1,7 @@
 package io.layerswarm.swarm;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
@@ -139,7 +140,12 @@ public final class SwarmEngine implements AutoCloseable {
             new ThreadFactoryBuilder().setNameFormat("swarm-disk-%d").setDaemon(true).build());
     this.pieceMemory = new PieceMemory(config.pieceMemoryBytes());
     this.trackerClient =
-        new HttpTrackerClient(group, socketChannel, TRACKER_TIMEOUT, "layerswarm-swarm/0.1");
+        new HttpTrackerClient(
+            group,
+            socketChannel,
+            TRACKER_TIMEOUT,
+            "layerswarm-swarm/0.1",
+            HttpAuth.of(config.clusterSecret(), clock));
     long up = config.uploadBytesPerSecond();
     long down = config.downloadBytesPerSecond();
     this.shaper =

@@ -1,5 +1,6 @@
 package io.layerswarm.swarm.tracker;
 
+import io.layerswarm.core.auth.LogSafe;
 import io.layerswarm.swarm.log.LogKeys;
 import io.layerswarm.swarm.loop.Loop;
 import java.net.InetSocketAddress;
@@ -166,7 +167,11 @@ public final class Announcer {
                         ? error.getCause()
                         : error;
                 LogKeys.torrent(log.atDebug(), announce.infoHash())
-                    .log("announce {} to {} failed: {}", event, tracker, cause.getMessage());
+                    .log(
+                        "announce {} to {} failed: {}",
+                        event,
+                        LogSafe.uri(tracker),
+                        cause.getMessage());
                 if (tried + 1 < trackers.size()) {
                   attempt(event, (index + 1) % trackers.size(), tried + 1);
                   return;
@@ -188,7 +193,7 @@ public final class Announcer {
                   .ifPresent(
                       w ->
                           LogKeys.torrent(log.atInfo(), announce.infoHash())
-                              .log("tracker {} warns: {}", tracker, w));
+                              .log("tracker {} warns: {}", LogSafe.uri(tracker), w));
               if (event == AnnounceEvent.STARTED) {
                 announcedStart = true;
                 started.complete(true);

@@ -1,5 +1,10 @@
 package io.layerswarm.swarm.tracker;
 
+import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.auth.HttpSignature;
+import io.layerswarm.core.auth.LogSafe;
+import io.layerswarm.core.bencode.Bencode;
+import io.layerswarm.core.bencode.BencodeException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -41,7 +46,9 @@ import javax.net.ssl.SSLException;
  * any number of announces may run at once, from any thread, each with its own timeout, one
  * connection each ({@code Connection: close}); redirects are not followed. Host names are looked up
  * on a small thread pool of their own, never on an event loop; TLS uses the JDK's trust store, set
- * up on the first https announce. Thread-safe.
+ * up on the first https announce. With a cluster secret, every announce carries its {@link
+ * HttpSignature} (the secret itself is never sent, and never in a URL). Error messages name the
+ * tracker by {@link LogSafe#uri}: never its query or user info. Thread-safe.
  *
  * <p>Not {@code java.net.http}: its client builds a TLS context and two threads at creation even
  * for plain http, about 0.15 s of CPU in every process plus the JIT work of a second network stack,
@@ -66,21 +73,34 @@ public final class HttpTrackerClient implements TrackerClient {
   private final Class<? extends Channel> channelType;
   private final Duration timeout;
   private final String userAgent;
+  private final HttpAuth auth;
 
-  /**
-   * @param group event loops the announce connections run on
-   * @param channelType their socket channel class (epoll or NIO, as {@code group})
-   * @param timeout bound on each announce, from the name lookup to the last byte of the response
-   */
+  /** In open mode: announces are not signed. */
   public HttpTrackerClient(
       EventLoopGroup group,
       Class<? extends Channel> channelType,
       Duration timeout,
       String userAgent) {
+    this(group, channelType, timeout, userAgent, HttpAuth.open());
+  }
+
+  /**
+   * @param group event loops the announce connections run on
+   * @param channelType their socket channel class (epoll or NIO, as {@code group})
+   * @param timeout bound on each announce, from the name lookup to the last byte of the response
+   * @param auth signs each announce with the cluster secret; {@link HttpAuth#open()}: unsigned
+   */
+  public HttpTrackerClient(
+      EventLoopGroup group,
+      Class<? extends Channel> channelType,
+      Duration timeout,
+      String userAgent,
+      HttpAuth auth) {
     this.group = group;
     this.channelType = channelType;
     this.timeout = timeout;
     this.userAgent = userAgent;
+    this.auth = auth;
   }
 
   /**
@@ -110,11 +130,16 @@ public final class HttpTrackerClient implements TrackerClient {
           (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)
               + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
       SslContext ssl = tls ? Tls.CONTEXT : null;
+      String signature = auth.sign("GET", uri).orElse(null);
       resolve(host)
           .thenAccept(
               address ->
                   connect(
-                      new InetSocketAddress(address, port), host, ssl, target, hostHeader, result))
+                      new InetSocketAddress(address, port),
+                      host,
+                      ssl,
+                      new Get(target, hostHeader, signature),
+                      result))
           .exceptionally(
               e -> {
                 result.completeExceptionally(e);
@@ -137,10 +162,12 @@ public final class HttpTrackerClient implements TrackerClient {
           if (cause instanceof TrackerException t) {
             // The tracker answered, but not as it should (status, bencode, failure reason).
             throw new CompletionException(
-                new TrackerException("announce to " + tracker + ": " + t.getMessage(), t));
+                new TrackerException(
+                    "announce to " + LogSafe.uri(tracker) + ": " + t.getMessage(), t));
           }
           throw new CompletionException(
-              new TrackerException("announce to " + tracker + " failed: " + cause, cause));
+              new TrackerException(
+                  "announce to " + LogSafe.uri(tracker) + " failed: " + cause, cause));
         });
   }
 
@@ -167,12 +194,14 @@ public final class HttpTrackerClient implements TrackerClient {
         RESOLVER);
   }
 
+  /** The request line's target and the headers of one announce; {@code signature} may be null. */
+  private record Get(String target, String hostHeader, String signature) {}
+
   private void connect(
       InetSocketAddress address,
       String host,
       SslContext ssl,
-      String target,
-      String hostHeader,
+      Get request,
       CompletableFuture<AnnounceResponse> result) {
     ChannelFuture connect =
         new Bootstrap()
@@ -204,11 +233,14 @@ public final class HttpTrackerClient implements TrackerClient {
             return;
           }
           FullHttpRequest get =
-              new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target);
+              new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target());
           get.headers()
-              .set(HttpHeaderNames.HOST, hostHeader)
+              .set(HttpHeaderNames.HOST, request.hostHeader())
               .set(HttpHeaderNames.USER_AGENT, userAgent)
               .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+          if (request.signature() != null) {
+            get.headers().set(HttpSignature.HEADER, request.signature());
+          }
           f.channel()
               .writeAndFlush(get)
               .addListener(
@@ -232,7 +264,10 @@ public final class HttpTrackerClient implements TrackerClient {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
       if (response.status().code() != 200) {
         result.completeExceptionally(
-            new TrackerException("returned HTTP " + response.status().code()));
+            new TrackerException(
+                "returned HTTP "
+                    + response.status().code()
+                    + failureReason(ByteBufUtil.getBytes(response.content()))));
         return;
       }
       try {
@@ -240,6 +275,22 @@ public final class HttpTrackerClient implements TrackerClient {
       } catch (TrackerException e) {
         result.completeExceptionally(e);
       }
+    }
+
+    /**
+     * ": reason" when a refusal's body is a bencoded {@code failure reason} (a tracker with a
+     * cluster secret answers 401 so), else nothing.
+     */
+    private static String failureReason(byte[] body) {
+      try {
+        if (Bencode.decode(body) instanceof java.util.Map<?, ?> dict
+            && dict.get("failure reason") instanceof byte[] reason) {
+          return ": " + new String(reason, java.nio.charset.StandardCharsets.UTF_8);
+        }
+      } catch (BencodeException | RuntimeException e) {
+        // Not bencode: the status alone says enough.
+      }
+      return "";
     }
 
     @Override

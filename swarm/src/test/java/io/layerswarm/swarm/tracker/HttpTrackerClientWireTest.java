@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.auth.HttpSignature;
 import io.layerswarm.core.bencode.Bencode;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.PeerId;
@@ -18,6 +21,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -165,6 +170,64 @@ class HttpTrackerClientWireTest {
     assertThatThrownBy(() -> client.announce(down, REQUEST).get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(TrackerException.class)
         .hasMessageContaining("failed");
+  }
+
+  @Test
+  void aMemberSignsEachAnnounceOverTheTargetTheTrackerReceives() throws Exception {
+    ClusterSecret secret = ClusterSecret.random();
+    HttpSignature signature = HttpSignature.of(secret);
+    List<HttpSignature.Check> checks = new CopyOnWriteArrayList<>();
+    server.createContext(
+        "/announce",
+        exchange -> {
+          checks.add(
+              signature.verify(
+                  exchange.getRequestMethod(),
+                  exchange.getRequestURI().getRawPath()
+                      + "?"
+                      + exchange.getRequestURI().getRawQuery(),
+                  exchange.getRequestHeaders().getFirst(HttpSignature.HEADER),
+                  Instant.now()));
+          byte[] body = Bencode.encode(Map.of("interval", 30L, "peers", new byte[0]));
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    HttpTrackerClient member =
+        new HttpTrackerClient(
+            group,
+            NioSocketChannel.class,
+            Duration.ofSeconds(10),
+            "test-agent/1",
+            HttpAuth.of(Optional.of(secret), InstantSource.system()));
+    HttpTrackerClient open =
+        new HttpTrackerClient(
+            group, NioSocketChannel.class, Duration.ofSeconds(10), "test-agent/1");
+    URI tracker = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/announce");
+
+    member.announce(tracker, REQUEST).get(15, TimeUnit.SECONDS);
+    open.announce(tracker, REQUEST).get(15, TimeUnit.SECONDS);
+
+    assertThat(checks).hasSize(2);
+    assertThat(checks.get(0).valid()).isTrue();
+    assertThat(checks.get(1).valid()).as("the open-mode client signs nothing").isFalse();
+  }
+
+  @Test
+  void aRefusalCarriesTheTrackersReasonAndNeverTheUrlsQueryOrUserInfo() {
+    serve("/announce", 401, Bencode.encode(Map.of("failure reason", "set cluster.secret-file")));
+    URI tracker =
+        URI.create(
+            "http://user:hunter2@127.0.0.1:"
+                + server.getAddress().getPort()
+                + "/announce?key=s3cret");
+
+    assertThatThrownBy(() -> client.announce(tracker, REQUEST).get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(TrackerException.class)
+        .hasMessageContaining("HTTP 401: set cluster.secret-file")
+        .hasMessageNotContaining("hunter2")
+        .hasMessageNotContaining("s3cret");
   }
 
   @Test
