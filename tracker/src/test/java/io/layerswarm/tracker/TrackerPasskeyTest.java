@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.core.Digest;
 import io.layerswarm.testing.ManualClock;
 import io.layerswarm.tracker.auth.Passkey;
-import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
+import io.layerswarm.tracker.testing.KnownMetainfo;
 import io.layerswarm.tracker.testing.TrackerHttp;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,12 +41,7 @@ class TrackerPasskeyTest {
             TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
                 .withPasskey(Passkey.of(KEY)),
             store,
-            (digest, registry, repo) -> {
-              if (digest.equals(KNOWN)) {
-                return TORRENT;
-              }
-              throw MetainfoUnavailableException.notFound("no blob " + digest);
-            },
+            KnownMetainfo.of(KNOWN, TORRENT),
             clock);
     base = TrackerHttp.base(server.address());
   }

@@ -10,7 +10,6 @@ import io.layerswarm.core.Digest;
 import io.layerswarm.core.bencode.Bencode;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.testing.ManualClock;
-import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.Peer;
@@ -18,6 +17,7 @@ import io.layerswarm.tracker.peerstore.PeerStore;
 import io.layerswarm.tracker.peerstore.PeerStoreUnavailableException;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.peerstore.SwarmCounts;
+import io.layerswarm.tracker.testing.KnownMetainfo;
 import io.layerswarm.tracker.testing.TrackerHttp;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -111,12 +111,7 @@ class TrackerServerStoreTest {
         TrackerServer.start(
             TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0)),
             store,
-            (digest, registry, repo) -> {
-              if (digest.equals(KNOWN)) {
-                return TORRENT;
-              }
-              throw MetainfoUnavailableException.notFound("no blob " + digest);
-            },
+            KnownMetainfo.of(KNOWN, TORRENT),
             clock);
     base = TrackerHttp.base(server.address());
   }

@@ -13,15 +13,14 @@ import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.testing.Peers;
+import io.layerswarm.tracker.testing.TrackerHttp;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -159,26 +158,6 @@ class TrackerServerTest {
     return (Map<String, Object>) Bencode.decode(response.body());
   }
 
-  /** Decodes a BEP 23 compact peer list into "ip:port" strings. */
-  private static List<String> compactPeers(byte[] peers) {
-    assertThat(peers.length % 6).isZero();
-    List<String> out = new ArrayList<>();
-    ByteBuffer buf = ByteBuffer.wrap(peers);
-    while (buf.hasRemaining()) {
-      out.add(
-          (buf.get() & 0xff)
-              + "."
-              + (buf.get() & 0xff)
-              + "."
-              + (buf.get() & 0xff)
-              + "."
-              + (buf.get() & 0xff)
-              + ":"
-              + (buf.getShort() & 0xffff));
-    }
-    return out;
-  }
-
   private static String text(Object bencodedString) {
     return new String((byte[]) bencodedString, StandardCharsets.UTF_8);
   }
@@ -186,13 +165,15 @@ class TrackerServerTest {
   @Test
   void twoPeersThatAnnounceEachSeeTheOtherAndNotThemselves() throws Exception {
     Map<String, Object> first = announce("alice", 7001, 0, "&event=started");
-    assertThat(compactPeers((byte[]) first.get("peers"))).isEmpty();
+    assertThat(TrackerHttp.compactPeers((byte[]) first.get("peers"))).isEmpty();
 
     Map<String, Object> second = announce("bob", 7002, 1000, "&event=started");
     Map<String, Object> firstAgain = announce("alice", 7001, 0, "");
 
-    assertThat(compactPeers((byte[]) second.get("peers"))).containsExactly("127.0.0.1:7001");
-    assertThat(compactPeers((byte[]) firstAgain.get("peers"))).containsExactly("127.0.0.1:7002");
+    assertThat(TrackerHttp.compactPeers((byte[]) second.get("peers")))
+        .containsExactly("127.0.0.1:7001");
+    assertThat(TrackerHttp.compactPeers((byte[]) firstAgain.get("peers")))
+        .containsExactly("127.0.0.1:7002");
     assertThat(second)
         .containsEntry("interval", 30L)
         .containsEntry("min interval", 5L)
@@ -215,8 +196,8 @@ class TrackerServerTest {
     Map<String, Object> stopped = announce("bob", 7002, 1000, "&event=stopped");
     Map<String, Object> alice = announce("alice", 7001, 0, "");
 
-    assertThat(compactPeers((byte[]) stopped.get("peers"))).isEmpty();
-    assertThat(compactPeers((byte[]) alice.get("peers"))).isEmpty();
+    assertThat(TrackerHttp.compactPeers((byte[]) stopped.get("peers"))).isEmpty();
+    assertThat(TrackerHttp.compactPeers((byte[]) alice.get("peers"))).isEmpty();
     assertThat(alice).containsEntry("complete", 1L).containsEntry("incomplete", 0L);
   }
 
@@ -227,7 +208,7 @@ class TrackerServerTest {
 
     Map<String, Object> bob = announce("bob", 7002, 1000, "");
 
-    assertThat(compactPeers((byte[]) bob.get("peers"))).isEmpty();
+    assertThat(TrackerHttp.compactPeers((byte[]) bob.get("peers"))).isEmpty();
     assertThat(bob).containsEntry("complete", 0L);
   }
 

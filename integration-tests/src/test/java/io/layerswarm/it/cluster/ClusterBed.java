@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -96,6 +97,23 @@ final class ClusterBed implements AutoCloseable {
             .readyWhenOutputMatches(READY)
             .readyTimeout(Duration.ofSeconds(90))
             .start());
+  }
+
+  /** Starts a daemon. */
+  interface Start {
+    DaemonProcess start() throws Exception;
+  }
+
+  /** Runs {@code start} on another thread, so that daemons start side by side. */
+  static CompletableFuture<DaemonProcess> inBackground(Start start) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return start.start();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   Path config(String name, String yaml) throws IOException {

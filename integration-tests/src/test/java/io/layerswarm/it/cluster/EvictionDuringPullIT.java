@@ -99,7 +99,7 @@ class EvictionDuringPullIT {
                   peer-ttl: 30s
                 """);
     CompletableFuture<DaemonProcess> seederStart =
-        start(
+        ClusterBed.inBackground(
             () ->
                 bed.daemon(
                     "seeder",
@@ -117,7 +117,7 @@ class EvictionDuringPullIT {
                     "--upstream",
                     upstream));
     CompletableFuture<DaemonProcess> trackerStart =
-        start(
+        ClusterBed.inBackground(
             () ->
                 bed.daemon(
                     "tracker",
@@ -129,10 +129,10 @@ class EvictionDuringPullIT {
                     "--seeder",
                     seeder));
     CompletableFuture<DaemonProcess> agentStart =
-        start(() -> agent("agent1", ports[2], tracker, upstream));
+        ClusterBed.inBackground(() -> agent("agent1", ports[2], tracker, upstream));
     // Agent 2 stays idle until the third step; starting it now saves a JVM start later.
     CompletableFuture<DaemonProcess> agent2Start =
-        start(() -> agent("agent2", ports[3], tracker, upstream));
+        ClusterBed.inBackground(() -> agent("agent2", ports[3], tracker, upstream));
     DaemonProcess seederProcess = seederStart.get(3, TimeUnit.MINUTES);
     trackerStart.get(3, TimeUnit.MINUTES);
     agentStart.get(3, TimeUnit.MINUTES);
@@ -322,20 +322,5 @@ class EvictionDuringPullIT {
         upstream,
         "--admin-socket",
         "");
-  }
-
-  interface Start {
-    DaemonProcess start() throws Exception;
-  }
-
-  private static CompletableFuture<DaemonProcess> start(Start start) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return start.start();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
   }
 }

@@ -88,7 +88,7 @@ class SeederRingFailoverIT {
     String upstream = origin.baseUri().toString();
 
     CompletableFuture<DaemonProcess> startA =
-        start(
+        ClusterBed.inBackground(
             () ->
                 bed.daemon(
                     "seederA",
@@ -104,7 +104,7 @@ class SeederRingFailoverIT {
                     "--upstream",
                     upstream));
     CompletableFuture<DaemonProcess> startB =
-        start(
+        ClusterBed.inBackground(
             () ->
                 bed.daemon(
                     "seederB",
@@ -121,14 +121,14 @@ class SeederRingFailoverIT {
                     upstream));
     List<String> agents = List.of("127.0.0.1:" + ports[3], "127.0.0.1:" + ports[4]);
     CompletableFuture<DaemonProcess> startAgent1 =
-        start(() -> agent(config, agents.get(0), "agent1", upstream));
+        ClusterBed.inBackground(() -> agent(config, agents.get(0), "agent1", upstream));
     DaemonProcess seederA = startA.get(3, TimeUnit.MINUTES);
     DaemonProcess seederB = startB.get(3, TimeUnit.MINUTES);
     // The tracker after the seeders, as in a deployment: its first health probes find both up.
     // (Started together, a slow seeder may be marked dead for a probe round at the start, and a
     // blob requested then is not warmed on it: the scenario here is a healthy ring losing one.)
     CompletableFuture<DaemonProcess> startTracker =
-        start(
+        ClusterBed.inBackground(
             () ->
                 bed.daemon(
                     "tracker",
@@ -264,20 +264,5 @@ class SeederRingFailoverIT {
     } catch (Exception e) {
       return "(" + e + ")";
     }
-  }
-
-  interface Start {
-    DaemonProcess start() throws Exception;
-  }
-
-  private static CompletableFuture<DaemonProcess> start(Start start) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return start.start();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
   }
 }

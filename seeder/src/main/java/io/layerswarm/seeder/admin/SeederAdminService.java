@@ -159,16 +159,11 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
 
   @Override
   public void evict(SeederEvictRequest request, StreamObserver<SeederEvictResponse> responses) {
-    Digest digest;
-    try {
-      digest = Digest.parse(request.getDigest());
-    } catch (IllegalArgumentException e) {
-      responses.onError(
-          Status.INVALID_ARGUMENT
-              .withDescription("digest must be sha256:<64 lowercase hex>: " + e.getMessage())
-              .asException());
+    Optional<Digest> parsed = digest(request.getDigest(), responses);
+    if (parsed.isEmpty()) {
       return;
     }
+    Digest digest = parsed.get();
     EvictionTarget.Result result;
     try {
       result = catalog.evict(digest);
@@ -205,20 +200,28 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
               .setLastError(member.lastError().orElse("")));
     }
     if (!request.getDigest().isEmpty()) {
-      Digest digest;
-      try {
-        digest = Digest.parse(request.getDigest());
-      } catch (IllegalArgumentException e) {
-        responses.onError(
-            Status.INVALID_ARGUMENT
-                .withDescription("digest must be sha256:<64 lowercase hex>: " + e.getMessage())
-                .asException());
+      Optional<Digest> parsed = digest(request.getDigest(), responses);
+      if (parsed.isEmpty()) {
         return;
       }
+      Digest digest = parsed.get();
       ring.ring().owners(digest).forEach(owner -> status.addOwners(owner.toString()));
       ring.liveOwners(digest).forEach(owner -> status.addLiveOwners(owner.toString()));
     }
     responses.onNext(status.build());
     responses.onCompleted();
+  }
+
+  /** The digest in a request; empty after answering {@code INVALID_ARGUMENT} when it is none. */
+  private static Optional<Digest> digest(String text, StreamObserver<?> responses) {
+    try {
+      return Optional.of(Digest.parse(text));
+    } catch (IllegalArgumentException e) {
+      responses.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("digest must be sha256:<64 lowercase hex>: " + e.getMessage())
+              .asException());
+      return Optional.empty();
+    }
   }
 }

@@ -23,7 +23,6 @@ import io.layerswarm.proto.admin.TrackerSwarmsRequest;
 import io.layerswarm.testing.ManualClock;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
-import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.Peer;
@@ -32,6 +31,7 @@ import io.layerswarm.tracker.peerstore.PeerStoreUnavailableException;
 import io.layerswarm.tracker.peerstore.RedisPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.peerstore.SwarmCounts;
+import io.layerswarm.tracker.testing.KnownMetainfo;
 import io.layerswarm.tracker.testing.Peers;
 import io.layerswarm.tracker.testing.RedisServer;
 import io.layerswarm.tracker.testing.TrackerHttp;
@@ -79,12 +79,7 @@ class TrackerAdminServerTest {
             TrackerConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
                 .withAdmin(new InetSocketAddress("127.0.0.1", 0), token),
             store,
-            (d, registry, repo) -> {
-              if (d.equals(digest)) {
-                return torrent;
-              }
-              throw MetainfoUnavailableException.notFound("no blob " + d);
-            },
+            KnownMetainfo.of(digest, torrent),
             clock);
     channel =
         NettyChannelBuilder.forAddress(server.adminAddress().orElseThrow()).usePlaintext().build();

@@ -71,7 +71,11 @@ public final class TrackerHttp {
 
   /** A BEP 23 compact peer list as "ip:port" strings. */
   public static List<String> compactPeers(Map<String, Object> reply) {
-    byte[] peers = (byte[]) reply.get("peers");
+    return compactPeers((byte[]) reply.get("peers"));
+  }
+
+  /** BEP 23 compact peers (6 bytes each) as "ip:port" strings. */
+  public static List<String> compactPeers(byte[] peers) {
     if (peers.length % 6 != 0) {
       throw new AssertionError("compact peers of " + peers.length + " bytes");
     }
