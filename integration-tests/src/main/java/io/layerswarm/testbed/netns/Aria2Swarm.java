@@ -6,6 +6,7 @@ import io.layerswarm.core.metainfo.PieceLength;
 import io.layerswarm.testbed.Blob;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.Image;
+import io.layerswarm.testbed.ProcessReaper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -344,6 +345,9 @@ final class Aria2Swarm {
     if (!p.waitFor(10, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       p.waitFor(5, TimeUnit.SECONDS);
+    }
+    if (!p.isAlive()) {
+      ProcessReaper.unregister(p);
     }
   }
 

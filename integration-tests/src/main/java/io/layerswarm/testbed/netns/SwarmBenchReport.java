@@ -236,7 +236,7 @@ public final class SwarmBenchReport {
     b.append("```sh\n").append(o.command()).append("\n```\n\n");
     b.append(
         fmt(
-            "%s hosts pull one image at the same instant (a barrier releases every `skopeo copy` at once); "
+            "%s hosts pull one image at the same instant (a barrier releases every host's client, `skopeo copy` or aria2c, at once); "
                 + "each host is a network namespace on one bridge, every link capped at D both ways with `tc tbf`. "
                 + "Raw numbers: [%s](%s).%n%n",
             o.hostCounts().stream().map(String::valueOf).collect(Collectors.joining(", ")),
@@ -578,7 +578,7 @@ public final class SwarmBenchReport {
             "     '' using 1:3 with linespoints lw 2 pt 5 title 'cache tree, pre-warmed (max)', \\",
             "     '' using 1:4 with linespoints lw 2 pt 9 title 'LayerSwarm, cold seeder (max)', \\",
             "     '' using 1:5 with linespoints lw 2 pt 11 title 'LayerSwarm, seeder pre-heated (max)', \\",
-            "     '' using 1:6 with linespoints lw 2 pt 13 title 'aria2c + opentracker, seed pre-loaded (max)', \\",
+            "     '' using 1:6 with linespoints lw 2 pt 13 lc rgb 'dark-green' title 'aria2c + opentracker, seed pre-loaded (max)', \\",
             "     '' using 1:10 with linespoints dt 2 lw 1 pt 11 lc 4 title 'LayerSwarm, seeder pre-heated (p50)', \\",
             fmt(
                 "     %.4f with lines dt 3 lw 2 lc rgb 'black' title 'S/D (lower bound)', \\",
