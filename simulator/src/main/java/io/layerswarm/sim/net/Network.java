@@ -161,15 +161,18 @@ public final class Network {
     return solver.solves();
   }
 
-  /** Solver statistics for benchmarks: rounds, region resources and flows, summed over solves. */
+  /**
+   * Solver statistics for benchmarks, per recomputation: rounds, resources in the final region, and
+   * flows solved over all rounds (the work).
+   */
   public String solverStatistics() {
     long solves = Math.max(1, solver.solves());
     return String.format(
-        "solves=%d rounds/solve=%.2f resources/solve=%.1f flows/solve=%.1f",
+        "solves=%d rounds/solve=%.2f resources/solve=%.1f flow-visits/solve=%.1f",
         solver.solves(),
         (double) solver.rounds() / solves,
         (double) solver.regionResources() / solves,
-        (double) solver.regionFlows() / solves);
+        (double) solver.flowVisits() / solves);
   }
 
   /** Every resource, hosts first, for tests that check the rates. */

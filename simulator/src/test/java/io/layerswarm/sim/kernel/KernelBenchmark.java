@@ -33,12 +33,22 @@ public final class KernelBenchmark {
 
   private static void report(String name, int pending, long events, Variant variant) {
     Simulation sim = variant.build(pending, events);
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpuStart = threads.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     sim.run();
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
     System.out.printf(
-        "%-32s pending=%,d events=%,d  %.2f s  %,.0f events/s%n",
-        name, pending, sim.eventsRun(), seconds, sim.eventsRun() / seconds);
+        "%-32s pending=%,d events=%,d  %.2f s wall  %.2f s CPU  %,.0f events/s wall  %,.0f per CPU-s%n",
+        name,
+        pending,
+        sim.eventsRun(),
+        seconds,
+        cpu,
+        sim.eventsRun() / seconds,
+        sim.eventsRun() / cpu);
   }
 
   private static Simulation newTimers(int pending, long events) {

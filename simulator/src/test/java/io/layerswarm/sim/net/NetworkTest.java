@@ -29,6 +29,13 @@ class NetworkTest {
     return net.addHost(new HostSpec(upMbit * MBIT, downMbit * MBIT, latencyNanos));
   }
 
+  /** A new connection from {@code a} to {@code b} with 1 MB on its way from {@code a}. */
+  private Direction sending(Host a, Host b) {
+    Direction d = net.connect(a, b).from(a);
+    d.send(MB, () -> {});
+    return d;
+  }
+
   @Test
   void aSingleFlowGetsItsBottleneckCapacityAndPaysTheLatencyOnce() {
     Host a = host(80, 1000, 1 * MS);
@@ -259,13 +266,9 @@ class NetworkTest {
     Host h2 = net.addHost(gigabit, r1);
     Host h3 = net.addHost(gigabit, r2);
     Host h4 = net.addHost(gigabit, r2);
-    Direction out1 = net.connect(h1, h3).from(h1);
-    Direction out2 = net.connect(h2, h4).from(h2);
-    Direction inside = net.connect(h1, h2).from(h1);
-
-    out1.send(MB, () -> {});
-    out2.send(MB, () -> {});
-    inside.send(MB, () -> {});
+    Direction out1 = sending(h1, h3);
+    Direction out2 = sending(h2, h4);
+    Direction inside = sending(h1, h2);
     sim.runUntil(1);
 
     assertThat(out1.rateBitsPerSecond()).isCloseTo(4e6, within(1e-3));
@@ -286,13 +289,9 @@ class NetworkTest {
     Host c = net.addHost(gigabit, r2);
     Host d = net.addHost(gigabit, r3);
     Host e = net.addHost(gigabit, r2);
-    Direction ac = net.connect(a, c).from(a);
-    Direction bd = net.connect(b, d).from(b);
-    Direction de = net.connect(d, e).from(d);
-
-    ac.send(MB, () -> {});
-    bd.send(MB, () -> {});
-    de.send(MB, () -> {});
+    Direction ac = sending(a, c);
+    Direction bd = sending(b, d);
+    Direction de = sending(d, e);
     sim.runUntil(1);
 
     // z2's down link (6) is the bottleneck of both cross-zone flows, not z1's up link (12).
