@@ -18,10 +18,8 @@ final class Flow {
 
   // Solver scratch, valid during one solve.
   int mark;
-  int local;
   boolean frozen;
   boolean boundary;
-  double cap;
   double newRate;
 
   interface RateListener {

@@ -44,12 +44,15 @@ final class MaxMinSolver {
   private Flow[] flows = new Flow[16];
   private int flowCount;
 
-  // Indexed min-heap over entries: entry e < regionSize is region[e], else the cap of
-  // flows[e - regionSize].
+  // Indexed min-heap of the region's resources (by local index), keyed by fair share.
   private int[] heap = new int[32];
   private int[] pos = new int[32];
   private double[] key = new double[32];
   private int heapSize;
+
+  // The finite caps of boundary flows (flow local index, cap), sorted by cap for each fill.
+  private int[] capFlow = new int[32];
+  private double[] capValue = new double[32];
 
   private int epoch;
   private int solveStamp;
@@ -182,7 +185,11 @@ final class MaxMinSolver {
     region[regionSize++] = r;
   }
 
-  /** Progressive filling over the region, with boundary flows capped by outside levels. */
+  /**
+   * Progressive filling over the region, with boundary flows capped by outside levels. The region's
+   * resources sit in an indexed min-heap keyed by their fair share (what is left of them over their
+   * unfrozen flows); the caps, which never change during a fill, are sorted once and merged in.
+   */
   private void fill() {
     int stamp = ++epoch;
     flowCount = 0;
@@ -203,12 +210,16 @@ final class MaxMinSolver {
         }
       }
     }
-    int entries = regionSize + flowCount;
-    if (heap.length < entries) {
-      int capacity = Math.max(entries, heap.length * 2);
+    if (heap.length < regionSize) {
+      int capacity = Math.max(regionSize, heap.length * 2);
       heap = new int[capacity];
       pos = new int[capacity];
       key = new double[capacity];
+    }
+    if (capFlow.length < flowCount) {
+      int capacity = Math.max(flowCount, capFlow.length * 2);
+      capFlow = new int[capacity];
+      capValue = new double[capacity];
     }
     heapSize = 0;
     for (int i = 0; i < regionSize; i++) {
@@ -223,10 +234,13 @@ final class MaxMinSolver {
         heapAppend(i);
       }
     }
+    for (int i = (heapSize >>> 1) - 1; i >= 0; i--) {
+      siftDown(i);
+    }
+    int caps = 0;
     for (int i = 0; i < flowCount; i++) {
       Flow f = flows[i];
       f.frozen = false;
-      f.local = i;
       double cap = Double.POSITIVE_INFINITY;
       boolean boundary = false;
       for (Resource r : f.path) {
@@ -236,23 +250,22 @@ final class MaxMinSolver {
         }
       }
       f.boundary = boundary;
-      f.cap = cap;
-      int e = regionSize + i;
-      pos[e] = -1;
       if (cap != Double.POSITIVE_INFINITY) {
-        key[e] = cap;
-        heapAppend(e);
+        capFlow[caps] = i;
+        capValue[caps++] = cap;
       }
     }
-    for (int i = (heapSize >>> 1) - 1; i >= 0; i--) {
-      siftDown(i);
-    }
+    sort(capValue, capFlow, 0, caps - 1);
 
-    while (heapSize > 0) {
-      int e = heap[0];
-      double level = key[e];
-      heapRemove(e);
-      if (e < regionSize) {
+    int next = 0;
+    while (true) {
+      while (next < caps && flows[capFlow[next]].frozen) {
+        next++;
+      }
+      if (heapSize > 0 && (next == caps || key[heap[0]] <= capValue[next])) {
+        int e = heap[0];
+        double level = key[e];
+        heapRemove(e);
         Resource r = region[e];
         r.newLevel = level;
         Flow[] rf = r.flows;
@@ -261,8 +274,11 @@ final class MaxMinSolver {
             freeze(rf[j], level, stamp);
           }
         }
+      } else if (next < caps) {
+        freeze(flows[capFlow[next]], capValue[next], stamp);
+        next++;
       } else {
-        freeze(flows[e - regionSize], level, stamp);
+        break;
       }
     }
   }
@@ -270,10 +286,6 @@ final class MaxMinSolver {
   private void freeze(Flow f, double level, int stamp) {
     f.frozen = true;
     f.newRate = level;
-    int capEntry = regionSize + f.local;
-    if (pos[capEntry] >= 0) {
-      heapRemove(capEntry);
-    }
     for (Resource r : f.path) {
       if (r.mark != stamp) {
         continue;
@@ -295,6 +307,53 @@ final class MaxMinSolver {
         key[e] = Math.max(level, r.remaining / r.unfrozen);
         siftDown(pos[e]);
       }
+    }
+  }
+
+  /** Sorts {@code keys[lo..hi]} ascending, moving {@code values} along (quicksort). */
+  private static void sort(double[] keys, int[] values, int lo, int hi) {
+    while (hi - lo > 16) {
+      double pivot = keys[(lo + hi) >>> 1];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (keys[i] < pivot) {
+          i++;
+        }
+        while (keys[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          double k = keys[i];
+          keys[i] = keys[j];
+          keys[j] = k;
+          int v = values[i];
+          values[i] = values[j];
+          values[j] = v;
+          i++;
+          j--;
+        }
+      }
+      // Recurse into the smaller side, loop on the larger: O(log n) stack.
+      if (j - lo < hi - i) {
+        sort(keys, values, lo, j);
+        lo = i;
+      } else {
+        sort(keys, values, i, hi);
+        hi = j;
+      }
+    }
+    for (int i = lo + 1; i <= hi; i++) {
+      double k = keys[i];
+      int v = values[i];
+      int j = i - 1;
+      while (j >= lo && keys[j] > k) {
+        keys[j + 1] = keys[j];
+        values[j + 1] = values[j];
+        j--;
+      }
+      keys[j + 1] = k;
+      values[j + 1] = v;
     }
   }
 

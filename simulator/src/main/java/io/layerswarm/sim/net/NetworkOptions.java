@@ -18,10 +18,13 @@ public record NetworkOptions(double rateSpread, long expressBytes) {
   public static final NetworkOptions EXACT = new NetworkOptions(0, 0);
 
   /**
-   * For large runs: rate changes below 0.1% are not followed, and messages up to 256 bytes (every
-   * BitTorrent control message, and the bitfield of up to 2,000 pieces) are sent express.
+   * For large runs: rate changes below 1% are not followed, and messages up to 256 bytes (every
+   * BitTorrent control message, and the bitfield of up to 2,000 pieces) are sent express. Measured
+   * with {@code SyntheticLoadBenchmark} (2,000 hosts, 50 MB each, 17-byte requests): 6 times less
+   * solver work than exact rates, and the 10th, 50th and 90th percentile and the maximum of the
+   * hosts' completion times within 0.4%, 0.2%, 0.1% and 0.8% of the exact run's.
    */
-  public static final NetworkOptions DEFAULT = new NetworkOptions(1e-3, 256);
+  public static final NetworkOptions DEFAULT = new NetworkOptions(1e-2, 256);
 
   public NetworkOptions {
     if (!(rateSpread >= 0 && rateSpread < 1)) {

@@ -42,7 +42,7 @@ class MaxMinSolverPropertyTest {
     return Combinators.combine(capacities, op.list().ofMinSize(1).ofMaxSize(30)).as(Scenario::new);
   }
 
-  @Property(tries = 1500)
+  @Property(tries = 1000)
   void everyStepMatchesProgressiveFilling(@ForAll("scenarios") Scenario scenario) {
     int m = scenario.capacitiesBitsPerSecond().size();
     Resource[] resources = new Resource[m];
@@ -88,7 +88,7 @@ class MaxMinSolverPropertyTest {
    * another's download) big enough that solves stop at a boundary: hundreds of steps of flows
    * coming and going, each checked against brute force.
    */
-  @Property(tries = 40)
+  @Property(tries = 25)
   void withASpreadToleranceRatesStayWithinItsBoundAndNoResourceIsOverloaded(@ForAll long seed) {
     double spread = NetworkOptions.DEFAULT.rateSpread();
     SplittableRandom random = new SplittableRandom(seed);

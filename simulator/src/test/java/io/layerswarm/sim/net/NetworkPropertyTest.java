@@ -24,7 +24,7 @@ class NetworkPropertyTest {
   /** A message: when it is sent, on which direction (index), how big. */
   private record Send(long time, int direction, long bytes) {}
 
-  @Property(tries = 250)
+  @Property(tries = 150)
   void everyMessageArrivesWhenTheReferenceFluidModelSaysItDoes(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     Simulation sim = new Simulation(seed);
@@ -88,7 +88,7 @@ class NetworkPropertyTest {
     }
   }
 
-  @Property(tries = 200)
+  @Property(tries = 100)
   void ratesStayMaxMinFairThroughClosesAndFailures(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     Simulation sim = new Simulation(seed);
@@ -171,7 +171,7 @@ class NetworkPropertyTest {
    * shift can put a request behind a whole piece (head-of-line blocking), so no per-message bound
    * holds there for any approximation, rounding included.
    */
-  @Property(tries = 300)
+  @Property(tries = 150)
   void expressControlMessagesShiftDeliveriesByLittle(@ForAll long seed) {
     RequestLoad exact = new RequestLoad(seed, NetworkOptions.EXACT);
     RequestLoad express =

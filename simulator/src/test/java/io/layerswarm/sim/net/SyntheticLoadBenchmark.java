@@ -50,6 +50,8 @@ public final class SyntheticLoadBenchmark {
         case "minKiB" -> minMessage = Integer.parseInt(kv[1]) << 10;
         case "maxKiB" -> maxMessage = Integer.parseInt(kv[1]) << 10;
         case "options" -> options = kv[1].equals("exact") ? NetworkOptions.EXACT : options;
+        case "spread" ->
+            options = new NetworkOptions(Double.parseDouble(kv[1]), options.expressBytes());
         default -> throw new IllegalArgumentException("unknown argument " + arg);
       }
     }
@@ -102,9 +104,11 @@ public final class SyntheticLoadBenchmark {
         sim.eventsRun() / cpu,
         load.messages);
     System.out.printf(
-        "virtual %.2f s; completion p50 %.2f s, max %.2f s; S/D %.2f s; %s%n",
+        "virtual %.4f s; completion p10 %.4f s, p50 %.4f s, p90 %.4f s, max %.4f s; S/D %.2f s; %s%n",
         sim.nowNanos() / 1e9,
+        done[done.length / 10] / 1e9,
         done[done.length / 2] / 1e9,
+        done[done.length * 9 / 10] / 1e9,
         done[done.length - 1] / 1e9,
         sd,
         net.solverStatistics());
