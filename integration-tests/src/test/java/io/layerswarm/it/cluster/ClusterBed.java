@@ -29,10 +29,10 @@ import java.util.stream.Stream;
 /**
  * What the cluster ITs share: daemons of the built distribution started and stopped in reverse
  * order, config files, the seeders' control endpoint ({@code /metrics}, {@code /metainfo}) and
- * admin API, bounded polling.
+ * admin API, bounded polling. The fault ITs use it too.
  */
-final class ClusterBed implements AutoCloseable {
-  static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
+public final class ClusterBed implements AutoCloseable {
+  public static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
   private static final Pattern ADMIN = Pattern.compile("layerswarm seeder ready: .* admin (\\S+)");
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -45,15 +45,15 @@ final class ClusterBed implements AutoCloseable {
   /** Daemons may start on several threads at once. */
   private final List<AutoCloseable> started = new CopyOnWriteArrayList<>();
 
-  ClusterBed(Path work) {
+  public ClusterBed(Path work) {
     this.work = work;
   }
 
-  Path work() {
+  public Path work() {
     return work;
   }
 
-  <T extends AutoCloseable> T track(T t) {
+  public <T extends AutoCloseable> T track(T t) {
     started.add(t);
     return t;
   }
@@ -62,7 +62,7 @@ final class ClusterBed implements AutoCloseable {
    * A generated image of {@code layers} layers and about {@code totalBytes}, in {@code
    * <work>/<dir>}.
    */
-  Image image(String dir, int layers, long totalBytes) throws IOException {
+  public Image image(String dir, int layers, long totalBytes) throws IOException {
     return track(
         ImageBuilder.image()
             .layers(layers)
@@ -72,13 +72,13 @@ final class ClusterBed implements AutoCloseable {
   }
 
   /** The digests of an image's config and layers: what a pull must bring, each verified. */
-  static Set<String> blobDigests(Image image) {
+  public static Set<String> blobDigests(Image image) {
     Set<String> digests = new TreeSet<>();
     image.blobs().forEach(b -> digests.add(b.digest()));
     return digests;
   }
 
-  static Path dist() {
+  public static Path dist() {
     return Path.of(System.getProperty("layerswarm.dist", "../cli/target/layerswarm"))
         .toAbsolutePath();
   }
@@ -86,26 +86,33 @@ final class ClusterBed implements AutoCloseable {
   /**
    * {@code bin/layerswarm <args>}, logging to {@code <work>/<name>.log}, ready on its ready line.
    */
-  DaemonProcess daemon(String name, String... args) throws IOException, InterruptedException {
+  public DaemonProcess daemon(String name, String... args)
+      throws IOException, InterruptedException {
+    return track(launcher(name, args).start());
+  }
+
+  /**
+   * The builder {@link #daemon} starts, for a caller that changes it (other {@code JAVA_OPTS}, its
+   * own supervision) and tracks what it starts itself.
+   */
+  public DaemonProcess.Builder launcher(String name, String... args) {
     List<String> command = new ArrayList<>();
     command.add(dist().resolve("bin/layerswarm").toString());
     command.addAll(List.of(args));
-    return track(
-        DaemonProcess.builder(name, command)
-            .logFile(work.resolve(name + ".log"))
-            .env("JAVA_OPTS", "-Xmx256m")
-            .readyWhenOutputMatches(READY)
-            .readyTimeout(Duration.ofSeconds(90))
-            .start());
+    return DaemonProcess.builder(name, command)
+        .logFile(work.resolve(name + ".log"))
+        .env("JAVA_OPTS", "-Xmx256m")
+        .readyWhenOutputMatches(READY)
+        .readyTimeout(Duration.ofSeconds(90));
   }
 
   /** Starts a daemon. */
-  interface Start {
+  public interface Start {
     DaemonProcess start() throws Exception;
   }
 
   /** Runs {@code start} on another thread, so that daemons start side by side. */
-  static CompletableFuture<DaemonProcess> inBackground(Start start) {
+  public static CompletableFuture<DaemonProcess> inBackground(Start start) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
@@ -116,14 +123,14 @@ final class ClusterBed implements AutoCloseable {
         });
   }
 
-  Path config(String name, String yaml) throws IOException {
+  public Path config(String name, String yaml) throws IOException {
     Path file = work.resolve(name);
     Files.writeString(file, yaml);
     return file;
   }
 
   /** The admin API address a seeder printed on its ready line ({@code seeder.admin-listen}). */
-  static String adminAddress(DaemonProcess seeder) throws IOException {
+  public static String adminAddress(DaemonProcess seeder) throws IOException {
     Matcher m = ADMIN.matcher(seeder.output());
     if (!m.find()) {
       throw new IOException(
@@ -133,7 +140,7 @@ final class ClusterBed implements AutoCloseable {
   }
 
   /** A blocking SeederAdmin stub on a channel closed with this bed. */
-  SeederAdminGrpc.SeederAdminBlockingStub seederAdmin(String hostPort) {
+  public SeederAdminGrpc.SeederAdminBlockingStub seederAdmin(String hostPort) {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(hostPort).usePlaintext().build();
     track(
         () -> {
@@ -143,7 +150,7 @@ final class ClusterBed implements AutoCloseable {
     return SeederAdminGrpc.newBlockingStub(channel);
   }
 
-  static String get(URI uri) throws IOException, InterruptedException {
+  public static String get(URI uri) throws IOException, InterruptedException {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build(),
@@ -158,7 +165,7 @@ final class ClusterBed implements AutoCloseable {
    * The sum of a Prometheus metric's samples whose label set contains {@code labels} (e.g. {@code
    * reason="idle"}, or "" for all); 0 when there is none.
    */
-  static double metric(String text, String name, String labels) {
+  public static double metric(String text, String name, String labels) {
     double sum = 0;
     Pattern line =
         Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
@@ -173,7 +180,7 @@ final class ClusterBed implements AutoCloseable {
   }
 
   /** The digests ({@code sha256:<hex>}) a seeder's data directory holds as complete blobs. */
-  static Set<String> heldBlobs(Path seederData) throws IOException {
+  public static Set<String> heldBlobs(Path seederData) throws IOException {
     Path dir = seederData.resolve("blobs").resolve("sha256");
     Set<String> held = new TreeSet<>();
     if (!Files.isDirectory(dir)) {
@@ -188,7 +195,7 @@ final class ClusterBed implements AutoCloseable {
     return held;
   }
 
-  static Skopeo.Result pull(String agent, String repository, String tag, Path dir) {
+  public static Skopeo.Result pull(String agent, String repository, String tag, Path dir) {
     try {
       return new Skopeo().copyToDir(agent, repository, tag, dir, Duration.ofMinutes(5));
     } catch (IOException | InterruptedException e) {
