@@ -1,5 +1,7 @@
 package io.layerswarm.agent;
 
+import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.core.auth.LogSafe;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -37,6 +39,8 @@ import java.util.Optional;
  * @param metricsListen a second address that serves only {@code GET /metrics}, for Prometheus to
  *     scrape a host whose {@code listen} is loopback; empty for none (default: {@code /metrics} is
  *     on {@code listen} only)
+ * @param clusterSecret the secret shared by the cluster's members ({@code cluster.secret-file}):
+ *     the agent signs its metainfo requests and announces with it. Empty: open mode
  */
 public record AgentConfig(
     InetSocketAddress listen,
@@ -51,7 +55,8 @@ public record AgentConfig(
     int cacheHighWatermarkPercent,
     int cacheLowWatermarkPercent,
     Duration cacheTimeToIdle,
-    Optional<InetSocketAddress> metricsListen) {
+    Optional<InetSocketAddress> metricsListen,
+    Optional<ClusterSecret> clusterSecret) {
 
   public static final InetSocketAddress DEFAULT_LISTEN = new InetSocketAddress("127.0.0.1", 5050);
   public static final Duration DEFAULT_SWARM_DEADLINE = Duration.ofSeconds(60);
@@ -121,6 +126,7 @@ public record AgentConfig(
                 + "), which serves /metrics already");
       }
     }
+    clusterSecret = clusterSecret == null ? Optional.empty() : clusterSecret;
   }
 
   /**
@@ -149,6 +155,7 @@ public record AgentConfig(
         DEFAULT_CACHE_HIGH_WATERMARK_PERCENT,
         DEFAULT_CACHE_LOW_WATERMARK_PERCENT,
         Duration.ZERO,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -183,7 +190,8 @@ public record AgentConfig(
         cacheHighWatermarkPercent,
         cacheLowWatermarkPercent,
         cacheTimeToIdle,
-        metricsListen);
+        metricsListen,
+        clusterSecret);
   }
 
   public AgentConfig withPeerListen(InetSocketAddress value) {
@@ -200,7 +208,8 @@ public record AgentConfig(
         cacheHighWatermarkPercent,
         cacheLowWatermarkPercent,
         cacheTimeToIdle,
-        metricsListen);
+        metricsListen,
+        clusterSecret);
   }
 
   public AgentConfig withSwarmDeadline(Duration value) {
@@ -217,7 +226,8 @@ public record AgentConfig(
         cacheHighWatermarkPercent,
         cacheLowWatermarkPercent,
         cacheTimeToIdle,
-        metricsListen);
+        metricsListen,
+        clusterSecret);
   }
 
   public AgentConfig withRateLimits(long uploadPerSecond, long downloadPerSecond) {
@@ -234,7 +244,8 @@ public record AgentConfig(
         cacheHighWatermarkPercent,
         cacheLowWatermarkPercent,
         cacheTimeToIdle,
-        metricsListen);
+        metricsListen,
+        clusterSecret);
   }
 
   public AgentConfig withAdminSocket(Optional<Path> value) {
@@ -251,7 +262,8 @@ public record AgentConfig(
         cacheHighWatermarkPercent,
         cacheLowWatermarkPercent,
         cacheTimeToIdle,
-        metricsListen);
+        metricsListen,
+        clusterSecret);
   }
 
   /** The cache keys: budget in bytes (0 = none), watermarks in percent, time to idle (0 = off). */
@@ -270,7 +282,8 @@ public record AgentConfig(
         highWatermarkPercent,
         lowWatermarkPercent,
         timeToIdle,
-        metricsListen);
+        metricsListen,
+        clusterSecret);
   }
 
   /** A second address serving only {@code /metrics}; empty for none. */
@@ -288,7 +301,27 @@ public record AgentConfig(
         cacheHighWatermarkPercent,
         cacheLowWatermarkPercent,
         cacheTimeToIdle,
-        value);
+        value,
+        clusterSecret);
+  }
+
+  /** A copy that signs its requests to the trackers with {@code secret}. */
+  public AgentConfig withClusterSecret(ClusterSecret secret) {
+    return new AgentConfig(
+        listen,
+        peerListen,
+        dataDir,
+        trackers,
+        swarmDeadline,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        adminSocket,
+        cacheMaxBytes,
+        cacheHighWatermarkPercent,
+        cacheLowWatermarkPercent,
+        cacheTimeToIdle,
+        metricsListen,
+        Optional.of(secret));
   }
 
   /** {@code <tracker>/announce} for each tracker, in order. */
@@ -315,9 +348,9 @@ public record AgentConfig(
         || uri.getHost() == null) {
       throw new IllegalArgumentException(key + " must be an http(s) URL with a host: " + uri);
     }
-    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
       throw new IllegalArgumentException(
-          key + " must be a base URL without query or fragment: " + uri);
+          key + " must be a base URL without user info, query or fragment: " + LogSafe.uri(uri));
     }
     String text = uri.toString();
     while (text.endsWith("/")) {

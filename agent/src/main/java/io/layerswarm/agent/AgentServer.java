@@ -19,6 +19,7 @@ import io.layerswarm.agent.mirror.FetchCounts;
 import io.layerswarm.agent.mirror.PullThroughMirror;
 import io.layerswarm.agent.mirror.Swarm;
 import io.layerswarm.agent.mirror.TrackerMetainfoSource;
+import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.registry.store.FileBlobStore;
@@ -150,7 +151,9 @@ public final class AgentServer implements AutoCloseable {
               50,
               1000,
               Duration.ofSeconds(30),
-              Map.of());
+              Map.of(),
+              EngineConfig.DEFAULT_PIECE_MEMORY,
+              config.clusterSecret());
       SwarmEngine engine = SwarmEngine.start(engineConfig);
       started.add(engine);
 
@@ -188,7 +191,12 @@ public final class AgentServer implements AutoCloseable {
           TrackerMetainfoSource.httpClient(
               AgentTimer.min(config.swarmDeadline(), Duration.ofSeconds(5)));
       TrackerMetainfoSource metainfo =
-          new TrackerMetainfoSource(http, config.trackers(), config.swarmDeadline(), USER_AGENT);
+          new TrackerMetainfoSource(
+              http,
+              config.trackers(),
+              config.swarmDeadline(),
+              USER_AGENT,
+              HttpAuth.of(config.clusterSecret(), InstantSource.system()));
       BlobFetcher fetcher =
           new BlobFetcher(
               store,
@@ -307,6 +315,14 @@ public final class AgentServer implements AutoCloseable {
           config.trackers().size(),
           found,
           upstreams);
+      if (config.clusterSecret().isEmpty()) {
+        log.warn(
+            "open mode: no cluster.secret-file, so this agent's metainfo requests and announces"
+                + " are unsigned (a tracker with a secret refuses them: every pull then comes from"
+                + " the origin) and anyone who reaches {} can download the blobs it seeds; set"
+                + " cluster.secret-file on every member (docs/security.md)",
+            engine.listenAddress());
+      }
       AgentServer agent =
           new AgentServer(
               started,

@@ -122,6 +122,9 @@ public final class EndToEndPull implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   private Path socketDir;
 
+  /** The cluster secret every daemon of the run shares; set before the first daemon starts. */
+  private Path secretFile;
+
   public EndToEndPull(Options options) {
     this.options = options;
   }
@@ -146,6 +149,8 @@ public final class EndToEndPull implements AutoCloseable {
                 .build());
     new RegistryPusher(origin.baseUri()).push(image, REPOSITORY, TAG);
 
+    // The demo runs as a cluster should: members only, with one secret file for all daemons.
+    secretFile = SecretFiles.clusterSecret(work.resolve("cluster.secret"));
     int[] ports = FreePorts.pick(2 + options.agents());
     String tracker = "http://127.0.0.1:" + ports[0];
     String seederControl = "http://127.0.0.1:" + ports[1];
@@ -255,6 +260,8 @@ public final class EndToEndPull implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(options.dist().resolve("bin/layerswarm").toString());
     command.addAll(args);
+    command.add("--set");
+    command.add("cluster.secret-file=" + secretFile);
     track(
         DaemonProcess.builder(name, command)
             .logFile(options.workDir().resolve(name + ".log"))

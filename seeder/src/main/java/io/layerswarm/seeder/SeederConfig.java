@@ -1,6 +1,8 @@
 package io.layerswarm.seeder;
 
 import io.layerswarm.admin.AdminTls;
+import io.layerswarm.core.auth.BearerToken;
+import io.layerswarm.core.auth.ClusterSecret;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -47,6 +49,11 @@ import java.util.function.Consumer;
  *     value as the trackers'
  * @param adminTls the certificate chain and key the admin API serves TLS with ({@code
  *     seeder.admin-tls-cert}, {@code seeder.admin-tls-key}); empty: plaintext
+ * @param clusterSecret the secret shared by the cluster's members ({@code cluster.secret-file}):
+ *     {@code GET /metainfo} then takes only requests signed with it, and the seeder signs its
+ *     announces and its requests to other seeders. Empty: open mode
+ * @param notificationsToken the bearer token {@code POST /notifications} needs ({@code
+ *     seeder.notifications-token-file}); empty: notifications are taken only in open mode
  */
 public record SeederConfig(
     InetSocketAddress listen,
@@ -63,7 +70,9 @@ public record SeederConfig(
     List<URI> ringMembers,
     Optional<URI> advertiseUrl,
     int ringReplicas,
-    Optional<AdminTls> adminTls) {
+    Optional<AdminTls> adminTls,
+    Optional<ClusterSecret> clusterSecret,
+    Optional<BearerToken> notificationsToken) {
 
   /** Default for {@code seeder.origin-timeout}. */
   public static final Duration DEFAULT_ORIGIN_TIMEOUT = Duration.ofSeconds(30);
@@ -91,6 +100,13 @@ public record SeederConfig(
       if (!isHttpUrl(uri)) {
         throw new IllegalArgumentException(
             "seeder.trackers entries must be absolute http(s) URLs: " + uri);
+      }
+      // They go into every torrent, which any peer may read.
+      if (uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
+        throw new IllegalArgumentException(
+            "seeder.trackers entries go into every torrent, so they must carry no user info and"
+                + " no query: "
+                + io.layerswarm.core.auth.LogSafe.uri(uri));
       }
     }
     trackerAnnounce = List.copyOf(trackerAnnounce);
@@ -176,6 +192,8 @@ public record SeederConfig(
           "seeder.admin-tls-cert and seeder.admin-tls-key are set"
               + " but seeder.admin-listen is not: there is no admin API to serve over TLS");
     }
+    clusterSecret = clusterSecret == null ? Optional.empty() : clusterSecret;
+    notificationsToken = notificationsToken == null ? Optional.empty() : notificationsToken;
   }
 
   /**
@@ -204,6 +222,8 @@ public record SeederConfig(
         List.of(),
         Optional.empty(),
         DEFAULT_RING_REPLICAS,
+        Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -234,6 +254,16 @@ public record SeederConfig(
   /** A copy serving the admin API over TLS with {@code tls}; needs {@link #withAdmin} first. */
   public SeederConfig withAdminTls(AdminTls tls) {
     return with(copy -> copy.adminTls = Optional.of(tls));
+  }
+
+  /** A copy that signs its requests and takes only signed metainfo requests. */
+  public SeederConfig withClusterSecret(ClusterSecret secret) {
+    return with(copy -> copy.clusterSecret = Optional.of(secret));
+  }
+
+  /** A copy that takes registry notifications only with {@code token}. */
+  public SeederConfig withNotificationsToken(BearerToken token) {
+    return with(copy -> copy.notificationsToken = Optional.of(token));
   }
 
   /** A copy with these eviction settings. */
@@ -285,6 +315,8 @@ public record SeederConfig(
     Optional<URI> advertiseUrl;
     int ringReplicas;
     Optional<AdminTls> adminTls;
+    Optional<ClusterSecret> clusterSecret;
+    Optional<BearerToken> notificationsToken;
 
     Copy(SeederConfig config) {
       listen = config.listen;
@@ -302,6 +334,8 @@ public record SeederConfig(
       advertiseUrl = config.advertiseUrl;
       ringReplicas = config.ringReplicas;
       adminTls = config.adminTls;
+      clusterSecret = config.clusterSecret;
+      notificationsToken = config.notificationsToken;
     }
 
     SeederConfig build() {
@@ -320,7 +354,9 @@ public record SeederConfig(
           ringMembers,
           advertiseUrl,
           ringReplicas,
-          adminTls);
+          adminTls,
+          clusterSecret,
+          notificationsToken);
     }
   }
 
@@ -337,7 +373,7 @@ public record SeederConfig(
 
   @Override
   public String toString() {
-    // The token stays out of logs.
+    // The tokens and the secret stay out of logs.
     return "SeederConfig[listen="
         + listen
         + ", peerListen="
@@ -368,6 +404,10 @@ public record SeederConfig(
         + ringReplicas
         + ", adminTls="
         + adminTls
+        + ", clusterSecret="
+        + clusterSecret.map(s -> "***").orElse("none (open mode)")
+        + ", notificationsToken="
+        + notificationsToken.map(t -> "***").orElse("none")
         + "]";
   }
 }

@@ -2,6 +2,7 @@ package io.layerswarm.seeder;
 
 import io.layerswarm.admin.AdminGrpcServer;
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.ring.HealthChecker;
 import io.layerswarm.core.ring.HttpHealthProbe;
 import io.layerswarm.core.ring.SeederRing;
@@ -149,6 +150,7 @@ public final class SeederServer implements AutoCloseable {
   static SeederServer start(SeederConfig config, Upstreams upstreams, InstantSource clock)
       throws SeederException {
     Path dataDir = config.dataDir();
+    HttpAuth auth = HttpAuth.of(config.clusterSecret(), clock);
     FileBlobStore blobs;
     FileMetainfoStore metainfos;
     try {
@@ -261,7 +263,12 @@ public final class SeederServer implements AutoCloseable {
               .channel(NioServerSocketChannel.class)
               .childHandler(
                   new ControlChannelInitializer(
-                      service::metainfo, body -> sink.get().accept(body), metrics::scrape, lookups))
+                      service::metainfo,
+                      body -> sink.get().accept(body),
+                      metrics::scrape,
+                      lookups,
+                      auth,
+                      config.notificationsToken()))
               .bind(config.listen())
               .awaitUninterruptibly();
       if (!bound.isSuccess()) {
@@ -290,7 +297,8 @@ public final class SeederServer implements AutoCloseable {
       if (seederRing.members().size() > 1) {
         health.start(maintenance, HealthChecker.DEFAULT_INTERVAL);
         warmer =
-            new RingWarmer(health, self, local, new HttpRemoteSeeder(http, REMOTE_WARM_TIMEOUT));
+            new RingWarmer(
+                health, self, local, new HttpRemoteSeeder(http, REMOTE_WARM_TIMEOUT, auth));
       }
       PreheatService preheat =
           new PreheatService(
@@ -338,6 +346,16 @@ public final class SeederServer implements AutoCloseable {
           seederRing.members().size(),
           seederRing.replicas(),
           admin.map(a -> ", admin API on " + a.address()).orElse(""));
+      if (!auth.required()) {
+        log.warn(
+            "open mode: no cluster.secret-file, so anyone who reaches {} can make this seeder"
+                + " pull any blob of its upstreams with its credentials (GET /metainfo){}, and"
+                + " anyone who reaches {} can download what it seeds; set cluster.secret-file on"
+                + " every member (docs/security.md)",
+            address,
+            config.notificationsToken().isEmpty() ? " or a registry notification" : "",
+            engine.listenAddress());
+      }
       return server;
     } catch (SeederException | RuntimeException | Error e) {
       closeAll(parts);
@@ -429,7 +447,9 @@ public final class SeederServer implements AutoCloseable {
         defaults.maxConnectionsPerTorrent(),
         defaults.maxConnections(),
         defaults.announceInterval(),
-        defaults.announceParams());
+        defaults.announceParams(),
+        EngineConfig.DEFAULT_PIECE_MEMORY,
+        config.clusterSecret());
   }
 
   /** The bound control endpoint address (with the real port when configured with port 0). */

@@ -3,6 +3,8 @@ package io.layerswarm.seeder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.core.auth.BearerToken;
+import io.layerswarm.core.auth.ClusterSecret;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -138,8 +140,25 @@ class SeederConfigTest {
                     List.of(),
                     Optional.empty(),
                     2,
+                    Optional.empty(),
+                    Optional.empty(),
                     Optional.empty()))
         .hasMessageContaining("seeder.admin-listen");
+  }
+
+  @Test
+  void theSecretAndTheNotificationsTokenStayOutOfToString() {
+    SeederConfig config =
+        SeederConfig.defaults(Path.of("d"), ANNOUNCE)
+            .withClusterSecret(ClusterSecret.random())
+            .withNotificationsToken(BearerToken.of("webhook-token-0123456789"));
+
+    assertThat(config.toString())
+        .doesNotContain("webhook-token")
+        .contains("clusterSecret=***")
+        .contains("notificationsToken=***");
+    assertThat(SeederConfig.defaults(Path.of("d"), ANNOUNCE).toString())
+        .contains("clusterSecret=none (open mode)");
   }
 
   @Test

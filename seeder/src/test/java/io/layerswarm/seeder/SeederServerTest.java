@@ -415,7 +415,8 @@ class SeederServerTest {
   @Test
   void anotherSeederWarmsABlobHereThroughTheMetainfoEndpoint() throws Exception {
     io.layerswarm.seeder.preheat.HttpRemoteSeeder remote =
-        new io.layerswarm.seeder.preheat.HttpRemoteSeeder(http, Duration.ofSeconds(30));
+        new io.layerswarm.seeder.preheat.HttpRemoteSeeder(
+            http, Duration.ofSeconds(30), io.layerswarm.core.auth.HttpAuth.open());
 
     remote.warm(server.baseUri(), digest, io.layerswarm.registry.RegistryHost.of(REGISTRY), REPO);
 

@@ -1,7 +1,7 @@
 package io.layerswarm.tracker;
 
 import io.layerswarm.admin.AdminTls;
-import io.layerswarm.tracker.auth.Passkey;
+import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.tracker.metainfo.HttpMetainfoSource;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  * @param redis the Redis that tracker replicas share their swarms in ({@code tracker.redis}, e.g.
  *     {@code redis://127.0.0.1:6379/0}); empty keeps peers in this process's memory (see {@link
  *     PeerStores#open})
- * @param passkey the cluster passkey ({@code tracker.passkey}); when present, announces and scrapes
- *     must use {@code /<passkey>/announce} and {@code /<passkey>/scrape}
+ * @param clusterSecret the secret shared by the cluster's members ({@code cluster.secret-file});
+ *     when present, {@code /announce}, {@code /scrape} and {@code /metainfo} take only requests
+ *     signed with it, and the tracker signs its own requests to the seeders. Empty: open mode
  * @param adminListen address of the admin gRPC API ({@code tracker.admin-listen}); empty: no admin
  *     API. Port 0 picks a free port
  * @param adminToken bearer token every admin call must carry ({@code tracker.admin-token}); empty:
@@ -45,7 +46,7 @@ public record TrackerConfig(
     int maxNumwant,
     List<URI> seeders,
     Optional<URI> redis,
-    Optional<Passkey> passkey,
+    Optional<ClusterSecret> clusterSecret,
     Optional<InetSocketAddress> adminListen,
     Optional<String> adminToken,
     Optional<AdminTls> adminTls) {
@@ -88,9 +89,9 @@ public record TrackerConfig(
       HttpMetainfoSource.requireHttpUri("tracker.seeders", seeder);
     }
     seeders = List.copyOf(seeders);
-    if (redis == null || passkey == null) {
+    if (redis == null || clusterSecret == null) {
       throw new IllegalArgumentException(
-          "tracker.redis and tracker.passkey must not be null; use Optional.empty()");
+          "tracker.redis and cluster.secret-file must not be null; use Optional.empty()");
     }
     redis.ifPresent(TrackerConfig::requireRedisUri);
     adminListen = adminListen == null ? Optional.empty() : adminListen;
@@ -122,7 +123,7 @@ public record TrackerConfig(
       int maxNumwant,
       List<URI> seeders,
       Optional<URI> redis,
-      Optional<Passkey> passkey) {
+      Optional<ClusterSecret> clusterSecret) {
     this(
         listen,
         announceInterval,
@@ -132,13 +133,13 @@ public record TrackerConfig(
         maxNumwant,
         seeders,
         redis,
-        passkey,
+        clusterSecret,
         Optional.empty(),
         Optional.empty(),
         Optional.empty());
   }
 
-  /** Without Redis and without a passkey: a single replica that anyone may announce to. */
+  /** Without Redis and without a cluster secret: a single replica that anyone may announce to. */
   public TrackerConfig(
       InetSocketAddress listen,
       Duration announceInterval,
@@ -161,7 +162,7 @@ public record TrackerConfig(
 
   /**
    * Interval 30 s, min interval 5 s, peer TTL 3 x interval, numwant 50 (max 200), no seeders, peers
-   * in memory, no passkey.
+   * in memory, no cluster secret (open mode).
    */
   public static TrackerConfig defaults(InetSocketAddress listen) {
     return new TrackerConfig(
@@ -185,9 +186,9 @@ public record TrackerConfig(
     return with(copy -> copy.redis = Optional.of(redis));
   }
 
-  /** Requires {@code passkey} in the path of every announce and scrape. */
-  public TrackerConfig withPasskey(Passkey passkey) {
-    return with(copy -> copy.passkey = Optional.of(passkey));
+  /** Takes only requests signed with {@code secret} on announce, scrape and metainfo. */
+  public TrackerConfig withClusterSecret(ClusterSecret secret) {
+    return with(copy -> copy.clusterSecret = Optional.of(secret));
   }
 
   /** Sets the interval, and the peer TTL to 3 x the interval. */
@@ -219,7 +220,10 @@ public record TrackerConfig(
     return with(copy -> copy.adminTls = Optional.of(tls));
   }
 
-  /** Like the record's, but a password in {@code redis} and the admin token show as {@code ***}. */
+  /**
+   * Like the record's, but a password in {@code redis}, the admin token and the secret show as
+   * {@code ***}.
+   */
   @Override
   public String toString() {
     return "TrackerConfig[listen="
@@ -238,8 +242,8 @@ public record TrackerConfig(
         + seeders
         + ", redis="
         + redis.map(TrackerConfig::redacted)
-        + ", passkey="
-        + passkey
+        + ", clusterSecret="
+        + clusterSecret.map(secret -> "***").orElse("none (open mode)")
         + ", adminListen="
         + adminListen
         + ", adminToken="
@@ -266,7 +270,7 @@ public record TrackerConfig(
     int maxNumwant;
     List<URI> seeders;
     Optional<URI> redis;
-    Optional<Passkey> passkey;
+    Optional<ClusterSecret> clusterSecret;
     Optional<InetSocketAddress> adminListen;
     Optional<String> adminToken;
     Optional<AdminTls> adminTls;
@@ -280,7 +284,7 @@ public record TrackerConfig(
       maxNumwant = config.maxNumwant;
       seeders = config.seeders;
       redis = config.redis;
-      passkey = config.passkey;
+      clusterSecret = config.clusterSecret;
       adminListen = config.adminListen;
       adminToken = config.adminToken;
       adminTls = config.adminTls;
@@ -296,7 +300,7 @@ public record TrackerConfig(
           maxNumwant,
           seeders,
           redis,
-          passkey,
+          clusterSecret,
           adminListen,
           adminToken,
           adminTls);

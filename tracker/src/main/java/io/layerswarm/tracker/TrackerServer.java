@@ -2,13 +2,12 @@ package io.layerswarm.tracker;
 
 import com.google.common.net.InetAddresses;
 import io.layerswarm.admin.AdminGrpcServer;
+import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.tracker.admin.DigestIndex;
 import io.layerswarm.tracker.admin.TrackerAdminService;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.AnnouncePolicy;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
-import io.layerswarm.tracker.auth.Passkey;
-import io.layerswarm.tracker.auth.PasskeyGate;
 import io.layerswarm.tracker.http.BoundedExecutor;
 import io.layerswarm.tracker.http.MetainfoFetcher;
 import io.layerswarm.tracker.http.TrackerChannelInitializer;
@@ -43,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * peers, BEP 48 scrape) that also serves torrent metainfo by blob digest, taken from the seeders
  * through a {@link MetainfoSource}.
  *
- * <p>Endpoints: {@code GET /announce}, {@code /scrape} (both under {@code /<passkey>/} when the
- * config has a cluster passkey), {@code /metainfo/sha256:<hex>?registry=<host[:port]>&repo=
- * <name>}, {@code /healthz} (503 while the peer store is unavailable), {@code /metrics}; everything
- * else is 404.
+ * <p>Endpoints: {@code GET /announce}, {@code /scrape}, {@code /metainfo/sha256:<hex>?registry=
+ * <host[:port]>&repo=<name>} (the member endpoints: with a cluster secret, only for requests signed
+ * with it, see {@link io.layerswarm.core.auth.HttpSignature}), {@code /healthz} (503 while the peer
+ * store is unavailable), {@code /metrics}; everything else is 404.
  *
  * <p>Threads: {@value #IO_THREADS} Netty event loops parse HTTP and write responses, and never call
  * the peer store. Every store call (announce, scrape, health check, metrics, and the periodic
@@ -76,7 +75,6 @@ public final class TrackerServer implements AutoCloseable {
   private final TrackerMetrics metrics;
   private final ScheduledFuture<?> sweep;
   private final InetSocketAddress address;
-  private final Optional<Passkey> passkey;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** The admin gRPC API, when {@code tracker.admin-listen} is set; set once by start. */
@@ -88,15 +86,13 @@ public final class TrackerServer implements AutoCloseable {
       MetainfoFetcher fetcher,
       BoundedExecutor storeExecutor,
       TrackerMetrics metrics,
-      ScheduledFuture<?> sweep,
-      Optional<Passkey> passkey) {
+      ScheduledFuture<?> sweep) {
     this.serverChannel = serverChannel;
     this.group = group;
     this.fetcher = fetcher;
     this.storeExecutor = storeExecutor;
     this.metrics = metrics;
     this.sweep = sweep;
-    this.passkey = passkey;
     this.address = (InetSocketAddress) serverChannel.localAddress();
   }
 
@@ -139,7 +135,7 @@ public final class TrackerServer implements AutoCloseable {
         new MetainfoFetcher(served, MetainfoFetcher.DEFAULT_THREADS, MetainfoFetcher.DEFAULT_QUEUE);
     BoundedExecutor storeExecutor =
         new BoundedExecutor("tracker-store", STORE_THREADS, STORE_QUEUE);
-    PasskeyGate gate = new PasskeyGate(config.passkey());
+    HttpAuth auth = HttpAuth.of(config.clusterSecret(), clock);
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             IO_THREADS, new DefaultThreadFactory("tracker-io"), NioIoHandler.newFactory());
@@ -158,7 +154,7 @@ public final class TrackerServer implements AutoCloseable {
                     new ScrapeEndpoint(store, clock),
                     fetcher,
                     metrics,
-                    gate));
+                    auth));
 
     ChannelFuture bind = bootstrap.bind(config.listen());
     if (!bind.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !bind.isSuccess()) {
@@ -206,8 +202,7 @@ public final class TrackerServer implements AutoCloseable {
                 TimeUnit.SECONDS);
 
     TrackerServer server =
-        new TrackerServer(
-            bind.channel(), group, fetcher, storeExecutor, metrics, sweep, config.passkey());
+        new TrackerServer(bind.channel(), group, fetcher, storeExecutor, metrics, sweep);
     if (config.adminListen().isPresent()) {
       try {
         server.admin =
@@ -224,17 +219,26 @@ public final class TrackerServer implements AutoCloseable {
                         clock,
                         digests,
                         hostPort(server.address()),
-                        config.passkey().isPresent())));
+                        auth.required())));
       } catch (IOException e) {
         server.close();
         throw new TrackerException(e.getMessage(), e);
       }
     }
-    log.info(
-        "tracker listening on {} with peer store {}{}",
-        server.address(),
-        store,
-        config.passkey().isPresent() ? ", passkey required" : "");
+    if (auth.required()) {
+      log.info(
+          "tracker listening on {} with peer store {}; announce, scrape and metainfo need requests"
+              + " signed with the cluster secret",
+          server.address(),
+          store);
+    } else {
+      log.info("tracker listening on {} with peer store {}", server.address(), store);
+      log.warn(
+          "open mode: no cluster.secret-file, so anyone who reaches {} can announce, scrape, and"
+              + " fetch any blob's metainfo (which makes a seeder pull the blob from the origin"
+              + " with its credentials); set cluster.secret-file on every member (docs/security.md)",
+          server.address());
+    }
     return server;
   }
 
@@ -253,21 +257,15 @@ public final class TrackerServer implements AutoCloseable {
   }
 
   /**
-   * {@code http://host:port/announce} for this server, or {@code http://host:port/<passkey>/
-   * announce} when it requires a passkey (so the URI holds the secret: don't log it). For a
-   * wildcard bind ({@code 0.0.0.0}) the host is the loopback address; clients on other hosts need
-   * the advertised name instead.
+   * {@code http://host:port/announce} for this server; it never holds a secret. For a wildcard bind
+   * ({@code 0.0.0.0}) the host is the loopback address; clients on other hosts need the advertised
+   * name instead.
    */
   public URI announceUri() {
     InetAddress ip = address.getAddress();
     InetAddress host = ip.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : ip;
     return URI.create(
-        "http://"
-            + InetAddresses.toUriString(host)
-            + ":"
-            + address.getPort()
-            + passkey.map(key -> "/" + key.value()).orElse("")
-            + "/announce");
+        "http://" + InetAddresses.toUriString(host) + ":" + address.getPort() + "/announce");
   }
 
   /**

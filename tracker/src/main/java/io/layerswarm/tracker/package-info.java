@@ -10,7 +10,7 @@
  * TrackerConfig config = TrackerConfig.defaults(new InetSocketAddress(8080))
  *     .withSeeders(seeders)
  *     .withRedis(URI.create("redis://10.0.0.5:6379/0"))   // optional: replicas share swarms
- *     .withPasskey(Passkey.of(secret));                    // optional: /<passkey>/announce
+ *     .withClusterSecret(ClusterSecret.load(secretFile)); // optional: members only
  * try (PeerStore store = PeerStores.open(config);
  *     SeederCluster seeders = SeederCluster.start(config.seeders(), 2);  // ring, health checks
  *     TrackerServer tracker = TrackerServer.start(config, store,
@@ -20,9 +20,8 @@
  * }</pre>
  *
  * <p>Packages depend one way, along the path of a request: this one on {@code http} (the Netty
- * edge) and {@code admin} (the gRPC API); {@code http} on {@code auth} (the passkey), {@code
- * announce} (protocol decisions, no I/O) and {@code metainfo} (torrents from the seeders); {@code
- * announce} and {@code admin} on {@code peerstore} (the swarm state seam, its stores, and peer
- * selection).
+ * edge) and {@code admin} (the gRPC API); {@code http} on {@code announce} (protocol decisions, no
+ * I/O) and {@code metainfo} (torrents from the seeders); {@code announce} and {@code admin} on
+ * {@code peerstore} (the swarm state seam, its stores, and peer selection).
  */
 package io.layerswarm.tracker;

@@ -3,7 +3,7 @@ package io.layerswarm.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.layerswarm.tracker.auth.Passkey;
+import io.layerswarm.core.auth.ClusterSecret;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -77,11 +77,11 @@ class TrackerConfigTest {
   }
 
   @Test
-  void byDefaultPeersStayInMemoryAndNoPasskeyIsNeeded() {
+  void byDefaultPeersStayInMemoryAndTheTrackerIsInOpenMode() {
     TrackerConfig config = TrackerConfig.defaults(LISTEN);
 
     assertThat(config.redis()).isEmpty();
-    assertThat(config.passkey()).isEmpty();
+    assertThat(config.clusterSecret()).isEmpty();
     assertThat(
             config(
                 Duration.ofSeconds(30),
@@ -94,19 +94,19 @@ class TrackerConfigTest {
   }
 
   @Test
-  void redisAndPasskeySurviveTheOtherWithers() {
+  void redisAndTheClusterSecretSurviveTheOtherWithers() {
     URI redis = URI.create("redis://10.0.0.5:6379/0");
-    Passkey passkey = Passkey.of("0123456789abcdef");
+    ClusterSecret secret = ClusterSecret.random();
 
     TrackerConfig config =
         TrackerConfig.defaults(LISTEN)
             .withRedis(redis)
-            .withPasskey(passkey)
+            .withClusterSecret(secret)
             .withSeeders(List.of(URI.create("http://seeder:6970")))
             .withAnnounceInterval(Duration.ofSeconds(10));
 
     assertThat(config.redis()).contains(redis);
-    assertThat(config.passkey()).contains(passkey);
+    assertThat(config.clusterSecret()).containsSame(secret);
   }
 
   @Test
@@ -134,7 +134,7 @@ class TrackerConfigTest {
                     List.of(),
                     null,
                     Optional.empty()))
-        .hasMessageStartingWith("tracker.redis and tracker.passkey must not be null");
+        .hasMessageStartingWith("tracker.redis and cluster.secret-file must not be null");
     assertThat(base.withRedis(URI.create("rediss://cache.internal")).redis()).isPresent();
   }
 
@@ -143,11 +143,11 @@ class TrackerConfigTest {
     TrackerConfig config =
         TrackerConfig.defaults(LISTEN)
             .withRedis(URI.create("redis://:hunter2@10.0.0.5:6379/0"))
-            .withPasskey(Passkey.of("0123456789abcdef-secret"));
+            .withClusterSecret(ClusterSecret.random());
 
     assertThat(config.toString())
         .doesNotContain("hunter2")
-        .doesNotContain("secret")
+        .contains("clusterSecret=***")
         .contains("redis://***@10.0.0.5:6379/0");
   }
 }

@@ -14,7 +14,7 @@ import io.layerswarm.proto.admin.TrackerHealth;
 record TrackerHealthReport(
     boolean up,
     String listen,
-    boolean passkeyRequired,
+    boolean signatureRequired,
     String peerStore,
     String peerStoreLocation,
     String reason,
@@ -25,7 +25,7 @@ record TrackerHealthReport(
     return new TrackerHealthReport(
         h.getUp(),
         h.getListen(),
-        h.getPasskeyRequired(),
+        h.getSignatureRequired(),
         h.getPeerStore(),
         h.getPeerStoreLocation().isEmpty() ? null : h.getPeerStoreLocation(),
         h.getUp() ? null : h.getReason(),
@@ -35,7 +35,7 @@ record TrackerHealthReport(
 
   String table() {
     return TableFormatter.of(Column.left(""), Column.left(""))
-        .row("tracker", listen + (passkeyRequired ? ", passkey required" : ""))
+        .row("tracker", listen + (signatureRequired ? ", members only" : ", open mode"))
         .row("peer store", peerStore + (peerStoreLocation == null ? "" : " " + peerStoreLocation))
         .row(
             "state",

@@ -5,14 +5,21 @@ import java.util.List;
 
 /**
  * The YAML config file as written by the admin: every daemon reads its own section plus {@code
- * upstreams}. Values stay strings here; {@link Settings} parses them and names the key on error.
- * Absent keys are null and take their defaults in {@link Settings}.
+ * upstreams} and {@code cluster}. Values stay strings here; {@link Settings} parses them and names
+ * the key on error. Absent keys are null and take their defaults in {@link Settings}.
  */
-public record ConfigFile(List<Upstream> upstreams, Tracker tracker, Seeder seeder, Agent agent) {
+public record ConfigFile(
+    List<Upstream> upstreams, Cluster cluster, Tracker tracker, Seeder seeder, Agent agent) {
 
   public static ConfigFile empty() {
-    return new ConfigFile(null, null, null, null);
+    return new ConfigFile(null, null, null, null, null);
   }
+
+  /**
+   * What every member of the cluster shares. {@code secret-file} names the file of the cluster
+   * secret (the path, never the secret, is in the config); empty is open mode.
+   */
+  public record Cluster(String secretFile) {}
 
   /** One upstream registry. {@code host} is the name clients use for it, e.g. docker.io. */
   public record Upstream(
@@ -56,7 +63,8 @@ public record ConfigFile(List<Upstream> upstreams, Tracker tracker, Seeder seede
       String advertiseUrl,
       Integer ringReplicas,
       String adminTlsCert,
-      String adminTlsKey) {}
+      String adminTlsKey,
+      String notificationsTokenFile) {}
 
   public record Agent(
       String listen,

@@ -8,7 +8,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.util.List;
 
-/** Writes the effective config as YAML, with passwords, the passkey and tokens masked. */
+/**
+ * Writes the effective config as YAML, with passwords, the old passkey and tokens masked. Secrets
+ * that live in files ({@code cluster.secret-file}, {@code seeder.notifications-token-file}) show as
+ * their paths: this class never reads them.
+ */
 public final class ConfigPrinter {
   private static final ObjectMapper YAML =
       new ObjectMapper(
@@ -75,9 +79,11 @@ public final class ConfigPrinter {
                 s.advertiseUrl(),
                 s.ringReplicas(),
                 s.adminTlsCert(),
-                s.adminTlsKey());
+                s.adminTlsKey(),
+                s.notificationsTokenFile());
     try {
-      return YAML.writeValueAsString(new ConfigFile(masked, tracker, seeder, file.agent()));
+      return YAML.writeValueAsString(
+          new ConfigFile(masked, file.cluster(), tracker, seeder, file.agent()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("config records always serialize", e);
     }

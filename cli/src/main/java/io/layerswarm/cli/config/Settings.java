@@ -2,6 +2,9 @@ package io.layerswarm.cli.config;
 
 import io.layerswarm.admin.AdminTls;
 import io.layerswarm.agent.AgentConfig;
+import io.layerswarm.core.auth.BearerToken;
+import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.core.auth.SecretFileException;
 import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.client.Credentials;
@@ -12,7 +15,6 @@ import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.seeder.SeederConfig;
 import io.layerswarm.tracker.TrackerConfig;
-import io.layerswarm.tracker.auth.Passkey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -49,6 +51,9 @@ public final class Settings {
 
   /** Why the tracker and seeder sections of this file disagree about the ring, if they do. */
   private final Optional<String> ringMismatch;
+
+  /** {@code cluster.secret-file}, read on first use. */
+  private Optional<ClusterSecret> clusterSecret;
 
   private Settings(ConfigFile file, String source, Optional<String> ringMismatch) {
     this.file = file;
@@ -135,7 +140,7 @@ public final class Settings {
         f.seeder() == null
             ? new ConfigFile.Seeder(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null)
+                null, null, null)
             : f.seeder();
     ConfigFile.Agent a =
         f.agent() == null
@@ -152,6 +157,10 @@ public final class Settings {
     int seederReplicas = or(s.ringReplicas(), or(t.ringReplicas(), DEFAULT_RING_REPLICAS));
     return new ConfigFile(
         f.upstreams() == null ? List.of() : f.upstreams(),
+        new ConfigFile.Cluster(
+            f.cluster() == null || f.cluster().secretFile() == null
+                ? ""
+                : f.cluster().secretFile()),
         new ConfigFile.Tracker(
             or(t.listen(), DEFAULT_TRACKER_LISTEN),
             or(t.announceInterval(), "30s"),
@@ -183,7 +192,8 @@ public final class Settings {
             or(s.advertiseUrl(), ""),
             seederReplicas,
             or(s.adminTlsCert(), ""),
-            or(s.adminTlsKey(), "")),
+            or(s.adminTlsKey(), ""),
+            or(s.notificationsTokenFile(), "")),
         new ConfigFile.Agent(
             or(a.listen(), DEFAULT_AGENT_LISTEN),
             or(a.peerListen(), "0.0.0.0:6882"),
@@ -200,9 +210,40 @@ public final class Settings {
             or(a.metricsListen(), "")));
   }
 
+  /**
+   * The cluster secret from {@code cluster.secret-file}, read and checked (size, mode) on first
+   * use; empty when the key is empty (open mode).
+   *
+   * @throws ConfigException naming the file and the fix, never its content
+   */
+  public Optional<ClusterSecret> clusterSecret() throws ConfigException {
+    if (clusterSecret == null) {
+      String path = file.cluster().secretFile();
+      if (blank(path)) {
+        clusterSecret = Optional.empty();
+      } else {
+        Path secretFile = wrap(() -> Values.optionalPath(ClusterSecret.KEY, path.trim())).get();
+        try {
+          clusterSecret = Optional.of(ClusterSecret.load(secretFile));
+        } catch (SecretFileException e) {
+          throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return clusterSecret;
+  }
+
   public TrackerConfig tracker() throws ConfigException {
     ConfigFile.Tracker t = file.tracker();
     requireRingAgreement();
+    if (!blank(t.passkey())) {
+      throw new ConfigException(
+          source
+              + ": tracker.passkey is no longer supported: it travelled in every torrent and URL."
+              + " Remove it (and the passkey from the members' tracker URLs), and give every"
+              + " member the same cluster.secret-file instead; see docs/security.md");
+    }
+    Optional<ClusterSecret> secret = clusterSecret();
     return wrap(
         () ->
             new TrackerConfig(
@@ -214,7 +255,7 @@ public final class Settings {
                 Values.intInRange("tracker.max-numwant", t.maxNumwant(), 1, 1000),
                 urls("tracker.seeders", t.seeders(), ""),
                 blank(t.redis()) ? Optional.empty() : Optional.of(redisUri(t.redis())),
-                blank(t.passkey()) ? Optional.empty() : Optional.of(Passkey.of(t.passkey())),
+                secret,
                 blank(t.adminListen())
                     ? Optional.empty()
                     : Optional.of(Values.address("tracker.admin-listen", t.adminListen().trim())),
@@ -288,6 +329,19 @@ public final class Settings {
   public SeederConfig seeder() throws ConfigException {
     ConfigFile.Seeder s = file.seeder();
     requireRingAgreement();
+    Optional<ClusterSecret> secret = clusterSecret();
+    Optional<BearerToken> notificationsToken = Optional.empty();
+    if (!blank(s.notificationsTokenFile())) {
+      String key = "seeder.notifications-token-file";
+      Path tokenFile =
+          wrap(() -> Values.optionalPath(key, s.notificationsTokenFile().trim())).get();
+      try {
+        notificationsToken = Optional.of(BearerToken.load(tokenFile, key));
+      } catch (SecretFileException e) {
+        throw new ConfigException(source + ": " + e.getMessage(), e);
+      }
+    }
+    Optional<BearerToken> token = notificationsToken;
     return wrap(
         () ->
             new SeederConfig(
@@ -309,7 +363,9 @@ public final class Settings {
                     ? Optional.empty()
                     : Optional.of(Values.httpUrl("seeder.advertise-url", s.advertiseUrl().trim())),
                 Values.intInRange("seeder.ring-replicas", s.ringReplicas(), 1, MAX_RING_REPLICAS),
-                adminTls("seeder", s.adminTlsCert(), s.adminTlsKey())));
+                adminTls("seeder", s.adminTlsCert(), s.adminTlsKey()),
+                secret,
+                token));
   }
 
   /** A duration where a bare {@code 0} (off) is accepted too. */
@@ -319,6 +375,7 @@ public final class Settings {
 
   public AgentConfig agent() throws ConfigException {
     ConfigFile.Agent a = file.agent();
+    Optional<ClusterSecret> secret = clusterSecret();
     return wrap(
         () ->
             new AgentConfig(
@@ -337,8 +394,8 @@ public final class Settings {
                 Values.duration("agent.cache-time-to-idle", a.cacheTimeToIdle()),
                 blank(a.metricsListen())
                     ? Optional.empty()
-                    : Optional.of(
-                        Values.address("agent.metrics-listen", a.metricsListen().trim()))));
+                    : Optional.of(Values.address("agent.metrics-listen", a.metricsListen().trim())),
+                secret));
   }
 
   /** The configured upstream registries; exactly one may be the default (the first if none is). */

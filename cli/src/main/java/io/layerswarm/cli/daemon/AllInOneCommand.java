@@ -1,6 +1,7 @@
 package io.layerswarm.cli.daemon;
 
 import io.layerswarm.agent.AgentServer;
+import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.seeder.SeederServer;
 import io.layerswarm.seeder.seeding.SeederException;
 import io.layerswarm.seeder.seeding.UnknownUpstreamException;
@@ -66,20 +67,26 @@ public final class AllInOneCommand implements Callable<Integer> {
         "all-in-one",
         options,
         (settings, parts) -> {
+          // One process is the whole cluster: without a secret file, a random secret in memory
+          // closes the ports to everyone else.
+          ClusterSecret secret = settings.clusterSecret().orElseGet(ClusterSecret::random);
           SeederServer seeder =
               parts.add(
                   SeederServer.start(
-                      settings.seeder(), settings.upstreams(SeederCommand.USER_AGENT)));
+                      settings.seeder().withClusterSecret(secret),
+                      settings.upstreams(SeederCommand.USER_AGENT)));
           TrackerServer tracker =
               parts.add(
                   TrackerServer.start(
-                      settings.tracker(),
+                      settings.tracker().withClusterSecret(secret),
                       new InMemoryPeerStore(),
                       inProcess(seeder),
                       InstantSource.system()));
           AgentServer agent =
               parts.add(
-                  AgentServer.start(settings.agent(), settings.upstreams(AgentCommand.USER_AGENT)));
+                  AgentServer.start(
+                      settings.agent().withClusterSecret(secret),
+                      settings.upstreams(AgentCommand.USER_AGENT)));
           // A drained all-in-one exits too: tracker and seeder serve only this agent.
           AgentCommand.exitWhenDrained(agent);
           return "registry http://"

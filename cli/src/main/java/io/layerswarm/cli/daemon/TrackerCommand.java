@@ -1,5 +1,6 @@
 package io.layerswarm.cli.daemon;
 
+import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.tracker.PeerStores;
 import io.layerswarm.tracker.TrackerConfig;
 import io.layerswarm.tracker.TrackerServer;
@@ -55,9 +56,10 @@ public final class TrackerCommand implements Callable<Integer> {
                   TrackerServer.start(
                       config,
                       store,
-                      seeders.metainfoSource(HttpMetainfoSource.DEFAULT_TIMEOUT),
+                      seeders.metainfoSource(
+                          HttpMetainfoSource.DEFAULT_TIMEOUT,
+                          HttpAuth.of(config.clusterSecret(), InstantSource.system())),
                       InstantSource.system()));
-          // The announce URI may hold the passkey: name only the address.
           return "listening on "
               + AgentCommand.hostPort(tracker.address())
               + (config.redis().isPresent() ? " (peers in Redis)" : "")

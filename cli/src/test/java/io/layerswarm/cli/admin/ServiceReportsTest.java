@@ -257,7 +257,7 @@ class ServiceReportsTest {
                 .setPeerStore("redis")
                 .setPeerStoreLocation("redis://10.0.0.5:6379/0")
                 .setListen("0.0.0.0:6969")
-                .setPasskeyRequired(true)
+                .setSignatureRequired(true)
                 .setReason(
                     "peer store unavailable: ping in redis://10.0.0.5:6379/0 failed:"
                         + " Connection refused")

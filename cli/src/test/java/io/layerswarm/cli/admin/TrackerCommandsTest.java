@@ -205,7 +205,7 @@ class TrackerCommandsTest {
         .isEqualTo(
             "tracker     127.0.0.1:"
                 + tracker.address().getPort()
-                + "\n"
+                + ", open mode\n"
                 + "peer store  memory\nstate       up: 0 swarms, 0 peers\n");
   }
 

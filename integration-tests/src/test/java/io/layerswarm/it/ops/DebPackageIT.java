@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,8 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The .deb as an admin installs it: {@code dpkg -i}, the launcher on the PATH, systemd units that
- * systemd accepts, and the installed agent started by the installed launcher with the shipped
- * example config, answering {@code layerswarm status} on the default admin socket.
+ * systemd accepts, a random cluster secret made at install (mode 0640, group layerswarm, kept on
+ * reinstall), and the installed agent started by the installed launcher with the shipped example
+ * config (which names that secret), answering {@code layerswarm status} on the default admin
+ * socket.
  *
  * <p>PID 1 is not systemd in CI, so the agent is started as a child process the way the unit starts
  * it: as the {@code layerswarm} user (setpriv), with /run/layerswarm and /var/lib/layerswarm/agent
@@ -42,6 +45,7 @@ class DebPackageIT {
   private static final Path LAUNCHER = Path.of("/usr/bin/layerswarm");
   private static final Path CONFIG = Path.of("/etc/layerswarm/agent.yaml");
   private static final Path SOCKET = Path.of("/run/layerswarm/agent.sock");
+  private static final Path SECRET = Path.of("/etc/layerswarm/cluster.secret");
   private static final Path UNITS = Path.of("/lib/systemd/system");
   private static final List<String> UNIT_NAMES =
       List.of(
@@ -67,6 +71,15 @@ class DebPackageIT {
     assertThat(LAUNCHER).as("launcher").isExecutable();
     assertThat(LAUNCHER.toRealPath()).isEqualTo(Path.of("/usr/share/layerswarm/bin/layerswarm"));
     assertThat(CONFIG).as("the shipped example config").hasSameTextualContentAs(shippedConfig());
+    assertThat(Files.readString(SECRET).strip())
+        .as("a random cluster secret made at install")
+        .hasSizeGreaterThanOrEqualTo(32);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(SECRET)))
+        .isEqualTo("rw-r-----");
+    assertThat(Files.getAttribute(SECRET, "posix:group").toString()).isEqualTo("layerswarm");
+    String secret = Files.readString(SECRET);
+    assertThat(dpkgInstall(deb).ok()).as("installing again").isTrue();
+    assertThat(Files.readString(SECRET)).as("an existing secret is kept").isEqualTo(secret);
     for (String unit : UNIT_NAMES) {
       assertThat(UNITS.resolve(unit)).as(unit).isRegularFile();
     }

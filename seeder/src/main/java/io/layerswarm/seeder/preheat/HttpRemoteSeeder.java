@@ -1,6 +1,9 @@
 package io.layerswarm.seeder.preheat;
 
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.auth.HttpSignature;
+import io.layerswarm.core.auth.LogSafe;
 import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
@@ -15,21 +18,25 @@ import java.time.Duration;
 
 /**
  * {@code GET <seeder>/metainfo/<digest>?registry=&repo=} on another seeder: it answers once it
- * holds and seeds the blob (fetching it from the origin if needed). Thread-safe.
+ * holds and seeds the blob (fetching it from the origin if needed). The request is signed with the
+ * cluster secret, if there is one, as the other seeder requires. Thread-safe.
  */
 public final class HttpRemoteSeeder implements RingWarmer.RemoteSeeder {
   private static final int MAX_ERROR_CHARS = 300;
 
   private final HttpClient http;
   private final Duration timeout;
+  private final HttpAuth auth;
 
   /**
    * @param http a client the caller owns
    * @param timeout for the whole request: long enough for the other seeder's origin fetch
+   * @param auth signs the request; {@link HttpAuth#open()}: unsigned
    */
-  public HttpRemoteSeeder(HttpClient http, Duration timeout) {
+  public HttpRemoteSeeder(HttpClient http, Duration timeout, HttpAuth auth) {
     this.http = http;
     this.timeout = timeout;
+    this.auth = auth;
   }
 
   @Override
@@ -44,12 +51,14 @@ public final class HttpRemoteSeeder implements RingWarmer.RemoteSeeder {
                 + URLEncoder.encode(registry.value(), StandardCharsets.UTF_8)
                 + "&repo="
                 + URLEncoder.encode(repo.value(), StandardCharsets.UTF_8));
-    HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(timeout).build();
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).GET().timeout(timeout);
+    auth.sign("GET", uri).ifPresent(signature -> builder.header(HttpSignature.HEADER, signature));
+    HttpRequest request = builder.build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new PreheatException("GET " + uri + " failed: " + e, e);
+      throw new PreheatException("GET " + LogSafe.uri(uri) + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PreheatException("interrupted while asking " + seeder + " for " + digest, e);
@@ -58,7 +67,7 @@ public final class HttpRemoteSeeder implements RingWarmer.RemoteSeeder {
       String body = response.body() == null ? "" : response.body().strip();
       throw new PreheatException(
           "GET "
-              + uri
+              + LogSafe.uri(uri)
               + " answered HTTP "
               + response.statusCode()
               + (body.isEmpty()

@@ -2,12 +2,14 @@ package io.layerswarm.seeder.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.core.auth.HttpAuth;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,9 @@ class BodyLimitHandlerTest {
                 return "{}";
               },
               () -> "",
-              Runnable::run));
+              Runnable::run,
+              HttpAuth.open(),
+              Optional.empty()));
 
   @AfterEach
   void nothingLeftOver() {

@@ -84,12 +84,13 @@ public final class TrackerAdminService extends TrackerAdminGrpc.TrackerAdminImpl
   private final InstantSource clock;
   private final DigestIndex digests;
   private final String listen;
-  private final boolean passkeyRequired;
+  private final boolean signatureRequired;
 
   /**
    * @param digests the digests of the metainfo this tracker served
    * @param listen the tracker's announce address, {@code host:port}, for {@code Health}
-   * @param passkeyRequired whether announces need the cluster passkey, for {@code Health}
+   * @param signatureRequired whether member requests must be signed with the cluster secret, for
+   *     {@code Health}
    */
   public TrackerAdminService(
       PeerStore store,
@@ -97,13 +98,13 @@ public final class TrackerAdminService extends TrackerAdminGrpc.TrackerAdminImpl
       InstantSource clock,
       DigestIndex digests,
       String listen,
-      boolean passkeyRequired) {
+      boolean signatureRequired) {
     this.store = store;
     this.calls = calls;
     this.clock = clock;
     this.digests = digests;
     this.listen = listen;
-    this.passkeyRequired = passkeyRequired;
+    this.signatureRequired = signatureRequired;
   }
 
   @Override
@@ -235,7 +236,7 @@ public final class TrackerAdminService extends TrackerAdminGrpc.TrackerAdminImpl
             .setPeerStore(kind())
             .setPeerStoreLocation(store instanceof RedisPeerStore redis ? redis.location() : "")
             .setListen(listen)
-            .setPasskeyRequired(passkeyRequired)
+            .setSignatureRequired(signatureRequired)
             .setNowMillis(now.toEpochMilli());
     calls
         .submit(

@@ -18,7 +18,7 @@ public final class TrackerReply {
     this.unavailable = unavailable;
   }
 
-  /** A refusal of the client's request, e.g. a missing passkey. */
+  /** A refusal of the client's request, e.g. a bad parameter. */
   public static TrackerReply failure(String reason) {
     return ReplyEncoder.failure(reason);
   }

@@ -1,7 +1,6 @@
 package io.layerswarm.tracker.http;
 
 import io.layerswarm.tracker.announce.Parsed;
-import io.layerswarm.tracker.auth.PasskeyGate;
 import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * loop, fetches through the {@link MetainfoFetcher} (never blocking the loop), and writes the
  * answer when the fetch completes: 200 {@code application/x-bittorrent}; 400 JSON naming the bad
  * parameter; 404 when the blob does not exist; 502 when no seeder answered; 503 when too many
- * fetches are running. Open to everyone; with a cluster passkey, {@code /<passkey>/metainfo/...}
- * works too, so an agent whose tracker base URL carries the passkey reaches it.
+ * fetches are running. With a cluster secret, the {@link SignedRequestsHandler} in front of it has
+ * let only members through: a request from anyone else never makes a seeder fetch a blob.
  */
 @ChannelHandler.Sharable
 final class MetainfoHandler extends RouteHandler {
@@ -28,23 +27,20 @@ final class MetainfoHandler extends RouteHandler {
   private static final int RETRY_AFTER_SECONDS = 5;
   private final MetainfoFetcher fetcher;
   private final TrackerMetrics metrics;
-  private final PasskeyGate gate;
 
-  MetainfoHandler(MetainfoFetcher fetcher, TrackerMetrics metrics, PasskeyGate gate) {
+  MetainfoHandler(MetainfoFetcher fetcher, TrackerMetrics metrics) {
     this.fetcher = fetcher;
     this.metrics = metrics;
-    this.gate = gate;
   }
 
   @Override
   boolean matches(String path) {
-    return gate.stripPasskey(path).startsWith(MetainfoRequest.PATH_PREFIX);
+    return path.startsWith(MetainfoRequest.PATH_PREFIX);
   }
 
   @Override
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget target) {
-    Parsed<MetainfoRequest> parsed =
-        MetainfoRequest.parse(gate.stripPasskey(target.path()), target.rawQuery());
+    Parsed<MetainfoRequest> parsed = MetainfoRequest.parse(target.path(), target.rawQuery());
     if (parsed instanceof Parsed.Invalid<MetainfoRequest> invalid) {
       metrics.metainfo("invalid");
       ctx.writeAndFlush(

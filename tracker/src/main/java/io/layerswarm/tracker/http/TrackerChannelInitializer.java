@@ -1,8 +1,8 @@
 package io.layerswarm.tracker.http;
 
+import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
-import io.layerswarm.tracker.auth.PasskeyGate;
 import io.layerswarm.tracker.peerstore.PeerStore;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>keep-alive (Connection headers, close after the last response when asked);
  *   <li>aggregation into one {@code FullHttpRequest}: requests are GETs, so bodies are tiny;
  *   <li>idle close, one-request-at-a-time sequencing, decode failures (414/431/400);
- *   <li>the endpoints, each taking its own path, then 404 for the rest, then error logging.
+ *   <li>health and metrics (open to all); with a cluster secret, the signature check of the member
+ *       endpoints; the member endpoints, each taking its own path; then 404 for the rest, then
+ *       error logging.
  * </ol>
  *
  * <p>The endpoints' handlers are shared by every connection; store calls run on {@code storeCalls},
@@ -47,13 +49,14 @@ public final class TrackerChannelInitializer extends ChannelInitializer<SocketCh
   private final MetainfoHandler metainfo;
   private final StoreQueryHandler health;
   private final StoreQueryHandler metrics;
+  private final SignedRequestsHandler signed;
   private final DecodeFailureHandler decodeFailure = new DecodeFailureHandler();
   private final NotFoundHandler notFound = new NotFoundHandler();
   private final UnhandledErrorHandler unhandledError = new UnhandledErrorHandler();
 
   /**
    * @param store read only through {@code storeCalls}
-   * @param gate decides which paths reach announce, scrape and metainfo
+   * @param auth checks the signatures of announce, scrape and metainfo requests; open: none
    */
   public TrackerChannelInitializer(
       PeerStore store,
@@ -62,12 +65,13 @@ public final class TrackerChannelInitializer extends ChannelInitializer<SocketCh
       ScrapeEndpoint scrape,
       MetainfoFetcher metainfo,
       TrackerMetrics metrics,
-      PasskeyGate gate) {
+      HttpAuth auth) {
     this.health = StoreQueryHandler.health(store, storeCalls);
-    this.announce = TrackerProtocolHandler.announce(announce, gate, storeCalls, metrics);
-    this.scrape = TrackerProtocolHandler.scrape(scrape, gate, storeCalls, metrics);
-    this.metainfo = new MetainfoHandler(metainfo, metrics, gate);
+    this.announce = TrackerProtocolHandler.announce(announce, storeCalls, metrics);
+    this.scrape = TrackerProtocolHandler.scrape(scrape, storeCalls, metrics);
+    this.metainfo = new MetainfoHandler(metainfo, metrics);
     this.metrics = StoreQueryHandler.metrics(metrics, storeCalls);
+    this.signed = auth.required() ? new SignedRequestsHandler(auth, metrics) : null;
   }
 
   @Override
@@ -88,6 +92,9 @@ public final class TrackerChannelInitializer extends ChannelInitializer<SocketCh
     pipeline.addLast("decode-failure", decodeFailure);
     pipeline.addLast("healthz", health);
     pipeline.addLast("metrics", metrics);
+    if (signed != null) {
+      pipeline.addLast("signed", signed);
+    }
     pipeline.addLast("announce", announce);
     pipeline.addLast("scrape", scrape);
     pipeline.addLast("metainfo", metainfo);

@@ -78,6 +78,17 @@ public final class TrackerMetrics implements AutoCloseable {
         .increment();
   }
 
+  /**
+   * @param endpoint announce, scrape or metainfo
+   */
+  void unsigned(String endpoint) {
+    Counter.builder("tracker.unsigned.requests")
+        .description("Requests refused with 401 for a missing or bad cluster signature")
+        .tag("endpoint", endpoint)
+        .register(registry)
+        .increment();
+  }
+
   /** Reads the store's totals, then renders every meter. May block on the store. */
   String prometheusText() {
     try {

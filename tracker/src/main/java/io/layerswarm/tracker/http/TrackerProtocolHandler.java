@@ -3,7 +3,6 @@ package io.layerswarm.tracker.http;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
 import io.layerswarm.tracker.announce.TrackerReply;
-import io.layerswarm.tracker.auth.PasskeyGate;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -17,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A BitTorrent tracker endpoint, {@code GET /announce} or {@code GET /scrape} (either under {@code
- * /<passkey>/} when the tracker has one): checks the passkey on the event loop, computes the
+ * A BitTorrent tracker endpoint, {@code GET /announce} or {@code GET /scrape}: computes the
  * bencoded reply on the {@link BoundedExecutor} (it reads the peer store, which may block), and
  * writes it with HTTP 200, as BEP 3 clients expect even for a failure. A full store pool is
- * answered with the failure reason {@value #BUSY}; a refused passkey stores nothing.
+ * answered with the failure reason {@value #BUSY}. With a cluster secret, the {@link
+ * SignedRequestsHandler} in front of it has let only members through.
  */
 @ChannelHandler.Sharable
 final class TrackerProtocolHandler extends RouteHandler {
@@ -37,57 +36,40 @@ final class TrackerProtocolHandler extends RouteHandler {
   private final String endpointPath;
   private final Endpoint endpoint;
   private final Consumer<TrackerReply> count;
-  private final PasskeyGate gate;
   private final BoundedExecutor executor;
 
   private TrackerProtocolHandler(
       String endpointPath,
       Endpoint endpoint,
       Consumer<TrackerReply> count,
-      PasskeyGate gate,
       BoundedExecutor executor) {
     this.endpointPath = endpointPath;
     this.endpoint = endpoint;
     this.count = count;
-    this.gate = gate;
     this.executor = executor;
   }
 
   /** {@code /announce} (BEP 3): the raw query and the peer's source address go to the endpoint. */
   static TrackerProtocolHandler announce(
-      AnnounceEndpoint endpoint,
-      PasskeyGate gate,
-      BoundedExecutor executor,
-      TrackerMetrics metrics) {
+      AnnounceEndpoint endpoint, BoundedExecutor executor, TrackerMetrics metrics) {
     return new TrackerProtocolHandler(
-        "/announce", endpoint::announce, metrics::announced, gate, executor);
+        "/announce", endpoint::announce, metrics::announced, executor);
   }
 
   /** {@code /scrape} (BEP 48), answered from the peer store's counts. */
   static TrackerProtocolHandler scrape(
-      ScrapeEndpoint endpoint, PasskeyGate gate, BoundedExecutor executor, TrackerMetrics metrics) {
+      ScrapeEndpoint endpoint, BoundedExecutor executor, TrackerMetrics metrics) {
     return new TrackerProtocolHandler(
-        "/scrape", (query, remote) -> endpoint.scrape(query), metrics::scraped, gate, executor);
+        "/scrape", (query, remote) -> endpoint.scrape(query), metrics::scraped, executor);
   }
 
   @Override
   boolean matches(String path) {
-    return gate.check(path, endpointPath) != PasskeyGate.Verdict.NOT_THIS_ENDPOINT;
+    return path.equals(endpointPath);
   }
 
   @Override
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, RequestTarget target) {
-    switch (gate.check(target.path(), endpointPath)) {
-      case MISSING -> {
-        reply(ctx, TrackerReply.failure(PasskeyGate.MISSING_REASON));
-        return;
-      }
-      case WRONG -> {
-        reply(ctx, TrackerReply.failure(PasskeyGate.WRONG_REASON));
-        return;
-      }
-      default -> {}
-    }
     // The request is released when this returns: take only immutable values along.
     String query = target.rawQuery();
     InetAddress remote = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();

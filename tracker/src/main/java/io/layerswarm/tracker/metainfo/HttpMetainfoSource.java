@@ -3,6 +3,9 @@ package io.layerswarm.tracker.metainfo;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.auth.HttpSignature;
+import io.layerswarm.core.auth.LogSafe;
 import io.layerswarm.core.ring.HealthChecker;
 import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RepositoryName;
@@ -65,6 +68,10 @@ import org.slf4j.LoggerFactory;
  * worst case of one call is the number of seeders times {@code timeout}; a seeder killed while it
  * fetches breaks the connection, which counts at once.
  *
+ * <p>Members. With a cluster secret, every request carries the tracker's {@link HttpSignature}: a
+ * seeder with the secret answers only signed requests. A seeder's 401 counts as a failure (the next
+ * seeder is asked), and its reason is logged.
+ *
  * <p>Thread-safe; every call blocks its thread.
  */
 public final class HttpMetainfoSource implements MetainfoSource {
@@ -97,6 +104,7 @@ public final class HttpMetainfoSource implements MetainfoSource {
 
   private final Duration timeout;
   private final HttpClient client;
+  private final HttpAuth auth;
 
   /** Warm-ups started recently (and not failed), by request and seeder. */
   private final Cache<WarmKey, Boolean> warmed =
@@ -134,7 +142,8 @@ public final class HttpMetainfoSource implements MetainfoSource {
         ring == null ? digest -> List.of() : ring::rank,
         ring == null ? digest -> List.of() : ring::owners,
         null,
-        timeout);
+        timeout,
+        HttpAuth.open());
   }
 
   /**
@@ -143,14 +152,28 @@ public final class HttpMetainfoSource implements MetainfoSource {
    * health}. The caller runs (and closes) the health checks; see {@link SeederCluster}.
    */
   public HttpMetainfoSource(HealthChecker health, Duration timeout) {
-    this(Objects.requireNonNull(health, "health")::candidates, health::liveOwners, health, timeout);
+    this(health, timeout, HttpAuth.open());
+  }
+
+  /**
+   * As {@link #HttpMetainfoSource(HealthChecker, Duration)}, signing every request with {@code
+   * auth}.
+   */
+  public HttpMetainfoSource(HealthChecker health, Duration timeout, HttpAuth auth) {
+    this(
+        Objects.requireNonNull(health, "health")::candidates,
+        health::liveOwners,
+        health,
+        timeout,
+        auth);
   }
 
   private HttpMetainfoSource(
       Function<Digest, List<URI>> order,
       Function<Digest, List<URI>> owners,
       HealthChecker health,
-      Duration timeout) {
+      Duration timeout,
+      HttpAuth auth) {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("metainfo timeout must be > 0, got " + timeout);
     }
@@ -158,6 +181,7 @@ public final class HttpMetainfoSource implements MetainfoSource {
     this.owners = owners;
     this.health = health;
     this.timeout = timeout;
+    this.auth = Objects.requireNonNull(auth, "auth");
     Duration connect = Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS);
     this.client =
         HttpClient.newBuilder()
@@ -194,15 +218,7 @@ public final class HttpMetainfoSource implements MetainfoSource {
       URI uri = requestUri(seeder, digest, registry, repo);
       HttpResponse<InputStream> response;
       try {
-        response =
-            client.send(
-                HttpRequest.newBuilder(uri)
-                    .timeout(timeout)
-                    .header("Accept", "application/x-bittorrent")
-                    .header("User-Agent", USER_AGENT)
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        response = client.send(request(uri), HttpResponse.BodyHandlers.ofInputStream());
       } catch (IOException e) {
         failures.add(seeder + ": " + e);
         causes.add(e);
@@ -223,6 +239,14 @@ public final class HttpMetainfoSource implements MetainfoSource {
           }
           warmReplicas(digest, registry, repo, seeder, failed);
           return metainfo;
+        }
+        if (response.statusCode() == 401) {
+          failures.add(
+              seeder
+                  + " refused the tracker's request (HTTP 401): "
+                  + new String(body.readNBytes(1024), StandardCharsets.UTF_8));
+          failed.add(seeder);
+          continue;
         }
         if (response.statusCode() == 404) {
           throw MetainfoUnavailableException.notFound(
@@ -269,12 +293,7 @@ public final class HttpMetainfoSource implements MetainfoSource {
       try {
         answer =
             client.sendAsync(
-                HttpRequest.newBuilder(requestUri(owner, digest, registry, repo))
-                    .timeout(timeout)
-                    .header("Accept", "application/x-bittorrent")
-                    .header("User-Agent", USER_AGENT)
-                    .GET()
-                    .build(),
+                request(requestUri(owner, digest, registry, repo)),
                 HttpResponse.BodyHandlers.discarding());
       } catch (RuntimeException e) {
         warming.release();
@@ -306,6 +325,18 @@ public final class HttpMetainfoSource implements MetainfoSource {
             }
           });
     }
+  }
+
+  /** A GET of {@code uri}, signed when the tracker has a cluster secret. */
+  private HttpRequest request(URI uri) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Accept", "application/x-bittorrent")
+            .header("User-Agent", USER_AGENT)
+            .GET();
+    auth.sign("GET", uri).ifPresent(signature -> request.header(HttpSignature.HEADER, signature));
+    return request.build();
   }
 
   /** How many replica warm-ups were sent; each is sent before {@link #metainfo} returns. */
@@ -366,7 +397,7 @@ public final class HttpMetainfoSource implements MetainfoSource {
     byte[] bytes = body.readNBytes(MAX_METAINFO_BYTES + 1);
     if (bytes.length > MAX_METAINFO_BYTES) {
       throw new IOException(
-          "metainfo from " + uri + " is larger than " + MAX_METAINFO_BYTES + " bytes");
+          "metainfo from " + LogSafe.uri(uri) + " is larger than " + MAX_METAINFO_BYTES + " bytes");
     }
     return bytes;
   }

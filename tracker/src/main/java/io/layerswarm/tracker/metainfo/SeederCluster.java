@@ -1,5 +1,6 @@
 package io.layerswarm.tracker.metainfo;
 
+import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.ring.HealthChecker;
 import io.layerswarm.core.ring.HealthProbe;
 import io.layerswarm.core.ring.HttpHealthProbe;
@@ -108,9 +109,14 @@ public final class SeederCluster implements AutoCloseable {
     return new SeederCluster(health, scheduler);
   }
 
-  /** Asks the live owners of a digest first; see {@link HttpMetainfoSource}. */
+  /** Asks the live owners of a digest first; see {@link HttpMetainfoSource}. Unsigned requests. */
   public HttpMetainfoSource metainfoSource(Duration timeout) {
     return new HttpMetainfoSource(health, timeout);
+  }
+
+  /** As {@link #metainfoSource(Duration)}, with every request signed by {@code auth}. */
+  public HttpMetainfoSource metainfoSource(Duration timeout, HttpAuth auth) {
+    return new HttpMetainfoSource(health, timeout, auth);
   }
 
   public HealthChecker health() {

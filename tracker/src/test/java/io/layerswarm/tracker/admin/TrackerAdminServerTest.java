@@ -259,7 +259,7 @@ class TrackerAdminServerTest {
     assertThat(health.getUp()).isTrue();
     assertThat(health.getPeerStore()).isEqualTo("memory");
     assertThat(health.getListen()).isEqualTo("127.0.0.1:" + server.address().getPort());
-    assertThat(health.getPasskeyRequired()).isFalse();
+    assertThat(health.getSignatureRequired()).isFalse();
   }
 
   @Test

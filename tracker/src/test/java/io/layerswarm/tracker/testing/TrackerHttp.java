@@ -2,6 +2,8 @@ package io.layerswarm.tracker.testing;
 
 import static io.layerswarm.tracker.testing.Urls.percentEncode;
 
+import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.auth.HttpSignature;
 import io.layerswarm.core.bencode.Bencode;
 import io.layerswarm.core.bencode.BencodeException;
 import java.io.IOException;
@@ -18,11 +20,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** An HTTP/1.1 client for a tracker under test, with BitTorrent helpers. 10 s timeouts. */
+/**
+ * An HTTP/1.1 client for a tracker under test, with BitTorrent helpers. 10 s timeouts. Signs its
+ * requests when made with a signing {@link HttpAuth}, as a cluster member does.
+ */
 public final class TrackerHttp {
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+  private final HttpAuth auth;
+
+  /** Unsigned requests, as from anyone outside the cluster (or in open mode). */
+  public TrackerHttp() {
+    this(HttpAuth.open());
+  }
+
+  public TrackerHttp(HttpAuth auth) {
+    this.auth = auth;
+  }
 
   public static URI base(InetSocketAddress address) {
     return URI.create("http://127.0.0.1:" + address.getPort());
@@ -31,6 +46,18 @@ public final class TrackerHttp {
   public HttpResponse<byte[]> get(URI base, String pathAndQuery)
       throws IOException, InterruptedException {
     return http.send(request(base, pathAndQuery), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A GET with one more header, e.g. a signature taken from another request. */
+  public HttpResponse<byte[]> getWithHeader(
+      URI base, String pathAndQuery, String name, String value)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .timeout(TIMEOUT)
+            .header(name, value)
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
   }
 
   public CompletableFuture<HttpResponse<byte[]>> getAsync(URI base, String pathAndQuery) {
@@ -100,7 +127,10 @@ public final class TrackerHttp {
     return new String(response.body(), StandardCharsets.UTF_8);
   }
 
-  private static HttpRequest request(URI base, String pathAndQuery) {
-    return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(TIMEOUT).build();
+  private HttpRequest request(URI base, String pathAndQuery) {
+    URI uri = URI.create(base + pathAndQuery);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT);
+    auth.sign("GET", uri).ifPresent(signature -> request.header(HttpSignature.HEADER, signature));
+    return request.build();
   }
 }
