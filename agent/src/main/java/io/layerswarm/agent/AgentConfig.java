@@ -1,7 +1,11 @@
 package io.layerswarm.agent;
 
+import io.layerswarm.agent.mirror.OriginLimits;
 import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.auth.LogSafe;
+import io.layerswarm.core.disk.FreeSpaceFloor;
+import io.layerswarm.core.disk.SpaceLimit;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -9,14 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Agent settings. Immutable; {@link #defaults} is the one place defaults live, and the constructor
  * rejects bad values with a message naming the key ({@code agent.<component>}).
  *
  * @param listen registry API address for the local container runtimes (default 127.0.0.1:5050)
- * @param peerListen BitTorrent peer address; port 0 picks a free port (default all interfaces, port
- *     0)
+ * @param peerListen BitTorrent peer address; port 0 picks a free port (default loopback, port 0)
  * @param dataDir holds {@code blobs/} (the blob store), {@code partial/} (swarm downloads not yet
  *     verified) and {@code torrents/} (metainfo of cached blobs, for seeding after a restart)
  * @param trackers tracker base URLs such as {@code http://127.0.0.1:6969}, tried in order; the
@@ -29,7 +33,8 @@ import java.util.Optional;
  * @param adminSocket Unix socket for the admin gRPC API (mode 0660, parent created if missing);
  *     empty for none
  * @param cacheMaxBytes budget for cached blobs in bytes (blobs being fetched count too), 0 for no
- *     budget (default)
+ *     budget (default 10 GiB: the host's container runtime keeps its own copy of every layer, so
+ *     the cache is for seeding what was pulled recently)
  * @param cacheHighWatermarkPercent when the cache holds more than this share of {@code
  *     cacheMaxBytes}, least recently used blobs are evicted (1 to 100, default 90)
  * @param cacheLowWatermarkPercent eviction stops at or below this share (0 to the high watermark,
@@ -41,6 +46,11 @@ import java.util.Optional;
  *     on {@code listen} only)
  * @param clusterSecret the secret shared by the cluster's members ({@code cluster.secret-file}):
  *     the agent signs its metainfo requests and announces with it. Empty: open mode
+ * @param origin how slow a blob body from the origin may be before the agent gives up on it ({@code
+ *     agent.origin-timeout}, {@code agent.origin-min-rate}; default 30 s and 16 KiB/s)
+ * @param diskFreeMin the free space kept on the data directory's file system: below it, least
+ *     recently used blobs are evicted, and a blob that does not fit is passed through from the
+ *     origin without being stored ({@code agent.disk-free-min}; default 10%)
  */
 public record AgentConfig(
     InetSocketAddress listen,
@@ -56,10 +66,13 @@ public record AgentConfig(
     int cacheLowWatermarkPercent,
     Duration cacheTimeToIdle,
     Optional<InetSocketAddress> metricsListen,
-    Optional<ClusterSecret> clusterSecret) {
+    Optional<ClusterSecret> clusterSecret,
+    OriginLimits origin,
+    SpaceLimit diskFreeMin) {
 
   public static final InetSocketAddress DEFAULT_LISTEN = new InetSocketAddress("127.0.0.1", 5050);
   public static final Duration DEFAULT_SWARM_DEADLINE = Duration.ofSeconds(60);
+  public static final long DEFAULT_CACHE_MAX_BYTES = 10L << 30;
   public static final int DEFAULT_CACHE_HIGH_WATERMARK_PERCENT = 90;
   public static final int DEFAULT_CACHE_LOW_WATERMARK_PERCENT = 75;
 
@@ -127,11 +140,14 @@ public record AgentConfig(
       }
     }
     clusterSecret = clusterSecret == null ? Optional.empty() : clusterSecret;
+    require(origin, "agent.origin-timeout");
+    require(diskFreeMin, "agent.disk-free-min");
   }
 
   /**
-   * The settings without the cache keys and {@code metricsListen}: no cache budget, watermarks
-   * 90/75 %, no time to idle, {@code /metrics} on {@code listen} only.
+   * The settings without the cache keys and {@code metricsListen}: the default cache budget,
+   * watermarks 90/75 %, no time to idle, {@code /metrics} on {@code listen} only, the default
+   * origin limits and free-space floor.
    */
   public AgentConfig(
       InetSocketAddress listen,
@@ -151,23 +167,25 @@ public record AgentConfig(
         uploadBytesPerSecond,
         downloadBytesPerSecond,
         adminSocket,
-        0,
+        DEFAULT_CACHE_MAX_BYTES,
         DEFAULT_CACHE_HIGH_WATERMARK_PERCENT,
         DEFAULT_CACHE_LOW_WATERMARK_PERCENT,
         Duration.ZERO,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        OriginLimits.DEFAULT,
+        FreeSpaceFloor.DEFAULT);
   }
 
   /**
-   * Listen on 127.0.0.1:5050, peers on a free port of all interfaces, 60 s swarm deadline, no rate
-   * limits, no admin socket, no cache budget (watermarks 90/75 %), no time to idle, no separate
-   * metrics address.
+   * Listen on 127.0.0.1:5050, peers on a free port of loopback, 60 s swarm deadline, no rate
+   * limits, no admin socket, a cache budget of 10 GiB (watermarks 90/75 %), no time to idle, no
+   * separate metrics address, the default origin limits, 10% of the disk kept free.
    */
   public static AgentConfig defaults(Path dataDir, List<URI> trackers) {
     return new AgentConfig(
         DEFAULT_LISTEN,
-        new InetSocketAddress(0),
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         dataDir,
         trackers,
         DEFAULT_SWARM_DEADLINE,
@@ -177,151 +195,125 @@ public record AgentConfig(
   }
 
   public AgentConfig withListen(InetSocketAddress value) {
-    return new AgentConfig(
-        value,
-        peerListen,
-        dataDir,
-        trackers,
-        swarmDeadline,
-        uploadBytesPerSecond,
-        downloadBytesPerSecond,
-        adminSocket,
-        cacheMaxBytes,
-        cacheHighWatermarkPercent,
-        cacheLowWatermarkPercent,
-        cacheTimeToIdle,
-        metricsListen,
-        clusterSecret);
+    return with(copy -> copy.listen = value);
   }
 
   public AgentConfig withPeerListen(InetSocketAddress value) {
-    return new AgentConfig(
-        listen,
-        value,
-        dataDir,
-        trackers,
-        swarmDeadline,
-        uploadBytesPerSecond,
-        downloadBytesPerSecond,
-        adminSocket,
-        cacheMaxBytes,
-        cacheHighWatermarkPercent,
-        cacheLowWatermarkPercent,
-        cacheTimeToIdle,
-        metricsListen,
-        clusterSecret);
+    return with(copy -> copy.peerListen = value);
   }
 
   public AgentConfig withSwarmDeadline(Duration value) {
-    return new AgentConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackers,
-        value,
-        uploadBytesPerSecond,
-        downloadBytesPerSecond,
-        adminSocket,
-        cacheMaxBytes,
-        cacheHighWatermarkPercent,
-        cacheLowWatermarkPercent,
-        cacheTimeToIdle,
-        metricsListen,
-        clusterSecret);
+    return with(copy -> copy.swarmDeadline = value);
   }
 
   public AgentConfig withRateLimits(long uploadPerSecond, long downloadPerSecond) {
-    return new AgentConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackers,
-        swarmDeadline,
-        uploadPerSecond,
-        downloadPerSecond,
-        adminSocket,
-        cacheMaxBytes,
-        cacheHighWatermarkPercent,
-        cacheLowWatermarkPercent,
-        cacheTimeToIdle,
-        metricsListen,
-        clusterSecret);
+    return with(
+        copy -> {
+          copy.uploadBytesPerSecond = uploadPerSecond;
+          copy.downloadBytesPerSecond = downloadPerSecond;
+        });
   }
 
   public AgentConfig withAdminSocket(Optional<Path> value) {
-    return new AgentConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackers,
-        swarmDeadline,
-        uploadBytesPerSecond,
-        downloadBytesPerSecond,
-        value,
-        cacheMaxBytes,
-        cacheHighWatermarkPercent,
-        cacheLowWatermarkPercent,
-        cacheTimeToIdle,
-        metricsListen,
-        clusterSecret);
+    return with(copy -> copy.adminSocket = value);
   }
 
   /** The cache keys: budget in bytes (0 = none), watermarks in percent, time to idle (0 = off). */
   public AgentConfig withCache(
       long maxBytes, int highWatermarkPercent, int lowWatermarkPercent, Duration timeToIdle) {
-    return new AgentConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackers,
-        swarmDeadline,
-        uploadBytesPerSecond,
-        downloadBytesPerSecond,
-        adminSocket,
-        maxBytes,
-        highWatermarkPercent,
-        lowWatermarkPercent,
-        timeToIdle,
-        metricsListen,
-        clusterSecret);
+    return with(
+        copy -> {
+          copy.cacheMaxBytes = maxBytes;
+          copy.cacheHighWatermarkPercent = highWatermarkPercent;
+          copy.cacheLowWatermarkPercent = lowWatermarkPercent;
+          copy.cacheTimeToIdle = timeToIdle;
+        });
   }
 
   /** A second address serving only {@code /metrics}; empty for none. */
   public AgentConfig withMetricsListen(Optional<InetSocketAddress> value) {
-    return new AgentConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackers,
-        swarmDeadline,
-        uploadBytesPerSecond,
-        downloadBytesPerSecond,
-        adminSocket,
-        cacheMaxBytes,
-        cacheHighWatermarkPercent,
-        cacheLowWatermarkPercent,
-        cacheTimeToIdle,
-        value,
-        clusterSecret);
+    return with(copy -> copy.metricsListen = value);
   }
 
   /** A copy that signs its requests to the trackers with {@code secret}. */
   public AgentConfig withClusterSecret(ClusterSecret secret) {
-    return new AgentConfig(
-        listen,
-        peerListen,
-        dataDir,
-        trackers,
-        swarmDeadline,
-        uploadBytesPerSecond,
-        downloadBytesPerSecond,
-        adminSocket,
-        cacheMaxBytes,
-        cacheHighWatermarkPercent,
-        cacheLowWatermarkPercent,
-        cacheTimeToIdle,
-        metricsListen,
-        Optional.of(secret));
+    return with(copy -> copy.clusterSecret = Optional.of(secret));
+  }
+
+  /** A copy with these limits on origin bodies. */
+  public AgentConfig withOrigin(OriginLimits value) {
+    return with(copy -> copy.origin = value);
+  }
+
+  /** A copy keeping this much free on the data directory's file system. */
+  public AgentConfig withDiskFreeMin(SpaceLimit value) {
+    return with(copy -> copy.diskFreeMin = value);
+  }
+
+  /** A copy of this config with {@code change} applied, validated as any config is. */
+  private AgentConfig with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The components of a config while a copy of it is changed. */
+  private static final class Copy {
+    InetSocketAddress listen;
+    InetSocketAddress peerListen;
+    Path dataDir;
+    List<URI> trackers;
+    Duration swarmDeadline;
+    long uploadBytesPerSecond;
+    long downloadBytesPerSecond;
+    Optional<Path> adminSocket;
+    long cacheMaxBytes;
+    int cacheHighWatermarkPercent;
+    int cacheLowWatermarkPercent;
+    Duration cacheTimeToIdle;
+    Optional<InetSocketAddress> metricsListen;
+    Optional<ClusterSecret> clusterSecret;
+    OriginLimits origin;
+    SpaceLimit diskFreeMin;
+
+    Copy(AgentConfig config) {
+      listen = config.listen;
+      peerListen = config.peerListen;
+      dataDir = config.dataDir;
+      trackers = config.trackers;
+      swarmDeadline = config.swarmDeadline;
+      uploadBytesPerSecond = config.uploadBytesPerSecond;
+      downloadBytesPerSecond = config.downloadBytesPerSecond;
+      adminSocket = config.adminSocket;
+      cacheMaxBytes = config.cacheMaxBytes;
+      cacheHighWatermarkPercent = config.cacheHighWatermarkPercent;
+      cacheLowWatermarkPercent = config.cacheLowWatermarkPercent;
+      cacheTimeToIdle = config.cacheTimeToIdle;
+      metricsListen = config.metricsListen;
+      clusterSecret = config.clusterSecret;
+      origin = config.origin;
+      diskFreeMin = config.diskFreeMin;
+    }
+
+    AgentConfig build() {
+      return new AgentConfig(
+          listen,
+          peerListen,
+          dataDir,
+          trackers,
+          swarmDeadline,
+          uploadBytesPerSecond,
+          downloadBytesPerSecond,
+          adminSocket,
+          cacheMaxBytes,
+          cacheHighWatermarkPercent,
+          cacheLowWatermarkPercent,
+          cacheTimeToIdle,
+          metricsListen,
+          clusterSecret,
+          origin,
+          diskFreeMin);
+    }
   }
 
   /** {@code <tracker>/announce} for each tracker, in order. */

@@ -8,6 +8,7 @@ import io.layerswarm.agent.admin.Drain;
 import io.layerswarm.agent.admin.Evictor;
 import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.cache.CachePolicy;
+import io.layerswarm.agent.cache.CachePolicy.Eviction;
 import io.layerswarm.agent.http.MetricsChannelInitializer;
 import io.layerswarm.agent.http.RegistryChannelInitializer;
 import io.layerswarm.agent.metrics.AgentMetrics;
@@ -20,6 +21,8 @@ import io.layerswarm.agent.mirror.PullThroughMirror;
 import io.layerswarm.agent.mirror.Swarm;
 import io.layerswarm.agent.mirror.TrackerMetainfoSource;
 import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.disk.DiskSpace;
+import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.registry.store.FileBlobStore;
@@ -53,6 +56,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,7 +211,8 @@ public final class AgentServer implements AutoCloseable {
               Clock.systemUTC(),
               partial,
               announce,
-              config.swarmDeadline());
+              config.swarmDeadline(),
+              config.origin());
       PeerTraffic traffic = new PeerTraffic();
       AgentMetrics metrics = new AgentMetrics();
       started.add(metrics);
@@ -224,25 +229,27 @@ public final class AgentServer implements AutoCloseable {
               config.cacheHighWatermarkPercent(),
               config.cacheLowWatermarkPercent(),
               config.cacheTimeToIdle());
-      if (cachePolicy.maxBytes() > 0 || !cachePolicy.timeToIdle().isZero()) {
-        timer.runJanitor(
-            fetcher,
-            new CacheJanitor(
-                store,
-                swarm,
-                engine::torrents,
-                seeder,
-                leases,
-                fetcher,
-                cachePolicy,
-                InstantSource.system()),
-            evicted -> {
-              metrics.evicted(evicted);
-              if (!evicted.isEmpty()) {
-                measureCache.run();
-              }
-            });
-      }
+      // Always on: the free-space floor (agent.disk-free-min) applies even without a budget.
+      CacheJanitor janitor =
+          new CacheJanitor(
+              store,
+              swarm,
+              engine::torrents,
+              seeder,
+              leases,
+              fetcher,
+              cachePolicy,
+              InstantSource.system(),
+              DiskSpace.of(config.dataDir()),
+              new FreeSpaceFloor(config.diskFreeMin()));
+      Consumer<List<Eviction>> onEvicted =
+          list -> {
+            metrics.evicted(list);
+            if (!list.isEmpty()) {
+              measureCache.run();
+            }
+          };
+      timer.runJanitor(fetcher, janitor, onEvicted);
       PullThroughMirror mirror =
           new PullThroughMirror(
               upstreams,
@@ -251,7 +258,12 @@ public final class AgentServer implements AutoCloseable {
               blocking,
               PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES,
               leases,
-              InstantSource.system());
+              InstantSource.system(),
+              bytes -> {
+                CacheJanitor.Room room = janitor.makeRoom(bytes);
+                onEvicted.accept(room.evicted());
+                return room.fits();
+              });
       ThreadPoolExecutor streams =
           new ThreadPoolExecutor(
               0,

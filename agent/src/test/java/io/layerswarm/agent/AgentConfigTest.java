@@ -3,6 +3,8 @@ package io.layerswarm.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.agent.mirror.OriginLimits;
+import io.layerswarm.core.disk.SpaceLimit;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -93,9 +95,11 @@ class AgentConfigTest {
   }
 
   @Test
-  void theCacheHasNoBudgetAndNoTimeToIdleByDefaultWithWatermarksNinetyAndSeventyFive() {
+  void theCacheHasATenGibBudgetAndNoTimeToIdleByDefaultWithWatermarksNinetyAndSeventyFive() {
     AgentConfig config = AgentConfig.defaults(DATA, List.of());
-    assertThat(config.cacheMaxBytes()).isZero();
+    assertThat(config.cacheMaxBytes()).isEqualTo(10L << 30);
+    assertThat(config.diskFreeMin()).isEqualTo(SpaceLimit.ofPercent(10));
+    assertThat(config.origin()).isEqualTo(OriginLimits.DEFAULT);
     assertThat(config.cacheHighWatermarkPercent()).isEqualTo(90);
     assertThat(config.cacheLowWatermarkPercent()).isEqualTo(75);
     assertThat(config.cacheTimeToIdle()).isZero();
@@ -113,7 +117,7 @@ class AgentConfigTest {
             1,
             2,
             Optional.empty());
-    assertThat(config.cacheMaxBytes()).isZero();
+    assertThat(config.cacheMaxBytes()).isEqualTo(AgentConfig.DEFAULT_CACHE_MAX_BYTES);
     assertThat(config.cacheHighWatermarkPercent()).isEqualTo(90);
     assertThat(config.cacheLowWatermarkPercent()).isEqualTo(75);
     assertThat(config.cacheTimeToIdle()).isZero();

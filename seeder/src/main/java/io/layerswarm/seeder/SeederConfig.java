@@ -3,6 +3,8 @@ package io.layerswarm.seeder;
 import io.layerswarm.admin.AdminTls;
 import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.core.disk.FreeSpaceFloor;
+import io.layerswarm.core.disk.SpaceLimit;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,8 +28,9 @@ import java.util.function.Consumer;
  *     ({@code seeder.trackers}), at least one
  * @param uploadBytesPerSecond peer upload cap in bytes per second, 0 for none ({@code
  *     seeder.upload-rate}); the engine's traffic shaper applies it to every peer connection
- * @param originTimeout how long an origin blob download may go without receiving a byte before it
- *     is abandoned ({@code seeder.origin-timeout})
+ * @param originTimeout how long an origin blob download may go without receiving a byte (or too
+ *     few, see {@code originMinBytesPerSecond}) before it is abandoned ({@code
+ *     seeder.origin-timeout})
  * @param adminListen address of the admin gRPC API ({@code seeder.admin-listen}); empty: no admin
  *     API. Port 0 picks a free port
  * @param adminToken bearer token every admin call must carry ({@code seeder.admin-token}); empty:
@@ -54,6 +57,12 @@ import java.util.function.Consumer;
  *     announces and its requests to other seeders. Empty: open mode
  * @param notificationsToken the bearer token {@code POST /notifications} needs ({@code
  *     seeder.notifications-token-file}); empty: notifications are taken only in open mode
+ * @param originMinBytesPerSecond an origin download that brings fewer bytes per second than this
+ *     over an {@code originTimeout} is abandoned too ({@code seeder.origin-min-rate}); 0: only a
+ *     complete stall counts
+ * @param diskFreeMin the free space kept on the data directory's file system: below it, the least
+ *     recently used idle blobs are evicted, and a blob that does not fit is not fetched ({@code
+ *     seeder.disk-free-min}; default 10%)
  */
 public record SeederConfig(
     InetSocketAddress listen,
@@ -72,10 +81,15 @@ public record SeederConfig(
     int ringReplicas,
     Optional<AdminTls> adminTls,
     Optional<ClusterSecret> clusterSecret,
-    Optional<BearerToken> notificationsToken) {
+    Optional<BearerToken> notificationsToken,
+    long originMinBytesPerSecond,
+    SpaceLimit diskFreeMin) {
 
   /** Default for {@code seeder.origin-timeout}. */
   public static final Duration DEFAULT_ORIGIN_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Default for {@code seeder.origin-min-rate}: 16 KiB/s, a link slower than that is broken. */
+  public static final long DEFAULT_ORIGIN_MIN_RATE = 16 * 1024;
 
   /** Default for {@code seeder.ring-replicas}. */
   public static final int DEFAULT_RING_REPLICAS = 2;
@@ -194,6 +208,14 @@ public record SeederConfig(
     }
     clusterSecret = clusterSecret == null ? Optional.empty() : clusterSecret;
     notificationsToken = notificationsToken == null ? Optional.empty() : notificationsToken;
+    if (originMinBytesPerSecond < 0) {
+      throw new IllegalArgumentException(
+          "seeder.origin-min-rate must be >= 0 (0 = only a stall counts): "
+              + originMinBytesPerSecond);
+    }
+    if (diskFreeMin == null) {
+      throw new IllegalArgumentException("seeder.disk-free-min is required (0 = off)");
+    }
   }
 
   /**
@@ -224,13 +246,16 @@ public record SeederConfig(
         DEFAULT_RING_REPLICAS,
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        DEFAULT_ORIGIN_MIN_RATE,
+        FreeSpaceFloor.DEFAULT);
   }
 
   /**
    * Loopback defaults, as for tests and a single-host trial: control endpoint and peer port on
-   * 127.0.0.1 with free ports, no upload cap, {@link #DEFAULT_ORIGIN_TIMEOUT}, no admin API, no
-   * eviction, a ring of this seeder alone.
+   * 127.0.0.1 with free ports, no upload cap, {@link #DEFAULT_ORIGIN_TIMEOUT} and {@link
+   * #DEFAULT_ORIGIN_MIN_RATE}, no admin API, no eviction but for 10% of the disk kept free, a ring
+   * of this seeder alone.
    */
   public static SeederConfig defaults(Path dataDir, List<URI> trackerAnnounce) {
     return new SeederConfig(
@@ -276,6 +301,16 @@ public record SeederConfig(
         });
   }
 
+  /** A copy keeping this much free on the data directory's file system. */
+  public SeederConfig withDiskFreeMin(SpaceLimit value) {
+    return with(copy -> copy.diskFreeMin = value);
+  }
+
+  /** A copy abandoning origin downloads slower than {@code bytesPerSecond}. */
+  public SeederConfig withOriginMinRate(long bytesPerSecond) {
+    return with(copy -> copy.originMinBytesPerSecond = bytesPerSecond);
+  }
+
   /** A copy with this upload cap. */
   public SeederConfig withUploadRate(long bytesPerSecond) {
     return with(copy -> copy.uploadBytesPerSecond = bytesPerSecond);
@@ -317,6 +352,8 @@ public record SeederConfig(
     Optional<AdminTls> adminTls;
     Optional<ClusterSecret> clusterSecret;
     Optional<BearerToken> notificationsToken;
+    long originMinBytesPerSecond;
+    SpaceLimit diskFreeMin;
 
     Copy(SeederConfig config) {
       listen = config.listen;
@@ -336,6 +373,8 @@ public record SeederConfig(
       adminTls = config.adminTls;
       clusterSecret = config.clusterSecret;
       notificationsToken = config.notificationsToken;
+      originMinBytesPerSecond = config.originMinBytesPerSecond;
+      diskFreeMin = config.diskFreeMin;
     }
 
     SeederConfig build() {
@@ -356,7 +395,9 @@ public record SeederConfig(
           ringReplicas,
           adminTls,
           clusterSecret,
-          notificationsToken);
+          notificationsToken,
+          originMinBytesPerSecond,
+          diskFreeMin);
     }
   }
 
@@ -408,6 +449,10 @@ public record SeederConfig(
         + clusterSecret.map(s -> "***").orElse("none (open mode)")
         + ", notificationsToken="
         + notificationsToken.map(t -> "***").orElse("none")
+        + ", originMinBytesPerSecond="
+        + originMinBytesPerSecond
+        + ", diskFreeMin="
+        + diskFreeMin
         + "]";
   }
 }

@@ -3,6 +3,8 @@ package io.layerswarm.seeder;
 import io.layerswarm.admin.AdminGrpcServer;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.disk.DiskSpace;
+import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.ring.HealthChecker;
 import io.layerswarm.core.ring.HttpHealthProbe;
 import io.layerswarm.core.ring.SeederRing;
@@ -182,6 +184,7 @@ public final class SeederServer implements AutoCloseable {
               engine,
               config.trackerAnnounce(),
               config.originTimeout(),
+              config.originMinBytesPerSecond(),
               clock,
               access,
               metrics);
@@ -220,11 +223,26 @@ public final class SeederServer implements AutoCloseable {
 
       ScheduledExecutorService maintenance = maintenanceScheduler();
       parts.add(maintenance::shutdownNow);
+      DiskSpace disk;
+      try {
+        disk = DiskSpace.of(dataDir);
+      } catch (IOException e) {
+        throw new SeederException(
+            "read the file system of seeder.data-dir " + dataDir + ": " + e, e);
+      }
       Evictor evictor =
-          new Evictor(service, evictionSettings(config), access, clock, metrics::evicted);
+          new Evictor(
+              service,
+              evictionSettings(config),
+              access,
+              clock,
+              metrics::evicted,
+              disk,
+              new FreeSpaceFloor(config.diskFreeMin()));
       parts.add(evictor);
       evictor.start(maintenance, Evictor.DEFAULT_INTERVAL);
       service.afterFetch(evictor::requestSweep);
+      service.useRoom(evictor::makeRoom);
 
       ThreadPoolExecutor lookups =
           new ThreadPoolExecutor(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.core.disk.SpaceLimit;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -142,7 +143,9 @@ class SeederConfigTest {
                     2,
                     Optional.empty(),
                     Optional.empty(),
-                    Optional.empty()))
+                    Optional.empty(),
+                    0,
+                    SpaceLimit.OFF))
         .hasMessageContaining("seeder.admin-listen");
   }
 

@@ -14,14 +14,7 @@ public final class Await {
   /** How long a wait may last unless the caller says otherwise: generous for a loaded machine. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-  /**
-   * The first pause between checks; each later pause doubles up to {@link #MAX_POLL_NANOS}, so a
-   * quick condition is seen quickly and a slow one (a daemon polled over HTTP) is not asked 200
-   * times a second.
-   */
-  private static final long FIRST_POLL_NANOS = Duration.ofMillis(2).toNanos();
-
-  private static final long MAX_POLL_NANOS = Duration.ofMillis(100).toNanos();
+  private static final long POLL_NANOS = Duration.ofMillis(5).toNanos();
 
   private Await() {}
 
@@ -31,8 +24,7 @@ public final class Await {
   }
 
   /**
-   * Waits until {@code condition} holds, checking after 2 ms, then with pauses that double up to
-   * 100 ms.
+   * Waits until {@code condition} holds, checking about every 5 ms.
    *
    * @throws AssertionError naming {@code what} if it does not hold within {@code timeout}
    */
@@ -47,7 +39,6 @@ public final class Await {
   public static void until(
       String what, Duration timeout, BooleanSupplier condition, Supplier<?> state) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    long pause = FIRST_POLL_NANOS;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
         String seen = String.valueOf(state.get());
@@ -58,8 +49,7 @@ public final class Await {
                 + what
                 + (seen.isEmpty() ? "" : "; last seen: " + seen));
       }
-      LockSupport.parkNanos(pause);
-      pause = Math.min(MAX_POLL_NANOS, pause * 2);
+      LockSupport.parkNanos(POLL_NANOS);
       if (Thread.interrupted()) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted while waiting for " + what);

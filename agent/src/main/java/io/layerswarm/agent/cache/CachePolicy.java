@@ -20,6 +20,9 @@ import java.util.List;
  *       included) exceed the high watermark, the least recently accessed entries go until the total
  *       is at or below the low watermark, or nothing unpinned is left. Watermarks are percentages
  *       of {@code maxBytes}; {@code maxBytes} 0 means no budget.
+ *   <li><b>Free space:</b> when the file system is short of its free-space floor by some bytes (the
+ *       caller measures that), the least recently accessed entries left go until they add up to
+ *       those bytes, or nothing unpinned is left.
  * </ol>
  *
  * @param maxBytes the cache budget in bytes, 0 for none
@@ -35,7 +38,9 @@ public record CachePolicy(
     /** not accessed within the time to idle */
     IDLE,
     /** least recently used while the cache is over its high watermark */
-    OVER_BUDGET
+    OVER_BUDGET,
+    /** least recently used while the file system is short of its free-space floor */
+    FREE_SPACE
   }
 
   /** One decision: evict {@code digest} of {@code sizeBytes} bytes, for {@code reason}. */
@@ -63,6 +68,9 @@ public record CachePolicy(
     }
   }
 
+  private static final Comparator<CacheEntry> LEAST_RECENTLY_USED =
+      Comparator.comparing(CacheEntry::lastAccess).thenComparing(e -> e.digest().toString());
+
   /** A policy that never evicts. */
   public static CachePolicy unlimited() {
     return new CachePolicy(0, 90, 75, Duration.ZERO);
@@ -83,6 +91,41 @@ public record CachePolicy(
    * broken by digest, so the answer is deterministic).
    */
   public List<Eviction> evictions(List<CacheEntry> entries, Instant now) {
+    return evictions(entries, now, 0);
+  }
+
+  /**
+   * The entries to evict at {@code now}, as {@link #evictions(List, Instant)}, and then more, least
+   * recently accessed first, until the evictions add up to {@code bytesToFree} (what the file
+   * system lacks of its free-space floor).
+   */
+  public List<Eviction> evictions(List<CacheEntry> entries, Instant now, long bytesToFree) {
+    List<Eviction> result = budgetEvictions(entries, now);
+    long freed = 0;
+    for (Eviction eviction : result) {
+      freed = saturatedAdd(freed, eviction.sizeBytes());
+    }
+    if (freed >= bytesToFree) {
+      return result;
+    }
+    List<CacheEntry> left = new ArrayList<>();
+    for (CacheEntry entry : entries) {
+      if (!entry.pinned() && result.stream().noneMatch(e -> e.digest().equals(entry.digest()))) {
+        left.add(entry);
+      }
+    }
+    left.sort(LEAST_RECENTLY_USED);
+    for (CacheEntry entry : left) {
+      if (freed >= bytesToFree) {
+        break;
+      }
+      result.add(new Eviction(entry.digest(), entry.sizeBytes(), Reason.FREE_SPACE));
+      freed = saturatedAdd(freed, entry.sizeBytes());
+    }
+    return result;
+  }
+
+  private List<Eviction> budgetEvictions(List<CacheEntry> entries, Instant now) {
     List<Eviction> result = new ArrayList<>();
     List<CacheEntry> kept = new ArrayList<>();
     long total = 0;
@@ -98,8 +141,7 @@ public record CachePolicy(
       return result;
     }
     long low = lowWatermarkBytes();
-    kept.sort(
-        Comparator.comparing(CacheEntry::lastAccess).thenComparing(e -> e.digest().toString()));
+    kept.sort(LEAST_RECENTLY_USED);
     for (CacheEntry entry : kept) {
       if (total <= low) {
         break;

@@ -179,6 +179,11 @@ public final class AgentMetrics implements AutoCloseable {
     fetches(counts, "failed", FetchCounts::failedFetches);
     verificationFailures(counts, "swarm", FetchCounts::swarmVerificationFailures);
     verificationFailures(counts, "origin", FetchCounts::originVerificationFailures);
+    FunctionCounter.builder("agent.blobs.passed.through", counts, c -> c.get().passedThrough())
+        .description(
+            "Blobs streamed from the origin without being stored: no room above the data file"
+                + " system's free-space floor")
+        .register(registry);
   }
 
   /** {@code agent_draining}, read at scrape time; {@code draining} must not block. Call once. */
@@ -274,6 +279,10 @@ public final class AgentMetrics implements AutoCloseable {
   }
 
   private static String label(CachePolicy.Reason reason) {
-    return reason == CachePolicy.Reason.IDLE ? "idle" : "budget";
+    return switch (reason) {
+      case IDLE -> "idle";
+      case OVER_BUDGET -> "budget";
+      case FREE_SPACE -> "free_space";
+    };
   }
 }

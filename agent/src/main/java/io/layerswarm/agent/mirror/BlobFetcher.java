@@ -76,6 +76,37 @@ public final class BlobFetcher {
       Path partialDir,
       List<URI> announce,
       Duration swarmDeadline) {
+    this(
+        store,
+        metainfoSource,
+        swarm,
+        seeder,
+        transfers,
+        clock,
+        partialDir,
+        announce,
+        swarmDeadline,
+        OriginLimits.DEFAULT);
+  }
+
+  /**
+   * @param transfers runs origin copies and store adoption (blocking work)
+   * @param partialDir where swarm downloads and origin copies are written until verified
+   * @param announce this agent's tracker announce URLs; empty means the swarm is never tried
+   * @param swarmDeadline the longest a transfer may go without metainfo or newly verified bytes
+   * @param origin how slow a blob body from the origin may be before the transfer gives up
+   */
+  public BlobFetcher(
+      BlobStore store,
+      MetainfoSource metainfoSource,
+      Swarm swarm,
+      CacheSeeder seeder,
+      Executor transfers,
+      InstantSource clock,
+      Path partialDir,
+      List<URI> announce,
+      Duration swarmDeadline,
+      OriginLimits origin) {
     this.context =
         new FetchContext(
             store,
@@ -89,7 +120,8 @@ public final class BlobFetcher {
             swarmDeadline,
             new SwarmRefusals(),
             new FetchCounters(),
-            this::stored);
+            this::stored,
+            origin);
   }
 
   /**
@@ -148,6 +180,24 @@ public final class BlobFetcher {
           }
         });
     return result;
+  }
+
+  /** True while a transfer of {@code digest} runs: a new request joins it. */
+  boolean fetching(Digest digest) {
+    return flights.current(digest).isPresent();
+  }
+
+  /**
+   * The blob streamed from the origin for one response without storing it ({@link PassThrough}),
+   * for when the data file system has no room for it. Blocks on the origin's answer.
+   */
+  LiveBlob passThrough(
+      UpstreamChoice upstream, RepositoryName repo, Digest digest, BlobLeases.Lease lease)
+      throws MirrorException {
+    PassThrough body =
+        PassThrough.open(upstream, repo, digest, context.origin(), context.counters());
+    context.counters().passedThrough();
+    return new LiveBlob(body, body.size(), lease);
   }
 
   private Transfer transferFor(UpstreamChoice upstream, RepositoryName repo, Digest digest) {

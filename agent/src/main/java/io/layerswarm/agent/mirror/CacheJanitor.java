@@ -5,6 +5,9 @@ import io.layerswarm.agent.cache.CacheEntry;
 import io.layerswarm.agent.cache.CachePolicy;
 import io.layerswarm.agent.cache.CachePolicy.Eviction;
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.disk.DiskSpace;
+import io.layerswarm.core.disk.FreeSpaceFloor;
+import io.layerswarm.core.disk.SpaceLimit;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.swarm.Torrent;
@@ -41,7 +44,14 @@ import org.slf4j.LoggerFactory;
  * peers connected). Upload activity also counts as an access, so the file's modification time moves
  * forward.
  *
- * <p>Threads: call {@link #run} from one thread (the agent's timer); it does blocking file I/O.
+ * <p>Free space: the janitor also keeps the data file system's free-space floor. When the space
+ * left after what the transfers in progress still have to write is under the floor, it evicts the
+ * least recently used blobs that are not in use until it is not ({@link
+ * CachePolicy.Reason#FREE_SPACE}). {@link #makeRoom} does the same for a blob about to be fetched,
+ * and says whether it fits.
+ *
+ * <p>Threads: {@link #run} and {@link #makeRoom} are serialized; they do blocking file I/O, so call
+ * them off event loops (the agent's timer, the blocking executor).
  */
 public final class CacheJanitor {
   private static final Logger log = LoggerFactory.getLogger(CacheJanitor.class);
@@ -54,6 +64,8 @@ public final class CacheJanitor {
   private final BlobFetcher fetcher;
   private final CachePolicy policy;
   private final InstantSource clock;
+  private final DiskSpace disk;
+  private final FreeSpaceFloor floor;
 
   /**
    * Uploaded bytes of each torrent at the previous run, by identity (a seed replaces a download).
@@ -73,6 +85,36 @@ public final class CacheJanitor {
       BlobFetcher fetcher,
       CachePolicy policy,
       InstantSource clock) {
+    this(
+        store,
+        swarm,
+        torrents,
+        seeder,
+        leases,
+        fetcher,
+        policy,
+        clock,
+        UNLIMITED_DISK,
+        new FreeSpaceFloor(SpaceLimit.OFF));
+  }
+
+  /**
+   * @param disk the file system the store is on
+   * @param floor the free space to keep on it
+   */
+  public CacheJanitor(
+      BlobStore store,
+      Swarm swarm,
+      Supplier<Collection<Torrent>> torrents,
+      CacheSeeder seeder,
+      BlobLeases leases,
+      BlobFetcher fetcher,
+      CachePolicy policy,
+      InstantSource clock,
+      DiskSpace disk,
+      FreeSpaceFloor floor) {
+    this.disk = disk;
+    this.floor = floor;
     this.store = store;
     this.swarm = swarm;
     this.torrents = torrents;
@@ -83,8 +125,52 @@ public final class CacheJanitor {
     this.clock = clock;
   }
 
+  /** A disk that never fills, for a janitor without a free-space floor. */
+  private static final DiskSpace UNLIMITED_DISK =
+      new DiskSpace() {
+        @Override
+        public long usableBytes() {
+          return Long.MAX_VALUE / 2;
+        }
+
+        @Override
+        public long totalBytes() {
+          return Long.MAX_VALUE / 2;
+        }
+      };
+
   public CachePolicy policy() {
     return policy;
+  }
+
+  public FreeSpaceFloor floor() {
+    return floor;
+  }
+
+  /**
+   * Makes room for a blob of {@code bytes} about to be fetched: evicts (as {@link #run} does) until
+   * it fits above the free-space floor with what the transfers in progress still write.
+   *
+   * @return the evictions, and whether the blob fits now
+   * @throws IOException when the store cannot be listed
+   */
+  public synchronized Room makeRoom(long bytes) throws IOException {
+    List<Eviction> evicted = pass(bytes);
+    return new Room(evicted, floor.fits(disk, bytes + stillToWrite(fetcher.transfers())));
+  }
+
+  /** What {@link #makeRoom} did. */
+  public record Room(List<Eviction> evicted, boolean fits) {}
+
+  /** Bytes the transfers in progress have yet to write, as far as their progress tells. */
+  private static long stillToWrite(Collection<TransferProgress> transfers) {
+    long total = 0;
+    for (TransferProgress transfer : transfers) {
+      if (transfer.totalBytes().isPresent()) {
+        total += Math.max(0, transfer.totalBytes().getAsLong() - transfer.verifiedBytes());
+      }
+    }
+    return total;
   }
 
   /**
@@ -94,6 +180,11 @@ public final class CacheJanitor {
    * @throws IOException when the store cannot be listed
    */
   public synchronized List<Eviction> run() throws IOException {
+    return pass(0);
+  }
+
+  /** One pass, keeping the floor free beyond {@code incomingBytes} more. */
+  private List<Eviction> pass(long incomingBytes) throws IOException {
     Instant now = clock.instant();
     Map<String, Torrent> torrentByHex = new HashMap<>();
     Set<String> uploading = new HashSet<>();
@@ -111,7 +202,8 @@ public final class CacheJanitor {
     lastUploaded = uploadedNow;
 
     Map<Digest, Long> fetching = new HashMap<>();
-    for (TransferProgress transfer : fetcher.transfers()) {
+    Collection<TransferProgress> transfers = fetcher.transfers();
+    for (TransferProgress transfer : transfers) {
       fetching.put(transfer.digest(), transfer.totalBytes().orElse(0));
     }
 
@@ -142,7 +234,8 @@ public final class CacheJanitor {
       entries.add(new CacheEntry(transfer.getKey(), transfer.getValue(), now, true));
     }
 
-    List<Eviction> decided = policy.evictions(entries, now);
+    long bytesToFree = floor.bytesToFree(disk, incomingBytes + stillToWrite(transfers));
+    List<Eviction> decided = policy.evictions(entries, now, bytesToFree);
     List<Eviction> evicted = new ArrayList<>(decided.size());
     for (Eviction eviction : decided) {
       Digest digest = eviction.digest();
@@ -167,13 +260,17 @@ public final class CacheJanitor {
           .log(
               "evicted ({} bytes, {})",
               eviction.sizeBytes(),
-              eviction.reason() == CachePolicy.Reason.IDLE
-                  ? "idle for " + policy.timeToIdle() + " or more"
-                  : "cache over "
-                      + policy.highWatermarkPercent()
-                      + "% of "
-                      + policy.maxBytes()
-                      + " bytes");
+              switch (eviction.reason()) {
+                case IDLE -> "idle for " + policy.timeToIdle() + " or more";
+                case OVER_BUDGET ->
+                    "cache over "
+                        + policy.highWatermarkPercent()
+                        + "% of "
+                        + policy.maxBytes()
+                        + " bytes";
+                case FREE_SPACE ->
+                    "less than " + floor.floor() + " free on " + disk + " (disk-free-min)";
+              });
     }
     if (policy.maxBytes() > 0) {
       long total = 0;

@@ -19,6 +19,7 @@ import java.util.function.Consumer;
  * @param announce this agent's tracker announce URLs; empty means the swarm is never tried
  * @param swarmDeadline the longest a transfer may go without metainfo or newly verified bytes
  * @param stored called with the digest each time a transfer ends with the blob in the store
+ * @param origin how slow an origin body may be
  */
 record FetchContext(
     BlobStore store,
@@ -32,7 +33,8 @@ record FetchContext(
     Duration swarmDeadline,
     SwarmRefusals refusals,
     FetchCounters counters,
-    Consumer<Digest> stored) {
+    Consumer<Digest> stored,
+    OriginLimits origin) {
   FetchContext {
     announce = List.copyOf(announce);
   }

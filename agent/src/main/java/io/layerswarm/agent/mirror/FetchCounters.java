@@ -11,6 +11,7 @@ final class FetchCounters {
   private final AtomicLong failedFetches = new AtomicLong();
   private final AtomicLong swarmVerificationFailures = new AtomicLong();
   private final AtomicLong originVerificationFailures = new AtomicLong();
+  private final AtomicLong passedThrough = new AtomicLong();
 
   void swarmBytes(long bytes) {
     bytesFromSwarm.addAndGet(bytes);
@@ -40,6 +41,10 @@ final class FetchCounters {
     originVerificationFailures.incrementAndGet();
   }
 
+  void passedThrough() {
+    passedThrough.incrementAndGet();
+  }
+
   FetchCounts snapshot() {
     return new FetchCounts(
         bytesFromSwarm.get(),
@@ -48,6 +53,7 @@ final class FetchCounters {
         blobsFromOrigin.get(),
         failedFetches.get(),
         swarmVerificationFailures.get(),
-        originVerificationFailures.get());
+        originVerificationFailures.get(),
+        passedThrough.get());
   }
 }

@@ -11,6 +11,8 @@ package io.layerswarm.agent.mirror;
  * @param failedFetches transfers that ended without a stored blob
  * @param swarmVerificationFailures swarm downloads whose sha256 did not match the digest
  * @param originVerificationFailures origin copies that failed verification (digest or size)
+ * @param passedThrough blobs streamed from the origin to a client without being stored, because the
+ *     data file system had no room for them above its free-space floor
  */
 public record FetchCounts(
     long bytesFromSwarm,
@@ -19,4 +21,5 @@ public record FetchCounts(
     long blobsFromOrigin,
     long failedFetches,
     long swarmVerificationFailures,
-    long originVerificationFailures) {}
+    long originVerificationFailures,
+    long passedThrough) {}

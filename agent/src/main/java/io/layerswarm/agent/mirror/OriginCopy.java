@@ -6,6 +6,7 @@ import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.BlobStream;
 import io.layerswarm.registry.client.DigestMismatchException;
 import io.layerswarm.registry.client.RegistryException;
+import io.layerswarm.registry.client.StallWatchdog;
 import io.layerswarm.swarm.Torrent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,18 +99,17 @@ final class OriginCopy {
         // Durable before it enters the store: after a crash a stored blob is never partial.
         out.force(true);
       } catch (IOException e) {
-        throw new MirrorStorageException(
-            "writing blob " + digest + " to " + files.origin() + " failed: " + e, e);
+        throw MirrorStorageException.writing("writing blob " + digest + " to " + files.origin(), e);
       }
       adopt(prefix);
     } catch (MirrorException e) {
       if (e instanceof BlobVerificationException) {
         context.counters().originVerificationFailed();
       }
-      TransferFiles.deleteQuietly(files.origin());
+      deleteLeftovers();
       throw e;
     } catch (RuntimeException e) {
-      TransferFiles.deleteQuietly(files.origin());
+      deleteLeftovers();
       throw new UpstreamUnavailableException(
           "fetching " + digest + " from origin " + upstream.describe() + " failed: " + e, e);
     }
@@ -121,6 +121,16 @@ final class OriginCopy {
             copied,
             upstream.describe(),
             prefix > 0 ? " after " + prefix + " bytes from the swarm" : "");
+  }
+
+  /**
+   * After a failure: nothing half-written stays behind, neither the origin file nor what an
+   * abandoned swarm download left (a failed prefix copy, a full disk).
+   */
+  private void deleteLeftovers() {
+    TransferFiles.deleteQuietly(files.origin());
+    TransferFiles.deleteQuietly(files.part());
+    TransferFiles.deleteQuietly(files.done());
   }
 
   /** The store checks the sha256 of the origin copy and takes it. */
@@ -143,7 +153,7 @@ final class OriginCopy {
               + e.getMessage(),
           e);
     } catch (IOException e) {
-      throw new MirrorStorageException("storing blob " + digest + " failed: " + e, e);
+      throw MirrorStorageException.writing("storing blob " + digest, e);
     }
   }
 
@@ -224,7 +234,10 @@ final class OriginCopy {
       }
       skip = prefix;
     }
-    try (BlobStream body = in) {
+    OriginLimits limits = context.origin();
+    try (BlobStream body = in;
+        StallWatchdog watchdog =
+            StallWatchdog.start(limits.stallTimeout(), limits.minBytesPerSecond(), body.body())) {
       long size = body.size();
       if (prefix > size) {
         context.refusals().refuse(digest, context.clock().instant());
@@ -239,7 +252,7 @@ final class OriginCopy {
                 + size);
       }
       listener.sized(size);
-      copy(body.body(), out, prefix, skip, size, action);
+      copy(body.body(), out, prefix, skip, size, action, watchdog);
     } catch (DigestMismatchException e) {
       throw new BlobVerificationException(
           "blob "
@@ -253,7 +266,13 @@ final class OriginCopy {
   }
 
   private void copy(
-      InputStream in, FileChannel out, long position, long skip, long size, String action)
+      InputStream in,
+      FileChannel out,
+      long position,
+      long skip,
+      long size,
+      String action,
+      StallWatchdog watchdog)
       throws IOException, MirrorException {
     byte[] buffer = new byte[BUFFER_BYTES];
     long toSkip = skip;
@@ -264,6 +283,17 @@ final class OriginCopy {
       } catch (DigestMismatchException e) {
         throw e;
       } catch (IOException e) {
+        if (watchdog.fired()) {
+          throw new UpstreamUnavailableException(
+              action
+                  + ": gave up after "
+                  + copied
+                  + " bytes: "
+                  + context.origin().describe()
+                  + ", origin "
+                  + upstream.describe(),
+              e);
+        }
         throw new UpstreamUnavailableException(
             action
                 + " from origin "
@@ -277,6 +307,7 @@ final class OriginCopy {
       if (n < 0) {
         break;
       }
+      watchdog.progressed(n);
       copied += n;
       context.counters().originBytes(n);
       int from = 0;

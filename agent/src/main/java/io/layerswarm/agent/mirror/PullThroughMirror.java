@@ -46,6 +46,7 @@ public final class PullThroughMirror implements RegistryMirror {
   private final BlobLeases leases;
   private final InstantSource clock;
   private final AccessGrants grants = new AccessGrants();
+  private final DiskRoom room;
 
   /**
    * A mirror whose blob reads are not tracked for the cache janitor, with the system clock.
@@ -83,6 +84,23 @@ public final class PullThroughMirror implements RegistryMirror {
       long manifestCacheBytes,
       BlobLeases leases,
       InstantSource clock) {
+    this(upstreams, store, fetcher, blocking, manifestCacheBytes, leases, clock, DiskRoom.ALWAYS);
+  }
+
+  /**
+   * @param room says whether a blob fits on the data file system before it is fetched; one that
+   *     does not is passed through from the origin without being stored
+   */
+  public PullThroughMirror(
+      Upstreams upstreams,
+      BlobStore store,
+      BlobFetcher fetcher,
+      Executor blocking,
+      long manifestCacheBytes,
+      BlobLeases leases,
+      InstantSource clock,
+      DiskRoom room) {
+    this.room = room;
     this.upstreams = upstreams;
     this.store = store;
     this.fetcher = fetcher;
@@ -168,7 +186,11 @@ public final class PullThroughMirror implements RegistryMirror {
                 if (local.isPresent()) {
                   return CompletableFuture.<BlobBody>completedFuture(local.get());
                 }
-                checkAccess(upstream, request);
+                OptionalLong size = checkAccess(upstream, request);
+                if (size.isPresent() && !hasRoom(digest, size.getAsLong())) {
+                  return CompletableFuture.<BlobBody>completedFuture(
+                      fetcher.passThrough(upstream, request.repository(), digest, lease));
+                }
                 CompletableFuture<BlobBody> body =
                     fetcher
                         .open(upstream, request.repository(), digest, lease)
@@ -213,13 +235,15 @@ public final class PullThroughMirror implements RegistryMirror {
    * these credentials the same repository within {@link AccessGrants#LENGTH} ({@link
    * AccessGrants}), so the swarm still serves a pull that was under way when the origin went down.
    */
-  private void checkAccess(UpstreamChoice upstream, BlobRequest request) throws MirrorException {
+  private OptionalLong checkAccess(UpstreamChoice upstream, BlobRequest request)
+      throws MirrorException {
     Digest digest = request.digest();
     RepositoryName repo = request.repository();
     String action = "checking access to blob " + digest + " of " + repo;
     try {
-      upstream.registry().blobSize(repo, digest);
+      long size = upstream.registry().blobSize(repo, digest);
       grants.grant(upstream.host(), repo, clock.instant());
+      return OptionalLong.of(size);
     } catch (RegistryException e) {
       int status = e.httpStatus();
       if (status == 401 || status == 403) {
@@ -245,7 +269,33 @@ public final class PullThroughMirror implements RegistryMirror {
               upstream.describe(),
               repo,
               AccessGrants.LENGTH);
+      return OptionalLong.empty();
     }
+  }
+
+  /**
+   * Whether a new transfer of {@code digest} ({@code size} bytes) has room on the data file system
+   * above its floor, after evicting what may go. A transfer already running has its room.
+   */
+  private boolean hasRoom(Digest digest, long size) throws MirrorStorageException {
+    if (fetcher.fetching(digest)) {
+      return true;
+    }
+    try {
+      if (room.makeRoom(size)) {
+        return true;
+      }
+    } catch (IOException e) {
+      throw new MirrorStorageException("making room for blob " + digest + " failed: " + e, e);
+    }
+    log.atWarn()
+        .addKeyValue("digest", digest)
+        .log(
+            "no room for {} bytes on the data file system above agent.disk-free-min, even after"
+                + " evicting what is not in use: passing the blob through from the origin, not"
+                + " storing or seeding it",
+            size);
+    return false;
   }
 
   private static String notGranted(MirrorException refused, RepositoryName repo) {

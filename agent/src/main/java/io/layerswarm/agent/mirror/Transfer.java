@@ -194,7 +194,11 @@ final class Transfer implements LiveTransfer {
           new BlobVerificationException(
               "blob " + digest + " from the swarm failed verification: " + e.getMessage(), e));
       return;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      dropDownload(file);
+      finish(MirrorStorageException.writing("storing blob " + digest, e));
+      return;
+    } catch (RuntimeException e) {
       dropDownload(file);
       finish(new MirrorStorageException("storing blob " + digest + " failed: " + e, e));
       return;

@@ -187,4 +187,36 @@ class CachePolicyTest {
       assertThat(unpinnedRemaining).as("over budget, so only pinned bytes may be left").isZero();
     }
   }
+
+  @Test
+  void shortOfTheFreeSpaceFloorTheLeastRecentlyUsedGoUntilEnoughIsFreed() {
+    CachePolicy policy = new CachePolicy(0, 90, 75, Duration.ZERO);
+    List<CacheEntry> entries =
+        List.of(
+            entry("newest", 300, 1),
+            pinned("in use", 500, 90),
+            entry("oldest", 400, 60),
+            entry("middle", 300, 30));
+
+    assertThat(policy.evictions(entries, NOW, 0)).isEmpty();
+    assertThat(policy.evictions(entries, NOW, 401))
+        .containsExactly(
+            new Eviction(digest("oldest"), 400, Reason.FREE_SPACE),
+            new Eviction(digest("middle"), 300, Reason.FREE_SPACE));
+    assertThat(policy.evictions(entries, NOW, 10_000))
+        .extracting(Eviction::digest)
+        .containsExactly(digest("oldest"), digest("middle"), digest("newest"));
+  }
+
+  @Test
+  void budgetEvictionsCountTowardsTheBytesTheFloorNeeds() {
+    CachePolicy policy = new CachePolicy(1000, 90, 50, Duration.ZERO);
+    List<CacheEntry> entries =
+        List.of(entry("newest", 300, 1), entry("oldest", 400, 60), entry("middle", 300, 30));
+
+    assertThat(policy.evictions(entries, NOW, 500))
+        .containsExactly(
+            new Eviction(digest("oldest"), 400, Reason.OVER_BUDGET),
+            new Eviction(digest("middle"), 300, Reason.OVER_BUDGET));
+  }
 }

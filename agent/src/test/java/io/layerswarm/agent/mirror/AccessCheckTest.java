@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.core.Digest;
-import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.registry.client.BlobStream;
 import io.layerswarm.registry.client.DeniedException;
-import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
-import io.layerswarm.registry.client.RegistryException;
 import io.layerswarm.registry.client.RegistryUnavailableException;
 import io.layerswarm.registry.client.TooManyRequestsException;
-import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.FileBlobStore;
 import io.layerswarm.testing.ManualClock;
@@ -28,7 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +41,7 @@ class AccessCheckTest {
   private final ManualClock clock = new ManualClock();
   private final ScriptedMetainfo metainfo = new ScriptedMetainfo();
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
-  private final Outage upstream = new Outage(new InMemoryUpstreamRegistry(URI.create("http://o")));
+  private final FaultyUpstream upstream = new FaultyUpstream(URI.create("http://o"));
   private final Random random = new Random(5);
   private PullThroughMirror mirror;
 
@@ -116,7 +110,7 @@ class AccessCheckTest {
 
   @Test
   void aDenialKeepsTheBlobFromTheSwarm() {
-    upstream.failWith(() -> new DeniedException("denied", 403, "DENIED"));
+    upstream.failHeadsWith(() -> new DeniedException("denied", 403, "DENIED"));
 
     assertThat(failure(open(REPO))).isInstanceOf(UpstreamDeniedException.class);
     assertThat(metainfo.calls).isEmpty();
@@ -124,7 +118,7 @@ class AccessCheckTest {
 
   @Test
   void anUnavailableUpstreamWithoutARecentGrantIsRefusedWithAClearMessage() {
-    upstream.failWith(() -> new RegistryUnavailableException("HTTP 503", 503, null));
+    upstream.failHeadsWith(() -> new RegistryUnavailableException("HTTP 503", 503, null));
 
     assertThat(failure(open(REPO)))
         .isInstanceOf(UpstreamUnavailableException.class)
@@ -135,7 +129,7 @@ class AccessCheckTest {
 
   @Test
   void aTimeoutWithoutARecentGrantIsRefused() {
-    upstream.failWith(
+    upstream.failHeadsWith(
         () ->
             new RegistryUnavailableException(
                 "HEAD timed out", 0, null, new java.net.http.HttpTimeoutException("timed out")));
@@ -146,7 +140,8 @@ class AccessCheckTest {
 
   @Test
   void aThrottledUpstreamWithoutARecentGrantIsRefusedAs429() {
-    upstream.failWith(() -> new TooManyRequestsException("slow down", "TOOMANYREQUESTS", null));
+    upstream.failHeadsWith(
+        () -> new TooManyRequestsException("slow down", "TOOMANYREQUESTS", null));
 
     assertThat(failure(open(REPO))).isInstanceOf(UpstreamThrottledException.class);
     assertThat(metainfo.calls).isEmpty();
@@ -155,7 +150,7 @@ class AccessCheckTest {
   @Test
   void anOutageAfterAGrantStillServesTheSameRepositoryFromTheSwarm() throws Exception {
     grantedWhileUp(REPO);
-    upstream.failWith(() -> new RegistryUnavailableException("HTTP 502", 502, null));
+    upstream.failHeadsWith(() -> new RegistryUnavailableException("HTTP 502", 502, null));
     clock.advance(AccessGrants.LENGTH.minusSeconds(1));
 
     open(REPO);
@@ -167,7 +162,7 @@ class AccessCheckTest {
   @Test
   void aGrantCoversOnlyItsRepository() throws Exception {
     grantedWhileUp(OTHER_REPO);
-    upstream.failWith(() -> new RegistryUnavailableException("HTTP 503", 503, null));
+    upstream.failHeadsWith(() -> new RegistryUnavailableException("HTTP 503", 503, null));
 
     assertThat(failure(open(REPO))).isInstanceOf(UpstreamUnavailableException.class);
     assertThat(metainfo.calls).hasSize(1);
@@ -176,7 +171,7 @@ class AccessCheckTest {
   @Test
   void aGrantEndsAfterItsLength() throws Exception {
     grantedWhileUp(REPO);
-    upstream.failWith(() -> new RegistryUnavailableException("HTTP 503", 503, null));
+    upstream.failHeadsWith(() -> new RegistryUnavailableException("HTTP 503", 503, null));
     clock.advance(AccessGrants.LENGTH);
 
     assertThat(failure(open(REPO))).isInstanceOf(UpstreamUnavailableException.class);
@@ -186,60 +181,11 @@ class AccessCheckTest {
   @Test
   void aDenialRevokesAnEarlierGrant() throws Exception {
     grantedWhileUp(REPO);
-    upstream.failWith(() -> new DeniedException("denied", 403, "DENIED"));
+    upstream.failHeadsWith(() -> new DeniedException("denied", 403, "DENIED"));
     assertThat(failure(open(REPO))).isInstanceOf(UpstreamDeniedException.class);
-    upstream.failWith(() -> new RegistryUnavailableException("HTTP 503", 503, null));
+    upstream.failHeadsWith(() -> new RegistryUnavailableException("HTTP 503", 503, null));
 
     assertThat(failure(open(REPO))).isInstanceOf(UpstreamUnavailableException.class);
     assertThat(metainfo.calls).hasSize(1);
-  }
-
-  /** The in-memory origin, whose blob HEAD fails with a chosen error once it is set. */
-  private static final class Outage implements UpstreamRegistry {
-    final InMemoryUpstreamRegistry origin;
-    private volatile Supplier<RegistryException> failure;
-
-    Outage(InMemoryUpstreamRegistry origin) {
-      this.origin = origin;
-    }
-
-    void failWith(Supplier<RegistryException> failure) {
-      this.failure = failure;
-    }
-
-    @Override
-    public URI baseUri() {
-      return origin.baseUri();
-    }
-
-    @Override
-    public void ping() {}
-
-    @Override
-    public Manifest getManifest(RepositoryName repo, String reference, List<String> accept)
-        throws RegistryException {
-      return origin.getManifest(repo, reference, accept);
-    }
-
-    @Override
-    public ManifestHead headManifest(RepositoryName repo, String reference, List<String> accept)
-        throws RegistryException {
-      return origin.headManifest(repo, reference, accept);
-    }
-
-    @Override
-    public long blobSize(RepositoryName repo, Digest digest) throws RegistryException {
-      Supplier<RegistryException> current = failure;
-      if (current != null) {
-        throw current.get();
-      }
-      return origin.blobSize(repo, digest);
-    }
-
-    @Override
-    public BlobStream openBlob(RepositoryName repo, Digest digest, long offset)
-        throws RegistryException {
-      return origin.openBlob(repo, digest, offset);
-    }
   }
 }

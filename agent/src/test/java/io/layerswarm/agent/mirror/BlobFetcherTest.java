@@ -347,6 +347,42 @@ class BlobFetcherTest {
   }
 
   @Test
+  void anOriginThatStallsMidBodyIsGivenUpWithinItsTimeoutAndLeavesNoFileBehind() throws Exception {
+    FaultyUpstream stalling = new FaultyUpstream(URI.create("http://origin.test:5000"));
+    Digest digest = stalling.origin.putBlob(REPO, randomBytes(200_000, 31));
+    stalling.stallBodiesAfter(1000);
+    Duration timeout = Duration.ofMillis(200);
+    BlobFetcher originOnly =
+        new BlobFetcher(
+            store,
+            metainfo,
+            swarm,
+            seeder,
+            Runnable::run,
+            clock,
+            dir.resolve("partial"),
+            List.of(),
+            DEADLINE,
+            new OriginLimits(timeout, 16 * 1024));
+
+    long start = System.nanoTime();
+    CompletableFuture<Void> fetch =
+        originOnly.fetch(new UpstreamChoice("origin.test:5000", stalling), REPO, digest);
+
+    assertThatThrownBy(() -> fetch.get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(UpstreamUnavailableException.class)
+        .hasMessageContaining("gave up after 1000 bytes")
+        .hasMessageContaining("agent.origin-timeout");
+    // Two periods at most, with room for a loaded machine; without a watchdog it never ends.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(store.contains(digest)).isFalse();
+    try (var partial = Files.list(dir.resolve("partial"))) {
+      assertThat(partial).isEmpty();
+    }
+  }
+
+  @Test
   void withoutTrackersTheSwarmIsNeverAsked() throws Exception {
     Digest digest = origin.putBlob(REPO, randomBytes(1000, 12));
     BlobFetcher originOnly =

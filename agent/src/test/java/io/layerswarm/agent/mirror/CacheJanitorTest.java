@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.cache.CachePolicy;
 import io.layerswarm.agent.cache.CachePolicy.Eviction;
+import io.layerswarm.agent.cache.CachePolicy.Reason;
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.disk.DiskSpace;
+import io.layerswarm.core.disk.FreeSpaceFloor;
+import io.layerswarm.core.disk.SpaceLimit;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
@@ -183,5 +187,73 @@ class CacheJanitorTest {
     assertThat(Files.getLastModifiedTime(store.path(hit).orElseThrow()).toInstant())
         .isEqualTo(clock.instant());
     assertThat(leases.leased()).isEmpty();
+  }
+
+  /** A file system of {@code capacity} bytes whose only content is the store. */
+  private DiskSpace diskOf(long capacity) {
+    return new DiskSpace() {
+      @Override
+      public long usableBytes() {
+        try {
+          return capacity - store.totalBytes();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public long totalBytes() {
+        return capacity;
+      }
+    };
+  }
+
+  private CacheJanitor janitorWithFloor(long capacity, SpaceLimit floor) {
+    return new CacheJanitor(
+        store,
+        swarm,
+        swarm::torrents,
+        seeder,
+        leases,
+        fetcher,
+        CachePolicy.unlimited(),
+        clock,
+        diskOf(capacity),
+        new FreeSpaceFloor(floor));
+  }
+
+  @Test
+  void underTheFreeSpaceFloorTheLeastRecentlyUsedBlobsGoUntilTheFloorIsFreeAgain()
+      throws IOException {
+    Digest oldest = cached(4000, Duration.ofHours(3), 11);
+    Digest middle = cached(3000, Duration.ofHours(2), 12);
+    Digest newest = cached(2000, Duration.ofHours(1), 13);
+    CacheJanitor janitor = janitorWithFloor(10_000, SpaceLimit.ofPercent(20)); // 1000 free
+
+    List<Eviction> evicted = janitor.run();
+
+    assertThat(evicted)
+        .extracting(Eviction::digest, Eviction::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(oldest, Reason.FREE_SPACE));
+    assertThat(store.list()).containsExactlyInAnyOrder(middle, newest);
+  }
+
+  @Test
+  void makingRoomEvictsForTheIncomingBlobAndSaysWhetherItFits() throws IOException {
+    Digest oldest = cached(4000, Duration.ofHours(3), 21);
+    Digest newest = cached(4000, Duration.ofHours(1), 22);
+    CacheJanitor janitor = janitorWithFloor(10_000, SpaceLimit.ofBytes(1000)); // 2000 free
+
+    CacheJanitor.Room room = janitor.makeRoom(3000);
+
+    assertThat(room.fits()).isTrue();
+    assertThat(room.evicted()).extracting(Eviction::digest).containsExactly(oldest);
+    assertThat(store.list()).containsExactly(newest);
+
+    try (BlobLeases.Lease reading = leases.acquire(newest)) {
+      CacheJanitor.Room full = janitor.makeRoom(9000);
+      assertThat(full.fits()).as("the blob being read stays; 9000 do not fit").isFalse();
+      assertThat(store.list()).containsExactly(newest);
+    }
   }
 }

@@ -44,6 +44,10 @@ final class MirrorServer implements AutoCloseable {
   final PullThroughMirror mirror;
   final AgentMetrics metrics = new AgentMetrics();
   final Path partial;
+
+  /** While true, no blob fits on the "disk": the mirror passes blobs through. */
+  volatile boolean diskFull;
+
   private final ExecutorService transfers = Executors.newFixedThreadPool(4);
   private final ExecutorService blocking = Executors.newFixedThreadPool(4);
   private final ExecutorService pumps = Executors.newCachedThreadPool();
@@ -67,7 +71,8 @@ final class MirrorServer implements AutoCloseable {
             blocking,
             PullThroughMirror.DEFAULT_MANIFEST_CACHE_BYTES,
             leases,
-            clock);
+            clock,
+            bytes -> !diskFull);
     metrics.bindFetches(fetcher::counts);
     server =
         new ServerBootstrap()

@@ -45,7 +45,8 @@ public record ConfigFile(
       String adminListen,
       String adminToken,
       String adminTlsCert,
-      String adminTlsKey) {}
+      String adminTlsKey,
+      Boolean adminAllowUnauthenticated) {}
 
   public record Seeder(
       String listen,
@@ -64,7 +65,10 @@ public record ConfigFile(
       Integer ringReplicas,
       String adminTlsCert,
       String adminTlsKey,
-      String notificationsTokenFile) {}
+      String notificationsTokenFile,
+      String originMinRate,
+      String diskFreeMin,
+      Boolean adminAllowUnauthenticated) {}
 
   public record Agent(
       String listen,
@@ -79,5 +83,8 @@ public record ConfigFile(
       Integer cacheHighWatermark,
       Integer cacheLowWatermark,
       String cacheTimeToIdle,
-      String metricsListen) {}
+      String metricsListen,
+      String originTimeout,
+      String originMinRate,
+      String diskFreeMin) {}
 }

@@ -58,7 +58,8 @@ public final class ConfigPrinter {
                 t.adminListen(),
                 t.adminToken() == null || t.adminToken().isEmpty() ? t.adminToken() : "********",
                 t.adminTlsCert(),
-                t.adminTlsKey());
+                t.adminTlsKey(),
+                t.adminAllowUnauthenticated());
     ConfigFile.Seeder s = file.seeder();
     ConfigFile.Seeder seeder =
         s == null
@@ -80,7 +81,10 @@ public final class ConfigPrinter {
                 s.ringReplicas(),
                 s.adminTlsCert(),
                 s.adminTlsKey(),
-                s.notificationsTokenFile());
+                s.notificationsTokenFile(),
+                s.originMinRate(),
+                s.diskFreeMin(),
+                s.adminAllowUnauthenticated());
     try {
       return YAML.writeValueAsString(
           new ConfigFile(masked, file.cluster(), tracker, seeder, file.agent()));

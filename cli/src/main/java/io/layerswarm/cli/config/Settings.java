@@ -2,9 +2,11 @@ package io.layerswarm.cli.config;
 
 import io.layerswarm.admin.AdminTls;
 import io.layerswarm.agent.AgentConfig;
+import io.layerswarm.agent.mirror.OriginLimits;
 import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.auth.SecretFileException;
+import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.client.Credentials;
@@ -16,6 +18,7 @@ import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.seeder.SeederConfig;
 import io.layerswarm.tracker.TrackerConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -37,6 +40,15 @@ public final class Settings {
   static final String DEFAULT_TRACKER_LISTEN = "127.0.0.1:6969";
   static final String DEFAULT_SEEDER_LISTEN = "127.0.0.1:6970";
   static final String DEFAULT_AGENT_LISTEN = "127.0.0.1:5050";
+
+  /**
+   * Peer ports on loopback unless configured: until peers prove membership before the first byte, a
+   * peer port hands a blob to anyone who knows its info hash, so it is opened to other hosts by the
+   * admin's choice (the package's example configs do, next to the cluster secret).
+   */
+  static final String DEFAULT_SEEDER_PEER_LISTEN = "127.0.0.1:6881";
+
+  static final String DEFAULT_AGENT_PEER_LISTEN = "127.0.0.1:6882";
 
   /** Owners per digest, for {@code seeder.ring-replicas} and {@code tracker.ring-replicas}. */
   static final int DEFAULT_RING_REPLICAS = SeederConfig.DEFAULT_RING_REPLICAS;
@@ -134,18 +146,20 @@ public final class Settings {
     ConfigFile.Tracker t =
         f.tracker() == null
             ? new ConfigFile.Tracker(
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null)
             : f.tracker();
     ConfigFile.Seeder s =
         f.seeder() == null
             ? new ConfigFile.Seeder(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null)
+                null, null, null, null, null, null)
             : f.seeder();
     ConfigFile.Agent a =
         f.agent() == null
             ? new ConfigFile.Agent(
-                null, null, null, null, null, null, null, null, null, null, null, null, null)
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null)
             : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
     // One file for the whole cluster: the tracker asks the seeders of the ring, with their R.
@@ -175,10 +189,11 @@ public final class Settings {
             or(t.adminListen(), ""),
             t.adminToken(),
             or(t.adminTlsCert(), ""),
-            or(t.adminTlsKey(), "")),
+            or(t.adminTlsKey(), ""),
+            or(t.adminAllowUnauthenticated(), false)),
         new ConfigFile.Seeder(
             or(s.listen(), DEFAULT_SEEDER_LISTEN),
-            or(s.peerListen(), "0.0.0.0:6881"),
+            or(s.peerListen(), DEFAULT_SEEDER_PEER_LISTEN),
             or(s.dataDir(), "/var/lib/layerswarm/seeder"),
             or(s.trackers(), trackers),
             or(s.uploadRate(), "0"),
@@ -193,21 +208,27 @@ public final class Settings {
             seederReplicas,
             or(s.adminTlsCert(), ""),
             or(s.adminTlsKey(), ""),
-            or(s.notificationsTokenFile(), "")),
+            or(s.notificationsTokenFile(), ""),
+            or(s.originMinRate(), "16KiB"),
+            or(s.diskFreeMin(), FreeSpaceFloor.DEFAULT.toString()),
+            or(s.adminAllowUnauthenticated(), false)),
         new ConfigFile.Agent(
             or(a.listen(), DEFAULT_AGENT_LISTEN),
-            or(a.peerListen(), "0.0.0.0:6882"),
+            or(a.peerListen(), DEFAULT_AGENT_PEER_LISTEN),
             or(a.dataDir(), "/var/lib/layerswarm/agent"),
             or(a.trackers(), trackers),
             or(a.swarmDeadline(), "60s"),
             or(a.uploadRate(), "0"),
             or(a.downloadRate(), "0"),
             or(a.adminSocket(), DEFAULT_ADMIN_SOCKET),
-            or(a.cacheMaxBytes(), "0"),
+            or(a.cacheMaxBytes(), "10GiB"),
             or(a.cacheHighWatermark(), 90),
             or(a.cacheLowWatermark(), 75),
             or(a.cacheTimeToIdle(), "0s"),
-            or(a.metricsListen(), "")));
+            or(a.metricsListen(), ""),
+            or(a.originTimeout(), "30s"),
+            or(a.originMinRate(), "16KiB"),
+            or(a.diskFreeMin(), FreeSpaceFloor.DEFAULT.toString())));
   }
 
   /**
@@ -246,21 +267,27 @@ public final class Settings {
     Optional<ClusterSecret> secret = clusterSecret();
     return wrap(
         () ->
-            new TrackerConfig(
-                Values.address("tracker.listen", t.listen()),
-                Values.duration("tracker.announce-interval", t.announceInterval()),
-                Values.duration("tracker.min-announce-interval", t.minAnnounceInterval()),
-                Values.duration("tracker.peer-ttl", t.peerTtl()),
-                Values.intInRange("tracker.default-numwant", t.defaultNumwant(), 1, 1000),
-                Values.intInRange("tracker.max-numwant", t.maxNumwant(), 1, 1000),
-                urls("tracker.seeders", t.seeders(), ""),
-                blank(t.redis()) ? Optional.empty() : Optional.of(redisUri(t.redis())),
-                secret,
-                blank(t.adminListen())
-                    ? Optional.empty()
-                    : Optional.of(Values.address("tracker.admin-listen", t.adminListen().trim())),
-                blank(t.adminToken()) ? Optional.empty() : Optional.of(t.adminToken()),
-                adminTls("tracker", t.adminTlsCert(), t.adminTlsKey())));
+            requireAdminAuthentication(
+                "tracker",
+                t.adminListen(),
+                t.adminToken(),
+                Boolean.TRUE.equals(t.adminAllowUnauthenticated()),
+                new TrackerConfig(
+                    Values.address("tracker.listen", t.listen()),
+                    Values.duration("tracker.announce-interval", t.announceInterval()),
+                    Values.duration("tracker.min-announce-interval", t.minAnnounceInterval()),
+                    Values.duration("tracker.peer-ttl", t.peerTtl()),
+                    Values.intInRange("tracker.default-numwant", t.defaultNumwant(), 1, 1000),
+                    Values.intInRange("tracker.max-numwant", t.maxNumwant(), 1, 1000),
+                    urls("tracker.seeders", t.seeders(), ""),
+                    blank(t.redis()) ? Optional.empty() : Optional.of(redisUri(t.redis())),
+                    secret,
+                    blank(t.adminListen())
+                        ? Optional.empty()
+                        : Optional.of(
+                            Values.address("tracker.admin-listen", t.adminListen().trim())),
+                    blank(t.adminToken()) ? Optional.empty() : Optional.of(t.adminToken()),
+                    adminTls("tracker", t.adminTlsCert(), t.adminTlsKey()))));
   }
 
   /**
@@ -344,28 +371,72 @@ public final class Settings {
     Optional<BearerToken> token = notificationsToken;
     return wrap(
         () ->
-            new SeederConfig(
-                Values.address("seeder.listen", s.listen()),
-                Values.address("seeder.peer-listen", s.peerListen()),
-                Path.of(s.dataDir()),
-                urls("seeder.trackers", s.trackers(), "/announce"),
-                Values.bytes("seeder.upload-rate", s.uploadRate()),
-                Values.duration("seeder.origin-timeout", s.originTimeout()),
-                blank(s.adminListen())
-                    ? Optional.empty()
-                    : Optional.of(Values.address("seeder.admin-listen", s.adminListen().trim())),
-                blank(s.adminToken()) ? Optional.empty() : Optional.of(s.adminToken()),
-                Values.bytes("seeder.disk-high-watermark", s.diskHighWatermark()),
-                Values.bytes("seeder.disk-low-watermark", s.diskLowWatermark()),
-                durationOrZero("seeder.time-to-idle", s.timeToIdle()),
-                s.ring().isEmpty() ? List.of() : urls("seeder.ring", s.ring(), ""),
-                blank(s.advertiseUrl())
-                    ? Optional.empty()
-                    : Optional.of(Values.httpUrl("seeder.advertise-url", s.advertiseUrl().trim())),
-                Values.intInRange("seeder.ring-replicas", s.ringReplicas(), 1, MAX_RING_REPLICAS),
-                adminTls("seeder", s.adminTlsCert(), s.adminTlsKey()),
-                secret,
-                token));
+            requireAdminAuthentication(
+                "seeder",
+                s.adminListen(),
+                s.adminToken(),
+                Boolean.TRUE.equals(s.adminAllowUnauthenticated()),
+                new SeederConfig(
+                    Values.address("seeder.listen", s.listen()),
+                    Values.address("seeder.peer-listen", s.peerListen()),
+                    Path.of(s.dataDir()),
+                    urls("seeder.trackers", s.trackers(), "/announce"),
+                    Values.bytes("seeder.upload-rate", s.uploadRate()),
+                    Values.duration("seeder.origin-timeout", s.originTimeout()),
+                    blank(s.adminListen())
+                        ? Optional.empty()
+                        : Optional.of(
+                            Values.address("seeder.admin-listen", s.adminListen().trim())),
+                    blank(s.adminToken()) ? Optional.empty() : Optional.of(s.adminToken()),
+                    Values.bytes("seeder.disk-high-watermark", s.diskHighWatermark()),
+                    Values.bytes("seeder.disk-low-watermark", s.diskLowWatermark()),
+                    durationOrZero("seeder.time-to-idle", s.timeToIdle()),
+                    s.ring().isEmpty() ? List.of() : urls("seeder.ring", s.ring(), ""),
+                    blank(s.advertiseUrl())
+                        ? Optional.empty()
+                        : Optional.of(
+                            Values.httpUrl("seeder.advertise-url", s.advertiseUrl().trim())),
+                    Values.intInRange(
+                        "seeder.ring-replicas", s.ringReplicas(), 1, MAX_RING_REPLICAS),
+                    adminTls("seeder", s.adminTlsCert(), s.adminTlsKey()),
+                    secret,
+                    token,
+                    Values.bytes("seeder.origin-min-rate", s.originMinRate()),
+                    Values.spaceLimit("seeder.disk-free-min", s.diskFreeMin()))));
+  }
+
+  /**
+   * {@code config}, unless its admin API listens beyond loopback without a token, which would let
+   * anyone who reaches the port evict, preheat and list; {@code <role>.admin-allow-unauthenticated}
+   * overrides that for a network the admin trusts.
+   */
+  private static <T> T requireAdminAuthentication(
+      String role, String listen, String token, boolean allowUnauthenticated, T config)
+      throws ConfigException {
+    if (blank(listen) || !blank(token) || allowUnauthenticated) {
+      return config;
+    }
+    InetSocketAddress address = Values.address(role + ".admin-listen", listen.trim());
+    if (address.getAddress() != null && address.getAddress().isLoopbackAddress()) {
+      return config;
+    }
+    throw new ConfigException(
+        role
+            + ".admin-listen is "
+            + listen.trim()
+            + ", beyond loopback, and "
+            + role
+            + ".admin-token is not set: anyone who reaches it could call the admin API. Set "
+            + role
+            + ".admin-token (with "
+            + role
+            + ".admin-tls-cert and "
+            + role
+            + ".admin-tls-key), bind "
+            + role
+            + ".admin-listen to 127.0.0.1, or set "
+            + role
+            + ".admin-allow-unauthenticated: true on a network you trust");
   }
 
   /** A duration where a bare {@code 0} (off) is accepted too. */
@@ -395,7 +466,11 @@ public final class Settings {
                 blank(a.metricsListen())
                     ? Optional.empty()
                     : Optional.of(Values.address("agent.metrics-listen", a.metricsListen().trim())),
-                secret));
+                secret,
+                new OriginLimits(
+                    Values.duration("agent.origin-timeout", a.originTimeout()),
+                    Values.bytes("agent.origin-min-rate", a.originMinRate())),
+                Values.spaceLimit("agent.disk-free-min", a.diskFreeMin())));
   }
 
   /** The configured upstream registries; exactly one may be the default (the first if none is). */

@@ -1,5 +1,6 @@
 package io.layerswarm.cli.config;
 
+import io.layerswarm.core.disk.SpaceLimit;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -88,6 +89,25 @@ final class Values {
     } catch (ArithmeticException e) {
       throw new ConfigException(key + ": '" + value + "' is too large");
     }
+  }
+
+  /** Disk space as a byte amount ({@link #bytes}) or a share of the file system: {@code 10%}. */
+  static SpaceLimit spaceLimit(String key, String value) throws ConfigException {
+    String trimmed = value.trim();
+    if (trimmed.endsWith("%")) {
+      int percent;
+      try {
+        percent = Integer.parseInt(trimmed.substring(0, trimmed.length() - 1).trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(
+            key + ": '" + value + "' is not a share; write for example 10% (or a byte amount)");
+      }
+      if (percent < 0 || percent > 100) {
+        throw new ConfigException(key + ": " + percent + "% is out of range 0..100%");
+      }
+      return SpaceLimit.ofPercent(percent);
+    }
+    return SpaceLimit.ofBytes(bytes(key, value));
   }
 
   /** An http or https URL without a trailing slash. */

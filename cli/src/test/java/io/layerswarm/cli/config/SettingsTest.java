@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.agent.AgentConfig;
+import io.layerswarm.agent.mirror.OriginLimits;
+import io.layerswarm.core.disk.SpaceLimit;
 import io.layerswarm.seeder.SeederConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -390,6 +392,72 @@ class SettingsTest {
     assertThat(s.tracker().adminListen()).isPresent();
     assertThat(s.tracker().adminToken()).contains("t0ps3cret");
     assertThat(ConfigPrinter.yaml(s.file())).doesNotContain("t0ps3cret");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"tracker", "seeder"})
+  void anAdminApiBeyondLoopbackWithoutATokenStopsWithTheKeysNamed(String role) {
+    assertThatThrownBy(() -> build(role, role + ":\n  admin-listen: 0.0.0.0:7001\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(role + ".admin-listen is 0.0.0.0:7001")
+        .hasMessageContaining(role + ".admin-token is not set")
+        .hasMessageContaining(role + ".admin-allow-unauthenticated: true");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"tracker", "seeder"})
+  void anAdminApiOnLoopbackOrWithATokenOrWithTheOverrideStarts(String role) throws Exception {
+    build(role, role + ":\n  admin-listen: 127.0.0.1:7001\n");
+    build(role, role + ":\n  admin-listen: 0.0.0.0:7001\n  admin-token: t0k3n\n");
+    build(role, role + ":\n  admin-listen: 0.0.0.0:7001\n  admin-allow-unauthenticated: true\n");
+  }
+
+  private static Object build(String role, String yaml) throws ConfigException {
+    Settings s = settings(yaml, Map.of());
+    return role.equals("tracker") ? s.tracker() : s.seeder();
+  }
+
+  @Test
+  void diskAndOriginKeysHaveTheirDefaultsAndAcceptAShareOrBytes() throws Exception {
+    AgentConfig agent = settings(GOOD, Map.of()).agent();
+    assertThat(agent.cacheMaxBytes()).isEqualTo(10L << 30);
+    assertThat(agent.diskFreeMin()).isEqualTo(SpaceLimit.ofPercent(10));
+    assertThat(agent.origin()).isEqualTo(new OriginLimits(Duration.ofSeconds(30), 16 * 1024));
+    assertThat(agent.peerListen()).isEqualTo(new InetSocketAddress("127.0.0.1", 6882));
+    SeederConfig seeder = settings("", Map.of()).seeder();
+    assertThat(seeder.diskFreeMin()).isEqualTo(SpaceLimit.ofPercent(10));
+    assertThat(seeder.originMinBytesPerSecond()).isEqualTo(16 * 1024);
+    assertThat(seeder.peerListen()).isEqualTo(new InetSocketAddress("127.0.0.1", 6881));
+
+    AgentConfig set =
+        settings(
+                GOOD + "  disk-free-min: 5GiB\n  origin-timeout: 5s\n  origin-min-rate: 1KiB\n",
+                Map.of())
+            .agent();
+    assertThat(set.diskFreeMin()).isEqualTo(SpaceLimit.ofBytes(5L << 30));
+    assertThat(set.origin()).isEqualTo(new OriginLimits(Duration.ofSeconds(5), 1024));
+    assertThat(settings("seeder:\n  disk-free-min: 0\n", Map.of()).seeder().diskFreeMin().isOff())
+        .isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "agent:\\n  disk-free-min: 120%|agent.disk-free-min|0..100%",
+        "agent:\\n  disk-free-min: lots|agent.disk-free-min|byte amount",
+        "seeder:\\n  disk-free-min: ten%|seeder.disk-free-min|10%"
+      })
+  void aBadDiskFreeMinStopsWithTheKeyNamed(String yaml, String key, String why) {
+    assertThatThrownBy(
+            () -> {
+              Settings s = settings(yaml.replace("\\n", "\n"), Map.of());
+              s.agent();
+              s.seeder();
+            })
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining(why);
   }
 
   @Test

@@ -9,6 +9,8 @@ public record Eviction(Digest digest, long sizeBytes, Reason reason) {
     IDLE,
     /** Least recently used while the held bytes were above {@code seeder.disk-high-watermark}. */
     DISK,
+    /** Least recently used while the file system had less than {@code seeder.disk-free-min}. */
+    FREE_SPACE,
     /** An operator asked for it (admin {@code Evict}). */
     REQUEST;
 

@@ -18,6 +18,9 @@ import java.util.List;
  *       the held bytes are at or below the low watermark ({@link Eviction.Reason#DISK}). Busy blobs
  *       count towards the held bytes, so the policy may end above the low watermark when they are
  *       too many.
+ *   <li>When the file system is short of its free-space floor by some bytes (the caller measures
+ *       that), more of the remaining blobs idle for longer than the grace period are chosen, least
+ *       recently used first, until they add up to those bytes ({@link Eviction.Reason#FREE_SPACE}).
  * </ol>
  *
  * Ties in last access are broken by digest, so the choice is deterministic.
@@ -31,6 +34,15 @@ public final class EvictionPolicy {
   /** The blobs to evict, idle ones first, then by least recent use. */
   public static List<Eviction> select(
       List<BlobUsage> blobs, EvictionSettings settings, Instant now) {
+    return select(blobs, settings, now, 0);
+  }
+
+  /**
+   * The blobs to evict, as {@link #select(List, EvictionSettings, Instant)}, and then more until
+   * they add up to {@code bytesToFree}: what the file system lacks of its free-space floor.
+   */
+  public static List<Eviction> select(
+      List<BlobUsage> blobs, EvictionSettings settings, Instant now, long bytesToFree) {
     List<Eviction> chosen = new ArrayList<>();
     long held = 0;
     List<BlobUsage> candidates = new ArrayList<>();
@@ -52,8 +64,10 @@ public final class EvictionPolicy {
       }
     }
 
+    int next = 0;
     if (settings.watermarksOn() && held > settings.highWatermarkBytes()) {
-      for (BlobUsage blob : kept) {
+      for (; next < kept.size(); next++) {
+        BlobUsage blob = kept.get(next);
         if (held <= settings.lowWatermarkBytes()) {
           break;
         }
@@ -63,6 +77,18 @@ public final class EvictionPolicy {
         chosen.add(new Eviction(blob.digest(), blob.sizeBytes(), Eviction.Reason.DISK));
         held -= blob.sizeBytes();
       }
+    }
+    long freed = 0;
+    for (Eviction eviction : chosen) {
+      freed += eviction.sizeBytes();
+    }
+    for (; next < kept.size() && freed < bytesToFree; next++) {
+      BlobUsage blob = kept.get(next);
+      if (idleFor(blob, now).compareTo(settings.grace()) <= 0) {
+        break;
+      }
+      chosen.add(new Eviction(blob.digest(), blob.sizeBytes(), Eviction.Reason.FREE_SPACE));
+      freed += blob.sizeBytes();
     }
     return List.copyOf(chosen);
   }

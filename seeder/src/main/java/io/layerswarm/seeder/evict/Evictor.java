@@ -1,6 +1,9 @@
 package io.layerswarm.seeder.evict;
 
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.disk.DiskSpace;
+import io.layerswarm.core.disk.FreeSpaceFloor;
+import io.layerswarm.core.disk.SpaceLimit;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * connected peer or a fetch in progress. So a blob that went idle by the clock while a peer
  * downloads it stays until the upload has ended and a full time-to-idle has passed since.
  *
- * <p>Thread-safe: sweeps and {@link #evictNow} are serialized. Time comes from the injected clock;
- * tests call {@link #sweep} directly.
+ * <p>With a free-space floor, a sweep also evicts until the data file system has the floor free
+ * again, and {@link #makeRoom} does so for a blob about to be fetched.
+ *
+ * <p>Thread-safe: sweeps, {@link #makeRoom} and {@link #evictNow} are serialized. Time comes from
+ * the injected clock; tests call {@link #sweep} directly.
  */
 public final class Evictor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Evictor.class);
@@ -55,6 +61,8 @@ public final class Evictor implements AutoCloseable {
   private final AccessLog access;
   private final InstantSource clock;
   private final Listener listener;
+  private final DiskSpace disk;
+  private final FreeSpaceFloor floor;
 
   /** Upload counters at the last sweep. Guarded by this. */
   private final Map<Digest, Long> uploadedAtLastSweep = new HashMap<>();
@@ -69,6 +77,23 @@ public final class Evictor implements AutoCloseable {
       AccessLog access,
       InstantSource clock,
       Listener listener) {
+    this(target, settings, access, clock, listener, null, new FreeSpaceFloor(SpaceLimit.OFF));
+  }
+
+  /**
+   * @param disk the data directory's file system; may be null when {@code floor} is off
+   * @param floor the free space to keep on it
+   */
+  public Evictor(
+      EvictionTarget target,
+      EvictionSettings settings,
+      AccessLog access,
+      InstantSource clock,
+      Listener listener,
+      DiskSpace disk,
+      FreeSpaceFloor floor) {
+    this.disk = disk;
+    this.floor = floor;
     this.target = target;
     this.settings = settings;
     this.access = access;
@@ -102,7 +127,7 @@ public final class Evictor implements AutoCloseable {
   public void requestSweep() {
     ScheduledExecutorService executor = scheduler;
     if (executor == null
-        || !settings.watermarksOn()
+        || !(settings.watermarksOn() || floorOn())
         || !sweepRequested.compareAndSet(false, true)) {
       return;
     }
@@ -125,8 +150,30 @@ public final class Evictor implements AutoCloseable {
     }
   }
 
+  private boolean floorOn() {
+    return disk != null && !floor.floor().isOff();
+  }
+
+  /**
+   * Makes room for a blob of {@code bytes} about to be fetched, evicting as a sweep does until it
+   * fits above the free-space floor.
+   *
+   * @return whether it fits now
+   */
+  public synchronized boolean makeRoom(long bytes) throws IOException {
+    if (!floorOn()) {
+      return true;
+    }
+    sweep(bytes);
+    return floor.fits(disk, bytes);
+  }
+
   /** Samples uploads, applies the policy at the clock's now, and evicts what it chose. */
   public synchronized Sweep sweep() throws IOException {
+    return sweep(0);
+  }
+
+  private Sweep sweep(long incomingBytes) throws IOException {
     Instant now = clock.instant();
     List<HeldBlob> held = target.held();
     List<BlobUsage> usages = new ArrayList<>(held.size());
@@ -155,13 +202,14 @@ public final class Evictor implements AutoCloseable {
           new BlobUsage(digest, blob.sizeBytes(), access.lastAccess(digest).orElse(now), busy));
     }
     uploadedAtLastSweep.keySet().retainAll(present);
-    if (!settings.enabled()) {
+    long bytesToFree = floorOn() ? floor.bytesToFree(disk, incomingBytes) : 0;
+    if (!settings.enabled() && bytesToFree == 0) {
       return new Sweep(List.of(), 0, heldBytes);
     }
 
     List<Eviction> evicted = new ArrayList<>();
     int refused = 0;
-    for (Eviction choice : EvictionPolicy.select(usages, settings, now)) {
+    for (Eviction choice : EvictionPolicy.select(usages, settings, now, bytesToFree)) {
       EvictionTarget.Result result =
           target.evict(choice.digest(), generations.get(choice.digest()));
       if (result.outcome() == EvictOutcome.EVICTED) {

@@ -6,6 +6,7 @@ import io.layerswarm.registry.client.BlobStream;
 import io.layerswarm.registry.client.BlobUnknownException;
 import io.layerswarm.registry.client.DigestMismatchException;
 import io.layerswarm.registry.client.RegistryException;
+import io.layerswarm.registry.client.StallWatchdog;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.registry.store.BlobWriter;
@@ -22,17 +23,37 @@ import org.slf4j.LoggerFactory;
  * and verified or not at all. Runs on the calling thread; a stall longer than the origin timeout
  * aborts the copy.
  */
-final class OriginFetch {
+public final class OriginFetch {
   private static final Logger log = LoggerFactory.getLogger(OriginFetch.class);
   private static final int BUFFER_BYTES = 64 * 1024;
 
   private final BlobStore blobs;
   private final Duration stallTimeout;
+  private final long minBytesPerSecond;
   private final LongAdder originBytes = new LongAdder();
+  private volatile DiskRoom room = bytes -> true;
 
-  OriginFetch(BlobStore blobs, Duration stallTimeout) {
+  /**
+   * Whether a blob about to be fetched fits above the data file system's free-space floor, after
+   * evicting what may go (the evictor answers).
+   */
+  @FunctionalInterface
+  public interface DiskRoom {
+    boolean makeRoom(long bytes) throws IOException;
+  }
+
+  /**
+   * @param stallTimeout a period that must bring {@code minBytesPerSecond} times its length, and a
+   *     byte at least
+   */
+  OriginFetch(BlobStore blobs, Duration stallTimeout, long minBytesPerSecond) {
     this.blobs = blobs;
     this.stallTimeout = stallTimeout;
+    this.minBytesPerSecond = minBytesPerSecond;
+  }
+
+  void useRoom(DiskRoom room) {
+    this.room = room;
   }
 
   /** Bytes received from origins so far, including those of failed fetches. */
@@ -58,6 +79,23 @@ final class OriginFetch {
     log.atInfo()
         .addKeyValue("digest", digest)
         .log("fetching {} bytes from {}/{}", stream.size(), registry, repo);
+    try {
+      if (!room.makeRoom(Math.max(0, stream.size()))) {
+        throw new SeedingException(
+            action
+                + ": no room for "
+                + stream.size()
+                + " bytes on the data file system above seeder.disk-free-min, after evicting"
+                + " what was idle",
+            null);
+      }
+    } catch (IOException e) {
+      closeQuietly(stream);
+      throw new SeedingException(action + ": making room for the blob failed: " + e, e);
+    } catch (SeedingException e) {
+      closeQuietly(stream);
+      throw e;
+    }
 
     BlobWriter writer;
     try {
@@ -67,7 +105,8 @@ final class OriginFetch {
       throw new SeedingException(action + ": cannot create the blob in the store: " + e, e);
     }
     boolean committed = false;
-    try (StallWatchdog watchdog = StallWatchdog.start(stallTimeout, stream.body())) {
+    try (StallWatchdog watchdog =
+        StallWatchdog.start(stallTimeout, minBytesPerSecond, stream.body())) {
       long copied = copy(stream.body(), writer, watchdog, action);
       if (stream.size() >= 0 && copied != stream.size()) {
         throw new OriginFetchException(
@@ -105,7 +144,15 @@ final class OriginFetch {
       } catch (IOException e) {
         if (watchdog.fired()) {
           throw new OriginFetchException(
-              action + ": no bytes arrived for " + stallTimeout + " (seeder.origin-timeout)", e);
+              action
+                  + ": "
+                  + (minBytesPerSecond > 0
+                      ? "fewer than " + minBytesPerSecond + " bytes/s arrived"
+                      : "no bytes arrived")
+                  + " for "
+                  + stallTimeout
+                  + " (seeder.origin-timeout, seeder.origin-min-rate)",
+              e);
         }
         throw new OriginFetchException(action + ": reading the blob body failed: " + e, e);
       }

@@ -128,15 +128,54 @@ public final class SeederService implements EvictionTarget {
       InstantSource clock,
       AccessLog access,
       SeederMetrics metrics) {
+    this(
+        upstreams,
+        blobs,
+        metainfos,
+        engine,
+        trackerAnnounce,
+        originTimeout,
+        0,
+        clock,
+        access,
+        metrics);
+  }
+
+  /**
+   * @param originMinBytesPerSecond an origin download slower than this over an {@code
+   *     originTimeout} is abandoned; 0: only a stall counts
+   * @param clock the time of uses in {@code access}
+   * @param access where every request and seeding start is recorded as a use
+   */
+  public SeederService(
+      Upstreams upstreams,
+      BlobStore blobs,
+      MetainfoStore metainfos,
+      SwarmEngine engine,
+      List<URI> trackerAnnounce,
+      Duration originTimeout,
+      long originMinBytesPerSecond,
+      InstantSource clock,
+      AccessLog access,
+      SeederMetrics metrics) {
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.metainfos = Objects.requireNonNull(metainfos, "metainfos");
     this.engine = Objects.requireNonNull(engine, "engine");
     this.metainfoFiles = new MetainfoFiles(metainfos, trackerAnnounce);
-    this.originFetch = new OriginFetch(blobs, originTimeout);
+    this.originFetch = new OriginFetch(blobs, originTimeout, originMinBytesPerSecond);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.access = Objects.requireNonNull(access, "access");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /**
+   * Asks {@code room}, before each origin fetch, whether the blob fits above the data file system's
+   * free-space floor; one that does not is not fetched (the request fails, and the agent takes the
+   * blob from the origin itself).
+   */
+  public void useRoom(OriginFetch.DiskRoom room) {
+    originFetch.useRoom(Objects.requireNonNull(room, "room"));
   }
 
   /** Runs {@code hook} after every successful origin fetch, on the fetching thread. */

@@ -151,4 +151,25 @@ class EvictionPolicyTest {
 
     assertThat(chosen(blobs, idle(Duration.ofSeconds(1)))).isEmpty();
   }
+
+  @Test
+  void shortOfTheFreeSpaceFloorTheLeastRecentlyUsedIdleBlobsGoUntilEnoughIsFreed() {
+    List<BlobUsage> blobs =
+        List.of(
+            blob("oldest", 400, Duration.ofDays(3), false),
+            blob("busy", 900, Duration.ofDays(9), true),
+            blob("middle", 300, Duration.ofDays(2), false),
+            blob("just used", 500, Duration.ofSeconds(10), false));
+
+    List<Eviction> evictions = EvictionPolicy.select(blobs, EvictionSettings.off(), NOW, 500);
+
+    assertThat(evictions)
+        .extracting(Eviction::digest)
+        .containsExactly(digest("oldest"), digest("middle"));
+    assertThat(evictions).allMatch(e -> e.reason() == Eviction.Reason.FREE_SPACE);
+    assertThat(EvictionPolicy.select(blobs, EvictionSettings.off(), NOW, 10_000))
+        .as("never a busy blob, never one used within the grace period")
+        .extracting(Eviction::digest)
+        .containsExactly(digest("oldest"), digest("middle"));
+  }
 }

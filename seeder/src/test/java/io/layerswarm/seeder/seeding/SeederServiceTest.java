@@ -320,6 +320,19 @@ class SeederServiceTest {
   }
 
   @Test
+  void aBlobWithoutRoomAboveTheFreeSpaceFloorIsNotFetchedAndTheErrorSaysWhy() throws Exception {
+    Fixture seeder = new Fixture(upstream);
+    seeder.service.useRoom(bytes -> false);
+
+    assertThatThrownBy(() -> seeder.service.metainfo(digest, REGISTRY, REPO))
+        .isInstanceOf(SeedingException.class)
+        .hasMessageContaining("no room for " + content.length + " bytes")
+        .hasMessageContaining("seeder.disk-free-min");
+    assertNothingStored(seeder);
+    assertThat(upstream.blobBytesServed()).isZero();
+  }
+
+  @Test
   void restartedSeederSeedsHeldBlobsAgainAndAnswersWithoutTheOrigin() throws Exception {
     Fixture first = new Fixture(upstream);
     Metainfo original = first.service.metainfo(digest, REGISTRY, REPO);

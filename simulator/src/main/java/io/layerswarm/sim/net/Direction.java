@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * delivered. When the connection closes, messages not yet delivered are dropped and never counted
  * as delivered. Used on the simulation's thread only.
  */
-public final class Direction {
+public final class Direction implements Flow.RateListener {
   private final Network network;
   private final Connection connection;
   private final Host sender;
@@ -65,7 +65,7 @@ public final class Direction {
     this.sender = sender;
     this.receiver = receiver;
     this.latencyNanos = latencyNanos;
-    this.flow = new Flow(path, this::rateChanged);
+    this.flow = new Flow(path, this);
     this.wake = network.simulation().timer(this::onWake);
   }
 
@@ -266,8 +266,8 @@ public final class Direction {
     sender.bytesSent += size;
   }
 
-  /** The solver gave this direction's flow a new rate, {@code f.rate}, now. */
-  private void rateChanged(Flow f, double oldRate) {
+  @Override
+  public void rateChanged(Flow f, double oldRate) {
     long now = network.simulation().nowNanos();
     if (oldRate > 0) {
       // Account at the old rate up to now, then go on from here at the new one.

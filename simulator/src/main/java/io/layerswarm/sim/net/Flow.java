@@ -22,7 +22,6 @@ final class Flow {
   boolean boundary;
   double newRate;
 
-  @FunctionalInterface
   interface RateListener {
     /** Called by a solve, once per flow whose rate changed, with the new rate in place. */
     void rateChanged(Flow flow, double oldRate);

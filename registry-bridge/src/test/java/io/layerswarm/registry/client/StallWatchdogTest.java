@@ -1,8 +1,9 @@
-package io.layerswarm.seeder.seeding;
+package io.layerswarm.registry.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.Closeable;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +37,7 @@ class StallWatchdogTest {
 
   @Test
   void transferWithoutAnyByteIsAbandonedAfterOnePeriod() {
-    StallWatchdog watchdog = StallWatchdog.start(timer, stream);
+    StallWatchdog watchdog = StallWatchdog.start(timer, 1, stream);
 
     timer.elapsePeriod();
 
@@ -47,7 +48,7 @@ class StallWatchdogTest {
 
   @Test
   void transferThatKeepsReceivingBytesIsLeftAlone() {
-    StallWatchdog watchdog = StallWatchdog.start(timer, stream);
+    StallWatchdog watchdog = StallWatchdog.start(timer, 1, stream);
     for (int period = 0; period < 5; period++) {
       watchdog.progressed(1);
       timer.elapsePeriod();
@@ -59,7 +60,7 @@ class StallWatchdogTest {
 
   @Test
   void transferThatStopsReceivingIsAbandonedOnePeriodAfterTheCheckThatSawProgress() {
-    StallWatchdog watchdog = StallWatchdog.start(timer, stream);
+    StallWatchdog watchdog = StallWatchdog.start(timer, 1, stream);
     watchdog.progressed(100);
     timer.elapsePeriod();
     assertThat(watchdog.fired()).isFalse();
@@ -72,7 +73,7 @@ class StallWatchdogTest {
 
   @Test
   void closedWatchdogNeverClosesTheStream() {
-    StallWatchdog watchdog = StallWatchdog.start(timer, stream);
+    StallWatchdog watchdog = StallWatchdog.start(timer, 1, stream);
     watchdog.close();
 
     timer.elapsePeriod();
@@ -80,5 +81,27 @@ class StallWatchdogTest {
     assertThat(watchdog.fired()).isFalse();
     assertThat(closes).hasValue(0);
     assertThat(timer.scheduled()).isZero();
+  }
+
+  @Test
+  void anOriginThatTricklesUnderTheMinimumIsAbandonedAtTheNextCheck() {
+    StallWatchdog watchdog = StallWatchdog.start(timer, 1024, stream);
+    watchdog.progressed(2000);
+    timer.elapsePeriod();
+    assertThat(watchdog.fired()).isFalse();
+
+    watchdog.progressed(1023);
+    timer.elapsePeriod();
+
+    assertThat(watchdog.fired()).isTrue();
+    assertThat(closes).hasValue(1);
+  }
+
+  @Test
+  void theMinimumPerPeriodIsTheRateTimesThePeriodAndAtLeastOneByte() {
+    assertThat(StallWatchdog.minBytesPerPeriod(Duration.ofSeconds(30), 16 * 1024))
+        .isEqualTo(30 * 16 * 1024);
+    assertThat(StallWatchdog.minBytesPerPeriod(Duration.ofMillis(500), 1000)).isEqualTo(500);
+    assertThat(StallWatchdog.minBytesPerPeriod(Duration.ofSeconds(30), 0)).isEqualTo(1);
   }
 }
