@@ -5,6 +5,8 @@ import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.swarm.channel.AddressBans;
+import io.layerswarm.swarm.channel.Admission;
 import io.layerswarm.swarm.channel.Endpoint;
 import io.layerswarm.swarm.channel.HandshakeHandler;
 import io.layerswarm.swarm.channel.PeerChannelInitializer;
@@ -75,6 +77,7 @@ import org.slf4j.LoggerFactory;
 public final class SwarmEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SwarmEngine.class);
   private static final Duration TRACKER_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
   private static final int DISK_THREADS = 2;
 
@@ -109,6 +112,8 @@ public final class SwarmEngine implements AutoCloseable {
   private final GlobalTrafficShapingHandler shaper;
   private final InstantSource clock;
   private final TorrentPolicy policy;
+  private final AddressBans bans;
+  private final Admission admission;
 
   /** Split once per torrent, under the lock of {@link #torrents}. */
   private final SplittableRandom random = new SplittableRandom();
@@ -126,6 +131,8 @@ public final class SwarmEngine implements AutoCloseable {
     this.peerId = PeerId.random();
     this.clock = clock;
     this.policy = TorrentPolicy.DEFAULTS.withMaxConnections(config.maxConnectionsPerTorrent());
+    this.bans = new AddressBans(clock);
+    this.admission = new Admission(HANDSHAKE_TIMEOUT, bans);
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> serverChannel =
@@ -161,9 +168,11 @@ public final class SwarmEngine implements AutoCloseable {
             .childHandler(
                 new PeerChannelInitializer(
                     shaper,
-                    () -> HandshakeHandler.incoming(peerId, this::endpoint),
+                    () -> HandshakeHandler.incoming(admission, peerId, this::endpoint),
                     ch -> {
-                      if (closed || !reserveConnection()) {
+                      if (closed
+                          || bans.isBanned(((InetSocketAddress) ch.remoteAddress()).getAddress())
+                          || !reserveConnection()) {
                         return false;
                       }
                       ch.closeFuture().addListener(f -> connections.decrementAndGet());
@@ -206,7 +215,9 @@ public final class SwarmEngine implements AutoCloseable {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
         .handler(
             new PeerChannelInitializer(
-                null, () -> HandshakeHandler.probe(peerId, new InfoHash(nobody)), ch -> true))
+                null,
+                () -> HandshakeHandler.probe(admission, peerId, new InfoHash(nobody)),
+                ch -> true))
         .connect(self)
         .addListener(
             (ChannelFuture f) -> {
@@ -395,11 +406,23 @@ public final class SwarmEngine implements AutoCloseable {
             .handler(
                 new PeerChannelInitializer(
                     shaper,
-                    () -> HandshakeHandler.outgoing(peerId, session.endpoint(), session.infoHash()),
+                    () ->
+                        HandshakeHandler.outgoing(
+                            admission, peerId, session.endpoint(), session.infoHash()),
                     ch -> true))
             .connect(address);
     connect.channel().closeFuture().addListener(f -> connections.decrementAndGet());
     return Optional.of(connect);
+  }
+
+  /** Addresses this engine refuses in both directions (tests read it). */
+  AddressBans bans() {
+    return bans;
+  }
+
+  /** Whether the engine refuses {@code address} (a peer banned by its IP address). */
+  boolean isBanned(InetSocketAddress address) {
+    return address.getAddress() != null && bans.isBanned(address.getAddress());
   }
 
   /** Whether {@code address} is this engine's own listening socket. Any thread; no I/O. */

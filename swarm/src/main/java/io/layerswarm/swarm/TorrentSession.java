@@ -17,6 +17,7 @@ import io.layerswarm.swarm.tracker.AnnounceRequest;
 import io.layerswarm.swarm.tracker.Announcer;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -246,6 +247,11 @@ final class TorrentSession implements Torrent {
 
     @Override
     public boolean dial(InetSocketAddress address, Events events) {
+      if (engine.isBanned(address)) {
+        // Refused like a failed dial (later, as the port promises), not like a full host.
+        loop.execute(() -> events.failed(new IOException("the address " + address + " is banned")));
+        return true;
+      }
       Optional<ChannelFuture> connect = engine.connect(address, TorrentSession.this);
       if (connect.isEmpty()) {
         return false;

@@ -8,6 +8,7 @@ import io.layerswarm.swarm.wire.PeerMessage;
 import io.layerswarm.swarm.wire.PeerMessageEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.util.ReferenceCountUtil;
@@ -24,23 +25,37 @@ import org.slf4j.LoggerFactory;
  * to the channel's event loop in one task per flush, so a burst of requests costs one hop, and
  * consecutive requests are encoded into one buffer rather than one each. Blocks go out zero-copy
  * from the torrent's file.
+ *
+ * <p>What waits to be sent is bounded: the {@link ReadGate} stops reading from a peer once the
+ * channel is not writable, so a peer that does not read cannot make us answer more; should the
+ * messages waiting still pass {@link #MAX_OUTBOUND_BYTES} (piece uploads, bounded by the upload
+ * queue, are not counted), the peer is dropped and its address banned.
  */
 final class ChannelPeerLink implements PeerLink {
   private static final Logger log = LoggerFactory.getLogger(ChannelPeerLink.class);
 
+  /**
+   * Bytes of messages other than pieces waiting to be sent above which the peer is banned: far
+   * above the 64 KiB at which reading from it stops, and above anything a torrent sends a peer on
+   * its own (a have per piece, a bitfield, requests of one pipeline).
+   */
+  static final long MAX_OUTBOUND_BYTES = 1024 * 1024;
+
   private final Channel channel;
   private final Swarm swarm;
   private final Function<BlockRef, FileRegion> blocks;
+  private final AddressBans bans;
 
   /** Read while the channel is open: logs and snapshots still name the peer after it closed. */
   private final InetSocketAddress remoteAddress;
 
   private List<Object> pending = new ArrayList<>();
 
-  ChannelPeerLink(Channel channel, Endpoint endpoint) {
+  ChannelPeerLink(Channel channel, Endpoint endpoint, AddressBans bans) {
     this.channel = channel;
     this.swarm = endpoint.swarm();
     this.blocks = endpoint.blocks();
+    this.bans = bans;
     this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
   }
 
@@ -114,6 +129,15 @@ final class ChannelPeerLink implements PeerLink {
     if (requests != null) {
       channel.write(requests, channel.voidPromise());
     }
+    // What waits now: this batch and what earlier flushes could not send yet.
+    ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+    if (outbound != null && outbound.totalPendingWriteBytes() > MAX_OUTBOUND_BYTES) {
+      ban(
+          "more than "
+              + MAX_OUTBOUND_BYTES
+              + " bytes of messages wait to be sent: it does not read");
+      return;
+    }
     channel.flush();
   }
 
@@ -122,6 +146,16 @@ final class ChannelPeerLink implements PeerLink {
     LogKeys.peer(LogKeys.torrent(log.atDebug(), swarm.metainfo()), remoteAddress)
         .log("closing the connection: {}", reason);
     flush();
+    channel.close();
+  }
+
+  @Override
+  public void ban(String reason) {
+    if (remoteAddress != null && remoteAddress.getAddress() != null) {
+      bans.ban(remoteAddress.getAddress());
+    }
+    LogKeys.peer(LogKeys.torrent(log.atWarn(), swarm.metainfo()), remoteAddress)
+        .log("banning the peer's address for {} min: {}", AddressBans.DURATION.toMinutes(), reason);
     channel.close();
   }
 

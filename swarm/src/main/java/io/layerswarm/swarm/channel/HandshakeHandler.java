@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -26,8 +25,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  */
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
-  static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+  private final Admission admission;
   private final PeerId localId;
   private final boolean outgoing;
   private final InfoHash outgoingInfoHash;
@@ -35,10 +34,12 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> timeout;
 
   private HandshakeHandler(
+      Admission admission,
       PeerId localId,
       boolean outgoing,
       InfoHash outgoingInfoHash,
       Function<InfoHash, Optional<Endpoint>> directory) {
+    this.admission = admission;
     this.localId = localId;
     this.outgoing = outgoing;
     this.outgoingInfoHash = outgoingInfoHash;
@@ -46,23 +47,28 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** For a connection we open to a peer of {@code torrent}, the torrent {@code infoHash}. */
-  public static HandshakeHandler outgoing(PeerId localId, Endpoint torrent, InfoHash infoHash) {
+  public static HandshakeHandler outgoing(
+      Admission admission, PeerId localId, Endpoint torrent, InfoHash infoHash) {
     return new HandshakeHandler(
-        localId, true, infoHash, h -> h.equals(infoHash) ? Optional.of(torrent) : Optional.empty());
+        admission,
+        localId,
+        true,
+        infoHash,
+        h -> h.equals(infoHash) ? Optional.of(torrent) : Optional.empty());
   }
 
   /**
    * For a connection that only sends our handshake for {@code infoHash} and accepts no torrent in
    * return: the engine's start-up check of its own listening socket.
    */
-  public static HandshakeHandler probe(PeerId localId, InfoHash infoHash) {
-    return new HandshakeHandler(localId, true, infoHash, h -> Optional.empty());
+  public static HandshakeHandler probe(Admission admission, PeerId localId, InfoHash infoHash) {
+    return new HandshakeHandler(admission, localId, true, infoHash, h -> Optional.empty());
   }
 
   /** For a connection a peer opened to us: {@code directory} finds the torrent by info hash. */
   public static HandshakeHandler incoming(
-      PeerId localId, Function<InfoHash, Optional<Endpoint>> directory) {
-    return new HandshakeHandler(localId, false, null, directory);
+      Admission admission, PeerId localId, Function<InfoHash, Optional<Endpoint>> directory) {
+    return new HandshakeHandler(admission, localId, false, null, directory);
   }
 
   @Override
@@ -74,7 +80,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                   logAt(ctx).log("handshake timed out");
                   ctx.close();
                 },
-                TIMEOUT.toMillis(),
+                admission.handshakeTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
     if (outgoing) {
       ctx.writeAndFlush(new Handshake(outgoingInfoHash, localId, true));
@@ -115,7 +121,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     // BEP 6: the fast extension applies only when both sides set the bit; we always do.
     ctx.pipeline()
-        .replace(this, "peer", new PeerChannelHandler(torrent.get(), handshake, outgoing));
+        .replace(
+            this,
+            "peer",
+            new PeerChannelHandler(torrent.get(), handshake, outgoing, admission.bans()));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.layerswarm.swarm.peer.Peer;
 import io.layerswarm.swarm.peer.Swarm;
 import io.layerswarm.swarm.wire.Handshake;
 import io.layerswarm.swarm.wire.PeerMessage;
+import io.layerswarm.swarm.wire.PeerMessageEncoder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands the messages of a connection that finished its handshake to its {@link Peer} on the
- * torrent's event loop, in order. Installed by {@link HandshakeHandler}.
+ * torrent's event loop, in order, and tells the {@link ReadGate} how many wait there. Installed by
+ * {@link HandshakeHandler}.
  */
 final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(PeerChannelHandler.class);
@@ -22,20 +24,24 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   private final Swarm swarm;
   private final Handshake handshake;
   private final boolean outgoing;
+  private final AddressBans bans;
+  private ReadGate gate;
 
   /** Set and read on the torrent's event loop only. */
   private Peer peer;
 
-  PeerChannelHandler(Endpoint torrent, Handshake handshake, boolean outgoing) {
+  PeerChannelHandler(Endpoint torrent, Handshake handshake, boolean outgoing, AddressBans bans) {
     this.torrent = torrent;
     this.swarm = torrent.swarm();
     this.handshake = handshake;
     this.outgoing = outgoing;
+    this.bans = bans;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    ChannelPeerLink link = new ChannelPeerLink(ctx.channel(), torrent);
+    gate = ctx.pipeline().get(ReadGate.class);
+    ChannelPeerLink link = new ChannelPeerLink(ctx.channel(), torrent, bans);
     // Submitted before any message of this channel, so the peer exists when they arrive.
     swarm.execute(
         () -> {
@@ -57,14 +63,27 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    int size = wireSize(message);
+    gate.received(size);
     swarm.execute(
         () -> {
-          if (peer == null) {
-            ReferenceCountUtil.release(message);
-          } else {
-            peer.handle(message);
+          try {
+            if (peer == null) {
+              ReferenceCountUtil.release(message);
+            } else {
+              peer.handle(message);
+            }
+          } finally {
+            gate.handled(size);
           }
         });
+  }
+
+  /** About the message's size on the wire: its data for a piece, a request's size otherwise. */
+  private static int wireSize(PeerMessage message) {
+    return message instanceof PeerMessage.Piece piece
+        ? 13 + piece.data().readableBytes()
+        : PeerMessageEncoder.BLOCK_MESSAGE_LENGTH;
   }
 
   @Override

@@ -18,13 +18,14 @@ import java.util.function.Supplier;
  * Builds the pipeline of a peer connection, the only place that does:
  *
  * <pre>
- * [traffic shaper] idle  handshake-decoder  message-decoder  handshake-encoder  message-encoder
- *                  keep-alive  handshake  (replaced by "peer" after the handshake)
+ * [traffic shaper] idle  read-gate  handshake-decoder  message-decoder  handshake-encoder
+ *                  message-encoder  keep-alive  handshake  (replaced by "peer" after the handshake)
  * </pre>
  *
- * The handshake decoder and encoder leave once the handshakes are exchanged. The idle handler
- * watches reads only: watching writes would cost a promise and a listener per message sent, so
- * {@link io.layerswarm.swarm.peer.Peer#tick} sends the keep-alives instead.
+ * The handshake decoder and encoder leave once the handshakes are exchanged. The read gate stops
+ * reading while the peer does not read or its messages wait for the torrent ({@link ReadGate}). The
+ * idle handler watches reads only: watching writes would cost a promise and a listener per message
+ * sent, so {@link io.layerswarm.swarm.peer.Peer#tick} sends the keep-alives instead.
  */
 public final class PeerChannelInitializer extends ChannelInitializer<Channel> {
   /** Close after this long without reading (peers send keep-alives every two minutes). */
@@ -58,6 +59,7 @@ public final class PeerChannelInitializer extends ChannelInitializer<Channel> {
       p.addLast("shaper", shaper);
     }
     p.addLast("idle", new IdleStateHandler(READ_IDLE.toSeconds(), 0, 0, TimeUnit.SECONDS));
+    p.addLast("read-gate", new ReadGate());
     p.addLast("handshake-decoder", new HandshakeDecoder());
     p.addLast("message-decoder", new PeerMessageDecoder());
     p.addLast("handshake-encoder", HandshakeEncoder.INSTANCE);

@@ -27,5 +27,14 @@ public interface PeerLink {
   /** Closes the connection; {@link Peer#closed()} follows. */
   void close(String reason);
 
+  /**
+   * Closes the connection and refuses the peer's address for a while, in both directions: it broke
+   * a limit or sent corrupt data, and a new peer id or port would not make it another peer. {@link
+   * Peer#closed()} follows. A link without an address book (a test's) just closes.
+   */
+  default void ban(String reason) {
+    close(reason);
+  }
+
   InetSocketAddress remoteAddress();
 }
