@@ -36,6 +36,13 @@ public final class Peer {
    */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
 
+  /**
+   * Requests refused in a row (none accepted in between) after which the peer is banned. A peer
+   * that we choke may have a whole pipeline of requests on the way (libtorrent keeps up to 1500,
+   * our upload queue takes 2048); a peer that sends twice that many ignores our chokes and rejects.
+   */
+  static final int MAX_REFUSED_IN_A_ROW = 2 * UploadQueue.MAX_UPLOAD_QUEUE;
+
   private final long id;
   private final PeerId remoteId;
   private final boolean outgoing;
@@ -77,6 +84,10 @@ public final class Peer {
   private Instant lastSentAt;
   private long downloadedBytes;
   private long uploadedBytes;
+
+  /** Requests refused since the last one we accepted. */
+  private int refusedInARow;
+
   private boolean closed;
   private boolean closing;
 
@@ -316,14 +327,31 @@ public final class Peer {
       close("invalid request " + block);
       return;
     }
-    if (amChoking || !swarm.isVerified(block.piece()) || !uploads.offer(block)) {
-      // BEP 6: with the fast extension, every refused request gets a reject; BEP 3 drops them.
-      if (fast) {
-        send(new PeerMessage.RejectRequest(block));
-      }
+    if (amChoking || !swarm.isVerified(block.piece())) {
+      refuse(block);
       return;
     }
+    if (!uploads.offer(block)) {
+      ban("more than " + UploadQueue.MAX_UPLOAD_QUEUE + " requests queued");
+      return;
+    }
+    refusedInARow = 0;
     serveUploads();
+  }
+
+  /**
+   * Refuses a request: BEP 6 answers every refused request with a reject, BEP 3 drops it. A peer
+   * that keeps asking although it is refused (choked, or for pieces we do not have) is banned, so
+   * that its requests cannot make us queue rejects without end.
+   */
+  private void refuse(BlockRef block) {
+    if (++refusedInARow > MAX_REFUSED_IN_A_ROW) {
+      ban("more than " + MAX_REFUSED_IN_A_ROW + " refused requests in a row");
+      return;
+    }
+    if (fast) {
+      send(new PeerMessage.RejectRequest(block));
+    }
   }
 
   private void serveUploads() {
@@ -489,6 +517,17 @@ public final class Peer {
     if (!closed && !closing) {
       closing = true;
       link.close(reason);
+    }
+  }
+
+  /**
+   * Closes the connection and refuses the peer's address for a while ({@link PeerLink#ban}): it
+   * broke a limit or sent corrupt data.
+   */
+  public void ban(String reason) {
+    if (!closed && !closing) {
+      closing = true;
+      link.ban(reason);
     }
   }
 

@@ -478,7 +478,7 @@ public final class TorrentCore implements Swarm {
       if (peer.isOutgoing()) {
         candidates.ban(peer.remoteAddress());
       }
-      peer.close("banned");
+      peer.ban(count + " pieces failed their hash check");
     }
   }
 

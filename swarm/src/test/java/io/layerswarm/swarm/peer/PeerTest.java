@@ -233,6 +233,23 @@ class PeerTest {
   }
 
   @Test
+  void aPeerThatKeepsAskingWhileRefusedIsBannedBeforeItsRejectsPileUp() {
+    Peer peer = peer(true);
+    link.sent.clear();
+    BlockRef block = BlockRef.of(0, 0, 16 * 1024);
+
+    for (int i = 0; i < Peer.MAX_REFUSED_IN_A_ROW; i++) {
+      peer.handle(new PeerMessage.Request(block));
+    }
+    assertThat(link.banned).isNull();
+    peer.handle(new PeerMessage.Request(block));
+    peer.handle(new PeerMessage.Request(block));
+
+    assertThat(link.banned).contains("refused requests in a row");
+    assertThat(link.sent).hasSize(Peer.MAX_REFUSED_IN_A_ROW);
+  }
+
+  @Test
   void aBitfieldOfTheWrongLengthClosesTheConnection() {
     Peer peer = peer(false);
 
@@ -312,6 +329,7 @@ class PeerTest {
     final List<PeerMessage> sent = new ArrayList<>();
     final List<BlockRef> blocksSent = new ArrayList<>();
     String closed;
+    String banned;
 
     @Override
     public void send(PeerMessage message) {
@@ -329,6 +347,12 @@ class PeerTest {
 
     @Override
     public void close(String reason) {
+      closed = reason;
+    }
+
+    @Override
+    public void ban(String reason) {
+      banned = reason;
       closed = reason;
     }
 

@@ -69,6 +69,9 @@ final class MemoryLinks {
     Peer local;
     String closed;
 
+    /** Why the link was banned ({@link PeerLink#ban}), if it was. */
+    String banned;
+
     /** Whether blocks sent are lost on the way (the sender thinks they were written). */
     boolean loseBlocks;
 
@@ -140,6 +143,12 @@ final class MemoryLinks {
               other.local.closed();
             }
           });
+    }
+
+    @Override
+    public void ban(String reason) {
+      banned = reason;
+      close(reason);
     }
 
     @Override

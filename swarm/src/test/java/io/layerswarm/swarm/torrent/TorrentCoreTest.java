@@ -151,7 +151,7 @@ class TorrentCoreTest {
     Connection connection = MemoryLinks.connect(loop, leecher, bad);
     loop.runPending();
 
-    assertThat(connection.fromDialer().closed).isEqualTo("banned");
+    assertThat(connection.fromDialer().banned).isEqualTo("3 pieces failed their hash check");
     assertThat(leecher.core().bannedPeerIds()).containsExactly(bad.core().localPeerId());
     assertThat(leecher.store().verifiedBytes()).isZero();
     leecher.core().trackerPeers(List.of(bad.address()));
