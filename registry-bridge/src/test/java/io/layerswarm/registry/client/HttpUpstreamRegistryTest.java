@@ -201,10 +201,10 @@ class HttpUpstreamRegistryTest {
       "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
   /** A schema1 payload as libtrust pretty-prints it, and its signed form; digest of the payload. */
-  private static final String SCHEMA1_PAYLOAD =
+  static final String SCHEMA1_PAYLOAD =
       "{\n   \"schemaVersion\": 1,\n   \"name\": \"library/app\",\n   \"tag\": \"1.2\"\n}";
 
-  private static byte[] signedSchema1(String payload) {
+  static byte[] signedSchema1(String payload) {
     int formatLength = payload.length() - 2; // before the closing "\n}"
     String tail = Base64.getUrlEncoder().withoutPadding().encodeToString("\n}".getBytes(UTF_8));
     String header =
