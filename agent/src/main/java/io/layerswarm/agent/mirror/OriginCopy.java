@@ -42,6 +42,12 @@ final class OriginCopy {
 
     /** The file is complete; the store checks it now. */
     void verifying();
+
+    /**
+     * The copy failed, and its file is deleted next: called first, so readers stop reading the file
+     * (and wait for the transfer's outcome) before it is gone.
+     */
+    void failed();
   }
 
   private final FetchContext context;
@@ -106,9 +112,11 @@ final class OriginCopy {
       if (e instanceof BlobVerificationException) {
         context.counters().originVerificationFailed();
       }
+      listener.failed();
       deleteLeftovers();
       throw e;
     } catch (RuntimeException e) {
+      listener.failed();
       deleteLeftovers();
       throw new UpstreamUnavailableException(
           "fetching " + digest + " from origin " + upstream.describe() + " failed: " + e, e);

@@ -274,6 +274,15 @@ final class Transfer implements LiveTransfer {
                 }
                 signal.signal();
               }
+
+              @Override
+              public void failed() {
+                // Readers now wait for the failure instead of reading a file about to go.
+                synchronized (Transfer.this) {
+                  phases.finish();
+                }
+                signal.signal();
+              }
             });
     try {
       copy.run(abandoned);
@@ -360,7 +369,7 @@ final class Transfer implements LiveTransfer {
       TransferPhases.Read read;
       Torrent current;
       synchronized (this) {
-        read = phases.read(sized.isDone());
+        read = phases.read(sized.isDone(), done.isDone());
         current = torrent;
       }
       switch (read) {

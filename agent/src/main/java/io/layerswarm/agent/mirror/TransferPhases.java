@@ -24,7 +24,7 @@ final class TransferPhases {
 
   /** Where a reader takes the bytes at its position from now. */
   enum Read {
-    /** the verified blob in the store: the transfer is over */
+    /** the verified blob in the store: the transfer is over, and its outcome known */
     STORE,
     /** the swarm download's verified pieces */
     SWARM,
@@ -160,10 +160,16 @@ final class TransferPhases {
    *
    * @param sizeKnown whether the blob's size is known (an origin copy knows it once the origin
    *     answered)
+   * @param outcomeKnown whether the transfer's outcome (stored, or why not) is published; a
+   *     finished transfer publishes it just after, and until then its reader waits, so that it
+   *     finds the failure rather than an empty store
    */
-  Read read(boolean sizeKnown) {
-    if (finished) {
+  Read read(boolean sizeKnown, boolean outcomeKnown) {
+    if (outcomeKnown) {
       return Read.STORE;
+    }
+    if (finished) {
+      return Read.WAIT;
     }
     if (phase == Phase.SWARM) {
       return Read.SWARM;

@@ -47,7 +47,7 @@ class TransferPhasesTest {
 
     assertThat(phases.awaitingMetainfo()).isTrue();
     assertThat(phases.reported()).isEqualTo(Phase.METAINFO);
-    assertThat(phases.read(false)).isEqualTo(Read.WAIT);
+    assertThat(phases.read(false, false)).isEqualTo(Read.WAIT);
   }
 
   @Test
@@ -96,24 +96,36 @@ class TransferPhasesTest {
     phases.start(START, false, false);
     phases.toOrigin();
 
-    assertThat(phases.read(false)).isEqualTo(Read.WAIT);
-    assertThat(phases.read(true)).isEqualTo(Read.ORIGIN);
+    assertThat(phases.read(false, false)).isEqualTo(Read.WAIT);
+    assertThat(phases.read(true, false)).isEqualTo(Read.ORIGIN);
+  }
+
+  @Test
+  void readersOfAnOriginCopyThatFailedWaitForTheFailureInsteadOfReadingItsFile() {
+    phases.start(START, false, false);
+    phases.toOrigin();
+    phases.finish();
+
+    assertThat(phases.copyingFromOrigin()).isFalse();
+    assertThat(phases.read(true, false)).isEqualTo(Read.WAIT);
+    assertThat(phases.read(true, true)).isEqualTo(Read.STORE);
   }
 
   @Test
   void readersFollowTheDownloadThenWaitForTheVerdictThenReadTheStore() {
     phases.start(START, true, false);
     phases.downloadStarted(START);
-    assertThat(phases.read(true)).isEqualTo(Read.SWARM);
+    assertThat(phases.read(true, false)).isEqualTo(Read.SWARM);
     assertThat(phases.downloading()).isTrue();
 
     phases.verifying();
-    assertThat(phases.read(true)).isEqualTo(Read.WAIT);
+    assertThat(phases.read(true, false)).isEqualTo(Read.WAIT);
     assertThat(phases.downloading()).isFalse();
     assertThat(phases.reported()).isEqualTo(Phase.VERIFYING);
 
     phases.finish();
-    assertThat(phases.read(false)).isEqualTo(Read.STORE);
+    assertThat(phases.read(false, false)).as("until the outcome is known").isEqualTo(Read.WAIT);
+    assertThat(phases.read(false, true)).isEqualTo(Read.STORE);
     assertThat(phases.reported()).as("until it leaves the list").isEqualTo(Phase.VERIFYING);
     assertThat(phases.check(at(3600), 0, 0, 0)).isEmpty();
   }
