@@ -345,6 +345,7 @@ final class Transfer implements LiveTransfer {
       context.stored().accept(digest);
     } else {
       context.counters().failed();
+      log.atWarn().addKeyValue("digest", digest).log("fetching failed: {}", failure.getMessage());
       done.completeExceptionally(failure);
       sized.completeExceptionally(failure);
     }

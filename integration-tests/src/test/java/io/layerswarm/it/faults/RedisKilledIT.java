@@ -1,0 +1,154 @@
+package io.layerswarm.it.faults;
+
+import io.layerswarm.testbed.AccessLog;
+import io.layerswarm.testbed.DaemonProcess;
+import io.layerswarm.testbed.FreePorts;
+import io.layerswarm.testbed.Image;
+import io.layerswarm.testbed.Skopeo;
+import io.layerswarm.testbed.TestbedDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis killed (SIGKILL) under two tracker replicas in the middle of a pull: the trackers cannot
+ * share or even store peers any more, yet the pull completes with every digest right (the agent
+ * falls back to the origin after its swarm deadline where the swarm cannot help). Figures: the
+ * pull's time against one with Redis up.
+ */
+class RedisKilledIT {
+  private static final Duration SWARM_DEADLINE = Duration.ofSeconds(5);
+
+  @Test
+  void aPullCompletesWhenRedisDiesUnderTwoTrackers() throws Exception {
+    Path work = TestbedDirs.create("redis-killed");
+    try (FaultCluster cluster = FaultCluster.start(work)) {
+      Image before = cluster.push("library/before", 3, 48L << 20, 19);
+      Image during = cluster.push("library/during", 3, 48L << 20, 23);
+      int[] ports = FreePorts.pick(6);
+      DaemonProcess redis =
+          cluster.bed.track(
+              DaemonProcess.builder(
+                      "redis",
+                      List.of(
+                          "/usr/bin/redis-server",
+                          "--port",
+                          String.valueOf(ports[0]),
+                          "--bind",
+                          "127.0.0.1",
+                          "--save",
+                          "",
+                          "--appendonly",
+                          "no",
+                          "--dir",
+                          Files.createDirectories(work.resolve("redis")).toString()))
+                  .logFile(work.resolve("redis.log"))
+                  .readyWhenOutputContains("Ready to accept connections")
+                  .readyTimeout(Duration.ofSeconds(20))
+                  .start());
+      String redisUri = "redis://127.0.0.1:" + ports[0] + "/0";
+      String trackerA = "http://127.0.0.1:" + ports[1];
+      String trackerB = "http://127.0.0.1:" + ports[2];
+      String seeder = "http://127.0.0.1:" + ports[3];
+      for (String[] tracker :
+          new String[][] {{"trackerA", "" + ports[1]}, {"trackerB", "" + ports[2]}}) {
+        cluster.bed.daemon(
+            tracker[0],
+            "tracker",
+            "--listen",
+            "127.0.0.1:" + tracker[1],
+            "--seeder",
+            seeder,
+            "--redis",
+            redisUri,
+            "--set",
+            "tracker.announce-interval=5s",
+            "--set",
+            "tracker.min-announce-interval=1s");
+      }
+      cluster.bed.daemon(
+          "seeder",
+          "seeder",
+          "--listen",
+          "127.0.0.1:" + ports[3],
+          "--peer-listen",
+          "127.0.0.1:0",
+          "--data",
+          work.resolve("seeder").toString(),
+          "--tracker",
+          trackerA,
+          "--tracker",
+          trackerB,
+          "--upstream",
+          cluster.origin.baseUri().toString());
+      String agent = "127.0.0.1:" + ports[4];
+      cluster.bed.daemon(
+          "agent",
+          "agent",
+          "--listen",
+          agent,
+          "--peer-listen",
+          "127.0.0.1:0",
+          "--data",
+          work.resolve("agent").toString(),
+          "--tracker",
+          trackerA,
+          "--tracker",
+          trackerB,
+          "--upstream",
+          cluster.origin.baseUri().toString(),
+          "--admin-socket",
+          "",
+          "--set",
+          "agent.swarm-deadline=" + SWARM_DEADLINE.toSeconds() + "s");
+
+      long baselineStart = System.nanoTime();
+      FaultCluster.assertPulledRight(
+          FaultCluster.pull(agent, "library/before", work.resolve("before")),
+          work.resolve("before"),
+          before);
+      double baseline = (System.nanoTime() - baselineStart) / 1e9;
+
+      long start = System.nanoTime();
+      CompletableFuture<Skopeo.Result> pull =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return FaultCluster.pull(agent, "library/during", work.resolve("during"));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      // Kill Redis once the pull is under way: the seeder has begun fetching its blobs.
+      cluster.origin.awaitAccessLog(
+          log ->
+              log.byUserAgentPrefix("layerswarm-seeder/").blobDownloads().stream()
+                  .anyMatch(
+                      e ->
+                          during.blobs().stream()
+                              .anyMatch(b -> e.blobDigest().orElse("").equals(b.digest()))),
+          Duration.ofSeconds(60));
+      redis.kill();
+      double killedAfter = (System.nanoTime() - start) / 1e9;
+      Skopeo.Result result = pull.get();
+      double seconds = (System.nanoTime() - start) / 1e9;
+
+      FaultCluster.assertPulledRight(result, work.resolve("during"), during);
+      AccessLog agentFromOrigin = cluster.origin.accessLog().byUserAgentPrefix("layerswarm-agent/");
+      System.out.printf(
+          "FAULT redis-killed: Redis SIGKILLed %.1f s into a pull of %d blobs (%d MiB) under two"
+              + " trackers; the pull completed in %.1f s (%.1f s with Redis up), every digest"
+              + " right; the agent took %d blob(s) from the origin (agent.swarm-deadline %s)%n",
+          killedAfter,
+          during.blobs().size(),
+          during.blobs().stream().mapToLong(b -> b.size()).sum() >> 20,
+          seconds,
+          baseline,
+          agentFromOrigin.blobDownloads().size(),
+          SWARM_DEADLINE);
+    }
+  }
+}
