@@ -27,6 +27,7 @@ import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.registry.store.FileBlobStore;
 import io.layerswarm.swarm.EngineConfig;
+import io.layerswarm.swarm.PeerLimits;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
 import io.netty.bootstrap.ServerBootstrap;
@@ -153,7 +154,7 @@ public final class AgentServer implements AutoCloseable {
               config.uploadBytesPerSecond(),
               config.downloadBytesPerSecond(),
               50,
-              1000,
+              PeerLimits.DEFAULTS,
               Duration.ofSeconds(30),
               Map.of(),
               EngineConfig.DEFAULT_PIECE_MEMORY,

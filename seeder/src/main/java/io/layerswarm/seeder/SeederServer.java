@@ -463,7 +463,7 @@ public final class SeederServer implements AutoCloseable {
         config.uploadBytesPerSecond(),
         defaults.downloadBytesPerSecond(),
         defaults.maxConnectionsPerTorrent(),
-        defaults.maxConnections(),
+        defaults.peerLimits(),
         defaults.announceInterval(),
         defaults.announceParams(),
         EngineConfig.DEFAULT_PIECE_MEMORY,

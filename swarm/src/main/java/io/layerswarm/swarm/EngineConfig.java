@@ -4,6 +4,7 @@ import io.layerswarm.core.auth.ClusterSecret;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,8 @@ import java.util.Optional;
  * @param uploadBytesPerSecond engine-wide upload cap, 0 for none
  * @param downloadBytesPerSecond engine-wide download cap, 0 for none
  * @param maxConnectionsPerTorrent cap on peer connections per torrent
- * @param maxConnections cap on peer connections for the whole engine
+ * @param peerLimits the engine's connection budgets (incoming, outgoing, per address) and its
+ *     handshake timeout
  * @param announceInterval default re-announce interval when the tracker gives none
  * @param announceParams extra announce query parameters (for example zone, rack)
  * @param pieceMemoryBytes memory for pieces being downloaded, for all torrents together: blocks are
@@ -31,7 +33,7 @@ public record EngineConfig(
     long uploadBytesPerSecond,
     long downloadBytesPerSecond,
     int maxConnectionsPerTorrent,
-    int maxConnections,
+    PeerLimits peerLimits,
     Duration announceInterval,
     Map<String, String> announceParams,
     long pieceMemoryBytes,
@@ -47,9 +49,10 @@ public record EngineConfig(
     if (uploadBytesPerSecond < 0 || downloadBytesPerSecond < 0) {
       throw new IllegalArgumentException("rate limits must be >= 0");
     }
-    if (maxConnectionsPerTorrent < 1 || maxConnections < 1) {
+    if (maxConnectionsPerTorrent < 1) {
       throw new IllegalArgumentException("connection caps must be >= 1");
     }
+    Objects.requireNonNull(peerLimits, "peerLimits");
     if (pieceMemoryBytes < 0) {
       throw new IllegalArgumentException("piece memory must be >= 0");
     }
@@ -57,7 +60,10 @@ public record EngineConfig(
     clusterSecret = clusterSecret == null ? Optional.empty() : clusterSecret;
   }
 
-  /** As the canonical constructor, in open mode (no cluster secret). */
+  /**
+   * As the canonical constructor, in open mode (no cluster secret), with {@code maxConnections} as
+   * both the incoming and the outgoing budget ({@link PeerLimits#of}).
+   */
   public EngineConfig(
       InetSocketAddress listen,
       String announceHost,
@@ -74,7 +80,7 @@ public record EngineConfig(
         uploadBytesPerSecond,
         downloadBytesPerSecond,
         maxConnectionsPerTorrent,
-        maxConnections,
+        PeerLimits.of(maxConnections),
         announceInterval,
         announceParams,
         pieceMemoryBytes,
@@ -111,7 +117,7 @@ public record EngineConfig(
         uploadBytesPerSecond,
         downloadBytesPerSecond,
         maxConnectionsPerTorrent,
-        maxConnections,
+        peerLimits,
         announceInterval,
         announceParams,
         bytes,
@@ -126,15 +132,40 @@ public record EngineConfig(
         uploadBytesPerSecond,
         downloadBytesPerSecond,
         maxConnectionsPerTorrent,
-        maxConnections,
+        peerLimits,
         announceInterval,
         announceParams,
         pieceMemoryBytes,
         Optional.of(secret));
   }
 
-  /** Loopback defaults for tests: free port, no limits. */
+  /** This configuration with other connection budgets or handshake timeout. */
+  public EngineConfig withPeerLimits(PeerLimits limits) {
+    return new EngineConfig(
+        listen,
+        announceHost,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        maxConnectionsPerTorrent,
+        limits,
+        announceInterval,
+        announceParams,
+        pieceMemoryBytes,
+        clusterSecret);
+  }
+
+  /** Defaults: no rate limits, 50 connections per torrent, {@link PeerLimits#DEFAULTS}. */
   public static EngineConfig defaults(InetSocketAddress listen) {
-    return new EngineConfig(listen, null, 0, 0, 50, 1000, Duration.ofSeconds(30), Map.of());
+    return new EngineConfig(
+        listen,
+        null,
+        0,
+        0,
+        50,
+        PeerLimits.DEFAULTS,
+        Duration.ofSeconds(30),
+        Map.of(),
+        DEFAULT_PIECE_MEMORY,
+        Optional.empty());
   }
 }

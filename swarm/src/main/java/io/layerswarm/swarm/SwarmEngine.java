@@ -7,6 +7,7 @@ import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.swarm.channel.AddressBans;
 import io.layerswarm.swarm.channel.Admission;
+import io.layerswarm.swarm.channel.ConnectionSlots;
 import io.layerswarm.swarm.channel.Endpoint;
 import io.layerswarm.swarm.channel.HandshakeHandler;
 import io.layerswarm.swarm.channel.PeerChannelInitializer;
@@ -59,7 +60,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +77,6 @@ import org.slf4j.LoggerFactory;
 public final class SwarmEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SwarmEngine.class);
   private static final Duration TRACKER_TIMEOUT = Duration.ofSeconds(15);
-  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
   private static final int DISK_THREADS = 2;
 
@@ -119,7 +118,7 @@ public final class SwarmEngine implements AutoCloseable {
   private final SplittableRandom random = new SplittableRandom();
 
   private final Map<InfoHash, TorrentSession> torrents = new ConcurrentHashMap<>();
-  private final AtomicInteger connections = new AtomicInteger();
+  private final ConnectionSlots slots;
   private final AtomicLong peerSequence = new AtomicLong();
   private final Channel server;
   private final InetSocketAddress listenAddress;
@@ -132,7 +131,11 @@ public final class SwarmEngine implements AutoCloseable {
     this.clock = clock;
     this.policy = TorrentPolicy.DEFAULTS.withMaxConnections(config.maxConnectionsPerTorrent());
     this.bans = new AddressBans(clock);
-    this.admission = new Admission(HANDSHAKE_TIMEOUT, bans);
+    PeerLimits limits = config.peerLimits();
+    this.admission = new Admission(limits.handshakeTimeout(), bans);
+    this.slots =
+        new ConnectionSlots(
+            limits.maxIncoming(), limits.maxOutgoing(), limits.maxIncomingPerAddress());
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> serverChannel =
@@ -170,12 +173,11 @@ public final class SwarmEngine implements AutoCloseable {
                     shaper,
                     () -> HandshakeHandler.incoming(admission, peerId, this::endpoint),
                     ch -> {
-                      if (closed
-                          || bans.isBanned(((InetSocketAddress) ch.remoteAddress()).getAddress())
-                          || !reserveConnection()) {
+                      InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                      if (closed || bans.isBanned(from) || !slots.takeIncoming(from)) {
                         return false;
                       }
-                      ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                      ch.closeFuture().addListener(f -> slots.releaseIncoming(from));
                       return true;
                     }));
     try {
@@ -376,24 +378,12 @@ public final class SwarmEngine implements AutoCloseable {
     return peerSequence.incrementAndGet();
   }
 
-  private boolean reserveConnection() {
-    while (true) {
-      int n = connections.get();
-      if (n >= config.maxConnections()) {
-        return false;
-      }
-      if (connections.compareAndSet(n, n + 1)) {
-        return true;
-      }
-    }
-  }
-
   /**
    * Dials {@code address} for {@code session} on the session's event loop, or returns empty if the
-   * engine-wide connection cap is reached.
+   * engine's outgoing budget is spent.
    */
   Optional<ChannelFuture> connect(InetSocketAddress address, TorrentSession session) {
-    if (closed || !reserveConnection()) {
+    if (closed || !slots.takeOutgoing()) {
       return Optional.empty();
     }
     ChannelFuture connect =
@@ -411,13 +401,18 @@ public final class SwarmEngine implements AutoCloseable {
                             admission, peerId, session.endpoint(), session.infoHash()),
                     ch -> true))
             .connect(address);
-    connect.channel().closeFuture().addListener(f -> connections.decrementAndGet());
+    connect.channel().closeFuture().addListener(f -> slots.releaseOutgoing());
     return Optional.of(connect);
   }
 
   /** Addresses this engine refuses in both directions (tests read it). */
   AddressBans bans() {
     return bans;
+  }
+
+  /** The connection budgets in use (tests read them). */
+  ConnectionSlots slots() {
+    return slots;
   }
 
   /** Whether the engine refuses {@code address} (a peer banned by its IP address). */

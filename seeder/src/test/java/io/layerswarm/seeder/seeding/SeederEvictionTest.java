@@ -94,9 +94,11 @@ class SeederEvictionTest {
                 uploadRate,
                 0,
                 defaults.maxConnectionsPerTorrent(),
-                defaults.maxConnections(),
+                defaults.peerLimits(),
                 defaults.announceInterval(),
-                defaults.announceParams()));
+                defaults.announceParams(),
+                defaults.pieceMemoryBytes(),
+                defaults.clusterSecret()));
     engines.add(engine);
     return engine;
   }
