@@ -43,6 +43,14 @@ public final class Peer {
    */
   static final int MAX_REFUSED_IN_A_ROW = 2 * UploadQueue.MAX_UPLOAD_QUEUE;
 
+  /**
+   * A connection on which neither side wants the other's pieces and nothing is owed either way is
+   * closed after this long: it only holds a slot (a peer that connects and then sits, keep-alives
+   * and all). During a download a have changes interest within seconds; the tracker hands the peer
+   * out again if it gets something to trade.
+   */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   private final long id;
   private final PeerId remoteId;
   private final boolean outgoing;
@@ -82,6 +90,10 @@ public final class Peer {
   private boolean sent;
 
   private Instant lastSentAt;
+
+  /** Since when the connection has been idle ({@link #IDLE_TIMEOUT}), or null. */
+  private Instant idleSince;
+
   private long downloadedBytes;
   private long uploadedBytes;
 
@@ -471,8 +483,9 @@ public final class Peer {
 
   /**
    * Periodic work, about once a second: adapts the pipeline depth to the rate the peer delivered,
-   * drops a peer that owes us blocks but sends nothing, tops up requests, and sends a keep-alive if
-   * we have been silent for {@link #KEEP_ALIVE}.
+   * drops a peer that owes us blocks but sends nothing and a connection idle both ways for {@link
+   * #IDLE_TIMEOUT}, tops up requests, and sends a keep-alive if we have been silent for {@link
+   * #KEEP_ALIVE}.
    */
   public void tick() {
     Instant now = swarm.clock().instant();
@@ -492,6 +505,16 @@ public final class Peer {
     if (!closed && requests.snubbed(now)) {
       close("no block for " + RequestPipeline.SNUB_TIMEOUT.toSeconds() + " s");
       return;
+    }
+    if (!amInterested && !wantsOurPieces() && requests.isEmpty() && uploads.isEmpty()) {
+      if (idleSince == null) {
+        idleSince = now;
+      } else if (!now.isBefore(idleSince.plus(IDLE_TIMEOUT))) {
+        close("idle for " + IDLE_TIMEOUT.toSeconds() + " s: neither side interested");
+        return;
+      }
+    } else {
+      idleSince = null;
     }
     refill();
     link.flush();

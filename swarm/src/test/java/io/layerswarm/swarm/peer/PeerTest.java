@@ -103,6 +103,39 @@ class PeerTest {
   }
 
   @Test
+  void aConnectionWhereNeitherSideWantsAnythingIsClosedAfterTheIdleTimeout() {
+    Peer peer = peer(true);
+    peer.handle(new PeerMessage.HaveNone());
+    peer.handle(new PeerMessage.NotInterested());
+    peer.tick();
+
+    swarm.now = swarm.now.plus(Peer.IDLE_TIMEOUT).minusSeconds(1);
+    peer.tick();
+    assertThat(link.closed).isNull();
+    swarm.now = swarm.now.plusSeconds(1);
+    peer.tick();
+
+    assertThat(link.closed).startsWith("idle");
+  }
+
+  @Test
+  void interestEndsTheIdleTime() {
+    Peer peer = peer(true);
+    peer.handle(new PeerMessage.HaveNone());
+    peer.tick();
+    swarm.now = swarm.now.plus(Peer.IDLE_TIMEOUT).minusSeconds(1);
+    peer.tick();
+
+    peer.handle(new PeerMessage.Interested());
+    peer.tick();
+    peer.handle(new PeerMessage.NotInterested());
+    swarm.now = swarm.now.plusSeconds(2);
+    peer.tick();
+
+    assertThat(link.closed).as("the idle time starts again").isNull();
+  }
+
+  @Test
   void afterABitfieldAndAnUnchokeEveryBlockIsRequested() {
     Peer peer = peer(false);
     peer.handle(all());
