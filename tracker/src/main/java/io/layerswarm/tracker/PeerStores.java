@@ -20,11 +20,11 @@ public final class PeerStores {
    */
   public static PeerStore open(TrackerConfig config) throws TrackerException {
     if (config.redis().isEmpty()) {
-      return new InMemoryPeerStore();
+      return new InMemoryPeerStore(config.peerLimits());
     }
     URI redis = config.redis().get();
     try {
-      return RedisPeerStore.connect(redis);
+      return RedisPeerStore.connect(redis, RedisPeerStore.Options.DEFAULTS, config.peerLimits());
     } catch (PeerStoreUnavailableException e) {
       throw new TrackerException("open the peer store (tracker.redis): " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

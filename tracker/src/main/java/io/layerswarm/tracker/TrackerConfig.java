@@ -2,7 +2,10 @@ package io.layerswarm.tracker;
 
 import io.layerswarm.admin.AdminTls;
 import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.tracker.announce.TrustedProxies;
+import io.layerswarm.tracker.http.ConnectionLimits;
 import io.layerswarm.tracker.metainfo.HttpMetainfoSource;
+import io.layerswarm.tracker.peerstore.PeerLimits;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -36,6 +39,14 @@ import java.util.function.Consumer;
  *     no authentication (bind the admin API to loopback then). Printable ASCII, no spaces
  * @param adminTls the certificate chain and key the admin API serves TLS with ({@code
  *     tracker.admin-tls-cert}, {@code tracker.admin-tls-key}); empty: plaintext
+ * @param trustedProxies the reverse proxies whose word on a peer's address is taken ({@code
+ *     tracker.trusted-proxies}); everyone else is listed at the address it connects from
+ * @param peerLimits the most swarms and peers the peer store holds ({@code tracker.max-swarms},
+ *     {@code tracker.max-peers}, {@code tracker.max-peers-per-swarm}, {@code
+ *     tracker.max-peers-per-address})
+ * @param connectionLimits the HTTP listener's connection caps and idle timeout ({@code
+ *     tracker.max-connections}, {@code tracker.max-connections-per-address}, {@code
+ *     tracker.idle-timeout})
  */
 public record TrackerConfig(
     InetSocketAddress listen,
@@ -49,7 +60,10 @@ public record TrackerConfig(
     Optional<ClusterSecret> clusterSecret,
     Optional<InetSocketAddress> adminListen,
     Optional<String> adminToken,
-    Optional<AdminTls> adminTls) {
+    Optional<AdminTls> adminTls,
+    TrustedProxies trustedProxies,
+    PeerLimits peerLimits,
+    ConnectionLimits connectionLimits) {
 
   public static final Duration DEFAULT_ANNOUNCE_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
@@ -111,6 +125,9 @@ public record TrackerConfig(
           "tracker.admin-tls-cert and tracker.admin-tls-key are"
               + " set but tracker.admin-listen is not: there is no admin API to serve over TLS");
     }
+    trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
+    peerLimits = peerLimits == null ? PeerLimits.DEFAULTS : peerLimits;
+    connectionLimits = connectionLimits == null ? ConnectionLimits.DEFAULTS : connectionLimits;
   }
 
   /** Without an admin API. */
@@ -136,7 +153,10 @@ public record TrackerConfig(
         clusterSecret,
         Optional.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        TrustedProxies.NONE,
+        PeerLimits.DEFAULTS,
+        ConnectionLimits.DEFAULTS);
   }
 
   /** Without Redis and without a cluster secret: a single replica that anyone may announce to. */
@@ -189,6 +209,21 @@ public record TrackerConfig(
   /** Takes only requests signed with {@code secret} on announce, scrape and metainfo. */
   public TrackerConfig withClusterSecret(ClusterSecret secret) {
     return with(copy -> copy.clusterSecret = Optional.of(secret));
+  }
+
+  /** Takes the word of {@code proxies} on the address of the peers they forward. */
+  public TrackerConfig withTrustedProxies(TrustedProxies proxies) {
+    return with(copy -> copy.trustedProxies = proxies);
+  }
+
+  /** Holds at most what {@code limits} allow. */
+  public TrackerConfig withPeerLimits(PeerLimits limits) {
+    return with(copy -> copy.peerLimits = limits);
+  }
+
+  /** Caps the HTTP listener's connections and closes idle ones as {@code limits} say. */
+  public TrackerConfig withConnectionLimits(ConnectionLimits limits) {
+    return with(copy -> copy.connectionLimits = limits);
   }
 
   /** Sets the interval, and the peer TTL to 3 x the interval. */
@@ -250,6 +285,12 @@ public record TrackerConfig(
         + adminToken.map(t -> "***").orElse("none")
         + ", adminTls="
         + adminTls
+        + ", trustedProxies="
+        + trustedProxies
+        + ", peerLimits="
+        + peerLimits
+        + ", connectionLimits="
+        + connectionLimits
         + "]";
   }
 
@@ -274,6 +315,9 @@ public record TrackerConfig(
     Optional<InetSocketAddress> adminListen;
     Optional<String> adminToken;
     Optional<AdminTls> adminTls;
+    TrustedProxies trustedProxies;
+    PeerLimits peerLimits;
+    ConnectionLimits connectionLimits;
 
     Copy(TrackerConfig config) {
       listen = config.listen;
@@ -288,6 +332,9 @@ public record TrackerConfig(
       adminListen = config.adminListen;
       adminToken = config.adminToken;
       adminTls = config.adminTls;
+      trustedProxies = config.trustedProxies;
+      peerLimits = config.peerLimits;
+      connectionLimits = config.connectionLimits;
     }
 
     TrackerConfig build() {
@@ -303,7 +350,10 @@ public record TrackerConfig(
           clusterSecret,
           adminListen,
           adminToken,
-          adminTls);
+          adminTls,
+          trustedProxies,
+          peerLimits,
+          connectionLimits);
     }
   }
 

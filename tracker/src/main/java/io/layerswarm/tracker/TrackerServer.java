@@ -119,7 +119,8 @@ public final class TrackerServer implements AutoCloseable {
             config.minAnnounceInterval(),
             config.peerTtl(),
             config.defaultNumwant(),
-            config.maxNumwant());
+            config.maxNumwant(),
+            config.trustedProxies());
     TrackerMetrics metrics = new TrackerMetrics(store, clock);
     // With the admin API, remember which swarm each served digest is (digests in its answers).
     DigestIndex digests = new DigestIndex();
@@ -154,7 +155,9 @@ public final class TrackerServer implements AutoCloseable {
                     new ScrapeEndpoint(store, clock),
                     fetcher,
                     metrics,
-                    auth));
+                    auth,
+                    config.connectionLimits(),
+                    config.trustedProxies()));
 
     ChannelFuture bind = bootstrap.bind(config.listen());
     if (!bind.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !bind.isSuccess()) {

@@ -3,6 +3,9 @@ package io.layerswarm.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.tracker.announce.TrustedProxies;
+import io.layerswarm.tracker.http.ConnectionLimits;
+import io.layerswarm.tracker.peerstore.PeerLimits;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +79,10 @@ class TrackerConfigAdminTest {
                     Optional.empty(),
                     Optional.empty(),
                     Optional.of("t0k"),
-                    Optional.empty()))
+                    Optional.empty(),
+                    TrustedProxies.NONE,
+                    PeerLimits.DEFAULTS,
+                    ConnectionLimits.DEFAULTS))
         .hasMessageContaining("tracker.admin-token")
         .hasMessageContaining("tracker.admin-listen");
   }

@@ -14,6 +14,7 @@ import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.Peer;
 import io.layerswarm.tracker.peerstore.PeerStore;
+import io.layerswarm.tracker.peerstore.PeerStoreFullException;
 import io.layerswarm.tracker.peerstore.PeerStoreUnavailableException;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.peerstore.SwarmCounts;
@@ -60,7 +61,7 @@ class TrackerServerStoreTest {
     @Override
     public void announce(
         InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
-        throws PeerStoreUnavailableException {
+        throws PeerStoreUnavailableException, PeerStoreFullException {
       failIfDown("announce");
       if (holdAnnounces) {
         waiting.countDown();

@@ -46,7 +46,15 @@ public record ConfigFile(
       String adminToken,
       String adminTlsCert,
       String adminTlsKey,
-      Boolean adminAllowUnauthenticated) {}
+      Boolean adminAllowUnauthenticated,
+      List<String> trustedProxies,
+      Integer maxSwarms,
+      Integer maxPeers,
+      Integer maxPeersPerSwarm,
+      Integer maxPeersPerAddress,
+      Integer maxConnections,
+      Integer maxConnectionsPerAddress,
+      String idleTimeout) {}
 
   public record Seeder(
       String listen,

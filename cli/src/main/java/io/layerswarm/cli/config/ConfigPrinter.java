@@ -59,7 +59,15 @@ public final class ConfigPrinter {
                 t.adminToken() == null || t.adminToken().isEmpty() ? t.adminToken() : "********",
                 t.adminTlsCert(),
                 t.adminTlsKey(),
-                t.adminAllowUnauthenticated());
+                t.adminAllowUnauthenticated(),
+                t.trustedProxies(),
+                t.maxSwarms(),
+                t.maxPeers(),
+                t.maxPeersPerSwarm(),
+                t.maxPeersPerAddress(),
+                t.maxConnections(),
+                t.maxConnectionsPerAddress(),
+                t.idleTimeout());
     ConfigFile.Seeder s = file.seeder();
     ConfigFile.Seeder seeder =
         s == null

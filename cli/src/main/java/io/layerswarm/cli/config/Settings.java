@@ -17,6 +17,9 @@ import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.seeder.SeederConfig;
 import io.layerswarm.tracker.TrackerConfig;
+import io.layerswarm.tracker.announce.TrustedProxies;
+import io.layerswarm.tracker.http.ConnectionLimits;
+import io.layerswarm.tracker.peerstore.PeerLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -54,6 +57,9 @@ public final class Settings {
   static final int DEFAULT_RING_REPLICAS = SeederConfig.DEFAULT_RING_REPLICAS;
 
   static final int MAX_RING_REPLICAS = 64;
+
+  /** The largest count any of the tracker's limits takes. */
+  static final int MAX_LIMIT = 100_000_000;
 
   /** Also the admin commands' default {@code --socket}. */
   public static final String DEFAULT_ADMIN_SOCKET = "/run/layerswarm/agent.sock";
@@ -147,7 +153,7 @@ public final class Settings {
         f.tracker() == null
             ? new ConfigFile.Tracker(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null)
+                null, null, null, null, null, null, null, null, null)
             : f.tracker();
     ConfigFile.Seeder s =
         f.seeder() == null
@@ -190,7 +196,15 @@ public final class Settings {
             t.adminToken(),
             or(t.adminTlsCert(), ""),
             or(t.adminTlsKey(), ""),
-            or(t.adminAllowUnauthenticated(), false)),
+            or(t.adminAllowUnauthenticated(), false),
+            or(t.trustedProxies(), List.of()),
+            or(t.maxSwarms(), PeerLimits.DEFAULTS.maxSwarms()),
+            or(t.maxPeers(), PeerLimits.DEFAULTS.maxPeers()),
+            or(t.maxPeersPerSwarm(), PeerLimits.DEFAULTS.maxPeersPerSwarm()),
+            or(t.maxPeersPerAddress(), PeerLimits.DEFAULTS.maxPeersPerAddress()),
+            or(t.maxConnections(), ConnectionLimits.DEFAULTS.maxConnections()),
+            or(t.maxConnectionsPerAddress(), ConnectionLimits.DEFAULTS.maxConnectionsPerAddress()),
+            or(t.idleTimeout(), ConnectionLimits.DEFAULTS.idleTimeout().toSeconds() + "s")),
         new ConfigFile.Seeder(
             or(s.listen(), DEFAULT_SEEDER_LISTEN),
             or(s.peerListen(), DEFAULT_SEEDER_PEER_LISTEN),
@@ -287,7 +301,24 @@ public final class Settings {
                         : Optional.of(
                             Values.address("tracker.admin-listen", t.adminListen().trim())),
                     blank(t.adminToken()) ? Optional.empty() : Optional.of(t.adminToken()),
-                    adminTls("tracker", t.adminTlsCert(), t.adminTlsKey()))));
+                    adminTls("tracker", t.adminTlsCert(), t.adminTlsKey()),
+                    TrustedProxies.of(t.trustedProxies()),
+                    new PeerLimits(
+                        Values.intInRange("tracker.max-swarms", t.maxSwarms(), 1, MAX_LIMIT),
+                        Values.intInRange("tracker.max-peers", t.maxPeers(), 1, MAX_LIMIT),
+                        Values.intInRange(
+                            "tracker.max-peers-per-swarm", t.maxPeersPerSwarm(), 1, MAX_LIMIT),
+                        Values.intInRange(
+                            "tracker.max-peers-per-address", t.maxPeersPerAddress(), 1, MAX_LIMIT)),
+                    new ConnectionLimits(
+                        Values.intInRange(
+                            "tracker.max-connections", t.maxConnections(), 1, MAX_LIMIT),
+                        Values.intInRange(
+                            "tracker.max-connections-per-address",
+                            t.maxConnectionsPerAddress(),
+                            1,
+                            MAX_LIMIT),
+                        Values.duration("tracker.idle-timeout", t.idleTimeout())))));
   }
 
   /**

@@ -10,9 +10,25 @@ import java.time.Duration;
  * @param peerTtl how long a peer stays in a swarm after its last announce
  * @param defaultNumwant peers returned when the client does not send {@code numwant}
  * @param maxNumwant the most peers ever returned
+ * @param trustedProxies whose word on a peer's address is taken ({@code tracker.trusted-proxies})
  */
 public record AnnouncePolicy(
-    Duration interval, Duration minInterval, Duration peerTtl, int defaultNumwant, int maxNumwant) {
+    Duration interval,
+    Duration minInterval,
+    Duration peerTtl,
+    int defaultNumwant,
+    int maxNumwant,
+    TrustedProxies trustedProxies) {
+  /** With no trusted proxies. */
+  public AnnouncePolicy(
+      Duration interval,
+      Duration minInterval,
+      Duration peerTtl,
+      int defaultNumwant,
+      int maxNumwant) {
+    this(interval, minInterval, peerTtl, defaultNumwant, maxNumwant, TrustedProxies.NONE);
+  }
+
   public AnnouncePolicy {
     if (interval == null
         || minInterval == null
@@ -26,6 +42,9 @@ public record AnnouncePolicy(
     }
     if (defaultNumwant < 0 || maxNumwant < defaultNumwant) {
       throw new IllegalArgumentException("numwant limits must satisfy 0 <= default <= max");
+    }
+    if (trustedProxies == null) {
+      throw new IllegalArgumentException("trusted proxies are required (TrustedProxies.NONE)");
     }
   }
 }

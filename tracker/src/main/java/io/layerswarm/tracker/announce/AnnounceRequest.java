@@ -18,7 +18,8 @@ import java.util.OptionalInt;
  * @param left bytes the client still needs; 0 makes it a seed
  * @param compact true unless {@code compact=0} (BEP 23 is the default)
  * @param numwant the client's wish, before the tracker's clamp; empty when absent
- * @param ip the {@code ip} parameter, a literal unicast address; empty when absent
+ * @param ip the {@code ip} parameter, a literal unicast address; empty when absent. Taken only from
+ *     a trusted proxy (see {@link PeerSource})
  */
 public record AnnounceRequest(
     InfoHash infoHash,
@@ -66,9 +67,21 @@ public record AnnounceRequest(
     return left == 0;
   }
 
-  /** The address to hand out: the {@code ip} parameter if given, else the connection's source. */
-  public PeerAddress address(InetAddress remote) {
-    return new PeerAddress(ip.orElse(remote), port);
+  /**
+   * The address to hand out: the connection's source, or what a trusted proxy says (see {@link
+   * PeerSource}).
+   *
+   * @param remote the connection's source address
+   * @param forwardedFor the request's {@code X-Forwarded-For}, or empty
+   * @throws IllegalArgumentException when a trusted proxy's word is not a usable address
+   */
+  public PeerAddress address(
+      InetAddress remote, Optional<String> forwardedFor, TrustedProxies proxies) {
+    try {
+      return new PeerAddress(PeerSource.ip(remote, forwardedFor, ip, proxies), port);
+    } catch (InvalidParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** How many peers to return: the default when absent, never more than {@code max}. */
@@ -193,7 +206,7 @@ public record AnnounceRequest(
   }
 
   /** Echoes client input in a failure reason safely: ASCII only, at most 64 characters. */
-  private static String printable(String s) {
+  static String printable(String s) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < s.length() && i < 64; i++) {
       char c = s.charAt(i);

@@ -30,16 +30,17 @@ final class ReplyEncoder {
 
   /**
    * BEP 3 reply. Compact (BEP 23): IPv4 peers as 6-byte entries in {@code peers}, IPv6 peers as
-   * 18-byte entries in {@code peers6} (BEP 7). Otherwise a list of dictionaries with {@code ip},
-   * {@code port} and, unless {@code noPeerId}, {@code peer id}.
+   * 18-byte entries in {@code peers6} (BEP 7). Otherwise ({@code compact=0}) a list of dictionaries
+   * with {@code ip} and {@code port} only: peer ids are never handed out, as if every client asked
+   * {@code no_peer_id=1}, since a peer id is worth nothing to another peer (the handshake tells it)
+   * and an outsider could use it to pose as that peer.
    */
   static TrackerReply announce(
       Duration interval,
       Duration minInterval,
       SwarmCounts counts,
       List<Peer> peers,
-      boolean compact,
-      boolean noPeerId) {
+      boolean compact) {
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("interval", interval.toSeconds());
     reply.put("min interval", minInterval.toSeconds());
@@ -60,9 +61,6 @@ final class ReplyEncoder {
       List<Object> list = new ArrayList<>(peers.size());
       for (Peer peer : peers) {
         Map<String, Object> entry = new LinkedHashMap<>();
-        if (!noPeerId) {
-          entry.put("peer id", peer.id().bytes());
-        }
         entry.put("ip", peer.address().ipText());
         entry.put("port", (long) peer.address().port());
         list.add(entry);

@@ -1,8 +1,10 @@
 package io.layerswarm.tracker.http;
 
+import io.layerswarm.core.KeyedLimiter;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
+import io.layerswarm.tracker.announce.TrustedProxies;
 import io.layerswarm.tracker.peerstore.PeerStore;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Builds each connection's pipeline, the only place that does. Inbound order:
  *
  * <ol>
+ *   <li>before anything, the connection caps: a connection beyond them is closed at once;
  *   <li>idle detection, then HTTP/1.1 decoding with bounded request line and headers;
  *   <li>keep-alive (Connection headers, close after the last response when asked);
  *   <li>aggregation into one {@code FullHttpRequest}: requests are GETs, so bodies are tiny;
@@ -41,15 +45,15 @@ public final class TrackerChannelInitializer extends ChannelInitializer<SocketCh
   /** The largest request body accepted; requests are GETs, larger gets 413. */
   static final int MAX_CONTENT_BYTES = 8 * 1024;
 
-  /** A keep-alive connection with no traffic and no request in progress for this long closes. */
-  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
-
   private final TrackerProtocolHandler announce;
   private final TrackerProtocolHandler scrape;
   private final MetainfoHandler metainfo;
   private final StoreQueryHandler health;
   private final StoreQueryHandler metrics;
   private final SignedRequestsHandler signed;
+  private final ConnectionLimiter limiter;
+  private final TrackerMetrics trackerMetrics;
+  private final Duration idleTimeout;
   private final DecodeFailureHandler decodeFailure = new DecodeFailureHandler();
   private final NotFoundHandler notFound = new NotFoundHandler();
   private final UnhandledErrorHandler unhandledError = new UnhandledErrorHandler();
@@ -57,6 +61,8 @@ public final class TrackerChannelInitializer extends ChannelInitializer<SocketCh
   /**
    * @param store read only through {@code storeCalls}
    * @param auth checks the signatures of announce, scrape and metainfo requests; open: none
+   * @param limits the connection caps and the idle timeout
+   * @param proxies exempt from the per-address connection cap
    */
   public TrackerChannelInitializer(
       PeerStore store,
@@ -65,20 +71,35 @@ public final class TrackerChannelInitializer extends ChannelInitializer<SocketCh
       ScrapeEndpoint scrape,
       MetainfoFetcher metainfo,
       TrackerMetrics metrics,
-      HttpAuth auth) {
+      HttpAuth auth,
+      ConnectionLimits limits,
+      TrustedProxies proxies) {
     this.health = StoreQueryHandler.health(store, storeCalls);
     this.announce = TrackerProtocolHandler.announce(announce, storeCalls, metrics);
     this.scrape = TrackerProtocolHandler.scrape(scrape, storeCalls, metrics);
     this.metainfo = new MetainfoHandler(metainfo, metrics);
     this.metrics = StoreQueryHandler.metrics(metrics, storeCalls);
     this.signed = auth.required() ? new SignedRequestsHandler(auth, metrics) : null;
+    this.limiter = new ConnectionLimiter(limits, proxies);
+    this.trackerMetrics = metrics;
+    this.idleTimeout = limits.idleTimeout();
+    metrics.connections(limiter::open);
   }
 
   @Override
   protected void initChannel(SocketChannel channel) {
+    // The caps first: a connection beyond them is closed before a byte is read.
+    InetAddress remote = channel.remoteAddress().getAddress();
+    KeyedLimiter.Refusal refusal = limiter.admit(remote);
+    if (refusal != null) {
+      trackerMetrics.refusedConnection(
+          refusal == KeyedLimiter.Refusal.TOTAL ? "total" : "per_address");
+      channel.close();
+      return;
+    }
+    channel.closeFuture().addListener(closed -> limiter.release(remote));
     ChannelPipeline pipeline = channel.pipeline();
-    pipeline.addLast(
-        "idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    pipeline.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toSeconds(), TimeUnit.SECONDS));
     pipeline.addLast(
         "http",
         new HttpServerCodec(

@@ -17,8 +17,11 @@ import java.util.Optional;
  * {@code failure}, a bad or refused request; {@code unavailable}, the peer store was down or the
  * tracker too busy), {@code tracker_metainfo_requests_total{result}}, and the gauges {@code
  * tracker_swarms} and {@code tracker_peers} (live ones, read from the store once per scrape; NaN
- * while the store is unavailable) and {@code tracker_peer_store_up} (1 or 0). With a shared Redis
- * store, the swarm and peer gauges count the whole cluster's.
+ * while the store is unavailable) and {@code tracker_peer_store_up} (1 or 0); {@code
+ * tracker_unsigned_requests_total{endpoint}} (requests refused for a missing or bad cluster
+ * signature), {@code tracker_connections} and {@code tracker_refused_connections_total{reason}}
+ * (connections closed at a cap). With a shared Redis store, the swarm and peer gauges count the
+ * whole cluster's.
  *
  * <p>Thread-safe. {@link #prometheusText} reads the store, so it runs on the store pool.
  */
@@ -87,6 +90,24 @@ public final class TrackerMetrics implements AutoCloseable {
         .tag("endpoint", endpoint)
         .register(registry)
         .increment();
+  }
+
+  /**
+   * @param reason total or per_address
+   */
+  void refusedConnection(String reason) {
+    Counter.builder("tracker.refused.connections")
+        .description("Connections closed at accept because a connection cap was reached")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** Reports the listener's open connections as {@code tracker_connections}. */
+  void connections(java.util.function.IntSupplier open) {
+    Gauge.builder("tracker.connections", open::getAsInt)
+        .description("Open connections to the tracker's HTTP listener")
+        .register(registry);
   }
 
   /** Reads the store's totals, then renders every meter. May block on the store. */

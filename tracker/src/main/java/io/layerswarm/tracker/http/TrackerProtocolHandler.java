@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -27,10 +28,13 @@ final class TrackerProtocolHandler extends RouteHandler {
   static final String BUSY = "tracker busy, retry";
   private static final Logger log = LoggerFactory.getLogger(TrackerProtocolHandler.class);
 
-  /** Computes a reply from the raw query and the peer's source address; may block on the store. */
+  /**
+   * Computes a reply from the raw query, the connection's source address and the request's {@code
+   * X-Forwarded-For}; may block on the store.
+   */
   @FunctionalInterface
   interface Endpoint {
-    TrackerReply answer(String rawQuery, InetAddress remote);
+    TrackerReply answer(String rawQuery, InetAddress remote, Optional<String> forwardedFor);
   }
 
   private final String endpointPath;
@@ -60,7 +64,10 @@ final class TrackerProtocolHandler extends RouteHandler {
   static TrackerProtocolHandler scrape(
       ScrapeEndpoint endpoint, BoundedExecutor executor, TrackerMetrics metrics) {
     return new TrackerProtocolHandler(
-        "/scrape", (query, remote) -> endpoint.scrape(query), metrics::scraped, executor);
+        "/scrape",
+        (query, remote, forwarded) -> endpoint.scrape(query),
+        metrics::scraped,
+        executor);
   }
 
   @Override
@@ -73,8 +80,9 @@ final class TrackerProtocolHandler extends RouteHandler {
     // The request is released when this returns: take only immutable values along.
     String query = target.rawQuery();
     InetAddress remote = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    Optional<String> forwardedFor = Optional.ofNullable(request.headers().get("X-Forwarded-For"));
     executor
-        .submit(() -> endpoint.answer(query, remote))
+        .submit(() -> endpoint.answer(query, remote, forwardedFor))
         .whenComplete(
             (reply, error) -> {
               if (error == null) {

@@ -1,11 +1,12 @@
 package io.layerswarm.tracker.peerstore;
 
+import io.layerswarm.core.KeyedLimiter;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.PeerId;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,30 +18,48 @@ import java.util.function.Supplier;
  * A {@link PeerStore} in this JVM's heap: the default for one tracker replica and for the
  * all-in-one mode. Nothing survives a restart; peers come back with their next announce.
  *
- * <p>Each swarm is guarded by its own lock, held only to copy or change that swarm's map; peer
- * selection runs outside it. A swarm that loses its last peer is dropped, with its download count.
+ * <p>Each swarm maps peer addresses to entries and is guarded by its own lock, held only to copy or
+ * change that swarm; peer selection runs outside it. A swarm that loses its last peer is dropped,
+ * with its download count. {@link PeerLimits} bound what it holds: the swarms, the entries, the
+ * entries per swarm and per IP address are counted as they come and go (expired entries until the
+ * sweep removes them), and an announce that would pass a limit changes nothing.
  */
 public final class InMemoryPeerStore implements PeerStore {
   private final ConcurrentHashMap<InfoHash, Swarm> swarms = new ConcurrentHashMap<>();
   private final Supplier<Random> random;
+  private final PeerLimits limits;
+  private final Usage usage;
 
-  /** Selects with {@link ThreadLocalRandom}. */
+  /** Selects with {@link ThreadLocalRandom}, within {@link PeerLimits#DEFAULTS}. */
   public InMemoryPeerStore() {
-    this(ThreadLocalRandom::current);
+    this(PeerLimits.DEFAULTS);
+  }
+
+  /** Selects with {@link ThreadLocalRandom}, within {@code limits}. */
+  public InMemoryPeerStore(PeerLimits limits) {
+    this(ThreadLocalRandom::current, limits);
   }
 
   /** Selects with the given source, e.g. a seeded {@code Random} in tests. */
   public InMemoryPeerStore(Random random) {
-    this(() -> random);
+    this(random, PeerLimits.DEFAULTS);
   }
 
-  private InMemoryPeerStore(Supplier<Random> random) {
+  public InMemoryPeerStore(Random random, PeerLimits limits) {
+    this(() -> random, limits);
+  }
+
+  private InMemoryPeerStore(Supplier<Random> random, PeerLimits limits) {
     this.random = random;
+    this.limits = limits;
+    this.usage = new Usage(limits);
   }
 
   @Override
   public void announce(
-      InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt) {
+      InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
+      throws PeerStoreFullException {
+    PeerLimits.Limit[] refused = {null};
     // compute() serialises all writers of one swarm, and lets an emptied swarm be dropped
     // atomically with respect to a concurrent upsert.
     swarms.compute(
@@ -50,13 +69,54 @@ public final class InMemoryPeerStore implements PeerStore {
             if (swarm == null) {
               return null;
             }
-            swarm.remove(peer);
-            return swarm.isEmpty() ? null : swarm;
+            swarm.remove(peer.address());
+            return dropIfEmpty(swarm);
           }
-          Swarm target = swarm == null ? new Swarm() : swarm;
+          Swarm target = swarm == null ? new Swarm(usage) : swarm;
+          if (!target.contains(peer.address())) {
+            refused[0] = admit(target, swarm == null, peer.address(), now);
+            if (refused[0] != null) {
+              // admit may have swept the swarm's expired entries, and left it empty.
+              return swarm == null ? null : dropIfEmpty(swarm);
+            }
+          }
           target.upsert(peer, event, expiresAt);
           return target;
         });
+    if (refused[0] != null) {
+      throw refused[0].exceeded(limits);
+    }
+  }
+
+  /**
+   * Reserves room for a new entry at {@code address}: a swarm if {@code created}, then one entry of
+   * the swarm, of the store and of the address; returns the limit met (with every reservation given
+   * back), or null. Runs inside the swarm's {@code compute}.
+   */
+  private PeerLimits.Limit admit(Swarm swarm, boolean created, PeerAddress address, Instant now) {
+    if (created && !usage.reserveSwarm()) {
+      return PeerLimits.Limit.SWARMS;
+    }
+    if (swarm.size() >= limits.maxPeersPerSwarm()) {
+      swarm.removeExpired(now);
+    }
+    PeerLimits.Limit limit =
+        swarm.size() >= limits.maxPeersPerSwarm()
+            ? PeerLimits.Limit.PEERS_PER_SWARM
+            : usage.reservePeer(address.ip());
+    if (limit != null && created) {
+      usage.releaseSwarm();
+    }
+    return limit;
+  }
+
+  /** Null (the swarm leaves the map, its count given back) when it has no entry left. */
+  private Swarm dropIfEmpty(Swarm swarm) {
+    if (swarm.isEmpty()) {
+      usage.releaseSwarm();
+      return null;
+    }
+    return swarm;
   }
 
   @Override
@@ -82,7 +142,7 @@ public final class InMemoryPeerStore implements PeerStore {
           infoHash,
           (hash, swarm) -> {
             removed[0] += swarm.removeExpired(now);
-            return swarm.isEmpty() ? null : swarm;
+            return dropIfEmpty(swarm);
           });
     }
     return removed[0];
@@ -127,38 +187,104 @@ public final class InMemoryPeerStore implements PeerStore {
     return entries.size() <= limit ? entries : List.copyOf(entries.subList(0, limit));
   }
 
-  /** One swarm's peers. All methods lock {@code this}; callers never hold it across calls. */
+  /**
+   * What the store holds, as {@link PeerLimits} counts it: swarms, and entries in all and per IP
+   * address. Thread-safe; reservations are atomic, so concurrent announces never pass a limit
+   * together.
+   */
+  private static final class Usage {
+    private final KeyedLimiter<Void> swarms;
+    private final KeyedLimiter<InetAddress> peers;
+
+    Usage(PeerLimits limits) {
+      this.swarms = new KeyedLimiter<>(limits.maxSwarms(), 1);
+      this.peers = new KeyedLimiter<>(limits.maxPeers(), limits.maxPeersPerAddress());
+    }
+
+    boolean reserveSwarm() {
+      return swarms.acquireTotal();
+    }
+
+    void releaseSwarm() {
+      swarms.releaseTotal();
+    }
+
+    /** One entry of the store and of {@code ip}; the limit met (nothing reserved), or null. */
+    PeerLimits.Limit reservePeer(InetAddress ip) {
+      KeyedLimiter.Refusal refusal = peers.acquire(ip);
+      if (refusal == null) {
+        return null;
+      }
+      return refusal == KeyedLimiter.Refusal.TOTAL
+          ? PeerLimits.Limit.PEERS
+          : PeerLimits.Limit.PEERS_PER_ADDRESS;
+    }
+
+    void releasePeer(InetAddress ip) {
+      peers.release(ip);
+    }
+  }
+
+  /** A peer id at an ip: the same process when it announces again from another port. */
+  private record IdAtIp(InetAddress ip, PeerId id) {}
+
+  /**
+   * One swarm's peers, keyed by address. All methods lock {@code this}; callers never hold it
+   * across calls. Every entry it holds is counted in {@link Usage}, and given back when removed.
+   */
   private static final class Swarm {
-    private final Map<PeerId, Entry> byId = new HashMap<>();
-    private final Map<PeerAddress, PeerId> byAddress = new HashMap<>();
+    private final Map<PeerAddress, Entry> byAddress = new HashMap<>();
+    private final Map<IdAtIp, PeerAddress> byId = new HashMap<>();
+    private final Usage usage;
     private long downloaded;
 
+    Swarm(Usage usage) {
+      this.usage = usage;
+    }
+
+    synchronized boolean contains(PeerAddress address) {
+      return byAddress.containsKey(address);
+    }
+
+    synchronized int size() {
+      return byAddress.size();
+    }
+
+    /** Inserts or replaces the entry at the peer's address, which the caller has room for. */
     synchronized void upsert(Peer peer, AnnounceEvent event, Instant expiresAt) {
-      Entry previous = byId.get(peer.id());
-      if (previous != null && !previous.peer.address().equals(peer.address())) {
-        byAddress.remove(previous.peer.address());
+      PeerAddress address = peer.address();
+      IdAtIp key = new IdAtIp(address.ip(), peer.id());
+      Entry previous = byAddress.get(address);
+      boolean wasSeed = previous != null && previous.peer.id().equals(peer.id()) && previous.seed();
+      PeerAddress before = byId.get(key);
+      if (before != null && !before.equals(address)) {
+        // The same process at the same ip, now on another port: it moved.
+        Entry moved = remove(before);
+        wasSeed |= moved != null && moved.seed();
       }
-      PeerId squatter = byAddress.get(peer.address());
-      if (squatter != null && !squatter.equals(peer.id())) {
-        byId.remove(squatter);
+      if (previous != null && !previous.peer.id().equals(peer.id())) {
+        byId.remove(new IdAtIp(address.ip(), previous.peer.id()), address);
       }
-      byId.put(peer.id(), new Entry(peer, expiresAt));
-      byAddress.put(peer.address(), peer.id());
-      if (event == AnnounceEvent.COMPLETED && (previous == null || !previous.peer.complete())) {
+      byAddress.put(address, new Entry(peer, expiresAt));
+      byId.put(key, address);
+      if (event == AnnounceEvent.COMPLETED && !wasSeed) {
         downloaded++;
       }
     }
 
-    synchronized void remove(Peer peer) {
-      Entry entry = byId.remove(peer.id());
+    /** Removes the entry at {@code address}, if any, and gives its count back. */
+    synchronized Entry remove(PeerAddress address) {
+      Entry entry = byAddress.remove(address);
       if (entry != null) {
-        byAddress.remove(entry.peer.address());
+        byId.remove(new IdAtIp(address.ip(), entry.peer.id()), address);
+        usage.releasePeer(address.ip());
       }
+      return entry;
     }
 
     synchronized List<Peer> live(Instant now) {
-      List<Peer> live = new ArrayList<>(byId.size());
-      for (Entry entry : byId.values()) {
+      List<Peer> live = new ArrayList<>(byAddress.size());
+      for (Entry entry : byAddress.values()) {
         if (entry.isLive(now)) {
           live.add(entry.peer);
         }
@@ -167,8 +293,8 @@ public final class InMemoryPeerStore implements PeerStore {
     }
 
     synchronized List<PeerEntry> entries(Instant now) {
-      List<PeerEntry> live = new ArrayList<>(byId.size());
-      for (Entry entry : byId.values()) {
+      List<PeerEntry> live = new ArrayList<>(byAddress.size());
+      for (Entry entry : byAddress.values()) {
         if (entry.isLive(now)) {
           live.add(new PeerEntry(entry.peer, entry.expiresAt));
         }
@@ -179,9 +305,9 @@ public final class InMemoryPeerStore implements PeerStore {
     synchronized SwarmCounts counts(Instant now) {
       int complete = 0;
       int incomplete = 0;
-      for (Entry entry : byId.values()) {
+      for (Entry entry : byAddress.values()) {
         if (entry.isLive(now)) {
-          if (entry.peer.complete()) {
+          if (entry.seed()) {
             complete++;
           } else {
             incomplete++;
@@ -192,26 +318,28 @@ public final class InMemoryPeerStore implements PeerStore {
     }
 
     synchronized int removeExpired(Instant now) {
-      int removed = 0;
-      for (Iterator<Entry> it = byId.values().iterator(); it.hasNext(); ) {
-        Entry entry = it.next();
-        if (!entry.isLive(now)) {
-          it.remove();
-          byAddress.remove(entry.peer.address());
-          removed++;
+      List<PeerAddress> expired = new ArrayList<>();
+      for (Map.Entry<PeerAddress, Entry> entry : byAddress.entrySet()) {
+        if (!entry.getValue().isLive(now)) {
+          expired.add(entry.getKey());
         }
       }
-      return removed;
+      expired.forEach(this::remove);
+      return expired.size();
     }
 
     synchronized boolean isEmpty() {
-      return byId.isEmpty();
+      return byAddress.isEmpty();
     }
   }
 
   private record Entry(Peer peer, Instant expiresAt) {
     boolean isLive(Instant now) {
       return now.isBefore(expiresAt);
+    }
+
+    boolean seed() {
+      return peer.complete();
     }
   }
 }

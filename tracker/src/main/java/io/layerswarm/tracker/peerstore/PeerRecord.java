@@ -6,19 +6,15 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * How {@link RedisPeerStore} writes one peer: the peer id as 40 lowercase hex digits (the field and
- * member name), and the rest as {@code <ip>|<port>|<S or L>|<zone>|<rack>}, with an empty zone or
- * rack when unknown. {@code '|'} occurs in no IP literal and no topology label. The first two
- * fields, {@code <ip>|<port>}, are the peer's address key; the Lua scripts read them.
+ * How {@link RedisPeerStore} writes one peer: keyed by its address {@code <ip>|<port>} (the field
+ * and member name), with the rest as {@code <peer id hex>|<S or L>|<zone>|<rack>}, an empty zone or
+ * rack when unknown. {@code '|'} occurs in no IP literal, no hex and no topology label; the Lua
+ * scripts read the address's parts and the record's first field.
  */
 final class PeerRecord {
   private static final HexFormat HEX = HexFormat.of();
 
   private PeerRecord() {}
-
-  static String id(PeerId id) {
-    return HEX.formatHex(id.bytes());
-  }
 
   /** {@code <ip>|<port>}, e.g. {@code 10.0.0.1|6881} or {@code 2001:db8::1|6881}. */
   static String address(PeerAddress address) {
@@ -26,7 +22,7 @@ final class PeerRecord {
   }
 
   static String encode(Peer peer) {
-    return address(peer.address())
+    return HEX.formatHex(peer.id().bytes())
         + "|"
         + (peer.complete() ? "S" : "L")
         + "|"
@@ -38,24 +34,28 @@ final class PeerRecord {
   /**
    * @throws IllegalArgumentException if either part is not in this format
    */
-  static Peer decode(String id, String record) {
+  static Peer decode(String address, String record) {
+    int bar = address.lastIndexOf('|');
     String[] parts = record.split("\\|", -1);
-    if (parts.length != 5
-        || !InetAddresses.isInetAddress(parts[0])
-        || !(parts[2].equals("S") || parts[2].equals("L"))) {
-      throw new IllegalArgumentException("malformed peer record '" + record + "'");
+    if (bar < 0
+        || !InetAddresses.isInetAddress(address.substring(0, bar))
+        || parts.length != 4
+        || !parts[0].matches("[0-9a-f]{40}")
+        || !(parts[1].equals("S") || parts[1].equals("L"))) {
+      throw new IllegalArgumentException(
+          "malformed peer record '" + record + "' at '" + address + "'");
     }
     int port;
     try {
-      port = Integer.parseInt(parts[1]);
+      port = Integer.parseInt(address.substring(bar + 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("malformed port in peer record '" + record + "'", e);
+      throw new IllegalArgumentException("malformed port in peer address '" + address + "'", e);
     }
     return new Peer(
-        new PeerId(HEX.parseHex(id)),
-        new PeerAddress(InetAddresses.forString(parts[0]), port),
-        parts[2].equals("S"),
-        new Topology(label(parts[3]), label(parts[4])));
+        new PeerId(HEX.parseHex(parts[0])),
+        new PeerAddress(InetAddresses.forString(address.substring(0, bar)), port),
+        parts[1].equals("S"),
+        new Topology(label(parts[2]), label(parts[3])));
   }
 
   private static Optional<String> label(String text) {

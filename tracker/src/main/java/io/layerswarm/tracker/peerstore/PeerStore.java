@@ -23,20 +23,25 @@ import java.util.List;
  */
 public interface PeerStore extends AutoCloseable {
   /**
-   * Records one announce. {@link AnnounceEvent#STOPPED} removes the peer; any other event inserts
-   * or replaces it (matched by peer id; an entry of another id at the same ip:port is replaced too,
-   * since only one process can listen there) and sets its expiry to {@code expiresAt}. {@link
-   * AnnounceEvent#COMPLETED} from a peer not already known as a seed counts one download.
+   * Records one announce. A peer is keyed by its address (ip and port, which the tracker takes from
+   * the connection), never by its peer id, so nobody can stop or move a peer at another address.
+   * {@link AnnounceEvent#STOPPED} removes the entry at the peer's address; any other event inserts
+   * or replaces it (whatever peer id it had: only one process can listen there), removes an entry
+   * of the same peer id at the same ip but another port (the peer moved), and sets its expiry to
+   * {@code expiresAt}. {@link AnnounceEvent#COMPLETED} from a peer not already known as a seed
+   * counts one download.
    *
    * @param now the caller's current time; a store may trim the swarm's expired peers with it
    * @param expiresAt when the peer stops being live unless it announces again
+   * @throws PeerStoreFullException when a new entry would exceed one of the store's {@link
+   *     PeerLimits}; nothing changed
    */
   void announce(InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
-      throws PeerStoreUnavailableException;
+      throws PeerStoreUnavailableException, PeerStoreFullException;
 
   /**
    * Picks up to {@code numwant} live peers of the swarm for {@code asker}, never the asker itself
-   * (by peer id, nor by ip:port). The policy is {@link PeerSelector}'s; a store may apply it to a
+   * (by ip:port, nor by peer id). The policy is {@link PeerSelector}'s; a store may apply it to a
    * uniform random sample of a very large swarm instead of to every member.
    */
   List<Peer> select(InfoHash infoHash, Peer asker, int numwant, Instant now)

@@ -30,21 +30,26 @@ import org.slf4j.LoggerFactory;
  * A {@link PeerStore} in Redis (6.2 or later), so that several tracker replicas share their swarms:
  * a peer that announced to one replica is handed out by every other.
  *
- * <p>Data model, per swarm, under the base key {@value #KEY_PREFIX}{@code <info hash hex>}:
+ * <p>Data model, per swarm, under the base key {@value #KEY_PREFIX}{@code <info hash hex>}. A peer
+ * is keyed by its address {@code <ip>|<port>}, never by its peer id (see {@link
+ * PeerStore#announce}):
  *
  * <ul>
- *   <li>the base key: a hash from peer id (40 hex digits) to the encoded peer ({@code
- *       <ip>|<port>|<S|L>|<zone>|<rack>}, see {@link PeerRecord});
- *   <li>{@code :seeds} and {@code :leechers}: sorted sets of peer ids scored by expiry (epoch
- *       milliseconds), so counts are two {@code ZCOUNT}s and expired entries are trimmed with
- *       {@code ZREMRANGEBYSCORE};
- *   <li>{@code :addresses}: a hash from {@code <ip>|<port>} to peer id, so a restarted peer with a
- *       new id replaces its old entry;
+ *   <li>the base key: a hash from address to the encoded peer ({@code <peer id hex>|<S|L>|<zone>|
+ *       <rack>}, see {@link PeerRecord});
+ *   <li>{@code :seeds} and {@code :leechers}: sorted sets of addresses scored by expiry (epoch
+ *       milliseconds), so counts are two {@code ZCOUNT}s and expired entries are trimmed by score;
+ *   <li>{@code :ids}: a hash from {@code <ip>|<peer id hex>} to address, so a peer that comes back
+ *       from the same ip on another port replaces its old entry;
  *   <li>{@code :downloaded}: the count of {@code completed} events.
  * </ul>
  *
  * The sorted set {@value #INDEX_KEY} lists the swarms scored by their latest expiry, for {@link
- * #sweep} and {@link #stats}. Every change runs as one Lua script, so it is atomic.
+ * #sweep}, {@link #stats} and the swarm limit. For the {@link PeerLimits}, {@value #PEERS_KEY}
+ * holds every entry ({@code <hex>|<ip>|<port>}) and {@value #ADDRESS_PREFIX}{@code <ip>} every
+ * entry of one ip ({@code <hex>|<port>}), both scored by expiry. Every change runs as one Lua
+ * script, so it is atomic, and a refused announce changes nothing. The {@code v2} in the names
+ * keeps this layout apart from the one of earlier versions, which keyed peers by id.
  *
  * <p>Times: every expiry and every "now" comes from the caller (the tracker's injected clock); the
  * scripts never read Redis {@code TIME}. Each key also gets a Redis TTL of the swarm's latest
@@ -63,10 +68,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisPeerStore implements PeerStore {
   /** Prefix of every swarm's keys. */
-  public static final String KEY_PREFIX = "layerswarm:swarm:";
+  public static final String KEY_PREFIX = "layerswarm:v2:swarm:";
 
   /** The index of swarms by latest expiry. */
-  public static final String INDEX_KEY = "layerswarm:swarms";
+  public static final String INDEX_KEY = "layerswarm:v2:swarms";
+
+  /** Every entry of every swarm, by expiry: the count behind {@code tracker.max-peers}. */
+  public static final String PEERS_KEY = "layerswarm:v2:peers";
+
+  /** Prefix of the per-ip sets behind {@code tracker.max-peers-per-address}. */
+  public static final String ADDRESS_PREFIX = "layerswarm:v2:address:";
 
   private static final int SWEEP_PAGE = 200;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
@@ -110,6 +121,7 @@ public final class RedisPeerStore implements PeerStore {
 
   private final String where;
   private final Options options;
+  private final PeerLimits limits;
   private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
@@ -120,20 +132,28 @@ public final class RedisPeerStore implements PeerStore {
   private RedisPeerStore(
       String where,
       Options options,
+      PeerLimits limits,
       ClientResources resources,
       RedisClient client,
       StatefulRedisConnection<String, String> connection) {
     this.where = where;
     this.options = options;
+    this.limits = limits;
     this.resources = resources;
     this.client = client;
     this.connection = connection;
     this.redis = connection.sync();
   }
 
-  /** {@link #connect(URI, Options)} with {@link Options#DEFAULTS}. */
+  /** {@link #connect(URI, Options, PeerLimits)} with the defaults of both. */
   public static RedisPeerStore connect(URI redis) throws PeerStoreUnavailableException {
-    return connect(redis, Options.DEFAULTS);
+    return connect(redis, Options.DEFAULTS, PeerLimits.DEFAULTS);
+  }
+
+  /** {@link #connect(URI, Options, PeerLimits)} with {@link PeerLimits#DEFAULTS}. */
+  public static RedisPeerStore connect(URI redis, Options options)
+      throws PeerStoreUnavailableException {
+    return connect(redis, options, PeerLimits.DEFAULTS);
   }
 
   /**
@@ -143,7 +163,7 @@ public final class RedisPeerStore implements PeerStore {
    * @throws PeerStoreUnavailableException if Redis cannot be reached within the command timeout
    * @throws IllegalArgumentException if the URI is not a Redis URI
    */
-  public static RedisPeerStore connect(URI redis, Options options)
+  public static RedisPeerStore connect(URI redis, Options options, PeerLimits limits)
       throws PeerStoreUnavailableException {
     RedisURI uri = RedisURI.create(redis);
     uri.setTimeout(options.commandTimeout());
@@ -173,7 +193,7 @@ public final class RedisPeerStore implements PeerStore {
     try {
       StatefulRedisConnection<String, String> connection = client.connect();
       log.info("peer store connected to {}", where);
-      return new RedisPeerStore(where, options, resources, client, connection);
+      return new RedisPeerStore(where, options, limits, resources, client, connection);
     } catch (RedisException e) {
       shutdown(client, resources);
       throw new PeerStoreUnavailableException("connect to " + where + " failed: " + message(e), e);
@@ -183,24 +203,37 @@ public final class RedisPeerStore implements PeerStore {
   @Override
   public void announce(
       InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
-      throws PeerStoreUnavailableException {
+      throws PeerStoreUnavailableException, PeerStoreFullException {
     String hex = infoHash.hex();
-    call(
-        "announce to swarm " + hex,
-        () ->
-            ANNOUNCE.run(
-                redis,
-                ScriptOutputType.INTEGER,
-                new String[] {KEY_PREFIX + hex, INDEX_KEY},
-                hex,
-                PeerRecord.id(peer.id()),
-                PeerRecord.encode(peer),
-                PeerRecord.address(peer.address()),
-                peer.complete() ? "1" : "0",
-                event.name().toLowerCase(Locale.ROOT),
-                Long.toString(expiresAt.toEpochMilli()),
-                Long.toString(now.toEpochMilli()),
-                Long.toString(options.keyTtlMargin().toSeconds())));
+    String outcome =
+        call(
+            "announce to swarm " + hex,
+            () ->
+                ANNOUNCE.run(
+                    redis,
+                    ScriptOutputType.VALUE,
+                    new String[] {KEY_PREFIX + hex, INDEX_KEY, PEERS_KEY},
+                    hex,
+                    PeerRecord.address(peer.address()),
+                    PeerRecord.encode(peer),
+                    peer.complete() ? "1" : "0",
+                    event.name().toLowerCase(Locale.ROOT),
+                    Long.toString(expiresAt.toEpochMilli()),
+                    Long.toString(now.toEpochMilli()),
+                    Long.toString(options.keyTtlMargin().toSeconds()),
+                    ADDRESS_PREFIX,
+                    Integer.toString(limits.maxSwarms()),
+                    Integer.toString(limits.maxPeers()),
+                    Integer.toString(limits.maxPeersPerSwarm()),
+                    Integer.toString(limits.maxPeersPerAddress())));
+    if (!"ok".equals(outcome)) {
+      for (PeerLimits.Limit limit : PeerLimits.Limit.values()) {
+        if (limit.scriptName().equals(outcome)) {
+          throw limit.exceeded(limits);
+        }
+      }
+      throw new IllegalStateException("the announce script answered '" + outcome + "'");
+    }
   }
 
   @Override
@@ -230,12 +263,12 @@ public final class RedisPeerStore implements PeerStore {
                     Integer.toString(cap)));
     List<Peer> peers = new ArrayList<>(flat.size() / 2);
     for (int i = 0; i + 1 < flat.size(); i += 2) {
-      String id = (String) flat.get(i);
+      String address = (String) flat.get(i);
       String record = (String) flat.get(i + 1);
       try {
-        peers.add(PeerRecord.decode(id, record));
+        peers.add(PeerRecord.decode(address, record));
       } catch (IllegalArgumentException e) {
-        log.warn("skipping peer {} of swarm {} in {}: {}", id, hex, where, e.getMessage());
+        log.warn("skipping peer {} of swarm {} in {}: {}", address, hex, where, e.getMessage());
       }
     }
     return peers;
@@ -275,12 +308,13 @@ public final class RedisPeerStore implements PeerStore {
                   SWEEP.run(
                       redis,
                       ScriptOutputType.MULTI,
-                      new String[] {INDEX_KEY},
+                      new String[] {INDEX_KEY, PEERS_KEY},
                       KEY_PREFIX,
                       nowMillis,
                       margin,
                       Long.toString(from),
-                      Integer.toString(SWEEP_PAGE)));
+                      Integer.toString(SWEEP_PAGE),
+                      ADDRESS_PREFIX));
       removed += (Long) page.get(0);
       // Deleted swarms leave the index, so the next page starts after the ones kept.
       first += (Long) page.get(2);
@@ -362,13 +396,13 @@ public final class RedisPeerStore implements PeerStore {
                     Integer.toString(limit)));
     List<PeerEntry> peers = new ArrayList<>(flat.size() / 3);
     for (int i = 0; i + 2 < flat.size(); i += 3) {
-      String id = (String) flat.get(i);
+      String address = (String) flat.get(i);
       String record = (String) flat.get(i + 1);
       try {
         long expires = (long) Double.parseDouble((String) flat.get(i + 2));
-        peers.add(new PeerEntry(PeerRecord.decode(id, record), Instant.ofEpochMilli(expires)));
+        peers.add(new PeerEntry(PeerRecord.decode(address, record), Instant.ofEpochMilli(expires)));
       } catch (IllegalArgumentException e) {
-        log.warn("skipping peer {} of swarm {} in {}: {}", id, hex, where, e.getMessage());
+        log.warn("skipping peer {} of swarm {} in {}: {}", address, hex, where, e.getMessage());
       }
     }
     peers.sort(PeerEntry.ORDER);

@@ -1,53 +1,69 @@
 -- Shared by every RedisPeerStore script (prepended to each one). See RedisPeerStore for the
 -- data model. Times are epoch milliseconds passed in by the tracker; no script reads Redis TIME.
--- A peer is live while now < its expiry, i.e. while its score is above now.
+-- A peer is live while now < its expiry, i.e. while its score is above now. A peer is keyed by
+-- its address '<ip>|<port>', never by its peer id.
 
--- The keys of one swarm, from its base key 'layerswarm:swarm:<hex>'.
+-- The keys of one swarm, from its base key 'layerswarm:v2:swarm:<hex>'.
 local function swarm_keys(base)
   return {
-    peers = base,                       -- hash: peer id hex -> '<ip>|<port>|<S|L>|<zone>|<rack>'
-    seeds = base .. ':seeds',           -- sorted set: peer id hex, scored by expiry
-    leechers = base .. ':leechers',     -- sorted set: peer id hex, scored by expiry
-    addresses = base .. ':addresses',   -- hash: '<ip>|<port>' -> peer id hex
+    peers = base,                       -- hash: '<ip>|<port>' -> '<peer id hex>|<S|L>|<zone>|<rack>'
+    seeds = base .. ':seeds',           -- sorted set: '<ip>|<port>', scored by expiry
+    leechers = base .. ':leechers',     -- sorted set: '<ip>|<port>', scored by expiry
+    ids = base .. ':ids',               -- hash: '<ip>|<peer id hex>' -> '<ip>|<port>'
     downloaded = base .. ':downloaded', -- string: completed events since the swarm was empty
   }
 end
 
--- The '<ip>|<port>' a stored record starts with.
-local function address_of(record)
-  return string.match(record, '^[^|]*|[^|]*')
+-- What one script call works on: the swarm's keys and hex, the set of every entry of every swarm
+-- ('<hex>|<ip>|<port>' by expiry) and the prefix of the per-address sets ('<hex>|<port>' by
+-- expiry, one per ip), which count entries against the limits.
+local function context(base, hex, all, address_prefix)
+  return {k = swarm_keys(base), hex = hex, all = all, address_prefix = address_prefix}
 end
 
--- Removes one peer from every structure of its swarm.
-local function forget(k, id)
-  local record = redis.call('HGET', k.peers, id)
+local function ip_of(address)
+  return string.match(address, '^(.*)|[^|]*$')
+end
+
+local function port_of(address)
+  return string.match(address, '|([^|]*)$')
+end
+
+-- The peer id hex a stored record starts with.
+local function id_of(record)
+  return string.match(record, '^[^|]*')
+end
+
+local function address_key(ctx, address)
+  return ctx.address_prefix .. ip_of(address)
+end
+
+-- Removes the entry at one address from every structure; returns its record, if there was one.
+local function forget(ctx, address)
+  local k = ctx.k
+  local record = redis.call('HGET', k.peers, address)
   if record then
-    local address = address_of(record)
-    if redis.call('HGET', k.addresses, address) == id then
-      redis.call('HDEL', k.addresses, address)
+    local idkey = ip_of(address) .. '|' .. id_of(record)
+    if redis.call('HGET', k.ids, idkey) == address then
+      redis.call('HDEL', k.ids, idkey)
     end
-    redis.call('HDEL', k.peers, id)
+    redis.call('HDEL', k.peers, address)
   end
-  redis.call('ZREM', k.seeds, id)
-  redis.call('ZREM', k.leechers, id)
+  redis.call('ZREM', k.seeds, address)
+  redis.call('ZREM', k.leechers, address)
+  redis.call('ZREM', ctx.all, ctx.hex .. '|' .. address)
+  redis.call('ZREM', address_key(ctx, address), ctx.hex .. '|' .. port_of(address))
+  return record
 end
 
 -- Removes the peers that expired at now; returns how many.
-local function trim(k, now)
+local function trim(ctx, now)
   local removed = 0
-  for _, set in ipairs({k.seeds, k.leechers}) do
-    local expired = redis.call('ZRANGEBYSCORE', set, '-inf', now)
-    for _, id in ipairs(expired) do
-      local record = redis.call('HGET', k.peers, id)
-      if record then
-        local address = address_of(record)
-        if redis.call('HGET', k.addresses, address) == id then
-          redis.call('HDEL', k.addresses, address)
-        end
-        redis.call('HDEL', k.peers, id)
-      end
+  for _, set in ipairs({ctx.k.seeds, ctx.k.leechers}) do
+    for _, address in ipairs(redis.call('ZRANGEBYSCORE', set, '-inf', now)) do
+      forget(ctx, address)
+      removed = removed + 1
     end
-    removed = removed + redis.call('ZREMRANGEBYSCORE', set, '-inf', now)
   end
   return removed
 end
@@ -72,13 +88,13 @@ local function refresh(k, index, hex, now, margin)
     end
   end
   if latest == nil or latest <= now then
-    redis.call('DEL', k.peers, k.seeds, k.leechers, k.addresses, k.downloaded)
+    redis.call('DEL', k.peers, k.seeds, k.leechers, k.ids, k.downloaded)
     redis.call('ZREM', index, hex)
     return false
   end
   redis.call('ZADD', index, latest, hex)
   local ttl = math.ceil((latest - now) / 1000) + margin
-  for _, key in ipairs({k.peers, k.seeds, k.leechers, k.addresses, k.downloaded}) do
+  for _, key in ipairs({k.peers, k.seeds, k.leechers, k.ids, k.downloaded}) do
     extend(key, ttl)
   end
   extend(index, ttl)

@@ -1,5 +1,5 @@
 -- KEYS[1] the swarm's base key. ARGV[1] now ms, ARGV[2] the most peers to return.
--- Returns {id, record, expiry ms, ...}: live seeds first, then live leechers, each soonest expiry
+-- Returns {address, record, expiry ms, ...}: live seeds first, then live leechers, each soonest expiry
 -- first, at most that many in all. Read only.
 local k = swarm_keys(KEYS[1])
 local above_now = '(' .. ARGV[1]

@@ -1,5 +1,5 @@
 -- KEYS[1] the swarm's base key. ARGV[1] now ms, ARGV[2] the most candidates to return.
--- Returns {id, record, id, record, ...}: every live peer when there are at most that many, else
+-- Returns {address, record, address, record, ...}: every live peer when there are at most that many, else
 -- a uniform random sample of live seeds and live leechers, half each when both have enough.
 local k = swarm_keys(KEYS[1])
 local now = tonumber(ARGV[1])

@@ -1,4 +1,4 @@
--- KEYS[1] the swarm index. ARGV: key prefix 'layerswarm:swarm:', now ms.
+-- KEYS[1] the swarm index. ARGV: key prefix 'layerswarm:v2:swarm:', now ms.
 -- Returns {swarms with a live peer, live peers}. Walks every swarm whose latest expiry is after now.
 local index = KEYS[1]
 local prefix = ARGV[1]

@@ -1,5 +1,5 @@
 -- No KEYS (the swarm keys are derived from the prefix, as in sweep and stats).
--- ARGV: key prefix 'layerswarm:swarm:', now ms, then the swarm hexes to count.
+-- ARGV: key prefix 'layerswarm:v2:swarm:', now ms, then the swarm hexes to count.
 -- Returns {hex, live seeds, live leechers, downloaded, ...} for those with a live peer.
 local prefix = ARGV[1]
 local above_now = '(' .. ARGV[2]

@@ -27,6 +27,7 @@ import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.Peer;
 import io.layerswarm.tracker.peerstore.PeerStore;
+import io.layerswarm.tracker.peerstore.PeerStoreFullException;
 import io.layerswarm.tracker.peerstore.PeerStoreUnavailableException;
 import io.layerswarm.tracker.peerstore.RedisPeerStore;
 import io.layerswarm.tracker.peerstore.StoreStats;
@@ -378,7 +379,7 @@ class TrackerAdminServerTest {
     @Override
     public void announce(
         InfoHash infoHash, Peer peer, AnnounceEvent event, Instant now, Instant expiresAt)
-        throws PeerStoreUnavailableException {
+        throws PeerStoreUnavailableException, PeerStoreFullException {
       check("announce");
       real.announce(infoHash, peer, event, now, expiresAt);
     }

@@ -8,15 +8,18 @@ import io.layerswarm.core.bencode.BencodeException;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.testing.ManualClock;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
+import io.layerswarm.tracker.peerstore.PeerLimits;
 import io.layerswarm.tracker.peerstore.StoreStats;
 import io.layerswarm.tracker.peerstore.SwarmCounts;
 import io.layerswarm.tracker.testing.Peers;
+import io.layerswarm.tracker.testing.TrackerHttp;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -77,7 +80,7 @@ class AnnounceEndpointTest {
 
   @Test
   void ipv6PeersGoToPeers6InCompactMode() throws Exception {
-    endpoint.announce(query("v6", 6881, 0, "&ip=2001:db8::5"), ip("10.1.1.1"));
+    endpoint.announce(query("v6", 6881, 0, ""), ip("2001:db8::5"));
 
     Map<String, Object> body = decode(endpoint.announce(query("me", 6882, 1, ""), ip("10.0.0.2")));
 
@@ -90,9 +93,9 @@ class AnnounceEndpointTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void compactZeroGivesAListOfDictionariesWithPeerIds() throws Exception {
+  void compactZeroGivesAListOfDictionariesWithoutPeerIds() throws Exception {
     endpoint.announce(query("other", 6881, 0, ""), ip("10.1.1.1"));
-    endpoint.announce(query("v6", 6881, 0, "&ip=2001:db8::5"), ip("10.1.1.1"));
+    endpoint.announce(query("v6", 6881, 0, ""), ip("2001:db8::5"));
 
     Map<String, Object> body =
         decode(endpoint.announce(query("me", 6882, 1, "&compact=0&numwant=10"), ip("10.0.0.2")));
@@ -103,9 +106,8 @@ class AnnounceEndpointTest {
         .extracting(p -> new String((byte[]) p.get("ip"), StandardCharsets.US_ASCII))
         .containsExactlyInAnyOrder("10.1.1.1", "2001:db8::5");
     assertThat(peers).allSatisfy(p -> assertThat(p).containsEntry("port", 6881L));
-    assertThat(peers)
-        .extracting(p -> (byte[]) p.get("peer id"))
-        .containsExactlyInAnyOrder(Peers.id("other").bytes(), Peers.id("v6").bytes());
+    // A peer id would let an outsider pose as that peer; nobody else needs it.
+    assertThat(peers).allSatisfy(p -> assertThat(p).containsOnlyKeys("ip", "port"));
   }
 
   @Test
@@ -170,12 +172,104 @@ class AnnounceEndpointTest {
   }
 
   @Test
-  void theIpParameterOverridesTheConnectionAddress() throws Exception {
-    endpoint.announce(query("nat", 6881, 0, "&ip=192.0.2.44"), ip("10.1.1.1"));
+  void theIpParameterOfAnUntrustedHostIsIgnored() throws Exception {
+    endpoint.announce(query("liar", 6666, 0, "&ip=127.0.0.1"), ip("10.1.1.1"));
 
     Map<String, Object> body = decode(endpoint.announce(query("me", 6882, 1, ""), ip("10.0.0.2")));
 
-    assertThat((byte[]) body.get("peers")).containsExactly(192, 0, 2, 44, 0x1a, (byte) 0xe1);
+    assertThat((byte[]) body.get("peers")).containsExactly(10, 1, 1, 1, 0x1a, 0x0a);
+  }
+
+  @Test
+  void anotherHostCannotStopAPeerWithItsPeerId() throws Exception {
+    endpoint.announce(query("seeder", 6881, 0, "&event=completed"), ip("10.1.1.1"));
+
+    TrackerReply stop =
+        endpoint.announce(query("seeder", 6881, 0, "&event=stopped"), ip("10.6.6.6"));
+
+    assertThat(stop.failure()).isFalse();
+    assertThat(store.counts(new InfoHash(HASH), clock.instant()).complete()).isEqualTo(1);
+    Map<String, Object> body = decode(endpoint.announce(query("me", 6882, 1, ""), ip("10.0.0.2")));
+    assertThat((byte[]) body.get("peers")).containsExactly(10, 1, 1, 1, 0x1a, (byte) 0xe1);
+  }
+
+  @Test
+  void anotherHostCannotMoveAPeerWithItsPeerIdAndAnIp() throws Exception {
+    endpoint.announce(query("seeder", 6881, 0, "&event=completed"), ip("10.1.1.1"));
+
+    endpoint.announce(query("seeder", 6666, 0, "&ip=127.0.0.1"), ip("10.6.6.6"));
+
+    Map<String, Object> body =
+        decode(endpoint.announce(query("me", 6882, 1, "&numwant=10"), ip("10.0.0.2")));
+    byte[] peers = (byte[]) body.get("peers");
+    assertThat(peers).hasSize(12);
+    // The seeder stays where it is; the liar is listed at its own address, never at 127.0.0.1.
+    assertThat(TrackerHttp.compactPeers(peers))
+        .containsExactlyInAnyOrder("10.1.1.1:6881", "10.6.6.6:6666");
+  }
+
+  @Test
+  void aPeerThatRestartsOnAnotherPortOfTheSameHostIsListedOnce() throws Exception {
+    endpoint.announce(query("agent", 6881, 1, ""), ip("10.1.1.1"));
+
+    endpoint.announce(query("agent", 7000, 1, ""), ip("10.1.1.1"));
+
+    Map<String, Object> body = decode(endpoint.announce(query("me", 6882, 1, ""), ip("10.0.0.2")));
+    assertThat(TrackerHttp.compactPeers((byte[]) body.get("peers")))
+        .containsExactly("10.1.1.1:7000");
+  }
+
+  @Test
+  void aTrustedProxysForwardedForIsThePeersAddress() throws Exception {
+    AnnounceEndpoint behindProxy =
+        new AnnounceEndpoint(
+            store,
+            clock,
+            new AnnouncePolicy(
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(90),
+                50,
+                200,
+                TrustedProxies.of(List.of("10.0.0.0/24"))));
+
+    behindProxy.announce(
+        query("far", 6881, 0, ""), ip("10.0.0.7"), Optional.of("198.51.100.1, 192.0.2.44"));
+    behindProxy.announce(query("near", 6881, 0, "&ip=192.0.2.45"), ip("10.0.0.7"));
+    behindProxy.announce(query("spoof", 6881, 0, ""), ip("10.9.9.9"), Optional.of("192.0.2.99"));
+    TrackerReply loopback =
+        behindProxy.announce(query("lo", 6881, 0, ""), ip("10.0.0.7"), Optional.of("127.0.0.1"));
+
+    Map<String, Object> body =
+        decode(behindProxy.announce(query("me", 6882, 1, "&numwant=10"), ip("10.1.0.2")));
+    assertThat(TrackerHttp.compactPeers((byte[]) body.get("peers")))
+        .containsExactlyInAnyOrder("192.0.2.44:6881", "192.0.2.45:6881", "10.9.9.9:6881");
+    assertThat(loopback.failure()).isTrue();
+    assertThat(new String((byte[]) decode(loopback).get("failure reason"), StandardCharsets.UTF_8))
+        .isEqualTo("X-Forwarded-For must be an address other peers can reach, got 127.0.0.1");
+  }
+
+  @Test
+  void aFullStoreRefusesNewPeersNamingTheLimitAndKeepsTheListedOnes() throws Exception {
+    InMemoryPeerStore small = new InMemoryPeerStore(new Random(3), new PeerLimits(10, 10, 10, 2));
+    AnnounceEndpoint bounded =
+        new AnnounceEndpoint(
+            small,
+            clock,
+            new AnnouncePolicy(
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(90), 50, 200));
+    bounded.announce(query("a", 7001, 0, ""), ip("10.1.1.1"));
+    bounded.announce(query("b", 7002, 0, ""), ip("10.1.1.1"));
+
+    TrackerReply third = bounded.announce(query("c", 7003, 0, ""), ip("10.1.1.1"));
+    TrackerReply again = bounded.announce(query("a", 7001, 0, ""), ip("10.1.1.1"));
+
+    assertThat(third.failure()).isTrue();
+    assertThat(third.unavailable()).as("the address's own doing").isFalse();
+    assertThat(new String((byte[]) decode(third).get("failure reason"), StandardCharsets.UTF_8))
+        .isEqualTo("tracker full: 2 peers of this address (tracker.max-peers-per-address)");
+    assertThat(again.failure()).isFalse();
+    assertThat(small.counts(new InfoHash(HASH), clock.instant()).complete()).isEqualTo(2);
   }
 
   @Test

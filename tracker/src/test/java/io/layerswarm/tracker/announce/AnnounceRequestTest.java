@@ -11,6 +11,7 @@ import io.layerswarm.tracker.peerstore.PeerAddress;
 import io.layerswarm.tracker.peerstore.Topology;
 import io.layerswarm.tracker.testing.Peers;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class AnnounceRequestTest {
     assertThat(request.numwant()).isEqualTo(OptionalInt.empty());
     assertThat(request.ip()).isEmpty();
     assertThat(request.topology()).isEqualTo(Topology.UNKNOWN);
-    assertThat(request.address(Peers.ip("192.0.2.7")))
+    assertThat(request.address(Peers.ip("192.0.2.7"), Optional.empty(), TrustedProxies.NONE))
         .isEqualTo(new PeerAddress(Peers.ip("192.0.2.7"), 6881));
   }
 
@@ -138,7 +139,17 @@ class AnnounceRequestTest {
     assertThat(request.effectiveNumwant(50, 200)).isEqualTo(200);
     assertThat(request.ip()).contains(Peers.ip("2001:db8::1"));
     assertThat(request.topology()).isEqualTo(Topology.of("eu-1a", "r17"));
-    assertThat(request.address(Peers.ip("127.0.0.1")).ipText()).isEqualTo("2001:db8::1");
+    assertThat(
+            request
+                .address(
+                    Peers.ip("10.0.0.9"), Optional.empty(), TrustedProxies.of(List.of("10.0.0.9")))
+                .ipText())
+        .as("from a trusted proxy")
+        .isEqualTo("2001:db8::1");
+    assertThat(
+            request.address(Peers.ip("192.0.2.7"), Optional.empty(), TrustedProxies.NONE).ipText())
+        .as("from anyone else")
+        .isEqualTo("192.0.2.7");
   }
 
   @Test

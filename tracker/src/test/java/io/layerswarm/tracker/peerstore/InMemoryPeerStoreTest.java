@@ -5,7 +5,7 @@ import java.util.Random;
 /** The {@link PeerStoreContract} for the in-memory store. */
 class InMemoryPeerStoreTest extends PeerStoreContract {
   @Override
-  PeerStore openStore() {
-    return new InMemoryPeerStore(new Random(1));
+  PeerStore openStore(PeerLimits limits) {
+    return new InMemoryPeerStore(new Random(1), limits);
   }
 }

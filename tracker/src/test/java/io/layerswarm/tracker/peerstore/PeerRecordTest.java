@@ -9,8 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PeerRecordTest {
+  private static final String ID = "78".repeat(20);
+
   @Test
-  void aPeerRoundTripsThroughItsRecord() {
+  void aPeerRoundTripsThroughItsAddressAndRecord() {
     Peer p =
         new Peer(
             peer("S x").id(),
@@ -24,28 +26,32 @@ class PeerRecordTest {
             false,
             Topology.UNKNOWN);
 
-    assertThat(PeerRecord.encode(p)).isEqualTo("10.1.2.3|1|S|z|r");
-    assertThat(PeerRecord.decode(PeerRecord.id(p.id()), PeerRecord.encode(p))).isEqualTo(p);
-    assertThat(PeerRecord.encode(v6)).isEqualTo("2001:db8::1|65535|L||");
-    assertThat(PeerRecord.decode(PeerRecord.id(v6.id()), PeerRecord.encode(v6))).isEqualTo(v6);
-    assertThat(PeerRecord.id(p.id())).hasSize(40).matches("[0-9a-f]+");
+    assertThat(PeerRecord.address(p.address())).isEqualTo("10.1.2.3|1");
+    assertThat(PeerRecord.encode(p)).matches("[0-9a-f]{40}\\|S\\|z\\|r");
+    assertThat(PeerRecord.decode(PeerRecord.address(p.address()), PeerRecord.encode(p)))
+        .isEqualTo(p);
+    assertThat(PeerRecord.address(v6.address())).isEqualTo("2001:db8::1|65535");
+    assertThat(PeerRecord.encode(v6)).endsWith("|L||");
+    assertThat(PeerRecord.decode(PeerRecord.address(v6.address()), PeerRecord.encode(v6)))
+        .isEqualTo(v6);
   }
 
   @Test
-  void aMalformedRecordIsRejected() {
-    String id = PeerRecord.id(peer("S x").id());
-    for (String bad :
+  void aMalformedAddressOrRecordIsRejected() {
+    for (String[] bad :
         List.of(
-            "",
-            "10.0.0.1|1|S|z",
-            "host|1|S||",
-            "10.0.0.1|x|S||",
-            "10.0.0.1|1|Q||",
-            "10.0.0.1|0|S||",
-            "10.0.0.1|1|S|bad label|",
-            "10.0.0.1|1|S|||")) {
-      assertThatThrownBy(() -> PeerRecord.decode(id, bad))
-          .as(bad)
+            new String[] {"10.0.0.1|1", ""},
+            new String[] {"10.0.0.1|1", ID + "|S|z"},
+            new String[] {"host|1", ID + "|S||"},
+            new String[] {"10.0.0.1|x", ID + "|S||"},
+            new String[] {"10.0.0.1", ID + "|S||"},
+            new String[] {"10.0.0.1|0", ID + "|S||"},
+            new String[] {"10.0.0.1|1", ID + "|Q||"},
+            new String[] {"10.0.0.1|1", "xyz|S||"},
+            new String[] {"10.0.0.1|1", ID + "|S|bad label|"},
+            new String[] {"10.0.0.1|1", ID + "|S|||"})) {
+      assertThatThrownBy(() -> PeerRecord.decode(bad[0], bad[1]))
+          .as(bad[0] + " " + bad[1])
           .isInstanceOf(IllegalArgumentException.class);
     }
   }

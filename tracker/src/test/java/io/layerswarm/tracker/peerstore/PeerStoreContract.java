@@ -3,6 +3,7 @@ package io.layerswarm.tracker.peerstore;
 import static io.layerswarm.tracker.testing.Peers.names;
 import static io.layerswarm.tracker.testing.Peers.peer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.PeerId;
@@ -35,12 +36,18 @@ abstract class PeerStoreContract {
   final ManualClock clock = new ManualClock();
   PeerStore store;
 
-  /** A new store with no swarms in it. */
-  abstract PeerStore openStore() throws Exception;
+  /** A new store with no swarms in it, holding at most what {@code limits} allow. */
+  abstract PeerStore openStore(PeerLimits limits) throws Exception;
 
   @BeforeEach
   void open() throws Exception {
-    store = openStore();
+    store = openStore(PeerLimits.DEFAULTS);
+  }
+
+  /** Replaces the test's store by an empty one with these limits. */
+  void reopen(PeerLimits limits) throws Exception {
+    store.close();
+    store = openStore(limits);
   }
 
   @AfterEach
@@ -459,6 +466,115 @@ abstract class PeerStoreContract {
     assertThat(store.peers(SWARM, now(), 5)).hasSize(5).allMatch(e -> e.peer().complete());
     assertThat(store.peers(SWARM, now(), 1000)).hasSize(30);
     assertThat(store.peers(SWARM, now(), 0)).isEmpty();
+  }
+
+  // ---- Nobody moves or stops a peer at another address (issue 11, "announce spoofing").
+
+  @Test
+  void aStoppedFromAnotherAddressWithThePeersIdRemovesNothing() throws Exception {
+    Peer seeder = peer("S seeder");
+    announce(SWARM, seeder, AnnounceEvent.COMPLETED);
+    Peer impostor =
+        new Peer(
+            seeder.id(),
+            new PeerAddress(Peers.ip("10.6.6.6"), seeder.address().port()),
+            true,
+            Topology.UNKNOWN);
+
+    announce(SWARM, impostor, AnnounceEvent.STOPPED);
+
+    assertThat(store.select(SWARM, peer("L me"), 10, now())).containsExactly(seeder);
+    assertThat(store.counts(SWARM, now())).isEqualTo(new SwarmCounts(1, 0, 1));
+  }
+
+  @Test
+  void thePeersIdAtAnotherAddressIsAnotherEntryAndMovesNobody() throws Exception {
+    Peer seeder = peer("S seeder");
+    announce(SWARM, seeder, AnnounceEvent.COMPLETED);
+    Peer impostor =
+        new Peer(seeder.id(), new PeerAddress(Peers.ip("10.6.6.6"), 6666), true, Topology.UNKNOWN);
+
+    announce(SWARM, impostor, AnnounceEvent.STARTED);
+
+    assertThat(store.select(SWARM, peer("L me"), 10, now()))
+        .containsExactlyInAnyOrder(seeder, impostor);
+  }
+
+  // ---- Bounded memory (issue 11, "unbounded tracker memory").
+
+  @Test
+  void aSwarmBeyondTheSwarmLimitIsRefusedAndNothingChanges() throws Exception {
+    reopen(new PeerLimits(1, 100, 100, 100));
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+
+    assertThatThrownBy(() -> announce(OTHER, peer("L b"), AnnounceEvent.STARTED))
+        .isInstanceOf(PeerStoreFullException.class)
+        .hasMessage("tracker full: 1 swarms (tracker.max-swarms)");
+
+    assertThat(store.stats(now())).isEqualTo(new StoreStats(1, 1));
+    assertThat(store.counts(OTHER, now())).isEqualTo(SwarmCounts.EMPTY);
+  }
+
+  @Test
+  void aFullSwarmRefusesNewPeersButNotItsOwn() throws Exception {
+    reopen(new PeerLimits(100, 100, 2, 100));
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L b"), AnnounceEvent.STARTED);
+
+    assertThatThrownBy(() -> announce(SWARM, peer("L c"), AnnounceEvent.STARTED))
+        .isInstanceOf(PeerStoreFullException.class)
+        .hasMessageContaining("tracker.max-peers-per-swarm");
+    announce(SWARM, peer("S a"), AnnounceEvent.COMPLETED);
+    announce(OTHER, peer("L c"), AnnounceEvent.STARTED);
+
+    assertThat(store.counts(SWARM, now())).isEqualTo(new SwarmCounts(1, 1, 1));
+  }
+
+  @Test
+  void expiredAndStoppedPeersMakeRoomAgain() throws Exception {
+    reopen(new PeerLimits(100, 100, 2, 100));
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L b"), AnnounceEvent.STARTED);
+
+    announce(SWARM, peer("L a"), AnnounceEvent.STOPPED);
+    announce(SWARM, peer("L c"), AnnounceEvent.STARTED);
+    clock.advance(TTL);
+    announce(SWARM, peer("L d"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L e"), AnnounceEvent.STARTED);
+
+    assertThat(names(store.select(SWARM, peer("L me"), 10, now())).split(" "))
+        .containsExactlyInAnyOrder("d", "e");
+  }
+
+  @Test
+  void theStoreWideLimitCountsEverySwarm() throws Exception {
+    reopen(new PeerLimits(100, 3, 100, 100));
+    announce(SWARM, numbered(1, false, Topology.UNKNOWN), AnnounceEvent.STARTED);
+    announce(SWARM, numbered(2, false, Topology.UNKNOWN), AnnounceEvent.STARTED);
+    announce(OTHER, numbered(3, false, Topology.UNKNOWN), AnnounceEvent.STARTED);
+
+    assertThatThrownBy(
+            () -> announce(OTHER, numbered(4, false, Topology.UNKNOWN), AnnounceEvent.STARTED))
+        .isInstanceOf(PeerStoreFullException.class)
+        .hasMessage("tracker full: 3 peers in all swarms (tracker.max-peers)");
+    announce(SWARM, numbered(1, false, Topology.UNKNOWN), AnnounceEvent.STOPPED);
+    announce(OTHER, numbered(4, false, Topology.UNKNOWN), AnnounceEvent.STARTED);
+    assertThat(store.stats(now())).isEqualTo(new StoreStats(2, 3));
+  }
+
+  @Test
+  void oneAddressCannotTakeMoreThanItsShareOverPortsAndSwarms() throws Exception {
+    reopen(new PeerLimits(100, 100, 100, 3));
+    // Every fixture peer is at 10.0.0.1, each name on its own port.
+    announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
+    announce(SWARM, peer("L b"), AnnounceEvent.STARTED);
+    announce(OTHER, peer("L a"), AnnounceEvent.STARTED);
+
+    assertThatThrownBy(() -> announce(OTHER, peer("L c"), AnnounceEvent.STARTED))
+        .isInstanceOf(PeerStoreFullException.class)
+        .hasMessage("tracker full: 3 peers of this address (tracker.max-peers-per-address)");
+    announce(OTHER, numbered(7, false, Topology.UNKNOWN), AnnounceEvent.STARTED);
+    assertThat(store.stats(now())).isEqualTo(new StoreStats(2, 4));
   }
 
   /** All peers of a large swarm, for subclasses that look inside. */

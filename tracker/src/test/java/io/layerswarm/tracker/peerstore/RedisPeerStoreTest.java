@@ -51,9 +51,9 @@ class RedisPeerStoreTest extends PeerStoreContract {
   }
 
   @Override
-  PeerStore openStore() throws Exception {
+  PeerStore openStore(PeerLimits limits) throws Exception {
     admin.flushall();
-    return RedisPeerStore.connect(redis.uri());
+    return RedisPeerStore.connect(redis.uri(), RedisPeerStore.Options.DEFAULTS, limits);
   }
 
   private static String base() {
@@ -70,15 +70,18 @@ class RedisPeerStoreTest extends PeerStoreContract {
             base(),
             base() + ":seeds",
             base() + ":leechers",
-            base() + ":addresses",
+            base() + ":ids",
             base() + ":downloaded",
-            RedisPeerStore.INDEX_KEY);
+            RedisPeerStore.INDEX_KEY,
+            RedisPeerStore.PEERS_KEY,
+            RedisPeerStore.ADDRESS_PREFIX + "10.0.0.1");
     long most = TTL.toSeconds() + RedisPeerStore.Options.DEFAULTS.keyTtlMargin().toSeconds();
     for (String key : admin.keys("*")) {
       assertThat(admin.ttl(key)).as("TTL of %s", key).isBetween(most - 5, most);
     }
-    assertThat(admin.hget(base(), PeerRecord.id(peer("S b").id())))
-        .isEqualTo("10.0.0.1|" + peer("S b").address().port() + "|S||");
+    assertThat(admin.hget(base(), "10.0.0.1|" + peer("S b").address().port()))
+        .isEqualTo(PeerRecord.encode(peer("S b")))
+        .endsWith("|S||");
     assertThat(admin.zscore(RedisPeerStore.INDEX_KEY, SWARM.hex()))
         .isEqualTo((double) now().plus(TTL).toEpochMilli());
   }
@@ -91,9 +94,9 @@ class RedisPeerStoreTest extends PeerStoreContract {
     announce(SWARM, peer("L new"), AnnounceEvent.STARTED);
 
     assertThat(admin.zcard(base() + ":leechers")).isEqualTo(1);
-    assertThat(admin.hkeys(base())).containsExactly(PeerRecord.id(peer("L new").id()));
-    assertThat(admin.hvals(base() + ":addresses"))
-        .containsExactly(PeerRecord.id(peer("L new").id()));
+    String address = PeerRecord.address(peer("L new").address());
+    assertThat(admin.hkeys(base())).containsExactly(address);
+    assertThat(admin.hvals(base() + ":ids")).containsExactly(address);
   }
 
   @Test
