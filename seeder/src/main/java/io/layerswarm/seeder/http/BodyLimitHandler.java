@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -41,7 +40,7 @@ final class BodyLimitHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof HttpRequest request) {
-      path = new QueryStringDecoder(request.uri()).path();
+      path = ControlRoute.path(request.uri()).orElse(""); // malformed: 400 from the route
       limit =
           HttpMethod.POST.equals(request.method()) && ControlRoute.NOTIFICATIONS_PATH.equals(path)
               ? NOTIFICATION_BYTES

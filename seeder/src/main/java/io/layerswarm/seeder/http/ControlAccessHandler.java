@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 
@@ -73,7 +72,11 @@ final class ControlAccessHandler extends ChannelInboundHandlerAdapter {
 
   /** Why {@code request} may not pass, or empty when it may. */
   private Optional<String> refusal(HttpRequest request) {
-    String path = new QueryStringDecoder(request.uri()).path();
+    Optional<String> decoded = ControlRoute.path(request.uri());
+    if (decoded.isEmpty()) {
+      return Optional.empty(); // no route has a malformed path: the request is answered 400
+    }
+    String path = decoded.get();
     if (path.startsWith(ControlRoute.METAINFO_PREFIX)) {
       HttpSignature.Check check =
           auth.check(

@@ -5,6 +5,8 @@ import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a control-endpoint request asks for. {@link #parse} is a pure function of the method and the
@@ -48,7 +50,12 @@ sealed interface ControlRoute {
 
   static ControlRoute parse(String method, String target) {
     QueryStringDecoder decoded = new QueryStringDecoder(target);
-    String path = decoded.path();
+    Optional<String> decodedPath = path(decoded);
+    if (decodedPath.isEmpty()) {
+      return new BadParameter(
+          "path", "BAD_REQUEST", "the request path has a malformed %-escape (%XX, hex digits)");
+    }
+    String path = decodedPath.get();
     if (path.equals(NOTIFICATIONS_PATH)) {
       return "POST".equals(method)
           ? new Notifications()
@@ -80,7 +87,14 @@ sealed interface ControlRoute {
           "DIGEST_INVALID",
           "digest in the path must be sha256:<64 lowercase hex>: " + e.getMessage());
     }
-    String registry = first(decoded, "registry");
+    Map<String, List<String>> parameters;
+    try {
+      parameters = decoded.parameters();
+    } catch (IllegalArgumentException e) {
+      return new BadParameter(
+          "query", "BAD_REQUEST", "the query has a malformed %-escape (%XX, hex digits)");
+    }
+    String registry = first(parameters, "registry");
     if (registry == null || registry.isEmpty()) {
       return new BadParameter(
           "registry",
@@ -97,7 +111,7 @@ sealed interface ControlRoute {
           "REGISTRY_INVALID",
           "query parameter registry is not a registry host: " + e.getMessage());
     }
-    String repo = first(decoded, "repo");
+    String repo = first(parameters, "repo");
     if (repo == null || repo.isEmpty()) {
       return new BadParameter(
           "repo",
@@ -114,8 +128,24 @@ sealed interface ControlRoute {
     }
   }
 
-  private static String first(QueryStringDecoder decoded, String name) {
-    List<String> values = decoded.parameters().get(name);
+  /**
+   * The decoded path of a request target, or empty when it has a malformed %-escape (which no route
+   * has, so the request is answered 400).
+   */
+  static Optional<String> path(String target) {
+    return path(new QueryStringDecoder(target));
+  }
+
+  private static Optional<String> path(QueryStringDecoder decoded) {
+    try {
+      return Optional.of(decoded.path());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String first(Map<String, List<String>> parameters, String name) {
+    List<String> values = parameters.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 }

@@ -78,12 +78,20 @@ public final class Mutations {
         .as(
             (seed, other, edits) -> {
               int[] out = apply(units(seed), units(other), edits, tokens, -1);
-              StringBuilder s = new StringBuilder(out.length);
-              for (int unit : out) {
-                s.append((char) unit);
-              }
-              return s.toString();
+              return text(out);
             });
+  }
+
+  /**
+   * Byte inputs shown as text: {@code seeds} with up to {@link #MAX_EDITS} edits, every unit in
+   * U+0000..U+00FF, so the ISO-8859-1 bytes of the result are the input (a protocol's bytes, which
+   * jqwik then prints readably when it reports a failure).
+   */
+  public static Arbitrary<String> latin1(List<String> seeds, List<String> dictionary) {
+    List<int[]> tokens = dictionary.stream().map(Mutations::units).toList();
+    Arbitrary<String> fixed = Arbitraries.of(seeds);
+    return Combinators.combine(fixed, fixed, edits())
+        .as((seed, other, edits) -> text(apply(units(seed), units(other), edits, tokens, 0xff)));
   }
 
   /** Byte inputs from fixed seeds. */
@@ -217,6 +225,14 @@ public final class Mutations {
       case 2 -> 0x80 + pick % 0x80;
       default -> pick & 0xffff;
     };
+  }
+
+  private static String text(int[] units) {
+    StringBuilder s = new StringBuilder(units.length);
+    for (int unit : units) {
+      s.append((char) unit);
+    }
+    return s.toString();
   }
 
   private static int[] tail(int[] data, int from) {
