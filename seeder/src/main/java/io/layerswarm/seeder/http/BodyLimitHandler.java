@@ -46,7 +46,9 @@ final class BodyLimitHandler extends ChannelInboundHandlerAdapter {
               ? NOTIFICATION_BYTES
               : CONTROL_BYTES;
       received = 0;
-      if (HttpUtil.getContentLength(request, -1L) > limit) {
+      // A request the codec could not parse (a malformed Content-Length among others) goes on
+      // to be answered 400; only a parsed Content-Length is a number to compare.
+      if (request.decoderResult().isSuccess() && HttpUtil.getContentLength(request, -1L) > limit) {
         reject(ctx, msg);
         return;
       }

@@ -213,6 +213,22 @@ class ControlEndpointFuzzTest {
       ConnectedEmbeddedChannel channel, List<String> lookups, NotificationQueue queue) {}
 
   /** Found by this target: the body limit read a malformed Content-Length and threw. */
+  @Example
+  void aMalformedContentLengthIsABadRequest() {
+    for (boolean withSecret : new boolean[] {false, true}) {
+      for (String length : List.of("% 0", "-1", "1x", "99999999999999999999", "1, 2")) {
+        String request =
+            "POST /notifications HTTP/1.1\r\nHost: seeder\r\nAuthorization: Bearer "
+                + TOKEN
+                + "\r\nContent-Length: "
+                + length
+                + "\r\n\r\n{}";
+        assertThat(statuses(seeder(withSecret), request.getBytes(StandardCharsets.ISO_8859_1)))
+            .as(length)
+            .containsExactly(400);
+      }
+    }
+  }
 
   /** Writes {@code bytes} and checks the answers and what reached the seeder. */
   private static void send(Seeder seeder, byte[] bytes) {
