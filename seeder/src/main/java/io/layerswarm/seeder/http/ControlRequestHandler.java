@@ -94,17 +94,13 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     byte[] body = null;
     try {
       if (request.decoderResult().isFailure()) {
-        FullHttpResponse response =
-            ControlResponses.error(
-                HttpResponseStatus.BAD_REQUEST,
-                "BAD_REQUEST",
-                "malformed HTTP request: " + request.decoderResult().cause(),
-                null);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        return;
+        // Answered in its turn, after the requests before it on this connection.
+        route =
+            new ControlRoute.Malformed(
+                "malformed HTTP request: " + request.decoderResult().cause());
+      } else {
+        route = ControlRoute.parse(request.method().name(), request.uri());
       }
-      route = ControlRoute.parse(request.method().name(), request.uri());
       if (route instanceof ControlRoute.Notifications) {
         body = ByteBufUtil.getBytes(request.content());
       }
@@ -159,6 +155,14 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     }
     if (route instanceof ControlRoute.Notifications) {
       send(ctx, notify(pending.body()));
+      return;
+    }
+    if (route instanceof ControlRoute.Malformed malformed) {
+      FullHttpResponse response =
+          ControlResponses.error(
+              HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST", malformed.reason(), null);
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     if (route instanceof ControlRoute.MetainfoLookup request) {

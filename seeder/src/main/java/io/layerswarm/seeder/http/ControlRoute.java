@@ -48,6 +48,12 @@ sealed interface ControlRoute {
   /** No such path. */
   record NotFound(String path) implements ControlRoute {}
 
+  /**
+   * Bytes the HTTP codec could not parse as a request: answered 400 in its turn, then the
+   * connection closes (the codec reads nothing after them).
+   */
+  record Malformed(String reason) implements ControlRoute {}
+
   static ControlRoute parse(String method, String target) {
     QueryStringDecoder decoded = new QueryStringDecoder(target);
     Optional<String> decodedPath = path(decoded);

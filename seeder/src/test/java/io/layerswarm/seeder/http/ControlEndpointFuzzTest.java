@@ -230,6 +230,20 @@ class ControlEndpointFuzzTest {
     }
   }
 
+  /**
+   * Found by this target: a request the codec could not parse, pipelined behind a lookup, was
+   * answered at once and closed the connection, so the lookup's answer never went out.
+   */
+  @Example
+  void aMalformedRequestBehindALookupIsAnsweredInOrder() {
+    String lookup =
+        latin1(wellFormed(new Request("GET", TARGETS.get(0), new byte[0], false), false));
+    String request = lookup + "GARBAGE\r\n\r\n";
+
+    assertThat(statuses(seeder(false), request.getBytes(StandardCharsets.ISO_8859_1)))
+        .containsExactly(200, 400);
+  }
+
   /** Writes {@code bytes} and checks the answers and what reached the seeder. */
   private static void send(Seeder seeder, byte[] bytes) {
     ConnectedEmbeddedChannel channel = seeder.channel();
