@@ -17,6 +17,7 @@ import io.layerswarm.seeder.preheat.NotificationQueue;
 import io.layerswarm.seeder.preheat.PreheatService;
 import io.layerswarm.testing.ManualClock;
 import io.layerswarm.testing.fuzz.ConnectedEmbeddedChannel;
+import io.layerswarm.testing.fuzz.FuzzTarget;
 import io.layerswarm.testing.fuzz.Mutations;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -37,6 +38,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterProperty;
@@ -164,6 +166,18 @@ class ControlEndpointFuzzTest {
   void releaseEverything() {
     channels.forEach(ConnectedEmbeddedChannel::finishAndReleaseAll);
     channels.clear();
+  }
+
+  @FuzzTarget
+  void anyRequestIsAnsweredBelow500AndOnlyAValidOneReachesTheSeeder(
+      @ForAll("requests") Request request, @ForAll boolean withSecret) {
+    send(seeder(withSecret), wellFormed(request, withSecret));
+  }
+
+  @FuzzTarget
+  void anyBytesAreAnsweredBelow500OrClosedAndChangeNothing(
+      @ForAll("raw") String bytes, @ForAll boolean withSecret) {
+    send(seeder(withSecret), bytes.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   /** Found by this target: the access check's path decoding threw, the connection closed mute. */
