@@ -23,6 +23,7 @@ import io.layerswarm.agent.mirror.TrackerMetainfoSource;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.disk.DiskSpace;
 import io.layerswarm.core.disk.FreeSpaceFloor;
+import io.layerswarm.core.health.Liveness;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.BlobStore;
 import io.layerswarm.registry.store.FileBlobStore;
@@ -86,6 +87,9 @@ public final class AgentServer implements AutoCloseable {
 
   /** Responses streaming blobs that are still arriving, at once; more get 503. */
   private static final int STREAM_THREADS = 128;
+
+  /** An event loop that takes longer than this to run a heartbeat makes /healthz answer 503. */
+  private static final Duration HEALTH_LIMIT = Duration.ofSeconds(10);
 
   private static final Duration CLOSE_QUIET_PERIOD = Duration.ZERO;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -284,6 +288,17 @@ public final class AgentServer implements AutoCloseable {
       started.add(drain);
       metrics.bindFetches(fetcher::counts);
       metrics.bindDrain(drain::draining);
+      // /healthz: 503 once an event loop stops running tasks or a pool has stopped.
+      Liveness liveness = new Liveness(InstantSource.system(), HEALTH_LIMIT);
+      liveness
+          .loops("agent-http-accept", acceptor)
+          .loops("agent-http", workers)
+          .loops("swarm-io", engine.eventLoops())
+          .pool("agent-blocking", blocking)
+          .pool("agent-transfer", transfers)
+          .pool("agent-stream", streams);
+      timer.heartbeats(liveness);
+      metrics.bindHealth(liveness::problems);
       Channel server;
       try {
         server =

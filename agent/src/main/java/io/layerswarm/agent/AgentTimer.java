@@ -5,6 +5,7 @@ import io.layerswarm.agent.cache.CachePolicy.Eviction;
 import io.layerswarm.agent.metrics.AgentMetrics;
 import io.layerswarm.agent.mirror.BlobFetcher;
 import io.layerswarm.agent.mirror.CacheJanitor;
+import io.layerswarm.core.health.Liveness;
 import io.layerswarm.registry.store.BlobStore;
 import java.io.IOException;
 import java.time.Duration;
@@ -35,6 +36,9 @@ final class AgentTimer implements AutoCloseable {
    * janitor eviction; admin evictions show at the next listing).
    */
   static final Duration CACHE_USAGE_PERIOD = Duration.ofSeconds(10);
+
+  /** How often the event loops get a heartbeat for {@code /healthz}. */
+  static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(2);
 
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -104,6 +108,13 @@ final class AgentTimer implements AutoCloseable {
     Duration period = janitorPeriod(janitor.policy().timeToIdle());
     timer.scheduleWithFixedDelay(run, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     fetcher.onStored(digest -> soon.run());
+  }
+
+  /** Sends {@code liveness} its heartbeats every {@link #HEARTBEAT_PERIOD}; watches this timer. */
+  void heartbeats(Liveness liveness) {
+    liveness.pool("agent-timer", timer);
+    timer.scheduleWithFixedDelay(
+        liveness::beat, 0, HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

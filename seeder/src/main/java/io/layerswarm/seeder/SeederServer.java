@@ -5,6 +5,7 @@ import io.layerswarm.core.Digest;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.disk.DiskSpace;
 import io.layerswarm.core.disk.FreeSpaceFloor;
+import io.layerswarm.core.health.Liveness;
 import io.layerswarm.core.ring.HealthChecker;
 import io.layerswarm.core.ring.HttpHealthProbe;
 import io.layerswarm.core.ring.SeederRing;
@@ -97,6 +98,12 @@ public final class SeederServer implements AutoCloseable {
 
   /** Notified images waiting to be preheated; beyond this new ones are dropped. */
   static final int NOTIFICATION_QUEUE = 256;
+
+  /** An event loop that takes longer than this to run a heartbeat makes /healthz answer 503. */
+  static final Duration HEALTH_LIMIT = Duration.ofSeconds(10);
+
+  /** How often the event loops get a heartbeat. */
+  static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(2);
 
   /** How long a health probe of another seeder may take. */
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
@@ -275,6 +282,17 @@ public final class SeederServer implements AutoCloseable {
               eventLoops
                   .shutdownGracefully(0, 2, TimeUnit.SECONDS)
                   .awaitUninterruptibly(5, TimeUnit.SECONDS));
+      // /healthz: 503 once an event loop stops running tasks or a pool has stopped.
+      Liveness liveness =
+          new Liveness(clock, HEALTH_LIMIT)
+              .loops("seeder-http", eventLoops)
+              .loops("swarm-io", engine.eventLoops())
+              .pool("seeder-lookup", lookups)
+              .pool("seeder-preheat", preheatBlobs)
+              .pool("seeder-notified", notified)
+              .pool("seeder-maintenance", maintenance);
+      maintenance.scheduleWithFixedDelay(
+          liveness::beat, 0, HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
       ChannelFuture bound =
           new ServerBootstrap()
               .group(eventLoops)
@@ -286,7 +304,8 @@ public final class SeederServer implements AutoCloseable {
                       metrics::scrape,
                       lookups,
                       auth,
-                      config.notificationsToken()))
+                      config.notificationsToken(),
+                      liveness::problems))
               .bind(config.listen())
               .awaitUninterruptibly();
       if (!bound.isSuccess()) {

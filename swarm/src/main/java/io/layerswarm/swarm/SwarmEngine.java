@@ -57,6 +57,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -303,6 +304,13 @@ public final class SwarmEngine implements AutoCloseable {
       session.start(announcer);
       return session;
     }
+  }
+
+  /** The engine's event loops, for a health check that they still run tasks. */
+  public List<Executor> eventLoops() {
+    List<Executor> loops = new ArrayList<>();
+    group.forEach(loops::add);
+    return loops;
   }
 
   public Optional<Torrent> torrent(InfoHash infoHash) {

@@ -3,6 +3,7 @@ package io.layerswarm.tracker;
 import com.google.common.net.InetAddresses;
 import io.layerswarm.admin.AdminGrpcServer;
 import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.health.Liveness;
 import io.layerswarm.tracker.admin.DigestIndex;
 import io.layerswarm.tracker.admin.TrackerAdminService;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
@@ -29,6 +30,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
@@ -65,6 +67,10 @@ public final class TrackerServer implements AutoCloseable {
 
   static final int STORE_QUEUE = 512;
   private static final long BIND_TIMEOUT_SECONDS = 10;
+
+  /** An event loop that takes longer than this to run a heartbeat makes /healthz answer 503. */
+  static final Duration HEALTH_LIMIT = Duration.ofSeconds(10);
+
   private static final long CLOSE_TIMEOUT_SECONDS = 5;
   private static final Logger log = LoggerFactory.getLogger(TrackerServer.class);
 
@@ -141,6 +147,10 @@ public final class TrackerServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             IO_THREADS, new DefaultThreadFactory("tracker-io"), NioIoHandler.newFactory());
 
+    Liveness liveness =
+        new Liveness(clock, HEALTH_LIMIT)
+            .loops("tracker-io", group)
+            .stopped("tracker-store", storeExecutor::stopped);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -157,7 +167,13 @@ public final class TrackerServer implements AutoCloseable {
                     metrics,
                     auth,
                     config.connectionLimits(),
-                    config.trustedProxies()));
+                    config.trustedProxies(),
+                    () -> {
+                      // Each /healthz sends the heartbeats it judges next time: a loop that died
+                      // refuses at once, one that is stuck shows once its beat waited too long.
+                      liveness.beat();
+                      return liveness.problems();
+                    }));
 
     ChannelFuture bind = bootstrap.bind(config.listen());
     if (!bind.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !bind.isSuccess()) {

@@ -1,6 +1,8 @@
 package io.layerswarm.agent.http;
 
 import io.layerswarm.agent.metrics.AgentMetrics;
+import io.layerswarm.swarm.listener.ConnectionCap;
+import io.layerswarm.swarm.listener.IdleConnectionCloser;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -8,14 +10,24 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the pipeline of a connection to {@code agent.metrics-listen}: the registry API's HTTP
- * limits, then {@code /metrics} and a 404 for everything else. No drain gate: scrapes go on while
- * the agent drains.
+ * Builds the pipeline of a connection to {@code agent.metrics-listen}: at most {@link
+ * #MAX_CONNECTIONS} connections, closed after {@link #IDLE_TIMEOUT} without a request, the registry
+ * API's HTTP limits, then {@code /metrics} and a 404 for everything else. No drain gate: scrapes go
+ * on while the agent drains.
  */
 public final class MetricsChannelInitializer extends ChannelInitializer<Channel> {
+  /** Scrapers are few; the address may face the network. */
+  public static final int MAX_CONNECTIONS = 64;
+
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   private final AgentMetrics metrics;
+  private final ConnectionCap cap = new ConnectionCap("agent.metrics-listen", MAX_CONNECTIONS);
 
   public MetricsChannelInitializer(AgentMetrics metrics) {
     this.metrics = metrics;
@@ -24,12 +36,16 @@ public final class MetricsChannelInitializer extends ChannelInitializer<Channel>
   @Override
   protected void initChannel(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast("cap", cap);
+    pipeline.addLast(
+        "idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
     pipeline.addLast(
         "codec",
         new HttpServerCodec(
             new HttpDecoderConfig()
                 .setMaxInitialLineLength(RegistryChannelInitializer.MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(RegistryChannelInitializer.MAX_HEADER_SIZE)));
+    pipeline.addLast("idle-close", new IdleConnectionCloser());
     pipeline.addLast(
         "size-guard",
         new RequestSizeGuard(

@@ -12,12 +12,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Answers {@code GET} and {@code HEAD /metrics} with the agent's meters as Prometheus text
- * (exposition format 0.0.4) and passes every other request on. It sits in front of the drain gate:
- * a draining agent still answers scrapes, and a scrape is neither refused nor counted as a client
- * response that keeps the drain from finishing.
+ * (exposition format 0.0.4), and {@code /healthz} with 200 "ok", or 503 naming what is wrong with
+ * the agent's threads (a dead or stuck event loop, a stopped pool), and passes every other request
+ * on. It sits in front of the drain gate: a draining agent still answers scrapes, and a scrape is
+ * neither refused nor counted as a client response that keeps the drain from finishing.
  *
  * <p>Answers leave in request order (HTTP/1.1 pipelining): a scrape that arrives while requests
  * passed on before it are still being answered waits for the last part of the answer before it.
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class MetricsHandler extends InOrderHandler<Void> {
   static final String PATH = "/metrics";
+  static final String HEALTH_PATH = "/healthz";
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final AgentMetrics metrics;
@@ -39,7 +42,8 @@ final class MetricsHandler extends InOrderHandler<Void> {
       ctx.fireChannelRead(msg);
       return;
     }
-    if (!PATH.equals(path(request.uri()))) {
+    String path = path(request.uri());
+    if (!PATH.equals(path) && !HEALTH_PATH.equals(path)) {
       if (owed.passedOn(ctx, null)) {
         ctx.fireChannelRead(msg);
       } else {
@@ -49,7 +53,7 @@ final class MetricsHandler extends InOrderHandler<Void> {
     }
     HttpMethod method = request.method();
     ReferenceCountUtil.release(msg);
-    owed.answer(ctx, answer(method));
+    owed.answer(ctx, HEALTH_PATH.equals(path) ? health(method) : answer(method));
   }
 
   /** The meters for GET; for HEAD the same headers without the body (RFC 9110 9.3.2). */
@@ -66,6 +70,24 @@ final class MetricsHandler extends InOrderHandler<Void> {
         CONTENT_TYPE,
         metrics.scrape().getBytes(StandardCharsets.UTF_8),
         head);
+  }
+
+  /** 200 "ok", or 503 with one line per problem; GET and HEAD. */
+  private FullHttpResponse health(HttpMethod method) {
+    boolean head = HttpMethod.HEAD.equals(method);
+    if (!head && !HttpMethod.GET.equals(method)) {
+      FullHttpResponse refusal =
+          text(
+              HttpResponseStatus.METHOD_NOT_ALLOWED,
+              HEALTH_PATH + " answers GET and HEAD only",
+              false);
+      refusal.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      return refusal;
+    }
+    List<String> problems = metrics.health();
+    return problems.isEmpty()
+        ? text(HttpResponseStatus.OK, "ok", head)
+        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, String.join("\n", problems), head);
   }
 
   static FullHttpResponse text(HttpResponseStatus status, String message, boolean head) {

@@ -2,6 +2,8 @@ package io.layerswarm.agent.http;
 
 import io.layerswarm.agent.metrics.AgentMetrics;
 import io.layerswarm.agent.mirror.RegistryMirror;
+import io.layerswarm.swarm.listener.ConnectionCap;
+import io.layerswarm.swarm.listener.IdleConnectionCloser;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -10,13 +12,20 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the whole registry API pipeline of one client connection, one concern per handler:
  *
  * <ol>
+ *   <li>{@code cap}: at most {@link #MAX_CONNECTIONS} connections at once; others are closed as
+ *       they are accepted;
+ *   <li>{@code idle}, then after the codec {@code idle-close}: a connection with no request in
+ *       progress and no traffic for {@link #IDLE_TIMEOUT} is closed;
  *   <li>{@code codec}, {@code size-guard}: HTTP/1.1, and an answer to oversized or malformed
  *       requests;
  *   <li>{@code keep-alive};
@@ -43,6 +52,17 @@ public final class RegistryChannelInitializer extends ChannelInitializer<Channel
 
   /** Largest request body; pull requests have none. */
   public static final int MAX_REQUEST_BODY = 8 * 1024;
+
+  /**
+   * Connections held at once: a runtime pulls with a handful, but anything on the host (a
+   * compromised container too) can reach the port.
+   */
+  public static final int MAX_CONNECTIONS = 512;
+
+  /** A connection without a request in progress and without traffic this long is closed. */
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
+
+  private final ConnectionCap cap = new ConnectionCap("agent.listen", MAX_CONNECTIONS);
 
   private final RegistryMirror mirror;
   private final ExecutorService pumps;
@@ -76,12 +96,16 @@ public final class RegistryChannelInitializer extends ChannelInitializer<Channel
   @Override
   protected void initChannel(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast("cap", cap);
+    pipeline.addLast(
+        "idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
     pipeline.addLast(
         "codec",
         new HttpServerCodec(
             new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)));
+    pipeline.addLast("idle-close", new IdleConnectionCloser());
     pipeline.addLast("size-guard", new RequestSizeGuard(MAX_INITIAL_LINE_LENGTH, MAX_HEADER_SIZE));
     pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
     pipeline.addLast("chunked-writer", new ChunkedWriteHandler());

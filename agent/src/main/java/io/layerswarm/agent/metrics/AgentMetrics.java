@@ -104,6 +104,8 @@ public final class AgentMetrics implements AutoCloseable {
    */
   private Supplier<FetchCounts> fetches;
 
+  private volatile Supplier<List<String>> health = List::of;
+
   public AgentMetrics() {
     for (BlobResult result : BlobResult.values()) {
       blobRequests.put(
@@ -184,6 +186,19 @@ public final class AgentMetrics implements AutoCloseable {
             "Blobs streamed from the origin without being stored: no room above the data file"
                 + " system's free-space floor")
         .register(registry);
+  }
+
+  /**
+   * What {@code /healthz} reports: the problems of the agent's threads (a dead or stuck event loop,
+   * a stopped pool), none when healthy; must not block. Call once.
+   */
+  public void bindHealth(Supplier<List<String>> problems) {
+    this.health = Objects.requireNonNull(problems, "problems");
+  }
+
+  /** The problems {@code /healthz} reports now; empty when healthy. */
+  public List<String> health() {
+    return health.get();
   }
 
   /** {@code agent_draining}, read at scrape time; {@code draining} must not block. Call once. */

@@ -147,6 +147,28 @@ class MetricsHandlerTest {
   }
 
   @Test
+  void healthIsOkUntilTheAgentsThreadsHaveAProblemThen503NamingIt() {
+    List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    metrics.bindHealth(() -> List.copyOf(problems));
+    EmbeddedChannel channel = new EmbeddedChannel(new MetricsHandler(metrics));
+
+    channel.writeInbound(request(HttpMethod.GET, "/healthz"));
+    FullHttpResponse ok = channel.readOutbound();
+    problems.add("swarm-io-1 has not run a task for 12 s");
+    channel.writeInbound(request(HttpMethod.GET, "/healthz"));
+    FullHttpResponse unhealthy = channel.readOutbound();
+
+    assertThat(ok.status()).isEqualTo(HttpResponseStatus.OK);
+    assertThat(ok.content().toString(StandardCharsets.UTF_8)).isEqualTo("ok\n");
+    assertThat(unhealthy.status()).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
+    assertThat(unhealthy.content().toString(StandardCharsets.UTF_8))
+        .isEqualTo("swarm-io-1 has not run a task for 12 s\n");
+    ok.release();
+    unhealthy.release();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
   void otherMethodsGet405WithTheMethodsAllowed() {
     EmbeddedChannel channel = new EmbeddedChannel(new MetricsHandler(metrics));
 

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -58,6 +59,15 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     String scrape();
   }
 
+  /**
+   * What {@code GET /healthz} reports: the problems of the seeder's threads (a dead or stuck event
+   * loop, a stopped pool), none when healthy; must not block.
+   */
+  @FunctionalInterface
+  public interface HealthSource {
+    List<String> problems();
+  }
+
   /** A request to answer, with its body for the routes that take one. */
   private record Pending(ControlRoute route, byte[] body) {}
 
@@ -65,6 +75,7 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   private final NotificationSink notifications;
   private final MetricsSource metrics;
   private final Executor lookups;
+  private final HealthSource health;
   private final ArrayDeque<Pending> queued = new ArrayDeque<>();
   private boolean answering;
 
@@ -78,6 +89,20 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
    */
   ControlRequestHandler(
       Lookup lookup, NotificationSink notifications, MetricsSource metrics, Executor lookups) {
+    this(lookup, notifications, metrics, lookups, List::of);
+  }
+
+  /**
+   * @param notifications null: {@code POST /notifications} is answered 404
+   * @param health what {@code /healthz} reports
+   */
+  ControlRequestHandler(
+      Lookup lookup,
+      NotificationSink notifications,
+      MetricsSource metrics,
+      Executor lookups,
+      HealthSource health) {
+    this.health = health;
     this.lookup = lookup;
     this.notifications = notifications;
     this.metrics = metrics;
@@ -188,8 +213,13 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(response).addListener(written -> answerNext(ctx));
   }
 
-  private static FullHttpResponse immediate(ControlRoute route) {
+  private FullHttpResponse immediate(ControlRoute route) {
     if (route instanceof ControlRoute.Health) {
+      List<String> problems = health.problems();
+      if (!problems.isEmpty()) {
+        return ControlResponses.error(
+            HttpResponseStatus.SERVICE_UNAVAILABLE, "UNHEALTHY", String.join("; ", problems), null);
+      }
       return ControlResponses.ok(
           "text/plain; charset=utf-8", "ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -127,6 +127,24 @@ class ControlRequestHandlerTest {
   }
 
   @Test
+  void healthIs503NamingWhatIsWrongWhileAThreadOrPoolIsDead() {
+    List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    channel =
+        new EmbeddedChannel(
+            new ControlRequestHandler(
+                (digest, registry, repo) -> null, null, () -> "", manual, () -> problems));
+
+    request(HttpMethod.GET, "/healthz");
+    assertThat(bodyOf(response())).isEqualTo("ok\n");
+    problems.add("seeder-http-1 has stopped: it refuses tasks");
+    request(HttpMethod.GET, "/healthz");
+
+    FullHttpResponse unhealthy = response();
+    assertThat(unhealthy.status().code()).isEqualTo(503);
+    assertThat(bodyOf(unhealthy)).contains("seeder-http-1 has stopped: it refuses tasks");
+  }
+
+  @Test
   void failuresAreMappedToStatusesAtTheEdge() {
     List<SeederException> failures =
         List.of(

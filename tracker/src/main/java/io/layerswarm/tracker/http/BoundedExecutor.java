@@ -62,6 +62,11 @@ public final class BoundedExecutor implements AutoCloseable {
   }
 
   /** Interrupts running calls and drops waiting ones (their futures never complete); waits 2 s. */
+  /** True once the pool has stopped (closed, or its threads can no longer be made). */
+  public boolean stopped() {
+    return executor.isShutdown();
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();

@@ -8,10 +8,12 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +44,21 @@ final class StoreQueryHandler extends RouteHandler {
   }
 
   /**
-   * {@code GET /healthz}: 200 {@code ok} when the peer store answers its {@linkplain
-   * PeerStore#check() check}; else 503 with the reason as text, e.g. {@code peer store unavailable:
-   * ping in redis://10.0.0.5:6379/0 failed: Connection refused}.
+   * {@code GET /healthz}: 200 {@code ok} when the tracker's threads work ({@code liveness} reports
+   * no problem: no dead or stuck event loop, no stopped pool) and the peer store answers its
+   * {@linkplain PeerStore#check() check}; else 503 with the reason as text, e.g. {@code peer store
+   * unavailable: ping in redis://10.0.0.5:6379/0 failed: Connection refused}.
    */
-  static StoreQueryHandler health(PeerStore store, BoundedExecutor executor) {
+  static StoreQueryHandler health(
+      PeerStore store, BoundedExecutor executor, Supplier<List<String>> liveness) {
     return new StoreQueryHandler(
         "/healthz",
         () -> {
+          List<String> problems = liveness.get();
+          if (!problems.isEmpty()) {
+            return HttpResponses.text(
+                HttpResponseStatus.SERVICE_UNAVAILABLE, String.join("; ", problems));
+          }
           store.check();
           return HttpResponses.text(HttpResponseStatus.OK, "ok");
         },

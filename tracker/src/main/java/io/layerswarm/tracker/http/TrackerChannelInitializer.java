@@ -2,6 +2,7 @@ package io.layerswarm.tracker.http;
 
 import io.layerswarm.core.KeyedLimiter;
 import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.swarm.listener.IdleConnectionCloser;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
 import io.layerswarm.tracker.announce.TrustedProxies;
@@ -16,7 +17,9 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Builds each connection's pipeline, the only place that does. Inbound order:
@@ -74,7 +77,28 @@ public final class TrackerChannelInitializer extends ChannelInitializer<SocketCh
       HttpAuth auth,
       ConnectionLimits limits,
       TrustedProxies proxies) {
-    this.health = StoreQueryHandler.health(store, storeCalls);
+    this(store, storeCalls, announce, scrape, metainfo, metrics, auth, limits, proxies, List::of);
+  }
+
+  /**
+   * @param store read only through {@code storeCalls}
+   * @param auth checks the signatures of announce, scrape and metainfo requests; open: none
+   * @param limits the connection caps and the idle timeout
+   * @param proxies exempt from the per-address connection cap
+   * @param liveness the problems of the tracker's threads, which make {@code /healthz} answer 503
+   */
+  public TrackerChannelInitializer(
+      PeerStore store,
+      BoundedExecutor storeCalls,
+      AnnounceEndpoint announce,
+      ScrapeEndpoint scrape,
+      MetainfoFetcher metainfo,
+      TrackerMetrics metrics,
+      HttpAuth auth,
+      ConnectionLimits limits,
+      TrustedProxies proxies,
+      Supplier<List<String>> liveness) {
+    this.health = StoreQueryHandler.health(store, storeCalls, liveness);
     this.announce = TrackerProtocolHandler.announce(announce, storeCalls, metrics);
     this.scrape = TrackerProtocolHandler.scrape(scrape, storeCalls, metrics);
     this.metainfo = new MetainfoHandler(metainfo, metrics);

@@ -1,4 +1,4 @@
-package io.layerswarm.tracker.http;
+package io.layerswarm.swarm.listener;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,11 +9,12 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Closes a keep-alive connection that has been idle (an {@link IdleStateEvent} from the {@code
- * IdleStateHandler}) while no request is being answered. A request that waits for a seeder
- * (metainfo can take minutes) keeps its connection open however long it is silent. One instance per
- * channel; runs on its event loop.
+ * IdleStateHandler} in front of it) while no request is being answered. A request that waits (a
+ * tracker's metainfo from a seeder, a blob still arriving) keeps its connection open however long
+ * it is silent. Place it right after the HTTP codec, so it sees requests as they are decoded and
+ * every response's last content as it is encoded. One instance per channel; runs on its event loop.
  */
-final class IdleConnectionCloser extends ChannelDuplexHandler {
+public final class IdleConnectionCloser extends ChannelDuplexHandler {
   private int inFlight;
 
   @Override

@@ -1,4 +1,4 @@
-package io.layerswarm.tracker.http;
+package io.layerswarm.swarm.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
