@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.core.bencode.Bencode;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.it.cluster.ClusterBed;
+import io.layerswarm.swarm.tracker.AnnounceCodec;
 import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.TestbedDirs;
-import java.nio.ByteBuffer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -113,26 +114,17 @@ class SpoofedAnnounceIT {
 
   private static List<String> peersSeenByALeecher(Target t) throws Exception {
     byte[] id = "-LS0100-leecher00001".getBytes(StandardCharsets.US_ASCII);
-    Map<String, Object> reply =
-        bencoded(
-            t.cluster()
-                .memberGet(
-                    LEECHER,
-                    t.cluster().trackerUrl,
-                    announce(t, id, 7003, 1, "&numwant=50&event=started")));
+    SecureCluster.Response reply =
+        t.cluster()
+            .memberGet(
+                LEECHER,
+                t.cluster().trackerUrl,
+                announce(t, id, 7003, 1, "&numwant=50&event=started"));
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    // Read as the engine reads it.
     List<String> peers = new ArrayList<>();
-    ByteBuffer compact = ByteBuffer.wrap((byte[]) reply.get("peers"));
-    while (compact.remaining() >= 6) {
-      peers.add(
-          (compact.get() & 0xff)
-              + "."
-              + (compact.get() & 0xff)
-              + "."
-              + (compact.get() & 0xff)
-              + "."
-              + (compact.get() & 0xff)
-              + ":"
-              + (compact.getShort() & 0xffff));
+    for (InetSocketAddress peer : AnnounceCodec.parse(reply.body()).peers()) {
+      peers.add(peer.getAddress().getHostAddress() + ":" + peer.getPort());
     }
     return peers;
   }
