@@ -24,10 +24,14 @@ public final class MetricsChannelInitializer extends ChannelInitializer<Channel>
   /** Scrapers are few; the address may face the network. */
   public static final int MAX_CONNECTIONS = 64;
 
+  /** Of those, from one address: a scraper keeps one or two. */
+  public static final int MAX_CONNECTIONS_PER_ADDRESS = 16;
+
   public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   private final AgentMetrics metrics;
-  private final ConnectionCap cap = new ConnectionCap("agent.metrics-listen", MAX_CONNECTIONS);
+  private final ConnectionCap cap =
+      new ConnectionCap("agent.metrics-listen", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS);
 
   public MetricsChannelInitializer(AgentMetrics metrics) {
     this.metrics = metrics;

@@ -62,7 +62,8 @@ public final class RegistryChannelInitializer extends ChannelInitializer<Channel
   /** A connection without a request in progress and without traffic this long is closed. */
   public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
 
-  private final ConnectionCap cap = new ConnectionCap("agent.listen", MAX_CONNECTIONS);
+  private final ConnectionCap cap =
+      new ConnectionCap("agent.listen", MAX_CONNECTIONS, MAX_CONNECTIONS);
 
   private final RegistryMirror mirror;
   private final ExecutorService pumps;

@@ -7,14 +7,8 @@ import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
-import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
-import io.layerswarm.registry.client.BlobStream;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
-import io.layerswarm.registry.client.RegistryException;
-import io.layerswarm.registry.client.UnexpectedResponseException;
-import io.layerswarm.registry.client.UpstreamRegistry;
-import io.layerswarm.registry.client.UpstreamRegistry.ManifestHead;
 import io.layerswarm.registry.store.FileBlobStore;
 import io.layerswarm.testing.Await;
 import io.layerswarm.testing.ManualClock;
@@ -483,47 +477,8 @@ class BlobFetcherTest {
   void anOriginThatIgnoresRangeIsReadFromTheStartSkippingWhatTheSwarmGave() throws Exception {
     byte[] content = randomBytes(6 * PIECE, 23);
     Digest digest = origin.putBlob(REPO, content);
-    UpstreamRegistry noRanges =
-        new UpstreamRegistry() {
-          @Override
-          public URI baseUri() {
-            return origin.baseUri();
-          }
-
-          @Override
-          public void ping() {}
-
-          @Override
-          public Manifest getManifest(RepositoryName repo, String reference, List<String> accept)
-              throws RegistryException {
-            return origin.getManifest(repo, reference, accept);
-          }
-
-          @Override
-          public ManifestHead headManifest(
-              RepositoryName repo, String reference, List<String> accept) throws RegistryException {
-            return origin.headManifest(repo, reference, accept);
-          }
-
-          @Override
-          public long blobSize(RepositoryName repo, Digest blob) throws RegistryException {
-            return origin.blobSize(repo, blob);
-          }
-
-          @Override
-          public BlobStream openBlob(RepositoryName repo, Digest blob, long offset)
-              throws RegistryException {
-            if (offset > 0) {
-              throw new UnexpectedResponseException(
-                  "asked for bytes from "
-                      + offset
-                      + " and got HTTP 200 (the upstream ignored Range)",
-                  200,
-                  null);
-            }
-            return origin.openBlob(repo, blob, 0);
-          }
-        };
+    FaultyUpstream noRanges = new FaultyUpstream(origin);
+    noRanges.ignoreRanges();
     CompletableFuture<Void> fetch =
         fetcher.fetch(new UpstreamChoice("origin.test:5000", noRanges), REPO, digest);
     metainfo.only().complete(seederMetainfo(content, digest.hex()));

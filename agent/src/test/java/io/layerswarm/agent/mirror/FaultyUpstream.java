@@ -6,6 +6,7 @@ import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.BlobStream;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.RegistryException;
+import io.layerswarm.registry.client.UnexpectedResponseException;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,15 +17,26 @@ import java.util.function.Supplier;
 
 /**
  * An in-memory origin with faults a test switches on: a blob HEAD that fails with a chosen error,
- * or blob bodies that stop after a few bytes and hang until closed (an origin that stalls).
+ * blob bodies that stop after a few bytes and hang until closed (an origin that stalls), or Range
+ * requests answered with the whole blob (HTTP 200).
  */
 final class FaultyUpstream implements UpstreamRegistry {
   final InMemoryUpstreamRegistry origin;
   private volatile Supplier<RegistryException> headFailure;
   private volatile int stallAfterBytes = -1;
+  private volatile boolean ignoreRanges;
 
   FaultyUpstream(URI base) {
-    this.origin = new InMemoryUpstreamRegistry(base);
+    this(new InMemoryUpstreamRegistry(base));
+  }
+
+  FaultyUpstream(InMemoryUpstreamRegistry origin) {
+    this.origin = origin;
+  }
+
+  /** From now on, a blob asked for from an offset answers as an origin that ignores Range. */
+  void ignoreRanges() {
+    this.ignoreRanges = true;
   }
 
   /** From now on, blob HEADs fail with what {@code failure} makes. */
@@ -69,6 +81,12 @@ final class FaultyUpstream implements UpstreamRegistry {
   @Override
   public BlobStream openBlob(RepositoryName repo, Digest digest, long offset)
       throws RegistryException {
+    if (offset > 0 && ignoreRanges) {
+      throw new UnexpectedResponseException(
+          "asked for bytes from " + offset + " and got HTTP 200 (the upstream ignored Range)",
+          200,
+          null);
+    }
     BlobStream real = origin.openBlob(repo, digest, offset);
     int stall = stallAfterBytes;
     if (stall < 0) {

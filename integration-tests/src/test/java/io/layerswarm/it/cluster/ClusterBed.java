@@ -123,6 +123,83 @@ public final class ClusterBed implements AutoCloseable {
         });
   }
 
+  /**
+   * {@code seeder} arguments for one on loopback: control port {@code port}, a free peer port,
+   * {@code data}, announcing to {@code trackers}, fetching from {@code upstream}.
+   */
+  public static String[] seederArgs(int port, Path data, String upstream, String... trackers) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "seeder",
+                "--listen",
+                "127.0.0.1:" + port,
+                "--peer-listen",
+                "127.0.0.1:0",
+                "--data",
+                data.toString(),
+                "--upstream",
+                upstream));
+    for (String tracker : trackers) {
+      args.add("--tracker");
+      args.add(tracker);
+    }
+    return args.toArray(String[]::new);
+  }
+
+  /**
+   * {@code agent} arguments for one on {@code 127.0.0.1:<port>} with a free peer port, {@code
+   * data}, {@code trackers} and {@code upstream}, without an admin socket unless {@code more} names
+   * one; {@code more} after.
+   */
+  public static String[] agentArgs(
+      int port, Path data, String upstream, List<String> trackers, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "agent",
+                "--listen",
+                "127.0.0.1:" + port,
+                "--peer-listen",
+                "127.0.0.1:0",
+                "--data",
+                data.toString(),
+                "--upstream",
+                upstream));
+    if (!List.of(more).contains("--admin-socket")) {
+      args.addAll(List.of("--admin-socket", ""));
+    }
+    for (String tracker : trackers) {
+      args.add("--tracker");
+      args.add(tracker);
+    }
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  /** Debian's redis-server on {@code 127.0.0.1:<port>}, nothing saved to disk. */
+  public DaemonProcess redis(int port) throws IOException, InterruptedException {
+    return track(
+        DaemonProcess.builder(
+                "redis",
+                List.of(
+                    "/usr/bin/redis-server",
+                    "--port",
+                    String.valueOf(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    Files.createDirectories(work.resolve("redis")).toString()))
+            .logFile(work.resolve("redis.log"))
+            .readyWhenOutputContains("Ready to accept connections")
+            .readyTimeout(Duration.ofSeconds(20))
+            .start());
+  }
+
   public Path config(String name, String yaml) throws IOException {
     Path file = work.resolve(name);
     Files.writeString(file, yaml);

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,25 +49,7 @@ class TrackerFailoverIT {
 
     int[] ports = FreePorts.pick(6);
     int redisPort = ports[0];
-    bed.track(
-        DaemonProcess.builder(
-                "redis",
-                List.of(
-                    "/usr/bin/redis-server",
-                    "--port",
-                    String.valueOf(redisPort),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    Files.createDirectories(work.resolve("redis")).toString()))
-            .logFile(work.resolve("redis.log"))
-            .readyWhenOutputContains("Ready to accept connections")
-            .readyTimeout(Duration.ofSeconds(20))
-            .start());
+    bed.redis(redisPort);
     String redis = "redis://127.0.0.1:" + redisPort + "/0";
     String trackerA = "http://127.0.0.1:" + ports[1];
     String trackerB = "http://127.0.0.1:" + ports[2];

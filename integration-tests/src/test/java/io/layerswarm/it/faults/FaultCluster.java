@@ -66,17 +66,8 @@ final class FaultCluster implements AutoCloseable {
     bed.daemon("tracker", "tracker", "--listen", "127.0.0.1:" + ports[0], "--seeder", seeder);
     bed.daemon(
         "seeder",
-        "seeder",
-        "--listen",
-        "127.0.0.1:" + ports[1],
-        "--peer-listen",
-        "127.0.0.1:0",
-        "--data",
-        work().resolve("seeder").toString(),
-        "--tracker",
-        tracker,
-        "--upstream",
-        origin.baseUri().toString());
+        ClusterBed.seederArgs(
+            ports[1], work().resolve("seeder"), origin.baseUri().toString(), tracker));
     return this;
   }
 
@@ -101,24 +92,9 @@ final class FaultCluster implements AutoCloseable {
    * arguments after.
    */
   DaemonProcess.Builder agent(String name, int port, Path data, String upstream, String... more) {
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "agent",
-            "--listen",
-            "127.0.0.1:" + port,
-            "--peer-listen",
-            "127.0.0.1:0",
-            "--data",
-            data.toString(),
-            "--tracker",
-            tracker != null ? tracker : "http://127.0.0.1:" + FreePorts.pick(),
-            "--upstream",
-            upstream,
-            "--admin-socket",
-            ""));
-    args.addAll(List.of(more));
-    return bed.launcher(name, args.toArray(String[]::new));
+    String trackerUrl = tracker != null ? tracker : "http://127.0.0.1:" + FreePorts.pick();
+    return bed.launcher(
+        name, ClusterBed.agentArgs(port, data, upstream, List.of(trackerUrl), more));
   }
 
   /** {@code skopeo copy} of {@code <repository>:1} through the agent at {@code hostPort}. */

@@ -1,12 +1,12 @@
 package io.layerswarm.it.faults;
 
+import io.layerswarm.it.cluster.ClusterBed;
 import io.layerswarm.testbed.AccessLog;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,26 +29,7 @@ class RedisKilledIT {
       Image before = cluster.push("library/before", 3, 48L << 20, 19);
       Image during = cluster.push("library/during", 3, 48L << 20, 23);
       int[] ports = FreePorts.pick(6);
-      DaemonProcess redis =
-          cluster.bed.track(
-              DaemonProcess.builder(
-                      "redis",
-                      List.of(
-                          "/usr/bin/redis-server",
-                          "--port",
-                          String.valueOf(ports[0]),
-                          "--bind",
-                          "127.0.0.1",
-                          "--save",
-                          "",
-                          "--appendonly",
-                          "no",
-                          "--dir",
-                          Files.createDirectories(work.resolve("redis")).toString()))
-                  .logFile(work.resolve("redis.log"))
-                  .readyWhenOutputContains("Ready to accept connections")
-                  .readyTimeout(Duration.ofSeconds(20))
-                  .start());
+      DaemonProcess redis = cluster.bed.redis(ports[0]);
       String redisUri = "redis://127.0.0.1:" + ports[0] + "/0";
       String trackerA = "http://127.0.0.1:" + ports[1];
       String trackerB = "http://127.0.0.1:" + ports[2];
@@ -71,39 +52,22 @@ class RedisKilledIT {
       }
       cluster.bed.daemon(
           "seeder",
-          "seeder",
-          "--listen",
-          "127.0.0.1:" + ports[3],
-          "--peer-listen",
-          "127.0.0.1:0",
-          "--data",
-          work.resolve("seeder").toString(),
-          "--tracker",
-          trackerA,
-          "--tracker",
-          trackerB,
-          "--upstream",
-          cluster.origin.baseUri().toString());
+          ClusterBed.seederArgs(
+              ports[3],
+              work.resolve("seeder"),
+              cluster.origin.baseUri().toString(),
+              trackerA,
+              trackerB));
       String agent = "127.0.0.1:" + ports[4];
       cluster.bed.daemon(
           "agent",
-          "agent",
-          "--listen",
-          agent,
-          "--peer-listen",
-          "127.0.0.1:0",
-          "--data",
-          work.resolve("agent").toString(),
-          "--tracker",
-          trackerA,
-          "--tracker",
-          trackerB,
-          "--upstream",
-          cluster.origin.baseUri().toString(),
-          "--admin-socket",
-          "",
-          "--set",
-          "agent.swarm-deadline=" + SWARM_DEADLINE.toSeconds() + "s");
+          ClusterBed.agentArgs(
+              ports[4],
+              work.resolve("agent"),
+              cluster.origin.baseUri().toString(),
+              List.of(trackerA, trackerB),
+              "--set",
+              "agent.swarm-deadline=" + SWARM_DEADLINE.toSeconds() + "s"));
 
       long baselineStart = System.nanoTime();
       FaultCluster.assertPulledRight(

@@ -18,6 +18,7 @@ import io.layerswarm.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -58,34 +59,17 @@ class SeederOutOfMemoryIT {
                   () ->
                       bed.launcher(
                               "seeder",
-                              "seeder",
-                              "--listen",
-                              "127.0.0.1:" + ports[1],
-                              "--peer-listen",
-                              "127.0.0.1:0",
-                              "--data",
-                              work.resolve("seeder").toString(),
-                              "--tracker",
-                              tracker,
-                              "--upstream",
-                              origin.baseUri().toString())
+                              ClusterBed.seederArgs(
+                                  ports[1],
+                                  work.resolve("seeder"),
+                                  origin.baseUri().toString(),
+                                  tracker))
                           .env("JAVA_OPTS", javaOpts)
                           .start()));
       bed.daemon(
           "agent",
-          "agent",
-          "--listen",
-          agent,
-          "--peer-listen",
-          "127.0.0.1:0",
-          "--data",
-          work.resolve("agent").toString(),
-          "--tracker",
-          tracker,
-          "--upstream",
-          origin.baseUri().toString(),
-          "--admin-socket",
-          "");
+          ClusterBed.agentArgs(
+              ports[2], work.resolve("agent"), origin.baseUri().toString(), List.of(tracker)));
       assertPulled(agent, "library/before", before, work.resolve("pull-before"));
 
       long injected = System.nanoTime();

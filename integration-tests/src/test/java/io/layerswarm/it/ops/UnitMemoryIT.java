@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,23 +61,14 @@ class UnitMemoryIT {
               "127.0.0.1:" + ports[0],
               "--seeder",
               seeder));
+      String upstream = origin.baseUri().toString();
       daemons.put(
           "seeder",
           start(
               bed,
               units,
               "seeder",
-              "seeder",
-              "--listen",
-              "127.0.0.1:" + ports[1],
-              "--peer-listen",
-              "127.0.0.1:0",
-              "--data",
-              work.resolve("seeder").toString(),
-              "--tracker",
-              tracker,
-              "--upstream",
-              origin.baseUri().toString()));
+              ClusterBed.seederArgs(ports[1], work.resolve("seeder"), upstream, tracker)));
       for (int i = 1; i <= 2; i++) {
         daemons.put(
             "agent" + i,
@@ -84,19 +76,8 @@ class UnitMemoryIT {
                 bed,
                 units,
                 "agent" + i,
-                "agent",
-                "--listen",
-                "127.0.0.1:" + ports[1 + i],
-                "--peer-listen",
-                "127.0.0.1:0",
-                "--data",
-                work.resolve("agent" + i).toString(),
-                "--tracker",
-                tracker,
-                "--upstream",
-                origin.baseUri().toString(),
-                "--admin-socket",
-                ""));
+                ClusterBed.agentArgs(
+                    ports[1 + i], work.resolve("agent" + i), upstream, List.of(tracker))));
       }
       Set<String> expected = ClusterBed.blobDigests(image);
       for (int i = 1; i <= 2; i++) {

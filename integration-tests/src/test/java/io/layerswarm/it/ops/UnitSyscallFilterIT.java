@@ -59,39 +59,24 @@ class UnitSyscallFilterIT {
               "127.0.0.1:" + ports[0],
               "--seeder",
               "http://127.0.0.1:" + ports[1]));
+      String upstream = origin.baseUri().toString();
       traced.add(
           traced(
               bed,
               units.get("seeder"),
-              "seeder",
-              "--listen",
-              "127.0.0.1:" + ports[1],
-              "--peer-listen",
-              "127.0.0.1:0",
-              "--data",
-              work.resolve("seeder").toString(),
-              "--tracker",
-              tracker,
-              "--upstream",
-              origin.baseUri().toString()));
+              ClusterBed.seederArgs(ports[1], work.resolve("seeder"), upstream, tracker)));
       traced.add(
           traced(
               bed,
               units.get("agent"),
-              "agent",
-              "--listen",
-              "127.0.0.1:" + ports[2],
-              "--peer-listen",
-              "127.0.0.1:0",
-              "--data",
-              work.resolve("agent").toString(),
-              "--tracker",
-              tracker,
-              "--upstream",
-              origin.baseUri().toString(),
-              "--admin-socket",
-              // Unix socket paths are short; the agent's admin API is part of what runs.
-              Files.createTempDirectory("ls-sock").resolve("agent.sock").toString()));
+              ClusterBed.agentArgs(
+                  ports[2],
+                  work.resolve("agent"),
+                  upstream,
+                  List.of(tracker),
+                  "--admin-socket",
+                  // Unix socket paths are short; the agent's admin API is part of what runs.
+                  Files.createTempDirectory("ls-sock").resolve("agent.sock").toString())));
       Skopeo.Result pulled =
           new Skopeo()
               .copyToDir(
@@ -134,9 +119,10 @@ class UnitSyscallFilterIT {
         ClusterBed.dist().getParent().getParent().resolve("src/deb/systemd").resolve(name));
   }
 
-  /** {@code strace -f -c -o <work>/<role>.strace bin/layerswarm <role> ...}. */
-  private static DaemonProcess traced(ClusterBed bed, SystemdUnit unit, String role, String... args)
+  /** {@code strace -f -c -o <work>/<role>.strace bin/layerswarm <role> ...}; the role is first. */
+  private static DaemonProcess traced(ClusterBed bed, SystemdUnit unit, String... args)
       throws Exception {
+    String role = args[0];
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -145,8 +131,7 @@ class UnitSyscallFilterIT {
                 "-c",
                 "-o",
                 bed.work().resolve(role + ".strace").toString(),
-                ClusterBed.dist().resolve("bin/layerswarm").toString(),
-                role));
+                ClusterBed.dist().resolve("bin/layerswarm").toString()));
     command.addAll(List.of(args));
     return bed.track(
         DaemonProcess.builder(role, command)

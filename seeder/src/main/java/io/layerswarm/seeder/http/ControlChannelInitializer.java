@@ -25,10 +25,14 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
   /** Connections held at once; members keep a few each. */
   public static final int MAX_CONNECTIONS = 1024;
 
+  /** Of those, from one address: a tracker or a seeder keeps as many as it runs lookups. */
+  public static final int MAX_CONNECTIONS_PER_ADDRESS = 128;
+
   /** A connection without a request in progress and without traffic this long is closed. */
   public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
 
-  private final ConnectionCap cap = new ConnectionCap("seeder.listen", MAX_CONNECTIONS);
+  private final ConnectionCap cap =
+      new ConnectionCap("seeder.listen", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS);
   private final ControlRequestHandler.Lookup lookup;
   private final ControlRequestHandler.NotificationSink notifications;
   private final ControlRequestHandler.MetricsSource metrics;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionCapTest {
   @Test
   void connectionsOverTheCapAreClosedAtOnceAndAClosedOneMakesRoom() {
-    ConnectionCap cap = new ConnectionCap("agent.listen", 2);
+    ConnectionCap cap = new ConnectionCap("agent.listen", 2, 2);
     EmbeddedChannel first = new EmbeddedChannel(cap);
     EmbeddedChannel second = new EmbeddedChannel(cap);
 
@@ -35,7 +35,20 @@ class ConnectionCapTest {
 
   @Test
   void aCapBelowOneIsRefusedNamingTheListener() {
-    assertThatThrownBy(() -> new ConnectionCap("seeder.listen", 0))
+    assertThatThrownBy(() -> new ConnectionCap("seeder.listen", 0, 1))
         .hasMessageContaining("seeder.listen");
+  }
+
+  @Test
+  void oneAddressGetsNoMoreThanItsShare() {
+    ConnectionCap cap = new ConnectionCap("seeder.listen", 10, 1);
+    EmbeddedChannel first = new EmbeddedChannel(cap);
+
+    EmbeddedChannel second = new EmbeddedChannel(cap);
+
+    assertThat(first.isOpen()).isTrue();
+    assertThat(second.isOpen()).as("the same (embedded) address again").isFalse();
+    assertThat(cap.refused()).isEqualTo(1);
+    assertThat(first.finishAndReleaseAll()).isFalse();
   }
 }
