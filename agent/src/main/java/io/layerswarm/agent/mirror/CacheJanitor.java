@@ -155,6 +155,9 @@ public final class CacheJanitor {
    * @throws IOException when the store cannot be listed
    */
   public synchronized Room makeRoom(long bytes) throws IOException {
+    if (floor.fits(disk, bytes + stillToWrite(fetcher.transfers()))) {
+      return new Room(List.of(), true); // the common case: no listing of the store
+    }
     List<Eviction> evicted = pass(bytes);
     return new Room(evicted, floor.fits(disk, bytes + stillToWrite(fetcher.transfers())));
   }
