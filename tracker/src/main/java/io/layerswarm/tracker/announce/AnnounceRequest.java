@@ -124,7 +124,13 @@ public record AnnounceRequest(
       throw new InvalidParameterException(
           name, name + " must be a non-negative integer, got '" + printable(s) + "'");
     }
-    return Optional.of(Long.parseLong(s));
+    try {
+      return Optional.of(Long.parseLong(s));
+    } catch (NumberFormatException e) {
+      // 19 digits above 9223372036854775807.
+      throw new InvalidParameterException(
+          name, name + " must be at most " + Long.MAX_VALUE + ", got '" + printable(s) + "'");
+    }
   }
 
   private static boolean flag(QueryParameters query, String name, boolean absent) {
