@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.core.bencode.Bencode;
 import io.layerswarm.core.bencode.BencodeException;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.testing.ManualClock;
+import io.layerswarm.testing.fuzz.FuzzTarget;
 import io.layerswarm.tracker.peerstore.PeerStore;
 import io.layerswarm.tracker.testing.Peers;
 import io.layerswarm.tracker.testing.TrackerInputs;
@@ -15,7 +17,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
 
 /**
  * Fuzz targets: {@code GET /announce} and {@code GET /scrape} through their endpoints, the query
@@ -29,6 +34,74 @@ class AnnounceFuzzTest {
   private static final InetAddress PEER = Peers.ip("10.1.2.3");
   private static final InetAddress PROXY = Peers.ip("10.9.9.9");
   private static final TrustedProxies PROXIES = TrustedProxies.of(List.of("10.9.0.0/16"));
+
+  @Provide
+  static Arbitrary<String> queries() {
+    return TrackerInputs.announceQueries();
+  }
+
+  @Provide
+  static Arbitrary<Optional<String>> forwardedFor() {
+    return TrackerInputs.forwardedFor();
+  }
+
+  @FuzzTarget
+  void anyAnnounceGetsABencodedAnswerAndOnlyASuccessChangesItsOwnSwarm(
+      @ForAll("queries") String query,
+      @ForAll boolean viaProxy,
+      @ForAll("forwardedFor") Optional<String> forwardedFor)
+      throws Exception {
+    ManualClock clock = new ManualClock();
+    PeerStore store = TrackerInputs.storeWithPeers(clock.instant());
+    AnnounceEndpoint endpoint =
+        new AnnounceEndpoint(
+            store,
+            clock,
+            new AnnouncePolicy(
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(2),
+                50,
+                200,
+                PROXIES));
+    Map<String, List<String>> before = TrackerInputs.snapshot(store, clock.instant());
+
+    TrackerReply reply = endpoint.announce(query, viaProxy ? PROXY : PEER, forwardedFor);
+
+    Map<?, ?> body = dictionary(reply);
+    Map<String, List<String>> after = TrackerInputs.snapshot(store, clock.instant());
+    if (reply.failure()) {
+      assertThat(body.get("failure reason")).isInstanceOf(byte[].class);
+      assertThat(after).isEqualTo(before);
+      return;
+    }
+    assertThat(body.get("interval")).isInstanceOf(Long.class);
+    InfoHash announced =
+        ((Parsed.Valid<AnnounceRequest>) AnnounceRequest.parse(query)).value().infoHash();
+    before.remove(announced.hex());
+    after.remove(announced.hex());
+    assertThat(after).as("swarms other than the one announced to").isEqualTo(before);
+  }
+
+  @FuzzTarget
+  void anyScrapeGetsABencodedAnswerAndChangesNothing(@ForAll("queries") String query)
+      throws Exception {
+    ManualClock clock = new ManualClock();
+    PeerStore store = TrackerInputs.storeWithPeers(clock.instant());
+    Map<String, List<String>> before = TrackerInputs.snapshot(store, clock.instant());
+
+    TrackerReply reply = new ScrapeEndpoint(store, clock).scrape(query);
+
+    if (reply.failure()) {
+      assertThat(dictionary(reply).get("failure reason")).isInstanceOf(byte[].class);
+    } else {
+      // BEP 48: the files are keyed by raw info hashes, which our strict decoder refuses as keys.
+      assertThat(new String(reply.body(), StandardCharsets.ISO_8859_1))
+          .startsWith("d5:filesd")
+          .endsWith("ee");
+    }
+    assertThat(TrackerInputs.snapshot(store, clock.instant())).isEqualTo(before);
+  }
 
   /**
    * Found by the announce target: a 19-digit number above the largest long passed the length check,
