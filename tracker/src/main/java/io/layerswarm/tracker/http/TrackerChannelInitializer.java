@@ -7,15 +7,16 @@ import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
 import io.layerswarm.tracker.announce.TrustedProxies;
 import io.layerswarm.tracker.peerstore.PeerStore;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,7 @@ import java.util.function.Supplier;
  * <p>The endpoints' handlers are shared by every connection; store calls run on {@code storeCalls},
  * metainfo fetches on the {@link MetainfoFetcher}.
  */
-public final class TrackerChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class TrackerChannelInitializer extends ChannelInitializer<Channel> {
   /** The longest request line (method, target, version); longer gets 414. */
   static final int MAX_REQUEST_LINE = 4 * 1024;
 
@@ -111,9 +112,9 @@ public final class TrackerChannelInitializer extends ChannelInitializer<SocketCh
   }
 
   @Override
-  protected void initChannel(SocketChannel channel) {
+  protected void initChannel(Channel channel) {
     // The caps first: a connection beyond them is closed before a byte is read.
-    InetAddress remote = channel.remoteAddress().getAddress();
+    InetAddress remote = ((InetSocketAddress) channel.remoteAddress()).getAddress();
     KeyedLimiter.Refusal refusal = limiter.admit(remote);
     if (refusal != null) {
       trackerMetrics.refusedConnection(

@@ -93,11 +93,9 @@ public final class TrackerInputs {
    * #QUERIES} with the hashes of {@link #HASH} and {@link #OTHER_HASH} and a peer id filled in.
    */
   public static Arbitrary<String> announceQueries() {
-    String hash = percentEncode(HASH);
     String other = percentEncode(OTHER_HASH);
-    String id = percentEncode(Peers.id("fuzzer").bytes());
     return QueryMutations.of(
-        QUERIES.stream().map(q -> q.formatted(hash, id, other)).toList(),
+        seedQueries(),
         List.of(
             "",
             "0",
@@ -125,6 +123,14 @@ public final class TrackerInputs {
             "z".repeat(65),
             "a b"),
         TOKENS);
+  }
+
+  /** {@link #QUERIES} as sent, unmutated. */
+  public static List<String> seedQueries() {
+    String hash = percentEncode(HASH);
+    String other = percentEncode(OTHER_HASH);
+    String id = percentEncode(Peers.id("fuzzer").bytes());
+    return QUERIES.stream().map(q -> q.formatted(hash, id, other)).toList();
   }
 
   /** What a proxy may put in {@code X-Forwarded-For}, mutated; absent three times in ten. */
