@@ -24,8 +24,10 @@ import java.util.Optional;
  *     assembled in memory and each piece is hashed and written whole. Each torrent may hold one
  *     piece beyond it. About 0.1 s of download is enough; {@link #DEFAULT_PIECE_MEMORY}
  * @param clusterSecret the cluster's secret ({@code cluster.secret-file}): announces are signed
- *     with its HTTP key (see {@link io.layerswarm.core.auth.HttpSignature}); empty: open mode,
- *     nothing signed
+ *     with its HTTP key (see {@link io.layerswarm.core.auth.HttpSignature}), and peers exchange
+ *     pieces only after each proved it holds the peer key ({@link
+ *     io.layerswarm.swarm.wire.MemberProof}); empty: open mode, nothing signed, any BitTorrent peer
+ *     served
  */
 public record EngineConfig(
     InetSocketAddress listen,

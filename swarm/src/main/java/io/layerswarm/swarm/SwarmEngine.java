@@ -2,6 +2,7 @@ package io.layerswarm.swarm;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.auth.KeyPurpose;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
@@ -133,7 +134,11 @@ public final class SwarmEngine implements AutoCloseable {
     this.policy = TorrentPolicy.DEFAULTS.withMaxConnections(config.maxConnectionsPerTorrent());
     this.bans = new AddressBans(clock);
     PeerLimits limits = config.peerLimits();
-    this.admission = new Admission(limits.handshakeTimeout(), bans);
+    this.admission =
+        new Admission(
+            limits.handshakeTimeout(),
+            bans,
+            config.clusterSecret().map(secret -> secret.key(KeyPurpose.PEER)));
     this.slots =
         new ConnectionSlots(
             limits.maxIncoming(), limits.maxOutgoing(), limits.maxIncomingPerAddress());
@@ -172,6 +177,7 @@ public final class SwarmEngine implements AutoCloseable {
             .childHandler(
                 new PeerChannelInitializer(
                     shaper,
+                    admission,
                     () -> HandshakeHandler.incoming(admission, peerId, this::endpoint),
                     ch -> {
                       InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
@@ -193,7 +199,11 @@ public final class SwarmEngine implements AutoCloseable {
     }
     this.listenAddress = (InetSocketAddress) server.localAddress();
     log.info(
-        "swarm engine {} listening on {} ({})", peerId, listenAddress, epoll ? "epoll" : "nio");
+        "swarm engine {} listening on {} ({}, {})",
+        peerId,
+        listenAddress,
+        epoll ? "epoll" : "nio",
+        admission.membersOnly() ? "cluster members only" : "open to any peer");
     checkListeningSocket();
   }
 
@@ -219,6 +229,7 @@ public final class SwarmEngine implements AutoCloseable {
         .handler(
             new PeerChannelInitializer(
                 null,
+                admission,
                 () -> HandshakeHandler.probe(admission, peerId, new InfoHash(nobody)),
                 ch -> true))
         .connect(self)
@@ -404,6 +415,7 @@ public final class SwarmEngine implements AutoCloseable {
             .handler(
                 new PeerChannelInitializer(
                     shaper,
+                    admission,
                     () ->
                         HandshakeHandler.outgoing(
                             admission, peerId, session.endpoint(), session.infoHash()),

@@ -1,20 +1,36 @@
 package io.layerswarm.swarm.channel;
 
+import io.layerswarm.core.auth.ClusterKey;
+import io.layerswarm.core.auth.KeyPurpose;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Who may talk to an engine, as its connections apply it: the time a peer has to finish its
- * handshake, and the addresses refused.
+ * handshake, the addresses refused, and the cluster key a peer proves membership with.
  *
- * @param handshakeTimeout a connection that has not finished its handshake by then is closed
+ * @param handshakeTimeout a connection that has not finished its handshake (the membership proof
+ *     included) by then is closed
  * @param bans addresses refused in both directions
+ * @param peerKey the cluster's peer-wire key ({@link KeyPurpose#PEER}): only peers that prove they
+ *     hold it exchange pieces with us ({@link io.layerswarm.swarm.wire.MemberProof}); empty: open
+ *     mode, any BitTorrent peer does
  */
-public record Admission(Duration handshakeTimeout, AddressBans bans) {
+public record Admission(Duration handshakeTimeout, AddressBans bans, Optional<ClusterKey> peerKey) {
   public Admission {
     Objects.requireNonNull(bans, "bans");
     if (handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshake timeout must be > 0, got " + handshakeTimeout);
     }
+    peerKey = peerKey == null ? Optional.empty() : peerKey;
+    if (peerKey.isPresent() && peerKey.get().purpose() != KeyPurpose.PEER) {
+      throw new IllegalArgumentException("the peer wire needs the peer key, got " + peerKey.get());
+    }
+  }
+
+  /** Whether peers must prove membership. */
+  public boolean membersOnly() {
+    return peerKey.isPresent();
   }
 }

@@ -1,10 +1,14 @@
 package io.layerswarm.swarm.channel;
 
+import io.layerswarm.core.auth.ClusterKey;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.swarm.log.LogKeys;
 import io.layerswarm.swarm.wire.Handshake;
 import io.layerswarm.swarm.wire.HandshakeEncoder;
+import io.layerswarm.swarm.wire.MemberProof;
+import io.layerswarm.swarm.wire.MemberProof.Role;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -17,11 +21,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Runs the BEP 3 handshake. On an outgoing connection it sends ours first and expects the same info
- * hash back; on an incoming one it routes the remote handshake's info hash to a torrent and
- * answers, or closes the connection for an unknown info hash. A connection to ourselves, or one
- * that does not finish in time, is closed. Then it replaces itself with a {@link
- * PeerChannelHandler}. Runs on the channel's event loop.
+ * Runs the BEP 3 handshake, and with a cluster key the membership proof after it ({@link
+ * MemberProof}). On an outgoing connection it sends ours first and expects the same info hash back;
+ * on an incoming one it routes the remote handshake's info hash to a torrent and answers, or closes
+ * the connection for an unknown info hash. With a cluster key, an incoming handshake without the
+ * membership bit is closed before anything is sent, and neither side attaches a peer until the
+ * other's proof checks. A connection to ourselves, or one that does not finish in time, is closed.
+ * Then it replaces itself with a {@link PeerChannelHandler}. Runs on the channel's event loop.
  */
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
@@ -31,7 +37,13 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private final boolean outgoing;
   private final InfoHash outgoingInfoHash;
   private final Function<InfoHash, Optional<Endpoint>> directory;
+  private final MemberProof.Nonce localNonce;
   private ScheduledFuture<?> timeout;
+
+  // The membership exchange, as it goes.
+  private Handshake remote;
+  private Endpoint torrent;
+  private MemberProof.Exchange exchange;
 
   private HandshakeHandler(
       Admission admission,
@@ -44,6 +56,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     this.outgoing = outgoing;
     this.outgoingInfoHash = outgoingInfoHash;
     this.directory = directory;
+    this.localNonce = admission.peerKey().isPresent() ? MemberProof.nonce() : null;
   }
 
   /** For a connection we open to a peer of {@code torrent}, the torrent {@code infoHash}. */
@@ -71,6 +84,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     return new HandshakeHandler(admission, localId, false, null, directory);
   }
 
+  private boolean members() {
+    return localNonce != null;
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     timeout =
@@ -83,20 +100,42 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 admission.handshakeTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
     if (outgoing) {
-      ctx.writeAndFlush(new Handshake(outgoingInfoHash, localId, true));
+      sendHandshake(ctx, outgoingInfoHash);
     }
     ctx.fireChannelActive();
   }
 
+  /** Our handshake, followed by our nonce if we are a member. */
+  private void sendHandshake(ChannelHandlerContext ctx, InfoHash infoHash) {
+    ctx.write(new Handshake(infoHash, localId, true, members()));
+    if (members()) {
+      ctx.write(Unpooled.wrappedBuffer(localNonce.bytes()));
+    }
+    ctx.flush();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Handshake handshake)) {
+    if (msg instanceof Handshake handshake && remote == null) {
+      onHandshake(ctx, handshake);
+    } else if (msg instanceof MemberProof.Nonce nonce && remote != null && exchange == null) {
+      onNonce(ctx, nonce);
+    } else if (msg instanceof MemberProof.Proof proof && exchange != null) {
+      onProof(ctx, proof);
+    } else {
       ReferenceCountUtil.release(msg);
+      ctx.close();
+    }
+  }
+
+  private void onHandshake(ChannelHandlerContext ctx, Handshake handshake) {
+    if (members() && !handshake.member()) {
+      logAt(ctx).log("closing the connection: not a cluster member (no membership bit)");
       ctx.close();
       return;
     }
-    Optional<Endpoint> torrent = directory.apply(handshake.infoHash());
-    if (torrent.isEmpty()) {
+    Optional<Endpoint> found = directory.apply(handshake.infoHash());
+    if (found.isEmpty()) {
       LogKeys.peer(
               LogKeys.torrent(log.atDebug(), handshake.infoHash()), ctx.channel().remoteAddress())
           .log("closing the connection: unknown torrent");
@@ -108,9 +147,54 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    if (!outgoing) {
-      ctx.writeAndFlush(new Handshake(handshake.infoHash(), localId, true));
+    remote = handshake;
+    torrent = found.get();
+    if (members()) {
+      return; // The peer's nonce comes next.
     }
+    if (!outgoing) {
+      sendHandshake(ctx, handshake.infoHash());
+    }
+    attach(ctx);
+  }
+
+  private void onNonce(ChannelHandlerContext ctx, MemberProof.Nonce nonce) {
+    PeerId dialer = outgoing ? localId : remote.peerId();
+    PeerId accepter = outgoing ? remote.peerId() : localId;
+    MemberProof.Nonce dialerNonce = outgoing ? localNonce : nonce;
+    MemberProof.Nonce accepterNonce = outgoing ? nonce : localNonce;
+    exchange =
+        new MemberProof.Exchange(
+            remote.infoHash(), dialer, accepter, dialerNonce.bytes(), accepterNonce.bytes());
+    if (outgoing) {
+      sendProof(ctx, Role.DIALER);
+    } else {
+      sendHandshake(ctx, remote.infoHash());
+    }
+  }
+
+  private void onProof(ChannelHandlerContext ctx, MemberProof.Proof proof) {
+    ClusterKey key = admission.peerKey().orElseThrow();
+    Role theirs = outgoing ? Role.ACCEPTER : Role.DIALER;
+    if (!MemberProof.verify(key, theirs, exchange, proof)) {
+      logAt(ctx)
+          .log("closing the connection: its membership proof does not check (another secret)");
+      ctx.close();
+      return;
+    }
+    if (!outgoing) {
+      sendProof(ctx, Role.ACCEPTER);
+    }
+    attach(ctx);
+  }
+
+  private void sendProof(ChannelHandlerContext ctx, Role role) {
+    MemberProof.Proof proof = MemberProof.proof(admission.peerKey().orElseThrow(), role, exchange);
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(proof.mac()));
+  }
+
+  /** The handshake is done: the connection's messages go to a peer of the torrent from now on. */
+  private void attach(ChannelHandlerContext ctx) {
     if (timeout != null) {
       timeout.cancel(false);
     }
@@ -121,10 +205,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     // BEP 6: the fast extension applies only when both sides set the bit; we always do.
     ctx.pipeline()
-        .replace(
-            this,
-            "peer",
-            new PeerChannelHandler(torrent.get(), handshake, outgoing, admission.bans()));
+        .replace(this, "peer", new PeerChannelHandler(torrent, remote, outgoing, admission.bans()));
   }
 
   @Override
@@ -146,6 +227,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     LoggingEventBuilder event = log.atDebug();
     if (outgoingInfoHash != null) {
       LogKeys.torrent(event, outgoingInfoHash);
+    } else if (remote != null) {
+      LogKeys.torrent(event, remote.infoHash());
     }
     return LogKeys.peer(event, ctx.channel().remoteAddress());
   }

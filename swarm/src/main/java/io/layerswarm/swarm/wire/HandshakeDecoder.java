@@ -40,7 +40,8 @@ public final class HandshakeDecoder extends ByteToMessageDecoder {
     byte[] peerId = new byte[PeerId.LENGTH];
     in.readBytes(peerId);
     boolean fast = (reserved[Handshake.FAST_EXTENSION_BYTE] & Handshake.FAST_EXTENSION_BIT) != 0;
-    out.add(new Handshake(new InfoHash(infoHash), new PeerId(peerId), fast));
+    boolean member = (reserved[Handshake.MEMBER_BYTE] & Handshake.MEMBER_BIT) != 0;
+    out.add(new Handshake(new InfoHash(infoHash), new PeerId(peerId), fast, member));
     ctx.pipeline().remove(this);
   }
 }

@@ -5,7 +5,10 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 
-/** Encodes our {@link Handshake} (BEP 3; BEP 6 fast bit). Stateless and sharable. */
+/**
+ * Encodes our {@link Handshake} (BEP 3; BEP 6 fast bit; the membership bit). Stateless and
+ * sharable.
+ */
 @Sharable
 public final class HandshakeEncoder extends MessageToByteEncoder<Handshake> {
   public static final HandshakeEncoder INSTANCE = new HandshakeEncoder();
@@ -22,6 +25,9 @@ public final class HandshakeEncoder extends MessageToByteEncoder<Handshake> {
     byte[] reserved = new byte[8];
     if (msg.fastExtension()) {
       reserved[Handshake.FAST_EXTENSION_BYTE] |= Handshake.FAST_EXTENSION_BIT;
+    }
+    if (msg.member()) {
+      reserved[Handshake.MEMBER_BYTE] |= Handshake.MEMBER_BIT;
     }
     out.writeBytes(reserved);
     out.writeBytes(msg.infoHash().bytes());
