@@ -202,8 +202,15 @@ final class InteropScenario {
     return Files.write(file, metainfo.encode());
   }
 
+  /**
+   * Our engine on loopback, with 30 s for a handshake instead of the default 5 s: bt-core, which
+   * runs in this JVM, was seen sending its handshake 9 s after it connected on a loaded machine
+   * (load 10-16 on 2 cores), and it does not dial a peer again once a handshake failed.
+   */
   static EngineConfig loopbackConfig() {
-    return EngineConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    EngineConfig config =
+        EngineConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return config.withPeerLimits(config.peerLimits().withHandshakeTimeout(Duration.ofSeconds(30)));
   }
 
   private static String state(String what, Torrent t) {
