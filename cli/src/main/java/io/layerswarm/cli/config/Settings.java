@@ -45,13 +45,20 @@ public final class Settings {
   static final String DEFAULT_AGENT_LISTEN = "127.0.0.1:5050";
 
   /**
-   * Peer ports on loopback unless configured: until peers prove membership before the first byte, a
-   * peer port hands a blob to anyone who knows its info hash, so it is opened to other hosts by the
-   * admin's choice (the package's example configs do, next to the cluster secret).
+   * Peer ports in open mode: on loopback unless configured, because without a cluster secret a peer
+   * port hands a blob to anyone who knows its info hash (decision 14).
    */
   static final String DEFAULT_SEEDER_PEER_LISTEN = "127.0.0.1:6881";
 
   static final String DEFAULT_AGENT_PEER_LISTEN = "127.0.0.1:6882";
+
+  /**
+   * Peer ports with a cluster secret: on every interface, since only members get past the
+   * handshake, and hosts of a cluster must reach each other's peer ports.
+   */
+  static final String MEMBERS_SEEDER_PEER_LISTEN = "0.0.0.0:6881";
+
+  static final String MEMBERS_AGENT_PEER_LISTEN = "0.0.0.0:6882";
 
   /** Owners per digest, for {@code seeder.ring-replicas} and {@code tracker.ring-replicas}. */
   static final int DEFAULT_RING_REPLICAS = SeederConfig.DEFAULT_RING_REPLICAS;
@@ -175,12 +182,12 @@ public final class Settings {
             : List.of("http://" + or(s.listen(), DEFAULT_SEEDER_LISTEN));
     int replicas = or(t.ringReplicas(), or(s.ringReplicas(), DEFAULT_RING_REPLICAS));
     int seederReplicas = or(s.ringReplicas(), or(t.ringReplicas(), DEFAULT_RING_REPLICAS));
+    String secretFile =
+        f.cluster() == null || f.cluster().secretFile() == null ? "" : f.cluster().secretFile();
+    boolean members = !secretFile.isBlank();
     return new ConfigFile(
         f.upstreams() == null ? List.of() : f.upstreams(),
-        new ConfigFile.Cluster(
-            f.cluster() == null || f.cluster().secretFile() == null
-                ? ""
-                : f.cluster().secretFile()),
+        new ConfigFile.Cluster(secretFile),
         new ConfigFile.Tracker(
             or(t.listen(), DEFAULT_TRACKER_LISTEN),
             or(t.announceInterval(), "30s"),
@@ -207,7 +214,7 @@ public final class Settings {
             or(t.idleTimeout(), ConnectionLimits.DEFAULTS.idleTimeout().toSeconds() + "s")),
         new ConfigFile.Seeder(
             or(s.listen(), DEFAULT_SEEDER_LISTEN),
-            or(s.peerListen(), DEFAULT_SEEDER_PEER_LISTEN),
+            or(s.peerListen(), members ? MEMBERS_SEEDER_PEER_LISTEN : DEFAULT_SEEDER_PEER_LISTEN),
             or(s.dataDir(), "/var/lib/layerswarm/seeder"),
             or(s.trackers(), trackers),
             or(s.uploadRate(), "0"),
@@ -228,7 +235,7 @@ public final class Settings {
             or(s.adminAllowUnauthenticated(), false)),
         new ConfigFile.Agent(
             or(a.listen(), DEFAULT_AGENT_LISTEN),
-            or(a.peerListen(), DEFAULT_AGENT_PEER_LISTEN),
+            or(a.peerListen(), members ? MEMBERS_AGENT_PEER_LISTEN : DEFAULT_AGENT_PEER_LISTEN),
             or(a.dataDir(), "/var/lib/layerswarm/agent"),
             or(a.trackers(), trackers),
             or(a.swarmDeadline(), "60s"),

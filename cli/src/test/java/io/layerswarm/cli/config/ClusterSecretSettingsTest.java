@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.auth.HttpSignature;
 import io.layerswarm.testing.ManualClock;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,24 @@ class ClusterSecretSettingsTest {
     HttpAuth seeder = HttpAuth.of(settings.seeder().clusterSecret(), clock);
     assertThat(tracker.check("GET", HttpSignature.target(announce), signed).valid()).isTrue();
     assertThat(seeder.check("GET", HttpSignature.target(announce), signed).valid()).isTrue();
+  }
+
+  @Test
+  void withASecretThePeerPortsListenOnEveryInterfaceAndInOpenModeOnLoopback() throws Exception {
+    Path secret = file("cluster.secret", SECRET + "\n", "rw-r-----");
+    Settings members = settings("cluster:\n  secret-file: " + secret + "\n");
+    Settings open = settings("");
+    Settings set =
+        settings(
+            "cluster:\n  secret-file: " + secret + "\nagent:\n  peer-listen: 127.0.0.1:7000\n");
+
+    assertThat(members.agent().peerListen()).isEqualTo(new InetSocketAddress("0.0.0.0", 6882));
+    assertThat(members.seeder().peerListen()).isEqualTo(new InetSocketAddress("0.0.0.0", 6881));
+    assertThat(open.agent().peerListen()).isEqualTo(new InetSocketAddress("127.0.0.1", 6882));
+    assertThat(open.seeder().peerListen()).isEqualTo(new InetSocketAddress("127.0.0.1", 6881));
+    assertThat(set.agent().peerListen())
+        .as("a configured address wins")
+        .isEqualTo(new InetSocketAddress("127.0.0.1", 7000));
   }
 
   @Test
