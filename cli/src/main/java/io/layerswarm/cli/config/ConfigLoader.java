@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Reads a {@link ConfigFile} strictly: unknown keys and wrong types stop the daemon. */
 public final class ConfigLoader {
@@ -99,8 +100,19 @@ public final class ConfigLoader {
               + e.getOriginalMessage().lines().findFirst().orElse(""));
     } catch (JsonProcessingException e) {
       throw new ConfigException(
-          source + ": not valid YAML" + location(e) + ": " + e.getOriginalMessage());
+          source + ": not valid YAML" + location(e) + ": " + syntaxProblem(e));
     }
+  }
+
+  /**
+   * What the YAML parser found wrong, without the lines of the document that its message quotes:
+   * they may hold a password or a token, and the message goes to the daemon's log.
+   */
+  private static String syntaxProblem(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+      return marked.getProblem();
+    }
+    return e.getOriginalMessage().lines().findFirst().orElse("");
   }
 
   private static void set(ObjectNode root, String dottedKey, JsonNode value, boolean replace) {
