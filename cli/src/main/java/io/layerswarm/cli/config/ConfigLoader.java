@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -76,6 +77,7 @@ public final class ConfigLoader {
         set((ObjectNode) tree, fallback.getKey(), YAML.valueToTree(fallback.getValue()), false);
       }
       ConfigFile parsed = YAML.treeToValue(tree, ConfigFile.class);
+      requireNoEmptyEntries(tree, "", source); // after the keys are known to be ours
       return parsed == null ? ConfigFile.empty() : parsed;
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(
@@ -90,6 +92,13 @@ public final class ConfigLoader {
                   .sorted()
                   .collect(Collectors.joining(", ")));
     } catch (JsonMappingException e) {
+      if (e.getPath().isEmpty() && e.getOriginalMessage().startsWith("Trailing token")) {
+        throw new ConfigException(
+            source
+                + ": more than one YAML document"
+                + location(e)
+                + ": a config file is one document (remove the '---' line and what follows it)");
+      }
       throw new ConfigException(
           source
               + ": key '"
@@ -113,6 +122,29 @@ public final class ConfigLoader {
       return marked.getProblem();
     }
     return e.getOriginalMessage().lines().findFirst().orElse("");
+  }
+
+  /**
+   * A list entry left empty ({@code - } alone, or {@code ~}) would reach the daemons as a null URL,
+   * proxy or upstream; an empty key of a map means "the default" and stays.
+   */
+  private static void requireNoEmptyEntries(JsonNode node, String key, String source)
+      throws ConfigException {
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String entry = key + "[" + i + "]";
+        if (node.get(i).isNull()) {
+          throw new ConfigException(source + ": " + entry + " is empty");
+        }
+        requireNoEmptyEntries(node.get(i), entry, source);
+      }
+    } else if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        String child = key.isEmpty() ? field.getKey() : key + "." + field.getKey();
+        requireNoEmptyEntries(field.getValue(), child, source);
+      }
+    }
   }
 
   private static void set(ObjectNode root, String dottedKey, JsonNode value, boolean replace) {

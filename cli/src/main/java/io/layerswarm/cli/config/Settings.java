@@ -264,7 +264,7 @@ public final class Settings {
       if (blank(path)) {
         clusterSecret = Optional.empty();
       } else {
-        Path secretFile = wrap(() -> Values.optionalPath(ClusterSecret.KEY, path.trim())).get();
+        Path secretFile = wrap(() -> Values.path(ClusterSecret.KEY, path.trim()));
         try {
           clusterSecret = Optional.of(ClusterSecret.load(secretFile));
         } catch (SecretFileException e) {
@@ -349,8 +349,8 @@ public final class Settings {
               + " is not: TLS needs both the"
               + " certificate chain and its private key");
     }
-    Path certFile = Values.optionalPath(certKey, cert.trim()).orElseThrow();
-    Path keyFile = Values.optionalPath(keyKey, key.trim()).orElseThrow();
+    Path certFile = Values.path(certKey, cert.trim());
+    Path keyFile = Values.path(keyKey, key.trim());
     try {
       return Optional.of(AdminTls.load(role, certFile, keyFile));
     } catch (IOException e) {
@@ -398,8 +398,7 @@ public final class Settings {
     Optional<BearerToken> notificationsToken = Optional.empty();
     if (!blank(s.notificationsTokenFile())) {
       String key = "seeder.notifications-token-file";
-      Path tokenFile =
-          wrap(() -> Values.optionalPath(key, s.notificationsTokenFile().trim())).get();
+      Path tokenFile = wrap(() -> Values.path(key, s.notificationsTokenFile().trim()));
       try {
         notificationsToken = Optional.of(BearerToken.load(tokenFile, key));
       } catch (SecretFileException e) {
@@ -417,7 +416,7 @@ public final class Settings {
                 new SeederConfig(
                     Values.address("seeder.listen", s.listen()),
                     Values.address("seeder.peer-listen", s.peerListen()),
-                    Path.of(s.dataDir()),
+                    Values.path("seeder.data-dir", s.dataDir()),
                     urls("seeder.trackers", s.trackers(), "/announce"),
                     Values.bytes("seeder.upload-rate", s.uploadRate()),
                     Values.duration("seeder.origin-timeout", s.originTimeout()),
@@ -490,7 +489,7 @@ public final class Settings {
             new AgentConfig(
                 Values.address("agent.listen", a.listen()),
                 Values.address("agent.peer-listen", a.peerListen()),
-                Path.of(a.dataDir()),
+                Values.path("agent.data-dir", a.dataDir()),
                 urls("agent.trackers", a.trackers(), ""),
                 Values.duration("agent.swarm-deadline", a.swarmDeadline()),
                 Values.bytes("agent.upload-rate", a.uploadRate()),
@@ -542,8 +541,12 @@ public final class Settings {
         throw new ConfigException(
             source + ": " + key + ": username and password must be given together");
       }
-      Credentials credentials =
-          u.username() == null ? null : new Credentials(u.username(), u.password());
+      Credentials credentials;
+      try {
+        credentials = u.username() == null ? null : new Credentials(u.username(), u.password());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(source + ": " + key + ".username: " + e.getMessage());
+      }
       if (credentials == null && u.dockerConfig() != null) {
         if (u.username() != null) {
           throw new ConfigException(
@@ -552,7 +555,9 @@ public final class Settings {
         String registryName = u.host() == null ? host : u.host();
         try {
           credentials =
-              DockerConfigCredentials.forHost(Path.of(u.dockerConfig()), registryName)
+              DockerConfigCredentials.forHost(
+                      wrap(() -> Values.path(key + ".docker-config", u.dockerConfig())),
+                      registryName)
                   .orElseThrow(
                       () ->
                           new ConfigException(
@@ -573,7 +578,8 @@ public final class Settings {
       }
       if (u.caFile() != null) {
         try {
-          client.sslContext(TrustedCertificates.fromPem(Path.of(u.caFile())));
+          client.sslContext(
+              TrustedCertificates.fromPem(wrap(() -> Values.path(key + ".ca-file", u.caFile()))));
         } catch (IOException e) {
           throw new ConfigException(source + ": " + key + ".ca-file: " + e.getMessage(), e);
         }

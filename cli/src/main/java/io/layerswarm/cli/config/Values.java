@@ -48,14 +48,18 @@ final class Values {
       throw new ConfigException(
           key + ": '" + value + "' is not a duration; write for example 500ms, 30s, 5m, 2h or 1d");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new ConfigException(key + ": '" + value + "' is too long");
+    }
   }
 
   /** A byte count: {@code 0}, {@code 1048576}, {@code 100KiB}, {@code 50MB}, {@code 1GiB}. */
@@ -124,6 +128,12 @@ final class Values {
           key + ": '" + value + "' must be an http:// or https:// URL with a host");
     }
     return uri;
+  }
+
+  /** A file system path that must be there: a key that is set but names no path is an error. */
+  static Path path(String key, String value) throws ConfigException {
+    return optionalPath(key, value)
+        .orElseThrow(() -> new ConfigException(key + ": '" + value + "' is not a path"));
   }
 
   /** A file system path; the empty string means none (the feature is off). */

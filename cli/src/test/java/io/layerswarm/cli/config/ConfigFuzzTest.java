@@ -154,6 +154,43 @@ class ConfigFuzzTest {
         .doesNotContain(PASSWORD);
   }
 
+  @Example
+  void aSecondDocumentIsNamedAsSuch() {
+    assertThat(error("agent:\n  listen: 127.0.0.1:5050\n---\n"))
+        .startsWith(SOURCE + ": more than one YAML document (line 4)");
+  }
+
+  @Example
+  void anEmptyListEntryNamesItsKey() {
+    assertThat(error("seeder:\n  ring:\n  - \n")).isEqualTo(SOURCE + ": seeder.ring[0] is empty");
+    assertThat(error("upstreams:\n- \n")).isEqualTo(SOURCE + ": upstreams[0] is empty");
+    assertThat(error("tracker:\n  trusted-proxies: [~]\n"))
+        .isEqualTo(SOURCE + ": tracker.trusted-proxies[0] is empty");
+  }
+
+  @Example
+  void aFileKeyOfControlCharactersIsNotAPath() {
+    assertThat(error("cluster:\n  secret-file: \"\\0\"\n"))
+        .startsWith(SOURCE + ": cluster.secret-file: ");
+    assertThat(error("seeder:\n  notifications-token-file: \"\\t\\0\"\n"))
+        .startsWith(SOURCE + ": seeder.notifications-token-file: ");
+    assertThat(error("agent:\n  data-dir: \"a\\0b\"\n")).startsWith(SOURCE + ": agent.data-dir: ");
+  }
+
+  @Example
+  void aDurationTooLongNamesItsKey() {
+    assertThat(error("tracker:\n  min-announce-interval: 999999999999999d\n"))
+        .isEqualTo(SOURCE + ": tracker.min-announce-interval: '999999999999999d' is too long");
+    assertThat(error("agent:\n  swarm-deadline: 99999999999999999999s\n"))
+        .isEqualTo(SOURCE + ": agent.swarm-deadline: '99999999999999999999s' is too long");
+  }
+
+  @Example
+  void anEmptyUsernameNamesItsUpstream() {
+    assertThat(error("upstreams:\n- url: http://r.test\n  username: ''\n  password: x\n"))
+        .isEqualTo(SOURCE + ": upstreams[0].username: credentials need a username");
+  }
+
   /** The message of the first error that {@code yaml} gives, checked as the fuzz target does. */
   private static String error(String yaml) {
     List<Throwable> errors = new ArrayList<>();
