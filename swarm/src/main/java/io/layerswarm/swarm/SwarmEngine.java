@@ -82,6 +82,13 @@ public final class SwarmEngine implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
   private static final int DISK_THREADS = 2;
 
+  /**
+   * Pieces an initial seed offers each peer at a time: two keep a peer's pipeline busy while it
+   * verifies one (fewer if the torrent has fewer pieces than peers to fill); measured in the
+   * simulator, see docs/decisions.md.
+   */
+  static final int SUPER_SEED_OFFERS = 2;
+
   static {
     // Netty 4.2 registers its allocator's JFR events on the first chunk it allocates, which
     // initialises all of JFR even when nothing records (about 0.1 s of CPU and as much again of
@@ -272,7 +279,21 @@ public final class SwarmEngine implements AutoCloseable {
    * the existing torrent if one with this info hash is already present.
    */
   public Torrent seed(Metainfo metainfo, Path file) throws IOException {
-    return add(metainfo, () -> PieceStorage.seed(metainfo, file, disk));
+    return add(metainfo, () -> PieceStorage.seed(metainfo, file, disk), policy);
+  }
+
+  /**
+   * Seeds a complete file as the first seed of its swarm (the seeder, which fetched it from the
+   * origin): instead of announcing every piece, it offers each peer it uploads to {@link
+   * #SUPER_SEED_OFFERS} pieces at a time (BEP 16 super seeding), so it sends each piece once before
+   * any piece twice and the peers trade the other copies among themselves. Returns the existing
+   * torrent if one with this info hash is already present.
+   */
+  public Torrent seedInitially(Metainfo metainfo, Path file) throws IOException {
+    return add(
+        metainfo,
+        () -> PieceStorage.seed(metainfo, file, disk),
+        policy.withSuperSeedOffers(SUPER_SEED_OFFERS));
   }
 
   /**
@@ -281,14 +302,15 @@ public final class SwarmEngine implements AutoCloseable {
    * hash is already present.
    */
   public Torrent download(Metainfo metainfo, Path partFile, Path finalFile) throws IOException {
-    return add(metainfo, () -> PieceStorage.download(metainfo, partFile, finalFile, disk));
+    return add(metainfo, () -> PieceStorage.download(metainfo, partFile, finalFile, disk), policy);
   }
 
   private interface StorageOpener {
     PieceStorage open() throws IOException;
   }
 
-  private Torrent add(Metainfo metainfo, StorageOpener opener) throws IOException {
+  private Torrent add(Metainfo metainfo, StorageOpener opener, TorrentPolicy policy)
+      throws IOException {
     synchronized (torrents) {
       if (closed) {
         throw new IOException("swarm engine is closed");

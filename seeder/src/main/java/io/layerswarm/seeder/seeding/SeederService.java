@@ -470,7 +470,7 @@ public final class SeederService implements EvictionTarget {
   private Metainfo seed(Digest digest, Metainfo metainfo, Path file) throws SeedingException {
     if (engine.torrent(metainfo.infoHash()).isEmpty()) {
       try {
-        engine.seed(metainfo, file);
+        engine.seedInitially(metainfo, file);
       } catch (IOException e) {
         throw new SeedingException("seed " + digest + " from " + file + ": " + e, e);
       }

@@ -83,6 +83,12 @@ public final class Peer {
   private final BitSet has;
   private final BitSet allowedFast;
 
+  /**
+   * Pieces the peer refused while unchoked; not asked of it again until it announces them or the
+   * next tick (a refusal may also mean a full queue).
+   */
+  private final BitSet refused = new BitSet();
+
   /** Whether {@link #serveUploads} is on the stack (a write callback may call it again). */
   private boolean serving;
 
@@ -150,7 +156,7 @@ public final class Peer {
    * first answer rather than after another round trip of interested and unchoke.
    */
   public void start() {
-    BitSet verified = swarm.verified();
+    BitSet verified = swarm.offersPieces() ? new BitSet() : swarm.verified();
     int n = geometry.pieceCount();
     if (fast && verified.cardinality() == n) {
       send(new PeerMessage.HaveAll());
@@ -237,6 +243,13 @@ public final class Peer {
       // A reject can also answer a request we cancelled meanwhile; that is not an error.
       if (requests.withdraw(reject.block())) {
         picker.abandoned(this, reject.block());
+        if (!peerChoking) {
+          // Refused while unchoked: the peer does not give us this piece now (a seed that offers
+          // pieces one by one, a full queue). Ask others for it, until the peer announces it again
+          // or a tick passes.
+          refused.set(reject.block().piece().value());
+          updateInterest();
+        }
         refill();
       }
     } else if (message instanceof PeerMessage.AllowedFast allowed) {
@@ -272,11 +285,16 @@ public final class Peer {
       close("have for piece " + i + " of " + geometry.pieceCount());
       return;
     }
+    if (refused.get(i)) {
+      refused.clear(i); // Offered again.
+      updateInterest();
+    }
     if (has.get(i)) {
       return;
     }
     has.set(i);
     picker.addAvailability(piece);
+    swarm.peerHas(this, piece);
     if (isSeed() && swarm.isComplete()) {
       close("both are seeds");
       return;
@@ -339,7 +357,7 @@ public final class Peer {
       close("invalid request " + block);
       return;
     }
-    if (amChoking || !swarm.isVerified(block.piece())) {
+    if (amChoking || !swarm.mayUpload(this, block.piece())) {
       refuse(block);
       return;
     }
@@ -348,6 +366,7 @@ public final class Peer {
       return;
     }
     refusedInARow = 0;
+    swarm.uploadQueued(this, block);
     serveUploads();
   }
 
@@ -383,7 +402,7 @@ public final class Peer {
               if (ok) {
                 uploadedBytes += sending.length();
                 uploadRate.add(sending.length());
-                swarm.uploaded(this, sending.length());
+                swarm.uploaded(this, sending);
               }
               if (!closed && !uploads.isEmpty()) {
                 serveUploads();
@@ -412,7 +431,7 @@ public final class Peer {
     if (room == 0) {
       return;
     }
-    List<BlockRef> blocks = picker.pick(this, has, room, allowed);
+    List<BlockRef> blocks = picker.pick(this, available(), room, allowed);
     requests.requested(blocks, swarm.clock().instant());
     for (BlockRef block : blocks) {
       send(new PeerMessage.Request(block));
@@ -421,7 +440,7 @@ public final class Peer {
 
   /** Sends interested or not-interested if our interest in the peer's pieces changed. */
   public void updateInterest() {
-    boolean want = !swarm.isComplete() && picker.isInteresting(has);
+    boolean want = !swarm.isComplete() && picker.isInteresting(available());
     if (want != amInterested) {
       amInterested = want;
       send(want ? new PeerMessage.Interested() : new PeerMessage.NotInterested());
@@ -467,6 +486,13 @@ public final class Peer {
     }
   }
 
+  /** Offers the peer a piece we have (a seed that offers pieces one by one): a HAVE. */
+  public void offer(PieceIndex piece) {
+    if (!closed) {
+      send(new PeerMessage.Have(piece));
+    }
+  }
+
   /** An endgame duplicate arrived elsewhere: withdraw our request for it. */
   public void cancel(BlockRef block) {
     if (!closed && requests.withdraw(block)) {
@@ -501,6 +527,10 @@ public final class Peer {
       uploadRate.tick(seconds);
       lastTick = now;
       requests.adapt(downloadRate.rate());
+    }
+    if (!refused.isEmpty() && !closed) {
+      refused.clear();
+      updateInterest();
     }
     if (!closed && requests.snubbed(now)) {
       close("no block for " + RequestPipeline.SNUB_TIMEOUT.toSeconds() + " s");
@@ -589,6 +619,21 @@ public final class Peer {
 
   public boolean isFast() {
     return fast;
+  }
+
+  /** The pieces we may ask the peer for: those it announced and did not refuse. */
+  private BitSet available() {
+    if (refused.isEmpty()) {
+      return has;
+    }
+    BitSet available = (BitSet) has.clone();
+    available.andNot(refused);
+    return available;
+  }
+
+  /** The pieces the peer announced; a copy. */
+  public BitSet pieces() {
+    return (BitSet) has.clone();
   }
 
   public boolean isSeed() {

@@ -31,8 +31,11 @@ public interface Swarm {
   /** A copy of the pieces we have verified. */
   BitSet verified();
 
-  /** Whether we have verified {@code piece} (and may upload it). */
-  boolean isVerified(PieceIndex piece);
+  /**
+   * Whether we send {@code peer} the blocks of {@code piece} it asks for: we verified it, and (when
+   * we offer pieces one by one) we offered it to that peer.
+   */
+  boolean mayUpload(Peer peer, PieceIndex piece);
 
   InstantSource clock();
 
@@ -54,6 +57,15 @@ public interface Swarm {
   /** A wanted block arrived from {@code from}; takes ownership of {@code data}. */
   void blockArrived(Peer from, BlockRef block, ByteBuf data, PiecePicker.Received<Peer> received);
 
+  /**
+   * Whether we seed by offering pieces one by one ({@code SuperSeeder}) rather than announcing all
+   * we have: a new peer is then told we have none, and offers follow as HAVE messages.
+   */
+  boolean offersPieces();
+
+  /** The peer announced a piece it did not have before. */
+  void peerHas(Peer peer, PieceIndex piece);
+
   /** The peer's interest in our pieces changed, so the choker should run. */
   void interestChanged(Peer peer);
 
@@ -67,8 +79,11 @@ public interface Swarm {
    */
   void wasted(Peer peer, int bytes);
 
-  /** Payload bytes sent to a peer. */
-  void uploaded(Peer peer, int bytes);
+  /** The peer asked for a block we will send (its request was accepted). */
+  void uploadQueued(Peer peer, BlockRef block);
+
+  /** A block was sent to a peer (its payload bytes count as uploaded). */
+  void uploaded(Peer peer, BlockRef block);
 
   /** The peer's connection closed; it has already given back its requests. */
   void peerClosed(Peer peer);

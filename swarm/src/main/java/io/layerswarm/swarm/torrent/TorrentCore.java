@@ -71,6 +71,10 @@ public final class TorrentCore implements Swarm {
   private final Choker<Peer> choker;
   private final PieceReservations reservations;
   private final PeerCandidates candidates;
+
+  /** Offers pieces one by one while this torrent is the initial seed; null otherwise. */
+  private final SuperSeeder<Peer> superSeeder;
+
   private final LongSupplier peerSequence;
   private final CompletableFuture<Path> completion = new CompletableFuture<>();
   private final CompletableFuture<Boolean> announced = new CompletableFuture<>();
@@ -125,6 +129,18 @@ public final class TorrentCore implements Swarm {
         });
     this.choker = new RoundRobinChoker<>(policy.uploadSlots(), policy.chokeTurn(), clock);
     this.candidates = new PeerCandidates(metainfo, ports.dialer());
+    this.superSeeder =
+        policy.superSeedOffers() > 0 && store.isComplete()
+            ? new SuperSeeder<>(pieceSizes(geometry), policy.superSeedOffers())
+            : null;
+  }
+
+  private static int[] pieceSizes(TorrentGeometry geometry) {
+    int[] sizes = new int[geometry.pieceCount()];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = geometry.pieceSize(i);
+    }
+    return sizes;
   }
 
   /**
@@ -217,6 +233,10 @@ public final class TorrentCore implements Swarm {
     picker.setReaderPosition(store.readerPosition());
     for (Peer peer : new ArrayList<>(peers.values())) {
       peer.tick();
+      if (superSeeder != null && superSeeder.tick(peer) && !peer.amChoking() && !peer.isClosed()) {
+        offer(peer);
+        peer.flush();
+      }
     }
     runChoker();
     connectMore();
@@ -350,8 +370,9 @@ public final class TorrentCore implements Swarm {
   }
 
   @Override
-  public boolean isVerified(PieceIndex piece) {
-    return store.isVerified(piece);
+  public boolean mayUpload(Peer peer, PieceIndex piece) {
+    return store.isVerified(piece)
+        && (superSeeder == null || superSeeder.isOffered(peer, piece.value()));
   }
 
   @Override
@@ -519,6 +540,28 @@ public final class TorrentCore implements Swarm {
   }
 
   @Override
+  public boolean offersPieces() {
+    return superSeeder != null;
+  }
+
+  @Override
+  public void peerHas(Peer peer, PieceIndex piece) {
+    if (superSeeder != null
+        && superSeeder.announced(peer, piece.value())
+        && !peer.amChoking()
+        && !peer.isClosed()) {
+      offer(peer);
+    }
+  }
+
+  /** Tops up the pieces offered to an unchoked peer, as HAVE messages. */
+  private void offer(Peer peer) {
+    for (int piece : superSeeder.topUp(peer, peer.pieces())) {
+      peer.offer(new PieceIndex(piece));
+    }
+  }
+
+  @Override
   public void interestChanged(Peer peer) {
     runChoker();
   }
@@ -529,15 +572,24 @@ public final class TorrentCore implements Swarm {
     }
     List<ChokeCandidate<Peer>> chokeCandidates = new ArrayList<>(peers.size());
     for (Peer peer : peers.values()) {
+      // A super seed offers pieces only to peers it unchokes, and they are not interested before
+      // an offer: it counts every peer that is not known to be complete as wanting its pieces.
+      boolean wants = peer.wantsOurPieces() || (superSeeder != null && !peer.isSeed());
       chokeCandidates.add(
-          new ChokeCandidate<>(
-              peer, peer.id(), peer.wantsOurPieces(), !peer.amChoking(), peer.chokeStateSince()));
+          new ChokeCandidate<>(peer, peer.id(), wants, !peer.amChoking(), peer.chokeStateSince()));
     }
     Set<Peer> unchoke = choker.unchoke(chokeCandidates);
     for (Peer peer : new ArrayList<>(peers.values())) {
       boolean choke = !unchoke.contains(peer);
       if (choke != peer.amChoking()) {
         peer.setChoking(choke);
+        if (superSeeder != null) {
+          if (choke) {
+            superSeeder.withdraw(peer);
+          } else {
+            offer(peer);
+          }
+        }
         peer.flush();
       }
     }
@@ -557,8 +609,22 @@ public final class TorrentCore implements Swarm {
   }
 
   @Override
-  public void uploaded(Peer peer, int bytes) {
-    uploaded.addAndGet(bytes);
+  public void uploadQueued(Peer peer, BlockRef block) {
+    if (superSeeder != null) {
+      superSeeder.asked(peer, block.piece().value());
+    }
+  }
+
+  @Override
+  public void uploaded(Peer peer, BlockRef block) {
+    uploaded.addAndGet(block.length());
+    if (superSeeder != null
+        && superSeeder.uploaded(peer, block.piece().value(), block.length())
+        && !peer.amChoking()
+        && !peer.isClosed()) {
+      offer(peer);
+      peer.flush();
+    }
   }
 
   @Override
@@ -573,6 +639,9 @@ public final class TorrentCore implements Swarm {
   }
 
   private void forget(Peer peer) {
+    if (superSeeder != null) {
+      superSeeder.withdraw(peer);
+    }
     peers.remove(peer.id());
     byPeerId.remove(peer.remoteId(), peer);
     connected = peers.size();

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param requestTimeout after this long another peer may be asked for a requested block
  * @param windowBytes the streaming window ahead of a reader, at least, in whole pieces
  * @param blockSize bytes per request: 16 KiB on the wire (BEP 3); only the simulator uses more
+ * @param superSeedOffers a torrent that starts as a seed offers each peer it uploads to this many
+ *     pieces at a time ({@link SuperSeeder}); 0 announces every piece at once
  */
 public record TorrentPolicy(
     int maxConnections,
@@ -30,7 +32,8 @@ public record TorrentPolicy(
     Duration tick,
     Duration requestTimeout,
     long windowBytes,
-    int blockSize) {
+    int blockSize,
+    int superSeedOffers) {
 
   /**
    * The engine's settings: 256 requests of 16 KiB at most (4 MiB, half a second of a 10 Gbit/s
@@ -47,7 +50,8 @@ public record TorrentPolicy(
           Duration.ofSeconds(1),
           Duration.ofSeconds(15),
           16L * 1024 * 1024,
-          TorrentGeometry.BLOCK_SIZE);
+          TorrentGeometry.BLOCK_SIZE,
+          0);
 
   public TorrentPolicy {
     positive("maxConnections", maxConnections);
@@ -55,8 +59,8 @@ public record TorrentPolicy(
     positive("uploadSlots", uploadSlots);
     positive("strikesToBan", strikesToBan);
     positive("blockSize", blockSize);
-    if (numWant < 0 || windowBytes < 0) {
-      throw new IllegalArgumentException("numWant and windowBytes must be >= 0");
+    if (numWant < 0 || windowBytes < 0 || superSeedOffers < 0) {
+      throw new IllegalArgumentException("numWant, windowBytes and superSeedOffers must be >= 0");
     }
     for (Duration d : new Duration[] {chokeTurn, tick, requestTimeout}) {
       if (d.isNegative() || d.isZero()) {
@@ -82,7 +86,8 @@ public record TorrentPolicy(
         tick,
         requestTimeout,
         windowBytes,
-        blockSize);
+        blockSize,
+        superSeedOffers);
   }
 
   public TorrentPolicy withNumWant(int numWant) {
@@ -96,7 +101,8 @@ public record TorrentPolicy(
         tick,
         requestTimeout,
         windowBytes,
-        blockSize);
+        blockSize,
+        superSeedOffers);
   }
 
   public TorrentPolicy withUploadSlots(int uploadSlots) {
@@ -110,7 +116,8 @@ public record TorrentPolicy(
         tick,
         requestTimeout,
         windowBytes,
-        blockSize);
+        blockSize,
+        superSeedOffers);
   }
 
   public TorrentPolicy withBlockSize(int blockSize) {
@@ -124,6 +131,22 @@ public record TorrentPolicy(
         tick,
         requestTimeout,
         windowBytes,
-        blockSize);
+        blockSize,
+        superSeedOffers);
+  }
+
+  public TorrentPolicy withSuperSeedOffers(int superSeedOffers) {
+    return new TorrentPolicy(
+        maxConnections,
+        numWant,
+        maxRequestDepth,
+        uploadSlots,
+        chokeTurn,
+        strikesToBan,
+        tick,
+        requestTimeout,
+        windowBytes,
+        blockSize,
+        superSeedOffers);
   }
 }

@@ -347,6 +347,47 @@ class PeerTest {
   }
 
   @Test
+  void aPieceRefusedWhileUnchokedIsNotAskedAgainUntilThePeerAnnouncesIt() {
+    Peer peer = peer(true);
+    peer.handle(new PeerMessage.HaveAll());
+    peer.handle(new PeerMessage.Unchoke());
+    BlockRef refusedBlock = peer.outstanding().get(0);
+    int refused = refusedBlock.piece().value();
+    for (BlockRef b : peer.outstanding()) {
+      if (b.piece().value() == refused) {
+        peer.handle(new PeerMessage.RejectRequest(b));
+      }
+    }
+    assertThat(peer.outstanding()).extracting(b -> b.piece().value()).doesNotContain(refused);
+
+    // Everything else refused too: nothing is left to ask for until the peer announces a piece.
+    for (BlockRef b : peer.outstanding()) {
+      peer.handle(new PeerMessage.RejectRequest(b));
+    }
+    assertThat(peer.outstanding()).isEmpty();
+    assertThat(peer.amInterested()).isFalse();
+
+    peer.handle(new PeerMessage.Have(new PieceIndex(refused)));
+    assertThat(peer.outstanding()).extracting(b -> b.piece().value()).contains(refused);
+  }
+
+  @Test
+  void aRefusalLastsUntilTheNextTick() {
+    Peer peer = peer(true);
+    peer.handle(new PeerMessage.HaveAll());
+    peer.handle(new PeerMessage.Unchoke());
+    for (BlockRef b : peer.outstanding()) {
+      peer.handle(new PeerMessage.RejectRequest(b));
+    }
+    assertThat(peer.outstanding()).isEmpty();
+
+    swarm.now = swarm.now.plusSeconds(1);
+    peer.tick();
+
+    assertThat(peer.outstanding()).as("asked again after a tick").isNotEmpty();
+  }
+
+  @Test
   void interestChangesReachTheSwarm() {
     Peer peer = peer(false);
 
@@ -444,7 +485,7 @@ class PeerTest {
     }
 
     @Override
-    public boolean isVerified(PieceIndex piece) {
+    public boolean mayUpload(Peer peer, PieceIndex piece) {
       return storage.isVerified(piece);
     }
 
@@ -477,6 +518,14 @@ class PeerTest {
     }
 
     @Override
+    public boolean offersPieces() {
+      return false;
+    }
+
+    @Override
+    public void peerHas(Peer peer, PieceIndex piece) {}
+
+    @Override
     public void wasted(Peer peer, int bytes) {
       wasted += bytes;
     }
@@ -490,7 +539,10 @@ class PeerTest {
     public void downloaded(Peer peer, int bytes) {}
 
     @Override
-    public void uploaded(Peer peer, int bytes) {}
+    public void uploadQueued(Peer peer, BlockRef block) {}
+
+    @Override
+    public void uploaded(Peer peer, BlockRef block) {}
 
     @Override
     public void peerClosed(Peer peer) {}

@@ -58,6 +58,8 @@ class TorrentCoreTest {
     metainfo = Metainfo.create(Files.write(dir.resolve("blob"), content), "blob", List.of(), PIECE);
   }
 
+  private TorrentPolicy policy = TorrentPolicy.DEFAULTS;
+
   /** A host with {@code data} (a seed) or with nothing (null). */
   private Host host(int n, byte[] data) {
     InMemoryPieceStore store = InMemoryPieceStore.checking(metainfo, data);
@@ -65,7 +67,7 @@ class TorrentCoreTest {
         new TorrentCore(
             metainfo,
             PeerId.random(),
-            TorrentPolicy.DEFAULTS,
+            policy,
             new TorrentPorts(
                 loop, clock, new SplittableRandom(n), store, memory, dialer, () -> ++sequence));
     TrackerClient tracker =
@@ -108,6 +110,53 @@ class TorrentCoreTest {
       var block = metainfo.geometry().block(i, 0);
       assertThat(leecher.store().read(block)).isEqualTo(seed.store().read(block));
     }
+  }
+
+  @Test
+  void aSuperSeedSendsEachPieceOnceAndTheLeechersTradeTheRest() {
+    policy = TorrentPolicy.DEFAULTS.withSuperSeedOffers(1);
+    Host seed = host(1, content);
+    Host a = host(2, null);
+    Host b = host(3, null);
+    Host c = host(4, null);
+
+    MemoryLinks.connect(loop, a, seed);
+    MemoryLinks.connect(loop, b, seed);
+    MemoryLinks.connect(loop, c, seed);
+    MemoryLinks.connect(loop, a, b);
+    MemoryLinks.connect(loop, b, c);
+    MemoryLinks.connect(loop, c, a);
+    loop.runPending();
+    for (int i = 0;
+        i < 100 && !(a.store().isComplete() && b.store().isComplete() && c.store().isComplete());
+        i++) {
+      loop.advance(Duration.ofSeconds(1));
+    }
+
+    assertThat(List.of(a, b, c)).allMatch(h -> h.store().isComplete());
+    assertThat(seed.core().uploadedBytes()).isEqualTo(content.length);
+  }
+
+  @Test
+  void aSuperSeedAnnouncesNothingAtFirstAndRefusesPiecesItDidNotOffer() {
+    policy = TorrentPolicy.DEFAULTS.withSuperSeedOffers(1);
+    Host seed = host(1, content);
+    policy = TorrentPolicy.DEFAULTS;
+    Host leecher = host(2, null);
+
+    Connection connection = MemoryLinks.connect(loop, leecher, seed);
+
+    assertThat(connection.fromAccepter().sent)
+        .startsWith(new PeerMessage.HaveNone())
+        .doesNotContain(new PeerMessage.HaveAll())
+        .contains(new PeerMessage.Have(new PieceIndex(0)));
+    Peer seedsViewOfTheLeecher = connection.fromAccepter().peer();
+    int last = metainfo.pieceCount() - 1;
+    assertThat(seed.core().mayUpload(seedsViewOfTheLeecher, new PieceIndex(0))).isTrue();
+    assertThat(seed.core().mayUpload(seedsViewOfTheLeecher, new PieceIndex(last))).isFalse();
+    loop.runPending();
+    assertThat(leecher.store().isComplete()).isTrue();
+    assertThat(seed.core().uploadedBytes()).isEqualTo(content.length);
   }
 
   @Test
