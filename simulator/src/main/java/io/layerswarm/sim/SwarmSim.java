@@ -5,6 +5,7 @@ import io.layerswarm.sim.report.Report;
 import io.layerswarm.sim.report.RunResult;
 import io.layerswarm.sim.scenario.Scenario;
 import io.layerswarm.sim.scenario.ScenarioRun;
+import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.torrent.TorrentPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,9 +83,11 @@ public final class SwarmSim implements Callable<Integer> {
   int blockKib;
 
   @Option(
-      names = "--agent-keeps-torrent",
-      description = "a finished download stays the seed (default: replaced, as the agent does)")
-  boolean keepTorrent;
+      names = "--agent-replaces-torrent",
+      description =
+          "a finished download is replaced by a new seed torrent, its connections closed (the"
+              + " agent before decision 14; default: it stays the seed, as the agent does)")
+  boolean replaceTorrent;
 
   @Option(names = "--verify-mbyte-s", defaultValue = "500", description = "agent sha256 rate")
   double verifyMbyteS;
@@ -104,17 +107,26 @@ public final class SwarmSim implements Callable<Integer> {
   @Option(names = "--upload-slots")
   Integer uploadSlots;
 
+  // The network model's defaults are the ones its tests bound (NetworkOptions.DEFAULT).
   @Option(
       names = "--rate-spread",
-      defaultValue = "0.001",
-      description = "network: rate changes below this share are not followed (0: exact)")
-  double rateSpread;
+      description =
+          "network: rate changes below this share are not followed (0: exact; default 0.01)")
+  double rateSpread = NetworkOptions.DEFAULT.rateSpread();
 
   @Option(
       names = "--express-bytes",
-      defaultValue = "4096",
-      description = "network: messages up to this size on an idle direction skip fair sharing")
-  long expressBytes;
+      description =
+          "network: messages up to this size on an idle direction skip fair sharing (default"
+              + " 256)")
+  long expressBytes = NetworkOptions.DEFAULT.expressBytes();
+
+  @Option(
+      names = "--super-seed",
+      description =
+          "seeders offer each peer this many pieces at a time (0: announce all; default: the"
+              + " seeder's, 2)")
+  int superSeed = SwarmEngine.SUPER_SEED_OFFERS;
 
   @Option(names = "--seed", defaultValue = "1")
   long seed;
@@ -169,11 +181,12 @@ public final class SwarmSim implements Callable<Integer> {
             concurrentLayers == 0 ? blobs : concurrentLayers,
             pieceKib * 1024,
             blockKib * 1024,
-            !keepTorrent,
+            replaceTorrent,
             verifyMbyteS * 1e6,
             racks,
             oversubscription,
             policy,
+            policy.withSuperSeedOffers(superSeed),
             new NetworkOptions(rateSpread, expressBytes),
             seed);
     List<RunResult> runs = new ArrayList<>();

@@ -87,7 +87,7 @@ public final class SwarmEngine implements AutoCloseable {
    * verifies one (fewer if the torrent has fewer pieces than peers to fill); measured in the
    * simulator, see docs/decisions.md.
    */
-  static final int SUPER_SEED_OFFERS = 2;
+  public static final int SUPER_SEED_OFFERS = 2;
 
   static {
     // Netty 4.2 registers its allocator's JFR events on the first chunk it allocates, which

@@ -138,7 +138,7 @@ public final class Report {
             + " S/D = %.2f s. %d seeder(s), %s. Arrivals within %s; %.0f%% of hosts fail."
             + " %s blobs at once per host, each read in order as it streams; pieces of %s, blocks of"
             + " %s."
-            + " An agent %s. Seed %d. Policy: %s.",
+            + " An agent %s. Seed %d. Policy: %s; seeders: %s. Network: %s.",
         r.imageBytes(),
         s.layerBytes().size(),
         s.configBytes() > 0 ? " + a " + s.configBytes() + "-byte config" : "",
@@ -153,10 +153,12 @@ public final class Report {
         s.pieceLength() == 0 ? "the seeder's length" : s.pieceLength() + " bytes",
         s.blockSize() == 0 ? "a whole piece" : s.blockSize() + " bytes",
         s.reseedRestarts()
-            ? "replaces a finished download by a new seed torrent (as the agent does today)"
-            : "keeps a finished download's torrent as its seed",
+            ? "replaces a finished download by a new seed torrent"
+            : "keeps a finished download's torrent as its seed (as the agent does)",
         s.seed(),
-        s.policy());
+        s.policy(),
+        s.seederPolicy().equals(s.policy()) ? "the same" : s.seederPolicy(),
+        s.network());
   }
 
   private static String rate(long bitsPerSecond) {

@@ -24,12 +24,13 @@ import java.util.Objects;
  *     3, containerd and skopeo: all)
  * @param pieceLength the torrents' piece length; 0 for the seeder's ({@code PieceLength.forSize})
  * @param blockSize bytes per request in the simulation; 0 for a whole piece per request
- * @param reseedRestarts whether an agent replaces a finished download by a new seed torrent (the
- *     agent today: its connections close), rather than keeping the torrent
+ * @param reseedRestarts whether an agent replaces a finished download by a new seed torrent (its
+ *     connections close; the agent before decision 14), rather than keeping the torrent
  * @param verifyBytesPerSecond the agent's sha256 check of a finished blob before it serves it
  * @param racks hosts spread over this many racks in one zone; 0 for a flat network
  * @param rackOversubscription a rack's uplink is its hosts' capacity divided by this
  * @param policy the engine's swarm settings every host runs
+ * @param seederPolicy the settings the seeders run (the block size is the scenario's)
  * @param network the network model's approximations (exact: {@link NetworkOptions#EXACT})
  * @param seed the simulation's seed
  */
@@ -52,6 +53,7 @@ public record Scenario(
     int racks,
     double rackOversubscription,
     TorrentPolicy policy,
+    TorrentPolicy seederPolicy,
     NetworkOptions network,
     long seed) {
   public Scenario {
@@ -77,6 +79,7 @@ public record Scenario(
     Objects.requireNonNull(latency, "latency");
     Objects.requireNonNull(arrivalWindow, "arrivalWindow");
     Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(seederPolicy, "seederPolicy");
     Objects.requireNonNull(network, "network");
   }
 
@@ -120,6 +123,7 @@ public record Scenario(
         racks,
         rackOversubscription,
         policy,
+        seederPolicy,
         network,
         seed);
   }

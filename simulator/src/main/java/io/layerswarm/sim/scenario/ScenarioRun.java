@@ -44,16 +44,15 @@ public final class ScenarioRun {
     // Agent -> tracker -> seeder and back: two round trips between two hosts.
     SimTracker tracker =
         new SimTracker(sim, SimTracker.DEFAULT_POLICY, s.latency().multipliedBy(2));
-    TorrentPolicy policy =
-        s.blockSize() == 0
-            ? s.policy().withBlockSize(PieceLength.MAX)
-            : s.policy().withBlockSize(s.blockSize());
+    int blockSize = s.blockSize() == 0 ? PieceLength.MAX : s.blockSize();
+    TorrentPolicy policy = s.policy().withBlockSize(blockSize);
+    TorrentPolicy seederPolicy = s.seederPolicy().withBlockSize(blockSize);
     Cluster cluster = new Cluster(sim, network, tracker, policy);
     HostSpec spec = HostSpec.symmetric(s.linkBitsPerSecond(), latency);
 
     List<SimHost> seeders = new ArrayList<>();
     for (int i = 0; i < s.seeders(); i++) {
-      seeders.add(new SimHost(cluster, network.addHost(spec), Map.of()));
+      seeders.add(new SimHost(cluster, network.addHost(spec), Map.of(), seederPolicy));
     }
     SimHost origin =
         s.preheated()
@@ -98,12 +97,60 @@ public final class ScenarioRun {
     }
 
     long deadline = WARM_UP.toNanos() + window + (long) ((20 * s.secondsPerImage() + 600) * 1e9);
+    // Debugging aids, off unless asked: the peers' states of the seeders and of unfinished hosts,
+    // at a given virtual second (the first unfinished host) or at the end (every one).
+    long debugAt = Long.getLong("sim.debugAtSeconds", -1);
+    if (debugAt > 0) {
+      sim.at(debugAt * 1_000_000_000L, () -> dump(seeders, pulls, false));
+    }
     sim.runUntil(deadline);
+    if (Boolean.getBoolean("sim.debugStall")) {
+      dump(seeders, pulls, true);
+    }
     if (Boolean.getBoolean("sim.solverStats")) {
       System.err.println(network.solverStatistics());
     }
 
     return collect(s, sim, network, tracker, farm, pulls, (System.nanoTime() - wallStart) / 1e9);
+  }
+
+  private static void dump(List<SimHost> seeders, List<PullingHost> pulls, boolean everyHost) {
+    for (SimHost h : seeders) {
+      dump("seeder", h);
+    }
+    for (PullingHost p : pulls) {
+      if (p.endNanos() < 0) {
+        dump("unfinished", p.host());
+        if (!everyHost) {
+          return;
+        }
+      }
+    }
+  }
+
+  private static void dump(String what, SimHost h) {
+    for (SimTorrent t : h.torrents()) {
+      System.err.printf(
+          "%s %s torrent %s verified %d/%d stopped %s peers %d%n",
+          what,
+          h.address(),
+          t.infoHash().hex().substring(0, 8),
+          t.store().verified().cardinality(),
+          t.metainfo().pieceCount(),
+          t.core().isStopped(),
+          t.core().connectedPeers());
+      for (var peer : t.core().peerList()) {
+        System.err.printf(
+            "   %s amChoking=%s amInterested=%s peerChoking=%s peerInterested=%s has=%d out=%s%n",
+            peer.remoteAddress(),
+            peer.amChoking(),
+            peer.amInterested(),
+            peer.peerChoking(),
+            peer.isInterested(),
+            peer.pieces().cardinality(),
+            peer.outstanding());
+      }
+    }
   }
 
   /** The pulling hosts, in racks of one zone if the scenario has racks. */

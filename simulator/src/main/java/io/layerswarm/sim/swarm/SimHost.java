@@ -7,6 +7,7 @@ import io.layerswarm.sim.net.Host;
 import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.storage.PieceMemory;
 import io.layerswarm.swarm.torrent.Dialer;
+import io.layerswarm.swarm.torrent.TorrentPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,6 +33,7 @@ public final class SimHost {
   private final PieceMemory memory;
   private final int maxConnections;
   private final Map<String, String> announceParams;
+  private final TorrentPolicy policy;
   private final SimTracker.Client trackerClient;
   private final Map<InfoHash, SimTorrent> torrents = new HashMap<>();
   private final List<SimTorrent> everyTorrent = new ArrayList<>();
@@ -43,7 +45,14 @@ public final class SimHost {
    * @param announceParams sent with every announce (zone, rack)
    */
   public SimHost(Cluster cluster, Host host, Map<String, String> announceParams) {
+    this(cluster, host, announceParams, cluster.policy());
+  }
+
+  /** A host whose torrents run {@code policy} rather than the cluster's. */
+  public SimHost(
+      Cluster cluster, Host host, Map<String, String> announceParams, TorrentPolicy policy) {
     this.cluster = cluster;
+    this.policy = policy;
     this.host = host;
     this.address = new InetSocketAddress(ip(host.id()), PORT);
     byte[] id = new byte[PeerId.LENGTH];
@@ -89,6 +98,10 @@ public final class SimHost {
 
   Map<String, String> announceParams() {
     return announceParams;
+  }
+
+  TorrentPolicy policy() {
+    return policy;
   }
 
   SimTracker.Client trackerClient() {

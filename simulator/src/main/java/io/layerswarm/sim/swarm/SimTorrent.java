@@ -35,7 +35,7 @@ public final class SimTorrent {
         new TorrentCore(
             metainfo,
             host.peerId(),
-            cluster.policy(),
+            host.policy(),
             new TorrentPorts(
                 cluster.loop(),
                 cluster.simulation().clock(),

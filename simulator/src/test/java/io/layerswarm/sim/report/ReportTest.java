@@ -39,6 +39,7 @@ class ReportTest {
         0,
         1,
         TorrentPolicy.DEFAULTS,
+        TorrentPolicy.DEFAULTS,
         NetworkOptions.DEFAULT,
         1);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.sim.net.NetworkOptions;
 import io.layerswarm.sim.report.RunResult;
+import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.torrent.TorrentPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * About fifty hosts pulling through the engine's own policy, with arrivals spread over two seconds
  * and some hosts crashing mid-pull. Checks what must hold whatever the tuning, never a time: every
  * host that did not crash finishes with every piece verified, duplicates outside the endgame stay
- * bounded, and the seeders together send at least the image.
+ * bounded, and the seeders together send at least the image. Hosts and seeders run the product's
+ * policies: an agent keeps a finished download as its seed, the seeder offers pieces one by one.
  */
 class SwarmSimSmokeTest {
   private static final int HOSTS = 50;
@@ -35,11 +37,12 @@ class SwarmSimSmokeTest {
         3,
         0,
         16 * 1024,
-        true,
+        false,
         500e6,
         0,
         1,
         TorrentPolicy.DEFAULTS,
+        TorrentPolicy.DEFAULTS.withSuperSeedOffers(SwarmEngine.SUPER_SEED_OFFERS),
         NetworkOptions.DEFAULT,
         42);
   }
