@@ -469,14 +469,17 @@ public final class Peer {
     }
   }
 
-  /** We verified a piece: tell the peer unless it has it, and re-check our interest. */
+  /**
+   * We verified a piece: tell the peer, even if it has it, and re-check our interest. A seed that
+   * offers pieces one by one learns only from our HAVE that we got its offer elsewhere; without it,
+   * it offered that piece again and again instead of one we lack (as libtorrent's
+   * send_redundant_have, on by default).
+   */
   public void pieceVerified(PieceIndex piece) {
     if (closed) {
       return;
     }
-    if (!has.get(piece.value())) {
-      send(new PeerMessage.Have(piece));
-    }
+    send(new PeerMessage.Have(piece));
     if (isSeed() && swarm.isComplete()) {
       close("both are seeds");
       return;

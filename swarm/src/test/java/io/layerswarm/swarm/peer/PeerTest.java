@@ -148,6 +148,24 @@ class PeerTest {
   }
 
   @Test
+  void aVerifiedPieceIsAnnouncedEvenToAPeerThatHasIt() {
+    // A seed offering pieces one by one (SuperSeeder) announced piece 2; we got it elsewhere. Only
+    // our HAVE tells it to offer another piece instead of this one again.
+    Peer peer = peer(true);
+    peer.handle(new PeerMessage.HaveNone());
+    peer.handle(new PeerMessage.Have(new PieceIndex(2)));
+    link.sent.clear();
+
+    peer.pieceVerified(new PieceIndex(2));
+    peer.pieceVerified(new PieceIndex(3));
+
+    assertThat(link.sent)
+        .filteredOn(m -> m instanceof PeerMessage.Have)
+        .containsExactly(
+            new PeerMessage.Have(new PieceIndex(2)), new PeerMessage.Have(new PieceIndex(3)));
+  }
+
+  @Test
   void aChokeWithoutTheFastExtensionGivesEveryRequestBack() {
     Peer peer = peer(false);
     peer.handle(all());
