@@ -86,7 +86,7 @@ public final class SwarmSim implements Callable<Integer> {
       names = "--agent-replaces-torrent",
       description =
           "a finished download is replaced by a new seed torrent, its connections closed (the"
-              + " agent before decision 14; default: it stays the seed, as the agent does)")
+              + " agent before decision 15; default: it stays the seed, as the agent does)")
   boolean replaceTorrent;
 
   @Option(names = "--verify-mbyte-s", defaultValue = "500", description = "agent sha256 rate")

@@ -96,8 +96,11 @@ public final class CacheSeeder {
   }
 
   /**
-   * After a swarm download was adopted into the store: saves the metainfo, stops the torrent that
-   * downloaded into the partial file, and seeds from the stored file instead.
+   * After a swarm download was adopted into the store: saves the metainfo and keeps seeding. The
+   * torrent that downloaded stays the seed, with its connections: the store's adoption is a rename,
+   * so its open file still reads the stored blob. (Replacing it by a new seed torrent closed every
+   * connection, and peers still missing pieces lost this host until their next announce:
+   * docs/decisions.md, 15.) Only if that torrent is gone is a new one started on the stored file.
    */
   void seedAdopted(Digest digest, Metainfo meta) throws IOException {
     Path file =
@@ -105,7 +108,6 @@ public final class CacheSeeder {
             .path(digest)
             .orElseThrow(() -> new NoSuchFileException("blob " + digest + " is not in the store"));
     save(digest, meta);
-    swarm.remove(meta.infoHash());
     swarm.seed(meta, file);
   }
 

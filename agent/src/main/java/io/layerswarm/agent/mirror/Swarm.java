@@ -14,7 +14,10 @@ public interface Swarm {
   /** See {@link io.layerswarm.swarm.SwarmEngine#download}. */
   Torrent download(Metainfo metainfo, Path partFile, Path finalFile) throws IOException;
 
-  /** See {@link io.layerswarm.swarm.SwarmEngine#seed}. */
+  /**
+   * See {@link io.layerswarm.swarm.SwarmEngine#seed}: returns the torrent already running for this
+   * info hash if there is one (a finished download goes on seeding).
+   */
   Torrent seed(Metainfo metainfo, Path file) throws IOException;
 
   /** Stops the torrent if present; its files stay. */

@@ -180,7 +180,7 @@ class BlobFetcherTest {
   }
 
   @Test
-  void aFinishedSwarmDownloadIsAdoptedSavedAndSeededFromTheStore() throws Exception {
+  void aFinishedSwarmDownloadIsAdoptedSavedAndItsTorrentGoesOnSeeding() throws Exception {
     byte[] content = randomBytes(100_000, 5);
     Digest digest = Digest.sha256(content);
     Metainfo meta = seederMetainfo(content, digest.hex());
@@ -204,14 +204,10 @@ class BlobFetcherTest {
     await(fetch);
     assertThat(store.contains(digest)).isTrue();
     assertThat(Files.exists(download.finalFile())).isFalse();
-    assertThat(swarm.removed).containsExactly(meta.infoHash());
-    assertThat(swarm.seeds)
-        .singleElement()
-        .satisfies(
-            seed -> {
-              assertThat(seed.file()).isEqualTo(store.path(digest).orElseThrow());
-              assertThat(seed.metainfo().infoHash()).isEqualTo(meta.infoHash());
-            });
+    // The download's torrent goes on as the seed, its connections kept: not stopped, not replaced.
+    assertThat(swarm.removed).isEmpty();
+    assertThat(swarm.seeds).isEmpty();
+    assertThat(swarm.torrents()).containsExactly(download.torrent());
     Metainfo saved = Metainfo.parse(Files.readAllBytes(seeder.torrentFile(digest)));
     assertThat(saved.infoHash()).isEqualTo(meta.infoHash());
     assertThat(saved.announce()).isEqualTo(OUR_ANNOUNCE);

@@ -42,8 +42,14 @@ final class FakeSwarm implements Swarm {
     return torrent;
   }
 
+  /** As the engine: a torrent already running for the info hash is returned, nothing is added. */
   @Override
   public Torrent seed(Metainfo metainfo, Path file) {
+    for (Torrent running : torrents()) {
+      if (running.infoHash().equals(metainfo.infoHash())) {
+        return running;
+      }
+    }
     FakeTorrent torrent = new FakeTorrent(metainfo, file);
     seeds.add(new Seed(metainfo, file, torrent));
     torrent.completion.complete(file);

@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param pieceLength the torrents' piece length; 0 for the seeder's ({@code PieceLength.forSize})
  * @param blockSize bytes per request in the simulation; 0 for a whole piece per request
  * @param reseedRestarts whether an agent replaces a finished download by a new seed torrent (its
- *     connections close; the agent before decision 14), rather than keeping the torrent
+ *     connections close; the agent before decision 15), rather than keeping the torrent
  * @param verifyBytesPerSecond the agent's sha256 check of a finished blob before it serves it
  * @param racks hosts spread over this many racks in one zone; 0 for a flat network
  * @param rackOversubscription a rack's uplink is its hosts' capacity divided by this
