@@ -233,12 +233,20 @@ public final class TorrentCore implements Swarm {
     picker.setReaderPosition(store.readerPosition());
     for (Peer peer : new ArrayList<>(peers.values())) {
       peer.tick();
-      if (superSeeder != null && superSeeder.tick(peer) && !peer.amChoking() && !peer.isClosed()) {
-        offer(peer);
-        peer.flush();
+      if (superSeeder != null) {
+        superSeeder.tick(peer);
       }
     }
     runChoker();
+    if (superSeeder != null) {
+      // Stale offers went back, and a piece whose holders left is missing again: offer afresh.
+      int[] copies = copies();
+      for (Peer peer : new ArrayList<>(peers.values())) {
+        if (!peer.amChoking() && !peer.isClosed() && offer(peer, copies)) {
+          peer.flush();
+        }
+      }
+    }
     connectMore();
     if (peers.isEmpty() && candidates.dialing() == 0 && !isComplete() && announcer != null) {
       // Nobody to download from: ask the trackers again rather than wait a whole interval.
@@ -556,9 +564,28 @@ public final class TorrentCore implements Swarm {
 
   /** Tops up the pieces offered to an unchoked peer, as HAVE messages. */
   private void offer(Peer peer) {
-    for (int piece : superSeeder.topUp(peer, peer.pieces())) {
+    offer(peer, copies());
+  }
+
+  /** Returns whether anything was offered. */
+  private boolean offer(Peer peer, int[] copies) {
+    List<Integer> offers = superSeeder.topUp(peer, peer.pieces(), copies);
+    for (int piece : offers) {
       peer.offer(new PieceIndex(piece));
     }
+    return !offers.isEmpty();
+  }
+
+  /** By piece, how many connected peers announced it. */
+  private int[] copies() {
+    int[] copies = new int[geometry.pieceCount()];
+    for (Peer peer : peers.values()) {
+      BitSet has = peer.pieces();
+      for (int i = has.nextSetBit(0); i >= 0; i = has.nextSetBit(i + 1)) {
+        copies[i]++;
+      }
+    }
+    return copies;
   }
 
   @Override
