@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.layerswarm.testing.fuzz.FuzzTarget;
+import io.layerswarm.testing.fuzz.Mutations;
+import io.layerswarm.testing.fuzz.TreeMutations;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -18,7 +23,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -139,6 +150,35 @@ class ConfigFuzzTest {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
+      }
+    }
+  }
+
+  @FuzzTarget
+  void anyDocumentGivesAConfigOrAnErrorNamingTheKeyAndNoSecret(@ForAll("inputs") Input input) {
+    ConfigFile file;
+    try {
+      file = ConfigLoader.parse(input.yaml(), SOURCE, Map.of());
+    } catch (Throwable e) {
+      check(e, input.yaml());
+      return;
+    }
+    Settings settings = Settings.of(file, SOURCE);
+    List<Build> builds =
+        new ArrayList<>(
+            List.of(
+                settings::tracker,
+                settings::trackerRingReplicas,
+                settings::seeder,
+                settings::agent));
+    if (input.upstreams()) {
+      builds.add(() -> settings.upstreams("fuzz"));
+    }
+    for (Build build : builds) {
+      try {
+        build.run();
+      } catch (Throwable e) {
+        check(e, input.yaml());
       }
     }
   }
@@ -295,5 +335,114 @@ class ConfigFuzzTest {
       }
     }
     return into;
+  }
+
+  @Provide
+  Arbitrary<Input> inputs() {
+    List<Object> trees = new ArrayList<>();
+    for (String seed : seeds) {
+      try {
+        Object tree = YAML.readValue(seed.isEmpty() ? "{}" : seed, Object.class);
+        trees.add(tree);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    List<Object> leaves =
+        Arrays.asList(
+            null,
+            "",
+            " ",
+            "0",
+            "-1",
+            2147483648L,
+            -2147483649L,
+            "99999999999999999999",
+            "9223372036854775807s",
+            "999999999999999d",
+            "99999999999999999999GiB",
+            "101%",
+            "-5%",
+            "1.5",
+            1.5,
+            true,
+            "yes",
+            List.of(),
+            Map.of(),
+            Arrays.asList((Object) null),
+            "::1",
+            ":0",
+            ":65536",
+            "[::1]:99999",
+            "host:port",
+            "http://",
+            "ftp://x.test",
+            "http://[::1",
+            "http://h:99999/",
+            "redis://",
+            "\u0000",
+            "/",
+            "relative/path",
+            "10.0.0.0/33",
+            "%zz",
+            "\u00e9");
+    List<String> keys = new ArrayList<>(KEYS);
+    keys.addAll(List.of("passkey", "listn", "<<", "Listen", "secret"));
+    Arbitrary<String> asTrees = TreeMutations.of(trees, leaves, keys, ConfigFuzzTest::yaml);
+    List<String> tokens =
+        List.of(
+            ":",
+            ": ",
+            "- ",
+            "\n",
+            "\n  ",
+            "  ",
+            "\t",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            "'",
+            "\"",
+            "#",
+            "&a ",
+            "*a",
+            "!!binary ",
+            "!!int ",
+            "!!map ",
+            "~",
+            "null",
+            "true",
+            "---\n",
+            "...\n",
+            "<<: *a",
+            "? ",
+            "|\n",
+            ">\n",
+            "%YAML 1.2\n",
+            "\\",
+            "\\u",
+            "99999999999999999999",
+            "2147483648",
+            "-1",
+            "0x10",
+            "1e9",
+            "%");
+    Arbitrary<String> yaml =
+        Arbitraries.frequencyOf(
+            Tuple.of(2, asTrees),
+            Tuple.of(2, Mutations.text(seeds, tokens)),
+            Tuple.of(1, Mutations.text(asTrees, tokens)));
+    return Combinators.combine(yaml, Arbitraries.integers().between(0, 7))
+        .as((text, pick) -> new Input(text, pick == 0));
+  }
+
+  private static String yaml(Object tree) {
+    try {
+      return YAML.writeValueAsString(tree);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
