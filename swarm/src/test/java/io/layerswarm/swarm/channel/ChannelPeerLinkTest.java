@@ -7,11 +7,7 @@ import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.core.metainfo.PieceIndex;
 import io.layerswarm.swarm.loop.ManualLoop;
 import io.layerswarm.swarm.storage.InMemoryPieceStore;
-import io.layerswarm.swarm.storage.PieceMemory;
-import io.layerswarm.swarm.torrent.Dialer;
 import io.layerswarm.swarm.torrent.TorrentCore;
-import io.layerswarm.swarm.torrent.TorrentPolicy;
-import io.layerswarm.swarm.torrent.TorrentPorts;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.layerswarm.swarm.wire.PeerMessageEncoder;
 import io.layerswarm.testing.ManualClock;
@@ -23,7 +19,6 @@ import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,28 +36,12 @@ class ChannelPeerLinkTest {
         Metainfo.create(
             Files.write(dir.resolve("blob"), new byte[1000]), "blob", List.of(), 1 << 18);
     TorrentCore core =
-        new TorrentCore(
+        WireBed.torrent(
             metainfo,
             PeerId.random(),
-            TorrentPolicy.DEFAULTS,
-            new TorrentPorts(
-                new ManualLoop(clock),
-                clock,
-                new SplittableRandom(1),
-                InMemoryPieceStore.trusting(metainfo, true),
-                PieceMemory.unbounded(),
-                new Dialer() {
-                  @Override
-                  public boolean isSelf(InetSocketAddress address) {
-                    return false;
-                  }
-
-                  @Override
-                  public boolean dial(InetSocketAddress address, Events events) {
-                    return false;
-                  }
-                },
-                () -> 1));
+            new ManualLoop(clock),
+            clock,
+            InMemoryPieceStore.trusting(metainfo, true));
     link =
         new ChannelPeerLink(
             channel,

@@ -8,6 +8,7 @@ import io.layerswarm.swarm.loop.Loop;
 import io.layerswarm.swarm.loop.ManualLoop;
 import io.layerswarm.swarm.storage.InMemoryPieceStore;
 import io.layerswarm.swarm.storage.PieceMemory;
+import io.layerswarm.swarm.storage.PieceStore;
 import io.layerswarm.swarm.torrent.Dialer;
 import io.layerswarm.swarm.torrent.TorrentCore;
 import io.layerswarm.swarm.torrent.TorrentPolicy;
@@ -27,6 +28,7 @@ import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
@@ -79,29 +81,7 @@ final class WireBed implements AutoCloseable {
     ManualClock clock = new ManualClock();
     loop = new TorrentLoop(new ManualLoop(clock));
     store = InMemoryPieceStore.checking(metainfo, seeding ? content : null);
-    core =
-        new TorrentCore(
-            metainfo,
-            localId,
-            TorrentPolicy.DEFAULTS,
-            new TorrentPorts(
-                loop,
-                clock,
-                new SplittableRandom(1),
-                store,
-                PieceMemory.unbounded(),
-                new Dialer() {
-                  @Override
-                  public boolean isSelf(InetSocketAddress address) {
-                    return false;
-                  }
-
-                  @Override
-                  public boolean dial(InetSocketAddress address, Events events) {
-                    return false;
-                  }
-                },
-                () -> 1));
+    core = torrent(metainfo, localId, loop, clock, store);
     Endpoint endpoint =
         new Endpoint(
             core,
@@ -136,6 +116,36 @@ final class WireBed implements AutoCloseable {
       channel.writeInbound(Unpooled.wrappedBuffer(bytes));
     }
     runTorrent();
+  }
+
+  /**
+   * A torrent with the engine's policy that dials nobody: it only answers the connections it is
+   * given.
+   */
+  static TorrentCore torrent(
+      Metainfo metainfo, PeerId localId, Loop loop, InstantSource clock, PieceStore store) {
+    return new TorrentCore(
+        metainfo,
+        localId,
+        TorrentPolicy.DEFAULTS,
+        new TorrentPorts(
+            loop,
+            clock,
+            new SplittableRandom(1),
+            store,
+            PieceMemory.unbounded(),
+            new Dialer() {
+              @Override
+              public boolean isSelf(InetSocketAddress address) {
+                return false;
+              }
+
+              @Override
+              public boolean dial(InetSocketAddress address, Events events) {
+                return false;
+              }
+            },
+            () -> 1));
   }
 
   /** Runs the torrent's pending tasks; an exception in one is thrown here. */

@@ -13,7 +13,6 @@ import io.layerswarm.tracker.testing.Peers;
 import io.layerswarm.tracker.testing.TrackerInputs;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +32,6 @@ import net.jqwik.api.Provide;
 class AnnounceFuzzTest {
   private static final InetAddress PEER = Peers.ip("10.1.2.3");
   private static final InetAddress PROXY = Peers.ip("10.9.9.9");
-  private static final TrustedProxies PROXIES = TrustedProxies.of(List.of("10.9.0.0/16"));
 
   @Provide
   static Arbitrary<String> queries() {
@@ -53,17 +51,7 @@ class AnnounceFuzzTest {
       throws Exception {
     ManualClock clock = new ManualClock();
     PeerStore store = TrackerInputs.storeWithPeers(clock.instant());
-    AnnounceEndpoint endpoint =
-        new AnnounceEndpoint(
-            store,
-            clock,
-            new AnnouncePolicy(
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                Duration.ofMinutes(2),
-                50,
-                200,
-                PROXIES));
+    AnnounceEndpoint endpoint = new AnnounceEndpoint(store, clock, TrackerInputs.policy());
     Map<String, List<String>> before = TrackerInputs.snapshot(store, clock.instant());
 
     TrackerReply reply = endpoint.announce(query, viaProxy ? PROXY : PEER, forwardedFor);
@@ -120,15 +108,7 @@ class AnnounceFuzzTest {
       PeerStore store = TrackerInputs.storeWithPeers(clock.instant());
       Map<String, List<String>> before = TrackerInputs.snapshot(store, clock.instant());
       TrackerReply reply =
-          new AnnounceEndpoint(
-                  store,
-                  clock,
-                  new AnnouncePolicy(
-                      Duration.ofSeconds(30),
-                      Duration.ofSeconds(5),
-                      Duration.ofMinutes(2),
-                      50,
-                      200))
+          new AnnounceEndpoint(store, clock, TrackerInputs.policy())
               .announce(big, PEER, Optional.empty());
 
       assertThat(reply.failure()).as(name).isTrue();

@@ -11,11 +11,9 @@ import io.layerswarm.testing.fuzz.ConnectedEmbeddedChannel;
 import io.layerswarm.testing.fuzz.FuzzTarget;
 import io.layerswarm.testing.fuzz.Mutations;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
-import io.layerswarm.tracker.announce.AnnouncePolicy;
 import io.layerswarm.tracker.announce.AnnounceRequest;
 import io.layerswarm.tracker.announce.Parsed;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
-import io.layerswarm.tracker.announce.TrustedProxies;
 import io.layerswarm.tracker.peerstore.PeerStore;
 import io.layerswarm.tracker.testing.KnownMetainfo;
 import io.layerswarm.tracker.testing.TrackerInputs;
@@ -26,7 +24,6 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,26 +87,16 @@ class TrackerPipelineFuzzTest {
   private static TrackerChannelInitializer tracker(HttpAuth auth) {
     TrackerMetrics metrics = new TrackerMetrics(store, CLOCK);
     trackerMetrics.add(metrics);
-    TrustedProxies proxies = TrustedProxies.of(List.of("10.9.0.0/16"));
     return new TrackerChannelInitializer(
         store,
         storeCalls,
-        new AnnounceEndpoint(
-            store,
-            CLOCK,
-            new AnnouncePolicy(
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                Duration.ofMinutes(2),
-                50,
-                200,
-                proxies)),
+        new AnnounceEndpoint(store, CLOCK, TrackerInputs.policy()),
         new ScrapeEndpoint(store, CLOCK),
         fetcher,
         metrics,
         auth,
         ConnectionLimits.DEFAULTS,
-        proxies);
+        TrackerInputs.PROXIES);
   }
 
   @AfterContainer

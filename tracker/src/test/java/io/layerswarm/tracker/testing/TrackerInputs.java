@@ -5,6 +5,8 @@ import static io.layerswarm.tracker.testing.Urls.percentEncode;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.testing.fuzz.Mutations;
 import io.layerswarm.testing.fuzz.QueryMutations;
+import io.layerswarm.tracker.announce.AnnouncePolicy;
+import io.layerswarm.tracker.announce.TrustedProxies;
 import io.layerswarm.tracker.peerstore.AnnounceEvent;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import io.layerswarm.tracker.peerstore.PeerEntry;
@@ -86,7 +88,16 @@ public final class TrackerInputs {
           "\u0100",
           "%C3%A9");
 
+  /** The proxy the fuzz targets' trackers trust: from its range, an announce may name a peer. */
+  public static final TrustedProxies PROXIES = TrustedProxies.of(List.of("10.9.0.0/16"));
+
   private TrackerInputs() {}
+
+  /** The tracker's default announce policy, trusting {@link #PROXIES}. */
+  public static AnnouncePolicy policy() {
+    return new AnnouncePolicy(
+        Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(2), 50, 200, PROXIES);
+  }
 
   /**
    * Announce (and scrape) queries as clients send them, mutated as pairs and as text: {@link
