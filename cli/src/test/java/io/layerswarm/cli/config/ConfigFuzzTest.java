@@ -231,6 +231,19 @@ class ConfigFuzzTest {
         .isEqualTo(SOURCE + ": upstreams[0].username: credentials need a username");
   }
 
+  @Example
+  void aDockerConfigThatIsNotJsonIsNamedWithoutItsContent() {
+    String yaml =
+        "upstreams:\n- url: http://r.test\n  docker-config: "
+            + dir.resolve("cluster.secret")
+            + "\n";
+
+    assertThat(error(yaml))
+        .contains(".docker-config: Docker config ")
+        .contains(" is not valid JSON (line 1, column ")
+        .doesNotContain("SECRETcontent");
+  }
+
   /** The message of the first error that {@code yaml} gives, checked as the fuzz target does. */
   private static String error(String yaml) {
     List<Throwable> errors = new ArrayList<>();
@@ -348,8 +361,11 @@ class ConfigFuzzTest {
         throw new UncheckedIOException(e);
       }
     }
+    // The secret and token files' paths too, so that a file key may name one by mistake.
     List<Object> leaves =
         Arrays.asList(
+            dir.resolve("cluster.secret").toString(),
+            dir.resolve("notify.token").toString(),
             null,
             "",
             " ",

@@ -1,5 +1,7 @@
 package io.layerswarm.registry.client;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.layerswarm.registry.RegistryHost;
@@ -32,6 +34,17 @@ public final class DockerConfigCredentials {
     JsonNode root;
     try {
       root = JSON.readTree(Files.readAllBytes(configJson));
+    } catch (JsonProcessingException e) {
+      // Not the parser's message, nor it as the cause: it quotes the token it stumbled on, which
+      // may be a credential of this file, or the content of a secret file named here by mistake.
+      JsonLocation at = e.getLocation();
+      throw new IOException(
+          "Docker config "
+              + configJson
+              + " is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     } catch (IOException e) {
       throw new IOException(
           "reading Docker config " + configJson + " failed: " + e.getMessage(), e);
