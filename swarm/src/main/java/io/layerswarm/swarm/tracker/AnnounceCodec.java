@@ -22,6 +22,12 @@ import java.util.Optional;
  * it to the tracker's own endpoint.
  */
 public final class AnnounceCodec {
+  /**
+   * The longest interval taken from a tracker; a longer one is ignored (the default applies). Past
+   * about 292 years the torrent's loop cannot even schedule it, and the announces stopped for good.
+   */
+  public static final Duration MAX_INTERVAL = Duration.ofDays(1);
+
   private AnnounceCodec() {}
 
   /**
@@ -90,11 +96,11 @@ public final class AnnounceCodec {
       throw new TrackerException("tracker refused: " + new String(reason, StandardCharsets.UTF_8));
     }
     Optional<Duration> interval =
-        dict.get("interval") instanceof Long i && i > 0
+        dict.get("interval") instanceof Long i && i > 0 && i <= MAX_INTERVAL.toSeconds()
             ? Optional.of(Duration.ofSeconds(i))
             : Optional.empty();
     Optional<Duration> minInterval =
-        dict.get("min interval") instanceof Long m && m > 0
+        dict.get("min interval") instanceof Long m && m > 0 && m <= MAX_INTERVAL.toSeconds()
             ? Optional.of(Duration.ofSeconds(m))
             : Optional.empty();
     List<InetSocketAddress> peers = new ArrayList<>();
