@@ -8,6 +8,7 @@ import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.ImageBuilder;
 import io.layerswarm.testbed.Skopeo;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +35,7 @@ import java.util.stream.Stream;
 public final class ClusterBed implements AutoCloseable {
   public static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
   private static final Pattern ADMIN = Pattern.compile("layerswarm seeder ready: .* admin (\\S+)");
+  private static final Pattern PEERS = Pattern.compile(" ready: .* peers /127\\.0\\.0\\.1:(\\d+)");
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -214,6 +216,15 @@ public final class ClusterBed implements AutoCloseable {
           seeder.name() + " printed no admin address; output:\n" + seeder.outputTail(20));
     }
     return m.group(1);
+  }
+
+  /** The BitTorrent address a seeder or an agent on loopback printed on its ready line. */
+  public static InetSocketAddress peerAddress(DaemonProcess daemon) throws IOException {
+    Matcher m = PEERS.matcher(daemon.output());
+    if (!m.find()) {
+      throw new IOException(daemon.name() + " printed no peer address:\n" + daemon.outputTail(20));
+    }
+    return new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1)));
   }
 
   /** A blocking SeederAdmin stub on a channel closed with this bed. */

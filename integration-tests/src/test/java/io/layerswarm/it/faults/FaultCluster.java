@@ -71,6 +71,11 @@ final class FaultCluster implements AutoCloseable {
     return this;
   }
 
+  /** The tracker's base URL, once {@link #trackerAndSeeder} started it. */
+  String tracker() {
+    return tracker;
+  }
+
   /** A generated image pushed to the origin as {@code <repository>:1}. */
   Image push(String repository, int layers, long totalBytes, long seed)
       throws IOException, InterruptedException {

@@ -2,23 +2,30 @@ package io.layerswarm.it.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.core.auth.KeyPurpose;
+import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.it.cluster.ClusterBed;
 import io.layerswarm.testbed.AccessLog;
+import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.HtpasswdRegistry;
 import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +50,7 @@ class ClusterSecretIT {
   private static Skopeo.Result pull;
   private static Path pullDir;
   private static String agent;
+  private static DaemonProcess agentProcess;
 
   @BeforeAll
   static void startAndPull() throws Exception {
@@ -66,7 +74,7 @@ class ClusterSecretIT {
     cluster = SecureCluster.start(bed, upstreams, true, "");
     int port = FreePorts.pick();
     agent = "127.0.0.1:" + port;
-    cluster.agent("agent", port);
+    agentProcess = cluster.agent("agent", port);
     pullDir = bed.work().resolve("pull");
     pull = ClusterBed.pull(agent, PRIVATE, "1", pullDir);
   }
@@ -165,6 +173,43 @@ class ClusterSecretIT {
     System.out.printf(
         "secret in none of %d torrents and %d log lines of %d logs%n",
         torrents.size(), lines, logs.size());
+  }
+
+  @Test
+  void aBitTorrentPeerWithoutTheSecretGetsNoByteOfABlobFromSeederOrAgent() throws Exception {
+    assertThat(pull.ok()).isTrue();
+    String layer = pulled.layerDigests().get(0);
+    InfoHash infoHash = new InfoHash(infoHashOf(layer));
+    List<InetSocketAddress> peerPorts =
+        List.of(ClusterBed.peerAddress(cluster.seeder), ClusterBed.peerAddress(agentProcess));
+    byte[] asks = concat(RawPeer.interested(), RawPeer.requests(16, 1));
+    int tries = 0;
+    for (InetSocketAddress peerPort : peerPorts) {
+      // A plain BitTorrent client (as aria2c or libtorrent): no membership bit.
+      try (RawPeer plain = RawPeer.connect(OUTSIDER, peerPort)) {
+        plain.handshake(infoHash, Optional.empty());
+        plain.tryWrite(asks); // It may be closed by now.
+        assertThat(plain.readUntilClosed()).as("bytes to a plain peer from " + peerPort).isEmpty();
+        tries++;
+      }
+      // A member of another cluster: the bit, but a proof made with another secret.
+      try (RawPeer stranger = RawPeer.connect(OUTSIDER, peerPort)) {
+        assertThat(
+                stranger.handshake(
+                    infoHash, Optional.of(ClusterSecret.random().key(KeyPurpose.PEER))))
+            .as("another cluster's proof checks at " + peerPort)
+            .isFalse();
+        assertThat(stranger.readUntilClosed()).as("bytes after its proof").isEmpty();
+        tries++;
+      }
+    }
+    System.out.printf("outsiders' peer connections: %d, blob bytes they got: 0%n", tries);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
   }
 
   private static byte[] infoHashOf(String digest) throws Exception {
