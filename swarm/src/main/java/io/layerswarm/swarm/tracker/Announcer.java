@@ -193,7 +193,10 @@ public final class Announcer {
                   .ifPresent(
                       w ->
                           LogKeys.torrent(log.atInfo(), announce.infoHash())
-                              .log("tracker {} warns: {}", LogSafe.uri(tracker), w));
+                              .log(
+                                  "tracker {} warns: {}",
+                                  LogSafe.uri(tracker),
+                                  LogSafe.text(w))); // the tracker's text, escaped
               if (event == AnnounceEvent.STARTED) {
                 announcedStart = true;
                 started.complete(true);
