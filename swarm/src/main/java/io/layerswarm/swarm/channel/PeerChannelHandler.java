@@ -26,6 +26,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   private final boolean outgoing;
   private final AddressBans bans;
   private ReadGate gate;
+  private ChannelPeerLink link;
 
   /** Set and read on the torrent's event loop only. */
   private Peer peer;
@@ -41,7 +42,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     gate = ctx.pipeline().get(ReadGate.class);
-    ChannelPeerLink link = new ChannelPeerLink(ctx.channel(), torrent, bans);
+    link = new ChannelPeerLink(ctx.channel(), torrent, bans);
     // Submitted before any message of this channel, so the peer exists when they arrive.
     swarm.execute(
         () -> {
@@ -84,6 +85,18 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     return message instanceof PeerMessage.Piece piece
         ? 13 + piece.data().readableBytes()
         : PeerMessageEncoder.BLOCK_MESSAGE_LENGTH;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event == ReadGate.STALLED) {
+      link.ban(
+          "what we sent has not drained for "
+              + ReadGate.WRITE_STALL.toSeconds()
+              + " s: it does not read");
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   @Override

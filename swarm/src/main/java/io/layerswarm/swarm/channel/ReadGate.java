@@ -2,6 +2,9 @@ package io.layerswarm.swarm.channel;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Piece uploads do not count against writability: they go out as file regions, which Netty counts
  * as 0 bytes, and are bounded by the upload queue; so two peers that upload to each other never
- * both stop reading. Channel's event loop only, except {@link #handled}, which any thread calls.
+ * both stop reading. A channel that stays not writable for {@link #WRITE_STALL} has a peer that
+ * does not read: the gate then fires {@link #STALLED} down the pipeline, and the peer's handler
+ * bans it. Without that, a peer that stops reading once enough small answers (rejects) wait would
+ * keep its connection, unread and unbanned, until the read-idle timeout, because the limits that
+ * ban are counted on what we read. Channel's event loop only, except {@link #handled}, which any
+ * thread calls.
  */
 final class ReadGate extends ChannelInboundHandlerAdapter {
   /** Bytes read and not yet handled by the torrent's loop above which reading stops. */
@@ -33,10 +41,17 @@ final class ReadGate extends ChannelInboundHandlerAdapter {
    */
   static final int HIGH_MESSAGES = 1024;
 
+  /** How long a channel may stay not writable before its peer counts as one that does not read. */
+  static final Duration WRITE_STALL = Duration.ofSeconds(30);
+
+  /** The user event fired when a channel stayed not writable for {@link #WRITE_STALL}. */
+  static final Object STALLED = "write stalled";
+
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger messages = new AtomicInteger();
   private final AtomicBoolean resumeQueued = new AtomicBoolean();
   private ChannelHandlerContext ctx;
+  private ScheduledFuture<?> stall;
 
   /** Whether the backlog passed a high mark and has not come down to half of it yet. */
   private volatile boolean backlogged;
@@ -87,8 +102,31 @@ final class ReadGate extends ChannelInboundHandlerAdapter {
     return ctx.channel().config().isAutoRead();
   }
 
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (stall != null) {
+      stall.cancel(false);
+      stall = null;
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private void stalled() {
+    stall = null;
+    if (ctx.channel().isActive() && !ctx.channel().isWritable()) {
+      ctx.fireUserEventTriggered(STALLED);
+    }
+  }
+
   private void update() {
-    boolean read = ctx.channel().isWritable() && !backlogged;
+    boolean writable = ctx.channel().isWritable();
+    if (writable && stall != null) {
+      stall.cancel(false);
+      stall = null;
+    } else if (!writable && stall == null) {
+      stall = ctx.executor().schedule(this::stalled, WRITE_STALL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    boolean read = writable && !backlogged;
     if (ctx.channel().config().isAutoRead() != read) {
       ctx.channel().config().setAutoRead(read); // On again, Netty asks for a read itself.
     }

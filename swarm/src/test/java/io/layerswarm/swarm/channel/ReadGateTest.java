@@ -3,8 +3,13 @@ package io.layerswarm.swarm.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ReadGateTest {
@@ -70,5 +75,57 @@ class ReadGateTest {
     assertThat(channel.config().isAutoRead()).isFalse();
     channel.releaseOutbound();
     assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aChannelThatStaysNotWritableForTheStallTimeIsReportedAsNotReading() {
+    List<Object> events = new ArrayList<>();
+    channel.pipeline().addLast(new Events(events));
+    channel.freezeTime();
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+
+    channel.write(Unpooled.wrappedBuffer(new byte[32]));
+    channel.advanceTimeBy(ReadGate.WRITE_STALL.toMillis() - 1, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+    assertThat(events).as("before the stall time").isEmpty();
+    channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+
+    assertThat(events).containsExactly(ReadGate.STALLED);
+    channel.flush();
+    channel.releaseOutbound();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aChannelThatDrainsInTimeIsNotReported() {
+    List<Object> events = new ArrayList<>();
+    channel.pipeline().addLast(new Events(events));
+    channel.freezeTime();
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+
+    channel.write(Unpooled.wrappedBuffer(new byte[32]));
+    channel.advanceTimeBy(ReadGate.WRITE_STALL.toMillis() - 1, TimeUnit.MILLISECONDS);
+    channel.flush(); // Drained: writable again.
+    channel.advanceTimeBy(ReadGate.WRITE_STALL.toMillis(), TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+
+    assertThat(events).isEmpty();
+    channel.releaseOutbound();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  /** Records the user events that reach the end of the pipeline. */
+  private static final class Events extends ChannelInboundHandlerAdapter {
+    private final List<Object> events;
+
+    Events(List<Object> events) {
+      this.events = events;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      events.add(event);
+    }
   }
 }
