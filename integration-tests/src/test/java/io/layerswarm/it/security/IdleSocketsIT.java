@@ -6,8 +6,6 @@ import io.layerswarm.it.cluster.ClusterBed;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
-import io.layerswarm.testbed.OriginRegistry;
-import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
 import io.layerswarm.testing.Await;
@@ -61,11 +59,8 @@ class IdleSocketsIT {
   @Test
   void anAgentHeldBy1000IdleSocketsStillPullsEveryBlobFromTheSwarm() throws Exception {
     bed = new ClusterBed(TestbedDirs.create("security-idle-sockets"));
-    OriginRegistry origin = bed.track(OriginRegistry.start(bed.work().resolve("origin")));
     Image image = bed.image("image", 3, 12L << 20);
-    new RegistryPusher(origin.baseUri()).push(image, "library/app", "1");
-    SecureCluster cluster =
-        SecureCluster.start(bed, "upstreams:\n  - url: " + origin.baseUri() + "\n", true, "");
+    SecureCluster cluster = SecureCluster.start(bed, SecureCluster.origin(bed, image), true);
     int port = FreePorts.pick();
     DaemonProcess agent = cluster.agent("agent", port);
     Path pullDir = bed.work().resolve("pull");

@@ -9,7 +9,6 @@ import io.layerswarm.it.cluster.ClusterBed;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.OriginRegistry;
-import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
 import io.layerswarm.testing.Await;
@@ -57,19 +56,11 @@ class PeerRequestFloodIT {
   void aMemberThatStreamsRequestsAndNeverReadsIsBannedWhileTheSeederServesOthers()
       throws Exception {
     bed = new ClusterBed(TestbedDirs.create("security-flood"));
-    OriginRegistry origin = bed.track(OriginRegistry.start(bed.work().resolve("origin")));
     Image image = bed.image("image", 3, 12L << 20);
-    new RegistryPusher(origin.baseUri()).push(image, "library/app", "1");
-    SecureCluster cluster =
-        SecureCluster.start(bed, "upstreams:\n  - url: " + origin.baseUri() + "\n", true, "");
+    OriginRegistry origin = SecureCluster.origin(bed, image);
+    SecureCluster cluster = SecureCluster.start(bed, origin, true);
     String layer = image.layerDigests().get(0);
-    SecureCluster.Response torrent =
-        cluster.memberGet(
-            SecureCluster.MEMBER_SOURCE,
-            cluster.seederUrl,
-            "/metainfo/" + layer + "?registry=" + origin.hostPort() + "&repo=library/app");
-    assertThat(torrent.status()).as(torrent.text()).isEqualTo(200);
-    Metainfo metainfo = Metainfo.parse(torrent.body());
+    Metainfo metainfo = cluster.seederMetainfo(origin, layer);
     Path seederData = bed.work().resolve("seeder");
     Await.until("the seeder holds " + layer, () -> held(seederData).contains(layer));
     InetSocketAddress seederPeer = ClusterBed.peerAddress(cluster.seeder);

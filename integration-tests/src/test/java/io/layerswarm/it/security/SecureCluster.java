@@ -4,9 +4,14 @@ import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.auth.HttpSignature;
 import io.layerswarm.core.auth.SecretFileException;
+import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoException;
 import io.layerswarm.it.cluster.ClusterBed;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
+import io.layerswarm.testbed.Image;
+import io.layerswarm.testbed.OriginRegistry;
+import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.SecretFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,6 +118,43 @@ final class SecureCluster implements AutoCloseable {
             ? HttpAuth.open()
             : HttpAuth.of(Optional.of(ClusterSecret.load(secret.get())), InstantSource.system());
     return new SecureCluster(bed, secret, config, trackerUrl, seederUrl, seeder, tracker, member);
+  }
+
+  /**
+   * Docker's registry as the origin, without credentials, in {@code <work>/origin}, holding {@code
+   * image} as {@code library/app:1}.
+   */
+  static OriginRegistry origin(ClusterBed bed, Image image)
+      throws IOException, InterruptedException {
+    OriginRegistry origin = bed.track(OriginRegistry.start(bed.work().resolve("origin")));
+    new RegistryPusher(origin.baseUri()).push(image, "library/app", "1");
+    return origin;
+  }
+
+  /**
+   * A seeder and a tracker in front of {@code origin}, with a fresh secret when {@code withSecret}.
+   */
+  static SecureCluster start(ClusterBed bed, OriginRegistry origin, boolean withSecret)
+      throws IOException, InterruptedException, SecretFileException {
+    return start(bed, "upstreams:\n  - url: " + origin.baseUri() + "\n", withSecret, "");
+  }
+
+  /**
+   * The seeder's metainfo of blob {@code digest} of {@code library/app} on {@code origin}, asked as
+   * a member: the seeder fetches the blob and seeds it.
+   */
+  Metainfo seederMetainfo(OriginRegistry origin, String digest)
+      throws IOException, MetainfoException {
+    Response torrent =
+        memberGet(
+            MEMBER_SOURCE,
+            seederUrl,
+            "/metainfo/" + digest + "?registry=" + origin.hostPort() + "&repo=library/app");
+    if (torrent.status() != 200) {
+      throw new IOException(
+          "metainfo of " + digest + ": " + torrent.status() + " " + torrent.text());
+    }
+    return Metainfo.parse(torrent.body());
   }
 
   /** An agent of this cluster (same config, same secret) on {@code 127.0.0.1:<port>}. */

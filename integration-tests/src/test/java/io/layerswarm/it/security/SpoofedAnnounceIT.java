@@ -8,7 +8,6 @@ import io.layerswarm.it.cluster.ClusterBed;
 import io.layerswarm.swarm.tracker.AnnounceCodec;
 import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.OriginRegistry;
-import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.TestbedDirs;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -51,25 +50,17 @@ class SpoofedAnnounceIT {
 
   private Target seeding(String name, boolean withSecret) throws Exception {
     bed = new ClusterBed(TestbedDirs.create(name));
-    OriginRegistry origin = bed.track(OriginRegistry.start(bed.work().resolve("origin")));
     Image image = bed.image("image", 1, 1L << 20);
-    new RegistryPusher(origin.baseUri()).push(image, "library/app", "1");
-    SecureCluster cluster =
-        SecureCluster.start(bed, "upstreams:\n  - url: " + origin.baseUri() + "\n", withSecret, "");
-    String layer = image.layerDigests().get(0);
-    SecureCluster.Response torrent =
-        cluster.memberGet(
-            SecureCluster.MEMBER_SOURCE,
-            cluster.seederUrl,
-            "/metainfo/" + layer + "?registry=" + origin.hostPort() + "&repo=library/app");
-    assertThat(torrent.status()).as(torrent.text()).isEqualTo(200);
+    OriginRegistry origin = SecureCluster.origin(bed, image);
+    SecureCluster cluster = SecureCluster.start(bed, origin, withSecret);
+    Metainfo torrent = cluster.seederMetainfo(origin, image.layerDigests().get(0));
     Matcher engine = ENGINE.matcher(cluster.seeder.output());
     assertThat(engine.find())
         .as("the seeder's engine line:\n" + cluster.seeder.outputTail(30))
         .isTrue();
     return new Target(
         cluster,
-        Metainfo.parse(torrent.body()).infoHash().bytes(),
+        torrent.infoHash().bytes(),
         HexFormat.of().parseHex(engine.group(1)),
         Integer.parseInt(engine.group(2)));
   }

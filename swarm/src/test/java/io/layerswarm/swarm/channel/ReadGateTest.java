@@ -77,14 +77,20 @@ class ReadGateTest {
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 
-  @Test
-  void aChannelThatStaysNotWritableForTheStallTimeIsReportedAsNotReading() {
+  /** Records the user events that reach the end of the pipeline, the clock frozen. */
+  private List<Object> unwritableOnAFrozenClock() {
     List<Object> events = new ArrayList<>();
     channel.pipeline().addLast(new Events(events));
     channel.freezeTime();
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+    channel.write(Unpooled.wrappedBuffer(new byte[32])); // Waits unflushed: over the high mark.
+    return events;
+  }
 
-    channel.write(Unpooled.wrappedBuffer(new byte[32]));
+  @Test
+  void aChannelThatStaysNotWritableForTheStallTimeIsReportedAsNotReading() {
+    List<Object> events = unwritableOnAFrozenClock();
+
     channel.advanceTimeBy(ReadGate.WRITE_STALL.toMillis() - 1, TimeUnit.MILLISECONDS);
     channel.runScheduledPendingTasks();
     assertThat(events).as("before the stall time").isEmpty();
@@ -99,12 +105,8 @@ class ReadGateTest {
 
   @Test
   void aChannelThatDrainsInTimeIsNotReported() {
-    List<Object> events = new ArrayList<>();
-    channel.pipeline().addLast(new Events(events));
-    channel.freezeTime();
-    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+    List<Object> events = unwritableOnAFrozenClock();
 
-    channel.write(Unpooled.wrappedBuffer(new byte[32]));
     channel.advanceTimeBy(ReadGate.WRITE_STALL.toMillis() - 1, TimeUnit.MILLISECONDS);
     channel.flush(); // Drained: writable again.
     channel.advanceTimeBy(ReadGate.WRITE_STALL.toMillis(), TimeUnit.MILLISECONDS);
