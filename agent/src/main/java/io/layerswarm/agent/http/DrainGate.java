@@ -17,7 +17,8 @@ import java.util.Optional;
  * response as in progress from the request until the last part of the response is written (or the
  * connection closes), noting the blob a GET reads, for the agent's drain. While the agent drains it
  * answers new requests itself with 503 and {@code Retry-After} and never passes them on; a refusal
- * of a pipelined request waits for the answers before it. Runs on the channel's event loop only.
+ * of a pipelined request waits for the answers before it. Bytes that were no request still get
+ * their own answer, which closes the connection. Runs on the channel's event loop only.
  */
 final class DrainGate extends InOrderHandler<Optional<Digest>> {
   static final String MESSAGE =
@@ -42,7 +43,7 @@ final class DrainGate extends InOrderHandler<Optional<Digest>> {
       ctx.fireChannelRead(msg);
       return;
     }
-    if (drain.draining()) {
+    if (drain.draining() && !(request instanceof RegistryRequest.Malformed)) {
       drain.refused();
       owed.answer(ctx, refusal(request.head()));
       return;

@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -50,14 +49,10 @@ public final class MetricsChannelInitializer extends ChannelInitializer<Channel>
                 .setMaxInitialLineLength(RegistryChannelInitializer.MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(RegistryChannelInitializer.MAX_HEADER_SIZE)));
     pipeline.addLast("idle-close", new IdleConnectionCloser());
-    pipeline.addLast(
-        "size-guard",
-        new RequestSizeGuard(
-            RegistryChannelInitializer.MAX_INITIAL_LINE_LENGTH,
-            RegistryChannelInitializer.MAX_HEADER_SIZE));
+    pipeline.addLast("size-guard", new RequestSizeGuard());
     pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
     pipeline.addLast(
-        "aggregator", new HttpObjectAggregator(RegistryChannelInitializer.MAX_REQUEST_BODY));
+        "aggregator", new RequestAggregator(RegistryChannelInitializer.MAX_REQUEST_BODY));
     pipeline.addLast("metrics", new MetricsHandler(metrics));
     pipeline.addLast("not-found", new NotFoundHandler());
   }

@@ -43,7 +43,7 @@ final class MetricsHandler extends InOrderHandler<Void> {
       return;
     }
     String path = path(request.uri());
-    if (!PATH.equals(path) && !HEALTH_PATH.equals(path)) {
+    if (request.decoderResult().isFailure() || !PATH.equals(path) && !HEALTH_PATH.equals(path)) {
       if (owed.passedOn(ctx, null)) {
         ctx.fireChannelRead(msg);
       } else {

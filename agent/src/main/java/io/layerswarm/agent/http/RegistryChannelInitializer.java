@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -26,16 +25,18 @@ import java.util.concurrent.TimeUnit;
  *       they are accepted;
  *   <li>{@code idle}, then after the codec {@code idle-close}: a connection with no request in
  *       progress and no traffic for {@link #IDLE_TIMEOUT} is closed;
- *   <li>{@code codec}, {@code size-guard}: HTTP/1.1, and an answer to oversized or malformed
- *       requests;
+ *   <li>{@code codec}, {@code size-guard}: HTTP/1.1; a request the codec rejects (oversized or
+ *       malformed) goes on marked, and nothing after it;
  *   <li>{@code keep-alive};
  *   <li>{@code chunked-writer}: sends blobs that are still arriving, chunk by chunk while the
  *       channel is writable;
  *   <li>{@code aggregator}: small, because pull requests have no body; blob bodies only ever go
- *       out, as file regions or chunks, so nothing large is aggregated;
+ *       out, as file regions or chunks, so nothing large is aggregated. It answers nothing itself
+ *       (no 100, 413 or 417 ahead of the answers owed): a body too large goes on marked;
  *   <li>{@code metrics}: {@code /metrics}, outside {@code /v2/} so it never shadows the registry
  *       API, and in front of the drain gate so a draining agent still answers scrapes;
- *   <li>{@code router}: what each request asks for ({@link RegistryRequest});
+ *   <li>{@code router}: what each request asks for ({@link RegistryRequest}), a marked one
+ *       included: it is answered in its turn, like every other, and closes the connection;
  *   <li>{@code drain-gate}, when the agent has a drain: counts responses in progress and refuses
  *       new requests while draining;
  *   <li>{@code one-at-a-time}: the handlers behind answer one request at a time, in order, and
@@ -107,10 +108,10 @@ public final class RegistryChannelInitializer extends ChannelInitializer<Channel
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)));
     pipeline.addLast("idle-close", new IdleConnectionCloser());
-    pipeline.addLast("size-guard", new RequestSizeGuard(MAX_INITIAL_LINE_LENGTH, MAX_HEADER_SIZE));
+    pipeline.addLast("size-guard", new RequestSizeGuard());
     pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
     pipeline.addLast("chunked-writer", new ChunkedWriteHandler());
-    pipeline.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY));
+    pipeline.addLast("aggregator", new RequestAggregator(MAX_REQUEST_BODY));
     pipeline.addLast("metrics", new MetricsHandler(metrics));
     pipeline.addLast("router", new RegistryRouter());
     drain.ifPresent(hooks -> pipeline.addLast("drain-gate", new DrainGate(hooks)));

@@ -3,6 +3,7 @@ package io.layerswarm.agent.http;
 import io.layerswarm.agent.mirror.BlobRequest;
 import io.layerswarm.agent.mirror.ManifestRequest;
 import io.layerswarm.core.Digest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,6 +48,18 @@ sealed interface RegistryRequest {
     @Override
     public Optional<Digest> blobRead() {
       return head ? Optional.empty() : Optional.of(blob.digest());
+    }
+  }
+
+  /**
+   * Bytes the HTTP decoder could not read as a request, or a request too large to take: answered in
+   * its turn with a plain-text {@code status}, and the connection closes after that answer.
+   */
+  record Malformed(String line, HttpResponseStatus status, String message)
+      implements RegistryRequest {
+    @Override
+    public boolean head() {
+      return false;
     }
   }
 

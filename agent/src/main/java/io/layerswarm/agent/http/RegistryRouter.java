@@ -33,6 +33,9 @@ final class RegistryRouter extends SimpleChannelInboundHandler<FullHttpRequest> 
   static RegistryRequest route(FullHttpRequest request) {
     String line = request.method() + " " + request.uri();
     boolean head = HttpMethod.HEAD.equals(request.method());
+    if (request.decoderResult().isFailure()) {
+      return RequestSizeGuard.refusal(line, request.decoderResult().cause());
+    }
     try {
       return understood(
           request, line, head, RouteParser.parse(request.method().name(), request.uri()));
