@@ -61,6 +61,34 @@ final class BlobHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     long started = System.nanoTime();
+    if (call.range().isEmpty()) {
+      get(ctx, call, started);
+      return;
+    }
+    // A range past the end gets 416 before a fetch starts: a blob the agent lacks is not pulled
+    // from the origin for a request that gets none of it. The size comes from the store or an
+    // upstream HEAD.
+    OnLoop.whenComplete(
+        ctx,
+        mirror.statBlob(call.blob()),
+        (found, error) -> {
+          if (error != null) {
+            metrics.blobRequest(
+                HttpError.isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
+            ctx.writeAndFlush(Responses.failure(call, error));
+          } else if (ByteRange.parse(call.range(), found.size())
+              instanceof ByteRange.Unsatisfiable) {
+            metrics.blobRequest(BlobResult.MISS);
+            ctx.writeAndFlush(
+                BlobResponder.rangeNotSatisfiable(found.digest(), found.size(), call.range()));
+          } else if (ctx.channel().isActive()) {
+            get(ctx, call, started);
+          }
+        });
+  }
+
+  /** Answers a GET with the blob, from the store or while it arrives. */
+  private void get(ChannelHandlerContext ctx, RegistryRequest.BlobCall call, long started) {
     OnLoop.whenComplete(
         ctx,
         mirror.openBlob(call.blob()),

@@ -260,6 +260,32 @@ class RegistryPipelineFuzzTest {
     assertThat(exchange.leftOver()).as("owed, leased or in flight after the close").isEmpty();
   }
 
+  /**
+   * Found by this target: a {@code Range} past the end of a blob the agent lacked got its 416 only
+   * after the whole blob was fetched from the origin and stored.
+   */
+  @Example
+  void aRangePastTheEndOfABlobTheAgentLacksFetchesNothing() throws IOException {
+    String past =
+        "GET /v2/team/app/blobs/%s HTTP/1.1\r\nHost: a\r\nRange: bytes=%d-\r\n\r\n"
+            .formatted(LARGE_DIGEST, LARGE.length);
+
+    Exchange exchange = exchange(past, true);
+
+    assertThat(exchange.answers()).extracting(Answer::status).containsExactly(416);
+    assertThat(exchange.answers().get(0).header("content-range"))
+        .contains("bytes */" + LARGE.length);
+    assertThat(exchange.stored()).isEmpty();
+    assertThat(exchange.fetches()).isZero();
+
+    Exchange inside = exchange(past.replace("=" + LARGE.length, "=" + (LARGE.length - 5)), true);
+
+    assertThat(inside.answers()).extracting(Answer::status).containsExactly(206);
+    assertThat(inside.answers().get(0).body())
+        .containsExactly("zabcd".getBytes(StandardCharsets.US_ASCII));
+    assertThat(inside.stored()).containsExactly(LARGE_DIGEST);
+  }
+
   /** A blob GET of {@code team/app}, as containerd sends it. */
   private static String get(Digest digest) {
     return "GET /v2/team/app/blobs/" + digest + " HTTP/1.1\r\nHost: 127.0.0.1:5050\r\n\r\n";
