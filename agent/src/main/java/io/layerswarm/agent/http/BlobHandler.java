@@ -73,9 +73,7 @@ final class BlobHandler extends ChannelInboundHandlerAdapter {
         mirror.statBlob(call.blob()),
         (found, error) -> {
           if (error != null) {
-            metrics.blobRequest(
-                HttpError.isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
-            ctx.writeAndFlush(Responses.failure(call, error));
+            fail(ctx, call, error);
           } else if (ByteRange.parse(call.range(), found.size())
               instanceof ByteRange.Unsatisfiable) {
             metrics.blobRequest(BlobResult.MISS);
@@ -87,6 +85,12 @@ final class BlobHandler extends ChannelInboundHandlerAdapter {
         });
   }
 
+  /** Answers a GET whose mirror call failed with its error, and counts it. */
+  private void fail(ChannelHandlerContext ctx, RegistryRequest.BlobCall call, Throwable error) {
+    metrics.blobRequest(HttpError.isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
+    ctx.writeAndFlush(Responses.failure(call, error));
+  }
+
   /** Answers a GET with the blob, from the store or while it arrives. */
   private void get(ChannelHandlerContext ctx, RegistryRequest.BlobCall call, long started) {
     OnLoop.whenComplete(
@@ -94,9 +98,7 @@ final class BlobHandler extends ChannelInboundHandlerAdapter {
         mirror.openBlob(call.blob()),
         (found, error) -> {
           if (error != null) {
-            metrics.blobRequest(
-                HttpError.isNotFound(error) ? BlobResult.NOT_FOUND : BlobResult.ERROR);
-            ctx.writeAndFlush(Responses.failure(call, error));
+            fail(ctx, call, error);
           } else if (!ctx.channel().isActive()) {
             found.discard();
           } else if (found instanceof OpenBlob stored) {

@@ -25,6 +25,8 @@ import io.layerswarm.registry.store.FileBlobStore;
 import io.layerswarm.swarm.Torrent;
 import io.layerswarm.testing.ManualClock;
 import io.layerswarm.testing.fuzz.ConnectedEmbeddedChannel;
+import io.layerswarm.testing.fuzz.FuzzTarget;
+import io.layerswarm.testing.fuzz.HttpInputs;
 import io.layerswarm.testing.fuzz.Mutations;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -56,7 +58,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -179,6 +187,65 @@ class RegistryPipelineFuzzTest {
         Files.delete(file);
       }
     }
+  }
+
+  @FuzzTarget
+  void pipelinedRequestsAreAnsweredInOrderBelow500AndOnlyA2xxStoresOrFetches(
+      @ForAll("inputs") Input input) throws IOException {
+    List<Call> calls = input.calls();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (Call call : calls) {
+      bytes.writeBytes(http(call));
+    }
+    Exchange exchange =
+        exchange(bytes.toByteArray(), input.reads(), input.forget(), input.drains());
+
+    List<Answer> answers = exchange.answers();
+    assertThat(answers.size()).as("answers").isLessThanOrEqualTo(calls.size());
+    boolean closes = !answers.isEmpty() && answers.get(answers.size() - 1).closes();
+    if (answers.size() < calls.size() || exchange.closed()) {
+      assertThat(closes).as("only an answer that says so ends the connection").isTrue();
+    }
+    for (int i = 0; i < answers.size(); i++) {
+      Answer answer = answers.get(i);
+      Call call = calls.get(i);
+      String target = decoded(call.target());
+      assertThat(answer.closes() && i < answers.size() - 1).as("an answer after a close").isFalse();
+      Optional<String> digest = answer.header("docker-content-digest");
+      if (answer.status() / 100 == 2 && digest.isPresent()) {
+        boolean manifest = digest.get().equals(MANIFEST.digest().toString());
+        assertThat(
+                target.contains(digest.get().substring(7)) || manifest && target.contains("/1.0"))
+            .as("answer %d (%s) is for request %d (%s)", i, digest.get(), i, call.target())
+            .isTrue();
+      }
+      if (answer.header("content-type").orElse("").contains("version=0.0.4")) {
+        assertThat(target).as("a scrape answers a scrape").contains("/metrics");
+      }
+      if (call.method().equals("HEAD") && !answer.closes()) { // (a refusal of bytes has a body)
+        assertThat(answer.body()).as("a HEAD has no body").isEmpty();
+      }
+    }
+    checkStatusesAndStore(exchange);
+  }
+
+  @FuzzTarget
+  void anyBytesAreAnsweredBelow500OrClosedAndOnlyA2xxStoresOrFetches(
+      @ForAll("raw") String raw, @ForAll boolean forget) throws IOException {
+    byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
+    Exchange exchange = exchange(bytes, List.of(), forget, false);
+    try {
+      checkRaw(bytes, exchange);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nexchange: " + exchange, e);
+    }
+  }
+
+  private static void checkRaw(byte[] bytes, Exchange exchange) {
+    if (exchange.closed() && exchange.answers().isEmpty()) {
+      assertThat(looksLikeARequest(bytes)).as("closed without an answer").isFalse();
+    }
+    checkStatusesAndStore(exchange);
   }
 
   /**
@@ -477,32 +544,184 @@ class RegistryPipelineFuzzTest {
   }
 
   private static byte[] http(Call call) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringBuilder head = new StringBuilder();
     head.append(call.method()).append(' ').append(call.target()).append(" HTTP/1.1\r\n");
     call.host().ifPresent(host -> head.append("Host: ").append(host).append("\r\n"));
     call.range().ifPresent(range -> head.append("Range: ").append(range).append("\r\n"));
     call.accept().ifPresent(accept -> head.append("Accept: ").append(accept).append("\r\n"));
-    if (call.chunked()) {
-      head.append("Transfer-Encoding: chunked\r\n\r\n");
-      out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      if (call.body().length > 0) {
-        out.writeBytes(
-            (Integer.toHexString(call.body().length) + "\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(call.body());
-        out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      }
-      out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    } else {
-      if (call.body().length > 0) {
-        head.append("Content-Length: ").append(call.body().length).append("\r\n");
-      }
-      head.append("\r\n");
-      out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.writeBytes(call.body());
+    return HttpInputs.withBody(head.toString(), call.body(), call.chunked());
+  }
+
+  private static final List<String> TARGETS =
+      List.of(
+          "/v2/",
+          "/v2/team/app/blobs/" + SMALL_DIGEST,
+          "/v2/team/app/blobs/" + LARGE_DIGEST,
+          "/v2/team/app/blobs/" + EMPTY_DIGEST,
+          "/v2/team/app/blobs/" + MISSING,
+          "/v2/team/app/blobs/" + LARGE_DIGEST + "?ns=" + ORIGIN,
+          "/v2/down/app/blobs/" + SMALL_DIGEST,
+          "/v2/busy/app/blobs/" + LARGE_DIGEST,
+          "/v2/team/app/manifests/1.0",
+          "/v2/team/app/manifests/" + MANIFEST.digest(),
+          "/v2/team/app/manifests/2.0",
+          "/v2/down/app/manifests/1.0",
+          "/v2/busy/app/manifests/1.0",
+          "/v2/team/app/manifests/1.0?ns=other.example:5000",
+          "/v2/team/app/tags/list",
+          "/metrics",
+          "/healthz",
+          "/");
+
+  private static final List<String> TARGET_TOKENS =
+      List.of(
+          "%",
+          "%zz",
+          "%2F",
+          "%00",
+          "/",
+          "..",
+          "?",
+          "#",
+          "&",
+          "ns=",
+          "sha256:",
+          "blobs",
+          "manifests",
+          ":",
+          "@",
+          "+",
+          "\u00e9",
+          "/v2/",
+          "a".repeat(300),
+          "sha256:" + "0".repeat(64));
+
+  @Provide
+  Arbitrary<Input> inputs() {
+    Arbitrary<String> targets =
+        Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.of(TARGETS)),
+                Tuple.of(3, Mutations.text(TARGETS, TARGET_TOKENS)))
+            .map(HttpInputs::requestLineSafe);
+    Arbitrary<Optional<String>> hosts =
+        headerValue(
+            List.of("127.0.0.1:5050", "localhost", "[::1]:5050", ""), List.of(":", "[", "]"));
+    Arbitrary<Optional<String>> ranges =
+        headerValue(
+            List.of(
+                "bytes=0-9",
+                "bytes=10-",
+                "bytes=-5",
+                "bytes=0-0",
+                "bytes=99999999-",
+                "bytes=5-2",
+                "bytes=0-1,3-4",
+                "bytes=100-",
+                "bytes=99999-"),
+            List.of(",", "-", "=", "bytes", "99999999999999999999", " ", "0"));
+    Arbitrary<Optional<String>> accepts =
+        headerValue(List.of(OCI_MANIFEST, "*/*", OCI_MANIFEST + ", */*;q=0.5"), List.of(",", ";"));
+    Arbitrary<byte[]> bodies =
+        Arbitraries.frequencyOf(
+            Tuple.of(6, Arbitraries.just(new byte[0])),
+            Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(64)),
+            Tuple.of(
+                1,
+                Arbitraries.of(RegistryChannelInitializer.MAX_REQUEST_BODY, 9000)
+                    .map(byte[]::new)));
+    Arbitrary<Call> calls =
+        Combinators.combine(
+                Arbitraries.of(
+                    "GET", "GET", "GET", "GET", "GET", "HEAD", "HEAD", "POST", "PUT", "DELETE",
+                    "OPTIONS", "get"),
+                targets,
+                hosts,
+                ranges,
+                accepts,
+                bodies,
+                Arbitraries.of(false, false, false, true))
+            .as(Call::new);
+    return Combinators.combine(
+            calls.list().ofMinSize(1).ofMaxSize(4),
+            Mutations.reads(),
+            Arbitraries.of(true, false, false),
+            Arbitraries.of(false, false, false, false, false, false, false, true))
+        .as(Input::new);
+  }
+
+  /** Whole requests, mutated as bytes: the HTTP codec's errors as well as the handlers'. */
+  @Provide
+  Arbitrary<String> raw() {
+    List<String> seeds = new ArrayList<>();
+    for (String target : TARGETS) {
+      Call call =
+          new Call(
+              "GET",
+              target,
+              Optional.of("127.0.0.1:5050"),
+              Optional.empty(),
+              Optional.empty(),
+              new byte[0],
+              false);
+      seeds.add(new String(http(call), StandardCharsets.ISO_8859_1));
     }
-    return out.toByteArray();
+    Call ranged =
+        new Call(
+            "GET",
+            TARGETS.get(2),
+            Optional.of("localhost"),
+            Optional.of("bytes=10-"),
+            Optional.empty(),
+            new byte[0],
+            false);
+    Call head =
+        new Call(
+            "HEAD",
+            TARGETS.get(8),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(OCI_MANIFEST),
+            new byte[0],
+            false);
+    seeds.add(new String(http(ranged), StandardCharsets.ISO_8859_1));
+    seeds.add(new String(http(head), StandardCharsets.ISO_8859_1) + seeds.get(1) + seeds.get(8));
+    List<String> tokens = new ArrayList<>(TARGET_TOKENS);
+    tokens.addAll(
+        List.of(
+            "\r\n",
+            "\n",
+            " ",
+            ":",
+            "Content-Length: 99999999999\r\n",
+            "Content-Length: 10\r\n",
+            "Transfer-Encoding: chunked\r\n",
+            "Expect: 100-continue\r\n",
+            "HTTP/1.0",
+            "Connection: close\r\n",
+            "Range: bytes=5-\r\n",
+            "GET /v2/ HTTP/1.1\r\n\r\n"));
+    return Arbitraries.frequencyOf(
+        Tuple.of(4, Mutations.latin1(seeds, tokens)),
+        Tuple.of(1, Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(300)));
+  }
+
+  /** A header present (mostly) with a seed or a mutated value, with no line break in it. */
+  private static Arbitrary<Optional<String>> headerValue(List<String> seeds, List<String> tokens) {
+    Arbitrary<String> values =
+        Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.of(seeds)), Tuple.of(1, Mutations.text(seeds, tokens)))
+            .map(RegistryPipelineFuzzTest::headerSafe);
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, values.map(Optional::of)), Tuple.of(1, Arbitraries.just(Optional.empty())));
+  }
+
+  /** The value as Latin-1 bytes a header line can carry: no CR, LF or NUL, nothing above U+00FF. */
+  private static String headerSafe(String value) {
+    StringBuilder out = new StringBuilder();
+    for (char c : value.toCharArray()) {
+      out.append(c == '\r' || c == '\n' || c == 0 || c > 0xff ? '?' : c);
+    }
+    return out.toString().strip();
   }
 
   private static byte[] content(int size) {

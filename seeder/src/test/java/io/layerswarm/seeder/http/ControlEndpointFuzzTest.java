@@ -18,10 +18,10 @@ import io.layerswarm.seeder.preheat.PreheatService;
 import io.layerswarm.testing.ManualClock;
 import io.layerswarm.testing.fuzz.ConnectedEmbeddedChannel;
 import io.layerswarm.testing.fuzz.FuzzTarget;
+import io.layerswarm.testing.fuzz.HttpInputs;
 import io.layerswarm.testing.fuzz.Mutations;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -305,7 +305,6 @@ class ControlEndpointFuzzTest {
 
   /** The request with a well-formed head; with a secret, signed and carrying the token. */
   private static byte[] wellFormed(Request request, boolean withSecret) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringBuilder head = new StringBuilder();
     head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
     head.append("Host: seeder\r\n");
@@ -316,23 +315,7 @@ class ControlEndpointFuzzTest {
       head.append("Authorization: Bearer ").append(TOKEN).append("\r\n");
     }
     head.append("Content-Type: application/json\r\n");
-    if (request.chunked()) {
-      head.append("Transfer-Encoding: chunked\r\n\r\n");
-      out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      if (request.body().length > 0) {
-        out.writeBytes(
-            (Integer.toHexString(request.body().length) + "\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(request.body());
-        out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      }
-      out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    } else {
-      head.append("Content-Length: ").append(request.body().length).append("\r\n\r\n");
-      out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.writeBytes(request.body());
-    }
-    return out.toByteArray();
+    return HttpInputs.withBody(head.toString(), request.body(), request.chunked());
   }
 
   @Provide

@@ -9,6 +9,7 @@ import io.layerswarm.core.auth.HttpSignature;
 import io.layerswarm.testing.ManualClock;
 import io.layerswarm.testing.fuzz.ConnectedEmbeddedChannel;
 import io.layerswarm.testing.fuzz.FuzzTarget;
+import io.layerswarm.testing.fuzz.HttpInputs;
 import io.layerswarm.testing.fuzz.Mutations;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.AnnounceRequest;
@@ -198,23 +199,6 @@ class TrackerPipelineFuzzTest {
     return head.append("\r\n").toString();
   }
 
-  /**
-   * The target with every character a request line cannot carry percent-encoded (as UTF-8): the
-   * target's grammar is what is fuzzed here, the HTTP codec's is the seeder target's.
-   */
-  private static String requestLineSafe(String target) {
-    StringBuilder out = new StringBuilder();
-    for (byte b : target.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if (c > 0x20 && c < 0x7f) {
-        out.append((char) c);
-      } else {
-        out.append('%').append(String.format("%02X", c));
-      }
-    }
-    return out.toString();
-  }
-
   @Provide
   Arbitrary<Request> requests() {
     List<String> paths =
@@ -252,7 +236,7 @@ class TrackerPipelineFuzzTest {
             Tuple.of(1, mutatedPaths));
     return Combinators.combine(
             Arbitraries.of("GET", "GET", "GET", "GET", "GET", "HEAD", "POST", "DELETE"),
-            targets.map(TrackerPipelineFuzzTest::requestLineSafe),
+            targets.map(HttpInputs::requestLineSafe),
             TrackerInputs.forwardedFor(),
             Arbitraries.of(true, true, false))
         .as(Request::new);
