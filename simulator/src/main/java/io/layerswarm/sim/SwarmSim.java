@@ -92,6 +92,19 @@ public final class SwarmSim implements Callable<Integer> {
   @Option(names = "--verify-mbyte-s", defaultValue = "500", description = "agent sha256 rate")
   double verifyMbyteS;
 
+  @Option(
+      names = "--client-start-ms",
+      defaultValue = "0",
+      description = "from a pull's start to its first request (client start-up, manifest); in T")
+  double clientStartMs;
+
+  @Option(
+      names = "--wire-overhead",
+      defaultValue = "1.0456",
+      description =
+          "bytes on the wire per payload byte: TCP/IP over Ethernet, 1514 per 1448 (1: none)")
+  double wireOverhead;
+
   @Option(names = "--racks", defaultValue = "0")
   int racks;
 
@@ -183,6 +196,8 @@ public final class SwarmSim implements Callable<Integer> {
             blockKib * 1024,
             replaceTorrent,
             verifyMbyteS * 1e6,
+            Duration.ofNanos((long) (clientStartMs * 1e6)),
+            wireOverhead,
             racks,
             oversubscription,
             policy,

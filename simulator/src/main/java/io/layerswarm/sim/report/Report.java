@@ -138,7 +138,8 @@ public final class Report {
             + " S/D = %.2f s. %d seeder(s), %s. Arrivals within %s; %.0f%% of hosts fail."
             + " %s blobs at once per host, each read in order as it streams; pieces of %s, blocks of"
             + " %s."
-            + " An agent %s. Seed %d. Policy: %s; seeders: %s. Network: %s.",
+            + " A client starts %s before its first request. An agent %s. Seed %d. Policy: %s;"
+            + " seeders: %s. Network: %s, %.4f wire bytes per payload byte.",
         r.imageBytes(),
         s.layerBytes().size(),
         s.configBytes() > 0 ? " + a " + s.configBytes() + "-byte config" : "",
@@ -152,13 +153,15 @@ public final class Report {
         s.concurrentLayers() >= s.layerBytes().size() + 1 ? "All" : s.concurrentLayers(),
         s.pieceLength() == 0 ? "the seeder's length" : s.pieceLength() + " bytes",
         s.blockSize() == 0 ? "a whole piece" : s.blockSize() + " bytes",
+        s.clientStart(),
         s.reseedRestarts()
             ? "replaces a finished download by a new seed torrent"
             : "keeps a finished download's torrent as its seed (as the agent does)",
         s.seed(),
         s.policy(),
         s.seederPolicy().equals(s.policy()) ? "the same" : s.seederPolicy(),
-        s.network());
+        s.network(),
+        s.wireOverhead());
   }
 
   private static String rate(long bitsPerSecond) {

@@ -61,7 +61,7 @@ final class PullingHost {
         () -> {
           startNanos = simulation.nowNanos();
           simulation.schedule(
-              requestNanos,
+              scenario.clientStart().toNanos() + requestNanos,
               () -> {
                 for (int i = 0; i < scenario.concurrentLayers(); i++) {
                   next();

@@ -27,6 +27,10 @@ import java.util.Objects;
  * @param reseedRestarts whether an agent replaces a finished download by a new seed torrent (its
  *     connections close; the agent before decision 15), rather than keeping the torrent
  * @param verifyBytesPerSecond the agent's sha256 check of a finished blob before it serves it
+ * @param clientStart from a pull's start to its first request through the agent (the client process
+ *     starting, its manifest request); counted in T
+ * @param wireOverhead bytes on the wire per payload byte (TCP/IP over Ethernet framing: 1514 /
+ *     1448); link capacities carry payload at their rate divided by this
  * @param racks hosts spread over this many racks in one zone; 0 for a flat network
  * @param rackOversubscription a rack's uplink is its hosts' capacity divided by this
  * @param policy the engine's swarm settings every host runs
@@ -50,6 +54,8 @@ public record Scenario(
     int blockSize,
     boolean reseedRestarts,
     double verifyBytesPerSecond,
+    Duration clientStart,
+    double wireOverhead,
     int racks,
     double rackOversubscription,
     TorrentPolicy policy,
@@ -77,6 +83,10 @@ public record Scenario(
       throw new IllegalArgumentException("racks >= 0 and oversubscription >= 1");
     }
     Objects.requireNonNull(latency, "latency");
+    Objects.requireNonNull(clientStart, "clientStart");
+    if (!(wireOverhead >= 1)) {
+      throw new IllegalArgumentException("wireOverhead must be >= 1: " + wireOverhead);
+    }
     Objects.requireNonNull(arrivalWindow, "arrivalWindow");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(seederPolicy, "seederPolicy");
@@ -120,6 +130,8 @@ public record Scenario(
         blockSize,
         reseedRestarts,
         verifyBytesPerSecond,
+        clientStart,
+        wireOverhead,
         racks,
         rackOversubscription,
         policy,

@@ -48,7 +48,7 @@ public final class ScenarioRun {
     TorrentPolicy policy = s.policy().withBlockSize(blockSize);
     TorrentPolicy seederPolicy = s.seederPolicy().withBlockSize(blockSize);
     Cluster cluster = new Cluster(sim, network, tracker, policy);
-    HostSpec spec = HostSpec.symmetric(s.linkBitsPerSecond(), latency);
+    HostSpec spec = HostSpec.symmetric(payloadRate(s, s.linkBitsPerSecond()), latency);
 
     List<SimHost> seeders = new ArrayList<>();
     for (int i = 0; i < s.seeders(); i++) {
@@ -60,7 +60,10 @@ public final class ScenarioRun {
             : new SimHost(
                 cluster,
                 network.addHost(
-                    new HostSpec(s.originBitsPerSecond(), s.linkBitsPerSecond(), latency)),
+                    new HostSpec(
+                        payloadRate(s, s.originBitsPerSecond()),
+                        payloadRate(s, s.linkBitsPerSecond()),
+                        latency)),
                 Map.of());
     List<Host> agents = agentHosts(network, spec, s);
 
@@ -153,6 +156,11 @@ public final class ScenarioRun {
     }
   }
 
+  /** A link's capacity for the simulated bytes: its rate less the wire's framing. */
+  private static long payloadRate(Scenario s, long bitsPerSecond) {
+    return Math.max(1, Math.round(bitsPerSecond / s.wireOverhead()));
+  }
+
   /** The pulling hosts, in racks of one zone if the scenario has racks. */
   private static List<Host> agentHosts(Network network, HostSpec spec, Scenario s) {
     List<Host> hosts = new ArrayList<>(s.hosts());
@@ -163,7 +171,9 @@ public final class ScenarioRun {
       return hosts;
     }
     int perRack = (s.hosts() + s.racks() - 1) / s.racks();
-    long uplink = (long) (perRack * (double) s.linkBitsPerSecond() / s.rackOversubscription());
+    long uplink =
+        (long)
+            (perRack * (double) payloadRate(s, s.linkBitsPerSecond()) / s.rackOversubscription());
     Zone zone = network.addZone(LinkSpec.symmetric(Long.MAX_VALUE / 4, 0));
     List<Rack> racks = new ArrayList<>();
     for (int r = 0; r < s.racks(); r++) {

@@ -36,6 +36,8 @@ class ReportTest {
         0,
         true,
         500e6,
+        Duration.ZERO,
+        1,
         0,
         1,
         TorrentPolicy.DEFAULTS,

@@ -39,6 +39,8 @@ class SwarmSimSmokeTest {
         16 * 1024,
         false,
         500e6,
+        Duration.ZERO,
+        1,
         0,
         1,
         TorrentPolicy.DEFAULTS,
