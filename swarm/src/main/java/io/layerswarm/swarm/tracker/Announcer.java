@@ -171,7 +171,7 @@ public final class Announcer {
                         "announce {} to {} failed: {}",
                         event,
                         LogSafe.uri(tracker),
-                        cause.getMessage());
+                        LogSafe.text(String.valueOf(cause.getMessage()))); // may quote the tracker
                 if (tried + 1 < trackers.size()) {
                   attempt(event, (index + 1) % trackers.size(), tried + 1);
                   return;

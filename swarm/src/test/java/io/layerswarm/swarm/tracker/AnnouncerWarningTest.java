@@ -51,7 +51,7 @@ class AnnouncerWarningTest {
 
   /** The one line the announcer logs after a tracker answered {@code warning}. */
   private String loggedWarning(String warning) {
-    TrackerClient tracker =
+    announceOnceTo(
         (uri, request) ->
             CompletableFuture.completedFuture(
                 new AnnounceResponse(
@@ -59,7 +59,12 @@ class AnnouncerWarningTest {
                     Optional.empty(),
                     List.of(),
                     Optional.empty(),
-                    Optional.of(warning)));
+                    Optional.of(warning))));
+    assertThat(events.list).hasSize(1);
+    return events.list.get(0).getFormattedMessage();
+  }
+
+  private void announceOnceTo(TrackerClient tracker) {
     Announcer announcer =
         new Announcer(
             List.of(URI.create("http://tracker.test:6969/announce")),
@@ -83,8 +88,6 @@ class AnnouncerWarningTest {
             clock);
     announcer.start();
     loop.runPending();
-    assertThat(events.list).hasSize(1);
-    return events.list.get(0).getFormattedMessage();
   }
 
   @Test
@@ -105,5 +108,20 @@ class AnnouncerWarningTest {
     String line = loggedWarning("x".repeat(1 << 20));
 
     assertThat(line).hasSizeLessThan(LogSafe.MAX_TEXT + 100).endsWith("...(1048376 more)");
+  }
+
+  @Test
+  void aRefusalsFailureReasonIsLoggedEscapedToo() {
+    logger.setLevel(Level.DEBUG);
+    announceOnceTo(
+        (uri, request) ->
+            CompletableFuture.failedFuture(
+                new TrackerException(
+                    "tracker refused: forbidden\n2026-12-07 01:00:00 ERROR agent: forged\u001b[2K")));
+
+    assertThat(events.list)
+        .map(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(line -> assertThat(line).contains("failed: tracker refused: forbidden\\n"))
+        .allSatisfy(line -> assertThat(line).doesNotContain("\n", "\r", "\u001b"));
   }
 }
