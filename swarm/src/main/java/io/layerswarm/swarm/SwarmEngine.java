@@ -11,6 +11,7 @@ import io.layerswarm.swarm.channel.Admission;
 import io.layerswarm.swarm.channel.ConnectionSlots;
 import io.layerswarm.swarm.channel.Endpoint;
 import io.layerswarm.swarm.channel.HandshakeHandler;
+import io.layerswarm.swarm.channel.IncomingGate;
 import io.layerswarm.swarm.channel.PeerChannelInitializer;
 import io.layerswarm.swarm.storage.DiskExecutor;
 import io.layerswarm.swarm.storage.PieceMemory;
@@ -186,14 +187,7 @@ public final class SwarmEngine implements AutoCloseable {
                     shaper,
                     admission,
                     () -> HandshakeHandler.incoming(admission, peerId, this::endpoint),
-                    ch -> {
-                      InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
-                      if (closed || bans.isBanned(from) || !slots.takeIncoming(from)) {
-                        return false;
-                      }
-                      ch.closeFuture().addListener(f -> slots.releaseIncoming(from));
-                      return true;
-                    }));
+                    new IncomingGate(slots, bans, () -> closed)));
     try {
       ChannelFuture bind = bootstrap.bind(config.listen()).awaitUninterruptibly();
       if (!bind.isSuccess()) {

@@ -111,6 +111,39 @@ class ConnectionLimitsTest {
   }
 
   @Test
+  void aPeerThatArrivesWhileIdleSocketsHoldEveryIncomingSlotTakesTheOldestOnesSlot()
+      throws Exception {
+    byte[] data = new byte[1024 * 1024];
+    new Random(5).nextBytes(data);
+    Path source = Files.write(dir.resolve("source"), data);
+    Metainfo metainfo = Metainfo.create(source, "blob", List.of(), 64 * 1024);
+    SwarmEngine seeder =
+        start(
+            EngineConfig.defaults(LOOPBACK)
+                .withPeerLimits(new PeerLimits(4, 4, 2, Duration.ofSeconds(60))));
+    seeder.seed(metainfo, source);
+    Socket oldest = idle("127.0.0.2", seeder);
+    Await.until(
+        "the first idle socket in", Duration.ofSeconds(10), () -> seeder.slots().incoming() == 1);
+    idle("127.0.0.2", seeder);
+    idle("127.0.0.3", seeder);
+    idle("127.0.0.3", seeder);
+    Await.until(
+        "the incoming budget spent", Duration.ofSeconds(10), () -> seeder.slots().incoming() == 4);
+
+    SwarmEngine leecher = start(EngineConfig.defaults(LOOPBACK));
+    Torrent download = leecher.download(metainfo, dir.resolve("part"), dir.resolve("blob"));
+    download.addPeers(List.of(seeder.listenAddress()));
+    download.completion().get(60, TimeUnit.SECONDS);
+
+    assertThat(Files.readAllBytes(dir.resolve("blob"))).isEqualTo(data);
+    assertThat(closedWithin(oldest, Duration.ofSeconds(10)))
+        .as("the oldest idle socket gave its slot to the leecher")
+        .isTrue();
+    assertThat(seeder.slots().incoming()).as("the budget holds").isLessThanOrEqualTo(4);
+  }
+
+  @Test
   void aSocketThatSendsNoHandshakeIsClosedAfterTheConfiguredTimeout() throws Exception {
     SwarmEngine engine =
         start(

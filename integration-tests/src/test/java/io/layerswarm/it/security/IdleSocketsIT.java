@@ -58,24 +58,40 @@ class IdleSocketsIT {
 
   @Test
   void anAgentHeldBy1000IdleSocketsStillPullsEveryBlobFromTheSwarm() throws Exception {
-    bed = new ClusterBed(TestbedDirs.create("security-idle-sockets"));
+    pullWhileIdleSocketsHold("agent");
+  }
+
+  @Test
+  void aSeederHeldBy1000IdleSocketsStillServesAnAgentsPull() throws Exception {
+    pullWhileIdleSocketsHold("seeder");
+  }
+
+  /**
+   * An agent pulls the image while 1000 idle sockets hold the peer port of {@code target} ("agent"
+   * or "seeder"): every blob must come from the swarm. The agent gets past its own spent budget by
+   * dialing out; into the seeder's (a seed does not dial), by taking the slot of the oldest socket
+   * still handshaking.
+   */
+  private void pullWhileIdleSocketsHold(String target) throws Exception {
+    bed = new ClusterBed(TestbedDirs.create("security-idle-sockets-" + target));
     Image image = bed.image("image", 3, 12L << 20);
     SecureCluster cluster = SecureCluster.start(bed, SecureCluster.origin(bed, image), true);
     int port = FreePorts.pick();
     DaemonProcess agent = cluster.agent("agent", port);
+    DaemonProcess held = target.equals("agent") ? agent : cluster.seeder;
     Path pullDir = bed.work().resolve("pull");
     Skopeo.Result pull;
-    int heldAtStart;
-    int heldAtEnd;
-    try (IdleSockets idle = IdleSockets.hold(ClusterBed.peerAddress(agent), SOCKETS)) {
+    try (IdleSockets idle = IdleSockets.hold(ClusterBed.peerAddress(held), SOCKETS)) {
       Await.until(
-          "1000 idle sockets open to the agent", Duration.ofSeconds(30), () -> idle.open() >= 990);
-      heldAtStart = idle.open();
+          "1000 idle sockets open to the " + target,
+          Duration.ofSeconds(30),
+          () -> idle.open() >= 990);
+      int heldAtStart = idle.open();
       pull = ClusterBed.pull("127.0.0.1:" + port, "library/app", "1", pullDir);
-      heldAtEnd = idle.open();
       System.out.printf(
-          "idle sockets held: %d at the start of the pull, %d at its end; %d opened in all%n",
-          heldAtStart, heldAtEnd, idle.opened());
+          "idle sockets held against the %s: %d at the start of the pull, %d at its end; %d"
+              + " opened in all%n",
+          target, heldAtStart, idle.open(), idle.opened());
     }
 
     assertThat(pull.ok()).as("pull: %s", pull.output()).isTrue();
@@ -83,7 +99,7 @@ class IdleSocketsIT {
         .isEqualTo(ClusterBed.blobDigests(image));
     String metrics = ClusterBed.get(URI.create("http://127.0.0.1:" + port + "/metrics"));
     assertThat(ClusterBed.metric(metrics, "agent_blob_fetches_total", "result=\"swarm\""))
-        .as("blobs from the swarm while the idle sockets held the agent's incoming budget")
+        .as("blobs from the swarm while the idle sockets held the %s's incoming budget", target)
         .isEqualTo(image.blobs().size());
     assertThat(ClusterBed.metric(metrics, "agent_origin_fallback_bytes_total", "")).isZero();
   }

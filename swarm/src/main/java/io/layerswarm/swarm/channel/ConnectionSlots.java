@@ -52,6 +52,29 @@ public final class ConnectionSlots {
     }
   }
 
+  /** Whether {@code address} may open one more incoming connection, the total budget aside. */
+  public synchronized boolean hasShareLeft(InetAddress address) {
+    return incomingByAddress.getOrDefault(address, 0) < maxIncomingPerAddress;
+  }
+
+  /**
+   * Moves the slot of a connection from {@code from} that is closing to a new connection from
+   * {@code to}; false, and nothing changed, if {@code to} has its share.
+   */
+  public synchronized boolean transferIncoming(InetAddress from, InetAddress to) {
+    if (from.equals(to)) {
+      return true;
+    }
+    int toCount = incomingByAddress.getOrDefault(to, 0);
+    if (toCount >= maxIncomingPerAddress) {
+      return false;
+    }
+    releaseIncoming(from);
+    incoming++;
+    incomingByAddress.put(to, toCount + 1);
+    return true;
+  }
+
   /** Takes a slot for a connection we open; false if the outgoing budget is spent. */
   public synchronized boolean takeOutgoing() {
     if (outgoing >= maxOutgoing) {

@@ -53,4 +53,21 @@ class ConnectionSlotsTest {
     assertThat(slots.incomingFrom(ip(1))).isZero();
     assertThat(slots.outgoing()).isZero();
   }
+
+  @Test
+  void aSlotMovesToANewcomerOnlyIfItsAddressHasItsShareLeft() throws Exception {
+    slots.takeIncoming(ip(1));
+    slots.takeIncoming(ip(2));
+    slots.takeIncoming(ip(2));
+    slots.takeIncoming(ip(2));
+    assertThat(slots.takeIncoming(ip(3))).as("incoming budget spent").isFalse();
+
+    assertThat(slots.transferIncoming(ip(1), ip(3))).isTrue();
+    assertThat(slots.incoming()).isEqualTo(4);
+    assertThat(slots.incomingFrom(ip(1))).isZero();
+    assertThat(slots.incomingFrom(ip(3))).isEqualTo(1);
+    assertThat(slots.hasShareLeft(ip(2))).isFalse();
+    assertThat(slots.transferIncoming(ip(3), ip(2))).as("ip 2 has its share").isFalse();
+    assertThat(slots.incomingFrom(ip(3))).as("nothing changed").isEqualTo(1);
+  }
 }
