@@ -109,19 +109,21 @@ class HandshakeFuzzTest {
       }
       byte[] answered = bed.sent();
       byte[] proof = proof(input.proof(), opening, answered);
-      for (byte[] read :
-          Mutations.split(WireInputs.concat(proof, input.messages()), input.laterReads())) {
+      byte[] later = WireInputs.concat(proof, input.messages());
+      for (byte[] read : Mutations.split(later, input.laterReads())) {
         readAndCheckBuffers(bed, read);
       }
       bed.channel.checkException();
       byte[] sent = bed.sent();
 
+      // What the engine read as a handshake: a short opening is completed by the bytes after it.
+      byte[] stream = WireInputs.concat(opening, later);
       boolean bitTorrent =
-          opening.length >= 48 && Arrays.equals(Arrays.copyOfRange(opening, 0, 20), PROTOCOL);
+          stream.length >= 48 && Arrays.equals(Arrays.copyOfRange(stream, 0, 20), PROTOCOL);
       boolean ourTorrent =
-          opening.length >= 48
+          stream.length >= 48
               && Arrays.equals(
-                  Arrays.copyOfRange(opening, 28, 48), wire.metainfo.infoHash().bytes());
+                  Arrays.copyOfRange(stream, 28, 48), wire.metainfo.infoHash().bytes());
       if (sent.length > 0) {
         assertThat(bitTorrent && ourTorrent)
             .as("answered only a handshake for our torrent")
@@ -129,7 +131,7 @@ class HandshakeFuzzTest {
       }
       if (input.members()) {
         // reserved[3] & 0x01, after the 20 bytes of the protocol string
-        boolean memberBit = opening.length > 23 && (opening[23] & 0x01) != 0;
+        boolean memberBit = stream.length > 23 && (stream[23] & 0x01) != 0;
         if (!memberBit) {
           assertThat(sent.length)
               .as("bytes sent to a handshake without the membership bit")
@@ -164,6 +166,21 @@ class HandshakeFuzzTest {
       assertThat(bed.handshakeDone()).isTrue();
       assertThat(bed.sent().length).as("bytes uploaded").isGreaterThan(ANSWER + 16 * 1024);
     }
+  }
+
+  /**
+   * A short opening that the bytes after it complete into a handshake for our torrent is answered,
+   * and that is right: the property judges the whole stream, not the opening alone (it failed about
+   * once in 256 runs when the info hash's last byte matched the first byte that followed).
+   */
+  @Example
+  void anOpeningCompletedByTheBytesAfterItIsAHandshake() {
+    byte[] handshake = openings().get(1);
+    byte[] opening = Arrays.copyOf(handshake, 47);
+    byte[] messages = WireInputs.concat(Arrays.copyOfRange(handshake, 47, 68), messages().get(0));
+
+    anyOpeningGetsAnAnswerOnlyAsTheProtocolAndTheClusterKeyAllow(
+        new Input(false, opening, Proof.NONE, messages, List.of(), List.of()));
   }
 
   private static void readAndCheckBuffers(WireBed bed, byte[] read) {
