@@ -14,21 +14,20 @@ import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The protocol state of one peer connection (BEP 3 with the BEP 6 fast extension): the four
- * choke/interest flags, the peer's pieces, our requests to it and its requests to us.
+ * choke/interest flags, the peer's pieces, our requests to it and its requests to us (the upload
+ * side is an {@link Uploader}).
  *
  * <p>Owned by the torrent's event loop: every method must be called there. Sending goes through a
  * {@link PeerLink}, so this class has no Netty channel and can be driven directly in tests.
  */
 public final class Peer {
   private static final Logger log = LoggerFactory.getLogger(Peer.class);
-
-  /** The largest block we serve; BEP 3 notes clients drop peers asking for more than 16 KiB. */
-  static final int MAX_REQUEST_LENGTH = 128 * 1024;
 
   /**
    * Send a keep-alive after this long without sending anything (BEP 3: peers drop connections
@@ -59,27 +58,18 @@ public final class Peer {
   private final Swarm swarm;
   private final TorrentGeometry geometry;
   private final PiecePicker<Peer> picker;
-  private final int maxRequestLength;
 
   /** Our requests to the peer. */
   private final RequestPipeline requests;
 
-  /** The peer's requests to us. */
-  private final UploadQueue uploads = new UploadQueue();
+  /** Our choke, the peer's interest and its requests to us. */
+  private final Uploader uploader;
 
   private final RateMeter downloadRate = new RateMeter();
-  private final RateMeter uploadRate = new RateMeter();
   private Instant lastTick;
 
-  private boolean amChoking = true;
   private boolean amInterested;
   private boolean peerChoking = true;
-  private boolean peerInterested;
-
-  /** Whether the peer has said interested or not interested yet. */
-  private boolean interestDeclared;
-
-  private Instant chokeStateSince;
   private final BitSet has;
   private final BitSet allowedFast;
 
@@ -88,9 +78,6 @@ public final class Peer {
    * next tick (a refusal may also mean a full queue).
    */
   private final BitSet refused = new BitSet();
-
-  /** Whether {@link #serveUploads} is on the stack (a write callback may call it again). */
-  private boolean serving;
 
   /** Whether anything was sent since the last tick, and when we last knew we had sent. */
   private boolean sent;
@@ -101,11 +88,6 @@ public final class Peer {
   private Instant idleSince;
 
   private long downloadedBytes;
-  private long uploadedBytes;
-
-  /** Requests refused since the last one we accepted. */
-  private int refusedInARow;
-
   private boolean closed;
   private boolean closing;
 
@@ -131,22 +113,27 @@ public final class Peer {
     this.swarm = swarm;
     this.geometry = swarm.geometry();
     this.picker = swarm.picker();
-    this.maxRequestLength = Math.max(MAX_REQUEST_LENGTH, geometry.blockSize());
     this.has = new BitSet(geometry.pieceCount());
     this.allowedFast = new BitSet();
-    this.chokeStateSince = swarm.clock().instant();
+    Instant now = swarm.clock().instant();
+    this.uploader = new Uploader(this, link, swarm, fast, now);
     this.requests =
         new RequestPipeline(
-            maxRequestDepth,
-            Math.min(geometry.blockSize(), geometry.pieceLength()),
-            chokeStateSince);
-    this.lastTick = chokeStateSince;
-    this.lastSentAt = chokeStateSince;
+            maxRequestDepth, Math.min(geometry.blockSize(), geometry.pieceLength()), now);
+    this.lastTick = now;
+    this.lastSentAt = now;
   }
 
-  private void send(PeerMessage message) {
+  /** Queues a message; anything sent puts off the keep-alive. */
+  void send(PeerMessage message) {
     sent = true;
     link.send(message);
+  }
+
+  /** Queues a block of ours; see {@link PeerLink#sendBlock}. */
+  void sendBlock(BlockRef block, Consumer<Boolean> written) {
+    sent = true;
+    link.sendBlock(block, written);
   }
 
   /**
@@ -200,32 +187,20 @@ public final class Peer {
     if (message instanceof PeerMessage.Piece piece) {
       onPiece(piece);
     } else if (message instanceof PeerMessage.Request request) {
-      onRequest(request.block());
+      uploader.onRequest(request.block());
     } else if (message instanceof PeerMessage.Have have) {
       onHave(have.piece());
     } else if (message instanceof PeerMessage.Cancel cancel) {
-      if (uploads.cancel(cancel.block()) && fast) {
-        // BEP 6: a cancelled request is answered with a reject if the piece is not sent.
-        send(new PeerMessage.RejectRequest(cancel.block()));
-      }
+      uploader.onCancel(cancel.block());
     } else if (message instanceof PeerMessage.Unchoke) {
       peerChoking = false;
       refill();
     } else if (message instanceof PeerMessage.Choke) {
       onChoke();
     } else if (message instanceof PeerMessage.Interested) {
-      interestDeclared = true;
-      if (!peerInterested) {
-        peerInterested = true;
-        swarm.interestChanged(this);
-      }
+      uploader.onInterested();
     } else if (message instanceof PeerMessage.NotInterested) {
-      boolean wasAssumed = !interestDeclared && swarm.isComplete();
-      interestDeclared = true;
-      if (peerInterested || wasAssumed) {
-        peerInterested = false;
-        swarm.interestChanged(this);
-      }
+      uploader.onNotInterested();
     } else if (message instanceof PeerMessage.Bitfield bitfield) {
       Optional<BitSet> pieces = bitfield.toBitSet(geometry.pieceCount());
       if (pieces.isEmpty()) {
@@ -352,69 +327,6 @@ public final class Peer {
     refill();
   }
 
-  private void onRequest(BlockRef block) {
-    if (!geometry.contains(block) || block.length() > maxRequestLength) {
-      close("invalid request " + block);
-      return;
-    }
-    if (amChoking || !swarm.mayUpload(this, block.piece())) {
-      refuse(block);
-      return;
-    }
-    if (!uploads.offer(block)) {
-      ban("more than " + UploadQueue.MAX_UPLOAD_QUEUE + " requests queued");
-      return;
-    }
-    refusedInARow = 0;
-    swarm.uploadQueued(this, block);
-    serveUploads();
-  }
-
-  /**
-   * Refuses a request: BEP 6 answers every refused request with a reject, BEP 3 drops it. A peer
-   * that keeps asking although it is refused (choked, or for pieces we do not have) is banned, so
-   * that its requests cannot make us queue rejects without end.
-   */
-  private void refuse(BlockRef block) {
-    if (++refusedInARow > MAX_REFUSED_IN_A_ROW) {
-      ban("more than " + MAX_REFUSED_IN_A_ROW + " refused requests in a row");
-      return;
-    }
-    if (fast) {
-      send(new PeerMessage.RejectRequest(block));
-    }
-  }
-
-  private void serveUploads() {
-    if (serving) {
-      return; // A write callback inside the loop below; the loop goes on.
-    }
-    serving = true;
-    try {
-      BlockRef block;
-      while (!closed && (block = uploads.next()) != null) {
-        BlockRef sending = block;
-        sent = true;
-        link.sendBlock(
-            sending,
-            ok -> {
-              uploads.written(sending);
-              if (ok) {
-                uploadedBytes += sending.length();
-                uploadRate.add(sending.length());
-                swarm.uploaded(this, sending);
-              }
-              if (!closed && !uploads.isEmpty()) {
-                serveUploads();
-                link.flush();
-              }
-            });
-      }
-    } finally {
-      serving = false;
-    }
-  }
-
   /** Tops up our requests to the current pipeline depth if the peer lets us download. */
   public void refill() {
     if (closed || !amInterested || !swarm.mayRequest()) {
@@ -452,20 +364,8 @@ public final class Peer {
 
   /** Chokes or unchokes the peer, as the choker decided. */
   public void setChoking(boolean choke) {
-    if (closed || choke == amChoking) {
-      return;
-    }
-    amChoking = choke;
-    chokeStateSince = swarm.clock().instant();
-    if (choke) {
-      send(new PeerMessage.Choke());
-      for (BlockRef block : uploads.clear()) {
-        if (fast) {
-          send(new PeerMessage.RejectRequest(block));
-        }
-      }
-    } else {
-      send(new PeerMessage.Unchoke());
+    if (!closed) {
+      uploader.setChoking(choke);
     }
   }
 
@@ -527,7 +427,7 @@ public final class Peer {
     double seconds = Duration.between(lastTick, now).toNanos() / 1e9;
     if (seconds > 0) {
       downloadRate.tick(seconds);
-      uploadRate.tick(seconds);
+      uploader.tick(seconds);
       lastTick = now;
       requests.adapt(downloadRate.rate());
     }
@@ -539,7 +439,7 @@ public final class Peer {
       close("no block for " + RequestPipeline.SNUB_TIMEOUT.toSeconds() + " s");
       return;
     }
-    if (!amInterested && !wantsOurPieces() && requests.isEmpty() && uploads.isEmpty()) {
+    if (!amInterested && !wantsOurPieces() && requests.isEmpty() && !uploader.hasQueued()) {
       if (idleSince == null) {
         idleSince = now;
       } else if (!now.isBefore(idleSince.plus(IDLE_TIMEOUT))) {
@@ -565,7 +465,7 @@ public final class Peer {
 
   /** Smoothed payload bytes per second sent to this peer. */
   public double uploadRate() {
-    return uploadRate.rate();
+    return uploader.rate();
   }
 
   /** Closes the connection. */
@@ -596,7 +496,7 @@ public final class Peer {
     picker.peerGone(this);
     picker.removeAvailability(has);
     requests.clear();
-    uploads.clear();
+    uploader.clear();
     swarm.peerClosed(this);
   }
 
@@ -650,7 +550,7 @@ public final class Peer {
   }
 
   public boolean isInterested() {
-    return peerInterested;
+    return uploader.peerInterested();
   }
 
   /**
@@ -658,11 +558,11 @@ public final class Peer {
    * not said either way yet (anyone who connects to a seed wants its data).
    */
   public boolean wantsOurPieces() {
-    return peerInterested || (!interestDeclared && swarm.isComplete());
+    return uploader.wantsOurPieces();
   }
 
   public boolean amChoking() {
-    return amChoking;
+    return uploader.amChoking();
   }
 
   public boolean amInterested() {
@@ -674,7 +574,7 @@ public final class Peer {
   }
 
   public Instant chokeStateSince() {
-    return chokeStateSince;
+    return uploader.chokeStateSince();
   }
 
   /** Our requests the peer has not answered yet; a copy. */
@@ -687,7 +587,7 @@ public final class Peer {
   }
 
   public long uploadedBytes() {
-    return uploadedBytes;
+    return uploader.uploadedBytes();
   }
 
   @Override

@@ -1,9 +1,11 @@
 package io.layerswarm.swarm.torrent;
 
 import io.layerswarm.core.metainfo.PieceIndex;
+import io.layerswarm.swarm.sched.PieceBudget;
 import io.layerswarm.swarm.storage.PieceMemory;
 import io.layerswarm.swarm.storage.PieceStore;
 import java.util.BitSet;
+import java.util.function.IntSupplier;
 
 /**
  * The memory a torrent holds for its pieces in progress, from its host's {@link PieceMemory}. A
@@ -67,6 +69,26 @@ final class PieceReservations {
     count--;
     store.discard(new PieceIndex(piece), reuse);
     memory.release(pieceLength);
+  }
+
+  /**
+   * The picker's budget: a piece starts only with memory reserved, and a piece dropped before its
+   * data arrived gives it back.
+   *
+   * @param urgentPiece the piece a reader waits for now, or -1
+   */
+  PieceBudget budget(IntSupplier urgentPiece) {
+    return new PieceBudget() {
+      @Override
+      public boolean tryStart(int piece) {
+        return reserve(piece, piece == urgentPiece.getAsInt());
+      }
+
+      @Override
+      public void dropped(int piece) {
+        release(piece, true);
+      }
+    };
   }
 
   /** Gives back everything; writes may still read the data, so nothing is reused. */

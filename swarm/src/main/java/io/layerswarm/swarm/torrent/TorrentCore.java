@@ -11,11 +11,7 @@ import io.layerswarm.swarm.loop.Loop;
 import io.layerswarm.swarm.peer.Peer;
 import io.layerswarm.swarm.peer.PeerLink;
 import io.layerswarm.swarm.peer.Swarm;
-import io.layerswarm.swarm.sched.ChokeCandidate;
-import io.layerswarm.swarm.sched.Choker;
-import io.layerswarm.swarm.sched.PieceBudget;
 import io.layerswarm.swarm.sched.PiecePicker;
-import io.layerswarm.swarm.sched.RoundRobinChoker;
 import io.layerswarm.swarm.sched.StreamingRarestFirstPicker;
 import io.layerswarm.swarm.storage.PieceStore;
 import io.layerswarm.swarm.tracker.AnnounceEvent;
@@ -68,12 +64,9 @@ public final class TorrentCore implements Swarm {
   private final InstantSource clock;
   private final PieceStore store;
   private final StreamingRarestFirstPicker<Peer> picker;
-  private final Choker<Peer> choker;
+  private final Unchoker unchoker;
   private final PieceReservations reservations;
   private final PeerCandidates candidates;
-
-  /** Offers pieces one by one while this torrent is the initial seed; null otherwise. */
-  private final SuperSeeder<Peer> superSeeder;
 
   private final LongSupplier peerSequence;
   private final CompletableFuture<Path> completion = new CompletableFuture<>();
@@ -115,32 +108,9 @@ public final class TorrentCore implements Swarm {
     this.reservations =
         new PieceReservations(
             ports.memory(), store, metainfo.pieceLength(), () -> loop.execute(this::refillAll));
-    picker.setBudget(
-        new PieceBudget() {
-          @Override
-          public boolean tryStart(int piece) {
-            return reservations.reserve(piece, piece == picker.urgentPiece());
-          }
-
-          @Override
-          public void dropped(int piece) {
-            reservations.release(piece, true);
-          }
-        });
-    this.choker = new RoundRobinChoker<>(policy.uploadSlots(), policy.chokeTurn(), clock);
+    picker.setBudget(reservations.budget(picker::urgentPiece));
+    this.unchoker = new Unchoker(policy, clock, geometry, store.isComplete(), peers.values());
     this.candidates = new PeerCandidates(metainfo, ports.dialer());
-    this.superSeeder =
-        policy.superSeedOffers() > 0 && store.isComplete()
-            ? new SuperSeeder<>(pieceSizes(geometry), policy.superSeedOffers())
-            : null;
-  }
-
-  private static int[] pieceSizes(TorrentGeometry geometry) {
-    int[] sizes = new int[geometry.pieceCount()];
-    for (int i = 0; i < sizes.length; i++) {
-      sizes[i] = geometry.pieceSize(i);
-    }
-    return sizes;
   }
 
   /**
@@ -233,20 +203,10 @@ public final class TorrentCore implements Swarm {
     picker.setReaderPosition(store.readerPosition());
     for (Peer peer : new ArrayList<>(peers.values())) {
       peer.tick();
-      if (superSeeder != null) {
-        superSeeder.tick(peer);
-      }
+      unchoker.ticked(peer);
     }
     runChoker();
-    if (superSeeder != null) {
-      // Stale offers went back, and a piece whose holders left is missing again: offer afresh.
-      int[] copies = copies();
-      for (Peer peer : new ArrayList<>(peers.values())) {
-        if (!peer.amChoking() && !peer.isClosed() && offer(peer, copies)) {
-          peer.flush();
-        }
-      }
-    }
+    unchoker.offerAfresh();
     connectMore();
     if (peers.isEmpty() && candidates.dialing() == 0 && !isComplete() && announcer != null) {
       // Nobody to download from: ask the trackers again rather than wait a whole interval.
@@ -379,8 +339,7 @@ public final class TorrentCore implements Swarm {
 
   @Override
   public boolean mayUpload(Peer peer, PieceIndex piece) {
-    return store.isVerified(piece)
-        && (superSeeder == null || superSeeder.isOffered(peer, piece.value()));
+    return store.isVerified(piece) && unchoker.offered(peer, piece);
   }
 
   @Override
@@ -549,43 +508,12 @@ public final class TorrentCore implements Swarm {
 
   @Override
   public boolean offersPieces() {
-    return superSeeder != null;
+    return unchoker.offersPieces();
   }
 
   @Override
   public void peerHas(Peer peer, PieceIndex piece) {
-    if (superSeeder != null
-        && superSeeder.announced(peer, piece.value())
-        && !peer.amChoking()
-        && !peer.isClosed()) {
-      offer(peer);
-    }
-  }
-
-  /** Tops up the pieces offered to an unchoked peer, as HAVE messages. */
-  private void offer(Peer peer) {
-    offer(peer, copies());
-  }
-
-  /** Returns whether anything was offered. */
-  private boolean offer(Peer peer, int[] copies) {
-    List<Integer> offers = superSeeder.topUp(peer, peer.pieces(), copies);
-    for (int piece : offers) {
-      peer.offer(new PieceIndex(piece));
-    }
-    return !offers.isEmpty();
-  }
-
-  /** By piece, how many connected peers announced it. */
-  private int[] copies() {
-    int[] copies = new int[geometry.pieceCount()];
-    for (Peer peer : peers.values()) {
-      BitSet has = peer.pieces();
-      for (int i = has.nextSetBit(0); i >= 0; i = has.nextSetBit(i + 1)) {
-        copies[i]++;
-      }
-    }
-    return copies;
+    unchoker.peerHas(peer, piece);
   }
 
   @Override
@@ -594,31 +522,8 @@ public final class TorrentCore implements Swarm {
   }
 
   private void runChoker() {
-    if (stopped || peers.isEmpty()) {
-      return;
-    }
-    List<ChokeCandidate<Peer>> chokeCandidates = new ArrayList<>(peers.size());
-    for (Peer peer : peers.values()) {
-      // A super seed offers pieces only to peers it unchokes, and they are not interested before
-      // an offer: it counts every peer that is not known to be complete as wanting its pieces.
-      boolean wants = peer.wantsOurPieces() || (superSeeder != null && !peer.isSeed());
-      chokeCandidates.add(
-          new ChokeCandidate<>(peer, peer.id(), wants, !peer.amChoking(), peer.chokeStateSince()));
-    }
-    Set<Peer> unchoke = choker.unchoke(chokeCandidates);
-    for (Peer peer : new ArrayList<>(peers.values())) {
-      boolean choke = !unchoke.contains(peer);
-      if (choke != peer.amChoking()) {
-        peer.setChoking(choke);
-        if (superSeeder != null) {
-          if (choke) {
-            superSeeder.withdraw(peer);
-          } else {
-            offer(peer);
-          }
-        }
-        peer.flush();
-      }
+    if (!stopped) {
+      unchoker.run();
     }
   }
 
@@ -637,21 +542,13 @@ public final class TorrentCore implements Swarm {
 
   @Override
   public void uploadQueued(Peer peer, BlockRef block) {
-    if (superSeeder != null) {
-      superSeeder.asked(peer, block.piece().value());
-    }
+    unchoker.asked(peer, block);
   }
 
   @Override
   public void uploaded(Peer peer, BlockRef block) {
     uploaded.addAndGet(block.length());
-    if (superSeeder != null
-        && superSeeder.uploaded(peer, block.piece().value(), block.length())
-        && !peer.amChoking()
-        && !peer.isClosed()) {
-      offer(peer);
-      peer.flush();
-    }
+    unchoker.uploaded(peer, block);
   }
 
   @Override
@@ -666,9 +563,7 @@ public final class TorrentCore implements Swarm {
   }
 
   private void forget(Peer peer) {
-    if (superSeeder != null) {
-      superSeeder.withdraw(peer);
-    }
+    unchoker.left(peer);
     peers.remove(peer.id());
     byPeerId.remove(peer.remoteId(), peer);
     connected = peers.size();
