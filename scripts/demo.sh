@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-echo "demo: building (mvn package)..." >&2
-mvn -B -q -ntp -Dmaven.test.skip=true package
+echo "demo: building the distribution and the test bed (mvn package, tests compiled, not run)..." >&2
+# -DskipTests, not -Dmaven.test.skip: modules use other modules' test jars, which the latter skips.
+mvn -B -q -ntp -DskipTests -pl cli,integration-tests -am package
 exec java -cp "integration-tests/target/classes:$(cat integration-tests/target/classpath.txt)" \
   io.layerswarm.testbed.Demo --dist cli/target/layerswarm "$@"
