@@ -30,10 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A hand-written peer that claims every piece and answers every request with random bytes. The
  * download must still complete from the honest seed, and the liar must be banned.
+ *
+ * <p>The liar listens on another loopback address than the engines: a ban covers the whole IP
+ * address ({@code AddressBans}), as a liar on another host would be, so on the same address it
+ * would also ban the honest seed whenever the ban came before the dial to the seed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CorruptPeerTest {
   private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+  private static final String LIAR_HOST = "127.0.0.2";
 
   @TempDir Path dir;
   private SwarmEngine seeder;
@@ -94,14 +99,14 @@ class CorruptPeerTest {
 
     FakePeer(Metainfo metainfo) throws IOException {
       this.metainfo = metainfo;
-      this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this.server = new ServerSocket(0, 50, InetAddress.getByName(LIAR_HOST));
       this.thread = new Thread(this::run, "fake-peer");
       thread.setDaemon(true);
       thread.start();
     }
 
     InetSocketAddress address() {
-      return new InetSocketAddress("127.0.0.1", server.getLocalPort());
+      return new InetSocketAddress(LIAR_HOST, server.getLocalPort());
     }
 
     private void run() {
