@@ -17,6 +17,7 @@ import io.layerswarm.cli.daemon.AgentCommand;
 import io.layerswarm.cli.daemon.AllInOneCommand;
 import io.layerswarm.cli.daemon.SeederCommand;
 import io.layerswarm.cli.daemon.TrackerCommand;
+import java.io.PrintWriter;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,18 +65,27 @@ public final class Main implements Runnable {
 
   /**
    * The command tree. {@code generate-completion} prints a bash/zsh completion script ({@code
-   * source <(layerswarm generate-completion)}); it is hidden from help, as packagers rather than
-   * users call it.
+   * source <(layerswarm generate-completion)}).
    */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
-    commandLine
-        .getSubcommands()
-        .get("generate-completion")
-        .getCommandSpec()
-        .usageMessage()
-        .hidden(true);
+    commandLine.setParameterExceptionHandler(Main::usageError);
     return commandLine;
+  }
+
+  /**
+   * Bad usage, for every command: one line naming the problem and a hint where the usage is, not
+   * the whole usage with the problem last (picocli's default). Exit code 2.
+   */
+  static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    String name = command.getCommandSpec().qualifiedName();
+    PrintWriter err = command.getErr();
+    err.println(name + ": " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("See '" + name + " --help'.");
+    err.flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   public static void main(String[] args) {

@@ -21,24 +21,30 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:evicted",
       "1:the agent answered with an error, or the blob is in use",
-      "2:bad usage",
+      "2:bad usage, or a DIGEST prefix that matches several torrents",
       "3:no agent answered on the socket",
       "4:the agent has no blob, torrent or metainfo for DIGEST"
     })
 public final class EvictCommand implements Callable<Integer> {
   @Mixin AdminOptions options;
 
-  @Parameters(paramLabel = "DIGEST", description = "The blob, sha256:<hex>.")
+  @Parameters(
+      paramLabel = "DIGEST",
+      description =
+          "The blob: sha256:<hex>, or any prefix that names one torrent, with or without"
+              + " sha256: (as `layerswarm torrents` prints it). A cached blob without a torrent"
+              + " needs its whole digest.")
   String digest;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    Digest blob = DigestArgument.parse(spec, digest);
+    String hex = DigestArgument.prefix(spec, digest);
     return options.run(
         spec,
         agent -> {
+          Digest blob = DigestArgument.resolve(spec, digest, hex, agent);
           EvictReport report = EvictReport.of(agent.evict(blob));
           options.print(spec, report, report::table);
         });

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:ok",
       "1:the agent answered with an error",
-      "2:bad usage",
+      "2:bad usage, or a DIGEST prefix that matches several torrents",
       "3:no agent answered on the socket",
       "4:the agent holds no torrent for DIGEST"
     })
@@ -25,17 +25,20 @@ public final class PeersCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "DIGEST",
-      description = "The blob, sha256:<hex> (as `layerswarm" + " torrents --json` prints it).")
+      description =
+          "The blob: sha256:<hex>, or any prefix that names one torrent, with or without"
+              + " sha256: (as `layerswarm torrents` prints it).")
   String digest;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    Digest blob = DigestArgument.parse(spec, digest);
+    String hex = DigestArgument.prefix(spec, digest);
     return options.run(
         spec,
         agent -> {
+          Digest blob = DigestArgument.resolve(spec, digest, hex, agent);
           PeersReport report = PeersReport.of(agent.peers(blob));
           options.print(spec, report, report::table);
         });

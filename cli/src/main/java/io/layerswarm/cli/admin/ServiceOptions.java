@@ -32,8 +32,10 @@ final class ServiceOptions {
       names = "--server",
       paramLabel = "HOST:PORT",
       description =
-          "The admin API address: the seeder's seeder.admin-listen, or the tracker's"
-              + " tracker.admin-listen. Default: $"
+          "The admin API address: a seeder's seeder.admin-listen for preheat, ring,"
+              + " seeder-blobs and seeder-evict; a tracker's tracker.admin-listen for swarms,"
+              + " swarm-peers and tracker-health (a tracker does not forward seeder commands)."
+              + " Default: $"
               + SERVER_ENV
               + ".")
   String server;

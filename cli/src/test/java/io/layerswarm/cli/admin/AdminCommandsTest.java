@@ -237,7 +237,7 @@ class AdminCommandsTest {
   }
 
   @Test
-  void generateCompletionIsHiddenFromHelpButPrintsABashScript() {
+  void helpListsTheCommandsAndGenerateCompletionPrintsABashScript() {
     Run help = run("--help");
     Run completion = run("generate-completion");
 
@@ -247,7 +247,7 @@ class AdminCommandsTest {
         .contains("peers")
         .contains("evict")
         .contains("drain")
-        .doesNotContain("generate-completion");
+        .contains("generate-completion");
     assertThat(completion.exitCode()).isZero();
     assertThat(completion.out()).contains("complete -F").contains("status").contains("--socket");
   }
@@ -256,12 +256,8 @@ class AdminCommandsTest {
   void peersOfATorrentTheAgentSeedsWithoutConnectionsSaysNoPeersAreConnected() throws Exception {
     byte[] content = new byte[100_000];
     new Random(2).nextBytes(content);
+    io.layerswarm.core.metainfo.Metainfo meta = seed(content);
     Digest digest = Digest.sha256(content);
-    Path file = java.nio.file.Files.write(dir.resolve(digest.hex()), content);
-    io.layerswarm.core.metainfo.Metainfo meta =
-        io.layerswarm.core.metainfo.Metainfo.create(
-            file, digest.hex(), List.of(URI.create("http://127.0.0.1:9/announce")), 16 * 1024);
-    agent.engine().seed(meta, file);
 
     Run table = run("peers", "--socket", socket.toString(), digest.toString());
     Run json = run("peers", "--socket", socket.toString(), "--json", digest.hex());
@@ -294,11 +290,11 @@ class AdminCommandsTest {
 
   @Test
   void aMalformedDigestIsAUsageErrorBeforeAnyCall() {
-    Run peers = run("peers", "--socket", dir.resolve("none.sock").toString(), "sha256:abc");
+    Run peers = run("peers", "--socket", dir.resolve("none.sock").toString(), "sha256:abx");
     Run evict = run("evict", "--socket", socket.toString(), "latest");
 
     assertThat(peers.exitCode()).isEqualTo(2);
-    assertThat(peers.err()).contains("'sha256:abc' is not a blob digest");
+    assertThat(peers.err()).contains("'sha256:abx' is not a blob digest");
     assertThat(evict.exitCode()).isEqualTo(2);
     assertThat(evict.err()).contains("'latest' is not a blob digest");
   }
@@ -386,5 +382,82 @@ class AdminCommandsTest {
     assertThat(timeout.exitCode()).isEqualTo(2);
     assertThat(timeout.err()).contains("--timeout: 'soon'");
     assertThat(agent.drained()).isNotDone();
+  }
+
+  @Test
+  void peersAndEvictTakeTheShortDigestThatTorrentsPrints() throws Exception {
+    byte[] content = new byte[50_000];
+    new Random(3).nextBytes(content);
+    Digest digest = Digest.sha256(content);
+    seed(content);
+    String shortDigest = digest.toString().substring(0, "sha256:".length() + 12);
+    assertThat(run("torrents", "--socket", socket.toString()).out()).contains(shortDigest + " ");
+
+    Run peers = run("peers", "--socket", socket.toString(), shortDigest);
+    Run bare = run("peers", "--socket", socket.toString(), digest.hex().substring(0, 7));
+    Run evict = run("evict", "--socket", socket.toString(), shortDigest.toUpperCase());
+
+    assertThat(peers.exitCode()).as(peers.err()).isZero();
+    assertThat(peers.out()).startsWith("digest      " + digest + "\n");
+    assertThat(bare.exitCode()).as(bare.err()).isZero();
+    assertThat(bare.out()).startsWith("digest      " + digest + "\n");
+    assertThat(evict.exitCode()).as(evict.err()).isZero();
+    assertThat(evict.out()).startsWith("evicted   " + digest + "\n");
+  }
+
+  @Test
+  void aPrefixOfSeveralTorrentsIsAUsageErrorListingThemAndAnUnknownPrefixExitsWith4()
+      throws Exception {
+    // Seed blobs until two digests share their first hex character (at most 17 are needed).
+    java.util.Map<Character, Digest> byFirst = new java.util.HashMap<>();
+    Random random = new Random(4);
+    Digest first = null;
+    Digest second = null;
+    while (second == null) {
+      byte[] content = new byte[20_000];
+      random.nextBytes(content);
+      seed(content);
+      Digest digest = Digest.sha256(content);
+      first = byFirst.putIfAbsent(digest.hex().charAt(0), digest);
+      if (first != null) {
+        second = digest;
+      }
+    }
+    String unused =
+        "0123456789abcdef"
+            .chars()
+            .mapToObj(c -> String.valueOf((char) c))
+            .filter(c -> !byFirst.containsKey(c.charAt(0)))
+            .findFirst()
+            .orElseThrow();
+
+    Run ambiguous = run("peers", "--socket", socket.toString(), "sha256:" + first.hex().charAt(0));
+    Run unknown = run("evict", "--socket", socket.toString(), unused);
+
+    assertThat(ambiguous.exitCode()).isEqualTo(2);
+    assertThat(ambiguous.out()).isEmpty();
+    assertThat(ambiguous.err())
+        .startsWith("layerswarm peers: DIGEST: 'sha256:" + first.hex().charAt(0) + "' is ambiguous")
+        .contains("\n  " + first + "\n")
+        .contains("\n  " + second + "\n");
+    assertThat(unknown.exitCode()).isEqualTo(4);
+    assertThat(unknown.err())
+        .isEqualTo(
+            "layerswarm evict: no torrent of the agent has a digest starting with sha256:"
+                + unused
+                + " (`layerswarm torrents` lists them; a cached blob without a torrent needs its"
+                + " whole digest)\n");
+    assertThat(agent.engine().torrents()).hasSize(byFirst.size() + 1);
+  }
+
+  /** Seeds {@code content} as a torrent named by its digest, as the agent does after a pull. */
+  private io.layerswarm.core.metainfo.Metainfo seed(byte[] content) throws IOException {
+    Digest digest = Digest.sha256(content);
+    Path file = java.nio.file.Files.write(dir.resolve(digest.hex()), content);
+    io.layerswarm.core.metainfo.Metainfo meta =
+        io.layerswarm.core.metainfo.Metainfo.create(
+            file, digest.hex(), List.of(URI.create("http://127.0.0.1:9/announce")), 16 * 1024);
+    agent.engine().seed(meta, file);
+    return meta;
   }
 }
