@@ -18,6 +18,7 @@ import io.layerswarm.cli.daemon.AllInOneCommand;
 import io.layerswarm.cli.daemon.SeederCommand;
 import io.layerswarm.cli.daemon.TrackerCommand;
 import java.io.PrintWriter;
+import java.util.Optional;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,6 +90,11 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    Optional<String> badLevel = LogLevel.problem(System.getenv(LogLevel.VARIABLE));
+    if (badLevel.isPresent()) {
+      System.err.println("layerswarm: " + badLevel.get());
+      System.exit(EXIT_CONFIG);
+    }
     System.exit(commandLine().execute(args));
   }
 }

@@ -192,6 +192,12 @@ public final class InMemoryPeerStore implements PeerStore {
    * address. Thread-safe; reservations are atomic, so concurrent announces never pass a limit
    * together.
    */
+  /** As the tracker's start line names its store. */
+  @Override
+  public String toString() {
+    return "in-memory";
+  }
+
   private static final class Usage {
     private final KeyedLimiter<Void> swarms;
     private final KeyedLimiter<InetAddress> peers;

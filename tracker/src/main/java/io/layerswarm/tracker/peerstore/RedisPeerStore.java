@@ -434,9 +434,10 @@ public final class RedisPeerStore implements PeerStore {
     log.info("peer store disconnected from {}", where);
   }
 
+  /** {@code redis redis://host:port/db}, as the tracker's start line names its store. */
   @Override
   public String toString() {
-    return "RedisPeerStore[" + where + "]";
+    return "redis " + where;
   }
 
   private <T> T call(String action, Supplier<T> operation) throws PeerStoreUnavailableException {
@@ -469,7 +470,7 @@ public final class RedisPeerStore implements PeerStore {
   }
 
   /** {@code redis://host:port/db}, without any password. */
-  private static String describe(RedisURI uri) {
+  static String describe(RedisURI uri) {
     return (uri.isSsl() ? "rediss://" : "redis://")
         + uri.getHost()
         + ":"

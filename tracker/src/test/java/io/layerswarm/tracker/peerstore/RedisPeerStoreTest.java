@@ -61,6 +61,17 @@ class RedisPeerStoreTest extends PeerStoreContract {
   }
 
   @Test
+  void namesItselfByItsAddressForTheTrackersStartLine() {
+    assertThat(store).hasToString("redis redis://127.0.0.1:" + redis.port() + "/0");
+  }
+
+  @Test
+  void itsNameNeverHoldsThePassword() {
+    assertThat(RedisPeerStore.describe(RedisURI.create("redis://:s3cret@10.0.0.1:6380/2")))
+        .isEqualTo("redis://10.0.0.1:6380/2");
+  }
+
+  @Test
   void everyKeyOfASwarmIsPrefixedAndOutlivesItsLatestPeerByTheMargin() throws Exception {
     announce(SWARM, peer("L a"), AnnounceEvent.STARTED);
     announce(SWARM, peer("S b"), AnnounceEvent.COMPLETED);
