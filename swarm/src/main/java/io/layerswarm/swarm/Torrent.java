@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** One torrent in a {@link SwarmEngine}: a seed, or a download that becomes a seed. Thread-safe. */
@@ -53,6 +54,15 @@ public interface Torrent {
    */
   default CompletableFuture<Boolean> announced() {
     return CompletableFuture.completedFuture(false);
+  }
+
+  /**
+   * Completes with why once a whole round of announces failed with every tracker saying it cannot
+   * serve (see {@link io.layerswarm.swarm.tracker.Announcer#trackersDown()}) before any accepted
+   * one; with empty once one accepted, or once removed. Never fails.
+   */
+  default CompletableFuture<Optional<String>> trackersDown() {
+    return CompletableFuture.completedFuture(Optional.empty());
   }
 
   /** Connect to these peers directly, in addition to those the trackers return. */

@@ -44,6 +44,7 @@ final class TorrentSession implements Torrent {
   private final NettyLoop loop;
   private final TorrentCore core;
   private final Endpoint endpoint;
+  private final CompletableFuture<Optional<String>> trackersDown = new CompletableFuture<>();
 
   TorrentSession(
       SwarmEngine engine,
@@ -90,12 +91,18 @@ final class TorrentSession implements Torrent {
 
   /** Starts ticking and announcing. Any thread. */
   void start(Announcer announcer) {
+    announcer.trackersDown().thenAccept(trackersDown::complete);
     execute(() -> core.start(announcer));
   }
 
   @Override
   public CompletableFuture<Boolean> announced() {
     return core.announced();
+  }
+
+  @Override
+  public CompletableFuture<Optional<String>> trackersDown() {
+    return trackersDown;
   }
 
   /** The announce parameters for {@code event}, from the current counters. Loop only. */

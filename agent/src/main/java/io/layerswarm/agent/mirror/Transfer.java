@@ -156,6 +156,27 @@ final class Transfer implements LiveTransfer {
     sized.complete(meta.length());
     signal.signal();
     started.completion().whenComplete(this::onSwarmDone);
+    started
+        .trackersDown()
+        .thenAccept(why -> why.ifPresent(reason -> onTrackersDown(started, reason)));
+  }
+
+  /**
+   * Every tracker said it cannot serve {@code download}'s announces (on the engine's thread): off
+   * that thread, the phases decide at once whether the transfer leaves for the origin.
+   */
+  private void onTrackersDown(Torrent download, String why) {
+    synchronized (this) {
+      if (torrent != download || !phases.downloading()) {
+        return;
+      }
+      phases.trackersDown(why);
+    }
+    try {
+      context.executor().execute(() -> tick(context.clock().instant()));
+    } catch (RejectedExecutionException e) {
+      // Shutting down; the fetcher's next tick decides, as for any transfer.
+    }
   }
 
   private void onSwarmDone(Path file, Throwable error) {
@@ -188,7 +209,7 @@ final class Transfer implements LiveTransfer {
           .log(
               "download from the swarm failed verification, deleted it; the origin serves"
                   + " this blob for the next {}: {}",
-              SwarmRefusals.LENGTH,
+              TransferPhases.seconds(SwarmRefusals.LENGTH),
               e.getMessage());
       finish(
           new BlobVerificationException(
@@ -486,7 +507,7 @@ final class Transfer implements LiveTransfer {
                   + ": gave up waiting for "
                   + what
                   + " after "
-                  + STREAM_STALL_LIMIT));
+                  + TransferPhases.seconds(STREAM_STALL_LIMIT)));
     }
     try {
       signal.await(seen);

@@ -11,8 +11,9 @@ import java.util.OptionalLong;
 /**
  * The phase machine of one transfer, as a pure decision: METAINFO (asking the trackers) -> SWARM
  * (downloading) -> VERIFYING (the store checks the sha256) -> finished; or ORIGIN, from METAINFO or
- * SWARM, when the swarm has nothing, refuses, or makes no progress within the deadline. Also where
- * a reader finds the bytes at its position in each phase.
+ * SWARM, when the swarm has nothing, refuses, or makes no progress within the deadline, or at once
+ * when every tracker said it cannot serve and no peer is connected. Also where a reader finds the
+ * bytes at its position in each phase.
  *
  * <p>It does no I/O and reads no clock, the way OkHttp's {@code CacheStrategy} decides and its
  * interceptor acts: the transfer passes in the time and what it saw, carries out the step, and
@@ -38,6 +39,9 @@ final class TransferPhases {
   private Phase phase = Phase.METAINFO;
   private boolean finished;
   private ProgressDeadline deadline;
+
+  /** Why the trackers cannot serve this download's announces, once they said so. */
+  private String trackersDown;
 
   /**
    * @param swarmDeadline the longest the transfer may go without metainfo or newly verified bytes
@@ -106,8 +110,17 @@ final class TransferPhases {
   }
 
   /**
+   * Every tracker said it cannot serve the download's announces ({@code why}): none will list a
+   * peer, so without one connected there is nothing to wait for; {@link #check} decides.
+   */
+  void trackersDown(String why) {
+    trackersDown = why;
+  }
+
+  /**
    * Checks the deadline at {@code now}, with what the swarm download has verified so far (0 while
-   * there is no download); more than last time counts as progress.
+   * there is no download); more than last time counts as progress. A download whose trackers are
+   * down and that has no peer leaves at once.
    *
    * @param totalBytes the blob's size, for the message
    * @param peers connected peers, for the message
@@ -118,21 +131,38 @@ final class TransferPhases {
       return Optional.empty();
     }
     if (phase == Phase.METAINFO && deadline.expired(now, 0)) {
-      return Optional.of("no metainfo within " + swarmDeadline);
+      return Optional.of("no metainfo within " + seconds(swarmDeadline));
+    }
+    if (phase == Phase.SWARM && trackersDown != null && peers == 0) {
+      return Optional.of(
+          "the trackers cannot serve and no peer is connected, so the swarm cannot help ("
+              + trackersDown
+              + "); check the trackers' /healthz and their peer store (Redis)");
     }
     if (phase == Phase.SWARM && deadline.expired(now, verifiedBytes)) {
       return Optional.of(
           "no progress in the swarm for "
-              + deadline.idle(now)
+              + seconds(deadline.idle(now))
               + " ("
               + verifiedBytes
               + " of "
               + totalBytes
               + " bytes verified, "
               + peers
-              + " peers)");
+              + " peers); "
+              + (peers == 0
+                  ? "no peer reached: check that the trackers answer announces (their /healthz,"
+                      + " failed announces in this log at DEBUG), then that agent.peer-listen and"
+                      + " the seeders' peer-listen ports are open between hosts"
+                  : "the peers sent nothing verifiable: check agent.download-rate and the"
+                      + " network between the hosts"));
     }
     return Optional.empty();
+  }
+
+  /** A duration for people: "60.2 s" (never ISO-8601's "PT1M0.22S"). */
+  static String seconds(Duration duration) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
   }
 
   /** The transfer copies from the origin now. */

@@ -137,6 +137,60 @@ class BlobFetcherTest {
   }
 
   @Test
+  void whenEveryTrackerCannotServeAndNoPeerIsConnectedTheOriginIsUsedAtOnce() throws Exception {
+    byte[] content = randomBytes(100_000, 11);
+    Digest digest = origin.putBlob(REPO, content);
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
+    assertThat(fetch).isNotDone();
+
+    torrent.trackersDown.complete(
+        Optional.of("every tracker is unusable: announce to a: peer store unavailable, retry"));
+
+    await(fetch); // the clock never moved: no deadline was waited for
+    assertThat(store.contains(digest)).isTrue();
+    assertThat(origin.blobRequests()).isEqualTo(1);
+    assertThat(fetcher.counts().bytesFromOrigin()).isEqualTo(content.length);
+  }
+
+  @Test
+  void whenTheTrackersAreDownADownloadWithPeersGoesOnUntilTheyAreGone() throws Exception {
+    byte[] content = randomBytes(100_000, 12);
+    Digest digest = origin.putBlob(REPO, content);
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
+    torrent.connectedPeers = 2;
+
+    torrent.trackersDown.complete(Optional.of("every tracker is unusable"));
+    fetcher.tick();
+    assertThat(fetch).isNotDone();
+    assertThat(origin.blobRequests()).isZero();
+
+    torrent.connectedPeers = 0;
+    fetcher.tick();
+
+    await(fetch);
+    assertThat(origin.blobRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void trackersThatAcceptedLeaveTheDownloadToItsDeadline() throws Exception {
+    byte[] content = randomBytes(100_000, 13);
+    Digest digest = origin.putBlob(REPO, content);
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+
+    swarm.onlyDownload().torrent().trackersDown.complete(Optional.empty());
+    fetcher.tick();
+
+    assertThat(fetch).isNotDone();
+    assertThat(origin.blobRequests()).isZero();
+  }
+
+  @Test
   void whenTheTrackersHaveNoMetainfoTheOriginIsUsedAtOnce() throws Exception {
     Digest digest = origin.putBlob(REPO, randomBytes(5000, 2));
 

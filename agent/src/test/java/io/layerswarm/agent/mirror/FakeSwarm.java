@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +105,7 @@ final class FakeSwarm implements Swarm {
     private final Metainfo metainfo;
     private final Path finalFile;
     final CompletableFuture<Path> completion = new CompletableFuture<>();
+    final CompletableFuture<Optional<String>> trackersDown = new CompletableFuture<>();
     volatile long verifiedBytes;
     volatile long uploadedBytes;
     volatile int connectedPeers;
@@ -173,6 +175,11 @@ final class FakeSwarm implements Swarm {
       } finally {
         lock.unlock();
       }
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> trackersDown() {
+      return trackersDown;
     }
 
     @Override

@@ -55,7 +55,7 @@ class TransferPhasesTest {
     phases.start(START, true, false);
 
     assertThat(phases.check(at(59), 0, 0, 0)).isEmpty();
-    assertThat(phases.check(at(60), 0, 0, 0)).hasValue("no metainfo within PT1M");
+    assertThat(phases.check(at(60), 0, 0, 0)).hasValue("no metainfo within 60.0 s");
   }
 
   @Test
@@ -65,7 +65,69 @@ class TransferPhasesTest {
 
     assertThat(phases.check(at(89), 0, 1000, 2)).isEmpty();
     assertThat(phases.check(at(90), 0, 1000, 2))
-        .hasValue("no progress in the swarm for PT1M (0 of 1000 bytes verified, 2 peers)");
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .startsWith(
+                        "no progress in the swarm for 60.0 s (0 of 1000 bytes verified, 2 peers);"));
+  }
+
+  @Test
+  void aDeadlineWithoutPeersPointsAtTheTrackersFirstThenThePeerPorts() {
+    phases.start(START, true, false);
+    phases.downloadStarted(START);
+
+    assertThat(phases.check(at(60).plusMillis(220), 0, 1000, 0))
+        .hasValue(
+            "no progress in the swarm for 60.2 s (0 of 1000 bytes verified, 0 peers); no peer"
+                + " reached: check that the trackers answer announces (their /healthz, failed"
+                + " announces in this log at DEBUG), then that agent.peer-listen and the seeders'"
+                + " peer-listen ports are open between hosts");
+  }
+
+  @Test
+  void whenTheTrackersAreDownADownloadWithoutPeersLeavesAtOnce() {
+    phases.start(START, true, false);
+    phases.downloadStarted(START);
+
+    phases.trackersDown("every tracker is unusable: announce to a: peer store unavailable, retry");
+
+    assertThat(phases.check(at(1), 0, 1000, 0))
+        .hasValue(
+            "the trackers cannot serve and no peer is connected, so the swarm cannot help (every"
+                + " tracker is unusable: announce to a: peer store unavailable, retry); check the"
+                + " trackers' /healthz and their peer store (Redis)");
+  }
+
+  @Test
+  void whenTheTrackersAreDownADownloadWithPeersGoesOnUntilItHasNone() {
+    phases.start(START, true, false);
+    phases.downloadStarted(START);
+    phases.trackersDown("every tracker is unusable");
+
+    assertThat(phases.check(at(1), 100, 1000, 2)).isEmpty();
+    assertThat(phases.check(at(2), 200, 1000, 1)).isEmpty();
+    assertThat(phases.check(at(3), 200, 1000, 0))
+        .hasValueSatisfying(why -> assertThat(why).startsWith("the trackers cannot serve"));
+  }
+
+  @Test
+  void theTrackersBeingDownDoesNotCutAnOriginCopyOrAFinishedTransfer() {
+    phases.start(START, true, false);
+    phases.downloadStarted(START);
+    phases.toOrigin();
+    phases.trackersDown("every tracker is unusable");
+
+    assertThat(phases.check(at(1), 0, 1000, 0)).isEmpty();
+    phases.finish();
+    assertThat(phases.check(at(2), 0, 1000, 0)).isEmpty();
+  }
+
+  @Test
+  void durationsPrintAsSecondsForPeople() {
+    assertThat(TransferPhases.seconds(Duration.ofMillis(60_224))).isEqualTo("60.2 s");
+    assertThat(TransferPhases.seconds(Duration.ofMinutes(10))).isEqualTo("600.0 s");
+    assertThat(TransferPhases.seconds(Duration.ZERO)).isEqualTo("0.0 s");
   }
 
   @Test
@@ -77,7 +139,11 @@ class TransferPhasesTest {
     assertThat(phases.check(at(100), 300, 1000, 1)).isEmpty();
     assertThat(phases.check(at(159), 300, 1000, 1)).isEmpty();
     assertThat(phases.check(at(160), 300, 1000, 1))
-        .hasValue("no progress in the swarm for PT1M (300 of 1000 bytes verified, 1 peers)");
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .startsWith(
+                        "no progress in the swarm for 60.0 s (300 of 1000 bytes verified, 1 peers);"));
   }
 
   @Test

@@ -28,6 +28,12 @@ public final class AnnounceCodec {
    */
   public static final Duration MAX_INTERVAL = Duration.ofDays(1);
 
+  /**
+   * The failure reason a LayerSwarm tracker answers while its peer store (Redis) is unavailable; a
+   * client treats that tracker as {@linkplain TrackerException#trackerUnusable() unusable}.
+   */
+  public static final String STORE_UNAVAILABLE = "peer store unavailable, retry";
+
   private AnnounceCodec() {}
 
   /**
@@ -93,7 +99,11 @@ public final class AnnounceCodec {
       throw new TrackerException("response is not a dictionary");
     }
     if (dict.get("failure reason") instanceof byte[] reason) {
-      throw new TrackerException("tracker refused: " + new String(reason, StandardCharsets.UTF_8));
+      String text = new String(reason, StandardCharsets.UTF_8);
+      if (text.equals(STORE_UNAVAILABLE)) {
+        throw TrackerException.unusable("tracker refused: " + text, null);
+      }
+      throw new TrackerException("tracker refused: " + text);
     }
     Optional<Duration> interval =
         dict.get("interval") instanceof Long i && i > 0 && i <= MAX_INTERVAL.toSeconds()

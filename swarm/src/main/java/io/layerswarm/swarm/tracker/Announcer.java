@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +50,10 @@ public final class Announcer {
   private boolean stopped;
   private boolean announcedStart;
   private final CompletableFuture<Boolean> started = new CompletableFuture<>();
+  private final CompletableFuture<Optional<String>> unusable = new CompletableFuture<>();
+
+  /** Why each tracker failed in the round under way while every one was unusable, else null. */
+  private List<String> unusableInRound;
 
   /** "completed" happened before "started" got through; send it right after. */
   private boolean completedAfterStart;
@@ -84,6 +89,7 @@ public final class Announcer {
   public void start() {
     if (trackers.isEmpty()) {
       started.complete(false);
+      unusable.complete(Optional.empty());
     }
     announce(AnnounceEvent.STARTED);
   }
@@ -95,6 +101,17 @@ public final class Announcer {
    */
   public CompletableFuture<Boolean> started() {
     return started;
+  }
+
+  /**
+   * Whether the trackers are known to be down: completes with why once a round of announces failed
+   * with every tracker {@linkplain TrackerException#trackerUnusable() unusable} (peer store
+   * unavailable, HTTP 5xx, connection refused) before any tracker accepted an announce; with empty
+   * once one accepted, without trackers, or when stopped first. A round with a timeout or another
+   * failure says nothing, and the next one is watched. Never fails; completes on the loop.
+   */
+  public CompletableFuture<Optional<String>> trackersDown() {
+    return unusable;
   }
 
   /** Announces "completed" now (once). */
@@ -122,6 +139,7 @@ public final class Announcer {
     }
     stopped = true;
     started.complete(false);
+    unusable.complete(Optional.empty());
     cancelNext();
     if (trackers.isEmpty() || !announcedStart) {
       return CompletableFuture.completedFuture(null);
@@ -146,6 +164,7 @@ public final class Announcer {
     }
     cancelNext();
     inFlight = true;
+    unusableInRound = new ArrayList<>();
     attempt(pendingEvent, current, 0);
   }
 
@@ -172,6 +191,7 @@ public final class Announcer {
                         event,
                         LogSafe.uri(tracker),
                         LogSafe.text(String.valueOf(cause.getMessage()))); // may quote the tracker
+                noteFailure(cause);
                 if (tried + 1 < trackers.size()) {
                   attempt(event, (index + 1) % trackers.size(), tried + 1);
                   return;
@@ -180,6 +200,13 @@ public final class Announcer {
                 if (event == AnnounceEvent.STARTED) {
                   started.complete(false);
                 }
+                if (unusableInRound != null) {
+                  unusable.complete(
+                      Optional.of(
+                          LogSafe.text(
+                              "every tracker is unusable: "
+                                  + String.join("; ", unusableInRound)))); // quotes the trackers
+                }
                 schedule(backoff);
                 backoff = min(backoff.multipliedBy(2), defaultInterval);
                 return;
@@ -187,6 +214,7 @@ public final class Announcer {
               inFlight = false;
               current = index;
               backoff = FIRST_RETRY;
+              unusable.complete(Optional.empty());
               response.trackerId().ifPresent(id -> trackerId = Optional.of(id));
               response
                   .warning()
@@ -225,6 +253,18 @@ public final class Announcer {
               peers.accept(response.peers());
             },
             loop);
+  }
+
+  /** Keeps the round's reasons while every failure in it says the tracker cannot serve. */
+  private void noteFailure(Throwable cause) {
+    if (unusableInRound == null) {
+      return;
+    }
+    if (cause instanceof TrackerException t && t.trackerUnusable()) {
+      unusableInRound.add(String.valueOf(t.getMessage()));
+    } else {
+      unusableInRound = null;
+    }
   }
 
   private AnnounceRequest withTrackerId(AnnounceEvent event) {

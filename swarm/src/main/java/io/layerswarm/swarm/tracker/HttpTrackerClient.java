@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
@@ -28,6 +29,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -106,7 +108,9 @@ public final class HttpTrackerClient implements TrackerClient {
   /**
    * Sends one announce. The future fails with a {@link TrackerException} (wrapped in a {@link
    * CompletionException}) if the tracker cannot be reached, answers with a non-200 status or bad
-   * bencode, or returns a "failure reason".
+   * bencode, or returns a "failure reason"; {@linkplain TrackerException#trackerUnusable()
+   * unusable} when it refused the connection, answered HTTP 5xx or said its peer store is
+   * unavailable.
    */
   @Override
   public CompletableFuture<AnnounceResponse> announce(URI tracker, AnnounceRequest request) {
@@ -164,6 +168,12 @@ public final class HttpTrackerClient implements TrackerClient {
             throw new CompletionException(
                 new TrackerException(
                     "announce to " + LogSafe.uri(tracker) + ": " + t.getMessage(), t));
+          }
+          if (cause instanceof ConnectException && !(cause instanceof ConnectTimeoutException)) {
+            // Refused (nothing listens there): that tracker is down. A timeout may be a slow one.
+            throw new CompletionException(
+                TrackerException.unusable(
+                    "announce to " + LogSafe.uri(tracker) + " failed: " + cause, cause));
           }
           throw new CompletionException(
               new TrackerException(
@@ -262,12 +272,14 @@ public final class HttpTrackerClient implements TrackerClient {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-      if (response.status().code() != 200) {
+      int status = response.status().code();
+      if (status != 200) {
+        String message =
+            "returned HTTP " + status + failureReason(ByteBufUtil.getBytes(response.content()));
         result.completeExceptionally(
-            new TrackerException(
-                "returned HTTP "
-                    + response.status().code()
-                    + failureReason(ByteBufUtil.getBytes(response.content()))));
+            status >= 500
+                ? TrackerException.unusable(message, null)
+                : new TrackerException(message));
         return;
       }
       try {

@@ -131,6 +131,40 @@ class HttpTrackerClientWireTest {
   }
 
   @Test
+  void aTrackerThatSaysItCannotServeIsUnusableAndOneThatRefusesUsIsNot() throws Exception {
+    URI noStore =
+        serve(
+            "/no-store",
+            200,
+            Bencode.encode(Map.of("failure reason", AnnounceCodec.STORE_UNAVAILABLE)));
+    URI overloaded = serve("/overloaded", 503, new byte[0]);
+    URI forbidding = serve("/forbidding", 401, Bencode.encode(Map.of("failure reason", "no")));
+    URI refusing = serve("/refusing", 200, Bencode.encode(Map.of("failure reason", "full")));
+    URI down;
+    try (ServerSocket s = new ServerSocket(0)) {
+      down = URI.create("http://127.0.0.1:" + s.getLocalPort() + "/announce");
+    }
+
+    assertThat(failure(noStore).trackerUnusable()).isTrue();
+    assertThat(failure(noStore)).hasMessageContaining("peer store unavailable");
+    assertThat(failure(overloaded).trackerUnusable()).isTrue();
+    assertThat(failure(down).trackerUnusable()).as("connection refused").isTrue();
+    assertThat(failure(forbidding).trackerUnusable()).isFalse();
+    assertThat(failure(refusing).trackerUnusable()).isFalse();
+  }
+
+  private TrackerException failure(URI tracker) throws InterruptedException {
+    try {
+      client.announce(tracker, REQUEST).get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return (TrackerException) e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer from " + tracker, e);
+    }
+    throw new AssertionError("the announce to " + tracker + " succeeded");
+  }
+
+  @Test
   void aResponseOverTheLimitIsRefused() {
     URI huge = serve("/huge", 200, new byte[HttpTrackerClient.MAX_RESPONSE_BYTES + 1]);
 
@@ -158,7 +192,12 @@ class HttpTrackerClientWireTest {
 
       assertThatThrownBy(() -> client.announce(mute, REQUEST).join())
           .isInstanceOf(CompletionException.class)
-          .hasCauseInstanceOf(TrackerException.class);
+          .hasCauseInstanceOf(TrackerException.class)
+          .satisfies(
+              e ->
+                  assertThat(((TrackerException) e.getCause()).trackerUnusable())
+                      .as("a timeout may be a slow tracker, not a down one")
+                      .isFalse());
       assertThat(Duration.ofNanos(System.nanoTime() - start))
           .isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
     }

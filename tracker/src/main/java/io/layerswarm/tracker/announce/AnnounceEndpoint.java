@@ -32,8 +32,12 @@ import org.slf4j.LoggerFactory;
  * never on an event loop.
  */
 public final class AnnounceEndpoint {
-  /** The failure reason when the peer store cannot be reached. */
-  public static final String STORE_UNAVAILABLE = "peer store unavailable, retry";
+  /**
+   * The failure reason when the peer store cannot be reached; our clients know it and move on to
+   * their next tracker, or to the origin, at once.
+   */
+  public static final String STORE_UNAVAILABLE =
+      io.layerswarm.swarm.tracker.AnnounceCodec.STORE_UNAVAILABLE;
 
   private static final Logger log = LoggerFactory.getLogger(AnnounceEndpoint.class);
   private final PeerStore store;
