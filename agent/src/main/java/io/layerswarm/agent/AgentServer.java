@@ -21,6 +21,7 @@ import io.layerswarm.agent.mirror.PullThroughMirror;
 import io.layerswarm.agent.mirror.Swarm;
 import io.layerswarm.agent.mirror.TrackerMetainfoSource;
 import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.disk.DataDirLock;
 import io.layerswarm.core.disk.DiskSpace;
 import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.health.Liveness;
@@ -137,12 +138,15 @@ public final class AgentServer implements AutoCloseable {
    * alone on {@link AgentConfig#metricsListen()} and the admin API on {@link
    * AgentConfig#adminSocket()} if those are configured.
    *
+   * @throws DataDirLock.DataDirLockedException if another daemon uses the data directory
    * @throws IOException if the data directory, the peer port, the API port, the metrics port or the
    *     admin socket cannot be used
    */
   public static AgentServer start(AgentConfig config, Upstreams upstreams) throws IOException {
     List<AutoCloseable> started = new ArrayList<>();
     try {
+      // First, before partial downloads are cleared: another agent on this directory owns them.
+      started.add(DataDirLock.acquire(config.dataDir(), "agent.data-dir"));
       Path partial = config.dataDir().resolve("partial");
       Path torrents = config.dataDir().resolve("torrents");
       Files.createDirectories(torrents);

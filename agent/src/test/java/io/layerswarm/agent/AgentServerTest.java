@@ -1,9 +1,11 @@
 package io.layerswarm.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.agent.metrics.PrometheusText;
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.disk.DataDirLock;
 import io.layerswarm.registry.Manifest;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
@@ -257,6 +259,22 @@ class AgentServerTest {
     assertThat(scrape(agent.address()).value("agent_origin_fallback_bytes_total"))
         .as("the registry address keeps its /metrics")
         .isEqualTo(content.length);
+  }
+
+  @Test
+  void aSecondAgentOnTheSameDataDirectoryIsRefusedAndTheFirstKeepsItsFiles() throws IOException {
+    byte[] content = randomBytes(20_000, 15);
+    Digest digest = origin.putBlob(REPO, content);
+    assertThat(RawHttp.get(address, blobPath(digest)).status()).isEqualTo(200);
+
+    assertThatThrownBy(() -> AgentServer.start(config(), Upstreams.single(origin)))
+        .isInstanceOf(DataDirLock.DataDirLockedException.class)
+        .hasMessageContaining("agent.data-dir " + data)
+        .hasMessageContaining("PID " + ProcessHandle.current().pid());
+    RawHttp.Response again = RawHttp.get(address, blobPath(digest));
+
+    assertThat(again.body()).isEqualTo(content);
+    assertThat(origin.blobRequests()).as("still cached, not fetched again").isEqualTo(1);
   }
 
   @Test

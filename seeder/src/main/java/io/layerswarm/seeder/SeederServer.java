@@ -3,6 +3,7 @@ package io.layerswarm.seeder;
 import io.layerswarm.admin.AdminGrpcServer;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.core.disk.DataDirLock;
 import io.layerswarm.core.disk.DiskSpace;
 import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.health.Liveness;
@@ -47,7 +48,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -160,13 +160,17 @@ public final class SeederServer implements AutoCloseable {
       throws SeederException {
     Path dataDir = config.dataDir();
     HttpAuth auth = HttpAuth.of(config.clusterSecret(), clock);
+    List<AutoCloseable> parts = new ArrayList<>();
     FileBlobStore blobs;
     FileMetainfoStore metainfos;
     try {
-      Files.createDirectories(dataDir);
+      parts.add(DataDirLock.acquire(dataDir, "seeder.data-dir"));
       blobs = new FileBlobStore(dataDir);
       metainfos = FileMetainfoStore.open(dataDir.resolve("metainfo"));
+    } catch (DataDirLock.DataDirLockedException e) {
+      throw new SeederException(e.getMessage(), e);
     } catch (IOException e) {
+      closeAll(parts);
       throw new SeederException("open seeder.data-dir " + dataDir + ": " + e, e);
     }
 
@@ -174,10 +178,10 @@ public final class SeederServer implements AutoCloseable {
     try {
       engine = SwarmEngine.start(engineConfig(config));
     } catch (IOException e) {
+      closeAll(parts);
       throw new SeederException(
           "start the swarm engine on seeder.peer-listen " + config.peerListen() + ": " + e, e);
     }
-    List<AutoCloseable> parts = new ArrayList<>();
     parts.add(engine);
     try {
       SeederMetrics metrics = new SeederMetrics();

@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.disk.DataDirLock;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.proto.admin.SeederAdminGrpc;
 import io.layerswarm.proto.admin.SeederBlobList;
@@ -351,6 +352,18 @@ class SeederServerTest {
     assertThat(server.self()).isEqualTo(self);
     assertThat(server.ring().ring().members()).containsExactly(self);
     assertThat(server.ring().liveOwners(digest)).containsExactly(self);
+  }
+
+  @Test
+  void aSecondSeederOnTheSameDataDirectoryIsRefusedWithTheDirectoryAndThePid() {
+    assertThatThrownBy(
+            () ->
+                SeederServer.start(
+                    SeederConfig.defaults(dataDir, ANNOUNCE), Upstreams.single(upstream)))
+        .isInstanceOf(SeederException.class)
+        .hasCauseInstanceOf(DataDirLock.DataDirLockedException.class)
+        .hasMessageContaining("seeder.data-dir " + dataDir)
+        .hasMessageContaining("PID " + ProcessHandle.current().pid());
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.layerswarm.cli.Main;
 import io.layerswarm.cli.config.ConfigException;
 import io.layerswarm.cli.config.ConfigPrinter;
 import io.layerswarm.cli.config.Settings;
+import io.layerswarm.core.disk.DataDirLock.DataDirLockedException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
@@ -78,6 +79,10 @@ final class DaemonRunner {
       return Main.EXIT_CONFIG;
     } catch (Exception e) {
       parts.closeAll();
+      if (lockedDataDir(e) instanceof DataDirLockedException locked) {
+        System.err.println("layerswarm " + name + ": config error: " + locked.getMessage());
+        return Main.EXIT_CONFIG;
+      }
       log.error("{} failed to start", name, e);
       System.err.println("layerswarm " + name + ": failed to start: " + e);
       return Main.EXIT_FAILURE;
@@ -88,5 +93,15 @@ final class DaemonRunner {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** The refusal of a data directory another daemon holds, wherever it is in the causes. */
+  private static Throwable lockedDataDir(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DataDirLockedException) {
+        return t;
+      }
+    }
+    return null;
   }
 }
