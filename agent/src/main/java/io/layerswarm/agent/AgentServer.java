@@ -20,6 +20,8 @@ import io.layerswarm.agent.mirror.FetchCounts;
 import io.layerswarm.agent.mirror.PullThroughMirror;
 import io.layerswarm.agent.mirror.Swarm;
 import io.layerswarm.agent.mirror.TrackerMetainfoSource;
+import io.layerswarm.core.Listening;
+import io.layerswarm.core.SetupException;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.disk.DataDirLock;
 import io.layerswarm.core.disk.DiskSpace;
@@ -40,8 +42,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,11 +149,21 @@ public final class AgentServer implements AutoCloseable {
   public static AgentServer start(AgentConfig config, Upstreams upstreams) throws IOException {
     List<AutoCloseable> started = new ArrayList<>();
     try {
-      // First, before partial downloads are cleared: another agent on this directory owns them.
-      started.add(DataDirLock.acquire(config.dataDir(), "agent.data-dir"));
       Path partial = config.dataDir().resolve("partial");
       Path torrents = config.dataDir().resolve("torrents");
-      Files.createDirectories(torrents);
+      try {
+        // First, before partial downloads are cleared: another agent on this directory owns them.
+        started.add(DataDirLock.acquire(config.dataDir(), "agent.data-dir"));
+        Files.createDirectories(torrents);
+      } catch (AccessDeniedException e) {
+        throw new SetupException(
+            "agent.data-dir: cannot create "
+                + e.getFile()
+                + " (permission denied); make "
+                + config.dataDir()
+                + " writable by the daemon's user (layerswarm), or set another agent.data-dir",
+            e);
+      }
       clearPartial(partial);
 
       // <data>/blobs/sha256/<hex>, with its temp files in <data>/tmp: the same file system as
@@ -167,7 +181,12 @@ public final class AgentServer implements AutoCloseable {
               Map.of(),
               EngineConfig.DEFAULT_PIECE_MEMORY,
               config.clusterSecret());
-      SwarmEngine engine = SwarmEngine.start(engineConfig);
+      SwarmEngine engine;
+      try {
+        engine = SwarmEngine.start(engineConfig);
+      } catch (BindException e) {
+        throw SetupException.cannotListen("agent.peer-listen", config.peerListen(), e);
+      }
       started.add(engine);
 
       ThreadPoolExecutor blocking = pool("agent-blocking-%d", BLOCKING_THREADS);
@@ -315,7 +334,7 @@ public final class AgentServer implements AutoCloseable {
                 .sync()
                 .channel();
       } catch (Exception e) {
-        throw new IOException("agent.listen: cannot bind " + config.listen() + ": " + e, e);
+        throw SetupException.cannotListen("agent.listen", config.listen(), e);
       }
       started.add(() -> server.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
       Optional<Channel> metricsServer = Optional.empty();
@@ -332,18 +351,20 @@ public final class AgentServer implements AutoCloseable {
                   .sync()
                   .channel();
         } catch (Exception e) {
-          throw new IOException("agent.metrics-listen: cannot bind " + address + ": " + e, e);
+          throw SetupException.cannotListen("agent.metrics-listen", address, e);
         }
         started.add(() -> channel.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
         metricsServer = Optional.of(channel);
-        log.info("agent serving /metrics alone on {}", channel.localAddress());
+        log.info(
+            "agent serving /metrics alone on {}",
+            Listening.hostPort(Listening.bound(address, channel.localAddress())));
       }
 
       log.info(
           "agent serving the registry API on {}, peers on {}, {} tracker(s), re-verifying {}"
               + " cached blob(s) before serving and seeding them, upstreams {}",
-          server.localAddress(),
-          engine.listenAddress(),
+          Listening.hostPort(Listening.bound(config.listen(), server.localAddress())),
+          Listening.hostPort(engine.listenAddress()),
           config.trackers().size(),
           found,
           upstreams);
@@ -353,7 +374,7 @@ public final class AgentServer implements AutoCloseable {
                 + " are unsigned (a tracker with a secret refuses them: every pull then comes from"
                 + " the origin) and anyone who reaches {} can download the blobs it seeds; set"
                 + " cluster.secret-file on every member (docs/security.md)",
-            engine.listenAddress());
+            Listening.hostPort(engine.listenAddress()));
       }
       AgentServer agent =
           new AgentServer(

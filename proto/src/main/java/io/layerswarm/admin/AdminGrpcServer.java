@@ -5,6 +5,8 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.layerswarm.core.Listening;
+import io.layerswarm.core.SetupException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -70,8 +72,7 @@ public final class AdminGrpcServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       server.shutdownNow();
       executor.shutdownNow();
-      throw new IOException(
-          role + ".admin-listen: cannot bind " + listen + ": " + e.getMessage(), e);
+      throw SetupException.cannotListen(role + ".admin-listen", listen, e);
     }
     InetSocketAddress bound = listen;
     for (SocketAddress socket : server.getListenSockets()) {
@@ -84,7 +85,7 @@ public final class AdminGrpcServer implements AutoCloseable {
     log.info(
         "{} admin API on {}{}{}",
         role,
-        bound,
+        Listening.hostPort(bound),
         tls.map(t -> " (TLS as " + t.subject() + ")").orElse(" (plaintext)"),
         token.isPresent() ? " with bearer token" : "");
     return new AdminGrpcServer(server, executor, bound);

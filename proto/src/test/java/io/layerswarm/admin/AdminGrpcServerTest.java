@@ -11,6 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.layerswarm.core.SetupException;
 import io.layerswarm.proto.admin.TrackerAdminGrpc;
 import io.layerswarm.proto.admin.TrackerHealth;
 import io.layerswarm.proto.admin.TrackerHealthRequest;
@@ -133,8 +134,12 @@ class AdminGrpcServerTest {
                     Optional.empty(),
                     1,
                     new Healthy()))
-        .isInstanceOf(IOException.class)
-        .hasMessageStartingWith("seeder.admin-listen: cannot bind " + first.address());
+        .isInstanceOf(SetupException.class)
+        .hasMessage(
+            "seeder.admin-listen: cannot listen on 127.0.0.1:"
+                + first.address().getPort()
+                + ": Address already in use; stop what holds that port, or set another"
+                + " seeder.admin-listen");
   }
 
   @Test

@@ -1,10 +1,12 @@
 package io.layerswarm.seeder;
 
 import io.layerswarm.admin.AdminTls;
+import io.layerswarm.core.Listening;
 import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.disk.SpaceLimit;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -200,6 +202,18 @@ public record SeederConfig(
     if (ringReplicas < 1) {
       throw new IllegalArgumentException("seeder.ring-replicas must be >= 1: " + ringReplicas);
     }
+    InetAddress host = listen.getAddress();
+    if (!ringMembers.isEmpty()
+        && advertiseUrl.isEmpty()
+        && host != null
+        && host.isAnyLocalAddress()) {
+      throw new IllegalArgumentException(
+          "seeder.advertise-url is required: seeder.listen "
+              + Listening.hostPort(listen)
+              + " is a wildcard address, so this seeder cannot tell which of seeder.ring "
+              + ringMembers
+              + " it is; set seeder.advertise-url to its entry");
+    }
     adminTls = adminTls == null ? Optional.empty() : adminTls;
     if (adminTls.isPresent() && adminListen.isEmpty()) {
       throw new IllegalArgumentException(
@@ -314,6 +328,11 @@ public record SeederConfig(
   /** A copy with this upload cap. */
   public SeederConfig withUploadRate(long bytesPerSecond) {
     return with(copy -> copy.uploadBytesPerSecond = bytesPerSecond);
+  }
+
+  /** A copy whose control endpoint listens on {@code address}. */
+  public SeederConfig withListen(InetSocketAddress address) {
+    return with(copy -> copy.listen = address);
   }
 
   /** A copy with this ring. */

@@ -2,6 +2,8 @@ package io.layerswarm.seeder;
 
 import io.layerswarm.admin.AdminGrpcServer;
 import io.layerswarm.core.Digest;
+import io.layerswarm.core.Listening;
+import io.layerswarm.core.SetupException;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.disk.DataDirLock;
 import io.layerswarm.core.disk.DiskSpace;
@@ -43,11 +45,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -169,6 +173,14 @@ public final class SeederServer implements AutoCloseable {
       metainfos = FileMetainfoStore.open(dataDir.resolve("metainfo"));
     } catch (DataDirLock.DataDirLockedException e) {
       throw new SeederException(e.getMessage(), e);
+    } catch (AccessDeniedException e) {
+      closeAll(parts);
+      throw setup(
+          "seeder.data-dir: cannot write "
+              + e.getFile()
+              + " (permission denied); make "
+              + dataDir
+              + " writable by the daemon's user (layerswarm), or set another seeder.data-dir");
     } catch (IOException e) {
       closeAll(parts);
       throw new SeederException("open seeder.data-dir " + dataDir + ": " + e, e);
@@ -177,6 +189,11 @@ public final class SeederServer implements AutoCloseable {
     SwarmEngine engine;
     try {
       engine = SwarmEngine.start(engineConfig(config));
+    } catch (BindException e) {
+      closeAll(parts);
+      SetupException setup =
+          SetupException.cannotListen("seeder.peer-listen", config.peerListen(), e);
+      throw new SeederException(setup.getMessage(), setup);
     } catch (IOException e) {
       closeAll(parts);
       throw new SeederException(
@@ -314,11 +331,12 @@ public final class SeederServer implements AutoCloseable {
               .awaitUninterruptibly();
       if (!bound.isSuccess()) {
         Throwable cause = bound.cause();
-        throw new SeederException("bind seeder.listen " + config.listen() + ": " + cause, cause);
+        SetupException setup = SetupException.cannotListen("seeder.listen", config.listen(), cause);
+        throw new SeederException(setup.getMessage(), setup);
       }
       Channel serverChannel = bound.channel();
       parts.add(() -> serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
-      InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
+      InetSocketAddress address = Listening.bound(config.listen(), serverChannel.localAddress());
 
       URI self = selfId(config, address);
       SeederRing seederRing =
@@ -381,21 +399,21 @@ public final class SeederServer implements AutoCloseable {
       log.info(
           "seeder {} control endpoint on {}, peers on {}, data in {}, ring of {} (R={}){}",
           self,
-          address,
-          engine.listenAddress(),
+          Listening.hostPort(address),
+          Listening.hostPort(engine.listenAddress()),
           dataDir,
           seederRing.members().size(),
           seederRing.replicas(),
-          admin.map(a -> ", admin API on " + a.address()).orElse(""));
+          admin.map(a -> ", admin API on " + Listening.hostPort(a.address())).orElse(""));
       if (!auth.required()) {
         log.warn(
             "open mode: no cluster.secret-file, so anyone who reaches {} can make this seeder"
                 + " pull any blob of its upstreams with its credentials (GET /metainfo){}, and"
                 + " anyone who reaches {} can download what it seeds; set cluster.secret-file on"
                 + " every member (docs/security.md)",
-            address,
+            Listening.hostPort(address),
             config.notificationsToken().isEmpty() ? " or a registry notification" : "",
-            engine.listenAddress());
+            Listening.hostPort(engine.listenAddress()));
       }
       return server;
     } catch (SeederException | RuntimeException | Error e) {
@@ -455,20 +473,11 @@ public final class SeederServer implements AutoCloseable {
     if (config.advertiseUrl().isPresent()) {
       return SeederRing.memberId(config.advertiseUrl().get());
     }
-    InetAddress host = bound.getAddress();
-    boolean wildcard = host == null || host.isAnyLocalAddress();
-    if (wildcard && !config.ringMembers().isEmpty()) {
-      throw new SeederException(
-          "seeder.advertise-url is required: seeder.listen "
-              + config.listen()
-              + " is a wildcard address, so this seeder cannot tell which of seeder.ring "
-              + config.ringMembers()
-              + " it is");
-    }
+    // SeederConfig refuses a ring with a wildcard seeder.listen and no seeder.advertise-url.
     URI self = SeederRing.memberId(baseUri(bound));
     if (!config.ringMembers().isEmpty()
         && !SeederRing.of(config.ringMembers(), config.ringReplicas()).contains(self)) {
-      throw new SeederException(
+      throw setup(
           "this seeder's control URL "
               + self
               + " is not one of seeder.ring "
@@ -476,6 +485,11 @@ public final class SeederServer implements AutoCloseable {
               + "; set seeder.advertise-url to its entry");
     }
     return self;
+  }
+
+  /** A start failure the admin fixes in the config: the daemon exits 78 for it. */
+  private static SeederException setup(String message) {
+    return new SeederException(message, new SetupException(message, null));
   }
 
   static EngineConfig engineConfig(SeederConfig config) {
@@ -561,7 +575,7 @@ public final class SeederServer implements AutoCloseable {
   @Override
   public void close() {
     closeAll(parts);
-    log.info("seeder on {} stopped", address);
+    log.info("seeder on {} stopped", Listening.hostPort(address));
   }
 
   private static void closeAll(List<AutoCloseable> parts) {

@@ -195,4 +195,21 @@ class SeederConfigTest {
     assertThatThrownBy(() -> base.withRing(List.of(a), Optional.empty(), 0))
         .hasMessageContaining("seeder.ring-replicas");
   }
+
+  @Test
+  void aRingWithAWildcardListenNeedsTheAdvertisedUrl() {
+    SeederConfig wildcard =
+        SeederConfig.defaults(Path.of("d"), ANNOUNCE)
+            .withListen(new InetSocketAddress("0.0.0.0", 6970));
+    URI a = URI.create("http://10.0.0.1:6970");
+    URI b = URI.create("http://10.0.0.2:6970");
+
+    assertThatThrownBy(() -> wildcard.withRing(List.of(a, b), Optional.empty(), 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "seeder.advertise-url is required: seeder.listen 0.0.0.0:6970 is a wildcard address,"
+                + " so this seeder cannot tell which of seeder.ring [http://10.0.0.1:6970,"
+                + " http://10.0.0.2:6970] it is; set seeder.advertise-url to its entry");
+    assertThat(wildcard.withRing(List.of(a, b), Optional.of(b), 2).advertiseUrl()).contains(b);
+  }
 }

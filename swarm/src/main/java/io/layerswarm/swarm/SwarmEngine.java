@@ -1,6 +1,7 @@
 package io.layerswarm.swarm;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.layerswarm.core.Listening;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.auth.KeyPurpose;
 import io.layerswarm.core.metainfo.InfoHash;
@@ -41,6 +42,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -191,18 +193,21 @@ public final class SwarmEngine implements AutoCloseable {
     try {
       ChannelFuture bind = bootstrap.bind(config.listen()).awaitUninterruptibly();
       if (!bind.isSuccess()) {
-        throw new IOException("cannot listen on " + config.listen(), bind.cause());
+        // A BindException, so the daemon can name its own key (agent.peer-listen ...).
+        BindException failed = new BindException("cannot listen on " + config.listen());
+        failed.initCause(bind.cause());
+        throw failed;
       }
       this.server = bind.channel();
     } catch (IOException | RuntimeException e) {
       shutdownThreads();
       throw e;
     }
-    this.listenAddress = (InetSocketAddress) server.localAddress();
+    this.listenAddress = Listening.bound(config.listen(), server.localAddress());
     log.info(
         "swarm engine {} listening on {} ({}, {})",
         peerId,
-        listenAddress,
+        Listening.hostPort(listenAddress),
         epoll ? "epoll" : "nio",
         admission.membersOnly() ? "cluster members only" : "open to any peer");
     checkListeningSocket();

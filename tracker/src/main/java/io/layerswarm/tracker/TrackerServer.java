@@ -2,6 +2,8 @@ package io.layerswarm.tracker;
 
 import com.google.common.net.InetAddresses;
 import io.layerswarm.admin.AdminGrpcServer;
+import io.layerswarm.core.Listening;
+import io.layerswarm.core.SetupException;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.health.Liveness;
 import io.layerswarm.tracker.admin.DigestIndex;
@@ -87,6 +89,7 @@ public final class TrackerServer implements AutoCloseable {
   private volatile Optional<AdminGrpcServer> admin = Optional.empty();
 
   private TrackerServer(
+      InetSocketAddress listen,
       Channel serverChannel,
       EventLoopGroup group,
       MetainfoFetcher fetcher,
@@ -99,7 +102,7 @@ public final class TrackerServer implements AutoCloseable {
     this.storeExecutor = storeExecutor;
     this.metrics = metrics;
     this.sweep = sweep;
-    this.address = (InetSocketAddress) serverChannel.localAddress();
+    this.address = Listening.bound(listen, serverChannel.localAddress());
   }
 
   /**
@@ -184,11 +187,12 @@ public final class TrackerServer implements AutoCloseable {
           .shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
           .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS);
       metrics.close();
-      throw new TrackerException(
-          "start tracker on "
-              + config.listen()
-              + (bind.cause() == null ? ": bind timed out" : ": " + bind.cause()),
-          bind.cause());
+      if (bind.cause() == null) {
+        throw new TrackerException("start tracker on " + config.listen() + ": bind timed out");
+      }
+      SetupException setup =
+          SetupException.cannotListen("tracker.listen", config.listen(), bind.cause());
+      throw new TrackerException(setup.getMessage(), setup);
     }
 
     // The sweep only frees memory: reads already ignore expired peers. Once per interval is
@@ -221,7 +225,8 @@ public final class TrackerServer implements AutoCloseable {
                 TimeUnit.SECONDS);
 
     TrackerServer server =
-        new TrackerServer(bind.channel(), group, fetcher, storeExecutor, metrics, sweep);
+        new TrackerServer(
+            config.listen(), bind.channel(), group, fetcher, storeExecutor, metrics, sweep);
     if (config.adminListen().isPresent()) {
       try {
         server.admin =
@@ -248,15 +253,18 @@ public final class TrackerServer implements AutoCloseable {
       log.info(
           "tracker listening on {} with peer store {}; announce, scrape and metainfo need requests"
               + " signed with the cluster secret",
-          server.address(),
+          Listening.hostPort(server.address()),
           store);
     } else {
-      log.info("tracker listening on {} with peer store {}", server.address(), store);
+      log.info(
+          "tracker listening on {} with peer store {}",
+          Listening.hostPort(server.address()),
+          store);
       log.warn(
           "open mode: no cluster.secret-file, so anyone who reaches {} can announce, scrape, and"
               + " fetch any blob's metainfo (which makes a seeder pull the blob from the origin"
               + " with its credentials); set cluster.secret-file on every member (docs/security.md)",
-          server.address());
+          Listening.hostPort(server.address()));
     }
     return server;
   }
@@ -307,6 +315,6 @@ public final class TrackerServer implements AutoCloseable {
         .shutdownGracefully(100, CLOSE_TIMEOUT_SECONDS * 1000, TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS);
     metrics.close();
-    log.info("tracker on {} closed", address);
+    log.info("tracker on {} closed", Listening.hostPort(address));
   }
 }

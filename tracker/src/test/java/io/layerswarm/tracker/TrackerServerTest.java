@@ -402,12 +402,17 @@ class TrackerServerTest {
   }
 
   @Test
-  void startingOnAPortInUseFailsWithATrackerException() {
+  void startingOnAPortInUseFailsNamingTheKeyAndTheAddress() {
     TrackerConfig taken = TrackerConfig.defaults(server.address());
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> TrackerServer.start(taken, store, source, clock))
         .isInstanceOf(TrackerException.class)
-        .hasMessageStartingWith("start tracker on " + server.address());
+        .hasMessage(
+            "tracker.listen: cannot listen on 127.0.0.1:"
+                + server.address().getPort()
+                + ": Address already in use; stop what holds that port, or set another"
+                + " tracker.listen")
+        .hasCauseInstanceOf(io.layerswarm.core.SetupException.class);
   }
 }

@@ -11,6 +11,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.layerswarm.core.SetupException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -99,18 +100,21 @@ public final class AdminServer implements AutoCloseable {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new IOException(
+      // Without systemd nobody made /run/layerswarm (the units' RuntimeDirectory=).
+      throw new SetupException(
           KEY
               + ": cannot create the directory "
               + parent
               + " for "
               + socket
-              + ": "
-              + e
-              + ". Set "
+              + " ("
+              + e.getClass().getSimpleName()
+              + "); create it owned by the daemon's user (install -d -o layerswarm -g layerswarm"
+              + " -m 0750 "
+              + parent
+              + "), or set "
               + KEY
-              + " (--admin-socket) to another path, or to \"\" to disable"
-              + " the admin API",
+              + " (--admin-socket) to another path, or to \"\" to disable the admin API",
           e);
     }
     removeStale(socket);
@@ -142,7 +146,7 @@ public final class AdminServer implements AutoCloseable {
       server.start();
     } catch (IOException | RuntimeException e) {
       admin.close();
-      throw new IOException(KEY + ": cannot bind " + socket + ": " + e.getMessage(), e);
+      throw new SetupException(KEY + ": cannot bind " + socket + ": " + e.getMessage(), e);
     }
     try {
       Files.setPosixFilePermissions(socket, SOCKET_MODE);
@@ -202,7 +206,7 @@ public final class AdminServer implements AutoCloseable {
     }
     // Sockets are "other": neither file, directory nor link. Never delete anything else.
     if (!attributes.isOther()) {
-      throw new IOException(KEY + ": " + socket + " exists and is not a socket");
+      throw new SetupException(KEY + ": " + socket + " exists and is not a socket", null);
     }
     try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       probe.connect(UnixDomainSocketAddress.of(socket));
@@ -213,11 +217,12 @@ public final class AdminServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IOException(KEY + ": cannot check whether " + socket + " is in use: " + e, e);
     }
-    throw new IOException(
+    throw new SetupException(
         KEY
             + ": "
             + socket
             + " is in use by a running process (another"
-            + " agent?); stop it or choose another path");
+            + " agent?); stop it or choose another path",
+        null);
   }
 }

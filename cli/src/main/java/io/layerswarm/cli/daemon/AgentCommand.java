@@ -2,6 +2,7 @@ package io.layerswarm.cli.daemon;
 
 import io.layerswarm.agent.AgentServer;
 import io.layerswarm.cli.config.Settings;
+import io.layerswarm.core.Listening;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,7 +54,7 @@ public final class AgentCommand implements Callable<Integer> {
           return "registry http://"
               + hostPort(agent.address())
               + " peers "
-              + agent.engine().listenAddress()
+              + hostPort(agent.engine().listenAddress())
               + agent
                   .metricsAddress()
                   .map(a -> " metrics http://" + hostPort(a) + "/metrics")
@@ -76,10 +77,6 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   static String hostPort(java.net.InetSocketAddress address) {
-    String host =
-        address.getAddress() == null
-            ? address.getHostString()
-            : address.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    return Listening.hostPort(address);
   }
 }

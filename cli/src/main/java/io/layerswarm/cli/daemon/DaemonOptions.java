@@ -11,10 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every daemon takes: the config file, generic key overrides, --print-config. */
 public final class DaemonOptions {
+  /** The command this mixin is part of: its stdout and stderr (tests replace them). */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
   Path config;
 

@@ -4,9 +4,12 @@ import io.layerswarm.cli.Main;
 import io.layerswarm.cli.config.ConfigException;
 import io.layerswarm.cli.config.ConfigPrinter;
 import io.layerswarm.cli.config.Settings;
+import io.layerswarm.core.SetupException;
 import io.layerswarm.core.disk.DataDirLock.DataDirLockedException;
+import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,15 +50,19 @@ final class DaemonRunner {
   private DaemonRunner() {}
 
   static int run(String name, DaemonOptions options, Body body) {
+    PrintWriter out = options.spec.commandLine().getOut();
+    PrintWriter err = options.spec.commandLine().getErr();
     Settings settings;
     try {
       settings = options.load();
       if (options.printConfig) {
-        System.out.print(ConfigPrinter.yaml(settings.file()));
+        out.print(ConfigPrinter.yaml(settings.file()));
+        out.flush();
         return 0;
       }
     } catch (ConfigException e) {
-      System.err.println("layerswarm " + name + ": config error: " + e.getMessage());
+      err.println("layerswarm " + name + ": config error: " + e.getMessage());
+      err.flush();
       return Main.EXIT_CONFIG;
     }
     Parts parts = new Parts();
@@ -71,20 +78,30 @@ final class DaemonRunner {
     try {
       String ready = body.start(settings, parts);
       Runtime.getRuntime().addShutdownHook(hook);
-      System.out.println("layerswarm " + name + " ready: " + ready);
-      System.out.flush();
+      out.println("layerswarm " + name + " ready: " + ready);
+      out.flush();
     } catch (ConfigException e) {
       parts.closeAll();
-      System.err.println("layerswarm " + name + ": config error: " + e.getMessage());
+      err.println("layerswarm " + name + ": config error: " + e.getMessage());
+      err.flush();
       return Main.EXIT_CONFIG;
     } catch (Exception e) {
       parts.closeAll();
       if (lockedDataDir(e) instanceof DataDirLockedException locked) {
-        System.err.println("layerswarm " + name + ": config error: " + locked.getMessage());
+        err.println("layerswarm " + name + ": config error: " + locked.getMessage());
+        err.flush();
+        return Main.EXIT_CONFIG;
+      }
+      Optional<SetupException> setup = setupProblem(e);
+      if (setup.isPresent()) {
+        // The message names the key, the value and the fix: a stack trace adds nothing.
+        err.println("layerswarm " + name + ": " + setup.get().getMessage());
+        err.flush();
         return Main.EXIT_CONFIG;
       }
       log.error("{} failed to start", name, e);
-      System.err.println("layerswarm " + name + ": failed to start: " + e);
+      err.println("layerswarm " + name + ": failed to start: " + e);
+      err.flush();
       return Main.EXIT_FAILURE;
     }
     try {
@@ -103,5 +120,15 @@ final class DaemonRunner {
       }
     }
     return null;
+  }
+
+  /** The {@link SetupException} behind {@code e}, however the daemon wrapped it. */
+  static Optional<SetupException> setupProblem(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof SetupException setup) {
+        return Optional.of(setup);
+      }
+    }
+    return Optional.empty();
   }
 }

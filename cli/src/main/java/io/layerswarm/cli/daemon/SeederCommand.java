@@ -59,7 +59,7 @@ public final class SeederCommand implements Callable<Integer> {
           return "control "
               + seeder.baseUri()
               + " peers "
-              + seeder.engine().listenAddress()
+              + AgentCommand.hostPort(seeder.engine().listenAddress())
               + seeder.adminAddress().map(a -> " admin " + AgentCommand.hostPort(a)).orElse("");
         });
   }

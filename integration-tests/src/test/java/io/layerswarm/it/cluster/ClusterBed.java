@@ -35,7 +35,7 @@ import java.util.stream.Stream;
 public final class ClusterBed implements AutoCloseable {
   public static final Pattern READY = Pattern.compile("layerswarm \\S+ ready: ");
   private static final Pattern ADMIN = Pattern.compile("layerswarm seeder ready: .* admin (\\S+)");
-  private static final Pattern PEERS = Pattern.compile(" ready: .* peers /127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern PEERS = Pattern.compile(" ready: .* peers 127\\.0\\.0\\.1:(\\d+)");
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)

@@ -31,7 +31,7 @@ class SpoofedAnnounceIT {
   private static final String ATTACKER = "127.0.0.2";
   private static final String LEECHER = "127.0.0.3";
   private static final Pattern ENGINE =
-      Pattern.compile("swarm engine ([0-9a-f]{40}) listening on /127\\.0\\.0\\.1:(\\d+)");
+      Pattern.compile("swarm engine ([0-9a-f]{40}) listening on 127\\.0\\.0\\.1:(\\d+)");
   private ClusterBed bed;
 
   @AfterEach
