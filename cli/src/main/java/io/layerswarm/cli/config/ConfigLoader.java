@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -85,7 +86,7 @@ public final class ConfigLoader {
               + ": unknown key '"
               + keyPath(e)
               + "'"
-              + location(e)
+              + location(e, text, overrides)
               + "; known keys here: "
               + e.getKnownPropertyIds().stream()
                   .map(Object::toString)
@@ -104,7 +105,7 @@ public final class ConfigLoader {
               + ": key '"
               + keyPath(e)
               + "' has the wrong type"
-              + location(e)
+              + location(e, text, overrides)
               + ": "
               + e.getOriginalMessage().lines().findFirst().orElse(""));
     } catch (JsonProcessingException e) {
@@ -176,6 +177,20 @@ public final class ConfigLoader {
       }
     }
     return path.toString();
+  }
+
+  /**
+   * The line of the key in {@code text}: mapping the tree lost the parser's location. None for a
+   * key that a flag set.
+   */
+  private static String location(
+      JsonMappingException e, String text, Map<String, Object> overrides) {
+    String parsed = location(e);
+    if (!parsed.isEmpty() || overrides.containsKey(keyPath(e))) {
+      return parsed;
+    }
+    OptionalInt line = KeyLines.of(YAML, text, e.getPath());
+    return line.isPresent() ? " (line " + line.getAsInt() + ")" : "";
   }
 
   private static String location(JsonProcessingException e) {

@@ -30,7 +30,12 @@ public final class DaemonOptions {
       description = "Override a config key, e.g. --set agent.swarm-deadline=30s. Repeatable.")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--print-config", description = "Print the effective config and exit.")
+  @Option(
+      names = "--print-config",
+      description =
+          "Check the config as a start does (exit code 78 naming the key, as the start would),"
+              + " print this daemon's effective sections and exit, starting nothing. A port in use"
+              + " or a directory the daemon cannot create shows only at start.")
   boolean printConfig;
 
   @Option(

@@ -1,8 +1,8 @@
 package io.layerswarm.cli.daemon;
 
 import io.layerswarm.cli.Main;
+import io.layerswarm.cli.config.ConfigCheck;
 import io.layerswarm.cli.config.ConfigException;
-import io.layerswarm.cli.config.ConfigPrinter;
 import io.layerswarm.cli.config.Settings;
 import io.layerswarm.core.SetupException;
 import io.layerswarm.core.disk.DataDirLock.DataDirLockedException;
@@ -56,7 +56,7 @@ final class DaemonRunner {
     try {
       settings = options.load();
       if (options.printConfig) {
-        out.print(ConfigPrinter.yaml(settings.file()));
+        out.print(ConfigCheck.printable(settings, name));
         out.flush();
         return 0;
       }

@@ -188,10 +188,14 @@ class AdminTlsSettingsTest {
           Main.commandLine()
               .execute(
                   "seeder",
+                  "--upstream",
+                  "http://127.0.0.1:5000",
+                  "--admin-listen",
+                  "127.0.0.1:0",
                   "--admin-tls-cert",
-                  "/etc/ls/admin.pem",
+                  cert.toString(),
                   "--admin-tls-key",
-                  "/etc/ls/admin-key.pem",
+                  key.toString(),
                   "--print-config");
     } finally {
       System.setOut(stdout);
@@ -199,8 +203,8 @@ class AdminTlsSettingsTest {
 
     assertThat(exitCode).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("admin-tls-cert: /etc/ls/admin.pem")
-        .contains("admin-tls-key: /etc/ls/admin-key.pem");
+        .contains("admin-tls-cert: " + cert)
+        .contains("admin-tls-key: " + key);
   }
 
   @Test

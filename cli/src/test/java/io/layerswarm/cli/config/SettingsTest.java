@@ -76,6 +76,36 @@ class SettingsTest {
   }
 
   @Test
+  void anUnknownKeyOrAWrongTypeNamesItsLineInTheFileAndNoLineForAFlag() {
+    String text =
+        """
+        upstreams:
+          - url: http://127.0.0.1:5000
+          - url: http://127.0.0.1:5001
+            hots: b
+        agent:
+          listen: 127.0.0.1:1
+          swarm-dedline: 5s
+        tracker:
+          max-numwant: [1]
+        """;
+
+    assertThatThrownBy(() -> settings(text, Map.of()))
+        .hasMessageStartingWith("agent.yaml: unknown key 'upstreams[1].hots' (line 4);");
+    assertThatThrownBy(() -> settings(text.replace("hots", "host"), Map.of()))
+        .hasMessageStartingWith("agent.yaml: unknown key 'agent.swarm-dedline' (line 7);");
+    assertThatThrownBy(
+            () ->
+                settings(
+                    text.replace("hots", "host").replace("swarm-dedline", "peer-listen"), Map.of()))
+        .hasMessageStartingWith(
+            "agent.yaml: key 'tracker.max-numwant' has the wrong type (line 9):");
+    assertThatThrownBy(
+            () -> settings(GOOD + "  trackers: [http://t:1]\n", Map.of("agent.trackers", "x")))
+        .hasMessageStartingWith("agent.yaml: key 'agent.trackers' has the wrong type:");
+  }
+
+  @Test
   void aWrongTypeStopsWithTheKeyNamed() {
     assertThatThrownBy(() -> settings("tracker:\n  max-numwant: lots\n", Map.of()))
         .isInstanceOf(ConfigException.class)
