@@ -87,12 +87,13 @@ final class DaemonRunner {
       return Main.EXIT_CONFIG;
     } catch (Exception e) {
       parts.closeAll();
-      if (lockedDataDir(e) instanceof DataDirLockedException locked) {
-        err.println("layerswarm " + name + ": config error: " + locked.getMessage());
+      Optional<DataDirLockedException> locked = causeOf(e, DataDirLockedException.class);
+      if (locked.isPresent()) {
+        err.println("layerswarm " + name + ": config error: " + locked.get().getMessage());
         err.flush();
         return Main.EXIT_CONFIG;
       }
-      Optional<SetupException> setup = setupProblem(e);
+      Optional<SetupException> setup = causeOf(e, SetupException.class);
       if (setup.isPresent()) {
         // The message names the key, the value and the fix: a stack trace adds nothing.
         err.println("layerswarm " + name + ": " + setup.get().getMessage());
@@ -112,21 +113,14 @@ final class DaemonRunner {
     return 0;
   }
 
-  /** The refusal of a data directory another daemon holds, wherever it is in the causes. */
-  private static Throwable lockedDataDir(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof DataDirLockedException) {
-        return t;
-      }
-    }
-    return null;
-  }
-
-  /** The {@link SetupException} behind {@code e}, however the daemon wrapped it. */
-  static Optional<SetupException> setupProblem(Throwable e) {
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof SetupException setup) {
-        return Optional.of(setup);
+  /**
+   * The {@code type} behind {@code e}, however the daemon wrapped it: a data directory another
+   * daemon holds, or a {@link SetupException} (a port in use, a directory it may not create).
+   */
+  static <T extends Throwable> Optional<T> causeOf(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return Optional.of(type.cast(t));
       }
     }
     return Optional.empty();

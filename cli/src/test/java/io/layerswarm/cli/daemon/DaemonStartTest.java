@@ -38,14 +38,7 @@ class DaemonStartTest {
 
       int exit = run("tracker", "--listen", address);
 
-      assertThat(exit).isEqualTo(Main.EXIT_CONFIG);
-      assertThat(err.toString())
-          .isEqualTo(
-              "layerswarm tracker: tracker.listen: cannot listen on "
-                  + address
-                  + ": Address already in use; stop what holds that port, or set another"
-                  + " tracker.listen"
-                  + System.lineSeparator());
+      assertPortInUse(exit, "tracker", "tracker.listen", address);
       assertThat(out.toString()).isEmpty();
     }
   }
@@ -57,14 +50,7 @@ class DaemonStartTest {
 
       int exit = agent("--peer-listen", address, "--admin-socket", "");
 
-      assertThat(exit).isEqualTo(Main.EXIT_CONFIG);
-      assertThat(err.toString())
-          .isEqualTo(
-              "layerswarm agent: agent.peer-listen: cannot listen on "
-                  + address
-                  + ": Address already in use; stop what holds that port, or set another"
-                  + " agent.peer-listen"
-                  + System.lineSeparator());
+      assertPortInUse(exit, "agent", "agent.peer-listen", address);
     }
   }
 
@@ -111,6 +97,22 @@ class DaemonStartTest {
         .asString()
         .startsWith("layerswarm seeder: config error: ")
         .contains("seeder.advertise-url is required: seeder.listen 0.0.0.0:0 is a wildcard");
+  }
+
+  /** Exit 78 and, on stderr, exactly one line naming the key, the address and the fix. */
+  private void assertPortInUse(int exit, String daemon, String key, String address) {
+    assertThat(exit).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(err.toString())
+        .isEqualTo(
+            "layerswarm "
+                + daemon
+                + ": "
+                + key
+                + ": cannot listen on "
+                + address
+                + ": Address already in use; stop what holds that port, or set another "
+                + key
+                + System.lineSeparator());
   }
 
   private int agent(String... more) {
