@@ -203,9 +203,7 @@ public final class Announcer {
                 if (unusableInRound != null) {
                   unusable.complete(
                       Optional.of(
-                          LogSafe.text(
-                              "every tracker is unusable: "
-                                  + String.join("; ", unusableInRound)))); // quotes the trackers
+                          "every tracker is unusable: " + String.join("; ", unusableInRound)));
                 }
                 schedule(backoff);
                 backoff = min(backoff.multipliedBy(2), defaultInterval);
@@ -261,7 +259,7 @@ public final class Announcer {
       return;
     }
     if (cause instanceof TrackerException t && t.trackerUnusable()) {
-      unusableInRound.add(String.valueOf(t.getMessage()));
+      unusableInRound.add(LogSafe.text(String.valueOf(t.getMessage()))); // may quote the tracker
     } else {
       unusableInRound = null;
     }

@@ -1,0 +1,140 @@
+package io.layerswarm.it.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.layerswarm.it.cluster.ClusterBed;
+import io.layerswarm.testbed.DaemonProcess;
+import io.layerswarm.testbed.FreePorts;
+import io.layerswarm.testbed.Image;
+import io.layerswarm.testbed.Skopeo;
+import io.layerswarm.testbed.TestbedDirs;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis stopped under two tracker replicas, then a freshly pushed image pulled through the agent
+ * (issue 16, item 1): both trackers answer every announce "peer store unavailable", so no tracker
+ * can list a peer. The pull completes with every digest right, and the agent takes each new blob
+ * from the origin because the trackers said they cannot serve, at once, not after its swarm
+ * deadline. Figures: the pull's time during the outage against a normal pull of a fresh image of
+ * the same size, both after a first pull that warmed the agent up.
+ */
+class RedisStoppedIT {
+  /** Long enough that a pull which waited for it could not pass for one that did not. */
+  private static final String SWARM_DEADLINE = "30s";
+
+  private static final String TRACKERS_DOWN = "the trackers cannot serve and no peer is connected";
+
+  @Test
+  void aPullDuringARedisOutageGoesToTheOriginAtOnceBecauseTheTrackersCannotServe()
+      throws Exception {
+    Path work = TestbedDirs.create("redis-stopped");
+    try (FaultCluster cluster = FaultCluster.start(work)) {
+      Image warmUp = cluster.push("library/warm-up", 2, 8L << 20, 29);
+      Image before = cluster.push("library/before", 2, 8L << 20, 31);
+      int[] ports = FreePorts.pick(5);
+      DaemonProcess redis = cluster.bed.redis(ports[0]);
+      String redisUri = "redis://127.0.0.1:" + ports[0] + "/0";
+      String trackerA = "http://127.0.0.1:" + ports[1];
+      String trackerB = "http://127.0.0.1:" + ports[2];
+      String seeder = "http://127.0.0.1:" + ports[3];
+      for (int i = 1; i <= 2; i++) {
+        cluster.bed.daemon(
+            i == 1 ? "trackerA" : "trackerB",
+            "tracker",
+            "--listen",
+            "127.0.0.1:" + ports[i],
+            "--seeder",
+            seeder,
+            "--redis",
+            redisUri);
+      }
+      cluster.bed.daemon(
+          "seeder",
+          ClusterBed.seederArgs(
+              ports[3],
+              work.resolve("seeder"),
+              cluster.origin.baseUri().toString(),
+              trackerA,
+              trackerB));
+      String agentAddress = "127.0.0.1:" + ports[4];
+      DaemonProcess agent =
+          cluster.bed.daemon(
+              "agent",
+              ClusterBed.agentArgs(
+                  ports[4],
+                  work.resolve("agent"),
+                  cluster.origin.baseUri().toString(),
+                  List.of(trackerA, trackerB),
+                  "--set",
+                  "agent.swarm-deadline=" + SWARM_DEADLINE));
+
+      FaultCluster.assertPulledRight(
+          FaultCluster.pull(agentAddress, "library/warm-up", work.resolve("warm-up")),
+          work.resolve("warm-up"),
+          warmUp);
+      long normalStart = System.nanoTime();
+      Skopeo.Result normal =
+          FaultCluster.pull(agentAddress, "library/before", work.resolve("before"));
+      double normalSeconds = (System.nanoTime() - normalStart) / 1e9;
+      FaultCluster.assertPulledRight(normal, work.resolve("before"), before);
+      assertThat(fromOrigin(cluster, before)).as("a normal pull comes from the swarm").isEmpty();
+
+      long redisPid = redis.pid();
+      assertThat(redis.stop()).as("redis-server %d stopped", redisPid).isZero();
+      Image during = cluster.push("library/during", 2, 8L << 20, 37);
+
+      long outageStart = System.nanoTime();
+      Skopeo.Result outage =
+          FaultCluster.pull(agentAddress, "library/during", work.resolve("during"));
+      double outageSeconds = (System.nanoTime() - outageStart) / 1e9;
+
+      FaultCluster.assertPulledRight(outage, work.resolve("during"), during);
+      assertThat(fromOrigin(cluster, during))
+          .as("the agent took every new blob from the origin")
+          .isEqualTo(ClusterBed.blobDigests(during));
+      List<String> fallbacks =
+          agent.output().lines().filter(l -> l.contains("instead of the swarm:")).toList();
+      for (String digest : ClusterBed.blobDigests(during)) {
+        assertThat(fallbacks)
+            .as("why the agent went to the origin for %s", digest)
+            .filteredOn(line -> line.contains(digest))
+            .singleElement()
+            .satisfies(
+                line ->
+                    assertThat(line)
+                        .contains(TRACKERS_DOWN, "peer store unavailable", trackerA, trackerB)
+                        .doesNotContain("no progress in the swarm"));
+      }
+      System.out.printf(
+          "FAULT redis-stopped: redis-server (pid %d) stopped under two trackers; a fresh image"
+              + " of %d blobs (%d MiB) pulled in %.2f s through the agent, against %.2f s for a"
+              + " normal pull (%+.2f s); every new blob from the origin because the trackers"
+              + " cannot serve (agent.swarm-deadline %s not waited for)%n",
+          redisPid,
+          during.blobs().size(),
+          during.blobs().stream().mapToLong(b -> b.size()).sum() >> 20,
+          outageSeconds,
+          normalSeconds,
+          outageSeconds - normalSeconds,
+          SWARM_DEADLINE);
+    }
+  }
+
+  /** The blobs of {@code image} the agent downloaded from the origin. */
+  private static Set<String> fromOrigin(FaultCluster cluster, Image image) throws Exception {
+    Set<String> wanted = ClusterBed.blobDigests(image);
+    return cluster
+        .origin
+        .accessLog()
+        .byUserAgentPrefix("layerswarm-agent/")
+        .blobDownloads()
+        .stream()
+        .map(e -> e.blobDigest().orElse(""))
+        .filter(wanted::contains)
+        .collect(Collectors.toSet());
+  }
+}
