@@ -269,10 +269,10 @@ final class ServiceChannels implements AutoCloseable {
   }
 
   private String http1() {
-    return "it answers HTTP/1.x, not gRPC: that is a "
+    return "it answers HTTP/1.x, not gRPC: that is an HTTP port (a tracker's or a seeder's"
+        + " listen), not the "
         + role.name
-        + "'s HTTP port, not its"
-        + " admin port ("
+        + "'s admin port ("
         + role.listenKey()
         + ")";
   }
