@@ -86,6 +86,8 @@ class DaemonStartTest {
             "127.0.0.1:0",
             "--data",
             dir.resolve("seeder").toString(),
+            "--upstream",
+            "http://127.0.0.1:9",
             "--ring",
             "http://10.0.0.1:6970",
             "--ring",
