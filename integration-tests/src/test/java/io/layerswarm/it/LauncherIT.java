@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -85,7 +86,13 @@ class LauncherIT {
   private record Run(int exitCode, String output) {}
 
   private static Run run(String... args) throws Exception {
-    Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
+    return run(Map.of(), args);
+  }
+
+  private static Run run(Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("launcher exited").isTrue();
     return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
@@ -114,6 +121,17 @@ class LauncherIT {
     assertThat(run.exitCode()).as(run.output()).isEqualTo(78);
     assertThat(run.output()).contains(config.toString()).contains(key);
     assertThat(work.resolve("never")).doesNotExist();
+  }
+
+  @Test
+  void anUnknownLogLevelStopsTheCommandWithExitCode78ListingTheLevels() throws Exception {
+    Run run = run(Map.of("LAYERSWARM_LOG_LEVEL", "verbose"), "tracker", "--print-config");
+
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(78);
+    assertThat(run.output())
+        .isEqualTo(
+            "layerswarm: LAYERSWARM_LOG_LEVEL=verbose is not a log level; use one of ERROR, WARN,"
+                + " INFO, DEBUG, TRACE, OFF (unset means INFO)\n");
   }
 
   @Test
