@@ -7,8 +7,6 @@ import io.layerswarm.cli.config.ConfigException;
 import io.layerswarm.cli.config.ConfigLoader;
 import io.layerswarm.cli.config.Settings;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /**
  * {@code --print-config} checks what the start checks: a value the start refuses with exit code 78
@@ -26,16 +23,8 @@ import picocli.CommandLine;
 class PrintConfigTest {
   @TempDir Path dir;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private Path agentConfig(String key, String value) throws IOException {
@@ -65,7 +54,7 @@ class PrintConfigTest {
       throws Exception {
     Path config = agentConfig(key, value);
 
-    Run print = run("agent", "--config", config.toString(), "--print-config");
+    CliRun print = run("agent", "--config", config.toString(), "--print-config");
 
     // What the start reports: it stops at settings.agent(), before binding anything.
     Settings settings =
@@ -86,7 +75,7 @@ class PrintConfigTest {
   void agentPrintConfigShowsTheAgentsSectionsOnly() throws IOException {
     Path config = agentConfig("swarm-deadline", "30s");
 
-    Run print = run("agent", "--config", config.toString(), "--print-config");
+    CliRun print = run("agent", "--config", config.toString(), "--print-config");
 
     assertThat(print.exitCode()).as(print.err()).isZero();
     assertThat(print.err()).isEmpty();
@@ -101,7 +90,7 @@ class PrintConfigTest {
 
   @Test
   void trackerPrintConfigShowsNoUpstreamsSeederOrAgent() {
-    Run print = run("tracker", "--print-config");
+    CliRun print = run("tracker", "--print-config");
 
     assertThat(print.exitCode()).as(print.err()).isZero();
     assertThat(print.out())

@@ -2,29 +2,18 @@ package io.layerswarm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Bad usage of any command: one line naming the problem and where the usage is. */
 class UsageErrorsTest {
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void preheatWithoutServerSaysSoInOneLineAndPointsAtHelp() {
-    Run run = run("preheat", "library/big:1");
+    CliRun run = run("preheat", "library/big:1");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
@@ -48,7 +37,7 @@ class UsageErrorsTest {
     assertThat(commands).contains("agent", "tracker", "seeder", "status", "peers", "preheat");
 
     for (String command : commands) {
-      Run run = run(command, "--no-such-option");
+      CliRun run = run(command, "--no-such-option");
 
       assertThat(run.exitCode()).as(command).isEqualTo(2);
       assertThat(run.out()).as(command).isEmpty();
@@ -63,7 +52,7 @@ class UsageErrorsTest {
 
   @Test
   void aMistypedCommandGetsASuggestion() {
-    Run run = run("preheet");
+    CliRun run = run("preheet");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
