@@ -136,57 +136,63 @@ class BlobFetcherTest {
     assertThat(fetcher.transfers()).isEmpty();
   }
 
-  @Test
-  void whenEveryTrackerCannotServeAndNoPeerIsConnectedTheOriginIsUsedAtOnce() throws Exception {
-    byte[] content = randomBytes(100_000, 11);
-    Digest digest = origin.putBlob(REPO, content);
+  /** A fetch of a blob of the origin's, downloading from the (fake) swarm. */
+  private record Downloading(
+      CompletableFuture<Void> fetch,
+      Digest digest,
+      byte[] content,
+      FakeSwarm.FakeTorrent torrent) {}
 
+  private Downloading downloading(long seed) throws IOException {
+    byte[] content = randomBytes(100_000, seed);
+    Digest digest = origin.putBlob(REPO, content);
     CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
     metainfo.only().complete(seederMetainfo(content, digest.hex()));
-    FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
-    assertThat(fetch).isNotDone();
+    return new Downloading(fetch, digest, content, swarm.onlyDownload().torrent());
+  }
 
-    torrent.trackersDown.complete(
-        Optional.of("every tracker is unusable: announce to a: peer store unavailable, retry"));
+  @Test
+  void whenEveryTrackerCannotServeAndNoPeerIsConnectedTheOriginIsUsedAtOnce() throws Exception {
+    Downloading download = downloading(11);
+    assertThat(download.fetch()).isNotDone();
 
-    await(fetch); // the clock never moved: no deadline was waited for
-    assertThat(store.contains(digest)).isTrue();
+    download
+        .torrent()
+        .trackersDown
+        .complete(
+            Optional.of("every tracker is unusable: announce to a: peer store unavailable, retry"));
+
+    await(download.fetch()); // the clock never moved: no deadline was waited for
+    assertThat(store.contains(download.digest())).isTrue();
     assertThat(origin.blobRequests()).isEqualTo(1);
-    assertThat(fetcher.counts().bytesFromOrigin()).isEqualTo(content.length);
+    assertThat(fetcher.counts().bytesFromOrigin()).isEqualTo(download.content().length);
   }
 
   @Test
   void whenTheTrackersAreDownADownloadWithPeersGoesOnUntilTheyAreGone() throws Exception {
-    byte[] content = randomBytes(100_000, 12);
-    Digest digest = origin.putBlob(REPO, content);
-    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
-    metainfo.only().complete(seederMetainfo(content, digest.hex()));
-    FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
-    torrent.connectedPeers = 2;
+    Downloading download = downloading(12);
+    download.torrent().connectedPeers = 2;
 
-    torrent.trackersDown.complete(Optional.of("every tracker is unusable"));
+    download.torrent().trackersDown.complete(Optional.of("every tracker is unusable"));
     fetcher.tick();
-    assertThat(fetch).isNotDone();
+    assertThat(download.fetch()).isNotDone();
     assertThat(origin.blobRequests()).isZero();
 
-    torrent.connectedPeers = 0;
+    download.torrent().connectedPeers = 0;
     fetcher.tick();
 
-    await(fetch);
+    await(download.fetch());
     assertThat(origin.blobRequests()).isEqualTo(1);
   }
 
   @Test
   void trackersThatAcceptedLeaveTheDownloadToItsDeadline() throws Exception {
-    byte[] content = randomBytes(100_000, 13);
-    Digest digest = origin.putBlob(REPO, content);
-    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
-    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    Downloading download = downloading(13);
 
-    swarm.onlyDownload().torrent().trackersDown.complete(Optional.empty());
+    download.torrent().trackersDown.complete(Optional.empty());
     fetcher.tick();
 
-    assertThat(fetch).isNotDone();
+    assertThat(download.fetch()).isNotDone();
     assertThat(origin.blobRequests()).isZero();
   }
 

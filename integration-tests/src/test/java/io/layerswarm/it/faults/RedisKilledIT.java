@@ -1,9 +1,7 @@
 package io.layerswarm.it.faults;
 
-import io.layerswarm.it.cluster.ClusterBed;
 import io.layerswarm.testbed.AccessLog;
 import io.layerswarm.testbed.DaemonProcess;
-import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
@@ -16,8 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Redis killed (SIGKILL) under two tracker replicas in the middle of a pull: the trackers cannot
  * share or even store peers any more, yet the pull completes with every digest right (the agent
- * falls back to the origin after its swarm deadline where the swarm cannot help). Figures: the
- * pull's time against one with Redis up.
+ * falls back to the origin where the swarm cannot help: at once when both trackers say they cannot
+ * serve and it has no peer, else after its swarm deadline). Figures: the pull's time against one
+ * with Redis up.
  */
 class RedisKilledIT {
   private static final Duration SWARM_DEADLINE = Duration.ofSeconds(5);
@@ -28,46 +27,13 @@ class RedisKilledIT {
     try (FaultCluster cluster = FaultCluster.start(work)) {
       Image before = cluster.push("library/before", 3, 48L << 20, 19);
       Image during = cluster.push("library/during", 3, 48L << 20, 23);
-      int[] ports = FreePorts.pick(6);
-      DaemonProcess redis = cluster.bed.redis(ports[0]);
-      String redisUri = "redis://127.0.0.1:" + ports[0] + "/0";
-      String trackerA = "http://127.0.0.1:" + ports[1];
-      String trackerB = "http://127.0.0.1:" + ports[2];
-      String seeder = "http://127.0.0.1:" + ports[3];
-      for (String[] tracker :
-          new String[][] {{"trackerA", "" + ports[1]}, {"trackerB", "" + ports[2]}}) {
-        cluster.bed.daemon(
-            tracker[0],
-            "tracker",
-            "--listen",
-            "127.0.0.1:" + tracker[1],
-            "--seeder",
-            seeder,
-            "--redis",
-            redisUri,
-            "--set",
-            "tracker.announce-interval=5s",
-            "--set",
-            "tracker.min-announce-interval=1s");
-      }
-      cluster.bed.daemon(
-          "seeder",
-          ClusterBed.seederArgs(
-              ports[3],
-              work.resolve("seeder"),
-              cluster.origin.baseUri().toString(),
-              trackerA,
-              trackerB));
-      String agent = "127.0.0.1:" + ports[4];
-      cluster.bed.daemon(
-          "agent",
-          ClusterBed.agentArgs(
-              ports[4],
-              work.resolve("agent"),
-              cluster.origin.baseUri().toString(),
-              List.of(trackerA, trackerB),
-              "--set",
-              "agent.swarm-deadline=" + SWARM_DEADLINE.toSeconds() + "s"));
+      TwoTrackersOnRedis redisCluster =
+          TwoTrackersOnRedis.start(
+              cluster,
+              List.of("tracker.announce-interval=5s", "tracker.min-announce-interval=1s"),
+              List.of("agent.swarm-deadline=" + SWARM_DEADLINE.toSeconds() + "s"));
+      DaemonProcess redis = redisCluster.redis();
+      String agent = redisCluster.agentAddress();
 
       long baselineStart = System.nanoTime();
       FaultCluster.assertPulledRight(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.layerswarm.it.cluster.ClusterBed;
 import io.layerswarm.testbed.DaemonProcess;
-import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
@@ -35,42 +34,14 @@ class RedisStoppedIT {
     try (FaultCluster cluster = FaultCluster.start(work)) {
       Image warmUp = cluster.push("library/warm-up", 2, 8L << 20, 29);
       Image before = cluster.push("library/before", 2, 8L << 20, 31);
-      int[] ports = FreePorts.pick(5);
-      DaemonProcess redis = cluster.bed.redis(ports[0]);
-      String redisUri = "redis://127.0.0.1:" + ports[0] + "/0";
-      String trackerA = "http://127.0.0.1:" + ports[1];
-      String trackerB = "http://127.0.0.1:" + ports[2];
-      String seeder = "http://127.0.0.1:" + ports[3];
-      for (int i = 1; i <= 2; i++) {
-        cluster.bed.daemon(
-            i == 1 ? "trackerA" : "trackerB",
-            "tracker",
-            "--listen",
-            "127.0.0.1:" + ports[i],
-            "--seeder",
-            seeder,
-            "--redis",
-            redisUri);
-      }
-      cluster.bed.daemon(
-          "seeder",
-          ClusterBed.seederArgs(
-              ports[3],
-              work.resolve("seeder"),
-              cluster.origin.baseUri().toString(),
-              trackerA,
-              trackerB));
-      String agentAddress = "127.0.0.1:" + ports[4];
-      DaemonProcess agent =
-          cluster.bed.daemon(
-              "agent",
-              ClusterBed.agentArgs(
-                  ports[4],
-                  work.resolve("agent"),
-                  cluster.origin.baseUri().toString(),
-                  List.of(trackerA, trackerB),
-                  "--set",
-                  "agent.swarm-deadline=" + SWARM_DEADLINE));
+      TwoTrackersOnRedis redisCluster =
+          TwoTrackersOnRedis.start(
+              cluster, List.of(), List.of("agent.swarm-deadline=" + SWARM_DEADLINE));
+      DaemonProcess redis = redisCluster.redis();
+      DaemonProcess agent = redisCluster.agent();
+      String agentAddress = redisCluster.agentAddress();
+      String trackerA = redisCluster.trackerA();
+      String trackerB = redisCluster.trackerB();
 
       FaultCluster.assertPulledRight(
           FaultCluster.pull(agentAddress, "library/warm-up", work.resolve("warm-up")),

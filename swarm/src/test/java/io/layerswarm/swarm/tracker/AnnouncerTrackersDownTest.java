@@ -2,16 +2,11 @@ package io.layerswarm.swarm.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.layerswarm.core.metainfo.InfoHash;
-import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.swarm.loop.ManualLoop;
 import io.layerswarm.testing.ManualClock;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -42,43 +37,18 @@ class AnnouncerTrackersDownTest {
   }
 
   private static CompletableFuture<AnnounceResponse> accepted() {
-    return CompletableFuture.completedFuture(
-        new AnnounceResponse(
-            Optional.of(Duration.ofMinutes(30)),
-            Optional.empty(),
-            List.of(),
-            Optional.empty(),
-            Optional.empty()));
+    return CompletableFuture.completedFuture(TestAnnouncers.accepted(Optional.empty()));
   }
 
   private Announcer started(TrackerClient client) {
-    Announcer announcer =
-        new Announcer(
-            List.of(A, B),
-            (tracker, request) -> {
-              asked.add(tracker);
-              return client.announce(tracker, request);
-            },
-            loop,
-            event ->
-                new AnnounceRequest(
-                    InfoHash.fromHex("123456789abcdef123456789abcdef123456789a"),
-                    new PeerId("-LS0100-abcdefghijkl".getBytes(StandardCharsets.US_ASCII)),
-                    6881,
-                    0,
-                    0,
-                    100,
-                    event,
-                    50,
-                    Optional.empty(),
-                    Optional.empty(),
-                    Map.of()),
-            peers -> {},
-            Duration.ofMinutes(30),
-            clock);
-    announcer.start();
-    loop.runPending();
-    return announcer;
+    return TestAnnouncers.started(
+        List.of(A, B),
+        (tracker, request) -> {
+          asked.add(tracker);
+          return client.announce(tracker, request);
+        },
+        loop,
+        clock);
   }
 
   @Test

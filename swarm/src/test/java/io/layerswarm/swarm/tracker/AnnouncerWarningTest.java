@@ -7,15 +7,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.layerswarm.core.auth.LogSafe;
-import io.layerswarm.core.metainfo.InfoHash;
-import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.swarm.loop.ManualLoop;
 import io.layerswarm.testing.ManualClock;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -53,41 +48,14 @@ class AnnouncerWarningTest {
   private String loggedWarning(String warning) {
     announceOnceTo(
         (uri, request) ->
-            CompletableFuture.completedFuture(
-                new AnnounceResponse(
-                    Optional.of(Duration.ofMinutes(30)),
-                    Optional.empty(),
-                    List.of(),
-                    Optional.empty(),
-                    Optional.of(warning))));
+            CompletableFuture.completedFuture(TestAnnouncers.accepted(Optional.of(warning))));
     assertThat(events.list).hasSize(1);
     return events.list.get(0).getFormattedMessage();
   }
 
   private void announceOnceTo(TrackerClient tracker) {
-    Announcer announcer =
-        new Announcer(
-            List.of(URI.create("http://tracker.test:6969/announce")),
-            tracker,
-            loop,
-            event ->
-                new AnnounceRequest(
-                    InfoHash.fromHex("123456789abcdef123456789abcdef123456789a"),
-                    new PeerId("-LS0100-abcdefghijkl".getBytes(StandardCharsets.US_ASCII)),
-                    6881,
-                    0,
-                    0,
-                    0,
-                    event,
-                    50,
-                    Optional.empty(),
-                    Optional.empty(),
-                    Map.of()),
-            peers -> {},
-            Duration.ofMinutes(30),
-            clock);
-    announcer.start();
-    loop.runPending();
+    TestAnnouncers.started(
+        List.of(URI.create("http://tracker.test:6969/announce")), tracker, loop, clock);
   }
 
   @Test
