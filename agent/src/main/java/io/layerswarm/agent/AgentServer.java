@@ -34,6 +34,7 @@ import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.PeerLimits;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
+import io.layerswarm.swarm.Traffic;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -105,7 +106,6 @@ public final class AgentServer implements AutoCloseable {
   private final SwarmEngine engine;
   private final BlobStore store;
   private final BlobFetcher fetcher;
-  private final PeerTraffic traffic;
   private final InstantSource clock;
   private final Instant startedAt;
 
@@ -123,7 +123,6 @@ public final class AgentServer implements AutoCloseable {
       SwarmEngine engine,
       BlobStore store,
       BlobFetcher fetcher,
-      PeerTraffic traffic,
       InstantSource clock) {
     this.resources = resources;
     this.serverChannel = serverChannel;
@@ -131,7 +130,6 @@ public final class AgentServer implements AutoCloseable {
     this.engine = engine;
     this.store = store;
     this.fetcher = fetcher;
-    this.traffic = traffic;
     this.clock = clock;
     this.startedAt = clock.instant();
   }
@@ -241,13 +239,13 @@ public final class AgentServer implements AutoCloseable {
               announce,
               config.swarmDeadline(),
               config.origin());
-      PeerTraffic traffic = new PeerTraffic();
       AgentMetrics metrics = new AgentMetrics();
       started.add(metrics);
+      metrics.bindPeerTraffic(engine::traffic);
       timer.tick(
           fetcher,
           config.swarmDeadline(),
-          () -> metrics.sampled(sample(engine.torrents(), traffic, fetcher)));
+          () -> metrics.sampled(sample(engine.torrents(), fetcher)));
       Runnable measureCache = timer.measureCache(fetcher, store, metrics);
 
       BlobLeases leases = new BlobLeases();
@@ -378,14 +376,7 @@ public final class AgentServer implements AutoCloseable {
       }
       AgentServer agent =
           new AgentServer(
-              started,
-              server,
-              metricsServer,
-              engine,
-              store,
-              fetcher,
-              traffic,
-              InstantSource.system());
+              started, server, metricsServer, engine, store, fetcher, InstantSource.system());
       agent.drain = drain;
       agent.verified = verified;
       agent.evictor =
@@ -462,19 +453,12 @@ public final class AgentServer implements AutoCloseable {
   }
 
   /** What {@code /metrics} shows of the engine and the transfers; read on the timer. */
-  private static AgentMetrics.Sample sample(
-      Collection<Torrent> torrents, PeerTraffic traffic, BlobFetcher fetcher) {
+  private static AgentMetrics.Sample sample(Collection<Torrent> torrents, BlobFetcher fetcher) {
     int peers = 0;
     for (Torrent torrent : torrents) {
       peers += torrent.connectedPeers();
     }
-    PeerTraffic.Totals moved = traffic.sample(torrents);
-    return new AgentMetrics.Sample(
-        torrents.size(),
-        peers,
-        moved.uploadedBytes(),
-        moved.downloadedBytes(),
-        fetcher.transfers());
+    return new AgentMetrics.Sample(torrents.size(), peers, fetcher.transfers());
   }
 
   /** What the admin API reports; {@link #stats} lists the store, on the admin executor. */
@@ -483,7 +467,7 @@ public final class AgentServer implements AutoCloseable {
       @Override
       public AgentSnapshot snapshot() {
         AgentStats stats = stats();
-        PeerTraffic.Totals moved = traffic.sample(engine.torrents());
+        Traffic moved = engine.traffic();
         return new AgentSnapshot(
             VERSION,
             Duration.between(startedAt, clock.instant()),
@@ -492,8 +476,7 @@ public final class AgentServer implements AutoCloseable {
             stats.transfers(),
             stats.bytesFromSwarm(),
             stats.bytesFromOrigin(),
-            moved.uploadedBytes(),
-            moved.downloadedBytes(),
+            moved,
             address(),
             engine.listenAddress());
       }

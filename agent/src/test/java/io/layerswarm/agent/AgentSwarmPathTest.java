@@ -145,6 +145,23 @@ class AgentSwarmPathTest {
   }
 
   @Test
+  void aDownloadShorterThanATimerTickIsCountedExactlyEvenOnceItsTorrentIsGone() throws IOException {
+    // The agent's timer ticks every second here; the pull and the removal take less, so counters
+    // sampled on it would miss the download.
+    assertThat(RawHttp.get(agent.address(), "/v2/" + REPO + "/blobs/" + digest).status())
+        .isEqualTo(200);
+    agent.engine().remove(metainfo.infoHash()); // as an eviction does
+
+    PrometheusText text = AgentServerTest.scrape(agent.address());
+
+    assertThat(text.value("agent_peer_downloaded_bytes_total")).isEqualTo(content.length);
+    assertThat(text.value("agent_peer_duplicate_bytes_total")).isZero();
+    assertThat(text.value("agent_swarm_bytes_total"))
+        .as("one seed: no duplicates, so exactly the blob")
+        .isEqualTo(content.length);
+  }
+
+  @Test
   void metricsShowTheBlobsBytesFromTheSwarmAndNoneFromTheOrigin() throws IOException {
     assertThat(RawHttp.get(agent.address(), "/v2/" + REPO + "/blobs/" + digest).status())
         .isEqualTo(200);

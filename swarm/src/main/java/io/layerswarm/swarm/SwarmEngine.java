@@ -130,6 +130,7 @@ public final class SwarmEngine implements AutoCloseable {
   private final SplittableRandom random = new SplittableRandom();
 
   private final Map<InfoHash, TorrentSession> torrents = new ConcurrentHashMap<>();
+  private final TrafficLedger traffic = new TrafficLedger();
   private final ConnectionSlots slots;
   private final AtomicLong peerSequence = new AtomicLong();
   private final Channel server;
@@ -324,6 +325,7 @@ public final class SwarmEngine implements AutoCloseable {
           new TorrentSession(
               this, metainfo, storage, pieceMemory, loop, clock, policy, random.split());
       torrents.put(metainfo.infoHash(), session);
+      traffic.opened(session, session::traffic);
       Announcer announcer =
           new Announcer(
               metainfo.announce(),
@@ -353,6 +355,14 @@ public final class SwarmEngine implements AutoCloseable {
     return List.copyOf(torrents.values());
   }
 
+  /**
+   * Piece payload moved since the engine started, over every torrent it held: exact, counted as
+   * bytes arrive and leave, and a removed torrent's counts stay in. Any thread; no I/O.
+   */
+  public Traffic traffic() {
+    return traffic.total();
+  }
+
   /** Stops the torrent (announces "stopped") and closes its connections; files stay. */
   public void remove(InfoHash infoHash) {
     TorrentSession session;
@@ -360,8 +370,13 @@ public final class SwarmEngine implements AutoCloseable {
       session = torrents.remove(infoHash);
     }
     if (session != null) {
-      session.stop();
+      stop(session);
     }
+  }
+
+  /** Stops {@code session}; once it stopped, its counters are final. */
+  private CompletableFuture<Void> stop(TorrentSession session) {
+    return session.stop().whenComplete((v, e) -> traffic.closed(session));
   }
 
   /**
@@ -377,7 +392,7 @@ public final class SwarmEngine implements AutoCloseable {
       }
       closed = true;
       for (TorrentSession session : torrents.values()) {
-        stops.add(session.stop());
+        stops.add(stop(session));
       }
       torrents.clear();
     }

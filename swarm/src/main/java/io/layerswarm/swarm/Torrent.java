@@ -29,9 +29,17 @@ public interface Torrent {
 
   int connectedPeers();
 
+  /** Piece payload sent to peers. */
   long uploadedBytes();
 
+  /** Piece payload received from peers that the download needed; see {@link Traffic}. */
   long downloadedBytes();
+
+  /**
+   * Piece payload received from peers that the download did not need: a block that arrived twice in
+   * the endgame, or after its request was withdrawn.
+   */
+  long duplicateBytes();
 
   /**
    * The open peer connections, oldest first, read on the torrent's event loop: completes once the

@@ -185,7 +185,21 @@ final class TorrentSession implements Torrent {
 
   @Override
   public long downloadedBytes() {
-    return core.downloadedBytes();
+    return traffic().downloadedBytes();
+  }
+
+  @Override
+  public long duplicateBytes() {
+    return core.wastedBytes();
+  }
+
+  /** The counters now. Any thread. */
+  Traffic traffic() {
+    // Duplicates first: a peer counts a block as received before as wasted, so this read never
+    // finds more duplicates than received bytes.
+    long duplicates = core.wastedBytes();
+    long received = core.downloadedBytes();
+    return new Traffic(core.uploadedBytes(), received - duplicates, duplicates);
   }
 
   @Override

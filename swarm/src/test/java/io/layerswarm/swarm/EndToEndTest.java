@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -71,6 +73,38 @@ class EndToEndTest {
     assertThat(torrent.isComplete()).isTrue();
     assertThat(torrent.verifiedBytes()).isEqualTo(metainfo.length());
     assertThat(torrent.downloadedBytes()).isGreaterThanOrEqualTo(metainfo.length());
+  }
+
+  @Test
+  void aRemovedDownloadKeepsItsBytesInTheEnginesTrafficCountedOnce() throws Exception {
+    Path source = randomFile("source", 1024 * 1024 + 77, 3);
+    Metainfo metainfo = Metainfo.create(source, "blob", List.of(), 256 * 1024);
+    seeder.seed(metainfo, source);
+    Torrent torrent =
+        leecher.download(metainfo, dir.resolve("partial/blob.part"), dir.resolve("blobs/blob"));
+    torrent.addPeers(List.of(seeder.listenAddress()));
+    torrent.completion().get(60, TimeUnit.SECONDS);
+
+    leecher.remove(metainfo.infoHash());
+    Traffic justRemoved = leecher.traffic();
+    // Once the torrent stopped its counts move from the live sum to the closed one.
+    Await.until("the removed torrent stopped", Duration.ofSeconds(10), () -> stopped(torrent));
+
+    Traffic expected = new Traffic(0, metainfo.length(), 0);
+    assertThat(justRemoved).isEqualTo(expected);
+    assertThat(leecher.traffic()).isEqualTo(expected);
+    Await.until(
+        "the seed counted its upload",
+        Duration.ofSeconds(10),
+        () -> seeder.traffic().uploadedBytes() == metainfo.length());
+  }
+
+  private static boolean stopped(Torrent torrent) {
+    try {
+      return torrent.peers().get(10, TimeUnit.SECONDS).isEmpty();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

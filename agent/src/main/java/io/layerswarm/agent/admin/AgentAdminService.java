@@ -257,6 +257,7 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
             .setConnectedPeers(peers.size())
             .setUploadedBytes(torrent.uploadedBytes())
             .setDownloadedBytes(torrent.downloadedBytes())
+            .setDuplicateBytes(torrent.duplicateBytes())
             .setPeerDetails(true);
     for (PeerSnapshot peer : peers) {
       message.addPeers(
@@ -316,8 +317,9 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
             .setUptimeMillis(snapshot.uptime().toMillis())
             .setCacheBytes(snapshot.cacheBytes())
             .setCachedBlobs(Math.toIntExact(snapshot.cachedBlobs()))
-            .setUploadedBytes(snapshot.uploadedBytes())
-            .setDownloadedBytes(snapshot.downloadedBytes())
+            .setUploadedBytes(snapshot.peerTraffic().uploadedBytes())
+            .setDownloadedBytes(snapshot.peerTraffic().downloadedBytes())
+            .setDuplicateBytes(snapshot.peerTraffic().duplicateBytes())
             .setSwarmBytes(snapshot.bytesFromSwarm())
             .setOriginFallbackBytes(snapshot.bytesFromOrigin())
             .setListen(hostPort(snapshot.listen()))
@@ -357,6 +359,7 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
         .setPeers(torrent.connectedPeers())
         .setUploadedBytes(torrent.uploadedBytes())
         .setDownloadedBytes(torrent.downloadedBytes())
+        .setDuplicateBytes(torrent.duplicateBytes())
         .setComplete(torrent.isComplete())
         .build();
   }

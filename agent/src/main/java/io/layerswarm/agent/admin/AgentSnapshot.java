@@ -1,6 +1,7 @@
 package io.layerswarm.agent.admin;
 
 import io.layerswarm.agent.mirror.TransferProgress;
+import io.layerswarm.swarm.Traffic;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +17,7 @@ import java.util.Objects;
  * @param transfers downloads in progress
  * @param bytesFromSwarm bytes of swarm downloads that completed since start
  * @param bytesFromOrigin bytes copied from upstream registries since start
- * @param uploadedBytes peer wire payload sent since start
- * @param downloadedBytes peer wire payload received since start
+ * @param peerTraffic piece payload moved over the peer wire since start, exact
  * @param listen the bound registry API address
  * @param peerListen the bound BitTorrent address
  */
@@ -29,14 +29,14 @@ public record AgentSnapshot(
     List<TransferProgress> transfers,
     long bytesFromSwarm,
     long bytesFromOrigin,
-    long uploadedBytes,
-    long downloadedBytes,
+    Traffic peerTraffic,
     InetSocketAddress listen,
     InetSocketAddress peerListen) {
   public AgentSnapshot {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(uptime, "uptime");
     transfers = List.copyOf(transfers);
+    Objects.requireNonNull(peerTraffic, "peerTraffic");
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(peerListen, "peerListen");
   }

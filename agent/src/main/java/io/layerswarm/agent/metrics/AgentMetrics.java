@@ -3,6 +3,7 @@ package io.layerswarm.agent.metrics;
 import io.layerswarm.agent.cache.CachePolicy;
 import io.layerswarm.agent.mirror.FetchCounts;
 import io.layerswarm.agent.mirror.TransferProgress;
+import io.layerswarm.swarm.Traffic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -64,16 +65,9 @@ public final class AgentMetrics implements AutoCloseable {
    *
    * @param torrents torrents the engine holds (downloads and seeds)
    * @param peerConnections peer connections over all torrents
-   * @param uploadedBytes peer wire payload sent since start
-   * @param downloadedBytes peer wire payload received since start
    * @param transfers blob transfers in progress
    */
-  public record Sample(
-      int torrents,
-      int peerConnections,
-      long uploadedBytes,
-      long downloadedBytes,
-      List<TransferProgress> transfers) {
+  public record Sample(int torrents, int peerConnections, List<TransferProgress> transfers) {
     public Sample {
       transfers = List.copyOf(transfers);
     }
@@ -93,8 +87,6 @@ public final class AgentMetrics implements AutoCloseable {
       new EnumMap<>(TransferProgress.Phase.class);
   private final AtomicLong torrents = new AtomicLong();
   private final AtomicLong peerConnections = new AtomicLong();
-  private final AtomicLong uploadedBytes = new AtomicLong();
-  private final AtomicLong downloadedBytes = new AtomicLong();
   private final AtomicLong cacheBytes = new AtomicLong();
   private final AtomicLong cachedBlobs = new AtomicLong();
 
@@ -103,6 +95,9 @@ public final class AgentMetrics implements AutoCloseable {
    * without this, the fetch counters could read 0 after a collection.
    */
   private Supplier<FetchCounts> fetches;
+
+  /** Held for the same reason as {@link #fetches}. */
+  private Supplier<Traffic> peerTraffic;
 
   private volatile Supplier<List<String>> health = List::of;
 
@@ -145,14 +140,6 @@ public final class AgentMetrics implements AutoCloseable {
     Gauge.builder("agent.peer.connections", peerConnections, AtomicLong::get)
         .description("Peer connections over all torrents")
         .register(registry);
-    FunctionCounter.builder("agent.peer.uploaded.bytes", uploadedBytes, AtomicLong::get)
-        .description("Peer wire payload sent to other peers")
-        .baseUnit("bytes")
-        .register(registry);
-    FunctionCounter.builder("agent.peer.downloaded.bytes", downloadedBytes, AtomicLong::get)
-        .description("Peer wire payload received from other peers")
-        .baseUnit("bytes")
-        .register(registry);
     Gauge.builder("agent.cache.bytes", cacheBytes, AtomicLong::get)
         .description("Bytes of verified blobs in the cache")
         .baseUnit("bytes")
@@ -189,6 +176,28 @@ public final class AgentMetrics implements AutoCloseable {
   }
 
   /**
+   * The peer wire counters, read from the swarm engine at scrape time (exact, not sampled); {@code
+   * traffic} must not block. Call once.
+   */
+  public void bindPeerTraffic(Supplier<Traffic> traffic) {
+    this.peerTraffic = Objects.requireNonNull(traffic, "traffic");
+    FunctionCounter.builder("agent.peer.uploaded.bytes", traffic, t -> t.get().uploadedBytes())
+        .description("Piece payload sent to other peers")
+        .baseUnit("bytes")
+        .register(registry);
+    FunctionCounter.builder("agent.peer.downloaded.bytes", traffic, t -> t.get().downloadedBytes())
+        .description("Piece payload received from other peers that downloads needed")
+        .baseUnit("bytes")
+        .register(registry);
+    FunctionCounter.builder("agent.peer.duplicate.bytes", traffic, t -> t.get().duplicateBytes())
+        .description(
+            "Piece payload received from other peers that downloads did not need: endgame"
+                + " duplicates and blocks after their request was withdrawn")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
+  /**
    * What {@code /healthz} reports: the problems of the agent's threads (a dead or stuck event loop,
    * a stopped pool), none when healthy; must not block. Call once.
    */
@@ -221,8 +230,6 @@ public final class AgentMetrics implements AutoCloseable {
   public void sampled(Sample sample) {
     torrents.set(sample.torrents());
     peerConnections.set(sample.peerConnections());
-    uploadedBytes.set(sample.uploadedBytes());
-    downloadedBytes.set(sample.downloadedBytes());
     Map<TransferProgress.Phase, Integer> byPhase = new EnumMap<>(TransferProgress.Phase.class);
     for (TransferProgress transfer : sample.transfers()) {
       byPhase.merge(transfer.phase(), 1, Integer::sum);

@@ -35,6 +35,7 @@ import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.swarm.PeerSnapshot;
 import io.layerswarm.swarm.Torrent;
+import io.layerswarm.swarm.Traffic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -108,8 +109,7 @@ class AdminServerTest {
         transfers,
         5000,
         700,
-        30_000,
-        20_000,
+        new Traffic(30_000, 20_000, 512),
         LISTEN,
         PEERS);
   }
@@ -164,6 +164,7 @@ class AdminServerTest {
     assertThat(status.getOriginFallbackBytes()).isEqualTo(700);
     assertThat(status.getUploadedBytes()).isEqualTo(30_000);
     assertThat(status.getDownloadedBytes()).isEqualTo(20_000);
+    assertThat(status.getDuplicateBytes()).isEqualTo(512);
     assertThat(status.getPeerConnections()).isEqualTo(5);
     assertThat(status.getTorrents()).isEqualTo(2);
     assertThat(status.getListen()).isEqualTo("127.0.0.1:5050");

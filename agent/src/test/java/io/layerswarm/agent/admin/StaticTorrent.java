@@ -56,6 +56,11 @@ record StaticTorrent(
   }
 
   @Override
+  public long duplicateBytes() {
+    return 0;
+  }
+
+  @Override
   public InfoHash infoHash() {
     return metainfo.infoHash();
   }

@@ -8,6 +8,7 @@ import io.layerswarm.agent.metrics.AgentMetrics.ManifestResult;
 import io.layerswarm.agent.mirror.TransferProgress;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.core.Digest;
+import io.layerswarm.swarm.Traffic;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
@@ -32,6 +33,7 @@ class AgentMetricsTest {
 
   @Test
   void everyLabelledSeriesExistsFromTheStartAtZero() {
+    metrics.bindPeerTraffic(() -> Traffic.ZERO);
     PrometheusText text = PrometheusText.parse(metrics.scrape());
 
     for (String result : List.of("hit", "miss", "not_found", "error")) {
@@ -54,7 +56,8 @@ class AgentMetricsTest {
             "agent_cache_bytes",
             "agent_cached_blobs",
             "agent_peer_uploaded_bytes_total",
-            "agent_peer_downloaded_bytes_total")) {
+            "agent_peer_downloaded_bytes_total",
+            "agent_peer_duplicate_bytes_total")) {
       assertThat(text.value(name)).as(name).isZero();
     }
     assertThat(text.type("agent_blob_requests_total")).isEqualTo("counter");
@@ -68,12 +71,11 @@ class AgentMetricsTest {
     metrics.blobRequest(BlobResult.HIT);
     metrics.blobRequest(BlobResult.MISS);
     metrics.manifestRequest(ManifestResult.NOT_FOUND);
+    metrics.bindPeerTraffic(() -> new Traffic(1000, 2000, 30));
     metrics.sampled(
         new AgentMetrics.Sample(
             3,
             7,
-            1000,
-            2000,
             List.of(
                 transfer("a", Phase.SWARM),
                 transfer("b", Phase.SWARM),
@@ -95,6 +97,7 @@ class AgentMetricsTest {
     assertThat(text.value("agent_peer_connections")).isEqualTo(7);
     assertThat(text.value("agent_peer_uploaded_bytes_total")).isEqualTo(1000);
     assertThat(text.value("agent_peer_downloaded_bytes_total")).isEqualTo(2000);
+    assertThat(text.value("agent_peer_duplicate_bytes_total")).isEqualTo(30);
     assertThat(text.value("agent_transfers", "phase", "swarm")).isEqualTo(2);
     assertThat(text.value("agent_transfers", "phase", "origin")).isEqualTo(1);
     assertThat(text.value("agent_transfers", "phase", "metainfo")).isZero();
@@ -109,8 +112,8 @@ class AgentMetricsTest {
 
   @Test
   void transfersThatEndedLeaveTheGaugeAtTheNextSample() {
-    metrics.sampled(new AgentMetrics.Sample(1, 0, 0, 0, List.of(transfer("a", Phase.ORIGIN))));
-    metrics.sampled(new AgentMetrics.Sample(1, 0, 0, 0, List.of()));
+    metrics.sampled(new AgentMetrics.Sample(1, 0, List.of(transfer("a", Phase.ORIGIN))));
+    metrics.sampled(new AgentMetrics.Sample(1, 0, List.of()));
 
     assertThat(PrometheusText.parse(metrics.scrape()).value("agent_transfers", "phase", "origin"))
         .isZero();

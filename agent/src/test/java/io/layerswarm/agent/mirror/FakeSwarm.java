@@ -223,6 +223,11 @@ final class FakeSwarm implements Swarm {
     }
 
     @Override
+    public long duplicateBytes() {
+      return 0;
+    }
+
+    @Override
     public CompletableFuture<List<PeerSnapshot>> peers() {
       return CompletableFuture.completedFuture(removed() ? List.of() : peers);
     }

@@ -29,6 +29,7 @@ record StatusReport(
     int peerConnections,
     long uploadedBytes,
     long downloadedBytes,
+    long duplicateBytes,
     long swarmBytes,
     long originFallbackBytes,
     Rates rates,
@@ -115,6 +116,7 @@ record StatusReport(
         now.getPeerConnections(),
         now.getUploadedBytes(),
         now.getDownloadedBytes(),
+        now.getDuplicateBytes(),
         now.getSwarmBytes(),
         now.getOriginFallbackBytes(),
         rates,
@@ -170,6 +172,13 @@ record StatusReport(
             Units.bytes(downloadedBytes),
             sampled ? Units.rate(rates.downloadBytesPerSecond()) : "",
             "from peers"));
+    counters.row(
+        cells(
+            sampled,
+            "duplicates",
+            Units.bytes(duplicateBytes),
+            "",
+            "from peers, not needed (not in downloaded)"));
     counters.row(cells(sampled, "from swarm", Units.bytes(swarmBytes), "", "completed blobs"));
     counters.row(
         cells(

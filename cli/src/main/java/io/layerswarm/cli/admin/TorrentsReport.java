@@ -26,6 +26,7 @@ record TorrentsReport(List<TorrentReport> torrents) {
       int peers,
       long uploadedBytes,
       long downloadedBytes,
+      long duplicateBytes,
       boolean complete) {}
 
   static TorrentsReport of(TorrentList list) {
@@ -71,6 +72,7 @@ record TorrentsReport(List<TorrentReport> torrents) {
         t.getPeers(),
         t.getUploadedBytes(),
         t.getDownloadedBytes(),
+        t.getDuplicateBytes(),
         t.getComplete());
   }
 }

@@ -147,6 +147,7 @@ class AdminCommandsTest {
             "peer_connections",
             "uploaded_bytes",
             "downloaded_bytes",
+            "duplicate_bytes",
             "swarm_bytes",
             "origin_fallback_bytes",
             "rates",

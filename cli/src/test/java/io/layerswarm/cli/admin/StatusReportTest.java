@@ -37,6 +37,7 @@ class StatusReportTest {
         .setPeerConnections(5)
         .setUploadedBytes(2_469_606_195L)
         .setDownloadedBytes(950 * MIB)
+        .setDuplicateBytes(3 * MIB)
         .setSwarmBytes(900 * MIB)
         .setOriginFallbackBytes(0)
         .addTransfers(
@@ -143,7 +144,8 @@ class StatusReportTest {
                 .setSize(512 * MIB)
                 .setVerifiedBytes(220_200_960)
                 .setPeers(3)
-                .setDownloadedBytes(220_200_960))
+                .setDownloadedBytes(220_200_960)
+                .setDuplicateBytes(65_536))
         .addTorrents(
             TorrentInfo.newBuilder()
                 .setDigest(ORIGIN)
