@@ -3,6 +3,7 @@ package io.layerswarm.swarm;
 import io.layerswarm.core.metainfo.PeerId;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * One peer connection of a torrent as {@link Torrent#peers()} found it. Immutable. Byte counts are
@@ -12,8 +13,9 @@ import java.util.Objects;
  * @param address the connection's remote end
  * @param peerId the id from the peer's handshake (BEP 3)
  * @param outgoing whether we opened the connection
- * @param progress share of the torrent's pieces the peer has, 0..1, from its bitfield and haves (0
- *     until it sent them)
+ * @param progress share of the torrent's pieces the peer has, 0..1, from its bitfield and haves;
+ *     empty if unknown: the peer said nothing yet, or we seed and it sends seeds no haves (as
+ *     libtorrent and aria2 do), so what it said at the start is stale
  * @param downloadedBytes received from the peer
  * @param uploadedBytes sent to the peer
  * @param downloadBytesPerSecond received from the peer, recently
@@ -27,7 +29,7 @@ public record PeerSnapshot(
     InetSocketAddress address,
     PeerId peerId,
     boolean outgoing,
-    double progress,
+    OptionalDouble progress,
     long downloadedBytes,
     long uploadedBytes,
     long downloadBytesPerSecond,
@@ -39,7 +41,8 @@ public record PeerSnapshot(
   public PeerSnapshot {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(peerId, "peerId");
-    if (!(progress >= 0 && progress <= 1)) {
+    Objects.requireNonNull(progress, "progress");
+    if (progress.isPresent() && !(progress.getAsDouble() >= 0 && progress.getAsDouble() <= 1)) {
       throw new IllegalArgumentException("progress must be in 0..1: " + progress);
     }
     if (downloadedBytes < 0

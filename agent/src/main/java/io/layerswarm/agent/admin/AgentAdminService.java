@@ -260,16 +260,17 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
             .setDuplicateBytes(torrent.duplicateBytes())
             .setPeerDetails(true);
     for (PeerSnapshot peer : peers) {
-      message.addPeers(
+      TorrentPeer.Builder entry =
           TorrentPeer.newBuilder()
               .setAddress(hostPort(peer.address()))
               .setClientId(clientId(peer.peerId()))
-              .setProgress(peer.progress())
               .setDownloadBytesPerSecond(peer.downloadBytesPerSecond())
               .setUploadBytesPerSecond(peer.uploadBytesPerSecond())
               .setDownloadedBytes(peer.downloadedBytes())
               .setUploadedBytes(peer.uploadedBytes())
-              .setOutgoing(peer.outgoing()));
+              .setOutgoing(peer.outgoing());
+      peer.progress().ifPresent(entry::setProgress);
+      message.addPeers(entry);
     }
     return message.build();
   }

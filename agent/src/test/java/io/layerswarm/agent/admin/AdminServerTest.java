@@ -54,6 +54,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -345,7 +346,7 @@ class AdminServerTest {
             new InetSocketAddress("10.0.0.2", 6881),
             new PeerId(id),
             true,
-            1.0,
+            OptionalDouble.of(1.0),
             150,
             0,
             3000,
@@ -359,7 +360,7 @@ class AdminServerTest {
             new InetSocketAddress("fd00::7", 6882),
             new PeerId("-XX0001-abcdefghijkl".getBytes(StandardCharsets.US_ASCII)),
             false,
-            0.375,
+            OptionalDouble.empty(), // a leecher that sends a seed no haves
             0,
             100,
             0,
@@ -402,7 +403,6 @@ class AdminServerTest {
             TorrentPeer.newBuilder()
                 .setAddress("[fd00:0:0:0:0:0:0:7]:6882")
                 .setClientId("-XX0001-abcdefghijkl")
-                .setProgress(0.375)
                 .setDownloadBytesPerSecond(0)
                 .setUploadBytesPerSecond(500)
                 .setDownloadedBytes(0)

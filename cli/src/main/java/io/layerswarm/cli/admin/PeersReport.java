@@ -116,7 +116,7 @@ record PeersReport(
           p.address(),
           client(p.clientId()),
           p.outgoing() ? "out" : "in",
-          p.progressPercent() == null ? "-" : Units.percent(p.progressPercent()),
+          p.progressPercent() == null ? "unknown" : Units.percent(p.progressPercent()),
           p.downloadBytesPerSecond() == null ? "-" : Units.rate(p.downloadBytesPerSecond()),
           p.uploadBytesPerSecond() == null ? "-" : Units.rate(p.uploadBytesPerSecond()),
           Units.bytes(p.downloadedBytes()),

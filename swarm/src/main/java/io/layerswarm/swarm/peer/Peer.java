@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,11 @@ public final class Peer {
   private boolean peerChoking = true;
   private final BitSet has;
   private final BitSet allowedFast;
+
+  /** Whether the peer said what it has (bitfield, have-all/none, have); a have while we seed. */
+  private boolean toldPieces;
+
+  private boolean tellsSeeds;
 
   /**
    * Pieces the peer refused while unchoked; not asked of it again until it announces them or the
@@ -237,6 +243,7 @@ public final class Peer {
   }
 
   private void onPieceInfo(BitSet pieces) {
+    toldPieces = true;
     // BEP 3 sends the bitfield only as the first message, but aria2 sends another one later as
     // an update. Peers never lose pieces, so a later one only adds what is new.
     BitSet added = (BitSet) pieces.clone();
@@ -260,6 +267,8 @@ public final class Peer {
       close("have for piece " + i + " of " + geometry.pieceCount());
       return;
     }
+    toldPieces = true;
+    tellsSeeds |= swarm.isComplete();
     if (refused.get(i)) {
       refused.clear(i); // Offered again.
       updateInterest();
@@ -543,10 +552,18 @@ public final class Peer {
     return has.cardinality() == geometry.pieceCount();
   }
 
-  /** Share of the torrent's pieces the peer has, 0..1, from its bitfield and haves. */
-  public double progress() {
+  /**
+   * Share of the torrent's pieces the peer has, 0..1, from its bitfield and haves. Empty if
+   * unknown: it said nothing yet, or we seed and it sent us no have since (libtorrent and aria2
+   * send seeds none), so what it said is stale.
+   */
+  public OptionalDouble progress() {
     int pieces = geometry.pieceCount();
-    return pieces == 0 ? 1.0 : (double) has.cardinality() / pieces;
+    boolean known = isSeed() || (toldPieces && (tellsSeeds || !swarm.isComplete()));
+    if (!known) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(pieces == 0 ? 1.0 : (double) has.cardinality() / pieces);
   }
 
   public boolean isInterested() {

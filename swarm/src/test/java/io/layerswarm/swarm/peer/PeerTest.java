@@ -326,15 +326,32 @@ class PeerTest {
   @Test
   void progressIsTheShareOfPiecesFromTheBitfieldAndLaterHaves() {
     Peer peer = peer(false);
-    assertThat(peer.progress()).as("nothing said yet").isZero();
+    assertThat(peer.progress()).as("nothing said yet: unknown").isEmpty();
     BitSet first = new BitSet();
     first.set(1);
     peer.handle(PeerMessage.Bitfield.of(first, PIECES));
-    assertThat(peer.progress()).isEqualTo(0.25);
+    assertThat(peer.progress()).hasValue(0.25);
 
     peer.handle(new PeerMessage.Have(new PieceIndex(2)));
 
-    assertThat(peer.progress()).isEqualTo(0.5);
+    assertThat(peer.progress()).hasValue(0.5);
+  }
+
+  @Test
+  void aSeedKnowsALeechersProgressOnlyOnceTheLeecherSendsItHaves() {
+    swarm.complete = true;
+    Peer peer = peer(false);
+    BitSet first = new BitSet();
+    first.set(1);
+    peer.handle(PeerMessage.Bitfield.of(first, PIECES));
+
+    assertThat(peer.progress())
+        .as("libtorrent and aria2 send a seed no haves: the bitfield of the start is stale")
+        .isEmpty();
+
+    peer.handle(new PeerMessage.Have(new PieceIndex(2)));
+
+    assertThat(peer.progress()).as("this one keeps the seed informed").hasValue(0.5);
   }
 
   @Test
@@ -462,6 +479,7 @@ class PeerTest {
     final List<BlockRef> arrived = new ArrayList<>();
     int interestChanges;
     long wasted;
+    boolean complete;
 
     FakeSwarm(Metainfo metainfo, PieceStorage storage) {
       this.metainfo = metainfo;
@@ -516,7 +534,7 @@ class PeerTest {
 
     @Override
     public boolean isComplete() {
-      return false;
+      return complete;
     }
 
     @Override
