@@ -96,8 +96,9 @@ final class OriginCopy {
               StandardOpenOption.TRUNCATE_EXISTING)) {
         if (abandoned != null) {
           context.swarm().remove(abandoned.infoHash());
-          context.counters().swarmBytes(abandoned.downloadedBytes());
           prefix = copyVerifiedPrefix(abandoned, out);
+          // Only the verified start is kept: pieces after a gap are dropped, and fetched again.
+          context.counters().swarmBytes(prefix);
           TransferFiles.deleteQuietly(files.part());
           TransferFiles.deleteQuietly(files.done());
         }

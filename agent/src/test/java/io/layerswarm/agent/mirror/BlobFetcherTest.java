@@ -515,6 +515,7 @@ class BlobFetcherTest {
     FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
     torrent.provide(content);
     torrent.verifyUpTo(4 * PIECE);
+    torrent.received(7 * PIECE); // Three pieces after a gap: not part of the verified start.
     fetcher.tick();
     clock.advance(DEADLINE);
 
@@ -524,6 +525,8 @@ class BlobFetcherTest {
     assertThat(store.contains(digest)).isTrue();
     assertThat(origin.blobBytesServed()).isEqualTo(content.length - 4 * PIECE);
     assertThat(fetcher.counts().bytesFromOrigin()).isEqualTo(content.length - 4 * PIECE);
+    // The cached blob's bytes, by where they came from: the pieces after the gap were dropped.
+    assertThat(fetcher.counts().bytesFromSwarm()).isEqualTo(4 * PIECE);
     try (Stream<Path> left = Files.list(dir.resolve("partial"))) {
       assertThat(left).isEmpty();
     }

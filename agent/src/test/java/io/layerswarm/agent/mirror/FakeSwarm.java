@@ -107,6 +107,7 @@ final class FakeSwarm implements Swarm {
     final CompletableFuture<Path> completion = new CompletableFuture<>();
     final CompletableFuture<Optional<String>> trackersDown = new CompletableFuture<>();
     volatile long verifiedBytes;
+    private volatile long receivedBytes;
     volatile long uploadedBytes;
     volatile int connectedPeers;
     volatile List<PeerSnapshot> peers = List.of();
@@ -139,6 +140,14 @@ final class FakeSwarm implements Swarm {
       } finally {
         lock.unlock();
       }
+    }
+
+    /**
+     * Pieces beyond the verified start arrived too ({@code bytes} needed in all), as a rarest-first
+     * download has them.
+     */
+    void received(long bytes) {
+      receivedBytes = bytes;
     }
 
     /** Writes {@code content} as the finished download and completes. */
@@ -219,7 +228,7 @@ final class FakeSwarm implements Swarm {
 
     @Override
     public long downloadedBytes() {
-      return verifiedBytes;
+      return Math.max(verifiedBytes, receivedBytes);
     }
 
     @Override
