@@ -167,6 +167,11 @@ public final class Direction implements Flow.RateListener {
       // It rides the flow whatever its size, so a busy direction never churns. Transmissions
       // that ended are accounted first, so that one ending right now does not count as a drain.
       advance(now);
+      if (queue.isEmpty()) {
+        // Drained right now, still attached: this message is the head, from now.
+        headRemaining = bytes;
+        lastSettle = now;
+      }
       queue.add(bytes, 0, handler, payload);
       queuedBytes += bytes;
     } else {

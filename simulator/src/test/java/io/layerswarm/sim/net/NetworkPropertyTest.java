@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -23,6 +24,16 @@ class NetworkPropertyTest {
 
   /** A message: when it is sent, on which direction (index), how big. */
   private record Send(long time, int direction, long bytes) {}
+
+  /**
+   * Found by the property: a message sent at the very instant its direction drained (still
+   * attached, before the wake-up detached it) was timed with the size of the message before it,
+   * 1500 instead of 1576 bytes, and arrived 51 us early.
+   */
+  @Example
+  void aMessageSentTheInstantItsDirectionDrainsTakesItsOwnTime() {
+    everyMessageArrivesWhenTheReferenceFluidModelSaysItDoes(-11157L);
+  }
 
   @Property(tries = 150)
   void everyMessageArrivesWhenTheReferenceFluidModelSaysItDoes(@ForAll long seed) {
