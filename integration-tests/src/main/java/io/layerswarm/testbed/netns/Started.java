@@ -41,6 +41,13 @@ final class Started implements AutoCloseable {
     }
   }
 
+  /** The process ids of a role. */
+  List<Long> pids(String role) {
+    synchronized (entries) {
+      return entries.stream().filter(e -> e.role().equals(role)).map(Entry::pid).toList();
+    }
+  }
+
   /**
    * user+sys seconds so far, summed by role. Children a process has waited for count too (the
    * aria2c completion hooks), so a process that exited counts 0.

@@ -434,6 +434,8 @@ public final class SwarmBench {
       Map<String, long[]> linksBefore = links(hosts, started);
       ProcCpu.Machine machineBefore = ProcCpu.machine();
       double load = ProcCpu.loadAverage();
+      Map<String, Double> threadsBefore = AgentInside.threadCpu(started.pids("agents"));
+      List<Map<String, Double>> threadsAfter = new ArrayList<>();
 
       ProcCpu.Machine[] machineAfterBox = new ProcCpu.Machine[1];
       List<Map<String, Double>> cpuAfterBox = new ArrayList<>();
@@ -445,6 +447,7 @@ public final class SwarmBench {
             machineAfterBox[0] = ProcCpu.machine();
             cpuAfterBox.add(started.cpu());
             cpuAfterBox.add(started.cpuByHost());
+            threadsAfter.add(AgentInside.threadCpu(started.pids("agents")));
             originCpuBox[0] = origin.cpuSeconds().orElse(0);
           };
       List<BarrierPull.Result> pulls =
@@ -527,6 +530,9 @@ public final class SwarmBench {
               .orElse(null);
       if (method == Method.LAYERSWARM || method == Method.LAYERSWARM_WARM) {
         details.put("agent_log_warnings", LayerSwarmNodes.countWarnings(dir));
+        details.put("agent_payload_bytes", AgentInside.peerPayload(hosts, AGENT_PORT));
+        details.put(
+            "agent_cpu_by_thread", AgentInside.perAgent(threadsBefore, threadsAfter.get(0), n));
       }
       return new PhaseResult(
           method.label,

@@ -364,6 +364,7 @@ public final class SwarmBenchReport {
     }
     b.append('\n');
     cpuByRole(b, r);
+    AgentInside.markdown(b, r.phases(), r.imageBlobBytes());
 
     List<SwarmBench.PhaseResult> caches =
         r.phases().stream()
