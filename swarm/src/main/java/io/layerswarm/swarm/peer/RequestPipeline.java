@@ -21,11 +21,18 @@ final class RequestPipeline {
   static final int INITIAL_REQUEST_BYTES = 1024 * 1024;
 
   /**
-   * Smallest pipeline depth: 256 KiB (16 requests of 16 KiB), more than a datacenter link's
-   * bandwidth-delay product, so a fast peer is never held back while its rate is measured. Also the
-   * batch the pipeline is topped up by.
+   * Smallest pipeline depth: 64 KiB (4 requests of 16 KiB), above a datacenter link's
+   * bandwidth-delay product. A fast peer gets more as soon as its rate is measured; a slow one (a
+   * busy uploader shared by many) would otherwise hold blocks that end up asked of others and
+   * fetched twice (decisions 19).
    */
-  static final int MIN_REQUEST_BYTES = 256 * 1024;
+  static final int MIN_REQUEST_BYTES = 64 * 1024;
+
+  /**
+   * The pipeline is topped up in batches of this (256 KiB, 16 requests of 16 KiB), or of a quarter
+   * of its depth if that is less, to keep the picker off the hot path.
+   */
+  static final int BATCH_BYTES = 256 * 1024;
 
   /**
    * Keep about this much of a peer's data requested. Deeper queues only park blocks at a slow peer
@@ -77,7 +84,7 @@ final class RequestPipeline {
     this.maxDepth = maxDepth;
     this.blockSize = blockSize;
     this.minDepth = Math.min(maxDepth, requests(MIN_REQUEST_BYTES));
-    this.batch = requests(MIN_REQUEST_BYTES);
+    this.batch = requests(BATCH_BYTES);
     this.depth = Math.min(requests(INITIAL_REQUEST_BYTES), maxDepth);
     this.lastBlockAt = now;
   }

@@ -488,7 +488,14 @@ public final class TorrentCore implements Swarm {
                       }
                       boolean wasDownload = !completion.isDone() && downloaded.get() > 0;
                       completion.complete(path);
-                      logAt(Level.INFO).log("torrent complete: {}", path);
+                      logAt(Level.INFO)
+                          .log(
+                              "torrent complete: {} ({} bytes from peers, {} duplicate, {} of"
+                                  + " them in the endgame)",
+                              path,
+                              downloaded.get(),
+                              wasted.get(),
+                              endgameWasted.get());
                       if (wasDownload && announcer != null) {
                         announcer.completed();
                       }
