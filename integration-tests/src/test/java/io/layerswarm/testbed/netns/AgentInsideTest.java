@@ -59,24 +59,7 @@ class AgentInsideTest {
   }
 
   private static SwarmBench.PhaseResult phase(Map<String, Object> details) {
-    return new SwarmBench.PhaseResult(
-        details.isEmpty() ? "aria2c" : "layerswarm-warm",
-        16,
-        List.of(),
-        true,
-        1,
-        1,
-        0,
-        0,
-        Map.of(),
-        0,
-        1,
-        1,
-        Map.of(),
-        Map.of(),
-        1,
-        0.5,
-        null,
-        details);
+    return SwarmBenchTargetsTest.phaseResult(
+        details.isEmpty() ? "aria2c" : "layerswarm-warm", 16, List.of(), 1, 0, details);
   }
 }

@@ -118,14 +118,26 @@ class SwarmBenchTargetsTest {
     if (method.equals("layerswarm-warm")) {
       details.put("prewarm_origin_blob_bytes", S);
     }
+    return phaseResult(
+        method, n, hosts, overBound * BOUND, method.equals("layerswarm") ? S : 0, details);
+  }
+
+  /** A phase where every host got the image at {@code seconds}, with these details. */
+  static SwarmBench.PhaseResult phaseResult(
+      String method,
+      int n,
+      List<SwarmBench.HostResult> hosts,
+      double seconds,
+      long originBlobBytes,
+      Map<String, Object> details) {
     return new SwarmBench.PhaseResult(
         method,
         n,
         hosts,
         true,
-        overBound * BOUND,
-        overBound * BOUND,
-        method.equals("layerswarm") ? S : 0,
+        seconds,
+        seconds,
+        originBlobBytes,
         4,
         Map.of(),
         S,
