@@ -156,7 +156,7 @@ public final class AgentMetrics implements AutoCloseable {
   public void bindFetches(Supplier<FetchCounts> counts) {
     this.fetches = Objects.requireNonNull(counts, "counts");
     FunctionCounter.builder("agent.swarm.bytes", counts, c -> c.get().bytesFromSwarm())
-        .description("Bytes peers delivered to this agent's blob downloads")
+        .description("Bytes of cached blobs that came from peers, without duplicates")
         .baseUnit("bytes")
         .register(registry);
     FunctionCounter.builder("agent.origin.fallback.bytes", counts, c -> c.get().bytesFromOrigin())
