@@ -537,6 +537,13 @@ public final class Settings {
       if (byHost.containsKey(host)) {
         throw new ConfigException(source + ": " + key + ".host: " + host + " is configured twice");
       }
+      if (u.username() != null && u.dockerConfig() != null) {
+        throw new ConfigException(
+            source
+                + ": "
+                + key
+                + ".docker-config: give either username/password or docker-config, not both");
+      }
       if ((u.username() == null) != (u.password() == null)) {
         throw new ConfigException(
             source + ": " + key + ": username and password must be given together");
@@ -547,11 +554,7 @@ public final class Settings {
       } catch (IllegalArgumentException e) {
         throw new ConfigException(source + ": " + key + ".username: " + e.getMessage());
       }
-      if (credentials == null && u.dockerConfig() != null) {
-        if (u.username() != null) {
-          throw new ConfigException(
-              source + ": " + key + ": give either username/password or docker-config, not both");
-        }
+      if (u.dockerConfig() != null) {
         String registryName = u.host() == null ? host : u.host();
         try {
           credentials =

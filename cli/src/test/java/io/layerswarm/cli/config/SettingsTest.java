@@ -506,4 +506,25 @@ class SettingsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("upstreams[0].docker-config");
   }
+
+  @Test
+  void anUpstreamWithBothUsernameAndDockerConfigIsRefusedNamingTheKey(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path config =
+        java.nio.file.Files.writeString(
+            dir.resolve("config.json"), "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"dTpw\"}}}");
+    assertThatThrownBy(
+            () ->
+                settings(
+                        "upstreams:\n  - url: http://127.0.0.1:5000\n    username: u\n"
+                            + "    password: secret-pw\n    docker-config: "
+                            + config
+                            + "\n",
+                        Map.of())
+                    .upstreams("test"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("upstreams[0].docker-config")
+        .hasMessageContaining("not both")
+        .hasMessageNotContaining("secret-pw");
+  }
 }
