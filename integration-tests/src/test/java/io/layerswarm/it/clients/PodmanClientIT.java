@@ -5,6 +5,7 @@ import static io.layerswarm.it.clients.ClientTestbed.PULL_TIMEOUT;
 import static io.layerswarm.it.clients.ClientTestbed.RUN_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.testbed.Buildah;
 import io.layerswarm.testbed.CommandResult;
 import io.layerswarm.testbed.ManifestFormat;
 import io.layerswarm.testbed.Podman;
@@ -25,11 +26,13 @@ import org.junit.jupiter.api.Test;
  *       with {@code host: origin.test}.
  * </ul>
  *
- * Then {@code podman --runtime runc run} lists the files of the image.
+ * Then {@code podman --runtime runc run} lists the files of the image. Debian's buildah reads the
+ * same registries.conf and storage, so {@code buildah pull} goes through the same mirror.
  */
 class PodmanClientIT {
   private static ClientTestbed bed;
   private static Podman podman;
+  private static Buildah buildah;
 
   @BeforeAll
   static void start() throws Exception {
@@ -39,11 +42,15 @@ class PodmanClientIT {
             .registry("origin.test:5000", "origin.test:5000", true, bed.agentHostPort())
             .registry(PODMAN_HOST, PODMAN_HOST, true, bed.agentHostPort() + "/" + PODMAN_HOST)
             .start();
+    buildah = Buildah.sharingConfigOf(podman);
   }
 
   @AfterAll
   static void stop() {
     try {
+      if (buildah != null) {
+        buildah.close();
+      }
       if (podman != null) {
         podman.close();
       }
@@ -86,6 +93,35 @@ class PodmanClientIT {
         .as("files in the container: %s", run.output())
         .isEqualTo(image.dataFiles());
     ClientTestbed.timing("podman", "run " + reference + " sh -c <list /data>", run.seconds());
+
+    bed.assertBlobsCameThroughTheSwarm(image);
+  }
+
+  @Test
+  void buildahPullsThroughTheSameMirrorConfigAndRunsIt() throws Exception {
+    ClientTestbed.Pushed image = bed.push("team/lsdemo-buildah", "1", ManifestFormat.OCI);
+    String reference = PODMAN_HOST + "/team/lsdemo-buildah:1";
+    CommandResult pull = buildah.pull(reference, PULL_TIMEOUT);
+    assertThat(pull.ok()).as(pull.describe()).isTrue();
+    ClientTestbed.timing("buildah", "pull " + reference + " (OCI)", pull.seconds());
+
+    CommandResult digest =
+        buildah.buildah(
+            Duration.ofSeconds(30),
+            "inspect",
+            "--type",
+            "image",
+            "--format",
+            "{{.FromImageDigest}}",
+            reference);
+    assertThat(digest.ok()).as(digest.describe()).isTrue();
+    assertThat(digest.output().strip()).isEqualTo(image.manifestDigest());
+
+    CommandResult run = buildah.run(reference, RUN_TIMEOUT, "sh", "-c", ClientTestbed.LIST_DATA);
+    assertThat(run.ok()).as(run.describe()).isTrue();
+    assertThat(ClientTestbed.parseListing(run.output()))
+        .as("files in the container: %s", run.output())
+        .isEqualTo(image.dataFiles());
 
     bed.assertBlobsCameThroughTheSwarm(image);
   }
