@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -28,8 +29,9 @@ import java.util.function.Consumer;
  * @param seeders base URIs of the seeders' HTTP endpoints, asked in order for metainfo ({@code
  *     tracker.seeders})
  * @param redis the Redis that tracker replicas share their swarms in ({@code tracker.redis}, e.g.
- *     {@code redis://127.0.0.1:6379/0}); empty keeps peers in this process's memory (see {@link
- *     PeerStores#open})
+ *     {@code redis://127.0.0.1:6379/0}, or through Redis Sentinel {@code
+ *     redis-sentinel://10.0.0.1:26379,10.0.0.2:26379/0#mymaster}); empty keeps peers in this
+ *     process's memory (see {@link PeerStores#open})
  * @param clusterSecret the secret shared by the cluster's members ({@code cluster.secret-file});
  *     when present, {@code /announce}, {@code /scrape} and {@code /metainfo} take only requests
  *     signed with it, and the tracker signs its own requests to the seeders. Empty: open mode
@@ -64,6 +66,8 @@ public record TrackerConfig(
     TrustedProxies trustedProxies,
     PeerLimits peerLimits,
     ConnectionLimits connectionLimits) {
+  private static final Set<String> SCHEMES = Set.of("redis", "rediss");
+  private static final Set<String> SENTINEL_SCHEMES = Set.of("redis-sentinel", "rediss-sentinel");
 
   public static final Duration DEFAULT_ANNOUNCE_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
@@ -370,14 +374,21 @@ public record TrackerConfig(
     }
   }
 
-  /** {@code redis://} or {@code rediss://}, a host, and at most a database number as the path. */
+  /**
+   * {@code redis://} or {@code rediss://}, a host, and at most a database number as the path; or
+   * {@code redis-sentinel://} (or {@code rediss-sentinel://}) with one or more sentinels {@code
+   * host:port} separated by commas, at most a database number, and the master's name as the
+   * fragment.
+   */
   private static void requireRedisUri(URI uri) {
+    String scheme = uri == null ? null : uri.getScheme();
     if (uri == null
         || !uri.isAbsolute()
-        || uri.getHost() == null
-        || !("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))) {
+        || !(SCHEMES.contains(scheme) || SENTINEL_SCHEMES.contains(scheme))) {
       throw new IllegalArgumentException(
-          "tracker.redis must be redis://host[:port][/database] (or rediss://), got "
+          "tracker.redis must be redis://host[:port][/database] (or rediss://), or"
+              + " redis-sentinel://host:port[,host:port...][/database]#master (or"
+              + " rediss-sentinel://), got "
               + redacted(uri));
     }
     String path = uri.getPath();
@@ -385,17 +396,50 @@ public record TrackerConfig(
       throw new IllegalArgumentException(
           "tracker.redis path must be a database number like /0, got " + redacted(uri));
     }
-    if (uri.getRawFragment() != null) {
+    if (uri.getRawQuery() != null) {
+      throw new IllegalArgumentException("tracker.redis must have no query, got " + redacted(uri));
+    }
+    if (SCHEMES.contains(scheme)) {
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "tracker.redis must name a host, as in redis://host[:port][/database], got "
+                + redacted(uri));
+      }
+      if (uri.getRawFragment() != null) {
+        throw new IllegalArgumentException(
+            "tracker.redis must have no fragment, got " + redacted(uri));
+      }
+      return;
+    }
+    requireSentinels(uri);
+  }
+
+  /** The sentinels of a {@code redis-sentinel://} URI, each {@code host:port}, and a master. */
+  private static void requireSentinels(URI uri) {
+    String fragment = uri.getFragment();
+    if (fragment == null || !fragment.matches("[A-Za-z0-9._-]{1,100}")) {
       throw new IllegalArgumentException(
-          "tracker.redis must have no fragment, got " + redacted(uri));
+          "tracker.redis must name the sentinels' master as its fragment, as in"
+              + " redis-sentinel://host:26379,host:26379/0#mymaster, got "
+              + redacted(uri));
+    }
+    String authority = uri.getRawAuthority();
+    String hosts = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
+    for (String sentinel : hosts.split(",", -1)) {
+      if (!sentinel.matches("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}")
+          || Integer.parseInt(sentinel.substring(sentinel.lastIndexOf(':') + 1)) > 65535) {
+        throw new IllegalArgumentException(
+            "tracker.redis sentinels must be host:port separated by commas, got '"
+                + sentinel
+                + "' in "
+                + redacted(uri));
+      }
     }
   }
 
   /** A Redis URI without its user info, which may hold a password. */
   static String redacted(URI uri) {
-    if (uri == null || uri.getRawUserInfo() == null) {
-      return String.valueOf(uri);
-    }
-    return uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
+    // Not getRawUserInfo: a URI of several sentinels has no server authority, so no user info.
+    return uri == null ? "null" : uri.toString().replaceFirst("^([^/]*//)[^/#?]*@", "$1***@");
   }
 }

@@ -114,8 +114,9 @@ class TrackerConfigTest {
     TrackerConfig base = TrackerConfig.defaults(LISTEN);
     assertThatThrownBy(() -> base.withRedis(URI.create("http://127.0.0.1:6379")))
         .hasMessage(
-            "tracker.redis must be redis://host[:port][/database] (or rediss://), got"
-                + " http://127.0.0.1:6379");
+            "tracker.redis must be redis://host[:port][/database] (or rediss://), or"
+                + " redis-sentinel://host:port[,host:port...][/database]#master (or"
+                + " rediss-sentinel://), got http://127.0.0.1:6379");
     assertThatThrownBy(() -> base.withRedis(URI.create("redis://:hunter2@127.0.0.1:6379/db")))
         .hasMessage(
             "tracker.redis path must be a database number like /0, got"
@@ -139,6 +140,48 @@ class TrackerConfigTest {
   }
 
   @Test
+  void aSentinelUriNamesItsSentinelsAndTheMaster() {
+    TrackerConfig base = TrackerConfig.defaults(LISTEN);
+    for (String good :
+        List.of(
+            "redis-sentinel://10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379/0#mymaster",
+            "redis-sentinel://:hunter2@sentinel.internal:26379#tracker-peers",
+            "rediss-sentinel://[::1]:26379/3#m1")) {
+      assertThat(base.withRedis(URI.create(good)).redis()).contains(URI.create(good));
+    }
+  }
+
+  @Test
+  void aBadSentinelUriIsReportedByItsKeyWithoutItsPassword() {
+    TrackerConfig base = TrackerConfig.defaults(LISTEN);
+    assertThatThrownBy(
+            () -> base.withRedis(URI.create("redis-sentinel://:hunter2@10.0.0.1:26379,10.0.0.2/0")))
+        .hasMessage(
+            "tracker.redis must name the sentinels' master as its fragment, as in"
+                + " redis-sentinel://host:26379,host:26379/0#mymaster, got"
+                + " redis-sentinel://***@10.0.0.1:26379,10.0.0.2/0");
+    assertThatThrownBy(
+            () ->
+                base.withRedis(
+                    URI.create("redis-sentinel://:hunter2@10.0.0.1:26379,10.0.0.2/0#mymaster")))
+        .hasMessage(
+            "tracker.redis sentinels must be host:port separated by commas, got '10.0.0.2' in"
+                + " redis-sentinel://***@10.0.0.1:26379,10.0.0.2/0#mymaster");
+    assertThatThrownBy(
+            () -> base.withRedis(URI.create("redis-sentinel://10.0.0.1:26379,,/0#mymaster")))
+        .hasMessageStartingWith("tracker.redis sentinels must be host:port");
+    assertThatThrownBy(
+            () -> base.withRedis(URI.create("redis-sentinel://10.0.0.1:26379/x#mymaster")))
+        .hasMessageStartingWith("tracker.redis path must be a database number");
+    assertThatThrownBy(
+            () -> base.withRedis(URI.create("redis-sentinel://10.0.0.1:99999/0#mymaster")))
+        .hasMessageStartingWith("tracker.redis sentinels must be host:port");
+    assertThatThrownBy(
+            () -> base.withRedis(URI.create("redis-sentinel://10.0.0.1:26379/0?timeout=1s#m")))
+        .hasMessageStartingWith("tracker.redis must have no query");
+  }
+
+  @Test
   void toStringHidesSecrets() {
     TrackerConfig config =
         TrackerConfig.defaults(LISTEN)
@@ -149,5 +192,11 @@ class TrackerConfigTest {
         .doesNotContain("hunter2")
         .contains("clusterSecret=***")
         .contains("redis://***@10.0.0.5:6379/0");
+    assertThat(
+            TrackerConfig.defaults(LISTEN)
+                .withRedis(URI.create("redis-sentinel://:hunter2@10.0.0.1:26379,10.0.0.2:26379#m"))
+                .toString())
+        .doesNotContain("hunter2")
+        .contains("redis-sentinel://***@10.0.0.1:26379,10.0.0.2:26379#m");
   }
 }

@@ -44,6 +44,26 @@ class DaemonStartTest {
   }
 
   @Test
+  void aSentinelUriWithoutItsMasterIsOneLineNamingTheKeyWithoutThePassword() {
+    int exit =
+        run(
+            "tracker",
+            "--listen",
+            "127.0.0.1:0",
+            "--redis",
+            "redis-sentinel://:hunter2@127.0.0.1:26379,127.0.0.1:26380/0");
+
+    assertThat(exit).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(err.toString().lines())
+        .singleElement()
+        .asString()
+        .contains("tracker.redis must name the sentinels' master as its fragment")
+        .contains("redis-sentinel://***@127.0.0.1:26379,127.0.0.1:26380/0")
+        .doesNotContain("hunter2");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
   void anAgentPeerPortInUseIsOneLineNamingTheKeyAndTheAddress() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String address = "127.0.0.1:" + taken.getLocalPort();

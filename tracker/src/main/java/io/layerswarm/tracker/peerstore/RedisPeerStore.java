@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,8 +64,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threads and failures: one Lettuce connection (Netty based, thread-safe, pipelined) serves
  * every caller; calls block their thread for at most {@link Options#commandTimeout()}. While Redis
  * is unreachable, calls fail at once with {@link PeerStoreUnavailableException} and Lettuce
- * reconnects in the background (backoff 10 ms doubling to 1 s). Standalone Redis only: the scripts
- * derive key names, which Redis Cluster does not allow.
+ * reconnects in the background (backoff 10 ms doubling to 1 s). Standalone Redis, directly or
+ * through Sentinel (a failover is a disconnect: Sentinel drops the clients of a demoted master, the
+ * reconnect asks the sentinels for the new one, and {@link RedisScript} loads the scripts again on
+ * the new master, which answers {@code NOSCRIPT} at first). Not Redis Cluster: the scripts derive
+ * key names, which Redis Cluster does not allow.
  */
 public final class RedisPeerStore implements PeerStore {
   /** Prefix of every swarm's keys. */
@@ -158,7 +162,11 @@ public final class RedisPeerStore implements PeerStore {
 
   /**
    * Connects to {@code redis} ({@code redis://[:password@]host[:port][/database]}, or {@code
-   * rediss://} for TLS) and returns once connected.
+   * rediss://} for TLS) and returns once connected. Through Redis Sentinel with {@code
+   * redis-sentinel://[:password@]host:port[,host:port...][/database]#master} (or {@code
+   * rediss-sentinel://}): the sentinels are asked for the master's address at connect and at every
+   * reconnect, so after a failover the connection follows the new master; the password is the
+   * master's (and its replicas'), the sentinels take none.
    *
    * @throws PeerStoreUnavailableException if Redis cannot be reached within the command timeout
    * @throws IllegalArgumentException if the URI is not a Redis URI
@@ -167,6 +175,9 @@ public final class RedisPeerStore implements PeerStore {
       throws PeerStoreUnavailableException {
     RedisURI uri = RedisURI.create(redis);
     uri.setTimeout(options.commandTimeout());
+    // Each sentinel is asked for the master at connect and at every reconnect: a dead one must
+    // not hold the lookup longer than a command may wait.
+    uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(options.commandTimeout()));
     String where = describe(uri);
     ClientResources resources =
         DefaultClientResources.builder()
@@ -469,14 +480,26 @@ public final class RedisPeerStore implements PeerStore {
     return cause.getMessage() == null ? e.getClass().getSimpleName() : cause.getMessage();
   }
 
-  /** {@code redis://host:port/db}, without any password. */
+  /**
+   * {@code redis://host:port/db}, or {@code redis-sentinel://host:port,host:port/db#master},
+   * without any password.
+   */
   static String describe(RedisURI uri) {
-    return (uri.isSsl() ? "rediss://" : "redis://")
-        + uri.getHost()
-        + ":"
-        + uri.getPort()
-        + "/"
-        + uri.getDatabase();
+    if (uri.getSentinels().isEmpty()) {
+      return (uri.isSsl() ? "rediss://" : "redis://")
+          + uri.getHost()
+          + ":"
+          + uri.getPort()
+          + "/"
+          + uri.getDatabase();
+    }
+    StringJoiner sentinels =
+        new StringJoiner(
+            ",",
+            uri.isSsl() ? "rediss-sentinel://" : "redis-sentinel://",
+            "/" + uri.getDatabase() + "#" + uri.getSentinelMasterId());
+    uri.getSentinels().forEach(s -> sentinels.add(s.getHost() + ":" + s.getPort()));
+    return sentinels.toString();
   }
 
   private static void shutdown(RedisClient client, ClientResources resources) {

@@ -69,6 +69,10 @@ class RedisPeerStoreTest extends PeerStoreContract {
   void itsNameNeverHoldsThePassword() {
     assertThat(RedisPeerStore.describe(RedisURI.create("redis://:s3cret@10.0.0.1:6380/2")))
         .isEqualTo("redis://10.0.0.1:6380/2");
+    assertThat(
+            RedisPeerStore.describe(
+                RedisURI.create("redis-sentinel://:s3cret@10.0.0.1:26379,10.0.0.2:26380/1#peers")))
+        .isEqualTo("redis-sentinel://10.0.0.1:26379,10.0.0.2:26380/1#peers");
   }
 
   @Test
