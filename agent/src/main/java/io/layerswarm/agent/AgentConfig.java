@@ -5,6 +5,7 @@ import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.auth.LogSafe;
 import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.disk.SpaceLimit;
+import io.layerswarm.core.topology.Location;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -51,6 +52,8 @@ import java.util.function.Consumer;
  * @param diskFreeMin the free space kept on the data directory's file system: below it, least
  *     recently used blobs are evicted, and a blob that does not fit is passed through from the
  *     origin without being stored ({@code agent.disk-free-min}; default 10%)
+ * @param location the host's zone and rack ({@code agent.zone}, {@code agent.rack}), announced to
+ *     the trackers and told to peers; unknown by default
  */
 public record AgentConfig(
     InetSocketAddress listen,
@@ -68,7 +71,8 @@ public record AgentConfig(
     Optional<InetSocketAddress> metricsListen,
     Optional<ClusterSecret> clusterSecret,
     OriginLimits origin,
-    SpaceLimit diskFreeMin) {
+    SpaceLimit diskFreeMin,
+    Location location) {
 
   public static final InetSocketAddress DEFAULT_LISTEN = new InetSocketAddress("127.0.0.1", 5050);
   public static final Duration DEFAULT_SWARM_DEADLINE = Duration.ofSeconds(60);
@@ -142,6 +146,45 @@ public record AgentConfig(
     clusterSecret = clusterSecret == null ? Optional.empty() : clusterSecret;
     require(origin, "agent.origin-timeout");
     require(diskFreeMin, "agent.disk-free-min");
+    require(location, "agent.zone");
+  }
+
+  /** As the canonical constructor, at an unknown location (no zone, no rack). */
+  public AgentConfig(
+      InetSocketAddress listen,
+      InetSocketAddress peerListen,
+      Path dataDir,
+      List<URI> trackers,
+      Duration swarmDeadline,
+      long uploadBytesPerSecond,
+      long downloadBytesPerSecond,
+      Optional<Path> adminSocket,
+      long cacheMaxBytes,
+      int cacheHighWatermarkPercent,
+      int cacheLowWatermarkPercent,
+      Duration cacheTimeToIdle,
+      Optional<InetSocketAddress> metricsListen,
+      Optional<ClusterSecret> clusterSecret,
+      OriginLimits origin,
+      SpaceLimit diskFreeMin) {
+    this(
+        listen,
+        peerListen,
+        dataDir,
+        trackers,
+        swarmDeadline,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        adminSocket,
+        cacheMaxBytes,
+        cacheHighWatermarkPercent,
+        cacheLowWatermarkPercent,
+        cacheTimeToIdle,
+        metricsListen,
+        clusterSecret,
+        origin,
+        diskFreeMin,
+        Location.UNKNOWN);
   }
 
   /**
@@ -250,6 +293,11 @@ public record AgentConfig(
     return with(copy -> copy.diskFreeMin = value);
   }
 
+  /** A copy at this zone and rack. */
+  public AgentConfig withLocation(Location value) {
+    return with(copy -> copy.location = value);
+  }
+
   /** A copy of this config with {@code change} applied, validated as any config is. */
   private AgentConfig with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -275,6 +323,7 @@ public record AgentConfig(
     Optional<ClusterSecret> clusterSecret;
     OriginLimits origin;
     SpaceLimit diskFreeMin;
+    Location location;
 
     Copy(AgentConfig config) {
       listen = config.listen;
@@ -293,6 +342,7 @@ public record AgentConfig(
       clusterSecret = config.clusterSecret;
       origin = config.origin;
       diskFreeMin = config.diskFreeMin;
+      location = config.location;
     }
 
     AgentConfig build() {
@@ -312,7 +362,8 @@ public record AgentConfig(
           metricsListen,
           clusterSecret,
           origin,
-          diskFreeMin);
+          diskFreeMin,
+          location);
     }
   }
 

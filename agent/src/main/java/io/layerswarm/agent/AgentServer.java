@@ -178,7 +178,8 @@ public final class AgentServer implements AutoCloseable {
               Duration.ofSeconds(30),
               Map.of(),
               EngineConfig.DEFAULT_PIECE_MEMORY,
-              config.clusterSecret());
+              config.clusterSecret(),
+              config.location());
       SwarmEngine engine;
       try {
         engine = SwarmEngine.start(engineConfig);

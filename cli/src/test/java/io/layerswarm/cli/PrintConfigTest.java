@@ -48,7 +48,9 @@ class PrintConfigTest {
     "swarm-deadline, soon",
     "upload-rate, 10 megs",
     "listen, 127.0.0.1:99999",
-    "cache-low-watermark, 95"
+    "cache-low-watermark, 95",
+    "zone, eu west",
+    "rack, r/7"
   })
   void aValueTheStartRefusesIsRefusedByPrintConfigWithTheSameMessage(String key, String value)
       throws Exception {

@@ -6,6 +6,7 @@ import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.disk.SpaceLimit;
+import io.layerswarm.core.topology.Location;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -65,6 +66,8 @@ import java.util.function.Consumer;
  * @param diskFreeMin the free space kept on the data directory's file system: below it, the least
  *     recently used idle blobs are evicted, and a blob that does not fit is not fetched ({@code
  *     seeder.disk-free-min}; default 10%)
+ * @param location the seeder's zone and rack ({@code seeder.zone}, {@code seeder.rack}), announced
+ *     to the trackers and told to peers; unknown by default
  */
 public record SeederConfig(
     InetSocketAddress listen,
@@ -85,7 +88,8 @@ public record SeederConfig(
     Optional<ClusterSecret> clusterSecret,
     Optional<BearerToken> notificationsToken,
     long originMinBytesPerSecond,
-    SpaceLimit diskFreeMin) {
+    SpaceLimit diskFreeMin,
+    Location location) {
 
   /** Default for {@code seeder.origin-timeout}. */
   public static final Duration DEFAULT_ORIGIN_TIMEOUT = Duration.ofSeconds(30);
@@ -230,6 +234,53 @@ public record SeederConfig(
     if (diskFreeMin == null) {
       throw new IllegalArgumentException("seeder.disk-free-min is required (0 = off)");
     }
+    if (location == null) {
+      throw new IllegalArgumentException("seeder.zone and seeder.rack are required (or unknown)");
+    }
+  }
+
+  /** As the canonical constructor, at an unknown location (no zone, no rack). */
+  public SeederConfig(
+      InetSocketAddress listen,
+      InetSocketAddress peerListen,
+      Path dataDir,
+      List<URI> trackerAnnounce,
+      long uploadBytesPerSecond,
+      Duration originTimeout,
+      Optional<InetSocketAddress> adminListen,
+      Optional<String> adminToken,
+      long diskHighWatermark,
+      long diskLowWatermark,
+      Duration timeToIdle,
+      List<URI> ringMembers,
+      Optional<URI> advertiseUrl,
+      int ringReplicas,
+      Optional<AdminTls> adminTls,
+      Optional<ClusterSecret> clusterSecret,
+      Optional<BearerToken> notificationsToken,
+      long originMinBytesPerSecond,
+      SpaceLimit diskFreeMin) {
+    this(
+        listen,
+        peerListen,
+        dataDir,
+        trackerAnnounce,
+        uploadBytesPerSecond,
+        originTimeout,
+        adminListen,
+        adminToken,
+        diskHighWatermark,
+        diskLowWatermark,
+        timeToIdle,
+        ringMembers,
+        advertiseUrl,
+        ringReplicas,
+        adminTls,
+        clusterSecret,
+        notificationsToken,
+        originMinBytesPerSecond,
+        diskFreeMin,
+        Location.UNKNOWN);
   }
 
   /**
@@ -345,6 +396,11 @@ public record SeederConfig(
         });
   }
 
+  /** A copy at this zone and rack. */
+  public SeederConfig withLocation(Location value) {
+    return with(copy -> copy.location = value);
+  }
+
   /** A copy of this config with {@code change} applied, validated as any config is. */
   private SeederConfig with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -373,6 +429,7 @@ public record SeederConfig(
     Optional<BearerToken> notificationsToken;
     long originMinBytesPerSecond;
     SpaceLimit diskFreeMin;
+    Location location;
 
     Copy(SeederConfig config) {
       listen = config.listen;
@@ -394,6 +451,7 @@ public record SeederConfig(
       notificationsToken = config.notificationsToken;
       originMinBytesPerSecond = config.originMinBytesPerSecond;
       diskFreeMin = config.diskFreeMin;
+      location = config.location;
     }
 
     SeederConfig build() {
@@ -416,7 +474,8 @@ public record SeederConfig(
           clusterSecret,
           notificationsToken,
           originMinBytesPerSecond,
-          diskFreeMin);
+          diskFreeMin,
+          location);
     }
   }
 

@@ -504,7 +504,8 @@ public final class SeederServer implements AutoCloseable {
         defaults.announceInterval(),
         defaults.announceParams(),
         EngineConfig.DEFAULT_PIECE_MEMORY,
-        config.clusterSecret());
+        config.clusterSecret(),
+        config.location());
   }
 
   /** The bound control endpoint address (with the real port when configured with port 0). */

@@ -1,6 +1,7 @@
 package io.layerswarm.swarm;
 
 import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.core.topology.Location;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.Optional;
  *     pieces only after each proved it holds the peer key ({@link
  *     io.layerswarm.swarm.wire.MemberProof}); empty: open mode, nothing signed, any BitTorrent peer
  *     served
+ * @param location this member's zone and rack ({@code agent.zone}, {@code agent.rack}, ...): sent
+ *     with every announce as the {@code zone} and {@code rack} parameters; unknown sends neither
  */
 public record EngineConfig(
     InetSocketAddress listen,
@@ -39,7 +42,8 @@ public record EngineConfig(
     Duration announceInterval,
     Map<String, String> announceParams,
     long pieceMemoryBytes,
-    Optional<ClusterSecret> clusterSecret) {
+    Optional<ClusterSecret> clusterSecret,
+    Location location) {
 
   /** 32 MiB: 64 pieces of 512 KiB, a quarter of a second at 1 Gbit/s. */
   public static final long DEFAULT_PIECE_MEMORY = 32L * 1024 * 1024;
@@ -60,6 +64,7 @@ public record EngineConfig(
     }
     announceParams = Map.copyOf(announceParams);
     clusterSecret = clusterSecret == null ? Optional.empty() : clusterSecret;
+    Objects.requireNonNull(location, "location");
   }
 
   /**
@@ -86,7 +91,8 @@ public record EngineConfig(
         announceInterval,
         announceParams,
         pieceMemoryBytes,
-        Optional.empty());
+        Optional.empty(),
+        Location.UNKNOWN);
   }
 
   /** With {@link #DEFAULT_PIECE_MEMORY}, in open mode. */
@@ -123,7 +129,8 @@ public record EngineConfig(
         announceInterval,
         announceParams,
         bytes,
-        clusterSecret);
+        clusterSecret,
+        location);
   }
 
   /** This configuration as a member of the cluster that shares {@code secret}. */
@@ -138,7 +145,8 @@ public record EngineConfig(
         announceInterval,
         announceParams,
         pieceMemoryBytes,
-        Optional.of(secret));
+        Optional.of(secret),
+        location);
   }
 
   /** This configuration with other connection budgets or handshake timeout. */
@@ -153,7 +161,24 @@ public record EngineConfig(
         announceInterval,
         announceParams,
         pieceMemoryBytes,
-        clusterSecret);
+        clusterSecret,
+        location);
+  }
+
+  /** This configuration at {@code value} (zone and rack). */
+  public EngineConfig withLocation(Location value) {
+    return new EngineConfig(
+        listen,
+        announceHost,
+        uploadBytesPerSecond,
+        downloadBytesPerSecond,
+        maxConnectionsPerTorrent,
+        peerLimits,
+        announceInterval,
+        announceParams,
+        pieceMemoryBytes,
+        clusterSecret,
+        value);
   }
 
   /** Defaults: no rate limits, 50 connections per torrent, {@link PeerLimits#DEFAULTS}. */
@@ -168,6 +193,17 @@ public record EngineConfig(
         Duration.ofSeconds(30),
         Map.of(),
         DEFAULT_PIECE_MEMORY,
-        Optional.empty());
+        Optional.empty(),
+        Location.UNKNOWN);
+  }
+
+  /** The announce query parameters: {@link #announceParams} plus the location's zone and rack. */
+  public Map<String, String> announceQuery() {
+    if (location.isUnknown()) {
+      return announceParams;
+    }
+    Map<String, String> query = new java.util.HashMap<>(announceParams);
+    query.putAll(location.announceParams());
+    return Map.copyOf(query);
   }
 }

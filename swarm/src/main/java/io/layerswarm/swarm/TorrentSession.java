@@ -108,7 +108,7 @@ final class TorrentSession implements Torrent {
   /** The announce parameters for {@code event}, from the current counters. Loop only. */
   AnnounceRequest announceRequest(AnnounceEvent event, EngineConfig config, int port) {
     return core.announceRequest(
-        event, port, Optional.ofNullable(config.announceHost()), config.announceParams());
+        event, port, Optional.ofNullable(config.announceHost()), config.announceQuery());
   }
 
   /**

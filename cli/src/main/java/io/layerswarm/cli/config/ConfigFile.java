@@ -76,7 +76,9 @@ public record ConfigFile(
       String notificationsTokenFile,
       String originMinRate,
       String diskFreeMin,
-      Boolean adminAllowUnauthenticated) {}
+      Boolean adminAllowUnauthenticated,
+      String zone,
+      String rack) {}
 
   public record Agent(
       String listen,
@@ -94,5 +96,7 @@ public record ConfigFile(
       String metricsListen,
       String originTimeout,
       String originMinRate,
-      String diskFreeMin) {}
+      String diskFreeMin,
+      String zone,
+      String rack) {}
 }

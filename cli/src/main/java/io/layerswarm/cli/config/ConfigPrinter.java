@@ -92,7 +92,9 @@ public final class ConfigPrinter {
                 s.notificationsTokenFile(),
                 s.originMinRate(),
                 s.diskFreeMin(),
-                s.adminAllowUnauthenticated());
+                s.adminAllowUnauthenticated(),
+                s.zone(),
+                s.rack());
     try {
       return YAML.writeValueAsString(
           new ConfigFile(masked, file.cluster(), tracker, seeder, file.agent()));

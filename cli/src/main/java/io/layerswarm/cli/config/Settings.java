@@ -166,13 +166,13 @@ public final class Settings {
         f.seeder() == null
             ? new ConfigFile.Seeder(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null)
+                null, null, null, null, null, null, null, null)
             : f.seeder();
     ConfigFile.Agent a =
         f.agent() == null
             ? new ConfigFile.Agent(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null)
+                null, null, null, null)
             : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
     // One file for the whole cluster: the tracker asks the seeders of the ring, with their R.
@@ -232,7 +232,9 @@ public final class Settings {
             or(s.notificationsTokenFile(), ""),
             or(s.originMinRate(), "16KiB"),
             or(s.diskFreeMin(), FreeSpaceFloor.DEFAULT.toString()),
-            or(s.adminAllowUnauthenticated(), false)),
+            or(s.adminAllowUnauthenticated(), false),
+            s.zone(),
+            s.rack()),
         new ConfigFile.Agent(
             or(a.listen(), DEFAULT_AGENT_LISTEN),
             or(a.peerListen(), members ? MEMBERS_AGENT_PEER_LISTEN : DEFAULT_AGENT_PEER_LISTEN),
@@ -249,7 +251,9 @@ public final class Settings {
             or(a.metricsListen(), ""),
             or(a.originTimeout(), "30s"),
             or(a.originMinRate(), "16KiB"),
-            or(a.diskFreeMin(), FreeSpaceFloor.DEFAULT.toString())));
+            or(a.diskFreeMin(), FreeSpaceFloor.DEFAULT.toString()),
+            a.zone(),
+            a.rack()));
   }
 
   /**
@@ -439,7 +443,8 @@ public final class Settings {
                     secret,
                     token,
                     Values.bytes("seeder.origin-min-rate", s.originMinRate()),
-                    Values.spaceLimit("seeder.disk-free-min", s.diskFreeMin()))));
+                    Values.spaceLimit("seeder.disk-free-min", s.diskFreeMin()),
+                    Values.location("seeder", s.zone(), s.rack()))));
   }
 
   /**
@@ -507,7 +512,8 @@ public final class Settings {
                 new OriginLimits(
                     Values.duration("agent.origin-timeout", a.originTimeout()),
                     Values.bytes("agent.origin-min-rate", a.originMinRate())),
-                Values.spaceLimit("agent.disk-free-min", a.diskFreeMin())));
+                Values.spaceLimit("agent.disk-free-min", a.diskFreeMin()),
+                Values.location("agent", a.zone(), a.rack())));
   }
 
   /** The configured upstream registries; exactly one may be the default (the first if none is). */

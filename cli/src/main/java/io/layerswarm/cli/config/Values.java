@@ -1,6 +1,7 @@
 package io.layerswarm.cli.config;
 
 import io.layerswarm.core.disk.SpaceLimit;
+import io.layerswarm.core.topology.Location;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,6 +19,26 @@ final class Values {
   private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)");
 
   private Values() {}
+
+  /**
+   * {@code <role>.zone} and {@code <role>.rack}: each absent or blank (unknown), or a label of
+   * 1..64 characters of {@code [A-Za-z0-9._-]}.
+   */
+  static Location location(String role, String zone, String rack) throws ConfigException {
+    Optional<String> z = label(zone);
+    Optional<String> r = label(rack);
+    try {
+      Location.checkLabel(role + ".zone", z);
+      Location.checkLabel(role + ".rack", r);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+    return new Location(z, r);
+  }
+
+  private static Optional<String> label(String value) {
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
 
   /** {@code host:port}, {@code [v6]:port} or {@code :port} (all interfaces). */
   static InetSocketAddress address(String key, String value) throws ConfigException {

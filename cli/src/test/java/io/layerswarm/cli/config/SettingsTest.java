@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.agent.mirror.OriginLimits;
 import io.layerswarm.core.disk.SpaceLimit;
+import io.layerswarm.core.topology.Location;
 import io.layerswarm.seeder.SeederConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -468,6 +469,42 @@ class SettingsTest {
     assertThat(set.origin()).isEqualTo(new OriginLimits(Duration.ofSeconds(5), 1024));
     assertThat(settings("seeder:\n  disk-free-min: 0\n", Map.of()).seeder().diskFreeMin().isOff())
         .isTrue();
+  }
+
+  @Test
+  void zoneAndRackAreUnknownByDefaultAndTakenFromTheAgentAndSeederSections() throws Exception {
+    assertThat(settings(GOOD, Map.of()).agent().location()).isEqualTo(Location.UNKNOWN);
+    assertThat(settings("", Map.of()).seeder().location()).isEqualTo(Location.UNKNOWN);
+
+    Settings set =
+        settings(
+            GOOD
+                + "  zone: eu-west-1a\n  rack: r12\n"
+                + "seeder:\n  zone: eu-west-1b\n  rack: ' '\n",
+            Map.of());
+    assertThat(set.agent().location()).isEqualTo(Location.of("eu-west-1a", "r12"));
+    assertThat(set.seeder().location()).isEqualTo(Location.of("eu-west-1b", null));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "agent:\\n  zone: eu west|agent.zone",
+        "agent:\\n  rack: r;7|agent.rack",
+        "seeder:\\n  zone: zone/1|seeder.zone",
+        "seeder:\\n  rack: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx|seeder.rack"
+      })
+  void aBadZoneOrRackStopsWithOneLineNamingTheKey(String yaml, String key) {
+    assertThatThrownBy(
+            () -> {
+              Settings s = settings(yaml.replace("\\n", "\n"), Map.of());
+              s.agent();
+              s.seeder();
+            })
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key + " must be 1..64 characters of A-Z a-z 0-9 . _ -")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
 
   @ParameterizedTest

@@ -98,7 +98,8 @@ class SeederEvictionTest {
                 defaults.announceInterval(),
                 defaults.announceParams(),
                 defaults.pieceMemoryBytes(),
-                defaults.clusterSecret()));
+                defaults.clusterSecret(),
+                defaults.location()));
     engines.add(engine);
     return engine;
   }

@@ -1,0 +1,2 @@
+/** Where a member sits in the datacenter: its zone and rack labels. */
+package io.layerswarm.core.topology;
