@@ -226,6 +226,7 @@ public final class OriginRegistry implements AutoCloseable {
     private String service = "registry-origin";
     private Duration startupTimeout = Duration.ofSeconds(15);
     private URI notificationsUrl;
+    private String authSection;
 
     private Builder(Path dir) {
       this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
@@ -273,6 +274,18 @@ public final class OriginRegistry implements AutoCloseable {
       return this;
     }
 
+    /**
+     * An {@code auth:} section (htpasswd or token), appended to the config as given. The registry
+     * is then ready when {@code /v2/} answers 401.
+     */
+    public Builder auth(String yaml) {
+      if (!yaml.startsWith("auth:\n")) {
+        throw new IllegalArgumentException("an auth section starts with 'auth:', got " + yaml);
+      }
+      this.authSection = yaml;
+      return this;
+    }
+
     static String notificationsConfig(URI url) {
       return "notifications:\n"
           + "  endpoints:\n"
@@ -305,7 +318,8 @@ public final class OriginRegistry implements AutoCloseable {
         Files.writeString(
             configFile,
             config(dataDir, p, service, secret, proxyRemote)
-                + (notificationsUrl == null ? "" : notificationsConfig(notificationsUrl)));
+                + (notificationsUrl == null ? "" : notificationsConfig(notificationsUrl))
+                + (authSection == null ? "" : authSection));
         URI base = URI.create("http://127.0.0.1:" + p);
         try {
           DaemonProcess process =
@@ -317,7 +331,9 @@ public final class OriginRegistry implements AutoCloseable {
                   // REGISTRY_* variables in our environment would silently override the config
                   // file.
                   .removeEnvPrefix("REGISTRY_")
-                  .readyWhenHttpOk(base.resolve("/v2/"))
+                  .readyWhenHttp(
+                      base.resolve("/v2/"),
+                      authSection == null ? s -> s >= 200 && s < 300 : s -> s == 401)
                   .readyTimeout(startupTimeout)
                   .start();
           OriginRegistry registry =

@@ -20,6 +20,7 @@ final class Responses {
   static final String API_VERSION_HEADER = "Docker-Distribution-Api-Version";
   static final String API_VERSION = "registry/2.0";
   static final String DIGEST_HEADER = "Docker-Content-Digest";
+  static final String CHALLENGE = "Basic realm=\"layerswarm-agent\"";
 
   private Responses() {}
 
@@ -41,13 +42,23 @@ final class Responses {
     return withApiVersion(response);
   }
 
-  /** An OCI error body, {@code {"errors":[{"code":...,"message":...}]}}. */
+  /**
+   * An OCI error body, {@code {"errors":[{"code":...,"message":...}]}}. A 401 carries the challenge
+   * HTTP requires (RFC 9110 11.6.1) so that clients report "unauthorized" instead of a protocol
+   * error; the agent logs in upstream with its own credentials, so a client's answer to it changes
+   * nothing, and the body says which upstream refused.
+   */
   static FullHttpResponse error(HttpError error, boolean head) {
-    return full(
-        error.status(),
-        ErrorBody.CONTENT_TYPE,
-        ErrorBody.json(error.code(), error.message()),
-        head);
+    FullHttpResponse response =
+        full(
+            error.status(),
+            ErrorBody.CONTENT_TYPE,
+            ErrorBody.json(error.code(), error.message()),
+            head);
+    if (error.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE);
+    }
+    return response;
   }
 
   /**

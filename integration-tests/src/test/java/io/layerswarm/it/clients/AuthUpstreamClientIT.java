@@ -10,6 +10,7 @@ import io.layerswarm.testbed.HtpasswdRegistry;
 import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.ManifestFormat;
 import io.layerswarm.testbed.RuntimeDirs;
+import io.layerswarm.testbed.SecretFiles;
 import io.layerswarm.testbed.Skopeo;
 import io.layerswarm.testbed.TestbedDirs;
 import java.net.URI;
@@ -46,11 +47,15 @@ class AuthUpstreamClientIT {
   private static DaemonProcess allInOne;
   private static int[] ports;
   private static Path sockets;
+  private static Path clusterSecret;
 
   @BeforeAll
   static void start() throws Exception {
     work = TestbedDirs.create("clients-auth");
     sockets = ClientTestbed.socketDir();
+    // The lone agents below join the all-in-one's swarm only with its cluster secret; without it
+    // the tracker refuses them and the swarm check would prove nothing.
+    clusterSecret = SecretFiles.clusterSecret(work.resolve("cluster.secret"));
     byte[] secret = new byte[12];
     new SecureRandom().nextBytes(secret);
     registry =
@@ -92,7 +97,10 @@ class AuthUpstreamClientIT {
     Path file = work.resolve(name + ".yaml");
     Files.writeString(
         file,
-        "upstreams:\n"
+        "cluster:\n  secret-file: '"
+            + clusterSecret
+            + "'\n"
+            + "upstreams:\n"
             + "  - url: "
             + registry.baseUri()
             + "\n"
