@@ -2,7 +2,7 @@
 # Installs the Debian packages that the demo and the tests run for real.
 # Needs root (or sudo). Safe to run again: packages already present are skipped.
 set -euo pipefail
-packages=(docker-registry skopeo nginx-light busybox-static redis-server docker.io containerd runc podman buildah apache2-utils aria2 opentracker mktorrent python3-libtorrent time systemd adduser iproute2 gnuplot-nox openjdk-17-jre-headless curl jq ca-certificates)
+packages=(docker-registry skopeo nginx-light busybox-static redis-server redis-sentinel docker.io containerd runc podman buildah apache2-utils aria2 opentracker mktorrent python3-libtorrent time systemd adduser iproute2 gnuplot-nox openjdk-17-jre-headless curl jq ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

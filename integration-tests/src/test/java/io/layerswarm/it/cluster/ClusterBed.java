@@ -181,22 +181,33 @@ public final class ClusterBed implements AutoCloseable {
 
   /** Debian's redis-server on {@code 127.0.0.1:<port>}, nothing saved to disk. */
   public DaemonProcess redis(int port) throws IOException, InterruptedException {
+    return redis("redis", port);
+  }
+
+  /**
+   * Debian's redis-server {@code name} on {@code 127.0.0.1:<port>}, nothing saved to disk, with
+   * {@code more} arguments (e.g. {@code --replicaof}, {@code --requirepass}).
+   */
+  public DaemonProcess redis(String name, int port, String... more)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/redis-server",
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                Files.createDirectories(work.resolve(name)).toString()));
+    command.addAll(List.of(more));
     return track(
-        DaemonProcess.builder(
-                "redis",
-                List.of(
-                    "/usr/bin/redis-server",
-                    "--port",
-                    String.valueOf(port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    Files.createDirectories(work.resolve("redis")).toString()))
-            .logFile(work.resolve("redis.log"))
+        DaemonProcess.builder(name, command)
+            .logFile(work.resolve(name + ".log"))
             .readyWhenOutputContains("Ready to accept connections")
             .readyTimeout(Duration.ofSeconds(20))
             .start());
