@@ -55,11 +55,21 @@ public final class ImageBuilder {
   private Path workDir;
   private long inMemoryThreshold = 1L << 20;
   private int compressionLevel = Deflater.NO_COMPRESSION;
+  private String architecture = "amd64";
 
   private ImageBuilder() {}
 
   public static ImageBuilder image() {
     return new ImageBuilder();
+  }
+
+  /**
+   * The config's {@code architecture} (default amd64). Only the content's label: the busybox base
+   * layer is always the host's binary, so build other architectures without it.
+   */
+  public ImageBuilder architecture(String architecture) {
+    this.architecture = java.util.Objects.requireNonNull(architecture, "architecture");
+    return this;
   }
 
   /** Number of random-data layers (the optional busybox base layer comes on top of these). */
@@ -375,7 +385,7 @@ public final class ImageBuilder {
   private byte[] configJson(List<Layer> layers, long effectiveSeed) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("created", CREATED);
-    root.put("architecture", "amd64");
+    root.put("architecture", architecture);
     root.put("os", "linux");
     ObjectNode config = root.putObject("config");
     config.putArray("Env").add(PATH_ENV);

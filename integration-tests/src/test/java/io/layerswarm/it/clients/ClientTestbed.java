@@ -12,6 +12,7 @@ import io.layerswarm.testbed.Image;
 import io.layerswarm.testbed.ImageBuilder;
 import io.layerswarm.testbed.Layer;
 import io.layerswarm.testbed.ManifestFormat;
+import io.layerswarm.testbed.MultiPlatformImage;
 import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.RuntimeDirs;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +76,20 @@ final class ClientTestbed implements AutoCloseable {
   record DataFile(long size, String sha256) {}
 
   /** An image pushed to the origin, and the files under /data a container of it must see. */
-  record Pushed(String repository, String tag, Image image, Map<String, DataFile> dataFiles) {
-    String manifestDigest() {
-      return image.manifestDigest();
+  /**
+   * An image pushed under {@code repository:tag}. For a multi-platform push, {@code image} is the
+   * linux/amd64 variant, {@code manifestDigest} the index's, and {@code otherPlatformBlobs} the
+   * config and layers of the other platforms, which no pull of this host may fetch.
+   */
+  record Pushed(
+      String repository,
+      String tag,
+      Image image,
+      Map<String, DataFile> dataFiles,
+      String manifestDigest,
+      Set<String> otherPlatformBlobs) {
+    Pushed(String repository, String tag, Image image, Map<String, DataFile> dataFiles) {
+      this(repository, tag, image, dataFiles, image.manifestDigest(), Set.of());
     }
 
     /** Config and layer digests. */
@@ -93,6 +106,7 @@ final class ClientTestbed implements AutoCloseable {
   final int agentPort;
   private final Path sockets;
   private final List<Pushed> pushed = new ArrayList<>();
+  private final List<Image> pushedOthers = new ArrayList<>();
 
   private ClientTestbed(
       Path work, OriginRegistry origin, DaemonProcess allInOne, int agentPort, Path sockets) {
@@ -223,6 +237,37 @@ final class ClientTestbed implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Pushes a multi-platform image (an OCI index or a Docker manifest list, by {@code format}):
+   * linux/amd64 is a {@link #runnableImage}, linux/arm64 has its own random layers and no busybox,
+   * so no blob is shared.
+   */
+  Pushed pushMultiPlatform(String repository, String tag, ManifestFormat format)
+      throws IOException, InterruptedException {
+    Image amd64 = runnableImage(format, work);
+    Image arm64 =
+        ImageBuilder.image()
+            .architecture("arm64")
+            .layers(2)
+            .totalBytes(1L << 20)
+            .format(format)
+            .workDir(work.resolve("images"))
+            .build();
+    Map<String, Image> platforms = new LinkedHashMap<>();
+    platforms.put("linux/amd64", amd64);
+    platforms.put("linux/arm64", arm64);
+    MultiPlatformImage index = MultiPlatformImage.of(platforms);
+    Set<String> arm64Blobs = new LinkedHashSet<>();
+    arm64.blobs().forEach(b -> arm64Blobs.add(b.digest()));
+    arm64Blobs.add(arm64.manifestDigest());
+    Pushed p =
+        new Pushed(repository, tag, amd64, dataFiles(amd64), index.indexDigest(), arm64Blobs);
+    pushed.add(p);
+    pushedOthers.add(arm64);
+    index.push(new RegistryPusher(origin.baseUri()), repository, tag);
+    return p;
+  }
+
   static Image runnableImage(ManifestFormat format, Path work) throws IOException {
     return ImageBuilder.image()
         .busyboxBase(true)
@@ -286,6 +331,16 @@ final class ClientTestbed implements AutoCloseable {
             .as("origin GETs of %s (%s:%s)", digest, p.repository(), p.tag())
             .isEqualTo(1L);
       }
+      for (String digest : p.otherPlatformBlobs()) {
+        assertThat(log.entries())
+            .as(
+                "requests at the origin for %s of another platform (%s:%s)",
+                digest, p.repository(), p.tag())
+            .noneMatch(
+                e ->
+                    e.path().endsWith("/" + digest)
+                        && !e.userAgent().startsWith(RegistryPusher.USER_AGENT));
+      }
     }
     assertThat(log.entries())
         .as("requests at the origin (no client may reach it directly), log %s", origin.logFile())
@@ -335,6 +390,13 @@ final class ClientTestbed implements AutoCloseable {
     allInOne.close();
     origin.close();
     RuntimeDirs.deleteUnlessMounted(sockets);
+    for (Image other : pushedOthers) {
+      try {
+        other.close();
+      } catch (IOException e) {
+        System.err.println("could not delete image files: " + e);
+      }
+    }
     for (Pushed p : pushed) {
       if (p != null) {
         try {

@@ -65,6 +65,13 @@ class ContainerdClientIT {
     pullAndRun(image, "docker.io/library/lsdemo-pinned@" + image.manifestDigest());
   }
 
+  @Test
+  void pullsTheAmd64VariantOfAnOciIndexThroughTheAgentAndRunsIt() throws Exception {
+    ClientTestbed.Pushed image =
+        bed.pushMultiPlatform("library/lsdemo-multi", "1", ManifestFormat.OCI);
+    pullAndRun(image, "docker.io/library/lsdemo-multi:1");
+  }
+
   private void pullAndRun(ClientTestbed.Pushed image, String reference) throws Exception {
     CommandResult pull = containerd.pull(reference, PULL_TIMEOUT);
     assertThat(pull.ok()).as(pull.describe()).isTrue();

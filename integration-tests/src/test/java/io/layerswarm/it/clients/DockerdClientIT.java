@@ -57,6 +57,20 @@ class DockerdClientIT {
     pullAndRun(image, "lsdemo-pinned@" + image.manifestDigest());
   }
 
+  @Test
+  void pullsTheAmd64VariantOfADockerManifestListThroughTheAgentAndRunsIt() throws Exception {
+    pullAndRun(
+        bed.pushMultiPlatform("library/lsdemo-multi", "1", ManifestFormat.DOCKER_V2),
+        "lsdemo-multi:1");
+  }
+
+  @Test
+  void pullsTheAmd64VariantOfAnOciIndexThroughTheAgentAndRunsIt() throws Exception {
+    pullAndRun(
+        bed.pushMultiPlatform("library/lsdemo-multi-oci", "1", ManifestFormat.OCI),
+        "lsdemo-multi-oci:1");
+  }
+
   private void pullAndRun(ClientTestbed.Pushed image, String dockerName) throws Exception {
     ManifestFormat format = image.image().format();
 

@@ -73,6 +73,13 @@ class PodmanClientIT {
     pullAndRun(image, PODMAN_HOST + "/test/lsdemo-oci:1");
   }
 
+  @Test
+  void pullsTheAmd64VariantOfAnOciIndexThroughTheAgentAndRunsIt() throws Exception {
+    ClientTestbed.Pushed image =
+        bed.pushMultiPlatform("team/lsdemo-multi", "1", ManifestFormat.OCI);
+    pullAndRun(image, PODMAN_HOST + "/team/lsdemo-multi:1");
+  }
+
   private void pullAndRun(ClientTestbed.Pushed image, String reference) throws Exception {
     CommandResult pull = podman.pull(reference, PULL_TIMEOUT);
     assertThat(pull.ok()).as(pull.describe()).isTrue();
