@@ -69,6 +69,13 @@ public final class PreheatCommand implements Callable<Integer> {
   String platform;
 
   @Option(
+      names = "--all-platforms",
+      description =
+          "Every platform of multi-platform images (the default; says so in scripts). Not"
+              + " with --platform.")
+  boolean allPlatforms;
+
+  @Option(
       names = "--timeout",
       paramLabel = "DURATION",
       description =
@@ -92,6 +99,11 @@ public final class PreheatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (platform != null && allPlatforms) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--platform and --all-platforms exclude each other; give one of them");
+    }
     if (platform != null && !PLATFORM.matcher(platform).matches()) {
       throw new ParameterException(
           spec.commandLine(),

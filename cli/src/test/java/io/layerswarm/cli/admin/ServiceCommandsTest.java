@@ -314,6 +314,10 @@ class ServiceCommandsTest {
     assertThat(run("preheat", "--server", server, "--platform", "linux", IMAGE).exitCode())
         .isEqualTo(2);
     assertThat(run("preheat", "--server", server).exitCode()).isEqualTo(2);
+    Run both =
+        run("preheat", "--server", server, "--platform", "linux/amd64", "--all-platforms", IMAGE);
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--platform and --all-platforms exclude each other");
     assertThat(run("seeder-evict", "--server", server, "sha256:12").exitCode()).isEqualTo(2);
     assertThat(run("ring", "--server", server, "--token", "a", "--token-file", "f").exitCode())
         .isEqualTo(2);

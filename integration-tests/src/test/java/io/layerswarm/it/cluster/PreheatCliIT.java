@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
+import io.layerswarm.testbed.ImageBuilder;
+import io.layerswarm.testbed.MultiPlatformImage;
 import io.layerswarm.testbed.OriginRegistry;
 import io.layerswarm.testbed.RegistryPusher;
 import io.layerswarm.testbed.TestbedDirs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,65 @@ class PreheatCliIT {
 
       Set<String> expected = ClusterBed.blobDigests(image);
       assertThat(ClusterBed.heldBlobs(bed.work().resolve("seeder"))).containsAll(expected);
+    }
+  }
+
+  /**
+   * An OCI index over linux/amd64 and linux/arm64 (no blob shared): {@code --platform linux/arm64}
+   * fills the seeder with arm64's blobs only, {@code --all-platforms} with both.
+   */
+  @Test
+  void preheatByPlatformFillsOnlyThatPlatformAndAllPlatformsFillsBoth() throws Exception {
+    try (ClusterBed bed = new ClusterBed(TestbedDirs.create("preheat-platforms"))) {
+      OriginRegistry origin = bed.track(OriginRegistry.start(bed.work().resolve("origin")));
+      Map<String, Image> images = new LinkedHashMap<>();
+      for (String arch : List.of("amd64", "arm64")) {
+        images.put(
+            "linux/" + arch,
+            bed.track(
+                ImageBuilder.image()
+                    .architecture(arch)
+                    .layers(2)
+                    .totalBytes(2L << 20)
+                    .workDir(Files.createDirectories(bed.work().resolve(arch)))
+                    .build()));
+      }
+      MultiPlatformImage index = MultiPlatformImage.of(images);
+      index.push(new RegistryPusher(origin.baseUri()), "team/multi", "1");
+
+      int[] ports = FreePorts.pick(2);
+      DaemonProcess seeder =
+          bed.daemon(
+              "seeder",
+              "seeder",
+              "--listen",
+              "127.0.0.1:" + ports[0],
+              "--peer-listen",
+              "127.0.0.1:0",
+              "--data",
+              bed.work().resolve("seeder").toString(),
+              "--tracker",
+              "http://127.0.0.1:" + ports[1],
+              "--upstream",
+              origin.baseUri().toString(),
+              "--admin-listen",
+              "127.0.0.1:0");
+      String admin = ClusterBed.adminAddress(seeder);
+      String reference = origin.hostPort() + "/team/multi:1";
+      Set<String> amd64 = ClusterBed.blobDigests(images.get("linux/amd64"));
+      Set<String> arm64 = ClusterBed.blobDigests(images.get("linux/arm64"));
+
+      Run one = cli("preheat", "--server", admin, "--platform", "linux/arm64", reference);
+      assertThat(one.exitCode()).as(one.output()).isZero();
+      Set<String> held = ClusterBed.heldBlobs(bed.work().resolve("seeder"));
+      assertThat(held).containsAll(arm64);
+      assertThat(held).doesNotContainAnyElementsOf(amd64);
+
+      Run all = cli("preheat", "--server", admin, "--all-platforms", reference);
+      assertThat(all.exitCode()).as(all.output()).isZero();
+      assertThat(ClusterBed.heldBlobs(bed.work().resolve("seeder")))
+          .containsAll(arm64)
+          .containsAll(amd64);
     }
   }
 }
