@@ -1,6 +1,8 @@
 package io.layerswarm.swarm;
 
 import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.core.topology.Location;
+import io.layerswarm.core.topology.Location.Tier;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -24,6 +26,9 @@ import java.util.OptionalDouble;
  * @param amInterested whether we want pieces the peer has
  * @param peerChoking whether the peer refuses our requests
  * @param peerInterested whether the peer said it wants pieces we have
+ * @param location where the peer said it is (BEP 10 extended handshake); unknown if it did not
+ * @param tier how near it is to us: same rack, same zone, or other (also while either location is
+ *     unknown); nearer peers are asked for pieces first
  */
 public record PeerSnapshot(
     InetSocketAddress address,
@@ -37,8 +42,12 @@ public record PeerSnapshot(
     boolean amChoking,
     boolean amInterested,
     boolean peerChoking,
-    boolean peerInterested) {
+    boolean peerInterested,
+    Location location,
+    Tier tier) {
   public PeerSnapshot {
+    Objects.requireNonNull(location, "location");
+    Objects.requireNonNull(tier, "tier");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(peerId, "peerId");
     Objects.requireNonNull(progress, "progress");
@@ -51,5 +60,36 @@ public record PeerSnapshot(
         || uploadBytesPerSecond < 0) {
       throw new IllegalArgumentException("byte counts and rates must be >= 0");
     }
+  }
+
+  /** As the canonical constructor, for a peer of unknown location. */
+  public PeerSnapshot(
+      InetSocketAddress address,
+      PeerId peerId,
+      boolean outgoing,
+      OptionalDouble progress,
+      long downloadedBytes,
+      long uploadedBytes,
+      long downloadBytesPerSecond,
+      long uploadBytesPerSecond,
+      boolean amChoking,
+      boolean amInterested,
+      boolean peerChoking,
+      boolean peerInterested) {
+    this(
+        address,
+        peerId,
+        outgoing,
+        progress,
+        downloadedBytes,
+        uploadedBytes,
+        downloadBytesPerSecond,
+        uploadBytesPerSecond,
+        amChoking,
+        amInterested,
+        peerChoking,
+        peerInterested,
+        Location.UNKNOWN,
+        Tier.OTHER);
   }
 }

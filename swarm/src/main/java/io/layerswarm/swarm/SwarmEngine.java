@@ -142,14 +142,18 @@ public final class SwarmEngine implements AutoCloseable {
     this.config = config;
     this.peerId = PeerId.random();
     this.clock = clock;
-    this.policy = TorrentPolicy.DEFAULTS.withMaxConnections(config.maxConnectionsPerTorrent());
+    this.policy =
+        TorrentPolicy.DEFAULTS
+            .withMaxConnections(config.maxConnectionsPerTorrent())
+            .withLocation(config.location());
     this.bans = new AddressBans(clock);
     PeerLimits limits = config.peerLimits();
     this.admission =
         new Admission(
             limits.handshakeTimeout(),
             bans,
-            config.clusterSecret().map(secret -> secret.key(KeyPurpose.PEER)));
+            config.clusterSecret().map(secret -> secret.key(KeyPurpose.PEER)),
+            !config.location().isUnknown());
     this.slots =
         new ConnectionSlots(
             limits.maxIncoming(), limits.maxOutgoing(), limits.maxIncomingPerAddress());

@@ -234,7 +234,9 @@ final class TorrentSession implements Torrent {
               peer.amChoking(),
               peer.amInterested(),
               peer.peerChoking(),
-              peer.isInterested()));
+              peer.isInterested(),
+              peer.location(),
+              peer.tier()));
     }
     return List.copyOf(snapshots);
   }

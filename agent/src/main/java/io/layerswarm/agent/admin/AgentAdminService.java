@@ -268,7 +268,10 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
               .setUploadBytesPerSecond(peer.uploadBytesPerSecond())
               .setDownloadedBytes(peer.downloadedBytes())
               .setUploadedBytes(peer.uploadedBytes())
-              .setOutgoing(peer.outgoing());
+              .setOutgoing(peer.outgoing())
+              .setZone(peer.location().zone().orElse(""))
+              .setRack(peer.location().rack().orElse(""))
+              .setTier(peer.tier().label());
       peer.progress().ifPresent(entry::setProgress);
       message.addPeers(entry);
     }

@@ -19,6 +19,7 @@ import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.core.topology.Location;
 import io.layerswarm.proto.admin.AgentAdminGrpc;
 import io.layerswarm.proto.admin.AgentDrainProgress;
 import io.layerswarm.proto.admin.AgentDrainRequest;
@@ -354,7 +355,9 @@ class AdminServerTest {
             true,
             true,
             false,
-            false);
+            false,
+            Location.of("z1", "r1"),
+            Location.Tier.RACK);
     PeerSnapshot leech =
         new PeerSnapshot(
             new InetSocketAddress("fd00::7", 6882),
@@ -399,6 +402,9 @@ class AdminServerTest {
                 .setDownloadedBytes(150)
                 .setUploadedBytes(0)
                 .setOutgoing(true)
+                .setZone("z1")
+                .setRack("r1")
+                .setTier("rack")
                 .build(),
             TorrentPeer.newBuilder()
                 .setAddress("[fd00:0:0:0:0:0:0:7]:6882")
@@ -408,6 +414,7 @@ class AdminServerTest {
                 .setDownloadedBytes(0)
                 .setUploadedBytes(100)
                 .setOutgoing(false)
+                .setTier("other")
                 .build());
   }
 

@@ -40,6 +40,10 @@ record PeersReport(
    * @param downloadBytesPerSecond from this peer; null if unknown
    * @param uploadBytesPerSecond to this peer; null if unknown
    * @param outgoing true when this agent opened the connection
+   * @param zone the zone the peer said it is in; null if unknown
+   * @param rack its rack; null if unknown
+   * @param tier how near it is: rack, zone or other (also when unknown); null from an agent that
+   *     does not say
    */
   record PeerReport(
       String address,
@@ -49,7 +53,10 @@ record PeersReport(
       Long uploadBytesPerSecond,
       long downloadedBytes,
       long uploadedBytes,
-      boolean outgoing) {}
+      boolean outgoing,
+      String zone,
+      String rack,
+      String tier) {}
 
   static PeersReport of(TorrentPeers t) {
     double progress =
@@ -78,7 +85,10 @@ record PeersReport(
         p.hasUploadBytesPerSecond() ? p.getUploadBytesPerSecond() : null,
         p.getDownloadedBytes(),
         p.getUploadedBytes(),
-        p.getOutgoing());
+        p.getOutgoing(),
+        p.getZone().isEmpty() ? null : p.getZone(),
+        p.getRack().isEmpty() ? null : p.getRack(),
+        p.getTier().isEmpty() ? null : p.getTier());
   }
 
   /** The torrent as label and value lines, then one line per peer (or why there are none). */
@@ -106,6 +116,9 @@ record PeersReport(
             Column.left("ADDRESS"),
             Column.left("CLIENT"),
             Column.left("DIR"),
+            Column.left("ZONE"),
+            Column.left("RACK"),
+            Column.left("TIER"),
             Column.right("HAS"),
             Column.right("DOWN RATE"),
             Column.right("UP RATE"),
@@ -116,6 +129,9 @@ record PeersReport(
           p.address(),
           client(p.clientId()),
           p.outgoing() ? "out" : "in",
+          p.zone() == null ? "-" : p.zone(),
+          p.rack() == null ? "-" : p.rack(),
+          p.tier() == null ? "-" : p.tier(),
           p.progressPercent() == null ? "unknown" : Units.percent(p.progressPercent()),
           p.downloadBytesPerSecond() == null ? "-" : Units.rate(p.downloadBytesPerSecond()),
           p.uploadBytesPerSecond() == null ? "-" : Units.rate(p.uploadBytesPerSecond()),

@@ -43,7 +43,10 @@ class OperationsReportsTest {
                 .setUploadBytesPerSecond(0)
                 .setDownloadedBytes(150 * MIB)
                 .setUploadedBytes(0)
-                .setOutgoing(true))
+                .setOutgoing(true)
+                .setZone("eu-1a")
+                .setRack("r12")
+                .setTier("rack"))
         .addPeers(
             TorrentPeer.newBuilder()
                 .setAddress("10.0.0.12:6882")
@@ -53,7 +56,9 @@ class OperationsReportsTest {
                 .setUploadBytesPerSecond(3 * MIB)
                 .setDownloadedBytes(60 * MIB)
                 .setUploadedBytes(0)
-                .setOutgoing(false))
+                .setOutgoing(false)
+                .setZone("eu-1a")
+                .setTier("zone"))
         .addPeers(TorrentPeer.newBuilder().setAddress("[fd00::3]:6882").setDownloadedBytes(MIB))
         .build();
   }

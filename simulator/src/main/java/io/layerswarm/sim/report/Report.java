@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.layerswarm.core.topology.Location;
 import io.layerswarm.sim.scenario.Scenario;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,10 @@ public final class Report {
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(
-              new SimpleModule().addSerializer(Duration.class, ToStringSerializer.instance))
+              new SimpleModule()
+                  .addSerializer(Duration.class, ToStringSerializer.instance)
+                  // The policy's zone and rack, as "zone=- rack=-".
+                  .addSerializer(Location.class, ToStringSerializer.instance))
           .enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String title;

@@ -16,8 +16,12 @@ import java.util.Optional;
  * @param peerKey the cluster's peer-wire key ({@link KeyPurpose#PEER}): only peers that prove they
  *     hold it exchange pieces with us ({@link io.layerswarm.swarm.wire.MemberProof}); empty: open
  *     mode, any BitTorrent peer does
+ * @param extensions whether our handshakes set the extension protocol bit (BEP 10), so that peers
+ *     learn our zone and rack: only when the engine has a location, so that without one the wire is
+ *     as it always was
  */
-public record Admission(Duration handshakeTimeout, AddressBans bans, Optional<ClusterKey> peerKey) {
+public record Admission(
+    Duration handshakeTimeout, AddressBans bans, Optional<ClusterKey> peerKey, boolean extensions) {
   public Admission {
     Objects.requireNonNull(bans, "bans");
     if (handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
@@ -27,6 +31,11 @@ public record Admission(Duration handshakeTimeout, AddressBans bans, Optional<Cl
     if (peerKey.isPresent() && peerKey.get().purpose() != KeyPurpose.PEER) {
       throw new IllegalArgumentException("the peer wire needs the peer key, got " + peerKey.get());
     }
+  }
+
+  /** Without the extension protocol bit. */
+  public Admission(Duration handshakeTimeout, AddressBans bans, Optional<ClusterKey> peerKey) {
+    this(handshakeTimeout, bans, peerKey, false);
   }
 
   /** Whether peers must prove membership. */

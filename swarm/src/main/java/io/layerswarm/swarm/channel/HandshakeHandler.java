@@ -107,7 +107,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   /** Our handshake, followed by our nonce if we are a member. */
   private void sendHandshake(ChannelHandlerContext ctx, InfoHash infoHash) {
-    ctx.write(new Handshake(infoHash, localId, true, members()));
+    ctx.write(new Handshake(infoHash, localId, true, members(), admission.extensions()));
     if (members()) {
       ctx.write(Unpooled.wrappedBuffer(localNonce.bytes()));
     }
@@ -203,9 +203,17 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     if (ctx.pipeline().get(HandshakeEncoder.class) != null) {
       ctx.pipeline().remove(HandshakeEncoder.class);
     }
-    // BEP 6: the fast extension applies only when both sides set the bit; we always do.
+    // BEP 6: the fast extension applies only when both sides set the bit; we always do. BEP 10
+    // likewise, and we set ours only with a location: the peer's handler gets what both agreed.
+    Handshake agreed =
+        new Handshake(
+            remote.infoHash(),
+            remote.peerId(),
+            remote.fastExtension(),
+            remote.member(),
+            remote.extended() && admission.extensions());
     ctx.pipeline()
-        .replace(this, "peer", new PeerChannelHandler(torrent, remote, outgoing, admission.bans()));
+        .replace(this, "peer", new PeerChannelHandler(torrent, agreed, outgoing, admission.bans()));
   }
 
   @Override

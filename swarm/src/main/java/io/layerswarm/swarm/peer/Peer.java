@@ -4,8 +4,11 @@ import io.layerswarm.core.metainfo.BlockRef;
 import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.core.metainfo.PieceIndex;
 import io.layerswarm.core.metainfo.TorrentGeometry;
+import io.layerswarm.core.topology.Location;
+import io.layerswarm.core.topology.Location.Tier;
 import io.layerswarm.swarm.log.LogKeys;
 import io.layerswarm.swarm.sched.PiecePicker;
+import io.layerswarm.swarm.wire.ExtendedHandshake;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -71,6 +74,14 @@ public final class Peer {
 
   private boolean amInterested;
   private boolean peerChoking = true;
+
+  /** Whether both sides set the extension protocol bit (BEP 10). */
+  private final boolean extended;
+
+  /** Where the peer said it is, in its extended handshake; unknown until then. */
+  private Location location = Location.UNKNOWN;
+
+  private Tier tier = Tier.OTHER;
   private final BitSet has;
   private final BitSet allowedFast;
 
@@ -111,6 +122,23 @@ public final class Peer {
       int maxRequestDepth,
       PeerLink link,
       Swarm swarm) {
+    this(id, remoteId, outgoing, fast, false, maxRequestDepth, link, swarm);
+  }
+
+  /**
+   * @param extended whether both sides set the extension protocol bit (BEP 10): we then send our
+   *     extended handshake, with our zone and rack, after our bitfield
+   */
+  public Peer(
+      long id,
+      PeerId remoteId,
+      boolean outgoing,
+      boolean fast,
+      boolean extended,
+      int maxRequestDepth,
+      PeerLink link,
+      Swarm swarm) {
+    this.extended = extended;
     this.id = id;
     this.remoteId = remoteId;
     this.outgoing = outgoing;
@@ -157,6 +185,10 @@ public final class Peer {
       send(new PeerMessage.HaveNone());
     } else if (!verified.isEmpty()) {
       send(PeerMessage.Bitfield.of(verified, n));
+    }
+    if (extended) {
+      // BEP 10 allows it any time after the handshake; BEP 6 wants the bitfield first.
+      send(ExtendedHandshake.of(swarm.location()));
     }
     link.flush();
     if (swarm.isComplete()) {
@@ -238,8 +270,14 @@ public final class Peer {
         allowedFast.set(allowed.piece().value());
         refill();
       }
+    } else if (message instanceof PeerMessage.Extended ext
+        && extended
+        && ext.extendedId() == ExtendedHandshake.ID) {
+      location = ExtendedHandshake.location(ext.payload());
+      tier = swarm.location().tierOf(location);
     }
-    // Keep-alive, suggest-piece, port and unknown ids need no action (BEP 3, BEP 6).
+    // Keep-alive, suggest-piece, port, unknown ids and extension messages we did not announce need
+    // no action (BEP 3, BEP 6, BEP 10).
   }
 
   private void onPieceInfo(BitSet pieces) {
@@ -352,7 +390,7 @@ public final class Peer {
     if (room == 0) {
       return;
     }
-    List<BlockRef> blocks = picker.pick(this, available(), room, allowed);
+    List<BlockRef> blocks = picker.pick(this, swarm.requestable(this, available()), room, allowed);
     requests.requested(blocks, swarm.clock().instant());
     for (BlockRef block : blocks) {
       send(new PeerMessage.Request(block));
@@ -541,6 +579,29 @@ public final class Peer {
     BitSet available = (BitSet) has.clone();
     available.andNot(refused);
     return available;
+  }
+
+  /** Where the peer said it is (BEP 10 extended handshake); unknown if it did not. */
+  public Location location() {
+    return location;
+  }
+
+  /** How near the peer is to us: {@link Tier#OTHER} while either location is unknown. */
+  public Tier tier() {
+    return tier;
+  }
+
+  /** Whether the peer lets us request now (it unchoked us). */
+  public boolean unchokedUs() {
+    return !peerChoking;
+  }
+
+  /**
+   * The pieces the peer announced, not copied: for the torrent's loop to read during one call (the
+   * {@link io.layerswarm.swarm.sched.NearFirst} decision), never to change or keep.
+   */
+  public BitSet piecesView() {
+    return has;
   }
 
   /** The pieces the peer announced; a copy. */

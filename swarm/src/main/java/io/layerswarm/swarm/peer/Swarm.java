@@ -5,6 +5,7 @@ import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.core.metainfo.PieceIndex;
 import io.layerswarm.core.metainfo.TorrentGeometry;
+import io.layerswarm.core.topology.Location;
 import io.layerswarm.swarm.sched.PiecePicker;
 import io.layerswarm.swarm.wire.Handshake;
 import io.netty.buffer.ByteBuf;
@@ -87,4 +88,18 @@ public interface Swarm {
 
   /** The peer's connection closed; it has already given back its requests. */
   void peerClosed(Peer peer);
+
+  /** Where we are (zone, rack), as peers learn it from our extended handshake. */
+  default Location location() {
+    return Location.UNKNOWN;
+  }
+
+  /**
+   * The pieces to ask {@code peer} for, out of {@code available} (its pieces it did not refuse):
+   * nearer peers first ({@link io.layerswarm.swarm.sched.NearFirst}). Returns {@code available}
+   * itself when nothing is held back.
+   */
+  default BitSet requestable(Peer peer, BitSet available) {
+    return available;
+  }
 }

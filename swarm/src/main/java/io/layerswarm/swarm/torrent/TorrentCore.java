@@ -6,6 +6,7 @@ import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.core.metainfo.PieceIndex;
 import io.layerswarm.core.metainfo.TorrentGeometry;
+import io.layerswarm.core.topology.Location;
 import io.layerswarm.swarm.log.LogKeys;
 import io.layerswarm.swarm.loop.Loop;
 import io.layerswarm.swarm.peer.Peer;
@@ -389,6 +390,7 @@ public final class TorrentCore implements Swarm {
             id,
             outgoing,
             handshake.fastExtension(),
+            handshake.extended(),
             policy.maxRequestDepth(),
             link,
             this);
@@ -396,6 +398,16 @@ public final class TorrentCore implements Swarm {
     byPeerId.put(id, peer);
     connected = peers.size();
     return peer;
+  }
+
+  @Override
+  public Location location() {
+    return policy.location();
+  }
+
+  @Override
+  public BitSet requestable(Peer peer, BitSet available) {
+    return NearPeers.requestable(policy.location(), peer, available, peers.values());
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.layerswarm.swarm.torrent;
 
 import io.layerswarm.core.metainfo.TorrentGeometry;
+import io.layerswarm.core.topology.Location;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The settings of a torrent's swarm policy, with the engine's defaults in {@link #DEFAULTS}. The
@@ -21,6 +23,8 @@ import java.time.Duration;
  * @param blockSize bytes per request: 16 KiB on the wire (BEP 3); only the simulator uses more
  * @param superSeedOffers a torrent that starts as a seed offers each peer it uploads to this many
  *     pieces at a time ({@link SuperSeeder}); 0 announces every piece at once
+ * @param location our zone and rack: peers of our rack, then zone, are asked first ({@link
+ *     io.layerswarm.swarm.sched.NearFirst}); unknown asks every peer alike
  */
 public record TorrentPolicy(
     int maxConnections,
@@ -33,7 +37,8 @@ public record TorrentPolicy(
     Duration requestTimeout,
     long windowBytes,
     int blockSize,
-    int superSeedOffers) {
+    int superSeedOffers,
+    Location location) {
 
   /**
    * The engine's settings: 256 requests of 16 KiB at most (4 MiB, half a second of a 10 Gbit/s
@@ -51,7 +56,8 @@ public record TorrentPolicy(
           Duration.ofSeconds(15),
           16L * 1024 * 1024,
           TorrentGeometry.BLOCK_SIZE,
-          0);
+          0,
+          Location.UNKNOWN);
 
   public TorrentPolicy {
     positive("maxConnections", maxConnections);
@@ -67,6 +73,52 @@ public record TorrentPolicy(
         throw new IllegalArgumentException("durations must be > 0: " + d);
       }
     }
+    Objects.requireNonNull(location, "location");
+  }
+
+  /** As the canonical constructor, at an unknown location. */
+  public TorrentPolicy(
+      int maxConnections,
+      int numWant,
+      int maxRequestDepth,
+      int uploadSlots,
+      Duration chokeTurn,
+      int strikesToBan,
+      Duration tick,
+      Duration requestTimeout,
+      long windowBytes,
+      int blockSize,
+      int superSeedOffers) {
+    this(
+        maxConnections,
+        numWant,
+        maxRequestDepth,
+        uploadSlots,
+        chokeTurn,
+        strikesToBan,
+        tick,
+        requestTimeout,
+        windowBytes,
+        blockSize,
+        superSeedOffers,
+        Location.UNKNOWN);
+  }
+
+  /** This policy at {@code value}. */
+  public TorrentPolicy withLocation(Location value) {
+    return new TorrentPolicy(
+        maxConnections,
+        numWant,
+        maxRequestDepth,
+        uploadSlots,
+        chokeTurn,
+        strikesToBan,
+        tick,
+        requestTimeout,
+        windowBytes,
+        blockSize,
+        superSeedOffers,
+        value);
   }
 
   private static void positive(String name, int value) {
@@ -87,7 +139,8 @@ public record TorrentPolicy(
         requestTimeout,
         windowBytes,
         blockSize,
-        superSeedOffers);
+        superSeedOffers,
+        location);
   }
 
   public TorrentPolicy withNumWant(int numWant) {
@@ -102,7 +155,8 @@ public record TorrentPolicy(
         requestTimeout,
         windowBytes,
         blockSize,
-        superSeedOffers);
+        superSeedOffers,
+        location);
   }
 
   public TorrentPolicy withUploadSlots(int uploadSlots) {
@@ -117,7 +171,8 @@ public record TorrentPolicy(
         requestTimeout,
         windowBytes,
         blockSize,
-        superSeedOffers);
+        superSeedOffers,
+        location);
   }
 
   public TorrentPolicy withBlockSize(int blockSize) {
@@ -132,7 +187,8 @@ public record TorrentPolicy(
         requestTimeout,
         windowBytes,
         blockSize,
-        superSeedOffers);
+        superSeedOffers,
+        location);
   }
 
   public TorrentPolicy withSuperSeedOffers(int superSeedOffers) {
@@ -147,6 +203,7 @@ public record TorrentPolicy(
         requestTimeout,
         windowBytes,
         blockSize,
-        superSeedOffers);
+        superSeedOffers,
+        location);
   }
 }

@@ -41,7 +41,8 @@ public final class HandshakeDecoder extends ByteToMessageDecoder {
     in.readBytes(peerId);
     boolean fast = (reserved[Handshake.FAST_EXTENSION_BYTE] & Handshake.FAST_EXTENSION_BIT) != 0;
     boolean member = (reserved[Handshake.MEMBER_BYTE] & Handshake.MEMBER_BIT) != 0;
-    out.add(new Handshake(new InfoHash(infoHash), new PeerId(peerId), fast, member));
+    boolean extended = (reserved[Handshake.EXTENDED_BYTE] & Handshake.EXTENDED_BIT) != 0;
+    out.add(new Handshake(new InfoHash(infoHash), new PeerId(peerId), fast, member, extended));
     ctx.pipeline().remove(this);
   }
 }

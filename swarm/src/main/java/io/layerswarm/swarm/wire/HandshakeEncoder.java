@@ -6,8 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
- * Encodes our {@link Handshake} (BEP 3; BEP 6 fast bit; the membership bit). Stateless and
- * sharable.
+ * Encodes our {@link Handshake} (BEP 3; BEP 6 fast bit; BEP 10 extension bit; the membership bit).
+ * Stateless and sharable.
  */
 @Sharable
 public final class HandshakeEncoder extends MessageToByteEncoder<Handshake> {
@@ -28,6 +28,9 @@ public final class HandshakeEncoder extends MessageToByteEncoder<Handshake> {
     }
     if (msg.member()) {
       reserved[Handshake.MEMBER_BYTE] |= Handshake.MEMBER_BIT;
+    }
+    if (msg.extended()) {
+      reserved[Handshake.EXTENDED_BYTE] |= Handshake.EXTENDED_BIT;
     }
     out.writeBytes(reserved);
     out.writeBytes(msg.infoHash().bytes());

@@ -35,6 +35,9 @@ public sealed interface PeerMessage {
   byte REJECT_REQUEST = 0x10;
   byte ALLOWED_FAST = 0x11;
 
+  /** The extension protocol's one message id (BEP 10). */
+  byte EXTENDED = 20;
+
   /** Whether this message is only legal when both peers set the fast extension bit (BEP 6). */
   default boolean needsFastExtension() {
     return false;
@@ -280,6 +283,43 @@ public sealed interface PeerMessage {
     @Override
     public boolean needsFastExtension() {
       return true;
+    }
+  }
+
+  /**
+   * An extension protocol message (BEP 10): {@code <20><extended id><payload>}. Extended id 0 is
+   * the extended handshake ({@link ExtendedHandshake}); we announce no other extension, so a peer
+   * sends us no other id. The payload is at most {@link ExtendedHandshake#MAX_BYTES}: a longer one
+   * is skipped by the decoder and arrives as {@link Unknown}.
+   */
+  record Extended(int extendedId, byte[] payload) implements PeerMessage {
+    public Extended {
+      if (extendedId < 0 || extendedId > 255) {
+        throw new IllegalArgumentException("extended id must be 0..255: " + extendedId);
+      }
+      payload = payload.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+      return payload.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Extended e
+          && extendedId == e.extendedId
+          && Arrays.equals(payload, e.payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return extendedId * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "Extended[" + extendedId + ", " + payload.length + " bytes]";
     }
   }
 

@@ -129,6 +129,17 @@ public final class PeerMessageDecoder extends ByteToMessageDecoder {
         expect(payload, 4, id);
         out.add(new PeerMessage.AllowedFast(index(in)));
       }
+      case PeerMessage.EXTENDED -> {
+        if (payload < 1 || payload - 1 > ExtendedHandshake.MAX_BYTES) {
+          in.skipBytes(payload); // empty, or longer than any extended message we take
+          out.add(new PeerMessage.Unknown(id, payload));
+        } else {
+          int extendedId = in.readUnsignedByte();
+          byte[] body = new byte[payload - 1];
+          in.readBytes(body);
+          out.add(new PeerMessage.Extended(extendedId, body));
+        }
+      }
       default -> {
         in.skipBytes(payload);
         out.add(new PeerMessage.Unknown(id, payload));

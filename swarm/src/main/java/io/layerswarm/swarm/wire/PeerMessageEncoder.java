@@ -64,6 +64,15 @@ public final class PeerMessageEncoder extends MessageToMessageEncoder<PeerMessag
       out.add(indexed(ctx, PeerMessage.SUGGEST_PIECE, s.piece().value()));
     } else if (msg instanceof PeerMessage.AllowedFast a) {
       out.add(indexed(ctx, PeerMessage.ALLOWED_FAST, a.piece().value()));
+    } else if (msg instanceof PeerMessage.Extended e) {
+      byte[] payload = e.payload();
+      out.add(
+          ctx.alloc()
+              .buffer(6 + payload.length)
+              .writeInt(2 + payload.length)
+              .writeByte(PeerMessage.EXTENDED)
+              .writeByte(e.extendedId())
+              .writeBytes(payload));
     } else if (msg instanceof PeerMessage.Port p) {
       out.add(ctx.alloc().buffer(7).writeInt(3).writeByte(PeerMessage.PORT).writeShort(p.port()));
     } else {

@@ -50,7 +50,9 @@ class PeerMessageCodecTest {
         new PeerMessage.HaveAll(),
         new PeerMessage.HaveNone(),
         new PeerMessage.RejectRequest(BlockRef.of(4, 0, 16384)),
-        new PeerMessage.AllowedFast(new PieceIndex(Integer.MAX_VALUE)));
+        new PeerMessage.AllowedFast(new PieceIndex(Integer.MAX_VALUE)),
+        new PeerMessage.Extended(0, "d1:md1:xi1eee".getBytes(StandardCharsets.US_ASCII)),
+        new PeerMessage.Extended(7, new byte[0]));
   }
 
   private static ByteBuf hex(String hex) {
@@ -155,12 +157,39 @@ class PeerMessageCodecTest {
   }
 
   @Test
+  void anExtendedMessageIsIdTwentyThenItsExtendedIdAsBep10Says() {
+    EmbeddedChannel in = new EmbeddedChannel(new PeerMessageDecoder());
+
+    in.writeInbound(hex("00000004 14 00 6465 00000001 14"));
+
+    assertThat(in.<PeerMessage>readInbound())
+        .isEqualTo(new PeerMessage.Extended(0, new byte[] {'d', 'e'}));
+    // An extended message without its extended id says nothing: skipped, as an unknown message.
+    assertThat(in.<PeerMessage>readInbound()).isEqualTo(new PeerMessage.Unknown(0x14, 0));
+    assertFalse(in.finishAndReleaseAll());
+  }
+
+  @Test
+  void anExtendedMessageLongerThanWeTakeIsSkippedWithoutBeingKept() {
+    EmbeddedChannel in = new EmbeddedChannel(new PeerMessageDecoder());
+    int payload = 1 + ExtendedHandshake.MAX_BYTES + 1;
+    ByteBuf frame = Unpooled.buffer().writeInt(1 + payload).writeByte(PeerMessage.EXTENDED);
+    frame.writeZero(payload);
+
+    in.writeInbound(frame);
+
+    assertThat(in.<PeerMessage>readInbound())
+        .isEqualTo(new PeerMessage.Unknown(PeerMessage.EXTENDED, payload));
+    assertFalse(in.finishAndReleaseAll());
+  }
+
+  @Test
   void unknownMessageIdsAreSkipped() {
     EmbeddedChannel in = new EmbeddedChannel(new PeerMessageDecoder());
 
-    in.writeInbound(hex("00000003 14 6162 00000001 01"));
+    in.writeInbound(hex("00000003 15 6162 00000001 01"));
 
-    assertThat(in.<PeerMessage>readInbound()).isEqualTo(new PeerMessage.Unknown(0x14, 2));
+    assertThat(in.<PeerMessage>readInbound()).isEqualTo(new PeerMessage.Unknown(0x15, 2));
     assertThat(in.<PeerMessage>readInbound()).isEqualTo(new PeerMessage.Unchoke());
     assertFalse(in.finishAndReleaseAll());
   }
