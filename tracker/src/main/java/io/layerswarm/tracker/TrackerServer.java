@@ -26,6 +26,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -158,7 +159,9 @@ public final class TrackerServer implements AutoCloseable {
         new ServerBootstrap()
             .group(group)
             .channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, 1024)
+            // As deep as the kernel allows (net.core.somaxconn): when thousands of hosts start at
+            // once their connections queue here; with 1024 the kernel dropped the rest's SYNs.
+            .option(ChannelOption.SO_BACKLOG, NetUtil.SOMAXCONN)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
                 new TrackerChannelInitializer(
