@@ -68,6 +68,8 @@ import java.util.function.Consumer;
  *     seeder.disk-free-min}; default 10%)
  * @param location the seeder's zone and rack ({@code seeder.zone}, {@code seeder.rack}), announced
  *     to the trackers and told to peers; unknown by default
+ * @param preheatApiToken the token the Dragonfly preheat API (Harbor's provider) needs ({@code
+ *     seeder.preheat-api-token-file}); empty: the API is open in open mode and off otherwise
  */
 public record SeederConfig(
     InetSocketAddress listen,
@@ -89,7 +91,8 @@ public record SeederConfig(
     Optional<BearerToken> notificationsToken,
     long originMinBytesPerSecond,
     SpaceLimit diskFreeMin,
-    Location location) {
+    Location location,
+    Optional<BearerToken> preheatApiToken) {
 
   /** Default for {@code seeder.origin-timeout}. */
   public static final Duration DEFAULT_ORIGIN_TIMEOUT = Duration.ofSeconds(30);
@@ -237,6 +240,53 @@ public record SeederConfig(
     if (location == null) {
       throw new IllegalArgumentException("seeder.zone and seeder.rack are required (or unknown)");
     }
+    preheatApiToken = preheatApiToken == null ? Optional.empty() : preheatApiToken;
+  }
+
+  /** As the canonical constructor, without a preheat API token. */
+  public SeederConfig(
+      InetSocketAddress listen,
+      InetSocketAddress peerListen,
+      Path dataDir,
+      List<URI> trackerAnnounce,
+      long uploadBytesPerSecond,
+      Duration originTimeout,
+      Optional<InetSocketAddress> adminListen,
+      Optional<String> adminToken,
+      long diskHighWatermark,
+      long diskLowWatermark,
+      Duration timeToIdle,
+      List<URI> ringMembers,
+      Optional<URI> advertiseUrl,
+      int ringReplicas,
+      Optional<AdminTls> adminTls,
+      Optional<ClusterSecret> clusterSecret,
+      Optional<BearerToken> notificationsToken,
+      long originMinBytesPerSecond,
+      SpaceLimit diskFreeMin,
+      Location location) {
+    this(
+        listen,
+        peerListen,
+        dataDir,
+        trackerAnnounce,
+        uploadBytesPerSecond,
+        originTimeout,
+        adminListen,
+        adminToken,
+        diskHighWatermark,
+        diskLowWatermark,
+        timeToIdle,
+        ringMembers,
+        advertiseUrl,
+        ringReplicas,
+        adminTls,
+        clusterSecret,
+        notificationsToken,
+        originMinBytesPerSecond,
+        diskFreeMin,
+        location,
+        Optional.empty());
   }
 
   /** As the canonical constructor, at an unknown location (no zone, no rack). */
@@ -356,6 +406,11 @@ public record SeederConfig(
     return with(copy -> copy.notificationsToken = Optional.of(token));
   }
 
+  /** A copy whose preheat API (Harbor's provider) takes only {@code token}. */
+  public SeederConfig withPreheatApiToken(BearerToken token) {
+    return with(copy -> copy.preheatApiToken = Optional.of(token));
+  }
+
   /** A copy with these eviction settings. */
   public SeederConfig withEviction(long highWatermark, long lowWatermark, Duration idle) {
     return with(
@@ -430,6 +485,7 @@ public record SeederConfig(
     long originMinBytesPerSecond;
     SpaceLimit diskFreeMin;
     Location location;
+    Optional<BearerToken> preheatApiToken;
 
     Copy(SeederConfig config) {
       listen = config.listen;
@@ -452,6 +508,7 @@ public record SeederConfig(
       originMinBytesPerSecond = config.originMinBytesPerSecond;
       diskFreeMin = config.diskFreeMin;
       location = config.location;
+      preheatApiToken = config.preheatApiToken;
     }
 
     SeederConfig build() {
@@ -475,7 +532,8 @@ public record SeederConfig(
           notificationsToken,
           originMinBytesPerSecond,
           diskFreeMin,
-          location);
+          location,
+          preheatApiToken);
     }
   }
 
@@ -531,6 +589,8 @@ public record SeederConfig(
         + originMinBytesPerSecond
         + ", diskFreeMin="
         + diskFreeMin
+        + ", preheatApiToken="
+        + preheatApiToken.map(t -> "***").orElse("none")
         + "]";
   }
 }

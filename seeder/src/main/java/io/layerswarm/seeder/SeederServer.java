@@ -20,6 +20,7 @@ import io.layerswarm.seeder.admin.SeederAdminService;
 import io.layerswarm.seeder.evict.AccessLog;
 import io.layerswarm.seeder.evict.EvictionSettings;
 import io.layerswarm.seeder.evict.Evictor;
+import io.layerswarm.seeder.harbor.HarborPreheat;
 import io.layerswarm.seeder.http.ControlChannelInitializer;
 import io.layerswarm.seeder.http.ControlRequestHandler;
 import io.layerswarm.seeder.http.NotificationSinks;
@@ -99,6 +100,12 @@ public final class SeederServer implements AutoCloseable {
 
   /** Blobs preheated at once, over all preheats. */
   static final int PREHEAT_THREADS = 4;
+
+  /** Harbor's preheat jobs run at once; each preheats its blobs on the preheat pool. */
+  static final int HARBOR_JOB_THREADS = 2;
+
+  /** Harbor's preheat jobs waiting; beyond this a new job is answered 503 with Retry-After. */
+  static final int HARBOR_JOB_QUEUE = 32;
 
   /** Notified images waiting to be preheated; beyond this new ones are dropped. */
   static final int NOTIFICATION_QUEUE = 256;
@@ -294,6 +301,27 @@ public final class SeederServer implements AutoCloseable {
       // notification endpoint answers 500 until then (a few milliseconds at start; the registry
       // retries).
       Deferred<ControlRequestHandler.NotificationSink> sink = new Deferred<>();
+      Deferred<PreheatService> preheats = new Deferred<>();
+      ThreadPoolExecutor harborJobs =
+          new ThreadPoolExecutor(
+              HARBOR_JOB_THREADS,
+              HARBOR_JOB_THREADS,
+              60,
+              TimeUnit.SECONDS,
+              new ArrayBlockingQueue<>(HARBOR_JOB_QUEUE),
+              new DefaultThreadFactory("seeder-harbor-job", true),
+              new ThreadPoolExecutor.AbortPolicy());
+      harborJobs.allowCoreThreadTimeOut(true);
+      parts.add(() -> shutdownExecutor(harborJobs, "preheat jobs"));
+      HarborPreheat harbor =
+          new HarborPreheat(
+              upstreams,
+              (label, image, listener) ->
+                  preheats.get().preheat(label, image, Optional.empty(), listener),
+              harborJobs,
+              clock,
+              hostName(),
+              peerIp(engine.listenAddress(), config));
 
       EventLoopGroup eventLoops =
           new MultiThreadIoEventLoopGroup(
@@ -311,6 +339,7 @@ public final class SeederServer implements AutoCloseable {
               .pool("seeder-lookup", lookups)
               .pool("seeder-preheat", preheatBlobs)
               .pool("seeder-notified", notified)
+              .pool("seeder-harbor-job", harborJobs)
               .pool("seeder-maintenance", maintenance);
       maintenance.scheduleWithFixedDelay(
           liveness::beat, 0, HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
@@ -326,7 +355,9 @@ public final class SeederServer implements AutoCloseable {
                       lookups,
                       auth,
                       config.notificationsToken(),
-                      liveness::problems))
+                      liveness::problems,
+                      harbor,
+                      config.preheatApiToken()))
               .bind(config.listen())
               .awaitUninterruptibly();
       if (!bound.isSuccess()) {
@@ -371,6 +402,7 @@ public final class SeederServer implements AutoCloseable {
                   metrics.preheated("failed");
                 }
               });
+      preheats.set(preheat);
       NotificationQueue queue =
           new NotificationQueue(
               preheat, upstreams, notified, NOTIFICATION_QUEUE, metrics::notificationEvent);
@@ -437,6 +469,24 @@ public final class SeederServer implements AutoCloseable {
       }
       return current;
     }
+  }
+
+  /** This machine's name, as preheat jobs report the seeder that holds their blobs. */
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  /** The address peers reach this seeder on: the peer listener's, or the advertised host's. */
+  private static String peerIp(InetSocketAddress peers, SeederConfig config) {
+    InetAddress address = peers.getAddress();
+    if (address != null && !address.isAnyLocalAddress()) {
+      return address.getHostAddress();
+    }
+    return config.advertiseUrl().map(URI::getHost).orElse(peers.getHostString());
   }
 
   private static BlobWarmer localWarmer(SeederService service) {

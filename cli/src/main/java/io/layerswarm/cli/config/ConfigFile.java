@@ -78,7 +78,8 @@ public record ConfigFile(
       String diskFreeMin,
       Boolean adminAllowUnauthenticated,
       String zone,
-      String rack) {}
+      String rack,
+      String preheatApiTokenFile) {}
 
   public record Agent(
       String listen,

@@ -94,7 +94,8 @@ public final class ConfigPrinter {
                 s.diskFreeMin(),
                 s.adminAllowUnauthenticated(),
                 s.zone(),
-                s.rack());
+                s.rack(),
+                s.preheatApiTokenFile());
     try {
       return YAML.writeValueAsString(
           new ConfigFile(masked, file.cluster(), tracker, seeder, file.agent()));

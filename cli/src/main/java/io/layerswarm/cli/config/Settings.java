@@ -166,7 +166,7 @@ public final class Settings {
         f.seeder() == null
             ? new ConfigFile.Seeder(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null)
+                null, null, null, null, null, null, null, null, null)
             : f.seeder();
     ConfigFile.Agent a =
         f.agent() == null
@@ -234,7 +234,8 @@ public final class Settings {
             or(s.diskFreeMin(), FreeSpaceFloor.DEFAULT.toString()),
             or(s.adminAllowUnauthenticated(), false),
             s.zone(),
-            s.rack()),
+            s.rack(),
+            or(s.preheatApiTokenFile(), "")),
         new ConfigFile.Agent(
             or(a.listen(), DEFAULT_AGENT_LISTEN),
             or(a.peerListen(), members ? MEMBERS_AGENT_PEER_LISTEN : DEFAULT_AGENT_PEER_LISTEN),
@@ -399,17 +400,10 @@ public final class Settings {
     ConfigFile.Seeder s = file.seeder();
     requireRingAgreement();
     Optional<ClusterSecret> secret = clusterSecret();
-    Optional<BearerToken> notificationsToken = Optional.empty();
-    if (!blank(s.notificationsTokenFile())) {
-      String key = "seeder.notifications-token-file";
-      Path tokenFile = wrap(() -> Values.path(key, s.notificationsTokenFile().trim()));
-      try {
-        notificationsToken = Optional.of(BearerToken.load(tokenFile, key));
-      } catch (SecretFileException e) {
-        throw new ConfigException(source + ": " + e.getMessage(), e);
-      }
-    }
-    Optional<BearerToken> token = notificationsToken;
+    Optional<BearerToken> token =
+        bearerToken("seeder.notifications-token-file", s.notificationsTokenFile());
+    Optional<BearerToken> preheatApiToken =
+        bearerToken("seeder.preheat-api-token-file", s.preheatApiTokenFile());
     return wrap(
         () ->
             requireAdminAuthentication(
@@ -444,7 +438,21 @@ public final class Settings {
                     token,
                     Values.bytes("seeder.origin-min-rate", s.originMinRate()),
                     Values.spaceLimit("seeder.disk-free-min", s.diskFreeMin()),
-                    Values.location("seeder", s.zone(), s.rack()))));
+                    Values.location("seeder", s.zone(), s.rack()),
+                    preheatApiToken)));
+  }
+
+  /** The token in the file {@code key} names, if it names one. */
+  private Optional<BearerToken> bearerToken(String key, String file) throws ConfigException {
+    if (blank(file)) {
+      return Optional.empty();
+    }
+    Path tokenFile = wrap(() -> Values.path(key, file.trim()));
+    try {
+      return Optional.of(BearerToken.load(tokenFile, key));
+    } catch (SecretFileException e) {
+      throw new ConfigException(source + ": " + e.getMessage(), e);
+    }
   }
 
   /**

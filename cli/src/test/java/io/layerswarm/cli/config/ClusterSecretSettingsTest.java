@@ -120,6 +120,27 @@ class ClusterSecretSettingsTest {
   }
 
   @Test
+  void thePreheatApiTokenComesFromItsFileAndIsAbsentByDefault() throws Exception {
+    Path token = file("preheat-api.token", TOKEN + "\n", "rw-------");
+
+    Settings settings = settings("seeder:\n  preheat-api-token-file: " + token + "\n");
+
+    assertThat(settings.seeder().preheatApiToken().orElseThrow().matches("Bearer " + TOKEN))
+        .isTrue();
+    assertThat(settings("seeder:\n  listen: 127.0.0.1:0\n").seeder().preheatApiToken()).isEmpty();
+  }
+
+  @Test
+  void aMissingPreheatApiTokenFileIsAnErrorNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                settings("seeder:\n  preheat-api-token-file: " + dir.resolve("none") + "\n")
+                    .seeder())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("seeder.preheat-api-token-file");
+  }
+
+  @Test
   void printConfigShowsThePathsAndNeverTheSecrets() throws Exception {
     Path secret = file("cluster.secret", SECRET, "rw-r-----");
     Path token = file("notifications.token", TOKEN, "rw-r-----");

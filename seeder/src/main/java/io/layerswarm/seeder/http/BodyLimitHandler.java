@@ -11,10 +11,10 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Caps request bodies per route before they are aggregated: {@code POST /notifications} may carry
- * up to {@link #NOTIFICATION_BYTES} (a registry's event envelope), every other request up to {@link
- * #CONTROL_BYTES}. A request over its cap, by {@code Content-Length} or by the bytes that arrive,
- * is answered 413 and the connection is closed; the rest of it is discarded. Owned by the channel's
- * event loop.
+ * up to {@link #NOTIFICATION_BYTES} (a registry's event envelope), {@code POST /oapi/v1/jobs} up to
+ * {@link #JOB_BYTES}, every other request up to {@link #CONTROL_BYTES}. A request over its cap, by
+ * {@code Content-Length} or by the bytes that arrive, is answered 413 and the connection is closed;
+ * the rest of it is discarded. Owned by the channel's event loop.
  */
 final class BodyLimitHandler extends ChannelInboundHandlerAdapter {
   /** Requests other than notifications are GETs; their bodies, if any, are small. */
@@ -23,6 +23,12 @@ final class BodyLimitHandler extends ChannelInboundHandlerAdapter {
   /** Distribution sends envelopes of a few events; 1 MiB leaves room for thousands. */
   static final int NOTIFICATION_BYTES = 1024 * 1024;
 
+  /**
+   * A preheat job: Harbor's JSON with a URL and a registry token in {@code headers}, well under 1
+   * KiB, or a few KiB with a long token.
+   */
+  static final int JOB_BYTES = 64 * 1024;
+
   private long limit;
   private long received;
   private String path = "";
@@ -30,7 +36,7 @@ final class BodyLimitHandler extends ChannelInboundHandlerAdapter {
 
   /** The largest body any route takes: the aggregator's limit. */
   static int maxBytes() {
-    return Math.max(CONTROL_BYTES, NOTIFICATION_BYTES);
+    return Math.max(CONTROL_BYTES, Math.max(JOB_BYTES, NOTIFICATION_BYTES));
   }
 
   @Override
@@ -41,10 +47,14 @@ final class BodyLimitHandler extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof HttpRequest request) {
       path = ControlRoute.path(request.uri()).orElse(""); // malformed: 400 from the route
-      limit =
-          HttpMethod.POST.equals(request.method()) && ControlRoute.NOTIFICATIONS_PATH.equals(path)
-              ? NOTIFICATION_BYTES
-              : CONTROL_BYTES;
+      boolean post = HttpMethod.POST.equals(request.method());
+      if (post && ControlRoute.NOTIFICATIONS_PATH.equals(path)) {
+        limit = NOTIFICATION_BYTES;
+      } else if (post && ControlRoute.JOBS_PATH.equals(path)) {
+        limit = JOB_BYTES;
+      } else {
+        limit = CONTROL_BYTES;
+      }
       received = 0;
       // A request the codec could not parse (a malformed Content-Length among others) goes on
       // to be answered 400; only a parsed Content-Length is a number to compare.

@@ -3,6 +3,7 @@ package io.layerswarm.seeder.http;
 import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.auth.HttpSignature;
+import io.layerswarm.seeder.harbor.ApiCredentials;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -24,6 +25,9 @@ import java.util.Optional;
  *   <li>{@code POST /notifications} (a registry's webhook, which can only send a fixed header):
  *       with {@code seeder.notifications-token-file}, only {@code Authorization: Bearer <token>};
  *       without a token, only in open mode.
+ *   <li>The Dragonfly preheat API ({@code /healthy}, {@code /oapi/v1/jobs...}, Harbor's provider):
+ *       with {@code seeder.preheat-api-token-file}, only requests with that token in one of the
+ *       forms of {@link ApiCredentials}; without a token, only in open mode.
  *   <li>{@code /healthz}, {@code /metrics} and unknown paths: everyone.
  * </ul>
  *
@@ -39,13 +43,35 @@ final class ControlAccessHandler extends ChannelInboundHandlerAdapter {
       "this seeder has a cluster secret but no seeder.notifications-token-file, so it takes no"
           + " registry notifications: set one, and send Authorization: Bearer <token>";
 
+  static final String PREHEAT_API_NEEDS_TOKEN =
+      "the preheat API needs the token in this seeder's seeder.preheat-api-token-file: as"
+          + " Authorization: Bearer <token> (Harbor auth mode OAUTH), as the password of"
+          + " Authorization: Basic (mode BASIC, any user name) or as "
+          + ApiCredentials.CUSTOM_HEADER
+          + ": <token> (mode CUSTOM)";
+  static final String PREHEAT_API_CLOSED =
+      "this seeder has a cluster secret but no seeder.preheat-api-token-file, so its preheat API"
+          + " is off: set one, and give Harbor's provider instance that token";
+
   private final HttpAuth auth;
   private final Optional<BearerToken> notificationsToken;
+  private final Optional<ApiCredentials> preheatApi;
   private boolean refusing;
 
   ControlAccessHandler(HttpAuth auth, Optional<BearerToken> notificationsToken) {
+    this(auth, notificationsToken, Optional.empty());
+  }
+
+  /**
+   * @param preheatApi who may use the preheat API; empty: everyone in open mode, no one else
+   */
+  ControlAccessHandler(
+      HttpAuth auth,
+      Optional<BearerToken> notificationsToken,
+      Optional<ApiCredentials> preheatApi) {
     this.auth = auth;
     this.notificationsToken = notificationsToken;
+    this.preheatApi = preheatApi;
   }
 
   @Override
@@ -92,6 +118,14 @@ final class ControlAccessHandler extends ChannelInboundHandlerAdapter {
             : Optional.of(NOTIFICATIONS_NEED_TOKEN);
       }
       return auth.required() ? Optional.of(NOTIFICATIONS_CLOSED) : Optional.empty();
+    }
+    if (ControlRoute.isPreheatApi(path)) {
+      if (preheatApi.isPresent()) {
+        return preheatApi.get().accepts(request.headers()::get)
+            ? Optional.empty()
+            : Optional.of(PREHEAT_API_NEEDS_TOKEN);
+      }
+      return auth.required() ? Optional.of(PREHEAT_API_CLOSED) : Optional.empty();
     }
     return Optional.empty();
   }

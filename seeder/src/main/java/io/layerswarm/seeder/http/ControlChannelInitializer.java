@@ -2,6 +2,8 @@ package io.layerswarm.seeder.http;
 
 import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.HttpAuth;
+import io.layerswarm.seeder.harbor.ApiCredentials;
+import io.layerswarm.seeder.harbor.HarborPreheat;
 import io.layerswarm.swarm.listener.ConnectionCap;
 import io.layerswarm.swarm.listener.IdleConnectionCloser;
 import io.netty.channel.Channel;
@@ -40,6 +42,8 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
   private final HttpAuth auth;
   private final Optional<BearerToken> notificationsToken;
   private final ControlRequestHandler.HealthSource health;
+  private final HarborPreheat preheatApi;
+  private final Optional<ApiCredentials> preheatCredentials;
 
   /**
    * @param auth checks the signatures of metainfo requests; open: none
@@ -68,6 +72,30 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
       HttpAuth auth,
       Optional<BearerToken> notificationsToken,
       ControlRequestHandler.HealthSource health) {
+    this(lookup, notifications, metrics, lookups, auth, notificationsToken, health, null, null);
+  }
+
+  /**
+   * @param auth checks the signatures of metainfo requests; open: none
+   * @param notificationsToken the bearer token {@code POST /notifications} needs, if any
+   * @param health what {@code GET /healthz} reports
+   * @param preheatApi the Dragonfly preheat API; null: none (404)
+   * @param preheatToken the token it needs ({@code seeder.preheat-api-token-file}); null or empty:
+   *     open mode only
+   */
+  public ControlChannelInitializer(
+      ControlRequestHandler.Lookup lookup,
+      ControlRequestHandler.NotificationSink notifications,
+      ControlRequestHandler.MetricsSource metrics,
+      Executor lookups,
+      HttpAuth auth,
+      Optional<BearerToken> notificationsToken,
+      ControlRequestHandler.HealthSource health,
+      HarborPreheat preheatApi,
+      Optional<BearerToken> preheatToken) {
+    this.preheatApi = preheatApi;
+    this.preheatCredentials =
+        preheatToken == null ? Optional.empty() : preheatToken.map(ApiCredentials::new);
     this.health = health;
     this.lookup = lookup;
     this.notifications = notifications;
@@ -87,11 +115,12 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
         .addLast("idle-close", new IdleConnectionCloser())
         .addLast("keep-alive", new HttpServerKeepAliveHandler())
         // Who may ask, decided on the request head: a refused body is never read.
-        .addLast("access", new ControlAccessHandler(auth, notificationsToken))
+        .addLast("access", new ControlAccessHandler(auth, notificationsToken, preheatCredentials))
         // Per-route body caps first: only POST /notifications may send the aggregator 1 MiB.
         .addLast("body-limit", new BodyLimitHandler())
         .addLast("aggregate", new HttpObjectAggregator(BodyLimitHandler.maxBytes()))
         .addLast(
-            "control", new ControlRequestHandler(lookup, notifications, metrics, lookups, health));
+            "control",
+            new ControlRequestHandler(lookup, notifications, metrics, lookups, health, preheatApi));
   }
 }

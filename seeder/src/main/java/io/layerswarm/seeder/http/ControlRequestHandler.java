@@ -4,6 +4,7 @@ import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.notify.NotificationFormatException;
+import io.layerswarm.seeder.harbor.HarborPreheat;
 import io.layerswarm.seeder.seeding.SeederException;
 import io.layerswarm.seeder.seeding.SeederService;
 import io.netty.buffer.ByteBufUtil;
@@ -24,12 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers control requests (aggregated {@link FullHttpRequest}s): health, metainfo, metrics and
- * registry notifications. Requests on one connection are answered one at a time and in order; while
- * a metainfo lookup or a metrics scrape runs, reading from the connection is paused. Those block,
- * so they run on the {@code lookups} executor, never on the event loop. A notification is parsed
- * and queued on the event loop (bounded by the body cap, no I/O) and answered at once. All other
- * state is owned by the channel's event loop.
+ * Answers control requests (aggregated {@link FullHttpRequest}s): health, metainfo, metrics,
+ * registry notifications and the Dragonfly preheat API ({@link HarborPreheat}, answered on the
+ * event loop: it only parses, queues and reads its table). Requests on one connection are answered
+ * one at a time and in order; while a metainfo lookup or a metrics scrape runs, reading from the
+ * connection is paused. Those block, so they run on the {@code lookups} executor, never on the
+ * event loop. A notification is parsed and queued on the event loop (bounded by the body cap, no
+ * I/O) and answered at once. All other state is owned by the channel's event loop.
  */
 public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ControlRequestHandler.class);
@@ -76,6 +78,7 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   private final MetricsSource metrics;
   private final Executor lookups;
   private final HealthSource health;
+  private final HarborPreheat preheatApi;
   private final ArrayDeque<Pending> queued = new ArrayDeque<>();
   private boolean answering;
 
@@ -102,6 +105,22 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       MetricsSource metrics,
       Executor lookups,
       HealthSource health) {
+    this(lookup, notifications, metrics, lookups, health, null);
+  }
+
+  /**
+   * @param notifications null: {@code POST /notifications} is answered 404
+   * @param health what {@code /healthz} and {@code /healthy} report
+   * @param preheatApi null: the preheat API's paths are answered 404
+   */
+  ControlRequestHandler(
+      Lookup lookup,
+      NotificationSink notifications,
+      MetricsSource metrics,
+      Executor lookups,
+      HealthSource health,
+      HarborPreheat preheatApi) {
+    this.preheatApi = preheatApi;
     this.health = health;
     this.lookup = lookup;
     this.notifications = notifications;
@@ -126,7 +145,7 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       } else {
         route = ControlRoute.parse(request.method().name(), request.uri());
       }
-      if (route instanceof ControlRoute.Notifications) {
+      if (route instanceof ControlRoute.Notifications || route instanceof ControlRoute.CreateJob) {
         body = ByteBufUtil.getBytes(request.content());
       }
     } finally {
@@ -206,7 +225,37 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (route instanceof ControlRoute.CreateJob) {
+      send(ctx, preheatApi == null ? notFound() : answer(preheatApi.create(pending.body())));
+      return;
+    }
+    if (route instanceof ControlRoute.JobStatus status) {
+      send(ctx, preheatApi == null ? notFound() : answer(preheatApi.status(status.id())));
+      return;
+    }
+    if (route instanceof ControlRoute.PreheatHealth) {
+      send(ctx, preheatApi == null ? notFound() : immediate(new ControlRoute.Health()));
+      return;
+    }
     send(ctx, immediate(route));
+  }
+
+  private static FullHttpResponse notFound() {
+    return ControlResponses.notFound("the preheat API (this seeder has none)");
+  }
+
+  private static FullHttpResponse answer(HarborPreheat.Answer answer) {
+    if (answer.code() == null) {
+      return ControlResponses.ok(
+          "application/json", answer.body().getBytes(StandardCharsets.UTF_8));
+    }
+    FullHttpResponse response =
+        ControlResponses.error(
+            HttpResponseStatus.valueOf(answer.status()), answer.code(), answer.body(), null);
+    if (answer.retryAfterSeconds() > 0) {
+      response.headers().setInt(HttpHeaderNames.RETRY_AFTER, answer.retryAfterSeconds());
+    }
+    return response;
   }
 
   private void send(ChannelHandlerContext ctx, FullHttpResponse response) {

@@ -18,6 +18,15 @@ sealed interface ControlRoute {
   String METRICS_PATH = "/metrics";
   String NOTIFICATIONS_PATH = "/notifications";
 
+  /** Harbor's Dragonfly provider: health. */
+  String PREHEAT_HEALTH_PATH = "/healthy";
+
+  /** Harbor's Dragonfly provider: jobs, and {@code /oapi/v1/jobs/<id>}. */
+  String JOBS_PATH = "/oapi/v1/jobs";
+
+  /** Longest job id: a positive long. */
+  int MAX_JOB_ID_DIGITS = 18;
+
   /** {@code GET /healthz}. */
   record Health() implements ControlRoute {}
 
@@ -29,6 +38,15 @@ sealed interface ControlRoute {
    * body; the route is about the request line only).
    */
   record Notifications() implements ControlRoute {}
+
+  /** {@code GET /healthy}: the Dragonfly API's health check. */
+  record PreheatHealth() implements ControlRoute {}
+
+  /** {@code POST /oapi/v1/jobs}: a Dragonfly preheat job in the body. */
+  record CreateJob() implements ControlRoute {}
+
+  /** {@code GET /oapi/v1/jobs/<id>}. */
+  record JobStatus(long id) implements ControlRoute {}
 
   /** {@code GET /metainfo/sha256:<hex>?registry=<host[:port]>&repo=<name>}. */
   record MetainfoLookup(Digest digest, String registry, RepositoryName repo)
@@ -66,6 +84,9 @@ sealed interface ControlRoute {
       return "POST".equals(method)
           ? new Notifications()
           : new MethodNotAllowed(method, path, "POST");
+    }
+    if (isPreheatApi(path)) {
+      return preheatApi(method, path);
     }
     boolean health = path.equals(HEALTH_PATH);
     boolean metrics = path.equals(METRICS_PATH);
@@ -132,6 +153,34 @@ sealed interface ControlRoute {
           "NAME_INVALID",
           "query parameter repo is not a repository name: " + e.getMessage());
     }
+  }
+
+  /** Whether {@code path} is one of the Dragonfly preheat API's (Harbor's provider). */
+  static boolean isPreheatApi(String path) {
+    return path.equals(PREHEAT_HEALTH_PATH)
+        || path.equals(JOBS_PATH)
+        || path.startsWith(JOBS_PATH + "/");
+  }
+
+  private static ControlRoute preheatApi(String method, String path) {
+    if (path.equals(JOBS_PATH)) {
+      return "POST".equals(method) ? new CreateJob() : new MethodNotAllowed(method, path, "POST");
+    }
+    if (!"GET".equals(method)) {
+      return new MethodNotAllowed(method, path);
+    }
+    if (path.equals(PREHEAT_HEALTH_PATH)) {
+      return new PreheatHealth();
+    }
+    String id = path.substring(JOBS_PATH.length() + 1);
+    if (id.isEmpty()
+        || id.length() > MAX_JOB_ID_DIGITS
+        || !id.chars().allMatch(c -> c >= '0' && c <= '9')
+        || Long.parseLong(id) == 0) {
+      return new BadParameter(
+          "id", "BAD_REQUEST", "the job id in " + JOBS_PATH + "/<id> is a positive number");
+    }
+    return new JobStatus(Long.parseLong(id));
   }
 
   /**

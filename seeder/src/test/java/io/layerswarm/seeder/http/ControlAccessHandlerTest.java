@@ -7,6 +7,9 @@ import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.auth.HttpSignature;
 import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
+import io.layerswarm.registry.client.Upstreams;
+import io.layerswarm.seeder.harbor.HarborPreheat;
 import io.layerswarm.testing.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -58,6 +61,50 @@ class ControlAccessHandlerTest {
                 Runnable::run,
                 auth,
                 token));
+  }
+
+  private final List<Runnable> jobs = new ArrayList<>();
+
+  /** With the preheat API, whose jobs are queued and never run. */
+  private void openWithPreheatApi(HttpAuth auth, Optional<BearerToken> preheatToken) {
+    HarborPreheat api =
+        new HarborPreheat(
+            Upstreams.single(new InMemoryUpstreamRegistry(URI.create("http://registry.test"))),
+            (label, image, listener) -> true,
+            jobs::add,
+            clock,
+            "seeder",
+            "127.0.0.1");
+    channel =
+        new EmbeddedChannel(
+            new ControlChannelInitializer(
+                (digest, registry, repo) -> metainfo(digest.hex()),
+                body -> "{}",
+                () -> "",
+                Runnable::run,
+                auth,
+                Optional.empty(),
+                List::of,
+                api,
+                preheatToken));
+  }
+
+  private static final byte[] JOB =
+      ("{\"type\":\"preheat\",\"args\":{\"type\":\"image\","
+              + "\"url\":\"https://registry.test/v2/team/app/manifests/1\","
+              + "\"headers\":{\"Authorization\":\"Bearer robot-secret\"}}}")
+          .getBytes(StandardCharsets.US_ASCII);
+
+  private String createJob(String extraHeaders) {
+    send(
+        "POST /oapi/v1/jobs HTTP/1.1\r\nHost: seeder\r\nContent-Type: application/json\r\n"
+            + "Content-Length: "
+            + JOB.length
+            + "\r\n"
+            + extraHeaders
+            + "\r\n",
+        JOB);
+    return responses();
   }
 
   private Metainfo metainfo(String name) {
@@ -197,5 +244,65 @@ class ControlAccessHandlerTest {
 
     assertThat(get(METAINFO, "")).startsWith("HTTP/1.1 200 OK");
     assertThat(notify("")).startsWith("HTTP/1.1 200 OK");
+  }
+
+  @Test
+  void thePreheatApiTakesItsTokenInEachOfHarborsAuthModes() {
+    String basic =
+        java.util.Base64.getEncoder()
+            .encodeToString(("harbor:" + TOKEN).getBytes(StandardCharsets.US_ASCII));
+    for (String header :
+        List.of(
+            "Authorization: Bearer " + TOKEN,
+            "Authorization: Basic " + basic,
+            "X-LayerSwarm-Token: " + TOKEN)) {
+      openWithPreheatApi(member(), Optional.of(BearerToken.of(TOKEN)));
+
+      assertThat(createJob(header + "\r\n")).as(header).startsWith("HTTP/1.1 200 OK");
+      assertThat(get("/healthy", header + "\r\n")).as(header).startsWith("HTTP/1.1 200 OK");
+      channel.finishAndReleaseAll();
+    }
+    assertThat(jobs).hasSize(3);
+    openWithPreheatApi(member(), Optional.of(BearerToken.of(TOKEN)));
+  }
+
+  @Test
+  void aPreheatJobWithAWrongTokenIsRefusedUnreadAndNotEchoed() {
+    openWithPreheatApi(member(), Optional.of(BearerToken.of(TOKEN)));
+
+    String wrong = createJob("Authorization: Bearer forged-token-0123456789abcdef\r\n");
+
+    assertThat(wrong)
+        .startsWith("HTTP/1.1 401")
+        .contains("seeder.preheat-api-token-file")
+        .contains("X-LayerSwarm-Token")
+        .doesNotContain("forged-token")
+        .doesNotContain("robot-secret");
+    assertThat(jobs).isEmpty();
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void withASecretButNoPreheatTokenThePreheatApiIsOffNamingTheKey() {
+    openWithPreheatApi(member(), Optional.empty());
+
+    assertThat(get("/healthy", "")).startsWith("HTTP/1.1 401").contains("no seeder.preheat-api");
+    assertThat(jobs).isEmpty();
+  }
+
+  @Test
+  void inOpenModeWithoutAPreheatTokenThePreheatApiTakesHarborsNoneMode() {
+    openWithPreheatApi(HttpAuth.open(), Optional.empty());
+
+    assertThat(createJob("")).startsWith("HTTP/1.1 200 OK").contains("\"state\":\"PENDING\"");
+    assertThat(jobs).hasSize(1);
+  }
+
+  @Test
+  void withoutAPreheatApiItsPathsAreNotFound() {
+    open(HttpAuth.open(), Optional.empty());
+
+    assertThat(get("/healthy", "")).startsWith("HTTP/1.1 404");
+    assertThat(get("/oapi/v1/jobs/1", "")).startsWith("HTTP/1.1 404");
   }
 }

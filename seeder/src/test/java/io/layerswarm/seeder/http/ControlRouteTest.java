@@ -118,4 +118,38 @@ class ControlRouteTest {
     assertThat(ControlRoute.parse("POST", "/metrics"))
         .isEqualTo(new ControlRoute.MethodNotAllowed("POST", "/metrics", "GET"));
   }
+
+  @Test
+  void theDragonflyPreheatApiHasHealthJobCreationAndJobStatus() {
+    assertThat(ControlRoute.parse("GET", "/healthy")).isEqualTo(new ControlRoute.PreheatHealth());
+    assertThat(ControlRoute.parse("POST", "/oapi/v1/jobs")).isEqualTo(new ControlRoute.CreateJob());
+    assertThat(ControlRoute.parse("GET", "/oapi/v1/jobs/17"))
+        .isEqualTo(new ControlRoute.JobStatus(17));
+  }
+
+  @Test
+  void preheatApiPathsTakeOnlyTheirMethod() {
+    assertThat(ControlRoute.parse("GET", "/oapi/v1/jobs"))
+        .isEqualTo(new ControlRoute.MethodNotAllowed("GET", "/oapi/v1/jobs", "POST"));
+    assertThat(ControlRoute.parse("DELETE", "/oapi/v1/jobs/1"))
+        .isEqualTo(new ControlRoute.MethodNotAllowed("DELETE", "/oapi/v1/jobs/1"));
+    assertThat(ControlRoute.parse("POST", "/healthy"))
+        .isEqualTo(new ControlRoute.MethodNotAllowed("POST", "/healthy"));
+  }
+
+  @Test
+  void aJobIdThatIsNotAPositiveNumberIsABadParameter() {
+    for (String id : new String[] {"", "0", "-1", "abc", "1.5", "9".repeat(19), "1/2"}) {
+      assertThat(ControlRoute.parse("GET", "/oapi/v1/jobs/" + id))
+          .as(id)
+          .isInstanceOfSatisfying(
+              ControlRoute.BadParameter.class, bad -> assertThat(bad.parameter()).isEqualTo("id"));
+    }
+  }
+
+  @Test
+  void otherOpenApiPathsAreNotFound() {
+    assertThat(ControlRoute.parse("GET", "/oapi/v1/clusters"))
+        .isEqualTo(new ControlRoute.NotFound("/oapi/v1/clusters"));
+  }
 }
