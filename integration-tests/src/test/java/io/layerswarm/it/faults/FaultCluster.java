@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -106,6 +107,34 @@ final class FaultCluster implements AutoCloseable {
   static Skopeo.Result pull(String hostPort, String repository, Path dir)
       throws IOException, InterruptedException {
     return new Skopeo().copyToDir(hostPort, repository, "1", dir, Duration.ofMinutes(3));
+  }
+
+  /** {@link #pull} on another thread. */
+  static CompletableFuture<Skopeo.Result> pullInBackground(
+      String hostPort, String repository, Path dir) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return pull(hostPort, repository, dir);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  /**
+   * Waits (up to 60 s) until a seeder has begun fetching one of {@code image}'s blobs from the
+   * origin: a pull of it is under way.
+   */
+  void awaitSeederFetching(Image image) throws IOException, InterruptedException {
+    origin.awaitAccessLog(
+        log ->
+            log.byUserAgentPrefix("layerswarm-seeder/").blobDownloads().stream()
+                .anyMatch(
+                    e ->
+                        image.blobs().stream()
+                            .anyMatch(b -> e.blobDigest().orElse("").equals(b.digest()))),
+        Duration.ofSeconds(60));
   }
 
   /** The pull succeeded and brought every blob of {@code image}, each with its sha256. */

@@ -44,23 +44,9 @@ class RedisKilledIT {
 
       long start = System.nanoTime();
       CompletableFuture<Skopeo.Result> pull =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return FaultCluster.pull(agent, "library/during", work.resolve("during"));
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+          FaultCluster.pullInBackground(agent, "library/during", work.resolve("during"));
       // Kill Redis once the pull is under way: the seeder has begun fetching its blobs.
-      cluster.origin.awaitAccessLog(
-          log ->
-              log.byUserAgentPrefix("layerswarm-seeder/").blobDownloads().stream()
-                  .anyMatch(
-                      e ->
-                          during.blobs().stream()
-                              .anyMatch(b -> e.blobDigest().orElse("").equals(b.digest()))),
-          Duration.ofSeconds(60));
+      cluster.awaitSeederFetching(during);
       redis.kill();
       double killedAfter = (System.nanoTime() - start) / 1e9;
       Skopeo.Result result = pull.get();

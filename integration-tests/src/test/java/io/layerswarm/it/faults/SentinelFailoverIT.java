@@ -62,24 +62,10 @@ class SentinelFailoverIT {
       }
 
       CompletableFuture<Skopeo.Result> pull =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return FaultCluster.pull(
-                      trackers.agentAddress(), "library/during", work.resolve("during"));
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+          FaultCluster.pullInBackground(
+              trackers.agentAddress(), "library/during", work.resolve("during"));
       // Kill the master once the pull is under way: the seeder has begun fetching its blobs.
-      cluster.origin.awaitAccessLog(
-          log ->
-              log.byUserAgentPrefix("layerswarm-seeder/").blobDownloads().stream()
-                  .anyMatch(
-                      e ->
-                          during.blobs().stream()
-                              .anyMatch(b -> e.blobDigest().orElse("").equals(b.digest()))),
-          Duration.ofSeconds(60));
+      cluster.awaitSeederFetching(during);
       double unavailableBefore = unavailableAnnounces(urls);
       long killedAt = System.nanoTime();
       sentinel.master.kill();
