@@ -19,12 +19,22 @@ import java.util.function.Supplier;
  * all-in-one mode. Nothing survives a restart; peers come back with their next announce.
  *
  * <p>Each swarm maps peer addresses to entries and is guarded by its own lock, held only to copy or
- * change that swarm; peer selection runs outside it. A swarm that loses its last peer is dropped,
- * with its download count. {@link PeerLimits} bound what it holds: the swarms, the entries, the
- * entries per swarm and per IP address are counted as they come and go (expired entries until the
- * sweep removes them), and an announce that would pass a limit changes nothing.
+ * change that swarm; peer selection runs outside it. While no entry of a swarm can have expired,
+ * its counts are kept as entries come and go and its selection draws a bounded sample, so an
+ * announce does not walk the swarm. A swarm that loses its last peer is dropped, with its download
+ * count. {@link PeerLimits} bound what it holds: the swarms, the entries, the entries per swarm and
+ * per IP address are counted as they come and go (expired entries until the sweep removes them),
+ * and an announce that would pass a limit changes nothing.
  */
 public final class InMemoryPeerStore implements PeerStore {
+  /**
+   * The most peers one selection looks at, as in the Redis store: a larger swarm offers a uniform
+   * random sample, half seeds and half leechers when both have enough, so an announce costs the
+   * same in a swarm of 500 and of 20,000 (copying and ranking every peer of a 10,000-peer swarm was
+   * most of the tracker's CPU; docs/decisions.md 20).
+   */
+  static final int CANDIDATE_CAP = 500;
+
   private final ConcurrentHashMap<InfoHash, Swarm> swarms = new ConcurrentHashMap<>();
   private final Supplier<Random> random;
   private final PeerLimits limits;
@@ -125,7 +135,9 @@ public final class InMemoryPeerStore implements PeerStore {
     if (swarm == null || numwant <= 0) {
       return List.of();
     }
-    return PeerSelector.select(swarm.live(now), asker, numwant, random.get());
+    Random r = random.get();
+    return PeerSelector.select(
+        swarm.candidates(now, Math.max(CANDIDATE_CAP, numwant + 1), r), asker, numwant, r);
   }
 
   @Override
@@ -237,11 +249,20 @@ public final class InMemoryPeerStore implements PeerStore {
   /**
    * One swarm's peers, keyed by address. All methods lock {@code this}; callers never hold it
    * across calls. Every entry it holds is counted in {@link Usage}, and given back when removed.
+   *
+   * <p>Seeds and leechers are also kept in two lists (each entry knows its index, removal swaps the
+   * last one in), so a sample is drawn without walking the swarm. {@code noneExpiredBefore} is a
+   * lower bound of every entry's expiry: before it, every entry is live, the counts are the list
+   * sizes and any entry may be drawn. Past it, the swarm is walked, as before, until a walk finds
+   * the bound again.
    */
   private static final class Swarm {
     private final Map<PeerAddress, Entry> byAddress = new HashMap<>();
     private final Map<IdAtIp, PeerAddress> byId = new HashMap<>();
+    private final List<Entry> seeds = new ArrayList<>();
+    private final List<Entry> leechers = new ArrayList<>();
     private final Usage usage;
+    private Instant noneExpiredBefore = Instant.MAX;
     private long downloaded;
 
     Swarm(Usage usage) {
@@ -271,10 +292,43 @@ public final class InMemoryPeerStore implements PeerStore {
       if (previous != null && !previous.peer.id().equals(peer.id())) {
         byId.remove(new IdAtIp(address.ip(), previous.peer.id()), address);
       }
-      byAddress.put(address, new Entry(peer, expiresAt));
+      Entry entry = new Entry(peer, expiresAt);
+      if (previous == null) {
+        add(entry);
+      } else if (previous.seed() == entry.seed()) {
+        List<Entry> list = listOf(previous);
+        entry.index = previous.index;
+        list.set(entry.index, entry);
+      } else {
+        unlist(previous);
+        add(entry);
+      }
+      byAddress.put(address, entry);
       byId.put(key, address);
+      if (expiresAt.isBefore(noneExpiredBefore)) {
+        noneExpiredBefore = expiresAt;
+      }
       if (event == AnnounceEvent.COMPLETED && !wasSeed) {
         downloaded++;
+      }
+    }
+
+    private List<Entry> listOf(Entry entry) {
+      return entry.seed() ? seeds : leechers;
+    }
+
+    private void add(Entry entry) {
+      List<Entry> list = listOf(entry);
+      entry.index = list.size();
+      list.add(entry);
+    }
+
+    private void unlist(Entry entry) {
+      List<Entry> list = listOf(entry);
+      Entry last = list.remove(list.size() - 1);
+      if (last != entry) {
+        last.index = entry.index;
+        list.set(entry.index, last);
       }
     }
 
@@ -282,10 +336,62 @@ public final class InMemoryPeerStore implements PeerStore {
     synchronized Entry remove(PeerAddress address) {
       Entry entry = byAddress.remove(address);
       if (entry != null) {
+        unlist(entry);
         byId.remove(new IdAtIp(address.ip(), entry.peer.id()), address);
         usage.releasePeer(address.ip());
       }
       return entry;
+    }
+
+    private boolean allLive(Instant now) {
+      return now.isBefore(noneExpiredBefore);
+    }
+
+    /** After a walk: the earliest expiry of any entry, live or not. */
+    private void rebound() {
+      Instant earliest = Instant.MAX;
+      for (Entry entry : byAddress.values()) {
+        if (entry.expiresAt.isBefore(earliest)) {
+          earliest = entry.expiresAt;
+        }
+      }
+      noneExpiredBefore = earliest;
+    }
+
+    /**
+     * The live peers, or a uniform sample of at most {@code cap} of them: half seeds and half
+     * leechers when both have enough, else as many of the scarcer kind as there are.
+     */
+    synchronized List<Peer> candidates(Instant now, int cap, Random random) {
+      if (byAddress.size() <= cap || !allLive(now)) {
+        return live(now);
+      }
+      int wantSeeds = Math.min(seeds.size(), Math.max((cap + 1) / 2, cap - leechers.size()));
+      int wantLeechers = Math.min(leechers.size(), cap - wantSeeds);
+      List<Peer> out = new ArrayList<>(wantSeeds + wantLeechers);
+      sample(seeds, wantSeeds, random, out);
+      sample(leechers, wantLeechers, random, out);
+      return out;
+    }
+
+    /**
+     * {@code count} distinct entries of {@code list} at random: a partial Fisher-Yates shuffle of
+     * the list itself (its order means nothing), {@code count} swaps whatever its size.
+     */
+    private static void sample(List<Entry> list, int count, Random random, List<Peer> out) {
+      int n = list.size();
+      for (int i = 0; i < count; i++) {
+        int j = i + random.nextInt(n - i);
+        Entry picked = list.get(j);
+        if (j != i) {
+          Entry other = list.get(i);
+          other.index = j;
+          list.set(j, other);
+          picked.index = i;
+          list.set(i, picked);
+        }
+        out.add(picked.peer);
+      }
     }
 
     synchronized List<Peer> live(Instant now) {
@@ -309,6 +415,9 @@ public final class InMemoryPeerStore implements PeerStore {
     }
 
     synchronized SwarmCounts counts(Instant now) {
+      if (allLive(now)) {
+        return new SwarmCounts(seeds.size(), leechers.size(), downloaded);
+      }
       int complete = 0;
       int incomplete = 0;
       for (Entry entry : byAddress.values()) {
@@ -320,6 +429,7 @@ public final class InMemoryPeerStore implements PeerStore {
           }
         }
       }
+      rebound();
       return new SwarmCounts(complete, incomplete, downloaded);
     }
 
@@ -331,6 +441,7 @@ public final class InMemoryPeerStore implements PeerStore {
         }
       }
       expired.forEach(this::remove);
+      rebound();
       return expired.size();
     }
 
@@ -339,7 +450,17 @@ public final class InMemoryPeerStore implements PeerStore {
     }
   }
 
-  private record Entry(Peer peer, Instant expiresAt) {
+  /** A peer and its expiry; {@code index} is its place in its swarm's seed or leecher list. */
+  private static final class Entry {
+    final Peer peer;
+    final Instant expiresAt;
+    int index;
+
+    Entry(Peer peer, Instant expiresAt) {
+      this.peer = peer;
+      this.expiresAt = expiresAt;
+    }
+
     boolean isLive(Instant now) {
       return now.isBefore(expiresAt);
     }
