@@ -28,10 +28,10 @@ import java.util.function.Supplier;
  */
 public final class InMemoryPeerStore implements PeerStore {
   /**
-   * The most peers one selection looks at, as in the Redis store: a larger swarm offers a uniform
-   * random sample, half seeds and half leechers when both have enough, so an announce costs the
-   * same in a swarm of 500 and of 20,000 (copying and ranking every peer of a 10,000-peer swarm was
-   * most of the tracker's CPU; docs/decisions.md 20).
+   * The most peers one selection looks at ({@link PeerSelector#sampleSize}), as in the Redis store:
+   * a larger swarm offers a uniform random sample, half seeds and half leechers when both have
+   * enough, so an announce costs the same in a swarm of 500 and of 20,000 (copying and ranking
+   * every peer of a 10,000-peer swarm was most of the tracker's CPU; docs/decisions.md 20).
    */
   static final int CANDIDATE_CAP = 500;
 
@@ -137,7 +137,10 @@ public final class InMemoryPeerStore implements PeerStore {
     }
     Random r = random.get();
     return PeerSelector.select(
-        swarm.candidates(now, Math.max(CANDIDATE_CAP, numwant + 1), r), asker, numwant, r);
+        swarm.candidates(now, PeerSelector.sampleSize(numwant, CANDIDATE_CAP), r),
+        asker,
+        numwant,
+        r);
   }
 
   @Override

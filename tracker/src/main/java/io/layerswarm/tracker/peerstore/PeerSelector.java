@@ -30,6 +30,17 @@ public final class PeerSelector {
 
   private PeerSelector() {}
 
+  /**
+   * How many candidates a store draws for one selection from a swarm larger than that: four times
+   * numwant (200 for our agents' 50), enough for the tiers and the seed/leecher mix to matter,
+   * never more than {@code cap}, never fewer than numwant + 1 (the asker may be among them).
+   * Drawing and ranking more cost CPU in proportion (and, with Redis, bytes over its connection)
+   * for no better answer (docs/decisions.md 20).
+   */
+  public static int sampleSize(int numwant, int cap) {
+    return Math.max(numwant + 1, Math.min(cap, 4 * numwant));
+  }
+
   /** Returns at most {@code numwant} distinct candidates, best first. */
   public static List<Peer> select(
       Collection<Peer> candidates, Peer asker, int numwant, Random random) {

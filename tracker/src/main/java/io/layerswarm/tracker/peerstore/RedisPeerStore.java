@@ -254,7 +254,7 @@ public final class RedisPeerStore implements PeerStore {
       return List.of();
     }
     List<Peer> candidates =
-        candidates(infoHash, now, Math.max(options.candidateCap(), numwant + 1));
+        candidates(infoHash, now, PeerSelector.sampleSize(numwant, options.candidateCap()));
     return PeerSelector.select(candidates, asker, numwant, ThreadLocalRandom.current());
   }
 
