@@ -56,10 +56,11 @@ import org.slf4j.LoggerFactory;
  * scripts never read Redis {@code TIME}. Each key also gets a Redis TTL of the swarm's latest
  * expiry plus {@link Options#keyTtlMargin()}, a safety net for when no tracker sweeps.
  *
- * <p>Large swarms: {@link #select} fetches at most {@link Options#candidateCap()} candidates (a
- * uniform random sample by {@code ZRANDMEMBER}, half seeds and half leechers when both have enough)
- * and runs {@link PeerSelector} on those in Java. Topology preference therefore applies within the
- * sample.
+ * <p>Large swarms: {@link #select} fetches {@link PeerSelector#sampleSize} candidates, at most
+ * {@link Options#candidateCap()} (of seeds and of leechers a run of consecutive entries by expiry
+ * from a random place, so every live peer is as likely to be drawn; half seeds and half leechers
+ * when both have enough) and runs {@link PeerSelector} on those in Java. Topology preference
+ * therefore applies within the sample.
  *
  * <p>Threads and failures: one Lettuce connection (Netty based, thread-safe, pipelined) serves
  * every caller; calls block their thread for at most {@link Options#commandTimeout()}. While Redis
