@@ -112,7 +112,7 @@ final class TrackerBench {
                               (int) (i % w.hosts()), (int) (i / w.hosts()), true, 0),
                       burstCount,
                       burstRate,
-                      o.burstWindow().plus(o.requestTimeout()).plusSeconds(20))));
+                      o.burstWindow().plus(o.requestTimeout()).plusSeconds(60))));
       long steadyCount = (long) (o.steadyRate() * o.steady().toMillis() / 1000.0);
       phases.add(
           measure(
