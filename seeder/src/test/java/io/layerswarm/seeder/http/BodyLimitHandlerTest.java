@@ -105,6 +105,25 @@ class BodyLimitHandlerTest {
   }
 
   @Test
+  void aPreheatJobOverItsCapIsRefusedByItsLengthBeforeTheBodyArrives() {
+    send(post("/oapi/v1/jobs", BodyLimitHandler.JOB_BYTES + 1), new byte[0]);
+
+    assertThat(responses()).startsWith("HTTP/1.1 413").contains("at most 65536 bytes");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aPreheatJobUnderItsCapPassesTheLimit() {
+    byte[] body = new byte[BodyLimitHandler.JOB_BYTES];
+
+    send(post("/oapi/v1/jobs", body.length), body);
+
+    // No preheat API in this pipeline: the body got through the cap and the route answers 404.
+    assertThat(responses()).startsWith("HTTP/1.1 404");
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
   void otherRoutesKeepTheSmallCap() {
     byte[] body = new byte[BodyLimitHandler.CONTROL_BYTES + 1];
 
