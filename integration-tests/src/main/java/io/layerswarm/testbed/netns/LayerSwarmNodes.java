@@ -29,7 +29,8 @@ final class LayerSwarmNodes {
       Path dir,
       Started started,
       Map<String, Object> details,
-      boolean warmSeeder)
+      boolean warmSeeder,
+      boolean zones)
       throws Exception {
     NetnsTopology.Host tracker = bed.topology().host("tracker");
     NetnsTopology.Host seeder = bed.topology().host("seeder");
@@ -63,7 +64,9 @@ final class LayerSwarmNodes {
                 "--tracker",
                 trackerUrl,
                 "--upstream",
-                originUrl)));
+                originUrl,
+                "--set",
+                "seeder.zone=" + (zones ? SwarmBench.Options.zoneOf("seeder") : ""))));
     boolean adminSocket = agentHasAdminSocket(bed.options().dist());
     for (NetnsTopology.Host h : hosts) {
       Path hdir = dir.resolve("agent-" + h.name());
@@ -83,6 +86,9 @@ final class LayerSwarmNodes {
                   hdir.resolve("data").toString(),
                   "--set",
                   "agent.swarm-deadline=120s"));
+      if (zones) {
+        args.addAll(List.of("--set", "agent.zone=" + SwarmBench.Options.zoneOf(h.name())));
+      }
       if (adminSocket) {
         // Every namespace shares the file system: agents must not share the default socket path.
         args.addAll(List.of("--admin-socket", ""));

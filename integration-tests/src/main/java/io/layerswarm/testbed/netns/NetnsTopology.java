@@ -53,6 +53,8 @@ public final class NetnsTopology implements AutoCloseable {
   private final String bridgeNetns;
   private final long rateBitsPerSecond;
   private final Map<String, Host> hosts = new LinkedHashMap<>();
+  private java.util.Set<String> zoneB = java.util.Set.of();
+  private long crossZoneBitsPerSecond;
   private final List<String> created = new ArrayList<>();
   private boolean closed;
 
@@ -75,6 +77,23 @@ public final class NetnsTopology implements AutoCloseable {
   public static NetnsTopology create(
       String prefix, Map<String, Integer> hostOctets, long rateBitsPerSecond)
       throws IOException, InterruptedException {
+    return create(prefix, hostOctets, rateBitsPerSecond, java.util.Set.of(), 0);
+  }
+
+  /**
+   * As {@link #create(String, Map, long)}, in two zones when {@code zoneB} names hosts: those sit
+   * on a second bridge {@code br1} (in the same namespace), joined to {@code br0} (zone A, every
+   * other host) by one veth pair, {@value #ZONE_LINK_A} on br0's side and {@value #ZONE_LINK_B} on
+   * br1's, capped at {@code crossZoneBitsPerSecond} each way. Every byte between the zones crosses
+   * it, and its qdisc counters ({@link #crossZoneBytes()}) count them.
+   */
+  public static NetnsTopology create(
+      String prefix,
+      Map<String, Integer> hostOctets,
+      long rateBitsPerSecond,
+      java.util.Set<String> zoneB,
+      long crossZoneBitsPerSecond)
+      throws IOException, InterruptedException {
     if (!OWNED.matcher(prefix + "-x").matches()) {
       throw new IllegalArgumentException("prefix must look like lsb-<pid>: " + prefix);
     }
@@ -89,10 +108,15 @@ public final class NetnsTopology implements AutoCloseable {
       removeNamespaces(ours);
     }
     NetnsTopology t = new NetnsTopology(prefix, rateBitsPerSecond);
+    t.zoneB = java.util.Set.copyOf(zoneB);
+    t.crossZoneBitsPerSecond = crossZoneBitsPerSecond;
     try {
       t.addNetns(t.bridgeNetns);
       Commands.check("ip", "-n", t.bridgeNetns, "link", "add", "br0", "type", "bridge");
       Commands.check("ip", "-n", t.bridgeNetns, "link", "set", "br0", "up");
+      if (!t.zoneB.isEmpty()) {
+        t.addZoneLink();
+      }
       for (Map.Entry<String, Integer> e : hostOctets.entrySet()) {
         t.addHost(e.getKey(), e.getValue());
       }
@@ -108,13 +132,74 @@ public final class NetnsTopology implements AutoCloseable {
     }
   }
 
+  /** The veth end on zone A's bridge; its egress is the traffic from zone A to zone B. */
+  public static final String ZONE_LINK_A = "zab";
+
+  /** The veth end on zone B's bridge; its egress is the traffic from zone B to zone A. */
+  public static final String ZONE_LINK_B = "zba";
+
+  private void addZoneLink() throws IOException, InterruptedException {
+    Commands.check("ip", "-n", bridgeNetns, "link", "add", "br1", "type", "bridge");
+    Commands.check("ip", "-n", bridgeNetns, "link", "set", "br1", "up");
+    Commands.check(
+        "ip",
+        "-n",
+        bridgeNetns,
+        "link",
+        "add",
+        ZONE_LINK_A,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        ZONE_LINK_B);
+    Commands.check("ip", "-n", bridgeNetns, "link", "set", ZONE_LINK_A, "master", "br0");
+    Commands.check("ip", "-n", bridgeNetns, "link", "set", ZONE_LINK_B, "master", "br1");
+    Commands.check("ip", "-n", bridgeNetns, "link", "set", ZONE_LINK_A, "up");
+    Commands.check("ip", "-n", bridgeNetns, "link", "set", ZONE_LINK_B, "up");
+    // Always a root qdisc, so the counters exist; a cap only when one is given.
+    long rate = crossZoneBitsPerSecond > 0 ? crossZoneBitsPerSecond : 100_000_000_000L;
+    Commands.checkIn(bridgeNetns, tbf(ZONE_LINK_A, rate));
+    Commands.checkIn(bridgeNetns, tbf(ZONE_LINK_B, rate));
+  }
+
+  /** Whether the host sits in zone B (else zone A). */
+  public boolean inZoneB(String host) {
+    return zoneB.contains(host);
+  }
+
+  /** Whether the hosts are split into two zones. */
+  public boolean zoned() {
+    return !zoneB.isEmpty();
+  }
+
+  /** The cap on the link between the zones, bit/s; 0 without zones. */
+  public long crossZoneBitsPerSecond() {
+    return zoned() ? crossZoneBitsPerSecond : 0;
+  }
+
+  /**
+   * Bytes that crossed between the zones so far, {A to B, B to A}: the root qdisc counters of the
+   * zone link's two ends, frame headers included.
+   */
+  public long[] crossZoneBytes() throws IOException, InterruptedException {
+    if (!zoned()) {
+      return new long[] {0, 0};
+    }
+    return new long[] {qdiscBytes(bridgeNetns, ZONE_LINK_A), qdiscBytes(bridgeNetns, ZONE_LINK_B)};
+  }
+
   private void addNetns(String name) throws IOException, InterruptedException {
     Commands.check("ip", "netns", "add", name);
     created.add(name);
   }
 
   private void addHost(String name, int octet) throws IOException, InterruptedException {
-    if (!HOST_NAME.matcher(name).matches() || name.equals("br0")) {
+    if (!HOST_NAME.matcher(name).matches()
+        || name.equals("br0")
+        || name.equals("br1")
+        || name.equals(ZONE_LINK_A)
+        || name.equals(ZONE_LINK_B)) {
       throw new IllegalArgumentException("bad host name (a-z0-9, max 15): " + name);
     }
     if (octet < 1 || octet > 254) {
@@ -137,7 +222,15 @@ public final class NetnsTopology implements AutoCloseable {
         "eth0",
         "netns",
         ns);
-    Commands.check("ip", "-n", bridgeNetns, "link", "set", name, "master", "br0");
+    Commands.check(
+        "ip",
+        "-n",
+        bridgeNetns,
+        "link",
+        "set",
+        name,
+        "master",
+        zoneB.contains(name) ? "br1" : "br0");
     Commands.check("ip", "-n", bridgeNetns, "link", "set", name, "up");
     Commands.check("ip", "-n", ns, "addr", "add", ip + "/24", "dev", "eth0");
     Commands.check("ip", "-n", ns, "link", "set", "eth0", "up");
@@ -162,6 +255,10 @@ public final class NetnsTopology implements AutoCloseable {
   }
 
   private String[] tbf(String dev) {
+    return tbf(dev, rateBitsPerSecond);
+  }
+
+  private static String[] tbf(String dev, long rateBitsPerSecond) {
     long burstBytes = burstBytes(rateBitsPerSecond);
     return new String[] {
       "tc",

@@ -61,6 +61,10 @@ public final class SwarmBench {
     CACHE("cache"),
     LAYERSWARM("layerswarm"),
     LAYERSWARM_WARM("layerswarm-warm"),
+    /**
+     * As layerswarm-warm, with every daemon's zone set ({@code agent.zone}, {@code seeder.zone}).
+     */
+    LAYERSWARM_ZONES("layerswarm-zones"),
     ARIA2C("aria2c");
 
     public final String label;
@@ -76,7 +80,9 @@ public final class SwarmBench {
         }
       }
       throw new IllegalArgumentException(
-          "unknown method " + s + " (direct, cache, layerswarm, layerswarm-warm, aria2c)");
+          "unknown method "
+              + s
+              + " (direct, cache, layerswarm, layerswarm-warm, layerswarm-zones, aria2c)");
     }
   }
 
@@ -101,6 +107,7 @@ public final class SwarmBench {
       long seed,
       BarrierPull.Layout layout,
       int nice,
+      long crossZoneMbit,
       PrintStream out) {
 
     public Options {
@@ -117,6 +124,10 @@ public final class SwarmBench {
         throw new IllegalArgumentException(
             "rate, cache fan-out and methods must be positive/non-empty");
       }
+      if (crossZoneMbit < 0 || (methods.contains(Method.LAYERSWARM_ZONES) && crossZoneMbit == 0)) {
+        throw new IllegalArgumentException(
+            "layerswarm-zones needs two zones: --zones 2 --cross-zone-mbit X (X > 0)");
+      }
       if (usesSwarm(methods) && !Files.isExecutable(dist.resolve("bin/layerswarm"))) {
         throw new IllegalArgumentException(
             dist.resolve("bin/layerswarm")
@@ -125,7 +136,9 @@ public final class SwarmBench {
     }
 
     static boolean usesSwarm(List<Method> methods) {
-      return methods.contains(Method.LAYERSWARM) || methods.contains(Method.LAYERSWARM_WARM);
+      return methods.contains(Method.LAYERSWARM)
+          || methods.contains(Method.LAYERSWARM_WARM)
+          || methods.contains(Method.LAYERSWARM_ZONES);
     }
 
     /** LayerSwarm and aria2c both put a tracker and a seeder on hosts of their own. */
@@ -143,6 +156,22 @@ public final class SwarmBench {
 
     public long rateBitsPerSecond() {
       return rateMbit * 1_000_000L;
+    }
+
+    /** Whether the hosts are split into two zones joined by a link of {@code crossZoneMbit}. */
+    public boolean zoned() {
+      return crossZoneMbit > 0;
+    }
+
+    /**
+     * The zone of a host in a zoned run: origin, tracker, seeder and caches in zone A, the pulling
+     * hosts alternately (h1 A, h2 B, h3 A, ...), so every N splits evenly.
+     */
+    public static String zoneOf(String host) {
+      if (host.startsWith("h") && host.substring(1).chars().allMatch(Character::isDigit)) {
+        return Integer.parseInt(host.substring(1)) % 2 == 1 ? "zone-a" : "zone-b";
+      }
+      return "zone-a";
     }
   }
 
@@ -362,7 +391,20 @@ public final class SwarmBench {
     say.printf(
         "creating %d network namespaces (%s-*) on a bridge, every link capped at %d Mbit/s both ways...%n",
         octets.size() + 1, options.nsPrefix(), options.rateMbit());
-    topology = NetnsTopology.create(options.nsPrefix(), octets, options.rateBitsPerSecond());
+    java.util.Set<String> zoneB = new java.util.TreeSet<>();
+    if (options.zoned()) {
+      octets.keySet().stream().filter(h -> Options.zoneOf(h).equals("zone-b")).forEach(zoneB::add);
+      say.printf(
+          "two zones: %s in zone B behind a %d Mbit/s link, the rest in zone A%n",
+          zoneB, options.crossZoneMbit());
+    }
+    topology =
+        NetnsTopology.create(
+            options.nsPrefix(),
+            octets,
+            options.rateBitsPerSecond(),
+            zoneB,
+            options.crossZoneMbit() * 1_000_000L);
     origin =
         NetnsRegistry.start(
             topology.host("origin"),
@@ -407,8 +449,12 @@ public final class SwarmBench {
               case DIRECT ->
                   hosts.stream().map(h -> new BarrierPull.Target(h, origin.hostPort())).toList();
               case CACHE -> CacheTree.start(bed(), n, hosts, dir, started, details);
-              case LAYERSWARM -> layerswarm.start(bed(), hosts, dir, started, details, false);
-              case LAYERSWARM_WARM -> layerswarm.start(bed(), hosts, dir, started, details, true);
+              case LAYERSWARM ->
+                  layerswarm.start(bed(), hosts, dir, started, details, false, false);
+              case LAYERSWARM_WARM ->
+                  layerswarm.start(bed(), hosts, dir, started, details, true, false);
+              case LAYERSWARM_ZONES ->
+                  layerswarm.start(bed(), hosts, dir, started, details, true, true);
               case ARIA2C -> {
                 aria2.startInfra(
                     topology.host("tracker"),
@@ -432,6 +478,7 @@ public final class SwarmBench {
       NetnsTopology.Host originHost = topology.host("origin");
       long originTxBefore = topology.txBytes(originHost);
       Map<String, long[]> linksBefore = links(hosts, started);
+      long[] crossBefore = topology.crossZoneBytes();
       ProcCpu.Machine machineBefore = ProcCpu.machine();
       double load = ProcCpu.loadAverage();
       Map<String, Double> threadsBefore = AgentInside.threadCpu(started.pids("agents"));
@@ -476,6 +523,11 @@ public final class SwarmBench {
       AccessLog served = bed().settledBlobLog(mark);
       long originTx = topology.txBytes(originHost) - originTxBefore;
       Map<String, long[]> linksAfter = links(hosts, started);
+      if (topology.zoned()) {
+        long[] crossAfter = topology.crossZoneBytes();
+        details.put("cross_zone_bytes_a_to_b", crossAfter[0] - crossBefore[0]);
+        details.put("cross_zone_bytes_b_to_a", crossAfter[1] - crossBefore[1]);
+      }
 
       Map<String, Double> cpuByRole = new LinkedHashMap<>();
       boolean skopeo = method != Method.ARIA2C;
@@ -528,7 +580,9 @@ public final class SwarmBench {
               .map(p -> p.host() + ": " + p.error())
               .findFirst()
               .orElse(null);
-      if (method == Method.LAYERSWARM || method == Method.LAYERSWARM_WARM) {
+      if (method == Method.LAYERSWARM
+          || method == Method.LAYERSWARM_WARM
+          || method == Method.LAYERSWARM_ZONES) {
         details.put("agent_log_warnings", LayerSwarmNodes.countWarnings(dir));
         details.put("agent_payload_bytes", AgentInside.peerPayload(hosts, AGENT_PORT));
         details.put(

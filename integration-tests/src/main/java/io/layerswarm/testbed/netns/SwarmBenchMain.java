@@ -23,6 +23,7 @@ public final class SwarmBenchMain {
           "usage: bench/swarm-bench [--smoke] [--hosts 1,2,4,8,16] [--size-mib S] [--rate-mbit D] [--layers L]",
           "                         [--cache-fanout k] [--methods direct,cache,layerswarm,layerswarm-warm,aria2c]",
           "                         [--client-layout oci|dir] [--java-opts OPTS] [--nice N] [--jit launcher|c2]",
+          "                         [--zones 2 [--cross-zone-mbit X]] (methods layerswarm-warm,layerswarm-zones)",
           "                         [--dist DIR] [--work DIR] [--results DIR] [--label NAME] [--budget SEC] [--keep]",
           "  full defaults:  --hosts 1,2,4,8,16 --size-mib 128 --rate-mbit 100 --layers 4 --cache-fanout 4",
           "  --smoke:        --hosts 3 --size-mib 16 --rate-mbit 100 --layers 2; checks every digest and",
@@ -100,7 +101,9 @@ public final class SwarmBenchMain {
     long rate = 100;
     int layers = smoke ? 2 : 4;
     int fanout = 4;
-    List<SwarmBench.Method> methods = List.of(SwarmBench.Method.values());
+    List<SwarmBench.Method> methods = null;
+    int zones = 1;
+    long crossZoneMbit = 0;
     // The launcher adds -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto itself.
     String javaOpts = "-Xmx192m";
     Path dist = Path.of(System.getProperty("layerswarm.dist", "cli/target/layerswarm"));
@@ -123,6 +126,14 @@ public final class SwarmBenchMain {
         case "--size-mib" -> sizeMib = positive(value(args, ++i, a), a);
         case "--rate-mbit" -> rate = positive(value(args, ++i, a), a);
         case "--layers" -> layers = (int) positive(value(args, ++i, a), a);
+        case "--zones" -> {
+          String v = value(args, ++i, a);
+          if (!v.equals("1") && !v.equals("2")) {
+            throw new UsageException("--zones is 1 or 2, not " + v);
+          }
+          zones = Integer.parseInt(v);
+        }
+        case "--cross-zone-mbit" -> crossZoneMbit = positive(value(args, ++i, a), a);
         case "--cache-fanout" -> fanout = (int) positive(value(args, ++i, a), a);
         case "--methods" -> {
           List<SwarmBench.Method> ms = new ArrayList<>();
@@ -177,9 +188,24 @@ public final class SwarmBenchMain {
         default -> throw new UsageException("unknown option " + a);
       }
     }
+    if (zones == 1 && crossZoneMbit > 0) {
+      throw new UsageException("--cross-zone-mbit needs --zones 2");
+    }
+    if (zones == 2 && crossZoneMbit == 0) {
+      crossZoneMbit = Math.max(1, rate / 4);
+    }
+    if (methods == null) {
+      // Two zones: the same pre-heated swarm without and with zones configured, side by side.
+      methods =
+          zones == 2
+              ? List.of(SwarmBench.Method.LAYERSWARM_WARM, SwarmBench.Method.LAYERSWARM_ZONES)
+              : java.util.Arrays.stream(SwarmBench.Method.values())
+                  .filter(m -> m != SwarmBench.Method.LAYERSWARM_ZONES)
+                  .toList();
+    }
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     if (label == null) {
-      label = "swarm-" + stamp + (smoke ? "-smoke" : "");
+      label = "swarm-" + stamp + (zones == 2 ? "-zones" : "") + (smoke ? "-smoke" : "");
     }
     if (work == null) {
       work = Path.of(System.getProperty("java.io.tmpdir"), "layerswarm-swarm-bench", label);
@@ -215,6 +241,7 @@ public final class SwarmBenchMain {
           seed,
           layout,
           nice,
+          crossZoneMbit,
           out);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());

@@ -104,7 +104,8 @@ public final class SwarmBenchReport {
     Path md = dir.resolve(label + ".md");
     Path json = dir.resolve(label + ".json");
     Path png = dir.resolve(label + ".png");
-    Optional<Path> plotted = plot(r, png, workDir);
+    Optional<Path> plotted =
+        r.options().zoned() ? ZonesReport.plot(r, png, workDir) : plot(r, png, workDir);
     Files.writeString(json, JSON.writeValueAsString(json(r)) + "\n");
     Files.writeString(
         md,
@@ -129,6 +130,7 @@ public final class SwarmBenchReport {
     params.put("payload_bytes", o.sizeBytes());
     params.put("layers", o.layers());
     params.put("rate_mbit", o.rateMbit());
+    params.put("cross_zone_mbit", o.crossZoneMbit());
     params.put("cache_fanout", o.cacheFanout());
     params.put("seeder_replicas", SEEDER_REPLICAS);
     params.put("methods", o.methods().stream().map(m -> m.label).toList());
@@ -312,8 +314,9 @@ public final class SwarmBenchReport {
             "| tools | %s; %s; %s |%n%n",
             env.get("skopeo"), env.get("docker_registry"), env.get("java")));
 
+    b.append(ZonesReport.markdown(r, pngName));
     b.append("## Results\n\n");
-    if (pngName != null) {
+    if (pngName != null && !o.zoned()) {
       b.append("![completion time against N](").append(pngName).append(")\n\n");
     }
     b.append(

@@ -176,6 +176,7 @@ class SwarmBenchTargetsTest {
             1,
             BarrierPull.Layout.OCI,
             0,
+            0,
             System.out);
     Instant now = Instant.EPOCH;
     return new SwarmBench.Result(
