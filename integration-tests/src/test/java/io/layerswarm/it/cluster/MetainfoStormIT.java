@@ -134,9 +134,11 @@ class MetainfoStormIT {
 
     HttpAuth member = HttpAuth.of(Optional.of(ClusterSecret.load(secret)), InstantSource.system());
     long overflowsBefore = listenOverflows();
+    Map<String, Double> cpuBefore = cpuSeconds(daemons);
     MetainfoStorm.Result storm =
         MetainfoStorm.run(
             trackers, layer.digest(), origin.hostPort(), REPO, requests, SPREAD, member);
+    Map<String, Double> cpuCold = cpuSince(daemons, cpuBefore);
 
     // The first owner fetched the blob for the storm; the tracker then warms the other owner in
     // the background (R copies, as a preheat leaves them), whose GET may still be under way.
@@ -147,9 +149,11 @@ class MetainfoStormIT {
     long originGets = seederGets(origin, layer);
     // The same storm again, now that the owners hold the blob: what the trackers and this client
     // cost without the origin fetch, which the cold storm's latency is mostly made of.
+    cpuBefore = cpuSeconds(daemons);
     MetainfoStorm.Result warm =
         MetainfoStorm.run(
             trackers, layer.digest(), origin.hostPort(), REPO, requests, SPREAD, member);
+    Map<String, Double> cpuWarm = cpuSince(daemons, cpuBefore);
     // Connections the kernel dropped because a listener's accept queue was full (whole machine).
     long overflows = listenOverflows() - overflowsBefore;
     Map<String, Long> peakRssMiB = new LinkedHashMap<>();
@@ -161,7 +165,7 @@ class MetainfoStormIT {
             "STORM metainfo: %d requests for one cold %d MiB layer within %s over 2 trackers"
                 + " (2 seeders, R = %d): %d metainfo, %d retries, errors %s; latency"
                 + " p50/p99/max %s ms, all answered %.1f s after the first; origin blob GETs %d; the same storm"
-                + " warm: %d metainfo, errors %s, p50/p99/max %s ms; peak RSS MiB %s (-Xmx256m each); kernel listen overflows %d",
+                + " warm: %d metainfo, errors %s, p50/p99/max %s ms; CPU-s cold %s, warm %s; peak RSS MiB %s (-Xmx256m each); kernel listen overflows %d",
             requests,
             layerMiB,
             SPREAD,
@@ -175,6 +179,8 @@ class MetainfoStormIT {
             warm.metainfo(),
             warm.errors(),
             MetainfoStorm.latencies(warm),
+            cpuCold,
+            cpuWarm,
             peakRssMiB,
             overflows);
     System.out.println(line);
@@ -188,6 +194,7 @@ class MetainfoStormIT {
           originGets,
           peakRssMiB,
           overflows,
+          "{\"cold\": " + json(cpuCold) + ", \"warm\": " + json(cpuWarm) + "}",
           line);
     }
 
@@ -210,6 +217,41 @@ class MetainfoStormIT {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String json(Map<String, Double> values) {
+    return values.entrySet().stream()
+        .map(e -> "\"" + e.getKey() + "\": " + e.getValue())
+        .reduce((x, y) -> x + ", " + y)
+        .map(body -> "{" + body + "}")
+        .orElse("{}");
+  }
+
+  /** CPU seconds (user + system) each daemon and this JVM (the generator) has used so far. */
+  private static Map<String, Double> cpuSeconds(Map<String, DaemonProcess> daemons)
+      throws IOException {
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    for (Map.Entry<String, DaemonProcess> d : daemons.entrySet()) {
+      cpu.put(d.getKey(), cpuSeconds(d.getValue().pid()));
+    }
+    cpu.put("generator", cpuSeconds(ProcessHandle.current().pid()));
+    return cpu;
+  }
+
+  private static Map<String, Double> cpuSince(
+      Map<String, DaemonProcess> daemons, Map<String, Double> before) throws IOException {
+    Map<String, Double> used = new LinkedHashMap<>();
+    cpuSeconds(daemons)
+        .forEach((name, now) -> used.put(name, Math.round((now - before.get(name)) * 10) / 10.0));
+    return used;
+  }
+
+  /** utime + stime of {@code /proc/<pid>/stat}, in clock ticks of 1/100 s. */
+  private static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // After the command in parentheses: state is field 3, utime 14, stime 15.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
   }
 
   /** TcpExt ListenOverflows of {@code /proc/net/netstat}. */
@@ -243,6 +285,7 @@ class MetainfoStormIT {
       long originGets,
       Map<String, Long> peakRssMiB,
       long overflows,
+      String cpuJson,
       String line)
       throws IOException {
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
@@ -286,7 +329,8 @@ class MetainfoStormIT {
         String.format(
             "{\"requests\": %d, \"spread_seconds\": %d, \"trackers\": 2, \"seeders\": 2,"
                 + " \"ring_replicas\": %d, \"layer_mib\": %d, \"storms\": [%s],"
-                + " \"origin_blob_gets\": %d, \"peak_rss_mib\": {%s}, \"listen_overflows\": %d,"
+                + " \"origin_blob_gets\": %d, \"peak_rss_mib\": {%s}, \"cpu_seconds\": %s,"
+                + " \"listen_overflows\": %d,"
                 + " \"loadavg\": \"%s\"}%n",
             requests,
             SPREAD.toSeconds(),
@@ -295,6 +339,7 @@ class MetainfoStormIT {
             jsonRows,
             originGets,
             rss,
+            cpuJson,
             overflows,
             load);
     String md =
