@@ -20,6 +20,12 @@ import io.layerswarm.agent.mirror.FetchCounts;
 import io.layerswarm.agent.mirror.PullThroughMirror;
 import io.layerswarm.agent.mirror.Swarm;
 import io.layerswarm.agent.mirror.TrackerMetainfoSource;
+import io.layerswarm.agent.pins.MirrorPinSource;
+import io.layerswarm.agent.pins.Pin;
+import io.layerswarm.agent.pins.Pinner;
+import io.layerswarm.agent.pins.PinsConfig;
+import io.layerswarm.agent.pins.Readiness;
+import io.layerswarm.core.Digest;
 import io.layerswarm.core.Listening;
 import io.layerswarm.core.SetupException;
 import io.layerswarm.core.auth.HttpAuth;
@@ -64,7 +70,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +121,7 @@ public final class AgentServer implements AutoCloseable {
   private Drain drain;
 
   private Evictor evictor;
+  private Pinner pinner;
   private CompletableFuture<FileBlobStore.Verification> verified;
   private boolean closed;
 
@@ -145,6 +154,18 @@ public final class AgentServer implements AutoCloseable {
    *     admin socket cannot be used
    */
   public static AgentServer start(AgentConfig config, Upstreams upstreams) throws IOException {
+    return start(config, upstreams, PinsConfig.none());
+  }
+
+  /**
+   * As {@link #start(AgentConfig, Upstreams)}, and keeps the images of {@code pins} local ({@link
+   * #pinner}).
+   *
+   * @throws SetupException if a pin names a registry that is not one of {@code upstreams}
+   */
+  public static AgentServer start(AgentConfig config, Upstreams upstreams, PinsConfig pins)
+      throws IOException {
+    pins.requireUpstreams(upstreams);
     List<AutoCloseable> started = new ArrayList<>();
     try {
       Path partial = config.dataDir().resolve("partial");
@@ -249,6 +270,10 @@ public final class AgentServer implements AutoCloseable {
           () -> metrics.sampled(sample(engine.torrents(), fetcher)));
       Runnable measureCache = timer.measureCache(fetcher, store, metrics);
 
+      // Set below, once the mirror it pulls through exists; the janitor runs later.
+      AtomicReference<Pinner> pinnerRef = new AtomicReference<>();
+      Predicate<Digest> pinned =
+          digest -> pinnerRef.get() != null && pinnerRef.get().pinOf(digest).isPresent();
       BlobLeases leases = new BlobLeases();
       CachePolicy cachePolicy =
           new CachePolicy(
@@ -268,7 +293,8 @@ public final class AgentServer implements AutoCloseable {
               cachePolicy,
               InstantSource.system(),
               DiskSpace.of(config.dataDir()),
-              new FreeSpaceFloor(config.diskFreeMin()));
+              new FreeSpaceFloor(config.diskFreeMin()),
+              pinned);
       Consumer<List<Eviction>> onEvicted =
           list -> {
             metrics.evicted(list);
@@ -291,6 +317,11 @@ public final class AgentServer implements AutoCloseable {
                 onEvicted.accept(room.evicted());
                 return room.fits();
               });
+      ThreadPoolExecutor pinsThread = pool("agent-pins-%d", 1);
+      started.add(pinsThread::shutdownNow);
+      Pinner pinner =
+          new Pinner(new MirrorPinSource(mirror, store), pins, InstantSource.system(), pinsThread);
+      pinnerRef.set(pinner);
       ThreadPoolExecutor streams =
           new ThreadPoolExecutor(
               0,
@@ -390,7 +421,14 @@ public final class AgentServer implements AutoCloseable {
               evicted -> {
                 metrics.evictedOnRequest(evicted.blobBytes());
                 measureCache.run();
-              });
+                pinner.evicted(evicted.digest());
+              },
+              digest -> pinner.pinOf(digest).map(Pin::toString));
+      agent.pinner = pinner;
+      metrics.bindPins(
+          pinner::states,
+          () -> Readiness.of(drain.draining(), liveness.problems(), pinner.states()));
+      timer.pins(pinner);
       if (config.adminSocket().isPresent()) {
         // Added to the same list, so it closes first and a failure here closes everything.
         started.add(AdminServer.start(config.adminSocket().get(), agent.adminView()));
@@ -418,6 +456,11 @@ public final class AgentServer implements AutoCloseable {
   /** The bound {@code agent.metrics-listen} address, if one is configured. */
   public Optional<InetSocketAddress> metricsAddress() {
     return metricsChannel.map(channel -> (InetSocketAddress) channel.localAddress());
+  }
+
+  /** Keeps the images of {@code agent.pins} local; {@link Pinner#replace} takes a reloaded list. */
+  public Pinner pinner() {
+    return pinner;
   }
 
   public SwarmEngine engine() {
@@ -495,6 +538,11 @@ public final class AgentServer implements AutoCloseable {
       @Override
       public Optional<Drain> drain() {
         return Optional.of(drain);
+      }
+
+      @Override
+      public Optional<Pinner> pinner() {
+        return Optional.of(pinner);
       }
     };
   }

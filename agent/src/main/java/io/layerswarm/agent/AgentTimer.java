@@ -5,6 +5,7 @@ import io.layerswarm.agent.cache.CachePolicy.Eviction;
 import io.layerswarm.agent.metrics.AgentMetrics;
 import io.layerswarm.agent.mirror.BlobFetcher;
 import io.layerswarm.agent.mirror.CacheJanitor;
+import io.layerswarm.agent.pins.Pinner;
 import io.layerswarm.core.health.Liveness;
 import io.layerswarm.registry.store.BlobStore;
 import java.io.IOException;
@@ -36,6 +37,9 @@ final class AgentTimer implements AutoCloseable {
    * janitor eviction; admin evictions show at the next listing).
    */
   static final Duration CACHE_USAGE_PERIOD = Duration.ofSeconds(10);
+
+  /** How often the pins are checked for being due (each check is cheap: no I/O unless due). */
+  static final Duration PINS_PERIOD = Duration.ofSeconds(1);
 
   /** How often the event loops get a heartbeat for {@code /healthz}. */
   static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(2);
@@ -108,6 +112,11 @@ final class AgentTimer implements AutoCloseable {
     Duration period = janitorPeriod(janitor.policy().timeToIdle());
     timer.scheduleWithFixedDelay(run, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     fetcher.onStored(digest -> soon.run());
+  }
+
+  /** Lets {@code pinner} look at its due pins every {@link #PINS_PERIOD}, from now on. */
+  void pins(Pinner pinner) {
+    timer.scheduleWithFixedDelay(pinner::wake, 0, PINS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Sends {@code liveness} its heartbeats every {@link #HEARTBEAT_PERIOD}; watches this timer. */

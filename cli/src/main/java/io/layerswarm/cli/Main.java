@@ -3,6 +3,7 @@ package io.layerswarm.cli;
 import io.layerswarm.cli.admin.DrainCommand;
 import io.layerswarm.cli.admin.EvictCommand;
 import io.layerswarm.cli.admin.PeersCommand;
+import io.layerswarm.cli.admin.PinsCommand;
 import io.layerswarm.cli.admin.PreheatCommand;
 import io.layerswarm.cli.admin.RingCommand;
 import io.layerswarm.cli.admin.SeederBlobsCommand;
@@ -12,6 +13,7 @@ import io.layerswarm.cli.admin.SwarmPeersCommand;
 import io.layerswarm.cli.admin.SwarmsCommand;
 import io.layerswarm.cli.admin.TorrentsCommand;
 import io.layerswarm.cli.admin.TrackerHealthCommand;
+import io.layerswarm.cli.admin.WaitReadyCommand;
 import io.layerswarm.cli.config.Settings;
 import io.layerswarm.cli.daemon.AgentCommand;
 import io.layerswarm.cli.daemon.AllInOneCommand;
@@ -39,6 +41,8 @@ import picocli.CommandLine.Command;
       PeersCommand.class,
       EvictCommand.class,
       DrainCommand.class,
+      PinsCommand.class,
+      WaitReadyCommand.class,
       // Service commands: a seeder's or tracker's admin API over TCP (--server HOST:PORT).
       PreheatCommand.class,
       RingCommand.class,

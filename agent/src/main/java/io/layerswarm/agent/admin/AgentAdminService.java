@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.layerswarm.agent.mirror.TransferProgress;
+import io.layerswarm.agent.pins.Pinner;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.proto.admin.AgentAdminGrpc;
@@ -12,6 +13,8 @@ import io.layerswarm.proto.admin.AgentDrainRequest;
 import io.layerswarm.proto.admin.AgentEvictRequest;
 import io.layerswarm.proto.admin.AgentEvictResponse;
 import io.layerswarm.proto.admin.AgentStatus;
+import io.layerswarm.proto.admin.PinList;
+import io.layerswarm.proto.admin.PinsRequest;
 import io.layerswarm.proto.admin.StatusRequest;
 import io.layerswarm.proto.admin.TorrentInfo;
 import io.layerswarm.proto.admin.TorrentList;
@@ -162,7 +165,7 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
     }
     Evictor.Evicted evicted;
     try {
-      evicted = evictor.get().evict(digest.get());
+      evicted = evictor.get().evict(digest.get(), request.getForce());
     } catch (NoSuchElementException e) {
       response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
       return;
@@ -186,6 +189,21 @@ final class AgentAdminService extends AgentAdminGrpc.AgentAdminImplBase {
             .setBlobBytes(evicted.blobBytes())
             .setMetainfoDeleted(evicted.metainfoDeleted())
             .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void pins(PinsRequest request, StreamObserver<PinList> response) {
+    response.onNext(PinMessages.pinList(agent.pinner().map(Pinner::states).orElse(List.of())));
+    response.onCompleted();
+  }
+
+  @Override
+  public void refreshPins(PinsRequest request, StreamObserver<PinList> response) {
+    Optional<Pinner> pinner = agent.pinner();
+    PinList before = PinMessages.pinList(pinner.map(Pinner::states).orElse(List.of()));
+    pinner.ifPresent(Pinner::refreshNow);
+    response.onNext(before);
     response.onCompleted();
   }
 

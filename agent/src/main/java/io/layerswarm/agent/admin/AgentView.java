@@ -1,5 +1,6 @@
 package io.layerswarm.agent.admin;
 
+import io.layerswarm.agent.pins.Pinner;
 import io.layerswarm.swarm.Torrent;
 import java.util.Collection;
 import java.util.Optional;
@@ -23,6 +24,11 @@ public interface AgentView {
 
   /** Removes blobs on request; empty when this agent cannot (the Evict call is unimplemented). */
   default Optional<Evictor> evictor() {
+    return Optional.empty();
+  }
+
+  /** Keeps the pinned images local; empty when this agent has none to keep. */
+  default Optional<Pinner> pinner() {
     return Optional.empty();
   }
 

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Removes one blob from the agent on an admin's request: its torrent, the blob in the store, and
  * the saved metainfo that would seed it again after a restart. A blob that a client is reading
- * through the agent, or that is being downloaded, is left alone. Thread-safe (one eviction at a
- * time).
+ * through the agent, or that is being downloaded, is left alone; so is a blob of a pinned image,
+ * unless forced. Thread-safe (one eviction at a time).
  */
 public final class Evictor {
   private static final Logger log = LoggerFactory.getLogger(Evictor.class);
@@ -52,6 +54,7 @@ public final class Evictor {
   private final Supplier<List<TransferProgress>> transfers;
   private final ToIntFunction<Digest> readers;
   private final Consumer<Evicted> onEvicted;
+  private final Function<Digest, Optional<String>> pinnedBy;
 
   /**
    * @param torrentDir where the agent saves the metainfo of cached blobs as {@code <hex>.torrent}
@@ -65,11 +68,13 @@ public final class Evictor {
       SwarmEngine engine,
       Supplier<List<TransferProgress>> transfers,
       ToIntFunction<Digest> readers) {
-    this(store, torrentDir, engine, transfers, readers, evicted -> {});
+    this(store, torrentDir, engine, transfers, readers, evicted -> {}, d -> Optional.empty());
   }
 
   /**
    * @param onEvicted told of each eviction that removed something (for the metrics)
+   * @param pinnedBy the {@code agent.pins} image that holds a blob, if one does: such a blob is
+   *     only evicted when forced
    */
   public Evictor(
       BlobStore store,
@@ -77,7 +82,9 @@ public final class Evictor {
       SwarmEngine engine,
       Supplier<List<TransferProgress>> transfers,
       ToIntFunction<Digest> readers,
-      Consumer<Evicted> onEvicted) {
+      Consumer<Evicted> onEvicted,
+      Function<Digest, Optional<String>> pinnedBy) {
+    this.pinnedBy = Objects.requireNonNull(pinnedBy, "pinnedBy");
     this.onEvicted = Objects.requireNonNull(onEvicted, "onEvicted");
     this.store = Objects.requireNonNull(store, "store");
     this.torrentDir = Objects.requireNonNull(torrentDir, "torrentDir");
@@ -95,7 +102,26 @@ public final class Evictor {
    * @throws IOException if deleting failed; what was removed before stays removed
    */
   public synchronized Evicted evict(Digest digest) throws IOException, BlobInUseException {
+    return evict(digest, false);
+  }
+
+  /**
+   * As {@link #evict(Digest)}; a blob of a pinned image is refused unless {@code force} (then the
+   * agent fetches it again at the pin's next check).
+   *
+   * @throws BlobInUseException also when the blob is pinned and {@code force} is false
+   */
+  public synchronized Evicted evict(Digest digest, boolean force)
+      throws IOException, BlobInUseException {
     Objects.requireNonNull(digest, "digest");
+    Optional<String> pin = pinnedBy.apply(digest);
+    if (pin.isPresent() && !force) {
+      throw new BlobInUseException(
+          digest
+              + " belongs to the pinned image "
+              + pin.get()
+              + " (agent.pins); evict it with --force, and the agent fetches it again");
+    }
     for (TransferProgress transfer : transfers.get()) {
       if (transfer.digest().equals(digest)) {
         throw new BlobInUseException(

@@ -11,18 +11,19 @@ import java.util.List;
  * Decides which cached blobs to evict. A pure function of the entries and the time passed in: it
  * reads no clock, touches no file and holds no state, so it is tested with plain numbers.
  *
- * <p>Two rules, applied in order, never to a pinned entry:
+ * <p>Three rules, applied in order, never to a held entry ({@link CacheEntry.Hold}: in use now, or
+ * pinned by {@code agent.pins}):
  *
  * <ol>
  *   <li><b>Time to idle:</b> an entry not accessed for {@code timeToIdle} or longer goes (when
  *       {@code timeToIdle} is positive).
- *   <li><b>Budget:</b> when the bytes of all entries (pinned ones and downloads in progress
- *       included) exceed the high watermark, the least recently accessed entries go until the total
- *       is at or below the low watermark, or nothing unpinned is left. Watermarks are percentages
- *       of {@code maxBytes}; {@code maxBytes} 0 means no budget.
+ *   <li><b>Budget:</b> when the bytes of all entries (held ones and downloads in progress included)
+ *       exceed the high watermark, the least recently accessed entries go until the total is at or
+ *       below the low watermark, or nothing unheld is left. Watermarks are percentages of {@code
+ *       maxBytes}; {@code maxBytes} 0 means no budget.
  *   <li><b>Free space:</b> when the file system is short of its free-space floor by some bytes (the
  *       caller measures that), the least recently accessed entries left go until they add up to
- *       those bytes, or nothing unpinned is left.
+ *       those bytes, or nothing unheld is left.
  * </ol>
  *
  * @param maxBytes the cache budget in bytes, 0 for none
@@ -110,7 +111,7 @@ public record CachePolicy(
     }
     List<CacheEntry> left = new ArrayList<>();
     for (CacheEntry entry : entries) {
-      if (!entry.pinned() && result.stream().noneMatch(e -> e.digest().equals(entry.digest()))) {
+      if (!entry.held() && result.stream().noneMatch(e -> e.digest().equals(entry.digest()))) {
         left.add(entry);
       }
     }
@@ -130,7 +131,7 @@ public record CachePolicy(
     List<CacheEntry> kept = new ArrayList<>();
     long total = 0;
     for (CacheEntry entry : entries) {
-      if (!entry.pinned() && isIdle(entry, now)) {
+      if (!entry.held() && isIdle(entry, now)) {
         result.add(new Eviction(entry.digest(), entry.sizeBytes(), Reason.IDLE));
       } else {
         kept.add(entry);
@@ -146,7 +147,7 @@ public record CachePolicy(
       if (total <= low) {
         break;
       }
-      if (!entry.pinned()) {
+      if (!entry.held()) {
         result.add(new Eviction(entry.digest(), entry.sizeBytes(), Reason.OVER_BUDGET));
         total -= entry.sizeBytes();
       }

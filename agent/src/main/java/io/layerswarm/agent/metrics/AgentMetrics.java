@@ -3,6 +3,8 @@ package io.layerswarm.agent.metrics;
 import io.layerswarm.agent.cache.CachePolicy;
 import io.layerswarm.agent.mirror.FetchCounts;
 import io.layerswarm.agent.mirror.TransferProgress;
+import io.layerswarm.agent.pins.PinState;
+import io.layerswarm.agent.pins.Readiness;
 import io.layerswarm.swarm.Traffic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -100,6 +102,10 @@ public final class AgentMetrics implements AutoCloseable {
   private Supplier<Traffic> peerTraffic;
 
   private volatile Supplier<List<String>> health = List::of;
+
+  /** Until the agent binds its pins: not ready, so no load balancer sees a half-started agent. */
+  private volatile Supplier<Readiness> readiness =
+      () -> new Readiness(List.of("starting"), List.of());
 
   public AgentMetrics() {
     for (BlobResult result : BlobResult.values()) {
@@ -208,6 +214,27 @@ public final class AgentMetrics implements AutoCloseable {
   /** The problems {@code /healthz} reports now; empty when healthy. */
   public List<String> health() {
     return health.get();
+  }
+
+  /**
+   * What {@code GET /ready} answers, and {@code agent_pins} / {@code agent_pins_complete} read at
+   * scrape time; {@code pins} must not block. Call once.
+   */
+  public void bindPins(Supplier<List<PinState>> pins, Supplier<Readiness> readiness) {
+    Objects.requireNonNull(pins, "pins");
+    this.readiness = Objects.requireNonNull(readiness, "readiness");
+    Gauge.builder("agent.pins", () -> pins.get().size())
+        .description("Images the agent keeps local (agent.pins)")
+        .register(registry);
+    Gauge.builder(
+            "agent.pins.complete", () -> pins.get().stream().filter(PinState::complete).count())
+        .description("Pinned images whose blobs are all local")
+        .register(registry);
+  }
+
+  /** Whether the agent is ready now ({@code GET /ready}); never blocks. */
+  public Readiness readiness() {
+    return readiness.get();
   }
 
   /** {@code agent_draining}, read at scrape time; {@code draining} must not block. Call once. */

@@ -2,6 +2,7 @@ package io.layerswarm.agent.mirror;
 
 import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.cache.CacheEntry;
+import io.layerswarm.agent.cache.CacheEntry.Hold;
 import io.layerswarm.agent.cache.CachePolicy;
 import io.layerswarm.agent.cache.CachePolicy.Eviction;
 import io.layerswarm.core.Digest;
@@ -28,13 +29,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies the {@link CachePolicy} to the agent's store: the I/O shell around the pure decision.
- * Each {@link #run} lists the cached blobs (size, last access = file modification time), pins the
+ * Each {@link #run} lists the cached blobs (size, last access = file modification time), holds the
  * ones in use, asks the policy, and evicts: the torrent leaves the engine (so the blob is no longer
  * seeded), then the blob and its saved metainfo are deleted.
  *
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * are downloading from: its torrent uploaded bytes since the previous run (or, on first sight, has
  * peers connected). Upload activity also counts as an access, so the file's modification time moves
  * forward.
+ *
+ * <p>Pinned, never evicted: a blob of an image of {@code agent.pins} (the predicate given).
  *
  * <p>Free space: the janitor also keeps the data file system's free-space floor. When the space
  * left after what the transfers in progress still have to write is under the floor, it evicts the
@@ -66,6 +70,7 @@ public final class CacheJanitor {
   private final InstantSource clock;
   private final DiskSpace disk;
   private final FreeSpaceFloor floor;
+  private final Predicate<Digest> pinned;
 
   /**
    * Uploaded bytes of each torrent at the previous run, by identity (a seed replaces a download).
@@ -95,12 +100,14 @@ public final class CacheJanitor {
         policy,
         clock,
         UNLIMITED_DISK,
-        new FreeSpaceFloor(SpaceLimit.OFF));
+        new FreeSpaceFloor(SpaceLimit.OFF),
+        d -> false);
   }
 
   /**
    * @param disk the file system the store is on
    * @param floor the free space to keep on it
+   * @param pinned whether a blob belongs to an image of {@code agent.pins}: never evicted
    */
   public CacheJanitor(
       BlobStore store,
@@ -112,7 +119,9 @@ public final class CacheJanitor {
       CachePolicy policy,
       InstantSource clock,
       DiskSpace disk,
-      FreeSpaceFloor floor) {
+      FreeSpaceFloor floor,
+      Predicate<Digest> pinned) {
+    this.pinned = pinned;
     this.disk = disk;
     this.floor = floor;
     this.store = store;
@@ -177,7 +186,7 @@ public final class CacheJanitor {
   }
 
   /**
-   * One pass: pins, decides, evicts.
+   * One pass: holds, decides, evicts.
    *
    * @return what was evicted
    * @throws IOException when the store cannot be listed
@@ -229,12 +238,13 @@ public final class CacheJanitor {
       } catch (NoSuchFileException e) {
         continue;
       }
-      boolean pinned = active || leases.isLeased(digest) || fetching.containsKey(digest);
-      entries.add(new CacheEntry(digest, size.getAsLong(), lastAccess, pinned));
+      boolean inUse = active || leases.isLeased(digest) || fetching.containsKey(digest);
+      Hold hold = pinned.test(digest) ? Hold.PINNED : inUse ? Hold.IN_USE : Hold.NONE;
+      entries.add(new CacheEntry(digest, size.getAsLong(), lastAccess, hold));
       fetching.remove(digest);
     }
     for (Map.Entry<Digest, Long> transfer : fetching.entrySet()) {
-      entries.add(new CacheEntry(transfer.getKey(), transfer.getValue(), now, true));
+      entries.add(new CacheEntry(transfer.getKey(), transfer.getValue(), now, Hold.IN_USE));
     }
 
     long bytesToFree = floor.bytesToFree(disk, incomingBytes + stillToWrite(transfers));

@@ -228,6 +228,41 @@ public final class PullThroughMirror implements RegistryMirror {
   }
 
   /**
+   * Makes the blob local the way {@link #openBlob} does for a client, without a response: the same
+   * access check, room on the data file system, then the shared transfer (swarm first, origin as
+   * fallback), which a client's pull of the same blob joins. Completes at once when the store has
+   * it. Pinned images use it, so pinning costs the origin what a pull costs.
+   */
+  public CompletableFuture<Void> cacheBlob(BlobRequest request) {
+    UpstreamChoice upstream;
+    try {
+      upstream = UpstreamChoice.of(upstreams, request.registry());
+    } catch (UnknownRegistryException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Digest digest = request.digest();
+    return Futures.supply(
+            () -> {
+              if (store.size(digest).isPresent()) {
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              OptionalLong size = checkAccess(upstream, request);
+              if (size.isPresent() && !hasRoom(digest, size.getAsLong())) {
+                throw new MirrorStorageException(
+                    "no room for blob "
+                        + digest
+                        + " ("
+                        + size.getAsLong()
+                        + " bytes) on the data file system above agent.disk-free-min");
+              }
+              return fetcher.fetch(upstream, request.repository(), digest);
+            },
+            blocking,
+            "cache blob " + digest)
+        .thenCompose(fetched -> fetched);
+  }
+
+  /**
    * Asks the upstream, with this agent's own credentials, whether the blob may be read, before the
    * swarm is asked for it: the seeder fetched it with the seeder's credentials, so without this
    * check an agent with no or wrong credentials could read a private blob from the swarm. It fails

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +88,32 @@ class EvictorTest {
     Evictor.Evicted evicted = evictor.evict(digest);
 
     assertThat(evicted).isEqualTo(new Evictor.Evicted(digest, false, true, content.length, false));
+  }
+
+  @Test
+  void aBlobOfAPinnedImageIsRefusedUnlessForced() throws Exception {
+    Digest digest = cachedAndSeeded(30_000);
+    List<Evictor.Evicted> told = new ArrayList<>();
+    Evictor pinning =
+        new Evictor(
+            store,
+            torrentDir,
+            engine,
+            List::of,
+            d -> 0,
+            told::add,
+            d -> d.equals(digest) ? Optional.of("base/jdk:17 (linux/amd64)") : Optional.empty());
+
+    assertThatThrownBy(() -> pinning.evict(digest))
+        .isInstanceOf(Evictor.BlobInUseException.class)
+        .hasMessageContaining("pinned image base/jdk:17 (linux/amd64)")
+        .hasMessageContaining("--force");
+    assertThat(store.contains(digest)).isTrue();
+
+    Evictor.Evicted evicted = pinning.evict(digest, true);
+
+    assertThat(evicted.blobDeleted()).isTrue();
+    assertThat(told).containsExactly(evicted);
   }
 
   @Test

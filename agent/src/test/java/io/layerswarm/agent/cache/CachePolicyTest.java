@@ -3,6 +3,7 @@ package io.layerswarm.agent.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.layerswarm.agent.cache.CacheEntry.Hold;
 import io.layerswarm.agent.cache.CachePolicy.Eviction;
 import io.layerswarm.agent.cache.CachePolicy.Reason;
 import io.layerswarm.core.Digest;
@@ -26,11 +27,15 @@ class CachePolicyTest {
   }
 
   private static CacheEntry entry(String name, long size, int minutesAgo) {
-    return new CacheEntry(digest(name), size, NOW.minus(Duration.ofMinutes(minutesAgo)), false);
+    return held(name, size, minutesAgo, Hold.NONE);
   }
 
-  private static CacheEntry pinned(String name, long size, int minutesAgo) {
-    return new CacheEntry(digest(name), size, NOW.minus(Duration.ofMinutes(minutesAgo)), true);
+  private static CacheEntry inUse(String name, long size, int minutesAgo) {
+    return held(name, size, minutesAgo, Hold.IN_USE);
+  }
+
+  private static CacheEntry held(String name, long size, int minutesAgo, Hold hold) {
+    return new CacheEntry(digest(name), size, NOW.minus(Duration.ofMinutes(minutesAgo)), hold);
   }
 
   private static List<Digest> evicted(CachePolicy policy, List<CacheEntry> entries) {
@@ -57,19 +62,19 @@ class CachePolicyTest {
   }
 
   @Test
-  void pinnedEntriesStayAndCountAgainstTheBudget() {
+  void entriesInUseStayAndCountAgainstTheBudget() {
     CachePolicy policy = new CachePolicy(1000, 90, 50, Duration.ZERO);
     List<CacheEntry> entries =
-        List.of(pinned("read-now", 600, 90), entry("old", 200, 60), entry("recent", 200, 5));
+        List.of(inUse("read-now", 600, 90), entry("old", 200, 60), entry("recent", 200, 5));
 
-    // 1000 > 900: both unpinned go, and 600 is still above 500, which is all that can be done.
+    // 1000 > 900: both unheld go, and 600 is still above 500, which is all that can be done.
     assertThat(evicted(policy, entries)).containsExactly(digest("old"), digest("recent"));
   }
 
   @Test
   void aDownloadInProgressMakesRoomForItself() {
     CachePolicy policy = new CachePolicy(1000, 90, 75, Duration.ZERO);
-    List<CacheEntry> entries = List.of(entry("cached", 500, 10), pinned("arriving", 500, 0));
+    List<CacheEntry> entries = List.of(entry("cached", 500, 10), inUse("arriving", 500, 0));
 
     assertThat(evicted(policy, entries)).containsExactly(digest("cached"));
   }
@@ -78,8 +83,7 @@ class CachePolicyTest {
   void entriesIdleForTheTimeToIdleGoEvenWithoutABudget() {
     CachePolicy policy = new CachePolicy(0, 90, 75, Duration.ofHours(1));
     List<CacheEntry> entries =
-        List.of(
-            entry("just-idle", 10, 60), entry("busy", 10, 59), pinned("idle-but-read", 10, 600));
+        List.of(entry("just-idle", 10, 60), entry("busy", 10, 59), inUse("idle-but-read", 10, 600));
 
     assertThat(policy.evictions(entries, NOW))
         .containsExactly(new Eviction(digest("just-idle"), 10, Reason.IDLE));
@@ -140,7 +144,7 @@ class CachePolicyTest {
 
   /** Random caches: the invariants hold whatever the sizes, ages and pins. */
   @RepeatedTest(200)
-  void evictionsNeverTouchPinnedEntriesAndReachTheLowWatermarkWhenPossible(
+  void evictionsNeverTouchHeldEntriesAndReachTheLowWatermarkWhenPossible(
       RepetitionInfo repetition) {
     Random random = new Random(7919L * repetition.getCurrentRepetition());
     long max = 1 + random.nextInt(10_000);
@@ -156,7 +160,7 @@ class CachePolicyTest {
               digest("e" + i),
               random.nextInt(3_000),
               NOW.minus(Duration.ofMinutes(random.nextInt(240))),
-              random.nextInt(4) == 0));
+              Hold.values()[random.nextInt(4) == 0 ? 1 + random.nextInt(2) : 0]));
     }
 
     List<Eviction> evictions = policy.evictions(entries, NOW);
@@ -164,15 +168,15 @@ class CachePolicyTest {
     List<Digest> gone = evictions.stream().map(Eviction::digest).toList();
     assertThat(gone).doesNotHaveDuplicates();
     long remaining = 0;
-    long unpinnedRemaining = 0;
+    long unheldRemaining = 0;
     for (CacheEntry entry : entries) {
-      if (entry.pinned()) {
+      if (entry.held()) {
         assertThat(gone).doesNotContain(entry.digest());
       }
       if (!gone.contains(entry.digest())) {
         remaining += entry.sizeBytes();
-        if (!entry.pinned()) {
-          unpinnedRemaining += entry.sizeBytes();
+        if (!entry.held()) {
+          unheldRemaining += entry.sizeBytes();
           if (!tti.isZero()) {
             assertThat(entry.lastAccess().plus(tti)).isAfter(NOW);
           }
@@ -180,12 +184,27 @@ class CachePolicyTest {
       }
     }
     if (remaining > policy.highWatermarkBytes()) {
-      assertThat(unpinnedRemaining).as("above the high watermark only pinned bytes stay").isZero();
+      assertThat(unheldRemaining).as("above the high watermark only held bytes stay").isZero();
     }
     if (remaining > policy.lowWatermarkBytes()
         && evictions.stream().anyMatch(e -> e.reason() == Reason.OVER_BUDGET)) {
-      assertThat(unpinnedRemaining).as("over budget, so only pinned bytes may be left").isZero();
+      assertThat(unheldRemaining).as("over budget, so only held bytes may be left").isZero();
     }
+  }
+
+  @Test
+  void pinnedEntriesOutliveTheTimeToIdleTheBudgetAndTheFreeSpaceFloor() {
+    CachePolicy policy = new CachePolicy(1000, 90, 50, Duration.ofMinutes(60));
+    List<CacheEntry> entries =
+        List.of(
+            held("pinned-base", 800, 600, Hold.PINNED),
+            entry("idle", 100, 90),
+            entry("recent", 300, 1));
+
+    List<Eviction> evictions = policy.evictions(entries, NOW, 10_000);
+
+    assertThat(evictions.stream().map(Eviction::digest))
+        .containsExactly(digest("idle"), digest("recent"));
   }
 
   @Test
@@ -194,7 +213,7 @@ class CachePolicyTest {
     List<CacheEntry> entries =
         List.of(
             entry("newest", 300, 1),
-            pinned("in use", 500, 90),
+            inUse("in use", 500, 90),
             entry("oldest", 400, 60),
             entry("middle", 300, 30));
 

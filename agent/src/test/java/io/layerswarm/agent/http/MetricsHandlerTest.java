@@ -8,6 +8,7 @@ import io.layerswarm.agent.metrics.AgentMetrics;
 import io.layerswarm.agent.metrics.AgentMetrics.BlobResult;
 import io.layerswarm.agent.metrics.PrometheusText;
 import io.layerswarm.agent.mirror.RegistryMirror;
+import io.layerswarm.agent.pins.Readiness;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -165,6 +166,38 @@ class MetricsHandlerTest {
         .isEqualTo("swarm-io-1 has not run a task for 12 s\n");
     ok.release();
     unhealthy.release();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void readyIs503UntilTheAgentBindsItsPinsThenFollowsThem() {
+    List<Readiness.Missing> missing = new java.util.concurrent.CopyOnWriteArrayList<>();
+    EmbeddedChannel channel = new EmbeddedChannel(new MetricsHandler(metrics));
+
+    channel.writeInbound(request(HttpMethod.GET, "/ready"));
+    FullHttpResponse starting = channel.readOutbound();
+    metrics.bindPins(List::of, () -> new Readiness(List.of(), List.copyOf(missing)));
+    missing.add(new Readiness.Missing("base/jdk:17 (linux/amd64)", "2 of 5 blobs local"));
+    channel.writeInbound(request(HttpMethod.GET, "/ready"));
+    FullHttpResponse incomplete = channel.readOutbound();
+    missing.clear();
+    channel.writeInbound(request(HttpMethod.HEAD, "/ready"));
+    FullHttpResponse ready = channel.readOutbound();
+
+    assertThat(starting.status()).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
+    assertThat(starting.content().toString(StandardCharsets.UTF_8))
+        .isEqualTo("{\"ready\":false,\"problems\":[\"starting\"]}\n");
+    assertThat(incomplete.status()).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
+    assertThat(incomplete.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(incomplete.content().toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"ready\":false,\"missing\":[{\"pin\":\"base/jdk:17 (linux/amd64)\","
+                + "\"reason\":\"2 of 5 blobs local\"}]}\n");
+    assertThat(ready.status()).isEqualTo(HttpResponseStatus.OK);
+    assertThat(ready.content().readableBytes()).isZero();
+    starting.release();
+    incomplete.release();
+    ready.release();
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 

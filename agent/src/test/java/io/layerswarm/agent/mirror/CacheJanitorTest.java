@@ -219,7 +219,8 @@ class CacheJanitorTest {
         CachePolicy.unlimited(),
         clock,
         diskOf(capacity),
-        new FreeSpaceFloor(floor));
+        new FreeSpaceFloor(floor),
+        d -> false);
   }
 
   @Test

@@ -18,6 +18,8 @@ import io.layerswarm.proto.admin.AgentDrainRequest;
 import io.layerswarm.proto.admin.AgentEvictRequest;
 import io.layerswarm.proto.admin.AgentEvictResponse;
 import io.layerswarm.proto.admin.AgentStatus;
+import io.layerswarm.proto.admin.PinList;
+import io.layerswarm.proto.admin.PinsRequest;
 import io.layerswarm.proto.admin.StatusRequest;
 import io.layerswarm.proto.admin.TorrentList;
 import io.layerswarm.proto.admin.TorrentPeers;
@@ -126,11 +128,24 @@ final class AgentClient implements AutoCloseable {
                 .peers(TorrentPeersRequest.newBuilder().setDigest(digest.toString()).build()));
   }
 
-  AgentEvictResponse evict(Digest digest) throws AdminException {
+  AgentEvictResponse evict(Digest digest, boolean force) throws AdminException {
     return call(
         "Evict",
         () ->
-            deadlined().evict(AgentEvictRequest.newBuilder().setDigest(digest.toString()).build()));
+            deadlined()
+                .evict(
+                    AgentEvictRequest.newBuilder()
+                        .setDigest(digest.toString())
+                        .setForce(force)
+                        .build()));
+  }
+
+  PinList pins() throws AdminException {
+    return call("Pins", () -> deadlined().pins(PinsRequest.getDefaultInstance()));
+  }
+
+  PinList refreshPins() throws AdminException {
+    return call("RefreshPins", () -> deadlined().refreshPins(PinsRequest.getDefaultInstance()));
   }
 
   /**

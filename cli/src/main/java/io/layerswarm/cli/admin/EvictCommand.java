@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -15,12 +16,14 @@ import picocli.CommandLine.Spec;
       "Remove one blob from the local agent: stop seeding it and delete it and its"
           + " saved metainfo. The next pull fetches it again.",
       "A blob that a client is reading through the agent, or that is being downloaded, is"
-          + " left alone (exit code 1); try again when the pull is over."
+          + " left alone (exit code 1); try again when the pull is over.",
+      "A blob of a pinned image (agent.pins) is refused too (exit code 1) unless --force;"
+          + " the agent then fetches it again at once."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:evicted",
-      "1:the agent answered with an error, or the blob is in use",
+      "1:the agent answered with an error, or the blob is in use or pinned",
       "2:bad usage, or a DIGEST prefix that matches several torrents",
       "3:no agent answered on the socket",
       "4:the agent has no blob, torrent or metainfo for DIGEST"
@@ -36,6 +39,11 @@ public final class EvictCommand implements Callable<Integer> {
               + " needs its whole digest.")
   String digest;
 
+  @Option(
+      names = "--force",
+      description = "Evict a blob of a pinned image too (the agent fetches it again).")
+  boolean force;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -45,7 +53,7 @@ public final class EvictCommand implements Callable<Integer> {
         spec,
         agent -> {
           Digest blob = DigestArgument.resolve(spec, digest, hex, agent);
-          EvictReport report = EvictReport.of(agent.evict(blob));
+          EvictReport report = EvictReport.of(agent.evict(blob, force));
           options.print(spec, report, report::table);
         });
   }

@@ -1,5 +1,8 @@
 package io.layerswarm.cli.config;
 
+import io.layerswarm.core.SetupException;
+import io.layerswarm.registry.client.Upstreams;
+
 /**
  * {@code --print-config}: the checks a daemon's start makes on its config, without binding a port
  * or creating a directory, and the sections that daemon reads. A config that this passes can still
@@ -34,18 +37,28 @@ public final class ConfigCheck {
           }
           case "agent" -> {
             settings.agent();
-            settings.upstreams(USER_AGENT);
+            requirePinnedUpstreams(settings);
             yield new ConfigFile(f.upstreams(), f.cluster(), null, null, f.agent());
           }
           case "all-in-one" -> {
             settings.seeder();
             settings.tracker();
             settings.agent();
-            settings.upstreams(USER_AGENT);
+            requirePinnedUpstreams(settings);
             yield f;
           }
           default -> throw new IllegalArgumentException("no daemon named " + daemon);
         };
     return ConfigPrinter.yaml(sections);
+  }
+
+  /** The upstreams, and {@code agent.pins} naming only those registries, as the start checks. */
+  private static void requirePinnedUpstreams(Settings settings) throws ConfigException {
+    Upstreams upstreams = settings.upstreams(USER_AGENT);
+    try {
+      settings.agentPins().requireUpstreams(upstreams);
+    } catch (SetupException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.layerswarm.cli.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -99,5 +100,24 @@ public record ConfigFile(
       String originMinRate,
       String diskFreeMin,
       String zone,
-      String rack) {}
+      String rack,
+      List<PinEntry> pins,
+      String pinsRefresh) {}
+
+  /**
+   * One {@code agent.pins} entry: a plain string (the reference, host platform) or a map {@code
+   * {ref: ..., platform: os/arch[/variant]}}.
+   */
+  public record PinEntry(String ref, String platform) {
+    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+    public PinEntry(@JsonProperty("ref") String ref, @JsonProperty("platform") String platform) {
+      this.ref = ref;
+      this.platform = platform;
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static PinEntry of(String ref) {
+      return new PinEntry(ref, null);
+    }
+  }
 }

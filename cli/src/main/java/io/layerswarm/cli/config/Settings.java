@@ -3,6 +3,7 @@ package io.layerswarm.cli.config;
 import io.layerswarm.admin.AdminTls;
 import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.agent.mirror.OriginLimits;
+import io.layerswarm.agent.pins.PinsConfig;
 import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.auth.SecretFileException;
@@ -172,7 +173,7 @@ public final class Settings {
         f.agent() == null
             ? new ConfigFile.Agent(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null)
+                null, null, null, null, null, null)
             : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
     // One file for the whole cluster: the tracker asks the seeders of the ring, with their R.
@@ -254,7 +255,9 @@ public final class Settings {
             or(a.originMinRate(), "16KiB"),
             or(a.diskFreeMin(), FreeSpaceFloor.DEFAULT.toString()),
             a.zone(),
-            a.rack()));
+            a.rack(),
+            PinSettings.effective(a.pins()),
+            or(a.pinsRefresh(), PinSettings.DEFAULT_REFRESH)));
   }
 
   /**
@@ -522,6 +525,11 @@ public final class Settings {
                     Values.bytes("agent.origin-min-rate", a.originMinRate())),
                 Values.spaceLimit("agent.disk-free-min", a.diskFreeMin()),
                 Values.location("agent", a.zone(), a.rack())));
+  }
+
+  /** {@code agent.pins} and {@code agent.pins-refresh}, each entry checked. */
+  public PinsConfig agentPins() throws ConfigException {
+    return wrap(() -> PinSettings.pins(file.agent()));
   }
 
   /** The configured upstream registries; exactly one may be the default (the first if none is). */

@@ -3,6 +3,7 @@ package io.layerswarm.cli.daemon;
 import io.layerswarm.agent.AgentServer;
 import io.layerswarm.cli.config.Settings;
 import io.layerswarm.core.Listening;
+import io.layerswarm.registry.client.Upstreams;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,9 +49,11 @@ public final class AgentCommand implements Callable<Integer> {
         "agent",
         options,
         (settings, parts) -> {
+          Upstreams upstreams = settings.upstreams(USER_AGENT);
           AgentServer agent =
-              parts.add(AgentServer.start(settings.agent(), settings.upstreams(USER_AGENT)));
+              parts.add(AgentServer.start(settings.agent(), upstreams, settings.agentPins()));
           exitWhenDrained(agent);
+          PinsReload.onHangup(options, agent, upstreams);
           return "registry http://"
               + hostPort(agent.address())
               + " peers "

@@ -86,7 +86,8 @@ public final class AllInOneCommand implements Callable<Integer> {
               parts.add(
                   AgentServer.start(
                       settings.agent().withClusterSecret(secret),
-                      settings.upstreams(AgentCommand.USER_AGENT)));
+                      settings.upstreams(AgentCommand.USER_AGENT),
+                      settings.agentPins()));
           // A drained all-in-one exits too: tracker and seeder serve only this agent.
           AgentCommand.exitWhenDrained(agent);
           return "registry http://"

@@ -49,7 +49,10 @@ class DebPackageIT {
   private static final Path UNITS = Path.of("/lib/systemd/system");
   private static final List<String> UNIT_NAMES =
       List.of(
-          "layerswarm-agent.service", "layerswarm-tracker.service", "layerswarm-seeder.service");
+          "layerswarm-agent.service",
+          "layerswarm-agent-ready.service",
+          "layerswarm-tracker.service",
+          "layerswarm-seeder.service");
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
   /** systemd-analyze's words for unit lines it does not accept. */
