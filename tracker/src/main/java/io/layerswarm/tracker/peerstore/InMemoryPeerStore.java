@@ -31,7 +31,7 @@ public final class InMemoryPeerStore implements PeerStore {
    * The most peers one selection looks at ({@link PeerSelector#sampleSize}), as in the Redis store:
    * a larger swarm offers a uniform random sample, half seeds and half leechers when both have
    * enough, so an announce costs the same in a swarm of 500 and of 20,000 (copying and ranking
-   * every peer of a 10,000-peer swarm was most of the tracker's CPU; docs/decisions.md 23).
+   * every peer of a 10,000-peer swarm was most of the tracker's CPU; docs/decisions.md 24).
    */
   static final int CANDIDATE_CAP = 500;
 

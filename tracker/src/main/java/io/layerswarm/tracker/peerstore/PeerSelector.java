@@ -35,7 +35,7 @@ public final class PeerSelector {
    * numwant (200 for our agents' 50), enough for the tiers and the seed/leecher mix to matter,
    * never more than {@code cap}, never fewer than numwant + 1 (the asker may be among them).
    * Drawing and ranking more cost CPU in proportion (and, with Redis, bytes over its connection)
-   * for no better answer (docs/decisions.md 23).
+   * for no better answer (docs/decisions.md 24).
    */
   public static int sampleSize(int numwant, int cap) {
     return Math.max(numwant + 1, Math.min(cap, 4 * numwant));

@@ -21,7 +21,7 @@ local function pick(set, live, want)
   end
   -- 'want' consecutive live entries (by expiry) from a random rank, wrapping round: every live
   -- entry is as likely to be drawn, in O(log N + want). ZRANDMEMBER with a count cost about 200 us
-  -- a call in a swarm of 4,000 (docs/decisions.md 23). Expired entries rank first.
+  -- a call in a swarm of 4,000 (docs/decisions.md 24). Expired entries rank first.
   local first = redis.call('ZCARD', set) - live
   local start = math.random(0, live - 1)
   local ids = redis.call('ZRANGE', set, first + start, first + math.min(live - 1, start + want - 1))
