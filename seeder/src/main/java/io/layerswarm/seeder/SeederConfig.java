@@ -243,53 +243,10 @@ public record SeederConfig(
     preheatApiToken = preheatApiToken == null ? Optional.empty() : preheatApiToken;
   }
 
-  /** As the canonical constructor, without a preheat API token. */
-  public SeederConfig(
-      InetSocketAddress listen,
-      InetSocketAddress peerListen,
-      Path dataDir,
-      List<URI> trackerAnnounce,
-      long uploadBytesPerSecond,
-      Duration originTimeout,
-      Optional<InetSocketAddress> adminListen,
-      Optional<String> adminToken,
-      long diskHighWatermark,
-      long diskLowWatermark,
-      Duration timeToIdle,
-      List<URI> ringMembers,
-      Optional<URI> advertiseUrl,
-      int ringReplicas,
-      Optional<AdminTls> adminTls,
-      Optional<ClusterSecret> clusterSecret,
-      Optional<BearerToken> notificationsToken,
-      long originMinBytesPerSecond,
-      SpaceLimit diskFreeMin,
-      Location location) {
-    this(
-        listen,
-        peerListen,
-        dataDir,
-        trackerAnnounce,
-        uploadBytesPerSecond,
-        originTimeout,
-        adminListen,
-        adminToken,
-        diskHighWatermark,
-        diskLowWatermark,
-        timeToIdle,
-        ringMembers,
-        advertiseUrl,
-        ringReplicas,
-        adminTls,
-        clusterSecret,
-        notificationsToken,
-        originMinBytesPerSecond,
-        diskFreeMin,
-        location,
-        Optional.empty());
-  }
-
-  /** As the canonical constructor, at an unknown location (no zone, no rack). */
+  /**
+   * As the canonical constructor, at an unknown location (no zone, no rack), without a preheat API
+   * token.
+   */
   public SeederConfig(
       InetSocketAddress listen,
       InetSocketAddress peerListen,
@@ -330,7 +287,8 @@ public record SeederConfig(
         notificationsToken,
         originMinBytesPerSecond,
         diskFreeMin,
-        Location.UNKNOWN);
+        Location.UNKNOWN,
+        Optional.empty());
   }
 
   /**

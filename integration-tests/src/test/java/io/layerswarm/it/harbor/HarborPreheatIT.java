@@ -20,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -71,22 +73,16 @@ class HarborPreheatIT {
                 .formatted(secret, tokenFile));
     int[] ports = FreePorts.pick(2);
     seederData = work.resolve("seeder");
-    DaemonProcess seeder =
-        bed.daemon(
-            "seeder",
-            "seeder",
-            "--config",
-            config.toString(),
-            "--listen",
-            "127.0.0.1:" + ports[0],
-            "--peer-listen",
-            "127.0.0.1:0",
-            "--data",
-            seederData.toString(),
-            "--tracker",
-            "http://127.0.0.1:" + ports[1],
-            "--upstream",
-            origin.baseUri().toString());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                ClusterBed.seederArgs(
+                    ports[0],
+                    seederData,
+                    origin.baseUri().toString(),
+                    "http://127.0.0.1:" + ports[1])));
+    args.addAll(List.of("--config", config.toString()));
+    DaemonProcess seeder = bed.daemon("seeder", args.toArray(String[]::new));
     assertThat(seeder.output()).doesNotContain(token);
     // What an admin enters as the provider instance's endpoint: the seeder's control URL.
     endpoint = URI.create("http://127.0.0.1:" + ports[0]);

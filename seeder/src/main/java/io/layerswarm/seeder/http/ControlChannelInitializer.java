@@ -56,23 +56,7 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
       Executor lookups,
       HttpAuth auth,
       Optional<BearerToken> notificationsToken) {
-    this(lookup, notifications, metrics, lookups, auth, notificationsToken, List::of);
-  }
-
-  /**
-   * @param auth checks the signatures of metainfo requests; open: none
-   * @param notificationsToken the bearer token {@code POST /notifications} needs, if any
-   * @param health what {@code GET /healthz} reports
-   */
-  public ControlChannelInitializer(
-      ControlRequestHandler.Lookup lookup,
-      ControlRequestHandler.NotificationSink notifications,
-      ControlRequestHandler.MetricsSource metrics,
-      Executor lookups,
-      HttpAuth auth,
-      Optional<BearerToken> notificationsToken,
-      ControlRequestHandler.HealthSource health) {
-    this(lookup, notifications, metrics, lookups, auth, notificationsToken, health, null, null);
+    this(lookup, notifications, metrics, lookups, auth, notificationsToken, List::of, null, null);
   }
 
   /**
