@@ -591,6 +591,11 @@ public final class SwarmBenchReport {
                 "     %.4f with lines dt 4 lw 1 lc rgb 'gray40' title '1.5 x S/D (issue 10 target)'",
                 1.5 * bound),
             "");
+    return gnuplot(script, gp, png);
+  }
+
+  /** Writes {@code gp} to {@code script} and runs gnuplot on it; the PNG, or empty if it failed. */
+  static Optional<Path> gnuplot(Path script, String gp, Path png) throws IOException {
     Files.writeString(script, gp);
     try {
       Commands.Result res =

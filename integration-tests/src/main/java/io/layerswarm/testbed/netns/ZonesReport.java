@@ -3,7 +3,6 @@ package io.layerswarm.testbed.netns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -131,18 +130,6 @@ final class ZonesReport {
             "     '' using 1:3 with linespoints lw 2 pt 5 title 'agent.zone / seeder.zone set', \\",
             "     1.05 with lines dt 3 lw 2 lc rgb 'black' title 'one copy (1.05 x S)'",
             "");
-    Files.writeString(script, gp);
-    try {
-      Commands.Result res =
-          Commands.run(Duration.ofSeconds(60), List.of("gnuplot", script.toString()));
-      if (!res.ok() || !Files.exists(png)) {
-        System.err.println("gnuplot failed: " + res.output());
-        return Optional.empty();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
-    return Optional.of(png);
+    return SwarmBenchReport.gnuplot(script, gp, png);
   }
 }

@@ -76,34 +76,6 @@ public record TorrentPolicy(
     Objects.requireNonNull(location, "location");
   }
 
-  /** As the canonical constructor, at an unknown location. */
-  public TorrentPolicy(
-      int maxConnections,
-      int numWant,
-      int maxRequestDepth,
-      int uploadSlots,
-      Duration chokeTurn,
-      int strikesToBan,
-      Duration tick,
-      Duration requestTimeout,
-      long windowBytes,
-      int blockSize,
-      int superSeedOffers) {
-    this(
-        maxConnections,
-        numWant,
-        maxRequestDepth,
-        uploadSlots,
-        chokeTurn,
-        strikesToBan,
-        tick,
-        requestTimeout,
-        windowBytes,
-        blockSize,
-        superSeedOffers,
-        Location.UNKNOWN);
-  }
-
   /** This policy at {@code value}. */
   public TorrentPolicy withLocation(Location value) {
     return new TorrentPolicy(
