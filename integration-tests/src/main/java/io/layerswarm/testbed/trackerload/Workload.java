@@ -1,8 +1,8 @@
 package io.layerswarm.testbed.trackerload;
 
+import io.layerswarm.swarm.tracker.AnnounceCodec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -116,25 +116,6 @@ record Workload(int hosts, int layers, int connections, int numwant, long layerB
   }
 
   static String percentEncode(byte[] bytes) {
-    StringBuilder out = new StringBuilder(bytes.length * 3);
-    for (byte b : bytes) {
-      int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '.'
-          || c == '_'
-          || c == '~') {
-        out.append((char) c);
-      } else {
-        out.append('%').append(HEX.toHexDigits((byte) c).toUpperCase(java.util.Locale.ROOT));
-      }
-    }
-    return out.toString();
-  }
-
-  static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
+    return AnnounceCodec.encode(bytes);
   }
 }

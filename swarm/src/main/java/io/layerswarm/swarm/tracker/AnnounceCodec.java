@@ -65,8 +65,11 @@ public final class AnnounceCodec {
     return encode(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Percent-encodes every byte except RFC 3986 unreserved characters. */
-  static String encode(byte[] bytes) {
+  /**
+   * Percent-encodes every byte except RFC 3986 unreserved characters (also the tracker load
+   * generator's encoding, so that it sends what our agents send).
+   */
+  public static String encode(byte[] bytes) {
     StringBuilder sb = new StringBuilder(bytes.length * 3);
     for (byte b : bytes) {
       int c = b & 0xff;
