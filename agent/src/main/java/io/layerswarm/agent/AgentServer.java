@@ -25,6 +25,8 @@ import io.layerswarm.agent.pins.Pin;
 import io.layerswarm.agent.pins.Pinner;
 import io.layerswarm.agent.pins.PinsConfig;
 import io.layerswarm.agent.pins.Readiness;
+import io.layerswarm.agent.proxy.HttpsProxyConfig;
+import io.layerswarm.agent.proxy.HttpsProxyServer;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.Listening;
 import io.layerswarm.core.SetupException;
@@ -154,7 +156,7 @@ public final class AgentServer implements AutoCloseable {
    *     admin socket cannot be used
    */
   public static AgentServer start(AgentConfig config, Upstreams upstreams) throws IOException {
-    return start(config, upstreams, PinsConfig.none());
+    return start(config, upstreams, PinsConfig.none(), Optional.empty());
   }
 
   /**
@@ -164,6 +166,20 @@ public final class AgentServer implements AutoCloseable {
    * @throws SetupException if a pin names a registry that is not one of {@code upstreams}
    */
   public static AgentServer start(AgentConfig config, Upstreams upstreams, PinsConfig pins)
+      throws IOException {
+    return start(config, upstreams, pins, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(AgentConfig, Upstreams, PinsConfig)}, and the HTTPS proxy on {@code
+   * httpsProxy}'s address when present (its CA in {@code <data-dir>/proxy-ca}, made on the first
+   * start).
+   */
+  public static AgentServer start(
+      AgentConfig config,
+      Upstreams upstreams,
+      PinsConfig pins,
+      Optional<HttpsProxyConfig> httpsProxy)
       throws IOException {
     pins.requireUpstreams(upstreams);
     List<AutoCloseable> started = new ArrayList<>();
@@ -352,14 +368,15 @@ public final class AgentServer implements AutoCloseable {
           .pool("agent-stream", streams);
       timer.heartbeats(liveness);
       metrics.bindHealth(liveness::problems);
+      RegistryChannelInitializer registryApi =
+          new RegistryChannelInitializer(mirror, streams, metrics, Optional.of(drain));
       Channel server;
       try {
         server =
             new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
-                .childHandler(
-                    new RegistryChannelInitializer(mirror, streams, metrics, Optional.of(drain)))
+                .childHandler(registryApi)
                 .bind(config.listen())
                 .sync()
                 .channel();
@@ -367,6 +384,17 @@ public final class AgentServer implements AutoCloseable {
         throw SetupException.cannotListen("agent.listen", config.listen(), e);
       }
       started.add(() -> server.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
+      if (httpsProxy.isPresent()) {
+        Channel proxy =
+            HttpsProxyServer.start(
+                httpsProxy.get(),
+                config.dataDir().resolve("proxy-ca"),
+                upstreams.hosts(),
+                registryApi,
+                acceptor,
+                workers);
+        started.add(() -> proxy.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
+      }
       Optional<Channel> metricsServer = Optional.empty();
       if (config.metricsListen().isPresent()) {
         InetSocketAddress address = config.metricsListen().get();

@@ -133,6 +133,7 @@ public final class Dockerd extends ContainerRuntime {
     private final List<String> insecureRegistries = new ArrayList<>();
     private List<String> storageDrivers = List.of("overlay2", "vfs");
     private Duration readyTimeout = Duration.ofSeconds(60);
+    private URI httpsProxy;
 
     private Builder(Path dir) {
       this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
@@ -159,6 +160,15 @@ public final class Dockerd extends ContainerRuntime {
      */
     public Builder insecureRegistry(String hostPort) {
       insecureRegistries.add(Objects.requireNonNull(hostPort, "hostPort"));
+      return this;
+    }
+
+    /**
+     * {@code HTTPS_PROXY} for dockerd, e.g. the agent's {@code http://127.0.0.1:5051}; {@code
+     * NO_PROXY} stays loopback, and {@code HTTP_PROXY} the closed port of {@link LoopbackOnly}.
+     */
+    public Builder httpsProxy(URI proxy) {
+      this.httpsProxy = Objects.requireNonNull(proxy, "proxy");
       return this;
     }
 
@@ -223,6 +233,10 @@ public final class Dockerd extends ContainerRuntime {
                 .readyTimeout(readyTimeout)
                 .stopTimeout(Duration.ofSeconds(30));
         LoopbackOnly.proxyEnvironment().forEach(b::env);
+        if (httpsProxy != null) {
+          b.env("HTTPS_PROXY", httpsProxy.toString());
+          b.env("https_proxy", httpsProxy.toString());
+        }
         try {
           Dockerd started = new Dockerd(b.start(), docker, socket, runtimeDir, dataRoot, driver);
           log.info("dockerd ready: {}", started);

@@ -101,6 +101,14 @@ public final class RegistryChannelInitializer extends ChannelInitializer<Channel
     pipeline.addLast("cap", cap);
     pipeline.addLast(
         "idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    addRegistryHandlers(pipeline);
+  }
+
+  /**
+   * Adds everything from {@code codec} to {@code blobs} at the end of {@code pipeline}: the HTTPS
+   * proxy serves the registry API behind its TLS handler with these same handlers.
+   */
+  public void addRegistryHandlers(ChannelPipeline pipeline) {
     pipeline.addLast(
         "codec",
         new HttpServerCodec(

@@ -102,7 +102,9 @@ public record ConfigFile(
       String zone,
       String rack,
       List<PinEntry> pins,
-      String pinsRefresh) {}
+      String pinsRefresh,
+      String httpsProxyListen,
+      String httpsProxyOtherHosts) {}
 
   /**
    * One {@code agent.pins} entry: a plain string (the reference, host platform) or a map {@code

@@ -4,6 +4,7 @@ import io.layerswarm.admin.AdminTls;
 import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.agent.mirror.OriginLimits;
 import io.layerswarm.agent.pins.PinsConfig;
+import io.layerswarm.agent.proxy.HttpsProxyConfig;
 import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.auth.SecretFileException;
@@ -173,7 +174,7 @@ public final class Settings {
         f.agent() == null
             ? new ConfigFile.Agent(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null)
+                null, null, null, null, null, null, null, null)
             : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
     // One file for the whole cluster: the tracker asks the seeders of the ring, with their R.
@@ -257,7 +258,9 @@ public final class Settings {
             a.zone(),
             a.rack(),
             PinSettings.effective(a.pins()),
-            or(a.pinsRefresh(), PinSettings.DEFAULT_REFRESH)));
+            or(a.pinsRefresh(), PinSettings.DEFAULT_REFRESH),
+            or(a.httpsProxyListen(), ""),
+            or(a.httpsProxyOtherHosts(), "tunnel")));
   }
 
   /**
@@ -530,6 +533,25 @@ public final class Settings {
   /** {@code agent.pins} and {@code agent.pins-refresh}, each entry checked. */
   public PinsConfig agentPins() throws ConfigException {
     return wrap(() -> PinSettings.pins(file.agent()));
+  }
+
+  /** The agent's HTTPS proxy, when {@code agent.https-proxy-listen} is set. */
+  public Optional<HttpsProxyConfig> httpsProxy() throws ConfigException {
+    ConfigFile.Agent a = file.agent();
+    if (blank(a.httpsProxyListen())) {
+      return Optional.empty();
+    }
+    String others = a.httpsProxyOtherHosts().trim();
+    if (!others.equals("tunnel") && !others.equals("refuse")) {
+      throw new ConfigException(
+          source
+              + ": agent.https-proxy-other-hosts: '"
+              + others
+              + "' is neither tunnel nor refuse");
+    }
+    InetSocketAddress listen =
+        Values.address("agent.https-proxy-listen", a.httpsProxyListen().trim());
+    return Optional.of(wrap(() -> new HttpsProxyConfig(listen, others.equals("tunnel"))));
   }
 
   /** The configured upstream registries; exactly one may be the default (the first if none is). */

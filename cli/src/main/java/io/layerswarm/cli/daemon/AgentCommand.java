@@ -51,7 +51,9 @@ public final class AgentCommand implements Callable<Integer> {
         (settings, parts) -> {
           Upstreams upstreams = settings.upstreams(USER_AGENT);
           AgentServer agent =
-              parts.add(AgentServer.start(settings.agent(), upstreams, settings.agentPins()));
+              parts.add(
+                  AgentServer.start(
+                      settings.agent(), upstreams, settings.agentPins(), settings.httpsProxy()));
           exitWhenDrained(agent);
           PinsReload.onHangup(options, agent, upstreams);
           return "registry http://"

@@ -87,7 +87,8 @@ public final class AllInOneCommand implements Callable<Integer> {
                   AgentServer.start(
                       settings.agent().withClusterSecret(secret),
                       settings.upstreams(AgentCommand.USER_AGENT),
-                      settings.agentPins()));
+                      settings.agentPins(),
+                      settings.httpsProxy()));
           // A drained all-in-one exits too: tracker and seeder serve only this agent.
           AgentCommand.exitWhenDrained(agent);
           return "registry http://"

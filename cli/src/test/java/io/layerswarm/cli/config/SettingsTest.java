@@ -564,4 +564,43 @@ class SettingsTest {
         .hasMessageContaining("not both")
         .hasMessageNotContaining("secret-pw");
   }
+
+  @Test
+  void theHttpsProxyIsOffByDefaultAndTunnelsOtherHostsWhenOn() throws Exception {
+    assertThat(settings(GOOD, Map.of()).httpsProxy()).isEmpty();
+    var proxy =
+        settings(GOOD + "  https-proxy-listen: 127.0.0.1:5051\n", Map.of()).httpsProxy().get();
+    assertThat(proxy.listen()).isEqualTo(new InetSocketAddress("127.0.0.1", 5051));
+    assertThat(proxy.tunnelOthers()).isTrue();
+    assertThat(
+            settings(
+                    GOOD
+                        + "  https-proxy-listen: 127.0.0.1:5051\n"
+                        + "  https-proxy-other-hosts: refuse\n",
+                    Map.of())
+                .httpsProxy()
+                .get()
+                .tunnelOthers())
+        .isFalse();
+  }
+
+  @Test
+  void aBadHttpsProxySettingStopsWithTheKeyNamed() {
+    assertThatThrownBy(
+            () -> settings(GOOD + "  https-proxy-listen: 0.0.0.0:5051\n", Map.of()).httpsProxy())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.https-proxy-listen")
+        .hasMessageContaining("loopback");
+    assertThatThrownBy(
+            () ->
+                settings(
+                        GOOD
+                            + "  https-proxy-listen: 127.0.0.1:5051\n"
+                            + "  https-proxy-other-hosts: allow\n",
+                        Map.of())
+                    .httpsProxy())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.https-proxy-other-hosts")
+        .hasMessageContaining("tunnel nor refuse");
+  }
 }
