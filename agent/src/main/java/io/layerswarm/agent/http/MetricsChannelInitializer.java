@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the pipeline of a connection to {@code agent.metrics-listen}: at most {@link
  * #MAX_CONNECTIONS} connections, closed after {@link #IDLE_TIMEOUT} without a request, the registry
- * API's HTTP limits, then {@code /metrics} and a 404 for everything else. No drain gate: scrapes go
- * on while the agent drains.
+ * API's HTTP limits, then {@code /metrics}, {@code /healthz}, {@code /ready} and a 404 for
+ * everything else. No drain gate: scrapes go on while the agent drains.
  */
 public final class MetricsChannelInitializer extends ChannelInitializer<Channel> {
   /** Scrapers are few; the address may face the network. */

@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code aggregator}: small, because pull requests have no body; blob bodies only ever go
  *       out, as file regions or chunks, so nothing large is aggregated. It answers nothing itself
  *       (no 100, 413 or 417 ahead of the answers owed): a body too large goes on marked;
- *   <li>{@code metrics}: {@code /metrics}, outside {@code /v2/} so it never shadows the registry
- *       API, and in front of the drain gate so a draining agent still answers scrapes;
+ *   <li>{@code metrics}: {@code /metrics}, {@code /healthz} and {@code /ready}, outside {@code
+ *       /v2/} so they never shadow the registry API, and in front of the drain gate so a draining
+ *       agent still answers scrapes (and {@code /ready} says it drains);
  *   <li>{@code router}: what each request asks for ({@link RegistryRequest}), a marked one
  *       included: it is answered in its turn, like every other, and closes the connection;
  *   <li>{@code drain-gate}, when the agent has a drain: counts responses in progress and refuses

@@ -249,6 +249,51 @@ class PinsIT {
   }
 
   @Test
+  void sighupAppliesTheEditedPinsAndABadEditKeepsTheOldOnes() throws Exception {
+    try (Bed bed = new Bed("pins-reload")) {
+      bed.push("pinned/base", 2L << 20, 46);
+      Image added = bed.push("added/app", 2L << 20, 47);
+      Agent agent = bed.agent("");
+      agent.awaitReady();
+      Path config = bed.bed.work().resolve("agent.yaml");
+
+      Files.writeString(
+          config, "agent:\n  pins:\n    - pinned/base:1\n    - added/app:1\n  pins-refresh: 2s\n");
+      hangUp(agent);
+      agent
+          .process()
+          .awaitOutput(
+              java.util.regex.Pattern.compile("SIGHUP: config read again; agent.pins has 2 image"),
+              Duration.ofSeconds(30));
+      agent.awaitReady();
+
+      assertThat(agent.storedDigests()).containsAll(ClusterBed.blobDigests(added));
+      assertThat(agent.cli("pins", "--json").output()).contains("\"reference\" : \"added/app:1\"");
+
+      Files.writeString(config, "agent:\n  pins:\n    - Not/A/Reference:1\n");
+      hangUp(agent);
+      agent
+          .process()
+          .awaitOutput(
+              java.util.regex.Pattern.compile(
+                  "SIGHUP: config not reloaded, the pins stay as they were: .*agent.pins\\[0\\]"),
+              Duration.ofSeconds(30));
+
+      assertThat(agent.process().isAlive()).isTrue();
+      assertThat(agent.cli("pins", "--json").output()).contains("added/app:1");
+    }
+  }
+
+  private static void hangUp(Agent agent) throws IOException, InterruptedException {
+    CommandResult kill =
+        CommandResult.run(
+            List.of("kill", "-HUP", String.valueOf(agent.process().pid())),
+            Map.of(),
+            Duration.ofSeconds(10));
+    assertThat(kill.ok()).as(kill.describe()).isTrue();
+  }
+
+  @Test
   void movingTheTagUpstreamMakesTheAgentFetchTheNewImage() throws Exception {
     try (Bed bed = new Bed("pins-moved-tag")) {
       Image first = bed.push("pinned/base", 4L << 20, 44);
