@@ -82,15 +82,9 @@ public final class TrackerBenchMain {
       if (!k.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument " + k);
       }
-      boolean flag = k.equals("--smoke") || k.equals("--connection-per-announce");
-      if (!flag && (i + 1 >= args.length)) {
-        throw new IllegalArgumentException(k + " needs a value");
-      }
-      if (!flag) {
-        i++;
-      }
       if (!List.of(
               "--smoke",
+              "--connection-per-announce",
               "--hosts",
               "--layers",
               "--connections",
@@ -110,6 +104,13 @@ public final class TrackerBenchMain {
               "--commit")
           .contains(k)) {
         throw new IllegalArgumentException("unknown option " + k);
+      }
+      boolean flag = k.equals("--smoke") || k.equals("--connection-per-announce");
+      if (!flag && (i + 1 >= args.length)) {
+        throw new IllegalArgumentException(k + " needs a value");
+      }
+      if (!flag) {
+        i++;
       }
     }
     Workload w =
