@@ -142,71 +142,58 @@ public final class TlsFrontProxy implements AutoCloseable {
 
   /** A private CA, and a server certificate it signed for 127.0.0.1 and 127.0.0.2. */
   private static Path makeCertificates(Path dir) throws IOException, InterruptedException {
-    Duration t = Duration.ofSeconds(30);
-    String ec = "ec_paramgen_curve:prime256v1";
-    CommandResult.run(
-            List.of(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                ec,
-                "-nodes",
-                "-keyout",
-                dir.resolve("ca.key").toString(),
-                "-out",
-                dir.resolve("ca.pem").toString(),
-                "-days",
-                "2",
-                "-subj",
-                "/CN=LayerSwarm test CA"),
-            Map.of(),
-            t)
-        .requireSuccess();
-    CommandResult.run(
-            List.of(
-                "openssl",
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                ec,
-                "-nodes",
-                "-keyout",
-                dir.resolve("server.key").toString(),
-                "-out",
-                dir.resolve("server.csr").toString(),
-                "-subj",
-                "/CN=127.0.0.1"),
-            Map.of(),
-            t)
-        .requireSuccess();
+    String ca = dir.resolve("ca.pem").toString();
+    String caKey = dir.resolve("ca.key").toString();
+    String csr = dir.resolve("server.csr").toString();
+    openssl("req", "-x509", newKey(caKey), "-out", ca, "-subj", "/CN=LayerSwarm test CA");
+    openssl(
+        "req", newKey(dir.resolve("server.key").toString()), "-out", csr, "-subj", "/CN=127.0.0.1");
     Path ext =
         Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,IP:127.0.0.2\n");
-    CommandResult.run(
-            List.of(
-                "openssl",
-                "x509",
-                "-req",
-                "-in",
-                dir.resolve("server.csr").toString(),
-                "-CA",
-                dir.resolve("ca.pem").toString(),
-                "-CAkey",
-                dir.resolve("ca.key").toString(),
-                "-CAcreateserial",
-                "-out",
-                dir.resolve("server.pem").toString(),
-                "-days",
-                "2",
-                "-extfile",
-                ext.toString()),
-            Map.of(),
-            t)
-        .requireSuccess();
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        ca,
+        "-CAkey",
+        caKey,
+        "-CAcreateserial",
+        "-out",
+        dir.resolve("server.pem").toString(),
+        "-days",
+        "2",
+        "-extfile",
+        ext.toString());
     return dir.resolve("ca.pem");
+  }
+
+  /** The arguments that make a new P-256 key, unencrypted, into {@code keyFile}. */
+  private static List<String> newKey(String keyFile) {
+    return List.of(
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        keyFile,
+        "-days",
+        "2");
+  }
+
+  /** {@code openssl <args>}, each a string or a list of strings, within 30 s. */
+  private static void openssl(Object... args) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    for (Object arg : args) {
+      if (arg instanceof List<?> list) {
+        list.forEach(a -> command.add((String) a));
+      } else {
+        command.add((String) arg);
+      }
+    }
+    CommandResult.run(command, Map.of(), Duration.ofSeconds(30)).requireSuccess();
   }
 
   /** {@code https://127.0.0.1:<port>}: the registry as clients see it. */

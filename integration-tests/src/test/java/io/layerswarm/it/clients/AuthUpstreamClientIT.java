@@ -24,8 +24,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -172,7 +170,7 @@ class AuthUpstreamClientIT {
           assertUnauthorized(URI.create(base + "/manifests/1"));
           assertUnauthorized(URI.create(base + "/manifests/" + image.manifestDigest()));
           assertUnauthorized(URI.create(base + "/blobs/" + image.layers().get(1).digest()));
-          assertThat(storedFiles(data)).as("files the agent stored").isEmpty();
+          assertThat(ClientTestbed.storedBlobFiles(data)).as("files the agent stored").isEmpty();
         });
     assertThat(registry.accessLog().blobDownloads())
         .as("blobs the origin sent to anyone but the seeder")
@@ -199,7 +197,7 @@ class AuthUpstreamClientIT {
               URI.create("http://127.0.0.1:" + port + "/v2/" + REPOSITORY + "/blobs/" + layer));
           assertUnauthorized(
               URI.create("http://127.0.0.1:" + port + "/v2/whatever/x/blobs/" + layer));
-          assertThat(storedFiles(data)).as("files the agent stored").isEmpty();
+          assertThat(ClientTestbed.storedBlobFiles(data)).as("files the agent stored").isEmpty();
         });
   }
 
@@ -212,30 +210,14 @@ class AuthUpstreamClientIT {
     int port = FreePorts.pick();
     Path data = work.resolve(name);
     try (DaemonProcess agent =
-        DaemonProcess.builder(
-                "agent-" + name,
-                List.of(
-                    ClientTestbed.launcher(),
-                    "agent",
-                    "--config",
-                    config(name, "not-" + registry.password()).toString(),
-                    "--listen",
-                    "127.0.0.1:" + port,
-                    "--peer-listen",
-                    "127.0.0.1:0",
-                    "--tracker",
-                    tracker,
-                    "--admin-socket",
-                    sockets.resolve(name + ".sock").toString(),
-                    "--set",
-                    "agent.swarm-deadline=5s",
-                    "--data",
-                    data.toString()))
-            .workingDir(work)
-            .logFile(work.resolve("agent-" + name + ".log"))
-            .readyWhenOutputMatches(Pattern.compile("layerswarm agent ready: "))
-            .readyTimeout(Duration.ofSeconds(60))
-            .start()) {
+        ClientTestbed.loneAgent(
+            name,
+            work,
+            config(name, "not-" + registry.password()),
+            port,
+            tracker,
+            sockets.resolve(name + ".sock"),
+            data)) {
       check.run(port, data);
     }
   }
@@ -252,15 +234,5 @@ class AuthUpstreamClientIT {
             : r.body().length + " bytes of " + contentType;
     assertThat(r.statusCode()).as("GET %s: %s", uri, body).isEqualTo(401);
     assertThat(body).as("GET %s", uri).contains("\"code\":\"UNAUTHORIZED\"");
-  }
-
-  private static List<Path> storedFiles(Path data) throws Exception {
-    Path blobs = data.resolve("blobs");
-    if (!Files.isDirectory(blobs)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.walk(blobs)) {
-      return files.filter(Files::isRegularFile).toList();
-    }
   }
 }

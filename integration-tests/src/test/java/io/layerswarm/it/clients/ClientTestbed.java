@@ -168,6 +168,51 @@ final class ClientTestbed implements AutoCloseable {
         .start();
   }
 
+  /**
+   * {@code bin/layerswarm agent --config <config>} alone on {@code port}, peers on an ephemeral
+   * port, announcing to {@code tracker}, with a 5 s swarm deadline; logs to {@code
+   * <work>/agent-<name>.log}. Returns once it printed its ready line.
+   */
+  static DaemonProcess loneAgent(
+      String name, Path work, Path config, int port, String tracker, Path socket, Path data)
+      throws IOException, InterruptedException {
+    return DaemonProcess.builder(
+            "agent-" + name,
+            List.of(
+                launcher(),
+                "agent",
+                "--config",
+                config.toString(),
+                "--listen",
+                "127.0.0.1:" + port,
+                "--peer-listen",
+                "127.0.0.1:0",
+                "--tracker",
+                tracker,
+                "--admin-socket",
+                socket.toString(),
+                "--set",
+                "agent.swarm-deadline=5s",
+                "--data",
+                data.toString()))
+        .workingDir(work)
+        .logFile(work.resolve("agent-" + name + ".log"))
+        .readyWhenOutputMatches(Pattern.compile("layerswarm agent ready: "))
+        .readyTimeout(Duration.ofSeconds(60))
+        .start();
+  }
+
+  /** The files under an agent's {@code <data>/blobs}: what it stored. */
+  static List<Path> storedBlobFiles(Path data) throws IOException {
+    Path blobs = data.resolve("blobs");
+    if (!Files.isDirectory(blobs)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(blobs)) {
+      return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
   /** Origin plus all-in-one under a new test-bed directory named {@code name}. */
   static ClientTestbed start(String name) throws IOException, InterruptedException {
     Path work = TestbedDirs.create(name);

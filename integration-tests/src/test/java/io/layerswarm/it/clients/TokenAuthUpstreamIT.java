@@ -26,11 +26,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,7 +148,7 @@ class TokenAuthUpstreamIT {
                       PULL_TIMEOUT);
           assertThat(copy.ok()).as(copy.output()).isFalse();
           assertThat(copy.output().toLowerCase()).contains("unauthorized");
-          assertThat(storedFiles(data)).as("files the agent stored").isEmpty();
+          assertThat(ClientTestbed.storedBlobFiles(data)).as("files the agent stored").isEmpty();
         });
     assertThat(issuer.refused()).as("token requests refused").isGreaterThan(refusedBefore);
   }
@@ -207,7 +204,7 @@ class TokenAuthUpstreamIT {
           assertThat(crossed.statusCode())
               .as("team/b's layer asked under team/a: %s", body(crossed))
               .isIn(401, 403, 404);
-          assertThat(storedFiles(data))
+          assertThat(ClientTestbed.storedBlobFiles(data))
               .as("files the scoped agent stored")
               .noneMatch(f -> f.getFileName().toString().contains(layerB.substring(7)));
         });
@@ -222,30 +219,14 @@ class TokenAuthUpstreamIT {
     int port = FreePorts.pick();
     Path data = work.resolve(name);
     try (DaemonProcess agent =
-        DaemonProcess.builder(
-                "agent-" + name,
-                List.of(
-                    ClientTestbed.launcher(),
-                    "agent",
-                    "--config",
-                    config.toString(),
-                    "--listen",
-                    "127.0.0.1:" + port,
-                    "--peer-listen",
-                    "127.0.0.1:0",
-                    "--tracker",
-                    "http://127.0.0.1:" + ports[1],
-                    "--admin-socket",
-                    sockets.resolve(name + ".sock").toString(),
-                    "--set",
-                    "agent.swarm-deadline=5s",
-                    "--data",
-                    data.toString()))
-            .workingDir(work)
-            .logFile(work.resolve("agent-" + name + ".log"))
-            .readyWhenOutputMatches(Pattern.compile("layerswarm agent ready: "))
-            .readyTimeout(Duration.ofSeconds(60))
-            .start()) {
+        ClientTestbed.loneAgent(
+            name,
+            work,
+            config,
+            port,
+            "http://127.0.0.1:" + ports[1],
+            sockets.resolve(name + ".sock"),
+            data)) {
       check.run(port, data);
     }
   }
@@ -286,16 +267,6 @@ class TokenAuthUpstreamIT {
     return type.contains("json")
         ? new String(r.body(), StandardCharsets.UTF_8)
         : r.body().length + " bytes of " + type;
-  }
-
-  private static List<Path> storedFiles(Path data) throws Exception {
-    Path blobs = data.resolve("blobs");
-    if (!Files.isDirectory(blobs)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.walk(blobs)) {
-      return files.filter(Files::isRegularFile).toList();
-    }
   }
 
   private static String secret() {

@@ -47,25 +47,8 @@ class PreheatCliIT {
       new RegistryPusher(origin.baseUri()).push(image, "library/preheat", "1");
       Files.writeString(bed.work().resolve("token"), "preheat-token-123\n");
 
-      int[] ports = FreePorts.pick(2);
       DaemonProcess seeder =
-          bed.daemon(
-              "seeder",
-              "seeder",
-              "--listen",
-              "127.0.0.1:" + ports[0],
-              "--peer-listen",
-              "127.0.0.1:0",
-              "--data",
-              bed.work().resolve("seeder").toString(),
-              "--tracker",
-              "http://127.0.0.1:" + ports[1],
-              "--upstream",
-              origin.baseUri().toString(),
-              "--admin-listen",
-              "127.0.0.1:0",
-              "--set",
-              "seeder.admin-token=preheat-token-123");
+          adminSeeder(bed, origin, "--set", "seeder.admin-token=preheat-token-123");
       String admin = ClusterBed.adminAddress(seeder);
 
       Run denied = cli("preheat", "--server", admin, origin.hostPort() + "/library/preheat:1");
@@ -110,23 +93,7 @@ class PreheatCliIT {
       MultiPlatformImage index = MultiPlatformImage.of(images);
       index.push(new RegistryPusher(origin.baseUri()), "team/multi", "1");
 
-      int[] ports = FreePorts.pick(2);
-      DaemonProcess seeder =
-          bed.daemon(
-              "seeder",
-              "seeder",
-              "--listen",
-              "127.0.0.1:" + ports[0],
-              "--peer-listen",
-              "127.0.0.1:0",
-              "--data",
-              bed.work().resolve("seeder").toString(),
-              "--tracker",
-              "http://127.0.0.1:" + ports[1],
-              "--upstream",
-              origin.baseUri().toString(),
-              "--admin-listen",
-              "127.0.0.1:0");
+      DaemonProcess seeder = adminSeeder(bed, origin);
       String admin = ClusterBed.adminAddress(seeder);
       String reference = origin.hostPort() + "/team/multi:1";
       Set<String> amd64 = ClusterBed.blobDigests(images.get("linux/amd64"));
@@ -144,5 +111,29 @@ class PreheatCliIT {
           .containsAll(arm64)
           .containsAll(amd64);
     }
+  }
+
+  /** A seeder with its admin API on a free loopback port, the origin as its upstream. */
+  private static DaemonProcess adminSeeder(ClusterBed bed, OriginRegistry origin, String... extra)
+      throws Exception {
+    int[] ports = FreePorts.pick(2);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "seeder",
+                "--listen",
+                "127.0.0.1:" + ports[0],
+                "--peer-listen",
+                "127.0.0.1:0",
+                "--data",
+                bed.work().resolve("seeder").toString(),
+                "--tracker",
+                "http://127.0.0.1:" + ports[1],
+                "--upstream",
+                origin.baseUri().toString(),
+                "--admin-listen",
+                "127.0.0.1:0"));
+    args.addAll(List.of(extra));
+    return bed.daemon("seeder", args.toArray(String[]::new));
   }
 }
