@@ -572,6 +572,11 @@ public final class Settings {
         throw new ConfigException(source + ": " + key + ".url is required");
       }
       URI url = wrap(() -> Values.httpUrl(key + ".url", u.url()));
+      if (url.getRawQuery() != null) {
+        // Registry paths are appended to the URL; a query would end up in the middle of them.
+        throw new ConfigException(
+            source + ": " + key + ".url: '" + u.url() + "' has a '?query'; remove it");
+      }
       String host;
       try {
         host = u.host() == null ? RegistryHost.of(url).value() : RegistryHost.of(u.host()).value();

@@ -148,6 +148,10 @@ final class Values {
       throw new ConfigException(
           key + ": '" + value + "' must be an http:// or https:// URL with a host");
     }
+    // A '#' is never sent to a server, so "http://1#27.0.0.1:5000" would quietly mean host "1".
+    if (uri.getRawFragment() != null) {
+      throw new ConfigException(key + ": '" + value + "' has a '#fragment'; remove it");
+    }
     return uri;
   }
 

@@ -193,6 +193,23 @@ class SettingsTest {
         .contains("admin-socket: /run/layerswarm/agent.sock");
   }
 
+  @Test
+  void anUpstreamUrlWithAFragmentOrQueryIsAConfigErrorNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                settings("upstreams:\n  - url: http://1#27.0.0.1:5000\n", Map.of()).upstreams("t"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("upstreams[0].url")
+        .hasMessageContaining("#fragment");
+    assertThatThrownBy(
+            () ->
+                settings("upstreams:\n  - url: http://127.0.0.1:5000/?a=b\n", Map.of())
+                    .upstreams("t"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("upstreams[0].url")
+        .hasMessageContaining("?query");
+  }
+
   private static final String CLUSTER =
       """
       upstreams:
