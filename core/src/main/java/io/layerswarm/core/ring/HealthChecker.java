@@ -38,7 +38,9 @@ public final class HealthChecker implements AutoCloseable {
   /** Default period of {@link #start}. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
 
-  private final SeederRing ring;
+  /** Swapped whole by {@link #update}; read once per call. */
+  private volatile SeederRing ring;
+
   private final HealthProbe probe;
   private final InstantSource clock;
   private final int failuresToDead;
@@ -72,6 +74,18 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   /**
+   * Uses {@code next} from now on: members that stay keep their health, new ones start alive (as at
+   * start), removed ones are forgotten. A round in flight records nothing for removed members.
+   */
+  public synchronized void update(SeederRing next) {
+    for (URI member : next.members()) {
+      health.putIfAbsent(member, MemberHealth.unchecked(member));
+    }
+    ring = next;
+    health.keySet().retainAll(next.members());
+  }
+
+  /**
    * Runs a round on {@code scheduler} every {@code interval}, the first one at once. Call once;
    * {@link #close} stops it (the scheduler is the caller's).
    */
@@ -102,6 +116,7 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   private CompletableFuture<Void> round() {
+    SeederRing ring = this.ring;
     List<CompletableFuture<Void>> probes = new ArrayList<>(ring.members().size());
     for (URI member : ring.members()) {
       CompletableFuture<Void> answer;
@@ -180,7 +195,7 @@ public final class HealthChecker implements AutoCloseable {
    * request is better than none).
    */
   public List<URI> candidates(Digest digest) {
-    List<URI> ranked = ring.rank(digest);
+    List<URI> ranked = this.ring.rank(digest);
     List<URI> order = new ArrayList<>(ranked.size());
     for (URI member : ranked) {
       if (isAlive(member)) {
@@ -197,9 +212,11 @@ public final class HealthChecker implements AutoCloseable {
 
   /** Every member's health, in the ring's member order. */
   public List<MemberHealth> members() {
+    SeederRing ring = this.ring;
     List<MemberHealth> all = new ArrayList<>(ring.members().size());
     for (URI member : ring.members()) {
-      all.add(health.get(member));
+      MemberHealth h = health.get(member);
+      all.add(h == null ? MemberHealth.unchecked(member) : h);
     }
     return List.copyOf(all);
   }

@@ -142,4 +142,24 @@ class HealthCheckerTest {
     checker.close();
     assertThat(scheduler.cancelled).isTrue();
   }
+
+  @Test
+  void anUpdatedRingKeepsTheHealthOfMembersThatStayAndStartsNewOnesAlive() {
+    URI d = URI.create("http://10.0.0.4:6970");
+    probe.down.add(B);
+    checker.checkNow().join();
+    checker.checkNow().join();
+    assertThat(checker.isAlive(B)).isFalse();
+
+    checker.update(SeederRing.of(List.of(B, C, d), 2));
+
+    assertThat(checker.ring().members()).containsExactly(B, C, d);
+    assertThat(checker.isAlive(B)).as("B is still dead").isFalse();
+    assertThat(checker.isAlive(d)).as("a new member starts alive").isTrue();
+    assertThat(checker.isAlive(A)).as("a removed member is no candidate").isFalse();
+    assertThat(checker.candidates(DIGEST)).containsExactlyInAnyOrder(B, C, d).doesNotContain(A);
+    probe.probes.clear();
+    checker.checkNow().join();
+    assertThat(probe.probes.keySet()).containsExactlyInAnyOrder(B, C, d);
+  }
 }

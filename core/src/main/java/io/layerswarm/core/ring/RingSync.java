@@ -1,0 +1,104 @@
+package io.layerswarm.core.ring;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spreads ring changes: every round asks each member of the current ring (but this one) for the
+ * ring it holds and {@linkplain RingMembership#offer offers} it to {@code membership}, which takes
+ * it when it is newer. Trackers and seeders both run one, so a change made on one seeder (a reload
+ * or an admin call) reaches every seeder and tracker within a round or two. A member that does not
+ * answer is skipped until the next round (its health is the {@link HealthChecker}'s business).
+ * Rounds never overlap. Thread-safe.
+ */
+public final class RingSync implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RingSync.class);
+
+  /** Asks a member for the ring it holds now. */
+  @FunctionalInterface
+  public interface RingSource {
+    CompletableFuture<VersionedRing> fetch(URI member);
+  }
+
+  private final RingMembership membership;
+  private final RingSource source;
+  private final Optional<URI> self;
+  private final AtomicBoolean roundRunning = new AtomicBoolean();
+  private volatile ScheduledFuture<?> schedule;
+
+  /**
+   * @param self this daemon's id when it is a member (a seeder), not asked
+   */
+  public RingSync(RingMembership membership, RingSource source, Optional<URI> self) {
+    this.membership = Objects.requireNonNull(membership, "membership");
+    this.source = Objects.requireNonNull(source, "source");
+    this.self = self.map(SeederRing::memberId);
+  }
+
+  /** Runs a round every {@code interval} on {@code scheduler} (the caller's), the first at once. */
+  public synchronized void start(ScheduledExecutorService scheduler, Duration interval) {
+    if (schedule != null) {
+      throw new IllegalStateException("ring sync already started");
+    }
+    schedule =
+        scheduler.scheduleWithFixedDelay(
+            this::scheduledRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void scheduledRound() {
+    if (!roundRunning.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      syncNow().whenComplete((v, e) -> roundRunning.set(false));
+    } catch (RuntimeException e) {
+      roundRunning.set(false);
+      log.warn("ring sync round failed to start", e);
+    }
+  }
+
+  /** Asks every other member once; completes when all answered and were offered. */
+  public CompletableFuture<Void> syncNow() {
+    List<CompletableFuture<Void>> asks = new ArrayList<>();
+    for (URI member : membership.ring().members()) {
+      if (self.isPresent() && self.get().equals(member)) {
+        continue;
+      }
+      CompletableFuture<VersionedRing> answer;
+      try {
+        answer = source.fetch(member);
+      } catch (RuntimeException e) {
+        answer = CompletableFuture.failedFuture(e);
+      }
+      asks.add(
+          answer.handle(
+              (ring, failure) -> {
+                if (failure != null) {
+                  log.debug("no ring from {}: {}", member, failure.toString());
+                } else if (membership.offer(ring)) {
+                  log.info("took the seeder ring {} from {}", ring, member);
+                }
+                return null;
+              }));
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (schedule != null) {
+      schedule.cancel(false);
+    }
+  }
+}
