@@ -7,10 +7,13 @@ import io.layerswarm.core.SetupException;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.health.Liveness;
 import io.layerswarm.tracker.admin.DigestIndex;
+import io.layerswarm.tracker.admin.FleetPreheats;
 import io.layerswarm.tracker.admin.TrackerAdminService;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.AnnouncePolicy;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
+import io.layerswarm.tracker.fleet.Fleet;
+import io.layerswarm.tracker.fleet.InMemoryFleetStore;
 import io.layerswarm.tracker.http.BoundedExecutor;
 import io.layerswarm.tracker.http.MetainfoFetcher;
 import io.layerswarm.tracker.http.TrackerChannelInitializer;
@@ -33,6 +36,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -48,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * through a {@link MetainfoSource}.
  *
  * <p>Endpoints: {@code GET /announce}, {@code /scrape}, {@code /metainfo/sha256:<hex>?registry=
- * <host[:port]>&repo=<name>} (the member endpoints: with a cluster secret, only for requests signed
- * with it, see {@link io.layerswarm.core.auth.HttpSignature}), {@code /healthz} (503 while the peer
- * store is unavailable), {@code /metrics}; everything else is 404.
+ * <host[:port]>&repo=<name>}, {@code /fleet} (agents' polls for fleet preheats; the member
+ * endpoints: with a cluster secret, only for requests signed with it, see {@link
+ * io.layerswarm.core.auth.HttpSignature}), {@code /healthz} (503 while the peer store is
+ * unavailable), {@code /metrics}; everything else is 404.
  *
  * <p>Threads: {@value #IO_THREADS} Netty event loops parse HTTP and write responses, and never call
  * the peer store. Every store call (announce, scrape, health check, metrics, and the periodic
@@ -88,6 +93,9 @@ public final class TrackerServer implements AutoCloseable {
 
   /** The admin gRPC API, when {@code tracker.admin-listen} is set; set once by start. */
   private volatile Optional<AdminGrpcServer> admin = Optional.empty();
+
+  /** Streams {@code FleetPreheat} progress, with the admin API; set once by start. */
+  private volatile Optional<FleetPreheats> fleetPreheats = Optional.empty();
 
   private TrackerServer(
       InetSocketAddress listen,
@@ -147,6 +155,10 @@ public final class TrackerServer implements AutoCloseable {
     BoundedExecutor storeExecutor =
         new BoundedExecutor("tracker-store", STORE_THREADS, STORE_QUEUE);
     HttpAuth auth = HttpAuth.of(config.clusterSecret(), clock);
+    // Fleet preheats live in this process: agents poll every tracker they know (docs/decisions.md
+    // 27), so the replica an admin asks sees every agent.
+    Fleet fleet = new Fleet(new InMemoryFleetStore(), clock, new SecureRandom());
+    metrics.fleet(fleet::agents);
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             IO_THREADS, new DefaultThreadFactory("tracker-io"), NioIoHandler.newFactory());
@@ -179,7 +191,8 @@ public final class TrackerServer implements AutoCloseable {
                       // refuses at once, one that is stuck shows once its beat waited too long.
                       liveness.beat();
                       return liveness.problems();
-                    }));
+                    },
+                    fleet));
 
     ChannelFuture bind = bootstrap.bind(config.listen());
     if (!bind.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !bind.isSuccess()) {
@@ -231,6 +244,8 @@ public final class TrackerServer implements AutoCloseable {
         new TrackerServer(
             config.listen(), bind.channel(), group, fetcher, storeExecutor, metrics, sweep);
     if (config.adminListen().isPresent()) {
+      FleetPreheats preheats = new FleetPreheats(fleet, clock);
+      server.fleetPreheats = Optional.of(preheats);
       try {
         server.admin =
             Optional.of(
@@ -246,7 +261,8 @@ public final class TrackerServer implements AutoCloseable {
                         clock,
                         digests,
                         hostPort(server.address()),
-                        auth.required())));
+                        auth.required(),
+                        Optional.of(preheats))));
       } catch (IOException e) {
         server.close();
         throw new TrackerException(e.getMessage(), e);
@@ -309,6 +325,7 @@ public final class TrackerServer implements AutoCloseable {
       return;
     }
     admin.ifPresent(AdminGrpcServer::close);
+    fleetPreheats.ifPresent(FleetPreheats::close);
     sweep.cancel(false);
     serverChannel.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     storeExecutor.close();

@@ -5,6 +5,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.InfoHash;
+import io.layerswarm.proto.admin.FleetPreheatProgress;
+import io.layerswarm.proto.admin.FleetPreheatRequest;
 import io.layerswarm.proto.admin.TrackerAdminGrpc;
 import io.layerswarm.proto.admin.TrackerHealth;
 import io.layerswarm.proto.admin.TrackerHealthRequest;
@@ -28,6 +30,7 @@ import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -85,6 +88,7 @@ public final class TrackerAdminService extends TrackerAdminGrpc.TrackerAdminImpl
   private final DigestIndex digests;
   private final String listen;
   private final boolean signatureRequired;
+  private final Optional<FleetPreheats> fleet;
 
   /**
    * @param digests the digests of the metainfo this tracker served
@@ -99,12 +103,36 @@ public final class TrackerAdminService extends TrackerAdminGrpc.TrackerAdminImpl
       DigestIndex digests,
       String listen,
       boolean signatureRequired) {
+    this(store, calls, clock, digests, listen, signatureRequired, Optional.empty());
+  }
+
+  /** As above, and {@code FleetPreheat} through {@code fleet} (else UNIMPLEMENTED). */
+  public TrackerAdminService(
+      PeerStore store,
+      StoreCalls calls,
+      InstantSource clock,
+      DigestIndex digests,
+      String listen,
+      boolean signatureRequired,
+      Optional<FleetPreheats> fleet) {
+    this.fleet = fleet;
     this.store = store;
     this.calls = calls;
     this.clock = clock;
     this.digests = digests;
     this.listen = listen;
     this.signatureRequired = signatureRequired;
+  }
+
+  @Override
+  public void fleetPreheat(
+      FleetPreheatRequest request, StreamObserver<FleetPreheatProgress> responses) {
+    if (fleet.isEmpty()) {
+      responses.onError(
+          Status.UNIMPLEMENTED.withDescription("fleet preheat is off here").asException());
+      return;
+    }
+    fleet.get().run(request, responses);
   }
 
   @Override

@@ -13,7 +13,7 @@ import java.util.Optional;
  * X-Forwarded-For} are ignored (BEP 3 lets a tracker do so), so nobody can list a peer at another
  * host's address or move one that is there. Pure.
  */
-final class PeerSource {
+public final class PeerSource {
   private PeerSource() {}
 
   /**
@@ -22,7 +22,7 @@ final class PeerSource {
    * @param ip the {@code ip} parameter, or empty
    * @throws InvalidParameterException when a trusted proxy's word is not a usable address
    */
-  static InetAddress ip(
+  public static InetAddress ip(
       InetAddress remote,
       Optional<String> forwardedFor,
       Optional<InetAddress> ip,

@@ -14,12 +14,12 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
 
 /**
- * Lets only cluster members reach the member endpoints: {@code /announce}, {@code /scrape} and
- * {@code /metainfo/...} need a valid {@value HttpSignature#HEADER} (see {@link HttpSignature}).
- * Anything else is refused with 401 before it reaches an endpoint, so it stores nothing and makes
- * no seeder fetch: a bencoded {@code failure reason} for announce and scrape (what BitTorrent
- * clients read), a JSON error for metainfo. The reason names what to configure and never echoes the
- * request. {@code /healthz}, {@code /metrics} and unknown paths pass through.
+ * Lets only cluster members reach the member endpoints: {@code /announce}, {@code /scrape}, {@code
+ * /fleet} and {@code /metainfo/...} need a valid {@value HttpSignature#HEADER} (see {@link
+ * HttpSignature}). Anything else is refused with 401 before it reaches an endpoint, so it stores
+ * nothing and makes no seeder fetch: a bencoded {@code failure reason} for announce and scrape
+ * (what BitTorrent clients read), a JSON error for metainfo. The reason names what to configure and
+ * never echoes the request. {@code /healthz}, {@code /metrics} and unknown paths pass through.
  *
  * <p>Only in the pipeline when the tracker has a cluster secret. Shared; stateless.
  */
@@ -40,7 +40,9 @@ final class SignedRequestsHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String path = RequestTarget.of(request.uri()).path();
-    boolean tracker = path.equals("/announce") || path.equals("/scrape");
+    // /fleet answers bencode as the tracker endpoints do.
+    boolean tracker =
+        path.equals("/announce") || path.equals("/scrape") || path.equals(FleetHandler.PATH);
     if (!tracker && !path.startsWith(MetainfoRequest.PATH_PREFIX)) {
       ctx.fireChannelRead(msg);
       return;

@@ -6,6 +6,8 @@ import io.layerswarm.swarm.listener.IdleConnectionCloser;
 import io.layerswarm.tracker.announce.AnnounceEndpoint;
 import io.layerswarm.tracker.announce.ScrapeEndpoint;
 import io.layerswarm.tracker.announce.TrustedProxies;
+import io.layerswarm.tracker.fleet.Fleet;
+import io.layerswarm.tracker.fleet.InMemoryFleetStore;
 import io.layerswarm.tracker.peerstore.PeerStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -17,7 +19,9 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -32,8 +36,8 @@ import java.util.function.Supplier;
  *   <li>aggregation into one {@code FullHttpRequest}: requests are GETs, so bodies are tiny;
  *   <li>idle close, one-request-at-a-time sequencing, decode failures (414/431/400);
  *   <li>health and metrics (open to all); with a cluster secret, the signature check of the member
- *       endpoints; the member endpoints, each taking its own path; then 404 for the rest, then
- *       error logging.
+ *       endpoints; the member endpoints (announce, scrape, metainfo, fleet), each taking its own
+ *       path; then 404 for the rest, then error logging.
  * </ol>
  *
  * <p>The endpoints' handlers are shared by every connection; store calls run on {@code storeCalls},
@@ -52,6 +56,7 @@ public final class TrackerChannelInitializer extends ChannelInitializer<Channel>
   private final TrackerProtocolHandler announce;
   private final TrackerProtocolHandler scrape;
   private final MetainfoHandler metainfo;
+  private final FleetHandler fleet;
   private final StoreQueryHandler health;
   private final StoreQueryHandler metrics;
   private final SignedRequestsHandler signed;
@@ -99,6 +104,37 @@ public final class TrackerChannelInitializer extends ChannelInitializer<Channel>
       ConnectionLimits limits,
       TrustedProxies proxies,
       Supplier<List<String>> liveness) {
+    this(
+        store,
+        storeCalls,
+        announce,
+        scrape,
+        metainfo,
+        metrics,
+        auth,
+        limits,
+        proxies,
+        liveness,
+        new Fleet(new InMemoryFleetStore(), InstantSource.system(), new SecureRandom()));
+  }
+
+  /**
+   * As above, with the fleet preheats {@code fleet} that {@code GET /fleet} polls (a member
+   * endpoint, signed like announces).
+   */
+  public TrackerChannelInitializer(
+      PeerStore store,
+      BoundedExecutor storeCalls,
+      AnnounceEndpoint announce,
+      ScrapeEndpoint scrape,
+      MetainfoFetcher metainfo,
+      TrackerMetrics metrics,
+      HttpAuth auth,
+      ConnectionLimits limits,
+      TrustedProxies proxies,
+      Supplier<List<String>> liveness,
+      Fleet fleet) {
+    this.fleet = new FleetHandler(fleet, storeCalls, proxies);
     this.health = StoreQueryHandler.health(store, storeCalls, liveness);
     this.announce = TrackerProtocolHandler.announce(announce, storeCalls, metrics);
     this.scrape = TrackerProtocolHandler.scrape(scrape, storeCalls, metrics);
@@ -144,6 +180,7 @@ public final class TrackerChannelInitializer extends ChannelInitializer<Channel>
     pipeline.addLast("announce", announce);
     pipeline.addLast("scrape", scrape);
     pipeline.addLast("metainfo", metainfo);
+    pipeline.addLast("fleet", fleet);
     pipeline.addLast("not-found", notFound);
     pipeline.addLast("errors", unhandledError);
   }

@@ -19,9 +19,9 @@ import java.util.Optional;
  * tracker_swarms} and {@code tracker_peers} (live ones, read from the store once per scrape; NaN
  * while the store is unavailable) and {@code tracker_peer_store_up} (1 or 0); {@code
  * tracker_unsigned_requests_total{endpoint}} (requests refused for a missing or bad cluster
- * signature), {@code tracker_connections} and {@code tracker_refused_connections_total{reason}}
- * (connections closed at a cap). With a shared Redis store, the swarm and peer gauges count the
- * whole cluster's.
+ * signature), {@code tracker_fleet_agents} (agents that polled {@code /fleet} lately), {@code
+ * tracker_connections} and {@code tracker_refused_connections_total{reason}} (connections closed at
+ * a cap). With a shared Redis store, the swarm and peer gauges count the whole cluster's.
  *
  * <p>Thread-safe. {@link #prometheusText} reads the store, so it runs on the store pool.
  */
@@ -107,6 +107,13 @@ public final class TrackerMetrics implements AutoCloseable {
   void connections(java.util.function.IntSupplier open) {
     Gauge.builder("tracker.connections", open::getAsInt)
         .description("Open connections to the tracker's HTTP listener")
+        .register(registry);
+  }
+
+  /** Reports the agents that polled {@code /fleet} lately as {@code tracker_fleet_agents}. */
+  public void fleet(java.util.function.IntSupplier agents) {
+    Gauge.builder("tracker.fleet.agents", agents::getAsInt)
+        .description("Agents that polled /fleet lately: the ones a fleet preheat would include")
         .register(registry);
   }
 
