@@ -10,7 +10,6 @@ import io.layerswarm.core.disk.DiskSpace;
 import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.health.Liveness;
 import io.layerswarm.core.ring.HealthChecker;
-import io.layerswarm.core.ring.HttpHealthProbe;
 import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.RegistryHost;
 import io.layerswarm.registry.RepositoryName;
@@ -32,6 +31,8 @@ import io.layerswarm.seeder.preheat.PreheatEvent;
 import io.layerswarm.seeder.preheat.PreheatException;
 import io.layerswarm.seeder.preheat.PreheatService;
 import io.layerswarm.seeder.preheat.RingWarmer;
+import io.layerswarm.seeder.ring.HttpPeerBlobs;
+import io.layerswarm.seeder.ring.LiveRing;
 import io.layerswarm.seeder.seeding.SeederException;
 import io.layerswarm.seeder.seeding.SeederService;
 import io.layerswarm.seeder.store.FileMetainfoStore;
@@ -119,6 +120,9 @@ public final class SeederServer implements AutoCloseable {
   /** How long a health probe of another seeder may take. */
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
+  /** How long a previous owner may take to start sending a blob this seeder copies. */
+  static final Duration PEER_COPY_HEADERS_TIMEOUT = Duration.ofSeconds(30);
+
   /** How long another seeder may take to fetch a blob a preheat asked it for. */
   static final Duration REMOTE_WARM_TIMEOUT = Duration.ofMinutes(30);
 
@@ -128,7 +132,7 @@ public final class SeederServer implements AutoCloseable {
   private final SwarmEngine engine;
   private final SeederService service;
   private final Evictor evictor;
-  private final HealthChecker ring;
+  private final LiveRing ring;
   private final URI self;
   private final PreheatService preheat;
   private final Optional<AdminGrpcServer> admin;
@@ -139,7 +143,7 @@ public final class SeederServer implements AutoCloseable {
       SwarmEngine engine,
       SeederService service,
       Evictor evictor,
-      HealthChecker ring,
+      LiveRing ring,
       URI self,
       PreheatService preheat,
       Optional<AdminGrpcServer> admin,
@@ -302,6 +306,7 @@ public final class SeederServer implements AutoCloseable {
       // retries).
       Deferred<ControlRequestHandler.NotificationSink> sink = new Deferred<>();
       Deferred<PreheatService> preheats = new Deferred<>();
+      Deferred<LiveRing> liveRing = new Deferred<>();
       ThreadPoolExecutor harborJobs =
           new ThreadPoolExecutor(
               HARBOR_JOB_THREADS,
@@ -357,7 +362,8 @@ public final class SeederServer implements AutoCloseable {
                       config.notificationsToken(),
                       liveness::problems,
                       harbor,
-                      config.preheatApiToken()))
+                      config.preheatApiToken(),
+                      memberApi(liveRing, blobs)))
               .bind(config.listen())
               .awaitUninterruptibly();
       if (!bound.isSuccess()) {
@@ -370,26 +376,34 @@ public final class SeederServer implements AutoCloseable {
       InetSocketAddress address = Listening.bound(config.listen(), serverChannel.localAddress());
 
       URI self = selfId(config, address);
-      SeederRing seederRing =
-          SeederRing.of(
-              config.ringMembers().isEmpty() ? List.of(self) : config.ringMembers(),
-              config.ringReplicas());
       HttpClient http =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
               .connectTimeout(PROBE_TIMEOUT)
               .build();
-      HealthChecker health =
-          new HealthChecker(seederRing, new HttpHealthProbe(http, PROBE_TIMEOUT), clock);
-      parts.add(health);
-      BlobWarmer local = localWarmer(service);
-      BlobWarmer warmer = local;
-      if (seederRing.members().size() > 1) {
-        health.start(maintenance, HealthChecker.DEFAULT_INTERVAL);
-        warmer =
-            new RingWarmer(
-                health, self, local, new HttpRemoteSeeder(http, REMOTE_WARM_TIMEOUT, auth));
-      }
+      LiveRing live =
+          LiveRing.start(
+              config.ringMembers(),
+              config.ringReplicas(),
+              self,
+              http,
+              PROBE_TIMEOUT,
+              auth,
+              clock,
+              maintenance,
+              HealthChecker.DEFAULT_INTERVAL);
+      parts.add(live);
+      liveRing.set(live);
+      HealthChecker health = live.health();
+      SeederRing seederRing = health.ring();
+      service.usePeers(
+          new HttpPeerBlobs(live.membership(), self, http, PEER_COPY_HEADERS_TIMEOUT, auth));
+      BlobWarmer warmer =
+          new RingWarmer(
+              health,
+              self,
+              localWarmer(service),
+              new HttpRemoteSeeder(http, REMOTE_WARM_TIMEOUT, auth));
       PreheatService preheat =
           new PreheatService(
               upstreams,
@@ -427,7 +441,7 @@ public final class SeederServer implements AutoCloseable {
         }
       }
       SeederServer server =
-          new SeederServer(parts, engine, service, evictor, health, self, preheat, admin, address);
+          new SeederServer(parts, engine, service, evictor, live, self, preheat, admin, address);
       log.info(
           "seeder {} control endpoint on {}, peers on {}, data in {}, ring of {} (R={}){}",
           self,
@@ -487,6 +501,22 @@ public final class SeederServer implements AutoCloseable {
       return address.getHostAddress();
     }
     return config.advertiseUrl().map(URI::getHost).orElse(peers.getHostString());
+  }
+
+  /** {@code GET /ring} and {@code GET /blobs/...}: what the other members read here. */
+  private static ControlRequestHandler.MemberApi memberApi(
+      Deferred<LiveRing> ring, FileBlobStore blobs) {
+    return new ControlRequestHandler.MemberApi() {
+      @Override
+      public String ring() {
+        return ring.get().membership().current().encode(ring.get().membership().previousRings());
+      }
+
+      @Override
+      public Optional<Path> heldBlob(Digest digest) {
+        return blobs.contains(digest) ? blobs.path(digest) : Optional.empty();
+      }
+    };
   }
 
   private static BlobWarmer localWarmer(SeederService service) {
@@ -598,6 +628,11 @@ public final class SeederServer implements AutoCloseable {
 
   /** The seeder ring with the members' health (a ring of this seeder alone when none is set). */
   public HealthChecker ring() {
+    return ring.health();
+  }
+
+  /** The ring as it changes: reloads, admin changes, newer rings from the other members. */
+  public LiveRing liveRing() {
     return ring;
   }
 

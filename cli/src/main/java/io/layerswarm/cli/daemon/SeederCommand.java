@@ -55,6 +55,16 @@ public final class SeederCommand implements Callable<Integer> {
         (settings, parts) -> {
           SeederServer seeder =
               parts.add(SeederServer.start(settings.seeder(), settings.upstreams(USER_AGENT)));
+          new RingReload(
+                  "seeder",
+                  options,
+                  settings,
+                  List.of("seeder.ring", "seeder.ring-replicas"),
+                  next ->
+                      seeder
+                          .liveRing()
+                          .reconfigure(next.seeder().ringMembers(), next.seeder().ringReplicas()))
+              .onHangup();
           // The admin address, when there is one, goes last (it may have been bound to port 0).
           return "control "
               + seeder.baseUri()

@@ -49,17 +49,24 @@ public final class TrackerCommand implements Callable<Integer> {
           TrackerConfig config = settings.tracker();
           int replicas = settings.trackerRingReplicas();
           PeerStore store = parts.add(PeerStores.open(config));
-          // Asks the live owners of each digest first (tracker.seeders as a ring, R replicas).
-          SeederCluster seeders = parts.add(SeederCluster.start(config.seeders(), replicas));
+          HttpAuth auth = HttpAuth.of(config.clusterSecret(), InstantSource.system());
+          // Asks the live owners of each digest first (tracker.seeders as a ring, R replicas),
+          // and follows ring changes made on the seeders.
+          SeederCluster seeders = parts.add(SeederCluster.start(config.seeders(), replicas, auth));
           TrackerServer tracker =
               parts.add(
                   TrackerServer.start(
                       config,
                       store,
-                      seeders.metainfoSource(
-                          HttpMetainfoSource.DEFAULT_TIMEOUT,
-                          HttpAuth.of(config.clusterSecret(), InstantSource.system())),
+                      seeders.metainfoSource(HttpMetainfoSource.DEFAULT_TIMEOUT, auth),
                       InstantSource.system()));
+          new RingReload(
+                  "tracker",
+                  options,
+                  settings,
+                  List.of("tracker.seeders", "tracker.ring-replicas"),
+                  next -> seeders.reconfigure(next.tracker().seeders(), next.trackerRingReplicas()))
+              .onHangup();
           return "listening on "
               + AgentCommand.hostPort(tracker.address())
               + (config.redis().isPresent() ? " (peers in Redis)" : "")

@@ -38,7 +38,7 @@ public final class HttpRingSource implements RingSync.RingSource {
   }
 
   @Override
-  public CompletableFuture<VersionedRing> fetch(URI member) {
+  public CompletableFuture<VersionedRing.WithHistory> fetch(URI member) {
     URI uri = URI.create(SeederRing.memberId(member) + PATH);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(timeout);
     auth.sign("GET", uri).ifPresent(s -> request.header(HttpSignature.HEADER, s));
@@ -47,7 +47,7 @@ public final class HttpRingSource implements RingSync.RingSource {
         .thenApply(response -> read(uri, response));
   }
 
-  private static VersionedRing read(URI uri, HttpResponse<InputStream> response) {
+  private static VersionedRing.WithHistory read(URI uri, HttpResponse<InputStream> response) {
     try (InputStream body = response.body()) {
       if (response.statusCode() != 200) {
         throw new IOException("GET " + uri + " answered HTTP " + response.statusCode());
@@ -56,7 +56,7 @@ public final class HttpRingSource implements RingSync.RingSource {
       if (bytes.length > VersionedRing.MAX_TEXT_BYTES) {
         throw new IOException("GET " + uri + ": the ring is over the size limit");
       }
-      return VersionedRing.parse(new String(bytes, StandardCharsets.UTF_8));
+      return VersionedRing.parseWithHistory(new String(bytes, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new CompletionException(e);
     } catch (IllegalArgumentException e) {

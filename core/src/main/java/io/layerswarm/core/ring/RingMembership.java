@@ -176,6 +176,33 @@ public final class RingMembership {
     return true;
   }
 
+  /** The rings replaced, newest first (and those learnt from members by {@link #remember}). */
+  public List<SeederRing> previousRings() {
+    return state.get().previous();
+  }
+
+  /**
+   * Adds a ring another member holds or held to the history {@link #previousOwners} reads, when it
+   * has other members than the current ring and is not in the history yet (and there is room): a
+   * seeder that joins learns from the others' rings which seeders held the blobs before it did.
+   */
+  public void remember(SeederRing ring) {
+    while (true) {
+      State before = state.get();
+      if (before.previous().size() >= PREVIOUS_RINGS
+          || before.current().sameMembers(ring)
+          || before.previous().stream().anyMatch(r -> new VersionedRing(0, r).sameMembers(ring))) {
+        return;
+      }
+      List<SeederRing> previous = new ArrayList<>(before.previous());
+      previous.add(ring);
+      if (state.compareAndSet(
+          before, new State(before.current(), List.copyOf(previous), before.configured()))) {
+        return;
+      }
+    }
+  }
+
   /**
    * The seeders that owned {@code digest} in the rings before the current one, newest ring first,
    * never {@code self}; empty when {@code self} already owned it in the ring just replaced (it

@@ -19,16 +19,17 @@ import org.slf4j.LoggerFactory;
  * ring it holds and {@linkplain RingMembership#offer offers} it to {@code membership}, which takes
  * it when it is newer. Trackers and seeders both run one, so a change made on one seeder (a reload
  * or an admin call) reaches every seeder and tracker within a round or two. A member that does not
- * answer is skipped until the next round (its health is the {@link HealthChecker}'s business).
- * Rounds never overlap. Thread-safe.
+ * answer is skipped until the next round (its health is the {@link HealthChecker}'s business). The
+ * rings a member held before, and its ring when it is older than ours, go to {@link
+ * RingMembership#remember}. Rounds never overlap. Thread-safe.
  */
 public final class RingSync implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RingSync.class);
 
-  /** Asks a member for the ring it holds now. */
+  /** Asks a member for the ring it holds now, with the rings it held before. */
   @FunctionalInterface
   public interface RingSource {
-    CompletableFuture<VersionedRing> fetch(URI member);
+    CompletableFuture<VersionedRing.WithHistory> fetch(URI member);
   }
 
   private final RingMembership membership;
@@ -75,7 +76,7 @@ public final class RingSync implements AutoCloseable {
       if (self.isPresent() && self.get().equals(member)) {
         continue;
       }
-      CompletableFuture<VersionedRing> answer;
+      CompletableFuture<VersionedRing.WithHistory> answer;
       try {
         answer = source.fetch(member);
       } catch (RuntimeException e) {
@@ -83,12 +84,17 @@ public final class RingSync implements AutoCloseable {
       }
       asks.add(
           answer.handle(
-              (ring, failure) -> {
+              (answered, failure) -> {
                 if (failure != null) {
                   log.debug("no ring from {}: {}", member, failure.toString());
-                } else if (membership.offer(ring)) {
-                  log.info("took the seeder ring {} from {}", ring, member);
+                  return null;
                 }
+                if (membership.offer(answered.ring())) {
+                  log.info("took the seeder ring {} from {}", answered.ring(), member);
+                }
+                // What the cluster held before: the previous owners of a blob for a new owner.
+                membership.remember(answered.ring().ring());
+                answered.previous().forEach(membership::remember);
                 return null;
               }));
     }

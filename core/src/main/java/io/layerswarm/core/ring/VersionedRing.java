@@ -26,7 +26,12 @@ import java.util.TreeSet;
  * replicas 2
  * member http://10.0.0.5:6970
  * member http://10.0.0.6:6970
+ * previous 2 http://10.0.0.5:6970 http://10.0.0.7:6970
  * </pre>
+ *
+ * <p>The {@code previous} lines ({@link #encode(List)}, {@link #parseWithHistory}) are the rings
+ * the member held before, newest first: a seeder that joins learns from them which seeders held the
+ * blobs it now owns.
  */
 public record VersionedRing(long version, SeederRing ring) {
   /** The first line of the text form. */
@@ -37,6 +42,16 @@ public record VersionedRing(long version, SeederRing ring) {
 
   /** Most members a parsed ring may have. */
   public static final int MAX_MEMBERS = 512;
+
+  /** Most {@code previous} lines a parsed text may have. */
+  public static final int MAX_PREVIOUS = 8;
+
+  /** A ring with the rings its member held before it, newest first. */
+  public record WithHistory(VersionedRing ring, List<SeederRing> previous) {
+    public WithHistory {
+      previous = List.copyOf(previous);
+    }
+  }
 
   public VersionedRing {
     if (version < 0) {
@@ -55,13 +70,14 @@ public record VersionedRing(long version, SeederRing ring) {
 
   /**
    * Whether a member holding {@code other} should take this ring instead: a higher version, or the
-   * same version with other members and a higher fingerprint.
+   * same version above 0 with other members and a higher fingerprint. Two rings at version 0 are
+   * two configs read at start, neither a change: a member keeps its own.
    */
   public boolean newerThan(VersionedRing other) {
     if (version != other.version) {
       return version > other.version;
     }
-    return fingerprint().compareTo(other.fingerprint()) > 0;
+    return version > 0 && fingerprint().compareTo(other.fingerprint()) > 0;
   }
 
   /**
@@ -89,8 +105,13 @@ public record VersionedRing(long version, SeederRing ring) {
     return ids;
   }
 
-  /** The text form, members sorted. */
+  /** The text form, members sorted, without history. */
   public String encode() {
+    return encode(List.of());
+  }
+
+  /** The text form with {@code previous} rings (newest first, at most {@link #MAX_PREVIOUS}). */
+  public String encode(List<SeederRing> previous) {
     StringBuilder text =
         new StringBuilder(HEADER)
             .append("\nversion ")
@@ -100,6 +121,13 @@ public record VersionedRing(long version, SeederRing ring) {
             .append('\n');
     for (String member : sortedIds()) {
       text.append("member ").append(member).append('\n');
+    }
+    for (SeederRing ring : previous.subList(0, Math.min(MAX_PREVIOUS, previous.size()))) {
+      text.append("previous ").append(ring.replicas());
+      for (String member : new VersionedRing(0, ring).sortedIds()) {
+        text.append(' ').append(member);
+      }
+      text.append('\n');
     }
     return text.toString();
   }
@@ -111,6 +139,11 @@ public record VersionedRing(long version, SeederRing ring) {
    *     #MAX_TEXT_BYTES} or with more than {@link #MAX_MEMBERS} members
    */
   public static VersionedRing parse(String text) {
+    return parseWithHistory(text).ring();
+  }
+
+  /** As {@link #parse}, with the {@code previous} lines. */
+  public static WithHistory parseWithHistory(String text) {
     if (text == null || text.length() > MAX_TEXT_BYTES) {
       throw new IllegalArgumentException("a ring is at most " + MAX_TEXT_BYTES + " bytes");
     }
@@ -121,6 +154,7 @@ public record VersionedRing(long version, SeederRing ring) {
     Long version = null;
     Integer replicas = null;
     List<URI> members = new ArrayList<>();
+    List<SeederRing> previous = new ArrayList<>();
     for (int i = 1; i < lines.size(); i++) {
       String line = lines.get(i);
       int space = line.indexOf(' ');
@@ -136,6 +170,12 @@ public record VersionedRing(long version, SeederRing ring) {
             }
             members.add(SeederRing.memberId(URI.create(value)));
           }
+          case "previous" -> {
+            if (previous.size() == MAX_PREVIOUS) {
+              throw new IllegalArgumentException("more than " + MAX_PREVIOUS + " previous rings");
+            }
+            previous.add(previousRing(value));
+          }
           default -> throw new IllegalArgumentException("unknown key '" + key + "'");
         }
       } catch (IllegalArgumentException e) {
@@ -146,7 +186,20 @@ public record VersionedRing(long version, SeederRing ring) {
     if (version == null || replicas == null) {
       throw new IllegalArgumentException("a ring needs a version and a replicas line");
     }
-    return new VersionedRing(version, SeederRing.of(members, replicas));
+    return new WithHistory(new VersionedRing(version, SeederRing.of(members, replicas)), previous);
+  }
+
+  /** {@code <replicas> <member> <member> ...}. */
+  private static SeederRing previousRing(String value) {
+    String[] words = value.split(" ");
+    if (words.length - 1 > MAX_MEMBERS) {
+      throw new IllegalArgumentException("more than " + MAX_MEMBERS + " members");
+    }
+    List<URI> members = new ArrayList<>();
+    for (int i = 1; i < words.length; i++) {
+      members.add(SeederRing.memberId(URI.create(words[i])));
+    }
+    return SeederRing.of(members, Integer.parseInt(words[0]));
   }
 
   @Override

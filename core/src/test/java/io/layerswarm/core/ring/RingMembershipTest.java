@@ -116,6 +116,52 @@ class RingMembershipTest {
   }
 
   @Test
+  void aJoiningSeederLearnsThePreviousOwnersFromTheRingsTheOthersHeld() {
+    // C starts with the new list (version 0); A and B still hold A, B. C keeps its own ring (two
+    // configs at version 0: neither is a change) but remembers theirs.
+    RingMembership c = new RingMembership(ABC, clock);
+    RingSync sync =
+        new RingSync(
+            c,
+            member ->
+                CompletableFuture.completedFuture(
+                    new VersionedRing.WithHistory(new VersionedRing(0, AB), List.of())),
+            Optional.of(C));
+
+    sync.syncNow().join();
+
+    assertThat(c.current().sameMembers(ABC)).isTrue();
+    Digest digest = digestOwnedBy(C);
+    assertThat(c.previousOwners(digest, C)).isEqualTo(AB.owners(digest));
+  }
+
+  @Test
+  void aSeederThatJoinsAfterTheChangeLearnsTheHistoryFromTheRingsPreviousLines() {
+    RingMembership a = new RingMembership(AB, clock);
+    a.configure(ABC);
+    RingMembership c = new RingMembership(ABC, clock);
+    VersionedRing.WithHistory served =
+        VersionedRing.parseWithHistory(a.current().encode(a.previousRings()));
+
+    new RingSync(c, member -> CompletableFuture.completedFuture(served), Optional.of(C))
+        .syncNow()
+        .join();
+
+    assertThat(c.current().version()).isEqualTo(a.current().version());
+    Digest digest = digestOwnedBy(C);
+    assertThat(c.previousOwners(digest, C)).isEqualTo(AB.owners(digest));
+  }
+
+  private static Digest digestOwnedBy(URI member) {
+    for (int i = 0; ; i++) {
+      Digest digest = Digest.sha256(("blob-" + i).getBytes());
+      if (ABC.owners(digest).contains(member)) {
+        return digest;
+      }
+    }
+  }
+
+  @Test
   void previousRingsAreBounded() {
     for (int i = 0; i < 10; i++) {
       membership.set(i % 2 == 0 ? ABC : AB);
@@ -135,7 +181,8 @@ class RingMembershipTest {
             tracker,
             member ->
                 member.equals(A)
-                    ? CompletableFuture.completedFuture(seederA.current())
+                    ? CompletableFuture.completedFuture(
+                        new VersionedRing.WithHistory(seederA.current(), seederA.previousRings()))
                     : CompletableFuture.failedFuture(new java.io.IOException("refused")),
             Optional.empty());
 

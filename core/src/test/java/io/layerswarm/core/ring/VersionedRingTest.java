@@ -46,6 +46,31 @@ class VersionedRingTest {
   }
 
   @Test
+  void previousRingsTravelWithTheRing() {
+    VersionedRing ring = new VersionedRing(9, SeederRing.of(List.of(A, B, C), 2));
+
+    VersionedRing.WithHistory back =
+        VersionedRing.parseWithHistory(
+            ring.encode(List.of(SeederRing.of(List.of(B, A), 2), SeederRing.of(List.of(A), 1))));
+
+    assertThat(back.ring().version()).isEqualTo(9);
+    assertThat(back.previous()).hasSize(2);
+    assertThat(back.previous().get(0).members()).containsExactly(A, B);
+    assertThat(back.previous().get(1).replicas()).isEqualTo(1);
+    assertThatThrownBy(() -> VersionedRing.parseWithHistory(ring.encode() + "previous 2 ftp://x\n"))
+        .hasMessageContaining("line 7");
+  }
+
+  @Test
+  void twoConfigsAtVersionZeroAreNeitherNewer() {
+    VersionedRing ab = new VersionedRing(0, SeederRing.of(List.of(A, B), 2));
+    VersionedRing abc = new VersionedRing(0, SeederRing.of(List.of(A, B, C), 2));
+
+    assertThat(ab.newerThan(abc)).isFalse();
+    assertThat(abc.newerThan(ab)).isFalse();
+  }
+
+  @Test
   void badTextIsRefusedNamingTheLine() {
     assertThatThrownBy(() -> VersionedRing.parse("hello"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -21,7 +21,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code GET /metainfo/...} makes this seeder pull a blob from the origin with its
  *       credentials: with a cluster secret, only requests {@linkplain HttpSignature signed} with it
- *       (the trackers', and other seeders' warming the ring).
+ *       (the trackers', and other seeders' warming the ring). So do {@code GET /ring} and {@code
+ *       GET /blobs/...}, which members read to follow ring changes and to copy a held blob.
  *   <li>{@code POST /notifications} (a registry's webhook, which can only send a fixed header):
  *       with {@code seeder.notifications-token-file}, only {@code Authorization: Bearer <token>};
  *       without a token, only in open mode.
@@ -103,7 +104,9 @@ final class ControlAccessHandler extends ChannelInboundHandlerAdapter {
       return Optional.empty(); // no route has a malformed path: the request is answered 400
     }
     String path = decoded.get();
-    if (path.startsWith(ControlRoute.METAINFO_PREFIX)) {
+    if (path.startsWith(ControlRoute.METAINFO_PREFIX)
+        || path.startsWith(ControlRoute.BLOBS_PREFIX)
+        || path.equals(ControlRoute.RING_PATH)) {
       HttpSignature.Check check =
           auth.check(
               request.method().name(), request.uri(), request.headers().get(HttpSignature.HEADER));

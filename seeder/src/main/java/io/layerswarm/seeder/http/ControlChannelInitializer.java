@@ -44,6 +44,7 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
   private final ControlRequestHandler.HealthSource health;
   private final HarborPreheat preheatApi;
   private final Optional<ApiCredentials> preheatCredentials;
+  private final ControlRequestHandler.MemberApi members;
 
   /**
    * @param auth checks the signatures of metainfo requests; open: none
@@ -77,6 +78,35 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
       ControlRequestHandler.HealthSource health,
       HarborPreheat preheatApi,
       Optional<BearerToken> preheatToken) {
+    this(
+        lookup,
+        notifications,
+        metrics,
+        lookups,
+        auth,
+        notificationsToken,
+        health,
+        preheatApi,
+        preheatToken,
+        null);
+  }
+
+  /**
+   * As the constructor above, with {@code members}: {@code GET /ring} and {@code GET /blobs/...}
+   * (null: 404).
+   */
+  public ControlChannelInitializer(
+      ControlRequestHandler.Lookup lookup,
+      ControlRequestHandler.NotificationSink notifications,
+      ControlRequestHandler.MetricsSource metrics,
+      Executor lookups,
+      HttpAuth auth,
+      Optional<BearerToken> notificationsToken,
+      ControlRequestHandler.HealthSource health,
+      HarborPreheat preheatApi,
+      Optional<BearerToken> preheatToken,
+      ControlRequestHandler.MemberApi members) {
+    this.members = members;
     this.preheatApi = preheatApi;
     this.preheatCredentials =
         preheatToken == null ? Optional.empty() : preheatToken.map(ApiCredentials::new);
@@ -105,6 +135,7 @@ public final class ControlChannelInitializer extends ChannelInitializer<Channel>
         .addLast("aggregate", new HttpObjectAggregator(BodyLimitHandler.maxBytes()))
         .addLast(
             "control",
-            new ControlRequestHandler(lookup, notifications, metrics, lookups, health, preheatApi));
+            new ControlRequestHandler(
+                lookup, notifications, metrics, lookups, health, preheatApi, members));
   }
 }

@@ -11,14 +11,25 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -70,6 +81,23 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     List<String> problems();
   }
 
+  /**
+   * What the other members read here: the ring this seeder holds ({@code GET /ring}) and the blobs
+   * it holds ({@code GET /blobs/<digest>}, for a seeder that became a blob's owner and copies it
+   * instead of asking the origin).
+   */
+  public interface MemberApi {
+    /**
+     * The ring in its text form.
+     *
+     * @throws IllegalStateException while the seeder starts (answered 503)
+     */
+    String ring();
+
+    /** The file of a held blob, empty when not held; may block. */
+    Optional<Path> heldBlob(Digest digest);
+  }
+
   /** A request to answer, with its body for the routes that take one. */
   private record Pending(ControlRoute route, byte[] body) {}
 
@@ -79,6 +107,7 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   private final Executor lookups;
   private final HealthSource health;
   private final HarborPreheat preheatApi;
+  private final MemberApi members;
   private final ArrayDeque<Pending> queued = new ArrayDeque<>();
   private boolean answering;
 
@@ -120,6 +149,21 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       Executor lookups,
       HealthSource health,
       HarborPreheat preheatApi) {
+    this(lookup, notifications, metrics, lookups, health, preheatApi, null);
+  }
+
+  /**
+   * @param members the ring and the held blobs for the other members; null: 404
+   */
+  ControlRequestHandler(
+      Lookup lookup,
+      NotificationSink notifications,
+      MetricsSource metrics,
+      Executor lookups,
+      HealthSource health,
+      HarborPreheat preheatApi,
+      MemberApi members) {
+    this.members = members;
     this.preheatApi = preheatApi;
     this.health = health;
     this.lookup = lookup;
@@ -225,6 +269,23 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (route instanceof ControlRoute.Ring) {
+      send(ctx, ring());
+      return;
+    }
+    if (route instanceof ControlRoute.HeldBlob blob) {
+      if (members == null) {
+        send(ctx, ControlResponses.notFound(ControlRoute.BLOBS_PREFIX));
+        return;
+      }
+      ctx.channel().config().setAutoRead(false);
+      try {
+        lookups.execute(() -> openBlob(ctx, blob.digest()));
+      } catch (RejectedExecutionException e) {
+        send(ctx, ControlResponses.busy());
+      }
+      return;
+    }
     if (route instanceof ControlRoute.CreateJob) {
       send(ctx, preheatApi == null ? notFound() : answer(preheatApi.create(pending.body())));
       return;
@@ -238,6 +299,83 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     send(ctx, immediate(route));
+  }
+
+  /** Runs on the event loop: the ring is in memory. */
+  private FullHttpResponse ring() {
+    if (members == null) {
+      return ControlResponses.notFound(ControlRoute.RING_PATH);
+    }
+    try {
+      return ControlResponses.ok(
+          "text/plain; charset=utf-8", members.ring().getBytes(StandardCharsets.UTF_8));
+    } catch (IllegalStateException e) {
+      return ControlResponses.error(
+          HttpResponseStatus.SERVICE_UNAVAILABLE, "STARTING", e.getMessage(), null);
+    }
+  }
+
+  /** Runs on the lookup executor: opening the file may block. */
+  private void openBlob(ChannelHandlerContext ctx, Digest digest) {
+    FileChannel file = null;
+    long size = 0;
+    FullHttpResponse refusal = null;
+    try {
+      Optional<Path> path = members.heldBlob(digest);
+      if (path.isEmpty()) {
+        refusal =
+            ControlResponses.error(
+                HttpResponseStatus.NOT_FOUND,
+                "BLOB_UNKNOWN",
+                "this seeder does not hold " + digest,
+                null);
+      } else {
+        file = FileChannel.open(path.get(), StandardOpenOption.READ);
+        size = file.size();
+      }
+    } catch (IOException | RuntimeException e) {
+      // Evicted between the check and the open, most likely: the asking seeder tries another.
+      refusal =
+          ControlResponses.error(
+              HttpResponseStatus.NOT_FOUND,
+              "BLOB_UNKNOWN",
+              "this seeder cannot read " + digest + ": " + e.getClass().getSimpleName(),
+              null);
+    }
+    FullHttpResponse notHeld = refusal;
+    FileChannel opened = file;
+    long length = size;
+    ctx.executor()
+        .execute(
+            () -> {
+              if (notHeld != null) {
+                send(ctx, notHeld);
+              } else {
+                sendBlob(ctx, digest, opened, length);
+              }
+            });
+  }
+
+  /** Head, file region (zero copy; it closes the file when written), end. */
+  private void sendBlob(ChannelHandlerContext ctx, Digest digest, FileChannel file, long size) {
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    HttpUtil.setContentLength(head, size);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+    head.headers().set("Docker-Content-Digest", digest.toString());
+    ctx.write(head);
+    ctx.write(new DefaultFileRegion(file, 0, size));
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+        .addListener(
+            written -> {
+              if (written.isSuccess()) {
+                log.atInfo()
+                    .addKeyValue("digest", digest)
+                    .log("sent {} bytes to {}", size, ctx.channel().remoteAddress());
+                answerNext(ctx);
+              } else {
+                ctx.close();
+              }
+            });
   }
 
   private static FullHttpResponse notFound() {

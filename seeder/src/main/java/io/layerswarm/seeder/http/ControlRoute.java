@@ -18,6 +18,12 @@ sealed interface ControlRoute {
   String METRICS_PATH = "/metrics";
   String NOTIFICATIONS_PATH = "/notifications";
 
+  /** The ring this seeder holds, for the other members (signed with a cluster secret). */
+  String RING_PATH = "/ring";
+
+  /** {@code /blobs/sha256:<hex>}: a held blob, for a seeder that became its owner (signed). */
+  String BLOBS_PREFIX = "/blobs/";
+
   /** Harbor's Dragonfly provider: health. */
   String PREHEAT_HEALTH_PATH = "/healthy";
 
@@ -47,6 +53,12 @@ sealed interface ControlRoute {
 
   /** {@code GET /oapi/v1/jobs/<id>}. */
   record JobStatus(long id) implements ControlRoute {}
+
+  /** {@code GET /ring}: the ring in {@code VersionedRing}'s text form. */
+  record Ring() implements ControlRoute {}
+
+  /** {@code GET /blobs/sha256:<hex>}: the blob when held, never fetched for the request. */
+  record HeldBlob(Digest digest) implements ControlRoute {}
 
   /** {@code GET /metainfo/sha256:<hex>?registry=<host[:port]>&repo=<name>}. */
   record MetainfoLookup(Digest digest, String registry, RepositoryName repo)
@@ -91,7 +103,9 @@ sealed interface ControlRoute {
     boolean health = path.equals(HEALTH_PATH);
     boolean metrics = path.equals(METRICS_PATH);
     boolean metainfo = path.startsWith(METAINFO_PREFIX);
-    if (!health && !metrics && !metainfo) {
+    boolean ring = path.equals(RING_PATH);
+    boolean blob = path.startsWith(BLOBS_PREFIX);
+    if (!health && !metrics && !metainfo && !ring && !blob) {
       return new NotFound(path);
     }
     if (!"GET".equals(method)) {
@@ -102,6 +116,19 @@ sealed interface ControlRoute {
     }
     if (metrics) {
       return new Metrics();
+    }
+    if (ring) {
+      return new Ring();
+    }
+    if (blob) {
+      try {
+        return new HeldBlob(Digest.parse(path.substring(BLOBS_PREFIX.length())));
+      } catch (IllegalArgumentException e) {
+        return new BadParameter(
+            "digest",
+            "DIGEST_INVALID",
+            "digest in the path must be sha256:<64 lowercase hex>: " + e.getMessage());
+      }
     }
 
     String digestText = path.substring(METAINFO_PREFIX.length());

@@ -47,6 +47,8 @@ public final class SeederMetrics implements AutoCloseable {
   private final Counter misses;
   private final Counter coalesced;
   private final Counter errors;
+  private final Counter copiedBlobs;
+  private final Counter copiedBytes;
   private final AtomicLong blobs = new AtomicLong();
   private final AtomicLong storedBytes = new AtomicLong();
   private volatile StoreStats store;
@@ -62,6 +64,15 @@ public final class SeederMetrics implements AutoCloseable {
     misses = lookups("miss");
     coalesced = lookups("coalesced");
     errors = lookups("error");
+    copiedBlobs =
+        Counter.builder("seeder.copied.blobs")
+            .description("Blobs copied from another seeder after a ring change, not the origin")
+            .register(registry);
+    copiedBytes =
+        Counter.builder("seeder.copied.bytes")
+            .description("Bytes of the blobs copied from other seeders")
+            .baseUnit("bytes")
+            .register(registry);
     // Every labelled series exists from the start, at 0, so that rates and alerts need no
     // "absent" special case.
     for (Eviction.Reason reason : Eviction.Reason.values()) {
@@ -126,6 +137,12 @@ public final class SeederMetrics implements AutoCloseable {
 
   public void error() {
     errors.increment();
+  }
+
+  /** A blob copied from another seeder (a new owner after a ring change) instead of the origin. */
+  public void copiedFromSeeder(long bytes) {
+    copiedBlobs.increment();
+    copiedBytes.increment(Math.max(0, bytes));
   }
 
   public void evicted(Eviction eviction) {

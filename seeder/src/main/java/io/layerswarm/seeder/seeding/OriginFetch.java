@@ -79,6 +79,23 @@ public final class OriginFetch {
     log.atInfo()
         .addKeyValue("digest", digest)
         .log("fetching {} bytes from {}/{}", stream.size(), registry, repo);
+    store(stream, digest, action, true);
+    log.atInfo()
+        .addKeyValue("digest", digest)
+        .log("stored {} bytes from {}/{}", stream.size(), registry, repo);
+  }
+
+  /**
+   * Copies {@code digest} from another seeder's {@code stream} into the store, its sha256 checked
+   * as from the origin. Its bytes do not count as origin bytes.
+   */
+  void copyFromPeer(BlobStream stream, Digest digest, String action) throws SeederException {
+    store(stream, digest, action, false);
+  }
+
+  /** Makes room, copies and commits (verifying the digest); closes {@code stream}. */
+  private void store(BlobStream stream, Digest digest, String action, boolean fromOrigin)
+      throws SeederException {
     try {
       if (!room.makeRoom(Math.max(0, stream.size()))) {
         throw new SeedingException(
@@ -107,10 +124,10 @@ public final class OriginFetch {
     boolean committed = false;
     try (StallWatchdog watchdog =
         StallWatchdog.start(stallTimeout, minBytesPerSecond, stream.body())) {
-      long copied = copy(stream.body(), writer, watchdog, action);
+      long copied = copy(stream.body(), writer, watchdog, action, fromOrigin);
       if (stream.size() >= 0 && copied != stream.size()) {
         throw new OriginFetchException(
-            action + ": the origin sent " + copied + " bytes but declared " + stream.size(), null);
+            action + ": the source sent " + copied + " bytes but declared " + stream.size(), null);
       }
       try {
         writer.commit();
@@ -120,9 +137,6 @@ public final class OriginFetch {
       } catch (IOException e) {
         throw new SeedingException(action + ": cannot commit the blob to the store: " + e, e);
       }
-      log.atInfo()
-          .addKeyValue("digest", digest)
-          .log("stored {} bytes from {}/{}", copied, registry, repo);
     } finally {
       if (!committed) {
         abortQuietly(writer, digest);
@@ -131,7 +145,8 @@ public final class OriginFetch {
     }
   }
 
-  private long copy(InputStream in, BlobWriter writer, StallWatchdog watchdog, String action)
+  private long copy(
+      InputStream in, BlobWriter writer, StallWatchdog watchdog, String action, boolean fromOrigin)
       throws SeederException {
     byte[] buffer = new byte[BUFFER_BYTES];
     long copied = 0;
@@ -160,7 +175,9 @@ public final class OriginFetch {
         return copied;
       }
       watchdog.progressed(n);
-      originBytes.add(n);
+      if (fromOrigin) {
+        originBytes.add(n);
+      }
       copied += n;
       try {
         writer.write(buffer, 0, n);

@@ -6,6 +6,7 @@ import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.MetainfoException;
 import io.layerswarm.registry.RepositoryName;
+import io.layerswarm.registry.client.BlobStream;
 import io.layerswarm.registry.client.UpstreamRegistry;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.BlobStore;
@@ -79,6 +80,9 @@ public final class SeederService implements EvictionTarget {
   private final InstantSource clock;
   private final AccessLog access;
   private final SeederMetrics metrics;
+
+  /** Seeders to copy a blob from before the origin (after a ring change). */
+  private volatile PeerBlobs peers = PeerBlobs.NONE;
 
   /** Called after each successful origin fetch (the evictor's on-demand sweep). */
   private volatile Runnable afterFetch = () -> {};
@@ -176,6 +180,14 @@ public final class SeederService implements EvictionTarget {
    */
   public void useRoom(OriginFetch.DiskRoom room) {
     originFetch.useRoom(Objects.requireNonNull(room, "room"));
+  }
+
+  /**
+   * Copies a blob this seeder does not hold from {@code peers} (the seeders that owned it before a
+   * ring change) before it asks the origin; a peer that fails or does not hold it is skipped.
+   */
+  public void usePeers(PeerBlobs peers) {
+    this.peers = Objects.requireNonNull(peers, "peers");
   }
 
   /** Runs {@code hook} after every successful origin fetch, on the fetching thread. */
@@ -443,7 +455,9 @@ public final class SeederService implements EvictionTarget {
       throw new UnknownUpstreamException(registry);
     }
     metrics.miss();
-    originFetch.fetch(upstream.get(), registry, repo, digest);
+    if (!copiedFromPeer(digest)) {
+      originFetch.fetch(upstream.get(), registry, repo, digest);
+    }
     Path file = blobFile(digest);
     Metainfo metainfo = metainfoFiles.create(digest, file);
     metainfoFiles.store(digest, metainfo);
@@ -454,6 +468,31 @@ public final class SeederService implements EvictionTarget {
       log.atWarn().addKeyValue("digest", digest).setCause(e).log("after-fetch hook failed");
     }
     return seededNow;
+  }
+
+  /** Whether one of {@link #peers} had the blob and it is now stored, verified. */
+  private boolean copiedFromPeer(Digest digest) {
+    for (URI peer : peers.holders(digest)) {
+      String action = "copy " + digest + " from seeder " + peer;
+      try {
+        Optional<BlobStream> stream = peers.open(peer, digest);
+        if (stream.isEmpty()) {
+          log.atDebug().addKeyValue("digest", digest).log("seeder {} does not hold it", peer);
+          continue;
+        }
+        originFetch.copyFromPeer(stream.get(), digest, action);
+        metrics.copiedFromSeeder(stream.get().size());
+        log.atInfo()
+            .addKeyValue("digest", digest)
+            .log("copied {} bytes from seeder {}, not from the origin", stream.get().size(), peer);
+        return true;
+      } catch (IOException | SeederException e) {
+        log.atInfo()
+            .addKeyValue("digest", digest)
+            .log("{} failed, trying the next holder or the origin: {}", action, e.getMessage());
+      }
+    }
+    return false;
   }
 
   /** Seeds a blob the store holds, with its stored metainfo or with new metainfo. */

@@ -191,6 +191,22 @@ class ControlAccessHandlerTest {
   }
 
   @Test
+  void theRingAndHeldBlobsAreForSignedRequestsOnly() {
+    open(member(), Optional.empty());
+    String blob = "/blobs/sha256:" + "c".repeat(64);
+
+    assertThat(get("/ring", "")).startsWith("HTTP/1.1 401").contains("cluster.secret-file");
+    channel.finishAndReleaseAll();
+    open(member(), Optional.empty());
+    assertThat(get(blob, "")).startsWith("HTTP/1.1 401");
+    channel.finishAndReleaseAll();
+    open(member(), Optional.empty());
+    // Signed, they pass to the handler, which has no member API here: 404.
+    assertThat(get("/ring", signature("/ring"))).startsWith("HTTP/1.1 404");
+    assertThat(get(blob, signature(blob))).startsWith("HTTP/1.1 404");
+  }
+
+  @Test
   void healthAndMetricsStayOpen() {
     open(member(), Optional.empty());
 

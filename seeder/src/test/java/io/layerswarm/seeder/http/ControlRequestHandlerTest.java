@@ -327,4 +327,90 @@ class ControlRequestHandlerTest {
     assertThat(response.headers().get("content-type")).startsWith("text/plain; version=0.0.4");
     assertThat(bodyOf(response)).isEqualTo("seeder_blobs 3.0\n");
   }
+
+  private void openWithMembers(Path blob, Digest held) {
+    channel =
+        new EmbeddedChannel(
+            new ControlRequestHandler(
+                (digest, registry, repo) -> {
+                  throw new AssertionError("not called");
+                },
+                null,
+                () -> "",
+                manual,
+                List::of,
+                null,
+                new ControlRequestHandler.MemberApi() {
+                  @Override
+                  public String ring() {
+                    return "layerswarm-ring 1\nversion 5\nreplicas 1\nmember http://a:1\n";
+                  }
+
+                  @Override
+                  public java.util.Optional<Path> heldBlob(Digest digest) {
+                    return digest.equals(held)
+                        ? java.util.Optional.of(blob)
+                        : java.util.Optional.empty();
+                  }
+                }));
+  }
+
+  @Test
+  void theRingIsAnsweredAsText() {
+    openWithMembers(temp.resolve("none"), Digest.sha256(new byte[] {9}));
+
+    request(HttpMethod.GET, "/ring");
+
+    FullHttpResponse response = response();
+    assertThat(response.status().code()).isEqualTo(200);
+    assertThat(bodyOf(response)).startsWith("layerswarm-ring 1\nversion 5");
+  }
+
+  @Test
+  void aHeldBlobIsSentWholeAsAFileRegionAndAnUnheldOneIs404() throws Exception {
+    byte[] bytes = new byte[70_000];
+    new java.util.Random(5).nextBytes(bytes);
+    Digest held = Digest.sha256(bytes);
+    Path blob = Files.write(temp.resolve("held"), bytes);
+    openWithMembers(blob, held);
+
+    request(HttpMethod.GET, "/blobs/" + held);
+    assertThat(channel.<Object>readOutbound()).isNull();
+    runLookups();
+
+    io.netty.handler.codec.http.HttpResponse head = channel.readOutbound();
+    assertThat(head.status().code()).isEqualTo(200);
+    assertThat(head.headers().getInt("content-length")).isEqualTo(bytes.length);
+    assertThat(head.headers().get("docker-content-digest")).isEqualTo(held.toString());
+    io.netty.channel.FileRegion region = channel.readOutbound();
+    assertThat(region.count()).isEqualTo(bytes.length);
+    region.release();
+    assertThat(channel.<Object>readOutbound())
+        .isSameAs(io.netty.handler.codec.http.LastHttpContent.EMPTY_LAST_CONTENT);
+
+    request(HttpMethod.GET, "/blobs/" + Digest.sha256(new byte[] {1}));
+    runLookups();
+    FullHttpResponse missing = response();
+    assertThat(missing.status().code()).isEqualTo(404);
+    assertThat(bodyOf(missing)).contains("BLOB_UNKNOWN");
+    assertThat(channel.config().isAutoRead()).isTrue();
+  }
+
+  @Test
+  void withoutAMemberApiRingAndBlobsAreNotFound() {
+    open(
+        (digest, registry, repo) -> {
+          throw new AssertionError("not called");
+        },
+        manual);
+
+    request(HttpMethod.GET, "/ring");
+    FullHttpResponse ring = response();
+    assertThat(ring.status().code()).isEqualTo(404);
+    ring.release();
+    request(HttpMethod.GET, "/blobs/" + Digest.sha256(new byte[] {1}));
+    FullHttpResponse blob = response();
+    assertThat(blob.status().code()).isEqualTo(404);
+    blob.release();
+  }
 }

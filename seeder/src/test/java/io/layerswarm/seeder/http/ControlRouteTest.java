@@ -152,4 +152,18 @@ class ControlRouteTest {
     assertThat(ControlRoute.parse("GET", "/oapi/v1/clusters"))
         .isEqualTo(new ControlRoute.NotFound("/oapi/v1/clusters"));
   }
+
+  @Test
+  void ringAndHeldBlobsAreGetOnlyAndABlobNeedsAValidDigest() {
+    assertThat(ControlRoute.parse("GET", "/ring")).isEqualTo(new ControlRoute.Ring());
+    assertThat(ControlRoute.parse("PUT", "/ring"))
+        .isInstanceOf(ControlRoute.MethodNotAllowed.class);
+    assertThat(ControlRoute.parse("GET", "/blobs/sha256:" + HEX))
+        .isEqualTo(new ControlRoute.HeldBlob(io.layerswarm.core.Digest.parse("sha256:" + HEX)));
+    assertThat(ControlRoute.parse("GET", "/blobs/sha256:xyz"))
+        .isInstanceOfSatisfying(
+            ControlRoute.BadParameter.class, b -> assertThat(b.parameter()).isEqualTo("digest"));
+    assertThat(ControlRoute.parse("DELETE", "/blobs/sha256:" + HEX))
+        .isInstanceOf(ControlRoute.MethodNotAllowed.class);
+  }
 }

@@ -7,6 +7,7 @@ import io.layerswarm.core.Digest;
 import io.layerswarm.core.ring.HttpHealthProbe;
 import io.layerswarm.core.ring.MemberHealth;
 import io.layerswarm.core.ring.SeederRing;
+import io.layerswarm.core.ring.VersionedRing;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.testing.Await;
 import io.layerswarm.testing.ManualClock;
@@ -314,6 +315,54 @@ class SeederClusterTest {
         () -> !cluster.health().isAlive(rank.get(0).uri()));
     assertThat(cluster.health().isAlive(rank.get(0).uri())).isFalse();
     assertThat(cluster.health().isAlive(rank.get(1).uri())).isTrue();
+  }
+
+  @Test
+  void aReloadAddingASeederMakesItTheFirstOwnerOfItsDigestsWithoutARestart() throws Exception {
+    List<SettableSeeder> all = seeders(3);
+    List<SettableSeeder> rank = ranked(all, DIGEST);
+    // Start without the digest's first owner; R = 1.
+    SeederCluster cluster = cluster(List.of(rank.get(1), rank.get(2)), 1);
+    HttpMetainfoSource source = cluster.metainfoSource(TIMEOUT);
+    assertThat(source.metainfo(DIGEST, "r", REPO)).isEqualTo(body(rank.get(1)));
+
+    assertThat(cluster.reconfigure(uris(all), 1)).isTrue();
+    assertThat(cluster.reconfigure(uris(all), 1)).as("the same file again").isFalse();
+
+    assertThat(source.metainfo(DIGEST, "r", REPO)).isEqualTo(body(rank.get(0)));
+    assertThat(cluster.membership().current().version()).isPositive();
+    assertThat(cluster.members()).hasSize(3);
+  }
+
+  @Test
+  void theTrackerTakesANewerRingFromASeederAndStopsAskingARemovedOne() throws Exception {
+    List<SettableSeeder> rank = ranked(seeders(3), DIGEST);
+    VersionedRing onSeeders =
+        new VersionedRing(42, SeederRing.of(List.of(rank.get(1).uri(), rank.get(2).uri()), 1));
+    java.util.Map<URI, Integer> asked = new java.util.concurrent.ConcurrentHashMap<>();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    SeederCluster cluster =
+        SeederCluster.start(
+            uris(rank),
+            1,
+            new HttpHealthProbe(http, Duration.ofSeconds(2)),
+            member -> {
+              asked.merge(member, 1, Integer::sum);
+              return java.util.concurrent.CompletableFuture.completedFuture(
+                  new VersionedRing.WithHistory(onSeeders, List.of()));
+            },
+            clock,
+            Duration.ZERO);
+    open.add(cluster);
+    HttpMetainfoSource source = cluster.metainfoSource(TIMEOUT);
+    assertThat(source.metainfo(DIGEST, "r", REPO)).isEqualTo(body(rank.get(0)));
+
+    cluster.syncNow().get(10, TimeUnit.SECONDS);
+
+    assertThat(asked.keySet()).containsExactlyInAnyOrderElementsOf(uris(rank));
+    assertThat(cluster.membership().current().version()).isEqualTo(42);
+    assertThat(source.metainfo(DIGEST, "r", REPO)).isEqualTo(body(rank.get(1)));
+    assertThat(rank.get(0).metainfoRequests()).as("the removed seeder").hasSize(1);
   }
 
   @Test
