@@ -22,6 +22,7 @@ import io.layerswarm.agent.mirror.Swarm;
 import io.layerswarm.agent.mirror.TrackerMetainfoSource;
 import io.layerswarm.agent.pins.MirrorPinSource;
 import io.layerswarm.agent.pins.Pin;
+import io.layerswarm.agent.pins.PinSource;
 import io.layerswarm.agent.pins.Pinner;
 import io.layerswarm.agent.pins.PinsConfig;
 import io.layerswarm.agent.pins.Readiness;
@@ -124,6 +125,7 @@ public final class AgentServer implements AutoCloseable {
 
   private Evictor evictor;
   private Pinner pinner;
+  private PinSource pinSource;
   private CompletableFuture<FileBlobStore.Verification> verified;
   private boolean closed;
 
@@ -335,8 +337,8 @@ public final class AgentServer implements AutoCloseable {
               });
       ThreadPoolExecutor pinsThread = pool("agent-pins-%d", 1);
       started.add(pinsThread::shutdownNow);
-      Pinner pinner =
-          new Pinner(new MirrorPinSource(mirror, store), pins, InstantSource.system(), pinsThread);
+      MirrorPinSource pinSource = new MirrorPinSource(mirror, store);
+      Pinner pinner = new Pinner(pinSource, pins, InstantSource.system(), pinsThread);
       pinnerRef.set(pinner);
       ThreadPoolExecutor streams =
           new ThreadPoolExecutor(
@@ -453,6 +455,7 @@ public final class AgentServer implements AutoCloseable {
               },
               digest -> pinner.pinOf(digest).map(Pin::toString));
       agent.pinner = pinner;
+      agent.pinSource = pinSource;
       metrics.bindPins(
           pinner::states,
           () -> Readiness.of(drain.draining(), liveness.problems(), pinner.states()));
@@ -489,6 +492,11 @@ public final class AgentServer implements AutoCloseable {
   /** Keeps the images of {@code agent.pins} local; {@link Pinner#replace} takes a reloaded list. */
   public Pinner pinner() {
     return pinner;
+  }
+
+  /** Images through the mirror as pins fetch them, for one-shot fetches (fleet preheats). */
+  public PinSource pinSource() {
+    return pinSource;
   }
 
   public SwarmEngine engine() {

@@ -30,12 +30,18 @@ import picocli.CommandLine.Spec;
       "On a terminal, progress bars on stderr; otherwise one line per step on stdout. A"
           + " summary follows. --json prints JSON Lines: each step (\"type\": \"progress\"),"
           + " then the summary (\"type\": \"summary\").",
-      "Ctrl-C stops waiting; the seeder finishes the blobs it started and starts no more."
+      "Ctrl-C stops waiting; the seeder finishes the blobs it started and starts no more.",
+      "With --agents, the tracker at --server (its tracker.admin-listen) has the agents instead"
+          + " fetch IMAGE into their caches through the swarm (fleet preheat): every agent that"
+          + " polls it, or those of --zone/--rack, at most --max-parallel at once, each agent's"
+          + " progress and the total shown. Ctrl-C stops the job: no more agents start it."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every image complete",
-      "1:an image failed (the message says which and" + " why), or the seeder refused the request",
+      "1:an image failed (the message says which and"
+          + " why), or the seeder refused the request; with --agents: an agent did not finish"
+          + " (each is named with its reason), or no agent matches",
       "2:bad usage",
       "3:the seeder's admin API did not answer, or the connection broke",
       "5:the seeder wants a token (--token, --token-file, $LAYERSWARM_TOKEN)"
@@ -92,6 +98,31 @@ public final class PreheatCommand implements Callable<Integer> {
               + " on stdout). Default: ${DEFAULT-VALUE}.")
   Progress progress;
 
+  @Option(
+      names = "--agents",
+      description =
+          "Fleet preheat: the agents fetch the image (one IMAGE), through the tracker at"
+              + " --server. Without --platform, each agent its own platform.")
+  boolean agents;
+
+  @Option(
+      names = "--zone",
+      paramLabel = "ZONE",
+      description = "With --agents: only agents whose agent.zone is ZONE.")
+  String zone;
+
+  @Option(
+      names = "--rack",
+      paramLabel = "RACK",
+      description = "With --agents: only agents whose agent.rack is RACK.")
+  String rack;
+
+  @Option(
+      names = "--max-parallel",
+      paramLabel = "N",
+      description = "With --agents: at most N agents fetch at once (1 to 10000). Default: 16.")
+  Integer maxParallel;
+
   @Spec CommandSpec spec;
 
   /** Milliseconds on a monotonic clock; tests replace it. */
@@ -127,12 +158,14 @@ public final class PreheatCommand implements Callable<Integer> {
                               + " duration; write for example 90s, 30m or 2h"));
       deadline = Optional.of(d);
     }
-    boolean bars =
-        !options.json
-            && (progress == Progress.tty
-                || (progress == Progress.auto
-                    && System.console() != null
-                    && !"dumb".equals(options.environment.apply("TERM"))));
+    if (agents) {
+      return FleetPreheatRun.run(this, deadline, bars());
+    }
+    if (zone != null || rack != null || maxParallel != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--zone, --rack and --max-parallel go with --agents");
+    }
+    boolean bars = bars();
     PreheatRequest.Builder request = PreheatRequest.newBuilder().addAllImages(images);
     if (platform != null) {
       request.setPlatform(platform);
@@ -206,6 +239,15 @@ public final class PreheatCommand implements Callable<Integer> {
               }
             });
     return code != ServiceOptions.EXIT_OK ? code : exit[0];
+  }
+
+  /** Progress bars on stderr: asked for, or auto on a terminal; never with --json. */
+  private boolean bars() {
+    return !options.json
+        && (progress == Progress.tty
+            || (progress == Progress.auto
+                && System.console() != null
+                && !"dumb".equals(options.environment.apply("TERM"))));
   }
 
   private int columns() {

@@ -51,12 +51,7 @@ final class SeederAdminClient {
   }
 
   /** What a preheat stream hands to the command: messages, and quiet ticks. */
-  interface PreheatListener {
-    void progress(PreheatProgress progress);
-
-    /** No message for {@code tick}; lets a progress bar move its clock. */
-    void idle();
-  }
+  interface PreheatListener extends StreamingCall.Listener<PreheatProgress> {}
 
   /**
    * Runs a preheat and hands every message to {@code listener}, on this thread, until the stream
@@ -74,38 +69,14 @@ final class SeederAdminClient {
     if (deadline.isPresent()) {
       stub = stub.withDeadlineAfter(deadline.get().toMillis(), TimeUnit.MILLISECONDS);
     }
-    boolean any = false;
-    try (StreamingCall<PreheatRequest, PreheatProgress> preheat =
-        StreamingCall.start(stub::preheat, request, "the preheat command left")) {
-      while (true) {
-        Optional<StreamingCall.Event<PreheatProgress>> event;
-        try {
-          event = preheat.next(tick);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ServiceException(
-              ServiceOptions.EXIT_ERROR, "interrupted during the preheat", e);
-        }
-        if (event.isEmpty()) {
-          listener.idle();
-        } else if (event.get() instanceof StreamingCall.Message<PreheatProgress> message) {
-          any = true;
-          listener.progress(message.value());
-        } else if (event.get() instanceof StreamingCall.Failed<PreheatProgress> failed) {
-          ServiceException failure = server.failure("Preheat", failed.error());
-          if (!any) {
-            throw failure;
-          }
-          throw new ServiceException(
-              failure.exitCode(),
-              "the preheat stream broke off: "
-                  + failure.getMessage()
-                  + " (the seeder may still be fetching what it started)",
-              failed.error());
-        } else {
-          return;
-        }
-      }
-    }
+    StreamingCall.readToEnd(
+        server,
+        "Preheat",
+        stub::preheat,
+        request,
+        "the preheat command left",
+        tick,
+        "the seeder may still be fetching what it started",
+        listener);
   }
 }

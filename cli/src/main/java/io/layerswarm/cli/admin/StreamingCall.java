@@ -91,6 +91,64 @@ final class StreamingCall<Q, R> implements AutoCloseable {
     return Optional.ofNullable(event);
   }
 
+  /** What a command that reads a stream to its end hands the messages to, on its own thread. */
+  interface Listener<R> {
+    void progress(R message);
+
+    /** No message for a tick; lets a progress bar move its clock. */
+    void idle();
+  }
+
+  /**
+   * Runs {@code method} and hands every message to {@code listener}, on this thread, until the
+   * stream ends. Leaving (an exception from the listener, or the deadline) cancels the call.
+   *
+   * @param rpc the method's name, for messages
+   * @param tick how often {@link Listener#idle} runs while nothing arrives
+   * @param goesOn what the server may still be doing when the stream broke off after progress
+   * @throws ServiceException when the call fails; the message says whether progress had come
+   */
+  static <Q, R> void readToEnd(
+      ServiceChannels server,
+      String rpc,
+      BiConsumer<Q, StreamObserver<R>> method,
+      Q request,
+      String cancelReason,
+      Duration tick,
+      String goesOn,
+      Listener<R> listener)
+      throws ServiceException {
+    boolean any = false;
+    try (StreamingCall<Q, R> call = start(method, request, cancelReason)) {
+      while (true) {
+        Optional<Event<R>> event;
+        try {
+          event = call.next(tick);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ServiceException(ServiceOptions.EXIT_ERROR, "interrupted during the " + rpc, e);
+        }
+        if (event.isEmpty()) {
+          listener.idle();
+        } else if (event.get() instanceof Message<R> message) {
+          any = true;
+          listener.progress(message.value());
+        } else if (event.get() instanceof Failed<R> failed) {
+          ServiceException failure = server.failure(rpc, failed.error());
+          if (!any) {
+            throw failure;
+          }
+          throw new ServiceException(
+              failure.exitCode(),
+              "the " + rpc + " stream broke off: " + failure.getMessage() + " (" + goesOn + ")",
+              failed.error());
+        } else {
+          return;
+        }
+      }
+    }
+  }
+
   /** Cancels the call unless it ended. */
   @Override
   public void close() {

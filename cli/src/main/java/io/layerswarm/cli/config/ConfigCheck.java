@@ -37,6 +37,7 @@ public final class ConfigCheck {
           }
           case "agent" -> {
             settings.agent();
+            settings.agentFleetPoll();
             requirePinnedUpstreams(settings);
             yield new ConfigFile(f.upstreams(), f.cluster(), null, null, f.agent());
           }

@@ -104,7 +104,8 @@ public record ConfigFile(
       List<PinEntry> pins,
       String pinsRefresh,
       String httpsProxyListen,
-      String httpsProxyOtherHosts) {}
+      String httpsProxyOtherHosts,
+      String fleetPoll) {}
 
   /**
    * One {@code agent.pins} entry: a plain string (the reference, host platform) or a map {@code

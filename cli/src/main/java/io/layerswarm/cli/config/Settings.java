@@ -174,7 +174,7 @@ public final class Settings {
         f.agent() == null
             ? new ConfigFile.Agent(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null)
+                null, null, null, null, null, null, null, null, null)
             : f.agent();
     List<String> trackers = List.of("http://" + or(t.listen(), DEFAULT_TRACKER_LISTEN));
     // One file for the whole cluster: the tracker asks the seeders of the ring, with their R.
@@ -260,7 +260,8 @@ public final class Settings {
             PinSettings.effective(a.pins()),
             or(a.pinsRefresh(), PinSettings.DEFAULT_REFRESH),
             or(a.httpsProxyListen(), ""),
-            or(a.httpsProxyOtherHosts(), "tunnel")));
+            or(a.httpsProxyOtherHosts(), "tunnel"),
+            or(a.fleetPoll(), DEFAULT_FLEET_POLL)));
   }
 
   /**
@@ -533,6 +534,25 @@ public final class Settings {
   /** {@code agent.pins} and {@code agent.pins-refresh}, each entry checked. */
   public PinsConfig agentPins() throws ConfigException {
     return wrap(() -> PinSettings.pins(file.agent()));
+  }
+
+  /** {@code agent.fleet-poll}'s default: how often an idle agent asks for fleet preheats. */
+  public static final String DEFAULT_FLEET_POLL = "15s";
+
+  /**
+   * {@code agent.fleet-poll}: how often the agent asks its trackers for fleet preheats; zero when
+   * it never does (then no fleet preheat reaches it).
+   */
+  public Duration agentFleetPoll() throws ConfigException {
+    String value = file.agent().fleetPoll().trim();
+    Duration poll =
+        value.equals("0") ? Duration.ZERO : wrap(() -> Values.duration("agent.fleet-poll", value));
+    if (!poll.isZero()
+        && (poll.compareTo(Duration.ofSeconds(1)) < 0 || poll.compareTo(Duration.ofHours(1)) > 0)) {
+      throw new ConfigException(
+          source + ": agent.fleet-poll must be 0 (off) or from 1s to 1h, got " + poll);
+    }
+    return poll;
   }
 
   /** The agent's HTTPS proxy, when {@code agent.https-proxy-listen} is set. */

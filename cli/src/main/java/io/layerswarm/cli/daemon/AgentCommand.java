@@ -1,9 +1,15 @@
 package io.layerswarm.cli.daemon;
 
+import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.agent.AgentServer;
+import io.layerswarm.agent.fleet.FleetPoller;
+import io.layerswarm.cli.config.ConfigException;
 import io.layerswarm.cli.config.Settings;
 import io.layerswarm.core.Listening;
+import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.registry.client.Upstreams;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,12 +56,14 @@ public final class AgentCommand implements Callable<Integer> {
         options,
         (settings, parts) -> {
           Upstreams upstreams = settings.upstreams(USER_AGENT);
+          settings.agentFleetPoll(); // a bad value stops the start before anything binds
           AgentServer agent =
               parts.add(
                   AgentServer.start(
                       settings.agent(), upstreams, settings.agentPins(), settings.httpsProxy()));
           exitWhenDrained(agent);
           PinsReload.onHangup(options, agent, upstreams);
+          startFleetPoller(settings, agent, parts);
           return "registry http://"
               + hostPort(agent.address())
               + " peers "
@@ -65,6 +73,29 @@ public final class AgentCommand implements Callable<Integer> {
                   .map(a -> " metrics http://" + hostPort(a) + "/metrics")
                   .orElse("");
         });
+  }
+
+  /**
+   * Polls the trackers for fleet preheats every {@code agent.fleet-poll} (unless 0, or without
+   * trackers); stops before the agent does.
+   */
+  static void startFleetPoller(Settings settings, AgentServer agent, DaemonRunner.Parts parts)
+      throws ConfigException {
+    Duration poll = settings.agentFleetPoll();
+    AgentConfig config = settings.agent();
+    if (poll.isZero() || config.trackers().isEmpty()) {
+      return;
+    }
+    parts.add(
+        FleetPoller.start(
+            config.trackers(),
+            poll,
+            agent.engine().listenAddress().getPort(),
+            config.location(),
+            HttpAuth.of(config.clusterSecret(), InstantSource.system()),
+            agent.pinSource(),
+            InstantSource.system(),
+            USER_AGENT));
   }
 
   /**

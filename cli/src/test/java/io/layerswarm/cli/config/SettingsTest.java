@@ -583,6 +583,21 @@ class SettingsTest {
   }
 
   @Test
+  void agentsPollForFleetPreheatsEvery15sByDefaultAndZeroTurnsItOff() throws Exception {
+    assertThat(settings(GOOD, Map.of()).agentFleetPoll())
+        .isEqualTo(java.time.Duration.ofSeconds(15));
+    assertThat(settings(GOOD + "  fleet-poll: 0\n", Map.of()).agentFleetPoll()).isZero();
+    assertThat(settings(GOOD + "  fleet-poll: 2m\n", Map.of()).agentFleetPoll())
+        .isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThatThrownBy(() -> settings(GOOD + "  fleet-poll: 2h\n", Map.of()).agentFleetPoll())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.fleet-poll");
+    assertThatThrownBy(() -> settings(GOOD + "  fleet-poll: soon\n", Map.of()).agentFleetPoll())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("agent.fleet-poll");
+  }
+
+  @Test
   void theHttpsProxyIsOffByDefaultAndTunnelsOtherHostsWhenOn() throws Exception {
     assertThat(settings(GOOD, Map.of()).httpsProxy()).isEmpty();
     var proxy =
