@@ -433,7 +433,11 @@ public final class SeederServer implements AutoCloseable {
                   config.adminTls(),
                   SeederAdminService.THREADS,
                   new SeederAdminService(
-                      preheat, new ServiceCatalog(service, evictor), health, self));
+                      preheat,
+                      new ServiceCatalog(service, evictor),
+                      health,
+                      self,
+                      live.membership()));
           parts.add(adminServer);
           admin = Optional.of(adminServer);
         } catch (IOException e) {

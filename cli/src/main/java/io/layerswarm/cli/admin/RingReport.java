@@ -14,11 +14,15 @@ import java.util.List;
  * and {@code live_owners} null without {@code --digest}); {@link #table} is the human form. Pure.
  *
  * @param self the asked seeder's id (control URL)
+ * @param version the ring's version: 0 for the config read at start, else the ms of the change
+ * @param fingerprint equal on members that hold the same ring; null from an older seeder
  * @param owners the R members the digest hashes to, highest weight first, ignoring health
  * @param liveOwners the members that serve the digest now: the first R live ones by weight
  */
 record RingReport(
     String self,
+    long version,
+    String fingerprint,
     int replicas,
     List<Member> members,
     String digest,
@@ -46,6 +50,8 @@ record RingReport(
     boolean asked = digest != null;
     return new RingReport(
         s.getSelf(),
+        s.getVersion(),
+        s.getFingerprint().isEmpty() ? null : s.getFingerprint(),
         s.getReplicas(),
         members,
         digest,
@@ -68,6 +74,11 @@ record RingReport(
                         + replicas
                         + (replicas == 1 ? " owner" : " owners")
                         + " per blob")
+                .row(
+                    "version",
+                    version
+                        + (version == 0 ? " (the config read at start)" : "")
+                        + (fingerprint == null ? "" : ", fingerprint " + fingerprint))
                 .render());
     TableFormatter table =
         TableFormatter.of(

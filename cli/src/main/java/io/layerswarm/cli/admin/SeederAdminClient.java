@@ -10,7 +10,9 @@ import io.layerswarm.proto.admin.SeederEvictRequest;
 import io.layerswarm.proto.admin.SeederEvictResponse;
 import io.layerswarm.proto.admin.SeederRingRequest;
 import io.layerswarm.proto.admin.SeederRingStatus;
+import io.layerswarm.proto.admin.SetSeederRingRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +49,18 @@ final class SeederAdminClient {
                 .ring(
                     SeederRingRequest.newBuilder()
                         .setDigest(digest.map(Digest::toString).orElse(""))
+                        .build()));
+  }
+
+  SeederRingStatus setRing(List<String> members, int replicas) throws ServiceException {
+    return server.call(
+        "SetRing",
+        () ->
+            blocking()
+                .setRing(
+                    SetSeederRingRequest.newBuilder()
+                        .addAllMembers(members)
+                        .setReplicas(replicas)
                         .build()));
   }
 

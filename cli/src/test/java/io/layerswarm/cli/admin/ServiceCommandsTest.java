@@ -189,7 +189,54 @@ class ServiceCommandsTest {
     Run fromFile = run("ring", "--server", server, "--token-file", file.toString());
 
     assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
-    assertThat(fromFile.out()).startsWith("seeder  " + seeder.self());
+    assertThat(fromFile.out()).startsWith("seeder   " + seeder.self());
+  }
+
+  @Test
+  void ringAddAndRemoveChangeTheSeedersRingAsANewVersion() throws Exception {
+    String other = "http://10.0.0.9:6970";
+
+    Run added =
+        run("ring", "--server", server, "--token", TOKEN, "--add", other + "/", "--replicas", "1");
+
+    assertThat(added.exitCode()).as(added.err()).isZero();
+    assertThat(added.out()).startsWith("the ring changed").contains(other).contains("1 owner");
+    assertThat(seeder.liveRing().membership().ring().members())
+        .containsExactlyInAnyOrder(seeder.self(), URI.create(other));
+    long version = seeder.liveRing().membership().current().version();
+    assertThat(version).isPositive();
+
+    Run again = run("ring", "--server", server, "--token", TOKEN, "--add", other);
+    assertThat(again.out()).startsWith("the ring was already that");
+    assertThat(seeder.liveRing().membership().current().version()).isEqualTo(version);
+
+    Run removed = run("ring", "--server", server, "--token", TOKEN, "--json", "--remove", other);
+    assertThat(removed.exitCode()).as(removed.err()).isZero();
+    assertThat(removed.out()).contains("\"version\" : ").doesNotContain(other);
+    assertThat(seeder.liveRing().membership().ring().members()).containsExactly(seeder.self());
+  }
+
+  @Test
+  void aBadRingChangeIsRefusedAndChangesNothing() throws Exception {
+    Run both =
+        run(
+            "ring",
+            "--server",
+            server,
+            "--token",
+            TOKEN,
+            "--set",
+            "http://a:1",
+            "--add",
+            "http://b:1");
+    assertThat(both.exitCode()).isEqualTo(2);
+    Run bad = run("ring", "--server", server, "--token", TOKEN, "--add", "ftp://x");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("--add ftp://x");
+    Run zero = run("ring", "--server", server, "--token", TOKEN, "--replicas", "0");
+    assertThat(zero.exitCode()).isEqualTo(1);
+    assertThat(zero.err()).contains("replicas");
+    assertThat(seeder.liveRing().membership().current().version()).isZero();
   }
 
   @Test
@@ -250,7 +297,8 @@ class ServiceCommandsTest {
 
     assertThat(ring.exitCode()).as(ring.err()).isZero();
     assertThat(ring.out())
-        .contains("ring    1 member, 1 alive; 2 owners per blob")
+        .contains("ring     1 member, 1 alive; 2 owners per blob")
+        .contains("version  0 (the config read at start), fingerprint ")
         .contains(seeder.self() + " (self)  alive")
         .containsPattern("(?m)^ +1  " + Pattern.quote(seeder.self().toString()) + "  alive  +yes$");
     assertThat(list.exitCode()).as(list.err()).isZero();

@@ -63,6 +63,8 @@ class ServiceReportsTest {
   private static SeederRingStatus ring() {
     return SeederRingStatus.newBuilder()
         .setSelf(S1)
+        .setVersion(1796648388407L)
+        .setFingerprint("3f2a9c01d4e5b678")
         .setReplicas(2)
         .addMembers(
             SeederRingMember.newBuilder()

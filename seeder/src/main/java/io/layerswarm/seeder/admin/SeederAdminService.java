@@ -6,6 +6,9 @@ import io.grpc.stub.StreamObserver;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.ring.HealthChecker;
 import io.layerswarm.core.ring.MemberHealth;
+import io.layerswarm.core.ring.RingMembership;
+import io.layerswarm.core.ring.SeederRing;
+import io.layerswarm.core.ring.VersionedRing;
 import io.layerswarm.proto.admin.PreheatProgress;
 import io.layerswarm.proto.admin.PreheatRequest;
 import io.layerswarm.proto.admin.SeederAdminGrpc;
@@ -17,6 +20,7 @@ import io.layerswarm.proto.admin.SeederEvictResponse;
 import io.layerswarm.proto.admin.SeederRingMember;
 import io.layerswarm.proto.admin.SeederRingRequest;
 import io.layerswarm.proto.admin.SeederRingStatus;
+import io.layerswarm.proto.admin.SetSeederRingRequest;
 import io.layerswarm.registry.image.Platform;
 import io.layerswarm.seeder.evict.EvictOutcome;
 import io.layerswarm.seeder.evict.EvictionSettings;
@@ -52,6 +56,9 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
   private final HealthChecker ring;
   private final URI self;
 
+  /** Null: the ring cannot be changed here ({@code SetRing} is UNIMPLEMENTED). */
+  private final RingMembership membership;
+
   /**
    * @param ring the seeder ring with its health (a ring of this seeder alone when none is
    *     configured)
@@ -59,10 +66,23 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
    */
   public SeederAdminService(
       PreheatService preheat, BlobCatalog catalog, HealthChecker ring, URI self) {
+    this(preheat, catalog, ring, self, null);
+  }
+
+  /**
+   * @param membership the ring as it changes, which {@code SetRing} changes
+   */
+  public SeederAdminService(
+      PreheatService preheat,
+      BlobCatalog catalog,
+      HealthChecker ring,
+      URI self,
+      RingMembership membership) {
     this.preheat = preheat;
     this.catalog = catalog;
     this.ring = ring;
     this.self = self;
+    this.membership = membership;
   }
 
   @Override
@@ -187,9 +207,39 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
   }
 
   @Override
-  public void ring(SeederRingRequest request, StreamObserver<SeederRingStatus> responses) {
+  public void setRing(SetSeederRingRequest request, StreamObserver<SeederRingStatus> responses) {
+    if (membership == null) {
+      responses.onError(
+          Status.UNIMPLEMENTED.withDescription("this seeder's ring cannot change").asException());
+      return;
+    }
+    SeederRing next;
+    try {
+      List<URI> members = new java.util.ArrayList<>();
+      for (String member : request.getMembersList()) {
+        members.add(SeederRing.memberId(URI.create(member)));
+      }
+      next = SeederRing.of(members, request.getReplicas());
+    } catch (IllegalArgumentException e) {
+      responses.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("the ring is not valid: " + e.getMessage())
+              .asException());
+      return;
+    }
+    boolean changed = membership.set(next);
+    log.info("admin SetRing: {}", changed ? "the ring changed" : "already that ring");
+    responses.onNext(status().setChanged(changed).build());
+    responses.onCompleted();
+  }
+
+  private SeederRingStatus.Builder status() {
     SeederRingStatus.Builder status =
         SeederRingStatus.newBuilder().setReplicas(ring.ring().replicas()).setSelf(self.toString());
+    if (membership != null) {
+      VersionedRing current = membership.current();
+      status.setVersion(current.version()).setFingerprint(current.fingerprint());
+    }
     for (MemberHealth member : ring.members()) {
       status.addMembers(
           SeederRingMember.newBuilder()
@@ -199,6 +249,12 @@ public final class SeederAdminService extends SeederAdminGrpc.SeederAdminImplBas
               .setLastCheckMillis(member.lastCheck().map(Instant::toEpochMilli).orElse(0L))
               .setLastError(member.lastError().orElse("")));
     }
+    return status;
+  }
+
+  @Override
+  public void ring(SeederRingRequest request, StreamObserver<SeederRingStatus> responses) {
+    SeederRingStatus.Builder status = status();
     if (!request.getDigest().isEmpty()) {
       Optional<Digest> parsed = digest(request.getDigest(), responses);
       if (parsed.isEmpty()) {
