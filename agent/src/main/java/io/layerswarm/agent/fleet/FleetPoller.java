@@ -86,7 +86,8 @@ public final class FleetPoller implements AutoCloseable {
     }
   }
 
-  private FleetPoller(
+  /** Not started: {@link #start} schedules {@link #tick}; tests call it with their own times. */
+  FleetPoller(
       List<URI> trackers,
       Duration interval,
       int peerPort,
@@ -148,7 +149,7 @@ public final class FleetPoller implements AutoCloseable {
   }
 
   /** One step: report on the running job when due, else poll when due. Timer thread only. */
-  private void tick(Instant now) {
+  void tick(Instant now) {
     if (running != null) {
       if (!now.isBefore(running.nextReport)) {
         report(running, now);
@@ -254,6 +255,16 @@ public final class FleetPoller implements AutoCloseable {
       log.warn("fleet: polling {} failed: {}", LogSafe.uri(tracker), problem);
     }
     return Optional.empty();
+  }
+
+  /** The job being fetched, if any; for tests. */
+  Optional<String> runningJob() {
+    return running == null ? Optional.empty() : Optional.of(running.order.job());
+  }
+
+  /** Whether the running job's fetch ended (its outcome not reported yet); for tests. */
+  boolean fetchEnded() {
+    return running != null && running.pinner.states().get(0).checkedAt().isPresent();
   }
 
   private static String failureReason(byte[] body) {
