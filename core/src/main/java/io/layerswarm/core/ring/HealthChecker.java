@@ -11,9 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +42,7 @@ public final class HealthChecker implements AutoCloseable {
   private final InstantSource clock;
   private final int failuresToDead;
   private final Map<URI, MemberHealth> health = new ConcurrentHashMap<>();
-  private final AtomicBoolean roundRunning = new AtomicBoolean();
-  private volatile ScheduledFuture<?> schedule;
+  private final Rounds rounds = new Rounds("seeder health", this::round);
 
   public HealthChecker(SeederRing ring, HealthProbe probe, InstantSource clock) {
     this(ring, probe, clock, DEFAULT_FAILURES_TO_DEAD);
@@ -89,25 +85,8 @@ public final class HealthChecker implements AutoCloseable {
    * Runs a round on {@code scheduler} every {@code interval}, the first one at once. Call once;
    * {@link #close} stops it (the scheduler is the caller's).
    */
-  public synchronized void start(ScheduledExecutorService scheduler, Duration interval) {
-    if (schedule != null) {
-      throw new IllegalStateException("health checks already started");
-    }
-    schedule =
-        scheduler.scheduleWithFixedDelay(
-            this::scheduledRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void scheduledRound() {
-    if (!roundRunning.compareAndSet(false, true)) {
-      return; // the previous round still waits for a probe
-    }
-    try {
-      round().whenComplete((v, e) -> roundRunning.set(false));
-    } catch (RuntimeException e) {
-      roundRunning.set(false);
-      log.warn("seeder health round failed to start", e);
-    }
+  public void start(ScheduledExecutorService scheduler, Duration interval) {
+    rounds.start(scheduler, interval);
   }
 
   /** Probes every member once; completes when every probe has answered and been recorded. */
@@ -223,9 +202,7 @@ public final class HealthChecker implements AutoCloseable {
 
   /** Stops the periodic rounds; probes in flight still record their answers. */
   @Override
-  public synchronized void close() {
-    if (schedule != null) {
-      schedule.cancel(false);
-    }
+  public void close() {
+    rounds.close();
   }
 }

@@ -8,9 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +32,7 @@ public final class RingSync implements AutoCloseable {
   private final RingMembership membership;
   private final RingSource source;
   private final Optional<URI> self;
-  private final AtomicBoolean roundRunning = new AtomicBoolean();
-  private volatile ScheduledFuture<?> schedule;
+  private final Rounds rounds = new Rounds("ring sync", this::syncNow);
 
   /**
    * @param self this daemon's id when it is a member (a seeder), not asked
@@ -48,25 +44,8 @@ public final class RingSync implements AutoCloseable {
   }
 
   /** Runs a round every {@code interval} on {@code scheduler} (the caller's), the first at once. */
-  public synchronized void start(ScheduledExecutorService scheduler, Duration interval) {
-    if (schedule != null) {
-      throw new IllegalStateException("ring sync already started");
-    }
-    schedule =
-        scheduler.scheduleWithFixedDelay(
-            this::scheduledRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void scheduledRound() {
-    if (!roundRunning.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      syncNow().whenComplete((v, e) -> roundRunning.set(false));
-    } catch (RuntimeException e) {
-      roundRunning.set(false);
-      log.warn("ring sync round failed to start", e);
-    }
+  public void start(ScheduledExecutorService scheduler, Duration interval) {
+    rounds.start(scheduler, interval);
   }
 
   /** Asks every other member once; completes when all answered and were offered. */
@@ -102,9 +81,7 @@ public final class RingSync implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (schedule != null) {
-      schedule.cancel(false);
-    }
+  public void close() {
+    rounds.close();
   }
 }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -234,38 +235,18 @@ class RingChangeIT {
 
   private DaemonProcess seeder(String name, Path config, int port, String upstream)
       throws Exception {
-    return bed.daemon(
-        name,
-        "seeder",
-        "--config",
-        config.toString(),
-        "--listen",
-        "127.0.0.1:" + port,
-        "--peer-listen",
-        "127.0.0.1:0",
-        "--data",
-        bed.work().resolve(name).toString(),
-        "--upstream",
-        upstream);
+    List<String> args =
+        new ArrayList<>(List.of(ClusterBed.seederArgs(port, bed.work().resolve(name), upstream)));
+    args.addAll(List.of("--config", config.toString()));
+    return bed.daemon(name, args.toArray(String[]::new));
   }
 
   private DaemonProcess agent(Path config, int port, String name, String upstream)
       throws Exception {
     return bed.daemon(
         name,
-        "agent",
-        "--config",
-        config.toString(),
-        "--listen",
-        "127.0.0.1:" + port,
-        "--peer-listen",
-        "127.0.0.1:0",
-        "--data",
-        bed.work().resolve(name).toString(),
-        "--upstream",
-        upstream,
-        "--admin-socket",
-        "");
+        ClusterBed.agentArgs(
+            port, bed.work().resolve(name), upstream, List.of(), "--config", config.toString()));
   }
 
   private static CompletableFuture<Skopeo.Result> pull(int agentPort, Path dir) {

@@ -229,16 +229,7 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
     answering = true;
     ControlRoute route = pending.route();
     if (route instanceof ControlRoute.Metrics) {
-      ctx.channel().config().setAutoRead(false);
-      try {
-        lookups.execute(
-            () -> {
-              FullHttpResponse response = scrape();
-              ctx.executor().execute(() -> send(ctx, response));
-            });
-      } catch (RejectedExecutionException e) {
-        send(ctx, ControlResponses.busy());
-      }
+      offLoop(ctx, () -> answerLater(ctx, scrape()));
       return;
     }
     if (route instanceof ControlRoute.Notifications) {
@@ -254,18 +245,10 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (route instanceof ControlRoute.MetainfoLookup request) {
-      ctx.channel().config().setAutoRead(false);
-      try {
-        lookups.execute(
-            () -> {
-              FullHttpResponse response = look(request);
-              ctx.executor().execute(() -> send(ctx, response));
-            });
-      } catch (RejectedExecutionException e) {
+      if (!offLoop(ctx, () -> answerLater(ctx, look(request)))) {
         log.atWarn()
             .addKeyValue("digest", request.digest())
             .log("rejecting a metainfo request: the lookup executor is full");
-        send(ctx, ControlResponses.busy());
       }
       return;
     }
@@ -278,12 +261,7 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
         send(ctx, ControlResponses.notFound(ControlRoute.BLOBS_PREFIX));
         return;
       }
-      ctx.channel().config().setAutoRead(false);
-      try {
-        lookups.execute(() -> openBlob(ctx, blob.digest()));
-      } catch (RejectedExecutionException e) {
-        send(ctx, ControlResponses.busy());
-      }
+      offLoop(ctx, () -> openBlob(ctx, blob.digest()));
       return;
     }
     if (route instanceof ControlRoute.CreateJob) {
@@ -299,6 +277,28 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     send(ctx, immediate(route));
+  }
+
+  /**
+   * Runs blocking {@code work} on the lookup executor, with reading paused until it answers; a full
+   * executor is answered 503 at once.
+   *
+   * @return false when the executor was full
+   */
+  private boolean offLoop(ChannelHandlerContext ctx, Runnable work) {
+    ctx.channel().config().setAutoRead(false);
+    try {
+      lookups.execute(work);
+      return true;
+    } catch (RejectedExecutionException e) {
+      send(ctx, ControlResponses.busy());
+      return false;
+    }
+  }
+
+  /** From the lookup executor: sends {@code response} on the channel's event loop. */
+  private void answerLater(ChannelHandlerContext ctx, FullHttpResponse response) {
+    ctx.executor().execute(() -> send(ctx, response));
   }
 
   /** Runs on the event loop: the ring is in memory. */
