@@ -106,6 +106,10 @@ public final class ScenarioRun {
     if (debugAt > 0) {
       sim.at(debugAt * 1_000_000_000L, () -> dump(seeders, pulls, false));
     }
+    double traceEvery = Double.parseDouble(System.getProperty("sim.traceEverySeconds", "0"));
+    if (traceEvery > 0) {
+      trace(sim, seeders, pulls, (long) (traceEvery * 1e9), payloadRate(s, s.linkBitsPerSecond()));
+    }
     sim.runUntil(deadline);
     if (Boolean.getBoolean("sim.debugStall")) {
       dump(seeders, pulls, true);
@@ -115,6 +119,49 @@ public final class ScenarioRun {
     }
 
     return collect(s, sim, network, tracker, farm, pulls, (System.nanoTime() - wallStart) / 1e9);
+  }
+
+  /**
+   * A debugging aid: every {@code period} of virtual time, the share of the seeders' and the hosts'
+   * upload capacity used since the last line, and how many hosts finished.
+   */
+  private static void trace(
+      Simulation sim, List<SimHost> seeders, List<PullingHost> pulls, long period, long rate) {
+    long[] last = new long[2];
+    Runnable[] step = new Runnable[1];
+    step[0] =
+        () -> {
+          long seeded = 0;
+          for (SimHost h : seeders) {
+            seeded += h.uploadedPayload();
+          }
+          long shared = 0;
+          int finished = 0;
+          for (PullingHost p : pulls) {
+            shared += p.host().uploadedPayload();
+            finished += p.endNanos() >= 0 ? 1 : 0;
+          }
+          int connections = 0;
+          for (SimHost h : seeders) {
+            for (SimTorrent t : h.torrents()) {
+              connections += t.core().connectedPeers();
+            }
+          }
+          double capacity = rate / 8.0 * (period / 1e9);
+          System.err.printf(
+              "t=%6.2f seeders up %.2f (peers %d) hosts up %.2f finished %d%n",
+              sim.nowNanos() / 1e9,
+              (seeded - last[0]) / capacity / seeders.size(),
+              connections,
+              (shared - last[1]) / capacity / pulls.size(),
+              finished);
+          last[0] = seeded;
+          last[1] = shared;
+          if (finished < pulls.size()) {
+            sim.at(sim.nowNanos() + period, step[0]);
+          }
+        };
+    sim.at(period, step[0]);
   }
 
   private static void dump(List<SimHost> seeders, List<PullingHost> pulls, boolean everyHost) {

@@ -25,6 +25,10 @@ final class PeerCandidates {
   private final Set<InetSocketAddress> given = new LinkedHashSet<>();
   private final Set<InetSocketAddress> dialing = new HashSet<>();
   private final Set<InetSocketAddress> dialed = new HashSet<>();
+
+  /** Dialed and connected, the handshake not through yet: their slots are taken. */
+  private final Set<InetSocketAddress> handshaking = new HashSet<>();
+
   private final Set<InetSocketAddress> banned = new HashSet<>();
 
   /**
@@ -59,12 +63,28 @@ final class PeerCandidates {
     return dialing.size();
   }
 
+  /** Connections we opened that are not attached yet: slots an incoming peer may not take. */
+  int reserved() {
+    return dialing.size() + handshaking.size();
+  }
+
+  /** Our dial to {@code address} finished its handshake (attached or refused). */
+  void handshakeDone(InetSocketAddress address) {
+    handshaking.remove(address);
+  }
+
   /**
-   * Dials candidates until {@code open} connections plus those being opened reach {@code cap}, the
-   * candidates run out, or the dialer refuses (host-wide cap).
+   * Dials candidates until {@code open} connections plus those being opened reach {@code cap}, or
+   * the connections we opened reach half of it, the candidates run out, or the dialer refuses
+   * (host-wide cap). The other half is left to peers that dial us: when every host of a scale-out
+   * starts at once and each dialed up to its cap, each would refuse every other's dial and keep
+   * nobody (decision 29).
+   *
+   * @param outgoing how many of the {@code open} connections we opened
    */
-  void connectMore(int open, int cap) {
-    while (open + dialing.size() < cap) {
+  void connectMore(int open, int outgoing, int cap) {
+    int dialCap = (cap + 1) / 2;
+    while (open + reserved() < cap && outgoing + reserved() < dialCap) {
       InetSocketAddress address = next(given);
       if (address == null) {
         address = next(fromTrackers);
@@ -87,6 +107,7 @@ final class PeerCandidates {
                 public void connected() {
                   dialing.remove(target);
                   dialed.add(target);
+                  handshaking.add(target);
                 }
 
                 @Override
@@ -99,6 +120,7 @@ final class PeerCandidates {
                 @Override
                 public void closed() {
                   dialed.remove(target);
+                  handshaking.remove(target);
                 }
               });
       if (!started) {

@@ -361,6 +361,9 @@ public final class TorrentCore implements Swarm {
   @Override
   public Peer attach(PeerLink link, Handshake handshake, boolean outgoing) {
     PeerId id = handshake.peerId();
+    if (outgoing) {
+      candidates.handshakeDone(link.remoteAddress());
+    }
     if (stopped || bannedIds.contains(id)) {
       return null;
     }
@@ -381,7 +384,8 @@ public final class TorrentCore implements Swarm {
       existing.close("duplicate connection");
       forget(existing);
     }
-    if (peers.size() >= policy.maxConnections()) {
+    // A peer that dials us may not take the slot of one we dialed (it was counted when dialed).
+    if (peers.size() + (outgoing ? 0 : candidates.reserved()) >= policy.maxConnections()) {
       return null;
     }
     Peer peer =
@@ -603,7 +607,11 @@ public final class TorrentCore implements Swarm {
     if (isComplete()) {
       candidates.clearFromTrackers();
     }
-    candidates.connectMore(peers.size(), policy.maxConnections());
+    int outgoing = 0;
+    for (Peer peer : peers.values()) {
+      outgoing += peer.isOutgoing() ? 1 : 0;
+    }
+    candidates.connectMore(peers.size(), outgoing, policy.maxConnections());
   }
 
   /** A log event with this torrent's keys (see {@link LogKeys}). */

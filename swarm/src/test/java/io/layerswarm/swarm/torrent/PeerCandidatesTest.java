@@ -35,7 +35,7 @@ class PeerCandidatesTest {
     candidates.addFromTrackers(List.of(peer(1), peer(2)));
     candidates.addGiven(List.of(peer(9)));
 
-    candidates.connectMore(0, 2);
+    candidates.connectMore(0, 0, 4);
 
     assertThat(dialer.dialed).containsExactly(peer(9), peer(1));
     assertThat(candidates.dialing()).isEqualTo(2);
@@ -44,33 +44,68 @@ class PeerCandidatesTest {
   @Test
   void connectionsBeingOpenedCountAgainstTheCap() {
     candidates.addFromTrackers(List.of(peer(1), peer(2), peer(3)));
-    candidates.connectMore(1, 2);
+    candidates.connectMore(1, 0, 2);
     assertThat(dialer.dialed).containsExactly(peer(1));
 
-    candidates.connectMore(1, 2);
+    candidates.connectMore(1, 0, 2);
     assertThat(dialer.dialed).as("one open plus one being opened").containsExactly(peer(1));
+  }
+
+  @Test
+  void weDialUpToHalfTheCapAndLeaveTheRestToPeersThatDialUs() {
+    for (int i = 1; i <= 20; i++) {
+      candidates.addFromTrackers(List.of(peer(i)));
+    }
+    candidates.connectMore(0, 0, 10);
+    assertThat(dialer.dialed).hasSize(5);
+
+    // Three incoming connections do not make room for more dials of ours.
+    candidates.connectMore(3, 0, 10);
+    assertThat(dialer.dialed).hasSize(5);
+    assertThat(candidates.reserved()).isEqualTo(5);
+  }
+
+  @Test
+  void aDialKeepsItsSlotUntilItsHandshakeIsThrough() {
+    candidates.addFromTrackers(List.of(peer(1), peer(2)));
+    candidates.connectMore(0, 0, 2);
+    assertThat(dialer.dialed).containsExactly(peer(1));
+
+    dialer.events.get(peer(1)).connected();
+    assertThat(candidates.reserved()).as("connected, handshake on its way").isEqualTo(1);
+    candidates.connectMore(0, 0, 2);
+    assertThat(dialer.dialed).containsExactly(peer(1));
+
+    candidates.handshakeDone(peer(1));
+    assertThat(candidates.reserved()).isZero();
+    candidates.connectMore(1, 1, 2);
+    assertThat(dialer.dialed).as("it is open now, and counts as ours").containsExactly(peer(1));
+
+    dialer.events.get(peer(1)).closed();
+    candidates.connectMore(0, 0, 2);
+    assertThat(dialer.dialed).containsExactly(peer(1), peer(2));
   }
 
   @Test
   void anAddressIsNotDialedAgainWhileItsConnectionIsOpenButIsOnceItClosed() {
     candidates.addFromTrackers(List.of(peer(1)));
-    candidates.connectMore(0, 10);
+    candidates.connectMore(0, 0, 10);
     dialer.events.get(peer(1)).connected();
 
     candidates.addFromTrackers(List.of(peer(1)));
-    candidates.connectMore(1, 10);
+    candidates.connectMore(1, 1, 10);
     assertThat(dialer.dialed).containsExactly(peer(1));
 
     dialer.events.get(peer(1)).closed();
     candidates.addFromTrackers(List.of(peer(1)));
-    candidates.connectMore(0, 10);
+    candidates.connectMore(0, 0, 10);
     assertThat(dialer.dialed).containsExactly(peer(1), peer(1));
   }
 
   @Test
   void aFailedDialFreesItsPlace() {
     candidates.addFromTrackers(List.of(peer(1)));
-    candidates.connectMore(0, 1);
+    candidates.connectMore(0, 0, 1);
 
     dialer.events.get(peer(1)).failed(new java.io.IOException("refused"));
 
@@ -83,7 +118,7 @@ class PeerCandidatesTest {
     candidates.ban(peer(4));
     candidates.addFromTrackers(List.of(peer(4), peer(5), peer(6)));
 
-    candidates.connectMore(0, 10);
+    candidates.connectMore(0, 0, 10);
 
     assertThat(dialer.dialed).containsExactly(peer(6));
   }
@@ -93,11 +128,11 @@ class PeerCandidatesTest {
     dialer.refuse = true;
     candidates.addFromTrackers(List.of(peer(1), peer(2)));
 
-    candidates.connectMore(0, 10);
+    candidates.connectMore(0, 0, 10);
     assertThat(dialer.dialed).isEmpty();
 
     dialer.refuse = false;
-    candidates.connectMore(0, 10);
+    candidates.connectMore(0, 0, 10);
     assertThat(dialer.dialed).as("the refused one is dropped").containsExactly(peer(2));
   }
 
@@ -107,7 +142,7 @@ class PeerCandidatesTest {
     candidates.addGiven(List.of(peer(2)));
 
     candidates.clearFromTrackers();
-    candidates.connectMore(0, 10);
+    candidates.connectMore(0, 0, 10);
 
     assertThat(dialer.dialed).containsExactly(peer(2));
   }

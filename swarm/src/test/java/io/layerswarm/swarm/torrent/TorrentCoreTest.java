@@ -113,6 +113,28 @@ class TorrentCoreTest {
   }
 
   @Test
+  void aPeerThatDialsUsCannotTakeTheSlotOfOneWeDialed() {
+    // When every host of a scale-out starts at once, each dials its peers while theirs arrive.
+    policy = TorrentPolicy.DEFAULTS.withMaxConnections(2);
+    Host a = host(1, null);
+    Host seed = host(2, content);
+    Host b = host(3, null);
+    Host c = host(4, null);
+    a.core().trackerPeers(List.of(seed.address(), b.address(), c.address()));
+    assertThat(dialer.dialed).as("half the cap is ours to dial").containsExactly(seed.address());
+    dialer.events.get(seed.address()).connected();
+
+    assertThat(MemoryLinks.connect(loop, b, a).fromAccepter().peer()).isNotNull();
+    assertThat(MemoryLinks.connect(loop, c, a).fromDialer().closed).isEqualTo("refused");
+    Connection ours = MemoryLinks.connect(loop, a, seed);
+
+    assertThat(ours.fromDialer().peer()).as("our dial kept its slot").isNotNull();
+    assertThat(a.core().connectedPeers()).isEqualTo(2);
+    loop.runPending();
+    assertThat(a.store().isComplete()).isTrue();
+  }
+
+  @Test
   void aSuperSeedSendsEachPieceOnceAndTheLeechersTradeTheRest() {
     policy = TorrentPolicy.DEFAULTS.withSuperSeedOffers(1);
     Host seed = host(1, content);
