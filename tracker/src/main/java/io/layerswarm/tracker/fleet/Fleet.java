@@ -117,7 +117,7 @@ public final class Fleet {
 
   /** The agents that polled lately. */
   public int agents() {
-    return store.members(clock.instant()).size();
+    return store.memberCount(clock.instant());
   }
 
   private void warnFull(Instant now) {

@@ -44,6 +44,15 @@ public final class InMemoryFleetStore implements FleetStore {
   }
 
   @Override
+  public synchronized int memberCount(Instant now) {
+    int live = 0;
+    for (FleetMember m : members.values()) {
+      live += m.until().isAfter(now) ? 1 : 0;
+    }
+    return live;
+  }
+
+  @Override
   public synchronized List<FleetMember> members(Instant now) {
     members.values().removeIf(m -> !m.until().isAfter(now));
     List<FleetMember> live = new ArrayList<>(members.values());

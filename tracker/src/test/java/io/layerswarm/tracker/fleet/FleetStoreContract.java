@@ -49,7 +49,9 @@ abstract class FleetStoreContract {
     assertThat(store.members(T0.plusSeconds(30)))
         .extracting(FleetMember::id)
         .containsExactly(member(1, T0).id(), member(2, T0).id());
+    assertThat(store.memberCount(T0.plusSeconds(30))).isEqualTo(2);
     assertThat(store.members(T0.plusSeconds(45))).isEmpty();
+    assertThat(store.memberCount(T0.plusSeconds(45))).isZero();
   }
 
   @Test
