@@ -16,17 +16,14 @@ import io.layerswarm.testbed.TestbedDirs;
 import io.layerswarm.testing.Await;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,15 +45,9 @@ class FleetPreheatIT {
       return ClusterBed.get(URI.create("http://" + address() + "/metrics"));
     }
 
+    /** The blobs in its store: an agent's data directory is laid out as a seeder's. */
     Set<String> storedDigests() throws IOException {
-      Path blobs = data.resolve("blobs/sha256");
-      Set<String> digests = new TreeSet<>();
-      if (Files.isDirectory(blobs)) {
-        try (Stream<Path> files = Files.list(blobs)) {
-          files.forEach(f -> digests.add("sha256:" + f.getFileName()));
-        }
-      }
-      return digests;
+      return ClusterBed.heldBlobs(data);
     }
   }
 
