@@ -120,6 +120,12 @@ public final class SwarmSim implements Callable<Integer> {
   @Option(names = "--upload-slots")
   Integer uploadSlots;
 
+  @Option(names = "--choke-turn-s", description = "how long an unchoked peer keeps its slot")
+  Double chokeTurnSeconds;
+
+  @Option(names = "--seeder-upload-slots", description = "the seeders' (default: --upload-slots)")
+  Integer seederUploadSlots;
+
   // The network model's defaults are the ones its tests bound (NetworkOptions.DEFAULT).
   @Option(
       names = "--rate-spread",
@@ -177,6 +183,9 @@ public final class SwarmSim implements Callable<Integer> {
     if (uploadSlots != null) {
       policy = policy.withUploadSlots(uploadSlots);
     }
+    if (chokeTurnSeconds != null) {
+      policy = policy.withChokeTurn(Duration.ofMillis((long) (chokeTurnSeconds * 1000)));
+    }
     long rate = (long) (rateMbit * 1e6);
     int blobs = layers + (configBytes > 0 ? 1 : 0);
     Scenario base =
@@ -201,7 +210,8 @@ public final class SwarmSim implements Callable<Integer> {
             racks,
             oversubscription,
             policy,
-            policy.withSuperSeedOffers(superSeed),
+            (seederUploadSlots == null ? policy : policy.withUploadSlots(seederUploadSlots))
+                .withSuperSeedOffers(superSeed),
             new NetworkOptions(rateSpread, expressBytes),
             seed);
     List<RunResult> runs = new ArrayList<>();

@@ -42,14 +42,16 @@ public record TorrentPolicy(
 
   /**
    * The engine's settings: 256 requests of 16 KiB at most (4 MiB, half a second of a 10 Gbit/s
-   * peer), 16 upload slots with 20 s turns, a 16 MiB streaming window.
+   * peer), 4 upload slots with 20 s turns, a 16 MiB streaming window. Few slots, because a piece
+   * can be passed on only once it is whole: a host that uploads to 16 peers of each of 10 layers at
+   * once finishes every piece late, and the swarm waits (decision 29).
    */
   public static final TorrentPolicy DEFAULTS =
       new TorrentPolicy(
           50,
           50,
           256,
-          16,
+          4,
           Duration.ofSeconds(20),
           3,
           Duration.ofSeconds(1),
@@ -132,6 +134,22 @@ public record TorrentPolicy(
   }
 
   public TorrentPolicy withUploadSlots(int uploadSlots) {
+    return new TorrentPolicy(
+        maxConnections,
+        numWant,
+        maxRequestDepth,
+        uploadSlots,
+        chokeTurn,
+        strikesToBan,
+        tick,
+        requestTimeout,
+        windowBytes,
+        blockSize,
+        superSeedOffers,
+        location);
+  }
+
+  public TorrentPolicy withChokeTurn(Duration chokeTurn) {
     return new TorrentPolicy(
         maxConnections,
         numWant,
