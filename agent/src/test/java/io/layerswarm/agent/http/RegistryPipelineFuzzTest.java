@@ -253,6 +253,36 @@ class RegistryPipelineFuzzTest {
    * mirror was still answering, got its 400 at once and closed the connection: the blob was fetched
    * and stored, its answer never went out, and the client read the 400 as the blob's answer.
    */
+  /**
+   * Found by this target (seed 5621785024703205721): a ranged blob GET fetched from the origin with
+   * a scrape and a cached manifest behind it. The manifest's answer, a task on the loop, ran inside
+   * the scrape's write (the embedded channel runs tasks there), and the scrape's header went out
+   * twice. The answers must come once each, in order, on a channel whose tasks run between writes.
+   */
+  @Example
+  void aRangedBlobFromTheOriginWithAScrapeAndACachedManifestBehindIt() throws IOException {
+    String head =
+        " HTTP/1.1\r\nHost: 127.0.0.1:5050\r\nRange: bytes=0-9\r\nAccept: "
+            + OCI_MANIFEST
+            + "\r\n\r\n";
+    String requests =
+        "GET /v2/team/app/blobs/"
+            + SMALL_DIGEST
+            + head
+            + "GET /metrics"
+            + head
+            + "GET /v2/team/app/manifests/"
+            + MANIFEST.digest()
+            + head;
+    for (int round = 0; round < 2; round++) { // The second round finds the manifest cached.
+      Exchange exchange = exchange(requests, true);
+
+      assertThat(exchange.answers()).extracting(Answer::status).containsExactly(206, 200, 200);
+      assertThat(exchange.answers().get(2).header("docker-content-digest"))
+          .contains(MANIFEST.digest().toString());
+    }
+  }
+
   @Example
   void aMalformedRequestBehindABlobGetIsAnsweredInItsTurn() throws IOException {
     Exchange exchange = exchange(get(SMALL_DIGEST) + "GARBAGE\r\n\r\n", true);
@@ -397,7 +427,7 @@ class RegistryPipelineFuzzTest {
     int fivexxBefore = upstream5xx.get();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ConnectedEmbeddedChannel channel =
-        ConnectedEmbeddedChannel.open(REMOTE, LOCAL, drains ? refusing : serving);
+        ConnectedEmbeddedChannel.openTasksBetweenWrites(REMOTE, LOCAL, drains ? refusing : serving);
     boolean closed;
     try {
       for (byte[] read : Mutations.split(bytes, reads)) {
