@@ -83,27 +83,6 @@ public final class TrackerChannelInitializer extends ChannelInitializer<Channel>
       HttpAuth auth,
       ConnectionLimits limits,
       TrustedProxies proxies) {
-    this(store, storeCalls, announce, scrape, metainfo, metrics, auth, limits, proxies, List::of);
-  }
-
-  /**
-   * @param store read only through {@code storeCalls}
-   * @param auth checks the signatures of announce, scrape and metainfo requests; open: none
-   * @param limits the connection caps and the idle timeout
-   * @param proxies exempt from the per-address connection cap
-   * @param liveness the problems of the tracker's threads, which make {@code /healthz} answer 503
-   */
-  public TrackerChannelInitializer(
-      PeerStore store,
-      BoundedExecutor storeCalls,
-      AnnounceEndpoint announce,
-      ScrapeEndpoint scrape,
-      MetainfoFetcher metainfo,
-      TrackerMetrics metrics,
-      HttpAuth auth,
-      ConnectionLimits limits,
-      TrustedProxies proxies,
-      Supplier<List<String>> liveness) {
     this(
         store,
         storeCalls,
@@ -114,13 +93,14 @@ public final class TrackerChannelInitializer extends ChannelInitializer<Channel>
         auth,
         limits,
         proxies,
-        liveness,
+        List::of,
         new Fleet(new InMemoryFleetStore(), InstantSource.system(), new SecureRandom()));
   }
 
   /**
-   * As above, with the fleet preheats {@code fleet} that {@code GET /fleet} polls (a member
-   * endpoint, signed like announces).
+   * As above, with {@code liveness}, the problems of the tracker's threads, which make {@code
+   * /healthz} answer 503, and the fleet preheats {@code fleet} that {@code GET /fleet} polls (a
+   * member endpoint, signed like announces).
    */
   public TrackerChannelInitializer(
       PeerStore store,
