@@ -122,8 +122,10 @@ public final class ScenarioRun {
   }
 
   /**
-   * A debugging aid: every {@code period} of virtual time, the share of the seeders' and the hosts'
-   * upload capacity used since the last line, and how many hosts finished.
+   * A debugging aid ({@code -Dsim.traceEverySeconds=1}): every {@code period} of virtual time, the
+   * share of the seeders' and the hosts' upload capacity used since the last line (payload counts
+   * when a block is through, so a line may show more than 1), the seeders' connections, and how
+   * many hosts finished.
    */
   private static void trace(
       Simulation sim, List<SimHost> seeders, List<PullingHost> pulls, long period, long rate) {
@@ -132,20 +134,18 @@ public final class ScenarioRun {
     step[0] =
         () -> {
           long seeded = 0;
+          int connections = 0;
           for (SimHost h : seeders) {
             seeded += h.uploadedPayload();
+            for (SimTorrent t : h.torrents()) {
+              connections += t.core().connectedPeers();
+            }
           }
           long shared = 0;
           int finished = 0;
           for (PullingHost p : pulls) {
             shared += p.host().uploadedPayload();
             finished += p.endNanos() >= 0 ? 1 : 0;
-          }
-          int connections = 0;
-          for (SimHost h : seeders) {
-            for (SimTorrent t : h.torrents()) {
-              connections += t.core().connectedPeers();
-            }
           }
           double capacity = rate / 8.0 * (period / 1e9);
           System.err.printf(
