@@ -179,4 +179,9 @@ final class Values {
     }
     return value;
   }
+
+  /** An unset or blank key: the feature it names is off. */
+  static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
 }
