@@ -1,7 +1,6 @@
 package io.layerswarm.seeder;
 
 import io.layerswarm.admin.AdminGrpcServer;
-import io.layerswarm.core.Digest;
 import io.layerswarm.core.Listening;
 import io.layerswarm.core.SetupException;
 import io.layerswarm.core.auth.HttpAuth;
@@ -11,8 +10,6 @@ import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.health.Liveness;
 import io.layerswarm.core.ring.HealthChecker;
 import io.layerswarm.core.ring.SeederRing;
-import io.layerswarm.registry.RegistryHost;
-import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.registry.store.FileBlobStore;
 import io.layerswarm.seeder.admin.SeederAdminService;
@@ -28,7 +25,6 @@ import io.layerswarm.seeder.preheat.BlobWarmer;
 import io.layerswarm.seeder.preheat.HttpRemoteSeeder;
 import io.layerswarm.seeder.preheat.NotificationQueue;
 import io.layerswarm.seeder.preheat.PreheatEvent;
-import io.layerswarm.seeder.preheat.PreheatException;
 import io.layerswarm.seeder.preheat.PreheatService;
 import io.layerswarm.seeder.preheat.RingWarmer;
 import io.layerswarm.seeder.ring.HttpPeerBlobs;
@@ -48,10 +44,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
@@ -60,12 +54,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,21 +81,6 @@ public final class SeederServer implements AutoCloseable {
     String version = SeederServer.class.getPackage().getImplementationVersion();
     return "layerswarm-seeder/" + (version == null ? "dev" : version);
   }
-
-  /** Threads that run blocking metainfo lookups (origin fetches, hashing) and metrics scrapes. */
-  static final int LOOKUP_THREADS = 8;
-
-  /** Lookups waiting for a thread; beyond this the endpoint answers 503. */
-  static final int LOOKUP_QUEUE = 64;
-
-  /** Blobs preheated at once, over all preheats. */
-  static final int PREHEAT_THREADS = 4;
-
-  /** Harbor's preheat jobs run at once; each preheats its blobs on the preheat pool. */
-  static final int HARBOR_JOB_THREADS = 2;
-
-  /** Harbor's preheat jobs waiting; beyond this a new job is answered 503 with Retry-After. */
-  static final int HARBOR_JOB_QUEUE = 32;
 
   /** Notified images waiting to be preheated; beyond this new ones are dropped. */
   static final int NOTIFICATION_QUEUE = 256;
@@ -260,7 +234,7 @@ public final class SeederServer implements AutoCloseable {
             }
           });
 
-      ScheduledExecutorService maintenance = maintenanceScheduler();
+      ScheduledExecutorService maintenance = SeederPools.maintenance();
       parts.add(maintenance::shutdownNow);
       DiskSpace disk;
       try {
@@ -283,50 +257,22 @@ public final class SeederServer implements AutoCloseable {
       service.afterFetch(evictor::requestSweep);
       service.useRoom(evictor::makeRoom);
 
-      ThreadPoolExecutor lookups =
-          new ThreadPoolExecutor(
-              LOOKUP_THREADS,
-              LOOKUP_THREADS,
-              60,
-              TimeUnit.SECONDS,
-              new ArrayBlockingQueue<>(LOOKUP_QUEUE),
-              new DefaultThreadFactory("seeder-lookup", true),
-              new ThreadPoolExecutor.AbortPolicy());
-      lookups.allowCoreThreadTimeOut(true);
-      parts.add(() -> shutdownExecutor(lookups, "metainfo lookups"));
-      ExecutorService preheatBlobs =
-          Executors.newFixedThreadPool(
-              PREHEAT_THREADS, new DefaultThreadFactory("seeder-preheat", true));
-      parts.add(() -> shutdownExecutor(preheatBlobs, "preheats"));
-      ExecutorService notified =
-          Executors.newSingleThreadExecutor(new DefaultThreadFactory("seeder-notified", true));
-      parts.add(() -> shutdownExecutor(notified, "notified preheats"));
+      SeederPools pools = SeederPools.start(parts);
       // Preheats need the ring, and the ring needs this seeder's URL, known once bound; the
       // notification endpoint answers 500 until then (a few milliseconds at start; the registry
       // retries).
       Deferred<ControlRequestHandler.NotificationSink> sink = new Deferred<>();
       Deferred<PreheatService> preheats = new Deferred<>();
       Deferred<LiveRing> liveRing = new Deferred<>();
-      ThreadPoolExecutor harborJobs =
-          new ThreadPoolExecutor(
-              HARBOR_JOB_THREADS,
-              HARBOR_JOB_THREADS,
-              60,
-              TimeUnit.SECONDS,
-              new ArrayBlockingQueue<>(HARBOR_JOB_QUEUE),
-              new DefaultThreadFactory("seeder-harbor-job", true),
-              new ThreadPoolExecutor.AbortPolicy());
-      harborJobs.allowCoreThreadTimeOut(true);
-      parts.add(() -> shutdownExecutor(harborJobs, "preheat jobs"));
       HarborPreheat harbor =
           new HarborPreheat(
               upstreams,
               (label, image, listener) ->
                   preheats.get().preheat(label, image, Optional.empty(), listener),
-              harborJobs,
+              pools.harborJobs,
               clock,
-              hostName(),
-              peerIp(engine.listenAddress(), config));
+              SeederAddresses.hostName(),
+              SeederAddresses.peerIp(engine.listenAddress(), config));
 
       EventLoopGroup eventLoops =
           new MultiThreadIoEventLoopGroup(
@@ -338,13 +284,11 @@ public final class SeederServer implements AutoCloseable {
                   .awaitUninterruptibly(5, TimeUnit.SECONDS));
       // /healthz: 503 once an event loop stops running tasks or a pool has stopped.
       Liveness liveness =
-          new Liveness(clock, HEALTH_LIMIT)
-              .loops("seeder-http", eventLoops)
-              .loops("swarm-io", engine.eventLoops())
-              .pool("seeder-lookup", lookups)
-              .pool("seeder-preheat", preheatBlobs)
-              .pool("seeder-notified", notified)
-              .pool("seeder-harbor-job", harborJobs)
+          pools
+              .watchedBy(
+                  new Liveness(clock, HEALTH_LIMIT)
+                      .loops("seeder-http", eventLoops)
+                      .loops("swarm-io", engine.eventLoops()))
               .pool("seeder-maintenance", maintenance);
       maintenance.scheduleWithFixedDelay(
           liveness::beat, 0, HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
@@ -357,13 +301,13 @@ public final class SeederServer implements AutoCloseable {
                       service::metainfo,
                       body -> sink.get().accept(body),
                       metrics::scrape,
-                      lookups,
+                      pools.lookups,
                       auth,
                       config.notificationsToken(),
                       liveness::problems,
                       harbor,
                       config.preheatApiToken(),
-                      memberApi(liveRing, blobs)))
+                      new StoreMemberApi(liveRing, blobs)))
               .bind(config.listen())
               .awaitUninterruptibly();
       if (!bound.isSuccess()) {
@@ -375,7 +319,7 @@ public final class SeederServer implements AutoCloseable {
       parts.add(() -> serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
       InetSocketAddress address = Listening.bound(config.listen(), serverChannel.localAddress());
 
-      URI self = selfId(config, address);
+      URI self = SeederAddresses.selfId(config, address);
       HttpClient http =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
@@ -402,13 +346,13 @@ public final class SeederServer implements AutoCloseable {
           new RingWarmer(
               health,
               self,
-              localWarmer(service),
+              new LocalWarmer(service),
               new HttpRemoteSeeder(http, REMOTE_WARM_TIMEOUT, auth));
       PreheatService preheat =
           new PreheatService(
               upstreams,
               warmer,
-              preheatBlobs,
+              pools.preheatBlobs,
               event -> {
                 if (event.state() == PreheatEvent.State.DONE) {
                   metrics.preheated("done");
@@ -419,7 +363,7 @@ public final class SeederServer implements AutoCloseable {
       preheats.set(preheat);
       NotificationQueue queue =
           new NotificationQueue(
-              preheat, upstreams, notified, NOTIFICATION_QUEUE, metrics::notificationEvent);
+              preheat, upstreams, pools.notified, NOTIFICATION_QUEUE, metrics::notificationEvent);
       sink.set(NotificationSinks.of(queue, metrics));
 
       Optional<AdminGrpcServer> admin = Optional.empty();
@@ -472,68 +416,6 @@ public final class SeederServer implements AutoCloseable {
     }
   }
 
-  /** Holds a value set once after construction; reading it before fails. */
-  private static final class Deferred<T> {
-    private volatile T value;
-
-    void set(T value) {
-      this.value = value;
-    }
-
-    T get() {
-      T current = value;
-      if (current == null) {
-        throw new IllegalStateException("the seeder is still starting");
-      }
-      return current;
-    }
-  }
-
-  /** This machine's name, as preheat jobs report the seeder that holds their blobs. */
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
-  }
-
-  /** The address peers reach this seeder on: the peer listener's, or the advertised host's. */
-  private static String peerIp(InetSocketAddress peers, SeederConfig config) {
-    InetAddress address = peers.getAddress();
-    if (address != null && !address.isAnyLocalAddress()) {
-      return address.getHostAddress();
-    }
-    return config.advertiseUrl().map(URI::getHost).orElse(peers.getHostString());
-  }
-
-  /** {@code GET /ring} and {@code GET /blobs/...}: what the other members read here. */
-  private static ControlRequestHandler.MemberApi memberApi(
-      Deferred<LiveRing> ring, FileBlobStore blobs) {
-    return new ControlRequestHandler.MemberApi() {
-      @Override
-      public String ring() {
-        return ring.get().membership().current().encode(ring.get().membership().previousRings());
-      }
-
-      @Override
-      public Optional<Path> heldBlob(Digest digest) {
-        return blobs.contains(digest) ? blobs.path(digest) : Optional.empty();
-      }
-    };
-  }
-
-  private static BlobWarmer localWarmer(SeederService service) {
-    return (Digest digest, RegistryHost registry, RepositoryName repo) -> {
-      try {
-        service.metainfo(digest, registry.value(), repo);
-        return "held by this seeder";
-      } catch (SeederException e) {
-        throw new PreheatException(e.getMessage(), e);
-      }
-    };
-  }
-
   private static EvictionSettings evictionSettings(SeederConfig config) {
     return new EvictionSettings(
         config.diskHighWatermark(),
@@ -542,37 +424,8 @@ public final class SeederServer implements AutoCloseable {
         EvictionSettings.DEFAULT_GRACE);
   }
 
-  private static ScheduledExecutorService maintenanceScheduler() {
-    ScheduledThreadPoolExecutor scheduler =
-        new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("seeder-maintenance", true));
-    scheduler.setRemoveOnCancelPolicy(true);
-    return scheduler;
-  }
-
-  /**
-   * This seeder's id in the ring: {@code seeder.advertise-url}, else {@code http://<bound
-   * address>}, which must then be a specific address when the ring has other members.
-   */
-  private static URI selfId(SeederConfig config, InetSocketAddress bound) throws SeederException {
-    if (config.advertiseUrl().isPresent()) {
-      return SeederRing.memberId(config.advertiseUrl().get());
-    }
-    // SeederConfig refuses a ring with a wildcard seeder.listen and no seeder.advertise-url.
-    URI self = SeederRing.memberId(baseUri(bound));
-    if (!config.ringMembers().isEmpty()
-        && !SeederRing.of(config.ringMembers(), config.ringReplicas()).contains(self)) {
-      throw setup(
-          "this seeder's control URL "
-              + self
-              + " is not one of seeder.ring "
-              + config.ringMembers()
-              + "; set seeder.advertise-url to its entry");
-    }
-    return self;
-  }
-
   /** A start failure the admin fixes in the config: the daemon exits 78 for it. */
-  private static SeederException setup(String message) {
+  static SeederException setup(String message) {
     return new SeederException(message, new SetupException(message, null));
   }
 
@@ -602,24 +455,7 @@ public final class SeederServer implements AutoCloseable {
    * loopback address.
    */
   public URI baseUri() {
-    return baseUri(address);
-  }
-
-  private static URI baseUri(InetSocketAddress address) {
-    InetAddress host = address.getAddress();
-    if (host == null || host.isAnyLocalAddress()) {
-      host = InetAddress.getLoopbackAddress();
-    }
-    String literal = host.getHostAddress();
-    if (literal.indexOf(':') >= 0) {
-      int scope = literal.indexOf('%');
-      literal = "[" + (scope >= 0 ? literal.substring(0, scope) : literal) + "]";
-    }
-    try {
-      return new URI("http://" + literal + ":" + address.getPort() + "/");
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot form a URI for " + address, e);
-    }
+    return SeederAddresses.baseUri(address);
   }
 
   public SeederService service() {
@@ -677,16 +513,5 @@ public final class SeederServer implements AutoCloseable {
       }
     }
     parts.clear();
-  }
-
-  private static void shutdownExecutor(ExecutorService executor, String what) {
-    executor.shutdownNow();
-    try {
-      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("{} still running after 5 s; going on", what);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
