@@ -6,6 +6,7 @@ import io.layerswarm.seeder.admin.BlobCatalog;
 import io.layerswarm.seeder.evict.EvictionSettings;
 import io.layerswarm.seeder.evict.EvictionTarget;
 import io.layerswarm.seeder.evict.Evictor;
+import io.layerswarm.seeder.seeding.BlobStatus;
 import io.layerswarm.seeder.seeding.SeederService;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ final class ServiceCatalog implements BlobCatalog {
   @Override
   public List<Entry> blobs() throws IOException {
     List<Entry> entries = new ArrayList<>();
-    for (SeederService.BlobStatus blob : service.blobs()) {
+    for (BlobStatus blob : service.blobs()) {
       entries.add(
           new Entry(
               blob.digest(),

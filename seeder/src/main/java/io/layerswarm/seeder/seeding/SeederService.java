@@ -1,7 +1,6 @@
 package io.layerswarm.seeder.seeding;
 
 import io.layerswarm.core.Digest;
-import io.layerswarm.core.SingleFlight;
 import io.layerswarm.core.metainfo.InfoHash;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.MetainfoException;
@@ -15,6 +14,8 @@ import io.layerswarm.seeder.evict.EvictOutcome;
 import io.layerswarm.seeder.evict.EvictionTarget;
 import io.layerswarm.seeder.evict.HeldBlob;
 import io.layerswarm.seeder.metrics.SeederMetrics;
+import io.layerswarm.seeder.seeding.DigestFlights.Flight;
+import io.layerswarm.seeder.seeding.DigestFlights.Source;
 import io.layerswarm.seeder.store.MetainfoStore;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
@@ -22,7 +23,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -32,10 +32,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,16 +61,14 @@ public final class SeederService implements EvictionTarget {
   /** How often a caller starts over after waiting on work for another registry or repository. */
   private static final int MAX_ATTEMPTS = 3;
 
-  /**
-   * How long a new seed waits for the tracker to accept its "started" announce before its metainfo
-   * goes out: otherwise the first agent's announce can find no peer and wait for a re-announce.
-   */
-  static final Duration FIRST_ANNOUNCE_WAIT = Duration.ofSeconds(2);
-
   private final Upstreams upstreams;
   private final BlobStore blobs;
   private final MetainfoStore metainfos;
   private final SwarmEngine engine;
+
+  /** Digests seeded by this service. Written only by the single-flight leader of the digest. */
+  private final SeededBlobs seeded;
+
   private final MetainfoFiles metainfoFiles;
   private final OriginFetch originFetch;
   private final InstantSource clock;
@@ -87,11 +81,8 @@ public final class SeederService implements EvictionTarget {
   /** Called after each successful origin fetch (the evictor's on-demand sweep). */
   private volatile Runnable afterFetch = () -> {};
 
-  /** Digests seeded by this service. Written only by the single-flight leader of the digest. */
-  private final ConcurrentHashMap<Digest, Metainfo> seeded = new ConcurrentHashMap<>();
-
   /** The work in progress per digest; its leader lands it when done. */
-  private final SingleFlight.Shared<Digest, Flight> flights = new SingleFlight.Shared<>();
+  private final DigestFlights flights = new DigestFlights();
 
   /**
    * @param blobs must be file-backed ({@link BlobStore#path} present for held blobs): the engine
@@ -166,6 +157,7 @@ public final class SeederService implements EvictionTarget {
     this.blobs = Objects.requireNonNull(blobs, "blobs");
     this.metainfos = Objects.requireNonNull(metainfos, "metainfos");
     this.engine = Objects.requireNonNull(engine, "engine");
+    this.seeded = new SeededBlobs(engine);
     this.metainfoFiles = new MetainfoFiles(metainfos, trackerAnnounce);
     this.originFetch = new OriginFetch(blobs, originTimeout, originMinBytesPerSecond);
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -218,7 +210,7 @@ public final class SeederService implements EvictionTarget {
     try {
       Metainfo metainfo = find(digest, registry, repo);
       access.touch(digest, clock.instant()); // a fetch may have taken a while
-      engine.torrent(metainfo.infoHash()).ifPresent(t -> awaitFirstAnnounce(digest, t));
+      seeded.awaitFirstAnnounce(digest, metainfo);
       return metainfo;
     } catch (SeederException | RuntimeException e) {
       metrics.error();
@@ -234,26 +226,27 @@ public final class SeederService implements EvictionTarget {
 
   private Metainfo find(Digest digest, String registry, RepositoryName repo)
       throws SeederException {
-    Metainfo known = seeded.get(digest);
-    if (known != null && engine.torrent(known.infoHash()).isPresent()) {
+    Optional<Metainfo> known = seeded.seeding(digest);
+    if (known.isPresent()) {
       metrics.hit();
-      return known;
+      return known.get();
     }
     Source source = new Source(registry, repo);
     int attempt = 0;
     while (true) {
       Flight mine = new Flight(source, new CompletableFuture<>(), false);
-      Flight leader = join(digest, mine);
+      Flight leader = flights.join(digest, mine);
       if (leader == mine) {
-        return lead(digest, mine, () -> obtain(digest, registry, repo));
+        return flights.lead(digest, mine, () -> obtain(digest, registry, repo));
       }
       if (leader.eviction()) {
-        awaitEviction(leader, digest); // then start over: the blob is fetched again if it went
+        DigestFlights.awaitEviction(
+            leader, digest); // then start over: the blob is fetched again if it went
         continue;
       }
       attempt++;
       try {
-        Metainfo shared = await(leader, digest);
+        Metainfo shared = DigestFlights.await(leader, digest);
         metrics.coalesced();
         return shared;
       } catch (SeederException e) {
@@ -338,115 +331,30 @@ public final class SeederService implements EvictionTarget {
   /** What {@link #reindex} did. */
   public record Reindex(int seeded, int failed, int orphanMetainfo) {}
 
-  @FunctionalInterface
-  private interface Work {
-    Metainfo run() throws SeederException;
-  }
-
-  /** Where a request asked the blob to come from. */
-  private record Source(String registry, RepositoryName repo) {}
-
-  /**
-   * Work in progress on one digest; {@code source} is null for work on held blobs only and for
-   * evictions. An eviction's result completes with null when it is over.
-   */
-  private record Flight(Source source, CompletableFuture<Metainfo> result, boolean eviction) {}
-
   /** Seeds a held blob, or waits for whoever is already working on the digest. */
   private void seedHeldOnce(Digest digest) throws SeederException {
     while (true) {
       Flight mine = new Flight(null, new CompletableFuture<>(), false);
-      Flight leader = join(digest, mine);
+      Flight leader = flights.join(digest, mine);
       if (leader == mine) {
-        lead(digest, mine, () -> seedHeld(digest));
+        flights.lead(digest, mine, () -> seedHeld(digest));
         return;
       }
       if (!leader.eviction()) {
-        await(leader, digest);
+        DigestFlights.await(leader, digest);
         return;
       }
-      awaitEviction(leader, digest);
+      DigestFlights.awaitEviction(leader, digest);
       if (!blobs.contains(digest)) {
         return; // evicted meanwhile: nothing to seed
       }
     }
   }
 
-  /**
-   * Makes {@code mine} the digest's flight, whose work the caller then does on its own thread, or
-   * returns the flight already running.
-   */
-  private Flight join(Digest digest, Flight mine) {
-    return flights.join(digest, d -> mine, started -> {});
-  }
-
-  private static void awaitEviction(Flight eviction, Digest digest) throws SeederException {
-    try {
-      eviction.result().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SeederException("interrupted while waiting for the eviction of " + digest, e);
-    } catch (ExecutionException e) {
-      // Evictions complete normally; nothing of theirs is ours to report.
-    }
-  }
-
-  /**
-   * Runs {@code work} as the one thread working on {@code digest}, forgets the flight, and then
-   * hands the result or failure to the threads waiting on it. Forgetting first means that a waiter
-   * who starts over after a failure never finds the finished flight again.
-   */
-  private Metainfo lead(Digest digest, Flight mine, Work work) throws SeederException {
-    try {
-      Metainfo result = work.run();
-      flights.land(digest, mine);
-      mine.result().complete(result);
-      return result;
-    } catch (UnknownUpstreamException | UpstreamBlobUnknownException e) {
-      log.atInfo().addKeyValue("digest", digest).log("{}", e.getMessage());
-      fail(digest, mine, e);
-      throw e;
-    } catch (SeederException e) {
-      log.atWarn().addKeyValue("digest", digest).setCause(e).log("{}", e.getMessage());
-      fail(digest, mine, e);
-      throw e;
-    } catch (RuntimeException | Error e) {
-      log.atError().addKeyValue("digest", digest).setCause(e).log("work failed unexpectedly");
-      fail(digest, mine, e);
-      throw e;
-    }
-  }
-
-  private void fail(Digest digest, Flight mine, Throwable failure) {
-    flights.land(digest, mine);
-    mine.result().completeExceptionally(failure);
-  }
-
-  private static Metainfo await(Flight leader, Digest digest) throws SeederException {
-    try {
-      return leader.result().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SeederException("interrupted while waiting for the fetch of " + digest, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof SeederException seederException) {
-        throw seederException; // the leader's failure, with its type, for the HTTP mapping
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new SeederException("the fetch of " + digest + " failed", cause);
-    }
-  }
-
   /** The single-flight leader's work for a request: local blob first, else the origin. */
   private Metainfo obtain(Digest digest, String registry, RepositoryName repo)
       throws SeederException {
-    if (seeded.containsKey(digest) || blobs.contains(digest)) {
+    if (seeded.metainfo(digest).isPresent() || blobs.contains(digest)) {
       metrics.hit();
       return seedHeld(digest);
     }
@@ -461,7 +369,7 @@ public final class SeederService implements EvictionTarget {
     Path file = blobFile(digest);
     Metainfo metainfo = metainfoFiles.create(digest, file);
     metainfoFiles.store(digest, metainfo);
-    Metainfo seededNow = seed(digest, metainfo, file);
+    Metainfo seededNow = seeded.seed(digest, metainfo, file);
     try {
       afterFetch.run();
     } catch (RuntimeException e) {
@@ -497,50 +405,13 @@ public final class SeederService implements EvictionTarget {
 
   /** Seeds a blob the store holds, with its stored metainfo or with new metainfo. */
   private Metainfo seedHeld(Digest digest) throws SeederException {
-    Metainfo known = seeded.get(digest);
-    if (known != null && engine.torrent(known.infoHash()).isPresent()) {
-      return known;
+    Optional<Metainfo> known = seeded.seeding(digest);
+    if (known.isPresent()) {
+      return known.get();
     }
     Path file = blobFile(digest);
     Metainfo metainfo = metainfoFiles.storedOrNew(digest, file);
-    return seed(digest, metainfo, file);
-  }
-
-  private Metainfo seed(Digest digest, Metainfo metainfo, Path file) throws SeedingException {
-    if (engine.torrent(metainfo.infoHash()).isEmpty()) {
-      try {
-        engine.seedInitially(metainfo, file);
-      } catch (IOException e) {
-        throw new SeedingException("seed " + digest + " from " + file + ": " + e, e);
-      }
-      log.atInfo()
-          .addKeyValue("digest", digest)
-          .addKeyValue("torrent", metainfo.infoHash().hex())
-          .log("seeding");
-    }
-    seeded.put(digest, metainfo);
-    return metainfo;
-  }
-
-  /** Bounded: with the trackers down or slow the metainfo still goes out; agents re-announce. */
-  private static void awaitFirstAnnounce(Digest digest, Torrent torrent) {
-    try {
-      if (!torrent.announced().get(FIRST_ANNOUNCE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.atDebug()
-            .addKeyValue("digest", digest)
-            .log(
-                "no tracker accepted this seed's first"
-                    + " announce; agents will find it when an announce gets through");
-      }
-    } catch (TimeoutException | ExecutionException e) {
-      log.atInfo()
-          .addKeyValue("digest", digest)
-          .log(
-              "answering the metainfo request before the"
-                  + " tracker accepted this seed's first announce");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return seeded.seed(digest, metainfo, file);
   }
 
   // ---- eviction ----
@@ -554,14 +425,14 @@ public final class SeederService implements EvictionTarget {
       if (size.isEmpty()) {
         continue; // evicted or deleted meanwhile
       }
-      Optional<Torrent> torrent = torrentOf(digest);
+      Optional<Torrent> torrent = seeded.torrent(digest);
       held.add(
           new HeldBlob(
               digest,
               size.getAsLong(),
               torrent.map(t -> OptionalLong.of(t.uploadedBytes())).orElse(OptionalLong.empty()),
               torrent.map(Torrent::connectedPeers).orElse(0),
-              flights.current(digest).isPresent()));
+              flights.running(digest)));
     }
     return held;
   }
@@ -570,38 +441,18 @@ public final class SeederService implements EvictionTarget {
   public List<BlobStatus> blobs() throws IOException {
     List<BlobStatus> all = new ArrayList<>();
     for (HeldBlob blob : held()) {
-      Optional<Torrent> torrent = torrentOf(blob.digest());
+      Optional<Torrent> torrent = seeded.torrent(blob.digest());
       all.add(
           new BlobStatus(
               blob.digest(),
               blob.sizeBytes(),
-              Optional.ofNullable(seeded.get(blob.digest())).map(Metainfo::infoHash),
+              seeded.metainfo(blob.digest()).map(Metainfo::infoHash),
               torrent.isPresent(),
               blob.peers(),
               blob.uploadedBytes().orElse(0),
               access.lastAccess(blob.digest())));
     }
     return all;
-  }
-
-  /**
-   * A held blob for the admin API.
-   *
-   * @param infoHash empty when this seeder has not seeded it (for example it failed to reindex)
-   * @param lastAccess empty when it was not used since the seeder started
-   */
-  public record BlobStatus(
-      Digest digest,
-      long sizeBytes,
-      Optional<InfoHash> infoHash,
-      boolean seeding,
-      int peers,
-      long uploadedBytes,
-      Optional<Instant> lastAccess) {}
-
-  private Optional<Torrent> torrentOf(Digest digest) {
-    Metainfo metainfo = seeded.get(digest);
-    return metainfo == null ? Optional.empty() : engine.torrent(metainfo.infoHash());
   }
 
   /**
@@ -617,7 +468,7 @@ public final class SeederService implements EvictionTarget {
   @Override
   public Result evict(Digest digest, long expectedGeneration) throws IOException {
     Flight mine = new Flight(null, new CompletableFuture<>(), true);
-    if (join(digest, mine) != mine) {
+    if (flights.join(digest, mine) != mine) {
       return new Result(EvictOutcome.FETCHING, 0);
     }
     try {
@@ -627,14 +478,14 @@ public final class SeederService implements EvictionTarget {
       }
       Metainfo metainfo = seeded.remove(digest);
       if (expectedGeneration != ANY_GENERATION && access.generation(digest) != expectedGeneration) {
-        restore(digest, metainfo);
+        seeded.restore(digest, metainfo);
         return new Result(EvictOutcome.IN_USE, 0);
       }
       Optional<InfoHash> infoHash =
           Optional.ofNullable(metainfo).map(Metainfo::infoHash).or(() -> storedInfoHash(digest));
       Optional<Torrent> torrent = infoHash.flatMap(engine::torrent);
       if (torrent.isPresent() && torrent.get().connectedPeers() > 0) {
-        restore(digest, metainfo);
+        seeded.restore(digest, metainfo);
         return new Result(EvictOutcome.UPLOADING, 0);
       }
       infoHash.ifPresent(engine::remove);
@@ -644,14 +495,7 @@ public final class SeederService implements EvictionTarget {
       access.forget(digest);
       return new Result(EvictOutcome.EVICTED, size.getAsLong());
     } finally {
-      flights.land(digest, mine);
-      mine.result().complete(null);
-    }
-  }
-
-  private void restore(Digest digest, Metainfo metainfo) {
-    if (metainfo != null) {
-      seeded.put(digest, metainfo);
+      flights.endEviction(digest, mine);
     }
   }
 
