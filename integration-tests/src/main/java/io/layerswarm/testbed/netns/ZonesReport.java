@@ -130,6 +130,6 @@ final class ZonesReport {
             "     '' using 1:3 with linespoints lw 2 pt 5 title 'agent.zone / seeder.zone set', \\",
             "     1.05 with lines dt 3 lw 2 lc rgb 'black' title 'one copy (1.05 x S)'",
             "");
-    return SwarmBenchReport.gnuplot(script, gp, png);
+    return SwarmBenchPlot.gnuplot(script, gp, png);
   }
 }
