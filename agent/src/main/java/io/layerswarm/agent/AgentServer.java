@@ -2,14 +2,11 @@ package io.layerswarm.agent;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.layerswarm.agent.admin.AdminServer;
-import io.layerswarm.agent.admin.AgentSnapshot;
-import io.layerswarm.agent.admin.AgentView;
 import io.layerswarm.agent.admin.Drain;
 import io.layerswarm.agent.admin.Evictor;
 import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.cache.CachePolicy;
 import io.layerswarm.agent.cache.CachePolicy.Eviction;
-import io.layerswarm.agent.http.MetricsChannelInitializer;
 import io.layerswarm.agent.http.RegistryChannelInitializer;
 import io.layerswarm.agent.metrics.AgentMetrics;
 import io.layerswarm.agent.mirror.BlobFetcher;
@@ -27,7 +24,6 @@ import io.layerswarm.agent.pins.Pinner;
 import io.layerswarm.agent.pins.PinsConfig;
 import io.layerswarm.agent.pins.Readiness;
 import io.layerswarm.agent.proxy.HttpsProxyConfig;
-import io.layerswarm.agent.proxy.HttpsProxyServer;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.Listening;
 import io.layerswarm.core.SetupException;
@@ -43,21 +39,12 @@ import io.layerswarm.swarm.EngineConfig;
 import io.layerswarm.swarm.PeerLimits;
 import io.layerswarm.swarm.SwarmEngine;
 import io.layerswarm.swarm.Torrent;
-import io.layerswarm.swarm.Traffic;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,16 +87,12 @@ public final class AgentServer implements AutoCloseable {
   private static final int TRANSFER_THREADS = 4;
 
   private static final int QUEUE_LENGTH = 1024;
-  private static final int HTTP_THREADS = 2;
 
   /** Responses streaming blobs that are still arriving, at once; more get 503. */
   private static final int STREAM_THREADS = 128;
 
   /** An event loop that takes longer than this to run a heartbeat makes /healthz answer 503. */
   private static final Duration HEALTH_LIMIT = Duration.ofSeconds(10);
-
-  private static final Duration CLOSE_QUIET_PERIOD = Duration.ZERO;
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final List<AutoCloseable> resources;
   private final Channel serverChannel;
@@ -186,22 +169,9 @@ public final class AgentServer implements AutoCloseable {
     pins.requireUpstreams(upstreams);
     List<AutoCloseable> started = new ArrayList<>();
     try {
-      Path partial = config.dataDir().resolve("partial");
-      Path torrents = config.dataDir().resolve("torrents");
-      try {
-        // First, before partial downloads are cleared: another agent on this directory owns them.
-        started.add(DataDirLock.acquire(config.dataDir(), "agent.data-dir"));
-        Files.createDirectories(torrents);
-      } catch (AccessDeniedException e) {
-        throw new SetupException(
-            "agent.data-dir: cannot create "
-                + e.getFile()
-                + " (permission denied); make "
-                + config.dataDir()
-                + " writable by the daemon's user (layerswarm), or set another agent.data-dir",
-            e);
-      }
-      clearPartial(partial);
+      AgentDataDir dirs = AgentDataDir.open(config.dataDir(), started);
+      Path partial = dirs.partial();
+      Path torrents = dirs.torrents();
 
       // <data>/blobs/sha256/<hex>, with its temp files in <data>/tmp: the same file system as
       // <data>/partial, so adopting a finished swarm download is a rename.
@@ -349,11 +319,7 @@ public final class AgentServer implements AutoCloseable {
               new SynchronousQueue<>(),
               new ThreadFactoryBuilder().setNameFormat("agent-stream-%d").setDaemon(true).build());
       started.add(streams::shutdownNow);
-      EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-      started.add(() -> shutdown(acceptor));
-      EventLoopGroup workers =
-          new MultiThreadIoEventLoopGroup(HTTP_THREADS, NioIoHandler.newFactory());
-      started.add(() -> shutdown(workers));
+      AgentListeners listeners = AgentListeners.start(started);
       // Admin drain: counts responses in progress and refuses new requests while draining.
       Drain drain = new Drain(engine::torrents);
       started.add(drain);
@@ -362,8 +328,8 @@ public final class AgentServer implements AutoCloseable {
       // /healthz: 503 once an event loop stops running tasks or a pool has stopped.
       Liveness liveness = new Liveness(InstantSource.system(), HEALTH_LIMIT);
       liveness
-          .loops("agent-http-accept", acceptor)
-          .loops("agent-http", workers)
+          .loops("agent-http-accept", listeners.acceptor)
+          .loops("agent-http", listeners.workers)
           .loops("swarm-io", engine.eventLoops())
           .pool("agent-blocking", blocking)
           .pool("agent-transfer", transfers)
@@ -372,52 +338,14 @@ public final class AgentServer implements AutoCloseable {
       metrics.bindHealth(liveness::problems);
       RegistryChannelInitializer registryApi =
           new RegistryChannelInitializer(mirror, streams, metrics, Optional.of(drain));
-      Channel server;
-      try {
-        server =
-            new ServerBootstrap()
-                .group(acceptor, workers)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(registryApi)
-                .bind(config.listen())
-                .sync()
-                .channel();
-      } catch (Exception e) {
-        throw SetupException.cannotListen("agent.listen", config.listen(), e);
-      }
-      started.add(() -> server.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
+      Channel server = listeners.registry(config.listen(), registryApi);
       if (httpsProxy.isPresent()) {
-        Channel proxy =
-            HttpsProxyServer.start(
-                httpsProxy.get(),
-                config.dataDir().resolve("proxy-ca"),
-                upstreams.hosts(),
-                registryApi,
-                acceptor,
-                workers);
-        started.add(() -> proxy.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
+        listeners.httpsProxy(
+            httpsProxy.get(), config.dataDir().resolve("proxy-ca"), upstreams.hosts(), registryApi);
       }
       Optional<Channel> metricsServer = Optional.empty();
       if (config.metricsListen().isPresent()) {
-        InetSocketAddress address = config.metricsListen().get();
-        Channel channel;
-        try {
-          channel =
-              new ServerBootstrap()
-                  .group(acceptor, workers)
-                  .channel(NioServerSocketChannel.class)
-                  .childHandler(new MetricsChannelInitializer(metrics))
-                  .bind(address)
-                  .sync()
-                  .channel();
-        } catch (Exception e) {
-          throw SetupException.cannotListen("agent.metrics-listen", address, e);
-        }
-        started.add(() -> channel.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis()));
-        metricsServer = Optional.of(channel);
-        log.info(
-            "agent serving /metrics alone on {}",
-            Listening.hostPort(Listening.bound(address, channel.localAddress())));
+        metricsServer = Optional.of(listeners.metrics(config.metricsListen().get(), metrics));
       }
 
       log.info(
@@ -462,7 +390,10 @@ public final class AgentServer implements AutoCloseable {
       timer.pins(pinner);
       if (config.adminSocket().isPresent()) {
         // Added to the same list, so it closes first and a failure here closes everything.
-        started.add(AdminServer.start(config.adminSocket().get(), agent.adminView()));
+        started.add(
+            AdminServer.start(
+                config.adminSocket().get(),
+                new AgentAdminView(agent, agent.evictor, drain, pinner)));
       }
       return agent;
     } catch (IOException | RuntimeException | Error e) {
@@ -541,46 +472,9 @@ public final class AgentServer implements AutoCloseable {
     return new AgentMetrics.Sample(torrents.size(), peers, fetcher.transfers());
   }
 
-  /** What the admin API reports; {@link #stats} lists the store, on the admin executor. */
-  private AgentView adminView() {
-    return new AgentView() {
-      @Override
-      public AgentSnapshot snapshot() {
-        AgentStats stats = stats();
-        Traffic moved = engine.traffic();
-        return new AgentSnapshot(
-            VERSION,
-            Duration.between(startedAt, clock.instant()),
-            stats.cacheBytes(),
-            stats.cachedBlobs(),
-            stats.transfers(),
-            stats.bytesFromSwarm(),
-            stats.bytesFromOrigin(),
-            moved,
-            address(),
-            engine.listenAddress());
-      }
-
-      @Override
-      public Collection<Torrent> torrents() {
-        return engine.torrents();
-      }
-
-      @Override
-      public Optional<Evictor> evictor() {
-        return Optional.of(evictor);
-      }
-
-      @Override
-      public Optional<Drain> drain() {
-        return Optional.of(drain);
-      }
-
-      @Override
-      public Optional<Pinner> pinner() {
-        return Optional.of(pinner);
-      }
-    };
+  /** How long since the agent started. */
+  Duration uptime() {
+    return Duration.between(startedAt, clock.instant());
   }
 
   /**
@@ -607,13 +501,6 @@ public final class AgentServer implements AutoCloseable {
     }
   }
 
-  private static void shutdown(EventLoopGroup group) {
-    group
-        .shutdownGracefully(
-            CLOSE_QUIET_PERIOD.toMillis(), CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .awaitUninterruptibly(CLOSE_TIMEOUT.toMillis());
-  }
-
   private static ThreadPoolExecutor pool(String nameFormat, int threads) {
     return new ThreadPoolExecutor(
         threads,
@@ -622,17 +509,5 @@ public final class AgentServer implements AutoCloseable {
         TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(QUEUE_LENGTH),
         new ThreadFactoryBuilder().setNameFormat(nameFormat).setDaemon(true).build());
-  }
-
-  /** Swarm downloads left from a previous run are not verified; start them afresh. */
-  private static void clearPartial(Path partial) throws IOException {
-    Files.createDirectories(partial);
-    try (DirectoryStream<Path> stale = Files.newDirectoryStream(partial)) {
-      for (Path file : stale) {
-        if (Files.isRegularFile(file)) {
-          Files.delete(file);
-        }
-      }
-    }
   }
 }
