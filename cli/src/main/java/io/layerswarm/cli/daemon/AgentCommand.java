@@ -3,7 +3,6 @@ package io.layerswarm.cli.daemon;
 import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.agent.AgentServer;
 import io.layerswarm.agent.fleet.FleetPoller;
-import io.layerswarm.cli.config.ConfigException;
 import io.layerswarm.cli.config.Settings;
 import io.layerswarm.core.Listening;
 import io.layerswarm.core.auth.HttpAuth;
@@ -63,7 +62,7 @@ public final class AgentCommand implements Callable<Integer> {
                       settings.agent(), upstreams, settings.agentPins(), settings.httpsProxy()));
           exitWhenDrained(agent);
           PinsReload.onHangup(options, agent, upstreams);
-          startFleetPoller(settings, agent, parts);
+          startFleetPoller(settings.agentFleetPoll(), settings.agent(), agent, parts);
           return "registry http://"
               + hostPort(agent.address())
               + " peers "
@@ -76,13 +75,12 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   /**
-   * Polls the trackers for fleet preheats every {@code agent.fleet-poll} (unless 0, or without
-   * trackers); stops before the agent does.
+   * Polls {@code config}'s trackers for fleet preheats every {@code poll} ({@code
+   * agent.fleet-poll}; not when 0, or without trackers), signed with its cluster secret; stops
+   * before the agent does.
    */
-  static void startFleetPoller(Settings settings, AgentServer agent, DaemonRunner.Parts parts)
-      throws ConfigException {
-    Duration poll = settings.agentFleetPoll();
-    AgentConfig config = settings.agent();
+  static void startFleetPoller(
+      Duration poll, AgentConfig config, AgentServer agent, DaemonRunner.Parts parts) {
     if (poll.isZero() || config.trackers().isEmpty()) {
       return;
     }

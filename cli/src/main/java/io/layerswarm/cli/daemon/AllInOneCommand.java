@@ -1,7 +1,9 @@
 package io.layerswarm.cli.daemon;
 
+import io.layerswarm.agent.AgentConfig;
 import io.layerswarm.agent.AgentServer;
 import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.seeder.SeederServer;
 import io.layerswarm.seeder.seeding.SeederException;
 import io.layerswarm.seeder.seeding.UnknownUpstreamException;
@@ -11,6 +13,7 @@ import io.layerswarm.tracker.metainfo.MetainfoSource;
 import io.layerswarm.tracker.metainfo.MetainfoUnavailableException;
 import io.layerswarm.tracker.peerstore.InMemoryPeerStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,6 +73,7 @@ public final class AllInOneCommand implements Callable<Integer> {
           // One process is the whole cluster: without a secret file, a random secret in memory
           // closes the ports to everyone else.
           ClusterSecret secret = settings.clusterSecret().orElseGet(ClusterSecret::random);
+          Duration fleetPoll = settings.agentFleetPoll(); // a bad value stops the start here
           SeederServer seeder =
               parts.add(
                   SeederServer.start(
@@ -82,15 +86,18 @@ public final class AllInOneCommand implements Callable<Integer> {
                       new InMemoryPeerStore(),
                       inProcess(seeder),
                       InstantSource.system()));
+          AgentConfig agentConfig = settings.agent().withClusterSecret(secret);
+          Upstreams agentUpstreams = settings.upstreams(AgentCommand.USER_AGENT);
           AgentServer agent =
               parts.add(
                   AgentServer.start(
-                      settings.agent().withClusterSecret(secret),
-                      settings.upstreams(AgentCommand.USER_AGENT),
-                      settings.agentPins(),
-                      settings.httpsProxy()));
+                      agentConfig, agentUpstreams, settings.agentPins(), settings.httpsProxy()));
           // A drained all-in-one exits too: tracker and seeder serve only this agent.
           AgentCommand.exitWhenDrained(agent);
+          new AllInOneReload(options, settings, agent.pinner(), agentUpstreams, seeder.liveRing())
+              .onHangup();
+          // Fleet preheats reach this agent as any other: the tracker here, or one it also polls.
+          AgentCommand.startFleetPoller(fleetPoll, agentConfig, agent, parts);
           return "registry http://"
               + AgentCommand.hostPort(agent.address())
               + " tracker "

@@ -7,7 +7,6 @@ import io.layerswarm.core.SetupException;
 import io.layerswarm.registry.client.Upstreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * SIGHUP ({@code systemctl reload layerswarm-agent}) reads the config again and applies its {@code
@@ -20,11 +19,7 @@ final class PinsReload {
   private PinsReload() {}
 
   static void onHangup(DaemonOptions options, AgentServer agent, Upstreams upstreams) {
-    try {
-      Signal.handle(new Signal("HUP"), signal -> reload(options, agent, upstreams));
-    } catch (IllegalArgumentException e) {
-      log.warn("no SIGHUP on this platform: agent.pins is read at start only ({})", e.getMessage());
-    }
+    Hangup.handle(() -> reload(options, agent, upstreams), "agent.pins");
   }
 
   static void reload(DaemonOptions options, AgentServer agent, Upstreams upstreams) {

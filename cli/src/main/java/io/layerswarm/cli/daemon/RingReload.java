@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * SIGHUP on the tracker and the seeder ({@code systemctl reload}): reads the config again and
@@ -52,12 +51,7 @@ final class RingReload {
   }
 
   void onHangup() {
-    try {
-      Signal.handle(new Signal("HUP"), signal -> reload());
-    } catch (IllegalArgumentException e) {
-      log.warn(
-          "no SIGHUP on this platform: {} is read at start only ({})", ringKeys, e.getMessage());
-    }
+    Hangup.handle(this::reload, ringKeys.toString());
   }
 
   /** What SIGHUP does; the log says what happened. */
@@ -88,13 +82,16 @@ final class RingReload {
 
   /**
    * The keys ({@code section.key}) of {@code daemon}'s sections and {@code cluster} (and {@code
-   * upstreams} for a seeder) whose values differ between two configs.
+   * upstreams} for a seeder or all-in-one) whose values differ between two configs.
    */
   static Set<String> changedKeys(ConfigFile before, ConfigFile after, String daemon) {
     List<String> sections =
-        daemon.equals("tracker")
-            ? List.of("cluster", "tracker")
-            : List.of("upstreams", "cluster", "seeder");
+        switch (daemon) {
+          case "tracker" -> List.of("cluster", "tracker");
+          case "seeder" -> List.of("upstreams", "cluster", "seeder");
+          case "all-in-one" -> List.of("upstreams", "cluster", "tracker", "seeder", "agent");
+          default -> throw new IllegalArgumentException("no config sections of " + daemon);
+        };
     JsonNode old = KEYS.valueToTree(before);
     JsonNode now = KEYS.valueToTree(after);
     Set<String> changed = new TreeSet<>();

@@ -77,4 +77,18 @@ class RingReloadTest {
 
     assertThat(applied).isEmpty();
   }
+
+  @Test
+  void forAllInOneTheChangedKeysSpanEverySection() throws Exception {
+    Path file = Files.writeString(dir.resolve("a.yaml"), BASE);
+    DaemonOptions options = options(file);
+    Settings started = options.load();
+    Files.writeString(
+        file, BASE.replace("30s", "45s") + "agent:\n  swarm-deadline: 90s\nseeder:\n  ring: []\n");
+
+    assertThat(RingReload.changedKeys(started.file(), options.load().file(), "all-in-one"))
+        .containsExactly("agent.swarm-deadline", "tracker.announce-interval");
+    assertThat(RingReload.changedKeys(started.file(), options.load().file(), "tracker"))
+        .containsExactly("tracker.announce-interval");
+  }
 }
