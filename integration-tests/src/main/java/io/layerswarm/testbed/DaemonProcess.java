@@ -90,6 +90,20 @@ public final class DaemonProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * Sends SIGHUP, as {@code systemctl reload} does.
+   *
+   * @throws IOException when {@code kill} fails, with its output
+   */
+  public void hangUp() throws IOException, InterruptedException {
+    CommandResult kill =
+        CommandResult.run(
+            List.of("kill", "-HUP", String.valueOf(pid())), Map.of(), Duration.ofSeconds(10));
+    if (!kill.ok()) {
+      throw new IOException(kill.describe());
+    }
+  }
+
   public Path logFile() {
     return logFile;
   }

@@ -58,15 +58,6 @@ class AllInOneDaemonIT {
     boolean holds(Image image) throws IOException {
       return ClusterBed.heldBlobs(agentData).containsAll(ClusterBed.blobDigests(image));
     }
-
-    void hangUp() throws IOException, InterruptedException {
-      CommandResult kill =
-          CommandResult.run(
-              List.of("kill", "-HUP", String.valueOf(process.pid())),
-              Map.of(),
-              Duration.ofSeconds(10));
-      assertThat(kill.ok()).as(kill.describe()).isTrue();
-    }
   }
 
   @Test
@@ -82,7 +73,7 @@ class AllInOneDaemonIT {
 
       Files.writeString(
           config, "tracker:\n  announce-interval: 45s\nagent:\n  pins:\n    - pinned/app:1\n");
-      allInOne.hangUp();
+      allInOne.process().hangUp();
       allInOne
           .process()
           .awaitOutput(
@@ -107,7 +98,7 @@ class AllInOneDaemonIT {
           });
 
       Files.writeString(config, "agent:\n  pins:\n    - Not/A/Reference:1\n");
-      allInOne.hangUp();
+      allInOne.process().hangUp();
       allInOne
           .process()
           .awaitOutput(

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.testbed.AccessLog;
-import io.layerswarm.testbed.CommandResult;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.FreePorts;
 import io.layerswarm.testbed.Image;
@@ -103,7 +102,7 @@ class RingChangeIT {
     awaitUploads(List.of(a, b), 1 << 20);
     assertThat(pull1).as("the pull must still run when the ring changes").isNotDone();
     bed.config("cluster.yaml", config(tracker, a, b, c));
-    hangUp(seederA);
+    seederA.hangUp();
     seederA.awaitOutput(APPLIED, Duration.ofSeconds(30));
     trackerProcess.awaitOutput(
         Pattern.compile("seeder ring changed by a member: .*added \\[" + Pattern.quote(c) + "\\]"),
@@ -144,7 +143,7 @@ class RingChangeIT {
     assertThat(pull3).as("the pull must still run when B leaves").isNotDone();
     bed.config("cluster.yaml", config(tracker, a, c));
     bed.config("seeder-c.yaml", config(tracker, a, c));
-    hangUp(seederC);
+    seederC.hangUp();
     seederC.awaitOutput(APPLIED, Duration.ofSeconds(30));
     trackerProcess.awaitOutput(
         Pattern.compile(
@@ -299,14 +298,5 @@ class RingChangeIT {
 
   private static Map<String, Long> seederGets(OriginRegistry origin) throws IOException {
     return origin.accessLog().byUserAgentPrefix("layerswarm-seeder/").blobGetsByDigest();
-  }
-
-  private static void hangUp(DaemonProcess daemon) throws IOException, InterruptedException {
-    CommandResult kill =
-        CommandResult.run(
-            List.of("kill", "-HUP", String.valueOf(daemon.pid())),
-            Map.of(),
-            Duration.ofSeconds(10));
-    assertThat(kill.ok()).as(kill.describe()).isTrue();
   }
 }

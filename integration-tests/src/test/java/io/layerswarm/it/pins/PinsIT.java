@@ -259,7 +259,7 @@ class PinsIT {
 
       Files.writeString(
           config, "agent:\n  pins:\n    - pinned/base:1\n    - added/app:1\n  pins-refresh: 2s\n");
-      hangUp(agent);
+      agent.process().hangUp();
       agent
           .process()
           .awaitOutput(
@@ -271,7 +271,7 @@ class PinsIT {
       assertThat(agent.cli("pins", "--json").output()).contains("\"reference\" : \"added/app:1\"");
 
       Files.writeString(config, "agent:\n  pins:\n    - Not/A/Reference:1\n");
-      hangUp(agent);
+      agent.process().hangUp();
       agent
           .process()
           .awaitOutput(
@@ -282,15 +282,6 @@ class PinsIT {
       assertThat(agent.process().isAlive()).isTrue();
       assertThat(agent.cli("pins", "--json").output()).contains("added/app:1");
     }
-  }
-
-  private static void hangUp(Agent agent) throws IOException, InterruptedException {
-    CommandResult kill =
-        CommandResult.run(
-            List.of("kill", "-HUP", String.valueOf(agent.process().pid())),
-            Map.of(),
-            Duration.ofSeconds(10));
-    assertThat(kill.ok()).as(kill.describe()).isTrue();
   }
 
   @Test
