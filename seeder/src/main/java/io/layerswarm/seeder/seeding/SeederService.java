@@ -240,8 +240,8 @@ public final class SeederService implements EvictionTarget {
         return flights.lead(digest, mine, () -> obtain(digest, registry, repo));
       }
       if (leader.eviction()) {
-        DigestFlights.awaitEviction(
-            leader, digest); // then start over: the blob is fetched again if it went
+        // Then start over: the blob is fetched again if it went.
+        DigestFlights.awaitEviction(leader, digest);
         continue;
       }
       attempt++;
