@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * agent's list of parts, which closes them in reverse order.
  */
 final class AgentListeners {
+  // The agent's logger, as before the listeners had a class of their own.
   private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
 
   private static final int HTTP_THREADS = 2;

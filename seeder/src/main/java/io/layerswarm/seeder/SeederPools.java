@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * grow.
  */
 final class SeederPools {
-  private static final Logger log = LoggerFactory.getLogger(SeederPools.class);
+  // The server's logger, as before the pools had a class of their own.
+  private static final Logger log = LoggerFactory.getLogger(SeederServer.class);
 
   /** Threads that run blocking metainfo lookups (origin fetches, hashing) and metrics scrapes. */
   static final int LOOKUP_THREADS = 8;
