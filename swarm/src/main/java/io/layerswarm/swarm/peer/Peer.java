@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The protocol state of one peer connection (BEP 3 with the BEP 6 fast extension): the four
- * choke/interest flags, the peer's pieces, our requests to it and its requests to us (the upload
- * side is an {@link Uploader}).
+ * choke/interest flags, the peer's pieces, our requests to it and its requests to us. The download
+ * side is a {@link Downloader}, the upload side an {@link Uploader}; this class keeps what the peer
+ * has, the connection's liveness and the message dispatch.
  *
  * <p>Owned by the torrent's event loop: every method must be called there. Sending goes through a
  * {@link PeerLink}, so this class has no Netty channel and can be driven directly in tests.
@@ -63,17 +64,13 @@ public final class Peer {
   private final TorrentGeometry geometry;
   private final PiecePicker<Peer> picker;
 
-  /** Our requests to the peer. */
-  private final RequestPipeline requests;
+  /** Our interest, the peer's choke and our requests to it. */
+  private final Downloader downloader;
 
   /** Our choke, the peer's interest and its requests to us. */
   private final Uploader uploader;
 
-  private final RateMeter downloadRate = new RateMeter();
   private Instant lastTick;
-
-  private boolean amInterested;
-  private boolean peerChoking = true;
 
   /** Whether both sides set the extension protocol bit (BEP 10). */
   private final boolean extended;
@@ -83,18 +80,11 @@ public final class Peer {
 
   private Tier tier = Tier.OTHER;
   private final BitSet has;
-  private final BitSet allowedFast;
 
   /** Whether the peer said what it has (bitfield, have-all/none, have); a have while we seed. */
   private boolean toldPieces;
 
   private boolean tellsSeeds;
-
-  /**
-   * Pieces the peer refused while unchoked; not asked of it again until it announces them or the
-   * next tick (a refusal may also mean a full queue).
-   */
-  private final BitSet refused = new BitSet();
 
   /** Whether anything was sent since the last tick, and when we last knew we had sent. */
   private boolean sent;
@@ -104,7 +94,6 @@ public final class Peer {
   /** Since when the connection has been idle ({@link #IDLE_TIMEOUT}), or null. */
   private Instant idleSince;
 
-  private long downloadedBytes;
   private boolean closed;
   private boolean closing;
 
@@ -148,12 +137,9 @@ public final class Peer {
     this.geometry = swarm.geometry();
     this.picker = swarm.picker();
     this.has = new BitSet(geometry.pieceCount());
-    this.allowedFast = new BitSet();
     Instant now = swarm.clock().instant();
     this.uploader = new Uploader(this, link, swarm, fast, now);
-    this.requests =
-        new RequestPipeline(
-            maxRequestDepth, Math.min(geometry.blockSize(), geometry.pieceLength()), now);
+    this.downloader = new Downloader(this, swarm, fast, maxRequestDepth, now);
     this.lastTick = now;
     this.lastSentAt = now;
   }
@@ -223,7 +209,7 @@ public final class Peer {
 
   private void dispatch(PeerMessage message) {
     if (message instanceof PeerMessage.Piece piece) {
-      onPiece(piece);
+      downloader.onPiece(piece);
     } else if (message instanceof PeerMessage.Request request) {
       uploader.onRequest(request.block());
     } else if (message instanceof PeerMessage.Have have) {
@@ -231,10 +217,9 @@ public final class Peer {
     } else if (message instanceof PeerMessage.Cancel cancel) {
       uploader.onCancel(cancel.block());
     } else if (message instanceof PeerMessage.Unchoke) {
-      peerChoking = false;
-      refill();
+      downloader.onUnchoke();
     } else if (message instanceof PeerMessage.Choke) {
-      onChoke();
+      downloader.onChoke();
     } else if (message instanceof PeerMessage.Interested) {
       uploader.onInterested();
     } else if (message instanceof PeerMessage.NotInterested) {
@@ -253,23 +238,9 @@ public final class Peer {
     } else if (message instanceof PeerMessage.HaveNone) {
       onPieceInfo(new BitSet());
     } else if (message instanceof PeerMessage.RejectRequest reject) {
-      // A reject can also answer a request we cancelled meanwhile; that is not an error.
-      if (requests.withdraw(reject.block())) {
-        picker.abandoned(this, reject.block());
-        if (!peerChoking) {
-          // Refused while unchoked: the peer does not give us this piece now (a seed that offers
-          // pieces one by one, a full queue). Ask others for it, until the peer announces it again
-          // or a tick passes.
-          refused.set(reject.block().piece().value());
-          updateInterest();
-        }
-        refill();
-      }
+      downloader.onReject(reject.block());
     } else if (message instanceof PeerMessage.AllowedFast allowed) {
-      if (allowed.piece().value() < geometry.pieceCount()) {
-        allowedFast.set(allowed.piece().value());
-        refill();
-      }
+      downloader.onAllowedFast(allowed.piece());
     } else if (message instanceof PeerMessage.Extended ext
         && extended
         && ext.extendedId() == ExtendedHandshake.ID) {
@@ -287,7 +258,7 @@ public final class Peer {
     BitSet added = (BitSet) pieces.clone();
     added.andNot(has);
     if (added.isEmpty()) {
-      updateInterest();
+      downloader.updateInterest();
       return;
     }
     has.or(added);
@@ -296,7 +267,7 @@ public final class Peer {
       close("both are seeds");
       return;
     }
-    updateInterest();
+    downloader.updateInterest();
   }
 
   private void onHave(PieceIndex piece) {
@@ -307,10 +278,7 @@ public final class Peer {
     }
     toldPieces = true;
     tellsSeeds |= swarm.isComplete();
-    if (refused.get(i)) {
-      refused.clear(i); // Offered again.
-      updateInterest();
-    }
+    downloader.onReoffered(i);
     if (has.get(i)) {
       return;
     }
@@ -321,92 +289,19 @@ public final class Peer {
       close("both are seeds");
       return;
     }
-    if (!amInterested) {
-      updateInterest();
+    if (!downloader.amInterested()) {
+      downloader.updateInterest();
     }
-  }
-
-  private void onChoke() {
-    peerChoking = true;
-    if (!fast) {
-      // BEP 3: a choke discards every pending request. With BEP 6 each gets an explicit reject.
-      for (BlockRef block : requests.withdrawAll()) {
-        picker.abandoned(this, block);
-      }
-    }
-  }
-
-  private void onPiece(PeerMessage.Piece piece) {
-    int length = piece.data().readableBytes();
-    BlockRef block;
-    try {
-      block = piece.block();
-    } catch (IllegalArgumentException e) {
-      piece.release();
-      close("empty piece message");
-      return;
-    }
-    RequestPipeline.Arrival arrival = requests.arrived(block, swarm.clock().instant());
-    if (arrival == RequestPipeline.Arrival.UNREQUESTED) {
-      // Never requested (or not with this offset and length): BEP 3 peers send only what was
-      // asked for. Dropping it and carrying on would also let a peer that ignores our requests
-      // dodge the snub timeout by sending junk, as every block counts as a sign of life.
-      piece.release();
-      close("piece for a block never requested: " + block);
-      return;
-    }
-    downloadedBytes += length;
-    downloadRate.add(length);
-    swarm.downloaded(this, length);
-    if (arrival == RequestPipeline.Arrival.LATE) {
-      // Late: the request was withdrawn after the peer had sent the block.
-      piece.release();
-      swarm.wasted(this, length);
-      return;
-    }
-    PiecePicker.Received<Peer> received = picker.received(this, block);
-    if (received.wanted()) {
-      swarm.blockArrived(this, block, piece.data(), received);
-    } else {
-      piece.release();
-      swarm.wasted(this, length);
-    }
-    refill();
   }
 
   /** Tops up our requests to the current pipeline depth if the peer lets us download. */
   public void refill() {
-    if (closed || !amInterested || !swarm.mayRequest()) {
-      return;
-    }
-    BitSet allowed = null;
-    if (peerChoking) {
-      if (!fast || allowedFast.isEmpty()) {
-        return;
-      }
-      allowed = allowedFast;
-    }
-    int room = requests.room();
-    if (room == 0) {
-      return;
-    }
-    List<BlockRef> blocks = picker.pick(this, swarm.requestable(this, available()), room, allowed);
-    requests.requested(blocks, swarm.clock().instant());
-    for (BlockRef block : blocks) {
-      send(new PeerMessage.Request(block));
-    }
+    downloader.refill();
   }
 
   /** Sends interested or not-interested if our interest in the peer's pieces changed. */
   public void updateInterest() {
-    boolean want = !swarm.isComplete() && picker.isInteresting(available());
-    if (want != amInterested) {
-      amInterested = want;
-      send(want ? new PeerMessage.Interested() : new PeerMessage.NotInterested());
-    }
-    if (want) {
-      refill();
-    }
+    downloader.updateInterest();
   }
 
   /** Chokes or unchokes the peer, as the choker decided. */
@@ -431,8 +326,8 @@ public final class Peer {
       close("both are seeds");
       return;
     }
-    if (amInterested) {
-      updateInterest();
+    if (downloader.amInterested()) {
+      downloader.updateInterest();
     }
   }
 
@@ -445,9 +340,7 @@ public final class Peer {
 
   /** An endgame duplicate arrived elsewhere: withdraw our request for it. */
   public void cancel(BlockRef block) {
-    if (!closed && requests.withdraw(block)) {
-      send(new PeerMessage.Cancel(block));
-    }
+    downloader.cancel(block);
   }
 
   /** Sends what was queued by calls from outside {@link #handle}. */
@@ -473,20 +366,15 @@ public final class Peer {
     }
     double seconds = Duration.between(lastTick, now).toNanos() / 1e9;
     if (seconds > 0) {
-      downloadRate.tick(seconds);
       uploader.tick(seconds);
       lastTick = now;
-      requests.adapt(downloadRate.rate());
     }
-    if (!refused.isEmpty() && !closed) {
-      refused.clear();
-      updateInterest();
-    }
-    if (!closed && requests.snubbed(now)) {
+    downloader.tick(seconds);
+    if (!closed && downloader.snubbed(now)) {
       close("no block for " + RequestPipeline.SNUB_TIMEOUT.toSeconds() + " s");
       return;
     }
-    if (!amInterested && !wantsOurPieces() && requests.isEmpty() && !uploader.hasQueued()) {
+    if (downloader.isIdle() && !wantsOurPieces() && !uploader.hasQueued()) {
       if (idleSince == null) {
         idleSince = now;
       } else if (!now.isBefore(idleSince.plus(IDLE_TIMEOUT))) {
@@ -496,18 +384,18 @@ public final class Peer {
     } else {
       idleSince = null;
     }
-    refill();
+    downloader.refill();
     link.flush();
   }
 
   /** The current pipeline depth, in blocks. */
   public int requestDepth() {
-    return requests.depth();
+    return downloader.depth();
   }
 
   /** Smoothed payload bytes per second received from this peer. */
   public double downloadRate() {
-    return downloadRate.rate();
+    return downloader.rate();
   }
 
   /** Smoothed payload bytes per second sent to this peer. */
@@ -542,7 +430,7 @@ public final class Peer {
     closed = true;
     picker.peerGone(this);
     picker.removeAvailability(has);
-    requests.clear();
+    downloader.clear();
     uploader.clear();
     swarm.peerClosed(this);
   }
@@ -571,16 +459,6 @@ public final class Peer {
     return fast;
   }
 
-  /** The pieces we may ask the peer for: those it announced and did not refuse. */
-  private BitSet available() {
-    if (refused.isEmpty()) {
-      return has;
-    }
-    BitSet available = (BitSet) has.clone();
-    available.andNot(refused);
-    return available;
-  }
-
   /** Where the peer said it is (BEP 10 extended handshake); unknown if it did not. */
   public Location location() {
     return location;
@@ -593,7 +471,7 @@ public final class Peer {
 
   /** Whether the peer lets us request now (it unchoked us). */
   public boolean unchokedUs() {
-    return !peerChoking;
+    return !downloader.peerChoking();
   }
 
   /**
@@ -644,11 +522,11 @@ public final class Peer {
   }
 
   public boolean amInterested() {
-    return amInterested;
+    return downloader.amInterested();
   }
 
   public boolean peerChoking() {
-    return peerChoking;
+    return downloader.peerChoking();
   }
 
   public Instant chokeStateSince() {
@@ -657,11 +535,11 @@ public final class Peer {
 
   /** Our requests the peer has not answered yet; a copy. */
   public List<BlockRef> outstanding() {
-    return requests.outstanding();
+    return downloader.outstanding();
   }
 
   public long downloadedBytes() {
-    return downloadedBytes;
+    return downloader.downloadedBytes();
   }
 
   public long uploadedBytes() {
