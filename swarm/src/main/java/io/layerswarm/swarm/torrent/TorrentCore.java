@@ -24,20 +24,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -50,9 +45,9 @@ import org.slf4j.spi.LoggingEventBuilder;
  * Everything outside it is a port ({@link TorrentPorts}), so the engine and the simulator run this
  * same class.
  *
- * <p>Threads: the loop of its ports owns all state here (peers, picker, choker input, candidates,
- * strikes); every change arrives as a task on it. The counters, {@link #completion()} and {@link
- * #announced()} may be read from any thread.
+ * <p>Threads: the loop of its ports owns all state here (connections, picker, choker input); every
+ * change arrives as a task on it. The counters, {@link #completion()} and {@link #announced()} may
+ * be read from any thread.
  */
 public final class TorrentCore implements Swarm {
   private static final Logger log = LoggerFactory.getLogger(TorrentCore.class);
@@ -67,22 +62,16 @@ public final class TorrentCore implements Swarm {
   private final StreamingRarestFirstPicker<Peer> picker;
   private final Unchoker unchoker;
   private final PieceReservations reservations;
-  private final PeerCandidates candidates;
+  private final Connections connections;
 
-  private final LongSupplier peerSequence;
   private final CompletableFuture<Path> completion = new CompletableFuture<>();
   private final CompletableFuture<Boolean> announced = new CompletableFuture<>();
   private final AtomicLong uploaded = new AtomicLong();
   private final AtomicLong downloaded = new AtomicLong();
   private final AtomicLong wasted = new AtomicLong();
   private final AtomicLong endgameWasted = new AtomicLong();
-  private volatile int connected;
 
   // Owned by the loop.
-  private final Map<Long, Peer> peers = new LinkedHashMap<>();
-  private final Map<PeerId, Peer> byPeerId = new HashMap<>();
-  private final Set<PeerId> bannedIds = new HashSet<>();
-  private final Map<PeerId, Integer> strikes = new HashMap<>();
   private boolean stopped;
   private boolean finishing;
   private Loop.Timer ticker;
@@ -99,7 +88,6 @@ public final class TorrentCore implements Swarm {
     this.loop = ports.loop();
     this.clock = ports.clock();
     this.store = ports.store();
-    this.peerSequence = ports.peerSequence();
     int window = (int) Math.max(4, policy.windowBytes() / metainfo.pieceLength());
     this.picker =
         new StreamingRarestFirstPicker<>(
@@ -110,8 +98,8 @@ public final class TorrentCore implements Swarm {
         new PieceReservations(
             ports.memory(), store, metainfo.pieceLength(), () -> loop.execute(this::refillAll));
     picker.setBudget(reservations.budget(picker::urgentPiece));
-    this.unchoker = new Unchoker(policy, clock, geometry, store.isComplete(), peers.values());
-    this.candidates = new PeerCandidates(metainfo, ports.dialer());
+    this.connections = new Connections(localId, policy, ports, this, this::left);
+    this.unchoker = new Unchoker(policy, clock, geometry, store.isComplete(), connections.live());
   }
 
   /**
@@ -182,9 +170,7 @@ public final class TorrentCore implements Swarm {
     if (ticker != null) {
       ticker.cancel();
     }
-    for (Peer peer : new ArrayList<>(peers.values())) {
-      peer.close("torrent removed");
-    }
+    connections.closeAll("torrent removed");
     // Data of pieces still being hashed or written is left to the garbage collector.
     reservations.releaseAll();
     store.close();
@@ -202,14 +188,14 @@ public final class TorrentCore implements Swarm {
       return;
     }
     picker.setReaderPosition(store.readerPosition());
-    for (Peer peer : new ArrayList<>(peers.values())) {
+    for (Peer peer : connections.list()) {
       peer.tick();
       unchoker.ticked(peer);
     }
     runChoker();
     unchoker.offerAfresh();
-    connectMore();
-    if (peers.isEmpty() && candidates.dialing() == 0 && !isComplete() && announcer != null) {
+    connections.connectMore(isComplete());
+    if (connections.noneOpenOrDialing() && !isComplete() && announcer != null) {
       // Nobody to download from: ask the trackers again rather than wait a whole interval.
       announcer.requestPeers();
     }
@@ -226,15 +212,15 @@ public final class TorrentCore implements Swarm {
 
   /** Connects to these peers as well as those from the trackers. Loop only. */
   public void addPeers(Collection<InetSocketAddress> addresses) {
-    candidates.addGiven(addresses);
-    connectMore();
+    connections.addGiven(addresses);
+    connections.connectMore(isComplete());
   }
 
   /** Peers from a tracker; ignored once complete (leechers dial seeds, not the other way). */
   public void trackerPeers(List<InetSocketAddress> addresses) {
     if (!isComplete()) {
-      candidates.addFromTrackers(addresses);
-      connectMore();
+      connections.addFromTrackers(addresses);
+      connections.connectMore(isComplete());
     }
   }
 
@@ -257,7 +243,7 @@ public final class TorrentCore implements Swarm {
   }
 
   public int connectedPeers() {
-    return connected;
+    return connections.connected();
   }
 
   /** Payload bytes sent to peers. */
@@ -289,17 +275,17 @@ public final class TorrentCore implements Swarm {
 
   /** The open connections' peers, oldest first; a copy. Loop only. */
   public List<Peer> peerList() {
-    return new ArrayList<>(peers.values());
+    return connections.list();
   }
 
   /** Peer ids of the open connections. Loop only. */
   public Set<PeerId> connectedPeerIds() {
-    return Set.copyOf(byPeerId.keySet());
+    return connections.connectedIds();
   }
 
   /** Peer ids banned for sending corrupt data. Loop only. */
   public Set<PeerId> bannedPeerIds() {
-    return Set.copyOf(bannedIds);
+    return connections.bannedIds();
   }
 
   // ---- Swarm (loop) ----
@@ -360,48 +346,7 @@ public final class TorrentCore implements Swarm {
 
   @Override
   public Peer attach(PeerLink link, Handshake handshake, boolean outgoing) {
-    PeerId id = handshake.peerId();
-    if (outgoing) {
-      candidates.handshakeDone(link.remoteAddress());
-    }
-    if (stopped || bannedIds.contains(id)) {
-      return null;
-    }
-    Peer existing = byPeerId.get(id);
-    if (existing != null) {
-      // Both sides may dial each other at once. Keep the connection opened by the peer with the
-      // lower id, which both sides agree on; if we opened both, keep the first.
-      boolean newOpenedByUs = outgoing;
-      boolean existingOpenedByUs = existing.isOutgoing();
-      if (newOpenedByUs == existingOpenedByUs) {
-        return null;
-      }
-      byte[] opener = newOpenedByUs ? localId.bytes() : id.bytes();
-      byte[] other = newOpenedByUs ? id.bytes() : localId.bytes();
-      if (Arrays.compareUnsigned(opener, other) > 0) {
-        return null;
-      }
-      existing.close("duplicate connection");
-      forget(existing);
-    }
-    // A peer that dials us may not take the slot of one we dialed (it was counted when dialed).
-    if (peers.size() + (outgoing ? 0 : candidates.reserved()) >= policy.maxConnections()) {
-      return null;
-    }
-    Peer peer =
-        new Peer(
-            peerSequence.getAsLong(),
-            id,
-            outgoing,
-            handshake.fastExtension(),
-            handshake.extended(),
-            policy.maxRequestDepth(),
-            link,
-            this);
-    peers.put(peer.id(), peer);
-    byPeerId.put(id, peer);
-    connected = peers.size();
-    return peer;
+    return connections.attach(link, handshake, outgoing);
   }
 
   @Override
@@ -411,7 +356,7 @@ public final class TorrentCore implements Swarm {
 
   @Override
   public BitSet requestable(Peer peer, BitSet available) {
-    return NearPeers.requestable(policy.location(), peer, available, peers.values());
+    return NearPeers.requestable(policy.location(), peer, available, connections.live());
   }
 
   @Override
@@ -445,7 +390,7 @@ public final class TorrentCore implements Swarm {
       reservations.release(piece.value(), true);
       picker.pieceVerified(piece);
       picker.setReaderPosition(store.readerPosition());
-      for (Peer peer : new ArrayList<>(peers.values())) {
+      for (Peer peer : connections.list()) {
         peer.pieceVerified(piece);
         peer.flush();
       }
@@ -474,14 +419,11 @@ public final class TorrentCore implements Swarm {
   }
 
   private void strike(Peer peer) {
-    int count = strikes.merge(peer.remoteId(), 1, Integer::sum);
-    if (count >= policy.strikesToBan() && !bannedIds.contains(peer.remoteId())) {
+    OptionalInt banned = connections.strike(peer);
+    if (banned.isPresent()) {
+      int count = banned.getAsInt();
       LogKeys.peer(logAt(Level.WARN), peer.remoteAddress())
           .log("banning peer {}: {} pieces failed their hash check", peer.remoteId(), count);
-      bannedIds.add(peer.remoteId());
-      if (peer.isOutgoing()) {
-        candidates.ban(peer.remoteAddress());
-      }
       peer.ban(count + " pieces failed their hash check");
     }
   }
@@ -491,7 +433,7 @@ public final class TorrentCore implements Swarm {
       return;
     }
     finishing = true;
-    candidates.clearFromTrackers();
+    connections.clearFromTrackers();
     store
         .finish()
         .whenComplete(
@@ -576,42 +518,25 @@ public final class TorrentCore implements Swarm {
 
   @Override
   public void peerClosed(Peer peer) {
-    forget(peer);
+    connections.forget(peer);
     if (stopped) {
       return;
     }
     runChoker();
     refillAll();
-    connectMore();
+    connections.connectMore(isComplete());
   }
 
-  private void forget(Peer peer) {
+  /** A peer left the open connections (closed, or lost to a duplicate): the choker forgets it. */
+  private void left(Peer peer) {
     unchoker.left(peer);
-    peers.remove(peer.id());
-    byPeerId.remove(peer.remoteId(), peer);
-    connected = peers.size();
   }
 
   private void refillAll() {
-    for (Peer peer : new ArrayList<>(peers.values())) {
+    for (Peer peer : connections.list()) {
       peer.refill();
       peer.flush();
     }
-  }
-
-  /** Dials candidates while the per-torrent and host-wide connection caps allow. Loop only. */
-  private void connectMore() {
-    if (stopped) {
-      return;
-    }
-    if (isComplete()) {
-      candidates.clearFromTrackers();
-    }
-    int outgoing = 0;
-    for (Peer peer : peers.values()) {
-      outgoing += peer.isOutgoing() ? 1 : 0;
-    }
-    candidates.connectMore(peers.size(), outgoing, policy.maxConnections());
   }
 
   /** A log event with this torrent's keys (see {@link LogKeys}). */
