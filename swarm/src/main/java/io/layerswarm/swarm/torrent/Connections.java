@@ -5,7 +5,6 @@ import io.layerswarm.swarm.peer.Peer;
 import io.layerswarm.swarm.peer.PeerLink;
 import io.layerswarm.swarm.peer.Swarm;
 import io.layerswarm.swarm.wire.Handshake;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -20,7 +19,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The connections of one torrent: whom it dials ({@link PeerCandidates}), which handshaken
+ * The connections of one torrent: when it dials its {@link PeerCandidates}, which handshaken
  * connections it keeps (one per peer id, within {@link TorrentPolicy#maxConnections}), and which
  * peer ids it refuses after too many corrupt pieces. Owned by the torrent's loop, except {@link
  * #connected()}, which any thread may read.
@@ -46,16 +45,22 @@ final class Connections {
 
   /**
    * @param localId our peer id, which both ends of a connection compare to settle duplicates
+   * @param candidates whom to dial; the torrent adds to them
    * @param swarm the torrent the kept connections' peers belong to
    */
   Connections(
-      PeerId localId, TorrentPolicy policy, TorrentPorts ports, Swarm swarm, Consumer<Peer> left) {
+      PeerId localId,
+      TorrentPolicy policy,
+      LongSupplier peerSequence,
+      PeerCandidates candidates,
+      Swarm swarm,
+      Consumer<Peer> left) {
     this.localId = localId;
     this.policy = policy;
-    this.peerSequence = ports.peerSequence();
+    this.peerSequence = peerSequence;
+    this.candidates = candidates;
     this.swarm = swarm;
     this.left = left;
-    this.candidates = new PeerCandidates(swarm.metainfo(), ports.dialer());
   }
 
   /** See {@link Swarm#attach}: the new connection's peer, or null if it is not kept. */
@@ -134,20 +139,6 @@ final class Connections {
     for (Peer peer : list()) {
       peer.close(reason);
     }
-  }
-
-  /** Addresses the caller asked for; see {@link PeerCandidates#addGiven}. */
-  void addGiven(Collection<InetSocketAddress> addresses) {
-    candidates.addGiven(addresses);
-  }
-
-  void addFromTrackers(Collection<InetSocketAddress> addresses) {
-    candidates.addFromTrackers(addresses);
-  }
-
-  /** Forgets the trackers' addresses not dialed yet (a seed does not dial). */
-  void clearFromTrackers() {
-    candidates.clearFromTrackers();
   }
 
   /**

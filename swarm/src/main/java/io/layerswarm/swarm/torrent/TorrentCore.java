@@ -62,6 +62,7 @@ public final class TorrentCore implements Swarm {
   private final StreamingRarestFirstPicker<Peer> picker;
   private final Unchoker unchoker;
   private final PieceReservations reservations;
+  private final PeerCandidates candidates;
   private final Connections connections;
 
   private final CompletableFuture<Path> completion = new CompletableFuture<>();
@@ -98,7 +99,9 @@ public final class TorrentCore implements Swarm {
         new PieceReservations(
             ports.memory(), store, metainfo.pieceLength(), () -> loop.execute(this::refillAll));
     picker.setBudget(reservations.budget(picker::urgentPiece));
-    this.connections = new Connections(localId, policy, ports, this, this::left);
+    this.candidates = new PeerCandidates(metainfo, ports.dialer());
+    this.connections =
+        new Connections(localId, policy, ports.peerSequence(), candidates, this, this::left);
     this.unchoker = new Unchoker(policy, clock, geometry, store.isComplete(), connections.live());
   }
 
@@ -212,14 +215,14 @@ public final class TorrentCore implements Swarm {
 
   /** Connects to these peers as well as those from the trackers. Loop only. */
   public void addPeers(Collection<InetSocketAddress> addresses) {
-    connections.addGiven(addresses);
+    candidates.addGiven(addresses);
     connections.connectMore(isComplete());
   }
 
   /** Peers from a tracker; ignored once complete (leechers dial seeds, not the other way). */
   public void trackerPeers(List<InetSocketAddress> addresses) {
     if (!isComplete()) {
-      connections.addFromTrackers(addresses);
+      candidates.addFromTrackers(addresses);
       connections.connectMore(isComplete());
     }
   }
@@ -433,7 +436,7 @@ public final class TorrentCore implements Swarm {
       return;
     }
     finishing = true;
-    connections.clearFromTrackers();
+    candidates.clearFromTrackers();
     store
         .finish()
         .whenComplete(

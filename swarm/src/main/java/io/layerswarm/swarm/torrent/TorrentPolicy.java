@@ -4,6 +4,7 @@ import io.layerswarm.core.metainfo.TorrentGeometry;
 import io.layerswarm.core.topology.Location;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The settings of a torrent's swarm policy, with the engine's defaults in {@link #DEFAULTS}. The
@@ -80,19 +81,7 @@ public record TorrentPolicy(
 
   /** This policy at {@code value}. */
   public TorrentPolicy withLocation(Location value) {
-    return new TorrentPolicy(
-        maxConnections,
-        numWant,
-        maxRequestDepth,
-        uploadSlots,
-        chokeTurn,
-        strikesToBan,
-        tick,
-        requestTimeout,
-        windowBytes,
-        blockSize,
-        superSeedOffers,
-        value);
+    return with(copy -> copy.location = value);
   }
 
   private static void positive(String name, int value) {
@@ -102,98 +91,83 @@ public record TorrentPolicy(
   }
 
   public TorrentPolicy withMaxConnections(int maxConnections) {
-    return new TorrentPolicy(
-        maxConnections,
-        numWant,
-        maxRequestDepth,
-        uploadSlots,
-        chokeTurn,
-        strikesToBan,
-        tick,
-        requestTimeout,
-        windowBytes,
-        blockSize,
-        superSeedOffers,
-        location);
+    return with(copy -> copy.maxConnections = maxConnections);
   }
 
   public TorrentPolicy withNumWant(int numWant) {
-    return new TorrentPolicy(
-        maxConnections,
-        numWant,
-        maxRequestDepth,
-        uploadSlots,
-        chokeTurn,
-        strikesToBan,
-        tick,
-        requestTimeout,
-        windowBytes,
-        blockSize,
-        superSeedOffers,
-        location);
+    return with(copy -> copy.numWant = numWant);
   }
 
   public TorrentPolicy withUploadSlots(int uploadSlots) {
-    return new TorrentPolicy(
-        maxConnections,
-        numWant,
-        maxRequestDepth,
-        uploadSlots,
-        chokeTurn,
-        strikesToBan,
-        tick,
-        requestTimeout,
-        windowBytes,
-        blockSize,
-        superSeedOffers,
-        location);
+    return with(copy -> copy.uploadSlots = uploadSlots);
   }
 
   public TorrentPolicy withChokeTurn(Duration chokeTurn) {
-    return new TorrentPolicy(
-        maxConnections,
-        numWant,
-        maxRequestDepth,
-        uploadSlots,
-        chokeTurn,
-        strikesToBan,
-        tick,
-        requestTimeout,
-        windowBytes,
-        blockSize,
-        superSeedOffers,
-        location);
+    return with(copy -> copy.chokeTurn = chokeTurn);
   }
 
   public TorrentPolicy withBlockSize(int blockSize) {
-    return new TorrentPolicy(
-        maxConnections,
-        numWant,
-        maxRequestDepth,
-        uploadSlots,
-        chokeTurn,
-        strikesToBan,
-        tick,
-        requestTimeout,
-        windowBytes,
-        blockSize,
-        superSeedOffers,
-        location);
+    return with(copy -> copy.blockSize = blockSize);
   }
 
   public TorrentPolicy withSuperSeedOffers(int superSeedOffers) {
-    return new TorrentPolicy(
-        maxConnections,
-        numWant,
-        maxRequestDepth,
-        uploadSlots,
-        chokeTurn,
-        strikesToBan,
-        tick,
-        requestTimeout,
-        windowBytes,
-        blockSize,
-        superSeedOffers,
-        location);
+    return with(copy -> copy.superSeedOffers = superSeedOffers);
+  }
+
+  /** A copy of this policy with {@code change} applied, validated as any policy is. */
+  private TorrentPolicy with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /**
+   * The components of a policy while a copy of it is changed (as in the service configs): each
+   * wither names only its own component rather than repeating all of them.
+   */
+  private static final class Copy {
+    int maxConnections;
+    int numWant;
+    int maxRequestDepth;
+    int uploadSlots;
+    Duration chokeTurn;
+    int strikesToBan;
+    Duration tick;
+    Duration requestTimeout;
+    long windowBytes;
+    int blockSize;
+    int superSeedOffers;
+    Location location;
+
+    Copy(TorrentPolicy policy) {
+      maxConnections = policy.maxConnections;
+      numWant = policy.numWant;
+      maxRequestDepth = policy.maxRequestDepth;
+      uploadSlots = policy.uploadSlots;
+      chokeTurn = policy.chokeTurn;
+      strikesToBan = policy.strikesToBan;
+      tick = policy.tick;
+      requestTimeout = policy.requestTimeout;
+      windowBytes = policy.windowBytes;
+      blockSize = policy.blockSize;
+      superSeedOffers = policy.superSeedOffers;
+      location = policy.location;
+    }
+
+    TorrentPolicy build() {
+      return new TorrentPolicy(
+          maxConnections,
+          numWant,
+          maxRequestDepth,
+          uploadSlots,
+          chokeTurn,
+          strikesToBan,
+          tick,
+          requestTimeout,
+          windowBytes,
+          blockSize,
+          superSeedOffers,
+          location);
+    }
   }
 }
