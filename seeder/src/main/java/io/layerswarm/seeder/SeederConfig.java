@@ -6,6 +6,7 @@ import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.disk.FreeSpaceFloor;
 import io.layerswarm.core.disk.SpaceLimit;
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.core.topology.Location;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,6 +71,10 @@ import java.util.function.Consumer;
  *     to the trackers and told to peers; unknown by default
  * @param preheatApiToken the token the Dragonfly preheat API (Harbor's provider) needs ({@code
  *     seeder.preheat-api-token-file}); empty: the API is open in open mode and off otherwise
+ * @param inlineMaxBytes blobs of at most this many bytes travel inside the metainfo answer, so an
+ *     agent serves them without a swarm ({@code seeder.inline-max-bytes}; default {@value
+ *     MetainfoAnswer#DEFAULT_INLINE_MAX_BYTES}, at most {@value MetainfoAnswer#MAX_INLINE_BYTES}; 0
+ *     = off)
  */
 public record SeederConfig(
     InetSocketAddress listen,
@@ -92,7 +97,8 @@ public record SeederConfig(
     long originMinBytesPerSecond,
     SpaceLimit diskFreeMin,
     Location location,
-    Optional<BearerToken> preheatApiToken) {
+    Optional<BearerToken> preheatApiToken,
+    int inlineMaxBytes) {
 
   /** Default for {@code seeder.origin-timeout}. */
   public static final Duration DEFAULT_ORIGIN_TIMEOUT = Duration.ofSeconds(30);
@@ -241,6 +247,64 @@ public record SeederConfig(
       throw new IllegalArgumentException("seeder.zone and seeder.rack are required (or unknown)");
     }
     preheatApiToken = preheatApiToken == null ? Optional.empty() : preheatApiToken;
+    if (inlineMaxBytes < 0 || inlineMaxBytes > MetainfoAnswer.MAX_INLINE_BYTES) {
+      throw new IllegalArgumentException(
+          "seeder.inline-max-bytes must be in [0, "
+              + MetainfoAnswer.MAX_INLINE_BYTES
+              + "] (0 = off): "
+              + inlineMaxBytes);
+    }
+  }
+
+  /**
+   * As the canonical constructor, inlining blobs up to {@link
+   * MetainfoAnswer#DEFAULT_INLINE_MAX_BYTES}.
+   */
+  public SeederConfig(
+      InetSocketAddress listen,
+      InetSocketAddress peerListen,
+      Path dataDir,
+      List<URI> trackerAnnounce,
+      long uploadBytesPerSecond,
+      Duration originTimeout,
+      Optional<InetSocketAddress> adminListen,
+      Optional<String> adminToken,
+      long diskHighWatermark,
+      long diskLowWatermark,
+      Duration timeToIdle,
+      List<URI> ringMembers,
+      Optional<URI> advertiseUrl,
+      int ringReplicas,
+      Optional<AdminTls> adminTls,
+      Optional<ClusterSecret> clusterSecret,
+      Optional<BearerToken> notificationsToken,
+      long originMinBytesPerSecond,
+      SpaceLimit diskFreeMin,
+      Location location,
+      Optional<BearerToken> preheatApiToken) {
+    this(
+        listen,
+        peerListen,
+        dataDir,
+        trackerAnnounce,
+        uploadBytesPerSecond,
+        originTimeout,
+        adminListen,
+        adminToken,
+        diskHighWatermark,
+        diskLowWatermark,
+        timeToIdle,
+        ringMembers,
+        advertiseUrl,
+        ringReplicas,
+        adminTls,
+        clusterSecret,
+        notificationsToken,
+        originMinBytesPerSecond,
+        diskFreeMin,
+        location,
+        preheatApiToken,
+        MetainfoAnswer.DEFAULT_INLINE_MAX_BYTES);
   }
 
   /**
@@ -409,6 +473,11 @@ public record SeederConfig(
         });
   }
 
+  /** A copy inlining blobs of at most {@code bytes} into metainfo answers; 0: none. */
+  public SeederConfig withInlineMaxBytes(int bytes) {
+    return with(copy -> copy.inlineMaxBytes = bytes);
+  }
+
   /** A copy at this zone and rack. */
   public SeederConfig withLocation(Location value) {
     return with(copy -> copy.location = value);
@@ -444,6 +513,7 @@ public record SeederConfig(
     SpaceLimit diskFreeMin;
     Location location;
     Optional<BearerToken> preheatApiToken;
+    int inlineMaxBytes;
 
     Copy(SeederConfig config) {
       listen = config.listen;
@@ -467,6 +537,7 @@ public record SeederConfig(
       diskFreeMin = config.diskFreeMin;
       location = config.location;
       preheatApiToken = config.preheatApiToken;
+      inlineMaxBytes = config.inlineMaxBytes;
     }
 
     SeederConfig build() {
@@ -491,7 +562,8 @@ public record SeederConfig(
           originMinBytesPerSecond,
           diskFreeMin,
           location,
-          preheatApiToken);
+          preheatApiToken,
+          inlineMaxBytes);
     }
   }
 
@@ -549,6 +621,8 @@ public record SeederConfig(
         + diskFreeMin
         + ", preheatApiToken="
         + preheatApiToken.map(t -> "***").orElse("none")
+        + ", inlineMaxBytes="
+        + inlineMaxBytes
         + "]";
   }
 }

@@ -298,7 +298,7 @@ public final class SeederServer implements AutoCloseable {
               .channel(NioServerSocketChannel.class)
               .childHandler(
                   new ControlChannelInitializer(
-                      service::metainfo,
+                      new InliningLookup(service::metainfo, blobs, config.inlineMaxBytes()),
                       body -> sink.get().accept(body),
                       metrics::scrape,
                       pools.lookups,

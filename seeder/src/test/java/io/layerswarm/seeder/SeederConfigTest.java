@@ -150,6 +150,19 @@ class SeederConfigTest {
   }
 
   @Test
+  void tinyBlobsAreInlinedUpToSixteenKiBByDefaultAndTheLimitIsCapped() {
+    SeederConfig base = SeederConfig.defaults(Path.of("d"), ANNOUNCE);
+
+    assertThat(base.inlineMaxBytes()).isEqualTo(16 * 1024);
+    assertThat(base.withInlineMaxBytes(0).inlineMaxBytes()).isZero();
+    assertThat(base.withInlineMaxBytes(64 * 1024).inlineMaxBytes()).isEqualTo(64 * 1024);
+    assertThatThrownBy(() -> base.withInlineMaxBytes(64 * 1024 + 1))
+        .hasMessageContaining("seeder.inline-max-bytes");
+    assertThatThrownBy(() -> base.withInlineMaxBytes(-1))
+        .hasMessageContaining("seeder.inline-max-bytes");
+  }
+
+  @Test
   void theSecretAndTheNotificationsTokenStayOutOfToString() {
     SeederConfig config =
         SeederConfig.defaults(Path.of("d"), ANNOUNCE)

@@ -172,8 +172,10 @@ public final class AgentMetrics implements AutoCloseable {
     fetches(counts, "swarm", FetchCounts::blobsFromSwarm);
     fetches(counts, "origin", FetchCounts::blobsFromOrigin);
     fetches(counts, "failed", FetchCounts::failedFetches);
+    fetches(counts, "inline", FetchCounts::blobsInline);
     verificationFailures(counts, "swarm", FetchCounts::swarmVerificationFailures);
     verificationFailures(counts, "origin", FetchCounts::originVerificationFailures);
+    verificationFailures(counts, "inline", FetchCounts::inlineRejected);
     FunctionCounter.builder("agent.blobs.passed.through", counts, c -> c.get().passedThrough())
         .description(
             "Blobs streamed from the origin without being stored: no room above the data file"
@@ -313,8 +315,8 @@ public final class AgentMetrics implements AutoCloseable {
       Supplier<FetchCounts> counts, String result, ToLongFunction<FetchCounts> count) {
     FunctionCounter.builder("agent.blob.fetches", counts, c -> count.applyAsLong(c.get()))
         .description(
-            "Blobs brought into the cache by where they came from (swarm; origin, as a"
-                + " fallback), or failed")
+            "Blobs brought into the cache by where they came from (swarm; inline, tiny blobs in"
+                + " their metainfo answer; origin, as a fallback), or failed")
         .tag("result", result)
         .register(registry);
   }

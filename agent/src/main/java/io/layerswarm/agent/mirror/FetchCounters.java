@@ -12,6 +12,8 @@ final class FetchCounters {
   private final AtomicLong swarmVerificationFailures = new AtomicLong();
   private final AtomicLong originVerificationFailures = new AtomicLong();
   private final AtomicLong passedThrough = new AtomicLong();
+  private final AtomicLong blobsInline = new AtomicLong();
+  private final AtomicLong inlineRejected = new AtomicLong();
 
   void swarmBytes(long bytes) {
     bytesFromSwarm.addAndGet(bytes);
@@ -45,6 +47,14 @@ final class FetchCounters {
     passedThrough.incrementAndGet();
   }
 
+  void storedInline() {
+    blobsInline.incrementAndGet();
+  }
+
+  void inlineRejected() {
+    inlineRejected.incrementAndGet();
+  }
+
   FetchCounts snapshot() {
     return new FetchCounts(
         bytesFromSwarm.get(),
@@ -54,6 +64,8 @@ final class FetchCounters {
         failedFetches.get(),
         swarmVerificationFailures.get(),
         originVerificationFailures.get(),
-        passedThrough.get());
+        passedThrough.get(),
+        blobsInline.get(),
+        inlineRejected.get());
   }
 }

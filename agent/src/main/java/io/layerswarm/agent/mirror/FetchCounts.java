@@ -13,6 +13,10 @@ package io.layerswarm.agent.mirror;
  * @param originVerificationFailures origin copies that failed verification (digest or size)
  * @param passedThrough blobs streamed from the origin to a client without being stored, because the
  *     data file system had no room for them above its free-space floor
+ * @param blobsInline tiny blobs stored from the bytes inlined in their metainfo answer, without a
+ *     swarm (decision 31)
+ * @param inlineRejected inlined bytes that did not match the digest (or the torrent's length), and
+ *     that the swarm or the origin replaced
  */
 public record FetchCounts(
     long bytesFromSwarm,
@@ -22,4 +26,6 @@ public record FetchCounts(
     long failedFetches,
     long swarmVerificationFailures,
     long originVerificationFailures,
-    long passedThrough) {}
+    long passedThrough,
+    long blobsInline,
+    long inlineRejected) {}

@@ -4,7 +4,7 @@ import io.layerswarm.core.Digest;
 import io.layerswarm.core.auth.HttpAuth;
 import io.layerswarm.core.auth.HttpSignature;
 import io.layerswarm.core.auth.LogSafe;
-import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.core.metainfo.MetainfoException;
 import io.layerswarm.registry.RepositoryName;
 import java.net.URI;
@@ -21,9 +21,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Asks the trackers for a blob's metainfo, {@code GET <tracker>/metainfo/sha256:<hex>
  * ?registry=<host>&repo=<name>}, trying them in order until one answers 200 with a parsable
- * .torrent. The body is read only up to {@link #MAX_METAINFO_BYTES}, and redirects are not followed
- * (a redirect is a failed answer): the agent only ever talks to the trackers it is configured with.
- * With a cluster secret, each request carries the agent's {@link HttpSignature}. Failures name each
+ * .torrent (with a tiny blob's bytes, when the seeder inlined them: {@link MetainfoAnswer}). The
+ * body is read only up to {@link #MAX_METAINFO_BYTES}, and redirects are not followed (a redirect
+ * is a failed answer): the agent only ever talks to the trackers it is configured with. With a
+ * cluster secret, each request carries the agent's {@link HttpSignature}. Failures name each
  * tracker by {@link LogSafe#uri} (no query, no user info), since they end up in the agent's
  * fallback warning. Non-blocking (java.net.http async); thread-safe.
  */
@@ -83,9 +84,9 @@ public final class TrackerMetainfoSource implements MetainfoSource {
   }
 
   @Override
-  public CompletableFuture<Metainfo> fetch(
+  public CompletableFuture<MetainfoAnswer> fetch(
       String registryHost, RepositoryName repo, Digest digest) {
-    CompletableFuture<Metainfo> result = new CompletableFuture<>();
+    CompletableFuture<MetainfoAnswer> result = new CompletableFuture<>();
     tryTracker(0, registryHost, repo, digest, new ArrayList<>(), result);
     return result;
   }
@@ -96,7 +97,7 @@ public final class TrackerMetainfoSource implements MetainfoSource {
       RepositoryName repo,
       Digest digest,
       List<String> failures,
-      CompletableFuture<Metainfo> result) {
+      CompletableFuture<MetainfoAnswer> result) {
     if (result.isDone()) {
       return; // cancelled by the caller
     }
@@ -145,7 +146,7 @@ public final class TrackerMetainfoSource implements MetainfoSource {
             failures.add(where + ": HTTP " + response.statusCode());
           } else {
             try {
-              result.complete(Metainfo.parse(response.body()));
+              result.complete(MetainfoAnswer.parse(response.body()));
               return;
             } catch (MetainfoException | RuntimeException e) {
               failures.add(where + ": bad metainfo: " + e.getMessage());

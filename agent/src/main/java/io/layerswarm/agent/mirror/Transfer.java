@@ -3,6 +3,7 @@ package io.layerswarm.agent.mirror;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.DigestMismatchException;
 import io.layerswarm.swarm.Torrent;
@@ -64,7 +65,7 @@ final class Transfer implements LiveTransfer {
 
   // Guarded by this.
   private final TransferPhases phases;
-  private CompletableFuture<Metainfo> metainfoCall;
+  private CompletableFuture<MetainfoAnswer> metainfoCall;
   private Metainfo meta;
   private Torrent torrent;
 
@@ -102,7 +103,7 @@ final class Transfer implements LiveTransfer {
       finish(new MirrorStorageException("looking up " + digest + " in the store failed", e));
       return;
     }
-    CompletableFuture<Metainfo> call;
+    CompletableFuture<MetainfoAnswer> call;
     synchronized (this) {
       Instant now = context.clock().instant();
       Optional<String> origin =
@@ -122,7 +123,7 @@ final class Transfer implements LiveTransfer {
     call.whenComplete(this::onMetainfo);
   }
 
-  private void onMetainfo(Metainfo found, Throwable error) {
+  private void onMetainfo(MetainfoAnswer answer, Throwable error) {
     Torrent started;
     synchronized (this) {
       if (!phases.awaitingMetainfo()) {
@@ -132,10 +133,20 @@ final class Transfer implements LiveTransfer {
         toOrigin("no metainfo from the trackers: " + Futures.unwrap(error).getMessage());
         return;
       }
+      Metainfo found = answer.metainfo();
       Optional<String> problem =
           TransferPhases.metainfoProblem(found, digest, context.swarm().maxPieceBytes());
       if (problem.isPresent()) {
         toOrigin(problem.get());
+        return;
+      }
+      Optional<byte[]> inline = acceptInline(answer);
+      if (inline.isPresent()) {
+        meta = found;
+        phases.verifying();
+        sized.complete(found.length());
+        signal.signal();
+        execute(() -> storeInline(inline.get()));
         return;
       }
       try {
@@ -159,6 +170,50 @@ final class Transfer implements LiveTransfer {
     started
         .trackersDown()
         .thenAccept(why -> why.ifPresent(reason -> onTrackersDown(started, reason)));
+  }
+
+  /**
+   * The blob's bytes from its metainfo answer, when they are there and are the blob (decision 31):
+   * the transfer then needs no announce, no peer and no torrent. Bytes that are not the blob are
+   * never served; the swarm (or the origin) serves the blob instead, and the log says why.
+   */
+  private Optional<byte[]> acceptInline(MetainfoAnswer answer) {
+    Optional<byte[]> inline = answer.inline();
+    if (inline.isEmpty()) {
+      return inline;
+    }
+    Optional<String> problem = answer.inlineProblem(digest);
+    if (problem.isEmpty()) {
+      return inline;
+    }
+    context.counters().inlineRejected();
+    log.atWarn()
+        .addKeyValue("digest", digest)
+        .log("not serving the bytes inlined in the metainfo answer, using the swarm: {}", problem);
+    return Optional.empty();
+  }
+
+  /** On the transfer executor: writes the checked inlined bytes and has the store adopt them. */
+  private void storeInline(byte[] bytes) {
+    Path file = files.done();
+    try {
+      Files.createDirectories(context.partialDir());
+      Files.write(file, bytes);
+      context.store().adopt(digest, file); // checks the sha256 once more
+    } catch (IOException e) {
+      TransferFiles.deleteQuietly(file);
+      finish(MirrorStorageException.writing("storing blob " + digest, e));
+      return;
+    } catch (RuntimeException e) {
+      TransferFiles.deleteQuietly(file);
+      finish(new MirrorStorageException("storing blob " + digest + " failed: " + e, e));
+      return;
+    }
+    context.counters().storedInline();
+    log.atInfo()
+        .addKeyValue("digest", digest)
+        .log("{} bytes inlined in the metainfo answer verified and cached", bytes.length);
+    finish(null);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.layerswarm.agent.cache.BlobLeases;
 import io.layerswarm.agent.mirror.TransferProgress.Phase;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.InMemoryUpstreamRegistry;
 import io.layerswarm.registry.store.FileBlobStore;
@@ -55,19 +56,19 @@ class BlobFetcherTest {
   private CacheSeeder seeder;
 
   private static final class HandDrivenMetainfo implements MetainfoSource {
-    final List<CompletableFuture<Metainfo>> calls = new CopyOnWriteArrayList<>();
+    final List<CompletableFuture<MetainfoAnswer>> calls = new CopyOnWriteArrayList<>();
     final List<String> asked = new CopyOnWriteArrayList<>();
 
     @Override
-    public CompletableFuture<Metainfo> fetch(
+    public CompletableFuture<MetainfoAnswer> fetch(
         String registryHost, RepositoryName repo, Digest digest) {
       asked.add(registryHost + " " + repo + " " + digest);
-      CompletableFuture<Metainfo> call = new CompletableFuture<>();
+      CompletableFuture<MetainfoAnswer> call = new CompletableFuture<>();
       calls.add(call);
       return call;
     }
 
-    CompletableFuture<Metainfo> only() {
+    CompletableFuture<MetainfoAnswer> only() {
       assertThat(calls).hasSize(1);
       return calls.get(0);
     }
@@ -147,7 +148,7 @@ class BlobFetcherTest {
     byte[] content = randomBytes(100_000, seed);
     Digest digest = origin.putBlob(REPO, content);
     CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
-    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    metainfo.only().complete(ScriptedMetainfo.torrentOnly(seederMetainfo(content, digest.hex())));
     return new Downloading(fetch, digest, content, swarm.onlyDownload().torrent());
   }
 
@@ -246,7 +247,7 @@ class BlobFetcherTest {
     Metainfo meta = seederMetainfo(content, digest.hex());
 
     CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
-    metainfo.only().complete(meta);
+    metainfo.only().complete(ScriptedMetainfo.torrentOnly(meta));
     FakeSwarm.Download download = swarm.onlyDownload();
     assertThat(download.metainfo().announce()).isEqualTo(OUR_ANNOUNCE);
     assertThat(download.metainfo().infoHash()).isEqualTo(meta.infoHash());
@@ -276,13 +277,58 @@ class BlobFetcherTest {
   }
 
   @Test
+  void aTinyBlobInlinedInItsMetainfoAnswerIsStoredWithoutAnySwarmOrOrigin() throws Exception {
+    byte[] content = randomBytes(913, 31);
+    Digest digest = origin.putBlob(REPO, content);
+    Metainfo meta = seederMetainfo(content, digest.hex());
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(MetainfoAnswer.parse(MetainfoAnswer.encode(meta, content)));
+
+    await(fetch);
+    try (InputStream stored = store.open(digest, 0)) {
+      assertThat(stored.readAllBytes()).isEqualTo(content);
+    }
+    assertThat(swarm.downloads).as("torrents started").isEmpty();
+    assertThat(swarm.seeds).as("torrents seeded").isEmpty();
+    assertThat(origin.blobRequests()).isZero();
+    assertThat(fetcher.counts().blobsInline()).isEqualTo(1);
+    assertThat(fetcher.counts().bytesFromSwarm()).isZero();
+    assertThat(fetcher.counts().blobsFromSwarm()).isZero();
+  }
+
+  @Test
+  void inlinedBytesThatAreNotTheBlobAreNeverStoredAndTheSwarmServesIt() throws Exception {
+    byte[] content = randomBytes(913, 32);
+    Digest digest = origin.putBlob(REPO, content);
+    Metainfo meta = seederMetainfo(content, digest.hex());
+    byte[] forged = content.clone();
+    forged[100] ^= 1;
+
+    CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
+    metainfo.only().complete(MetainfoAnswer.parse(MetainfoAnswer.encode(meta, forged)));
+
+    FakeSwarm.Download download = swarm.onlyDownload();
+    assertThat(store.contains(digest)).isFalse();
+    assertThat(fetcher.counts().inlineRejected()).isEqualTo(1);
+    download.torrent().finish(content);
+    await(fetch);
+    try (InputStream stored = store.open(digest, 0)) {
+      assertThat(stored.readAllBytes()).isEqualTo(content);
+    }
+    assertThat(fetcher.counts().blobsInline()).isZero();
+    assertThat(fetcher.counts().blobsFromSwarm()).isEqualTo(1);
+    assertThat(origin.blobRequests()).isZero();
+  }
+
+  @Test
   void aStalledSwarmDownloadFallsBackToTheOrigin() throws Exception {
     byte[] content = randomBytes(100_000, 6);
     Digest digest = origin.putBlob(REPO, content);
     Metainfo meta = seederMetainfo(content, digest.hex());
     CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
     clock.advance(Duration.ofSeconds(30));
-    metainfo.only().complete(meta);
+    metainfo.only().complete(ScriptedMetainfo.torrentOnly(meta));
 
     clock.advance(DEADLINE.minusSeconds(1));
     fetcher.tick();
@@ -302,7 +348,7 @@ class BlobFetcherTest {
     byte[] content = randomBytes(100_000, 7);
     Digest digest = origin.putBlob(REPO, content);
     CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
-    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    metainfo.only().complete(ScriptedMetainfo.torrentOnly(seederMetainfo(content, digest.hex())));
     FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
 
     for (int step = 1; step <= 5; step++) {
@@ -325,7 +371,7 @@ class BlobFetcherTest {
     Digest other = Digest.sha256(new byte[] {1});
 
     CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
-    metainfo.only().complete(seederMetainfo(content, other.hex()));
+    metainfo.only().complete(ScriptedMetainfo.torrentOnly(seederMetainfo(content, other.hex())));
 
     await(fetch);
     assertThat(swarm.downloads).isEmpty();
@@ -339,7 +385,7 @@ class BlobFetcherTest {
     Digest digest = Digest.sha256(wanted);
 
     CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
-    metainfo.only().complete(seederMetainfo(impostor, digest.hex()));
+    metainfo.only().complete(ScriptedMetainfo.torrentOnly(seederMetainfo(impostor, digest.hex())));
     FakeSwarm.Download download = swarm.onlyDownload();
     download.torrent().finish(impostor);
 
@@ -489,7 +535,10 @@ class BlobFetcherTest {
     byte[] wanted = randomBytes(30_000, 20);
     Digest digest = origin.putBlob(REPO, wanted);
     CompletableFuture<Void> first = fetcher.fetch(upstream, REPO, digest);
-    metainfo.only().complete(seederMetainfo(randomBytes(30_000, 21), digest.hex()));
+    metainfo
+        .only()
+        .complete(
+            ScriptedMetainfo.torrentOnly(seederMetainfo(randomBytes(30_000, 21), digest.hex())));
     swarm.onlyDownload().torrent().finish(randomBytes(30_000, 21));
     assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
         .cause()
@@ -511,7 +560,7 @@ class BlobFetcherTest {
     byte[] content = randomBytes(10 * PIECE + 99, 22);
     Digest digest = origin.putBlob(REPO, content);
     CompletableFuture<Void> fetch = fetcher.fetch(upstream, REPO, digest);
-    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    metainfo.only().complete(ScriptedMetainfo.torrentOnly(seederMetainfo(content, digest.hex())));
     FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
     torrent.provide(content);
     torrent.verifyUpTo(4 * PIECE);
@@ -540,7 +589,7 @@ class BlobFetcherTest {
     noRanges.ignoreRanges();
     CompletableFuture<Void> fetch =
         fetcher.fetch(new UpstreamChoice("origin.test:5000", noRanges), REPO, digest);
-    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    metainfo.only().complete(ScriptedMetainfo.torrentOnly(seederMetainfo(content, digest.hex())));
     FakeSwarm.FakeTorrent torrent = swarm.onlyDownload().torrent();
     torrent.provide(content);
     torrent.verifyUpTo(2 * PIECE);
@@ -574,7 +623,7 @@ class BlobFetcherTest {
             DEADLINE);
     CompletableFuture<Optional<LiveBlob>> opened =
         stuck.open(upstream, REPO, digest, new BlobLeases().acquire(digest));
-    metainfo.only().complete(seederMetainfo(content, digest.hex()));
+    metainfo.only().complete(ScriptedMetainfo.torrentOnly(seederMetainfo(content, digest.hex())));
     LiveBlob live = opened.get(10, TimeUnit.SECONDS).orElseThrow();
     swarm.onlyDownload().torrent().finish(content);
     assertThat(held).hasSize(1);

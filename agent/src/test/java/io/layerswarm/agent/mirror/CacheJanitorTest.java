@@ -159,7 +159,12 @@ class CacheJanitorTest {
     InMemoryUpstreamRegistry origin = new InMemoryUpstreamRegistry(URI.create("http://o:1"));
     fetcher.fetch(new UpstreamChoice("o:1", origin), REPO, arrivingDigest);
     Path file = Files.write(dir.resolve("arriving.blob"), arriving);
-    metainfo.calls.get(0).complete(Metainfo.create(file, arrivingDigest.hex(), ANNOUNCE, 16384));
+    metainfo
+        .calls
+        .get(0)
+        .complete(
+            ScriptedMetainfo.torrentOnly(
+                Metainfo.create(file, arrivingDigest.hex(), ANNOUNCE, 16384)));
     CacheJanitor janitor = janitor(new CachePolicy(10_000, 90, 75, Duration.ZERO));
 
     assertThat(janitor.run()).extracting(Eviction::digest).containsExactly(cached);

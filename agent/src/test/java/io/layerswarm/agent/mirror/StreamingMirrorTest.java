@@ -73,7 +73,7 @@ class StreamingMirrorTest {
 
   /** Lets one GET start the download; returns the fake torrent, with its bytes provided. */
   private FakeSwarm.FakeTorrent startDownload(byte[] served, Digest digest) throws Exception {
-    agent.metainfo.nextCall().complete(metainfoOf(served, digest));
+    agent.metainfo.nextCall().complete(ScriptedMetainfo.torrentOnly(metainfoOf(served, digest)));
     FakeSwarm.FakeTorrent torrent = agent.swarm.onlyDownload().torrent();
     torrent.provide(served);
     return torrent;

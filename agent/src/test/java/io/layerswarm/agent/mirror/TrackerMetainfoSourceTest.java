@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.registry.RepositoryName;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -140,11 +141,23 @@ class TrackerMetainfoSourceTest {
     URI garbage = tracker(200, "not bencode".getBytes(StandardCharsets.UTF_8));
     URI good = tracker(200, expected.encode());
 
-    Metainfo found =
+    MetainfoAnswer found =
         source(missing, garbage, good).fetch("docker.io", REPO, DIGEST).get(10, TimeUnit.SECONDS);
 
-    assertThat(found.infoHash()).isEqualTo(expected.infoHash());
+    assertThat(found.metainfo().infoHash()).isEqualTo(expected.infoHash());
+    assertThat(found.inline()).isEmpty();
     assertThat(seen).hasSize(3);
+  }
+
+  @Test
+  void aTinyBlobInlinedByTheSeederComesWithItsMetainfo() throws Exception {
+    URI tracker = tracker(200, MetainfoAnswer.encode(metainfo(), CONTENT));
+
+    MetainfoAnswer found =
+        source(tracker).fetch("docker.io", REPO, DIGEST).get(10, TimeUnit.SECONDS);
+
+    assertThat(found.inline()).hasValue(CONTENT);
+    assertThat(found.inlineProblem(DIGEST)).isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.layerswarm.cli.config;
 
 import io.layerswarm.core.disk.FreeSpaceFloor;
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.seeder.SeederConfig;
 import io.layerswarm.tracker.http.ConnectionLimits;
 import io.layerswarm.tracker.peerstore.PeerLimits;
@@ -54,7 +55,7 @@ final class ConfigDefaults {
         f.seeder() == null
             ? new ConfigFile.Seeder(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null)
+                null, null, null, null, null, null, null, null, null, null)
             : f.seeder();
     ConfigFile.Agent a =
         f.agent() == null
@@ -123,7 +124,8 @@ final class ConfigDefaults {
             or(s.adminAllowUnauthenticated(), false),
             s.zone(),
             s.rack(),
-            or(s.preheatApiTokenFile(), "")),
+            or(s.preheatApiTokenFile(), ""),
+            or(s.inlineMaxBytes(), MetainfoAnswer.DEFAULT_INLINE_MAX_BYTES / 1024 + "KiB")),
         new ConfigFile.Agent(
             or(a.listen(), DEFAULT_AGENT_LISTEN),
             or(a.peerListen(), members ? MEMBERS_AGENT_PEER_LISTEN : DEFAULT_AGENT_PEER_LISTEN),

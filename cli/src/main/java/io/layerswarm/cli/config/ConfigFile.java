@@ -80,7 +80,8 @@ public record ConfigFile(
       Boolean adminAllowUnauthenticated,
       String zone,
       String rack,
-      String preheatApiTokenFile) {}
+      String preheatApiTokenFile,
+      String inlineMaxBytes) {}
 
   public record Agent(
       String listen,

@@ -95,7 +95,8 @@ public final class ConfigPrinter {
                 s.adminAllowUnauthenticated(),
                 s.zone(),
                 s.rack(),
-                s.preheatApiTokenFile());
+                s.preheatApiTokenFile(),
+                s.inlineMaxBytes());
     try {
       return YAML.writeValueAsString(
           new ConfigFile(masked, file.cluster(), tracker, seeder, file.agent()));

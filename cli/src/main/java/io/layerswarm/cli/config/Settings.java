@@ -9,6 +9,7 @@ import io.layerswarm.agent.proxy.HttpsProxyConfig;
 import io.layerswarm.core.auth.BearerToken;
 import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.auth.SecretFileException;
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.core.ring.SeederRing;
 import io.layerswarm.registry.client.Upstreams;
 import io.layerswarm.seeder.SeederConfig;
@@ -223,7 +224,12 @@ public final class Settings {
                     Values.bytes("seeder.origin-min-rate", s.originMinRate()),
                     Values.spaceLimit("seeder.disk-free-min", s.diskFreeMin()),
                     Values.location("seeder", s.zone(), s.rack()),
-                    preheatApiToken)));
+                    preheatApiToken,
+                    (int)
+                        Values.bytesInRange(
+                            "seeder.inline-max-bytes",
+                            s.inlineMaxBytes(),
+                            MetainfoAnswer.MAX_INLINE_BYTES))));
   }
 
   /** The token in the file {@code key} names, if it names one. */

@@ -116,6 +116,15 @@ final class Values {
     }
   }
 
+  /** A byte count ({@link #bytes}) of at most {@code max}. */
+  static long bytesInRange(String key, String value, long max) throws ConfigException {
+    long n = bytes(key, value);
+    if (n > max) {
+      throw new ConfigException(key + ": " + value + " is over the limit of " + max + " bytes");
+    }
+    return n;
+  }
+
   /** Disk space as a byte amount ({@link #bytes}) or a share of the file system: {@code 10%}. */
   static SpaceLimit spaceLimit(String key, String value) throws ConfigException {
     String trimmed = value.trim();

@@ -489,6 +489,17 @@ class SettingsTest {
   }
 
   @Test
+  void theSeederInlinesBlobsUpTo16KiBByDefaultAndRefusesALimitOver64KiB() throws Exception {
+    assertThat(settings("", Map.of()).seeder().inlineMaxBytes()).isEqualTo(16 * 1024);
+    assertThat(settings("seeder:\n  inline-max-bytes: 0\n", Map.of()).seeder().inlineMaxBytes())
+        .isZero();
+    assertThat(settings("seeder:\n  inline-max-bytes: 64KiB\n", Map.of()).seeder().inlineMaxBytes())
+        .isEqualTo(64 * 1024);
+    assertThatThrownBy(() -> settings("seeder:\n  inline-max-bytes: 1MiB\n", Map.of()).seeder())
+        .hasMessageContaining("seeder.inline-max-bytes");
+  }
+
+  @Test
   void zoneAndRackAreUnknownByDefaultAndTakenFromTheAgentAndSeederSections() throws Exception {
     assertThat(settings(GOOD, Map.of()).agent().location()).isEqualTo(Location.UNKNOWN);
     assertThat(settings("", Map.of()).seeder().location()).isEqualTo(Location.UNKNOWN);

@@ -2,6 +2,7 @@ package io.layerswarm.seeder.http;
 
 import io.layerswarm.core.Digest;
 import io.layerswarm.core.metainfo.Metainfo;
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.notify.NotificationFormatException;
 import io.layerswarm.seeder.harbor.HarborPreheat;
@@ -54,6 +55,15 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   @FunctionalInterface
   public interface Lookup {
     Metainfo metainfo(Digest digest, String registry, RepositoryName repo) throws SeederException;
+
+    /**
+     * The body of the answer: the torrent, and a tiny blob's bytes with it ({@link
+     * MetainfoAnswer}). By default the torrent alone.
+     */
+    default byte[] answer(Digest digest, String registry, RepositoryName repo)
+        throws SeederException {
+      return MetainfoAnswer.encode(metainfo(digest, registry, repo));
+    }
   }
 
   /** Takes a notification body behind {@code POST /notifications}; must not block. */
@@ -455,8 +465,8 @@ public final class ControlRequestHandler extends ChannelInboundHandlerAdapter {
   /** Runs on the lookup executor. */
   private FullHttpResponse look(ControlRoute.MetainfoLookup request) {
     try {
-      Metainfo metainfo = lookup.metainfo(request.digest(), request.registry(), request.repo());
-      return ControlResponses.ok(ControlResponses.BITTORRENT, metainfo.encode());
+      byte[] answer = lookup.answer(request.digest(), request.registry(), request.repo());
+      return ControlResponses.ok(ControlResponses.BITTORRENT, answer);
     } catch (SeederException e) {
       // The service logged it where it happened, with the digest as a key.
       log.atDebug()
