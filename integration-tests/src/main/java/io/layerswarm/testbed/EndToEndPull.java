@@ -57,6 +57,7 @@ public final class EndToEndPull implements AutoCloseable {
 
   /**
    * The outcome. {@code originBlobBytesBy} maps a user agent to the blob bytes the origin sent it.
+   * {@code configDigest} and {@code configBytes} name the image's config blob, which is tiny.
    */
   public record Summary(
       int layers,
@@ -67,7 +68,9 @@ public final class EndToEndPull implements AutoCloseable {
       long originBlobBytes,
       Map<String, Long> originBlobBytesBy,
       Map<String, Long> originBlobGetsByDigest,
-      long originBlobGetsByAgents) {
+      long originBlobGetsByAgents,
+      String configDigest,
+      long configBytes) {
     public boolean everyDigestMatched() {
       return pulls.stream().allMatch(p -> p.ok() && p.digestsMatch());
     }
@@ -235,7 +238,9 @@ public final class EndToEndPull implements AutoCloseable {
         served.totalBlobBytesSent(),
         byUa,
         served.blobGetsByDigest(),
-        agentGets);
+        agentGets,
+        image.config().digest(),
+        image.config().size());
   }
 
   /** Blob downloads the origin served after the push (the pusher's own requests excluded). */

@@ -2,6 +2,7 @@ package io.layerswarm.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.testbed.EndToEndPull;
 import io.layerswarm.testbed.TestbedDirs;
 import java.io.IOException;
@@ -9,8 +10,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +28,7 @@ class EndToEndPullIT {
   }
 
   @Test
-  void twoAgentsPullEveryLayerThroughTheSwarmAndTheOriginSendsEachBlobOnceToTheSeeder()
+  void twoAgentsPullEveryLayerThroughTheSwarmAndTheTinyConfigInsideItsMetainfoAnswer()
       throws Exception {
     Path work = TestbedDirs.create("end-to-end");
     try (EndToEndPull run =
@@ -58,12 +61,42 @@ class EndToEndPullIT {
             .as("agent %d: bytes from the origin", pull.agent())
             .isZero();
         assertThat(sample(metrics, "agent_blob_fetches_total{result=\"swarm\"}"))
-            .as("agent %d: blobs from the swarm", pull.agent())
-            .isEqualTo(summary.imageBlobDigests().size());
-        // At least every blob byte; endgame requests may bring a block twice.
+            .as("agent %d: blobs from the swarm (the layers)", pull.agent())
+            .isEqualTo(summary.layers());
+        assertThat(sample(metrics, "agent_blob_fetches_total{result=\"inline\"}"))
+            .as("agent %d: blobs from their metainfo answer (the config)", pull.agent())
+            .isEqualTo(1);
+        assertThat(sample(metrics, "agent_verification_failures_total{source=\"inline\"}"))
+            .isZero();
+        // At least every layer byte; endgame requests may bring a block twice.
         assertThat(sample(metrics, "agent_swarm_bytes_total"))
             .as("agent %d: bytes from the swarm", pull.agent())
-            .isGreaterThanOrEqualTo(summary.imageBlobBytes());
+            .isGreaterThanOrEqualTo(summary.imageBlobBytes() - summary.configBytes());
+        assertConfigNeverTouchedTheSwarm(work.resolve("agent" + pull.agent() + ".log"), summary);
+      }
+    }
+  }
+
+  /**
+   * The agent's log: the config was stored from its metainfo answer, and no swarm download (hence
+   * no announce, no peer and no piece) was started for it, while every layer had one.
+   */
+  private static void assertConfigNeverTouchedTheSwarm(Path agentLog, EndToEndPull.Summary summary)
+      throws IOException {
+    List<String> lines = Files.readAllLines(agentLog);
+    String config = "digest=\"" + summary.configDigest() + "\"";
+    assertThat(summary.configBytes()).isLessThanOrEqualTo(MetainfoAnswer.DEFAULT_INLINE_MAX_BYTES);
+    assertThat(lines)
+        .as("%s: the config stored from its metainfo answer", agentLog)
+        .anyMatch(l -> l.contains(config) && l.contains("inlined in the metainfo answer verified"));
+    assertThat(lines)
+        .as("%s: swarm downloads of the config", agentLog)
+        .noneMatch(l -> l.contains(config) && l.contains("from the swarm"));
+    for (String layer : summary.imageBlobDigests()) {
+      if (!layer.equals(summary.configDigest())) {
+        assertThat(lines)
+            .as("%s: the swarm download of layer %s", agentLog, layer)
+            .anyMatch(l -> l.contains("digest=\"" + layer + "\"") && l.contains("from the swarm"));
       }
     }
   }

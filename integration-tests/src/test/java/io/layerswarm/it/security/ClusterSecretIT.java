@@ -94,7 +94,10 @@ class ClusterSecretIT {
     String metrics = ClusterBed.get(URI.create("http://" + agent + "/metrics"));
     assertThat(ClusterBed.metric(metrics, "agent_blob_fetches_total", "result=\"swarm\""))
         .as("blobs that came from the swarm, signed all the way")
-        .isEqualTo(pulled.blobs().size());
+        .isEqualTo(pulled.layers().size());
+    // The config is tiny: it came inside its metainfo answer (decision 31).
+    assertThat(ClusterBed.metric(metrics, "agent_blob_fetches_total", "result=\"inline\""))
+        .isEqualTo(1);
     assertThat(ClusterBed.metric(metrics, "agent_origin_fallback_bytes_total", "")).isZero();
   }
 

@@ -100,7 +100,10 @@ class IdleSocketsIT {
     String metrics = ClusterBed.get(URI.create("http://127.0.0.1:" + port + "/metrics"));
     assertThat(ClusterBed.metric(metrics, "agent_blob_fetches_total", "result=\"swarm\""))
         .as("blobs from the swarm while the idle sockets held the %s's incoming budget", target)
-        .isEqualTo(image.blobs().size());
+        .isEqualTo(image.layers().size());
+    // The config is tiny: it came inside its metainfo answer (decision 31).
+    assertThat(ClusterBed.metric(metrics, "agent_blob_fetches_total", "result=\"inline\""))
+        .isEqualTo(1);
     assertThat(ClusterBed.metric(metrics, "agent_origin_fallback_bytes_total", "")).isZero();
   }
 
