@@ -16,7 +16,11 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>At most {@code threads} fetches run and {@code queue} more wait; past that a fetch fails at
  * once with {@link RejectedExecutionException} (503 at the edge). Nothing is cached after a fetch
- * completes: the seeder keeps the blob, so a later request is cheap for it.
+ * completes: the seeder keeps the blob, so a later request is cheap for it. So the answers held are
+ * those of the flights running and of the responses being written: one array per flight, shared by
+ * its waiters (the handler wraps it, no copy), each at most {@code
+ * HttpMetainfoSource.MAX_METAINFO_BYTES}; a tiny blob inlined by the seeder adds at most {@code
+ * MetainfoAnswer.MAX_INLINE_BYTES} to its answer (decision 31), which passes through unparsed.
  */
 public final class MetainfoFetcher implements AutoCloseable {
   public static final int DEFAULT_THREADS = 8;

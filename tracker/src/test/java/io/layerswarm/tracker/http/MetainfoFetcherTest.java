@@ -75,6 +75,22 @@ class MetainfoFetcherTest {
   }
 
   @Test
+  void everyWaiterOfOneFlightGetsTheSameAnswerNotACopy() throws Exception {
+    // The bound on the tracker's memory for answers (with a tiny blob inlined, up to 64 KiB more):
+    // one array per flight, whatever the number of agents waiting for it.
+    GatedSource source = new GatedSource();
+    try (MetainfoFetcher fetcher = new MetainfoFetcher(source, 2, 2)) {
+      CompletableFuture<byte[]> first = fetcher.fetch(A);
+      CompletableFuture<byte[]> second = fetcher.fetch(A);
+      assertThat(source.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+      source.gate.countDown();
+
+      assertThat(second.get(10, TimeUnit.SECONDS)).isSameAs(first.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void aFinishedFetchIsNotReusedForTheNextRequest() throws Exception {
     GatedSource source = new GatedSource();
     source.gate.countDown();

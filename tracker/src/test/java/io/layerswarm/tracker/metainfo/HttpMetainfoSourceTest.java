@@ -47,6 +47,19 @@ class HttpMetainfoSourceTest {
   }
 
   @Test
+  void anAnswerWithAnInlinedBlobIsPassedOnByteForByte() throws Exception {
+    // A new seeder's answer for a tiny blob (decision 31): the tracker does not parse it, so old
+    // and new trackers hand the agent the same bytes.
+    byte[] inlined =
+        "d4:infod4:name3:abce15:layerswarm blob3:abce".getBytes(StandardCharsets.US_ASCII);
+    try (FakeSeeder seeder = FakeSeeder.answering(200, inlined)) {
+      HttpMetainfoSource source = new HttpMetainfoSource(List.of(seeder.uri()));
+
+      assertThat(source.metainfo(DIGEST, "r", REPO)).isEqualTo(inlined);
+    }
+  }
+
+  @Test
   void aSeederBaseUriWithAPathPrefixAndTrailingSlashIsJoinedCleanly() {
     URI uri = HttpMetainfoSource.requestUri(URI.create("http://s:1/prefix/"), DIGEST, "r", REPO);
 
