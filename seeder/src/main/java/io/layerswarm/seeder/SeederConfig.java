@@ -257,59 +257,8 @@ public record SeederConfig(
   }
 
   /**
-   * As the canonical constructor, inlining blobs up to {@link
-   * MetainfoAnswer#DEFAULT_INLINE_MAX_BYTES}.
-   */
-  public SeederConfig(
-      InetSocketAddress listen,
-      InetSocketAddress peerListen,
-      Path dataDir,
-      List<URI> trackerAnnounce,
-      long uploadBytesPerSecond,
-      Duration originTimeout,
-      Optional<InetSocketAddress> adminListen,
-      Optional<String> adminToken,
-      long diskHighWatermark,
-      long diskLowWatermark,
-      Duration timeToIdle,
-      List<URI> ringMembers,
-      Optional<URI> advertiseUrl,
-      int ringReplicas,
-      Optional<AdminTls> adminTls,
-      Optional<ClusterSecret> clusterSecret,
-      Optional<BearerToken> notificationsToken,
-      long originMinBytesPerSecond,
-      SpaceLimit diskFreeMin,
-      Location location,
-      Optional<BearerToken> preheatApiToken) {
-    this(
-        listen,
-        peerListen,
-        dataDir,
-        trackerAnnounce,
-        uploadBytesPerSecond,
-        originTimeout,
-        adminListen,
-        adminToken,
-        diskHighWatermark,
-        diskLowWatermark,
-        timeToIdle,
-        ringMembers,
-        advertiseUrl,
-        ringReplicas,
-        adminTls,
-        clusterSecret,
-        notificationsToken,
-        originMinBytesPerSecond,
-        diskFreeMin,
-        location,
-        preheatApiToken,
-        MetainfoAnswer.DEFAULT_INLINE_MAX_BYTES);
-  }
-
-  /**
    * As the canonical constructor, at an unknown location (no zone, no rack), without a preheat API
-   * token.
+   * token, inlining blobs up to {@link MetainfoAnswer#DEFAULT_INLINE_MAX_BYTES}.
    */
   public SeederConfig(
       InetSocketAddress listen,
@@ -352,7 +301,8 @@ public record SeederConfig(
         originMinBytesPerSecond,
         diskFreeMin,
         Location.UNKNOWN,
-        Optional.empty());
+        Optional.empty(),
+        MetainfoAnswer.DEFAULT_INLINE_MAX_BYTES);
   }
 
   /**
