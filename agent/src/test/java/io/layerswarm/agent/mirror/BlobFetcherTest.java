@@ -109,6 +109,12 @@ class BlobFetcherTest {
         file, name, List.of(URI.create("http://seeders-tracker/announce")), PIECE);
   }
 
+  private byte[] stored(Digest digest) throws IOException {
+    try (InputStream in = store.open(digest, 0)) {
+      return in.readAllBytes();
+    }
+  }
+
   private static void await(CompletableFuture<Void> fetch) throws Exception {
     fetch.get(10, TimeUnit.SECONDS);
   }
@@ -286,9 +292,7 @@ class BlobFetcherTest {
     metainfo.only().complete(MetainfoAnswer.parse(MetainfoAnswer.encode(meta, content)));
 
     await(fetch);
-    try (InputStream stored = store.open(digest, 0)) {
-      assertThat(stored.readAllBytes()).isEqualTo(content);
-    }
+    assertThat(stored(digest)).isEqualTo(content);
     assertThat(swarm.downloads).as("torrents started").isEmpty();
     assertThat(swarm.seeds).as("torrents seeded").isEmpty();
     assertThat(origin.blobRequests()).isZero();
@@ -313,9 +317,7 @@ class BlobFetcherTest {
     assertThat(fetcher.counts().inlineRejected()).isEqualTo(1);
     download.torrent().finish(content);
     await(fetch);
-    try (InputStream stored = store.open(digest, 0)) {
-      assertThat(stored.readAllBytes()).isEqualTo(content);
-    }
+    assertThat(stored(digest)).isEqualTo(content);
     assertThat(fetcher.counts().blobsInline()).isZero();
     assertThat(fetcher.counts().blobsFromSwarm()).isEqualTo(1);
     assertThat(origin.blobRequests()).isZero();
