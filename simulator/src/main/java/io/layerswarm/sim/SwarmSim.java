@@ -76,7 +76,7 @@ public final class SwarmSim implements Callable<Integer> {
   @Option(
       names = "--piece-kib",
       defaultValue = "0",
-      description = "piece length; 0: the seeder's (256 KiB to 16 MiB by blob size)")
+      description = "piece length; 0: the seeder's (128 KiB to 16 MiB by blob size)")
   int pieceKib;
 
   @Option(names = "--block-kib", defaultValue = "0", description = "request size; 0: a whole piece")

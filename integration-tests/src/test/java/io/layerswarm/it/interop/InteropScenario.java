@@ -40,7 +40,7 @@ import java.util.concurrent.TimeoutException;
 final class InteropScenario {
 
   /**
-   * A few MiB with an odd length: 21 pieces of 256 KiB, the last one short, with a short last
+   * A few MiB with an odd length: 41 pieces of 128 KiB, the last one short, with a short last
    * block.
    */
   static final long BLOB_SIZE = 5L * 1024 * 1024 + 12_345;
