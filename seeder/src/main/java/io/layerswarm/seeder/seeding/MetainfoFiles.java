@@ -51,7 +51,11 @@ final class MetainfoFiles {
     long size = fileSize(digest, file);
     if (stored.isPresent()) {
       Metainfo metainfo = stored.get();
-      if (metainfo.name().equals(digest.hex()) && metainfo.length() == size) {
+      // Every seeder of a version cuts a blob into the same pieces, so all make the same info
+      // hash; one stored by an older version with other pieces is made again (decision 30).
+      if (metainfo.name().equals(digest.hex())
+          && metainfo.length() == size
+          && metainfo.pieceLength() == PieceLength.forSize(size)) {
         if (new LinkedHashSet<>(metainfo.announce()).equals(new LinkedHashSet<>(trackerAnnounce))) {
           return metainfo;
         }
@@ -63,11 +67,13 @@ final class MetainfoFiles {
       log.atWarn()
           .addKeyValue("digest", digest)
           .log(
-              "making the metainfo again: the stored one"
-                  + " describes {} ({} bytes), the blob has {} bytes",
+              "making the metainfo again: the stored one describes {} ({} bytes, pieces of {}),"
+                  + " the blob has {} bytes and this seeder cuts it into pieces of {}",
               metainfo.name(),
               metainfo.length(),
-              size);
+              metainfo.pieceLength(),
+              size,
+              PieceLength.forSize(size));
     } else if (!unreadable) {
       log.atInfo().addKeyValue("digest", digest).log("making the metainfo: the blob has none");
     }

@@ -427,6 +427,26 @@ class SeederServiceTest {
   }
 
   @Test
+  void storedMetainfoWithOtherPiecesThanThisVersionCutsIsMadeAgain() throws Exception {
+    Fixture first = new Fixture(upstream);
+    Metainfo current = first.service.metainfo(digest, REGISTRY, REPO);
+    Path blob = first.blobs.path(digest).orElseThrow();
+    int older = 2 * PieceLength.forSize(Files.size(blob));
+    first.metainfos.put(digest, Metainfo.create(blob, digest.hex(), ANNOUNCE, older));
+    first.close();
+
+    Fixture second = new Fixture(upstream);
+    second.service.reindex();
+
+    Metainfo remade = second.metainfos.get(digest).orElseThrow();
+    assertThat(remade.pieceLength()).isEqualTo(current.pieceLength());
+    assertThat(remade.infoHash()).isEqualTo(current.infoHash());
+    assertThat(second.service.metainfo(digest, REGISTRY, REPO).infoHash())
+        .isEqualTo(current.infoHash());
+    assertThat(upstream.blobRequests()).as("made from the held blob").isEqualTo(1);
+  }
+
+  @Test
   void heldBlobIsAnsweredEvenForARegistryThatIsNotConfigured() throws Exception {
     Fixture seeder = new Fixture(upstream);
     Metainfo fetched = seeder.service.metainfo(digest, REGISTRY, REPO);

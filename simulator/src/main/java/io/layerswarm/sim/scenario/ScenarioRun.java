@@ -17,6 +17,7 @@ import io.layerswarm.sim.swarm.SimHost;
 import io.layerswarm.sim.swarm.SimTorrent;
 import io.layerswarm.sim.swarm.SimTracker;
 import io.layerswarm.swarm.torrent.TorrentPolicy;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * Runs one {@link Scenario}: builds the network (seeders, origin, pulling hosts, racks), starts the
@@ -149,12 +151,13 @@ public final class ScenarioRun {
           }
           double capacity = rate / 8.0 * (period / 1e9);
           System.err.printf(
-              "t=%6.2f seeders up %.2f (peers %d) hosts up %.2f finished %d%n",
+              "t=%6.2f seeders up %.2f (peers %d) hosts up %.2f finished %d senders %s%n",
               sim.nowNanos() / 1e9,
               (seeded - last[0]) / capacity / seeders.size(),
               connections,
               (shared - last[1]) / capacity / pulls.size(),
-              finished);
+              finished,
+              sendersHistogram(seeders, pulls));
           last[0] = seeded;
           last[1] = shared;
           if (finished < pulls.size()) {
@@ -162,6 +165,34 @@ public final class ScenarioRun {
           }
         };
     sim.at(period, step[0]);
+  }
+
+  /**
+   * Over the unfinished hosts, how many hosts (not seeders) unchoke each of them, summed over its
+   * torrents, as {uploaders=hosts with that many}. A wide spread leaves the downloads of hosts with
+   * few uploaders short of their link (decision 30 found one with it).
+   */
+  private static String sendersHistogram(List<SimHost> seeders, List<PullingHost> pulls) {
+    Set<InetSocketAddress> seederAddresses = new HashSet<>();
+    for (SimHost h : seeders) {
+      seederAddresses.add(h.address());
+    }
+    Map<Integer, Integer> histogram = new TreeMap<>();
+    for (PullingHost p : pulls) {
+      if (p.endNanos() >= 0) {
+        continue;
+      }
+      int senders = 0;
+      for (SimTorrent t : p.host().torrents()) {
+        for (var peer : t.core().peerList()) {
+          if (!peer.peerChoking() && !seederAddresses.contains(peer.remoteAddress())) {
+            senders++;
+          }
+        }
+      }
+      histogram.merge(senders, 1, Integer::sum);
+    }
+    return histogram.toString();
   }
 
   private static void dump(List<SimHost> seeders, List<PullingHost> pulls, boolean everyHost) {
