@@ -36,7 +36,8 @@ final class Environment {
                 .filter(l -> l.contains("exec "))
                 .findFirst()
                 .orElse("?")
-                .replaceAll(".*\\$\\{JAVA_OPTS:-\\}", "")
+                .replaceAll("^\\s*exec \"\\$java\"\\s*", "")
+                .replace("${JAVA_OPTS:-}", "$JAVA_OPTS")
                 .replace("\\", "")
                 .strip());
     Path real = o.dist();

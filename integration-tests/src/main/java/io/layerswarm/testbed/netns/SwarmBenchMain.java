@@ -104,7 +104,7 @@ public final class SwarmBenchMain {
     List<SwarmBench.Method> methods = null;
     int zones = 1;
     long crossZoneMbit = 0;
-    // The launcher adds -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto itself.
+    // The launcher adds its own JVM flags (cli/src/dist/bin/layerswarm).
     String javaOpts = "-Xmx192m";
     Path dist = Path.of(System.getProperty("layerswarm.dist", "cli/target/layerswarm"));
     Path work = null;
