@@ -80,7 +80,15 @@ final class SimConnection {
     private Dialer.Events events;
     private Peer peer;
     private List<Object> pending = new ArrayList<>();
+
+    /** The list the last flush sent from, emptied: the next flush swaps it in, so none is made. */
+    private List<Object> spare = new ArrayList<>();
+
     private boolean counted;
+
+    // What this end receives, made once rather than per message.
+    private final Consumer<List<PeerMessage>> batchReceiver = this::batchArrived;
+    private final Consumer<BlockSend> blockReceiver = this::blockArrived;
 
     End(SimHost host, Direction out) {
       this.host = host;
@@ -180,7 +188,16 @@ final class SimConnection {
         return;
       }
       List<Object> sending = pending;
-      pending = new ArrayList<>();
+      pending = spare;
+      try {
+        write(sending);
+      } finally {
+        sending.clear();
+        spare = sending;
+      }
+    }
+
+    private void write(List<Object> sending) {
       if (!connection.isOpen()) {
         sending.forEach(ReferenceCountUtil::release);
         return;
@@ -194,7 +211,7 @@ final class SimConnection {
             batch = null;
             bytes = 0;
           }
-          out.send(WireSize.PIECE_HEADER + block.block().length(), other::blockArrived, block);
+          out.send(WireSize.PIECE_HEADER + block.block().length(), other.blockReceiver, block);
         } else {
           PeerMessage m = (PeerMessage) o;
           if (batch == null) {
@@ -210,7 +227,7 @@ final class SimConnection {
     }
 
     private void sendControl(List<PeerMessage> batch, int bytes) {
-      out.send(bytes, other::batchArrived, batch);
+      out.send(bytes, other.batchReceiver, batch);
     }
 
     @Override

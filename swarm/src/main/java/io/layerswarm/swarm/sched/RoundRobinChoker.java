@@ -3,8 +3,6 @@ package io.layerswarm.swarm.sched;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,45 +35,72 @@ public final class RoundRobinChoker<P> implements Choker<P> {
   @Override
   public Set<P> unchoke(List<ChokeCandidate<P>> candidates) {
     Instant now = clock.instant();
-    List<ChokeCandidate<P>> interested = new ArrayList<>();
+    int interested = 0;
     for (ChokeCandidate<P> c : candidates) {
       if (c.interested()) {
-        interested.add(c);
+        interested++;
       }
     }
     Set<P> result = new LinkedHashSet<>();
-    if (interested.size() <= slots) {
-      interested.forEach(c -> result.add(c.peer()));
+    if (interested <= slots) {
+      for (ChokeCandidate<P> c : candidates) {
+        if (c.interested()) {
+          result.add(c.peer());
+        }
+      }
       return result;
     }
-    // Peers still inside their turn keep their slot, the longest-unchoked first.
-    List<ChokeCandidate<P>> inTurn = new ArrayList<>();
-    List<ChokeCandidate<P>> waiting = new ArrayList<>();
-    for (ChokeCandidate<P> c : interested) {
-      if (c.unchoked() && c.since().plus(turn).isAfter(now)) {
-        inTurn.add(c);
-      } else {
-        waiting.add(c);
+    // The first `slots` of: the peers still inside their turn, the longest-unchoked first, then
+    // the waiting peers by how long they have waited (a peer whose turn just ended waits from
+    // now); ties by order, then by position. One pass that keeps the best `slots` in order,
+    // since the choker runs on every change of interest and slots are few.
+    Instant turnStartedAfter = now.minus(turn);
+    @SuppressWarnings("unchecked")
+    ChokeCandidate<P>[] best = new ChokeCandidate[slots];
+    boolean[] bestInTurn = new boolean[slots];
+    Instant[] bestWaitingSince = new Instant[slots];
+    int kept = 0;
+    for (ChokeCandidate<P> c : candidates) {
+      if (!c.interested()) {
+        continue;
       }
+      boolean inTurn = c.unchoked() && c.since().isAfter(turnStartedAfter);
+      Instant since = inTurn || !c.unchoked() ? c.since() : now;
+      int at = kept;
+      while (at > 0
+          && before(inTurn, since, c, bestInTurn[at - 1], bestWaitingSince[at - 1], best[at - 1])) {
+        at--;
+      }
+      if (at == slots) {
+        continue;
+      }
+      int last = Math.min(kept, slots - 1);
+      System.arraycopy(best, at, best, at + 1, last - at);
+      System.arraycopy(bestInTurn, at, bestInTurn, at + 1, last - at);
+      System.arraycopy(bestWaitingSince, at, bestWaitingSince, at + 1, last - at);
+      best[at] = c;
+      bestInTurn[at] = inTurn;
+      bestWaitingSince[at] = since;
+      kept = Math.min(kept + 1, slots);
     }
-    Comparator<ChokeCandidate<P>> bySince =
-        Comparator.comparing((ChokeCandidate<P> c) -> c.since())
-            .thenComparingLong(ChokeCandidate::order);
-    inTurn.sort(bySince);
-    // Waiting peers by how long they have waited; a peer whose turn just ended waits from now.
-    waiting.sort(
-        Comparator.comparing((ChokeCandidate<P> c) -> c.unchoked() ? now : c.since())
-            .thenComparingLong(ChokeCandidate::order));
-    for (ChokeCandidate<P> c : inTurn) {
-      if (result.size() < slots) {
-        result.add(c.peer());
-      }
-    }
-    for (ChokeCandidate<P> c : waiting) {
-      if (result.size() < slots) {
-        result.add(c.peer());
-      }
+    for (int i = 0; i < kept; i++) {
+      result.add(best[i].peer());
     }
     return result;
+  }
+
+  /** Whether candidate a goes strictly before b: in turn first, then by since, then by order. */
+  private static boolean before(
+      boolean aInTurn,
+      Instant aSince,
+      ChokeCandidate<?> a,
+      boolean bInTurn,
+      Instant bSince,
+      ChokeCandidate<?> b) {
+    if (aInTurn != bInTurn) {
+      return aInTurn;
+    }
+    int bySince = aSince.compareTo(bSince);
+    return bySince != 0 ? bySince < 0 : a.order() < b.order();
   }
 }

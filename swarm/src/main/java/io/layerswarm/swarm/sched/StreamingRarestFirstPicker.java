@@ -67,6 +67,10 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
   private final int windowPieces;
   private final RandomGenerator random;
   private final BitSet have;
+
+  /** The complement of {@link #have} below the piece count, for a word-wise interest test. */
+  private final BitSet missing;
+
   private final int[] availability;
 
   /** Pieces with at least one requested or received block, or on parole; by index. */
@@ -110,6 +114,9 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
     int n = geometry.pieceCount();
     this.have = (BitSet) have.clone();
     this.have.clear(n, Math.max(n, this.have.length()));
+    this.missing = new BitSet(n);
+    missing.set(0, n);
+    missing.andNot(this.have);
     this.availability = new int[n];
     @SuppressWarnings({"unchecked", "rawtypes"})
     Progress<P>[] byIndex = new Progress[n];
@@ -529,17 +536,12 @@ public final class StreamingRarestFirstPicker<P> implements PiecePicker<P> {
       }
     }
     have.set(i);
+    missing.clear(i);
   }
 
   @Override
   public boolean isInteresting(BitSet peerHas) {
-    int n = geometry.pieceCount();
-    for (int i = have.nextClearBit(0); i < n; i = have.nextClearBit(i + 1)) {
-      if (peerHas.get(i)) {
-        return true;
-      }
-    }
-    return false;
+    return missing.intersects(peerHas);
   }
 
   @Override

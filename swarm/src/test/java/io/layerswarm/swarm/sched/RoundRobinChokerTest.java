@@ -6,8 +6,10 @@ import io.layerswarm.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RoundRobinChokerTest {
@@ -59,5 +61,59 @@ class RoundRobinChokerTest {
     clock.advance(Duration.ofSeconds(20));
 
     assertThat(choker.unchoke(now)).containsExactlyInAnyOrder("p2", "p0");
+  }
+
+  @Test
+  void choosesWhatSortingEveryCandidateWouldChoose() {
+    // The choker keeps only the best `slots` in one pass; it must pick exactly the peers, in the
+    // same order, that sorting both groups whole picks (the rule its documentation states).
+    SplittableRandom random = new SplittableRandom(7);
+    Duration turn = Duration.ofSeconds(20);
+    for (int round = 0; round < 2000; round++) {
+      int slots = 1 + random.nextInt(5);
+      RoundRobinChoker<String> small = new RoundRobinChoker<>(slots, turn, clock);
+      List<ChokeCandidate<String>> candidates = new ArrayList<>();
+      int n = random.nextInt(12);
+      for (int i = 0; i < n; i++) {
+        // Few distinct times and orders, so that ties are common.
+        Instant since = clock.instant().minusSeconds(random.nextInt(4) * 10L);
+        candidates.add(
+            new ChokeCandidate<>(
+                "p" + i, random.nextInt(3), random.nextInt(4) > 0, random.nextBoolean(), since));
+      }
+
+      assertThat(new ArrayList<>(small.unchoke(candidates)))
+          .as("round %d", round)
+          .containsExactlyElementsOf(bySorting(candidates, slots, turn, clock.instant()));
+    }
+  }
+
+  /** The rule by sorting: in-turn peers by since, then waiting peers by wait, ties stable. */
+  private static List<String> bySorting(
+      List<ChokeCandidate<String>> candidates, int slots, Duration turn, Instant now) {
+    List<ChokeCandidate<String>> interested =
+        candidates.stream().filter(ChokeCandidate::interested).toList();
+    if (interested.size() <= slots) {
+      return interested.stream().map(ChokeCandidate::peer).toList();
+    }
+    List<ChokeCandidate<String>> inTurn = new ArrayList<>();
+    List<ChokeCandidate<String>> waiting = new ArrayList<>();
+    for (ChokeCandidate<String> c : interested) {
+      (c.unchoked() && c.since().plus(turn).isAfter(now) ? inTurn : waiting).add(c);
+    }
+    inTurn.sort(
+        Comparator.comparing((ChokeCandidate<String> c) -> c.since())
+            .thenComparingLong(ChokeCandidate::order));
+    waiting.sort(
+        Comparator.comparing((ChokeCandidate<String> c) -> c.unchoked() ? now : c.since())
+            .thenComparingLong(ChokeCandidate::order));
+    List<String> result = new ArrayList<>();
+    for (ChokeCandidate<String> c : inTurn) {
+      result.add(c.peer());
+    }
+    for (ChokeCandidate<String> c : waiting) {
+      result.add(c.peer());
+    }
+    return result.subList(0, slots);
   }
 }

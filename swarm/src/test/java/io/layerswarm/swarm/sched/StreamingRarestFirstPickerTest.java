@@ -351,6 +351,7 @@ class StreamingRarestFirstPickerTest {
     picker.pieceVerified(new PieceIndex(1));
 
     assertThat(picker.isInteresting(bits("01"))).isFalse();
+    assertThat(picker.isInteresting(bits("011"))).as("bits past the last piece").isFalse();
     assertThat(picker.isComplete()).isFalse();
     picker.pieceVerified(new PieceIndex(0));
     assertThat(picker.isComplete()).isTrue();
