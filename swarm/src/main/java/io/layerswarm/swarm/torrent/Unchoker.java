@@ -92,16 +92,20 @@ final class Unchoker {
     if (peers.isEmpty()) {
       return;
     }
-    List<ChokeCandidate<Peer>> chokeCandidates = new ArrayList<>(peers.size());
-    for (Peer peer : peers) {
+    // Runs on every change of interest: one snapshot, and candidates only for the peers that want
+    // our pieces, as the round-robin choker never unchokes the others.
+    Peer[] all = peers.toArray(new Peer[0]);
+    List<ChokeCandidate<Peer>> chokeCandidates = new ArrayList<>(all.length);
+    for (Peer peer : all) {
       // A super seed offers pieces only to peers it unchokes, and they are not interested before
       // an offer: it counts every peer that is not known to be complete as wanting its pieces.
-      boolean wants = peer.wantsOurPieces() || (superSeeder != null && !peer.isSeed());
-      chokeCandidates.add(
-          new ChokeCandidate<>(peer, peer.id(), wants, !peer.amChoking(), peer.chokeStateSince()));
+      if (peer.wantsOurPieces() || (superSeeder != null && !peer.isSeed())) {
+        chokeCandidates.add(
+            new ChokeCandidate<>(peer, peer.id(), true, !peer.amChoking(), peer.chokeStateSince()));
+      }
     }
     Set<Peer> unchoke = choker.unchoke(chokeCandidates);
-    for (Peer peer : new ArrayList<>(peers)) {
+    for (Peer peer : all) {
       boolean choke = !unchoke.contains(peer);
       if (choke != peer.amChoking()) {
         peer.setChoking(choke);
