@@ -112,7 +112,7 @@ public final class ScenarioRun {
     if (traceEvery > 0) {
       trace(sim, seeders, pulls, (long) (traceEvery * 1e9), payloadRate(s, s.linkBitsPerSecond()));
     }
-    sim.runUntil(deadline);
+    runShowingProgress(sim, deadline, open, s.hosts(), wallStart);
     if (Boolean.getBoolean("sim.debugStall")) {
       dump(seeders, pulls, true);
     }
@@ -121,6 +121,42 @@ public final class ScenarioRun {
     }
 
     return collect(s, sim, network, tracker, farm, pulls, (System.nanoTime() - wallStart) / 1e9);
+  }
+
+  /** How often a long run prints where it is, in wall time. */
+  private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
+
+  /**
+   * Runs the simulation to {@code deadline} or until every host is done, in slices of virtual time,
+   * and between slices prints a progress line to stderr every 30 s of wall time (a 1,000-host run
+   * takes an hour). The slices change nothing: no event runs between them, and the last one ends
+   * where one {@code runUntil(deadline)} would.
+   */
+  private static void runShowingProgress(
+      Simulation sim, long deadline, int[] open, int hosts, long wallStart) {
+    long slice = 100_000_000L; // 0.1 s of virtual time
+    long nextReport = wallStart + PROGRESS_EVERY_NANOS;
+    while (open[0] > 0 && sim.pendingEvents() > 0 && sim.nowNanos() < deadline) {
+      sim.runUntil(Math.min(deadline, sim.nowNanos() + slice));
+      long wall = System.nanoTime();
+      if (wall >= nextReport && open[0] > 0) {
+        double seconds = (wall - wallStart) / 1e9;
+        System.err.printf(
+            "swarm-sim: N=%d at %.1f s of virtual time, %d of %d hosts done, %,d events, %.0fk"
+                + " events/s, %.0f s of wall time%n",
+            hosts,
+            sim.nowNanos() / 1e9,
+            hosts - open[0],
+            hosts,
+            sim.eventsRun(),
+            sim.eventsRun() / seconds / 1e3,
+            seconds);
+        nextReport = wall + PROGRESS_EVERY_NANOS;
+      }
+    }
+    if (open[0] > 0 && sim.nowNanos() < deadline) {
+      sim.runUntil(deadline); // an empty queue: now moves to the deadline, as in one run
+    }
   }
 
   /**
