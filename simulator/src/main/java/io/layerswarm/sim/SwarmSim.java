@@ -1,5 +1,6 @@
 package io.layerswarm.sim;
 
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.sim.net.NetworkOptions;
 import io.layerswarm.sim.report.Report;
 import io.layerswarm.sim.report.RunResult;
@@ -91,6 +92,13 @@ public final class SwarmSim implements Callable<Integer> {
 
   @Option(names = "--verify-mbyte-s", defaultValue = "500", description = "agent sha256 rate")
   double verifyMbyteS;
+
+  @Option(
+      names = "--inline-max-bytes",
+      defaultValue = "" + MetainfoAnswer.DEFAULT_INLINE_MAX_BYTES,
+      description =
+          "blobs up to this size come inside their metainfo answer (seeder.inline-max-bytes); 0: none")
+  int inlineMaxBytes;
 
   @Option(
       names = "--client-start-ms",
@@ -205,6 +213,7 @@ public final class SwarmSim implements Callable<Integer> {
             blockKib * 1024,
             replaceTorrent,
             verifyMbyteS * 1e6,
+            inlineMaxBytes,
             Duration.ofNanos((long) (clientStartMs * 1e6)),
             wireOverhead,
             racks,

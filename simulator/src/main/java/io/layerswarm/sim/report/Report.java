@@ -141,7 +141,7 @@ public final class Report {
         "S = %,d bytes in %d layers%s; every link %s both ways, %s one-way latency per host;"
             + " S/D = %.2f s. %d seeder(s), %s. Arrivals within %s; %.0f%% of hosts fail."
             + " %s blobs at once per host, each read in order as it streams; pieces of %s, blocks of"
-            + " %s."
+            + " %s. %s"
             + " A client starts %s before its first request. An agent %s. Seed %d. Policy: %s;"
             + " seeders: %s. Network: %s, %.4f wire bytes per payload byte.",
         r.imageBytes(),
@@ -157,6 +157,9 @@ public final class Report {
         s.concurrentLayers() >= s.layerBytes().size() + 1 ? "All" : s.concurrentLayers(),
         s.pieceLength() == 0 ? "the seeder's length" : s.pieceLength() + " bytes",
         s.blockSize() == 0 ? "a whole piece" : s.blockSize() + " bytes",
+        s.inlineMaxBytes() > 0
+            ? "Blobs up to " + s.inlineMaxBytes() + " bytes come inside their metainfo answer."
+            : "Every blob goes through a swarm.",
         s.clientStart(),
         s.reseedRestarts()
             ? "replaces a finished download by a new seed torrent"

@@ -30,7 +30,8 @@ public record RunResult(
    *
    * @param seconds T of this host, from its start to its last blob verified; NaN if it did not
    *     finish
-   * @param blobsVerified blobs of the image of which this host verified every piece
+   * @param blobsVerified blobs of the image of which this host verified every piece, or that came
+   *     inside their metainfo answer and passed the agent's check
    * @param wastedPayload piece data received that was not needed: duplicates and late blocks
    * @param endgameWastedPayload of which in the endgame
    */

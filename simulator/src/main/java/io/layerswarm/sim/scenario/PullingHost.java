@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * A host that pulls the image the way dockerd, containerd or skopeo do through its agent: it asks
  * for up to {@code concurrentLayers} blobs at once, and reads each in order as it streams. The
- * agent behind it gets each blob's metainfo from the tracker, downloads it from the swarm with a
- * reader at the front of the stream, checks its sha256, and then seeds it (today by replacing the
- * download with a new seed torrent, which closes the download's connections).
+ * agent behind it gets each blob's metainfo from the tracker (a tiny blob comes inside it),
+ * downloads every other from the swarm with a reader at the front of the stream, checks its sha256,
+ * and then seeds it (today by replacing the download with a new seed torrent, which closes the
+ * download's connections).
  */
 final class PullingHost {
   /** What a host's pull ended as. */
@@ -31,6 +32,7 @@ final class PullingHost {
   private long startNanos = -1;
   private long endNanos = -1;
   private int finished;
+  private int inlined;
   private boolean failed;
 
   /**
@@ -77,7 +79,23 @@ final class PullingHost {
     }
     seeders
         .metainfo(blob)
-        .thenAccept(meta -> simulation.schedule(requestNanos, () -> download(blob, meta)));
+        .thenAccept(
+            meta ->
+                simulation.schedule(
+                    requestNanos,
+                    () -> {
+                      if (scenario.inline(blob)) {
+                        // The bytes came with the metainfo answer: the agent checks them and
+                        // serves them, with no torrent, announce or peer (decision 31).
+                        simulation.schedule(checkNanos(blob), () -> verified(blob, meta, false));
+                      } else {
+                        download(blob, meta);
+                      }
+                    }));
+  }
+
+  private long checkNanos(Blob blob) {
+    return (long) (blob.bytes() / scenario.verifyBytesPerSecond() * 1e9);
   }
 
   private void download(Blob blob, Metainfo meta) {
@@ -93,16 +111,18 @@ final class PullingHost {
               if (error != null || failed) {
                 return;
               }
-              long check = (long) (blob.bytes() / scenario.verifyBytesPerSecond() * 1e9);
-              simulation.schedule(check, () -> verified(blob, meta));
+              simulation.schedule(checkNanos(blob), () -> verified(blob, meta, true));
             });
   }
 
-  private void verified(Blob blob, Metainfo meta) {
+  private void verified(Blob blob, Metainfo meta, boolean swarmed) {
     if (failed) {
       return;
     }
-    if (scenario.reseedRestarts()) {
+    if (!swarmed) {
+      inlined++;
+    }
+    if (swarmed && scenario.reseedRestarts()) {
       host.remove(meta.infoHash());
       host.seed(meta);
     }
@@ -123,6 +143,11 @@ final class PullingHost {
     failed = true;
     host.fail();
     listener.done(this);
+  }
+
+  /** Blobs that came inside their metainfo answer, checked. */
+  int inlined() {
+    return inlined;
   }
 
   SimHost host() {

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param reseedRestarts whether an agent replaces a finished download by a new seed torrent (its
  *     connections close; the agent before decision 15), rather than keeping the torrent
  * @param verifyBytesPerSecond the agent's sha256 check of a finished blob before it serves it
+ * @param inlineMaxBytes blobs up to this size come inside their metainfo answer, with no torrent
+ *     (the seeder's {@code seeder.inline-max-bytes}, decision 31); 0 for none
  * @param clientStart from a pull's start to its first request through the agent (the client process
  *     starting, its manifest request); counted in T
  * @param wireOverhead bytes on the wire per payload byte (TCP/IP over Ethernet framing: 1514 /
@@ -54,6 +56,7 @@ public record Scenario(
     int blockSize,
     boolean reseedRestarts,
     double verifyBytesPerSecond,
+    int inlineMaxBytes,
     Duration clientStart,
     double wireOverhead,
     int racks,
@@ -79,6 +82,9 @@ public record Scenario(
     if (concurrentLayers < 1 || pieceLength < 0 || blockSize < 0 || verifyBytesPerSecond <= 0) {
       throw new IllegalArgumentException("concurrentLayers, blockSize, verify rate out of range");
     }
+    if (inlineMaxBytes < 0) {
+      throw new IllegalArgumentException("inlineMaxBytes must be >= 0: " + inlineMaxBytes);
+    }
     if (racks < 0 || rackOversubscription < 1) {
       throw new IllegalArgumentException("racks >= 0 and oversubscription >= 1");
     }
@@ -91,6 +97,11 @@ public record Scenario(
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(seederPolicy, "seederPolicy");
     Objects.requireNonNull(network, "network");
+  }
+
+  /** Whether {@code blob} comes inside its metainfo answer rather than through a swarm. */
+  public boolean inline(Blob blob) {
+    return blob.bytes() <= inlineMaxBytes;
   }
 
   /** S: the bytes of every blob a host pulls. */
@@ -130,6 +141,7 @@ public record Scenario(
         blockSize,
         reseedRestarts,
         verifyBytesPerSecond,
+        inlineMaxBytes,
         clientStart,
         wireOverhead,
         racks,

@@ -343,7 +343,7 @@ public final class ScenarioRun {
               p.startNanos() / 1e9,
               seconds,
               p.failed(),
-              verified.size(),
+              verified.size() + p.inlined(),
               h.bytesSent(),
               h.bytesReceived(),
               h.uploadedPayload(),

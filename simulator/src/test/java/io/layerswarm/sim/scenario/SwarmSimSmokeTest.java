@@ -2,6 +2,7 @@ package io.layerswarm.sim.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.sim.net.NetworkOptions;
 import io.layerswarm.sim.report.RunResult;
 import io.layerswarm.swarm.SwarmEngine;
@@ -22,7 +23,14 @@ class SwarmSimSmokeTest {
   /** Wasted piece data outside the endgame, per host, at most this share of S. */
   private static final double WASTE_BOUND = 0.5;
 
+  /**
+   * The config blob (1,000 bytes) goes through the swarm like a layer, to keep it in the checks.
+   */
   private static Scenario scenario(boolean preheated, double failFraction) {
+    return scenario(preheated, failFraction, 0);
+  }
+
+  private static Scenario scenario(boolean preheated, double failFraction, int inlineMaxBytes) {
     return new Scenario(
         HOSTS,
         Scenario.equalLayers(8L * 1024 * 1024, 2),
@@ -39,6 +47,7 @@ class SwarmSimSmokeTest {
         16 * 1024,
         false,
         500e6,
+        inlineMaxBytes,
         Duration.ZERO,
         1,
         0,
@@ -88,5 +97,19 @@ class SwarmSimSmokeTest {
 
     assertThat(run.summary().finished()).isEqualTo(HOSTS);
     assertThat(run.originBytes()).isEqualTo(run.imageBytes());
+  }
+
+  @Test
+  void aConfigUnderTheInlineLimitComesWithItsMetainfoAndNeverThroughTheSwarm() {
+    RunResult run = ScenarioRun.run(scenario(true, 0, MetainfoAnswer.DEFAULT_INLINE_MAX_BYTES));
+
+    long layers = run.scenario().layerBytes().stream().mapToLong(Long::longValue).sum();
+    assertThat(run.summary().finished()).isEqualTo(HOSTS);
+    for (RunResult.HostResult h : run.hosts()) {
+      assertThat(h.blobsVerified()).isEqualTo(run.scenario().layerBytes().size() + 1);
+      assertThat(h.downloadedPayload() - h.wastedPayload())
+          .as("piece data host %d took from peers", h.host())
+          .isEqualTo(layers);
+    }
   }
 }
