@@ -22,7 +22,7 @@ public final class SwarmBenchMain {
           "\n",
           "usage: bench/swarm-bench [--smoke] [--hosts 1,2,4,8,16] [--size-mib S] [--rate-mbit D] [--layers L]",
           "                         [--cache-fanout k] [--methods direct,cache,layerswarm,layerswarm-warm,aria2c]",
-          "                         [--client-layout oci|dir] [--java-opts OPTS] [--nice N] [--jit launcher|c2]",
+          "                         [--client-layout oci|dir] [--java-opts OPTS] [--nice N]",
           "                         [--zones 2 [--cross-zone-mbit X]] (methods layerswarm-warm,layerswarm-zones)",
           "                         [--dist DIR] [--work DIR] [--results DIR] [--label NAME] [--budget SEC] [--keep]",
           "  full defaults:  --hosts 1,2,4,8,16 --size-mib 128 --rate-mbit 100 --layers 4 --cache-fanout 4",
@@ -117,7 +117,6 @@ public final class SwarmBenchMain {
     long seed = 20240601L;
     BarrierPull.Layout layout = BarrierPull.Layout.OCI;
     int nice = 0;
-    boolean c2 = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -167,13 +166,6 @@ public final class SwarmBenchMain {
             throw new UsageException("--nice needs an integer -20..19");
           }
         }
-        case "--jit" -> {
-          String v = value(args, ++i, a);
-          if (!v.equals("launcher") && !v.equals("c2")) {
-            throw new UsageException("--jit is launcher or c2, not " + v);
-          }
-          c2 = v.equals("c2");
-        }
         case "--client-layout" -> {
           String v = value(args, ++i, a);
           if (!v.equals("oci") && !v.equals("dir")) {
@@ -213,13 +205,6 @@ public final class SwarmBenchMain {
     if (command == null) {
       command = "bench/swarm-bench " + String.join(" ", args);
     }
-    if (c2) {
-      try {
-        dist = c2Dist(dist.toAbsolutePath(), work.toAbsolutePath().resolve("dist-c2"));
-      } catch (java.io.IOException e) {
-        throw new UsageException("cannot make a C2 copy of " + dist + ": " + e.getMessage());
-      }
-    }
     try {
       return new SwarmBench.Options(
           smoke,
@@ -246,27 +231,6 @@ public final class SwarmBenchMain {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-  }
-
-  /**
-   * A copy of the distribution whose launcher leaves out {@code -XX:TieredStopAtLevel=1}, so the
-   * daemons get the C2 compiler (and with it the SHA-1/SHA-256 intrinsics); {@code lib} is a link
-   * to the original jars.
-   */
-  static Path c2Dist(Path dist, Path target) throws java.io.IOException {
-    Path launcher = dist.resolve("bin/layerswarm");
-    String script = Files.readString(launcher);
-    if (!script.contains("-XX:TieredStopAtLevel=1")) {
-      throw new java.io.IOException(launcher + " has no -XX:TieredStopAtLevel=1 to remove");
-    }
-    Files.createDirectories(target.resolve("bin"));
-    Path copy = target.resolve("bin/layerswarm");
-    Files.writeString(copy, script.replace(" -XX:TieredStopAtLevel=1", ""));
-    copy.toFile().setExecutable(true, false);
-    Path lib = target.resolve("lib");
-    Files.deleteIfExists(lib);
-    Files.createSymbolicLink(lib, dist.resolve("lib"));
-    return target;
   }
 
   /** null when the machine can run the benchmark, else what is missing. */
