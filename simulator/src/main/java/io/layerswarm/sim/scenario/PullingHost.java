@@ -121,8 +121,7 @@ final class PullingHost {
     }
     if (!swarmed) {
       inlined++;
-    }
-    if (swarmed && scenario.reseedRestarts()) {
+    } else if (scenario.reseedRestarts()) {
       host.remove(meta.infoHash());
       host.seed(meta);
     }
