@@ -46,6 +46,16 @@ public interface BlobStore {
    */
   void adopt(Digest digest, Path file) throws IOException;
 
+  /**
+   * Like {@link #adopt(Digest, Path)}, but {@code prefix} already holds the sha256 state of the
+   * file's first {@code prefix.length()} bytes, so only the rest needs hashing; the verdict is
+   * still on the whole file. A store that cannot use the prefix hashes the whole file, as by
+   * default.
+   */
+  default void adopt(Digest digest, Path file, HashedPrefix prefix) throws IOException {
+    adopt(digest, file);
+  }
+
   /** Removes the blob; false when it was not stored. Readers that have it open keep reading. */
   boolean delete(Digest digest) throws IOException;
 

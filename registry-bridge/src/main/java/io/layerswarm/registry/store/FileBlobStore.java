@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -195,6 +194,16 @@ public final class FileBlobStore implements BlobStore {
    */
   @Override
   public void adopt(Digest digest, Path file) throws IOException {
+    adopt(digest, file, HashedPrefix.NONE);
+  }
+
+  /**
+   * As {@link #adopt(Digest, Path)}, hashing only the bytes after {@code prefix}. The prefix counts
+   * only when the file was renamed (the same file its bytes were read from) and is at least as long
+   * as the prefix; otherwise the whole file is hashed.
+   */
+  @Override
+  public void adopt(Digest digest, Path file, HashedPrefix prefix) throws IOException {
     Path temp = tmp.resolve(digest.hex() + ".adopt." + UUID.randomUUID() + ".tmp");
     boolean renamed;
     try {
@@ -206,7 +215,7 @@ public final class FileBlobStore implements BlobStore {
     }
     String actual;
     try {
-      actual = sha256Hex(temp, true);
+      actual = sha256Hex(temp, true, renamed ? prefix : HashedPrefix.NONE);
     } catch (IOException | RuntimeException e) {
       restore(temp, file, renamed);
       throw e;
@@ -298,7 +307,7 @@ public final class FileBlobStore implements BlobStore {
           continue; // replaced or deleted meanwhile
         }
         size = Files.size(file);
-        actual = sha256Hex(file, false);
+        actual = sha256Hex(file, false, HashedPrefix.NONE);
       } catch (NoSuchFileException e) {
         forgetUnverified(hex);
         continue;
@@ -469,15 +478,20 @@ public final class FileBlobStore implements BlobStore {
     }
   }
 
-  /** The file's sha256 in hex; with {@code force}, the file is forced to disk as well. */
-  private String sha256Hex(Path file, boolean force) throws IOException {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+  /**
+   * The file's sha256 in hex, going on from {@code prefix} when the file is at least that long (a
+   * shorter file is hashed whole: it cannot hold the bytes the prefix vouches for); with {@code
+   * force}, the whole file is forced to disk as well.
+   */
+  private String sha256Hex(Path file, boolean force, HashedPrefix prefix) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      MessageDigest sha256;
+      if (prefix.length() > 0 && channel.size() >= prefix.length()) {
+        sha256 = prefix.resume();
+        channel.position(prefix.length());
+      } else {
+        sha256 = HashedPrefix.newSha256();
+      }
       ByteBuffer buffer = ByteBuffer.allocateDirect(HASH_BUFFER_BYTES);
       while (channel.read(buffer) >= 0) {
         buffer.flip();
@@ -487,8 +501,8 @@ public final class FileBlobStore implements BlobStore {
       if (force) {
         sync.file(channel);
       }
+      return HexFormat.of().formatHex(sha256.digest());
     }
-    return HexFormat.of().formatHex(sha256.digest());
   }
 
   /** Writes into a temp file; publishing forces it to disk, then renames it. */

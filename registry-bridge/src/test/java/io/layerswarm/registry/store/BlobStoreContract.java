@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -208,6 +209,67 @@ abstract class BlobStoreContract {
     assertThat(store.contains(DIGEST)).isFalse();
     assertThat(store.list()).isEmpty();
     assertThat(downloaded).hasBinaryContent(OTHER);
+  }
+
+  /** The sha256 state of the first {@code length} bytes of {@code bytes}. */
+  static HashedPrefix prefixOf(byte[] bytes, int length) {
+    MessageDigest sha256 = HashedPrefix.newSha256();
+    sha256.update(bytes, 0, length);
+    return HashedPrefix.of(sha256, length);
+  }
+
+  @Test
+  void adoptWithAHashedPrefixStoresTheBlob() throws Exception {
+    for (int length : new int[] {0, 1, CONTENT.length / 3, CONTENT.length}) {
+      Path downloaded = Files.write(dir.resolve("download-" + length + ".part"), CONTENT);
+
+      store.adopt(DIGEST, downloaded, prefixOf(CONTENT, length));
+
+      assertThat(downloaded).doesNotExist();
+      try (InputStream in = store.open(DIGEST, 0)) {
+        assertThat(in.readAllBytes()).as("prefix of %d bytes", length).isEqualTo(CONTENT);
+      }
+      store.delete(DIGEST);
+    }
+  }
+
+  @Test
+  void aCorruptByteAfterTheHashedPrefixFailsTheAdopt() throws Exception {
+    int prefix = CONTENT.length / 2;
+    byte[] corrupt = CONTENT.clone();
+    corrupt[prefix + 17] ^= 1;
+    Path downloaded = Files.write(dir.resolve("download.part"), corrupt);
+
+    assertThatThrownBy(() -> store.adopt(DIGEST, downloaded, prefixOf(CONTENT, prefix)))
+        .isInstanceOf(DigestMismatchException.class);
+
+    assertThat(store.contains(DIGEST)).isFalse();
+    assertThat(store.list()).isEmpty();
+    assertThat(downloaded).hasBinaryContent(corrupt);
+  }
+
+  @Test
+  void aFileShorterThanItsHashedPrefixFailsTheAdopt() throws Exception {
+    // The prefix covers the whole blob; were the rest "nothing", the verdict would be a match.
+    byte[] truncated = Arrays.copyOf(CONTENT, CONTENT.length - 1);
+    Path downloaded = Files.write(dir.resolve("download.part"), truncated);
+
+    assertThatThrownBy(() -> store.adopt(DIGEST, downloaded, prefixOf(CONTENT, CONTENT.length)))
+        .isInstanceOf(DigestMismatchException.class);
+
+    assertThat(store.contains(DIGEST)).isFalse();
+    assertThat(downloaded).hasBinaryContent(truncated);
+  }
+
+  @Test
+  void aFileLongerThanTheBlobFailsTheAdoptEvenWithTheWholeBlobHashed() throws Exception {
+    byte[] longer = Arrays.copyOf(CONTENT, CONTENT.length + 1);
+    Path downloaded = Files.write(dir.resolve("download.part"), longer);
+
+    assertThatThrownBy(() -> store.adopt(DIGEST, downloaded, prefixOf(CONTENT, CONTENT.length)))
+        .isInstanceOf(DigestMismatchException.class);
+
+    assertThat(store.contains(DIGEST)).isFalse();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.layerswarm.core.Digest;
+import io.layerswarm.registry.client.DigestMismatchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -28,6 +29,23 @@ class FileBlobStoreTest extends BlobStoreContract {
     try (Stream<Path> entries = Files.list(directory)) {
       return entries.count();
     }
+  }
+
+  @Test
+  void theAdoptGoesOnFromTheHashedPrefixRatherThanRereadingIt() throws Exception {
+    // A prefix hashed from other bytes than the file's: only a store that trusts it (and does not
+    // hash those bytes again) can fail this file, whose content is right.
+    int prefix = CONTENT.length / 2;
+    byte[] other = CONTENT.clone();
+    other[3] ^= 1;
+    Path downloaded = Files.write(dir.resolve("download.part"), CONTENT);
+
+    assertThatThrownBy(() -> store.adopt(DIGEST, downloaded, prefixOf(other, prefix)))
+        .isInstanceOf(DigestMismatchException.class);
+
+    assertThat(store.contains(DIGEST)).isFalse();
+    assertThat(downloaded).hasBinaryContent(CONTENT);
+    assertThat(count(root.resolve("tmp"))).isZero();
   }
 
   @Test
