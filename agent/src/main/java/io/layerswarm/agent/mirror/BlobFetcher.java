@@ -39,9 +39,12 @@ import org.slf4j.LoggerFactory;
  * <p>Streaming: once the size is known, {@link LiveBlob}s read the transfer's bytes in order:
  * verified pieces from the torrent, the origin file as it grows, or the store. The bytes that end a
  * response wait for the verdict, the store's sha256 check of the whole blob (so a complete body
- * always means a verified, cached blob); if the check fails, the response is aborted. A stream that
- * was reading from the swarm when it stalled goes on from the origin copy, which resumes with a
- * Range request after the verified prefix; no stream asks the origin on its own.
+ * always means a verified, cached blob); if the check fails, the response is aborted. The streams
+ * reading a swarm download from its start hash its bytes as they pass ({@link PrefixHasher}), so
+ * after the last piece the store hashes only what no stream read yet; an origin copy, a new file,
+ * is hashed whole. A stream that was reading from the swarm when it stalled goes on from the origin
+ * copy, which resumes with a Range request after the verified prefix; no stream asks the origin on
+ * its own.
  *
  * <p>Threads: {@link #fetch} and {@link #open} may block briefly on a store lookup, so call them
  * off the event loop. Time only moves through {@link #tick}, which the owner calls periodically: it

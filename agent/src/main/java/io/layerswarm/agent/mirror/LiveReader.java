@@ -83,8 +83,9 @@ final class LiveReader extends InputStream {
         continue;
       }
       if (position + n == end && !source.verified()) {
-        // The bytes that complete the response wait for the whole blob's sha256: a client never
-        // sees a complete body that does not match its digest.
+        // The bytes that complete the response wait for the whole blob's sha256 (what the streams
+        // did not hash on the way, the store hashes now): a client never sees a complete body that
+        // does not match its digest.
         transfer.awaitVerdict(size);
       }
       position += n;

@@ -6,6 +6,7 @@ import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.MetainfoAnswer;
 import io.layerswarm.registry.RepositoryName;
 import io.layerswarm.registry.client.DigestMismatchException;
+import io.layerswarm.registry.store.HashedPrefix;
 import io.layerswarm.swarm.Torrent;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -68,6 +69,9 @@ final class Transfer implements LiveTransfer {
   private CompletableFuture<MetainfoAnswer> metainfoCall;
   private Metainfo meta;
   private Torrent torrent;
+
+  /** The sha256 of {@link #torrent}'s in-order prefix, as its streams read it. */
+  private PrefixHasher prefixHash;
 
   /**
    * @param landing ends the transfer's flight; called before the outcome is published
@@ -153,6 +157,7 @@ final class Transfer implements LiveTransfer {
         meta = found.withAnnounce(context.announce());
         Files.createDirectories(context.partialDir());
         torrent = context.swarm().download(meta, files.part(), files.done());
+        prefixHash = new PrefixHasher();
       } catch (IOException | RuntimeException e) {
         toOrigin("starting the swarm download failed: " + e);
         return;
@@ -249,11 +254,18 @@ final class Transfer implements LiveTransfer {
     execute(() -> adopt(file));
   }
 
-  /** On the transfer executor: the store checks the sha256 and takes the file. */
+  /**
+   * On the transfer executor: the store checks the sha256 and takes the file, hashing only what the
+   * streams did not read yet (the torrent's file is the one they read, renamed).
+   */
   private void adopt(Path file) {
     context.counters().swarmBytes(torrent.downloadedBytes());
+    HashedPrefix prefix;
+    synchronized (this) {
+      prefix = prefixHash.finish();
+    }
     try {
-      context.store().adopt(digest, file);
+      context.store().adopt(digest, file, prefix);
     } catch (DigestMismatchException e) {
       context.counters().swarmVerificationFailed();
       dropDownload(file);
@@ -282,7 +294,10 @@ final class Transfer implements LiveTransfer {
     context.counters().storedFromSwarm();
     log.atInfo()
         .addKeyValue("digest", digest)
-        .log("{} bytes from the swarm verified and cached", meta.length());
+        .log(
+            "{} bytes from the swarm verified and cached ({} hashed while streamed)",
+            meta.length(),
+            prefix.length());
     try {
       context.seeder().seedAdopted(digest, meta);
     } catch (IOException | RuntimeException e) {
@@ -309,6 +324,10 @@ final class Transfer implements LiveTransfer {
             repo,
             reason);
     phases.toOrigin();
+    if (prefixHash != null) {
+      // The origin copy is a new file: the store hashes all of it.
+      prefixHash.discard();
+    }
     if (metainfoCall != null) {
       metainfoCall.cancel(true);
     }
@@ -445,9 +464,11 @@ final class Transfer implements LiveTransfer {
       long seen = signal.version();
       TransferPhases.Read read;
       Torrent current;
+      PrefixHasher hasher;
       synchronized (this) {
         read = phases.read(sized.isDone(), done.isDone());
         current = torrent;
+        hasher = prefixHash;
       }
       switch (read) {
         case STORE:
@@ -455,7 +476,7 @@ final class Transfer implements LiveTransfer {
           return StoreSource.open(context.store(), digest, expectedSize);
         case SWARM:
           try {
-            return new TorrentSource(current.openStream(position));
+            return new TorrentSource(current.openStream(position), hasher);
           } catch (RuntimeException e) {
             throw new BlobReadException(
                 new MirrorStorageException(

@@ -34,6 +34,10 @@ final class MirrorServer implements AutoCloseable {
   static final Duration DEADLINE = Duration.ofSeconds(60);
 
   final FileBlobStore store;
+
+  /** The store as the fetcher sees it, recording its adopts. */
+  final AdoptRecordingStore adopting;
+
   final InMemoryUpstreamRegistry origin;
   final FakeSwarm swarm = new FakeSwarm();
   final ScriptedMetainfo metainfo = new ScriptedMetainfo();
@@ -57,12 +61,13 @@ final class MirrorServer implements AutoCloseable {
 
   MirrorServer(Path dir) throws IOException, InterruptedException {
     store = new FileBlobStore(dir.resolve("store"));
+    adopting = new AdoptRecordingStore(store);
     origin = new InMemoryUpstreamRegistry(URI.create("http://" + ORIGIN_HOST));
     partial = dir.resolve("partial");
     seeder = new CacheSeeder(store, swarm, dir.resolve("torrents"), ANNOUNCE);
     fetcher =
         new BlobFetcher(
-            store, metainfo, swarm, seeder, transfers, clock, partial, ANNOUNCE, DEADLINE);
+            adopting, metainfo, swarm, seeder, transfers, clock, partial, ANNOUNCE, DEADLINE);
     mirror =
         new PullThroughMirror(
             Upstreams.single(origin),

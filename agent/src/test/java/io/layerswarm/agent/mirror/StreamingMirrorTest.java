@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Blob GETs that start a swarm download stream the verified bytes while the download runs. The
@@ -193,6 +195,123 @@ class StreamingMirrorTest {
         .isEqualTo(content.length - prefix);
     assertThat(agent.store.contains(digest)).isTrue();
     assertThat(agent.fetcher.counts().bytesFromOrigin()).isEqualTo(content.length - prefix);
+  }
+
+  @Test
+  void theBytesAClientReadsAreHashedOnTheWaySoTheStoreHashesOnlyTheRest() throws Exception {
+    byte[] content = randomBytes(40 * PIECE + 5, 9);
+    Digest digest = agent.origin.putBlob(REPO, content);
+    int read = 30 * PIECE;
+
+    try (HttpStream client = HttpStream.get(agent.address(), path(digest))) {
+      FakeSwarm.FakeTorrent torrent = startDownload(content, digest);
+      torrent.verifyUpTo(read);
+      client.readHead();
+      byte[] first = client.readBody(read);
+
+      torrent.finish(content);
+      byte[] rest = client.readRest();
+
+      assertThat(client.complete()).isTrue();
+      assertThat(concat(first, rest)).isEqualTo(content);
+    }
+    assertThat(agent.store.contains(digest)).isTrue();
+    // The client may read the last pieces before the adopt starts, or after: both are fine.
+    assertThat(agent.adopting.adopts)
+        .singleElement()
+        .satisfies(a -> assertThat(a.prefixBytes()).isBetween((long) read, (long) content.length));
+  }
+
+  /**
+   * One byte differs from the blob in a piece whose SHA-1 matched (the metainfo was made from the
+   * wrong bytes): whether a stream hashed that byte on the way or the store hashes it at the end,
+   * the body is cut short and nothing is stored.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {3, 5 * PIECE + 11, 30 * PIECE - 1, 30 * PIECE, 40 * PIECE + 4})
+  void aCorruptByteFailsTheVerdictWhereverItIs(int corrupt) throws Exception {
+    byte[] wanted = randomBytes(40 * PIECE + 5, 10);
+    byte[] served = wanted.clone();
+    served[corrupt] ^= 0x40;
+    Digest digest = agent.origin.putBlob(REPO, wanted);
+    int read = 30 * PIECE;
+
+    try (HttpStream client = HttpStream.get(agent.address(), path(digest))) {
+      FakeSwarm.FakeTorrent torrent = startDownload(served, digest);
+      torrent.verifyUpTo(read);
+      client.readHead();
+      assertThat(client.readBody(read)).isEqualTo(Arrays.copyOf(served, read));
+
+      torrent.finish(served);
+      byte[] rest = client.readRest();
+
+      assertThat(client.complete()).as("a body failing its digest is cut short").isFalse();
+      assertThat(rest.length).isLessThan(served.length - read);
+    }
+    assertThat(agent.store.contains(digest)).isFalse();
+    assertThat(partialFiles()).isZero();
+    assertThat(agent.adopting.adopts)
+        .singleElement()
+        .satisfies(a -> assertThat(a.prefixBytes()).isGreaterThanOrEqualTo(read));
+  }
+
+  @Test
+  void aSwarmPrefixHashedByTheStreamIsDroppedWhenTheOriginTakesOver() throws Exception {
+    byte[] content = randomBytes(64 * PIECE + 7, 11);
+    Digest digest = agent.origin.putBlob(REPO, content);
+    int prefix = 20 * PIECE;
+
+    try (HttpStream client = HttpStream.get(agent.address(), path(digest))) {
+      FakeSwarm.FakeTorrent torrent = startDownload(content, digest);
+      torrent.verifyUpTo(prefix);
+      client.readHead();
+      byte[] first = client.readBody(prefix);
+      agent.fetcher.tick();
+      agent.clock.advance(MirrorServer.DEADLINE);
+      agent.fetcher.tick(); // to the origin
+
+      byte[] rest = client.readRest();
+
+      assertThat(client.complete()).isTrue();
+      assertThat(concat(first, rest)).isEqualTo(content);
+    }
+    assertThat(agent.store.contains(digest)).isTrue();
+    assertThat(agent.adopting.adopts)
+        .as("the origin copy is a new file: the store hashes all of it")
+        .containsExactly(new AdoptRecordingStore.Adopt(digest, -1));
+  }
+
+  @Test
+  void aBadSwarmPrefixCarriedIntoTheOriginCopyFailsItsVerdict() throws Exception {
+    byte[] wanted = randomBytes(64 * PIECE + 7, 12);
+    byte[] served = wanted.clone();
+    served[7 * PIECE + 1] ^= 1; // in a piece whose SHA-1 matched: the metainfo lies
+    Digest digest = agent.origin.putBlob(REPO, wanted);
+    int prefix = 20 * PIECE;
+
+    try (HttpStream client = HttpStream.get(agent.address(), path(digest))) {
+      FakeSwarm.FakeTorrent torrent = startDownload(served, digest);
+      torrent.verifyUpTo(prefix);
+      client.readHead();
+      client.readBody(prefix);
+      agent.fetcher.tick();
+      agent.clock.advance(MirrorServer.DEADLINE);
+      agent.fetcher.tick(); // to the origin, keeping the swarm's verified start
+
+      client.readRest();
+
+      assertThat(client.complete()).as("a body failing its digest is cut short").isFalse();
+    }
+    assertThat(agent.store.contains(digest)).isFalse();
+    assertThat(partialFiles()).isZero();
+    assertThat(agent.origin.blobBytesServed()).isEqualTo(wanted.length - prefix);
+
+    try (HttpStream retry = HttpStream.get(agent.address(), path(digest))) {
+      retry.readHead();
+      assertThat(retry.readRest()).isEqualTo(wanted);
+      assertThat(retry.complete()).isTrue();
+    }
+    assertThat(agent.store.contains(digest)).isTrue();
   }
 
   @Test
