@@ -94,6 +94,13 @@ public final class SwarmSim implements Callable<Integer> {
   double verifyMbyteS;
 
   @Option(
+      names = "--verify-after-download",
+      description =
+          "the agent hashes a whole blob after its last piece (before decision 36; default: it"
+              + " hashes the in-order prefix as the stream reads it, and only the rest after)")
+  boolean verifyAfterDownload;
+
+  @Option(
       names = "--inline-max-bytes",
       defaultValue = "" + MetainfoAnswer.DEFAULT_INLINE_MAX_BYTES,
       description =
@@ -213,6 +220,7 @@ public final class SwarmSim implements Callable<Integer> {
             blockKib * 1024,
             replaceTorrent,
             verifyMbyteS * 1e6,
+            !verifyAfterDownload,
             inlineMaxBytes,
             Duration.ofNanos((long) (clientStartMs * 1e6)),
             wireOverhead,

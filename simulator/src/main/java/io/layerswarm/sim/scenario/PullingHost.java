@@ -11,9 +11,10 @@ import java.util.List;
  * A host that pulls the image the way dockerd, containerd or skopeo do through its agent: it asks
  * for up to {@code concurrentLayers} blobs at once, and reads each in order as it streams. The
  * agent behind it gets each blob's metainfo from the tracker (a tiny blob comes inside it),
- * downloads every other from the swarm with a reader at the front of the stream, checks its sha256,
- * and then seeds it (today by replacing the download with a new seed torrent, which closes the
- * download's connections).
+ * downloads every other from the swarm with a reader at the front of the stream, checks its sha256
+ * (hashing the in-order prefix as the reader passes it, so only the rest is left after the last
+ * piece: decision 36; or all of it after the last piece, as before), and then seeds it (today by
+ * replacing the download with a new seed torrent, which closes the download's connections).
  */
 final class PullingHost {
   /** What a host's pull ended as. */
@@ -103,6 +104,10 @@ final class PullingHost {
       return;
     }
     SimTorrent torrent = host.download(meta, true);
+    StreamedHash hash = new StreamedHash(scenario.verifyBytesPerSecond(), simulation.nowNanos());
+    if (scenario.verifyStreamed()) {
+      torrent.onInOrderPrefix(bytes -> hash.prefix(bytes, simulation.nowNanos()));
+    }
     torrent
         .core()
         .completion()
@@ -111,7 +116,11 @@ final class PullingHost {
               if (error != null || failed) {
                 return;
               }
-              simulation.schedule(checkNanos(blob), () -> verified(blob, meta, true));
+              long check =
+                  scenario.verifyStreamed()
+                      ? hash.remainingNanos(blob.bytes(), simulation.nowNanos())
+                      : checkNanos(blob);
+              simulation.schedule(check, () -> verified(blob, meta, true));
             });
   }
 

@@ -26,7 +26,10 @@ import java.util.Objects;
  * @param blockSize bytes per request in the simulation; 0 for a whole piece per request
  * @param reseedRestarts whether an agent replaces a finished download by a new seed torrent (its
  *     connections close; the agent before decision 15), rather than keeping the torrent
- * @param verifyBytesPerSecond the agent's sha256 check of a finished blob before it serves it
+ * @param verifyBytesPerSecond the agent's sha256 rate, for the check of a blob before it serves it
+ * @param verifyStreamed whether the agent hashes a swarm download's in-order prefix as its stream
+ *     reads it, leaving only the rest after the last piece (decision 36); else it hashes the whole
+ *     blob after the last piece
  * @param inlineMaxBytes blobs up to this size come inside their metainfo answer, with no torrent
  *     (the seeder's {@code seeder.inline-max-bytes}, decision 31); 0 for none
  * @param clientStart from a pull's start to its first request through the agent (the client process
@@ -56,6 +59,7 @@ public record Scenario(
     int blockSize,
     boolean reseedRestarts,
     double verifyBytesPerSecond,
+    boolean verifyStreamed,
     int inlineMaxBytes,
     Duration clientStart,
     double wireOverhead,
@@ -141,6 +145,7 @@ public record Scenario(
         blockSize,
         reseedRestarts,
         verifyBytesPerSecond,
+        verifyStreamed,
         inlineMaxBytes,
         clientStart,
         wireOverhead,

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * One torrent of a simulated engine: the engine's {@link TorrentCore} and {@link Announcer} on the
@@ -23,6 +24,7 @@ public final class SimTorrent {
   private final SimHost host;
   private final Metainfo metainfo;
   private final InMemoryPieceStore store;
+  private final InOrderWatch watch;
   private final TorrentCore core;
   private final Announcer announcer;
 
@@ -30,6 +32,7 @@ public final class SimTorrent {
     this.host = host;
     this.metainfo = metainfo;
     this.store = InMemoryPieceStore.trusting(metainfo, complete);
+    this.watch = new InOrderWatch(store, metainfo.geometry());
     Cluster cluster = host.cluster();
     this.core =
         new TorrentCore(
@@ -40,7 +43,7 @@ public final class SimTorrent {
                 cluster.loop(),
                 cluster.simulation().clock(),
                 cluster.simulation().random().split(),
-                store,
+                watch,
                 host.memory(),
                 new HostDialer(),
                 host::nextSequence));
@@ -73,6 +76,14 @@ public final class SimTorrent {
 
   public InMemoryPieceStore store() {
     return store;
+  }
+
+  /**
+   * Calls {@code listener} with the bytes of the verified in-order prefix each time it grows, on
+   * the loop.
+   */
+  public void onInOrderPrefix(LongConsumer listener) {
+    watch.onPrefix(listener);
   }
 
   public SimHost host() {

@@ -36,6 +36,7 @@ class ReportTest {
         0,
         true,
         500e6,
+        true,
         0,
         Duration.ZERO,
         1,
