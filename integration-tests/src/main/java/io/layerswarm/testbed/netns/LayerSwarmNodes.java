@@ -1,13 +1,18 @@
 package io.layerswarm.testbed.netns;
 
+import io.layerswarm.core.auth.ClusterSecret;
+import io.layerswarm.core.auth.HttpSignature;
 import io.layerswarm.testbed.AccessLog;
 import io.layerswarm.testbed.DaemonProcess;
 import io.layerswarm.testbed.ProcessReaper;
+import io.layerswarm.testbed.SecretFiles;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +41,10 @@ final class LayerSwarmNodes {
     NetnsTopology.Host seeder = bed.topology().host("seeder");
     String trackerUrl = "http://" + tracker.hostPort(SwarmBench.TRACKER_PORT);
     String originUrl = bed.origin().baseUri().toString();
+    // Every daemon runs as a cluster member should: one secret file for all (decision 35).
+    Path secretFile =
+        SecretFiles.clusterSecret(Files.createDirectories(dir).resolve("cluster.secret"));
+    String secret = "cluster.secret-file=" + secretFile;
     List<Daemon> daemons = new ArrayList<>();
     daemons.add(
         new Daemon(
@@ -47,7 +56,9 @@ final class LayerSwarmNodes {
                 "--listen",
                 tracker.hostPort(SwarmBench.TRACKER_PORT),
                 "--seeder",
-                "http://" + seeder.hostPort(SwarmBench.SEEDER_PORT))));
+                "http://" + seeder.hostPort(SwarmBench.SEEDER_PORT),
+                "--set",
+                secret)));
     daemons.add(
         new Daemon(
             "seeder",
@@ -66,7 +77,9 @@ final class LayerSwarmNodes {
                 "--upstream",
                 originUrl,
                 "--set",
-                "seeder.zone=" + (zones ? SwarmBench.Options.zoneOf("seeder") : ""))));
+                "seeder.zone=" + (zones ? SwarmBench.Options.zoneOf("seeder") : ""),
+                "--set",
+                secret)));
     boolean adminSocket = agentHasAdminSocket(bed.options().dist());
     for (NetnsTopology.Host h : hosts) {
       Path hdir = dir.resolve("agent-" + h.name());
@@ -85,7 +98,9 @@ final class LayerSwarmNodes {
                   "--data",
                   hdir.resolve("data").toString(),
                   "--set",
-                  "agent.swarm-deadline=120s"));
+                  "agent.swarm-deadline=120s",
+                  "--set",
+                  secret));
       if (zones) {
         args.addAll(List.of("--set", "agent.zone=" + SwarmBench.Options.zoneOf(h.name())));
       }
@@ -139,8 +154,10 @@ final class LayerSwarmNodes {
     double startup = (System.nanoTime() - t0) / 1e9;
     details.put("daemons_startup_seconds", startup);
     bed.say().printf("   %d daemons ready in %.1f s%n", daemons.size(), startup);
+    details.put("cluster_secret", true);
     if (warmSeeder) {
-      preheatSeeder(bed, tracker, seeder, details);
+      preheatSeeder(
+          bed, tracker, seeder, details, HttpSignature.of(ClusterSecret.load(secretFile)));
     } else {
       details.put("seeder", "cold (fresh data dir, fetches from the origin on the first request)");
     }
@@ -151,11 +168,16 @@ final class LayerSwarmNodes {
 
   /**
    * Pre-heats the seeder before the timer, as a registry push notification would: asks its control
-   * endpoint for the metainfo of every blob at once (from the tracker's host, as the tracker
-   * would), which makes it fetch each blob from the origin, hash it and seed it.
+   * endpoint for the metainfo of every blob at once (from the tracker's host, as the tracker would,
+   * signed with the cluster secret), which makes it fetch each blob from the origin, hash it and
+   * seed it.
    */
   private static void preheatSeeder(
-      Bed bed, NetnsTopology.Host tracker, NetnsTopology.Host seeder, Map<String, Object> details)
+      Bed bed,
+      NetnsTopology.Host tracker,
+      NetnsTopology.Host seeder,
+      Map<String, Object> details,
+      HttpSignature signature)
       throws IOException, InterruptedException {
     long mark = bed.origin().logMark();
     long tx0 = bed.topology().txBytes(bed.topology().host("origin"));
@@ -189,6 +211,11 @@ final class LayerSwarmNodes {
                             "%{http_code}",
                             "--max-time",
                             "600",
+                            "-H",
+                            HttpSignature.HEADER
+                                + ": "
+                                + signature.sign(
+                                    "GET", HttpSignature.target(URI.create(url)), Instant.now()),
                             url)))
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile())
