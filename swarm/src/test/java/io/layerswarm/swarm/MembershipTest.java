@@ -6,6 +6,7 @@ import io.layerswarm.core.auth.ClusterSecret;
 import io.layerswarm.core.auth.KeyPurpose;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
+import io.layerswarm.swarm.torrent.TorrentPolicy;
 import io.layerswarm.swarm.wire.MemberProof;
 import io.layerswarm.swarm.wire.MemberProof.Role;
 import java.io.DataInputStream;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,5 +189,69 @@ class MembershipTest {
     torrent.completion().get(30, TimeUnit.SECONDS);
 
     assertThat(Files.readAllBytes(dir.resolve("got"))).isEqualTo(data);
+  }
+
+  @Test
+  void aMemberAsksMembersFor64KibBlocks() throws Exception {
+    assertThat(firstRequestLength(EngineConfig.defaults(LOOPBACK).withClusterSecret(secret)))
+        .isEqualTo(TorrentPolicy.MEMBER_BLOCK_SIZE);
+  }
+
+  @Test
+  void anOpenModeEngineAsksFor16KibBlocksAsAnyBitTorrentPeerServes() throws Exception {
+    assertThat(firstRequestLength(EngineConfig.defaults(LOOPBACK))).isEqualTo(16 * 1024);
+  }
+
+  /**
+   * Starts a leecher with {@code config} on a blob of 256 KiB pieces, plays a seed that it dials
+   * (proving membership when the leecher is a member), and returns the length of its first request.
+   */
+  private int firstRequestLength(EngineConfig config) throws Exception {
+    byte[] big = new byte[2 * 256 * 1024];
+    new Random(3).nextBytes(big);
+    Metainfo bigInfo =
+        Metainfo.create(Files.write(dir.resolve("big"), big), "big", List.of(), 256 * 1024);
+    boolean member = config.clusterSecret().isPresent();
+    leecher = SwarmEngine.start(config);
+    try (ServerSocket open = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Torrent torrent = leecher.download(bigInfo, dir.resolve("part"), dir.resolve("got"));
+      torrent.addPeers(List.of(new InetSocketAddress("127.0.0.1", open.getLocalPort())));
+      try (Socket dialed = open.accept()) {
+        dialed.setSoTimeout(20_000);
+        DataInputStream in = new DataInputStream(dialed.getInputStream());
+        byte[] hello = new byte[68 + (member ? MemberProof.NONCE_BYTES : 0)];
+        in.readFully(hello);
+        DataOutputStream out = new DataOutputStream(dialed.getOutputStream());
+        PeerId us = PeerId.random();
+        out.writeByte(19);
+        out.write("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[] {0, 0, 0, (byte) (member ? 0x01 : 0), 0, 0, 0, 0x04});
+        out.write(bigInfo.infoHash().bytes());
+        out.write(us.bytes());
+        if (member) {
+          MemberProof.Nonce ours = MemberProof.nonce();
+          out.write(ours.bytes());
+          byte[] theirs = new byte[MemberProof.PROOF_BYTES];
+          in.readFully(theirs);
+          MemberProof.Exchange exchange =
+              new MemberProof.Exchange(
+                  bigInfo.infoHash(),
+                  new PeerId(Arrays.copyOfRange(hello, 48, 68)),
+                  us,
+                  Arrays.copyOfRange(hello, 68, hello.length),
+                  ours.bytes());
+          out.write(MemberProof.proof(secret.key(KeyPurpose.PEER), Role.ACCEPTER, exchange).mac());
+        }
+        out.write(new byte[] {0, 0, 0, 1, 0x0E, 0, 0, 0, 1, 1}); // have all, unchoke
+        out.flush();
+        while (true) {
+          byte[] message = new byte[in.readInt()];
+          in.readFully(message);
+          if (message.length == 13 && message[0] == 6) {
+            return ByteBuffer.wrap(message, 9, 4).getInt();
+          }
+        }
+      }
+    }
   }
 }
