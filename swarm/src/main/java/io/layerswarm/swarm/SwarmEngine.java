@@ -150,7 +150,8 @@ public final class SwarmEngine implements AutoCloseable {
             limits.handshakeTimeout(),
             bans,
             config.clusterSecret().map(secret -> secret.key(KeyPurpose.PEER)),
-            !config.location().isUnknown());
+            // Members always: their extended handshakes also say lazy (decision 35).
+            config.clusterSecret().isPresent() || !config.location().isUnknown());
     this.slots =
         new ConnectionSlots(
             limits.maxIncoming(), limits.maxOutgoing(), limits.maxIncomingPerAddress());

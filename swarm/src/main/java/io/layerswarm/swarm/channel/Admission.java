@@ -17,8 +17,8 @@ import java.util.Optional;
  *     hold it exchange pieces with us ({@link io.layerswarm.swarm.wire.MemberProof}); empty: open
  *     mode, any BitTorrent peer does
  * @param extensions whether our handshakes set the extension protocol bit (BEP 10), so that peers
- *     learn our zone and rack: only when the engine has a location, so that without one the wire is
- *     as it always was
+ *     learn our zone and rack and whether we need redundant HAVEs: for a member, or an engine with
+ *     a location; in open mode without one the wire is as it always was
  */
 public record Admission(
     Duration handshakeTimeout, AddressBans bans, Optional<ClusterKey> peerKey, boolean extensions) {

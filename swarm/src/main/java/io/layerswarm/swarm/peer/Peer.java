@@ -79,6 +79,10 @@ public final class Peer {
   private Location location = Location.UNKNOWN;
 
   private Tier tier = Tier.OTHER;
+
+  /** Whether the peer said it needs no HAVE for a piece it announced (its extended handshake). */
+  private boolean lazyHave;
+
   private final BitSet has;
 
   /** Whether the peer said what it has (bitfield, have-all/none, have); a have while we seed. */
@@ -173,8 +177,9 @@ public final class Peer {
       send(PeerMessage.Bitfield.of(verified, n));
     }
     if (extended) {
-      // BEP 10 allows it any time after the handshake; BEP 6 wants the bitfield first.
-      send(ExtendedHandshake.of(swarm.location()));
+      // BEP 10 allows it any time after the handshake; BEP 6 wants the bitfield first. A seed
+      // that offers pieces one by one learns from every HAVE, so it never says lazy.
+      send(ExtendedHandshake.of(swarm.location(), !swarm.offersPieces()));
     }
     link.flush();
     if (swarm.isComplete()) {
@@ -244,7 +249,9 @@ public final class Peer {
     } else if (message instanceof PeerMessage.Extended ext
         && extended
         && ext.extendedId() == ExtendedHandshake.ID) {
-      location = ExtendedHandshake.location(ext.payload());
+      ExtendedHandshake.Said said = ExtendedHandshake.read(ext.payload());
+      location = said.location();
+      lazyHave = said.lazyHave();
       tier = swarm.location().tierOf(location);
     }
     // Keep-alive, suggest-piece, port, unknown ids and extension messages we did not announce need
@@ -315,13 +322,17 @@ public final class Peer {
    * We verified a piece: tell the peer, even if it has it, and re-check our interest. A seed that
    * offers pieces one by one learns only from our HAVE that we got its offer elsewhere; without it,
    * it offered that piece again and again instead of one we lack (as libtorrent's
-   * send_redundant_have, on by default).
+   * send_redundant_have, on by default). A peer that said lazy ({@link ExtendedHandshake.Said})
+   * gets no HAVE for a piece it announced: it would change nothing there, and at 16 peers HAVEs
+   * were most of a fresh agent's messages (decision 35).
    */
   public void pieceVerified(PieceIndex piece) {
     if (closed) {
       return;
     }
-    send(new PeerMessage.Have(piece));
+    if (!lazyHave || !has.get(piece.value())) {
+      send(new PeerMessage.Have(piece));
+    }
     if (isSeed() && swarm.isComplete()) {
       close("both are seeds");
       return;

@@ -7,25 +7,14 @@ import io.layerswarm.core.metainfo.BlockRef;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.core.metainfo.PieceIndex;
-import io.layerswarm.core.metainfo.TorrentGeometry;
-import io.layerswarm.swarm.sched.PiecePicker;
-import io.layerswarm.swarm.sched.StreamingRarestFirstPicker;
 import io.layerswarm.swarm.storage.PieceStorage;
-import io.layerswarm.swarm.wire.Handshake;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -432,155 +421,5 @@ class PeerTest {
 
     assertThat(swarm.interestChanges).isEqualTo(2);
     assertThat(peer.isInterested()).isFalse();
-  }
-
-  private static final class FakeLink implements PeerLink {
-    final List<PeerMessage> sent = new ArrayList<>();
-    final List<BlockRef> blocksSent = new ArrayList<>();
-    String closed;
-    String banned;
-
-    @Override
-    public void send(PeerMessage message) {
-      sent.add(message);
-    }
-
-    @Override
-    public void sendBlock(BlockRef block, Consumer<Boolean> written) {
-      blocksSent.add(block);
-      written.accept(true);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close(String reason) {
-      closed = reason;
-    }
-
-    @Override
-    public void ban(String reason) {
-      banned = reason;
-      closed = reason;
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-      return new InetSocketAddress("127.0.0.1", 1);
-    }
-  }
-
-  private static final class FakeSwarm implements Swarm {
-    final Metainfo metainfo;
-    final TorrentGeometry geometry;
-    final PieceStorage storage;
-    final StreamingRarestFirstPicker<Peer> picker;
-    final List<BlockRef> arrived = new ArrayList<>();
-    int interestChanges;
-    long wasted;
-    boolean complete;
-
-    FakeSwarm(Metainfo metainfo, PieceStorage storage) {
-      this.metainfo = metainfo;
-      this.geometry = metainfo.geometry();
-      this.storage = storage;
-      this.picker =
-          new StreamingRarestFirstPicker<>(
-              geometry, new BitSet(), 2, Duration.ofSeconds(10), clock(), new SplittableRandom(1));
-    }
-
-    @Override
-    public void execute(Runnable task) {
-      task.run();
-    }
-
-    @Override
-    public PeerId localPeerId() {
-      return PeerId.random();
-    }
-
-    @Override
-    public Metainfo metainfo() {
-      return metainfo;
-    }
-
-    @Override
-    public TorrentGeometry geometry() {
-      return geometry;
-    }
-
-    @Override
-    public PiecePicker<Peer> picker() {
-      return picker;
-    }
-
-    @Override
-    public BitSet verified() {
-      return storage.verified();
-    }
-
-    @Override
-    public boolean mayUpload(Peer peer, PieceIndex piece) {
-      return storage.isVerified(piece);
-    }
-
-    Instant now = Instant.parse("2024-01-01T00:00:00Z");
-
-    @Override
-    public InstantSource clock() {
-      return () -> now;
-    }
-
-    @Override
-    public boolean isComplete() {
-      return complete;
-    }
-
-    @Override
-    public boolean mayRequest() {
-      return true;
-    }
-
-    @Override
-    public Peer attach(PeerLink link, Handshake handshake, boolean outgoing) {
-      return null;
-    }
-
-    @Override
-    public void blockArrived(
-        Peer from, BlockRef block, ByteBuf data, PiecePicker.Received<Peer> received) {
-      arrived.add(block);
-    }
-
-    @Override
-    public boolean offersPieces() {
-      return false;
-    }
-
-    @Override
-    public void peerHas(Peer peer, PieceIndex piece) {}
-
-    @Override
-    public void wasted(Peer peer, int bytes) {
-      wasted += bytes;
-    }
-
-    @Override
-    public void interestChanged(Peer peer) {
-      interestChanges++;
-    }
-
-    @Override
-    public void downloaded(Peer peer, int bytes) {}
-
-    @Override
-    public void uploadQueued(Peer peer, BlockRef block) {}
-
-    @Override
-    public void uploaded(Peer peer, BlockRef block) {}
-
-    @Override
-    public void peerClosed(Peer peer) {}
   }
 }

@@ -37,6 +37,19 @@ class ExtendedHandshakeTest {
   }
 
   @Test
+  void lazyHaveIsSaidOnlyWhenAskedAndReadOnlyAsTheInteger1() {
+    byte[] lazy = ExtendedHandshake.of(Location.UNKNOWN, true).payload();
+
+    assertThat(new String(lazy, StandardCharsets.US_ASCII)).isEqualTo("d12:ls_lazy_havei1e1:mdee");
+    assertThat(ExtendedHandshake.read(lazy).lazyHave()).isTrue();
+    assertThat(ExtendedHandshake.read(ExtendedHandshake.of(Location.UNKNOWN).payload()).lazyHave())
+        .as("a seed that offers pieces one by one, or an older engine")
+        .isFalse();
+    assertThat(ExtendedHandshake.read(ascii("d12:ls_lazy_havei0ee")).lazyHave()).isFalse();
+    assertThat(ExtendedHandshake.read(ascii("d12:ls_lazy_have1:1e")).lazyHave()).isFalse();
+  }
+
+  @Test
   void unknownKeysOfOtherClientsAreIgnored() {
     byte[] libtorrentLike =
         Bencode.encode(
