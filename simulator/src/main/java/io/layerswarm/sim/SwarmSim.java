@@ -80,7 +80,10 @@ public final class SwarmSim implements Callable<Integer> {
       description = "piece length; 0: the seeder's (128 KiB to 16 MiB by blob size)")
   int pieceKib;
 
-  @Option(names = "--block-kib", defaultValue = "0", description = "request size; 0: a whole piece")
+  @Option(
+      names = "--block-kib",
+      defaultValue = "" + TorrentPolicy.MEMBER_BLOCK_SIZE / 1024,
+      description = "request size; 0: a whole piece (default: what members ask, decision 35)")
   int blockKib;
 
   @Option(

@@ -22,9 +22,12 @@ import java.util.function.Consumer;
 /**
  * A peer connection between two simulated engines, over one connection of the simulated network:
  * the BEP 3 handshake each way, then each end's {@link Peer} talking through a {@link PeerLink}.
- * What a flush sends becomes network messages of their wire size: the control messages of one flush
- * travel together, as they would in one TCP write, and each block is a message of its own. Blocks
- * carry no bytes: the receiver gets a buffer of the right length that nobody reads.
+ * Both ends are cluster members, as agents and seeders with a cluster secret are: the fast and
+ * extension bits are set, so each sends its extended handshake (decision 35). The membership
+ * proofs' extra round trip is not modelled. What a flush sends becomes network messages of their
+ * wire size: the control messages of one flush travel together, as they would in one TCP write, and
+ * each block is a message of its own. Blocks carry no bytes: the receiver gets a buffer of the
+ * right length that nobody reads.
  */
 final class SimConnection {
   private static byte[] zeros = new byte[0];
@@ -99,7 +102,7 @@ final class SimConnection {
       out.send(
           WireSize.handshake(),
           other::handshakeArrived,
-          new Handshake(infoHash, host.peerId(), true));
+          new Handshake(infoHash, host.peerId(), true, true, true));
     }
 
     private void handshakeArrived(Handshake handshake) {
@@ -122,7 +125,7 @@ final class SimConnection {
               .core()
               .attach(
                   this,
-                  new Handshake(handshake.infoHash(), handshake.peerId(), true),
+                  new Handshake(handshake.infoHash(), handshake.peerId(), true, true, true),
                   events != null);
       if (peer == null) {
         connection.close();

@@ -40,6 +40,9 @@ final class WireSize {
     if (message instanceof PeerMessage.Port) {
       return 7;
     }
+    if (message instanceof PeerMessage.Extended extended) {
+      return 6 + extended.payload().length;
+    }
     return 5; // choke, unchoke, interested, not interested, have all, have none
   }
 }
