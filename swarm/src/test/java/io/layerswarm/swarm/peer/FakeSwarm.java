@@ -1,5 +1,6 @@
 package io.layerswarm.swarm.peer;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.layerswarm.core.metainfo.BlockRef;
 import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
@@ -10,6 +11,9 @@ import io.layerswarm.swarm.sched.StreamingRarestFirstPicker;
 import io.layerswarm.swarm.storage.PieceStorage;
 import io.layerswarm.swarm.wire.Handshake;
 import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -31,6 +35,16 @@ final class FakeSwarm implements Swarm {
 
   /** Whether we play a seed that offers pieces one by one. */
   boolean offers;
+
+  /** A swarm for a blob of {@code pieces} zero pieces of 32 KiB, downloaded into {@code dir}. */
+  static FakeSwarm download(Path dir, int pieces) throws IOException {
+    Path file = Files.write(dir.resolve("source"), new byte[pieces * 32 * 1024]);
+    Metainfo metainfo = Metainfo.create(file, "x", List.of(), 32 * 1024);
+    return new FakeSwarm(
+        metainfo,
+        PieceStorage.download(
+            metainfo, dir.resolve("p"), dir.resolve("f"), MoreExecutors.directExecutor()));
+  }
 
   FakeSwarm(Metainfo metainfo, PieceStorage storage) {
     this.metainfo = metainfo;

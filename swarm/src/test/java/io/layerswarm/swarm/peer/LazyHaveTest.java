@@ -2,15 +2,11 @@ package io.layerswarm.swarm.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.util.concurrent.MoreExecutors;
-import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.core.metainfo.PieceIndex;
 import io.layerswarm.core.topology.Location;
-import io.layerswarm.swarm.storage.PieceStorage;
 import io.layerswarm.swarm.wire.ExtendedHandshake;
 import io.layerswarm.swarm.wire.PeerMessage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
@@ -32,13 +28,7 @@ class LazyHaveTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Path file = Files.write(dir.resolve("source"), new byte[PIECES * 32 * 1024]);
-    Metainfo metainfo = Metainfo.create(file, "x", List.of(), 32 * 1024);
-    swarm =
-        new FakeSwarm(
-            metainfo,
-            PieceStorage.download(
-                metainfo, dir.resolve("p"), dir.resolve("f"), MoreExecutors.directExecutor()));
+    swarm = FakeSwarm.download(dir, PIECES);
   }
 
   @AfterEach

@@ -2,19 +2,14 @@ package io.layerswarm.swarm.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.util.concurrent.MoreExecutors;
 import io.layerswarm.core.metainfo.BlockRef;
-import io.layerswarm.core.metainfo.Metainfo;
 import io.layerswarm.core.metainfo.PeerId;
 import io.layerswarm.core.metainfo.PieceIndex;
-import io.layerswarm.swarm.storage.PieceStorage;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,13 +25,7 @@ class PeerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Path file = Files.write(dir.resolve("source"), new byte[PIECES * 32 * 1024]);
-    Metainfo metainfo = Metainfo.create(file, "x", List.of(), 32 * 1024);
-    swarm =
-        new FakeSwarm(
-            metainfo,
-            PieceStorage.download(
-                metainfo, dir.resolve("p"), dir.resolve("f"), MoreExecutors.directExecutor()));
+    swarm = FakeSwarm.download(dir, PIECES);
     link = new FakeLink();
   }
 
