@@ -324,13 +324,17 @@ public final class Peer {
    * it offered that piece again and again instead of one we lack (as libtorrent's
    * send_redundant_have, on by default). A peer that said lazy ({@link ExtendedHandshake.Said})
    * gets no HAVE for a piece it announced: it would change nothing there, and at 16 peers HAVEs
-   * were most of a fresh agent's messages (decision 35).
+   * were most of a fresh agent's messages (decision 35). So it cannot tell when we become a seed:
+   * the piece that completes us goes to it as all we have, and two seeds hang up instead of holding
+   * each other's connection slots until the idle timeout (decision 37).
    */
   public void pieceVerified(PieceIndex piece) {
     if (closed) {
       return;
     }
-    if (!lazyHave || !has.get(piece.value())) {
+    if (lazyHave && swarm.isComplete()) {
+      sendAllWeHave();
+    } else if (!lazyHave || !has.get(piece.value())) {
       send(new PeerMessage.Have(piece));
     }
     if (isSeed() && swarm.isComplete()) {
@@ -339,6 +343,18 @@ public final class Peer {
     }
     if (downloader.amInterested()) {
       downloader.updateInterest();
+    }
+  }
+
+  /** All our pieces in one message: a have-all with the fast extension, else a bitfield. */
+  private void sendAllWeHave() {
+    int n = geometry.pieceCount();
+    if (fast) {
+      send(new PeerMessage.HaveAll());
+    } else {
+      BitSet all = new BitSet(n);
+      all.set(0, n);
+      send(PeerMessage.Bitfield.of(all, n));
     }
   }
 

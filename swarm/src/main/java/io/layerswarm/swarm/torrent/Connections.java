@@ -90,7 +90,8 @@ final class Connections {
       forget(existing);
     }
     // A peer that dials us may not take the slot of one we dialed (it was counted when dialed).
-    if (peers.size() + (outgoing ? 0 : candidates.reserved()) >= policy.maxConnections()) {
+    if (peers.size() + (outgoing ? 0 : candidates.reserved()) >= policy.maxConnections()
+        && (outgoing || !makeRoom())) {
       return null;
     }
     Peer peer =
@@ -107,6 +108,25 @@ final class Connections {
     byPeerId.put(id, peer);
     connected = peers.size();
     return peer;
+  }
+
+  /**
+   * A seed at its cap makes room for a peer that dials it by closing a connection to a peer that
+   * said it wants nothing from us (another seed, or one that has what we have). Late arrivals
+   * otherwise found every seed's slots held by such peers (decision 37). Returns whether it did.
+   */
+  private boolean makeRoom() {
+    if (!swarm.isComplete()) {
+      return false;
+    }
+    for (Peer peer : peers.values()) {
+      if (peer.isSeed() || !peer.wantsOurPieces()) {
+        peer.close("making room for a peer that dialed us: it wants nothing from us");
+        forget(peer);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The peer's connection closed, or lost to a duplicate. */

@@ -68,6 +68,25 @@ class LazyHaveTest {
   }
 
   @Test
+  void theLastPieceTellsALazyPeerAllWeHaveSoItCanTellWeAreASeed() {
+    Peer peer = peerWithPieces01(true);
+    peer.pieceVerified(new PieceIndex(0));
+    peer.pieceVerified(new PieceIndex(2));
+    peer.pieceVerified(new PieceIndex(3));
+    swarm.complete = true;
+    peer.pieceVerified(new PieceIndex(1));
+
+    assertThat(
+            link.sent.stream()
+                .filter(m -> m instanceof PeerMessage.Have || m instanceof PeerMessage.HaveAll)
+                .toList())
+        .containsExactly(
+            new PeerMessage.Have(new PieceIndex(2)),
+            new PeerMessage.Have(new PieceIndex(3)),
+            new PeerMessage.HaveAll());
+  }
+
+  @Test
   void aPeerThatDidNotSayLazyGetsEveryHave() {
     Peer peer = peerWithPieces01(false);
 

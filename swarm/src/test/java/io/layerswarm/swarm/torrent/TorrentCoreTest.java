@@ -135,6 +135,39 @@ class TorrentCoreTest {
   }
 
   @Test
+  void aSeedAtItsCapMakesRoomForAPeerThatDialsItByDroppingOneThatWantsNothing() {
+    // Hosts that arrive late found every seed's slots held by peers that wanted nothing from it.
+    policy = TorrentPolicy.DEFAULTS.withMaxConnections(2);
+    Host seed = host(1, content);
+    Host a = host(2, null);
+    Host b = host(3, null);
+    Host c = host(4, null); // before any connection: making a host runs the loop
+    Connection fromA = MemoryLinks.connect(loop, a, seed);
+    MemoryLinks.connect(loop, b, seed);
+    fromA.fromAccepter().peer().handle(new PeerMessage.NotInterested());
+
+    Connection late = MemoryLinks.connect(loop, c, seed);
+
+    assertThat(late.fromAccepter().peer()).as("the late peer is kept").isNotNull();
+    assertThat(fromA.fromAccepter().closed).startsWith("making room");
+    assertThat(seed.core().connectedPeers()).isEqualTo(2);
+  }
+
+  @Test
+  void aLeecherAtItsCapRefusesAPeerThatDialsIt() {
+    policy = TorrentPolicy.DEFAULTS.withMaxConnections(2);
+    Host leecher = host(1, null);
+    Host seed = host(2, content);
+    Host b = host(3, null);
+    Host c = host(4, null); // before any connection: making a host runs the loop
+    MemoryLinks.connect(loop, seed, leecher);
+    MemoryLinks.connect(loop, b, leecher);
+
+    assertThat(MemoryLinks.connect(loop, c, leecher).fromAccepter().peer()).isNull();
+    assertThat(leecher.core().connectedPeers()).isEqualTo(2);
+  }
+
+  @Test
   void aSuperSeedSendsEachPieceOnceAndTheLeechersTradeTheRest() {
     policy = TorrentPolicy.DEFAULTS.withSuperSeedOffers(1);
     Host seed = host(1, content);
