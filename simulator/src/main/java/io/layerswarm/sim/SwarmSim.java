@@ -144,6 +144,11 @@ public final class SwarmSim implements Callable<Integer> {
   @Option(names = "--seeder-upload-slots", description = "the seeders' (default: --upload-slots)")
   Integer seederUploadSlots;
 
+  @Option(
+      names = "--seeder-max-connections",
+      description = "the seeders' per torrent (default: --max-connections)")
+  Integer seederMaxConnections;
+
   // The network model's defaults are the ones its tests bound (NetworkOptions.DEFAULT).
   @Option(
       names = "--rate-spread",
@@ -230,8 +235,7 @@ public final class SwarmSim implements Callable<Integer> {
             racks,
             oversubscription,
             policy,
-            (seederUploadSlots == null ? policy : policy.withUploadSlots(seederUploadSlots))
-                .withSuperSeedOffers(superSeed),
+            seederPolicy(policy),
             new NetworkOptions(rateSpread, expressBytes),
             seed);
     List<RunResult> runs = new ArrayList<>();
@@ -299,5 +303,14 @@ public final class SwarmSim implements Callable<Integer> {
       }
     }
     return Long.parseLong(t);
+  }
+
+  private TorrentPolicy seederPolicy(TorrentPolicy policy) {
+    TorrentPolicy seeder =
+        seederUploadSlots == null ? policy : policy.withUploadSlots(seederUploadSlots);
+    if (seederMaxConnections != null) {
+      seeder = seeder.withMaxConnections(seederMaxConnections);
+    }
+    return seeder.withSuperSeedOffers(superSeed);
   }
 }
