@@ -167,15 +167,7 @@ public final class Peer {
    * first answer rather than after another round trip of interested and unchoke.
    */
   public void start() {
-    BitSet verified = swarm.offersPieces() ? new BitSet() : swarm.verified();
-    int n = geometry.pieceCount();
-    if (fast && verified.cardinality() == n) {
-      send(new PeerMessage.HaveAll());
-    } else if (fast && verified.isEmpty()) {
-      send(new PeerMessage.HaveNone());
-    } else if (!verified.isEmpty()) {
-      send(PeerMessage.Bitfield.of(verified, n));
-    }
+    sendPieces(swarm.offersPieces() ? new BitSet() : swarm.verified());
     if (extended) {
       // BEP 10 allows it any time after the handshake; BEP 6 wants the bitfield first. A seed
       // that offers pieces one by one learns from every HAVE, so it never says lazy.
@@ -348,13 +340,20 @@ public final class Peer {
 
   /** All our pieces in one message: a have-all with the fast extension, else a bitfield. */
   private void sendAllWeHave() {
+    BitSet all = new BitSet(geometry.pieceCount());
+    all.set(0, geometry.pieceCount());
+    sendPieces(all);
+  }
+
+  /** {@code verified} in one message: have-all or have-none with the fast extension (BEP 6). */
+  private void sendPieces(BitSet verified) {
     int n = geometry.pieceCount();
-    if (fast) {
+    if (fast && verified.cardinality() == n) {
       send(new PeerMessage.HaveAll());
-    } else {
-      BitSet all = new BitSet(n);
-      all.set(0, n);
-      send(PeerMessage.Bitfield.of(all, n));
+    } else if (fast && verified.isEmpty()) {
+      send(new PeerMessage.HaveNone());
+    } else if (!verified.isEmpty()) {
+      send(PeerMessage.Bitfield.of(verified, n));
     }
   }
 
