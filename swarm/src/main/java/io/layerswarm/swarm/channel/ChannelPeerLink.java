@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PeerLink} over a Netty channel. Messages queued on the torrent's event loop are handed
- * to the channel's event loop in one task per flush, so a burst of requests costs one hop, and
- * consecutive requests are encoded into one buffer rather than one each. Blocks go out zero-copy
- * from the torrent's file.
+ * to the channel's event loop in one task per flush, so a burst of requests costs one hop, and are
+ * encoded into one buffer that goes down the pipeline as one write; only a block's data, which goes
+ * out zero-copy from the torrent's file, ends a buffer.
  *
  * <p>What waits to be sent is bounded: the {@link ReadGate} stops reading from a peer once the
  * channel is not writable, so a peer that does not read cannot make us answer more; should the
@@ -104,30 +104,29 @@ final class ChannelPeerLink implements PeerLink {
       }
       return;
     }
-    ByteBuf requests = null;
+    // The flush's messages share buffers instead of passing the pipeline one by one: a buffer
+    // ends only where a block's data must follow it.
+    ByteBuf out = null;
     for (Object o : batch) {
-      if (o instanceof PeerMessage.Request r) {
-        if (requests == null) {
-          requests =
-              channel
-                  .alloc()
-                  .buffer(PeerMessageEncoder.BLOCK_MESSAGE_LENGTH * Math.min(batch.size(), 256));
-        }
-        PeerMessageEncoder.writeRequest(requests, r.block());
-        continue;
+      PeerMessage message = o instanceof Pending p ? p.message : (PeerMessage) o;
+      if (out == null) {
+        out =
+            channel
+                .alloc()
+                .buffer(
+                    PeerMessageEncoder.headerBytes(message)
+                        + PeerMessageEncoder.BLOCK_MESSAGE_LENGTH
+                            * Math.min(batch.size() - 1, 255));
       }
-      if (requests != null) {
-        channel.write(requests, channel.voidPromise());
-        requests = null;
-      }
-      if (o instanceof Pending p) {
-        channel.write(p.message, p.promise);
-      } else {
-        channel.write(o, channel.voidPromise());
+      Object data = PeerMessageEncoder.writeTo(out, message);
+      if (data != null) {
+        channel.write(out, channel.voidPromise());
+        out = null;
+        channel.write(data, o instanceof Pending p ? p.promise : channel.voidPromise());
       }
     }
-    if (requests != null) {
-      channel.write(requests, channel.voidPromise());
+    if (out != null) {
+      channel.write(out, channel.voidPromise());
     }
     // What waits now: this batch and what earlier flushes could not send yet.
     ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 
 /**
@@ -23,85 +24,106 @@ public final class PeerMessageEncoder extends MessageToMessageEncoder<PeerMessag
 
   @Override
   protected void encode(ChannelHandlerContext ctx, PeerMessage msg, List<Object> out) {
-    if (msg instanceof PeerMessage.Piece p) {
-      out.add(pieceHeader(ctx, p.piece().value(), p.offset(), p.data().readableBytes()));
-      out.add(p.data().retain());
-    } else if (msg instanceof PeerMessage.FileBlock f) {
-      BlockRef b = f.block();
-      out.add(pieceHeader(ctx, b.piece().value(), b.offset(), b.length()));
-      out.add(f.region().retain());
-    } else if (msg instanceof PeerMessage.Request r) {
-      out.add(block(ctx, PeerMessage.REQUEST, r.block()));
-    } else if (msg instanceof PeerMessage.Have h) {
-      out.add(indexed(ctx, PeerMessage.HAVE, h.piece().value()));
-    } else if (msg instanceof PeerMessage.Cancel c) {
-      out.add(block(ctx, PeerMessage.CANCEL, c.block()));
-    } else if (msg instanceof PeerMessage.RejectRequest r) {
-      out.add(block(ctx, PeerMessage.REJECT_REQUEST, r.block()));
-    } else if (msg instanceof PeerMessage.Bitfield b) {
-      byte[] bits = b.bits();
-      out.add(
-          ctx.alloc()
-              .buffer(5 + bits.length)
-              .writeInt(1 + bits.length)
-              .writeByte(PeerMessage.BITFIELD)
-              .writeBytes(bits));
-    } else if (msg instanceof PeerMessage.KeepAlive) {
-      out.add(ctx.alloc().buffer(4).writeInt(0));
-    } else if (msg instanceof PeerMessage.Choke) {
-      out.add(simple(ctx, PeerMessage.CHOKE));
-    } else if (msg instanceof PeerMessage.Unchoke) {
-      out.add(simple(ctx, PeerMessage.UNCHOKE));
-    } else if (msg instanceof PeerMessage.Interested) {
-      out.add(simple(ctx, PeerMessage.INTERESTED));
-    } else if (msg instanceof PeerMessage.NotInterested) {
-      out.add(simple(ctx, PeerMessage.NOT_INTERESTED));
-    } else if (msg instanceof PeerMessage.HaveAll) {
-      out.add(simple(ctx, PeerMessage.HAVE_ALL));
-    } else if (msg instanceof PeerMessage.HaveNone) {
-      out.add(simple(ctx, PeerMessage.HAVE_NONE));
-    } else if (msg instanceof PeerMessage.SuggestPiece s) {
-      out.add(indexed(ctx, PeerMessage.SUGGEST_PIECE, s.piece().value()));
-    } else if (msg instanceof PeerMessage.AllowedFast a) {
-      out.add(indexed(ctx, PeerMessage.ALLOWED_FAST, a.piece().value()));
-    } else if (msg instanceof PeerMessage.Extended e) {
-      byte[] payload = e.payload();
-      out.add(
-          ctx.alloc()
-              .buffer(6 + payload.length)
-              .writeInt(2 + payload.length)
-              .writeByte(PeerMessage.EXTENDED)
-              .writeByte(e.extendedId())
-              .writeBytes(payload));
-    } else if (msg instanceof PeerMessage.Port p) {
-      out.add(ctx.alloc().buffer(7).writeInt(3).writeByte(PeerMessage.PORT).writeShort(p.port()));
-    } else {
-      throw new IllegalArgumentException("cannot send " + msg);
+    ByteBuf buf = ctx.alloc().buffer(headerBytes(msg));
+    Object payload = writeTo(buf, msg);
+    out.add(buf);
+    if (payload != null) {
+      // The caller releases msg after encode; what goes on needs its own reference.
+      out.add(ReferenceCountUtil.retain(payload));
     }
   }
 
-  private static ByteBuf simple(ChannelHandlerContext ctx, byte id) {
-    return ctx.alloc().buffer(5).writeInt(1).writeByte(id);
+  /**
+   * Appends {@code msg} to {@code out} as it goes on the wire, all but a piece's data: that is
+   * returned (the data's {@link ByteBuf} or the block's {@link io.netty.channel.FileRegion}, the
+   * message's own reference), to be written right after {@code out}. Null for other messages. So a
+   * flush's messages can share one buffer instead of passing the pipeline one by one.
+   */
+  public static Object writeTo(ByteBuf out, PeerMessage msg) {
+    if (msg instanceof PeerMessage.FileBlock f) {
+      BlockRef b = f.block();
+      pieceHeader(out, b.piece().value(), b.offset(), b.length());
+      return f.region();
+    } else if (msg instanceof PeerMessage.Piece p) {
+      pieceHeader(out, p.piece().value(), p.offset(), p.data().readableBytes());
+      return p.data();
+    } else if (msg instanceof PeerMessage.Request r) {
+      writeBlock(out, PeerMessage.REQUEST, r.block());
+    } else if (msg instanceof PeerMessage.Have h) {
+      indexed(out, PeerMessage.HAVE, h.piece().value());
+    } else if (msg instanceof PeerMessage.Cancel c) {
+      writeBlock(out, PeerMessage.CANCEL, c.block());
+    } else if (msg instanceof PeerMessage.RejectRequest r) {
+      writeBlock(out, PeerMessage.REJECT_REQUEST, r.block());
+    } else if (msg instanceof PeerMessage.Bitfield b) {
+      byte[] bits = b.bits();
+      out.writeInt(1 + bits.length).writeByte(PeerMessage.BITFIELD).writeBytes(bits);
+    } else if (msg instanceof PeerMessage.KeepAlive) {
+      out.writeInt(0);
+    } else if (msg instanceof PeerMessage.Choke) {
+      simple(out, PeerMessage.CHOKE);
+    } else if (msg instanceof PeerMessage.Unchoke) {
+      simple(out, PeerMessage.UNCHOKE);
+    } else if (msg instanceof PeerMessage.Interested) {
+      simple(out, PeerMessage.INTERESTED);
+    } else if (msg instanceof PeerMessage.NotInterested) {
+      simple(out, PeerMessage.NOT_INTERESTED);
+    } else if (msg instanceof PeerMessage.HaveAll) {
+      simple(out, PeerMessage.HAVE_ALL);
+    } else if (msg instanceof PeerMessage.HaveNone) {
+      simple(out, PeerMessage.HAVE_NONE);
+    } else if (msg instanceof PeerMessage.SuggestPiece s) {
+      indexed(out, PeerMessage.SUGGEST_PIECE, s.piece().value());
+    } else if (msg instanceof PeerMessage.AllowedFast a) {
+      indexed(out, PeerMessage.ALLOWED_FAST, a.piece().value());
+    } else if (msg instanceof PeerMessage.Extended e) {
+      byte[] payload = e.payload();
+      out.writeInt(2 + payload.length)
+          .writeByte(PeerMessage.EXTENDED)
+          .writeByte(e.extendedId())
+          .writeBytes(payload);
+    } else if (msg instanceof PeerMessage.Port p) {
+      out.writeInt(3).writeByte(PeerMessage.PORT).writeShort(p.port());
+    } else {
+      throw new IllegalArgumentException("cannot send " + msg);
+    }
+    return null;
   }
 
-  private static ByteBuf indexed(ChannelHandlerContext ctx, byte id, int index) {
-    return ctx.alloc().buffer(9).writeInt(5).writeByte(id).writeInt(index);
+  /** Bytes {@link #writeTo} appends for {@code msg}: all of it but a piece's data. */
+  public static int headerBytes(PeerMessage msg) {
+    if (msg instanceof PeerMessage.FileBlock || msg instanceof PeerMessage.Piece) {
+      return 13;
+    } else if (msg instanceof PeerMessage.Request
+        || msg instanceof PeerMessage.Cancel
+        || msg instanceof PeerMessage.RejectRequest) {
+      return BLOCK_MESSAGE_LENGTH;
+    } else if (msg instanceof PeerMessage.Have
+        || msg instanceof PeerMessage.SuggestPiece
+        || msg instanceof PeerMessage.AllowedFast) {
+      return 9;
+    } else if (msg instanceof PeerMessage.Bitfield b) {
+      return 5 + b.bits().length;
+    } else if (msg instanceof PeerMessage.Extended e) {
+      return 6 + e.payload().length;
+    } else if (msg instanceof PeerMessage.Port) {
+      return 7;
+    } else if (msg instanceof PeerMessage.KeepAlive) {
+      return 4;
+    }
+    return 5;
   }
 
-  private static ByteBuf block(ChannelHandlerContext ctx, byte id, BlockRef block) {
-    return writeBlock(ctx.alloc().buffer(BLOCK_MESSAGE_LENGTH), id, block);
+  private static void simple(ByteBuf out, byte id) {
+    out.writeInt(1).writeByte(id);
+  }
+
+  private static void indexed(ByteBuf out, byte id, int index) {
+    out.writeInt(5).writeByte(id).writeInt(index);
   }
 
   /** Bytes of a request, cancel or reject message on the wire. */
   public static final int BLOCK_MESSAGE_LENGTH = 17;
-
-  /**
-   * Appends a request message for {@code block} to {@code out}, as {@link #encode} would, so that a
-   * batch of requests can go out as one buffer.
-   */
-  public static ByteBuf writeRequest(ByteBuf out, BlockRef block) {
-    return writeBlock(out, PeerMessage.REQUEST, block);
-  }
 
   private static ByteBuf writeBlock(ByteBuf out, byte id, BlockRef block) {
     return out.writeInt(13)
@@ -111,12 +133,7 @@ public final class PeerMessageEncoder extends MessageToMessageEncoder<PeerMessag
         .writeInt(block.length());
   }
 
-  private static ByteBuf pieceHeader(ChannelHandlerContext ctx, int index, int offset, int length) {
-    return ctx.alloc()
-        .buffer(13)
-        .writeInt(9 + length)
-        .writeByte(PeerMessage.PIECE)
-        .writeInt(index)
-        .writeInt(offset);
+  private static void pieceHeader(ByteBuf out, int index, int offset, int length) {
+    out.writeInt(9 + length).writeByte(PeerMessage.PIECE).writeInt(index).writeInt(offset);
   }
 }
