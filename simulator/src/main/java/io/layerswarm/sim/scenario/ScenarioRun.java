@@ -161,10 +161,10 @@ public final class ScenarioRun {
 
   /**
    * A debugging aid ({@code -Dsim.traceEverySeconds=1}): every {@code period} of virtual time, the
-   * share of the seeders' and the hosts' upload capacity used since the last line and of the
-   * hosts' download capacity (payload counts when a block is through, so a line may show more than
-   * 1), the seeders' connections, how many hosts finished, the state of the hosts' connections
-   * ({@link #links}) and their piece memory.
+   * share of the seeders' and the hosts' upload capacity used since the last line and of the hosts'
+   * download capacity (payload counts when a block is through, so a line may show more than 1), the
+   * seeders' connections, how many hosts finished, the state of the hosts' connections ({@link
+   * #links}) and their piece memory.
    */
   private static void trace(
       Simulation sim, List<SimHost> seeders, List<PullingHost> pulls, long period, long rate) {
