@@ -141,6 +141,13 @@ public final class SwarmSim implements Callable<Integer> {
   @Option(names = "--choke-turn-s", description = "how long an unchoked peer keeps its slot")
   Double chokeTurnSeconds;
 
+  @Option(
+      names = "--idle-slot-ms",
+      description =
+          "an unchoked peer that asks for nothing this long yields its slot to a waiting peer;"
+              + " 0: only turns end")
+  Long idleSlotMs;
+
   @Option(names = "--seeder-upload-slots", description = "the seeders' (default: --upload-slots)")
   Integer seederUploadSlots;
 
@@ -208,6 +215,9 @@ public final class SwarmSim implements Callable<Integer> {
     }
     if (chokeTurnSeconds != null) {
       policy = policy.withChokeTurn(Duration.ofMillis((long) (chokeTurnSeconds * 1000)));
+    }
+    if (idleSlotMs != null) {
+      policy = policy.withIdleSlot(Duration.ofMillis(idleSlotMs));
     }
     long rate = (long) (rateMbit * 1e6);
     int blobs = layers + (configBytes > 0 ? 1 : 0);

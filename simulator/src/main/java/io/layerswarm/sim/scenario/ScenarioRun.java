@@ -161,13 +161,14 @@ public final class ScenarioRun {
 
   /**
    * A debugging aid ({@code -Dsim.traceEverySeconds=1}): every {@code period} of virtual time, the
-   * share of the seeders' and the hosts' upload capacity used since the last line (payload counts
-   * when a block is through, so a line may show more than 1), the seeders' connections, and how
-   * many hosts finished.
+   * share of the seeders' and the hosts' upload capacity used since the last line and of the hosts'
+   * download capacity (payload counts when a block is through, so a line may show more than 1), the
+   * seeders' connections, how many hosts finished, the state of the hosts' connections ({@link
+   * #links}) and their piece memory.
    */
   private static void trace(
       Simulation sim, List<SimHost> seeders, List<PullingHost> pulls, long period, long rate) {
-    long[] last = new long[2];
+    long[] last = new long[3];
     Runnable[] step = new Runnable[1];
     step[0] =
         () -> {
@@ -180,22 +181,28 @@ public final class ScenarioRun {
             }
           }
           long shared = 0;
+          long got = 0;
           int finished = 0;
           for (PullingHost p : pulls) {
             shared += p.host().uploadedPayload();
+            got += p.host().downloadedPayload();
             finished += p.endNanos() >= 0 ? 1 : 0;
           }
           double capacity = rate / 8.0 * (period / 1e9);
           System.err.printf(
-              "t=%6.2f seeders up %.2f (peers %d) hosts up %.2f finished %d senders %s%n",
+              "t=%6.2f seeders up %.2f (peers %d) hosts up %.2f down %.2f finished %d links %s"
+                  + " senders %s%n",
               sim.nowNanos() / 1e9,
               (seeded - last[0]) / capacity / seeders.size(),
               connections,
               (shared - last[1]) / capacity / pulls.size(),
+              (got - last[2]) / capacity / pulls.size(),
               finished,
+              links(pulls),
               sendersHistogram(seeders, pulls));
           last[0] = seeded;
           last[1] = shared;
+          last[2] = got;
           if (finished < pulls.size()) {
             sim.at(sim.nowNanos() + period, step[0]);
           }
@@ -229,6 +236,65 @@ public final class ScenarioRun {
       histogram.merge(senders, 1, Integer::sum);
     }
     return histogram.toString();
+  }
+
+  /**
+   * Over the unfinished hosts' connections that unchoke them: how many they ask (requests
+   * outstanding), how many they want something of but have nothing left to ask (every piece it has
+   * that they lack is asked of others), and how many they do not want; and over all the hosts'
+   * connections, how many they unchoke and how many of those have requests queued with them.
+   */
+  private static String links(List<PullingHost> pulls) {
+    int asking = 0;
+    int starved = 0;
+    int unwanted = 0;
+    int unchoking = 0;
+    int unchokingInterested = 0;
+    int blocksOut = 0;
+    long memory = 0;
+    long memoryMax = 0;
+    int memoryFull = 0;
+    for (PullingHost p : pulls) {
+      long reserved = p.host().memory().reserved();
+      memory += reserved;
+      memoryMax = Math.max(memoryMax, reserved);
+      if (reserved + 128 * 1024 > p.host().memory().budget()) {
+        memoryFull++;
+      }
+      for (SimTorrent t : p.host().torrents()) {
+        for (var peer : t.core().peerList()) {
+          if (!peer.amChoking()) {
+            unchoking++;
+            if (peer.isInterested()) {
+              unchokingInterested++;
+            }
+          }
+          if (p.endNanos() >= 0 || peer.peerChoking()) {
+            continue;
+          }
+          if (!peer.amInterested()) {
+            unwanted++;
+          } else if (peer.outstanding().isEmpty()) {
+            starved++;
+          } else {
+            asking++;
+            blocksOut += peer.outstanding().size();
+          }
+        }
+      }
+    }
+    return String.format(
+        "in[ask %d (%.1f blk) starved %d unwanted %d] out[unchoked %d interested %d]"
+            + " mem[mean %.1f max %.1f MiB, %d full]",
+        asking,
+        asking == 0 ? 0.0 : blocksOut / (double) asking,
+        starved,
+        unwanted,
+        unchoking,
+        unchokingInterested,
+        memory / (double) pulls.size() / (1 << 20),
+        memoryMax / (double) (1 << 20),
+        memoryFull);
   }
 
   private static void dump(List<SimHost> seeders, List<PullingHost> pulls, boolean everyHost) {

@@ -88,7 +88,7 @@ public final class SimHost {
     return peerId;
   }
 
-  PieceMemory memory() {
+  public PieceMemory memory() {
     return memory;
   }
 

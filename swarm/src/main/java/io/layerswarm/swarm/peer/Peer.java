@@ -555,6 +555,14 @@ public final class Peer {
     return downloader.peerChoking();
   }
 
+  /**
+   * Whether we unchoke the peer but it has asked us for nothing since {@code cutoff}: it holds an
+   * upload slot it does not use (everything it wants of us it asked of others).
+   */
+  public boolean unchokedIdleSince(Instant cutoff) {
+    return !closed && uploader.unchokedIdleSince(cutoff);
+  }
+
   public Instant chokeStateSince() {
     return uploader.chokeStateSince();
   }

@@ -62,4 +62,9 @@ final class UploadQueue {
   boolean isEmpty() {
     return queued.isEmpty();
   }
+
+  /** Whether nothing is queued and nothing is in flight. */
+  boolean isIdle() {
+    return queued.isEmpty() && inFlight == 0;
+  }
 }

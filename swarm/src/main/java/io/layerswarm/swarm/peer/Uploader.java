@@ -34,6 +34,12 @@ final class Uploader {
 
   private Instant chokeStateSince;
 
+  /**
+   * While we unchoke the peer: when it last had something to get from us (the unchoke, a request
+   * queued, a block sent).
+   */
+  private Instant busyAt;
+
   /** Whether {@link #serve} is on the stack (a write callback may call it again). */
   private boolean serving;
 
@@ -50,6 +56,7 @@ final class Uploader {
     this.geometry = swarm.geometry();
     this.maxRequestLength = Math.max(MAX_REQUEST_LENGTH, geometry.blockSize());
     this.chokeStateSince = now;
+    this.busyAt = now;
   }
 
   void onInterested() {
@@ -83,6 +90,7 @@ final class Uploader {
       return;
     }
     refusedInARow = 0;
+    busyAt = swarm.clock().instant();
     swarm.uploadQueued(peer, block);
     serve();
   }
@@ -122,6 +130,7 @@ final class Uploader {
             sending,
             ok -> {
               uploads.written(sending);
+              busyAt = swarm.clock().instant();
               if (ok) {
                 uploadedBytes += sending.length();
                 rate.add(sending.length());
@@ -145,6 +154,7 @@ final class Uploader {
     }
     amChoking = choke;
     chokeStateSince = swarm.clock().instant();
+    busyAt = chokeStateSince;
     if (choke) {
       peer.send(new PeerMessage.Choke());
       for (BlockRef block : uploads.clear()) {
@@ -165,6 +175,14 @@ final class Uploader {
   /** The connection closed: drops the queued requests. */
   void clear() {
     uploads.clear();
+  }
+
+  /**
+   * Whether we unchoke the peer but it asked us for nothing since {@code cutoff}: nothing queued or
+   * in flight now, no request queued or block sent after it, and unchoked at or before it.
+   */
+  boolean unchokedIdleSince(Instant cutoff) {
+    return !amChoking && uploads.isIdle() && !busyAt.isAfter(cutoff);
   }
 
   boolean hasQueued() {

@@ -11,11 +11,17 @@ import java.util.Objects;
  * @param interested whether the peer wants something we have
  * @param unchoked whether we unchoke it now
  * @param since when its current choke state began (for a never-unchoked peer: when it connected)
+ * @param idle unchoked, but it has asked us for nothing for a while: its slot is unused
  */
 public record ChokeCandidate<P>(
-    P peer, long order, boolean interested, boolean unchoked, Instant since) {
+    P peer, long order, boolean interested, boolean unchoked, Instant since, boolean idle) {
   public ChokeCandidate {
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(since, "since");
+  }
+
+  /** A candidate that is not idle. */
+  public ChokeCandidate(P peer, long order, boolean interested, boolean unchoked, Instant since) {
+    this(peer, order, interested, unchoked, since, false);
   }
 }

@@ -11,8 +11,9 @@ import java.util.Set;
  * A choker for a cooperative cluster, where nobody needs to be bribed with tit-for-tat: every
  * interested peer is unchoked while they fit in {@code slots}. When more peers are interested, an
  * unchoked peer keeps its slot for one {@code turn}, then yields to the peer that has waited the
- * longest, so slots rotate fairly. Uninterested peers are choked. Stateless apart from its
- * settings; thread-safe.
+ * longest, so slots rotate fairly. An idle peer (unchoked, but it asks us for nothing: all it wants
+ * of us it asked of others) yields its slot as if its turn had ended. Uninterested peers are
+ * choked. Stateless apart from its settings; thread-safe.
  */
 public final class RoundRobinChoker<P> implements Choker<P> {
   private final int slots;
@@ -64,7 +65,7 @@ public final class RoundRobinChoker<P> implements Choker<P> {
       if (!c.interested()) {
         continue;
       }
-      boolean inTurn = c.unchoked() && c.since().isAfter(turnStartedAfter);
+      boolean inTurn = c.unchoked() && !c.idle() && c.since().isAfter(turnStartedAfter);
       Instant since = inTurn || !c.unchoked() ? c.since() : now;
       int at = kept;
       while (at > 0

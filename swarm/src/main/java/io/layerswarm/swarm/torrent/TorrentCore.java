@@ -75,6 +75,10 @@ public final class TorrentCore implements Swarm {
   // Owned by the loop.
   private boolean stopped;
   private boolean finishing;
+
+  /** Whether a run of the choker is scheduled to give idle peers' slots to waiting ones. */
+  private boolean idleCheckDue;
+
   private Loop.Timer ticker;
   private Announcer announcer;
 
@@ -490,9 +494,34 @@ public final class TorrentCore implements Swarm {
   }
 
   private void runChoker() {
-    if (!stopped) {
-      unchoker.run();
+    if (!stopped && unchoker.run()) {
+      checkIdleLater();
     }
+  }
+
+  /**
+   * Peers wait for a slot: after {@link TorrentPolicy#idleSlot}, an unchoked peer that asked us for
+   * nothing since gives its slot to one of them (decision 38). The choker runs again only if one is
+   * idle; the look repeats while peers wait.
+   */
+  private void checkIdleLater() {
+    if (idleCheckDue || policy.idleSlot().isZero()) {
+      return;
+    }
+    idleCheckDue = true;
+    loop.schedule(
+        () -> {
+          idleCheckDue = false;
+          if (stopped) {
+            return;
+          }
+          if (unchoker.anyIdle()) {
+            runChoker();
+          } else if (unchoker.waiting()) {
+            checkIdleLater();
+          }
+        },
+        policy.idleSlot());
   }
 
   @Override

@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  *     rate below that
  * @param uploadSlots peers unchoked at once
  * @param chokeTurn how long an unchoked peer keeps its slot while others wait
+ * @param idleSlot an unchoked peer that asks us for nothing this long (no request queued, none
+ *     sent) gives its slot to a waiting peer before its turn ends; longer than a round trip, or
+ *     peers lose their slot before their first request arrives; zero: only turns end
  * @param strikesToBan failed hash checks that a peer alone is blamed for before it is banned
  * @param tick how often timeouts, rates, the choker and dialing are looked at
  * @param requestTimeout after this long another peer may be asked for a requested block
@@ -34,6 +37,7 @@ public record TorrentPolicy(
     int maxRequestDepth,
     int uploadSlots,
     Duration chokeTurn,
+    Duration idleSlot,
     int strikesToBan,
     Duration tick,
     Duration requestTimeout,
@@ -41,6 +45,15 @@ public record TorrentPolicy(
     int blockSize,
     int superSeedOffers,
     Location location) {
+
+  /**
+   * An unchoked peer that asked us for nothing for 25 ms yields its slot (decision 38): in a swarm
+   * that streams, a peer is interested in us as long as we have a piece it lacks, even when it has
+   * asked others for all of them, and such a peer held a quarter to half of the upload slots for a
+   * whole 20 s turn. 25 ms is many round trips inside a datacenter and shorter than a piece's trip
+   * over one upload slot.
+   */
+  public static final Duration IDLE_SLOT = Duration.ofMillis(25);
 
   /**
    * The engine's settings: 256 requests of 16 KiB at most (4 MiB, half a second of a 10 Gbit/s
@@ -55,6 +68,7 @@ public record TorrentPolicy(
           256,
           4,
           Duration.ofSeconds(20),
+          IDLE_SLOT,
           3,
           Duration.ofSeconds(1),
           Duration.ofSeconds(15),
@@ -77,6 +91,10 @@ public record TorrentPolicy(
     positive("uploadSlots", uploadSlots);
     positive("strikesToBan", strikesToBan);
     positive("blockSize", blockSize);
+    Objects.requireNonNull(idleSlot, "idleSlot");
+    if (idleSlot.isNegative()) {
+      throw new IllegalArgumentException("idleSlot must be >= 0: " + idleSlot);
+    }
     if (numWant < 0 || windowBytes < 0 || superSeedOffers < 0) {
       throw new IllegalArgumentException("numWant, windowBytes and superSeedOffers must be >= 0");
     }
@@ -115,6 +133,10 @@ public record TorrentPolicy(
     return with(copy -> copy.chokeTurn = chokeTurn);
   }
 
+  public TorrentPolicy withIdleSlot(Duration idleSlot) {
+    return with(copy -> copy.idleSlot = idleSlot);
+  }
+
   public TorrentPolicy withBlockSize(int blockSize) {
     return with(copy -> copy.blockSize = blockSize);
   }
@@ -140,6 +162,7 @@ public record TorrentPolicy(
     int maxRequestDepth;
     int uploadSlots;
     Duration chokeTurn;
+    Duration idleSlot;
     int strikesToBan;
     Duration tick;
     Duration requestTimeout;
@@ -154,6 +177,7 @@ public record TorrentPolicy(
       maxRequestDepth = policy.maxRequestDepth;
       uploadSlots = policy.uploadSlots;
       chokeTurn = policy.chokeTurn;
+      idleSlot = policy.idleSlot;
       strikesToBan = policy.strikesToBan;
       tick = policy.tick;
       requestTimeout = policy.requestTimeout;
@@ -170,6 +194,7 @@ public record TorrentPolicy(
           maxRequestDepth,
           uploadSlots,
           chokeTurn,
+          idleSlot,
           strikesToBan,
           tick,
           requestTimeout,

@@ -7,6 +7,8 @@ import io.layerswarm.swarm.peer.Peer;
 import io.layerswarm.swarm.sched.ChokeCandidate;
 import io.layerswarm.swarm.sched.Choker;
 import io.layerswarm.swarm.sched.RoundRobinChoker;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -22,6 +24,14 @@ import java.util.Set;
  */
 final class Unchoker {
   private final Choker<Peer> choker;
+  private final InstantSource clock;
+  private final int slots;
+
+  /** An unchoked peer that asked for nothing this long counts as idle; zero: none does. */
+  private final Duration idleSlot;
+
+  /** See {@link #waiting}. */
+  private boolean waiting;
 
   /** The torrent's open connections, oldest first; a read-only view. */
   private final Collection<Peer> peers;
@@ -42,6 +52,9 @@ final class Unchoker {
       boolean complete,
       Collection<Peer> peers) {
     this.choker = new RoundRobinChoker<>(policy.uploadSlots(), policy.chokeTurn(), clock);
+    this.clock = clock;
+    this.slots = policy.uploadSlots();
+    this.idleSlot = policy.idleSlot();
     this.peers = Collections.unmodifiableCollection(peers);
     this.pieceCount = geometry.pieceCount();
     this.superSeeder =
@@ -75,6 +88,23 @@ final class Unchoker {
     }
   }
 
+  /**
+   * Whether an unchoked peer has asked us for nothing for {@link TorrentPolicy#idleSlot}: then
+   * {@link #run} may give its slot to a waiting peer. A cheap look, without the choker.
+   */
+  boolean anyIdle() {
+    if (idleSlot.isZero()) {
+      return false;
+    }
+    Instant cutoff = clock.instant().minus(idleSlot);
+    for (Peer peer : peers) {
+      if (!peer.amChoking() && peer.unchokedIdleSince(cutoff)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** After the peers' ticks: offers afresh what went back or whose holders left. */
   void offerAfresh() {
     if (superSeeder != null) {
@@ -87,21 +117,32 @@ final class Unchoker {
     }
   }
 
-  /** Runs the choker over the peers and sends the chokes and unchokes that changed. */
-  void run() {
+  /**
+   * Runs the choker over the peers and sends the chokes and unchokes that changed. Returns whether
+   * more peers want a slot than there are slots (then an idle peer's slot may go to another: run
+   * again after {@link TorrentPolicy#idleSlot}).
+   */
+  boolean run() {
     if (peers.isEmpty()) {
-      return;
+      return false;
     }
     // Runs on every change of interest: one snapshot, and candidates only for the peers that want
     // our pieces, as the round-robin choker never unchokes the others.
     Peer[] all = peers.toArray(new Peer[0]);
+    Instant idleCutoff = idleSlot.isZero() ? null : clock.instant().minus(idleSlot);
     List<ChokeCandidate<Peer>> chokeCandidates = new ArrayList<>(all.length);
     for (Peer peer : all) {
       // A super seed offers pieces only to peers it unchokes, and they are not interested before
       // an offer: it counts every peer that is not known to be complete as wanting its pieces.
       if (peer.wantsOurPieces() || (superSeeder != null && !peer.isSeed())) {
         chokeCandidates.add(
-            new ChokeCandidate<>(peer, peer.id(), true, !peer.amChoking(), peer.chokeStateSince()));
+            new ChokeCandidate<>(
+                peer,
+                peer.id(),
+                true,
+                !peer.amChoking(),
+                peer.chokeStateSince(),
+                idleCutoff != null && peer.unchokedIdleSince(idleCutoff)));
       }
     }
     Set<Peer> unchoke = choker.unchoke(chokeCandidates);
@@ -119,6 +160,13 @@ final class Unchoker {
         peer.flush();
       }
     }
+    waiting = chokeCandidates.size() > slots;
+    return waiting;
+  }
+
+  /** Whether, at the last {@link #run}, more peers wanted a slot than there are slots. */
+  boolean waiting() {
+    return waiting;
   }
 
   /** {@code peer} announced {@code piece}: if it took an offer, top it up. */

@@ -14,6 +14,18 @@ final class FakeLink implements PeerLink {
   String closed;
   String banned;
 
+  /** Whether blocks stay in flight until {@link #completeWrites}; otherwise written at once. */
+  boolean holdWrites;
+
+  private final List<Consumer<Boolean>> inFlight = new ArrayList<>();
+
+  /** The blocks held in flight leave the socket. */
+  void completeWrites() {
+    List<Consumer<Boolean>> done = new ArrayList<>(inFlight);
+    inFlight.clear();
+    done.forEach(written -> written.accept(true));
+  }
+
   @Override
   public void send(PeerMessage message) {
     sent.add(message);
@@ -22,7 +34,11 @@ final class FakeLink implements PeerLink {
   @Override
   public void sendBlock(BlockRef block, Consumer<Boolean> written) {
     blocksSent.add(block);
-    written.accept(true);
+    if (holdWrites) {
+      inFlight.add(written);
+    } else {
+      written.accept(true);
+    }
   }
 
   @Override

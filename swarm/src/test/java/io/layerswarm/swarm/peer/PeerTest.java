@@ -114,6 +114,35 @@ class PeerTest {
   }
 
   @Test
+  void anUnchokedPeerThatAsksForNothingIsIdleFromItsUnchoke() {
+    Peer peer = peer(true);
+    assertThat(peer.unchokedIdleSince(swarm.now)).as("choked").isFalse();
+
+    peer.setChoking(false);
+    assertThat(peer.unchokedIdleSince(swarm.now.minusMillis(1))).isFalse();
+    swarm.now = swarm.now.plusMillis(25);
+
+    assertThat(peer.unchokedIdleSince(swarm.now.minusMillis(25))).isTrue();
+  }
+
+  @Test
+  void aPeerIsNotIdleWhileItsRequestIsQueuedOrInFlightNorRightAfter() {
+    swarm.uploadsAnything = true;
+    link.holdWrites = true;
+    Peer peer = peer(true);
+    peer.setChoking(false);
+    peer.handle(new PeerMessage.Request(BlockRef.of(0, 0, 16 * 1024)));
+    assertThat(link.blocksSent).hasSize(1);
+    swarm.now = swarm.now.plusSeconds(1);
+
+    assertThat(peer.unchokedIdleSince(swarm.now.minusMillis(25))).as("in flight").isFalse();
+    link.completeWrites();
+    assertThat(peer.unchokedIdleSince(swarm.now.minusMillis(25))).as("just sent").isFalse();
+    swarm.now = swarm.now.plusMillis(25);
+    assertThat(peer.unchokedIdleSince(swarm.now.minusMillis(25))).isTrue();
+  }
+
+  @Test
   void afterABitfieldAndAnUnchokeEveryBlockIsRequested() {
     Peer peer = peer(false);
     peer.handle(all());

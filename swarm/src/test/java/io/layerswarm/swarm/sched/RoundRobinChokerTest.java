@@ -18,15 +18,16 @@ class RoundRobinChokerTest {
       new RoundRobinChoker<>(2, Duration.ofSeconds(20), clock);
 
   /**
-   * One candidate per character: 'U' interested and unchoked, 'W' interested and waiting (choked),
-   * '-' not interested. {@code since} gives each one's seconds-ago.
+   * One candidate per character: 'U' interested and unchoked, 'I' the same but idle (it asks us for
+   * nothing), 'W' interested and waiting (choked), '-' not interested. {@code since} gives each
+   * one's seconds-ago.
    */
   private List<ChokeCandidate<String>> fixture(String states, int... secondsAgo) {
     List<ChokeCandidate<String>> list = new ArrayList<>();
     for (int i = 0; i < states.length(); i++) {
       char c = states.charAt(i);
       Instant since = clock.instant().minusSeconds(secondsAgo[i]);
-      list.add(new ChokeCandidate<>("p" + i, i, c != '-', c == 'U', since));
+      list.add(new ChokeCandidate<>("p" + i, i, c != '-', c == 'U' || c == 'I', since, c == 'I'));
     }
     return list;
   }
@@ -54,6 +55,19 @@ class RoundRobinChokerTest {
   }
 
   @Test
+  void anIdlePeerGivesItsSlotToTheLongestWaitingPeerBeforeItsTurnEnds() {
+    // p1 was unchoked 5 s ago, well inside its 20 s turn, but asks for nothing: everything it
+    // wants of us it asked of others. The waiting peer that can use the slot gets it.
+    assertThat(choker.unchoke(fixture("UIWW", 5, 5, 50, 100)))
+        .containsExactlyInAnyOrder("p0", "p3");
+  }
+
+  @Test
+  void anIdlePeerKeepsItsSlotWhileNobodyWaits() {
+    assertThat(choker.unchoke(fixture("UI-", 5, 5, 100))).containsExactlyInAnyOrder("p0", "p1");
+  }
+
+  @Test
   void slotsRotateAsTheClockAdvances() {
     List<ChokeCandidate<String>> now = fixture("UUW", 1, 1, 1);
     assertThat(choker.unchoke(now)).containsExactlyInAnyOrder("p0", "p1");
@@ -77,9 +91,15 @@ class RoundRobinChokerTest {
       for (int i = 0; i < n; i++) {
         // Few distinct times and orders, so that ties are common.
         Instant since = clock.instant().minusSeconds(random.nextInt(4) * 10L);
+        boolean unchoked = random.nextBoolean();
         candidates.add(
             new ChokeCandidate<>(
-                "p" + i, random.nextInt(3), random.nextInt(4) > 0, random.nextBoolean(), since));
+                "p" + i,
+                random.nextInt(3),
+                random.nextInt(4) > 0,
+                unchoked,
+                since,
+                unchoked && random.nextInt(3) == 0));
       }
 
       assertThat(new ArrayList<>(small.unchoke(candidates)))
@@ -88,7 +108,10 @@ class RoundRobinChokerTest {
     }
   }
 
-  /** The rule by sorting: in-turn peers by since, then waiting peers by wait, ties stable. */
+  /**
+   * The rule by sorting: in-turn peers (unchoked, not idle, turn not over) by since, then waiting
+   * peers by wait, ties stable.
+   */
   private static List<String> bySorting(
       List<ChokeCandidate<String>> candidates, int slots, Duration turn, Instant now) {
     List<ChokeCandidate<String>> interested =
@@ -99,7 +122,7 @@ class RoundRobinChokerTest {
     List<ChokeCandidate<String>> inTurn = new ArrayList<>();
     List<ChokeCandidate<String>> waiting = new ArrayList<>();
     for (ChokeCandidate<String> c : interested) {
-      (c.unchoked() && c.since().plus(turn).isAfter(now) ? inTurn : waiting).add(c);
+      (c.unchoked() && !c.idle() && c.since().plus(turn).isAfter(now) ? inTurn : waiting).add(c);
     }
     inTurn.sort(
         Comparator.comparing((ChokeCandidate<String> c) -> c.since())

@@ -11,9 +11,11 @@ import io.layerswarm.swarm.storage.InMemoryPieceStore;
 import io.layerswarm.swarm.storage.PieceMemory;
 import io.layerswarm.swarm.torrent.MemoryLinks.Connection;
 import io.layerswarm.swarm.torrent.MemoryLinks.Host;
+import io.layerswarm.swarm.torrent.MemoryLinks.Link;
 import io.layerswarm.swarm.tracker.AnnounceResponse;
 import io.layerswarm.swarm.tracker.Announcer;
 import io.layerswarm.swarm.tracker.TrackerClient;
+import io.layerswarm.swarm.wire.Handshake;
 import io.layerswarm.swarm.wire.PeerMessage;
 import io.layerswarm.testing.ManualClock;
 import java.net.InetSocketAddress;
@@ -165,6 +167,62 @@ class TorrentCoreTest {
 
     assertThat(MemoryLinks.connect(loop, c, leecher).fromAccepter().peer()).isNull();
     assertThat(leecher.core().connectedPeers()).isEqualTo(2);
+  }
+
+  /**
+   * A peer of {@code host} that the test speaks for: what the host sends it goes nowhere, and it
+   * asks for nothing unless the test makes it.
+   */
+  private Peer silentPeer(Host host, int n) {
+    Link in = new Link(loop, host.store(), new InetSocketAddress("10.0.0." + n, 6881));
+    Link out = new Link(loop, host.store(), host.address());
+    in.other = out;
+    out.other = in;
+    in.local =
+        host.core().attach(in, new Handshake(host.core().infoHash(), PeerId.random(), true), false);
+    in.local.start();
+    return in.local;
+  }
+
+  @Test
+  void anUnchokedPeerThatAsksForNothingGivesItsSlotToAWaitingPeerBeforeItsTurnEnds() {
+    // In a swarm that streams, a peer stays interested in every peer that has a piece it lacks,
+    // even once it asked others for all of them; it held the slot for a whole turn (decision 38).
+    policy = TorrentPolicy.DEFAULTS.withUploadSlots(1);
+    Host seed = host(1, content);
+    Peer first = silentPeer(seed, 2);
+    Peer second = silentPeer(seed, 3);
+    first.handle(new PeerMessage.Interested());
+    second.handle(new PeerMessage.Interested());
+    loop.runPending();
+    assertThat(first.amChoking()).isFalse();
+    assertThat(second.amChoking()).isTrue();
+
+    loop.advance(TorrentPolicy.IDLE_SLOT.minusMillis(1));
+    assertThat(first.amChoking()).as("not idle long enough yet").isFalse();
+    loop.advance(Duration.ofMillis(1));
+
+    assertThat(first.amChoking()).isTrue();
+    assertThat(second.amChoking()).isFalse();
+  }
+
+  @Test
+  void aPeerThatKeepsAskingKeepsItsSlotForItsTurn() {
+    policy = TorrentPolicy.DEFAULTS.withUploadSlots(1);
+    Host seed = host(1, content);
+    Peer first = silentPeer(seed, 2);
+    Peer second = silentPeer(seed, 3);
+    first.handle(new PeerMessage.Interested());
+    second.handle(new PeerMessage.Interested());
+    loop.runPending();
+
+    for (int i = 0; i < 20; i++) {
+      first.handle(new PeerMessage.Request(metainfo.geometry().block(i % 8, 0)));
+      loop.advance(TorrentPolicy.IDLE_SLOT.minusMillis(1));
+    }
+
+    assertThat(first.amChoking()).isFalse();
+    assertThat(second.amChoking()).isTrue();
   }
 
   @Test
