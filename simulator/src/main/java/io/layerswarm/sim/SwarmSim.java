@@ -145,7 +145,7 @@ public final class SwarmSim implements Callable<Integer> {
       names = "--idle-slot-ms",
       description =
           "an unchoked peer that asks for nothing this long yields its slot to a waiting peer;"
-              + " 0: only turns end")
+              + " 0 (the engine's default): only turns end; 25 is what decision 38 measured")
   Long idleSlotMs;
 
   @Option(names = "--seeder-upload-slots", description = "the seeders' (default: --upload-slots)")

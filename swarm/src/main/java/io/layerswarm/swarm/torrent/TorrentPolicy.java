@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * @param chokeTurn how long an unchoked peer keeps its slot while others wait
  * @param idleSlot an unchoked peer that asks us for nothing this long (no request queued, none
  *     sent) gives its slot to a waiting peer before its turn ends; longer than a round trip, or
- *     peers lose their slot before their first request arrives; zero: only turns end
+ *     peers lose their slot before their first request arrives; zero (the default): only turns end
  * @param strikesToBan failed hash checks that a peer alone is blamed for before it is banned
  * @param tick how often timeouts, rates, the choker and dialing are looked at
  * @param requestTimeout after this long another peer may be asked for a requested block
@@ -51,7 +51,9 @@ public record TorrentPolicy(
    * that streams, a peer is interested in us as long as we have a piece it lacks, even when it has
    * asked others for all of them, and such a peer held a quarter to half of the upload slots for a
    * whole 20 s turn. 25 ms is many round trips inside a datacenter and shorter than a piece's trip
-   * over one upload slot.
+   * over one upload slot. Not the default: a block's write completes once the kernel has it, long
+   * before the peer does on a slow link, so in netns at 20 Mbit/s peers lost their slots while data
+   * was still on its way (twice the peer threads' CPU at N = 16, decision 38).
    */
   public static final Duration IDLE_SLOT = Duration.ofMillis(25);
 
@@ -68,7 +70,7 @@ public record TorrentPolicy(
           256,
           4,
           Duration.ofSeconds(20),
-          IDLE_SLOT,
+          Duration.ZERO,
           3,
           Duration.ofSeconds(1),
           Duration.ofSeconds(15),

@@ -188,7 +188,7 @@ class TorrentCoreTest {
   void anUnchokedPeerThatAsksForNothingGivesItsSlotToAWaitingPeerBeforeItsTurnEnds() {
     // In a swarm that streams, a peer stays interested in every peer that has a piece it lacks,
     // even once it asked others for all of them; it held the slot for a whole turn (decision 38).
-    policy = TorrentPolicy.DEFAULTS.withUploadSlots(1);
+    policy = TorrentPolicy.DEFAULTS.withUploadSlots(1).withIdleSlot(TorrentPolicy.IDLE_SLOT);
     Host seed = host(1, content);
     Peer first = silentPeer(seed, 2);
     Peer second = silentPeer(seed, 3);
@@ -208,7 +208,7 @@ class TorrentCoreTest {
 
   @Test
   void aPeerThatKeepsAskingKeepsItsSlotForItsTurn() {
-    policy = TorrentPolicy.DEFAULTS.withUploadSlots(1);
+    policy = TorrentPolicy.DEFAULTS.withUploadSlots(1).withIdleSlot(TorrentPolicy.IDLE_SLOT);
     Host seed = host(1, content);
     Peer first = silentPeer(seed, 2);
     Peer second = silentPeer(seed, 3);
